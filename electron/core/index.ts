@@ -1,0 +1,92 @@
+// The core: everything Keyward does, in plain Node. Transports (Electron IPC in
+// electron/shell, the loopback bridge in electron/browser-host) only carry
+// requests to `invoke` and events from `subscribe`.
+import type { ConsoleProbe, ConsoleRecord, VaultStatus } from '../../shared/domain.ts'
+import { probeConsole } from './console/probe.ts'
+import { createDispatch, type Dispatch, type Handlers } from './dispatch.ts'
+import { createEventHub, type EventHub } from './events.ts'
+import { createLogger, type Logger } from './log.ts'
+import { normalizeAddress } from './net/address.ts'
+import { openSettings, type Settings } from './settings/settings.ts'
+import { KeyringSecretStore, type SecretStore } from './vault/secret-store.ts'
+
+export interface CoreOptions {
+  /** Directory of the settings file (Electron: app.getPath('userData')). */
+  dataDir: string
+  version: string
+  vault?: SecretStore
+  log?: Logger
+  probeTimeoutMs?: number
+}
+
+export interface Core {
+  invoke: Dispatch
+  subscribe: EventHub['subscribe']
+  subscribeAll: EventHub['subscribeAll']
+  settings: Settings
+  vault: SecretStore
+  log: Logger
+}
+
+export function createCore(options: CoreOptions): Core {
+  const vault = options.vault ?? new KeyringSecretStore()
+  const isSecret = (s: string) => vault.isKnownSecret(s)
+  const log = options.log ?? createLogger(undefined, isSecret)
+  const hub = createEventHub((error) => log.error('event listener failed', { error }))
+  const settings = openSettings({ cwd: options.dataDir, projectVersion: options.version, isSecret })
+  if (settings.recoveredFrom) log.warn('settings file was corrupt; moved aside', { movedTo: settings.recoveredFrom })
+
+  let lastVault: VaultStatus | null = null
+  const vaultStatus = async () => {
+    const status = await vault.status()
+    if (lastVault && (lastVault.available !== status.available || lastVault.problem !== status.problem)) {
+      hub.emit('vault.changed', status)
+    }
+    lastVault = status
+    return status
+  }
+
+  const probe = async (text: string): Promise<ConsoleProbe> => {
+    const address = normalizeAddress(text)
+    const known = settings.listConsoles().find((c) => c.key === address.key)
+    const raw = await probeConsole(address, options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {})
+    const trust = !known
+      ? 'first-contact'
+      : known.certificateSha256 === raw.certificate.sha256
+        ? 'matches'
+        : 'changed'
+    if (trust !== 'changed') {
+      const record: ConsoleRecord = {
+        key: address.key,
+        host: address.host,
+        port: address.port,
+        kind: raw.kind,
+        model: raw.model,
+        name: raw.name,
+        mac: raw.mac,
+        certificateSha256: raw.certificate.sha256,
+        lastSeen: raw.probedAt,
+      }
+      settings.upsertConsole(record)
+      hub.emit('console.changed', settings.listConsoles())
+    }
+    return { ...raw, trust }
+  }
+
+  const handlers: Handlers = {
+    'console.probe': ({ address }) => probe(address),
+    'console.list': () => settings.listConsoles(),
+    'vault.status': () => vaultStatus(),
+    'preferences.get': () => settings.getPreferences(),
+    'preferences.set': (partial) => settings.setPreferences(partial),
+  }
+
+  return {
+    invoke: createDispatch(handlers, log),
+    subscribe: hub.subscribe,
+    subscribeAll: hub.subscribeAll,
+    settings,
+    vault,
+    log,
+  }
+}

@@ -1,0 +1,195 @@
+// The one way core talks HTTPS to a LAN host. Consoles use self-signed
+// certificates, so we skip CA verification but always record the leaf's
+// SHA-256 and, when a fingerprint is pinned, check it on a finished handshake
+// BEFORE a single request byte (cookie, password, API key) is written
+// (unifi-os.md §7: unpoller pins sha256(DER) the same way).
+// Every call has a deadline and a body-size cap, and redirects are returned,
+// never followed.
+import http from 'node:http'
+import { isIP } from 'node:net'
+import tls from 'node:tls'
+import type { CertificateInfo } from '../../../shared/domain.ts'
+import { KeywardFailure } from '../../../shared/result.ts'
+
+export interface HttpsRequest {
+  host: string
+  port: number
+  path: string
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  headers?: Record<string, string>
+  body?: string
+  /** Whole-exchange deadline: connect, handshake, headers and body. */
+  timeoutMs?: number
+  /** Largest body accepted; more is an error, not a truncation. */
+  maxBytes?: number
+  /** Expected leaf SHA-256; a mismatch fails before the request is sent. */
+  pin?: string
+}
+
+export interface HttpsReply {
+  status: number
+  headers: http.IncomingHttpHeaders
+  body: Buffer
+  certificate: CertificateInfo
+  elapsedMs: number
+}
+
+export const DEFAULT_TIMEOUT_MS = 5000
+export const DEFAULT_MAX_BYTES = 1024 * 1024
+
+export function hostHeader(host: string, port: number): string {
+  const h = host.includes(':') ? `[${host}]` : host
+  return port === 443 ? h : `${h}:${port}`
+}
+
+function describeCertificate(socket: tls.TLSSocket): CertificateInfo | null {
+  const cert = socket.getPeerX509Certificate()
+  if (!cert) return null
+  return {
+    sha256: cert.fingerprint256,
+    subject: cert.subject,
+    issuer: cert.issuer,
+    validFrom: new Date(cert.validFrom).toISOString(),
+    validTo: new Date(cert.validTo).toISOString(),
+    selfSigned: cert.checkIssued(cert) && cert.verify(cert.publicKey),
+  }
+}
+
+function networkFailure(error: unknown, where: string): KeywardFailure {
+  if (error instanceof KeywardFailure) return error
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? ''
+  const text = error instanceof Error ? error.message : String(error)
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new KeywardFailure('unreachable', `Nothing answers HTTPS at ${where}.`, code)
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EHOSTDOWN':
+      return new KeywardFailure('unreachable', `${where} cannot be reached from this computer.`, code)
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new KeywardFailure('unreachable', `The name in ${where} could not be resolved.`, code)
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return new KeywardFailure('unreachable', `${where} closed the connection.`, code)
+  }
+  if (code.startsWith('ERR_SSL') || code === 'EPROTO' || /ssl|tls/i.test(text)) {
+    return new KeywardFailure('tls', `${where} did not complete a TLS handshake; is this an HTTPS port?`, code || text)
+  }
+  if (code === 'HPE_INVALID_CONSTANT' || code.startsWith('HPE_')) {
+    return new KeywardFailure('bad-reply', `${where} did not answer with valid HTTP.`, code)
+  }
+  return new KeywardFailure('unreachable', `The connection to ${where} failed.`, code || text)
+}
+
+export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
+  const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES
+  const where = hostHeader(req.host, req.port)
+  const started = performance.now()
+
+  return new Promise<HttpsReply>((resolve, reject) => {
+    let certificate: CertificateInfo | null = null
+    let settled = false
+    const finish = (fn: () => void) => {
+      if (settled) return
+      settled = true
+      clearTimeout(deadline)
+      fn()
+    }
+    const failWith = (error: unknown) => finish(() => reject(networkFailure(error, where)))
+
+    const connect = (_opts: unknown, done: (err: Error | null, socket?: tls.TLSSocket) => void) => {
+      const socket = tls.connect({
+        host: req.host,
+        port: req.port,
+        // SNI must not be an IP literal.
+        ...(isIP(req.host) === 0 ? { servername: req.host } : {}),
+        rejectUnauthorized: false,
+        ALPNProtocols: ['http/1.1'],
+      })
+      socket.once('secureConnect', () => {
+        certificate = describeCertificate(socket)
+        if (!certificate) {
+          socket.destroy()
+          return done(new KeywardFailure('tls', `${where} presented no certificate.`))
+        }
+        if (req.pin && certificate.sha256 !== req.pin) {
+          socket.destroy()
+          return done(
+            new KeywardFailure(
+              'certificate-changed',
+              `The certificate of ${where} is not the one you trusted. Nothing was sent.`,
+              `expected ${req.pin}, got ${certificate.sha256}`,
+            ),
+          )
+        }
+        done(null, socket)
+      })
+      socket.once('error', (err) => done(err))
+      return undefined
+    }
+
+    const request = http.request({
+      agent: false,
+      createConnection: connect as never,
+      method: req.method ?? 'GET',
+      path: req.path,
+      headers: {
+        host: hostHeader(req.host, req.port),
+        accept: 'application/json, text/html;q=0.5',
+        'user-agent': 'Keyward',
+        ...req.headers,
+        ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}),
+      },
+    })
+
+    const deadline = setTimeout(() => {
+      request.destroy(new KeywardFailure('timeout', `${where} did not answer within ${timeoutMs / 1000} s.`))
+    }, timeoutMs)
+
+    request.once('error', failWith)
+    request.once('response', (response) => {
+      const declared = Number(response.headers['content-length'] ?? 0)
+      if (declared > maxBytes) {
+        request.destroy(new KeywardFailure('too-large', `${where} sent a reply larger than ${maxBytes} bytes.`))
+        return
+      }
+      const chunks: Buffer[] = []
+      let size = 0
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length
+        if (size > maxBytes) {
+          request.destroy(new KeywardFailure('too-large', `${where} sent a reply larger than ${maxBytes} bytes.`))
+          return
+        }
+        chunks.push(chunk)
+      })
+      response.once('error', failWith)
+      response.once('aborted', () => failWith(new KeywardFailure('bad-reply', `${where} cut its reply short.`)))
+      response.once('end', () =>
+        finish(() =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks),
+            certificate: certificate!,
+            elapsedMs: Math.round(performance.now() - started),
+          }),
+        ),
+      )
+    })
+    request.end(req.body)
+  })
+}
+
+/** Parses a JSON body with a specific error instead of a SyntaxError. */
+export function jsonBody(reply: HttpsReply, what: string): unknown {
+  const type = String(reply.headers['content-type'] ?? '')
+  try {
+    return JSON.parse(reply.body.toString('utf8'))
+  } catch {
+    const hint = type.includes('html') ? ' (it sent a web page; the console may still be starting up)' : ''
+    throw new KeywardFailure('bad-reply', `${what} was not valid JSON${hint}.`, `content-type: ${type || 'none'}`)
+  }
+}

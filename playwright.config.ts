@@ -1,0 +1,36 @@
+import { defineConfig } from '@playwright/test'
+
+// Debian's Chromium, never a downloaded browser (`npx playwright install` needs
+// the internet). The flags keep Chromium from reaching for Google services,
+// which this machine's closed network refuses (../shared/reference/electron.md §5).
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+]
+
+export default defineConfig({
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    trace: 'retain-on-failure',
+    launchOptions: {
+      // Elsewhere (macOS/Windows CI) Playwright's own Chromium is used.
+      executablePath: process.env.KEYWARD_CHROMIUM || (process.platform === 'linux' ? '/usr/bin/chromium' : undefined),
+      args: chromiumArgs,
+    },
+  },
+  projects: [
+    { name: 'chromium', testDir: 'tests/e2e' },
+    { name: 'electron', testDir: 'tests/e2e-electron' },
+  ],
+})

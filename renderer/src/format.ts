@@ -1,0 +1,13 @@
+// Display helpers shared by components.
+
+/** "245A4CDD6616" → "24:5A:4C:DD:66:16". */
+export const formatMac = (mac: string | null) => (mac ? mac.match(/../g)!.join(':') : 'unknown')
+
+/** Splits a long fingerprint into two lines of 16 byte pairs so it can be compared by eye. */
+export const fingerprintLines = (sha256: string) => {
+  const bytes = sha256.split(':')
+  return [bytes.slice(0, 16).join(':'), bytes.slice(16).join(':')]
+}
+
+export const kindLabel = (kind: 'unifi-os' | 'legacy-network') =>
+  kind === 'unifi-os' ? 'UniFi OS console' : 'Self-hosted UniFi Network application'

@@ -1,0 +1,54 @@
+// UI state in one zustand store, built around the injected API so components
+// never call the transport themselves.
+import { create } from 'zustand'
+import type { KeywardApi } from '../../shared/contract.ts'
+import type { ConsoleProbe, ConsoleRecord, VaultStatus } from '../../shared/domain.ts'
+import type { KeywardError } from '../../shared/result.ts'
+
+export type ProbeState =
+  | { status: 'idle' }
+  | { status: 'running'; address: string }
+  | { status: 'done'; result: ConsoleProbe }
+  | { status: 'failed'; address: string; error: KeywardError }
+
+export interface KeywardState {
+  consoles: ConsoleRecord[]
+  vault: VaultStatus | null
+  probe: ProbeState
+  loadError: KeywardError | null
+  load(): Promise<void>
+  probeAddress(address: string): Promise<void>
+}
+
+export function createKeywardStore(api: KeywardApi) {
+  return create<KeywardState>()((set, get) => {
+    api.on('console.changed', (consoles) => set({ consoles }))
+    api.on('vault.changed', (vault) => set({ vault }))
+    return {
+      consoles: [],
+      vault: null,
+      probe: { status: 'idle' },
+      loadError: null,
+      async load() {
+        const [consoles, vault] = await Promise.all([api.console.list({}), api.vault.status({})])
+        set({
+          consoles: consoles.ok ? consoles.value : [],
+          vault: vault.ok ? vault.value : null,
+          loadError: consoles.ok ? (vault.ok ? null : vault.error) : consoles.error,
+        })
+      },
+      async probeAddress(address) {
+        if (get().probe.status === 'running') return
+        set({ probe: { status: 'running', address } })
+        const outcome = await api.console.probe({ address })
+        set({
+          probe: outcome.ok
+            ? { status: 'done', result: outcome.value }
+            : { status: 'failed', address, error: outcome.error },
+        })
+      },
+    }
+  })
+}
+
+export type KeywardStore = ReturnType<typeof createKeywardStore>

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// `npm test`: every check, in order, stopping at the first failing stage:
+// typecheck → lint → build → vitest (unit + integration, under a private
+// Secret Service) → Playwright (Chromium, inside the simulated LAN).
+// Ends with one plain summary line counted over vitest and Playwright.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = join(import.meta.dirname, '..')
+const reports = join(root, 'test-results', 'reports')
+rmSync(reports, { recursive: true, force: true })
+mkdirSync(reports, { recursive: true })
+const bin = (name) => join(root, 'node_modules', '.bin', name)
+
+const stages = [
+  ['typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
+  ['lint', bin('eslint'), ['.']],
+  ['build', bin('electron-vite'), ['build']],
+  ['vitest', 'bash', ['tests/support/with-keyring.sh', bin('vitest'), 'run', '--reporter=default', '--reporter=json', `--outputFile=${join(reports, 'vitest.json')}`]],
+  ['playwright', bin('tsx'), ['tests/lab/with-lab.ts', '--scenario', 'slice', '--', bin('playwright'), 'test']],
+]
+
+const only = process.argv.slice(2)
+let failedStage = null
+for (const [name, command, args] of stages) {
+  if (only.length && !only.includes(name)) continue
+  console.log(`\n▶ ${name}`)
+  const started = Date.now()
+  const env = { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: join(reports, 'playwright.json') }
+  if (name === 'playwright') env.PLAYWRIGHT_REPORTER = 'list'
+  const extra = name === 'playwright' ? ['--reporter=list,json'] : []
+  const result = spawnSync(command, [...args, ...extra], { cwd: root, stdio: 'inherit', env })
+  console.log(`◀ ${name}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  if (result.status !== 0) {
+    failedStage = name
+    break
+  }
+}
+
+const read = (file) => {
+  try {
+    return JSON.parse(readFileSync(join(reports, file), 'utf8'))
+  } catch {
+    return null
+  }
+}
+let passed = 0
+let failed = 0
+let skipped = 0
+const vitest = read('vitest.json')
+if (vitest) {
+  passed += vitest.numPassedTests
+  failed += vitest.numFailedTests
+  skipped += vitest.numPendingTests + (vitest.numTodoTests ?? 0)
+}
+const pw = read('playwright.json')
+if (pw) {
+  passed += pw.stats.expected + pw.stats.flaky
+  failed += pw.stats.unexpected
+  skipped += pw.stats.skipped
+}
+if (failedStage && failed === 0) failed = 1 // a stage without test counts (typecheck, lint, build) failed
+console.log(`\n${failedStage ? `stage "${failedStage}" failed. ` : ''}tests: ${passed} passed, ${failed} failed, ${skipped} skipped`)
+process.exit(failedStage ? 1 : 0)

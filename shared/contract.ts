@@ -1,0 +1,103 @@
+// The one contract between the renderer and the core. Every request (name,
+// input schema, result type) and every event pushed to the UI is declared here
+// once; the Electron preload, the shell's IPC handlers, the browser host and the
+// renderer are all derived from it (mullvad's ipc-schema.ts, with zod inputs).
+import { z } from 'zod'
+import type { ConsoleProbe, ConsoleRecord, Preferences, VaultStatus } from './domain.ts'
+import type { Outcome } from './result.ts'
+
+/** Upper bound for any string field the UI may send; inputs are small by nature. */
+export const MAX_TEXT = 2048
+
+interface RequestSpec<I extends z.ZodType, R> {
+  input: I
+  /** Phantom: the result type, carried for the type system only. */
+  result?: R
+}
+const request = <R>() => <I extends z.ZodType>(input: I): RequestSpec<I, R> => ({ input })
+
+interface EventSpec<P> {
+  payload?: P
+}
+const event = <P>(): EventSpec<P> => ({})
+
+const none = z.object({}).strict()
+
+export const preferencesInput = z
+  .object({
+    clipboardClearSeconds: z.number().int().min(5).max(600),
+    checkIntervalMinutes: z.number().int().min(1).max(1440),
+  })
+  .strict()
+
+export const requests = {
+  /** Probe an address the user typed: is it a UniFi OS console, which one, which certificate. */
+  'console.probe': request<ConsoleProbe>()(
+    z.object({ address: z.string().max(MAX_TEXT) }).strict(),
+  ),
+  /** Consoles Keyward has seen, most recent first. */
+  'console.list': request<ConsoleRecord[]>()(none),
+  /** Whether the OS keychain can hold secrets right now. */
+  'vault.status': request<VaultStatus>()(none),
+  'preferences.get': request<Preferences>()(none),
+  'preferences.set': request<Preferences>()(preferencesInput.partial().strict()),
+} as const
+
+export const events = {
+  /** The list of known consoles changed (after a probe, or a record was forgotten). */
+  'console.changed': event<ConsoleRecord[]>(),
+  /** The keychain became available or unavailable. */
+  'vault.changed': event<VaultStatus>(),
+} as const
+
+export type Requests = typeof requests
+export type RequestName = keyof Requests
+export type RequestInput<N extends RequestName> = z.input<Requests[N]['input']>
+export type RequestResult<N extends RequestName> = NonNullable<Requests[N]['result']>
+export type EventName = keyof typeof events
+export type EventPayload<N extends EventName> = NonNullable<(typeof events)[N]['payload']>
+
+export const requestNames = Object.keys(requests) as RequestName[]
+export const eventNames = Object.keys(events) as EventName[]
+
+export const isRequestName = (name: unknown): name is RequestName =>
+  typeof name === 'string' && Object.hasOwn(requests, name)
+export const isEventName = (name: unknown): name is EventName =>
+  typeof name === 'string' && Object.hasOwn(events, name)
+
+/**
+ * The API the renderer sees as `window.keyward`: one pre-bound function per
+ * request (`keyward.console.probe({address})`) and `on(event, listener)`
+ * returning an unsubscribe function. Which transport carries it is invisible.
+ */
+type Split<S extends string> = S extends `${infer G}.${infer K}` ? [G, K] : never
+export type KeywardApi = {
+  [G in Split<RequestName>[0]]: {
+    [N in RequestName as Split<N>[0] extends G ? Split<N>[1] : never]: (
+      input: RequestInput<N>,
+    ) => Promise<Outcome<RequestResult<N>>>
+  }
+} & {
+  on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void
+}
+
+/** What a transport must supply to build the API. */
+export interface Transport {
+  invoke(name: RequestName, input: unknown): Promise<Outcome<unknown>>
+  subscribe(name: EventName, listener: (payload: unknown) => void): () => void
+}
+
+/** Builds `window.keyward` from a transport; used by the preload and the browser bridge alike. */
+export function createApi(transport: Transport): KeywardApi {
+  const api: Record<string, unknown> = {}
+  for (const name of requestNames) {
+    const [group, key] = name.split('.') as [string, string]
+    const bucket = (api[group] ??= {}) as Record<string, unknown>
+    bucket[key] = (input: unknown) => transport.invoke(name, input ?? {})
+  }
+  api.on = (name: EventName, listener: (payload: unknown) => void) => {
+    if (!isEventName(name)) throw new TypeError(`Unknown event: ${String(name)}`)
+    return transport.subscribe(name, listener)
+  }
+  return api as KeywardApi
+}

@@ -1,0 +1,54 @@
+// Errors cross every boundary as values, never as thrown strings (mullvad's
+// ipc-helpers pattern). `code` is stable and machine-readable; `message` is a
+// sentence for the user; `detail` is optional technical context and must never
+// carry a secret.
+
+export const errorCodes = [
+  'invalid-input', // the request failed schema validation
+  'unknown-request', // no such request name in the contract
+  'too-large', // a request or a reply exceeded its size limit
+  'timeout', // a network call ran past its deadline
+  'unreachable', // connection refused, no route, DNS failure
+  'tls', // TLS handshake failed
+  'certificate-changed', // a pinned certificate no longer matches
+  'redirect-refused', // a reply redirected off-host
+  'bad-reply', // the peer answered, but not in a shape we understand
+  'not-unifi-os', // the host answered HTTPS but is not a UniFi OS console
+  'keychain-unavailable', // the OS keychain cannot be reached or is locked
+  'settings-invalid', // the settings file could not be read or written
+  'unauthorized', // the bridge token was missing or wrong
+  'internal', // a bug: logged, never shown with its stack
+] as const
+
+export type ErrorCode = (typeof errorCodes)[number]
+
+export interface KeywardError {
+  code: ErrorCode
+  message: string
+  detail?: string
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: KeywardError }
+
+export const ok = <T>(value: T): Outcome<T> => ({ ok: true, value })
+export const fail = (code: ErrorCode, message: string, detail?: string): Outcome<never> => ({
+  ok: false,
+  error: detail === undefined ? { code, message } : { code, message, detail },
+})
+
+/** A KeywardError travelling through code that throws (core internals only). */
+export class KeywardFailure extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message)
+    this.name = 'KeywardFailure'
+  }
+  toError(): KeywardError {
+    return this.detail === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, detail: this.detail }
+  }
+}
