@@ -95,19 +95,27 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     return true
   }
 
+  // Reads a body up to the limit. Over the limit we stop buffering, answer 413
+  // and close the connection once the reply is out.
   const readBody = (req: http.IncomingMessage) =>
     new Promise<string | null>((resolve) => {
+      if (Number(req.headers['content-length'] ?? 0) > maxBody) {
+        req.resume() // discard what is already on its way
+        return resolve(null)
+      }
       const chunks: Buffer[] = []
       let size = 0
-      req.on('data', (chunk: Buffer) => {
+      const onData = (chunk: Buffer) => {
         size += chunk.length
         if (size > maxBody) {
+          req.off('data', onData)
+          req.resume()
           resolve(null)
-          req.destroy()
           return
         }
         chunks.push(chunk)
-      })
+      }
+      req.on('data', onData)
       req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
       req.on('error', () => resolve(null))
     })
@@ -119,6 +127,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }
     const text = await readBody(req)
     if (text === null) {
+      res.setHeader('connection', 'close')
       return send(res, 413, fail('too-large', `The request is larger than ${maxBody} bytes.`))
     }
     let input: unknown

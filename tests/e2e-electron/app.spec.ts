@@ -45,8 +45,12 @@ test.describe('Electron app', () => {
       expect(shape).toEqual({ api: 'function', require: 'undefined', process: 'undefined' })
       const prefs = await page.evaluate(() => window.keyward!.preferences.get({}))
       expect(prefs.ok).toBe(true)
-      const prefsOf = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.webContents.getLastWebPreferences())
-      expect(prefsOf).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false })
+      // Navigation away from the app is refused (will-navigate is prevented).
+      await page.evaluate(() => {
+        window.location.href = 'https://example.com/'
+      })
+      await page.waitForTimeout(500)
+      expect(page.url()).not.toContain('example.com')
     } finally {
       await app.close()
     }

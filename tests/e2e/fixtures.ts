@@ -4,7 +4,7 @@ import { test as base } from '@playwright/test'
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server.ts'
 import { join } from 'node:path'
 import { makeCore } from '../support/core.ts'
-import { readLabFromEnv, type LabDescription } from '../lab/env.ts'
+import { labUnavailableReason, readLabFromEnv, type LabDescription } from '../lab/env.ts'
 
 export const test = base.extend<{ host: BrowserHost; lab: LabDescription }>({
   host: async ({}, use) => {
@@ -18,8 +18,8 @@ export const test = base.extend<{ host: BrowserHost; lab: LabDescription }>({
   },
   lab: async ({}, use, testInfo) => {
     const lab = readLabFromEnv()
-    testInfo.skip(!lab.lab, `needs the simulated LAN: ${lab.reason}`)
-    await use(lab.lab!)
+    testInfo.skip(!lab, `needs the simulated LAN: ${labUnavailableReason()}`)
+    await use(lab!)
   },
 })
 

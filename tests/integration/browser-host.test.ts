@@ -42,7 +42,7 @@ const core = makeCore()
 let host: BrowserHost
 const json = (token: string, body: unknown) => ({
   method: 'POST',
-  headers: { 'content-type': 'application/json', 'x-keyward-token': token },
+  headers: { 'content-type': 'application/json', 'x-keyward-token': token } as Record<string, string>,
   body: JSON.stringify(body),
 })
 

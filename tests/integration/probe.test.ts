@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { probeConsole } from '../../electron/core/console/probe.ts'
 import { httpsRequest } from '../../electron/core/net/https.ts'
 import { normalizeAddress } from '../../electron/core/net/address.ts'
-import { KeywardFailure } from '../../shared/result.ts'
+import type { ConsoleRecord } from '../../shared/domain.ts'
+import { KeywardFailure, type Outcome } from '../../shared/result.ts'
 import { generateCertificate } from '../simulators/console/cert.ts'
 import { startConsoleSimulator } from '../simulators/console/server.ts'
 import { createConsoleConfig } from '../simulators/console/presets.ts'
@@ -167,7 +168,7 @@ describe('trust on first use in the core', () => {
     try {
       const c = await core.invoke('console.probe', { address })
       expect(c).toMatchObject({ ok: true, value: { trust: 'changed', certificate: { sha256: second.sha256 } } })
-      const list = await core.invoke('console.list', {})
+      const list = (await core.invoke('console.list', {})) as Outcome<ConsoleRecord[]>
       expect(list.ok && list.value[0]?.certificateSha256).toBe(first.sha256)
     } finally {
       await second.close()

@@ -90,6 +90,7 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
 
   return new Promise<HttpsReply>((resolve, reject) => {
     let certificate: CertificateInfo | null = null
+    let socket: tls.TLSSocket | null = null
     let settled = false
     const finish = (fn: () => void) => {
       if (settled) return
@@ -100,7 +101,7 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
     const failWith = (error: unknown) => finish(() => reject(networkFailure(error, where)))
 
     const connect = (_opts: unknown, done: (err: Error | null, socket?: tls.TLSSocket) => void) => {
-      const socket = tls.connect({
+      socket = tls.connect({
         host: req.host,
         port: req.port,
         // SNI must not be an IP literal.
@@ -108,14 +109,15 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
         rejectUnauthorized: false,
         ALPNProtocols: ['http/1.1'],
       })
-      socket.once('secureConnect', () => {
-        certificate = describeCertificate(socket)
+      const tlsSocket = socket
+      tlsSocket.once('secureConnect', () => {
+        certificate = describeCertificate(tlsSocket)
         if (!certificate) {
-          socket.destroy()
+          tlsSocket.destroy()
           return done(new KeywardFailure('tls', `${where} presented no certificate.`))
         }
         if (req.pin && certificate.sha256 !== req.pin) {
-          socket.destroy()
+          tlsSocket.destroy()
           return done(
             new KeywardFailure(
               'certificate-changed',
@@ -124,14 +126,15 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
             ),
           )
         }
-        done(null, socket)
+        done(null, tlsSocket)
       })
-      socket.once('error', (err) => done(err))
+      tlsSocket.once('error', (err) => done(err))
       return undefined
     }
 
+    // No `agent`: with createConnection and no agent, Node uses our socket for
+    // exactly this request (agent:false would build a default Agent and ignore it).
     const request = http.request({
-      agent: false,
       createConnection: connect as never,
       method: req.method ?? 'GET',
       path: req.path,
@@ -144,8 +147,12 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
       },
     })
 
+    // The request has no socket until the handshake is done, so destroying the
+    // request alone would not stop a stalled handshake: fail and close both.
     const deadline = setTimeout(() => {
-      request.destroy(new KeywardFailure('timeout', `${where} did not answer within ${timeoutMs / 1000} s.`))
+      failWith(new KeywardFailure('timeout', `${where} did not answer within ${timeoutMs / 1000} s.`))
+      socket?.destroy()
+      request.destroy()
     }, timeoutMs)
 
     request.once('error', failWith)

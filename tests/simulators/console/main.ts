@@ -1,0 +1,65 @@
+// CLI: run one console simulator (used inside lab hosts).
+//   tsx tests/simulators/console/main.ts --preset udm-pro --host 10.73.0.11 [--port 443] [--name "…"] [--mac …]
+// Prints exactly one JSON line on stdout once listening:
+//   {"ready":true,"url":"https://…","port":443,"sha256":"AB:…","preset":"udm-pro","mac":"…","name":"…"}
+// Exits 0 after closing on SIGTERM/SIGINT.
+import { parseArgs } from 'node:util'
+import { createConsoleConfig, isPresetName, presets } from './presets.ts'
+import { startConsoleSimulator, type RunningConsole } from './server.ts'
+
+function fail(message: string): never {
+  console.error(`console simulator: ${message}`)
+  process.exit(2)
+}
+
+const { values } = parseArgs({
+  options: {
+    preset: { type: 'string' },
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string' },
+    name: { type: 'string' },
+    mac: { type: 'string' },
+  },
+  strict: true,
+})
+
+const preset = values.preset ?? ''
+if (!isPresetName(preset)) fail(`--preset must be one of ${Object.keys(presets).join(', ')}`)
+const config = (() => {
+  try {
+    return createConsoleConfig(preset, {
+      ...(values.name === undefined ? {} : { name: values.name }),
+      ...(values.mac === undefined ? {} : { mac: values.mac }),
+    })
+  } catch (err) {
+    return fail((err as Error).message)
+  }
+})()
+const port = values.port === undefined ? config.defaultPort : Number(values.port)
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`bad --port ${values.port}`)
+
+// A signal while starting is acted on once start-up finished, so the certificate's
+// temp dir is always removed (process.exit would skip generateCertificate's finally).
+let running: RunningConsole | undefined
+let starting = true
+let stopping = false
+const stop = async (): Promise<void> => {
+  stopping = true
+  if (starting) return
+  await running?.close()
+  process.exit(0)
+}
+process.on('SIGTERM', () => void stop())
+process.on('SIGINT', () => void stop())
+
+try {
+  running = await startConsoleSimulator(config, { host: values.host, port })
+} catch (err) {
+  fail(`cannot listen on ${values.host}:${port}: ${(err as Error).message}`)
+}
+starting = false
+if (stopping) await stop()
+process.stdout.write(`${JSON.stringify({
+  ready: true, url: running.url, port: running.port, sha256: running.sha256,
+  preset: config.preset, mac: config.mac, name: config.name,
+})}\n`)
