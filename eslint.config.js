@@ -23,7 +23,16 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  { files: ['electron/core/**', 'shared/**', 'renderer/**', 'electron/browser-host/**', 'tests/**'], rules: noElectron },
+  { files: ['electron/core/**', 'shared/**', 'renderer/**', 'electron/browser-host/**'], rules: noElectron },
+  // Tests may name Electron's types to build fakes of them; never its runtime.
+  {
+    files: ['tests/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'Tests run without an Electron binary.', allowTypeImports: true }],
+      }],
+    },
+  },
   // Playwright fixtures must destructure their (empty) dependencies.
   { files: ['tests/e2e/**'], rules: { 'no-empty-pattern': 'off' } },
   {

@@ -8,7 +8,8 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = join(import.meta.dirname, '..')
-const reports = join(root, 'test-results', 'reports')
+// Not under test-results/: Playwright empties that directory when it starts.
+const reports = join(root, '.test-reports')
 rmSync(reports, { recursive: true, force: true })
 mkdirSync(reports, { recursive: true })
 const bin = (name) => join(root, 'node_modules', '.bin', name)

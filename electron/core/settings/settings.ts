@@ -1,0 +1,260 @@
+// Non-secret settings in <cwd>/config.json via conf. The Electron shell opens the
+// same file with electron-store (cwd = userData, name 'config'), so the schema,
+// defaults and migrations here are the single definition of that file.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Conf, { type Schema } from 'conf'
+import { KeywardFailure } from '../../../shared/result.ts'
+import type { ConsoleRecord, Preferences } from '../../../shared/domain.ts'
+
+export interface SettingsData extends Record<string, unknown> {
+  consoles: ConsoleRecord[]
+  preferences: Preferences
+}
+
+type SettingsKey = 'consoles' | 'preferences'
+
+export const CONFIG_NAME = 'config'
+
+export const defaultPreferences: Readonly<Preferences> = Object.freeze({
+  clipboardClearSeconds: 30,
+  checkIntervalMinutes: 15,
+})
+
+const defaults = (): SettingsData => ({ consoles: [], preferences: { ...defaultPreferences } })
+
+const nullableText = { type: ['string', 'null'], maxLength: 200 } as const
+
+export const settingsSchema: Schema<SettingsData> = {
+  consoles: {
+    type: 'array',
+    maxItems: 500,
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['key', 'host', 'port', 'kind', 'model', 'name', 'mac', 'certificateSha256', 'lastSeen'],
+      properties: {
+        key: { type: 'string', minLength: 1, maxLength: 300 },
+        host: { type: 'string', minLength: 1, maxLength: 253 },
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+        kind: { enum: ['unifi-os', 'legacy-network'] },
+        model: nullableText,
+        name: nullableText,
+        mac: nullableText,
+        certificateSha256: { type: 'string', pattern: '^[0-9A-F]{2}(:[0-9A-F]{2}){31}$' },
+        lastSeen: { type: 'string', format: 'date-time' },
+      },
+    },
+  },
+  preferences: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['clipboardClearSeconds', 'checkIntervalMinutes'],
+    properties: {
+      clipboardClearSeconds: { type: 'integer', minimum: 5, maximum: 600 },
+      checkIntervalMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
+    },
+  },
+}
+
+export const settingsMigrations = {
+  // Baseline: proves the mechanism and fills in what an older or hand-edited file
+  // lacks. It only adds: malformed values are left for validation to catch, so
+  // the file is moved aside instead of silently overwritten.
+  '0.1.0': (store: Conf<SettingsData>) => {
+    if (!store.has('consoles')) store.set('consoles', [])
+    const preferences: unknown = store.get('preferences')
+    if (preferences === undefined) store.set('preferences', { ...defaultPreferences })
+    else if (typeof preferences === 'object' && preferences !== null && !Array.isArray(preferences)) {
+      store.set('preferences', { ...defaultPreferences, ...preferences })
+    }
+  },
+}
+
+export interface SettingsOptions {
+  cwd: string
+  projectVersion: string
+  /** Vault hook: true if a string is (or contains) a secret; such writes are refused. */
+  isSecret?: (value: string) => boolean
+}
+
+export interface Settings {
+  readonly path: string
+  /** Where a corrupt settings file was moved at open, so the UI can tell the user. */
+  readonly recoveredFrom: string | null
+  listConsoles(): ConsoleRecord[]
+  upsertConsole(record: ConsoleRecord): void
+  forgetConsole(key: string): boolean
+  getPreferences(): Preferences
+  setPreferences(partial: Partial<Preferences>): Preferences
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** conf throws these for a file it cannot use; anything else (EACCES…) is not "corrupt". */
+function isCorruption(error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  return (
+    error.name === 'SyntaxError' ||
+    error.message.startsWith('Config schema violation:') ||
+    error.message.startsWith('Something went wrong during the migration!')
+  )
+}
+
+/** conf would quietly treat `null`, `[]` or `"x"` as an empty store, losing whatever it was. */
+function assertPlainObject(raw: Buffer): void {
+  const parsed: unknown = JSON.parse(raw.toString('utf8'))
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new SyntaxError('settings file is not a JSON object')
+  }
+}
+
+function assertNoSecrets(value: unknown, isSecret: (s: string) => boolean, where: string): void {
+  if (typeof value === 'string') {
+    if (isSecret(value)) {
+      throw new KeywardFailure(
+        'settings-invalid',
+        'Keyward refused to save a secret into its settings file; secrets belong in the keychain only.',
+        `secret found at ${where}`,
+      )
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => assertNoSecrets(item, isSecret, `${where}[${i}]`))
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      assertNoSecrets(key, isSecret, `${where} (a key)`)
+      assertNoSecrets(item, isSecret, `${where}.${key}`)
+    }
+  }
+}
+
+function corruptPath(cwd: string): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  for (let n = 0; ; n++) {
+    const candidate = join(cwd, `${CONFIG_NAME}.corrupt-${stamp}${n === 0 ? '' : `-${n}`}.json`)
+    if (!existsSync(candidate)) return candidate
+  }
+}
+
+function createConf(options: SettingsOptions): Conf<SettingsData> {
+  return new Conf<SettingsData>({
+    cwd: options.cwd,
+    configName: CONFIG_NAME,
+    projectVersion: options.projectVersion,
+    schema: settingsSchema,
+    defaults: defaults(),
+    migrations: settingsMigrations,
+    configFileMode: 0o600,
+  })
+}
+
+/**
+ * conf throws on a corrupt file (clearInvalidConfig is false, and true would wipe
+ * it). We keep the exact original bytes beside it, then start from defaults.
+ */
+function openConf(options: SettingsOptions): { conf: Conf<SettingsData>; recoveredFrom: string | null } {
+  const file = join(options.cwd, `${CONFIG_NAME}.json`)
+  let original: Buffer | null = null
+  try {
+    if (existsSync(file)) original = readFileSync(file) // conf may rewrite it before it notices the problem
+    if (original !== null) assertPlainObject(original)
+    return { conf: createConf(options), recoveredFrom: null }
+  } catch (error) {
+    if (original === null || !isCorruption(error)) throw openFailure(file, error)
+    try {
+      const aside = corruptPath(options.cwd)
+      writeFileSync(aside, original, { flag: 'wx', mode: 0o600 })
+      rmSync(file, { force: true })
+      return { conf: createConf(options), recoveredFrom: aside }
+    } catch (recoveryError) {
+      throw openFailure(file, recoveryError)
+    }
+  }
+}
+
+function openFailure(file: string, error: unknown): KeywardFailure {
+  return new KeywardFailure(
+    'settings-invalid',
+    `Keyward could not open its settings file (${file}). Check that the folder exists and is writable.`,
+    errorText(error),
+  )
+}
+
+/** Copy only the known fields: extra properties (whatever they hold) never reach the file. */
+function pickRecord(r: ConsoleRecord): ConsoleRecord {
+  return {
+    key: r.key,
+    host: r.host,
+    port: r.port,
+    kind: r.kind,
+    model: r.model,
+    name: r.name,
+    mac: r.mac,
+    certificateSha256: r.certificateSha256,
+    lastSeen: r.lastSeen,
+  }
+}
+
+export function openSettings(options: SettingsOptions): Settings {
+  const { conf, recoveredFrom } = openConf(options)
+  const isSecret = options.isSecret ?? (() => false)
+
+  const read = <K extends SettingsKey>(key: K): SettingsData[K] => {
+    try {
+      return conf.get(key)
+    } catch (error) {
+      throw new KeywardFailure(
+        'settings-invalid',
+        'Keyward could not read its settings file; it was changed or damaged while Keyward was running. Restart Keyward to recover it.',
+        errorText(error),
+      )
+    }
+  }
+
+  const write = <K extends SettingsKey>(key: K, value: SettingsData[K]): void => {
+    assertNoSecrets(value, isSecret, key) // before conf: a refused write must not touch the file
+    try {
+      conf.set(key, value)
+    } catch (error) {
+      const text = errorText(error)
+      const violation = text.startsWith('Config schema violation:')
+      throw new KeywardFailure(
+        'settings-invalid',
+        violation
+          ? `Keyward cannot save this setting: ${text.slice('Config schema violation:'.length).trim()}.`
+          : 'Keyward could not write its settings file. Check that the disk is not full and the folder is writable.',
+        text,
+      )
+    }
+  }
+
+  return {
+    path: conf.path,
+    recoveredFrom,
+    listConsoles() {
+      return [...read('consoles')].sort((a, b) => Date.parse(b.lastSeen) - Date.parse(a.lastSeen))
+    },
+    upsertConsole(record) {
+      const others = read('consoles').filter((c) => c.key !== record.key)
+      write('consoles', [...others, pickRecord(record)])
+    },
+    forgetConsole(key) {
+      const consoles = read('consoles')
+      const kept = consoles.filter((c) => c.key !== key)
+      if (kept.length === consoles.length) return false
+      write('consoles', kept)
+      return true
+    },
+    getPreferences() {
+      return { ...defaultPreferences, ...read('preferences') }
+    },
+    setPreferences(partial) {
+      const changes = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined))
+      const next = { ...read('preferences'), ...changes } as Preferences
+      write('preferences', next)
+      return { ...next }
+    },
+  }
+}
