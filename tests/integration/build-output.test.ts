@@ -1,0 +1,44 @@
+// What `electron-vite build` emits must run under Electron's sandbox: the
+// preload is CommonJS and requires nothing but electron (a sandboxed preload
+// cannot load packages), and the renderer page carries no inline script.
+// `npm test` builds before this stage runs.
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const out = join(import.meta.dirname, '../../out')
+const read = (path: string) => {
+  const file = join(out, path)
+  if (!existsSync(file)) throw new Error(`${path} is missing: run "npm run build" first`)
+  return readFileSync(file, 'utf8')
+}
+
+describe('build output', () => {
+  it('emits the preload as CommonJS that requires only electron', () => {
+    const preload = read('preload/index.cjs')
+    const required = [...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1])
+    expect(new Set(required)).toEqual(new Set(['electron']))
+    expect(preload).not.toMatch(/^\s*(import|export)\s/m)
+    expect(preload).toContain('exposeInMainWorld')
+  })
+
+  it('emits a main entry that loads the preload and renderer it ships with', () => {
+    const main = read('main/index.js')
+    expect(main).toContain('../preload/index.cjs')
+    expect(main).toContain('../renderer/index.html')
+    expect(main).toMatch(/sandbox: true/)
+    expect(main).toMatch(/contextIsolation: true/)
+    expect(main).toMatch(/nodeIntegration: false/)
+  })
+
+  it('emits a renderer page with no inline script and relative asset paths', () => {
+    const html = read('renderer/index.html')
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)]
+    expect(scripts.length).toBeGreaterThan(0)
+    for (const [, attrs, body] of scripts) {
+      expect(body!.trim()).toBe('')
+      expect(attrs).toMatch(/src="\.\/assets\//)
+    }
+    expect(html).toContain('Content-Security-Policy')
+  })
+})
