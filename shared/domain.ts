@@ -34,6 +34,8 @@ export interface ConsoleProbe {
   /** Upper-case hex without separators, as /api/system reports it. */
   mac: string | null
   directConnectDomain: string | null
+  /** Apps that answered the unauthenticated 401 probe on this host (unifi-os.md §1). */
+  apps: UnifiApp[]
   certificate: CertificateInfo
   /**
    * Trust on first use: `first-contact` for a console never seen at this
@@ -54,6 +56,8 @@ export interface ConsoleRecord {
   model: string | null
   name: string | null
   mac: string | null
+  /** Apps on this host at the last probe; absent in records written before apps were probed. */
+  apps?: UnifiApp[]
   certificateSha256: CertificateFingerprint
   lastSeen: string
 }
@@ -68,4 +72,77 @@ export interface VaultStatus {
 export interface Preferences {
   clipboardClearSeconds: number
   checkIntervalMinutes: number
+}
+
+/** The UniFi apps Keyward makes keys for. */
+export type UnifiApp = 'protect' | 'network' | 'access'
+
+/** Why a key check failed, each with its own explanation (issue: console client). */
+export type KeyProblem =
+  | 'invalid_key' // no known console accepts it
+  | 'wrong_host' // valid, but on another console than the one that runs the app for you
+  | 'cloud_key' // a Site Manager (ui.com) key: refused by consoles on the LAN
+  | 'wrong_key_type' // e.g. a console key given to Access, or an Access token given to Protect
+  | 'insufficient_permission' // the key's owner lacks rights for this app
+  | 'app_not_on_host' // the app is not installed on this console
+  | 'version_too_old' // the app is older than what the consumer (Home Assistant) needs
+  | 'tls_pin_mismatch' // the console's certificate changed since it was trusted
+  | 'unreachable' // the console did not answer
+  | 'rate_limited' // the console's API rate limit answered 429
+
+export interface KeyCheckOk {
+  status: 'ok'
+  app: UnifiApp
+  /** Console address key (`host:port`). */
+  host: string
+  appVersion: string | null
+  latencyMs: number
+  checkedAt: string
+  /** Protect: how many cameras the key can see (0 on a console whose Protect is empty). */
+  cameras?: number
+}
+
+export interface KeyCheckFailed {
+  status: 'failed'
+  app: UnifiApp
+  host: string
+  problem: KeyProblem
+  /** One sentence a home-lab user understands. */
+  message: string
+  /** What to do about it. */
+  nextStep: string
+  /** For wrong_host / app_not_on_host: the console that is the right place. */
+  rightHost?: { key: string; name: string | null }
+  retryAfterSeconds?: number
+  checkedAt: string
+}
+
+export type KeyCheck = KeyCheckOk | KeyCheckFailed
+
+export type ProvisionStepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped'
+
+/**
+ * A key being made on a console, step by step. Persisted (metadata only: the
+ * password and key live in the keychain under the refs) so a flow that stopped
+ * halfway — a dropped connection, a closed window, a crash — resumes where it
+ * stopped instead of leaving a stray user or key behind.
+ */
+export interface ProvisionRecord {
+  id: string
+  consoleKey: string
+  app: UnifiApp
+  /** `dedicated-user`: a new local-only user mints its own key; `signed-in-admin`: the fallback. */
+  mode: 'dedicated-user' | 'signed-in-admin'
+  username: string
+  keyName: string
+  userId: string | null
+  /** Vault ref of the dedicated user's password. */
+  passwordRef: string
+  /** Vault ref of the key. */
+  keyRef: string
+  keyId: string | null
+  steps: { user: ProvisionStepState; key: ProvisionStepState; verify: ProvisionStepState }
+  lastError: { code: string; message: string } | null
+  createdAt: string
+  updatedAt: string
 }

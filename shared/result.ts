@@ -14,6 +14,14 @@ export const errorCodes = [
   'redirect-refused', // a reply redirected off-host
   'bad-reply', // the peer answered, but not in a shape we understand
   'not-unifi-os', // the host answered HTTPS but is not a UniFi OS console
+  'invalid-credentials', // the console refused the username, password or 2FA code
+  'locked-out', // the console's login rate limit is active (429); never retried automatically
+  'session-expired', // the console session ended and could not be renewed
+  'forbidden', // signed in, but this account may not do that
+  'conflict', // the thing to create already exists (e.g. a username)
+  'refused', // the console declined for a reason of its own (weak password, feature off)
+  'rate-limited', // a console API rate limit answered 429
+  'not-found', // the console has no such object or app
   'keychain-unavailable', // the OS keychain cannot be reached or is locked
   'settings-invalid', // the settings file could not be read or written
   'unauthorized', // the bridge token was missing or wrong

@@ -64,6 +64,7 @@ export function createCore(options: CoreOptions): Core {
         model: raw.model,
         name: raw.name,
         mac: raw.mac,
+        apps: raw.apps,
         certificateSha256: raw.certificate.sha256,
         lastSeen: raw.probedAt,
       }

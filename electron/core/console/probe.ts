@@ -5,7 +5,7 @@
 // The second request is pinned to the certificate seen by the first, so a host
 // that swaps certificates mid-probe is caught.
 import { z } from 'zod'
-import type { ConsoleAddress, ConsoleProbe } from '../../../shared/domain.ts'
+import type { ConsoleAddress, ConsoleProbe, UnifiApp } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import { httpsRequest, jsonBody, type HttpsReply } from '../net/https.ts'
 
@@ -44,6 +44,29 @@ function isLegacyRedirect(reply: HttpsReply, address: ConsoleAddress): boolean {
   }
 }
 
+const APPS: UnifiApp[] = ['protect', 'network', 'access']
+
+/**
+ * Which apps run on this host: unauthenticated `GET /proxy/<app>/api` answers
+ * 401 where the app is installed, 404/502 or nothing where it is not
+ * (unifi-discovery SERVICE_ENDPOINTS, unifi-os.md §1). An installed but empty
+ * Protect also answers 401; camera counts tell those apart later (§6).
+ */
+export async function appsOnHost(address: ConsoleAddress, pin: string, timeoutMs: number): Promise<UnifiApp[]> {
+  const answers = await Promise.all(
+    APPS.map((app) =>
+      httpsRequest({ host: address.host, port: address.port, path: `/proxy/${app}/api`, pin, timeoutMs, maxBytes: 64 * 1024 })
+        .then((reply) => (reply.status === 401 ? app : null))
+        .catch((error: unknown) => {
+          // A swapped certificate is never "app absent".
+          if (error instanceof KeywardFailure && error.code === 'certificate-changed') throw error
+          return null
+        }),
+    ),
+  )
+  return answers.filter((app): app is UnifiApp => app !== null)
+}
+
 /** A probe before the core has compared its certificate with what it trusted. */
 export type RawProbe = Omit<ConsoleProbe, 'trust'>
 
@@ -61,6 +84,8 @@ export async function probeConsole(address: ConsoleAddress, options: ProbeOption
       name: null,
       mac: null,
       directConnectDomain: null,
+      // The self-hosted application is Network only, and has no local API keys (§4.3).
+      apps: ['network'],
       certificate: root.certificate,
       latencyMs: root.elapsedMs,
       probedAt,
@@ -91,6 +116,7 @@ export async function probeConsole(address: ConsoleAddress, options: ProbeOption
     throw new KeywardFailure('bad-reply', `The console's /api/system reply has an unexpected shape.`, parsed.error.message)
   }
   const info = parsed.data
+  const apps = await appsOnHost(address, pin, base.timeoutMs)
   return {
     address,
     kind: 'unifi-os',
@@ -98,6 +124,7 @@ export async function probeConsole(address: ConsoleAddress, options: ProbeOption
     name: info.name ?? null,
     mac: normalizeMac(info.mac),
     directConnectDomain: info.directConnectDomain ?? null,
+    apps,
     certificate: system.certificate,
     latencyMs: root.elapsedMs + system.elapsedMs,
     probedAt,

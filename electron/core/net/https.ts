@@ -24,6 +24,11 @@ export interface HttpsRequest {
   maxBytes?: number
   /** Expected leaf SHA-256; a mismatch fails before the request is sent. */
   pin?: string
+  /**
+   * Verify the certificate chain and host name like a browser (cloud services).
+   * LAN consoles use self-signed certificates and are pinned instead.
+   */
+  verify?: { ca?: string }
 }
 
 export interface HttpsReply {
@@ -106,7 +111,8 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
         port: req.port,
         // SNI must not be an IP literal.
         ...(isIP(req.host) === 0 ? { servername: req.host } : {}),
-        rejectUnauthorized: false,
+        rejectUnauthorized: req.verify !== undefined,
+        ...(req.verify?.ca ? { ca: req.verify.ca } : {}),
         ALPNProtocols: ['http/1.1'],
       })
       const tlsSocket = socket

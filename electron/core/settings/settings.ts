@@ -5,14 +5,15 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Conf, { type Schema } from 'conf'
 import { KeywardFailure } from '../../../shared/result.ts'
-import type { ConsoleRecord, Preferences } from '../../../shared/domain.ts'
+import type { ConsoleRecord, Preferences, ProvisionRecord } from '../../../shared/domain.ts'
 
 export interface SettingsData extends Record<string, unknown> {
   consoles: ConsoleRecord[]
+  provisions: ProvisionRecord[]
   preferences: Preferences
 }
 
-type SettingsKey = 'consoles' | 'preferences'
+type SettingsKey = 'consoles' | 'provisions' | 'preferences'
 
 export const CONFIG_NAME = 'config'
 
@@ -21,7 +22,7 @@ export const defaultPreferences: Readonly<Preferences> = Object.freeze({
   checkIntervalMinutes: 15,
 })
 
-const defaults = (): SettingsData => ({ consoles: [], preferences: { ...defaultPreferences } })
+const defaults = (): SettingsData => ({ consoles: [], provisions: [], preferences: { ...defaultPreferences } })
 
 const nullableText = { type: ['string', 'null'], maxLength: 200 } as const
 
@@ -41,8 +42,45 @@ export const settingsSchema: Schema<SettingsData> = {
         model: nullableText,
         name: nullableText,
         mac: nullableText,
+        apps: { type: 'array', maxItems: 3, uniqueItems: true, items: { enum: ['protect', 'network', 'access'] } },
         certificateSha256: { type: 'string', pattern: '^[0-9A-F]{2}(:[0-9A-F]{2}){31}$' },
         lastSeen: { type: 'string', format: 'date-time' },
+      },
+    },
+  },
+  provisions: {
+    type: 'array',
+    maxItems: 200,
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'consoleKey', 'app', 'mode', 'username', 'keyName', 'userId', 'passwordRef', 'keyRef', 'keyId', 'steps', 'lastError', 'createdAt', 'updatedAt'],
+      properties: {
+        id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
+        consoleKey: { type: 'string', minLength: 1, maxLength: 300 },
+        app: { enum: ['protect', 'network', 'access'] },
+        mode: { enum: ['dedicated-user', 'signed-in-admin'] },
+        username: { type: 'string', minLength: 1, maxLength: 100 },
+        keyName: { type: 'string', minLength: 1, maxLength: 100 },
+        userId: nullableText,
+        passwordRef: { type: 'string', maxLength: 128 },
+        keyRef: { type: 'string', maxLength: 128 },
+        keyId: nullableText,
+        steps: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['user', 'key', 'verify'],
+          properties: Object.fromEntries(
+            ['user', 'key', 'verify'].map((k) => [k, { enum: ['pending', 'running', 'done', 'failed', 'skipped'] }]),
+          ),
+        },
+        lastError: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: { code: { type: 'string', maxLength: 64 }, message: { type: 'string', maxLength: 600 } },
+        },
+        createdAt: { type: 'string', format: 'date-time' },
+        updatedAt: { type: 'string', format: 'date-time' },
       },
     },
   },
@@ -63,6 +101,7 @@ export const settingsMigrations = {
   // the file is moved aside instead of silently overwritten.
   '0.1.0': (store: Conf<SettingsData>) => {
     if (!store.has('consoles')) store.set('consoles', [])
+    if (!store.has('provisions')) store.set('provisions', [])
     const preferences: unknown = store.get('preferences')
     if (preferences === undefined) store.set('preferences', { ...defaultPreferences })
     else if (typeof preferences === 'object' && preferences !== null && !Array.isArray(preferences)) {
@@ -87,6 +126,10 @@ export interface Settings {
   forgetConsole(key: string): boolean
   getPreferences(): Preferences
   setPreferences(partial: Partial<Preferences>): Preferences
+  listProvisions(): ProvisionRecord[]
+  getProvision(id: string): ProvisionRecord | null
+  saveProvision(record: ProvisionRecord): void
+  deleteProvision(id: string): boolean
 }
 
 function errorText(error: unknown): string {
@@ -192,6 +235,7 @@ function pickRecord(r: ConsoleRecord): ConsoleRecord {
     model: r.model,
     name: r.name,
     mac: r.mac,
+    ...(r.apps ? { apps: [...r.apps] } : {}),
     certificateSha256: r.certificateSha256,
     lastSeen: r.lastSeen,
   }
@@ -249,6 +293,24 @@ export function openSettings(options: SettingsOptions): Settings {
     },
     getPreferences() {
       return { ...defaultPreferences, ...read('preferences') }
+    },
+    listProvisions() {
+      return structuredClone(read('provisions'))
+    },
+    getProvision(id) {
+      const found = read('provisions').find((p) => p.id === id)
+      return found ? structuredClone(found) : null
+    },
+    saveProvision(record) {
+      const others = read('provisions').filter((p) => p.id !== record.id)
+      write('provisions', [...others, structuredClone(record)])
+    },
+    deleteProvision(id) {
+      const all = read('provisions')
+      const kept = all.filter((p) => p.id !== id)
+      if (kept.length === all.length) return false
+      write('provisions', kept)
+      return true
     },
     setPreferences(partial) {
       const changes = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined))

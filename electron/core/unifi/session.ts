@@ -1,0 +1,270 @@
+// The console sign-in handshake and cookie session, kept in one small module
+// (as hjdhjd/unifi-protect keeps its transport/auth.ts). Facts: unifi-os.md §2.
+//   GET /                    → x-csrf-token to send with the login (hjdhjd #handshake)
+//   POST /api/auth/login     → 200 profile + TOKEN (or UOS_TOKEN) cookie + CSRF headers
+//                              401/403 bad credentials (treated alike), 499 MFA, 429 lock, HTML while booting
+//   every later call         → Cookie + x-csrf-token; CSRF rotates via x-csrf-token / X-Updated-Csrf-Token
+//   401 on /proxy/*          → one re-login, then give up
+// Every request is pinned to the console's trusted certificate and uses HTTP/1.1
+// (cookie sessions over HTTP/2 return empty bodies on some builds, §2 Session).
+import { KeywardFailure } from '../../../shared/result.ts'
+import { httpsRequest, type HttpsReply } from '../net/https.ts'
+import { errorCode, errorMessage, isHtml, isObject, parseJson, type Json } from './envelope.ts'
+
+export interface ConsoleTarget {
+  host: string
+  port: number
+  /** SHA-256 of the certificate the user trusted; every request is pinned to it. */
+  pin: string
+  /** Shown in messages, e.g. "NVR (10.0.0.12)". */
+  label: string
+}
+
+export interface Credentials {
+  username: string
+  password: string
+}
+
+export interface SignedInUser {
+  id: string
+  username: string
+  isOwner: boolean
+  isSuperAdmin: boolean
+  /** `system_key` of each role, e.g. `super_administrator`. */
+  roles: string[]
+}
+
+export type LoginOutcome =
+  | { state: 'signed-in'; user: SignedInUser }
+  | { state: 'mfa-required'; methods: string[] }
+
+export interface SessionOptions {
+  timeoutMs?: number
+  maxBytes?: number
+  now?: () => number
+}
+
+export interface ApiReply {
+  status: number
+  body: unknown
+  headers: HttpsReply['headers']
+}
+
+const TOKEN_COOKIE = /^(UOS_TOKEN|TOKEN)$/
+
+/** Reads `csrfToken` from a JWT payload; some builds send CSRF only there (§2, [report, unattributed]). */
+export function csrfFromJwt(jwt: string): string | null {
+  const payload = jwt.split('.')[1]
+  if (!payload) return null
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
+    return isObject(claims) && typeof claims.csrfToken === 'string' ? claims.csrfToken : null
+  } catch {
+    return null
+  }
+}
+
+function setCookies(reply: HttpsReply): { name: string; value: string }[] {
+  const raw = reply.headers['set-cookie'] ?? []
+  return raw.flatMap((line) => {
+    const pair = line.split(';')[0] ?? ''
+    const eq = pair.indexOf('=')
+    return eq > 0 ? [{ name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim() }] : []
+  })
+}
+
+/** Seconds from a Retry-After header (delta or HTTP date), clamped to 1 s – 1 h; default 60 (unpoller). */
+export function retryAfterSeconds(header: string | string[] | undefined, now: number): number {
+  const text = Array.isArray(header) ? header[0] : header
+  let seconds = 60
+  if (text && /^\d+$/.test(text.trim())) seconds = Number(text.trim())
+  else if (text && !Number.isNaN(Date.parse(text))) seconds = Math.ceil((Date.parse(text) - now) / 1000)
+  return Math.min(3600, Math.max(1, seconds))
+}
+
+function parseUser(body: unknown): SignedInUser {
+  if (!isObject(body)) throw new KeywardFailure('bad-reply', 'The console accepted the sign-in but sent no user profile.')
+  const roles = Array.isArray(body.roles)
+    ? body.roles.flatMap((r) => (isObject(r) && typeof r.system_key === 'string' ? [r.system_key] : []))
+    : []
+  const id = body.unique_id ?? body.id
+  return {
+    id: typeof id === 'string' ? id : '',
+    username: typeof body.username === 'string' ? body.username : '',
+    isOwner: body.isOwner === true,
+    isSuperAdmin: body.isSuperAdmin === true || roles.includes('super_administrator'),
+    roles,
+  }
+}
+
+export class ConsoleSession {
+  readonly target: ConsoleTarget
+  #options: Required<SessionOptions>
+  #cookie: { name: string; value: string } | null = null
+  #csrf: string | null = null
+  #mfaCookie: string | null = null
+  // Held only while signed in, for the single re-login after a 401; dropped at logout.
+  #credentials: Credentials | null = null
+  #lockedUntil = 0
+  #user: SignedInUser | null = null
+
+  constructor(target: ConsoleTarget, options: SessionOptions = {}) {
+    this.target = target
+    this.#options = { timeoutMs: options.timeoutMs ?? 8000, maxBytes: options.maxBytes ?? 2 * 1024 * 1024, now: options.now ?? Date.now }
+  }
+
+  get user(): SignedInUser | null {
+    return this.#user
+  }
+
+  get signedIn(): boolean {
+    return this.#cookie !== null
+  }
+
+  /** When a 429 lock ends (ms since epoch), or 0. */
+  get lockedUntil(): number {
+    return this.#lockedUntil
+  }
+
+  #send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, extraCookies: string[] = []) {
+    const cookies = [...(this.#cookie ? [`${this.#cookie.name}=${this.#cookie.value}`] : []), ...extraCookies]
+    return httpsRequest({
+      host: this.target.host,
+      port: this.target.port,
+      path,
+      method,
+      pin: this.target.pin,
+      timeoutMs: this.#options.timeoutMs,
+      maxBytes: this.#options.maxBytes,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(cookies.length ? { cookie: cookies.join('; ') } : {}),
+        ...(this.#csrf ? { 'x-csrf-token': this.#csrf } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    })
+  }
+
+  #absorb(reply: HttpsReply): void {
+    // Newer builds send the rotated token as X-Updated-Csrf-Token (hjdhjd prefers it).
+    const updated = reply.headers['x-updated-csrf-token'] ?? reply.headers['x-csrf-token']
+    if (typeof updated === 'string' && updated) this.#csrf = updated
+    const token = setCookies(reply).find((c) => TOKEN_COOKIE.test(c.name))
+    if (token) {
+      this.#cookie = token
+      if (!updated) this.#csrf = csrfFromJwt(token.value) ?? this.#csrf
+    }
+  }
+
+  #checkLock(): void {
+    const wait = this.#lockedUntil - this.#options.now()
+    if (wait > 0) {
+      // Each attempt during the lock extends it on the console (§2 rate limit), so we do not try.
+      throw this.#lockFailure(Math.ceil(wait / 1000))
+    }
+  }
+
+  #lockFailure(seconds: number): KeywardFailure {
+    const at = new Date(this.#options.now() + seconds * 1000)
+    const clock = at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    return new KeywardFailure(
+      'locked-out',
+      `${this.target.label} has paused sign-ins after too many attempts. Try again after ${clock} (in ${seconds} s); every attempt before then restarts the wait.`,
+      `retry-after ${seconds}`,
+    )
+  }
+
+  /**
+   * Signs in. Returns `mfa-required` when the account needs a 2FA code; call
+   * again with the same credentials and `mfaCode`.
+   */
+  async login(credentials: Credentials, mfaCode?: string): Promise<LoginOutcome> {
+    this.#checkLock()
+    if (!this.#csrf) {
+      const root = await this.#send('GET', '/')
+      this.#absorb(root)
+    }
+    const extra = mfaCode && this.#mfaCookie ? [this.#mfaCookie] : []
+    const reply = await this.#send(
+      'POST',
+      '/api/auth/login',
+      { username: credentials.username, password: credentials.password, token: mfaCode ?? '', rememberMe: false },
+      extra,
+    )
+    if (isHtml(reply)) {
+      throw new KeywardFailure('bad-reply', `${this.target.label} is still starting up (it answered the sign-in with a web page). Try again in a minute.`, `status ${reply.status}`)
+    }
+    const body = reply.body.length ? parseJson(reply, 'The sign-in reply') : null
+
+    if (reply.status === 200) {
+      this.#absorb(reply)
+      if (!this.#cookie) throw new KeywardFailure('bad-reply', `${this.target.label} accepted the sign-in but set no session cookie.`)
+      this.#credentials = credentials
+      this.#mfaCookie = null
+      this.#user = parseUser(body)
+      return { state: 'signed-in', user: this.#user }
+    }
+    if (reply.status === 499) {
+      const data = isObject(body) && isObject(body.data) ? (body.data as Json) : {}
+      if (typeof data.mfaCookie === 'string') this.#mfaCookie = data.mfaCookie
+      if (mfaCode) {
+        throw new KeywardFailure('invalid-credentials', 'The two-factor code was not accepted. Codes change every 30 seconds: enter the current one.', 'MFA_AUTH_REQUIRED')
+      }
+      const methods = Array.isArray(data.authenticators)
+        ? data.authenticators.flatMap((a) => (isObject(a) && typeof a.type === 'string' ? [a.type] : []))
+        : []
+      return { state: 'mfa-required', methods }
+    }
+    if (reply.status === 429) {
+      const seconds = retryAfterSeconds(reply.headers['retry-after'], this.#options.now())
+      this.#lockedUntil = this.#options.now() + seconds * 1000
+      throw this.#lockFailure(seconds)
+    }
+    if (reply.status === 401 || reply.status === 403) {
+      // Some consoles say 401, most 403, for the same thing (§2: treat 401 = 403).
+      throw new KeywardFailure(
+        'invalid-credentials',
+        `${this.target.label} did not accept that username and password. Use a local account of this console (not only a ui.com login) with Owner or Super Admin rights.`,
+        errorCode(body) ?? `status ${reply.status}`,
+      )
+    }
+    throw new KeywardFailure('bad-reply', `${this.target.label} answered the sign-in with ${reply.status}: ${errorMessage(body) ?? 'no explanation'}.`, `status ${reply.status}`)
+  }
+
+  /** An authenticated call; renews the session once if the console says it expired. */
+  async call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<ApiReply> {
+    if (!this.#cookie) throw new KeywardFailure('session-expired', `Not signed in to ${this.target.label}.`)
+    let reply = await this.#send(method, path, body)
+    this.#absorb(reply)
+    if (reply.status === 401 && this.#credentials) {
+      const outcome = await this.login(this.#credentials).catch((error: unknown) => {
+        this.#cookie = null
+        throw error
+      })
+      if (outcome.state !== 'signed-in') {
+        this.#cookie = null
+        throw new KeywardFailure('session-expired', `The session on ${this.target.label} ended and renewing it needs a new two-factor code. Sign in again.`)
+      }
+      reply = await this.#send(method, path, body)
+      this.#absorb(reply)
+    }
+    if (reply.status === 401) {
+      this.#cookie = null
+      throw new KeywardFailure('session-expired', `The session on ${this.target.label} ended. Sign in again.`)
+    }
+    return { status: reply.status, headers: reply.headers, body: parseJson(reply, `${method} ${path}`) }
+  }
+
+  /** Ends the session on the console and forgets the credentials. */
+  async logout(): Promise<void> {
+    const signedIn = this.#cookie !== null
+    try {
+      if (signedIn) await this.#send('POST', '/api/auth/logout', {})
+    } finally {
+      this.#cookie = null
+      this.#csrf = null
+      this.#credentials = null
+      this.#user = null
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// Local-only admins on a console (unifi-os.md §3). The create body is the one
+// the web UI sends (browser capture in scottmsilver/unifi-gate): `role_id` is a
+// single string, `only_local_account: true` is "Restrict to local access only".
+import { KeywardFailure } from '../../../shared/result.ts'
+import { errorCode, errorMessage, isObject, unwrap } from './envelope.ts'
+import type { ConsoleSession } from './session.ts'
+
+export interface ConsoleRole {
+  id: string
+  name: string
+  systemKey: string | null
+}
+
+export interface ConsoleUser {
+  id: string
+  username: string
+}
+
+const USERS = '/proxy/users/api/v2'
+
+function failureFor(status: number, body: unknown, what: string, label: string): KeywardFailure {
+  const said = errorMessage(body)
+  const code = errorCode(body) ?? `status ${status}`
+  if (status === 403) {
+    return new KeywardFailure('forbidden', `${label} refused to ${what}: this account is not Owner or Super Admin.`, code)
+  }
+  if (status === 404) return new KeywardFailure('not-found', `${label} has no users service at the expected place (firmware too old or too new?).`, code)
+  if (/exist|duplicate|taken|already/i.test(`${said} ${code}`)) {
+    return new KeywardFailure('conflict', `${label} already has a user with that name.`, code)
+  }
+  if (/password/i.test(`${said} ${code}`)) {
+    return new KeywardFailure('refused', `${label} rejected the password: ${said ?? 'too weak'}.`, code)
+  }
+  return new KeywardFailure('refused', `${label} refused to ${what}${said ? `: "${said}"` : ''}.`, code)
+}
+
+export async function listRoles(session: ConsoleSession): Promise<ConsoleRole[]> {
+  const reply = await session.call('GET', `${USERS}/roles`)
+  if (reply.status !== 200) throw failureFor(reply.status, reply.body, 'list its roles', session.target.label)
+  const data = unwrap(reply.body, 'Listing roles')
+  if (!Array.isArray(data)) throw new KeywardFailure('bad-reply', `${session.target.label} sent an unexpected roles list.`)
+  return data.flatMap((r) =>
+    isObject(r) && typeof r.unique_id === 'string'
+      ? [{ id: r.unique_id, name: String(r.name ?? r.system_key ?? r.unique_id), systemKey: typeof r.system_key === 'string' ? r.system_key : null }]
+      : [],
+  )
+}
+
+export async function listAdmins(session: ConsoleSession): Promise<ConsoleUser[]> {
+  const reply = await session.call('GET', `${USERS}/users/admin/uos?page_num=1&page_size=999`)
+  if (reply.status !== 200) throw failureFor(reply.status, reply.body, 'list its admins', session.target.label)
+  const data = unwrap(reply.body, 'Listing admins')
+  const list = Array.isArray(data) ? data : isObject(data) && Array.isArray(data.data) ? data.data : []
+  return list.flatMap((u) =>
+    isObject(u) && typeof (u.unique_id ?? u.id) === 'string' && typeof u.username === 'string'
+      ? [{ id: String(u.unique_id ?? u.id), username: u.username }]
+      : [],
+  )
+}
+
+export interface NewLocalUser {
+  username: string
+  password: string
+  roleId: string
+  firstName?: string
+  lastName?: string
+}
+
+export async function createLocalUser(session: ConsoleSession, user: NewLocalUser): Promise<ConsoleUser> {
+  const reply = await session.call('POST', `${USERS}/user`, {
+    first_name: user.firstName ?? 'Keyward',
+    last_name: user.lastName ?? 'Integration',
+    // Whether an email is mandatory is unclear (§3 [inferred]); a placeholder is what unifi-gate sends.
+    user_email: `${user.username}@local.internal`,
+    force_add_nfc: true,
+    nfc_token: '',
+    group_ids: [],
+    pin_code: '',
+    role_id: user.roleId,
+    username: user.username,
+    password: user.password,
+    only_local_account: true,
+  })
+  if (reply.status !== 200 && reply.status !== 201) {
+    throw failureFor(reply.status, reply.body, 'create a local user', session.target.label)
+  }
+  const data = unwrap(reply.body, 'Creating the user')
+  if (!isObject(data)) throw new KeywardFailure('bad-reply', `${session.target.label} created the user but sent no details.`)
+  const id = data.unique_id ?? data.id
+  if (typeof id !== 'string') throw new KeywardFailure('bad-reply', `${session.target.label} created the user but sent no id.`)
+  return { id, username: user.username }
+}
+
+export async function deleteUser(session: ConsoleSession, id: string): Promise<void> {
+  const reply = await session.call('DELETE', `${USERS}/user/${encodeURIComponent(id)}`)
+  if (reply.status === 404) return // already gone
+  if (reply.status !== 200 && reply.status !== 204) throw failureFor(reply.status, reply.body, 'delete the user', session.target.label)
+  unwrap(reply.body, 'Deleting the user')
+}

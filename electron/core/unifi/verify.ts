@@ -1,0 +1,208 @@
+// Verifies a key with one real call to the app it is for, and when that fails,
+// finds out why: a key made on another console, a cloud key, the wrong kind of
+// key, missing rights, an app that is not there or too old (unifi-os.md §4.2, §5, §6).
+import type { KeyCheck, KeyCheckFailed, KeyProblem, UnifiApp } from '../../../shared/domain.ts'
+import { KeywardFailure } from '../../../shared/result.ts'
+import { httpsRequest, type HttpsReply } from '../net/https.ts'
+import { isObject, parseJson } from './envelope.ts'
+import { retryAfterSeconds } from './session.ts'
+
+export interface KnownConsole {
+  key: string
+  host: string
+  port: number
+  name: string | null
+  pin: string
+  apps: UnifiApp[]
+}
+
+export interface VerifyOptions {
+  /** The console the key is meant for. */
+  console: KnownConsole
+  app: UnifiApp
+  key: string
+  /** Other consoles Keyward knows (pinned), to find where a stray key belongs. */
+  others?: KnownConsole[]
+  /** e.g. Home Assistant 2026.9 needs Protect ≥ 7.2.105 (home-assistant.md §2.1). */
+  minimumVersion?: string
+  /** Access developer API port (unifi-os.md §1: 12445). */
+  accessPort?: number
+  /** Site Manager to recognise cloud keys (§5.4); null to never ask the cloud. */
+  siteManager?: { url: string; ca?: string } | null
+  timeoutMs?: number
+  now?: () => number
+}
+
+type Attempt = { reply: HttpsReply; body: unknown } | { failure: KeywardFailure }
+
+const label = (c: KnownConsole) => (c.name ? `${c.name} (${c.host})` : c.host)
+const APP_NAME: Record<UnifiApp, string> = { protect: 'UniFi Protect', network: 'UniFi Network', access: 'UniFi Access' }
+
+/** Compares dotted versions numerically: "7.10.0" > "7.2.105". */
+export function versionAtLeast(version: string, minimum: string): boolean {
+  const a = version.split(/[.+-]/).map((p) => Number.parseInt(p, 10) || 0)
+  const b = minimum.split('.').map((p) => Number.parseInt(p, 10) || 0)
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0)
+  }
+  return true
+}
+
+async function attempt(target: KnownConsole, app: UnifiApp, key: string, path: string, opts: VerifyOptions): Promise<Attempt> {
+  const access = app === 'access'
+  try {
+    const reply = await httpsRequest({
+      host: target.host,
+      port: access ? (opts.accessPort ?? 12445) : target.port,
+      path,
+      pin: target.pin,
+      timeoutMs: opts.timeoutMs ?? 6000,
+      maxBytes: 1024 * 1024,
+      // Console keys go in X-API-KEY (§5.1); Access tokens are Bearer tokens on :12445 (§5.3).
+      headers: access ? { authorization: `Bearer ${key}` } : { 'x-api-key': key },
+    })
+    let body: unknown = null
+    if (reply.status === 200) body = parseJson(reply, `${APP_NAME[app]} on ${label(target)}`)
+    return { reply, body }
+  } catch (error) {
+    if (error instanceof KeywardFailure) return { failure: error }
+    throw error
+  }
+}
+
+const CHECK_PATH: Record<UnifiApp, string> = {
+  protect: '/proxy/protect/integration/v1/meta/info',
+  network: '/proxy/network/integration/v1/info',
+  access: '/api/v1/developer/doors',
+}
+
+export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
+  const now = opts.now ?? Date.now
+  const target = opts.console
+  const checkedAt = () => new Date(now()).toISOString()
+  const failed = (problem: KeyProblem, message: string, nextStep: string, extra: Partial<KeyCheckFailed> = {}): KeyCheckFailed => ({
+    status: 'failed',
+    app: opts.app,
+    host: target.key,
+    problem,
+    message,
+    nextStep,
+    checkedAt: checkedAt(),
+    ...extra,
+  })
+  const others = (opts.others ?? []).filter((c) => c.key !== target.key)
+  const hostsWithApp = others.filter((c) => c.apps.includes(opts.app))
+
+  const started = performance.now()
+  const result = await attempt(target, opts.app, opts.key, CHECK_PATH[opts.app], opts)
+  if ('failure' in result) {
+    const f = result.failure
+    if (f.code === 'certificate-changed') {
+      return failed('tls_pin_mismatch', `${label(target)} now presents a different certificate than the one you trusted, so Keyward sent nothing.`, 'If you replaced the certificate or updated the firmware, re-trust the console; otherwise check who is answering at that address.')
+    }
+    return failed('unreachable', `${label(target)} did not answer: ${f.message}`, 'Check that the console is on and reachable from this computer, then check again.')
+  }
+  const { reply, body } = result
+  const latencyMs = Math.round(performance.now() - started)
+
+  if (reply.status === 200) {
+    const version = isObject(body) && typeof body.applicationVersion === 'string' ? body.applicationVersion : null
+    if (opts.minimumVersion && version && !versionAtLeast(version, opts.minimumVersion)) {
+      return failed(
+        'version_too_old',
+        `${APP_NAME[opts.app]} on ${label(target)} is version ${version}; Home Assistant needs ${opts.minimumVersion} or later.`,
+        `Update ${APP_NAME[opts.app]} on ${label(target)} (UniFi OS → Settings → Updates), then check again.`,
+      )
+    }
+    let cameras: number | undefined
+    if (opts.app === 'protect') {
+      const list = await attempt(target, 'protect', opts.key, '/proxy/protect/integration/v1/cameras', opts)
+      if (!('failure' in list) && list.reply.status === 200 && Array.isArray(list.body)) cameras = list.body.length
+      // The seed failure: Protect installed but empty here (it moved to an NVR), cameras elsewhere (§6).
+      if (cameras === 0 && hostsWithApp.length > 0) {
+        const right = hostsWithApp[0]!
+        return failed(
+          'wrong_host',
+          `The key works on ${label(target)}, but Protect there has no cameras. ${label(right)} also runs Protect — your cameras are most likely there, and a key only works on the console that made it.`,
+          `Make the key on ${label(right)} instead.`,
+          { rightHost: { key: right.key, name: right.name } },
+        )
+      }
+    }
+    return { status: 'ok', app: opts.app, host: target.key, appVersion: version, latencyMs, checkedAt: checkedAt(), ...(cameras !== undefined ? { cameras } : {}) }
+  }
+
+  if (reply.status === 429) {
+    const seconds = retryAfterSeconds(reply.headers['retry-after'], now())
+    return failed('rate_limited', `${label(target)} is rate-limiting API calls right now.`, `Wait ${seconds} s, then check again.`, { retryAfterSeconds: seconds })
+  }
+  if (reply.status === 404) {
+    const right = hostsWithApp[0]
+    return failed(
+      'app_not_on_host',
+      `${APP_NAME[opts.app]} is not installed on ${label(target)}.`,
+      right ? `${label(right)} runs ${APP_NAME[opts.app]}: make the key there.` : `Pick the console that runs ${APP_NAME[opts.app]}.`,
+      right ? { rightHost: { key: right.key, name: right.name } } : {},
+    )
+  }
+  if (reply.status === 403) {
+    return failed(
+      'insufficient_permission',
+      `${label(target)} knows this key, but its owner has no rights in ${APP_NAME[opts.app]}. A key carries the rights of the user who made it.`,
+      `Give that user a role with ${APP_NAME[opts.app]} access, or make the key as a Super Admin.`,
+    )
+  }
+  if (reply.status !== 401 && reply.status !== 400) {
+    return failed('unreachable', `${APP_NAME[opts.app]} on ${label(target)} answered ${reply.status}; it may be starting or updating.`, 'Check again in a minute.')
+  }
+
+  // 401: the key is not valid here. Find where it does belong.
+  for (const other of hostsWithApp) {
+    const elsewhere = await attempt(other, opts.app, opts.key, CHECK_PATH[opts.app], opts)
+    if (!('failure' in elsewhere) && elsewhere.reply.status === 200) {
+      return failed(
+        'wrong_host',
+        `This key was made on ${label(other)}, not on ${label(target)}. Keys work only on the console that made them — this is the "Invalid authentication" trap.`,
+        `Use ${label(other)} as the host, or make a new key on ${label(target)}.`,
+        { rightHost: { key: other.key, name: other.name } },
+      )
+    }
+  }
+  if (opts.app === 'access') {
+    // A console key where an Access token belongs (HA unifi_access probes Protect the same way, §5.3).
+    const asConsoleKey = await attempt(target, 'protect', opts.key, CHECK_PATH.protect, opts)
+    const asNetworkKey = 'failure' in asConsoleKey || asConsoleKey.reply.status !== 200
+      ? await attempt(target, 'network', opts.key, CHECK_PATH.network, opts)
+      : asConsoleKey
+    if (!('failure' in asNetworkKey) && asNetworkKey.reply.status === 200) {
+      return failed('wrong_key_type', 'This is a console API key; UniFi Access needs its own API token (Access → Settings → API Token).', 'Create an Access API token instead (Keyward can do it for you).')
+    }
+  } else if (target.apps.includes('access')) {
+    const asAccessToken = await attempt(target, 'access', opts.key, CHECK_PATH.access, opts)
+    if (!('failure' in asAccessToken) && asAccessToken.reply.status === 200) {
+      return failed('wrong_key_type', `This is a UniFi Access API token; ${APP_NAME[opts.app]} needs a console API key.`, `Make a console API key on ${label(target)}.`)
+    }
+  }
+  if (opts.siteManager) {
+    const cloud = await isCloudKey(opts.key, opts.siteManager, opts.timeoutMs ?? 6000).catch(() => false)
+    if (cloud) {
+      return failed('cloud_key', 'This is a Site Manager key from unifi.ui.com. Consoles on your network refuse cloud keys.', `Make the key on ${label(target)} itself (open it by its IP address, not through unifi.ui.com).`)
+    }
+  }
+  return failed('invalid_key', `No console Keyward knows accepts this key for ${APP_NAME[opts.app]}: it was revoked, mistyped, or made on a console Keyward has not seen.`, `Make a new key on ${label(target)}.`)
+}
+
+/** A key that the Site Manager accepts is a cloud key (unifi-os.md §5.4 [inferred]). */
+async function isCloudKey(key: string, siteManager: { url: string; ca?: string }, timeoutMs: number): Promise<boolean> {
+  const url = new URL('/v1/hosts', siteManager.url)
+  const reply = await httpsRequest({
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(url.port || 443),
+    path: url.pathname,
+    headers: { 'x-api-key': key },
+    timeoutMs,
+    maxBytes: 2 * 1024 * 1024,
+    verify: siteManager.ca ? { ca: siteManager.ca } : {},
+  })
+  return reply.status === 200
+}
