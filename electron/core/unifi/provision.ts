@@ -65,13 +65,14 @@ export function newProvision(request: ProvisionRequest, now = Date.now()): Provi
  */
 export function generatePassword(): string {
   const pick = (chars: string) => chars[randomInt(chars.length)]!
-  const body = randomBytes(18).toString('base64url').replace(/[-_]/g, '')
+  // 20 random characters plus one of each class, shuffled: never cut after the shuffle.
+  const body = randomBytes(30).toString('base64url').replace(/[-_]/g, '').slice(0, 20)
   const parts = [pick('ABCDEFGHJKLMNPQRSTUVWXYZ'), pick('abcdefghijkmnopqrstuvwxyz'), pick('23456789'), pick('!#%+=?@'), ...body]
   for (let i = parts.length - 1; i > 0; i--) {
     const j = randomInt(i + 1)
     ;[parts[i], parts[j]] = [parts[j]!, parts[i]!]
   }
-  return parts.join('').slice(0, 24)
+  return parts.join('')
 }
 
 const marker = (record: ProvisionRecord) => `Keyward ${record.id}`
