@@ -1,10 +1,15 @@
 // CLI: run one console simulator (used inside lab hosts).
 //   tsx tests/simulators/console/main.ts --preset udm-pro --host 10.73.0.11 [--port 443] [--name "…"] [--mac …]
+//       [--config-json '{"auth":{"cookieName":"UOS_TOKEN"}}'] [--set path=value]…
+// `--set` paths are ConsoleConfig fields (presets.ts), e.g. `--set booting=true`,
+// `--set auth.lockout.lockSeconds=5`, `--set 'apps=["network","protect","access"]'`.
 // Prints exactly one JSON line on stdout once listening:
-//   {"ready":true,"url":"https://…","port":443,"sha256":"AB:…","preset":"udm-pro","mac":"…","name":"…"}
+//   {"ready":true,"url":"https://…","port":443,"sha256":"AB:…","preset":"udm-pro","mac":"…","name":"…"
+//    [,"accessPort":12445,"accessUrl":"https://…:12445"]}
 // Exits 0 after closing on SIGTERM/SIGINT.
 import { parseArgs } from 'node:util'
-import { createConsoleConfig, isPresetName, presets } from './presets.ts'
+import { overridesFromCli } from './cli-overrides.ts'
+import { createConsoleConfig, deepMerge, isPresetName, presets } from './presets.ts'
 import { startConsoleSimulator, type RunningConsole } from './server.ts'
 
 function fail(message: string): never {
@@ -19,6 +24,8 @@ const { values } = parseArgs({
     port: { type: 'string' },
     name: { type: 'string' },
     mac: { type: 'string' },
+    'config-json': { type: 'string' },
+    set: { type: 'string', multiple: true },
   },
   strict: true,
 })
@@ -27,10 +34,14 @@ const preset = values.preset ?? ''
 if (!isPresetName(preset)) fail(`--preset must be one of ${Object.keys(presets).join(', ')}`)
 const config = (() => {
   try {
-    return createConsoleConfig(preset, {
+    const knobs = overridesFromCli(createConsoleConfig(preset), {
+      ...(values['config-json'] === undefined ? {} : { configJson: values['config-json'] }),
+      ...(values.set === undefined ? {} : { set: values.set }),
+    })
+    return createConsoleConfig(preset, deepMerge(knobs, {
       ...(values.name === undefined ? {} : { name: values.name }),
       ...(values.mac === undefined ? {} : { mac: values.mac }),
-    })
+    }))
   } catch (err) {
     return fail((err as Error).message)
   }
@@ -62,4 +73,5 @@ if (stopping) await stop()
 process.stdout.write(`${JSON.stringify({
   ready: true, url: running.url, port: running.port, sha256: running.sha256,
   preset: config.preset, mac: config.mac, name: config.name,
+  ...(running.accessPort === undefined ? {} : { accessPort: running.accessPort, accessUrl: running.accessUrl }),
 })}\n`)

@@ -1,9 +1,59 @@
-// Console identities the simulator can impersonate. Values follow unifi-os.md §1
-// (`/api/system` fields, ports); MACs use real Ubiquiti OUIs but are made up.
+// Console identities and behaviour knobs the simulator can impersonate. Values follow
+// unifi-os.md (§ cited per field); MACs use real Ubiquiti OUIs but are made up.
+// Everything here is plain data: `createConsoleConfig` deep-clones a preset and
+// deep-merges overrides, so tests and the lab CLI can change any nested knob.
 import { createHash } from 'node:crypto'
 
 export type ConsoleApp = 'network' | 'protect' | 'access'
 export type ConsoleKind = 'unifi-os' | 'legacy-network'
+
+/**
+ * Built-in roles a seeded account can hold (unifi-os.md §3). Only
+ * `super_administrator` is documented [source]; `admin` and `viewer` stand for the
+ * non-super-admin and custom/limited roles (§3 `custom_administrator`) [inferred].
+ */
+export type RoleKey = 'super_administrator' | 'admin' | 'viewer'
+
+export interface AccountSeed {
+  /** UniFi OS `unique_id` (a UUID). */
+  id: string
+  username: string
+  password: string
+  role: RoleKey
+  /** The console owner; may mint keys and manage any user's keys (§3 end). */
+  isOwner: boolean
+  /** "Restrict to local access only" (§3); false = UI/SSO-linked account. */
+  localAccount: boolean
+  /** When set, login needs this 6-digit code as `token` after a 499 challenge (§2 2FA). */
+  mfa?: { code: string }
+  email?: string
+  firstName?: string
+  lastName?: string
+  /** Replaces the role's permission map, e.g. a custom role with readonly Protect (§3). */
+  permissions?: Record<string, string[]>
+}
+
+export interface AuthConfig {
+  /** Session cookie name: `TOKEN`, or `UOS_TOKEN` on some UniFi OS 4 builds (§2 200 success). */
+  cookieName: 'TOKEN' | 'UOS_TOKEN'
+  /**
+   * Some versions put the CSRF token only inside the JWT [report, unattributed] (§2): no
+   * `x-csrf-token` headers at all and no rotation; clients must decode `csrfToken` from the JWT.
+   */
+  csrfInJwtOnly: boolean
+  /** 403 on most consoles, 401 on some; "Treat 401 = 403" (§2 Failures). */
+  badCredentialsStatus: 403 | 401
+  sessionTtlSeconds: number
+  /** Login lock-out (§2 rate limit): 429 after `maxFailures`; each attempt while locked restarts it. */
+  lockout: { maxFailures: number; lockSeconds: number }
+  /**
+   * When the CSRF token rotates, also re-issue the session cookie as a JWT carrying the new
+   * `csrfToken`, so clients that read CSRF from the JWT stay in step (§2 Session: uiprotect
+   * `_update_last_token_cookie()` updates the cookie from responses) [inferred]. Old cookies
+   * of the session stay valid either way.
+   */
+  reissueCookieOnCsrfRotation: boolean
+}
 
 export interface ConsoleConfig {
   preset: PresetName
@@ -19,40 +69,152 @@ export interface ConsoleConfig {
   defaultPort: number
   isSsoEnabled: boolean
   isSingleUser: boolean
+  /** UniFi OS version (bootstrap `nvr.firmwareVersion`, §1.2); '' for the legacy app. */
+  firmware: string
+  /** `applicationVersion` of the integration APIs (§5.1, §5.2) and Access. */
+  appVersions: { network?: string; protect?: string; access?: string }
+  /** 0 = Protect installed but empty ("moved to the NVR", §6). */
+  protect: { cameras: number }
+  auth: AuthConfig
+  /** Seeded administrators (§3). */
+  accounts: AccountSeed[]
+  /**
+   * 'refused': local-user creation is refused, as reported for UniFi OS 5.x "Fabric"
+   * (§3) [report]; the refusal's status/body are [inferred].
+   */
+  localUserCreation: 'allowed' | 'refused'
+  /** While true every JSON endpoint answers an HTML "starting up" page (§2 Failures, booting). */
+  booting: boolean
+  /** Integration API budget per console; advertised as `RateLimit-Policy: q=<n>;w=1` (§5.1). */
+  rateLimit: { perSecond: number }
+  /** Access developer API port (§1 Ports: 12445); 0 = ephemeral. Only used with 'access' in apps. */
+  accessPort: number
+  integration: {
+    /**
+     * Body of 401/403 on `/proxy/network/integration/*`: the Network error schema (§5.2) or
+     * the gateway body `{"error":{…}}` (§5.1). Which one a real console sends is an open
+     * question (§9) [inferred]; default 'network'.
+     */
+    networkErrorBody: 'network' | 'gateway'
+  }
+  access: {
+    /**
+     * Unit of `validity_period` when minting an Access token. §5.3 only says "0 = never
+     * expires"; the unit is not documented [inferred], so both are supported. Default 'days'.
+     */
+    validityPeriodUnit: 'days' | 'seconds'
+    /** How many doors `GET /api/v1/developer/doors` lists. */
+    doors: number
+  }
 }
 
-/** What a caller may change on top of a preset. */
-export type ConsoleOverrides = Partial<Omit<ConsoleConfig, 'preset' | 'kind'>>
+type DeepPartial<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T
+
+/** What a caller may change on top of a preset: any nested field; arrays replace wholesale. */
+export type ConsoleOverrides = DeepPartial<Omit<ConsoleConfig, 'preset' | 'kind'>>
 
 export type PresetName = 'udm-pro' | 'unvr' | 'udm-se' | 'ckg2-plus' | 'legacy-network'
 
-export const presets: Readonly<Record<PresetName, Readonly<ConsoleConfig>>> = {
-  'udm-pro': {
-    preset: 'udm-pro', model: 'UDMPRO', name: 'Dream Machine Pro', mac: '245A4CDD6616',
-    directConnectDomain: directConnectDomainFor('245A4CDD6616'), apps: ['network', 'protect'],
-    kind: 'unifi-os', defaultPort: 443, isSsoEnabled: true, isSingleUser: false,
-  },
-  unvr: {
-    preset: 'unvr', model: 'UNVR', name: 'NVR', mac: '70A7411B2C3D',
-    directConnectDomain: directConnectDomainFor('70A7411B2C3D'), apps: ['protect'],
-    kind: 'unifi-os', defaultPort: 443, isSsoEnabled: true, isSingleUser: false,
-  },
-  'udm-se': {
-    preset: 'udm-se', model: 'UDMPROSE', name: 'Dream Machine SE', mac: '784558A1B2C3',
-    directConnectDomain: directConnectDomainFor('784558A1B2C3'), apps: ['network', 'protect'],
-    kind: 'unifi-os', defaultPort: 443, isSsoEnabled: false, isSingleUser: false,
-  },
-  'ckg2-plus': {
-    preset: 'ckg2-plus', model: 'UCKP', name: 'Cloud Key Gen2 Plus', mac: '74ACB9112233',
-    directConnectDomain: directConnectDomainFor('74ACB9112233'), apps: ['network', 'protect'],
-    kind: 'unifi-os', defaultPort: 443, isSsoEnabled: false, isSingleUser: true,
-  },
+/** Deterministic UUID-shaped id, so a preset's seeded users keep their ids across starts. */
+export function seedUuid(...parts: string[]): string {
+  const h = createHash('sha256').update(parts.join('\0')).digest('hex')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`
+}
+
+/** Local Super Admin and console owner; every UniFi OS preset has one. */
+export const OWNER_USERNAME = 'admin'
+export const OWNER_PASSWORD = 'Passw0rd!owner'
+/** UI/SSO-linked account that needs 2FA (§2 MFA; udm-pro and unvr). */
+export const CLOUD_USERNAME = 'cloud@example.com'
+export const CLOUD_PASSWORD = 'Passw0rd!cloud'
+export const CLOUD_MFA_CODE = '123456'
+/** Non-super-admin local admin on ckg2-plus: cannot mint keys (§3 end, home-assistant.io#40483). */
+export const LIMITED_USERNAME = 'limited'
+export const LIMITED_PASSWORD = 'Passw0rd!limited'
+
+function owner(preset: string): AccountSeed {
+  return {
+    id: seedUuid(preset, OWNER_USERNAME), username: OWNER_USERNAME, password: OWNER_PASSWORD,
+    role: 'super_administrator', isOwner: true, localAccount: true, firstName: 'Console', lastName: 'Owner',
+  }
+}
+
+function cloudAdmin(preset: string): AccountSeed {
+  return {
+    id: seedUuid(preset, CLOUD_USERNAME), username: CLOUD_USERNAME, password: CLOUD_PASSWORD,
+    role: 'super_administrator', isOwner: false, localAccount: false, mfa: { code: CLOUD_MFA_CODE },
+    email: CLOUD_USERNAME, firstName: 'Cloud', lastName: 'Admin',
+  }
+}
+
+function limitedAdmin(preset: string): AccountSeed {
+  return {
+    id: seedUuid(preset, LIMITED_USERNAME), username: LIMITED_USERNAME, password: LIMITED_PASSWORD,
+    role: 'admin', isOwner: false, localAccount: true, firstName: 'Limited', lastName: 'Admin',
+  }
+}
+
+const defaultAuth: AuthConfig = {
+  cookieName: 'TOKEN', csrfInJwtOnly: false, badCredentialsStatus: 403, sessionTtlSeconds: 7200,
+  lockout: { maxFailures: 5, lockSeconds: 60 }, reissueCookieOnCsrfRotation: true,
+}
+
+type PresetSpecific = Pick<ConsoleConfig, 'preset' | 'model' | 'name' | 'mac' | 'apps'>
+  & Partial<Omit<ConsoleConfig, 'preset' | 'model' | 'name' | 'mac' | 'apps'>>
+
+function unifiOs(spec: PresetSpecific): ConsoleConfig {
+  return {
+    directConnectDomain: directConnectDomainFor(spec.mac), kind: 'unifi-os', defaultPort: 443,
+    isSsoEnabled: false, isSingleUser: false, firmware: '4.3.6',
+    appVersions: { network: '10.2.105', protect: '7.3.12', access: '4.2.10' },
+    protect: { cameras: 0 }, auth: defaultAuth, accounts: [owner(spec.preset)],
+    localUserCreation: 'allowed', booting: false, rateLimit: { perSecond: 10 }, accessPort: 12445,
+    integration: { networkErrorBody: 'network' }, access: { validityPeriodUnit: 'days', doors: 2 },
+    ...spec,
+  }
+}
+
+export const presets: Readonly<Record<PresetName, Readonly<ConsoleConfig>>> = deepFreeze({
+  // Protect installed but empty: the cameras moved to the NVR (§6, core#154972).
+  'udm-pro': unifiOs({
+    preset: 'udm-pro', model: 'UDMPRO', name: 'Dream Machine Pro', mac: '245A4CDD6616', apps: ['network', 'protect'],
+    isSsoEnabled: true, firmware: '4.4.6', protect: { cameras: 0 },
+    accounts: [owner('udm-pro'), cloudAdmin('udm-pro')],
+  }),
+  unvr: unifiOs({
+    preset: 'unvr', model: 'UNVR', name: 'NVR', mac: '70A7411B2C3D', apps: ['protect'],
+    isSsoEnabled: true, firmware: '4.4.6', appVersions: { protect: '7.3.12', access: '4.2.10' },
+    protect: { cameras: 6 }, accounts: [owner('unvr'), cloudAdmin('unvr')],
+  }),
+  // UniFi OS 5.x "Fabric": local-user creation refused (§3, ZSamuels28/UnifiClientCheck-Docker#33).
+  'udm-se': unifiOs({
+    preset: 'udm-se', model: 'UDMPROSE', name: 'Dream Machine SE', mac: '784558A1B2C3', apps: ['network', 'protect'],
+    firmware: '5.0.16', protect: { cameras: 4 }, localUserCreation: 'refused',
+  }),
+  // Old Cloud Key: UniFi OS 4.3.6 / Protect 6.0.53, below HA's 7.2.105 minimum (§4.3, home-assistant.io#40483).
+  'ckg2-plus': unifiOs({
+    preset: 'ckg2-plus', model: 'UCKP', name: 'Cloud Key Gen2 Plus', mac: '74ACB9112233', apps: ['network', 'protect'],
+    isSingleUser: true, firmware: '4.3.6', appVersions: { network: '10.2.105', protect: '6.0.53', access: '4.2.10' },
+    protect: { cameras: 2 }, accounts: [owner('ckg2-plus'), limitedAdmin('ckg2-plus')],
+  }),
   // Self-hosted Network application (no UniFi OS): `/` redirects to `/manage`, port 8443.
-  'legacy-network': {
+  'legacy-network': unifiOs({
     preset: 'legacy-network', model: 'NETWORK-APP', name: 'UniFi Network Application', mac: 'F4E2C6445566',
-    directConnectDomain: directConnectDomainFor('F4E2C6445566'), apps: ['network'],
-    kind: 'legacy-network', defaultPort: 8443, isSsoEnabled: false, isSingleUser: false,
-  },
+    apps: ['network'], kind: 'legacy-network', defaultPort: 8443, firmware: '',
+    appVersions: { network: '9.0.108' }, accounts: [],
+  }),
+})
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v)
+    Object.freeze(value)
+  }
+  return value
 }
 
 export function isPresetName(value: string): value is PresetName {
@@ -72,15 +234,34 @@ export function directConnectDomainFor(mac: string): string {
   return `${mac.toLowerCase()}${suffix}.id.ui.direct`
 }
 
-/** A fresh, mutable config from a preset. A new MAC also gets a matching directConnectDomain. */
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof RegExp)
+
+/** Deep merge of plain objects; arrays and scalars in `patch` replace; `undefined` is ignored. */
+export function deepMerge<T>(base: T, patch: unknown): T {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return (patch === undefined ? base : structuredClone(patch)) as T
+  const out: Record<string, unknown> = { ...base }
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue
+    out[key] = isPlainObject(value) && isPlainObject(out[key]) ? deepMerge(out[key], value) : structuredClone(value)
+  }
+  return out as T
+}
+
+/**
+ * A fresh, mutable config from a preset with deep overrides (nested knobs such as
+ * `{ auth: { lockout: { lockSeconds: 5 } } }` keep their siblings). A new MAC also gets a
+ * matching directConnectDomain unless one is given.
+ */
 export function createConsoleConfig(preset: PresetName, overrides: ConsoleOverrides = {}): ConsoleConfig {
-  const base = presets[preset]
+  const base = structuredClone(presets[preset]) as ConsoleConfig
   const mac = overrides.mac === undefined ? base.mac : normalizeMac(overrides.mac)
+  const merged = deepMerge(base, overrides)
   return {
-    ...base,
-    apps: [...base.apps],
-    directConnectDomain: mac === base.mac ? base.directConnectDomain : directConnectDomainFor(mac),
-    ...overrides,
+    ...merged,
+    directConnectDomain: overrides.directConnectDomain ?? (mac === base.mac ? base.directConnectDomain : directConnectDomainFor(mac)),
     mac,
+    preset: base.preset,
+    kind: base.kind,
   }
 }

@@ -1,75 +1,61 @@
-// HTTPS simulator of one UniFi OS console (or a legacy self-hosted Network app).
-// Behaviour follows unifi-os.md §1 and §8.1. Requests are dispatched through a route
-// table built per console kind, so later slices (login, CSRF, users, API keys) add
-// routes and fields on `SimulatorState` instead of growing one big handler.
+// HTTPS simulator of one UniFi OS console (or a legacy self-hosted Network app), following
+// unifi-os.md §1–§5 and the checklist in §8. Requests are dispatched through a route table
+// assembled from small modules (auth, users, keys, integration, access); behaviour that
+// cuts across routes (booting page, connection faults) lives in the dispatcher here.
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { createServer } from 'node:https'
+import { createServer, type Server } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
-import { generateCertificate } from './cert.ts'
+import { accessApiRoutes, accessProxyRoutes } from './access.ts'
+import { authRoutes } from './auth.ts'
+import { generateCertificate, type GeneratedCertificate } from './cert.ts'
+import { queueFault, sabotageReply, takeFault, type FaultSpec } from './faults.ts'
+import { escapeHtml, matchRoute, sendError, sendHtml, sendJson, sendStartingUp, type Route } from './http.ts'
+import { integrationRoutes } from './integration.ts'
+import { keysRoutes } from './keys.ts'
 import type { ConsoleApp, ConsoleConfig } from './presets.ts'
+import { createState, type SimulatorState } from './state.ts'
+import { usersRoutes } from './users.ts'
 
-/** Mutable per-console state; grows with sessions, users and keys later. */
-export interface SimulatorState {
-  config: ConsoleConfig
-}
-
-export interface RequestContext {
-  req: IncomingMessage
-  res: ServerResponse
-  url: URL
-  /** Capture groups of a RegExp route. */
-  params: string[]
-  state: SimulatorState
-}
-
-export type Handler = (ctx: RequestContext) => void | Promise<void>
-
-export interface Route {
-  method: string
-  /** Exact pathname, or an anchored RegExp whose groups become `params`. */
-  path: string | RegExp
-  handler: Handler
-}
+// Kept for existing importers: the helpers and types moved to http.ts / state.ts.
+export { sendError, sendHtml, sendJson } from './http.ts'
+export type { Handler, RequestContext, Route } from './http.ts'
+export type { SimulatorState } from './state.ts'
+export type { FaultSpec } from './faults.ts'
 
 export interface RunningConsole {
   url: string
   host: string
   port: number
+  /** SHA-256 of the certificate currently served (changes with `replaceCertificate()`). */
   sha256: string
   config: ConsoleConfig
+  /** Users, sessions, API keys and Access tokens, for inspection by tests. */
   state: SimulatorState
+  /** Access developer API (`https://host:accessPort`), only when 'access' is installed. */
+  accessUrl?: string
+  accessPort?: number
+  /** Every session expires now: cookie calls answer 401 until the client logs in again (§2 Session). */
+  expireSessions(): void
+  /** While booting, every JSON endpoint answers the HTML "starting up" page (§2 Failures). */
+  setBooting(booting: boolean): void
+  /**
+   * Swaps in a fresh self-signed certificate for new connections (as a firmware update does,
+   * §7 re-pin) on both listeners; returns and records the new SHA-256.
+   */
+  replaceCertificate(): Promise<string>
+  /** Kills the connection of the next matching request (see faults.ts); resolves when it fired. */
+  failNext(fault: FaultSpec): Promise<void>
   close(): Promise<void>
 }
-
-// ---- response helpers -------------------------------------------------------
-
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers })
-  res.end(text)
-}
-
-export function sendHtml(res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), ...headers })
-  res.end(html)
-}
-
-/** UniFi OS gateway-style error body. */
-export function sendError(res: ServerResponse, status: number, message: string): void {
-  sendJson(res, status, { error: { code: status, message } })
-}
-
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 // ---- routes -----------------------------------------------------------------
 
 function unifiOsRoutes(): Route[] {
   return [
     {
-      // 200 + x-csrf-token is how clients tell UniFi OS from a legacy controller.
-      method: 'GET', path: '/',
+      // 200 + x-csrf-token is how clients tell UniFi OS from a legacy controller (§1).
+      method: 'GET', path: '/', servedWhileBooting: true,
       handler: ({ res, state }) => sendHtml(res, 200,
         `<!doctype html><html><head><title>${escapeHtml(state.config.name)}</title></head><body><div id="root">UniFi OS</div></body></html>\n`,
         { 'x-csrf-token': randomUUID() }),
@@ -82,7 +68,7 @@ function unifiOsRoutes(): Route[] {
       }),
     },
     {
-      // Unauthenticated probe: 401 means "this app is installed here", 404 means absent.
+      // Unauthenticated probe (§1): 401 means "this app is installed here", 404 means absent.
       method: 'GET', path: /^\/proxy\/(network|protect|access)\/api\/?$/,
       handler: ({ res, params, state }) => {
         const app = params[0] as ConsoleApp
@@ -90,13 +76,18 @@ function unifiOsRoutes(): Route[] {
         else sendError(res, 404, 'Not Found')
       },
     },
+    ...authRoutes(),
+    ...keysRoutes(),
+    ...usersRoutes(),
+    ...integrationRoutes(),
+    ...accessProxyRoutes(),
   ]
 }
 
 function legacyNetworkRoutes(): Route[] {
   return [
     {
-      method: 'GET', path: '/',
+      method: 'GET', path: '/', servedWhileBooting: true,
       handler: ({ res }) => { res.writeHead(302, { location: '/manage', 'content-length': 0 }); res.end() },
     },
     {
@@ -110,19 +101,6 @@ export function routesFor(config: ConsoleConfig): Route[] {
   return config.kind === 'unifi-os' ? unifiOsRoutes() : legacyNetworkRoutes()
 }
 
-function match(routes: Route[], method: string, pathname: string): { route: Route; params: string[] } | undefined {
-  for (const route of routes) {
-    if (route.method !== method) continue
-    if (typeof route.path === 'string') {
-      if (route.path === pathname) return { route, params: [] }
-    } else {
-      const m = route.path.exec(pathname)
-      if (m) return { route, params: m.slice(1) }
-    }
-  }
-  return undefined
-}
-
 // ---- server -----------------------------------------------------------------
 
 export interface ListenOptions {
@@ -131,26 +109,43 @@ export interface ListenOptions {
   port: number
   /** Extra routes tried before the built-in ones (tests, later slices). */
   routes?: Route[]
+  /** Simulated time in ms (sessions, lock-outs, rate limits, token expiry). Default Date.now. */
+  clock?: () => number
 }
 
-export async function startConsoleSimulator(config: ConsoleConfig, options: ListenOptions): Promise<RunningConsole> {
-  const { host, port } = options
-  const altNames = ['unifi.local', ...(host === '0.0.0.0' || host === '::' ? [] : [host])]
-  const cert = await generateCertificate({ commonName: 'unifi.local', altNames })
-  const state: SimulatorState = { config }
-  const routes = [...(options.routes ?? []), ...routesFor(config)]
+type Listener = 'console' | 'access'
 
-  const server = createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => {
+function requestHandler(routes: Route[], state: SimulatorState, listener: Listener) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const method = req.method ?? 'GET'
     const url = new URL(req.url ?? '/', 'https://simulator.invalid')
-    const found = match(routes, req.method ?? 'GET', url.pathname)
+    const fault = takeFault(state, listener, method, url.pathname)
+    if (fault?.when === 'before') {
+      req.socket.destroy()
+      fault.fired()
+      return
+    }
+    if (fault) sabotageReply(req, res, fault.fired)
+
+    const found = matchRoute(routes, method, url.pathname)
+    if (state.config.booting && !found?.route.servedWhileBooting) return sendStartingUp(res)
     if (!found) return sendError(res, 404, 'Not Found')
     Promise.resolve(found.route.handler({ req, res, url, params: found.params, state })).catch((err: unknown) => {
       console.error('console simulator handler failed:', err)
       if (!res.headersSent) sendError(res, 500, 'Internal Server Error')
       else res.destroy()
     })
-  })
+  }
+}
 
+interface TrackedServer {
+  server: Server
+  close(): Promise<void>
+}
+
+async function listen(cert: GeneratedCertificate, host: string, port: number,
+  handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<TrackedServer> {
+  const server = createServer({ key: cert.keyPem, cert: cert.certPem }, handler)
   // Track raw sockets (including ones mid-TLS-handshake, which closeAllConnections()
   // does not know about) so close() never waits for a client.
   const sockets = new Set<Socket>()
@@ -160,22 +155,13 @@ export async function startConsoleSimulator(config: ConsoleConfig, options: List
   })
   // Reset or garbage TLS from probes must not crash the simulator.
   server.on('tlsClientError', (_err, socket) => socket.destroy())
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => { server.off('error', reject); resolve() })
   })
-  const realPort = (server.address() as AddressInfo).port
-  const urlHost = host.includes(':') ? `[${host}]` : host
-
   let closing: Promise<void> | undefined
   return {
-    url: new URL(`https://${urlHost}:${realPort}`).origin,
-    host,
-    port: realPort,
-    sha256: cert.sha256,
-    config,
-    state,
+    server,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve())
@@ -184,4 +170,60 @@ export async function startConsoleSimulator(config: ConsoleConfig, options: List
       return closing
     },
   }
+}
+
+export async function startConsoleSimulator(config: ConsoleConfig, options: ListenOptions): Promise<RunningConsole> {
+  const { host, port } = options
+  const altNames = ['unifi.local', ...(host === '0.0.0.0' || host === '::' ? [] : [host])]
+  const newCertificate = (): Promise<GeneratedCertificate> => generateCertificate({ commonName: 'unifi.local', altNames })
+  const cert = await newCertificate()
+  const state = createState(config, options.clock ?? Date.now)
+  const extra = options.routes ?? []
+
+  const main = await listen(cert, host, port, requestHandler([...extra, ...routesFor(config)], state, 'console'))
+  // The Access developer API is a second HTTPS listener on the same host (§1 Ports, §5.3).
+  let access: TrackedServer | undefined
+  if (config.kind === 'unifi-os' && config.apps.includes('access')) {
+    try {
+      access = await listen(cert, host, config.accessPort, requestHandler(accessApiRoutes(), state, 'access'))
+    } catch (err) {
+      await main.close()
+      throw err
+    }
+  }
+
+  const urlHost = host.includes(':') ? `[${host}]` : host
+  const origin = (p: number): string => new URL(`https://${urlHost}:${p}`).origin
+  const realPort = (main.server.address() as AddressInfo).port
+  const accessPort = access ? (access.server.address() as AddressInfo).port : undefined
+
+  const running: RunningConsole = {
+    url: origin(realPort),
+    host,
+    port: realPort,
+    sha256: cert.sha256,
+    config,
+    state,
+    ...(accessPort === undefined ? {} : { accessUrl: origin(accessPort), accessPort }),
+    expireSessions() {
+      const now = state.clock()
+      for (const session of state.sessions.values()) session.expiresAt = Math.min(session.expiresAt, now)
+    },
+    setBooting(booting) {
+      config.booting = booting
+    },
+    async replaceCertificate() {
+      const next = await newCertificate()
+      for (const s of [main, access]) s?.server.setSecureContext({ key: next.keyPem, cert: next.certPem })
+      running.sha256 = next.sha256
+      return next.sha256
+    },
+    failNext(fault) {
+      return queueFault(state, fault)
+    },
+    async close() {
+      await Promise.all([main.close(), access?.close()])
+    },
+  }
+  return running
 }

@@ -1,0 +1,60 @@
+// UniFi Access API tokens: a second token system beside console keys
+// (unifi-os.md §4.2, §5.3). Created through the console session; used as
+// Bearer tokens on the Access developer API (:12445); they can expire.
+import { KeywardFailure } from '../../../shared/result.ts'
+import { errorCode, errorMessage, isObject, unwrap } from './envelope.ts'
+import type { ConsoleSession } from './session.ts'
+
+/** Scopes the web UI's browser capture sends (scottmsilver create_api_token(), §5.3). */
+export const DEFAULT_ACCESS_SCOPES = ['edit:user', 'edit:space', 'edit:visitor', 'edit:credential', 'view:system_log', 'edit:policy', 'view:device']
+
+export interface AccessTokenRequest {
+  name: string
+  /** 0 = never expires. */
+  validityDays: number
+  scopes?: string[]
+}
+
+export interface AccessToken {
+  id: string | null
+  name: string
+  /** The secret: to the keychain only. */
+  token: string
+  /** ISO time, or null for a token that never expires. */
+  expiresAt: string | null
+}
+
+const TOKENS = '/proxy/access/api/v1/developer/tokens'
+
+export async function createAccessToken(session: ConsoleSession, request: AccessTokenRequest, now = Date.now()): Promise<AccessToken> {
+  // `validity_period` is known only as "0 = never" (§5.3); we send days, the
+  // unit the Access settings page offers ([inferred]). The expiry we record is
+  // the console's when it says one, else computed from what we asked for.
+  const reply = await session.call('POST', TOKENS, { name: request.name, validity_period: request.validityDays, scopes: request.scopes ?? DEFAULT_ACCESS_SCOPES })
+  if (reply.status === 404) throw new KeywardFailure('not-found', `UniFi Access is not installed on ${session.target.label}.`)
+  if (reply.status === 403) throw new KeywardFailure('forbidden', `${session.target.label} refused to create an Access token: this account is not Owner or Super Admin.`, errorCode(reply.body) ?? undefined)
+  if (reply.status !== 200 && reply.status !== 201) {
+    throw new KeywardFailure('refused', `${session.target.label} refused to create an Access token: ${errorMessage(reply.body) ?? reply.status}.`, errorCode(reply.body) ?? undefined)
+  }
+  const data = unwrap(reply.body, 'Creating the Access token')
+  if (!isObject(data) || typeof data.api_key !== 'string' || data.api_key.trim() === '') {
+    throw new KeywardFailure('bad-reply', `${session.target.label} created an Access token but did not send it back.`)
+  }
+  const stated = typeof data.expires_at === 'string' ? data.expires_at : null
+  const computed = request.validityDays > 0 ? new Date(now + request.validityDays * 86_400_000).toISOString() : null
+  return {
+    id: typeof data.id === 'string' ? data.id : null,
+    name: typeof data.name === 'string' ? data.name : request.name,
+    token: data.api_key.trim(),
+    expiresAt: stated ?? computed,
+  }
+}
+
+export async function revokeAccessToken(session: ConsoleSession, id: string): Promise<void> {
+  const reply = await session.call('DELETE', `${TOKENS}/${encodeURIComponent(id)}`)
+  if (reply.status === 404) return
+  if (reply.status !== 200 && reply.status !== 204) {
+    throw new KeywardFailure('refused', `${session.target.label} refused to revoke the Access token: ${errorMessage(reply.body) ?? reply.status}.`)
+  }
+  unwrap(reply.body, 'Revoking the Access token')
+}

@@ -1,0 +1,111 @@
+// Console API keys ("Integrations"), unifi-os.md §4.1. Keys live in this console's store
+// only (§4.2 "per console") and carry the rights of the user they belong to.
+import { randomBytes, randomUUID } from 'node:crypto'
+import { authenticate, type Authenticated } from './auth.ts'
+import {
+  asRecord, readJsonBody, sendEnvelope, sendEnvelopeError, type RequestContext, type Route,
+} from './http.ts'
+import { canManage, isoTime, permissionsOf, type ApiKeyRecord, type SimulatorState, type UserRecord } from './state.ts'
+
+/** 32 chars of `[A-Za-z0-9_-]` (§4.1 Format [inferred]). */
+export function generateApiKey(): string {
+  return randomBytes(24).toString('base64url')
+}
+
+/** `abcd***wxyz` (§4.1 [fixture]). */
+export function maskKey(key: string): string {
+  return `${key.slice(0, 4)}***${key.slice(-4)}`
+}
+
+/**
+ * `/user/self/keys` or `/user/{id}/keys`: `{id}` must be the session user, unless the session
+ * user is the owner (who manages everyone's keys) [inferred]. Sends the error and returns
+ * undefined when refused.
+ */
+function resolveTarget(ctx: RequestContext, found: Authenticated): UserRecord | undefined {
+  const id = ctx.params[0] ?? ''
+  if (id === 'self' || id === found.user.id) return found.user
+  if (!found.user.isOwner) {
+    sendEnvelopeError(ctx.res, 403, 'PERMISSION_DENIED', 'Not allowed to manage API keys of another user')
+    return undefined
+  }
+  const target = ctx.state.users.get(id)
+  if (!target) sendEnvelopeError(ctx.res, 404, 'USER_NOT_FOUND', 'User not found')
+  return target
+}
+
+function keyListItem(state: SimulatorState, key: ApiKeyRecord): Record<string, unknown> {
+  const holder = state.users.get(key.userId)
+  return {
+    id: key.id,
+    name: key.name,
+    masked_api_key: maskKey(key.key),
+    description: key.description,
+    created_at: isoTime(key.createdAt),
+    updated_at: isoTime(key.updatedAt),
+    last_used_at: key.lastUsedAt === null ? null : isoTime(key.lastUsedAt),
+    creator_user_id: key.creatorUserId,
+    // Real keys report the holder's permission map (gitkodak SECURITY.md [report]).
+    permissions: holder ? permissionsOf(state, holder) : {},
+    key_permissions: [],
+    scopes: [],
+  }
+}
+
+async function createKey(ctx: RequestContext): Promise<void> {
+  const { req, res, state } = ctx
+  const body = await readJsonBody(req)
+  const found = authenticate(ctx)
+  if (!found) return
+  // §3 end: "accounts without owner rights are refused" / "It needs to be 'super admin'" [report].
+  if (!canManage(found.user)) {
+    return sendEnvelopeError(res, 403, 'PERMISSION_DENIED', 'Only a Super Administrator or the Owner can create API keys')
+  }
+  const target = resolveTarget(ctx, found)
+  if (!target) return
+  const b = body.ok ? asRecord(body.value) : {}
+  const name = typeof b.name === 'string' ? b.name.trim() : ''
+  if (name === '' || name.length > 128) return sendEnvelopeError(res, 400, 'INVALID_PARAMETERS', 'name is required')
+  const now = state.clock()
+  const key: ApiKeyRecord = {
+    id: randomUUID(), name, description: typeof b.description === 'string' ? b.description : '',
+    key: generateApiKey(), userId: target.id, creatorUserId: found.user.id,
+    createdAt: now, updatedAt: now, lastUsedAt: null,
+  }
+  state.apiKeys.set(key.id, key)
+  // §4.1 browser form [source]: the only time the full key is returned.
+  sendEnvelope(res, { id: key.id, name: key.name, full_api_key: key.key, permissions: {}, scopes: [] })
+}
+
+export function keysRoutes(): Route[] {
+  return [
+    { method: 'POST', path: /^\/proxy\/users\/api\/v2\/user\/([^/]+)\/keys$/, handler: createKey },
+    {
+      // §4.1 List [source]: masked keys of one user.
+      method: 'GET', path: /^\/proxy\/users\/api\/v2\/user\/([^/]+)\/keys$/,
+      handler: (ctx) => {
+        const found = authenticate(ctx)
+        if (!found) return
+        const target = resolveTarget(ctx, found)
+        if (!target) return
+        const keys = [...ctx.state.apiKeys.values()].filter((k) => k.userId === target.id)
+        sendEnvelope(ctx.res, keys.map((k) => keyListItem(ctx.state, k)))
+      },
+    },
+    {
+      // §4.1 Delete [source]: 200 {"code":1,"codeS":"SUCCESS","data":"success"}.
+      method: 'DELETE', path: /^\/proxy\/users\/api\/v2\/keys\/([^/]+)$/,
+      handler: (ctx) => {
+        const found = authenticate(ctx)
+        if (!found) return
+        const key = ctx.state.apiKeys.get(ctx.params[0] ?? '')
+        if (!key) return sendEnvelopeError(ctx.res, 404, 'API_KEY_NOT_FOUND', 'API key not found')
+        if (key.userId !== found.user.id && !found.user.isOwner) {
+          return sendEnvelopeError(ctx.res, 403, 'PERMISSION_DENIED', 'Not allowed to delete this API key')
+        }
+        ctx.state.apiKeys.delete(key.id)
+        sendEnvelope(ctx.res, 'success')
+      },
+    },
+  ]
+}
