@@ -1,7 +1,6 @@
 // The seed failure on a simulated LAN: Protect runs on a UNVR, the key was made
 // on the UDM Pro next to it. The client, running in the workstation's namespace,
 // must name the right console, and the guided path must end with a verified key.
-import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { labRequired } from '../lab/env.ts'
