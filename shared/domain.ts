@@ -141,6 +141,8 @@ export interface ProvisionRecord {
   /** Vault ref of the key. */
   keyRef: string
   keyId: string | null
+  /** When the key stops working (Access tokens have a validity period); null = never. */
+  expiresAt: string | null
   steps: { user: ProvisionStepState; key: ProvisionStepState; verify: ProvisionStepState }
   lastError: { code: string; message: string } | null
   createdAt: string

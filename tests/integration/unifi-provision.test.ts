@@ -125,6 +125,29 @@ describe('provisioning a key on a console', () => {
     expect(error).toMatchObject({ code: 'conflict', step: 'user', message: expect.stringMatching(/Choose another name/) })
   })
 
+  it('provisions a UniFi Access token with its expiry, and resumes without a stray token', async () => {
+    const now = Date.parse('2026-11-22T12:00:00Z')
+    const sim = await startConsole('udm-pro', { apps: ['network', 'protect', 'access'], accessPort: 0 }, () => now)
+    const { vault, deps } = setup(sim)
+    const accessDeps: ProvisionDeps = {
+      ...deps,
+      now: () => now,
+      accessToken: { validityDays: 30 },
+      verify: (key) => verifyKey({ console: knownOf(sim), app: 'access', key, accessPort: sim.accessPort! }),
+    }
+    const start = newProvision({ consoleKey: knownOf(sim).key, app: 'access', username: 'keyward-access', keyName: 'home-assistant-access' })
+    void sim.failNext({ method: 'POST', path: '/proxy/access/api/v1/developer/tokens', when: 'after' })
+    expect(await failureOf(runProvision(await ownerSession(sim), start, accessDeps))).toMatchObject({ step: 'key' })
+    expect(sim.state.accessTokens.size).toBe(1) // created, reply lost
+
+    const { record, check } = await runProvision(await ownerSession(sim), start, accessDeps)
+    expect(check).toMatchObject({ status: 'ok', app: 'access' })
+    expect(record.expiresAt).toBe('2026-12-22T12:00:00.000Z')
+    const tokens = [...sim.state.accessTokens.values()]
+    expect(tokens).toHaveLength(1)
+    expect(tokens[0]!.token).toBe(await vault.get(record.keyRef))
+  })
+
   it('reports the seed failure as a diagnosis when the flow ran on the wrong console', async () => {
     const udm = await startConsole('udm-pro')
     const unvr = await startConsole('unvr')

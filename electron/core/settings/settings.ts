@@ -54,7 +54,7 @@ export const settingsSchema: Schema<SettingsData> = {
     items: {
       type: 'object',
       additionalProperties: false,
-      required: ['id', 'consoleKey', 'app', 'mode', 'username', 'keyName', 'userId', 'passwordRef', 'keyRef', 'keyId', 'steps', 'lastError', 'createdAt', 'updatedAt'],
+      required: ['id', 'consoleKey', 'app', 'mode', 'username', 'keyName', 'userId', 'passwordRef', 'keyRef', 'keyId', 'expiresAt', 'steps', 'lastError', 'createdAt', 'updatedAt'],
       properties: {
         id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
         consoleKey: { type: 'string', minLength: 1, maxLength: 300 },
@@ -66,6 +66,7 @@ export const settingsSchema: Schema<SettingsData> = {
         passwordRef: { type: 'string', maxLength: 128 },
         keyRef: { type: 'string', maxLength: 128 },
         keyId: nullableText,
+        expiresAt: { type: ['string', 'null'], format: 'date-time' },
         steps: {
           type: 'object',
           additionalProperties: false,

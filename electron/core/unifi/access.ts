@@ -58,3 +58,18 @@ export async function revokeAccessToken(session: ConsoleSession, id: string): Pr
   }
   unwrap(reply.body, 'Revoking the Access token')
 }
+
+export interface ListedAccessToken {
+  id: string
+  name: string
+}
+
+/** Access tokens on the console, masked (the token itself is shown only at creation). */
+export async function listAccessTokens(session: ConsoleSession): Promise<ListedAccessToken[]> {
+  const reply = await session.call('GET', TOKENS)
+  if (reply.status === 404) throw new KeywardFailure('not-found', `UniFi Access is not installed on ${session.target.label}.`)
+  if (reply.status !== 200) throw new KeywardFailure('refused', `${session.target.label} refused to list Access tokens (${reply.status}).`)
+  const data = unwrap(reply.body, 'Listing Access tokens')
+  const list = Array.isArray(data) ? data : []
+  return list.flatMap((t) => (isObject(t) && typeof t.id === 'string' ? [{ id: t.id, name: String(t.name ?? '') }] : []))
+}

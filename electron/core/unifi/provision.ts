@@ -12,6 +12,7 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto'
 import type { KeyCheck, ProvisionRecord, UnifiApp } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
+import { createAccessToken, listAccessTokens, revokeAccessToken } from './access.ts'
 import { listKeys, mintKey, revokeKey } from './keys.ts'
 import { ConsoleSession, type ConsoleTarget } from './session.ts'
 import { createLocalUser, listAdmins, listRoles } from './users.ts'
@@ -27,6 +28,8 @@ export interface ProvisionDeps {
   /** Opens a session as the dedicated user (injectable for tests). */
   openSession?: (target: ConsoleTarget) => ConsoleSession
   verify: (key: string) => Promise<KeyCheck>
+  /** For `app: 'access'`: the token's validity and scopes (default: 365 days, the web UI's scopes). */
+  accessToken?: AccessTokenPlan
   now?: () => number
 }
 
@@ -36,6 +39,12 @@ export interface ProvisionRequest {
   username: string
   keyName: string
   mode?: ProvisionRecord['mode']
+}
+
+/** Access tokens: validity and scopes chosen in the plan (0 days = never expires). */
+export interface AccessTokenPlan {
+  validityDays: number
+  scopes?: string[]
 }
 
 export function newProvision(request: ProvisionRequest, now = Date.now()): ProvisionRecord {
@@ -52,6 +61,7 @@ export function newProvision(request: ProvisionRequest, now = Date.now()): Provi
     passwordRef: `user-password:${id}`,
     keyRef: `key:${id}`,
     keyId: null,
+    expiresAt: null,
     steps: { user: request.mode === 'signed-in-admin' ? 'skipped' : 'pending', key: 'pending', verify: 'pending' },
     lastError: null,
     createdAt: at,
@@ -173,6 +183,7 @@ async function mintAndStore(admin: ConsoleSession, record: ProvisionRecord, deps
     }
   }
   try {
+    if (record.app === 'access') return await mintAccessToken(session, record, deps, save)
     // A key from an earlier, interrupted attempt of this flow: revoke it first.
     for (const stray of (await listKeys(session)).filter((k) => k.description === marker(record))) {
       await revokeKey(session, stray.id)
@@ -184,9 +195,30 @@ async function mintAndStore(admin: ConsoleSession, record: ProvisionRecord, deps
       await revokeKey(session, minted.id).catch(() => undefined) // a key we cannot keep must not live on
       throw error
     }
-    save({ keyId: minted.id })
+    save({ keyId: minted.id, expiresAt: null })
     return minted.key
   } finally {
     if (session !== admin) await session.logout().catch(() => undefined)
   }
+}
+
+/**
+ * Access uses its own tokens (unifi-os.md §5.3). Tokens have no description,
+ * so the flow id goes into the name the Access settings page shows.
+ */
+async function mintAccessToken(session: ConsoleSession, record: ProvisionRecord, deps: ProvisionDeps, save: (p: Partial<ProvisionRecord>) => void): Promise<string> {
+  const name = `${record.keyName} (${marker(record)})`
+  for (const stray of (await listAccessTokens(session)).filter((t) => t.name === name)) {
+    await revokeAccessToken(session, stray.id)
+  }
+  const plan = deps.accessToken ?? { validityDays: 365 }
+  const token = await createAccessToken(session, { name, ...plan }, (deps.now ?? Date.now)())
+  try {
+    await deps.vault.set(record.keyRef, token.token)
+  } catch (error) {
+    if (token.id) await revokeAccessToken(session, token.id).catch(() => undefined)
+    throw error
+  }
+  save({ keyId: token.id, expiresAt: token.expiresAt })
+  return token.token
 }
