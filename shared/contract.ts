@@ -35,6 +35,13 @@ export const requests = {
   'console.probe': request<ConsoleProbe>()(
     z.object({ address: z.string().max(MAX_TEXT) }).strict(),
   ),
+  /**
+   * Trust the certificate a console presents now, after the user compared the
+   * fingerprint (a changed certificate stops everything until this is done).
+   */
+  'console.trust': request<ConsoleRecord>()(
+    z.object({ key: z.string().max(MAX_TEXT), sha256: z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/) }).strict(),
+  ),
   /** Consoles Keyward has seen, most recent first. */
   'console.list': request<ConsoleRecord[]>()(none),
   /** Whether the OS keychain can hold secrets right now. */

@@ -7,6 +7,7 @@ import { createDispatch, type Dispatch, type Handlers } from './dispatch.ts'
 import { createEventHub, type EventHub } from './events.ts'
 import { createLogger, type Logger } from './log.ts'
 import { normalizeAddress } from './net/address.ts'
+import { KeywardFailure } from '../../shared/result.ts'
 import { openSettings, type Settings } from './settings/settings.ts'
 import { KeyringSecretStore, type SecretStore } from './vault/secret-store.ts'
 
@@ -74,8 +75,24 @@ export function createCore(options: CoreOptions): Core {
     return { ...raw, trust }
   }
 
+  // Re-trust: probe again and accept only the certificate the user just compared,
+  // so a fingerprint copied from an old screen cannot be accepted by mistake.
+  const trust = async (key: string, sha256: string): Promise<ConsoleRecord> => {
+    const known = settings.listConsoles().find((c) => c.key === key)
+    if (!known) throw new KeywardFailure('not-found', 'Keyward does not know that console; check its address first.')
+    const raw = await probeConsole(normalizeAddress(key), options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {})
+    if (raw.certificate.sha256 !== sha256) {
+      throw new KeywardFailure('certificate-changed', `${known.name ?? known.host} now presents a different certificate than the one you confirmed. Compare again.`)
+    }
+    const record: ConsoleRecord = { ...known, model: raw.model, name: raw.name, mac: raw.mac, apps: raw.apps, certificateSha256: sha256, lastSeen: raw.probedAt }
+    settings.upsertConsole(record)
+    hub.emit('console.changed', settings.listConsoles())
+    return record
+  }
+
   const handlers: Handlers = {
     'console.probe': ({ address }) => probe(address),
+    'console.trust': ({ key, sha256 }) => trust(key, sha256),
     'console.list': () => settings.listConsoles(),
     'vault.status': () => vaultStatus(),
     'preferences.get': () => settings.getPreferences(),

@@ -170,6 +170,13 @@ describe('trust on first use in the core', () => {
       expect(c).toMatchObject({ ok: true, value: { trust: 'changed', certificate: { sha256: second.sha256 } } })
       const list = (await core.invoke('console.list', {})) as Outcome<ConsoleRecord[]>
       expect(list.ok && list.value[0]?.certificateSha256).toBe(first.sha256)
+
+      // Re-trusting needs the fingerprint presented now; an old one is refused.
+      const stale = await core.invoke('console.trust', { key: address, sha256: first.sha256 })
+      expect(stale).toMatchObject({ ok: false, error: { code: 'certificate-changed' } })
+      const fresh = await core.invoke('console.trust', { key: address, sha256: second.sha256 })
+      expect(fresh).toMatchObject({ ok: true, value: { certificateSha256: second.sha256 } })
+      expect(await core.invoke('console.probe', { address })).toMatchObject({ ok: true, value: { trust: 'matches' } })
     } finally {
       await second.close()
     }
