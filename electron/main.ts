@@ -35,13 +35,20 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     /* stay in the tray */
   })
+  let closeCore: () => Promise<void> = async () => {}
   app.on('before-quit', () => {
     quitting = true
+    void closeCore() // sign out of consoles; best effort
   })
 
   void app.whenReady().then(() => {
     hardenSession()
-    const core = createCore({ dataDir: app.getPath('userData'), version: app.getVersion() })
+    const core = createCore({
+      dataDir: app.getPath('userData'),
+      version: app.getVersion(),
+      siteManager: { url: 'https://api.ui.com' },
+    })
+    closeCore = core.close
     registerIpc(ipcMain, core, rendererUrl, () => BrowserWindow.getAllWindows().map((w) => w.webContents))
     createTray(join(app.getAppPath(), 'resources/tray/ok.png'), { open: showWindow, quit: () => app.quit() })
     showWindow()

@@ -3,7 +3,17 @@
 // once; the Electron preload, the shell's IPC handlers, the browser host and the
 // renderer are all derived from it (mullvad's ipc-schema.ts, with zod inputs).
 import { z } from 'zod'
-import type { ConsoleProbe, ConsoleRecord, Preferences, VaultStatus } from './domain.ts'
+import type {
+  ConsoleProbe,
+  ConsoleRecord,
+  HostAdvice,
+  Preferences,
+  ProvisionOutcome,
+  ProvisionPlan,
+  ProvisionRecord,
+  SignInResult,
+  VaultStatus,
+} from './domain.ts'
 import type { Outcome } from './result.ts'
 
 /** Upper bound for any string field the UI may send; inputs are small by nature. */
@@ -22,6 +32,11 @@ interface EventSpec<P> {
 const event = <P>(): EventSpec<P> => ({})
 
 const none = z.object({}).strict()
+const consoleKey = z.string().min(1).max(300)
+const app = z.enum(['protect', 'network', 'access'])
+/** Names the console shows on its Admins and Integrations pages. */
+const name = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9 ._@-]*$/, 'letters, digits, space . _ @ - only')
+const provisionId = z.string().regex(/^[a-z0-9-]{1,64}$/)
 
 export const preferencesInput = z
   .object({
@@ -44,6 +59,42 @@ export const requests = {
   ),
   /** Consoles Keyward has seen, most recent first. */
   'console.list': request<ConsoleRecord[]>()(none),
+  /**
+   * Sign in to a console as Owner or Super Admin. Answers `mfa-required` when
+   * the account needs a 2FA code: send the same request again with `mfaCode`.
+   */
+  'console.signIn': request<SignInResult>()(
+    z
+      .object({
+        key: consoleKey,
+        username: z.string().min(1).max(256),
+        password: z.string().min(1).max(1024),
+        mfaCode: z.string().regex(/^\d{6,8}$/, 'a 6–8 digit code').optional(),
+      })
+      .strict(),
+  ),
+  'console.signOut': request<null>()(z.object({ key: consoleKey }).strict()),
+  /** Which known console really runs an app, best first; with a warning for a wrong pick. */
+  'hosts.forApp': request<HostAdvice>()(z.object({ app, picked: consoleKey.optional() }).strict()),
+  /** The default plan for making a key for `app` on console `key`. */
+  'provision.plan': request<ProvisionPlan>()(z.object({ key: consoleKey, app }).strict()),
+  /** Create the user, mint, store and verify; flow failures come back inside the outcome. */
+  'provision.run': request<ProvisionOutcome>()(
+    z
+      .object({
+        key: consoleKey,
+        app,
+        mode: z.enum(['dedicated-user', 'signed-in-admin']),
+        username: name,
+        keyName: name,
+        accessValidityDays: z.number().int().min(0).max(3650).optional(),
+      })
+      .strict(),
+  ),
+  /** Resume a flow that stopped (needs a signed-in session on its console). */
+  'provision.resume': request<ProvisionOutcome>()(z.object({ id: provisionId }).strict()),
+  /** Flows on record, newest first (unfinished ones can be resumed). */
+  'provision.list': request<ProvisionRecord[]>()(none),
   /** Whether the OS keychain can hold secrets right now. */
   'vault.status': request<VaultStatus>()(none),
   'preferences.get': request<Preferences>()(none),
@@ -55,14 +106,16 @@ export const events = {
   'console.changed': event<ConsoleRecord[]>(),
   /** The keychain became available or unavailable. */
   'vault.changed': event<VaultStatus>(),
+  /** A provision flow moved a step (the progress view's step list). */
+  'provision.progress': event<ProvisionRecord>(),
 } as const
 
 export type Requests = typeof requests
 export type RequestName = keyof Requests
 export type RequestInput<N extends RequestName> = z.input<Requests[N]['input']>
-export type RequestResult<N extends RequestName> = NonNullable<Requests[N]['result']>
+export type RequestResult<N extends RequestName> = Exclude<Requests[N]['result'], undefined>
 export type EventName = keyof typeof events
-export type EventPayload<N extends EventName> = NonNullable<(typeof events)[N]['payload']>
+export type EventPayload<N extends EventName> = Exclude<(typeof events)[N]['payload'], undefined>
 
 export const requestNames = Object.keys(requests) as RequestName[]
 export const eventNames = Object.keys(events) as EventName[]

@@ -148,3 +148,63 @@ export interface ProvisionRecord {
   createdAt: string
   updatedAt: string
 }
+
+/** The account that signed in to a console (no secrets). */
+export interface ConsoleUserSummary {
+  username: string
+  isOwner: boolean
+  isSuperAdmin: boolean
+}
+
+export type SignInResult =
+  | { state: 'signed-in'; user: ConsoleUserSummary }
+  | { state: 'mfa-required'; methods: string[] }
+
+/** A console offered for an app, best first, with the reason in words. */
+export interface HostOption {
+  key: string
+  name: string | null
+  host: string
+  model: string | null
+  reason: string
+  /** Protect cameras, known once signed in to that console. */
+  cameras?: number
+}
+
+export interface HostAdvice {
+  app: UnifiApp
+  ranked: HostOption[]
+  /** Why the console the user picked is the wrong place (the "Invalid authentication" trap), or null. */
+  pickedWarning: string | null
+}
+
+/** What the wizard will do, shown before anything changes on the console. */
+export interface ProvisionPlan {
+  key: string
+  app: UnifiApp
+  mode: ProvisionRecord['mode']
+  username: string
+  keyName: string
+  /** The role the dedicated user gets, and why (with the trade-off). */
+  role: { name: string; why: string }
+  /** Where the password and the key are kept. */
+  secretLocation: string
+  /** Access tokens only: days until it expires (0 = never). */
+  accessValidityDays?: number
+}
+
+export interface ProvisionFailureInfo {
+  step: 'user' | 'key' | 'verify'
+  code: string
+  message: string
+  /** The dedicated user could not be created: minting as the signed-in admin is offered. */
+  fallbackAvailable: boolean
+}
+
+export interface ProvisionOutcome {
+  record: ProvisionRecord
+  check: KeyCheck | null
+  /** First and last characters only, e.g. "RHgz…xqH5". */
+  maskedKey: string | null
+  failure: ProvisionFailureInfo | null
+}

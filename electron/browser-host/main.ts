@@ -37,6 +37,6 @@ const host = await startBrowserHost({
 console.log(`Keyward browser host: open ${host.url}`)
 console.log('The link carries a one-time session token; keep it to yourself. Ctrl-C stops.')
 
-const stop = () => void host.close().then(() => process.exit(0))
+const stop = () => void Promise.all([host.close(), core.close()]).then(() => process.exit(0))
 process.once('SIGINT', stop)
 process.once('SIGTERM', stop)

@@ -3,6 +3,7 @@
 // requests to `invoke` and events from `subscribe`.
 import type { ConsoleProbe, ConsoleRecord, VaultStatus } from '../../shared/domain.ts'
 import { probeConsole } from './console/probe.ts'
+import { createConsoleService } from './unifi/service.ts'
 import { createDispatch, type Dispatch, type Handlers } from './dispatch.ts'
 import { createEventHub, type EventHub } from './events.ts'
 import { createLogger, type Logger } from './log.ts'
@@ -18,6 +19,13 @@ export interface CoreOptions {
   vault?: SecretStore
   log?: Logger
   probeTimeoutMs?: number
+  /**
+   * Site Manager to recognise pasted cloud keys (unifi-os.md §5.4). The app
+   * passes https://api.ui.com; tests a simulator; null never asks the cloud.
+   */
+  siteManager?: { url: string; ca?: string } | null
+  /** Access developer API port (12445 on real consoles). */
+  accessPort?: number
 }
 
 export interface Core {
@@ -27,6 +35,8 @@ export interface Core {
   settings: Settings
   vault: SecretStore
   log: Logger
+  /** Signs out of every console. */
+  close(): Promise<void>
 }
 
 export function createCore(options: CoreOptions): Core {
@@ -36,6 +46,15 @@ export function createCore(options: CoreOptions): Core {
   const hub = createEventHub((error) => log.error('event listener failed', { error }))
   const settings = openSettings({ cwd: options.dataDir, projectVersion: options.version, isSecret })
   if (settings.recoveredFrom) log.warn('settings file was corrupt; moved aside', { movedTo: settings.recoveredFrom })
+
+  const consoles = createConsoleService({
+    settings,
+    vault,
+    hub,
+    log,
+    siteManager: options.siteManager ?? null,
+    ...(options.accessPort ? { accessPort: options.accessPort } : {}),
+  })
 
   let lastVault: VaultStatus | null = null
   const vaultStatus = async () => {
@@ -95,6 +114,13 @@ export function createCore(options: CoreOptions): Core {
     'console.trust': ({ key, sha256 }) => trust(key, sha256),
     'console.list': () => settings.listConsoles(),
     'vault.status': () => vaultStatus(),
+    'console.signIn': (input) => consoles.signIn(input),
+    'console.signOut': ({ key }) => consoles.signOut(key),
+    'hosts.forApp': ({ app, picked }) => consoles.hostsFor(app, picked),
+    'provision.plan': ({ key, app }) => consoles.plan(key, app),
+    'provision.run': (input) => consoles.provision(input),
+    'provision.resume': ({ id }) => consoles.resume(id),
+    'provision.list': () => consoles.list(),
     'preferences.get': () => settings.getPreferences(),
     'preferences.set': (partial) => settings.setPreferences(partial),
   }
@@ -106,5 +132,6 @@ export function createCore(options: CoreOptions): Core {
     settings,
     vault,
     log,
+    close: () => consoles.close(),
   }
 }
