@@ -14,6 +14,7 @@ import type {
   SignInResult,
   VaultStatus,
 } from './domain.ts'
+import type { DiscoveryInterface, DiscoveryStatus, InventoryItem, ManualAddResult } from './inventory.ts'
 import type { Outcome } from './result.ts'
 
 /** Upper bound for any string field the UI may send; inputs are small by nature. */
@@ -95,6 +96,23 @@ export const requests = {
   'provision.resume': request<ProvisionOutcome>()(z.object({ id: provisionId }).strict()),
   /** Flows on record, newest first (unfinished ones can be resumed). */
   'provision.list': request<ProvisionRecord[]>()(none),
+  /** Network interfaces discovery can use, with the recommended ones marked. */
+  'discovery.interfaces': request<DiscoveryInterface[]>()(none),
+  /**
+   * Start finding consoles, devices, UISP servers and Home Assistant on the
+   * chosen interfaces (default: the recommended ones). Nothing is sent before this.
+   */
+  'discovery.start': request<DiscoveryStatus>()(
+    z.object({ interfaces: z.array(z.string().min(1).max(64)).max(32).optional() }).strict(),
+  ),
+  'discovery.stop': request<DiscoveryStatus>()(none),
+  'discovery.status': request<DiscoveryStatus>()(none),
+  /** Ask again now (re-send, re-query mDNS, refresh fingerprints). */
+  'discovery.scan': request<DiscoveryStatus>()(none),
+  /** The inventory: one card per device. */
+  'inventory.list': request<InventoryItem[]>()(none),
+  /** Add a host by address; it goes through the same fingerprint as found ones. */
+  'inventory.addManual': request<ManualAddResult>()(z.object({ address: z.string().max(MAX_TEXT) }).strict()),
   /** Whether the OS keychain can hold secrets right now. */
   'vault.status': request<VaultStatus>()(none),
   'preferences.get': request<Preferences>()(none),
@@ -106,6 +124,10 @@ export const events = {
   'console.changed': event<ConsoleRecord[]>(),
   /** The keychain became available or unavailable. */
   'vault.changed': event<VaultStatus>(),
+  /** The inventory changed (coalesced): the full sorted list. */
+  'inventory.changed': event<InventoryItem[]>(),
+  /** Discovery started, stopped, or has a new notice (port busy, no interfaces…). */
+  'discovery.changed': event<DiscoveryStatus>(),
   /** A provision flow moved a step (the progress view's step list). */
   'provision.progress': event<ProvisionRecord>(),
 } as const

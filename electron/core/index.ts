@@ -4,6 +4,8 @@
 import type { ConsoleProbe, ConsoleRecord, VaultStatus } from '../../shared/domain.ts'
 import { probeConsole } from './console/probe.ts'
 import { createConsoleService } from './unifi/service.ts'
+import { createDiscovery, type Discovery, type DiscoveryOptions } from './discovery/index.ts'
+import type { DiscoveryStatus } from '../../shared/inventory.ts'
 import { createDispatch, type Dispatch, type Handlers } from './dispatch.ts'
 import { createEventHub, type EventHub } from './events.ts'
 import { createLogger, type Logger } from './log.ts'
@@ -26,6 +28,8 @@ export interface CoreOptions {
   siteManager?: { url: string; ca?: string } | null
   /** Access developer API port (12445 on real consoles). */
   accessPort?: number
+  /** Discovery tuning (tests shorten timers); it opens no socket until `discovery.start`. */
+  discovery?: DiscoveryOptions
 }
 
 export interface Core {
@@ -55,6 +59,23 @@ export function createCore(options: CoreOptions): Core {
     siteManager: options.siteManager ?? null,
     ...(options.accessPort ? { accessPort: options.accessPort } : {}),
   })
+
+  // Discovery is created on first use: importing or creating the core sends nothing.
+  let discovery: Discovery | null = null
+  const finder = (): Discovery => {
+    if (!discovery) {
+      discovery = createDiscovery(options.discovery ?? {})
+      discovery.onChange((items) => hub.emit('inventory.changed', items))
+    }
+    return discovery
+  }
+  const discoveryStatus = (): DiscoveryStatus =>
+    discovery?.status() ?? { running: false, scanning: false, interfaces: [], ubntPort: null, notices: [] }
+  const announce = () => {
+    const status = discoveryStatus()
+    hub.emit('discovery.changed', status)
+    return status
+  }
 
   let lastVault: VaultStatus | null = null
   const vaultStatus = async () => {
@@ -121,6 +142,23 @@ export function createCore(options: CoreOptions): Core {
     'provision.run': (input) => consoles.provision(input),
     'provision.resume': ({ id }) => consoles.resume(id),
     'provision.list': () => consoles.list(),
+    'discovery.interfaces': () => finder().listInterfaces(),
+    'discovery.start': async ({ interfaces }) => {
+      await finder().start(interfaces ? { interfaces } : {})
+      return announce()
+    },
+    'discovery.stop': async () => {
+      await discovery?.stop()
+      return announce()
+    },
+    'discovery.status': () => discoveryStatus(),
+    'discovery.scan': () => {
+      if (!discovery?.status().running) throw new KeywardFailure('invalid-input', 'Discovery is not running; start it first.')
+      discovery.scanNow()
+      return announce()
+    },
+    'inventory.list': () => discovery?.inventory() ?? [],
+    'inventory.addManual': ({ address }) => finder().addManual(address),
     'preferences.get': () => settings.getPreferences(),
     'preferences.set': (partial) => settings.setPreferences(partial),
   }
@@ -132,6 +170,8 @@ export function createCore(options: CoreOptions): Core {
     settings,
     vault,
     log,
-    close: () => consoles.close(),
+    close: async () => {
+      await Promise.all([consoles.close(), discovery?.stop()])
+    },
   }
 }
