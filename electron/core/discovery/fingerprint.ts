@@ -1,0 +1,184 @@
+// HTTPS fingerprint of one candidate address, with short deadlines and small
+// body caps (httpsRequest), pinned to the certificate of the first handshake:
+//   GET /                          200 + x-csrf-token → UniFi OS; 302 → /manage → legacy
+//                                  Network app (unifi-os.md §1) → probeConsole():
+//                                  /api/system + per-app 401 probes
+//   GET /nms/api/v2.1/nms/version  {version, deployment, build, time} → UISP server (uisp.md §3)
+//   GET /api/v1.0/public/device    {identification:{product, model, family}} → UISP-firmware
+//                                  device (uisp.md §3) [report]
+// A connection failure on `/` ends the fingerprint: nothing listens there.
+import { z } from 'zod'
+import type { UispDeviceDetails, UispServerDetails } from '../../../shared/inventory.ts'
+import { KeywardFailure } from '../../../shared/result.ts'
+import { probeConsole, type RawProbe } from '../console/probe.ts'
+import { httpsRequest, type HttpsReply } from '../net/https.ts'
+
+export interface FingerprintTarget {
+  host: string
+  port: number
+}
+
+export interface Fingerprint {
+  host: string
+  port: number
+  /** Something completed a TLS handshake and answered HTTP. */
+  reachable: boolean
+  /** Why not reachable, or why a step failed (one sentence). */
+  error: string | null
+  certificateSha256: string | null
+  console: Pick<RawProbe, 'kind' | 'model' | 'name' | 'mac' | 'directConnectDomain' | 'apps'> | null
+  uispServer: UispServerDetails | null
+  uispDevice: UispDeviceDetails | null
+  at: number
+}
+
+export interface FingerprintOptions {
+  /** Per request. */
+  timeoutMs?: number
+  /** Checked between requests: a stopping discovery ends the fingerprint early. */
+  cancelled?: () => boolean
+}
+
+const MAX_BYTES = 64 * 1024
+const str = z.string().max(256)
+
+// uisp.md §3: `{"version","deployment","build","time"}`; only `version` is required
+// here because the other three are undocumented in shape [inferred].
+const uispVersionSchema = z.object({
+  version: str.min(1),
+  deployment: z.unknown().optional(),
+  build: z.unknown().optional(),
+  time: z.unknown().optional(),
+})
+
+// uisp.md §3 [report]: `{"identification":{"product","model","family"},…}`.
+const uispDeviceSchema = z.object({
+  identification: z.object({
+    product: str.optional().nullable(),
+    model: str.optional().nullable(),
+    family: str.optional().nullable(),
+  }),
+})
+
+const scalarText = (v: unknown): string | null =>
+  typeof v === 'string' ? v.slice(0, 256) : typeof v === 'number' && Number.isFinite(v) ? String(v) : null
+
+function json(reply: HttpsReply): unknown {
+  if (reply.status !== 200) return undefined
+  try {
+    return JSON.parse(reply.body.toString('utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+function failureText(err: unknown): string {
+  if (err instanceof KeywardFailure) return err.message
+  return err instanceof Error ? err.message : String(err)
+}
+
+export async function fingerprint(target: FingerprintTarget, options: FingerprintOptions = {}): Promise<Fingerprint> {
+  const timeoutMs = options.timeoutMs ?? 3000
+  const result: Fingerprint = {
+    host: target.host, port: target.port, reachable: false, error: null, certificateSha256: null,
+    console: null, uispServer: null, uispDevice: null, at: Date.now(),
+  }
+  const base = { host: target.host, port: target.port, timeoutMs, maxBytes: MAX_BYTES }
+
+  let root: HttpsReply
+  try {
+    root = await httpsRequest({ ...base, path: '/' })
+  } catch (err) {
+    result.error = failureText(err)
+    return result
+  }
+  result.reachable = true
+  const pin = root.certificate.sha256
+  result.certificateSha256 = pin
+  const cancelled = options.cancelled ?? (() => false)
+  if (cancelled()) return result
+
+  const location = String(root.headers.location ?? '')
+  const looksUnifiOs = root.status === 200 && root.headers['x-csrf-token'] !== undefined
+  const looksLegacy = (root.status === 301 || root.status === 302) && /\/manage/.test(location)
+  if (looksUnifiOs || looksLegacy) {
+    try {
+      const probe = await probeConsole(
+        { host: target.host, port: target.port, key: target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}` },
+        { pin, timeoutMs },
+      )
+      result.console = {
+        kind: probe.kind, model: probe.model, name: probe.name, mac: probe.mac,
+        directConnectDomain: probe.directConnectDomain, apps: probe.apps,
+      }
+      return result
+    } catch (err) {
+      result.error = failureText(err)
+      // A certificate swap mid-fingerprint is not "some other server": stop.
+      if (err instanceof KeywardFailure && err.code === 'certificate-changed') return result
+    }
+  }
+
+  if (cancelled()) return result
+  try {
+    const reply = await httpsRequest({ ...base, path: '/nms/api/v2.1/nms/version', pin })
+    const parsed = uispVersionSchema.safeParse(json(reply))
+    if (parsed.success) {
+      result.uispServer = {
+        version: parsed.data.version,
+        deployment: scalarText(parsed.data.deployment),
+        build: scalarText(parsed.data.build),
+        time: scalarText(parsed.data.time),
+      }
+      return result
+    }
+  } catch (err) {
+    result.error = failureText(err)
+    return result
+  }
+
+  if (cancelled()) return result
+  try {
+    const reply = await httpsRequest({ ...base, path: '/api/v1.0/public/device', pin })
+    const parsed = uispDeviceSchema.safeParse(json(reply))
+    if (parsed.success) {
+      const id = parsed.data.identification
+      result.uispDevice = { product: id.product ?? null, model: id.model ?? null, family: id.family ?? null }
+    }
+  } catch (err) {
+    result.error = failureText(err)
+  }
+  return result
+}
+
+/** Runs at most `limit` tasks at once; higher `priority` first, then arrival order. */
+export class Limiter {
+  private active = 0
+  private readonly queue: { priority: number; resolve: () => void }[] = []
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>, priority = 0): Promise<T> {
+    // A finishing task hands its slot straight to the next waiter, so a new
+    // caller can never slip in between and exceed the limit.
+    if (this.active >= this.limit) {
+      await new Promise<void>((resolve) => {
+        const at = this.queue.findIndex((w) => w.priority < priority)
+        this.queue.splice(at < 0 ? this.queue.length : at, 0, { priority, resolve })
+      })
+    } else {
+      this.active++
+    }
+    try {
+      return await task()
+    } finally {
+      const next = this.queue.shift()
+      if (next) next.resolve()
+      else this.active--
+    }
+  }
+
+  get pending(): number {
+    return this.active + this.queue.length
+  }
+}

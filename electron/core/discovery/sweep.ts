@@ -1,0 +1,50 @@
+// Optional TCP sweep of a chosen subnet for HTTPS listeners. A UISP server
+// announces itself in no way (uisp.md §3, discovery.md §1.6), so the only
+// automatic way to find one is to try each address; retired airControl did
+// the same ("TCP IP-range scan", uisp.md §5). Off by default; bounded
+// concurrency and a short connect deadline; subnets above /22 are refused.
+import net from 'node:net'
+import type { DiscoveryInterface } from '../../../shared/inventory.ts'
+import { subnetHosts } from './interfaces.ts'
+
+export const SWEEP_MAX_HOSTS = 1022
+
+export interface SweepOptions {
+  port: number
+  concurrency: number
+  connectTimeoutMs: number
+  skip: (address: string) => boolean
+  /** Checked before each new connection: stop early. */
+  cancelled: () => boolean
+}
+
+function canConnect(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port })
+    const done = (open: boolean): void => {
+      clearTimeout(timer)
+      socket.destroy()
+      resolve(open)
+    }
+    const timer = setTimeout(() => done(false), timeoutMs)
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+  })
+}
+
+/** Addresses in `iface`'s subnet with `port` open, or null when the subnet is too large. */
+export async function sweepSubnet(iface: DiscoveryInterface, options: SweepOptions): Promise<string[] | null> {
+  const hosts = subnetHosts(iface.address, iface.prefixLength, SWEEP_MAX_HOSTS)
+  if (!hosts) return null
+  const todo = hosts.filter((h) => h !== iface.address && !options.skip(h))
+  const open: string[] = []
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < todo.length && !options.cancelled()) {
+      const host = todo[next++]!
+      if (await canConnect(host, options.port, options.connectTimeoutMs)) open.push(host)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker))
+  return open
+}
