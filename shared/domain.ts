@@ -208,3 +208,38 @@ export interface ProvisionOutcome {
   maskedKey: string | null
   failure: ProvisionFailureInfo | null
 }
+
+/** What the key list and the tray show for a key. */
+export type KeyStatus = 'ok' | 'failing' | 'expiring' | 'expired' | 'paused' | 'unknown'
+
+/** The last background or manual check of a key, without secrets. */
+export interface KeyCheckSummary {
+  status: 'ok' | 'failed'
+  problem: KeyProblem | null
+  message: string | null
+  nextStep: string | null
+  appVersion: string | null
+  latencyMs: number | null
+  checkedAt: string
+}
+
+/** A key Keyward watches. The secret is in the keychain under `keyRef`. */
+export interface KeyRecord {
+  id: string
+  name: string
+  app: UnifiApp
+  consoleKey: string
+  /** The console user the key belongs to. */
+  username: string
+  /** Id of the key (or Access token) on the console, for revoking. */
+  remoteId: string | null
+  keyRef: string
+  /** First and last characters only. */
+  masked: string
+  createdAt: string
+  expiresAt: string | null
+  paused: boolean
+  lastCheck: KeyCheckSummary | null
+  /** Consecutive checks that could not reach the console (backoff). */
+  unreachableStreak: number
+}

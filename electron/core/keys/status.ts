@@ -1,0 +1,21 @@
+// A key's status from its record, as a pure function of the record and the
+// clock. One failed check of an unreachable console is "unknown", not
+// "failing": the key may be fine. A refusal (401, wrong host…) is "failing" at once.
+import type { KeyProblem, KeyRecord, KeyStatus } from '../../../shared/domain.ts'
+
+const UNCERTAIN: ReadonlySet<KeyProblem> = new Set(['unreachable', 'rate_limited'])
+export const DEFAULT_EXPIRY_LEAD_DAYS = 7
+
+export function keyStatus(key: KeyRecord, now: number, leadDays = DEFAULT_EXPIRY_LEAD_DAYS): KeyStatus {
+  if (key.paused) return 'paused'
+  const expires = key.expiresAt ? Date.parse(key.expiresAt) : null
+  if (expires !== null && expires <= now) return 'expired'
+  const check = key.lastCheck
+  if (check?.status === 'failed' && check.problem && !UNCERTAIN.has(check.problem)) return 'failing'
+  if (expires !== null && expires - now <= leadDays * 86_400_000) return 'expiring'
+  if (!check || check.status === 'failed') return 'unknown'
+  return 'ok'
+}
+
+/** Worst first, for sorting and for the tray. */
+export const STATUS_SEVERITY: Record<KeyStatus, number> = { failing: 5, expired: 4, expiring: 3, unknown: 2, ok: 1, paused: 0 }
