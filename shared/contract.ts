@@ -7,6 +7,8 @@ import type {
   ConsoleProbe,
   ConsoleRecord,
   HostAdvice,
+  KeyNotification,
+  KeyView,
   Preferences,
   ProvisionOutcome,
   ProvisionPlan,
@@ -16,6 +18,7 @@ import type {
 } from './domain.ts'
 import type { DiscoveryInterface, DiscoveryStatus, InventoryItem, ManualAddResult } from './inventory.ts'
 import type { Outcome } from './result.ts'
+import type { TrayModel } from './tray.ts'
 
 /** Upper bound for any string field the UI may send; inputs are small by nature. */
 export const MAX_TEXT = 2048
@@ -113,6 +116,17 @@ export const requests = {
   'inventory.list': request<InventoryItem[]>()(none),
   /** Add a host by address; it goes through the same fingerprint as found ones. */
   'inventory.addManual': request<ManualAddResult>()(z.object({ address: z.string().max(MAX_TEXT) }).strict()),
+  /** Every watched key with its status (no secrets: masked only). */
+  'keys.list': request<KeyView[]>()(none),
+  /** Check keys now (all, or the given ones). */
+  'keys.check': request<KeyView[]>()(z.object({ ids: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).max(2000).optional() }).strict()),
+  'keys.pause': request<KeyView[]>()(z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/), paused: z.boolean() }).strict()),
+  /** Forget a key locally (the keychain entry too); it keeps working on the console. */
+  'keys.forget': request<KeyView[]>()(z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict()),
+  /** The key list window opened or closed (notifications are suppressed while open). */
+  'keys.viewing': request<null>()(z.object({ open: z.boolean() }).strict()),
+  /** The tray's current model. */
+  'tray.model': request<TrayModel>()(none),
   /** Whether the OS keychain can hold secrets right now. */
   'vault.status': request<VaultStatus>()(none),
   'preferences.get': request<Preferences>()(none),
@@ -128,6 +142,12 @@ export const events = {
   'inventory.changed': event<InventoryItem[]>(),
   /** Discovery started, stopped, or has a new notice (port busy, no interfaces…). */
   'discovery.changed': event<DiscoveryStatus>(),
+  /** The key list changed (a check finished, a key was added, paused or forgotten). */
+  'keys.changed': event<KeyView[]>(),
+  /** The tray's model changed (the shell renders it, throttled). */
+  'tray.changed': event<TrayModel>(),
+  /** Something worth a system notification happened to keys. */
+  'keys.notification': event<KeyNotification>(),
   /** A provision flow moved a step (the progress view's step list). */
   'provision.progress': event<ProvisionRecord>(),
 } as const

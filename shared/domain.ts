@@ -243,3 +243,17 @@ export interface KeyRecord {
   /** Consecutive checks that could not reach the console (backoff). */
   unreachableStreak: number
 }
+
+/** A key as the key list shows it: the record plus what it means now. */
+export interface KeyView extends KeyRecord {
+  status: KeyStatus
+  consoleName: string | null
+  host: string | null
+}
+
+/** A notification the shell shows (and the browser host forwards). */
+export interface KeyNotification {
+  title: string
+  body: string
+  keyIds: string[]
+}

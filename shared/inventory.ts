@@ -41,6 +41,12 @@ export interface UbntDetails {
   echoed: boolean
   /** v2 command codes seen (6 announcement, 8, 9 reply, 11). */
   commands: number[]
+  /** 0x0B as sent (the card's `name` may come from HTTPS instead). */
+  hostname: string | null
+  /** 0x0C short code. */
+  platform: string | null
+  /** 0x15 v2 model code. */
+  model: string | null
   /** 0x0D */
   essid: string | null
   /** 0x0E raw value */

@@ -3,7 +3,9 @@
 // requests to `invoke` and events from `subscribe`.
 import type { ConsoleProbe, ConsoleRecord, VaultStatus } from '../../shared/domain.ts'
 import { probeConsole } from './console/probe.ts'
-import { createConsoleService } from './unifi/service.ts'
+import { createConsoleService, HA_MIN_PROTECT } from './unifi/service.ts'
+import { verifyKey } from './unifi/verify.ts'
+import { createKeyWatch, type KeyWatch, type KeyWatchOptions } from './keys/watch.ts'
 import { createDiscovery, type Discovery, type DiscoveryOptions } from './discovery/index.ts'
 import type { DiscoveryStatus } from '../../shared/inventory.ts'
 import { createDispatch, type Dispatch, type Handlers } from './dispatch.ts'
@@ -28,6 +30,8 @@ export interface CoreOptions {
   siteManager?: { url: string; ca?: string } | null
   /** Access developer API port (12445 on real consoles). */
   accessPort?: number
+  /** Background-check tuning (tests inject a clock or pacer). */
+  keyWatch?: Partial<Pick<KeyWatchOptions, 'now' | 'random' | 'pacer' | 'leadDays' | 'maxBackoffMs'>>
   /** Discovery tuning (tests shorten timers); it opens no socket until `discovery.start`. */
   discovery?: DiscoveryOptions
 }
@@ -39,7 +43,9 @@ export interface Core {
   settings: Settings
   vault: SecretStore
   log: Logger
-  /** Signs out of every console. */
+  /** Background checks of every key (start() begins the schedule). */
+  keys: KeyWatch
+  /** Signs out of every console, stops discovery and checks. */
   close(): Promise<void>
 }
 
@@ -51,11 +57,41 @@ export function createCore(options: CoreOptions): Core {
   const settings = openSettings({ cwd: options.dataDir, projectVersion: options.version, isSecret })
   if (settings.recoveredFrom) log.warn('settings file was corrupt; moved aside', { movedTo: settings.recoveredFrom })
 
+  // Background checks: the same verification as the wizard, paced per console.
+  const knownConsole = (key: string) => {
+    const c = settings.listConsoles().find((r) => r.key === key)
+    return c ? { key: c.key, host: c.host, port: c.port, name: c.name, pin: c.certificateSha256, apps: c.apps ?? [] } : null
+  }
+  const keys = createKeyWatch({
+    settings,
+    vault,
+    hub,
+    log,
+    check: (record, secret, pace) => {
+      const target = knownConsole(record.consoleKey)
+      if (!target) {
+        return Promise.resolve({ status: 'failed', app: record.app, host: record.consoleKey, problem: 'unreachable', message: 'Keyward no longer knows this console.', nextStep: 'Check the console by its address again.', checkedAt: new Date().toISOString() })
+      }
+      return verifyKey({
+        console: target,
+        others: settings.listConsoles().filter((c) => c.key !== target.key).map((c) => knownConsole(c.key)!),
+        app: record.app,
+        key: secret,
+        pace,
+        ...(record.app === 'protect' ? { minimumVersion: HA_MIN_PROTECT } : {}),
+        ...(options.accessPort ? { accessPort: options.accessPort } : {}),
+        siteManager: options.siteManager ?? null,
+      })
+    },
+    ...(options.keyWatch ?? {}),
+  })
+
   const consoles = createConsoleService({
     settings,
     vault,
     hub,
     log,
+    onKeyReady: (record) => keys.register(record),
     siteManager: options.siteManager ?? null,
     ...(options.accessPort ? { accessPort: options.accessPort } : {}),
   })
@@ -159,6 +195,15 @@ export function createCore(options: CoreOptions): Core {
     },
     'inventory.list': () => discovery?.inventory() ?? [],
     'inventory.addManual': ({ address }) => finder().addManual(address),
+    'keys.list': () => keys.list(),
+    'keys.check': ({ ids }) => keys.checkNow(ids),
+    'keys.pause': ({ id, paused }) => keys.setPaused(id, paused),
+    'keys.forget': ({ id }) => keys.forget(id),
+    'keys.viewing': ({ open }) => {
+      keys.setKeyListOpen(open)
+      return null
+    },
+    'tray.model': () => keys.tray(),
     'preferences.get': () => settings.getPreferences(),
     'preferences.set': (partial) => settings.setPreferences(partial),
   }
@@ -170,8 +215,9 @@ export function createCore(options: CoreOptions): Core {
     settings,
     vault,
     log,
+    keys,
     close: async () => {
-      await Promise.all([consoles.close(), discovery?.stop()])
+      await Promise.all([consoles.close(), discovery?.stop(), keys.stop()])
     },
   }
 }

@@ -107,7 +107,7 @@ describe('notification rules', () => {
         const t = transitionOf(before, after)
         if (before === after) expect(t).toBeNull()
         else if (after === 'failing' || after === 'expired' || after === 'expiring') expect(t).toBe(after)
-        else if (after === 'ok' && (before === 'failing' || before === 'expired')) expect(t).toBe('recovered')
+        else if (after === 'ok' && (before === 'failing' || before === 'expired' || before === 'unknown')) expect(t).toBe('recovered')
         else expect(t).toBeNull()
       }
     }
@@ -121,6 +121,8 @@ describe('notification rules', () => {
     expect(planner.update(states([['a', 'failing']]), NOW + 3)).toMatchObject({ body: 'key a stopped working.', keyIds: ['a'] })
     expect(planner.update(states([['a', 'unknown']]), NOW + 4)).toBeNull() // offline is silent
     expect(planner.update(states([['a', 'failing']]), NOW + 5)).toBeNull() // already told: de-duplicated
+    expect(planner.update(states([['a', 'unknown']]), NOW + 6)).toBeNull()
+    expect(planner.update(states([['a', 'ok']]), NOW + 7)).toMatchObject({ body: 'key a works again.' }) // back online
   })
 
   it('throttles, then shows what waited', () => {

@@ -25,11 +25,15 @@ export interface NotificationPolicy {
   groupAbove?: number
 }
 
-/** The transition a status change means, or null (unknown and paused are silent). */
+/**
+ * The transition a status change means, or null. Going unknown (a console that
+ * does not answer) and pausing are silent: the key may be fine. Coming back to
+ * ok from failing, expired or unknown is reported as recovered.
+ */
 export function transitionOf(before: KeyStatus | undefined, after: KeyStatus): TransitionKind | null {
   if (before === after) return null
   if (after === 'failing' || after === 'expired' || after === 'expiring') return after
-  if (after === 'ok' && (before === 'failing' || before === 'expired')) return 'recovered'
+  if (after === 'ok' && (before === 'failing' || before === 'expired' || before === 'unknown')) return 'recovered'
   return null
 }
 

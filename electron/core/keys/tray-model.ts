@@ -1,21 +1,10 @@
 // The tray as a pure function of the keys' states (mullvad's trayIconType,
 // Signal's idempotent render): the shell only draws what this returns.
 import type { KeyStatus } from '../../../shared/domain.ts'
+import type { TrayIcon, TrayMenuItem, TrayModel } from '../../../shared/tray.ts'
+
+export type { TrayIcon, TrayMenuItem, TrayModel } from '../../../shared/tray.ts'
 import { STATUS_SEVERITY } from './status.ts'
-
-export type TrayIcon = 'ok' | 'attention' | 'error'
-
-export type TrayMenuItem =
-  | { type: 'key'; keyId: string; label: string; status: KeyStatus }
-  | { type: 'more'; label: string }
-  | { type: 'action'; id: 'check-all' | 'open-keys' | 'new-key' | 'quit'; label: string; enabled: boolean }
-  | { type: 'separator' }
-
-export interface TrayModel {
-  icon: TrayIcon
-  tooltip: string
-  menu: TrayMenuItem[]
-}
 
 export interface TrayKey {
   id: string

@@ -5,15 +5,16 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Conf, { type Schema } from 'conf'
 import { KeywardFailure } from '../../../shared/result.ts'
-import type { ConsoleRecord, Preferences, ProvisionRecord } from '../../../shared/domain.ts'
+import type { ConsoleRecord, KeyRecord, Preferences, ProvisionRecord } from '../../../shared/domain.ts'
 
 export interface SettingsData extends Record<string, unknown> {
   consoles: ConsoleRecord[]
   provisions: ProvisionRecord[]
+  keys: KeyRecord[]
   preferences: Preferences
 }
 
-type SettingsKey = 'consoles' | 'provisions' | 'preferences'
+type SettingsKey = 'consoles' | 'provisions' | 'keys' | 'preferences'
 
 export const CONFIG_NAME = 'config'
 
@@ -22,7 +23,7 @@ export const defaultPreferences: Readonly<Preferences> = Object.freeze({
   checkIntervalMinutes: 15,
 })
 
-const defaults = (): SettingsData => ({ consoles: [], provisions: [], preferences: { ...defaultPreferences } })
+const defaults = (): SettingsData => ({ consoles: [], provisions: [], keys: [], preferences: { ...defaultPreferences } })
 
 const nullableText = { type: ['string', 'null'], maxLength: 200 } as const
 
@@ -85,6 +86,44 @@ export const settingsSchema: Schema<SettingsData> = {
       },
     },
   },
+  keys: {
+    type: 'array',
+    maxItems: 2000,
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'name', 'app', 'consoleKey', 'username', 'remoteId', 'keyRef', 'masked', 'createdAt', 'expiresAt', 'paused', 'lastCheck', 'unreachableStreak'],
+      properties: {
+        id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
+        name: { type: 'string', minLength: 1, maxLength: 100 },
+        app: { enum: ['protect', 'network', 'access'] },
+        consoleKey: { type: 'string', minLength: 1, maxLength: 300 },
+        username: { type: 'string', maxLength: 256 },
+        remoteId: nullableText,
+        keyRef: { type: 'string', maxLength: 128 },
+        // Never more than a few characters of the key (see maskSecret).
+        masked: { type: 'string', maxLength: 12 },
+        createdAt: { type: 'string', format: 'date-time' },
+        expiresAt: { type: ['string', 'null'], format: 'date-time' },
+        paused: { type: 'boolean' },
+        lastCheck: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          required: ['status', 'problem', 'message', 'nextStep', 'appVersion', 'latencyMs', 'checkedAt'],
+          properties: {
+            status: { enum: ['ok', 'failed'] },
+            problem: { type: ['string', 'null'], maxLength: 40 },
+            message: { type: ['string', 'null'], maxLength: 600 },
+            nextStep: { type: ['string', 'null'], maxLength: 600 },
+            appVersion: nullableText,
+            latencyMs: { type: ['number', 'null'] },
+            checkedAt: { type: 'string', format: 'date-time' },
+          },
+        },
+        unreachableStreak: { type: 'integer', minimum: 0 },
+      },
+    },
+  },
   preferences: {
     type: 'object',
     additionalProperties: false,
@@ -103,6 +142,7 @@ export const settingsMigrations = {
   '0.1.0': (store: Conf<SettingsData>) => {
     if (!store.has('consoles')) store.set('consoles', [])
     if (!store.has('provisions')) store.set('provisions', [])
+    if (!store.has('keys')) store.set('keys', [])
     const preferences: unknown = store.get('preferences')
     if (preferences === undefined) store.set('preferences', { ...defaultPreferences })
     else if (typeof preferences === 'object' && preferences !== null && !Array.isArray(preferences)) {
@@ -131,6 +171,8 @@ export interface Settings {
   getProvision(id: string): ProvisionRecord | null
   saveProvision(record: ProvisionRecord): void
   deleteProvision(id: string): boolean
+  listKeys(): KeyRecord[]
+  saveKeys(records: KeyRecord[]): void
 }
 
 function errorText(error: unknown): string {
@@ -305,6 +347,12 @@ export function openSettings(options: SettingsOptions): Settings {
     saveProvision(record) {
       const others = read('provisions').filter((p) => p.id !== record.id)
       write('provisions', [...others, structuredClone(record)])
+    },
+    listKeys() {
+      return structuredClone(read('keys'))
+    },
+    saveKeys(records) {
+      write('keys', structuredClone(records))
     },
     deleteProvision(id) {
       const all = read('provisions')

@@ -4,6 +4,7 @@
 import type {
   ConsoleRecord,
   HostAdvice,
+  KeyRecord,
   ProvisionOutcome,
   ProvisionPlan,
   ProvisionRecord,
@@ -15,6 +16,7 @@ import type { EventHub } from '../events.ts'
 import type { Logger } from '../log.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
+import { summarize } from '../keys/watch.ts'
 import { explainPick, rankHosts } from './hosts.ts'
 import { newProvision, ProvisionFailure, runProvision, suggestKeyName, suggestUsername } from './provision.ts'
 import { protectSummary } from './protect.ts'
@@ -33,6 +35,8 @@ export interface ConsoleServiceOptions {
   siteManager?: { url: string; ca?: string } | null
   accessPort?: number
   sessionTimeoutMs?: number
+  /** A key was minted, stored and checked: start watching it. */
+  onKeyReady?: (key: Omit<KeyRecord, 'id' | 'paused' | 'unreachableStreak'>) => void
 }
 
 /** "RHgzD88Mp4Gzcyj9JQCp18pFcx9AqxH5" → "RHgz…xqH5": enough to recognise, useless to steal. */
@@ -84,7 +88,22 @@ export function createConsoleService(options: ConsoleServiceOptions) {
         ...(accessValidityDays !== undefined ? { accessToken: { validityDays: accessValidityDays } } : {}),
       })
       const key = await vault.get(done.keyRef)
-      return { record: done, check, maskedKey: key ? maskSecret(key) : null, failure: null }
+      const masked = key ? maskSecret(key) : null
+      if (masked) {
+        options.onKeyReady?.({
+          name: done.keyName,
+          app: done.app,
+          consoleKey: done.consoleKey,
+          username: done.username,
+          remoteId: done.keyId,
+          keyRef: done.keyRef,
+          masked,
+          createdAt: done.updatedAt,
+          expiresAt: done.expiresAt,
+          lastCheck: summarize(check),
+        })
+      }
+      return { record: done, check, maskedKey: masked, failure: null }
     } catch (error) {
       if (!(error instanceof ProvisionFailure)) throw error
       return {

@@ -31,6 +31,8 @@ export interface VerifyOptions {
   siteManager?: { url: string; ca?: string } | null
   timeoutMs?: number
   now?: () => number
+  /** Waits for the console's rate-limit budget before each request (background sweeps). */
+  pace?: (consoleKey: string) => Promise<void>
 }
 
 type Attempt = { reply: HttpsReply; body: unknown } | { failure: KeywardFailure }
@@ -51,6 +53,7 @@ export function versionAtLeast(version: string, minimum: string): boolean {
 async function attempt(target: KnownConsole, app: UnifiApp, key: string, path: string, opts: VerifyOptions): Promise<Attempt> {
   const access = app === 'access'
   try {
+    await opts.pace?.(target.key)
     const reply = await httpsRequest({
       host: target.host,
       port: access ? (opts.accessPort ?? 12445) : target.port,

@@ -1,0 +1,200 @@
+// Watches every key: sweeps on an interval with jitter, paces each console
+// below its rate limit, backs off from consoles that do not answer, re-checks
+// at once on wake or network change, and turns state changes into the tray
+// model and notifications. State is persisted (metadata only) so the tray is
+// right immediately after a restart.
+import { randomUUID } from 'node:crypto'
+import type { KeyCheck, KeyCheckSummary, KeyNotification, KeyRecord, KeyView } from '../../../shared/domain.ts'
+import { KeywardFailure } from '../../../shared/result.ts'
+import type { EventHub } from '../events.ts'
+import type { Logger } from '../log.ts'
+import type { Settings } from '../settings/settings.ts'
+import type { SecretStore } from '../vault/secret-store.ts'
+import { NotificationPlanner } from './notifications.ts'
+import { createPacer, type Pacer } from './pacer.ts'
+import { keyStatus } from './status.ts'
+import { trayModel, type TrayModel } from './tray-model.ts'
+
+export interface KeyWatchOptions {
+  settings: Settings
+  vault: SecretStore
+  hub: EventHub
+  log: Logger
+  /** One real check of a key (verifyKey against its console), paced by `pace`. */
+  check: (record: KeyRecord, key: string, pace: (consoleKey: string) => Promise<void>) => Promise<KeyCheck>
+  now?: () => number
+  random?: () => number
+  pacer?: Pacer
+  /** Expiry lead time in days (default 7). */
+  leadDays?: number
+  /** Longest wait before retrying an unreachable console. */
+  maxBackoffMs?: number
+}
+
+export const summarize = (check: KeyCheck): KeyCheckSummary =>
+  check.status === 'ok'
+    ? { status: 'ok', problem: null, message: null, nextStep: null, appVersion: check.appVersion, latencyMs: check.latencyMs, checkedAt: check.checkedAt }
+    : { status: 'failed', problem: check.problem, message: check.message, nextStep: check.nextStep, appVersion: null, latencyMs: null, checkedAt: check.checkedAt }
+
+export function createKeyWatch(options: KeyWatchOptions) {
+  const { settings, vault, hub, log } = options
+  const now = options.now ?? Date.now
+  const random = options.random ?? Math.random
+  const pacer = options.pacer ?? createPacer()
+  const maxBackoffMs = options.maxBackoffMs ?? 6 * 3600_000
+  const planner = new NotificationPlanner()
+  let timer: NodeJS.Timeout | null = null
+  let flushTimer: NodeJS.Timeout | null = null
+  let sweeping: Promise<KeyView[]> | null = null
+  let lastSweep = 0
+  let keyListOpen = false
+  let running = false
+
+  const intervalMs = () => settings.getPreferences().checkIntervalMinutes * 60_000
+  const consoles = () => new Map(settings.listConsoles().map((c) => [c.key, c]))
+
+  const views = (): KeyView[] => {
+    const byKey = consoles()
+    const t = now()
+    return settings.listKeys().map((k) => ({ ...k, status: keyStatus(k, t, options.leadDays), consoleName: byKey.get(k.consoleKey)?.name ?? null, host: byKey.get(k.consoleKey)?.host ?? null }))
+  }
+
+  const tray = (): TrayModel =>
+    trayModel(views().map((v) => ({ id: v.id, name: v.name, consoleName: v.consoleName ?? v.host ?? v.consoleKey, status: v.status })), { checking: sweeping !== null })
+
+  const publish = () => {
+    const list = views()
+    hub.emit('keys.changed', list)
+    hub.emit('tray.changed', tray())
+    const planned = planner.update(new Map(list.map((v) => [v.id, { name: v.name, status: v.status }])), now(), keyListOpen)
+    notify(planned)
+    return list
+  }
+
+  const notify = (planned: KeyNotification | null) => {
+    if (planned) hub.emit('keys.notification', planned)
+    // Throttled notifications wait; one timer at most, only while something waits.
+    if (!flushTimer && running) {
+      flushTimer = setTimeout(() => {
+        flushTimer = null
+        notify(planner.flush(now()))
+      }, 60_000)
+      flushTimer.unref()
+    }
+  }
+
+  /** Unreachable consoles are retried after 1, 2, 4… intervals, at most maxBackoff. */
+  const due = (k: KeyRecord, t: number) => {
+    if (k.unreachableStreak === 0 || !k.lastCheck) return true
+    const wait = Math.min(maxBackoffMs, intervalMs() * 2 ** (k.unreachableStreak - 1))
+    return Date.parse(k.lastCheck.checkedAt) + wait <= t
+  }
+
+  const checkOne = async (k: KeyRecord): Promise<KeyRecord> => {
+    const secret = await vault.get(k.keyRef).catch((error: unknown) => {
+      log.warn('key check skipped: keychain unavailable', { key: k.id, error })
+      return null
+    })
+    if (secret === null) return k // nothing to check with; the status stays what it was
+    try {
+      const check = await options.check(k, secret, (consoleKey) => pacer.wait(consoleKey))
+      const streak = check.status === 'failed' && check.problem === 'unreachable' ? k.unreachableStreak + 1 : 0
+      return { ...k, lastCheck: summarize(check), unreachableStreak: streak }
+    } catch (error) {
+      log.error('key check failed unexpectedly', { key: k.id, error })
+      return k
+    }
+  }
+
+  /** Checks the given keys (default: every watched key that is due) and publishes. */
+  const sweep = (ids?: string[], force = false): Promise<KeyView[]> => {
+    if (sweeping) return sweeping
+    sweeping = (async () => {
+      hub.emit('tray.changed', tray())
+      const t = now()
+      const chosen = settings.listKeys().filter((k) => (ids ? ids.includes(k.id) : !k.paused && (force || due(k, t))))
+      const results = await Promise.all(chosen.map(checkOne))
+      const updated = new Map(results.map((r) => [r.id, r]))
+      // Re-read: a key may have been added or removed while the sweep ran.
+      settings.saveKeys(settings.listKeys().map((k) => {
+        const fresh = updated.get(k.id)
+        return fresh ? { ...k, lastCheck: fresh.lastCheck, unreachableStreak: fresh.unreachableStreak } : k
+      }))
+      lastSweep = now()
+      return chosen
+    })().finally(() => {
+      sweeping = null
+    }).then(() => publish())
+    return sweeping
+  }
+
+  const schedule = () => {
+    if (!running) return
+    if (timer) clearTimeout(timer)
+    // ±10 % jitter so many Keyward instances (or keys) do not hit consoles in lockstep.
+    const delay = intervalMs() * (0.9 + 0.2 * random())
+    timer = setTimeout(() => {
+      timer = null
+      void sweep().finally(schedule)
+    }, delay)
+    timer.unref()
+  }
+
+  return {
+    list: views,
+    tray,
+    /** Adds a freshly minted key (after its first verification). */
+    register(input: Omit<KeyRecord, 'id' | 'paused' | 'unreachableStreak'>): KeyRecord {
+      const keys = settings.listKeys()
+      // A resumed flow re-verifies the same key: update it rather than list it twice.
+      const existing = keys.find((k) => k.keyRef === input.keyRef)
+      const record: KeyRecord = existing
+        ? { ...existing, ...input, unreachableStreak: 0 }
+        : { ...input, id: randomUUID(), paused: false, unreachableStreak: 0 }
+      settings.saveKeys([...keys.filter((k) => k.id !== record.id), record])
+      publish()
+      return record
+    },
+    checkNow: (ids?: string[]) => sweep(ids, true),
+    setPaused(id: string, paused: boolean): KeyView[] {
+      const keys = settings.listKeys()
+      if (!keys.some((k) => k.id === id)) throw new KeywardFailure('not-found', 'That key is no longer on record.')
+      settings.saveKeys(keys.map((k) => (k.id === id ? { ...k, paused } : k)))
+      return publish()
+    },
+    /** Forgets a key locally (and its secret); it keeps working on the console. */
+    async forget(id: string): Promise<KeyView[]> {
+      const key = settings.listKeys().find((k) => k.id === id)
+      if (!key) throw new KeywardFailure('not-found', 'That key is no longer on record.')
+      await vault.delete(key.keyRef)
+      settings.saveKeys(settings.listKeys().filter((k) => k.id !== id))
+      return publish()
+    },
+    /** The key list window opened or closed: notifications are suppressed while it is open. */
+    setKeyListOpen(open: boolean) {
+      keyListOpen = open
+    },
+    /** The machine woke up or the network changed: check now rather than at the next tick. */
+    wake() {
+      if (running && now() - lastSweep > 30_000) void sweep(undefined, true)
+    },
+    start() {
+      if (running) return
+      running = true
+      publish() // the persisted state is right before the first check
+      void sweep().finally(schedule)
+    },
+    async stop() {
+      running = false
+      if (timer) clearTimeout(timer)
+      if (flushTimer) clearTimeout(flushTimer)
+      timer = flushTimer = null
+      await sweeping
+    },
+    get running() {
+      return running
+    },
+  }
+}
+
+export type KeyWatch = ReturnType<typeof createKeyWatch>
