@@ -1,10 +1,13 @@
 // Electron entry: owns the app lifecycle and hands everything real to the core.
-import { app, BrowserWindow, ipcMain } from 'electron'
+// Single instance, sandboxed renderers, resident in the tray when windows close.
+import { app, BrowserWindow, ipcMain, Notification, powerMonitor } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createCore } from './core/index.ts'
+import type { KeyNotification } from '../shared/domain.ts'
+import type { TrayModel } from '../shared/tray.ts'
 import { registerIpc } from './shell/ipc.ts'
-import { createTray } from './shell/tray.ts'
+import { TrayController } from './shell/tray.ts'
 import { createMainWindow, hardenSession } from './shell/window.ts'
 
 app.enableSandbox()
@@ -17,12 +20,12 @@ if (!app.requestSingleInstanceLock()) {
   const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href
   const preload = join(import.meta.dirname, '../preload/index.cjs')
 
-  const showWindow = () => {
+  const showWindow = (hash = '') => {
     if (!window || window.isDestroyed()) {
-      window = createMainWindow({ preload, rendererUrl })
+      window = createMainWindow({ preload, rendererUrl: rendererUrl + hash })
       // Keep running in the tray when the window closes.
-      window.on('close', () => {
-        if (!quitting) window = null
+      window.on('closed', () => {
+        window = null
       })
     } else {
       if (window.isMinimized()) window.restore()
@@ -31,17 +34,18 @@ if (!app.requestSingleInstanceLock()) {
     }
   }
 
-  app.on('second-instance', showWindow)
+  app.on('second-instance', () => showWindow())
   app.on('window-all-closed', () => {
     /* stay in the tray */
   })
   let closeCore: () => Promise<void> = async () => {}
   app.on('before-quit', () => {
     quitting = true
-    void closeCore() // sign out of consoles; best effort
+    void closeCore() // sign out of consoles, stop checks; best effort
   })
 
   void app.whenReady().then(() => {
+    if (process.platform === 'win32') app.setAppUserModelId('net.keyward.app') // notifications need it
     hardenSession()
     const core = createCore({
       dataDir: app.getPath('userData'),
@@ -50,7 +54,28 @@ if (!app.requestSingleInstanceLock()) {
     })
     closeCore = core.close
     registerIpc(ipcMain, core, rendererUrl, () => BrowserWindow.getAllWindows().map((w) => w.webContents))
-    createTray(join(app.getAppPath(), 'resources/tray/ok.png'), { open: showWindow, quit: () => app.quit() })
+
+    const tray = new TrayController(join(app.getAppPath(), 'resources'), {
+      open: () => showWindow(),
+      openKeys: () => showWindow('#/keys'),
+      newKey: () => showWindow('#/new'),
+      checkAll: () => void core.keys.checkNow(),
+      quit: () => app.quit(),
+    })
+    core.subscribe('tray.changed', (model) => tray.update(model as TrayModel))
+    core.subscribe('keys.notification', (payload) => {
+      const n = payload as KeyNotification
+      if (!Notification.isSupported() || quitting) return
+      const notification = new Notification({ title: n.title, body: n.body })
+      notification.on('click', () => showWindow('#/keys'))
+      notification.show()
+    })
+    // Re-check at once after sleep or a screen unlock rather than at the next tick.
+    powerMonitor.on('resume', () => core.keys.wake())
+    powerMonitor.on('unlock-screen', () => core.keys.wake())
+
+    core.keys.start()
+    tray.update(core.keys.tray())
     showWindow()
   })
 }

@@ -74,13 +74,44 @@ writeFileSync(join(out, 'icon.png'), png(512, (x, y) => {
   return isKey(pad(x), pad(y)) ? [255, 255, 255, 1] : [10, 95, 216, 1]
 }))
 // Tray: the key alone; state variants add a status dot (ok has none).
+//   Linux: <state>.png (+ @2x/@3x);  macOS: <state>Template.png, black + alpha,
+//   the dot cut out as a ring so it survives template tinting;  Windows: <state>.ico.
 const trayStates = { ok: null, attention: [240, 160, 20], error: [220, 50, 40] }
-for (const [state, dot] of Object.entries(trayStates)) {
-  for (const [suffix, size] of [['', 16], ['@2x', 32], ['@3x', 48]]) {
-    writeFileSync(join(out, 'tray', `${state}${suffix}.png`), png(size, (x, y) => {
-      if (dot && Math.hypot(x - 0.78, y - 0.78) < 0.2) return [...dot, 1]
-      return isKey(x, y) ? [40, 40, 40, 1] : [0, 0, 0, 0]
-    }))
-  }
+const sizes = [['', 16], ['@2x', 32], ['@3x', 48]]
+function ico(images) {
+  // ICO container holding PNG images (supported since Windows Vista).
+  const header = Buffer.alloc(6 + 16 * images.length)
+  header.writeUInt16LE(0, 0); header.writeUInt16LE(1, 2); header.writeUInt16LE(images.length, 4)
+  let offset = header.length
+  images.forEach(([size, data], i) => {
+    const e = 6 + 16 * i
+    header[e] = size >= 256 ? 0 : size; header[e + 1] = size >= 256 ? 0 : size
+    header.writeUInt16LE(1, e + 4); header.writeUInt16LE(32, e + 6)
+    header.writeUInt32LE(data.length, e + 8); header.writeUInt32LE(offset, e + 12)
+    offset += data.length
+  })
+  return Buffer.concat([header, ...images.map(([, d]) => d)])
 }
+for (const [state, dot] of Object.entries(trayStates)) {
+  const onDot = (x, y) => dot && Math.hypot(x - 0.78, y - 0.78) < 0.2
+  const colour = (x, y) => (onDot(x, y) ? [...dot, 1] : isKey(x, y) ? [40, 40, 40, 1] : [0, 0, 0, 0])
+  const template = (x, y) => {
+    const d = dot ? Math.hypot(x - 0.78, y - 0.78) : 1
+    if (dot && d < 0.2) return d < 0.12 ? [0, 0, 0, 1] : [0, 0, 0, 0]
+    return isKey(x, y) ? [0, 0, 0, 1] : [0, 0, 0, 0]
+  }
+  const pngs = []
+  for (const [suffix, size] of sizes) {
+    const data = png(size, colour)
+    pngs.push([size, data])
+    writeFileSync(join(out, 'tray', `${state}${suffix}.png`), data)
+    writeFileSync(join(out, 'tray', `${state}Template${suffix}.png`), png(size, template))
+  }
+  writeFileSync(join(out, 'tray', `${state}.ico`), ico([...pngs, [256, png(256, colour)]]))
+}
+writeFileSync(join(out, 'icon.ico'), ico([16, 32, 48, 256].map((size) => [size, png(size, (x, y) => {
+  const pad = (v) => (v - 0.06) / 0.88
+  if (!roundedSquare(pad(x), pad(y)) || pad(x) < 0 || pad(x) > 1 || pad(y) < 0 || pad(y) > 1) return [0, 0, 0, 0]
+  return isKey(pad(x), pad(y)) ? [255, 255, 255, 1] : [10, 95, 216, 1]
+})])))
 console.log('icons written to', out)
