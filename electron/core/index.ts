@@ -58,23 +58,21 @@ export function createCore(options: CoreOptions): Core {
   if (settings.recoveredFrom) log.warn('settings file was corrupt; moved aside', { movedTo: settings.recoveredFrom })
 
   // Background checks: the same verification as the wizard, paced per console.
-  const knownConsole = (key: string) => {
-    const c = settings.listConsoles().find((r) => r.key === key)
-    return c ? { key: c.key, host: c.host, port: c.port, name: c.name, pin: c.certificateSha256, apps: c.apps ?? [] } : null
-  }
+  const toKnown = (c: ConsoleRecord) => ({ key: c.key, host: c.host, port: c.port, name: c.name, pin: c.certificateSha256, apps: c.apps ?? [] })
   const keys = createKeyWatch({
     settings,
     vault,
     hub,
     log,
     check: (record, secret, pace) => {
-      const target = knownConsole(record.consoleKey)
+      const all = settings.listConsoles().map(toKnown)
+      const target = all.find((c) => c.key === record.consoleKey)
       if (!target) {
         return Promise.resolve({ status: 'failed', app: record.app, host: record.consoleKey, problem: 'unreachable', message: 'Keyward no longer knows this console.', nextStep: 'Check the console by its address again.', checkedAt: new Date().toISOString() })
       }
       return verifyKey({
         console: target,
-        others: settings.listConsoles().filter((c) => c.key !== target.key).map((c) => knownConsole(c.key)!),
+        others: all.filter((c) => c.key !== target.key),
         app: record.app,
         key: secret,
         pace,

@@ -288,9 +288,16 @@ export function openSettings(options: SettingsOptions): Settings {
   const { conf, recoveredFrom } = openConf(options)
   const isSecret = options.isSecret ?? (() => false)
 
+  // Keyward is the file's only writer, so reads come from memory: conf would
+  // re-read and re-validate the whole file on every get, which made a sweep of
+  // 200 keys spend most of its time parsing settings (see `npm run bench`).
+  const cache = new Map<SettingsKey, unknown>()
   const read = <K extends SettingsKey>(key: K): SettingsData[K] => {
+    if (cache.has(key)) return cache.get(key) as SettingsData[K]
     try {
-      return conf.get(key)
+      const value = conf.get(key)
+      cache.set(key, value)
+      return value
     } catch (error) {
       throw new KeywardFailure(
         'settings-invalid',
@@ -304,6 +311,7 @@ export function openSettings(options: SettingsOptions): Settings {
     assertNoSecrets(value, isSecret, key) // before conf: a refused write must not touch the file
     try {
       conf.set(key, value)
+      cache.set(key, structuredClone(value))
     } catch (error) {
       const text = errorText(error)
       const violation = text.startsWith('Config schema violation:')
@@ -321,7 +329,7 @@ export function openSettings(options: SettingsOptions): Settings {
     path: conf.path,
     recoveredFrom,
     listConsoles() {
-      return [...read('consoles')].sort((a, b) => Date.parse(b.lastSeen) - Date.parse(a.lastSeen))
+      return structuredClone(read('consoles')).sort((a, b) => Date.parse(b.lastSeen) - Date.parse(a.lastSeen))
     },
     upsertConsole(record) {
       const others = read('consoles').filter((c) => c.key !== record.key)
