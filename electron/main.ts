@@ -1,6 +1,6 @@
 // Electron entry: owns the app lifecycle and hands everything real to the core.
 // Single instance, sandboxed renderers, resident in the tray when windows close.
-import { app, BrowserWindow, ipcMain, Notification, powerMonitor } from 'electron'
+import { app, BrowserWindow, clipboard, ipcMain, Notification, powerMonitor } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createCore } from './core/index.ts'
@@ -51,6 +51,7 @@ if (!app.requestSingleInstanceLock()) {
       dataDir: app.getPath('userData'),
       version: app.getVersion(),
       siteManager: { url: 'https://api.ui.com' },
+      clipboard: { writeText: (text) => clipboard.writeText(text), readText: () => clipboard.readText() },
     })
     closeCore = core.close
     registerIpc(ipcMain, core, rendererUrl, () => BrowserWindow.getAllWindows().map((w) => w.webContents))

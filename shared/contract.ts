@@ -6,6 +6,7 @@ import { z } from 'zod'
 import type {
   ConsoleProbe,
   ConsoleRecord,
+  CopyResult,
   HostAdvice,
   KeyNotification,
   KeyView,
@@ -41,6 +42,7 @@ const app = z.enum(['protect', 'network', 'access'])
 /** Names the console shows on its Admins and Integrations pages. */
 const name = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9 ._@-]*$/, 'letters, digits, space . _ @ - only')
 const provisionId = z.string().regex(/^[a-z0-9-]{1,64}$/)
+const keyId = z.string().regex(/^[a-z0-9-]{1,64}$/)
 
 export const preferencesInput = z
   .object({
@@ -119,10 +121,22 @@ export const requests = {
   /** Every watched key with its status (no secrets: masked only). */
   'keys.list': request<KeyView[]>()(none),
   /** Check keys now (all, or the given ones). */
-  'keys.check': request<KeyView[]>()(z.object({ ids: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/)).max(2000).optional() }).strict()),
-  'keys.pause': request<KeyView[]>()(z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/), paused: z.boolean() }).strict()),
+  'keys.check': request<KeyView[]>()(z.object({ ids: z.array(keyId).max(2000).optional() }).strict()),
+  'keys.pause': request<KeyView[]>()(z.object({ id: keyId, paused: z.boolean() }).strict()),
   /** Forget a key locally (the keychain entry too); it keeps working on the console. */
-  'keys.forget': request<KeyView[]>()(z.object({ id: z.string().regex(/^[a-z0-9-]{1,64}$/) }).strict()),
+  'keys.forget': request<KeyView[]>()(z.object({ id: keyId }).strict()),
+  /**
+   * Copy a key to the clipboard; it is cleared after the configured time if it
+   * still holds the key. Without a system clipboard (browser host) the secret
+   * comes back for the page to copy — the user asked for it.
+   */
+  'keys.copy': request<CopyResult>()(z.object({ id: keyId }).strict()),
+  /** Show a key (the user asked); the UI hides it again after `hideAfterSeconds`. */
+  'keys.reveal': request<{ secret: string; hideAfterSeconds: number }>()(z.object({ id: keyId }).strict()),
+  /** New key → verify → hand over → revoke old; on failure the old key stays. */
+  'keys.rotate': request<{ keys: KeyView[]; oldKeyStillActive: boolean }>()(z.object({ id: keyId }).strict()),
+  /** Revoke on the console (what uses it stops working) and forget it here. */
+  'keys.revoke': request<KeyView[]>()(z.object({ id: keyId }).strict()),
   /** The key list window opened or closed (notifications are suppressed while open). */
   'keys.viewing': request<null>()(z.object({ open: z.boolean() }).strict()),
   /** The tray's current model. */

@@ -234,6 +234,8 @@ export interface KeyRecord {
   /** Id of the key (or Access token) on the console, for revoking. */
   remoteId: string | null
   keyRef: string
+  /** Vault ref of the dedicated user's password (rotation signs in as that user); null when minted as an admin. */
+  passwordRef: string | null
   /** First and last characters only. */
   masked: string
   createdAt: string
@@ -257,3 +259,8 @@ export interface KeyNotification {
   body: string
   keyIds: string[]
 }
+
+export type CopyResult =
+  | { copied: true; clearsInSeconds: number }
+  /** No system clipboard in this host (browser host): the page copies and clears after the same time. */
+  | { copied: false; secret: string; clearsInSeconds: number }

@@ -3,7 +3,8 @@
 // requests to `invoke` and events from `subscribe`.
 import type { ConsoleProbe, ConsoleRecord, VaultStatus } from '../../shared/domain.ts'
 import { probeConsole } from './console/probe.ts'
-import { createConsoleService, HA_MIN_PROTECT } from './unifi/service.ts'
+import { createConsoleService, HA_MIN_PROTECT, maskSecret } from './unifi/service.ts'
+import { createKeyActions, type ClipboardPort } from './keys/actions.ts'
 import { verifyKey } from './unifi/verify.ts'
 import { createKeyWatch, type KeyWatch, type KeyWatchOptions } from './keys/watch.ts'
 import { createDiscovery, type Discovery, type DiscoveryOptions } from './discovery/index.ts'
@@ -30,6 +31,8 @@ export interface CoreOptions {
   siteManager?: { url: string; ca?: string } | null
   /** Access developer API port (12445 on real consoles). */
   accessPort?: number
+  /** The system clipboard (Electron shell); without it, copy hands the key to the page. */
+  clipboard?: ClipboardPort
   /** Background-check tuning (tests inject a clock or pacer). */
   keyWatch?: Partial<Pick<KeyWatchOptions, 'now' | 'random' | 'pacer' | 'leadDays' | 'maxBackoffMs'>>
   /** Discovery tuning (tests shorten timers); it opens no socket until `discovery.start`. */
@@ -92,6 +95,21 @@ export function createCore(options: CoreOptions): Core {
     onKeyReady: (record) => keys.register(record),
     siteManager: options.siteManager ?? null,
     ...(options.accessPort ? { accessPort: options.accessPort } : {}),
+  })
+
+  const keyActions = createKeyActions({
+    settings,
+    vault,
+    watch: keys,
+    ...(options.clipboard ? { clipboard: options.clipboard } : {}),
+    adminSession: (key) => consoles.adminSession(key),
+    userSession: (key, username, password) => consoles.userSession(key, username, password),
+    verifyFor: (key, app) => {
+      const c = settings.listConsoles().find((r) => r.key === key)
+      if (!c) throw new KeywardFailure('not-found', 'Keyward does not know that console any more.')
+      return consoles.verifyFor(c, app)
+    },
+    maskSecret,
   })
 
   // Discovery is created on first use: importing or creating the core sends nothing.
@@ -197,6 +215,10 @@ export function createCore(options: CoreOptions): Core {
     'keys.check': ({ ids }) => keys.checkNow(ids),
     'keys.pause': ({ id, paused }) => keys.setPaused(id, paused),
     'keys.forget': ({ id }) => keys.forget(id),
+    'keys.copy': ({ id }) => keyActions.copy(id),
+    'keys.reveal': ({ id }) => keyActions.reveal(id),
+    'keys.rotate': ({ id }) => keyActions.rotate(id),
+    'keys.revoke': ({ id }) => keyActions.revoke(id),
     'keys.viewing': ({ open }) => {
       keys.setKeyListOpen(open)
       return null
@@ -215,6 +237,7 @@ export function createCore(options: CoreOptions): Core {
     log,
     keys,
     close: async () => {
+      keyActions.stop()
       await Promise.all([consoles.close(), discovery?.stop(), keys.stop()])
     },
   }

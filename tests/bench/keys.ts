@@ -29,7 +29,7 @@ export async function benchKeySweep(consoleCount = 20, keysPerConsole = 10) {
         const keyRef = `key:${id}`
         await core.vault.set(keyRef, secret)
         records.push({
-          id, name: `bench-${i}`, app: 'protect', consoleKey: `127.0.0.1:${sim.port}`, username: 'admin', remoteId: id, keyRef,
+          id, name: `bench-${i}`, app: 'protect', consoleKey: `127.0.0.1:${sim.port}`, username: 'admin', remoteId: id, keyRef, passwordRef: null,
           masked: 'xxxx…xxxx', createdAt: new Date(t).toISOString(), expiresAt: null, paused: false, lastCheck: null, unreachableStreak: 0,
         })
       }

@@ -11,7 +11,7 @@ const DAY = 86_400_000
 const STATUSES: KeyStatus[] = ['ok', 'failing', 'expiring', 'expired', 'paused', 'unknown']
 
 const key = (over: Partial<KeyRecord> = {}): KeyRecord => ({
-  id: 'k1', name: 'ha', app: 'protect', consoleKey: '10.0.0.2:443', username: 'keyward', remoteId: 'r1', keyRef: 'key:1',
+  id: 'k1', name: 'ha', app: 'protect', consoleKey: '10.0.0.2:443', username: 'keyward', remoteId: 'r1', keyRef: 'key:1', passwordRef: null,
   masked: 'abcd…wxyz', createdAt: '2026-11-01T00:00:00Z', expiresAt: null, paused: false, lastCheck: null, unreachableStreak: 0, ...over,
 })
 const checked = (status: 'ok' | 'failed', problem: KeyProblem | null = null) => ({

@@ -156,6 +156,13 @@ export function createKeyWatch(options: KeyWatchOptions) {
       return record
     },
     checkNow: (ids?: string[]) => sweep(ids, true),
+    /** After a rotation: the same key entry, now holding the new secret. */
+    replace(record: KeyRecord, check: KeyCheck): KeyRecord {
+      const updated = { ...record, lastCheck: summarize(check) }
+      settings.saveKeys(settings.listKeys().map((k) => (k.id === record.id ? updated : k)))
+      publish()
+      return updated
+    },
     setPaused(id: string, paused: boolean): KeyView[] {
       const keys = settings.listKeys()
       if (!keys.some((k) => k.id === id)) throw new KeywardFailure('not-found', 'That key is no longer on record.')
@@ -167,6 +174,10 @@ export function createKeyWatch(options: KeyWatchOptions) {
       const key = settings.listKeys().find((k) => k.id === id)
       if (!key) throw new KeywardFailure('not-found', 'That key is no longer on record.')
       await vault.delete(key.keyRef)
+      // The dedicated user's password goes too unless another key still signs in with it.
+      if (key.passwordRef && !settings.listKeys().some((k) => k.id !== id && k.passwordRef === key.passwordRef)) {
+        await vault.delete(key.passwordRef).catch(() => false)
+      }
       settings.saveKeys(settings.listKeys().filter((k) => k.id !== id))
       return publish()
     },

@@ -92,7 +92,7 @@ export const settingsSchema: Schema<SettingsData> = {
     items: {
       type: 'object',
       additionalProperties: false,
-      required: ['id', 'name', 'app', 'consoleKey', 'username', 'remoteId', 'keyRef', 'masked', 'createdAt', 'expiresAt', 'paused', 'lastCheck', 'unreachableStreak'],
+      required: ['id', 'name', 'app', 'consoleKey', 'username', 'remoteId', 'keyRef', 'passwordRef', 'masked', 'createdAt', 'expiresAt', 'paused', 'lastCheck', 'unreachableStreak'],
       properties: {
         id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
         name: { type: 'string', minLength: 1, maxLength: 100 },
@@ -101,6 +101,7 @@ export const settingsSchema: Schema<SettingsData> = {
         username: { type: 'string', maxLength: 256 },
         remoteId: nullableText,
         keyRef: { type: 'string', maxLength: 128 },
+        passwordRef: { type: ['string', 'null'], maxLength: 128 },
         // Never more than a few characters of the key (see maskSecret).
         masked: { type: 'string', maxLength: 12 },
         createdAt: { type: 'string', format: 'date-time' },

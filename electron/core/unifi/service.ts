@@ -97,6 +97,7 @@ export function createConsoleService(options: ConsoleServiceOptions) {
           username: done.username,
           remoteId: done.keyId,
           keyRef: done.keyRef,
+          passwordRef: done.mode === 'dedicated-user' ? done.passwordRef : null,
           masked,
           createdAt: done.updatedAt,
           expiresAt: done.expiresAt,
@@ -116,6 +117,17 @@ export function createConsoleService(options: ConsoleServiceOptions) {
   }
 
   return {
+    /** The signed-in admin session on a console (throws a clear error when there is none). */
+    adminSession: session,
+    /** A fresh session as a given user (the dedicated user, from its stored password). */
+    async userSession(key: string, username: string, password: string): Promise<ConsoleSession> {
+      const c = record(key)
+      const s = new ConsoleSession({ host: c.host, port: c.port, pin: c.certificateSha256, label: label(c) }, options.sessionTimeoutMs ? { timeoutMs: options.sessionTimeoutMs } : {})
+      const outcome = await s.login({ username, password })
+      if (outcome.state !== 'signed-in') throw new KeywardFailure('refused', `${label(c)} asked ${username} for a two-factor code.`)
+      return s
+    },
+    verifyFor,
     async signIn(input: { key: string; username: string; password: string; mfaCode?: string }): Promise<SignInResult> {
       const c = record(input.key)
       const existing = sessions.get(input.key)
