@@ -44,6 +44,8 @@ describe('key actions', () => {
       vi.advanceTimersByTime(4900)
       expect(clip).toBe(secret)
       vi.advanceTimersByTime(200)
+      await Promise.resolve() // the clear reads the clipboard through a promise
+      await Promise.resolve()
       expect(clip).toBe('')
 
       await core.invoke('keys.copy', { id: key.id })

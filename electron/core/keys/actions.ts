@@ -13,8 +13,9 @@ import type { KeyCheck, UnifiApp } from '../../../shared/domain.ts'
 
 /** The system clipboard, supplied by the Electron shell (core never imports electron). */
 export interface ClipboardPort {
-  writeText(text: string): void
-  readText(): string
+  writeText(text: string): void | Promise<void>
+  /** Electron 45's clipboard answers with a promise; older and fake ones synchronously. */
+  readText(): string | Promise<string>
 }
 
 
@@ -60,12 +61,14 @@ export function createKeyActions(options: KeyActionsOptions) {
       const seconds = settings.getPreferences().clipboardClearSeconds
       if (!options.clipboard) return { copied: false, secret, clearsInSeconds: seconds }
       const clipboard = options.clipboard
-      clipboard.writeText(secret)
+      await clipboard.writeText(secret)
       if (clearTimer) clearTimeout(clearTimer)
       clearTimer = setTimeout(() => {
         clearTimer = null
         // Only if the user has not copied something else meanwhile.
-        if (clipboard.readText() === secret) clipboard.writeText('')
+        void Promise.resolve(clipboard.readText())
+          .then((text) => (text === secret ? clipboard.writeText('') : undefined))
+          .catch(() => undefined)
       }, seconds * 1000)
       return { copied: true, clearsInSeconds: seconds }
     },
