@@ -17,20 +17,7 @@ import type { InventoryItem } from '../../shared/inventory.ts'
 import { createDiscovery } from '../../electron/core/discovery/index.ts'
 import { readLabFromEnv } from '../lab/env.ts'
 import { DISCOVERY_CONSOLES, discoveryDevices, expectedDiscovery, projectCards, type ExpectedCard } from '../lab/scenarios.ts'
-
-export interface NmapHost {
-  address: string
-  protocol?: string
-  hostname?: string
-  product?: string
-  model?: string
-  firmware?: string
-  version?: string
-  config_status?: string
-  uptime_seconds?: string
-  mac_addresses?: string[]
-  interface_to_ip?: Record<string, string[]>
-}
+import { nmapArgs, parseNmapXml, type NmapHost } from '../simulators/ubnt/nmap.ts'
 
 export interface BenchResult {
   ok: boolean
@@ -81,35 +68,6 @@ const expected = expectedDiscovery(hosts)
 const expectedJson = JSON.stringify(expected)
 
 // ---- nmap ------------------------------------------------------------------------------
-const attr = (s: string, name: string): string | undefined => new RegExp(`${name}="([^"]*)"`).exec(s)?.[1]
-const unxml = (s: string): string =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#x?([0-9a-f]+);/gi, (_, n: string) => String.fromCharCode(parseInt(n, /^[0-9]+$/.test(n) ? 10 : 16))).replace(/&amp;/g, '&')
-
-/** Parses nmap -oX output of the ubiquiti-discovery script. */
-export function parseNmapXml(xml: string): NmapHost[] {
-  const out: NmapHost[] = []
-  for (const block of xml.split('<host ').slice(1)) {
-    const address = attr(/<address [^>]*addrtype="ipv4"[^>]*>/.exec(block)?.[0] ?? '', 'addr')
-    const script = /<script id="ubiquiti-discovery"[^>]*>([\s\S]*?)<\/script>/.exec(block)?.[1]
-    if (!address || !script) continue
-    const host: NmapHost = { address }
-    for (const m of script.matchAll(/^\s*<elem key="([a-z_]+)">([^<]*)<\/elem>/gm)) {
-      ;(host as unknown as Record<string, string>)[m[1]!] = unxml(m[2]!)
-    }
-    const macs = /<table key="mac_addresses">([\s\S]*?)<\/table>/.exec(script)?.[1]
-    if (macs) host.mac_addresses = [...macs.matchAll(/<elem>([^<]*)<\/elem>/g)].map((m) => m[1]!)
-    const ifaces = /<table key="interface_to_ip">([\s\S]*?<\/table>)\s*<\/table>/.exec(script)?.[1]
-    if (ifaces) {
-      host.interface_to_ip = {}
-      for (const t of ifaces.matchAll(/<table key="([^"]+)">([\s\S]*?)<\/table>/g)) {
-        host.interface_to_ip[t[1]!] = [...t[2]!.matchAll(/<elem>([^<]*)<\/elem>/g)].map((m) => m[1]!)
-      }
-    }
-    out.push(host)
-  }
-  return out.sort((a, b) => a.address.localeCompare(b.address, 'en', { numeric: true }))
-}
-
 function runNmap(): Promise<NonNullable<BenchResult['nmap']>> {
   const targets = [
     ...DISCOVERY_CONSOLES.map((c) => hosts[c.host]!.ip),
@@ -117,9 +75,7 @@ function runNmap(): Promise<NonNullable<BenchResult['nmap']>> {
   ]
   const started = performance.now()
   return new Promise((resolve) => {
-    // -n: no reverse DNS (seconds otherwise, discovery.md §9a); -Pn: no ping.
-    execFile('nmap', ['-n', '-Pn', '-sU', '-p', '10001', '--script', 'ubiquiti-discovery', '-oX', '-', ...targets],
-      { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
+    execFile('nmap', nmapArgs(targets), { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
         const ms = Math.round(performance.now() - started)
         if (err && !stdout) return resolve({ ms, hosts: [], error: err.message })
         resolve({ ms, hosts: parseNmapXml(stdout) })

@@ -198,8 +198,11 @@ export interface Lab {
 }
 
 export interface CreateLabOptions {
-  hosts: { name: string }[]
+  /** `addresses`: extra IPv4 CIDRs on the host's eth0 (one process owning many "devices", VLAN-style aliases). */
+  hosts: { name: string; addresses?: string[] }[]
 }
+
+const EXTRA_ADDRESS = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/
 
 class LabImpl implements Lab {
   readonly subnet = SUBNET
@@ -222,12 +225,12 @@ class LabImpl implements Lab {
    * not acknowledge a relayed SIGINT within ~60 ms, i.e. a blocked event loop here
    * would turn Ctrl-C into a leak. teardown() waits for the step in flight instead.
    */
-  build(hostNames: string[]): Promise<void> {
-    this.building ??= this.buildSteps(hostNames)
+  build(hostNames: string[], extraAddresses: Record<string, string[]> = {}): Promise<void> {
+    this.building ??= this.buildSteps(hostNames, extraAddresses)
     return this.building
   }
 
-  private async buildSteps(hostNames: string[]): Promise<void> {
+  private async buildSteps(hostNames: string[], extraAddresses: Record<string, string[]>): Promise<void> {
     const ip = (args: string[]): Promise<string> => {
       if (this.closed) throw new LabTornDownError(this.id)
       return ipAsync(args)
@@ -245,6 +248,7 @@ class LabImpl implements Lab {
       await ip(['-n', lan, 'link', 'set', port, 'master', 'br0', 'up'])
       await ip(['-n', ns, 'link', 'set', 'lo', 'up'])
       await ip(['-n', ns, 'addr', 'add', `${addr}/24`, 'broadcast', BROADCAST, 'dev', 'eth0'])
+      for (const extra of extraAddresses[name] ?? []) await ip(['-n', ns, 'addr', 'add', extra, 'dev', 'eth0'])
       await ip(['-n', ns, 'link', 'set', 'eth0', 'up'])
       // No default route, so multicast and the limited broadcast need explicit routes
       // (otherwise sendto() fails with ENETUNREACH).
@@ -380,6 +384,14 @@ export async function createLab(options: CreateLabOptions): Promise<Lab> {
     if (!HOST_NAME.test(name) || name === 'lan') throw new Error(`bad lab host name ${JSON.stringify(name)}`)
   }
   if (new Set(names).size !== names.length) throw new Error('lab host names must be unique')
+  const extraAddresses: Record<string, string[]> = {}
+  for (const host of options.hosts) {
+    for (const cidr of host.addresses ?? []) {
+      const m = EXTRA_ADDRESS.exec(cidr)
+      if (!m || m.slice(1, 5).some((p) => Number(p) > 255) || Number(m[5]) > 32) throw new Error(`bad lab address ${JSON.stringify(cidr)}`)
+    }
+    if (host.addresses?.length) extraAddresses[host.name] = [...host.addresses]
+  }
   if (names.length > 200) throw new Error('too many lab hosts')
   const support = labSupport()
   if (!support.ok) throw new Error(support.reason)
@@ -388,7 +400,7 @@ export async function createLab(options: CreateLabOptions): Promise<Lab> {
   if (live.size === 0) installHooks()
   live.add(lab)
   try {
-    await lab.build(names)
+    await lab.build(names, extraAddresses)
   } catch (err) {
     await lab.teardown()
     throw err

@@ -8,11 +8,15 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { constants } from 'node:os'
 import type { PresetName } from '../simulators/console/presets.ts'
 import { createLab, labSupport, LabTornDownError, type Lab } from './lab.ts'
+import { discoveryScenario } from './scenarios.ts'
 
 interface Scenario {
-  hosts: string[]
+  /** Names, or `{name, addresses}` with extra CIDRs on the host's eth0. */
+  hosts: (string | { name: string; addresses?: string[] })[]
   workstation: string
   consoles: { host: string; preset: PresetName }[]
+  /** Starts the scenario's other peers (simulators, advertisers) once the consoles are up. */
+  setup?: (lab: Lab) => Promise<void>
 }
 
 const scenarios: Record<string, Scenario> = {
@@ -22,6 +26,9 @@ const scenarios: Record<string, Scenario> = {
     workstation: 'ws',
     consoles: [{ host: 'udm', preset: 'udm-pro' }, { host: 'unvr', preset: 'unvr' }],
   },
+  // LAN discovery: 3 consoles (UDM SE on two addresses), 30 devices, an EdgeRouter,
+  // an airOS radio, a UISP server and Home Assistant (tests/lab/scenarios.ts).
+  discovery: discoveryScenario,
 }
 
 function usage(message: string): never {
@@ -63,10 +70,11 @@ async function runInLab(scenario: Scenario, command: [string, ...string[]]): Pro
   // (including our command), tears down, then re-raises it — so nothing to do here.
   let lab: Lab | undefined
   try {
-    lab = await createLab({ hosts: scenario.hosts.map((name) => ({ name })) })
+    lab = await createLab({ hosts: scenario.hosts.map((h) => (typeof h === 'string' ? { name: h } : h)) })
     // One line on stderr: handy for finding leftovers, and lets tests identify the run.
     console.error(`with-lab: lab ${lab.id} up (namespaces kw-${lab.id}-*), starting consoles`)
     await Promise.all(scenario.consoles.map((c) => lab!.startConsole(c.host, c.preset)))
+    await scenario.setup?.(lab)
   } catch (err) {
     if (err instanceof LabTornDownError) return // interrupted while starting; lab.ts finishes the job
     console.error(`with-lab: lab setup failed: ${(err as Error).message}`)

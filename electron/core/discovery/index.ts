@@ -51,6 +51,8 @@ export interface DiscoveryOptions {
   touchEmitMs?: number
   /** Extra unicast UBNT targets asked on every scan (besides manual addresses). */
   unicastTargets?: string[]
+  /** Called before every HTTPS fingerprint (diagnostics, tests). */
+  onProbe?: (host: string, port: number) => void
 }
 
 export interface StartOptions {
@@ -83,6 +85,8 @@ export interface Discovery {
   scanNow(): void
   /** Fingerprints a typed address (and asks it over UBNT); the card stays until removed by the caller. */
   addManual(address: string): Promise<ManualAddResult>
+  /** Removes a card (e.g. a manual address the user deletes); it returns if it is seen again. */
+  forget(id: string): boolean
   /** The current inventory, sorted. */
   inventory(): InventoryItem[]
   /** Called with the full sorted inventory on changes (coalesced); returns unsubscribe. */
@@ -195,8 +199,35 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
 
   // ---- fingerprints ----------------------------------------------------------
 
-  const runFingerprint = (host: string, port: number, s: Session | null): Promise<Fingerprint> => {
+  /** Hosts where nothing answered HTTPS lately: spoofed replies naming many MACs from one address cost one probe. */
+  const deadHosts = new Map<string, number>()
+  const DEAD_FOR_MS = Math.min(fpMaxAgeMs, 60_000)
+
+  const runFingerprint = async (host: string, port: number, s: Session | null, force = false): Promise<Fingerprint> => {
+    const key = `${host}|${port}`
+    const dead = deadHosts.get(key)
+    if (!force && dead !== undefined && Date.now() - dead < DEAD_FOR_MS) {
+      return {
+        host, port, reachable: false, error: 'nothing answered HTTPS there a moment ago', certificateSha256: null,
+        console: null, uispServer: null, uispDevice: null, at: Date.now(),
+      }
+    }
+    const result = await probe(host, port, s)
+    if (result.reachable) deadHosts.delete(key)
+    else {
+      deadHosts.set(key, Date.now())
+      if (deadHosts.size > 4096) deadHosts.delete(deadHosts.keys().next().value as string)
+    }
+    return result
+  }
+
+  const probe = (host: string, port: number, s: Session | null): Promise<Fingerprint> => {
     stats.fingerprints++
+    try {
+      options.onProbe?.(host, port)
+    } catch {
+      stats.handlerErrors++
+    }
     return fingerprint({ host, port }, { timeoutMs: fpTimeoutMs, cancelled: () => s !== null && !live(s) })
   }
 
@@ -213,7 +244,7 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
     if (attempts.size > 4096) attempts.delete(attempts.keys().next().value as string)
     inFlight.add(id)
     const item = store.get(id)
-    const priority = item && (item.kind === 'console' || item.kind === 'nvr' || item.version !== null) ? 1 : 0
+    const priority = item && (item.kind === 'console' || item.kind === 'nvr' || item.ubnt?.echoed) ? 1 : 0
     track(
       limiter
         .run(async () => {
@@ -344,25 +375,28 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
             connectTimeoutMs: sweepOptions.connectTimeoutMs ?? 700,
             skip: (a) => s.ownAddresses.has(a) || store.idForAddress(a) !== null,
             cancelled: () => !live(s),
+            onOpen: (address) => { if (store.idForAddress(address) === null) fingerprintAddress(address, 0) },
           })
           if (open === null) {
             notice('sweep-skipped', `The network on ${iface.name} is too large to probe address by address.`, iface.name)
-            continue
           }
-          for (const address of open) if (store.idForAddress(address) === null) fingerprintAddress(address, 0)
         }
       })().finally(() => { s.sweeping = false }),
     )
   }
 
-  const scan = (s: Session, refreshConsoles: boolean): void => {
+  /**
+   * A periodic scan only re-sends UBNT requests (mDNS keeps its own backoff).
+   * A requested one (start, scanNow) also restarts the mDNS backoff, refreshes
+   * console fingerprints and runs the optional sweep.
+   */
+  const scan = (s: Session, requested: boolean): void => {
     if (!live(s)) return
     startBurst(s)
+    if (!requested) return
     for (const m of s.mdns) m.restart()
-    if (refreshConsoles) {
-      for (const item of store.list()) {
-        if (item.kind === 'console' || item.kind === 'nvr') fingerprintCard(item.id, CONSOLE_REFRESH_MS)
-      }
+    for (const item of store.list()) {
+      if (item.kind === 'console' || item.kind === 'nvr') fingerprintCard(item.id, CONSOLE_REFRESH_MS)
     }
     startSweep(s)
   }
@@ -418,8 +452,10 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
                   const addresses = svc.addresses.length > 0 ? svc.addresses : svc.referer ? [svc.referer] : []
                   store.applyHomeAssistant(homeAssistantDetails(svc), addresses)
                 } else {
-                  // Generic hint: an address worth an HTTPS look.
-                  for (const a of svc.addresses) if (isIP(a) === 4 && store.idForAddress(a) === null) fingerprintAddress(a, 0)
+                  // Generic hint: an address on this link worth an HTTPS look.
+                  for (const a of svc.addresses) {
+                    if (isIP(a) === 4 && isLocal(a) && store.idForAddress(a) === null) fingerprintAddress(a, 0)
+                  }
                 }
               },
               onSeen: (fqdn) => { if (live(s)) store.touchMdns(fqdn) },
@@ -436,7 +472,9 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
     const every = (ms: number, fn: () => void): void => { s.timers.add(setInterval(fn, ms)) }
     every(rescanIntervalMs, () => scan(s, false))
     every(Math.max(1000, Math.min(ttlMs / 4, 30_000)), () => store.expire(ttlMs))
-    scan(s, false)
+    // The mDNS browsers queried when they were created; no restart needed.
+    startBurst(s)
+    startSweep(s)
   }
 
   async function close(): Promise<void> {
@@ -450,6 +488,9 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
     await Promise.allSettled([s.ubnt?.close(), s.airos?.close(), ...s.mdns.map((m) => m.close())])
     // Probes already on the wire end at their deadline; queued ones see `stopped` and skip.
     while (pending.size > 0) await Promise.allSettled([...pending])
+    // dgram reports 'close' before libuv has released the handle; one timer
+    // turn later it has, so callers see no leftover handles after stop().
+    await new Promise((resolve) => setTimeout(resolve, 1))
   }
 
   return {
@@ -472,6 +513,7 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
       emitTimer = null
       inFlight.clear()
       attempts.clear()
+      deadHosts.clear()
     },
     scanNow() {
       if (session) scan(session, true)
@@ -497,7 +539,7 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
       const work = (async (): Promise<ManualAddResult> => {
         let last: Fingerprint | null = null
         for (const p of ports) {
-          last = await limiter.run(() => runFingerprint(host, p, s), 2)
+          last = await limiter.run(() => runFingerprint(host, p, s, true), 2)
           if (last.reachable) break
         }
         if (last?.reachable) {
@@ -519,6 +561,12 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
         return { ok: false, message: `Nothing at ${where} answered${last?.error ? `: ${last.error}` : '.'}` }
       })()
       return track(work)
+    },
+    forget(id) {
+      const item = store.get(id)
+      if (!item) return false
+      for (const a of item.addresses) manualTargets.delete(a)
+      return store.forget(id)
     },
     inventory: () => store.list(),
     onChange(listener) {

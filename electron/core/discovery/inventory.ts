@@ -134,7 +134,11 @@ export class InventoryStore {
   fingerprintState(id: string): { candidates: string[]; lastAt: number | null; worth: boolean } | null {
     const card = this.cards.get(id)
     if (!card) return null
-    const ordered = this.addressOrder(card)
+    // Only addresses that answered us, were typed in, or sit on a chosen subnet:
+    // a router's TLVs also list WAN and foreign addresses, which are not ours to probe.
+    const ordered = this.addressOrder(card).filter(
+      (a) => this.isLocal(a) || card.replyAddresses.includes(a) || a === card.manualAddress || a === card.https?.host,
+    )
     return { candidates: ordered.slice(0, 3), lastAt: card.https?.at ?? null, worth: !card.ha }
   }
 
@@ -144,6 +148,8 @@ export class InventoryStore {
   applyUbnt(reply: UbntReply, from: string, method: DiscoveryMethod): string | null {
     const now = this.now()
     const macs = replyMacs(reply)
+    // A header with nothing usable (truncated or junk fields) identifies nothing.
+    if (macs.length === 0 && !reply.hostname && !reply.platform && !reply.model && !reply.productName) return null
     let card = this.findByMacs(macs) ?? (macs.length === 0 ? this.cards.get(this.byAddress.get(from) ?? '') : undefined)
     let significant = false
     if (!card) {
@@ -314,6 +320,14 @@ export class InventoryStore {
     }
   }
 
+  /** Removes one card. */
+  forget(id: string): boolean {
+    const card = this.cards.get(id)
+    if (!card) return false
+    this.remove(card)
+    return true
+  }
+
   /** Drops cards silent for longer than `ttlMs`; manual cards stay. */
   expire(ttlMs: number): number {
     const limit = this.now() - ttlMs
@@ -462,6 +476,9 @@ export class InventoryStore {
       signatures: [...u.signatures].sort(),
       echoed: u.echoed,
       commands: [...u.commands].sort((a, b) => a - b),
+      hostname: u.hostname,
+      platform: u.platform,
+      model: u.model,
       essid: u.essid,
       wirelessMode: u.wirelessMode,
       webPort: u.webPort,

@@ -172,7 +172,9 @@ export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
   const srvCache = new Map<string, { target: string; port: number }>()
   const txtCache = new Map<string, unknown>()
   const addrCache = new Map<string, string[]>()
-  const pending = new Map<string, { type: string; fqdn: string; referer: string; asked: number }>()
+  const pending = new Map<string, { type: string; fqdn: string; referer: string; asked: number; askedA: boolean }>()
+  /** Instances we assembled ourselves (PTR-only answers), by signature of what was emitted. */
+  const assembled = new Map<string, string>()
 
   const onResponse = (packet: DnsPacket, rinfo: Rinfo): void => {
     stats.responses++
@@ -214,30 +216,53 @@ export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
     }
     // PTR-only answers (limit 2): ask for the rest, assemble when it arrives.
     for (const rr of records) {
-      if (rr?.type !== 'PTR' || typeof rr.data !== 'string' || !((rr.ttl ?? 0) > 0)) continue
+      if (rr?.type !== 'PTR' || typeof rr.data !== 'string') continue
       const type = options.types.find((_, i) => lower(rr.name) === suffixes[i])
       if (!type) continue
       const fqdn = lower(rr.data)
-      if (known.has(fqdn) || srvInPacket.has(fqdn)) continue
+      if (!((rr.ttl ?? 0) > 0)) {
+        // Goodbye. The Browser reports its own services; ours are reported here.
+        pending.delete(fqdn)
+        if (assembled.delete(fqdn)) {
+          known.delete(fqdn)
+          options.onDown(fqdn)
+        }
+        continue
+      }
+      if ((known.has(fqdn) && !assembled.has(fqdn)) || srvInPacket.has(fqdn)) continue
       const entry = pending.get(fqdn)
       if (!entry && pending.size >= 64) continue
       const now = Date.now()
       if (!entry || now - entry.asked > 5000) {
-        pending.set(fqdn, { type, fqdn: rr.data, referer: rinfo.address, asked: now })
+        pending.set(fqdn, { type, fqdn: rr.data, referer: rinfo.address, asked: now, askedA: false })
         mdns.query([{ name: rr.data, type: 'SRV' }, { name: rr.data, type: 'TXT' }])
       }
     }
+    // Assemble pending instances once their SRV is known; re-emit when a later
+    // packet (TXT or A arriving separately) changes what we know.
     for (const [key, p] of pending) {
       const srv = srvCache.get(key)
       if (!srv) continue
-      pending.delete(key)
-      if (known.has(key)) continue
+      if (!assembled.has(key) && known.has(key)) {
+        pending.delete(key)
+        continue
+      }
       const addresses = addrCache.get(lower(srv.target))
-      if (!addresses) mdns.query([{ name: srv.target, type: 'A' }])
-      emitUp({
+      if (!addresses && !p.askedA) {
+        p.askedA = true
+        mdns.query([{ name: srv.target, type: 'A' }])
+      }
+      const service: MdnsService = {
         type: p.type, fqdn: p.fqdn, instance: instanceOf(p.fqdn, `_${p.type}._tcp.local`), host: srv.target,
         port: srv.port, addresses: addresses ?? [], referer: p.referer, rawTxt: normalizeTxt(txtCache.get(key)),
-      })
+      }
+      const signature = JSON.stringify({ ...service, rawTxt: service.rawTxt.map((b) => b.toString('hex')) })
+      if (assembled.get(key) !== signature) {
+        boundedSet(assembled, key, signature)
+        emitUp(service)
+      }
+      // Complete: nothing more to wait for.
+      if (txtCache.has(key) && addresses) pending.delete(key)
     }
   }
 

@@ -16,6 +16,8 @@ export interface SweepOptions {
   skip: (address: string) => boolean
   /** Checked before each new connection: stop early. */
   cancelled: () => boolean
+  /** Called as soon as an address answers, so its fingerprint need not wait for the whole sweep. */
+  onOpen?: (address: string) => void
 }
 
 function canConnect(host: string, port: number, timeoutMs: number): Promise<boolean> {
@@ -42,7 +44,10 @@ export async function sweepSubnet(iface: DiscoveryInterface, options: SweepOptio
   const worker = async (): Promise<void> => {
     while (next < todo.length && !options.cancelled()) {
       const host = todo[next++]!
-      if (await canConnect(host, options.port, options.connectTimeoutMs)) open.push(host)
+      if (await canConnect(host, options.port, options.connectTimeoutMs)) {
+        open.push(host)
+        if (!options.cancelled()) options.onOpen?.(host)
+      }
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker))
