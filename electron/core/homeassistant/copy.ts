@@ -1,0 +1,129 @@
+// The clipboard path: exactly which HA fields to fill by hand, in HA's order,
+// for when Keyward has no admin token or the user prefers to click through HA.
+// Field names and defaults: home-assistant.md §2.2 (unifiprotect ≤2026.8 form,
+// 2026.9 menu `full`/`api_key`), §3 (unifi_access core/HACS, unifi). Field
+// labels are HA's usual wording [inferred]: the reference quotes help texts only.
+// My links cannot prefill fields (§4); the instance link is [inferred] (§4).
+import type { UnifiApp } from '../../../shared/domain.ts'
+import type { HaConsoleRef, HaDomain } from './types.ts'
+import { normalizeBaseUrl } from './client.ts'
+
+export interface CopyField {
+  /** HA's field name in the form (`api_key`, `host`, …). */
+  field: string
+  label: string
+  value: string
+  /** Copy it, never show it (key, token, password). */
+  secret: boolean
+  note?: string
+}
+
+export interface CopyFieldsPlan {
+  domain: HaDomain
+  /** False for UniFi Network: HA has no place for a key there. */
+  applicable: boolean
+  /** What to click, in order, before filling the fields. */
+  steps: string[]
+  fields: CopyField[]
+  /** Opens "Add integration" for the domain: on the user's HA when its URL is known. */
+  link: string
+  message: string
+}
+
+export interface CopyFieldsRequest {
+  app: UnifiApp
+  console: HaConsoleRef
+  /** The key (Protect) or Access token; omitted → the field says where it is. */
+  secret?: string | null
+  credentials?: { username: string; password: string } | null
+  haVersion?: string | null
+  haUrl?: string | null
+  mode?: 'auto' | 'full' | 'api_key'
+  verifySsl?: boolean
+}
+
+const DOMAIN: Record<UnifiApp, HaDomain> = { protect: 'unifiprotect', access: 'unifi_access', network: 'unifi' }
+
+/** True from HA 2026.9 on (menu with API-key-only mode, §2.1); unknown versions count as new. */
+export function hasProtectMenu(haVersion: string | null | undefined): boolean {
+  const m = /^(\d{4})\.(\d{1,2})/.exec(haVersion ?? '')
+  if (!m) return true
+  return Number(m[1]) * 100 + Number(m[2]) >= 202609
+}
+
+function addLink(domain: HaDomain, haUrl: string | null | undefined): string {
+  if (haUrl) {
+    try {
+      return `${normalizeBaseUrl(haUrl).origin}/_my_redirect/config_flow_start?domain=${domain}`
+    } catch {
+      // fall through to the public My link
+    }
+  }
+  return `https://my.home-assistant.io/redirect/config_flow_start/?domain=${domain}`
+}
+
+export function copyFields(req: CopyFieldsRequest): CopyFieldsPlan {
+  const domain = DOMAIN[req.app]
+  const link = addLink(domain, req.haUrl)
+  const secretValue = req.secret ?? ''
+  const verify = req.verifySsl ?? false
+  const host: CopyField = { field: 'host', label: 'Host', value: req.console.host, secret: false, note: 'Only the address: no https://, no port, no path.' }
+
+  if (req.app === 'network') {
+    return {
+      domain,
+      applicable: false,
+      steps: ['Settings → Devices & services → Add integration → UniFi Network.'],
+      fields: [host, { field: 'port', label: 'Port', value: String(req.console.port), secret: false }],
+      link,
+      message: "Home Assistant's UniFi Network integration takes no API key: it signs in with a local username and password of the console.",
+    }
+  }
+
+  if (req.app === 'access') {
+    return {
+      domain,
+      applicable: true,
+      steps: ['Settings → Devices & services → Add integration → UniFi Access.'],
+      fields: [
+        host,
+        { field: 'api_token', label: 'API token', value: secretValue, secret: true, note: 'A UniFi Access API token, not a console API key.' },
+        { field: 'verify_ssl', label: 'Verify SSL certificate', value: verify ? 'on' : 'off', secret: false },
+      ],
+      link,
+      message: 'Fill these fields in the UniFi Access setup form. The HACS version also shows "use polling": leave it off.',
+    }
+  }
+
+  const creds = req.credentials ?? null
+  const menu = hasProtectMenu(req.haVersion)
+  const mode = (req.mode ?? 'auto') === 'auto' ? (creds || !menu ? 'full' : 'api_key') : req.mode!
+  const keyField: CopyField = { field: 'api_key', label: 'API key', value: secretValue, secret: true, note: `Made on ${req.console.name ?? req.console.host}: a key works only on the console that made it.` }
+  const steps = ['Settings → Devices & services → Add integration → UniFi Protect.']
+  if (menu) steps.push(mode === 'api_key' ? 'Choose "API key only (limited feature set)".' : 'Choose the full setup (username, password and API key).')
+  if (mode === 'api_key' && menu) {
+    return {
+      domain,
+      applicable: true,
+      steps,
+      fields: [host, keyField],
+      link,
+      message: `API-key-only mode always connects on port 443${req.console.port !== 443 ? ` (this console answers on ${req.console.port}: use the full setup instead)` : ''}.`,
+    }
+  }
+  return {
+    domain,
+    applicable: true,
+    steps,
+    fields: [
+      host,
+      { field: 'port', label: 'Port', value: String(req.console.port), secret: false },
+      { field: 'verify_ssl', label: 'Verify SSL certificate', value: verify ? 'on' : 'off', secret: false, note: 'Off for a console with its own self-signed certificate.' },
+      { field: 'username', label: 'Username', value: creds?.username ?? '', secret: false, note: 'A local user of the console, not a Ubiquiti cloud account.' },
+      { field: 'password', label: 'Password', value: creds?.password ?? '', secret: true },
+      keyField,
+    ],
+    link,
+    message: menu ? 'Fill these fields in the full UniFi Protect setup form.' : 'Home Assistant before 2026.9 needs the username and password as well as the key.',
+  }
+}

@@ -1,0 +1,239 @@
+// Reading what HA has for a domain and finding the entry that belongs to a
+// console. Entry JSON has no `data` and no `unique_id` (home-assistant.md §1.4),
+// so the link is made from what HA does expose:
+//   1. the device registry: unifiprotect registers the NVR with
+//      connections {("mac", nvr.mac)} and identifiers {("unifiprotect", nvr.mac)}
+//      (§1.3, last bullet; the WS command `config/device_registry/list` is [inferred]);
+//   2. a pending reauth flow: its context has `entry_id`, `unique_id` (the NVR MAC for
+//      unifiprotect, the host for unifi_access [inferred from §3 unique_id = host]) and
+//      unifiprotect's `title_placeholders.ip_address` = host (§1.3);
+//   3. the entry title: full-mode unifiprotect titles entries `nvr.display_name` (§2.2).
+import { HomeAssistantFailure, type HaConsoleRef, type HaDevice, type HaDomain, type HaEntry, type HaFlowProgress, type HaIssue } from './types.ts'
+import type { HomeAssistantClient } from './client.ts'
+import { HaCommandError } from './ws.ts'
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null)
+
+export function normalizeMacHex(value: string | null | undefined): string | null {
+  if (!value) return null
+  const hex = value.replace(/[^0-9a-f]/gi, '').toUpperCase()
+  return /^[0-9A-F]{12}$/.test(hex) ? hex : null
+}
+
+export function parseEntry(raw: unknown): HaEntry | null {
+  if (!isObject(raw)) return null
+  const entryId = str(raw.entry_id)
+  const domain = str(raw.domain)
+  if (!entryId || !domain) return null
+  const placeholders = isObject(raw.error_reason_translation_placeholders)
+    ? Object.fromEntries(Object.entries(raw.error_reason_translation_placeholders).map(([k, v]) => [k, String(v)]))
+    : null
+  return {
+    entry_id: entryId,
+    domain,
+    title: str(raw.title) ?? '',
+    source: str(raw.source) ?? '',
+    state: str(raw.state) ?? 'not_loaded',
+    reason: str(raw.reason),
+    error_reason_translation_key: str(raw.error_reason_translation_key),
+    error_reason_translation_placeholders: placeholders,
+    disabled_by: str(raw.disabled_by),
+    supports_reconfigure: raw.supports_reconfigure === true,
+  }
+}
+
+/** `GET /api/config/config_entries/entry?domain=X` (§1.1; any user). */
+export async function listEntries(ha: HomeAssistantClient, domain: string): Promise<HaEntry[]> {
+  const reply = await ha.request('GET', `/api/config/config_entries/entry?domain=${encodeURIComponent(domain)}`)
+  if (reply.status !== 200 || !Array.isArray(reply.body)) {
+    throw new HomeAssistantFailure('bad-reply', 'not_home_assistant', `Home Assistant did not list its ${domain} entries (status ${reply.status}).`)
+  }
+  return reply.body.map(parseEntry).filter((e): e is HaEntry => e !== null && e.domain === domain)
+}
+
+function parseProgress(raw: unknown): HaFlowProgress | null {
+  if (!isObject(raw)) return null
+  const flowId = str(raw.flow_id)
+  const handler = str(raw.handler)
+  if (!flowId || !handler) return null
+  const ctx = isObject(raw.context) ? raw.context : {}
+  const placeholders = isObject(ctx.title_placeholders)
+    ? Object.fromEntries(Object.entries(ctx.title_placeholders).map(([k, v]) => [k, String(v)]))
+    : undefined
+  return {
+    flow_id: flowId,
+    handler,
+    step_id: str(raw.step_id) ?? '',
+    context: {
+      ...(str(ctx.source) ? { source: str(ctx.source)! } : {}),
+      ...(str(ctx.entry_id) ? { entry_id: str(ctx.entry_id)! } : {}),
+      unique_id: str(ctx.unique_id),
+      ...(placeholders ? { title_placeholders: placeholders } : {}),
+    },
+  }
+}
+
+function parseIssue(raw: unknown): HaIssue | null {
+  if (!isObject(raw)) return null
+  const domain = str(raw.domain)
+  const issueId = str(raw.issue_id)
+  if (!domain || !issueId) return null
+  return {
+    domain,
+    issue_id: issueId,
+    issue_domain: str(raw.issue_domain),
+    is_fixable: raw.is_fixable === true,
+    severity: str(raw.severity) ?? '',
+    translation_key: str(raw.translation_key),
+    translation_placeholders: isObject(raw.translation_placeholders)
+      ? Object.fromEntries(Object.entries(raw.translation_placeholders).map(([k, v]) => [k, String(v)]))
+      : null,
+    ...(typeof raw.active === 'boolean' ? { active: raw.active } : {}),
+    ...(typeof raw.ignored === 'boolean' ? { ignored: raw.ignored } : {}),
+  }
+}
+
+function parseDevice(raw: unknown): HaDevice | null {
+  if (!isObject(raw) || !str(raw.id)) return null
+  const pairs = (v: unknown): [string, string][] =>
+    Array.isArray(v) ? v.filter((p): p is [string, string] => Array.isArray(p) && p.length >= 2).map((p) => [String(p[0]), String(p[1])]) : []
+  return {
+    id: str(raw.id)!,
+    config_entries: Array.isArray(raw.config_entries) ? raw.config_entries.filter((x): x is string => typeof x === 'string') : [],
+    connections: pairs(raw.connections),
+    identifiers: pairs(raw.identifiers),
+    name: str(raw.name_by_user) ?? str(raw.name),
+  }
+}
+
+/** A reauth HA is waiting for: the flow to finish, and the repair issue that shows it (§1.5). */
+export interface PendingReauth {
+  flowId: string
+  entryId: string | null
+  stepId: string | null
+  uniqueId: string | null
+  host: string | null
+  title: string | null
+  issueId: string | null
+}
+
+export interface DomainSnapshot {
+  domain: string
+  entries: HaEntry[]
+  reauths: PendingReauth[]
+  devices: HaDevice[]
+  /** False when the WebSocket API could not be used (no reauth/device information). */
+  websocket: boolean
+}
+
+/**
+ * Entries (REST), reauth flows (`config_entries/flow/progress`, admin) and their repair
+ * issues (`repairs/list_issues` + `repairs/get_issue_data`), and devices. WebSocket
+ * problems other than a rejected token degrade to REST-only information.
+ */
+export async function snapshotDomain(ha: HomeAssistantClient, domain: HaDomain | string, options: { devices?: boolean } = {}): Promise<DomainSnapshot> {
+  const entries = await listEntries(ha, domain)
+  const reauths = new Map<string, PendingReauth>()
+  let devices: HaDevice[] = []
+  let websocket = true
+  try {
+    const socket = await ha.socket()
+    try {
+      const progress = await socket.command<unknown[]>('config_entries/flow/progress')
+      for (const flow of (Array.isArray(progress) ? progress : []).map(parseProgress)) {
+        if (!flow || flow.handler !== domain || flow.context.source !== 'reauth') continue
+        const placeholders = flow.context.title_placeholders ?? {}
+        reauths.set(flow.flow_id, {
+          flowId: flow.flow_id,
+          entryId: flow.context.entry_id ?? null,
+          stepId: flow.step_id || null,
+          uniqueId: flow.context.unique_id ?? null,
+          host: placeholders.ip_address ?? placeholders.host ?? null,
+          title: placeholders.name ?? null,
+          issueId: null,
+        })
+      }
+    } catch (error) {
+      if (!(error instanceof HaCommandError)) throw error
+    }
+    try {
+      const listed = await socket.command<{ issues?: unknown[] }>('repairs/list_issues')
+      const prefix = `config_entry_reauth_${domain}_`
+      for (const issue of (listed?.issues ?? []).map(parseIssue)) {
+        if (!issue || issue.domain !== 'homeassistant' || !issue.issue_id.startsWith(prefix)) continue
+        const entryId = issue.issue_id.slice(prefix.length)
+        let flowId: string | null = null
+        try {
+          const data = await socket.command<{ issue_data?: { flow_id?: unknown } }>('repairs/get_issue_data', { domain: issue.domain, issue_id: issue.issue_id })
+          flowId = str(data?.issue_data?.flow_id)
+        } catch (error) {
+          if (!(error instanceof HaCommandError)) throw error
+        }
+        const known = [...reauths.values()].find((r) => (flowId && r.flowId === flowId) || r.entryId === entryId)
+        if (known) {
+          known.issueId = issue.issue_id
+          known.entryId ??= entryId
+        } else if (flowId) {
+          reauths.set(flowId, { flowId, entryId, stepId: null, uniqueId: null, host: null, title: issue.translation_placeholders?.name ?? null, issueId: issue.issue_id })
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof HaCommandError)) throw error
+    }
+    if (options.devices !== false) {
+      try {
+        const listed = await socket.command<unknown[]>('config/device_registry/list')
+        devices = (Array.isArray(listed) ? listed : []).map(parseDevice).filter((d): d is HaDevice => d !== null)
+      } catch (error) {
+        if (!(error instanceof HaCommandError)) throw error
+      }
+    }
+  } catch (error) {
+    if (error instanceof HomeAssistantFailure && error.problem === 'token_rejected') throw error
+    if (error instanceof HaCommandError) throw error
+    websocket = false
+  }
+  return { domain, entries, reauths: [...reauths.values()], devices, websocket }
+}
+
+export interface EntryMatch {
+  entry: HaEntry | null
+  reauth: PendingReauth | null
+  /** How the match was made; null when nothing matched. */
+  how: 'device' | 'reauth' | 'title' | null
+}
+
+const sameHost = (a: string | null | undefined, b: string) => !!a && a.toLowerCase().replace(/^\[|\]$/g, '') === b.toLowerCase()
+
+/** The entry (and pending reauth) that belongs to this console, if HA shows enough to tell. */
+export function matchConsole(consoleRef: HaConsoleRef, snapshot: DomainSnapshot): EntryMatch {
+  const mac = normalizeMacHex(consoleRef.mac)
+  const byId = (id: string | null | undefined) => snapshot.entries.find((e) => e.entry_id === id) ?? null
+  const reauthFor = (entryId: string) => snapshot.reauths.find((r) => r.entryId === entryId) ?? null
+
+  if (mac) {
+    for (const device of snapshot.devices) {
+      const macs = [
+        ...device.connections.filter(([kind]) => kind === 'mac').map(([, v]) => v),
+        ...device.identifiers.filter(([kind]) => kind === snapshot.domain).map(([, v]) => v),
+      ]
+      if (!macs.some((v) => normalizeMacHex(v) === mac)) continue
+      const entry = device.config_entries.map(byId).find((e) => e !== null) ?? null
+      if (entry) return { entry, reauth: reauthFor(entry.entry_id), how: 'device' }
+    }
+  }
+  for (const reauth of snapshot.reauths) {
+    const hit = (mac && normalizeMacHex(reauth.uniqueId) === mac) || sameHost(reauth.host, consoleRef.host) || sameHost(reauth.uniqueId, consoleRef.host)
+    if (hit) return { entry: byId(reauth.entryId), reauth, how: 'reauth' }
+  }
+  const titled = snapshot.entries.filter(
+    (e) => {
+      const title = e.title.trim().toLowerCase()
+      const host = consoleRef.host.toLowerCase()
+      return (!!consoleRef.name && title === consoleRef.name.trim().toLowerCase()) || title === host || title.includes(`(${host})`)
+    },
+  )
+  if (titled.length === 1) return { entry: titled[0]!, reauth: reauthFor(titled[0]!.entry_id), how: 'title' }
+  return { entry: null, reauth: null, how: null }
+}

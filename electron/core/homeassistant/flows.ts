@@ -1,0 +1,415 @@
+// Pushing a key into Home Assistant through its config-flow REST API
+// (home-assistant.md §1.1, §1.2), in the one way that fits what HA already has:
+//   * a reauth HA is waiting for (entry in setup_error, repair issue) → finish that
+//     flow with the new key (§1.5: reauth can only be finished from outside);
+//   * an entry for this console → reconfigure it (`POST /flow {handler, entry_id}`);
+//   * nothing yet → a new `user` flow.
+// unifiprotect's first step is a form up to 2026.8 and a menu from 2026.9 (§2.2); the
+// driver reads whatever HA returns (form / menu / abort / create_entry) and fills forms
+// by the field names in `data_schema`, so both shapes take the same path.
+// Flows Keyward starts are deleted when they fail (§1.5: an open reconfigure flow blocks
+// HA's own reauth); HA's reauth flows are left for the user.
+import type { UnifiApp } from '../../../shared/domain.ts'
+import { KeywardFailure } from '../../../shared/result.ts'
+import type { HomeAssistantClient, HaReply } from './client.ts'
+import { listEntries, matchConsole, snapshotDomain, type DomainSnapshot, type PendingReauth } from './entries.ts'
+import { APP_LABEL, describeAbort, formErrorsFailure, type ErrorContext } from './errors.ts'
+import { fillForm, menuOptions, parseFlowResult, pickMenuOption, type FormValues } from './forms.ts'
+import { HomeAssistantFailure, type HaConsoleRef, type HaDomain, type HaEntry, type HaFlowResult, type PushOutcome, type PushResult } from './types.ts'
+
+export { copyFields } from './copy.ts'
+
+export interface ProtectPush {
+  console: HaConsoleRef
+  apiKey: string
+  /**
+   * A local user of the console (Keyward's dedicated user). HA ≤ 2026.8 always needs it
+   * besides the key; 2026.9+ uses it for the "full" mode (§2.2).
+   */
+  credentials?: { username: string; password: string } | null
+  /** 2026.9+ menu choice; 'auto' = full with credentials, else API-key-only. */
+  mode?: 'auto' | 'full' | 'api_key'
+  /**
+   * HA's `verify_ssl`. False by default (§2.2 DEFAULT_VERIFY_SSL): consoles present
+   * self-signed certificates, and a fingerprint Keyward pinned means nothing to HA's CA
+   * check. True only when the console's certificate chains to a CA HA trusts.
+   */
+  verifySsl?: boolean
+}
+
+export interface AccessPush {
+  console: HaConsoleRef
+  /** A UniFi Access API token (not a console key, §3). */
+  token: string
+  verifySsl?: boolean
+}
+
+export type PushRequest =
+  | ({ app: 'protect' } & ProtectPush)
+  | ({ app: 'access' } & AccessPush)
+  | { app: 'network'; console: HaConsoleRef }
+
+const label = (c: HaConsoleRef) => (c.name ? `${c.name} (${c.host})` : c.host)
+
+const KEY_SHAPE = /^[\x21-\x7e]{8,512}$/
+
+function checkConsole(c: HaConsoleRef): void {
+  // HA wants a bare host (§7: core #150620 "http:// in host" → cannot connect).
+  if (!c.host || /[/\s@?#]/.test(c.host) || /^[a-z][a-z0-9+.-]*:\/\//i.test(c.host)) {
+    throw new KeywardFailure('invalid-input', `"${c.host}" is not a bare host name or IP address.`)
+  }
+  if (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535) throw new KeywardFailure('invalid-input', `Port ${c.port} is outside 1–65535.`)
+}
+
+// ---- REST plumbing -----------------------------------------------------------
+
+function restFailure(reply: HaReply, what: string, ctx: ErrorContext): HomeAssistantFailure {
+  const body = reply.body as { message?: unknown; errors?: unknown } | null
+  const message = body && typeof body.message === 'string' ? body.message : reply.text
+  const app = APP_LABEL[ctx.domain] ?? ctx.domain
+  if (reply.status === 404 && /handler/i.test(message)) {
+    return new HomeAssistantFailure('not-found', 'integration_missing', `This Home Assistant has no ${app} integration to set up.`, `${what}: ${message}`.slice(0, 200))
+  }
+  if (reply.status === 404) {
+    return new HomeAssistantFailure('not-found', 'flow_expired', `Home Assistant no longer has that ${app} setup open (it finished or expired). Push the key again.`, `${what}: ${message}`.slice(0, 200))
+  }
+  if (reply.status === 400 && body && typeof body.errors === 'object' && body.errors !== null) {
+    // InvalidData (§1.1): the schema check before the step ran.
+    const fields = Object.entries(body.errors as Record<string, unknown>).map(([k, v]) => `${k}: ${String(v)}`).join('; ')
+    return new HomeAssistantFailure('invalid-input', 'schema_mismatch', `Home Assistant ${ctx.haVersion ?? ''} expects different ${app} fields than Keyward sent (${fields.slice(0, 160)}). Use "Copy fields" and fill the form in Home Assistant.`.replace('  ', ' '), `${what}: ${fields}`.slice(0, 200))
+  }
+  if (reply.status === 400 && /doesn't support step/i.test(message)) {
+    return new HomeAssistantFailure('refused', 'needs_ui', `${app} in this Home Assistant cannot be changed from outside (${message.slice(0, 120)}).`, `${what}: unknown_step`)
+  }
+  if (reply.status === 400 && /^Failed dependencies/i.test(reply.text)) {
+    return new HomeAssistantFailure('refused', 'integration_missing', `Home Assistant cannot load ${app}: ${reply.text.slice(0, 120)}.`, what)
+  }
+  return new HomeAssistantFailure('bad-reply', 'needs_ui', `Home Assistant answered ${what} with status ${reply.status}.`, message.slice(0, 200))
+}
+
+async function flowCall(ha: HomeAssistantClient, method: 'GET' | 'POST', path: string, body: unknown, what: string, ctx: ErrorContext): Promise<HaFlowResult> {
+  const reply = await ha.request(method, path, body, { timeoutMs: ha.flowTimeoutMs })
+  if (reply.status !== 200) throw restFailure(reply, what, ctx)
+  const result = parseFlowResult(reply.body)
+  if (!result) throw new HomeAssistantFailure('bad-reply', 'needs_ui', `Home Assistant's answer to ${what} is not a config-flow result.`)
+  return result
+}
+
+async function deleteFlow(ha: HomeAssistantClient, flowId: string): Promise<void> {
+  try {
+    await ha.request('DELETE', `/api/config/config_entries/flow/${encodeURIComponent(flowId)}`)
+  } catch {
+    // Best effort: a flow HA keeps open times out on its own.
+  }
+}
+
+// ---- the driver --------------------------------------------------------------
+
+interface DriveOptions {
+  ctx: ErrorContext
+  /** Values by HA field name for the given step (the mode may change them). */
+  valuesFor: (stepId: string, mode: 'full' | 'api_key' | null) => FormValues
+  /** Menu choice for 2026.9+ (§2.2). */
+  want: 'full' | 'api_key'
+  /** Delete the flow on failure (flows Keyward started). */
+  own: boolean
+  /** Checked on every form before it is submitted (e.g. "≤ 2026.8 needs credentials"). */
+  beforeSubmit?: (form: Extract<HaFlowResult, { type: 'form' }>, missing: string[]) => void
+  onForm?: (form: Extract<HaFlowResult, { type: 'form' }>) => void
+}
+
+interface Driven {
+  result: Extract<HaFlowResult, { type: 'abort' | 'create_entry' }>
+  mode: 'full' | 'api_key' | null
+}
+
+const MAX_STEPS = 6
+
+async function drive(ha: HomeAssistantClient, first: HaFlowResult, opts: DriveOptions): Promise<Driven> {
+  let current = first
+  let mode: 'full' | 'api_key' | null = null
+  const submitted = new Set<string>()
+  try {
+    for (let step = 0; step < MAX_STEPS; step++) {
+      const path = `/api/config/config_entries/flow/${encodeURIComponent(current.flow_id)}`
+      switch (current.type) {
+        case 'abort':
+        case 'create_entry':
+          return { result: current, mode }
+        case 'menu': {
+          const options = menuOptions(current)
+          const choice = pickMenuOption(options, opts.want)
+          if (!choice) {
+            throw new HomeAssistantFailure('refused', opts.want === 'full' ? 'schema_mismatch' : 'needs_credentials',
+              `Home Assistant offers ${options.join(', ') || 'no options'} for ${APP_LABEL[opts.ctx.domain] ?? opts.ctx.domain}, not the ${opts.want === 'full' ? 'full' : 'API-key-only'} setup Keyward needs.`,
+              `menu ${current.step_id}: ${options.join(',')}`.slice(0, 200))
+          }
+          mode = choice.endsWith('api_key') ? 'api_key' : 'full'
+          current = await flowCall(ha, 'POST', path, { next_step_id: choice }, `menu ${current.step_id}`, opts.ctx)
+          break
+        }
+        case 'form': {
+          const form = current
+          if (submitted.has(form.step_id)) {
+            const errors = form.errors ?? {}
+            if (Object.keys(errors).length > 0) throw formErrorsFailure(errors, { ...opts.ctx, apiKeyOnly: mode === 'api_key' || !form.data_schema.some((f) => f.name === 'username') })
+            throw new HomeAssistantFailure('refused', 'needs_ui', `Home Assistant showed the "${form.step_id}" step again without saying why.`)
+          }
+          opts.onForm?.(form)
+          const names = new Set(form.data_schema.map((f) => f.name))
+          if (mode === null && names.has('api_key')) mode = names.has('username') ? 'full' : 'api_key'
+          const filled = fillForm(form.data_schema, opts.valuesFor(form.step_id, mode))
+          opts.beforeSubmit?.(form, filled.missing)
+          if (filled.missing.length > 0) {
+            throw new HomeAssistantFailure('invalid-input', 'schema_mismatch',
+              `Home Assistant asks for ${filled.missing.join(', ')} in the "${form.step_id}" step, which Keyward cannot fill. Use "Copy fields" and finish in Home Assistant.`,
+              `${form.step_id}: missing ${filled.missing.join(',')}`.slice(0, 200))
+          }
+          submitted.add(form.step_id)
+          current = await flowCall(ha, 'POST', path, filled.input, `step ${form.step_id}`, opts.ctx)
+          break
+        }
+        default:
+          throw new HomeAssistantFailure('refused', 'needs_ui', `Home Assistant wants to continue this setup in its own window (${current.type}). Finish it in Settings → Devices & services.`)
+      }
+    }
+    throw new HomeAssistantFailure('refused', 'needs_ui', 'Home Assistant kept asking for more steps than Keyward expects.')
+  } catch (error) {
+    if (opts.own && current.flow_id) await deleteFlow(ha, current.flow_id)
+    throw error
+  }
+}
+
+async function entryState(ha: HomeAssistantClient, domain: string, entryId: string | null): Promise<HaEntry | null> {
+  if (!entryId) return null
+  try {
+    return (await listEntries(ha, domain)).find((e) => e.entry_id === entryId) ?? null
+  } catch {
+    return null
+  }
+}
+
+function finish(
+  ha: HomeAssistantClient,
+  domain: HaDomain,
+  consoleRef: HaConsoleRef,
+  outcome: PushOutcome,
+  entry: HaEntry | null,
+  entryId: string | null,
+  mode: 'full' | 'api_key' | null,
+  extra: Partial<PushResult> = {},
+): PushResult {
+  const app = APP_LABEL[domain] ?? domain
+  const who = label(consoleRef)
+  const base =
+    outcome === 'created'
+      ? `Home Assistant set up ${app} for ${who} with the new key.`
+      : outcome === 'reconfigured'
+        ? `Home Assistant's ${app} entry for ${who} now uses the new key.`
+        : `Home Assistant finished its pending re-authentication of ${app} for ${who} with the new key.`
+  const state = entry?.state ?? null
+  const tail =
+    state === null || state === 'loaded'
+      ? ''
+      : state === 'setup_retry'
+        ? ` The entry is retrying: Home Assistant cannot reach ${consoleRef.host} right now.`
+        : ` The entry is ${state.replace(/_/g, ' ')}${entry?.reason ? ` (${entry.reason})` : ''}.`
+  return {
+    outcome,
+    domain,
+    consoleKey: consoleRef.key,
+    entryId: entry?.entry_id ?? entryId,
+    title: entry?.title ?? null,
+    entryState: state,
+    mode,
+    haVersion: ha.haVersion,
+    message: base + tail,
+    ...extra,
+  }
+}
+
+async function conclude(ha: HomeAssistantClient, domain: HaDomain, consoleRef: HaConsoleRef, driven: Driven, ctx: ErrorContext, knownEntryId: string | null, extra: Partial<PushResult> = {}): Promise<PushResult> {
+  const { result } = driven
+  if (result.type === 'create_entry') {
+    const entryId = result.result?.entry_id ?? null
+    const entry = (await entryState(ha, domain, entryId)) ?? result.result
+    return finish(ha, domain, consoleRef, 'created', entry, entryId, driven.mode, extra)
+  }
+  const meaning = describeAbort(result.reason, ctx)
+  if (!meaning.ok) throw meaning.failure
+  return finish(ha, domain, consoleRef, meaning.outcome, await entryState(ha, domain, knownEntryId), knownEntryId, driven.mode, extra)
+}
+
+// ---- UniFi Protect -------------------------------------------------------------
+
+export async function pushProtectKey(ha: HomeAssistantClient, req: ProtectPush): Promise<PushResult> {
+  const domain = 'unifiprotect'
+  checkConsole(req.console)
+  if (!KEY_SHAPE.test(req.apiKey)) throw new KeywardFailure('invalid-input', 'That does not look like a UniFi API key.')
+  ha.requireAdmin()
+  const creds = req.credentials ?? null
+  const requested = req.mode ?? 'auto'
+  if (requested === 'full' && !creds) throw new HomeAssistantFailure('invalid-input', 'needs_credentials', 'The full UniFi Protect setup needs a local username and password as well as the key.')
+  const want: 'full' | 'api_key' = requested === 'auto' ? (creds ? 'full' : 'api_key') : requested
+  const ctx: ErrorContext = { domain, consoleLabel: label(req.console), host: req.console.host, port: req.console.port, haVersion: ha.haVersion }
+
+  const valuesFor = (stepId: string, mode: 'full' | 'api_key' | null): FormValues => {
+    const key = { api_key: req.apiKey }
+    // API-key-only forms are {host, api_key} (§2.2); HA assumes port 443 and verify_ssl false.
+    if (mode === 'api_key' || stepId === 'reauth_api_key') return { host: req.console.host, ...key }
+    return {
+      host: req.console.host,
+      port: req.console.port,
+      verify_ssl: req.verifySsl ?? false,
+      ...(creds ? { username: creds.username, password: creds.password } : {}),
+      ...key,
+    }
+  }
+  const beforeSubmit = (form: Extract<HaFlowResult, { type: 'form' }>, missing: string[], mode: 'full' | 'api_key') => {
+    if (missing.includes('username') || missing.includes('password')) {
+      throw new HomeAssistantFailure('invalid-input', 'needs_credentials',
+        `Home Assistant ${ha.haVersion ?? ''} needs a local username and password of ${label(req.console)} as well as the API key (API-key-only setup arrived in Home Assistant 2026.9). Let Keyward create a dedicated local user, or update Home Assistant.`.replace('  ', ' '),
+        `${form.step_id}: missing ${missing.join(',')}`)
+    }
+    if (form.step_id !== 'reauth_api_key' && mode === 'api_key' && !form.data_schema.some((f) => f.name === 'port') && req.console.port !== 443) {
+      // API-key-only mode has no port field: HA uses 443 (§2.2).
+      throw new HomeAssistantFailure('invalid-input', 'schema_mismatch', `Home Assistant's API-key-only setup always uses port 443, but ${label(req.console)} answers on ${req.console.port}.`)
+    }
+  }
+  const opts = (own: boolean, mode: 'full' | 'api_key' = want): DriveOptions => ({
+    ctx, valuesFor, want: mode, own,
+    beforeSubmit: (form, missing) => beforeSubmit(form, missing, mode),
+  })
+  // Reconfiguring without credentials ('auto'): keep a full entry full (2026.9's
+  // reconfigure_full keeps the stored password when left empty, §2.2) and fall back to
+  // API-key-only when HA has no stored username to keep; never flip a full entry silently.
+  const reconfigureModes: ('full' | 'api_key')[] = requested === 'auto' && !creds ? ['full', 'api_key'] : [want]
+
+  const snapshot = await snapshotDomain(ha, domain)
+  const match = matchConsole(req.console, snapshot)
+  return runPush(ha, domain, req.console, snapshot, match, opts, ctx, () => ({}), reconfigureModes)
+}
+
+async function runPush(
+  ha: HomeAssistantClient,
+  domain: HaDomain,
+  consoleRef: HaConsoleRef,
+  snapshot: DomainSnapshot,
+  match: ReturnType<typeof matchConsole>,
+  opts: (own: boolean, mode?: 'full' | 'api_key') => DriveOptions,
+  ctx: ErrorContext,
+  extra: () => Partial<PushResult> = () => ({}),
+  reconfigureModes: ('full' | 'api_key' | undefined)[] = [undefined],
+): Promise<PushResult> {
+  const flowPath = '/api/config/config_entries/flow'
+  const reconfigure = async (entryId: string): Promise<PushResult> => {
+    for (let i = 0; ; i++) {
+      const mode = reconfigureModes[i]
+      const first = await flowCall(ha, 'POST', flowPath, { handler: domain, entry_id: entryId }, 'reconfigure', ctx)
+      try {
+        return await conclude(ha, domain, consoleRef, await drive(ha, first, opts(true, mode)), ctx, entryId, extra())
+      } catch (error) {
+        const more = i + 1 < reconfigureModes.length
+        if (!more || !(error instanceof HomeAssistantFailure) || error.problem !== 'needs_credentials') throw error
+      }
+    }
+  }
+  if (match.reauth) {
+    const done = await finishReauth(ha, match.reauth, opts(false), ctx)
+    if (done) return conclude(ha, domain, consoleRef, done, ctx, match.reauth.entryId ?? match.entry?.entry_id ?? null, extra())
+  }
+  if (match.entry) return reconfigure(match.entry.entry_id)
+  const first = await flowCall(ha, 'POST', flowPath, { handler: domain }, 'start setup', ctx)
+  try {
+    return await conclude(ha, domain, consoleRef, await drive(ha, first, opts(true)), ctx, null, extra())
+  } catch (error) {
+    // HA knows this console (unique id match) but showed nothing Keyward could link.
+    // With exactly one entry in the domain, that entry is the one (§2.2 abort rule).
+    if (!(error instanceof HomeAssistantFailure) || error.problem !== 'already_configured' || snapshot.entries.length !== 1) throw error
+    const only = snapshot.entries[0]!
+    const pending = snapshot.reauths.find((r) => r.entryId === only.entry_id)
+    if (pending) {
+      const done = await finishReauth(ha, pending, opts(false), ctx)
+      if (done) return conclude(ha, domain, consoleRef, done, ctx, only.entry_id, extra())
+    }
+    return reconfigure(only.entry_id)
+  }
+}
+
+/** Continues HA's own reauth flow; null when it has gone (then reconfigure instead). */
+async function finishReauth(ha: HomeAssistantClient, reauth: PendingReauth, opts: DriveOptions, ctx: ErrorContext): Promise<Driven | null> {
+  let current: HaFlowResult
+  try {
+    // GET re-runs the current step without input → its form and schema (§1.1).
+    current = await flowCall(ha, 'GET', `/api/config/config_entries/flow/${encodeURIComponent(reauth.flowId)}`, undefined, 'reauth', ctx)
+  } catch (error) {
+    if (error instanceof HomeAssistantFailure && error.problem === 'flow_expired') return null
+    throw error
+  }
+  return drive(ha, current, opts)
+}
+
+// ---- UniFi Access ----------------------------------------------------------------
+
+export async function pushAccessToken(ha: HomeAssistantClient, req: AccessPush): Promise<PushResult> {
+  const domain = 'unifi_access'
+  checkConsole(req.console)
+  if (!KEY_SHAPE.test(req.token)) throw new KeywardFailure('invalid-input', 'That does not look like a UniFi Access API token.')
+  ha.requireAdmin()
+  const ctx: ErrorContext = { domain, consoleLabel: label(req.console), host: req.console.host, port: req.console.port, haVersion: ha.haVersion }
+  let variant: 'core' | 'custom' | undefined
+  // Core (2026.4+) and HACS imhotep/hass-unifi-access share the domain and the names
+  // host / api_token / verify_ssl; only HACS has `use_polling` (§3, [inferred] detection).
+  const onForm = (form: Extract<HaFlowResult, { type: 'form' }>) => {
+    const names = form.data_schema.map((f) => f.name)
+    if (names.includes('use_polling')) variant = 'custom'
+    else if (names.includes('host')) variant ??= 'core'
+  }
+  const valuesFor = (): FormValues => ({ host: req.console.host, api_token: req.token, verify_ssl: req.verifySsl ?? false })
+  const opts = (own: boolean): DriveOptions => ({ ctx, valuesFor, want: 'full', own, onForm })
+  const snapshot = await snapshotDomain(ha, domain, { devices: false })
+  const match = matchConsole(req.console, snapshot)
+  try {
+    return await runPush(ha, domain, req.console, snapshot, match, opts, ctx, () => (variant ? { accessVariant: variant } : {}))
+  } catch (error) {
+    if (error instanceof HomeAssistantFailure && error.detail?.endsWith('unknown_step')) {
+      throw new HomeAssistantFailure('refused', 'needs_ui',
+        `The UniFi Access integration in this Home Assistant${variant === 'custom' ? ' (the HACS one)' : ''} cannot be reconfigured from outside. In Home Assistant, delete its entry for ${label(req.console)} and push the token again, or use "Copy fields".`,
+        error.detail)
+    }
+    throw error
+  }
+}
+
+// ---- dispatch ------------------------------------------------------------------------
+
+/** UniFi Network in HA signs in with a username and password only (§3): no key to push. */
+export function networkNotApplicable(consoleRef: HaConsoleRef, haVersion: string | null): PushResult {
+  return {
+    outcome: 'not-applicable',
+    domain: 'unifi',
+    consoleKey: consoleRef.key,
+    entryId: null,
+    title: null,
+    entryState: null,
+    mode: null,
+    haVersion,
+    message:
+      "Home Assistant's UniFi Network integration does not use API keys: it signs in with a local username and password of the console. " +
+      'Nothing was sent. Set it up in Home Assistant with a local (not cloud) user.',
+  }
+}
+
+export async function pushKey(ha: HomeAssistantClient, req: PushRequest): Promise<PushResult> {
+  switch (req.app) {
+    case 'protect':
+      return pushProtectKey(ha, req)
+    case 'access':
+      return pushAccessToken(ha, req)
+    case 'network':
+      return networkNotApplicable(req.console, ha.haVersion)
+  }
+}
+
+/** The HA domain for a UniFi app. */
+export const DOMAIN_FOR_APP: Record<UnifiApp, HaDomain> = { protect: 'unifiprotect', access: 'unifi_access', network: 'unifi' }

@@ -1,0 +1,195 @@
+// Minimal client for HA's WebSocket API (home-assistant.md §1.3): the server
+// says `auth_required`, we send `{"type":"auth","access_token":…}`, it answers
+// `auth_ok` (with `ha_version`) or `auth_invalid` and hangs up. Commands carry
+// increasing ids; results are `{id,type:"result",success,result|error}`.
+// Every step has a deadline, frames are size-capped, redirects are not followed,
+// and a pinned certificate is checked on the upgrade, before the token is sent.
+import WebSocket from 'ws'
+import { KeywardFailure } from '../../../shared/result.ts'
+import { HomeAssistantFailure, type HaBaseUrl } from './types.ts'
+
+export interface HaSocketOptions {
+  base: HaBaseUrl
+  token: string
+  /** Deadline for connect + auth, and the default per command. */
+  timeoutMs?: number
+  /** Largest single message accepted (the device registry of a big HA is several MB). */
+  maxBytes?: number
+  tls?: { pin?: string; ca?: string }
+}
+
+/** A command HA answered with `success:false` (e.g. `unauthorized`, `unknown_command`). */
+export class HaCommandError extends KeywardFailure {
+  constructor(
+    readonly command: string,
+    readonly haCode: string,
+    haMessage: string,
+  ) {
+    super(haCode === 'unauthorized' ? 'forbidden' : haCode === 'not_found' ? 'not-found' : 'refused', `Home Assistant refused "${command}": ${haMessage}`, haCode)
+    this.name = 'HaCommandError'
+  }
+}
+
+interface Pending {
+  command: string
+  resolve: (value: unknown) => void
+  reject: (error: unknown) => void
+  timer: NodeJS.Timeout
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000
+const DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+
+export class HaSocket {
+  private nextId = 1
+  private readonly pending = new Map<number, Pending>()
+  private closedWith: KeywardFailure | null = null
+
+  private constructor(
+    private readonly ws: WebSocket,
+    readonly haVersion: string | null,
+    private readonly timeoutMs: number,
+  ) {
+    ws.on('message', (data) => this.onMessage(data))
+    ws.on('close', () => this.failAll(new KeywardFailure('unreachable', 'Home Assistant closed the WebSocket connection.')))
+    ws.on('error', (error) => this.failAll(new KeywardFailure('unreachable', 'The WebSocket connection to Home Assistant failed.', error.message)))
+  }
+
+  /** Connects and authenticates. `auth_invalid` is a failed login in HA (§4): never retried. */
+  static connect(options: HaSocketOptions): Promise<HaSocket> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    const where = options.base.origin
+    return new Promise<HaSocket>((resolve, reject) => {
+      let settled = false
+      const ws = new WebSocket(options.base.websocketUrl, {
+        maxPayload: options.maxBytes ?? DEFAULT_MAX_BYTES,
+        handshakeTimeout: timeoutMs,
+        followRedirects: false,
+        perMessageDeflate: false,
+        headers: { 'user-agent': 'Keyward' },
+        ...(options.base.scheme === 'https'
+          ? options.tls?.pin
+            ? { rejectUnauthorized: false }
+            : { rejectUnauthorized: true, ...(options.tls?.ca ? { ca: options.tls.ca } : {}) }
+          : {}),
+      })
+      const done = (error: KeywardFailure | null, socket?: HaSocket) => {
+        if (settled) return
+        settled = true
+        clearTimeout(deadline)
+        ws.off('message', onHandshake)
+        ws.off('close', onEarlyClose)
+        if (error) {
+          ws.on('error', () => {})
+          ws.terminate()
+          reject(error)
+        } else resolve(socket!)
+      }
+      const deadline = setTimeout(
+        () => done(new KeywardFailure('timeout', `Home Assistant's WebSocket API at ${where} did not answer within ${timeoutMs / 1000} s.`)),
+        timeoutMs,
+      )
+      ws.on('upgrade', (res) => {
+        const pin = options.tls?.pin
+        if (!pin) return
+        const socket = res.socket as import('node:tls').TLSSocket
+        const seen = socket.getPeerX509Certificate?.()?.fingerprint256
+        if (seen !== pin) {
+          done(new KeywardFailure('certificate-changed', `The certificate of ${where} is not the one you trusted. Nothing was sent.`, `expected ${pin}, got ${seen ?? 'none'}`))
+        }
+      })
+      ws.on('unexpected-response', (_req, res) => {
+        const status = res.statusCode ?? 0
+        res.resume()
+        if (status >= 300 && status < 400) done(new KeywardFailure('redirect-refused', `${where} redirected the WebSocket connection; Keyward does not follow it.`))
+        else if (status === 403) done(new HomeAssistantFailure('forbidden', 'banned', `Home Assistant at ${where} refuses this computer (403): its address may be banned after failed logins.`))
+        else done(new KeywardFailure('bad-reply', `${where} did not accept a WebSocket connection on /api/websocket (status ${status}).`))
+      })
+      ws.on('error', (error) => done(new KeywardFailure('unreachable', `Home Assistant's WebSocket API at ${where} could not be reached.`, error.message)))
+      const onEarlyClose = () => done(new KeywardFailure('unreachable', `Home Assistant at ${where} closed the WebSocket connection before authenticating.`))
+      ws.on('close', onEarlyClose)
+      const onHandshake = (data: WebSocket.RawData) => {
+        let message: { type?: unknown; ha_version?: unknown; message?: unknown }
+        try {
+          message = JSON.parse(String(data))
+        } catch {
+          return done(new KeywardFailure('bad-reply', `Home Assistant at ${where} sent a WebSocket message that is not JSON.`))
+        }
+        if (message.type === 'auth_required') {
+          ws.send(JSON.stringify({ type: 'auth', access_token: options.token }))
+        } else if (message.type === 'auth_ok') {
+          const version = typeof message.ha_version === 'string' ? message.ha_version : null
+          done(null, new HaSocket(ws, version, timeoutMs))
+        } else if (message.type === 'auth_invalid') {
+          done(new HomeAssistantFailure('invalid-credentials', 'token_rejected', 'Home Assistant refused the access token on its WebSocket API.', typeof message.message === 'string' ? message.message.slice(0, 200) : undefined))
+        } else {
+          done(new KeywardFailure('bad-reply', `Home Assistant at ${where} answered the WebSocket handshake with an unexpected message.`))
+        }
+      }
+      ws.on('message', onHandshake)
+    })
+  }
+
+  /** Sends one command and waits for its result (or its error as an HaCommandError). */
+  command<T = unknown>(type: string, payload: Record<string, unknown> = {}, timeoutMs = this.timeoutMs): Promise<T> {
+    if (this.closedWith) return Promise.reject(this.closedWith)
+    const id = this.nextId++
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id)
+        reject(new KeywardFailure('timeout', `Home Assistant did not answer "${type}" within ${timeoutMs / 1000} s.`))
+      }, timeoutMs)
+      this.pending.set(id, { command: type, resolve: resolve as (v: unknown) => void, reject, timer })
+      this.ws.send(JSON.stringify({ ...payload, id, type }), (error) => {
+        if (!error) return
+        clearTimeout(timer)
+        this.pending.delete(id)
+        reject(new KeywardFailure('unreachable', 'Sending to Home Assistant failed.', error.message))
+      })
+    })
+  }
+
+  /** False once HA closed the connection or `close()` was called. */
+  get isOpen(): boolean {
+    return this.closedWith === null && this.ws.readyState === WebSocket.OPEN
+  }
+
+  close(): void {
+    this.closedWith ??= new KeywardFailure('unreachable', 'The WebSocket connection to Home Assistant is closed.')
+    this.failAll(this.closedWith)
+    this.ws.removeAllListeners('close')
+    this.ws.on('error', () => {})
+    this.ws.close()
+    // Do not wait for a peer that never answers the close frame.
+    setTimeout(() => this.ws.terminate(), 1000).unref()
+  }
+
+  private onMessage(data: WebSocket.RawData): void {
+    let message: { id?: unknown; type?: unknown; success?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } }
+    try {
+      message = JSON.parse(String(data))
+    } catch {
+      return
+    }
+    if (message.type !== 'result' || typeof message.id !== 'number') return
+    const pending = this.pending.get(message.id)
+    if (!pending) return
+    this.pending.delete(message.id)
+    clearTimeout(pending.timer)
+    if (message.success === true) pending.resolve(message.result ?? null)
+    else {
+      const code = typeof message.error?.code === 'string' ? message.error.code : 'unknown_error'
+      const text = typeof message.error?.message === 'string' ? message.error.message.slice(0, 200) : 'no reason given'
+      pending.reject(new HaCommandError(pending.command, code, text))
+    }
+  }
+
+  private failAll(error: KeywardFailure): void {
+    this.closedWith ??= error
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer)
+      pending.reject(error)
+      this.pending.delete(id)
+    }
+  }
+}

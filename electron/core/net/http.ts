@@ -1,0 +1,220 @@
+// HTTP and HTTPS to a LAN service that is not a UniFi console (Home Assistant
+// answers plain HTTP on :8123 more often than not). Same guarantees as
+// https.ts: a whole-exchange deadline, a body-size cap, and redirects never
+// followed off-host. HTTPS goes through `httpsRequest` (pin or CA check before
+// a single request byte); plain HTTP is implemented here.
+import http from 'node:http'
+import type { CertificateInfo } from '../../../shared/domain.ts'
+import { KeywardFailure } from '../../../shared/result.ts'
+import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, httpsRequest } from './https.ts'
+
+export interface HttpRequest {
+  /** Absolute `http:` or `https:` URL. */
+  url: string
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  headers?: Record<string, string>
+  body?: string
+  /** Whole-exchange deadline per hop. */
+  timeoutMs?: number
+  /** Largest body accepted; more is an error, not a truncation. */
+  maxBytes?: number
+  /**
+   * HTTPS only. `pin`: accept exactly this leaf SHA-256 (self-signed HA); otherwise
+   * the chain and host name are verified like a browser, against `ca` when given.
+   */
+  tls?: { pin?: string; ca?: string }
+  /**
+   * 'refuse' (default): a 3xx is returned as the reply. 'same-host': follow up to
+   * three redirects to the same host name (http→https allowed, never https→http),
+   * keeping method and body only for 307/308; anything else fails with
+   * `redirect-refused` so credentials never travel to another host.
+   */
+  redirects?: 'refuse' | 'same-host'
+}
+
+export interface HttpReply {
+  status: number
+  headers: http.IncomingHttpHeaders
+  body: Buffer
+  /** The URL that produced this reply (after same-host redirects). */
+  url: string
+  certificate: CertificateInfo | null
+  elapsedMs: number
+}
+
+const MAX_REDIRECTS = 3
+
+function hostPort(url: URL): { host: string; port: number; hostHeader: string } {
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80))
+  return { host, port, hostHeader: url.host }
+}
+
+function networkFailure(error: unknown, where: string): KeywardFailure {
+  if (error instanceof KeywardFailure) return error
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? ''
+  const text = error instanceof Error ? error.message : String(error)
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new KeywardFailure('unreachable', `Nothing answers at ${where}.`, code)
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EHOSTDOWN':
+      return new KeywardFailure('unreachable', `${where} cannot be reached from this computer.`, code)
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new KeywardFailure('unreachable', `The name in ${where} could not be resolved.`, code)
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return new KeywardFailure('unreachable', `${where} closed the connection.`, code)
+  }
+  if (code.startsWith('HPE_')) {
+    return new KeywardFailure('bad-reply', `${where} did not answer with valid HTTP; is it an HTTPS port?`, code)
+  }
+  return new KeywardFailure('unreachable', `The connection to ${where} failed.`, code || text)
+}
+
+function plainHttp(url: URL, req: HttpRequest): Promise<HttpReply> {
+  const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES
+  const { host, port, hostHeader } = hostPort(url)
+  const where = hostHeader
+  const started = performance.now()
+  return new Promise<HttpReply>((resolve, reject) => {
+    let settled = false
+    const finish = (fn: () => void) => {
+      if (settled) return
+      settled = true
+      clearTimeout(deadline)
+      fn()
+    }
+    const failWith = (error: unknown) => finish(() => reject(networkFailure(error, where)))
+    const request = http.request({
+      host,
+      port,
+      method: req.method ?? 'GET',
+      path: `${url.pathname}${url.search}`,
+      agent: false,
+      headers: {
+        host: hostHeader,
+        accept: 'application/json',
+        'user-agent': 'Keyward',
+        ...req.headers,
+        ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}),
+      },
+    })
+    const deadline = setTimeout(() => {
+      failWith(new KeywardFailure('timeout', `${where} did not answer within ${timeoutMs / 1000} s.`))
+      request.destroy()
+    }, timeoutMs)
+    request.once('error', failWith)
+    request.once('response', (response) => {
+      const declared = Number(response.headers['content-length'] ?? 0)
+      const tooLarge = () => new KeywardFailure('too-large', `${where} sent a reply larger than ${maxBytes} bytes.`)
+      if (declared > maxBytes) {
+        failWith(tooLarge())
+        request.destroy()
+        return
+      }
+      const chunks: Buffer[] = []
+      let size = 0
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length
+        if (size > maxBytes) {
+          failWith(tooLarge())
+          request.destroy()
+          return
+        }
+        chunks.push(chunk)
+      })
+      response.once('error', failWith)
+      response.once('aborted', () => failWith(new KeywardFailure('bad-reply', `${where} cut its reply short.`)))
+      response.once('end', () =>
+        finish(() =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks),
+            url: url.href,
+            certificate: null,
+            elapsedMs: Math.round(performance.now() - started),
+          }),
+        ),
+      )
+    })
+    request.end(req.body)
+  })
+}
+
+async function once(url: URL, req: HttpRequest): Promise<HttpReply> {
+  if (url.protocol === 'http:') return plainHttp(url, req)
+  const { host, port } = hostPort(url)
+  const reply = await httpsRequest({
+    host,
+    port,
+    path: `${url.pathname}${url.search}`,
+    method: req.method ?? 'GET',
+    headers: { accept: 'application/json', ...req.headers },
+    ...(req.body !== undefined ? { body: req.body } : {}),
+    timeoutMs: req.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxBytes: req.maxBytes ?? DEFAULT_MAX_BYTES,
+    ...(req.tls?.pin ? { pin: req.tls.pin } : { verify: req.tls?.ca ? { ca: req.tls.ca } : {} }),
+  })
+  return { status: reply.status, headers: reply.headers, body: reply.body, url: url.href, certificate: reply.certificate, elapsedMs: reply.elapsedMs }
+}
+
+function parseUrl(raw: string): URL {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new KeywardFailure('invalid-input', `"${raw.slice(0, 100)}" is not a web address.`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new KeywardFailure('invalid-input', `Only http:// and https:// addresses are supported, not "${url.protocol}".`)
+  }
+  if (url.username || url.password) throw new KeywardFailure('invalid-input', 'Addresses with a user name or password in them are not used.')
+  return url
+}
+
+export async function httpRequest(req: HttpRequest): Promise<HttpReply> {
+  let url = parseUrl(req.url)
+  let current = req
+  for (let hop = 0; ; hop++) {
+    const reply = await once(url, current)
+    if (reply.status < 300 || reply.status >= 400 || reply.status === 304) return reply
+    const location = reply.headers.location
+    if ((req.redirects ?? 'refuse') === 'refuse' || typeof location !== 'string') return reply
+    let next: URL
+    try {
+      next = new URL(location, url)
+    } catch {
+      throw new KeywardFailure('bad-reply', `${url.host} redirected to an invalid address.`)
+    }
+    const sameHost = next.hostname.toLowerCase() === url.hostname.toLowerCase()
+    const downgrade = url.protocol === 'https:' && next.protocol !== 'https:'
+    const keepsMethod = reply.status === 307 || reply.status === 308 || (current.method ?? 'GET') === 'GET'
+    if (!sameHost || downgrade || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
+      throw new KeywardFailure('redirect-refused', `${url.host} redirected to ${next.host}; Keyward does not follow redirects to another host.`, `${reply.status} → ${next.origin}`)
+    }
+    if (!keepsMethod) {
+      throw new KeywardFailure('redirect-refused', `${url.host} redirected a ${current.method} request; Keyward does not resend it.`, `${reply.status} → ${next.href}`)
+    }
+    if (hop + 1 >= MAX_REDIRECTS) throw new KeywardFailure('redirect-refused', `${url.host} redirected too many times.`)
+    url = next
+    current = { ...current, url: next.href }
+  }
+}
+
+/** Parses a JSON body, or throws `bad-reply` naming `what`. */
+export function parseJsonReply(reply: HttpReply, what: string): unknown {
+  const text = reply.body.toString('utf8')
+  if (text.trim() === '') return null
+  try {
+    return JSON.parse(text)
+  } catch {
+    const type = String(reply.headers['content-type'] ?? '')
+    const hint = type.includes('html') ? ' (it sent a web page)' : ''
+    throw new KeywardFailure('bad-reply', `${what} was not valid JSON${hint}.`, `status ${reply.status}, content-type: ${type || 'none'}`)
+  }
+}

@@ -1,0 +1,70 @@
+// CLI: run one fake Home Assistant (tests, later a lab host advertised over mDNS).
+//   tsx tests/simulators/home-assistant/main.ts [--host 127.0.0.1] [--port 8123] [--version 2026.9.x]
+//       [--access core|custom|none] [--resolve nvr.lan:443=10.73.0.12:443]… [--config-json '{…}']
+// Prints exactly one JSON line on stdout once listening:
+//   {"ready":true,"url":"http://…:8123","port":8123,"version":"2026.9.x","haVersion":"2026.9.1",
+//    "adminToken":"…","userToken":"…"}
+// Exits 0 after closing on SIGTERM/SIGINT.
+import { parseArgs } from 'node:util'
+import { startHomeAssistantSimulator, type RunningHomeAssistant } from './server.ts'
+import { ADMIN_TOKEN, createHaConfig, USER_TOKEN, type HaSimConfig } from './state.ts'
+
+function fail(message: string): never {
+  console.error(`home-assistant simulator: ${message}`)
+  process.exit(2)
+}
+
+const { values } = parseArgs({
+  options: {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '8123' },
+    version: { type: 'string', default: '2026.9.x' },
+    access: { type: 'string', default: 'core' },
+    resolve: { type: 'string', multiple: true },
+    'config-json': { type: 'string' },
+  },
+  strict: true,
+})
+
+if (values.version !== '2026.8.x' && values.version !== '2026.9.x') fail('--version must be 2026.8.x or 2026.9.x')
+if (!['core', 'custom', 'none'].includes(values.access)) fail('--access must be core, custom or none')
+const port = Number(values.port)
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`bad --port ${values.port}`)
+const resolve: Record<string, string> = {}
+for (const item of values.resolve ?? []) {
+  const eq = item.indexOf('=')
+  if (eq <= 0) fail(`--resolve wants name[:port]=ip:port, got ${item}`)
+  resolve[item.slice(0, eq)] = item.slice(eq + 1)
+}
+let extra: Partial<HaSimConfig> = {}
+if (values['config-json'] !== undefined) {
+  try {
+    extra = JSON.parse(values['config-json']) as Partial<HaSimConfig>
+  } catch (error) {
+    fail(`--config-json: ${(error as Error).message}`)
+  }
+}
+const config = createHaConfig({
+  version: values.version,
+  access: values.access as HaSimConfig['access'],
+  ...extra,
+  resolve: { ...resolve, ...(extra.resolve ?? {}) },
+})
+
+let running: RunningHomeAssistant
+try {
+  running = await startHomeAssistantSimulator(config, { host: values.host, port })
+} catch (error) {
+  fail(`cannot listen on ${values.host}:${port}: ${(error as Error).message}`)
+}
+const stop = async () => {
+  await running.close()
+  process.exit(0)
+}
+process.on('SIGTERM', () => void stop())
+process.on('SIGINT', () => void stop())
+process.stdout.write(`${JSON.stringify({
+  ready: true, url: running.url, port: running.port, version: config.version, haVersion: config.haVersion,
+  adminToken: config.tokens.find((t) => t.admin)?.token ?? ADMIN_TOKEN,
+  userToken: config.tokens.find((t) => !t.admin)?.token ?? USER_TOKEN,
+})}\n`)

@@ -1,0 +1,225 @@
+// Knobs and mutable state of the fake Home Assistant, built from
+// /work/shared/reference/home-assistant.md (§ cited per field).
+import { createHash, randomBytes } from 'node:crypto'
+
+export type HaSimVersion = '2026.8.x' | '2026.9.x'
+
+export interface HaTokenSeed {
+  token: string
+  userName: string
+  /** Config flows and admin WS commands need admin (§1.1, §1.3). */
+  admin: boolean
+}
+
+export interface HaSimConfig {
+  /** unifiprotect flow shape: ≤2026.8 form, 2026.9+ menu (§2.2). */
+  version: HaSimVersion
+  /** Reported by /api/config `version` and WS `ha_version`. */
+  haVersion: string
+  locationName: string
+  tokens: HaTokenSeed[]
+  /** `unifi_access`: core (2026.4+), the HACS custom integration, or absent (§3). */
+  access: 'core' | 'custom' | 'none'
+  /**
+   * HA's view of the network: `"name:port"` or `"name"` → `"ip:port"`. Lets loopback tests
+   * give consoles names and port 443 (API-key-only mode has no port field, §2.2).
+   */
+  resolve: Record<string, string>
+  /**
+   * §2.5: a full-mode entry does NOT notice a revoked key ('stays-loaded', [source]);
+   * 'auth-failed' makes it fail setup like API-key-only mode does (for tests of the reauth path).
+   */
+  revokedKeyInFullMode: 'stays-loaded' | 'auth-failed'
+  /** §4 `login_attempts_threshold` with ip_ban_enabled; -1 = never ban (HA's default). */
+  loginAttemptsThreshold: number
+  /** §5 onboarding: a fresh HA has no users. */
+  onboarded: boolean
+  /** §1.2 `menu_options` as a list or an {id: label} dict. */
+  menuOptionsShape: 'list' | 'dict'
+  /** §5: newest HA adds `WWW-Authenticate: Bearer resource_metadata=…` to 401s. */
+  wwwAuthenticate: boolean
+  /** Deadline for HA's own calls to consoles. */
+  upstreamTimeoutMs: number
+}
+
+export const ADMIN_TOKEN = 'sim-admin.eyJpc3MiOiJhZG1pbiJ9.long-lived-token-0001'
+export const USER_TOKEN = 'sim-user.eyJpc3MiOiJ1c2VyIn0.long-lived-token-0002'
+
+export function createHaConfig(overrides: Partial<HaSimConfig> = {}): HaSimConfig {
+  const version = overrides.version ?? '2026.9.x'
+  return {
+    version,
+    haVersion: version === '2026.8.x' ? '2026.8.3' : '2026.9.1',
+    locationName: 'Home',
+    tokens: [
+      { token: ADMIN_TOKEN, userName: 'Owner', admin: true },
+      { token: USER_TOKEN, userName: 'Kid', admin: false },
+    ],
+    access: 'core',
+    resolve: {},
+    revokedKeyInFullMode: 'stays-loaded',
+    loginAttemptsThreshold: -1,
+    onboarded: true,
+    menuOptionsShape: 'list',
+    wwwAuthenticate: false,
+    upstreamTimeoutMs: 5000,
+    ...overrides,
+  }
+}
+
+/** Minimum Protect per HA version (§2.1): 2026.9 → 7.2.105; 2026.8 → 7.1 [inferred from merge date]. */
+export function minProtectVersion(config: HaSimConfig): string {
+  return config.version === '2026.9.x' ? '7.2.105' : '7.1.0'
+}
+
+export interface SimEntry {
+  entry_id: string
+  domain: string
+  title: string
+  source: string
+  unique_id: string | null
+  /** Never serialised (§1.4). */
+  data: Record<string, unknown>
+  state: string
+  reason: string | null
+  error_reason_translation_key: string | null
+  error_reason_translation_placeholders: Record<string, string> | null
+  created_at: number
+  modified_at: number
+  disabled_by: string | null
+  supports_reconfigure: boolean
+}
+
+export interface SimFlowContext {
+  source: 'user' | 'reconfigure' | 'reauth'
+  entry_id?: string
+  unique_id?: string | null
+  title_placeholders?: Record<string, string>
+  show_advanced_options?: boolean
+}
+
+export interface SimFlow {
+  flow_id: string
+  handler: string
+  context: SimFlowContext
+  step_id: string
+  /** What the last shown step accepts: a form schema, or the menu options. */
+  shown: { kind: 'form'; schema: SchemaField[] } | { kind: 'menu'; options: string[] }
+}
+
+export interface SchemaField {
+  name: string
+  required: boolean
+  kind: 'string' | 'password' | 'port' | 'boolean'
+  default?: unknown
+  suggested?: unknown
+}
+
+export interface SimIssue {
+  domain: string
+  issue_id: string
+  issue_domain: string
+  is_fixable: boolean
+  severity: string
+  translation_key: string
+  translation_placeholders: Record<string, string>
+  data: Record<string, unknown>
+  created: string
+}
+
+export interface SimDevice {
+  id: string
+  config_entries: string[]
+  connections: [string, string][]
+  identifiers: [string, string][]
+  name: string
+  manufacturer: string
+  model: string | null
+  configuration_url: string | null
+}
+
+export interface RequestRecord {
+  method: string
+  path: string
+  status: number
+  /** Which token was presented: 'admin' | 'user' | 'invalid' | 'none'. */
+  auth: string
+}
+
+export interface HaSimState {
+  config: HaSimConfig
+  clock: () => number
+  entries: Map<string, SimEntry>
+  flows: Map<string, SimFlow>
+  issues: Map<string, SimIssue>
+  devices: Map<string, SimDevice>
+  requests: RequestRecord[]
+  /** Every rejected REST/WS authentication (§4 process_wrong_login). */
+  failedLogins: number
+  /** Persistent notifications created ("Login attempt failed", id http-login). */
+  notifications: { notification_id: string; title: string; message: string }[]
+  failuresByAddress: Map<string, number>
+  banned: Set<string>
+  /** Debug log lines (e.g. §2.5 "Public API bootstrap update failed"). */
+  log: string[]
+}
+
+export function createHaState(config: HaSimConfig, clock: () => number = Date.now): HaSimState {
+  return {
+    config, clock, entries: new Map(), flows: new Map(), issues: new Map(), devices: new Map(),
+    requests: [], failedLogins: 0, notifications: [], failuresByAddress: new Map(), banned: new Set(), log: [],
+  }
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+
+/** ULID (§1.2: flow and entry ids are ULIDs). */
+export function ulid(now: number): string {
+  let time = ''
+  let t = now
+  for (let i = 0; i < 10; i++) {
+    time = CROCKFORD[t % 32]! + time
+    t = Math.floor(t / 32)
+  }
+  const random = [...randomBytes(16)].map((b) => CROCKFORD[b % 32]).join('')
+  return time + random
+}
+
+export function deviceIdFor(domain: string, uniqueId: string): string {
+  return createHash('sha256').update(`${domain}:${uniqueId}`).digest('hex').slice(0, 32)
+}
+
+/** `ConfigEntry.as_json_fragment` (§1.4): no data, options or unique_id. */
+export function entryFragment(entry: SimEntry): Record<string, unknown> {
+  return {
+    created_at: entry.created_at / 1000,
+    entry_id: entry.entry_id,
+    domain: entry.domain,
+    modified_at: entry.modified_at / 1000,
+    title: entry.title,
+    source: entry.source,
+    state: entry.state,
+    supports_options: entry.domain === 'unifiprotect',
+    supports_remove_device: entry.domain === 'unifiprotect',
+    supports_unload: true,
+    supports_reconfigure: entry.supports_reconfigure,
+    supported_subentry_types: {},
+    pref_disable_new_entities: false,
+    pref_disable_polling: false,
+    disabled_by: entry.disabled_by,
+    reason: entry.reason,
+    error_reason_translation_key: entry.error_reason_translation_key,
+    error_reason_translation_placeholders: entry.error_reason_translation_placeholders,
+    num_subentries: 0,
+  }
+}
+
+/** Numeric dotted-version comparison ("7.10.0" ≥ "7.2.105"). */
+export function versionAtLeast(version: string, minimum: string): boolean {
+  const a = version.split(/[.+-]/).map((p) => Number.parseInt(p, 10) || 0)
+  const b = minimum.split('.').map((p) => Number.parseInt(p, 10) || 0)
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0)
+  }
+  return true
+}

@@ -1,0 +1,20 @@
+// Test helpers: fake Home Assistants on loopback, closed after the file's tests.
+import { afterAll } from 'vitest'
+import { startHomeAssistantSimulator, type RunningHomeAssistant } from './server.ts'
+import { createHaConfig, type HaSimConfig } from './state.ts'
+
+const running: RunningHomeAssistant[] = []
+afterAll(async () => {
+  await Promise.all(running.splice(0).map((h) => h.close()))
+})
+
+export async function startHomeAssistant(overrides: Partial<HaSimConfig> = {}): Promise<RunningHomeAssistant> {
+  const ha = await startHomeAssistantSimulator(createHaConfig(overrides), { host: '127.0.0.1', port: 0 })
+  running.push(ha)
+  return ha
+}
+
+/** Requests that reached HA's REST API other than the token probe pair. */
+export const flowRequests = (ha: RunningHomeAssistant) => ha.state.requests.filter((r) => r.path.includes('/flow'))
+
+export { ADMIN_TOKEN, USER_TOKEN } from './state.ts'
