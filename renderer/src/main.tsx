@@ -3,14 +3,19 @@ import { createRoot } from 'react-dom/client'
 import { keyward } from './api.ts'
 import { App } from './App.tsx'
 import { createKeywardStore } from './store.ts'
+import { WizardContext } from './wizard/context.ts'
+import { createWizardStore } from './wizard/store.ts'
 import './styles.css'
 
 const root = createRoot(document.getElementById('root')!)
 if (keyward) {
   const useStore = createKeywardStore(keyward)
+  const useWizardStore = createWizardStore(keyward)
   root.render(
     <StrictMode>
-      <App useStore={useStore} />
+      <WizardContext.Provider value={useWizardStore}>
+        <App useStore={useStore} />
+      </WizardContext.Provider>
     </StrictMode>,
   )
 } else {

@@ -1,23 +1,123 @@
 // Playwright fixtures: a real core and the browser host on this process's
-// loopback (inside the lab's workstation namespace when the lab runs).
+// loopback (inside the lab's workstation namespace when the lab runs), and
+// console simulators started IN-PROCESS on 127.0.0.1 (port 0).
 import { test as base } from '@playwright/test'
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server.ts'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { makeCore } from '../support/core.ts'
+import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server.ts'
+import { createCore, type Core } from '../../electron/core/index.ts'
+import type { DiscoveryOptions } from '../../electron/core/discovery/index.ts'
+import { silentLogger } from '../../electron/core/log.ts'
+import { MemorySecretStore } from '../../electron/core/vault/secret-store.ts'
+import { startConsoleSimulator, type RunningConsole } from '../simulators/console/server.ts'
+import { createConsoleConfig, type ConsoleOverrides, type PresetName } from '../simulators/console/presets.ts'
 import { labUnavailableReason, readLabFromEnv, type LabDescription } from '../lab/env.ts'
 
-export const test = base.extend<{ host: BrowserHost; lab: LabDescription }>({
-  host: async ({}, use) => {
-    // The keychain has its own tests against a real Secret Service; here a
-    // memory store keeps the UI tests independent of a D-Bus session.
-    const core = makeCore()
-    const host = await startBrowserHost({ core, rendererDir: join(import.meta.dirname, '../../out/renderer') })
-    await use(host)
-    await host.close()
-    core.dispose()
+export interface LaunchOptions {
+  /** The Access developer API port of the console under test (its simulator's `accessPort`). */
+  accessPort?: number
+}
+
+export interface RunningApp {
+  core: Core
+  host: BrowserHost
+}
+
+export interface Consoles {
+  /** A console simulator on 127.0.0.1, an ephemeral port, closed after the test. */
+  start(preset: PresetName, overrides?: ConsoleOverrides): Promise<RunningConsole>
+}
+
+/**
+ * Where the core's discovery may look:
+ *   'lan'  the namespace's own interfaces (the lab's LAN, as the app would);
+ *   'none' no interface at all (discovery reports that it has nothing to scan);
+ *   'auto' 'lan' inside a lab without discovery responders (the slice scenario:
+ *          nothing answers, so only consoles the test adds appear), else 'none'.
+ * Outside a lab it is always 'none': tests never scan real interfaces.
+ */
+export type DiscoveryScope = 'lan' | 'none' | 'auto'
+
+interface Fixtures {
+  consoles: Consoles
+  /** Creates the core and the browser host (once per test); `host`/`core` use it with defaults. */
+  launch: (options?: LaunchOptions) => Promise<RunningApp>
+  /** The app launched with defaults. */
+  app: RunningApp
+  host: BrowserHost
+  core: Core
+  lab: LabDescription
+}
+
+interface Options {
+  discoveryScope: DiscoveryScope
+}
+
+const lab = readLabFromEnv()
+/** The discovery scenario has UBNT responders on three consoles; the slice scenario has none. */
+export const labHasDiscovery = (l: LabDescription | null = lab) => l !== null && l.consoles.length >= 3
+
+function discoveryOptions(scope: DiscoveryScope): DiscoveryOptions {
+  // Never the real interfaces: without a lab, 'lan' falls back to 'none'.
+  const lan = lab !== null && (scope === 'lan' || (scope === 'auto' && !labHasDiscovery()))
+  return lan ? { scanDurationMs: 4000 } : { interfaceSource: () => ({}), mdns: false, airosPort: null }
+}
+
+export const test = base.extend<Fixtures & Options>({
+  discoveryScope: ['auto', { option: true }],
+
+  consoles: async ({}, use) => {
+    const started: RunningConsole[] = []
+    await use({
+      async start(preset, overrides = {}) {
+        const sim = await startConsoleSimulator(createConsoleConfig(preset, overrides), { host: '127.0.0.1', port: 0 })
+        started.push(sim)
+        return sim
+      },
+    })
+    await Promise.all(started.map((s) => s.close()))
   },
+
+  // Depends on `consoles` so the core signs out before the simulators close.
+  launch: async ({ consoles: _consoles, discoveryScope }, use) => {
+    let app: (RunningApp & { dataDir: string }) | null = null
+    await use(async (options = {}) => {
+      if (app) throw new Error('launch() runs once per test')
+      const dataDir = mkdtempSync(join(tmpdir(), 'keyward-e2e-'))
+      // The keychain has its own tests against a real Secret Service; here a
+      // memory store keeps the UI tests independent of a D-Bus session.
+      const core = createCore({
+        dataDir,
+        version: '0.1.0',
+        vault: new MemorySecretStore(),
+        log: silentLogger,
+        discovery: discoveryOptions(discoveryScope),
+        ...(options.accessPort ? { accessPort: options.accessPort } : {}),
+      })
+      const host = await startBrowserHost({ core, rendererDir: join(import.meta.dirname, '../../out/renderer') })
+      app = { core, host, dataDir }
+      return app
+    })
+    if (app) {
+      const { core, host, dataDir } = app as RunningApp & { dataDir: string }
+      await host.close()
+      await core.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  },
+
+  app: async ({ launch }, use) => {
+    await use(await launch())
+  },
+  host: async ({ app }, use) => {
+    await use(app.host)
+  },
+  core: async ({ app }, use) => {
+    await use(app.core)
+  },
+
   lab: async ({}, use, testInfo) => {
-    const lab = readLabFromEnv()
     testInfo.skip(!lab, `needs the simulated LAN: ${labUnavailableReason()}`)
     await use(lab!)
   },

@@ -1,7 +1,11 @@
 // The foundation slice, end to end: a user types a console's address (as pasted
 // from a browser), the core probes the simulated console inside the lab, and the
-// UI shows model, name, MAC and the certificate fingerprint.
+// UI shows model, name, MAC and the certificate fingerprint. The app opens on
+// the setup wizard; this screen lives under "Consoles".
+import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
+
+const openConsoles = (page: Page) => page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Consoles', exact: true }).click()
 
 const colonMac = (mac: string) => mac.match(/../g)!.join(':')
 
@@ -11,6 +15,7 @@ test('typing a console address shows what it is and its certificate', async ({ p
   await page.goto(host.url)
   // The token left the address bar as soon as the page read it.
   await expect(page).toHaveURL(host.origin + '/')
+  await openConsoles(page)
   await expect(page.getByText('No consoles yet')).toBeVisible()
 
   const address = page.getByLabel('Console address')
@@ -38,6 +43,7 @@ test('typing a console address shows what it is and its certificate', async ({ p
 
 test('an address where nothing answers explains itself', async ({ page, host, lab }) => {
   await page.goto(host.url)
+  await openConsoles(page)
   const address = page.getByLabel('Console address')
   // An unused address in the lab subnet: nothing answers, so the check must
   // end at its deadline or with "unreachable", never hang.
@@ -50,6 +56,7 @@ test('an address where nothing answers explains itself', async ({ page, host, la
 
 test('bad input gets a specific message and keeps what was typed', async ({ page, host }) => {
   await page.goto(host.url)
+  await openConsoles(page)
   const address = page.getByLabel('Console address')
   await address.fill('ftp://10.0.0.1')
   await address.press('Enter')

@@ -1,0 +1,207 @@
+// Sign in as Owner or Super Admin. The password and the 2FA code live only in
+// this component's state: never in the store, never in storage, and cleared as
+// soon as the console has answered (the password is kept between the first
+// answer and the 2FA code only because the console needs both together).
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import type { KeywardError } from '../../../shared/result.ts'
+import { useWizard } from './context.ts'
+import { lockSeconds } from './model.ts'
+import { Actions, Callout, Screen } from './parts.tsx'
+
+type Phase = 'credentials' | 'mfa'
+
+export function SignInStep() {
+  const target = useWizard((s) => s.target)
+  const signIn = useWizard((s) => s.signIn)
+  const goTo = useWizard((s) => s.goTo)
+  const [phase, setPhase] = useState<Phase>('credentials')
+  const [username, setUsername] = useState('')
+  const [password, setPassword] = useState('')
+  const [code, setCode] = useState('')
+  const [pending, setPending] = useState(false)
+  const [error, setError] = useState<KeywardError | null>(null)
+  const [lockedUntil, setLockedUntil] = useState<number | null>(null)
+  const now = useNow(lockedUntil !== null)
+  const ids = useId()
+  const passwordRef = useRef<HTMLInputElement>(null)
+
+  const lockLeft = lockedUntil === null ? 0 : Math.max(0, Math.ceil((lockedUntil - now) / 1000))
+  const locked = lockLeft > 0
+  const name = target?.name ?? target?.host ?? 'the console'
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    if (pending || locked || !username.trim() || !password) return
+    if (phase === 'mfa' && !/^\d{6,8}$/.test(code)) {
+      setError({ code: 'invalid-input', message: 'Enter the 6 to 8 digits your authenticator app shows.' })
+      return
+    }
+    setPending(true)
+    setError(null)
+    const outcome = await signIn({ username: username.trim(), password, ...(phase === 'mfa' ? { mfaCode: code } : {}) })
+    setPending(false)
+    setCode('')
+    if (outcome.ok) {
+      if (outcome.value.state === 'mfa-required') {
+        setPhase('mfa')
+        return
+      }
+      setPassword('') // signed in: the screen goes away, nothing stays behind
+      return
+    }
+    setError(outcome.error)
+    if (outcome.error.code === 'locked-out') {
+      const seconds = lockSeconds(outcome.error)
+      setLockedUntil(Date.now() + (seconds ?? 60) * 1000)
+    }
+    if (phase === 'credentials' || outcome.error.code !== 'invalid-credentials') {
+      // Back to the first screen with an empty password; the username stays.
+      setPassword('')
+      setPhase('credentials')
+      passwordRef.current?.focus()
+    }
+  }
+
+  const back = () => {
+    setPhase('credentials')
+    setPassword('')
+    setCode('')
+    setError(null)
+  }
+
+  if (phase === 'mfa') {
+    return (
+      <Screen key="mfa" id="mfa" title="Enter the two-factor code">
+        <p className="lead">
+          {username} uses two-factor authentication. Enter the current code from your authenticator app for {name}.
+        </p>
+        <form className="form" onSubmit={(e) => void submit(e)}>
+          <div className="field">
+            <label htmlFor={`${ids}-code`}>Two-factor code</label>
+            <input
+              id={`${ids}-code`}
+              className="code-input"
+              name="one-time-code"
+              type="text"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="\d{6,8}"
+              maxLength={8}
+              aria-describedby={`${ids}-code-hint`}
+              aria-invalid={error ? true : undefined}
+              value={code}
+              onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
+            />
+            <p id={`${ids}-code-hint`} className="hint">
+              6 to 8 digits. Codes change every 30 seconds.
+            </p>
+          </div>
+          <SignInError error={error} lockLeft={lockLeft} />
+          <Actions>
+            <button type="button" className="button secondary" onClick={back}>
+              Back
+            </button>
+            <button type="submit" className="button primary" disabled={pending || code.length < 6}>
+              {pending ? 'Checking…' : 'Verify'}
+            </button>
+          </Actions>
+        </form>
+      </Screen>
+    )
+  }
+
+  return (
+    <Screen key="signin" id="signin" title={`Sign in to ${name}`}>
+      <p className="lead">
+        Use the console’s owner account or another Super Admin. Keyward signs in once to create a dedicated user and its
+        key; your password is not stored anywhere.
+      </p>
+      <form className="form" onSubmit={(e) => void submit(e)}>
+        <div className="field">
+          <label htmlFor={`${ids}-user`}>Username or email</label>
+          <input
+            id={`${ids}-user`}
+            name="username"
+            type="text"
+            autoComplete="username"
+            spellCheck={false}
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${ids}-password`}>Password</label>
+          <input
+            id={`${ids}-password`}
+            ref={passwordRef}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            aria-invalid={error?.code === 'invalid-credentials' ? true : undefined}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </div>
+        <SignInError error={error} lockLeft={lockLeft} />
+        <Actions>
+          <button type="button" className="button secondary" onClick={() => goTo('find')}>
+            Back
+          </button>
+          <button type="submit" className="button primary" disabled={pending || locked || !username.trim() || !password}>
+            {pending ? 'Signing in…' : locked ? `Wait ${lockLeft} s` : 'Sign in'}
+          </button>
+        </Actions>
+      </form>
+    </Screen>
+  )
+}
+
+function SignInError({ error, lockLeft }: { error: KeywardError | null; lockLeft: number }) {
+  return (
+    <div className="message-slot">
+      {error && (
+        <Callout tone={error.code === 'locked-out' ? 'warn' : 'danger'} alert title={titleOf(error)}>
+          <p data-testid="signin-error">{error.message}</p>
+          {error.code === 'locked-out' && (
+            <p className="countdown" data-testid="lock-countdown">
+              {lockLeft > 0 ? `You can try again in ${lockLeft} s. Keyward will not try on its own.` : 'You can try again now.'}
+            </p>
+          )}
+          {error.code === 'forbidden' && (
+            <p>
+              API keys can only be made by the console’s owner or a Super Admin. In UniFi OS, Admins &amp; Users shows each
+              account’s role.
+            </p>
+          )}
+          {error.code === 'invalid-credentials' && (
+            <p>After several wrong attempts the console pauses sign-ins for a while.</p>
+          )}
+        </Callout>
+      )}
+    </div>
+  )
+}
+
+function titleOf(error: KeywardError): string {
+  switch (error.code) {
+    case 'invalid-credentials':
+      return 'Not signed in'
+    case 'locked-out':
+      return 'Sign-ins are paused'
+    case 'forbidden':
+      return 'This account cannot make keys'
+    default:
+      return 'Sign-in failed'
+  }
+}
+
+/** The current time, ticking every half second while `active`. */
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    if (!active) return
+    const timer = setInterval(() => setNow(Date.now()), 500)
+    return () => clearInterval(timer)
+  }, [active])
+  return now
+}

@@ -1,0 +1,178 @@
+// Pure helpers of the setup wizard: step order, app wording, the console cards
+// of the Find step (inventory + consoles Keyward already knows), name checks.
+import type { ConsoleProbe, ConsoleRecord, UnifiApp } from '../../../shared/domain.ts'
+import type { DiscoveryMethod, InventoryItem } from '../../../shared/inventory.ts'
+import type { KeywardError } from '../../../shared/result.ts'
+
+export type WizardStep = 'goal' | 'find' | 'trust' | 'signin' | 'plan' | 'run' | 'done'
+
+/** What the step indicator shows; `done` shares the last entry with `run`. */
+export const STEPS: { step: WizardStep; label: string }[] = [
+  { step: 'goal', label: 'App' },
+  { step: 'find', label: 'Console' },
+  { step: 'trust', label: 'Certificate' },
+  { step: 'signin', label: 'Sign in' },
+  { step: 'plan', label: 'Plan' },
+  { step: 'run', label: 'Key' },
+]
+
+export const stepIndex = (step: WizardStep) => (step === 'done' ? STEPS.length : STEPS.findIndex((s) => s.step === step))
+
+export interface AppChoice {
+  app: UnifiApp
+  name: string
+  /** What the key is for, in one line. */
+  purpose: string
+  /** What Keyward makes: an API key, or an Access token. */
+  credential: string
+}
+
+export const APPS: AppChoice[] = [
+  { app: 'protect', name: 'UniFi Protect', purpose: 'Cameras, doorbells and sensors in Home Assistant.', credential: 'API key' },
+  { app: 'network', name: 'UniFi Network', purpose: 'Clients, devices and traffic from your gateway.', credential: 'API key' },
+  { app: 'access', name: 'UniFi Access', purpose: 'Doors and readers; a token that expires when you choose.', credential: 'Access token' },
+]
+
+export const appInfo = (app: UnifiApp): AppChoice => APPS.find((a) => a.app === app)!
+export const appName = (app: UnifiApp) => appInfo(app).name
+/** "Protect", "Network", "Access". */
+export const appShort = (app: UnifiApp) => appName(app).replace(/^UniFi /, '')
+
+/** "Protect API key", "Network API key", "Access token". */
+export const credentialOf = (app: UnifiApp) => (app === 'access' ? 'Access token' : `${appShort(app)} API key`)
+
+/** A console's key as the core spells it: `host:port`, IPv6 in brackets. */
+export const consoleKeyOf = (host: string, port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)
+
+const FOUND_BY: Record<DiscoveryMethod, string> = {
+  'ubnt-v1': 'UniFi discovery',
+  'ubnt-v2': 'UniFi discovery',
+  airos: 'airOS announcement',
+  mdns: 'mDNS',
+  https: 'HTTPS check',
+  manual: 'Address you entered',
+}
+
+export type ProbeEntry =
+  | { status: 'running' }
+  | { status: 'done'; result: ConsoleProbe }
+  | { status: 'failed'; error: KeywardError }
+
+/** One console on the Find step. */
+export interface ConsoleCard {
+  /** Stable React key: the inventory id, or `known:<key>`. */
+  id: string
+  /** Console key (`host:port`) to probe and sign in to; null when discovery has no address yet. */
+  key: string | null
+  name: string | null
+  model: string | null
+  productName: string | null
+  mac: string | null
+  /** Apps on this host: from Keyward's own check when there is one, else from discovery. */
+  apps: UnifiApp[]
+  /** False until something looked at the apps (discovery fingerprint or a probe). */
+  appsKnown: boolean
+  foundBy: string[]
+  /** A self-hosted Network application: Keyward makes keys on UniFi OS consoles only. */
+  unsupported: boolean
+  nvr: boolean
+}
+
+const isConsole = (item: InventoryItem) => item.kind === 'console' || item.kind === 'nvr'
+
+export function buildCards(
+  inventory: InventoryItem[],
+  known: ConsoleRecord[],
+  probes: Record<string, ProbeEntry>,
+): ConsoleCard[] {
+  const cards: ConsoleCard[] = []
+  const claimed = new Set<string>()
+  const probed = (key: string | null) => {
+    const entry = key ? probes[key] : undefined
+    return entry?.status === 'done' ? entry.result : null
+  }
+  for (const item of inventory.filter(isConsole)) {
+    let key = item.address ? consoleKeyOf(item.address, item.httpsPort ?? 443) : null
+    let record = known.find((k) => k.key === key)
+    // The same console Keyward knows under another address (a typed name): one card, Keyward's key.
+    // Matched by MAC only when the card's own address is not another known console (two consoles
+    // behind one address on different ports stay two cards).
+    if (!record && item.mac) {
+      record = known.find((k) => k.mac === item.mac && !claimed.has(k.key))
+      if (record) key = record.key
+    }
+    if (key) claimed.add(key)
+    const probe = probed(key)
+    const apps = probe?.apps ?? record?.apps ?? item.apps
+    cards.push({
+      id: item.id,
+      key,
+      name: probe?.name ?? record?.name ?? item.name,
+      model: probe?.model ?? record?.model ?? item.model,
+      productName: item.productName,
+      mac: probe?.mac ?? item.mac,
+      apps: [...apps],
+      appsKnown: probe !== null || record?.apps !== undefined || item.platform !== null,
+      foundBy: [...new Set(item.foundBy.map((m) => FOUND_BY[m]))],
+      unsupported: (probe?.kind ?? record?.kind ?? item.platform) === 'legacy-network',
+      nvr: item.kind === 'nvr' || /NVR/i.test(item.model ?? ''),
+    })
+  }
+  // Consoles Keyward checked (typed addresses, earlier runs) that discovery has not reported.
+  for (const record of known) {
+    if (claimed.has(record.key)) continue
+    claimed.add(record.key)
+    const probe = probed(record.key)
+    cards.push({
+      id: `known:${record.key}`,
+      key: record.key,
+      name: probe?.name ?? record.name,
+      model: probe?.model ?? record.model,
+      productName: null,
+      mac: record.mac,
+      apps: [...(probe?.apps ?? record.apps ?? [])],
+      appsKnown: probe !== null || record.apps !== undefined,
+      foundBy: [probes[record.key] ? 'Address you entered' : 'Checked before'],
+      unsupported: record.kind === 'legacy-network',
+      nvr: /NVR/i.test(record.model ?? ''),
+    })
+  }
+  return cards
+}
+
+/** "12 UniFi devices, 1 Home Assistant": what else discovery found, for context. */
+export function otherFinds(inventory: InventoryItem[]): string | null {
+  const count = (kind: InventoryItem['kind']) => inventory.filter((i) => i.kind === kind).length
+  const parts: string[] = []
+  const devices = count('device')
+  const uisp = count('uisp-server')
+  const ha = count('home-assistant')
+  if (devices) parts.push(`${devices} UniFi device${devices === 1 ? '' : 's'}`)
+  if (uisp) parts.push(`${uisp} UISP server${uisp === 1 ? '' : 's'}`)
+  if (ha) parts.push(`${ha} Home Assistant`)
+  return parts.length ? parts.join(', ') : null
+}
+
+/** The same rule the contract applies to user and key names. */
+export const NAME_RULE = /^[A-Za-z0-9][A-Za-z0-9 ._@-]*$/
+
+export function nameProblem(value: string): string | null {
+  const v = value.trim()
+  if (v === '') return 'Enter a name.'
+  if (v.length > 64) return 'Use at most 64 characters.'
+  if (!NAME_RULE.test(v)) return 'Use letters, digits, space and . _ @ - only, starting with a letter or digit.'
+  return null
+}
+
+export function validityProblem(days: number): string | null {
+  if (!Number.isInteger(days) || days < 0 || days > 3650) return 'Enter a whole number of days from 0 to 3650.'
+  return null
+}
+
+/** Seconds until a locked-out console accepts sign-ins again, from the error the core sent. */
+export function lockSeconds(error: KeywardError): number | null {
+  const m = /retry-after (\d+)/.exec(error.detail ?? '') ?? /in (\d+) s\b/.exec(error.message)
+  return m ? Number(m[1]) : null
+}
+
+export const consoleLabel = (c: { name: string | null; host?: string; key?: string }) => c.name ?? c.host ?? c.key ?? 'this console'
