@@ -7,6 +7,9 @@ import type {
   ConsoleProbe,
   ConsoleRecord,
   CopyResult,
+  CopyFieldsPlan,
+  HaPushSummary,
+  HaSummary,
   HostAdvice,
   KeyNotification,
   KeyView,
@@ -137,6 +140,17 @@ export const requests = {
   'keys.rotate': request<{ keys: KeyView[]; oldKeyStillActive: boolean }>()(z.object({ id: keyId }).strict()),
   /** Revoke on the console (what uses it stops working) and forget it here. */
   'keys.revoke': request<KeyView[]>()(z.object({ id: keyId }).strict()),
+  /**
+   * Connect to Home Assistant with a long-lived access token (kept in the
+   * keychain). A rejected token stops at once: HA counts failed logins and may ban.
+   */
+  'ha.connect': request<HaSummary>()(z.object({ url: z.string().min(1).max(MAX_TEXT), token: z.string().min(10).max(4096) }).strict()),
+  'ha.list': request<HaSummary[]>()(none),
+  'ha.forget': request<HaSummary[]>()(z.object({ id: keyId }).strict()),
+  /** Put a key into HA's UniFi integration (new entry, reconfigure, or a pending reauth). */
+  'ha.push': request<HaPushSummary>()(z.object({ keyId, haId: keyId }).strict()),
+  /** The exact fields to fill in HA by hand (secrets left out: copy them with keys.copy). */
+  'ha.copyFields': request<CopyFieldsPlan>()(z.object({ keyId, haId: keyId.optional() }).strict()),
   /** The key list window opened or closed (notifications are suppressed while open). */
   'keys.viewing': request<null>()(z.object({ open: z.boolean() }).strict()),
   /** The tray's current model. */

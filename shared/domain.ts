@@ -143,6 +143,8 @@ export interface ProvisionRecord {
   keyId: string | null
   /** When the key stops working (Access tokens have a validity period); null = never. */
   expiresAt: string | null
+  /** Access tokens: the validity the user chose (0 = never), so a resumed flow uses it too. */
+  accessValidityDays: number | null
   steps: { user: ProvisionStepState; key: ProvisionStepState; verify: ProvisionStepState }
   lastError: { code: string; message: string } | null
   createdAt: string
@@ -244,6 +246,10 @@ export interface KeyRecord {
   lastCheck: KeyCheckSummary | null
   /** Consecutive checks that could not reach the console (backoff). */
   unreachableStreak: number
+  /** Home Assistant instances this key was pushed into (ids of HomeAssistantRecord). */
+  pushedTo: string[]
+  /** HA's view of the entry using this key, from the last sweep; null when not pushed. */
+  haHealth: HaKeyHealth | null
 }
 
 /** A key as the key list shows it: the record plus what it means now. */
@@ -264,3 +270,51 @@ export type CopyResult =
   | { copied: true; clearsInSeconds: number }
   /** No system clipboard in this host (browser host): the page copies and clears after the same time. */
   | { copied: false; secret: string; clearsInSeconds: number }
+
+/** A Home Assistant instance Keyward may push keys into (its token is in the keychain). */
+export interface HomeAssistantRecord {
+  id: string
+  /** Origin, e.g. http://homeassistant.local:8123 */
+  url: string
+  version: string | null
+  locationName: string | null
+  tokenRef: string
+  addedAt: string
+}
+
+/** What HA says about the entry that uses a key (background checks). */
+export interface HaKeyHealth {
+  haId: string
+  signal: 'ok' | 'key_rejected' | 'protect_too_old' | 'retrying' | 'disabled' | 'not_loaded' | 'error' | 'busy' | 'no_entry'
+  /** HA cannot use this key, even if the key itself verifies. */
+  keyProblem: boolean
+  message: string
+  checkedAt: string
+}
+
+export interface HaPushSummary {
+  outcome: 'created' | 'reconfigured' | 'reauthenticated' | 'not-applicable'
+  entryId: string | null
+  title: string | null
+  entryState: string | null
+  haVersion: string | null
+  message: string
+}
+
+/** A connected Home Assistant, as the UI shows it. */
+export interface HaSummary {
+  id: string
+  url: string
+  version: string | null
+  locationName: string | null
+}
+
+/** The HA fields to fill by hand for the copy path (secret values left empty). */
+export interface CopyFieldsPlan {
+  domain: 'unifiprotect' | 'unifi_access' | 'unifi'
+  applicable: boolean
+  steps: string[]
+  fields: { field: string; label: string; value: string; secret: boolean; note?: string }[]
+  link: string
+  message: string
+}

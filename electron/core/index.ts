@@ -5,6 +5,7 @@ import type { ConsoleProbe, ConsoleRecord, VaultStatus } from '../../shared/doma
 import { probeConsole } from './console/probe.ts'
 import { createConsoleService, HA_MIN_PROTECT, maskSecret } from './unifi/service.ts'
 import { createKeyActions, type ClipboardPort } from './keys/actions.ts'
+import { createHomeAssistantService } from './homeassistant/service.ts'
 import { verifyKey } from './unifi/verify.ts'
 import { createKeyWatch, type KeyWatch, type KeyWatchOptions } from './keys/watch.ts'
 import { createDiscovery, type Discovery, type DiscoveryOptions } from './discovery/index.ts'
@@ -60,6 +61,8 @@ export function createCore(options: CoreOptions): Core {
   const settings = openSettings({ cwd: options.dataDir, projectVersion: options.version, isSecret })
   if (settings.recoveredFrom) log.warn('settings file was corrupt; moved aside', { movedTo: settings.recoveredFrom })
 
+  const homeAssistant = createHomeAssistantService({ settings, vault })
+
   // Background checks: the same verification as the wizard, paced per console.
   const toKnown = (c: ConsoleRecord) => ({ key: c.key, host: c.host, port: c.port, name: c.name, pin: c.certificateSha256, apps: c.apps ?? [] })
   const keys = createKeyWatch({
@@ -84,6 +87,7 @@ export function createCore(options: CoreOptions): Core {
         siteManager: options.siteManager ?? null,
       })
     },
+    haHealth: (records) => homeAssistant.health(records),
     ...(options.keyWatch ?? {}),
   })
 
@@ -110,6 +114,7 @@ export function createCore(options: CoreOptions): Core {
       return consoles.verifyFor(c, app)
     },
     maskSecret,
+    handOver: (key, secret) => homeAssistant.handOver(key, secret),
   })
 
   // Discovery is created on first use: importing or creating the core sends nothing.
@@ -219,6 +224,15 @@ export function createCore(options: CoreOptions): Core {
     'keys.reveal': ({ id }) => keyActions.reveal(id),
     'keys.rotate': ({ id }) => keyActions.rotate(id),
     'keys.revoke': ({ id }) => keyActions.revoke(id),
+    'ha.connect': (input) => homeAssistant.connect(input),
+    'ha.list': () => homeAssistant.list(),
+    'ha.forget': ({ id }) => homeAssistant.forget(id),
+    'ha.push': async ({ keyId, haId }) => {
+      const result = await homeAssistant.push(keyId, haId)
+      hub.emit('keys.changed', keys.list())
+      return result
+    },
+    'ha.copyFields': ({ keyId, haId }) => homeAssistant.copyFields(keyId, haId),
     'keys.viewing': ({ open }) => {
       keys.setKeyListOpen(open)
       return null

@@ -30,11 +30,22 @@ export async function benchKeySweep(consoleCount = 20, keysPerConsole = 10) {
         await core.vault.set(keyRef, secret)
         records.push({
           id, name: `bench-${i}`, app: 'protect', consoleKey: `127.0.0.1:${sim.port}`, username: 'admin', remoteId: id, keyRef, passwordRef: null,
-          masked: 'xxxx…xxxx', createdAt: new Date(t).toISOString(), expiresAt: null, paused: false, lastCheck: null, unreachableStreak: 0,
+          masked: 'xxxx…xxxx', createdAt: new Date(t).toISOString(), expiresAt: null, paused: false, lastCheck: null, unreachableStreak: 0, pushedTo: [], haHealth: null,
         })
       }
     }
     core.settings.saveKeys(records)
+    // Count 429s where they happen (the client waits out a short one, which would hide it).
+    let refused = 0
+    for (const sim of sims) {
+      const limiter = sim.state.integrationLimiter
+      const take = limiter.take.bind(limiter)
+      limiter.take = (now: number) => {
+        const answer = take(now)
+        if (!answer.ok) refused++
+        return answer
+      }
+    }
 
     const started = performance.now()
     const views = await core.keys.checkNow()
@@ -42,7 +53,7 @@ export async function benchKeySweep(consoleCount = 20, keysPerConsole = 10) {
     // A Protect check is meta/info + cameras: 2 requests; budget 10 per second per console, consoles in parallel.
     const requestsPerConsole = keysPerConsole * 2
     const floorMs = (requestsPerConsole / 10) * 1000
-    const rateLimited = views.filter((v) => v.lastCheck?.problem === 'rate_limited').length
+    const rateLimited = refused
     const ok = views.filter((v) => v.status === 'ok').length
 
     // Idle: the consoles go away (their servers keep timers of their own), the

@@ -148,10 +148,15 @@ describe('verifying keys', () => {
     expect(await verifyKey({ console: target, app: 'access', key: token.token, accessPort })).toMatchObject({ status: 'failed', problem: 'invalid_key' })
   })
 
-  it('reports the console’s rate limit with when to retry', async () => {
-    const sim = await startConsole('unvr', { rateLimit: { perSecond: 2 } })
+  it('waits out a short rate limit once, then reports it with when to retry', async () => {
+    const sim = await startConsole('unvr', { rateLimit: { perSecond: 1 } })
     const key = (await mintKey(await ownerSession(sim), 'ha')).key
-    const checks = await Promise.all(Array.from({ length: 4 }, () => verifyKey({ console: knownOf(sim), app: 'protect', key })))
+    // meta/info takes the second's budget; the camera count waits out Retry-After, then answers.
+    const started = Date.now()
+    expect(await verifyKey({ console: knownOf(sim), app: 'protect', key })).toMatchObject({ status: 'ok', cameras: 6 })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500)
+    // Many at once: the budget cannot cover them even after one wait.
+    const checks = await Promise.all(Array.from({ length: 6 }, () => verifyKey({ console: knownOf(sim), app: 'protect', key })))
     const limited = checks.find((c) => c.status === 'failed')
     expect(limited).toMatchObject({ problem: 'rate_limited', retryAfterSeconds: expect.any(Number) })
   })

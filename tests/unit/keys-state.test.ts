@@ -12,7 +12,7 @@ const STATUSES: KeyStatus[] = ['ok', 'failing', 'expiring', 'expired', 'paused',
 
 const key = (over: Partial<KeyRecord> = {}): KeyRecord => ({
   id: 'k1', name: 'ha', app: 'protect', consoleKey: '10.0.0.2:443', username: 'keyward', remoteId: 'r1', keyRef: 'key:1', passwordRef: null,
-  masked: 'abcd…wxyz', createdAt: '2026-11-01T00:00:00Z', expiresAt: null, paused: false, lastCheck: null, unreachableStreak: 0, ...over,
+  masked: 'abcd…wxyz', createdAt: '2026-11-01T00:00:00Z', expiresAt: null, paused: false, lastCheck: null, unreachableStreak: 0, pushedTo: [], haHealth: null, ...over,
 })
 const checked = (status: 'ok' | 'failed', problem: KeyProblem | null = null) => ({
   status, problem, message: null, nextStep: null, appVersion: null, latencyMs: null, checkedAt: new Date(NOW).toISOString(),
@@ -38,6 +38,12 @@ describe('keyStatus', () => {
     expect(keyStatus(key({ expiresAt: at(0), lastCheck: checked('ok') }), NOW)).toBe('expired')
     expect(keyStatus(key({ expiresAt: at(-1), lastCheck: checked('failed', 'invalid_key') }), NOW)).toBe('expired')
   })
+  it('is failing when Home Assistant cannot use a key that itself verifies', () => {
+    const haHealth = { haId: 'h', signal: 'key_rejected' as const, keyProblem: true, message: 'HA asks to re-authenticate', checkedAt: new Date(NOW).toISOString() }
+    expect(keyStatus(key({ lastCheck: checked('ok'), haHealth }), NOW)).toBe('failing')
+    expect(keyStatus(key({ lastCheck: checked('ok'), haHealth: { ...haHealth, signal: 'retrying', keyProblem: false } }), NOW)).toBe('ok')
+  })
+
   it('paused wins over everything', () => {
     expect(keyStatus(key({ paused: true, expiresAt: new Date(NOW - DAY).toISOString() }), NOW)).toBe('paused')
   })

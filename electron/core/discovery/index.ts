@@ -415,7 +415,7 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
     }
     session = s
     if (chosen.length === 0) {
-      notice('no-interfaces', 'No network interface to look for devices on. Pick one in the discovery settings.')
+      notice('no-interfaces', 'No network interface to look for devices on (only loopback, VPN or link-local ones were found). Enter the console’s address instead.')
       return
     }
     try {

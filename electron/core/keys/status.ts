@@ -12,6 +12,8 @@ export function keyStatus(key: KeyRecord, now: number, leadDays = DEFAULT_EXPIRY
   if (expires !== null && expires <= now) return 'expired'
   const check = key.lastCheck
   if (check?.status === 'failed' && check.problem && !UNCERTAIN.has(check.problem)) return 'failing'
+  // The key may verify and Home Assistant still fail to use it (a rejected entry, a pending reauth).
+  if (key.haHealth?.keyProblem) return 'failing'
   if (expires !== null && expires - now <= leadDays * 86_400_000) return 'expiring'
   if (!check || check.status === 'failed') return 'unknown'
   return 'ok'

@@ -4,7 +4,7 @@
 // model and notifications. State is persisted (metadata only) so the tray is
 // right immediately after a restart.
 import { randomUUID } from 'node:crypto'
-import type { KeyCheck, KeyCheckSummary, KeyNotification, KeyRecord, KeyView } from '../../../shared/domain.ts'
+import type { HaKeyHealth, KeyCheck, KeyCheckSummary, KeyNotification, KeyRecord, KeyView } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { EventHub } from '../events.ts'
 import type { Logger } from '../log.ts'
@@ -29,6 +29,8 @@ export interface KeyWatchOptions {
   leadDays?: number
   /** Longest wait before retrying an unreachable console. */
   maxBackoffMs?: number
+  /** HA's view of the keys it uses (read after each sweep; missing keys keep their last view). */
+  haHealth?: (keys: KeyRecord[]) => Promise<Map<string, HaKeyHealth>>
 }
 
 export const summarize = (check: KeyCheck): KeyCheckSummary =>
@@ -115,10 +117,12 @@ export function createKeyWatch(options: KeyWatchOptions) {
       const chosen = settings.listKeys().filter((k) => (ids ? ids.includes(k.id) : !k.paused && (force || due(k, t))))
       const results = await Promise.all(chosen.map(checkOne))
       const updated = new Map(results.map((r) => [r.id, r]))
+      const ha = options.haHealth ? await options.haHealth(chosen.filter((k) => k.pushedTo.length > 0)).catch(() => new Map<string, HaKeyHealth>()) : new Map<string, HaKeyHealth>()
       // Re-read: a key may have been added or removed while the sweep ran.
       settings.saveKeys(settings.listKeys().map((k) => {
         const fresh = updated.get(k.id)
-        return fresh ? { ...k, lastCheck: fresh.lastCheck, unreachableStreak: fresh.unreachableStreak } : k
+        const merged = fresh ? { ...k, lastCheck: fresh.lastCheck, unreachableStreak: fresh.unreachableStreak } : k
+        return ha.has(k.id) ? { ...merged, haHealth: ha.get(k.id)! } : merged
       }))
       lastSweep = now()
       return chosen
@@ -144,13 +148,13 @@ export function createKeyWatch(options: KeyWatchOptions) {
     list: views,
     tray,
     /** Adds a freshly minted key (after its first verification). */
-    register(input: Omit<KeyRecord, 'id' | 'paused' | 'unreachableStreak'>): KeyRecord {
+    register(input: Omit<KeyRecord, 'id' | 'paused' | 'unreachableStreak' | 'pushedTo' | 'haHealth'>): KeyRecord {
       const keys = settings.listKeys()
       // A resumed flow re-verifies the same key: update it rather than list it twice.
       const existing = keys.find((k) => k.keyRef === input.keyRef)
       const record: KeyRecord = existing
         ? { ...existing, ...input, unreachableStreak: 0 }
-        : { ...input, id: randomUUID(), paused: false, unreachableStreak: 0 }
+        : { ...input, id: randomUUID(), paused: false, unreachableStreak: 0, pushedTo: [], haHealth: null }
       settings.saveKeys([...keys.filter((k) => k.id !== record.id), record])
       publish()
       return record

@@ -5,16 +5,17 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Conf, { type Schema } from 'conf'
 import { KeywardFailure } from '../../../shared/result.ts'
-import type { ConsoleRecord, KeyRecord, Preferences, ProvisionRecord } from '../../../shared/domain.ts'
+import type { ConsoleRecord, HomeAssistantRecord, KeyRecord, Preferences, ProvisionRecord } from '../../../shared/domain.ts'
 
 export interface SettingsData extends Record<string, unknown> {
   consoles: ConsoleRecord[]
   provisions: ProvisionRecord[]
   keys: KeyRecord[]
+  homeAssistants: HomeAssistantRecord[]
   preferences: Preferences
 }
 
-type SettingsKey = 'consoles' | 'provisions' | 'keys' | 'preferences'
+type SettingsKey = 'consoles' | 'provisions' | 'keys' | 'homeAssistants' | 'preferences'
 
 export const CONFIG_NAME = 'config'
 
@@ -23,7 +24,7 @@ export const defaultPreferences: Readonly<Preferences> = Object.freeze({
   checkIntervalMinutes: 15,
 })
 
-const defaults = (): SettingsData => ({ consoles: [], provisions: [], keys: [], preferences: { ...defaultPreferences } })
+const defaults = (): SettingsData => ({ consoles: [], provisions: [], keys: [], homeAssistants: [], preferences: { ...defaultPreferences } })
 
 const nullableText = { type: ['string', 'null'], maxLength: 200 } as const
 
@@ -68,6 +69,7 @@ export const settingsSchema: Schema<SettingsData> = {
         keyRef: { type: 'string', maxLength: 128 },
         keyId: nullableText,
         expiresAt: { type: ['string', 'null'], format: 'date-time' },
+        accessValidityDays: { type: ['integer', 'null'], minimum: 0, maximum: 3650 },
         steps: {
           type: 'object',
           additionalProperties: false,
@@ -92,7 +94,7 @@ export const settingsSchema: Schema<SettingsData> = {
     items: {
       type: 'object',
       additionalProperties: false,
-      required: ['id', 'name', 'app', 'consoleKey', 'username', 'remoteId', 'keyRef', 'passwordRef', 'masked', 'createdAt', 'expiresAt', 'paused', 'lastCheck', 'unreachableStreak'],
+      required: ['id', 'name', 'app', 'consoleKey', 'username', 'remoteId', 'keyRef', 'passwordRef', 'masked', 'createdAt', 'expiresAt', 'paused', 'lastCheck', 'unreachableStreak', 'pushedTo', 'haHealth'],
       properties: {
         id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
         name: { type: 'string', minLength: 1, maxLength: 100 },
@@ -122,6 +124,36 @@ export const settingsSchema: Schema<SettingsData> = {
           },
         },
         unreachableStreak: { type: 'integer', minimum: 0 },
+        pushedTo: { type: 'array', maxItems: 20, items: { type: 'string', maxLength: 64 } },
+        haHealth: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          required: ['haId', 'signal', 'keyProblem', 'message', 'checkedAt'],
+          properties: {
+            haId: { type: 'string', maxLength: 64 },
+            signal: { type: 'string', maxLength: 40 },
+            keyProblem: { type: 'boolean' },
+            message: { type: 'string', maxLength: 600 },
+            checkedAt: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+    },
+  },
+  homeAssistants: {
+    type: 'array',
+    maxItems: 20,
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'url', 'version', 'locationName', 'tokenRef', 'addedAt'],
+      properties: {
+        id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
+        url: { type: 'string', maxLength: 300 },
+        version: nullableText,
+        locationName: nullableText,
+        tokenRef: { type: 'string', maxLength: 128 },
+        addedAt: { type: 'string', format: 'date-time' },
       },
     },
   },
@@ -144,6 +176,7 @@ export const settingsMigrations = {
     if (!store.has('consoles')) store.set('consoles', [])
     if (!store.has('provisions')) store.set('provisions', [])
     if (!store.has('keys')) store.set('keys', [])
+    if (!store.has('homeAssistants')) store.set('homeAssistants', [])
     const preferences: unknown = store.get('preferences')
     if (preferences === undefined) store.set('preferences', { ...defaultPreferences })
     else if (typeof preferences === 'object' && preferences !== null && !Array.isArray(preferences)) {
@@ -174,6 +207,8 @@ export interface Settings {
   deleteProvision(id: string): boolean
   listKeys(): KeyRecord[]
   saveKeys(records: KeyRecord[]): void
+  listHomeAssistants(): HomeAssistantRecord[]
+  saveHomeAssistants(records: HomeAssistantRecord[]): void
 }
 
 function errorText(error: unknown): string {
@@ -362,6 +397,12 @@ export function openSettings(options: SettingsOptions): Settings {
     },
     saveKeys(records) {
       write('keys', structuredClone(records))
+    },
+    listHomeAssistants() {
+      return structuredClone(read('homeAssistants'))
+    },
+    saveHomeAssistants(records) {
+      write('homeAssistants', structuredClone(records))
     },
     deleteProvision(id) {
       const all = read('provisions')

@@ -39,6 +39,8 @@ export interface ProvisionRequest {
   username: string
   keyName: string
   mode?: ProvisionRecord['mode']
+  /** Access tokens: days until it expires (0 = never). */
+  accessValidityDays?: number
 }
 
 /** Access tokens: validity and scopes chosen in the plan (0 days = never expires). */
@@ -62,6 +64,7 @@ export function newProvision(request: ProvisionRequest, now = Date.now()): Provi
     keyRef: `key:${id}`,
     keyId: null,
     expiresAt: null,
+    accessValidityDays: request.app === 'access' ? (request.accessValidityDays ?? 365) : null,
     steps: { user: request.mode === 'signed-in-admin' ? 'skipped' : 'pending', key: 'pending', verify: 'pending' },
     lastError: null,
     createdAt: at,
@@ -211,7 +214,7 @@ async function mintAccessToken(session: ConsoleSession, record: ProvisionRecord,
   for (const stray of (await listAccessTokens(session)).filter((t) => t.name === name)) {
     await revokeAccessToken(session, stray.id)
   }
-  const plan = deps.accessToken ?? { validityDays: 365 }
+  const plan = deps.accessToken ?? { validityDays: record.accessValidityDays ?? 365 }
   const token = await createAccessToken(session, { name, ...plan }, (deps.now ?? Date.now)())
   try {
     await deps.vault.set(record.keyRef, token.token)

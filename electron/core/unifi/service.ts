@@ -36,7 +36,7 @@ export interface ConsoleServiceOptions {
   accessPort?: number
   sessionTimeoutMs?: number
   /** A key was minted, stored and checked: start watching it. */
-  onKeyReady?: (key: Omit<KeyRecord, 'id' | 'paused' | 'unreachableStreak'>) => void
+  onKeyReady?: (key: Omit<KeyRecord, 'id' | 'paused' | 'unreachableStreak' | 'pushedTo' | 'haHealth'>) => void
 }
 
 /** "RHgzD88Mp4Gzcyj9JQCp18pFcx9AqxH5" → "RHgz…xqH5": enough to recognise, useless to steal. */
@@ -71,7 +71,8 @@ export function createConsoleService(options: ConsoleServiceOptions) {
       siteManager: options.siteManager ?? null,
     })
 
-  const run = async (admin: ConsoleSession, start: ProvisionRecord, accessValidityDays?: number): Promise<ProvisionOutcome> => {
+  const running = new Set<string>()
+  const run = async (admin: ConsoleSession, start: ProvisionRecord): Promise<ProvisionOutcome> => {
     const c = record(start.consoleKey)
     const journal = {
       get: (id: string) => settings.getProvision(id),
@@ -85,7 +86,6 @@ export function createConsoleService(options: ConsoleServiceOptions) {
         vault,
         journal,
         verify: verifyFor(c, start.app),
-        ...(accessValidityDays !== undefined ? { accessToken: { validityDays: accessValidityDays } } : {}),
       })
       const key = await vault.get(done.keyRef)
       const masked = key ? maskSecret(key) : null
@@ -191,8 +191,23 @@ export function createConsoleService(options: ConsoleServiceOptions) {
       if (!(c.apps ?? []).includes(input.app)) {
         throw new KeywardFailure('not-found', `${label(c)} does not run ${input.app}; pick the console that does.`)
       }
-      const start = newProvision({ consoleKey: input.key, app: input.app, username: input.mode === 'signed-in-admin' ? (admin.user?.username ?? input.username) : input.username, keyName: input.keyName, mode: input.mode })
-      return run(admin, start, input.accessValidityDays)
+      const start = newProvision({
+        consoleKey: input.key,
+        app: input.app,
+        username: input.mode === 'signed-in-admin' ? (admin.user?.username ?? input.username) : input.username,
+        keyName: input.keyName,
+        mode: input.mode,
+        ...(input.accessValidityDays !== undefined ? { accessValidityDays: input.accessValidityDays } : {}),
+      })
+      // One flow per console and user at a time: a repeated request must not make a second user.
+      const flowKey = `${start.consoleKey}|${start.username}`
+      if (running.has(flowKey)) throw new KeywardFailure('conflict', `A key for ${start.username} is already being made on ${label(c)}.`)
+      running.add(flowKey)
+      try {
+        return await run(admin, start)
+      } finally {
+        running.delete(flowKey)
+      }
     },
 
     async resume(id: string): Promise<ProvisionOutcome> {

@@ -21,6 +21,11 @@ const USERS = '/proxy/users/api/v2'
 function failureFor(status: number, body: unknown, what: string, label: string): KeywardFailure {
   const said = errorMessage(body)
   const code = errorCode(body) ?? `status ${status}`
+  // UniFi OS 5 "Fabric" refuses local users for everyone, owners included (unifi-os.md §3):
+  // say that, not "you lack rights". The console's own words follow.
+  if (/local/i.test(code) || /local user|local account|can no longer be created/i.test(said ?? '')) {
+    return new KeywardFailure('refused', `${label} does not allow new local users${said ? ` ("${said}")` : ''}. Keyward can make the key as the account you signed in with instead.`, code)
+  }
   if (status === 403) {
     return new KeywardFailure('forbidden', `${label} refused to ${what}: this account is not Owner or Super Admin.`, code)
   }

@@ -50,7 +50,20 @@ export function versionAtLeast(version: string, minimum: string): boolean {
   return true
 }
 
+/** Longest Retry-After we wait out once before reporting rate_limited (uiprotect also retries 429s, §5.1). */
+const MAX_RATE_WAIT_S = 5
+
 async function attempt(target: KnownConsole, app: UnifiApp, key: string, path: string, opts: VerifyOptions): Promise<Attempt> {
+  const first = await attemptOnce(target, app, key, path, opts)
+  if ('failure' in first || first.reply.status !== 429) return first
+  // The console's budget is shared with everything else that uses it (Home Assistant too).
+  const seconds = retryAfterSeconds(first.reply.headers['retry-after'], (opts.now ?? Date.now)())
+  if (seconds > MAX_RATE_WAIT_S) return first
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
+  return attemptOnce(target, app, key, path, opts)
+}
+
+async function attemptOnce(target: KnownConsole, app: UnifiApp, key: string, path: string, opts: VerifyOptions): Promise<Attempt> {
   const access = app === 'access'
   try {
     await opts.pace?.(target.key)

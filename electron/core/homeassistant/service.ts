@@ -1,0 +1,155 @@
+// Home Assistant as the app uses it: connect with a long-lived token (kept in
+// the keychain), push a key into HA's UniFi setup, show the fields for the
+// copy path, and read HA's health for the keys Keyward pushed.
+import { randomUUID } from 'node:crypto'
+import type { HaKeyHealth, HaPushSummary, HaSummary, HomeAssistantRecord, KeyRecord } from '../../../shared/domain.ts'
+import { KeywardFailure } from '../../../shared/result.ts'
+import type { Settings } from '../settings/settings.ts'
+import type { SecretStore } from '../vault/secret-store.ts'
+import { connectHomeAssistant, type HomeAssistantClient } from './client.ts'
+import { copyFields, type CopyFieldsPlan } from './copy.ts'
+import { DOMAIN_FOR_APP, pushKey } from './flows.ts'
+import { readHealth } from './health.ts'
+import type { HaConsoleRef } from './types.ts'
+
+export interface HomeAssistantServiceOptions {
+  settings: Settings
+  vault: SecretStore
+  timeoutMs?: number
+}
+
+const summary = (r: HomeAssistantRecord): HaSummary => ({ id: r.id, url: r.url, version: r.version, locationName: r.locationName })
+
+export function createHomeAssistantService(options: HomeAssistantServiceOptions) {
+  const { settings, vault } = options
+
+  const find = (id: string): HomeAssistantRecord => {
+    const found = settings.listHomeAssistants().find((h) => h.id === id)
+    if (!found) throw new KeywardFailure('not-found', 'Keyward is not connected to that Home Assistant any more.')
+    return found
+  }
+
+  const open = async (record: HomeAssistantRecord): Promise<HomeAssistantClient> => {
+    const token = await vault.get(record.tokenRef)
+    if (!token) throw new KeywardFailure('keychain-unavailable', 'The Home Assistant token is missing from the keychain; connect to Home Assistant again.')
+    return connectHomeAssistant({ url: record.url, token, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) })
+  }
+
+  const consoleRef = (key: KeyRecord): HaConsoleRef => {
+    const c = settings.listConsoles().find((r) => r.key === key.consoleKey)
+    if (!c) throw new KeywardFailure('not-found', 'Keyward no longer knows the console of this key.')
+    return { key: c.key, host: c.host, port: c.port, mac: c.mac, name: c.name }
+  }
+
+  const credentialsOf = async (key: KeyRecord) => {
+    // The dedicated local user is exactly the account HA's "full" mode asks for.
+    const password = key.passwordRef ? await vault.get(key.passwordRef) : null
+    return password ? { username: key.username, password } : null
+  }
+
+  /** Pushes `secret` (the key's current or a rotated one) into HA. */
+  const pushSecret = async (haId: string, key: KeyRecord, secret: string): Promise<HaPushSummary> => {
+    const ha = await open(find(haId))
+    try {
+      ha.requireAdmin()
+      const target = consoleRef(key)
+      const result =
+        key.app === 'protect'
+          ? await pushKey(ha, { app: 'protect', console: target, apiKey: secret, credentials: await credentialsOf(key) })
+          : key.app === 'access'
+            ? await pushKey(ha, { app: 'access', console: target, token: secret })
+            : await pushKey(ha, { app: 'network', console: target })
+      return { outcome: result.outcome, entryId: result.entryId, title: result.title, entryState: result.entryState, haVersion: result.haVersion, message: result.message }
+    } finally {
+      ha.close()
+    }
+  }
+
+  return {
+    async connect(input: { url: string; token: string }): Promise<HaSummary> {
+      const ha = await connectHomeAssistant({ url: input.url, token: input.token, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) })
+      try {
+        const info = ha.info!
+        ha.requireAdmin()
+        const url = info.base.origin
+        const existing = settings.listHomeAssistants().find((h) => h.url === url)
+        const id = existing?.id ?? randomUUID()
+        const tokenRef = existing?.tokenRef ?? `ha-token:${id}`
+        await vault.set(tokenRef, input.token) // keychain first: nothing is saved if it refuses
+        const record: HomeAssistantRecord = { id, url, version: info.version, locationName: info.locationName, tokenRef, addedAt: existing?.addedAt ?? new Date().toISOString() }
+        settings.saveHomeAssistants([...settings.listHomeAssistants().filter((h) => h.id !== id), record])
+        return summary(record)
+      } finally {
+        ha.close()
+      }
+    },
+
+    list: (): HaSummary[] => settings.listHomeAssistants().map(summary),
+
+    async forget(id: string): Promise<HaSummary[]> {
+      const record = find(id)
+      await vault.delete(record.tokenRef).catch(() => false)
+      settings.saveHomeAssistants(settings.listHomeAssistants().filter((h) => h.id !== id))
+      settings.saveKeys(settings.listKeys().map((k) => ({ ...k, pushedTo: k.pushedTo.filter((h) => h !== id), haHealth: k.haHealth?.haId === id ? null : k.haHealth })))
+      return settings.listHomeAssistants().map(summary)
+    },
+
+    /** Puts a key into HA's integration for its app (new entry, reconfigure or pending reauth). */
+    async push(keyId: string, haId: string): Promise<HaPushSummary> {
+      const key = settings.listKeys().find((k) => k.id === keyId)
+      if (!key) throw new KeywardFailure('not-found', 'That key is no longer on record.')
+      const secret = await vault.get(key.keyRef)
+      if (!secret) throw new KeywardFailure('not-found', `The keychain no longer holds “${key.name}”.`)
+      const result = await pushSecret(haId, key, secret)
+      if (result.outcome !== 'not-applicable') {
+        settings.saveKeys(settings.listKeys().map((k) => (k.id === keyId ? { ...k, pushedTo: [...new Set([...k.pushedTo, haId])] } : k)))
+      }
+      return result
+    },
+
+    /** Rotation hand-over: every HA this key was pushed into gets the new secret first. */
+    async handOver(key: KeyRecord, secret: string): Promise<void> {
+      for (const haId of key.pushedTo) await pushSecret(haId, key, secret)
+    },
+
+    /** The fields to fill by hand in HA (the key itself is copied separately). */
+    async copyFields(keyId: string, haId?: string): Promise<CopyFieldsPlan> {
+      const key = settings.listKeys().find((k) => k.id === keyId)
+      if (!key) throw new KeywardFailure('not-found', 'That key is no longer on record.')
+      const ha = haId ? find(haId) : settings.listHomeAssistants()[0]
+      const plan = copyFields({ app: key.app, console: consoleRef(key), secret: null, credentials: null, haVersion: ha?.version ?? null, haUrl: ha?.url ?? null })
+      // Secrets never travel with the plan: the user copies them with "Copy" (auto-clearing).
+      return { ...plan, fields: plan.fields.map((f) => (f.secret ? { ...f, value: '' } : f)) }
+    },
+
+    /** HA's view of each pushed key's entry; errors leave the previous view in place. */
+    async health(keys: KeyRecord[]): Promise<Map<string, HaKeyHealth>> {
+      const out = new Map<string, HaKeyHealth>()
+      for (const record of settings.listHomeAssistants()) {
+        const mine = keys.filter((k) => k.pushedTo.includes(record.id))
+        if (mine.length === 0) continue
+        let ha: HomeAssistantClient | null = null
+        try {
+          ha = await open(record)
+          for (const app of [...new Set(mine.map((k) => k.app))]) {
+            const ofApp = mine.filter((k) => k.app === app)
+            const refs = [...new Map(ofApp.map((k) => [k.consoleKey, consoleRef(k)])).values()]
+            const report = await readHealth(ha, DOMAIN_FOR_APP[app], refs)
+            for (const entry of report.consoles) {
+              for (const k of ofApp.filter((x) => x.consoleKey === entry.consoleKey)) {
+                out.set(k.id, { haId: record.id, signal: entry.signal, keyProblem: entry.keyProblem, message: entry.message, checkedAt: new Date().toISOString() })
+              }
+            }
+          }
+        } catch {
+          // HA unreachable or token revoked: no new view this sweep.
+        } finally {
+          ha?.close()
+        }
+      }
+      return out
+    },
+  }
+}
+
+export type HomeAssistantService = ReturnType<typeof createHomeAssistantService>

@@ -1,0 +1,88 @@
+// Home Assistant through the contract: connect (a bad token costs one request),
+// push a freshly made key (new entry, then reconfigure), HA-side health in the
+// background checks, and a rotation that hands the new key to HA's pending
+// reauth before the old one is revoked.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { HaSummary, KeyView, ProvisionOutcome } from '../../shared/domain.ts'
+import { ADMIN_TOKEN, startHomeAssistant, USER_TOKEN } from '../simulators/home-assistant/testing.ts'
+import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
+import { startConsole } from '../support/consoles.ts'
+import { makeCore } from '../support/core.ts'
+
+describe('Home Assistant from the core', () => {
+  const core = makeCore()
+  afterAll(async () => {
+    await core.close()
+    core.dispose()
+  })
+
+  it('connects, pushes, watches HA’s view of the key, and hands a rotated key to HA', async () => {
+    const nvr = await startConsole('unvr')
+    const ha = await startHomeAssistant({ version: '2026.9.1', revokedKeyInFullMode: 'auth-failed' })
+
+    // A wrong token: one request, a clear message, nothing saved.
+    const wrong = await core.invoke('ha.connect', { url: ha.url, token: 'x'.repeat(40) })
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'invalid-credentials', message: expect.stringMatching(/token/i) } })
+    expect(ha.failedLogins).toBe(1)
+    expect(await core.invoke('ha.list', {})).toEqual({ ok: true, value: [] })
+    // A non-admin token is explained.
+    expect(await core.invoke('ha.connect', { url: ha.url, token: USER_TOKEN })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/not an administrator/) } })
+
+    const connected = (await core.invoke('ha.connect', { url: ha.url.replace('http://', '') + '/lovelace/0', token: ADMIN_TOKEN })) as { ok: true; value: HaSummary }
+    expect(connected).toMatchObject({ ok: true, value: { url: ha.url, version: '2026.9.1' } })
+    const haId = connected.value.id
+
+    const address = `127.0.0.1:${nvr.port}`
+    await core.invoke('console.probe', { address })
+    await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
+    const made = (await core.invoke('provision.run', { key: address, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'home-assistant' })) as { ok: true; value: ProvisionOutcome }
+    expect(made.value.check?.status).toBe('ok')
+    const key = core.keys.list()[0]!
+
+    const first = await core.invoke('ha.push', { keyId: key.id, haId })
+    expect(first).toMatchObject({ ok: true, value: { outcome: 'created', entryState: 'loaded' } })
+    const second = await core.invoke('ha.push', { keyId: key.id, haId })
+    expect(second).toMatchObject({ ok: true, value: { outcome: 'reconfigured' } })
+    expect(ha.entries('unifiprotect')).toHaveLength(1)
+    expect(ha.entries('unifiprotect')[0]!.state).toBe('loaded')
+
+    // The token and the key live in the keychain only.
+    const file = readFileSync(join(core.dataDir, 'config.json'), 'utf8')
+    expect(file).not.toContain(ADMIN_TOKEN)
+    expect(file).not.toContain((await core.vault.get(key.keyRef))!)
+
+    let list = await core.keys.checkNow()
+    expect(list[0]).toMatchObject({ status: 'ok', haHealth: { signal: 'ok', keyProblem: false } })
+
+    // Someone revokes the key on the console: HA's entry fails and asks to re-authenticate.
+    const onConsole = [...nvr.state.apiKeys.values()].find((k) => k.name === 'home-assistant')!
+    nvr.state.apiKeys.delete(onConsole.id)
+    await ha.refresh()
+    list = await core.keys.checkNow()
+    expect(list[0]).toMatchObject({ status: 'failing', haHealth: { keyProblem: true } })
+    expect(core.keys.tray().icon).toBe('error')
+
+    // Rotation: new key, verified, into HA's pending reauth, then the old one revoked.
+    const rotated = (await core.invoke('keys.rotate', { id: key.id })) as { ok: true; value: { keys: KeyView[] } }
+    expect(rotated).toMatchObject({ ok: true })
+    const entry = ha.entries('unifiprotect')[0]!
+    expect(entry.state).toBe('loaded')
+    expect(ha.entries('unifiprotect')).toHaveLength(1)
+    list = await core.keys.checkNow()
+    expect(list[0]).toMatchObject({ status: 'ok', haHealth: { signal: 'ok', keyProblem: false } })
+    expect(JSON.stringify(entry)).toContain((await core.vault.get(list[0]!.keyRef))!)
+  })
+
+  it('gives the fields to type by hand, without the secret', async () => {
+    const list = core.keys.list()
+    const plan = await core.invoke('ha.copyFields', { keyId: list[0]!.id })
+    expect(plan.ok).toBe(true)
+    if (!plan.ok) return
+    const fields = Object.fromEntries(plan.value.fields.map((f) => [f.field, f]))
+    expect(fields.host!.value).toBe('127.0.0.1')
+    expect(fields.api_key).toMatchObject({ secret: true, value: '' })
+    expect(JSON.stringify(plan.value)).not.toContain((await core.vault.get(list[0]!.keyRef))!)
+  })
+})
