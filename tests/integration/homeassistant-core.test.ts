@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { HaSummary, KeyView, ProvisionOutcome } from '../../shared/domain.ts'
+import type { CopyFieldsPlan, HaSummary, KeyView, ProvisionOutcome } from '../../shared/domain.ts'
+import type { Outcome } from '../../shared/result.ts'
 import { ADMIN_TOKEN, startHomeAssistant, USER_TOKEN } from '../simulators/home-assistant/testing.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { startConsole } from '../support/consoles.ts'
@@ -20,7 +21,7 @@ describe('Home Assistant from the core', () => {
 
   it('connects, pushes, watches HA’s view of the key, and hands a rotated key to HA', async () => {
     const nvr = await startConsole('unvr')
-    const ha = await startHomeAssistant({ version: '2026.9.1', revokedKeyInFullMode: 'auth-failed' })
+    const ha = await startHomeAssistant({ version: '2026.9.x', revokedKeyInFullMode: 'auth-failed' })
 
     // A wrong token: one request, a clear message, nothing saved.
     const wrong = await core.invoke('ha.connect', { url: ha.url, token: 'x'.repeat(40) })
@@ -77,7 +78,7 @@ describe('Home Assistant from the core', () => {
 
   it('gives the fields to type by hand, without the secret', async () => {
     const list = core.keys.list()
-    const plan = await core.invoke('ha.copyFields', { keyId: list[0]!.id })
+    const plan = (await core.invoke('ha.copyFields', { keyId: list[0]!.id })) as Outcome<CopyFieldsPlan>
     expect(plan.ok).toBe(true)
     if (!plan.ok) return
     const fields = Object.fromEntries(plan.value.fields.map((f) => [f.field, f]))
