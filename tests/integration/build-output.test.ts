@@ -31,6 +31,28 @@ describe('build output', () => {
     expect(main).toMatch(/nodeIntegration: false/)
   })
 
+  it('ships the Electron security checklist in the main process', () => {
+    const main = read('main/index.js')
+    for (const needle of [
+      'enableSandbox()', // every renderer sandboxed
+      'nodeIntegrationInWorker: false',
+      'nodeIntegrationInSubFrames: false',
+      'webSecurity: true',
+      '"will-navigate"', // navigation denied
+      'setWindowOpenHandler', // new windows denied
+      'action: "deny"',
+      'setPermissionRequestHandler', // permission requests denied
+      'setPermissionCheckHandler',
+      'Content-Security-Policy', // the same CSP as a header
+      'requestSingleInstanceLock',
+    ]) {
+      expect(main, needle).toContain(needle)
+    }
+    // The IPC handler refuses frames other than our own top-level renderer.
+    expect(main).toMatch(/senderFrame/)
+    expect(main).not.toMatch(/sandbox: false|contextIsolation: false|nodeIntegration: true/)
+  })
+
   it('emits a renderer page with no inline script and relative asset paths', () => {
     const html = read('renderer/index.html')
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)]
