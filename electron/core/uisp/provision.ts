@@ -1,0 +1,139 @@
+// Making a UISP API token, journaled like electron/core/unifi/provision.ts:
+// mint → store → verify, each step saved (metadata only) before and after it
+// touches the server, so a flow cut off anywhere resumes without a stray token:
+//   - every token carries the flow id in its `meta` (swagger: ≤ 256 characters,
+//     shown in the token list), so a token whose creation reply was lost is found
+//     and revoked before minting again;
+//   - a token that cannot be stored in the keychain is revoked at once.
+// The token gets the least scope that serves its purpose (tokens.ts).
+import { randomUUID } from 'node:crypto'
+import { KeywardFailure } from '../../../shared/result.ts'
+import type { SecretStore } from '../vault/secret-store.ts'
+import type { UispCaller } from './session.ts'
+import { createUispToken, leastScopeFor, listUispTokens, revokeUispToken, tokenNameProblem, type UispScope, type UispTokenPurpose } from './tokens.ts'
+import type { UispTokenCheck } from './types.ts'
+
+export type UispStepState = 'pending' | 'running' | 'done' | 'failed'
+
+/** A UISP token being made. Persisted without secrets: the token lives in the keychain under `keyRef`. */
+export interface UispTokenRecord {
+  id: string
+  /** Server address key (`host:port`). */
+  serverKey: string
+  purpose: UispTokenPurpose
+  scope: UispScope
+  name: string
+  /** Id of the token on the server, for revoking. */
+  tokenId: string | null
+  keyRef: string
+  /** From the server's reply; null = never expires. */
+  expiresAt: string | null
+  steps: { token: UispStepState; verify: UispStepState }
+  lastError: { code: string; message: string } | null
+  createdAt: string
+  updatedAt: string
+}
+
+export interface UispTokenJournal {
+  get(id: string): UispTokenRecord | null
+  save(record: UispTokenRecord): void
+}
+
+export interface UispProvisionDeps {
+  vault: Pick<SecretStore, 'get' | 'set'>
+  journal: UispTokenJournal
+  verify: (token: string, record: UispTokenRecord) => Promise<UispTokenCheck>
+  now?: () => number
+}
+
+export interface UispTokenRequest {
+  serverKey: string
+  purpose: UispTokenPurpose
+  /** ≤ 20 characters (swagger); suggestUispTokenName() gives a default. */
+  name: string
+}
+
+export const suggestUispTokenName = (purpose: UispTokenPurpose) => (purpose === 'monitor' ? 'keyward-monitor' : 'keyward-register')
+
+export const uispMarker = (record: Pick<UispTokenRecord, 'id'>) => `Keyward ${record.id}`
+
+export function newUispTokenProvision(request: UispTokenRequest, now = Date.now()): UispTokenRecord {
+  const problem = tokenNameProblem(request.name)
+  if (problem) throw new KeywardFailure('invalid-input', problem)
+  const id = randomUUID()
+  const at = new Date(now).toISOString()
+  return {
+    id,
+    serverKey: request.serverKey,
+    purpose: request.purpose,
+    scope: leastScopeFor(request.purpose),
+    name: request.name,
+    tokenId: null,
+    keyRef: `key:${id}`,
+    expiresAt: null,
+    steps: { token: 'pending', verify: 'pending' },
+    lastError: null,
+    createdAt: at,
+    updatedAt: at,
+  }
+}
+
+export class UispProvisionFailure extends KeywardFailure {
+  constructor(
+    failure: KeywardFailure,
+    readonly step: 'token' | 'verify',
+  ) {
+    super(failure.code, failure.message, failure.detail)
+  }
+}
+
+/** Runs (or resumes) the flow with `caller` signed in; the token itself stays in the vault. */
+export async function runUispTokenProvision(caller: UispCaller, start: UispTokenRecord, deps: UispProvisionDeps): Promise<{ record: UispTokenRecord; check: UispTokenCheck }> {
+  const now = deps.now ?? Date.now
+  let record = deps.journal.get(start.id) ?? start
+  const save = (patch: Partial<UispTokenRecord>) => {
+    record = { ...record, ...patch, updatedAt: new Date(now()).toISOString() }
+    deps.journal.save(record)
+  }
+  const step = async <T>(name: 'token' | 'verify', run: () => Promise<T>): Promise<T> => {
+    save({ steps: { ...record.steps, [name]: 'running' }, lastError: null })
+    try {
+      const result = await run()
+      save({ steps: { ...record.steps, [name]: 'done' } })
+      return result
+    } catch (error) {
+      const failure = error instanceof KeywardFailure ? error : new KeywardFailure('internal', `The ${name} step failed unexpectedly.`)
+      save({ steps: { ...record.steps, [name]: 'failed' }, lastError: { code: failure.code, message: failure.message } })
+      throw new UispProvisionFailure(failure, name)
+    }
+  }
+
+  let token: string | null = record.steps.token === 'done' ? await deps.vault.get(record.keyRef) : null
+  if (!token) {
+    token = await step('token', async () => {
+      // A token from an earlier, interrupted attempt of this flow: revoke it first.
+      for (const stray of (await listUispTokens(caller)).filter((t) => t.meta === uispMarker(record))) {
+        await revokeUispToken(caller, stray.id)
+      }
+      const minted = await createUispToken(caller, { name: record.name, scope: record.scope, meta: uispMarker(record) })
+      try {
+        await deps.vault.set(record.keyRef, minted.token)
+      } catch (error) {
+        await revokeUispToken(caller, minted.id).catch(() => undefined) // a token we cannot keep must not live on
+        throw error
+      }
+      save({ tokenId: minted.id, expiresAt: minted.expiresAt })
+      return minted.token
+    })
+  }
+
+  // A failed check is a diagnosis, returned as a value; the token stays stored so the user can act on it.
+  let check: UispTokenCheck | null = null
+  await step('verify', async () => {
+    check = await deps.verify(token, record)
+    if (check.status === 'failed') throw new KeywardFailure('refused', check.message, check.problem)
+  }).catch((error: unknown) => {
+    if (!(error instanceof UispProvisionFailure && error.step === 'verify' && check)) throw error
+  })
+  return { record, check: check! }
+}
