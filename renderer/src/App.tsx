@@ -1,17 +1,28 @@
-import { useEffect, useState } from 'react'
+import { useEffect } from 'react'
+import type { KeyNotification } from '../../shared/domain.ts'
 import type { KeywardStore } from './store.ts'
 import { AddressForm } from './components/AddressForm.tsx'
 import { KnownConsoles } from './components/KnownConsoles.tsx'
 import { ProbeResult } from './components/ProbeResult.tsx'
+import { KeysView } from './keys/KeysView.tsx'
+import { useView, type View } from './route.ts'
 import { Wizard } from './wizard/Wizard.tsx'
+import { InventoryView } from './inventory/InventoryView.tsx'
 
-type View = 'wizard' | 'consoles'
+const TABS: { view: View; label: string }[] = [
+  { view: 'new', label: 'New key' },
+  { view: 'keys', label: 'Keys' },
+  { view: 'network', label: 'Network' },
+  { view: 'consoles', label: 'Consoles' },
+]
 
 export function App({ useStore }: { useStore: KeywardStore }) {
   const vault = useStore((s) => s.vault)
   const loadError = useStore((s) => s.loadError)
+  const notification = useStore((s) => s.notification)
+  const dismissNotification = useStore((s) => s.dismissNotification)
   const load = useStore((s) => s.load)
-  const [view, setView] = useState<View>('wizard')
+  const [view, setView] = useView()
 
   useEffect(() => {
     void load()
@@ -25,15 +36,14 @@ export function App({ useStore }: { useStore: KeywardStore }) {
           <h1 className="brand-name">Keyward</h1>
         </div>
         <nav aria-label="Sections" className="sections">
-          <button type="button" className="tab" aria-current={view === 'wizard' ? 'page' : undefined} onClick={() => setView('wizard')}>
-            New key
-          </button>
-          <button type="button" className="tab" aria-current={view === 'consoles' ? 'page' : undefined} onClick={() => setView('consoles')}>
-            Consoles
-          </button>
+          {TABS.map((t) => (
+            <button key={t.view} type="button" className="tab" aria-current={view === t.view ? 'page' : undefined} onClick={() => setView(t.view)}>
+              {t.label}
+            </button>
+          ))}
         </nav>
       </header>
-      <main>
+      <main className={view === 'keys' || view === 'network' ? 'wide' : undefined}>
         {vault && !vault.available && (
           <p className="callout callout-warn" role="alert">
             The system keychain is not available: {vault.problem} Keyward will not store keys until it is.
@@ -44,8 +54,48 @@ export function App({ useStore }: { useStore: KeywardStore }) {
             {loadError.message}
           </p>
         )}
-        {view === 'wizard' ? <Wizard /> : <Consoles useStore={useStore} />}
+        {notification && view !== 'keys' && (
+          <Notice
+            notification={notification}
+            onOpen={() => {
+              dismissNotification()
+              setView('keys')
+            }}
+            onDismiss={dismissNotification}
+          />
+        )}
+        {view === 'new' ? (
+          <Wizard />
+        ) : view === 'keys' ? (
+          <KeysView onNewKey={() => setView('new')} />
+        ) : view === 'network' ? (
+          <InventoryView />
+        ) : (
+          <Consoles useStore={useStore} />
+        )}
       </main>
+    </div>
+  )
+}
+
+/** A key needs attention (the same event the shell turns into a system notification). */
+function Notice({ notification, onOpen, onDismiss }: { notification: KeyNotification; onOpen: () => void; onDismiss: () => void }) {
+  return (
+    <div className="callout callout-warn notice-bar" role="status" data-testid="key-notification">
+      <p className="callout-title">{notification.title}</p>
+      <p>{notification.body}</p>
+      <div className="actions">
+        <button type="button" className="button small secondary" onClick={onOpen}>
+          Open the key list
+        </button>
+        <button
+          type="button"
+          className="button small link"
+          onClick={onDismiss}
+        >
+          Dismiss
+        </button>
+      </div>
     </div>
   )
 }

@@ -11,7 +11,13 @@ export function takeToken(): string | null {
   const match = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(window.location.hash)
   if (match) {
     sessionStorage.setItem(TOKEN_KEY, match[1]!)
-    history.replaceState(null, '', window.location.pathname + window.location.search)
+    // Keep a route that came with the token (`#/keys&token=…`); drop the token itself.
+    const rest = window.location.hash
+      .replace(/^#/, '')
+      .split('&')
+      .filter((part) => part !== '' && !part.startsWith('token='))
+      .join('&')
+    history.replaceState(null, '', window.location.pathname + window.location.search + (rest ? `#${rest}` : ''))
   }
   return sessionStorage.getItem(TOKEN_KEY)
 }

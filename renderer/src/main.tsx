@@ -2,6 +2,8 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { keyward } from './api.ts'
 import { App } from './App.tsx'
+import { KeysContext } from './keys/context.ts'
+import { createKeysStore } from './keys/store.ts'
 import { createKeywardStore } from './store.ts'
 import { WizardContext } from './wizard/context.ts'
 import { createWizardStore } from './wizard/store.ts'
@@ -11,10 +13,13 @@ const root = createRoot(document.getElementById('root')!)
 if (keyward) {
   const useStore = createKeywardStore(keyward)
   const useWizardStore = createWizardStore(keyward)
+  const useKeysStore = createKeysStore(keyward)
   root.render(
     <StrictMode>
       <WizardContext.Provider value={useWizardStore}>
-        <App useStore={useStore} />
+        <KeysContext.Provider value={useKeysStore}>
+          <App useStore={useStore} />
+        </KeysContext.Provider>
       </WizardContext.Provider>
     </StrictMode>,
   )

@@ -2,7 +2,7 @@
 // never call the transport themselves.
 import { create } from 'zustand'
 import type { KeywardApi } from '../../shared/contract.ts'
-import type { ConsoleProbe, ConsoleRecord, VaultStatus } from '../../shared/domain.ts'
+import type { ConsoleProbe, ConsoleRecord, KeyNotification, VaultStatus } from '../../shared/domain.ts'
 import type { KeywardError } from '../../shared/result.ts'
 
 export type ProbeState =
@@ -16,7 +16,10 @@ export interface KeywardState {
   vault: VaultStatus | null
   probe: ProbeState
   loadError: KeywardError | null
+  /** The last key notification (shown in the window besides the system one). */
+  notification: KeyNotification | null
   load(): Promise<void>
+  dismissNotification(): void
   probeAddress(address: string): Promise<void>
 }
 
@@ -24,11 +27,16 @@ export function createKeywardStore(api: KeywardApi) {
   return create<KeywardState>()((set, get) => {
     api.on('console.changed', (consoles) => set({ consoles }))
     api.on('vault.changed', (vault) => set({ vault }))
+    api.on('keys.notification', (notification) => set({ notification }))
     return {
       consoles: [],
       vault: null,
       probe: { status: 'idle' },
       loadError: null,
+      notification: null,
+      dismissNotification() {
+        set({ notification: null })
+      },
       async load() {
         const [consoles, vault] = await Promise.all([api.console.list({}), api.vault.status({})])
         set({

@@ -12,6 +12,8 @@ import { silentLogger } from '../../electron/core/log.ts'
 import { MemorySecretStore } from '../../electron/core/vault/secret-store.ts'
 import { startConsoleSimulator, type RunningConsole } from '../simulators/console/server.ts'
 import { createConsoleConfig, type ConsoleOverrides, type PresetName } from '../simulators/console/presets.ts'
+import { startHomeAssistantSimulator, type RunningHomeAssistant } from '../simulators/home-assistant/server.ts'
+import { createHaConfig, type HaSimConfig } from '../simulators/home-assistant/state.ts'
 import { labUnavailableReason, readLabFromEnv, type LabDescription } from '../lab/env.ts'
 
 export interface LaunchOptions {
@@ -25,8 +27,16 @@ export interface RunningApp {
 }
 
 export interface Consoles {
-  /** A console simulator on 127.0.0.1, an ephemeral port, closed after the test. */
-  start(preset: PresetName, overrides?: ConsoleOverrides): Promise<RunningConsole>
+  /**
+   * A console simulator, closed after the test: on 127.0.0.1 and an ephemeral
+   * port, or where `listen` says (e.g. 127.0.0.2:443, as a real console answers).
+   */
+  start(preset: PresetName, overrides?: ConsoleOverrides, listen?: { host: string; port: number }): Promise<RunningConsole>
+}
+
+export interface HomeAssistants {
+  /** A fake Home Assistant on 127.0.0.1 (ephemeral port) that checks keys against the console simulators; closed after the test. */
+  start(overrides?: Partial<HaSimConfig>): Promise<RunningHomeAssistant>
 }
 
 /**
@@ -41,6 +51,7 @@ export type DiscoveryScope = 'lan' | 'none' | 'auto'
 
 interface Fixtures {
   consoles: Consoles
+  homeAssistants: HomeAssistants
   /** Creates the core and the browser host (once per test); `host`/`core` use it with defaults. */
   launch: (options?: LaunchOptions) => Promise<RunningApp>
   /** The app launched with defaults. */
@@ -70,8 +81,8 @@ export const test = base.extend<Fixtures & Options>({
   consoles: async ({}, use) => {
     const started: RunningConsole[] = []
     await use({
-      async start(preset, overrides = {}) {
-        const sim = await startConsoleSimulator(createConsoleConfig(preset, overrides), { host: '127.0.0.1', port: 0 })
+      async start(preset, overrides = {}, listen = { host: '127.0.0.1', port: 0 }) {
+        const sim = await startConsoleSimulator(createConsoleConfig(preset, overrides), listen)
         started.push(sim)
         return sim
       },
@@ -79,8 +90,20 @@ export const test = base.extend<Fixtures & Options>({
     await Promise.all(started.map((s) => s.close()))
   },
 
-  // Depends on `consoles` so the core signs out before the simulators close.
-  launch: async ({ consoles: _consoles, discoveryScope }, use) => {
+  homeAssistants: async ({}, use) => {
+    const started: RunningHomeAssistant[] = []
+    await use({
+      async start(overrides = {}) {
+        const ha = await startHomeAssistantSimulator(createHaConfig(overrides), { host: '127.0.0.1', port: 0 })
+        started.push(ha)
+        return ha
+      },
+    })
+    await Promise.all(started.map((h) => h.close()))
+  },
+
+  // Depends on `consoles` (and the fake Home Assistants) so the core signs out before the simulators close.
+  launch: async ({ consoles: _consoles, homeAssistants: _homeAssistants, discoveryScope }, use) => {
     let app: (RunningApp & { dataDir: string }) | null = null
     await use(async (options = {}) => {
       if (app) throw new Error('launch() runs once per test')

@@ -1,3 +1,5 @@
+import { DoneHomeAssistant } from '../keys/DoneHomeAssistant.tsx'
+import { openView } from '../route.ts'
 import { useWizard } from './context.ts'
 import { appInfo, appShort, credentialOf } from './model.ts'
 import { Actions, Callout, Screen } from './parts.tsx'
@@ -75,9 +77,13 @@ export function DoneStep() {
           {record.mode === 'dedicated-user' ? ` and the password of ${record.username}` : ''}. {name} keeps only its own copy.
         </dd>
       </dl>
+      <DoneHomeAssistant record={record} />
       <Actions>
         <button type="button" className="button primary" onClick={startOver}>
           Make another key
+        </button>
+        <button type="button" className="button secondary" onClick={() => openView('keys')}>
+          See all keys
         </button>
       </Actions>
     </Screen>

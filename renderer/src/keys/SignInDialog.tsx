@@ -1,0 +1,125 @@
+// Sign in to a console from the key list, when rotating or revoking a key that
+// was made with the user's own account needs a live session. The same rules as
+// the wizard's sign-in: the password and the 2FA code live only in this
+// component's state and are cleared as soon as the console has answered.
+import { useId, useRef, useState, type FormEvent } from 'react'
+import type { KeywardError } from '../../../shared/result.ts'
+import { Callout } from '../wizard/parts.tsx'
+import { useKeys } from './context.ts'
+import { Dialog } from './Dialog.tsx'
+
+export function SignInDialog({ consoleKey, consoleName, onClose, fallbackFocus }: {
+  consoleKey: string
+  consoleName: string
+  onClose: (signedIn: boolean) => void
+  fallbackFocus: () => HTMLElement | null
+}) {
+  const signIn = useKeys((s) => s.signIn)
+  const ids = useId()
+  const [phase, setPhase] = useState<'credentials' | 'mfa'>('credentials')
+  const [username, setUsername] = useState('')
+  const [password, setPassword] = useState('')
+  const [code, setCode] = useState('')
+  const [pending, setPending] = useState(false)
+  const [error, setError] = useState<KeywardError | null>(null)
+  const passwordRef = useRef<HTMLInputElement>(null)
+  const codeRef = useRef<HTMLInputElement>(null)
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    if (pending || !username.trim() || !password) return
+    if (phase === 'mfa' && !/^\d{6,8}$/.test(code)) {
+      setError({ code: 'invalid-input', message: 'Enter the 6 to 8 digits your authenticator app shows.' })
+      codeRef.current?.focus()
+      return
+    }
+    setPending(true)
+    setError(null)
+    const outcome = await signIn({ key: consoleKey, username: username.trim(), password, ...(phase === 'mfa' ? { mfaCode: code } : {}) })
+    setPending(false)
+    setCode('')
+    if (outcome.ok && outcome.value.state === 'mfa-required') {
+      setPhase('mfa')
+      setTimeout(() => codeRef.current?.focus(), 0)
+      return
+    }
+    if (outcome.ok) {
+      setPassword('')
+      onClose(true)
+      return
+    }
+    setError(outcome.error)
+    setPassword('')
+    setPhase('credentials')
+    passwordRef.current?.focus()
+  }
+
+  return (
+    <Dialog
+      title={`Sign in to ${consoleName}`}
+      onClose={() => onClose(false)}
+      fallbackFocus={fallbackFocus}
+      testId="signin-dialog"
+      description={
+        <p>
+          Use the console’s owner account or another Super Admin. Keyward uses the session for this one action and does not
+          store your password.
+        </p>
+      }
+    >
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+        {phase === 'credentials' ? (
+          <>
+            <div className="field">
+              <label htmlFor={`${ids}-user`}>Username or email</label>
+              <input id={`${ids}-user`} data-autofocus type="text" autoComplete="username" spellCheck={false} value={username} onChange={(e) => setUsername(e.target.value)} />
+            </div>
+            <div className="field">
+              <label htmlFor={`${ids}-password`}>Password</label>
+              <input
+                id={`${ids}-password`}
+                ref={passwordRef}
+                type="password"
+                autoComplete="current-password"
+                aria-invalid={error?.code === 'invalid-credentials' ? true : undefined}
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            </div>
+          </>
+        ) : (
+          <div className="field">
+            <label htmlFor={`${ids}-code`}>Two-factor code</label>
+            <input
+              id={`${ids}-code`}
+              ref={codeRef}
+              className="code-input"
+              type="text"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={8}
+              value={code}
+              onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
+            />
+            <p className="hint">6 to 8 digits from your authenticator app.</p>
+          </div>
+        )}
+        <div className="message-slot">
+          {error && (
+            <Callout tone={error.code === 'locked-out' ? 'warn' : 'danger'} alert title={error.code === 'locked-out' ? 'Sign-ins are paused' : 'Not signed in'}>
+              <p data-testid="signin-error">{error.message}</p>
+            </Callout>
+          )}
+        </div>
+        <div className="actions dialog-actions">
+          <button type="button" className="button secondary" onClick={() => onClose(false)}>
+            Cancel
+          </button>
+          <button type="submit" className="button primary" aria-disabled={pending || !username.trim() || !password || undefined}>
+            {pending ? 'Signing in…' : 'Sign in'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  )
+}

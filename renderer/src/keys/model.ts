@@ -1,0 +1,134 @@
+// Pure helpers of the key list: status wording, sorting, filtering, dates, and
+// what stops working when a key is revoked or forgotten.
+import type { HaSummary, KeyStatus, KeyView, UnifiApp } from '../../../shared/domain.ts'
+import { appName, appShort } from '../wizard/model.ts'
+
+export const STATUS: Record<KeyStatus, { label: string; tone: 'ok' | 'warn' | 'danger' | 'muted' }> = {
+  ok: { label: 'OK', tone: 'ok' },
+  failing: { label: 'Failing', tone: 'danger' },
+  expiring: { label: 'Expiring', tone: 'warn' },
+  expired: { label: 'Expired', tone: 'danger' },
+  paused: { label: 'Paused', tone: 'muted' },
+  unknown: { label: 'Unknown', tone: 'muted' },
+}
+
+/** Worst first (the tray's order). */
+const SEVERITY: Record<KeyStatus, number> = { failing: 0, expired: 1, expiring: 2, unknown: 3, ok: 4, paused: 5 }
+
+export type SortKey = 'name' | 'app' | 'host' | 'user' | 'status' | 'created' | 'verified' | 'expires'
+export type SortDir = 'ascending' | 'descending'
+export interface Sort {
+  by: SortKey
+  dir: SortDir
+}
+
+export const COLUMNS: { key: SortKey | 'key'; label: string; sortable: boolean }[] = [
+  { key: 'name', label: 'Name', sortable: true },
+  { key: 'app', label: 'App', sortable: true },
+  { key: 'host', label: 'Host', sortable: true },
+  { key: 'user', label: 'User', sortable: true },
+  { key: 'key', label: 'Key', sortable: false },
+  { key: 'status', label: 'Status', sortable: true },
+  { key: 'created', label: 'Created', sortable: true },
+  { key: 'verified', label: 'Last verified', sortable: true },
+  { key: 'expires', label: 'Expires', sortable: true },
+]
+
+export const hostLabel = (k: KeyView) => k.consoleName ?? k.host ?? k.consoleKey
+
+const time = (iso: string | null | undefined, missing: number) => (iso ? Date.parse(iso) : missing)
+
+function compare(a: KeyView, b: KeyView, by: SortKey): number {
+  const text = (x: string, y: string) => x.localeCompare(y, undefined, { sensitivity: 'base', numeric: true })
+  switch (by) {
+    case 'name':
+      return text(a.name, b.name)
+    case 'app':
+      return text(appShort(a.app), appShort(b.app))
+    case 'host':
+      return text(hostLabel(a), hostLabel(b)) || text(a.consoleKey, b.consoleKey)
+    case 'user':
+      return text(a.username, b.username)
+    case 'status':
+      return SEVERITY[a.status] - SEVERITY[b.status]
+    case 'created':
+      return time(a.createdAt, 0) - time(b.createdAt, 0)
+    case 'verified':
+      return time(a.lastCheck?.checkedAt, 0) - time(b.lastCheck?.checkedAt, 0)
+    case 'expires':
+      // "Never" sorts after every date.
+      return time(a.expiresAt, Number.MAX_SAFE_INTEGER) - time(b.expiresAt, Number.MAX_SAFE_INTEGER)
+  }
+}
+
+export function sortKeys(keys: KeyView[], sort: Sort): KeyView[] {
+  const sign = sort.dir === 'ascending' ? 1 : -1
+  return [...keys].sort((a, b) => sign * compare(a, b, sort.by) || compare(a, b, 'name') || a.id.localeCompare(b.id))
+}
+
+/** Every word must appear in the key's name, app, console, address, user, status or masked key. */
+export function filterKeys(keys: KeyView[], text: string): KeyView[] {
+  const words = text.toLowerCase().split(/\s+/).filter(Boolean)
+  if (words.length === 0) return keys
+  return keys.filter((k) => {
+    const hay = [k.name, appName(k.app), k.consoleName ?? '', k.consoleKey, k.host ?? '', k.username, STATUS[k.status].label, k.masked]
+      .join(' ')
+      .toLowerCase()
+    return words.every((w) => hay.includes(w))
+  })
+}
+
+/** First click sorts ascending (dates: newest first); a second click reverses. */
+export function nextSort(current: Sort, by: SortKey): Sort {
+  if (current.by === by) return { by, dir: current.dir === 'ascending' ? 'descending' : 'ascending' }
+  return { by, dir: by === 'created' || by === 'verified' ? 'descending' : 'ascending' }
+}
+
+export const formatDate = (iso: string | null) =>
+  iso ? new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' }) : null
+
+export const formatDateTime = (iso: string) =>
+  new Date(iso).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+
+/** "just now", "4 min ago", "3 h ago", then the date. */
+export function formatAgo(iso: string, now: number): string {
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000))
+  if (s < 45) return 'just now'
+  const m = Math.round(s / 60)
+  if (m < 60) return `${m} min ago`
+  const h = Math.round(m / 60)
+  if (h < 24) return `${h} h ago`
+  return formatDate(iso)!
+}
+
+/** The Home Assistant integration that uses a key of this app. */
+export const haIntegration = (app: UnifiApp) => `Home Assistant’s ${appName(app)} integration`
+
+export const haLabel = (h: HaSummary) => (h.locationName ? `${h.locationName} (${h.url})` : h.url)
+
+/** Sentences for the revoke dialog: what stops working once the console deletes the key. */
+export function revokeConsequences(key: KeyView, ha: HaSummary[]): string[] {
+  const pushed = ha.filter((h) => key.pushedTo.includes(h.id))
+  const lines = pushed.map((h) => `${haIntegration(key.app)} on ${haLabel(h)} will stop working.`)
+  if (pushed.length === 0) {
+    lines.push(
+      key.app === 'network'
+        ? 'Anything you gave this key to (scripts, dashboards) will stop working.'
+        : `Anything you gave this key to, such as ${haIntegration(key.app)}, will stop working.`,
+    )
+  }
+  return lines
+}
+
+/** Sentences for the forget dialog: the key lives on, Keyward lets go of it. */
+export function forgetConsequences(key: KeyView, ha: HaSummary[]): string[] {
+  const pushed = ha.filter((h) => key.pushedTo.includes(h.id))
+  const where = hostLabel(key)
+  return [
+    `Keyward stops checking it and deletes its copy from this computer’s keychain: you cannot copy, rotate or revoke it from here afterwards.`,
+    pushed.length > 0
+      ? `It keeps working on ${where}, so ${haIntegration(key.app)} on ${pushed.map(haLabel).join(' and ')} keeps using it.`
+      : `It keeps working on ${where} for anything that uses it.`,
+    `To switch it off, revoke it instead, or delete it on ${where}’s Integrations page.`,
+  ]
+}

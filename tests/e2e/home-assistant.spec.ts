@@ -1,0 +1,129 @@
+// Home Assistant from the UI, against a fake Home Assistant in this process
+// that validates keys against the console simulator for real: connecting
+// (a wrong token costs exactly one request; a non-admin token is explained),
+// "Send to Home Assistant" from the wizard's Done screen (created, then
+// reconfigured: still one entry, loaded, using the key in the keychain) and
+// "Copy fields" (host without scheme, port 443, verify SSL off, the key only
+// through Copy).
+import type { RunningConsole } from '../simulators/console/server.ts'
+import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
+import { ADMIN_TOKEN, USER_TOKEN } from '../simulators/home-assistant/state.ts'
+import { expect, test, type Consoles } from './fixtures.ts'
+import { clipboardText, expectSecretNowhere, keyRow } from './keys.ts'
+import { captureScreen, Wizard } from './wizard.ts'
+
+test.use({ viewport: { width: 920, height: 720 } })
+
+/** A console where HA expects one: port 443 (on 127.0.0.2, this namespace's loopback); an ephemeral port if 443 is taken. */
+async function consoleOn443(consoles: Consoles): Promise<RunningConsole> {
+  try {
+    return await consoles.start('unvr', {}, { host: '127.0.0.2', port: 443 })
+  } catch {
+    return consoles.start('unvr')
+  }
+}
+
+test('connect, send the new key from the Done screen twice, copy the fields', async ({ page, context, host, core, consoles, homeAssistants }, testInfo) => {
+  const unvr = await consoleOn443(consoles)
+  const address = `${unvr.host}:${unvr.port}`
+  const ha = await homeAssistants.start({ version: '2026.8.x' })
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin })
+
+  const w = new Wizard(page)
+  await w.open(host.url)
+  await w.chooseApp('protect')
+  await w.enterAddress(address)
+  await w.continueWith('NVR')
+  await w.trust()
+  await w.signIn(OWNER_USERNAME, OWNER_PASSWORD)
+  await w.expectPlan()
+  await w.create()
+  await w.expectDone()
+  const record = core.settings.listProvisions()[0]!
+  const secret = (await core.vault.get(record.keyRef))!
+
+  const section = page.getByRole('region', { name: 'Home Assistant' })
+  await section.getByRole('button', { name: 'Send to Home Assistant' }).click()
+  const url = section.getByLabel('Home Assistant address')
+  const token = section.getByLabel('Long-lived access token')
+  const connect = section.getByRole('button', { name: 'Connect and send' })
+  await expect(section.getByText('profile (your name, bottom left) → Security → Long-lived access tokens')).toBeVisible()
+
+  // A wrong token: one request, then Keyward stops and says so.
+  await url.fill(ha.url)
+  await token.fill('not-the-right-token-0123456789')
+  await connect.click()
+  const error = section.getByRole('alert')
+  await expect(error).toContainText('Home Assistant refused the token')
+  await expect(error).toContainText('Keyward stopped after this one attempt')
+  expect(ha.failedLogins).toBe(1)
+  expect(ha.state.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /api/ 401'])
+  await expect(token).toHaveValue('')
+  await expect(token).toBeFocused()
+
+  // A token of a user who is not an administrator: explained.
+  await token.fill(USER_TOKEN)
+  await connect.click()
+  await expect(error).toContainText('This token cannot add integrations')
+  await expect(error).toContainText('not an administrator')
+  expect(ha.entries()).toHaveLength(0)
+
+  // An administrator's token: connected, and the key is sent right away.
+  await token.fill(ADMIN_TOKEN)
+  await connect.click()
+  await expect(section.getByRole('heading', { name: 'Home Assistant' })).toBeFocused() // the form went away
+  const result = section.getByTestId('ha-push-result')
+  await expect(result).toHaveAttribute('data-outcome', 'created')
+  await expect(result).toContainText('Added to Home Assistant')
+  await expect(result.getByTestId('ha-push-message')).toHaveText('Home Assistant set up UniFi Protect for NVR (' + unvr.host + ') with the new key.')
+  await expect(result.getByTestId('ha-entry-title')).toHaveText('NVR')
+  await expect(result.getByTestId('ha-entry-state')).toHaveText('loaded')
+  let entries = ha.entries('unifiprotect')
+  expect(entries).toHaveLength(1)
+  expect(entries[0]).toMatchObject({ state: 'loaded', data: { host: unvr.host, port: unvr.port, verify_ssl: false, api_key: secret } })
+
+  // Again: the same entry is reconfigured, not duplicated.
+  await section.getByRole('button', { name: 'Send to Home Assistant' }).click()
+  await expect(result).toHaveAttribute('data-outcome', 'reconfigured')
+  await expect(result.getByTestId('ha-push-outcome')).toContainText('reconfigured')
+  entries = ha.entries('unifiprotect')
+  expect(entries).toHaveLength(1)
+  expect(entries[0]).toMatchObject({ state: 'loaded', data: { api_key: secret } })
+
+  // Copy fields: what to type into HA by hand; the key only through Copy.
+  await section.getByRole('button', { name: 'Copy fields for Home Assistant' }).click()
+  const fields = section.getByTestId('copy-fields')
+  // The host exactly as HA wants it: the address alone, no scheme, no port.
+  await expect(fields.getByTestId('field-host').getByRole('cell').first()).toHaveText(unvr.host)
+  await expect(fields.getByTestId('field-port').getByRole('cell').first()).toHaveText(String(unvr.port))
+  if (unvr.port === 443) await expect(fields.getByTestId('field-port').getByRole('cell').first()).toHaveText('443')
+  else testInfo.annotations.push({ type: 'note', description: 'port 443 was taken: the console ran on an ephemeral port' })
+  await expect(fields.getByTestId('field-verify_ssl').getByRole('cell').first()).toHaveText('off')
+  await expect(fields.getByTestId('field-username').getByRole('cell').first()).toHaveText(record.username)
+  const keyField = fields.getByTestId('field-api_key')
+  await expect(keyField).toContainText('use Copy key')
+  await expectSecretNowhere(page, secret)
+  await keyField.getByRole('button', { name: 'Copy key' }).click()
+  await expect.poll(() => clipboardText(page)).toBe(secret)
+  await expect(section.getByTestId('row-note')).toContainText('Copied.')
+  await captureScreen(page, testInfo, 'ha-01-done')
+
+  // The key list shows the same key, and the Home Assistant panel the connection.
+  await page.getByRole('button', { name: 'See all keys' }).click()
+  await expect(page).toHaveURL(`${host.origin}/#/keys`)
+  await expect(keyRow(page, record.keyName).getByTestId('key-status')).toHaveText('OK')
+  const panel = page.getByTestId('ha-panel')
+  await expect(panel.getByRole('list', { name: 'Connected Home Assistant' })).toContainText(`Home ${ha.url}`)
+  await captureScreen(page, testInfo, 'ha-02-key-list')
+  expect(core.keys.list()[0]!.pushedTo).toHaveLength(1)
+
+  // Forgetting the connection: its token leaves the keychain; HA keeps its entry.
+  await panel.getByRole('button', { name: 'Forget Home' }).click()
+  await expect(panel.getByRole('list', { name: 'Connected Home Assistant' })).toHaveCount(0)
+  await expect(panel.getByLabel('Home Assistant address')).toBeVisible()
+  await expect(panel.getByTestId('ha-status')).toContainText('Forgot Home')
+  await expect(panel.getByRole('heading', { name: 'Home Assistant' })).toBeFocused()
+  expect(await core.invoke('ha.list', {})).toEqual({ ok: true, value: [] })
+  expect(core.keys.list()[0]!.pushedTo).toEqual([])
+  expect(ha.entries('unifiprotect')).toHaveLength(1)
+})

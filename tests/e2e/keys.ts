@@ -1,0 +1,78 @@
+// Helpers for the key list specs: keys made directly through the core (the
+// wizard's own paths are covered in wizard-paths.spec.ts), and locators for
+// one key's rows in the list.
+import type { Locator, Page } from '@playwright/test'
+import type { Core } from '../../electron/core/index.ts'
+import type { KeyView, ProvisionOutcome, UnifiApp } from '../../shared/domain.ts'
+import type { BrowserHost } from '../../electron/browser-host/server.ts'
+import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
+import type { RunningConsole } from '../simulators/console/server.ts'
+import { expect } from './fixtures.ts'
+
+export const consoleKeyOf = (sim: RunningConsole) => (sim.port === 443 ? `${sim.host}:443` : `${sim.host}:${sim.port}`)
+
+/**
+ * Probes the console, signs in as its owner, makes and verifies a key through
+ * the contract, then signs out again (rotation and revoke must work without
+ * the admin's session for a dedicated user's key).
+ */
+export async function makeKey(
+  core: Core,
+  sim: RunningConsole,
+  options: { app?: UnifiApp; keyName: string; username?: string; mode?: 'dedicated-user' | 'signed-in-admin'; signOut?: boolean },
+): Promise<{ key: KeyView; secret: string }> {
+  const key = consoleKeyOf(sim)
+  const app = options.app ?? 'protect'
+  expect(await core.invoke('console.probe', { address: key })).toMatchObject({ ok: true })
+  expect(await core.invoke('console.signIn', { key, username: OWNER_USERNAME, password: OWNER_PASSWORD })).toMatchObject({ ok: true })
+  const run = await core.invoke('provision.run', {
+    key,
+    app,
+    mode: options.mode ?? 'dedicated-user',
+    username: options.username ?? `keyward-${options.keyName}`,
+    keyName: options.keyName,
+  })
+  expect(run).toMatchObject({ ok: true, value: { check: { status: 'ok' }, failure: null } })
+  const outcome = (run as { ok: true; value: ProvisionOutcome }).value
+  if (options.signOut !== false) await core.invoke('console.signOut', { key })
+  const view = core.keys.list().find((k) => k.keyRef === outcome.record.keyRef)!
+  const secret = (await core.vault.get(view.keyRef))!
+  expect(secret).toBeTruthy()
+  return { key: view, secret }
+}
+
+export const masked = (secret: string) => `${secret.slice(0, 4)}…${secret.slice(-4)}`
+
+/** The key list, opened the way the tray does (`#/keys`), with the bridge token. */
+export async function openKeyList(page: Page, host: BrowserHost): Promise<void> {
+  await page.goto(host.url.replace('#', '#/keys&'))
+  await expect(page.getByRole('heading', { level: 2, name: 'Keys', exact: true })).toBeFocused()
+  // The token left the address bar; the route stayed.
+  await expect(page).toHaveURL(`${host.origin}/#/keys`)
+}
+
+/** The table body of one key (its data row and its actions row). */
+export function keyRow(page: Page, name: string): Locator {
+  return page.getByTestId('key-row').filter({ has: page.getByTestId('key-name').getByText(name, { exact: true }) })
+}
+
+export function rowButton(page: Page, name: string, button: string): Locator {
+  return keyRow(page, name).getByRole('group', { name: `Actions for ${name}` }).getByRole('button', { name: button, exact: true })
+}
+
+/** Key names in the order the table shows them. */
+export const shownNames = (page: Page) => page.getByTestId('key-name').allTextContents()
+
+export async function clipboardText(page: Page): Promise<string> {
+  return page.evaluate(() => navigator.clipboard.readText())
+}
+
+/** Neither storage, nor the page, holds `secret`. */
+export async function expectSecretNowhere(page: Page, secret: string): Promise<void> {
+  const stored = await page.evaluate(() => {
+    const dump = (s: Storage) => Array.from({ length: s.length }, (_, i) => `${s.key(i)}=${s.getItem(s.key(i)!)}`)
+    return [...dump(localStorage), ...dump(sessionStorage)].join('\n')
+  })
+  expect(stored).not.toContain(secret)
+  expect(await page.content()).not.toContain(secret)
+}
