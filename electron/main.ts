@@ -20,14 +20,18 @@ if (!app.requestSingleInstanceLock()) {
   const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href
   const preload = join(import.meta.dirname, '../preload/index.cjs')
 
+  let onWindowClosed = () => {}
   const showWindow = (hash = '') => {
     if (!window || window.isDestroyed()) {
       window = createMainWindow({ preload, rendererUrl: rendererUrl + hash })
       // Keep running in the tray when the window closes.
       window.on('closed', () => {
         window = null
+        onWindowClosed()
       })
     } else {
+      // A fragment change is an in-page navigation: the renderer follows it (hashchange).
+      if (hash) void window.loadURL(rendererUrl + hash)
       if (window.isMinimized()) window.restore()
       window.show()
       window.focus()
@@ -54,6 +58,8 @@ if (!app.requestSingleInstanceLock()) {
       clipboard: { writeText: (text) => clipboard.writeText(text), readText: () => clipboard.readText() },
     })
     closeCore = core.close
+    // A window destroyed before its page said "key list closed" must not keep notifications muted.
+    onWindowClosed = () => core.keys.setKeyListOpen(false)
     registerIpc(ipcMain, core, rendererUrl, () => BrowserWindow.getAllWindows().map((w) => w.webContents))
 
     const tray = new TrayController(join(app.getAppPath(), 'resources'), {
