@@ -47,7 +47,8 @@ export function hostHeader(host: string, port: number): string {
   return port === 443 ? h : `${h}:${port}`
 }
 
-function describeCertificate(socket: tls.TLSSocket): CertificateInfo | null {
+/** The peer's leaf certificate as Keyward records it (SHA-256 of the DER, subject, validity). */
+export function describeCertificate(socket: tls.TLSSocket): CertificateInfo | null {
   const cert = socket.getPeerX509Certificate()
   if (!cert) return null
   return {

@@ -14,6 +14,7 @@ import { isIP } from 'node:net'
 import tls from 'node:tls'
 import type { CertificateInfo } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
+import { describeCertificate } from '../net/https.ts'
 import { hapiMessage } from './http.ts'
 import { parseUispKey, sameUispKey, type UispKey } from './key.ts'
 import { fetchUispVersion, type UispCaller } from './session.ts'
@@ -42,19 +43,6 @@ interface TlsLook {
   authorizationError: string | null
 }
 
-function describe(socket: tls.TLSSocket): CertificateInfo | null {
-  const cert = socket.getPeerX509Certificate()
-  if (!cert) return null
-  return {
-    sha256: cert.fingerprint256,
-    subject: cert.subject,
-    issuer: cert.issuer,
-    validFrom: new Date(cert.validFrom).toISOString(),
-    validTo: new Date(cert.validTo).toISOString(),
-    selfSigned: cert.checkIssued(cert) && cert.verify(cert.publicKey),
-  }
-}
-
 /** One TLS handshake, nothing sent: the certificate and whether this computer trusts it for `host`. */
 function lookAtTls(host: string, port: number, ca: string | undefined, timeoutMs: number): Promise<TlsLook> {
   return new Promise((resolve, reject) => {
@@ -72,7 +60,7 @@ function lookAtTls(host: string, port: number, ca: string | undefined, timeoutMs
     }, timeoutMs)
     socket.once('secureConnect', () => {
       clearTimeout(timer)
-      const certificate = describe(socket)
+      const certificate = describeCertificate(socket)
       const authorizationError = socket.authorizationError ? String(socket.authorizationError) : null
       const authorized = socket.authorized
       socket.destroy()
