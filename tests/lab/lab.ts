@@ -181,6 +181,8 @@ export interface StartConsoleOptions {
   port?: number
   /** How long to wait for the ready line. Default 20 s (tsx compiles on first start). */
   timeoutMs?: number
+  /** Simulator knobs, passed as `--set path=value` (see tests/simulators/console/main.ts). */
+  set?: string[]
 }
 
 export interface Lab {
@@ -281,6 +283,7 @@ class LabImpl implements Lab {
     if (options.port !== undefined) args.push('--port', String(options.port))
     if (options.name !== undefined) args.push('--name', options.name)
     if (options.mac !== undefined) args.push('--mac', options.mac)
+    for (const knob of options.set ?? []) args.push('--set', knob)
     // cwd = repo root so `--import tsx` resolves from our node_modules. Own process
     // group (detached): a terminal Ctrl-C reaches only us, and teardown stops the
     // simulators after the command rather than racing it.
