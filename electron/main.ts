@@ -4,7 +4,7 @@ import { app, BrowserWindow, clipboard, ipcMain, Notification, powerMonitor } fr
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createCore } from './core/index.ts'
-import type { KeyNotification } from '../shared/domain.ts'
+import type { KeyNotification, Preferences } from '../shared/domain.ts'
 import type { TrayModel } from '../shared/tray.ts'
 import { registerIpc } from './shell/ipc.ts'
 import { TrayController } from './shell/tray.ts'
@@ -80,6 +80,11 @@ if (!app.requestSingleInstanceLock()) {
     // Re-check at once after sleep or a screen unlock rather than at the next tick.
     powerMonitor.on('resume', () => core.keys.wake())
     powerMonitor.on('unlock-screen', () => core.keys.wake())
+
+    // Start at login is opt-in (a preference); the OS setting follows it.
+    const applyLogin = (startAtLogin: boolean) => app.setLoginItemSettings({ openAtLogin: startAtLogin })
+    applyLogin(core.settings.getPreferences().startAtLogin)
+    core.subscribe('preferences.changed', (p) => applyLogin((p as Preferences).startAtLogin))
 
     core.keys.start()
     tray.update(core.keys.tray())

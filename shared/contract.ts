@@ -51,6 +51,7 @@ export const preferencesInput = z
   .object({
     clipboardClearSeconds: z.number().int().min(5).max(600),
     checkIntervalMinutes: z.number().int().min(1).max(1440),
+    startAtLogin: z.boolean(),
   })
   .strict()
 
@@ -176,6 +177,8 @@ export const events = {
   'tray.changed': event<TrayModel>(),
   /** Something worth a system notification happened to keys. */
   'keys.notification': event<KeyNotification>(),
+  /** Preferences changed (the shell applies start-at-login). */
+  'preferences.changed': event<Preferences>(),
   /** A provision flow moved a step (the progress view's step list). */
   'provision.progress': event<ProvisionRecord>(),
 } as const

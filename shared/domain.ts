@@ -72,6 +72,8 @@ export interface VaultStatus {
 export interface Preferences {
   clipboardClearSeconds: number
   checkIntervalMinutes: number
+  /** Opt-in: start Keyward (in the tray) when the user logs in. */
+  startAtLogin: boolean
 }
 
 /** The UniFi apps Keyward makes keys for. */

@@ -239,7 +239,11 @@ export function createCore(options: CoreOptions): Core {
     },
     'tray.model': () => keys.tray(),
     'preferences.get': () => settings.getPreferences(),
-    'preferences.set': (partial) => settings.setPreferences(partial),
+    'preferences.set': (partial) => {
+      const preferences = settings.setPreferences(partial)
+      hub.emit('preferences.changed', preferences)
+      return preferences
+    },
   }
 
   return {

@@ -274,3 +274,13 @@ test('forget keeps the key on the console; an admin-made key asks for a sign-in 
   await expect(page.locator('main h2.screen-heading')).toHaveText('What do you want to connect?')
   await expect(page).toHaveURL(`${host.origin}/#/new`)
 })
+
+test('start at login is an opt-in preference the core keeps', async ({ page, app }) => {
+  await openKeyList(page, app.host)
+  const login = page.getByLabel(/Start Keyward when I log in/)
+  await expect(login).not.toBeChecked()
+  await login.check()
+  await expect.poll(() => app.core.settings.getPreferences().startAtLogin).toBe(true)
+  await page.getByLabel(/Clear a copied key from the clipboard after/).selectOption('60')
+  await expect.poll(() => app.core.settings.getPreferences().clipboardClearSeconds).toBe(60)
+})

@@ -74,3 +74,16 @@ describe('the dispatcher answers every malformed request with an error value', (
     expect(outcome).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
   })
 })
+
+describe('preferences', () => {
+  const prefsCore = makeCore()
+  afterAll(() => prefsCore.dispose())
+  it('start at login is off until the user turns it on, and the change is announced', async () => {
+    const seen: unknown[] = []
+    prefsCore.subscribe('preferences.changed', (p) => seen.push(p))
+    expect(await prefsCore.invoke('preferences.get', {})).toMatchObject({ ok: true, value: { startAtLogin: false } })
+    expect(await prefsCore.invoke('preferences.set', { startAtLogin: true })).toMatchObject({ ok: true, value: { startAtLogin: true } })
+    expect(seen).toEqual([expect.objectContaining({ startAtLogin: true })])
+    expect(await prefsCore.invoke('preferences.set', { startAtLogin: 'yes' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
+  })
+})

@@ -21,6 +21,7 @@ export const CONFIG_NAME = 'config'
 
 export const defaultPreferences: Readonly<Preferences> = Object.freeze({
   clipboardClearSeconds: 30,
+  startAtLogin: false,
   checkIntervalMinutes: 15,
 })
 
@@ -163,6 +164,7 @@ export const settingsSchema: Schema<SettingsData> = {
     required: ['clipboardClearSeconds', 'checkIntervalMinutes'],
     properties: {
       clipboardClearSeconds: { type: 'integer', minimum: 5, maximum: 600 },
+      startAtLogin: { type: 'boolean' },
       checkIntervalMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
     },
   },

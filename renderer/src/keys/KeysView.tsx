@@ -8,6 +8,7 @@ import { Callout } from '../wizard/parts.tsx'
 import { useKeys } from './context.ts'
 import { ConfirmDialog } from './ConfirmDialog.tsx'
 import { HomeAssistantPanel } from './HomeAssistant.tsx'
+import { PreferencesPanel } from './Preferences.tsx'
 import { COLUMNS, filterKeys, formatAgo, formatDate, formatDateTime, hostLabel, sortKeys, STATUS, type SortKey } from './model.ts'
 import { FieldsButton, RowOutput, SendButtons, type SignInRequest } from './RowOutput.tsx'
 import { SignInDialog } from './SignInDialog.tsx'
@@ -178,6 +179,8 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
       </section>
 
       <HomeAssistantPanel />
+
+      <PreferencesPanel />
 
       {confirm && confirmKey && (
         <ConfirmDialog

@@ -1,0 +1,62 @@
+// App preferences that belong with the keys: start at login (opt-in) and how
+// long a copied key stays on the clipboard.
+import { useEffect, useId, useState } from 'react'
+import type { Preferences } from '../../../shared/domain.ts'
+import { keyward } from '../api.ts'
+
+export function PreferencesPanel() {
+  const [prefs, setPrefs] = useState<Preferences | null>(null)
+  const [problem, setProblem] = useState<string | null>(null)
+  const loginId = useId()
+  const clearId = useId()
+
+  useEffect(() => {
+    if (!keyward) return
+    void keyward.preferences.get({}).then((r) => (r.ok ? setPrefs(r.value) : setProblem(r.error.message)))
+  }, [])
+
+  const save = async (change: Partial<Preferences>) => {
+    if (!keyward || !prefs) return
+    const before = prefs
+    setPrefs({ ...prefs, ...change }) // the control follows the click at once
+    const result = await keyward.preferences.set(change)
+    if (result.ok) {
+      setPrefs(result.value)
+      setProblem(null)
+    } else {
+      setPrefs(before)
+      setProblem(result.error.message)
+    }
+  }
+
+  return (
+    <section className="panel" aria-labelledby="prefs-heading">
+      <h2 id="prefs-heading" className="panel-heading">
+        Preferences
+      </h2>
+      {prefs && (
+        <div className="prefs">
+          <label htmlFor={loginId} className="check">
+            <input id={loginId} type="checkbox" checked={prefs.startAtLogin} onChange={(e) => void save({ startAtLogin: e.target.checked })} />
+            Start Keyward when I log in (it stays in the tray and keeps checking your keys)
+          </label>
+          <label htmlFor={clearId}>
+            Clear a copied key from the clipboard after{' '}
+            <select id={clearId} value={prefs.clipboardClearSeconds} onChange={(e) => void save({ clipboardClearSeconds: Number(e.target.value) })}>
+              {[15, 30, 60, 120, 300].map((s) => (
+                <option key={s} value={s}>
+                  {s} seconds
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
+      {problem && (
+        <p className="callout callout-warn" role="alert">
+          {problem}
+        </p>
+      )}
+    </section>
+  )
+}
