@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url'
 import { createCore } from './core/index.ts'
 import type { KeyNotification, Preferences } from '../shared/domain.ts'
 import type { TrayModel } from '../shared/tray.ts'
+import { applyStartAtLogin, startedAtLogin } from './shell/autostart.ts'
 import { registerIpc } from './shell/ipc.ts'
 import { TrayController } from './shell/tray.ts'
 import { createMainWindow, hardenSession } from './shell/window.ts'
@@ -82,12 +83,11 @@ if (!app.requestSingleInstanceLock()) {
     powerMonitor.on('unlock-screen', () => core.keys.wake())
 
     // Start at login is opt-in (a preference); the OS setting follows it.
-    const applyLogin = (startAtLogin: boolean) => app.setLoginItemSettings({ openAtLogin: startAtLogin })
-    applyLogin(core.settings.getPreferences().startAtLogin)
-    core.subscribe('preferences.changed', (p) => applyLogin((p as Preferences).startAtLogin))
+    applyStartAtLogin(core.settings.getPreferences().startAtLogin)
+    core.subscribe('preferences.changed', (p) => applyStartAtLogin((p as Preferences).startAtLogin))
 
     core.keys.start()
     tray.update(core.keys.tray())
-    showWindow()
+    if (!startedAtLogin()) showWindow()
   })
 }
