@@ -4,6 +4,7 @@ import { app, BrowserWindow, clipboard, ipcMain, Notification, powerMonitor } fr
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createCore } from './core/index.ts'
+import { watchNetwork } from './core/keys/network-watch.ts'
 import type { KeyNotification, Preferences } from '../shared/domain.ts'
 import type { TrayModel } from '../shared/tray.ts'
 import { applyStartAtLogin, startedAtLogin } from './shell/autostart.ts'
@@ -81,6 +82,7 @@ if (!app.requestSingleInstanceLock()) {
     // Re-check at once after sleep or a screen unlock rather than at the next tick.
     powerMonitor.on('resume', () => core.keys.wake())
     powerMonitor.on('unlock-screen', () => core.keys.wake())
+    watchNetwork(() => core.keys.wake())
 
     // Start at login is opt-in (a preference); the OS setting follows it.
     applyStartAtLogin(core.settings.getPreferences().startAtLogin)

@@ -5,6 +5,7 @@ import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createCore } from '../core/index.ts'
+import { watchNetwork } from '../core/keys/network-watch.ts'
 import { startBrowserHost } from './server.ts'
 
 function defaultDataDir(): string {
@@ -34,9 +35,15 @@ const host = await startBrowserHost({
   process.exit(2)
 })
 
+core.keys.start() // background checks, as in the app
+const stopNetworkWatch = watchNetwork(() => core.keys.wake())
+
 console.log(`Keyward browser host: open ${host.url}`)
 console.log('The link carries a one-time session token; keep it to yourself. Ctrl-C stops.')
 
-const stop = () => void Promise.all([host.close(), core.close()]).then(() => process.exit(0))
+const stop = () => {
+  stopNetworkWatch()
+  void Promise.all([host.close(), core.close()]).then(() => process.exit(0))
+}
 process.once('SIGINT', stop)
 process.once('SIGTERM', stop)
