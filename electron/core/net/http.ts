@@ -6,7 +6,7 @@
 import http from 'node:http'
 import type { CertificateInfo } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
-import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, httpsRequest } from './https.ts'
+import { collectBody, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, httpsRequest, networkFailure } from './https.ts'
 
 export interface HttpRequest {
   /** Absolute `http:` or `https:` URL. */
@@ -50,30 +50,6 @@ function hostPort(url: URL): { host: string; port: number; hostHeader: string } 
   return { host, port, hostHeader: url.host }
 }
 
-function networkFailure(error: unknown, where: string): KeywardFailure {
-  if (error instanceof KeywardFailure) return error
-  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? ''
-  const text = error instanceof Error ? error.message : String(error)
-  switch (code) {
-    case 'ECONNREFUSED':
-      return new KeywardFailure('unreachable', `Nothing answers at ${where}.`, code)
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-    case 'EHOSTDOWN':
-      return new KeywardFailure('unreachable', `${where} cannot be reached from this computer.`, code)
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new KeywardFailure('unreachable', `The name in ${where} could not be resolved.`, code)
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return new KeywardFailure('unreachable', `${where} closed the connection.`, code)
-  }
-  if (code.startsWith('HPE_')) {
-    return new KeywardFailure('bad-reply', `${where} did not answer with valid HTTP; is it an HTTPS port?`, code)
-  }
-  return new KeywardFailure('unreachable', `The connection to ${where} failed.`, code || text)
-}
-
 function plainHttp(url: URL, req: HttpRequest): Promise<HttpReply> {
   const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES
@@ -88,7 +64,7 @@ function plainHttp(url: URL, req: HttpRequest): Promise<HttpReply> {
       clearTimeout(deadline)
       fn()
     }
-    const failWith = (error: unknown) => finish(() => reject(networkFailure(error, where)))
+    const failWith = (error: unknown) => finish(() => reject(networkFailure(error, where, 'http')))
     const request = http.request({
       host,
       port,
@@ -108,40 +84,24 @@ function plainHttp(url: URL, req: HttpRequest): Promise<HttpReply> {
       request.destroy()
     }, timeoutMs)
     request.once('error', failWith)
-    request.once('response', (response) => {
-      const declared = Number(response.headers['content-length'] ?? 0)
-      const tooLarge = () => new KeywardFailure('too-large', `${where} sent a reply larger than ${maxBytes} bytes.`)
-      if (declared > maxBytes) {
-        failWith(tooLarge())
-        request.destroy()
-        return
-      }
-      const chunks: Buffer[] = []
-      let size = 0
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length
-        if (size > maxBytes) {
-          failWith(tooLarge())
-          request.destroy()
-          return
-        }
-        chunks.push(chunk)
-      })
-      response.once('error', failWith)
-      response.once('aborted', () => failWith(new KeywardFailure('bad-reply', `${where} cut its reply short.`)))
-      response.once('end', () =>
-        finish(() =>
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            body: Buffer.concat(chunks),
-            url: url.href,
-            certificate: null,
-            elapsedMs: Math.round(performance.now() - started),
-          }),
-        ),
-      )
-    })
+    request.once('response', (response) =>
+      collectBody(request, response, {
+        where,
+        maxBytes,
+        fail: failWith,
+        done: (body) =>
+          finish(() =>
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              body,
+              url: url.href,
+              certificate: null,
+              elapsedMs: Math.round(performance.now() - started),
+            }),
+          ),
+      }),
+    )
     request.end(req.body)
   })
 }

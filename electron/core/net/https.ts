@@ -61,13 +61,18 @@ export function describeCertificate(socket: tls.TLSSocket): CertificateInfo | nu
   }
 }
 
-function networkFailure(error: unknown, where: string): KeywardFailure {
+/**
+ * A socket or parser error as a specific failure. `http` is for plain-HTTP
+ * peers (Home Assistant on :8123): no TLS to blame, and a garbled reply there
+ * most likely came from an HTTPS port.
+ */
+export function networkFailure(error: unknown, where: string, protocol: 'https' | 'http' = 'https'): KeywardFailure {
   if (error instanceof KeywardFailure) return error
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? ''
   const text = error instanceof Error ? error.message : String(error)
   switch (code) {
     case 'ECONNREFUSED':
-      return new KeywardFailure('unreachable', `Nothing answers HTTPS at ${where}.`, code)
+      return new KeywardFailure('unreachable', `Nothing answers ${protocol === 'https' ? 'HTTPS ' : ''}at ${where}.`, code)
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
     case 'EHOSTDOWN':
@@ -79,13 +84,40 @@ function networkFailure(error: unknown, where: string): KeywardFailure {
     case 'EPIPE':
       return new KeywardFailure('unreachable', `${where} closed the connection.`, code)
   }
-  if (code.startsWith('ERR_SSL') || code === 'EPROTO' || /ssl|tls/i.test(text)) {
+  if (protocol === 'https' && (code.startsWith('ERR_SSL') || code === 'EPROTO' || /ssl|tls/i.test(text))) {
     return new KeywardFailure('tls', `${where} did not complete a TLS handshake; is this an HTTPS port?`, code || text)
   }
-  if (code === 'HPE_INVALID_CONSTANT' || code.startsWith('HPE_')) {
-    return new KeywardFailure('bad-reply', `${where} did not answer with valid HTTP.`, code)
+  if (code.startsWith('HPE_')) {
+    return new KeywardFailure('bad-reply', `${where} did not answer with valid HTTP${protocol === 'http' ? '; is it an HTTPS port?' : ''}.`, code)
   }
   return new KeywardFailure('unreachable', `The connection to ${where} failed.`, code || text)
+}
+
+/**
+ * Reads a reply body up to `maxBytes`: more is an error, not a truncation, and
+ * a declared length over the cap fails before a byte is read.
+ */
+export function collectBody(
+  request: http.ClientRequest,
+  response: http.IncomingMessage,
+  options: { where: string; maxBytes: number; fail: (error: unknown) => void; done: (body: Buffer) => void },
+): void {
+  const { where, maxBytes, fail } = options
+  const tooLarge = () => {
+    fail(new KeywardFailure('too-large', `${where} sent a reply larger than ${maxBytes} bytes.`))
+    request.destroy()
+  }
+  if (Number(response.headers['content-length'] ?? 0) > maxBytes) return tooLarge()
+  const chunks: Buffer[] = []
+  let size = 0
+  response.on('data', (chunk: Buffer) => {
+    size += chunk.length
+    if (size > maxBytes) return tooLarge()
+    chunks.push(chunk)
+  })
+  response.once('error', fail)
+  response.once('aborted', () => fail(new KeywardFailure('bad-reply', `${where} cut its reply short.`)))
+  response.once('end', () => options.done(Buffer.concat(chunks)))
 }
 
 export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
@@ -163,36 +195,23 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
     }, timeoutMs)
 
     request.once('error', failWith)
-    request.once('response', (response) => {
-      const declared = Number(response.headers['content-length'] ?? 0)
-      if (declared > maxBytes) {
-        request.destroy(new KeywardFailure('too-large', `${where} sent a reply larger than ${maxBytes} bytes.`))
-        return
-      }
-      const chunks: Buffer[] = []
-      let size = 0
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length
-        if (size > maxBytes) {
-          request.destroy(new KeywardFailure('too-large', `${where} sent a reply larger than ${maxBytes} bytes.`))
-          return
-        }
-        chunks.push(chunk)
-      })
-      response.once('error', failWith)
-      response.once('aborted', () => failWith(new KeywardFailure('bad-reply', `${where} cut its reply short.`)))
-      response.once('end', () =>
-        finish(() =>
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            body: Buffer.concat(chunks),
-            certificate: certificate!,
-            elapsedMs: Math.round(performance.now() - started),
-          }),
-        ),
-      )
-    })
+    request.once('response', (response) =>
+      collectBody(request, response, {
+        where,
+        maxBytes,
+        fail: failWith,
+        done: (body) =>
+          finish(() =>
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              body,
+              certificate: certificate!,
+              elapsedMs: Math.round(performance.now() - started),
+            }),
+          ),
+      }),
+    )
     request.end(req.body)
   })
 }
