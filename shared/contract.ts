@@ -52,6 +52,7 @@ export const preferencesInput = z
     clipboardClearSeconds: z.number().int().min(5).max(600),
     checkIntervalMinutes: z.number().int().min(1).max(1440),
     startAtLogin: z.boolean(),
+    expiryLeadDays: z.number().int().min(1).max(90),
   })
   .strict()
 
@@ -126,6 +127,11 @@ export const requests = {
   'keys.list': request<KeyView[]>()(none),
   /** Check keys now (all, or the given ones). */
   'keys.check': request<KeyView[]>()(z.object({ ids: z.array(keyId).max(2000).optional() }).strict()),
+  /**
+   * Reads when each key was last used and what it may do from its console's key list (as the
+   * key's own user). Throttled per console unless `force`; consoles that cannot be read are skipped.
+   */
+  'keys.usage': request<KeyView[]>()(z.object({ force: z.boolean().optional() }).strict()),
   'keys.pause': request<KeyView[]>()(z.object({ id: keyId, paused: z.boolean() }).strict()),
   /** Forget a key locally (the keychain entry too); it keeps working on the console. */
   'keys.forget': request<KeyView[]>()(z.object({ id: keyId }).strict()),

@@ -74,6 +74,8 @@ export interface Preferences {
   checkIntervalMinutes: number
   /** Opt-in: start Keyward (in the tray) when the user logs in. */
   startAtLogin: boolean
+  /** Keys with an expiry turn "expiring" this many days before it. */
+  expiryLeadDays: number
 }
 
 /** The UniFi apps Keyward makes keys for. */
@@ -252,6 +254,27 @@ export interface KeyRecord {
   pushedTo: string[]
   /** HA's view of the entry using this key, from the last sweep; null when not pushed. */
   haHealth: HaKeyHealth | null
+  /** What the key may do; absent in records older than this field. */
+  access?: KeyAccess | null
+  /** When the console last saw the key used (its key list), as last read. */
+  usage?: KeyUsage | null
+}
+
+/**
+ * A key's rights. Console keys carry their user's role and that role's permission
+ * map (unifi-os.md §4.1/§4.2); Access tokens carry the scopes chosen at creation (§5.3).
+ */
+export interface KeyAccess {
+  /** "Super Admin", "Owner", or the role's system key; null when not known. */
+  role: string | null
+  /** e.g. "protect.management: admin" or "view:device". */
+  scopes: string[]
+}
+
+export interface KeyUsage {
+  /** The console's `last_used_at`; null = never used. Keyward's own checks count as uses. */
+  lastUsedAt: string | null
+  readAt: string
 }
 
 /** A key as the key list shows it: the record plus what it means now. */

@@ -8,6 +8,7 @@ import { createKeyActions, type ClipboardPort } from './keys/actions.ts'
 import { createHomeAssistantService } from './homeassistant/service.ts'
 import { verifyKey } from './unifi/verify.ts'
 import { createKeyWatch, type KeyWatch, type KeyWatchOptions } from './keys/watch.ts'
+import { createUsageReader } from './keys/usage.ts'
 import { createDiscovery, type Discovery, type DiscoveryOptions } from './discovery/index.ts'
 import type { DiscoveryStatus } from '../../shared/inventory.ts'
 import { createDispatch, type Dispatch, type Handlers } from './dispatch.ts'
@@ -117,6 +118,14 @@ export function createCore(options: CoreOptions): Core {
     handOver: (key, secret) => homeAssistant.handOver(key, secret),
   })
 
+  const usage = createUsageReader({
+    listKeys: () => settings.listKeys(),
+    save: (changed) => keys.amend(changed),
+    sessionFor: keyActions.sessionFor,
+    log,
+    ...(options.keyWatch?.now ? { now: options.keyWatch.now } : {}),
+  })
+
   // Discovery is created on first use: importing or creating the core sends nothing.
   let discovery: Discovery | null = null
   const finder = (): Discovery => {
@@ -218,6 +227,10 @@ export function createCore(options: CoreOptions): Core {
     'inventory.addManual': ({ address }) => finder().addManual(address),
     'keys.list': () => keys.list(),
     'keys.check': ({ ids }) => keys.checkNow(ids),
+    'keys.usage': async ({ force }) => {
+      await usage.refresh(force ?? false)
+      return keys.list()
+    },
     'keys.pause': ({ id, paused }) => keys.setPaused(id, paused),
     'keys.forget': ({ id }) => keys.forget(id),
     'keys.copy': ({ id }) => keyActions.copy(id),
@@ -235,6 +248,7 @@ export function createCore(options: CoreOptions): Core {
     'ha.copyFields': ({ keyId, haId }) => homeAssistant.copyFields(keyId, haId),
     'keys.viewing': ({ open }) => {
       keys.setKeyListOpen(open)
+      if (open) void usage.refresh() // the list's "last used" column; throttled per console
       return null
     },
     'tray.model': () => keys.tray(),
@@ -242,6 +256,7 @@ export function createCore(options: CoreOptions): Core {
     'preferences.set': (partial) => {
       const preferences = settings.setPreferences(partial)
       hub.emit('preferences.changed', preferences)
+      if (partial.checkIntervalMinutes !== undefined || partial.expiryLeadDays !== undefined) keys.preferencesChanged()
       return preferences
     },
   }

@@ -34,9 +34,9 @@ test('columns, sorting, filter, copy with clearing, reveal, verify now and pause
   // From here on the page's timers move only when the test says so (clipboard clearing, hiding a revealed key).
   await page.clock.pauseAt(Date.now() + 1000)
 
-  // Columns: name, app, host (console name + address), user, masked key, status, dates.
+  // Columns: name, app, host (console name + address), user, role/scopes, masked key, status, dates.
   const headers = page.getByRole('columnheader')
-  await expect(headers).toHaveText([/^Name/, /^App/, /^Host/, /^User/, 'Key', /^Status/, /^Created/, /^Last verified/, /^Expires/])
+  await expect(headers).toHaveText([/^Name/, /^App/, /^Host/, /^User/, 'Role / scopes', 'Key', /^Status/, /^Created/, /^Last verified/, /^Last used/, /^Expires/])
   const row = keyRow(page, 'ha-protect')
   const cells = row.locator('.key-main').getByRole('cell')
   await expect(row.getByRole('rowheader')).toHaveText('ha-protect')
@@ -44,12 +44,17 @@ test('columns, sorting, filter, copy with clearing, reveal, verify now and pause
     'Protect',
     `NVR${unvr.host}:${unvr.port}`,
     'keyward-ha-protect',
+    // The dedicated user's role, then the permissions the console lists for the key, its own app first.
+    /^Super Admin\s*protect admin, access admin \+5$/,
     masked(protect.secret),
     'OK',
     /\d{4}/, // created: a date
     'just now',
+    // Read from the console's key list as the key's user when the list opened; the only use so far was Keyward's check.
+    /^just now\s*\(by Keyward’s check\)$/,
     'never',
   ])
+  await expect(keyRow(page, 'ha-network').getByTestId('key-access')).toHaveText(/^Super Admin\s*network admin/)
 
   // Sorting: by name (default), reversed, then by host.
   expect(await shownNames(page)).toEqual(['frigate', 'ha-network', 'ha-protect'])
@@ -275,7 +280,7 @@ test('forget keeps the key on the console; an admin-made key asks for a sign-in 
   await expect(page).toHaveURL(`${host.origin}/#/new`)
 })
 
-test('start at login is an opt-in preference the core keeps', async ({ page, app }) => {
+test('preferences the core keeps: start at login (opt-in), clipboard, check interval, expiry warning', async ({ page, app }) => {
   await openKeyList(page, app.host)
   const login = page.getByLabel(/Start Keyward when I log in/)
   await expect(login).not.toBeChecked()
@@ -283,4 +288,8 @@ test('start at login is an opt-in preference the core keeps', async ({ page, app
   await expect.poll(() => app.core.settings.getPreferences().startAtLogin).toBe(true)
   await page.getByLabel(/Clear a copied key from the clipboard after/).selectOption('60')
   await expect.poll(() => app.core.settings.getPreferences().clipboardClearSeconds).toBe(60)
+  await page.getByLabel(/Check every key every/).selectOption('60')
+  await expect.poll(() => app.core.settings.getPreferences().checkIntervalMinutes).toBe(60)
+  await page.getByLabel(/Warn that a key is expiring/).selectOption('14')
+  await expect.poll(() => app.core.settings.getPreferences().expiryLeadDays).toBe(14)
 })

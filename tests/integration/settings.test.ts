@@ -62,7 +62,7 @@ describe('settings', () => {
     expect(settings.path).toBe(join(dir, 'config.json'))
     expect(settings.recoveredFrom).toBeNull()
     expect(settings.listConsoles()).toEqual([])
-    expect(settings.getPreferences()).toEqual({ clipboardClearSeconds: 30, checkIntervalMinutes: 15, startAtLogin: false })
+    expect(settings.getPreferences()).toEqual({ clipboardClearSeconds: 30, checkIntervalMinutes: 15, startAtLogin: false, expiryLeadDays: 7 })
     const raw = JSON.parse(readFileSync(settings.path, 'utf8'))
     expect(raw.__internal__.migrations.version).toBe('0.1.0')
   })
@@ -72,7 +72,7 @@ describe('settings', () => {
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ preferences: { clipboardClearSeconds: 45 } }))
     const settings = open(dir)
     expect(settings.recoveredFrom).toBeNull()
-    expect(settings.getPreferences()).toEqual({ clipboardClearSeconds: 45, checkIntervalMinutes: 15, startAtLogin: false })
+    expect(settings.getPreferences()).toEqual({ clipboardClearSeconds: 45, checkIntervalMinutes: 15, startAtLogin: false, expiryLeadDays: 7 })
     expect(settings.listConsoles()).toEqual([])
   })
 
@@ -83,11 +83,11 @@ describe('settings', () => {
     const newer = consoleRecord({ key: '[2001:db8::1]:443', host: '2001:db8::1', lastSeen: '2026-02-01T10:00:00.000Z' })
     first.upsertConsole(older)
     first.upsertConsole(newer)
-    expect(first.setPreferences({ checkIntervalMinutes: 60 })).toEqual({ clipboardClearSeconds: 30, checkIntervalMinutes: 60, startAtLogin: false })
+    expect(first.setPreferences({ checkIntervalMinutes: 60 })).toEqual({ clipboardClearSeconds: 30, checkIntervalMinutes: 60, startAtLogin: false, expiryLeadDays: 7 })
 
     const second = open(dir)
     expect(second.listConsoles()).toEqual([newer, older])
-    expect(second.getPreferences()).toEqual({ clipboardClearSeconds: 30, checkIntervalMinutes: 60, startAtLogin: false })
+    expect(second.getPreferences()).toEqual({ clipboardClearSeconds: 30, checkIntervalMinutes: 60, startAtLogin: false, expiryLeadDays: 7 })
 
     // upsert replaces by key; extra properties never reach the file
     second.upsertConsole({ ...older, name: 'Renamed', lastSeen: '2026-03-01T00:00:00.000Z', extra: 'x' } as ConsoleRecord)
@@ -122,7 +122,7 @@ describe('settings', () => {
     expect(badPort.message).toContain('consoles/0/port')
 
     expect(readFileSync(settings.path)).toEqual(before)
-    expect(settings.getPreferences()).toEqual({ clipboardClearSeconds: 30, checkIntervalMinutes: 15, startAtLogin: false })
+    expect(settings.getPreferences()).toEqual({ clipboardClearSeconds: 30, checkIntervalMinutes: 15, startAtLogin: false, expiryLeadDays: 7 })
   })
 
   it('refuses to write a string the vault knows as a secret, alone or embedded', async () => {
@@ -168,7 +168,7 @@ describe('settings', () => {
     const settings = open(dir)
     expect(settings.recoveredFrom).toMatch(/[/\\]config\.corrupt-\d{4}-\d\d-\d\dT[\d-]+Z\.json$/)
     expect(readFileSync(settings.recoveredFrom ?? '', 'utf8')).toBe(garbage)
-    expect(settings.getPreferences()).toEqual({ clipboardClearSeconds: 30, checkIntervalMinutes: 15, startAtLogin: false })
+    expect(settings.getPreferences()).toEqual({ clipboardClearSeconds: 30, checkIntervalMinutes: 15, startAtLogin: false, expiryLeadDays: 7 })
     expect(readdirSync(dir).sort()).toEqual(['config.json', settings.recoveredFrom?.split(/[/\\]/).at(-1)].sort())
     expect(open(dir).recoveredFrom).toBeNull() // the new file is fine
   })

@@ -56,6 +56,8 @@ export function createKeyActions(options: KeyActionsOptions) {
   }
 
   return {
+    sessionFor,
+
     async copy(id: string): Promise<CopyResult> {
       const secret = await secretOf(find(id))
       const seconds = settings.getPreferences().clipboardClearSeconds

@@ -40,14 +40,16 @@ export async function rotateKey(key: KeyRecord, deps: LifecycleDeps, maskSecret:
   try {
     if (key.app === 'access') {
       const validityDays = key.expiresAt ? Math.max(1, Math.round((Date.parse(key.expiresAt) - Date.parse(key.createdAt)) / 86_400_000)) : 0
-      const token = await createAccessToken(session, { name: `${key.name} (rotated)`, validityDays }, (deps.now ?? Date.now)())
+      // The new token gets the old one's scopes (what whoever uses it was given).
+      const scopes = key.access?.scopes.length ? { scopes: key.access.scopes } : {}
+      const token = await createAccessToken(session, { name: `${key.name} (rotated)`, validityDays, ...scopes }, (deps.now ?? Date.now)())
       minted = { id: token.id, secret: token.token, expiresAt: token.expiresAt }
     } else {
       const k = await mintKey(session, key.name, `Keyward rotation of ${key.id}`)
       minted = { id: k.id, secret: k.key, expiresAt: null }
     }
     await deps.vault.set(newRef, minted.secret)
-    const candidate: KeyRecord = { ...key, keyRef: newRef, remoteId: minted.id, masked: maskSecret(minted.secret), expiresAt: minted.expiresAt }
+    const candidate: KeyRecord = { ...key, keyRef: newRef, remoteId: minted.id, masked: maskSecret(minted.secret), expiresAt: minted.expiresAt, usage: null }
     const check = await deps.verify(candidate, minted.secret)
     if (check.status !== 'ok') {
       throw new KeywardFailure('refused', `The new key did not verify (${check.message}); the old key was kept.`, check.problem)
@@ -62,6 +64,7 @@ export async function rotateKey(key: KeyRecord, deps: LifecycleDeps, maskSecret:
     }
     await deps.vault.delete(key.keyRef).catch(() => false)
     const t = new Date((deps.now ?? Date.now)()).toISOString()
+    // "Created" is when the secret now held was made, as the console's own key list says.
     return { record: { ...candidate, createdAt: t, unreachableStreak: 0 }, check, oldKeyStillActive }
   } catch (error) {
     // Roll back: the new key must not live on; the old one was never touched.

@@ -25,7 +25,7 @@ export interface KeyWatchOptions {
   now?: () => number
   random?: () => number
   pacer?: Pacer
-  /** Expiry lead time in days (default 7). */
+  /** Expiry lead time in days; default: the user's preference. */
   leadDays?: number
   /** Longest wait before retrying an unreachable console. */
   maxBackoffMs?: number
@@ -58,7 +58,8 @@ export function createKeyWatch(options: KeyWatchOptions) {
   const views = (): KeyView[] => {
     const byKey = consoles()
     const t = now()
-    return settings.listKeys().map((k) => ({ ...k, status: keyStatus(k, t, options.leadDays), consoleName: byKey.get(k.consoleKey)?.name ?? null, host: byKey.get(k.consoleKey)?.host ?? null }))
+    const lead = options.leadDays ?? settings.getPreferences().expiryLeadDays
+    return settings.listKeys().map((k) => ({ ...k, status: keyStatus(k, t, lead), consoleName: byKey.get(k.consoleKey)?.name ?? null, host: byKey.get(k.consoleKey)?.host ?? null }))
   }
 
   const tray = (): TrayModel =>
@@ -166,6 +167,16 @@ export function createKeyWatch(options: KeyWatchOptions) {
       settings.saveKeys(settings.listKeys().map((k) => (k.id === record.id ? updated : k)))
       publish()
       return updated
+    },
+    /** Merges metadata read elsewhere (key usage) into the records and publishes. */
+    amend(changed: Map<string, Partial<Pick<KeyRecord, 'usage' | 'access'>>>): KeyView[] {
+      settings.saveKeys(settings.listKeys().map((k) => (changed.has(k.id) ? { ...k, ...changed.get(k.id) } : k)))
+      return publish()
+    },
+    /** A preference changed: re-plan the next sweep and re-derive statuses (expiry lead time). */
+    preferencesChanged() {
+      if (running && !sweeping) schedule()
+      publish()
     },
     setPaused(id: string, paused: boolean): KeyView[] {
       const keys = settings.listKeys()

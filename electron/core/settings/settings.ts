@@ -23,6 +23,7 @@ export const defaultPreferences: Readonly<Preferences> = Object.freeze({
   clipboardClearSeconds: 30,
   startAtLogin: false,
   checkIntervalMinutes: 15,
+  expiryLeadDays: 7,
 })
 
 const defaults = (): SettingsData => ({ consoles: [], provisions: [], keys: [], homeAssistants: [], preferences: { ...defaultPreferences } })
@@ -124,6 +125,24 @@ export const settingsSchema: Schema<SettingsData> = {
             checkedAt: { type: 'string', format: 'date-time' },
           },
         },
+        access: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          required: ['role', 'scopes'],
+          properties: {
+            role: nullableText,
+            scopes: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 100 } },
+          },
+        },
+        usage: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          required: ['lastUsedAt', 'readAt'],
+          properties: {
+            lastUsedAt: { type: ['string', 'null'], format: 'date-time' },
+            readAt: { type: 'string', format: 'date-time' },
+          },
+        },
         unreachableStreak: { type: 'integer', minimum: 0 },
         pushedTo: { type: 'array', maxItems: 20, items: { type: 'string', maxLength: 64 } },
         haHealth: {
@@ -166,6 +185,7 @@ export const settingsSchema: Schema<SettingsData> = {
       clipboardClearSeconds: { type: 'integer', minimum: 5, maximum: 600 },
       startAtLogin: { type: 'boolean' },
       checkIntervalMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
+      expiryLeadDays: { type: 'integer', minimum: 1, maximum: 90 },
     },
   },
 }

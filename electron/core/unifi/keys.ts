@@ -20,6 +20,8 @@ export interface ListedKey {
   description: string | null
   createdAt: string | null
   lastUsedAt: string | null
+  /** The holder's permission map, e.g. `{"network.management":["admin"]}` (§4.1 "Real keys" [report]). */
+  permissions: unknown
 }
 
 const KEYS = '/proxy/users/api/v2/user/self/keys'
@@ -58,7 +60,7 @@ export async function listKeys(session: ConsoleSession): Promise<ListedKey[]> {
   const text = (v: unknown) => (typeof v === 'string' ? v : null)
   return data.flatMap((k) =>
     isObject(k) && typeof k.id === 'string'
-      ? [{ id: k.id, name: String(k.name ?? ''), masked: text(k.masked_api_key), description: text(k.description), createdAt: text(k.created_at), lastUsedAt: text(k.last_used_at) }]
+      ? [{ id: k.id, name: String(k.name ?? ''), masked: text(k.masked_api_key), description: text(k.description), createdAt: text(k.created_at), lastUsedAt: text(k.last_used_at), permissions: k.permissions ?? null }]
       : [],
   )
 }

@@ -17,6 +17,7 @@ import type { Logger } from '../log.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import { summarize } from '../keys/watch.ts'
+import { accessOf } from '../keys/usage.ts'
 import { explainPick, rankHosts } from './hosts.ts'
 import { newProvision, ProvisionFailure, runProvision, suggestKeyName, suggestUsername } from './provision.ts'
 import { protectSummary } from './protect.ts'
@@ -102,6 +103,7 @@ export function createConsoleService(options: ConsoleServiceOptions) {
           createdAt: done.updatedAt,
           expiresAt: done.expiresAt,
           lastCheck: summarize(check),
+          access: accessOf(done, admin),
         })
       }
       return { record: done, check, maskedKey: masked, failure: null }

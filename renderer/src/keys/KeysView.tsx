@@ -9,7 +9,7 @@ import { useKeys } from './context.ts'
 import { ConfirmDialog } from './ConfirmDialog.tsx'
 import { HomeAssistantPanel } from './HomeAssistant.tsx'
 import { PreferencesPanel } from './Preferences.tsx'
-import { COLUMNS, filterKeys, formatAgo, formatDate, formatDateTime, hostLabel, sortKeys, STATUS, type SortKey } from './model.ts'
+import { accessLabel, COLUMNS, filterKeys, formatAgo, formatDate, formatDateTime, hostLabel, sortKeys, STATUS, usageLabel, type SortKey } from './model.ts'
 import { FieldsButton, RowOutput, SendButtons, type SignInRequest } from './RowOutput.tsx'
 import { SignInDialog } from './SignInDialog.tsx'
 import { IDLE_ROW } from './store.ts'
@@ -247,6 +247,8 @@ function KeyRow({ keyView: k, ha, now, onConfirm, onSignIn }: {
   const check0 = k.lastCheck
   const failedCheck = check0?.status === 'failed' && k.status !== 'paused' ? check0 : null
   const expires = formatDate(k.expiresAt)
+  const access = accessLabel(k)
+  const used = usageLabel(k, now)
 
   return (
     <tbody className={`key-group status-${k.status}`} data-testid="key-row" data-key-id={k.id} data-status={k.status} aria-busy={busy ? true : undefined}>
@@ -262,6 +264,16 @@ function KeyRow({ keyView: k, ha, now, onConfirm, onSignIn }: {
           <span className="mono muted host-address">{k.consoleKey}</span>
         </td>
         <td className="col-user mono">{k.username}</td>
+        <td className="col-access" data-testid="key-access" title={access?.full}>
+          {access ? (
+            <>
+              {access.role && <span className="block">{access.role}</span>}
+              {access.scopes && <span className="muted block">{access.scopes}</span>}
+            </>
+          ) : (
+            <span className="muted">not known</span>
+          )}
+        </td>
         <td className="col-key mono" data-testid="masked-key">
           {k.masked}
         </td>
@@ -285,6 +297,10 @@ function KeyRow({ keyView: k, ha, now, onConfirm, onSignIn }: {
             <span className="muted">not yet</span>
           )}
           {check0?.status === 'failed' && <span className="muted block">(failed)</span>}
+        </td>
+        <td className="col-used" data-testid="last-used" title={used.title}>
+          {used.muted ? <span className="muted">{used.text}</span> : <time dateTime={k.usage!.lastUsedAt!}>{used.text}</time>}
+          {used.note && <span className="muted block">({used.note})</span>}
         </td>
         <td className="col-expires">{expires ? <time dateTime={k.expiresAt!}>{expires}</time> : <span className="muted">never</span>}</td>
       </tr>

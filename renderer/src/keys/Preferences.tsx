@@ -1,5 +1,6 @@
-// App preferences that belong with the keys: start at login (opt-in) and how
-// long a copied key stays on the clipboard.
+// App preferences that belong with the keys: start at login (opt-in), how long a
+// copied key stays on the clipboard, how often keys are checked, and how early an
+// expiring key is flagged.
 import { useEffect, useId, useState } from 'react'
 import type { Preferences } from '../../../shared/domain.ts'
 import { keyward } from '../api.ts'
@@ -9,6 +10,10 @@ export function PreferencesPanel() {
   const [problem, setProblem] = useState<string | null>(null)
   const loginId = useId()
   const clearId = useId()
+  const intervalId = useId()
+  const leadId = useId()
+  /** The offered values, plus the current one if it was set elsewhere. */
+  const options = (offered: number[], current: number) => [...new Set([...offered, current])].sort((a, b) => a - b)
 
   useEffect(() => {
     if (!keyward) return
@@ -49,6 +54,27 @@ export function PreferencesPanel() {
                 </option>
               ))}
             </select>
+          </label>
+          <label htmlFor={intervalId}>
+            Check every key every{' '}
+            <select id={intervalId} value={prefs.checkIntervalMinutes} onChange={(e) => void save({ checkIntervalMinutes: Number(e.target.value) })}>
+              {options([5, 15, 30, 60, 240], prefs.checkIntervalMinutes).map((m) => (
+                <option key={m} value={m}>
+                  {m < 60 ? `${m} minutes` : `${m / 60} hour${m === 60 ? '' : 's'}`}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label htmlFor={leadId}>
+            Warn that a key is expiring{' '}
+            <select id={leadId} value={prefs.expiryLeadDays} onChange={(e) => void save({ expiryLeadDays: Number(e.target.value) })}>
+              {options([1, 3, 7, 14, 30], prefs.expiryLeadDays).map((d) => (
+                <option key={d} value={d}>
+                  {d} day{d === 1 ? '' : 's'}
+                </option>
+              ))}
+            </select>{' '}
+            before it expires
           </label>
         </div>
       )}

@@ -15,22 +15,24 @@ export const STATUS: Record<KeyStatus, { label: string; tone: 'ok' | 'warn' | 'd
 /** Worst first (the tray's order). */
 const SEVERITY: Record<KeyStatus, number> = { failing: 0, expired: 1, expiring: 2, unknown: 3, ok: 4, paused: 5 }
 
-export type SortKey = 'name' | 'app' | 'host' | 'user' | 'status' | 'created' | 'verified' | 'expires'
+export type SortKey = 'name' | 'app' | 'host' | 'user' | 'status' | 'created' | 'verified' | 'used' | 'expires'
 export type SortDir = 'ascending' | 'descending'
 export interface Sort {
   by: SortKey
   dir: SortDir
 }
 
-export const COLUMNS: { key: SortKey | 'key'; label: string; sortable: boolean }[] = [
+export const COLUMNS: { key: SortKey | 'key' | 'access'; label: string; sortable: boolean }[] = [
   { key: 'name', label: 'Name', sortable: true },
   { key: 'app', label: 'App', sortable: true },
   { key: 'host', label: 'Host', sortable: true },
   { key: 'user', label: 'User', sortable: true },
+  { key: 'access', label: 'Role / scopes', sortable: false },
   { key: 'key', label: 'Key', sortable: false },
   { key: 'status', label: 'Status', sortable: true },
   { key: 'created', label: 'Created', sortable: true },
   { key: 'verified', label: 'Last verified', sortable: true },
+  { key: 'used', label: 'Last used', sortable: true },
   { key: 'expires', label: 'Expires', sortable: true },
 ]
 
@@ -55,6 +57,8 @@ function compare(a: KeyView, b: KeyView, by: SortKey): number {
       return time(a.createdAt, 0) - time(b.createdAt, 0)
     case 'verified':
       return time(a.lastCheck?.checkedAt, 0) - time(b.lastCheck?.checkedAt, 0)
+    case 'used':
+      return time(a.usage?.lastUsedAt, 0) - time(b.usage?.lastUsedAt, 0)
     case 'expires':
       // "Never" sorts after every date.
       return time(a.expiresAt, Number.MAX_SAFE_INTEGER) - time(b.expiresAt, Number.MAX_SAFE_INTEGER)
@@ -71,7 +75,7 @@ export function filterKeys(keys: KeyView[], text: string): KeyView[] {
   const words = text.toLowerCase().split(/\s+/).filter(Boolean)
   if (words.length === 0) return keys
   return keys.filter((k) => {
-    const hay = [k.name, appName(k.app), k.consoleName ?? '', k.consoleKey, k.host ?? '', k.username, STATUS[k.status].label, k.masked]
+    const hay = [k.name, appName(k.app), k.consoleName ?? '', k.consoleKey, k.host ?? '', k.username, STATUS[k.status].label, k.masked, k.access?.role ?? '']
       .join(' ')
       .toLowerCase()
     return words.every((w) => hay.includes(w))
@@ -81,7 +85,7 @@ export function filterKeys(keys: KeyView[], text: string): KeyView[] {
 /** First click sorts ascending (dates: newest first); a second click reverses. */
 export function nextSort(current: Sort, by: SortKey): Sort {
   if (current.by === by) return { by, dir: current.dir === 'ascending' ? 'descending' : 'ascending' }
-  return { by, dir: by === 'created' || by === 'verified' ? 'descending' : 'ascending' }
+  return { by, dir: by === 'created' || by === 'verified' || by === 'used' ? 'descending' : 'ascending' }
 }
 
 export const formatDate = (iso: string | null) =>
@@ -131,4 +135,32 @@ export function forgetConsequences(key: KeyView, ha: HaSummary[]): string[] {
       : `It keeps working on ${where} for anything that uses it.`,
     `To switch it off, revoke it instead, or delete it on ${where}’s Integrations page.`,
   ]
+}
+
+/** "Super Admin" and up to two scopes ("protect admin"), the rest counted; `full` lists all. */
+export function accessLabel(k: KeyView): { role: string | null; scopes: string | null; full: string } | null {
+  if (!k.access) return null
+  // The key's own app first: that is what whoever uses the key needs.
+  const own = `${k.app}.management:`
+  const ordered = [...k.access.scopes].sort((a, b) => Number(b.startsWith(own)) - Number(a.startsWith(own)))
+  const short = ordered.map((s) => s.replace(/\.management: /, ' '))
+  const scopes = short.length === 0 ? null : short.length <= 2 ? short.join(', ') : `${short.slice(0, 2).join(', ')} +${short.length - 2}`
+  return { role: k.access.role, scopes, full: [k.access.role, ...k.access.scopes].filter(Boolean).join('\n') }
+}
+
+/**
+ * The "Last used" cell. The console counts Keyward's own checks as uses, so a use
+ * within a few seconds of the last check is labelled as that check.
+ */
+export function usageLabel(k: KeyView, now: number): { text: string; note: string | null; muted: boolean; title: string } {
+  if (k.app === 'access') return { text: 'not reported', note: null, muted: true, title: 'UniFi Access does not report when a token was last used.' }
+  if (!k.usage) {
+    return { text: 'not read yet', note: null, muted: true, title: 'Read from the console’s key list while this list is open, signed in as the key’s user.' }
+  }
+  const read = `Read ${formatDateTime(k.usage.readAt)}`
+  const used = k.usage.lastUsedAt
+  if (!used) return { text: 'never', note: null, muted: true, title: read }
+  const checked = k.lastCheck ? Date.parse(k.lastCheck.checkedAt) : null
+  const own = checked !== null && Math.abs(Date.parse(used) - checked) <= 5000
+  return { text: formatAgo(used, Math.max(now, Date.parse(used))), note: own ? 'by Keyward’s check' : null, muted: false, title: `${formatDateTime(used)} · ${read}` }
 }

@@ -1,0 +1,111 @@
+// What a key may do and when it was last used, for the key list's "role/scopes"
+// and "last used" columns. Console keys report `last_used_at` and the holder's
+// permission map only in the console's key list (unifi-os.md §4.1 [fixture]/[report]),
+// which needs a cookie session as the key's own user (`/user/self/keys`). So
+// reading usage costs a sign-in per console user: it runs when the key list is
+// opened, at most once per console every `minIntervalMs`, never in the sweep.
+import type { KeyAccess, KeyRecord, ProvisionRecord } from '../../../shared/domain.ts'
+import type { Logger } from '../log.ts'
+import { DEFAULT_ACCESS_SCOPES } from '../unifi/access.ts'
+import { listKeys, type ListedKey } from '../unifi/keys.ts'
+import type { ConsoleSession, SignedInUser } from '../unifi/session.ts'
+
+/** A role in words: the two that may mint keys by name, any other by its system key. */
+export function roleName(user: Pick<SignedInUser, 'isOwner' | 'isSuperAdmin' | 'roles'> | null): string | null {
+  if (!user) return null
+  if (user.isOwner) return 'Owner'
+  if (user.isSuperAdmin) return 'Super Admin'
+  return user.roles[0] ?? null
+}
+
+/** `{"protect.management":["admin"]}` → `["protect.management: admin"]` (unifi-os.md §4.1 "Real keys"). */
+export function permissionScopes(permissions: unknown): string[] {
+  if (typeof permissions !== 'object' || permissions === null || Array.isArray(permissions)) return []
+  return Object.entries(permissions)
+    .flatMap(([area, levels]) => (Array.isArray(levels) && levels.length > 0 ? [`${area}: ${levels.filter((l) => typeof l === 'string').join(', ')}`] : []))
+    .sort()
+    .slice(0, 100)
+}
+
+/**
+ * A new key's rights, known at mint time: a dedicated user is created as Super Admin
+ * (provision.ts, unifi-os.md §3); a key minted as the signed-in admin has that admin's
+ * role. Access tokens have the scopes they were created with (§5.3).
+ */
+export function accessOf(done: Pick<ProvisionRecord, 'app' | 'mode'>, admin: Pick<ConsoleSession, 'user'>): KeyAccess {
+  if (done.app === 'access') return { role: null, scopes: [...DEFAULT_ACCESS_SCOPES] }
+  return { role: done.mode === 'dedicated-user' ? 'Super Admin' : roleName(admin.user), scopes: [] }
+}
+
+export interface UsageReaderOptions {
+  listKeys: () => KeyRecord[]
+  /** Saves changed records (by id) and tells the renderer. */
+  save: (changed: Map<string, Pick<KeyRecord, 'usage' | 'access'>>) => void
+  /** A session as the key's own user, or the signed-in admin's; throws when there is none. */
+  sessionFor: (key: KeyRecord) => Promise<{ session: ConsoleSession; release: () => Promise<void> }>
+  pace?: (consoleKey: string) => Promise<void>
+  log: Logger
+  now?: () => number
+  minIntervalMs?: number
+}
+
+export function createUsageReader(options: UsageReaderOptions) {
+  const now = options.now ?? Date.now
+  const minIntervalMs = options.minIntervalMs ?? 10 * 60_000
+  const lastRead = new Map<string, number>()
+  let running: Promise<void> | null = null
+
+  /** One sign-in per (console, user): `/user/self/keys` lists only that user's keys. */
+  const readGroup = async (group: KeyRecord[], changed: Map<string, Pick<KeyRecord, 'usage' | 'access'>>) => {
+    const first = group[0]!
+    await options.pace?.(first.consoleKey)
+    const { session, release } = await options.sessionFor(first)
+    let listed: ListedKey[]
+    try {
+      listed = await listKeys(session)
+    } finally {
+      await release()
+    }
+    const readAt = new Date(now()).toISOString()
+    const byId = new Map(listed.map((k) => [k.id, k]))
+    for (const key of group) {
+      const found = key.remoteId ? byId.get(key.remoteId) : undefined
+      if (!found) continue // gone from the console: the next check says so
+      const scopes = permissionScopes(found.permissions)
+      changed.set(key.id, {
+        usage: { lastUsedAt: found.lastUsedAt, readAt },
+        access: { role: key.access?.role ?? null, scopes: scopes.length > 0 ? scopes : (key.access?.scopes ?? []) },
+      })
+    }
+  }
+
+  const refresh = async (force: boolean) => {
+    const t = now()
+    const groups = new Map<string, KeyRecord[]>()
+    // Access tokens are not in the console key list, and their list reports no use (§5.3).
+    for (const key of options.listKeys().filter((k) => k.app !== 'access' && k.remoteId)) {
+      if (!force && t - (lastRead.get(key.consoleKey) ?? -Infinity) < minIntervalMs) continue
+      const id = `${key.consoleKey}\n${key.passwordRef ? key.username : ''}`
+      groups.set(id, [...(groups.get(id) ?? []), key])
+    }
+    const changed = new Map<string, Pick<KeyRecord, 'usage' | 'access'>>()
+    await Promise.all([...groups.values()].map(async (group) => {
+      lastRead.set(group[0]!.consoleKey, t)
+      await readGroup(group, changed).catch((error: unknown) => {
+        // Not signed in, the user is gone, the console is down: the column keeps its last reading.
+        options.log.info('key usage not read', { console: group[0]!.consoleKey, error })
+      })
+    }))
+    if (changed.size > 0) options.save(changed)
+  }
+
+  return {
+    /** Reads usage where due (or everywhere with `force`); one read at a time. */
+    refresh(force = false): Promise<void> {
+      running ??= refresh(force).finally(() => {
+        running = null
+      })
+      return running
+    },
+  }
+}
