@@ -27,6 +27,8 @@ export default defineConfig({
     root: resolve(root, 'renderer'),
     base: './',
     build: {
+      // electron-vite leaves bundles unminified; the renderer is what loads on every window open.
+      minify: true,
       rolldownOptions: { input: { index: resolve(root, 'renderer/index.html') } },
     },
     plugins: [react()],
