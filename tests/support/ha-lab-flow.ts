@@ -14,6 +14,7 @@ import { revokeKey } from '../../electron/core/unifi/keys.ts'
 import { ConsoleSession } from '../../electron/core/unifi/session.ts'
 import { MemorySecretStore } from '../../electron/core/vault/secret-store.ts'
 import type { HaSummary, KeyView, ProvisionOutcome } from '../../shared/domain.ts'
+import type { Outcome } from '../../shared/result.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { haControl, type HaControlState } from '../simulators/home-assistant/control.ts'
 import { ADMIN_TOKEN } from '../simulators/home-assistant/state.ts'
@@ -25,7 +26,7 @@ const vault = new MemorySecretStore()
 const core = createCore({ dataDir, version: '0.1.0', vault, log: silentLogger })
 const consoleKey = `${nvr}:443`
 
-const unwrap = <T>(outcome: { ok: boolean; value?: T; error?: { code: string; message: string } }, what: string): T => {
+const unwrap = <T>(outcome: Outcome<unknown>, what: string): T => {
   if (!outcome.ok) throw new Error(`${what}: ${JSON.stringify(outcome.error)}`)
   return outcome.value as T
 }
