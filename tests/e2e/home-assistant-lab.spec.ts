@@ -62,6 +62,8 @@ test.describe('discovered console and Home Assistant', () => {
     const section = page.getByRole('region', { name: 'Home Assistant' })
     await section.getByRole('button', { name: 'Send to Home Assistant' }).click()
     const use = section.getByRole('button', { name: `Use ${HA_INSTANCE.name} ${ha.url}` })
+    await expect(use).toBeVisible()
+    await captureScreen(page, testInfo, 'ha-lab-00-found')
     await use.click()
     await expect(section.getByLabel('Home Assistant address')).toHaveValue(ha.url)
     const token = section.getByLabel('Long-lived access token')
@@ -89,6 +91,7 @@ test.describe('discovered console and Home Assistant', () => {
     await section.getByRole('button', { name: 'Copy fields for Home Assistant' }).click()
     const passwordField = section.getByTestId('copy-fields').getByTestId('field-password')
     await expect(passwordField).toContainText('stays in this computer’s keychain')
+    await captureScreen(page, testInfo, 'ha-lab-02-fields')
     await page.clock.pauseAt(Date.now() + 1000) // from here the page's timers move only when the test says so
     await passwordField.getByRole('button', { name: 'Copy password' }).click()
     await expect(section.getByTestId('row-note')).toHaveText('Copied the password of keyward-ha-lab. Keyward clears the clipboard in 5 s if it still holds it.')
