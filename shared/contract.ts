@@ -141,6 +141,11 @@ export const requests = {
    * comes back for the page to copy — the user asked for it.
    */
   'keys.copy': request<CopyResult>()(z.object({ id: keyId }).strict()),
+  /**
+   * Copy the password of the key's dedicated console user (HA ≤ 2026.8's manual
+   * setup asks for it), like keys.copy: cleared after the same time; never shown.
+   */
+  'keys.copyPassword': request<CopyResult>()(z.object({ id: keyId }).strict()),
   /** Show a key (the user asked); the UI hides it again after `hideAfterSeconds`. */
   'keys.reveal': request<{ secret: string; hideAfterSeconds: number }>()(z.object({ id: keyId }).strict()),
   /** New key → verify → hand over → revoke old; on failure the old key stays. */

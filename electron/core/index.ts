@@ -234,6 +234,7 @@ export function createCore(options: CoreOptions): Core {
     'keys.pause': ({ id, paused }) => keys.setPaused(id, paused),
     'keys.forget': ({ id }) => keys.forget(id),
     'keys.copy': ({ id }) => keyActions.copy(id),
+    'keys.copyPassword': ({ id }) => keyActions.copyPassword(id),
     'keys.reveal': ({ id }) => keyActions.reveal(id),
     'keys.rotate': ({ id }) => keyActions.rotate(id),
     'keys.revoke': ({ id }) => keyActions.revoke(id),

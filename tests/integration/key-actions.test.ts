@@ -71,6 +71,24 @@ describe('key actions', () => {
     expect(revealed).toEqual({ ok: true, value: { secret: await core.vault.get(key.keyRef), hideAfterSeconds: 20 } })
   })
 
+  it('copies the dedicated user’s password from the keychain the same way, and the console accepts it', async () => {
+    const password = (await core.vault.get(key.passwordRef!))!
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      expect(await core.invoke('keys.copyPassword', { id: key.id })).toEqual({ ok: true, value: { copied: true, clearsInSeconds: 5 } })
+      expect(clip).toBe(password)
+      vi.advanceTimersByTime(5100)
+      await Promise.resolve()
+      await Promise.resolve()
+      expect(clip).toBe('')
+    } finally {
+      vi.useRealTimers()
+    }
+    // It is the password of the console user the key belongs to.
+    expect([...nvr.state.users.values()].find((u) => u.username === key.username)?.password).toBe(password)
+    expect(await core.invoke('keys.copyPassword', { id: 'no-such-key' })).toMatchObject({ ok: false, error: { code: 'not-found' } })
+  })
+
   it('keeps the old key when the new one fails to verify', async () => {
     const before = await core.vault.get(key.keyRef)
     void nvr.failNext({ method: 'GET', path: '/proxy/protect/integration/v1/meta/info', when: 'before' })

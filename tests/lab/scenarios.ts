@@ -12,7 +12,9 @@
 //            namespace (cheaper than 32 namespaces on 2 cores), plus a noise
 //            source broadcasting malformed packets
 //   uisp     a UISP server (HTTPS only; found by the optional subnet sweep)
-//   ha       Home Assistant advertised over mDNS by python3-zeroconf
+//   ha       a fake Home Assistant (HTTP, port 8123, version per lab: 2026.8.x or
+//            2026.9.x) advertised over mDNS by python3-zeroconf; it reaches the
+//            consoles over the lab LAN to validate keys
 // `expectedDiscovery()` is the exact inventory discovery must produce; it only
 // needs the lab's host table, so code running inside ws can compute it too.
 import { fileURLToPath } from 'node:url'
@@ -20,12 +22,14 @@ import { createInterface } from 'node:readline'
 import type { ChildProcess } from 'node:child_process'
 import { createConsoleConfig, type PresetName } from '../simulators/console/presets.ts'
 import type { ResponderOptions, SimDevice } from '../simulators/ubnt/responder.ts'
+import type { HaSimConfig, HaSimVersion } from '../simulators/home-assistant/state.ts'
 import type { Lab, LabHost } from './lab.ts'
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const UBNT_MAIN = fileURLToPath(new URL('../simulators/ubnt/main.ts', import.meta.url))
 const UISP_MAIN = fileURLToPath(new URL('../simulators/uisp/main.ts', import.meta.url))
 const HA_ADVERTISE = fileURLToPath(new URL('../simulators/ha/advertise.py', import.meta.url))
+const HA_MAIN = fileURLToPath(new URL('../simulators/home-assistant/main.ts', import.meta.url))
 /** Debian's python3-zeroconf is importable only by the system interpreter (discovery.md §9a). */
 export const SYSTEM_PYTHON = '/usr/bin/python3'
 
@@ -40,13 +44,22 @@ export interface LabScenario {
   workstation: string
   consoles: { host: string; preset: PresetName }[]
   /** Starts everything that is not a console simulator; resolves once all are ready. */
-  setup?: (lab: Lab) => Promise<void>
+  setup?: (lab: Lab, options?: ScenarioOptions) => Promise<void>
+}
+
+export interface ScenarioOptions {
+  /** The fake Home Assistant's version (unifiprotect's flow shape differs, home-assistant.md §2.2). */
+  haVersion?: HaSimVersion
 }
 
 // ---- the discovery scenario ---------------------------------------------------------
 
 export const UDMSE_VLAN_ADDRESS = '10.73.10.1'
 export const HA_INSTANCE = { name: 'Home', uuid: '7f3c2d1e0b9a48c6a5d4e3f2a1b0c9d8', version: '2026.9.1' }
+/** HA's default port (advertised in SRV) and the fake HA's test hook next to it (control.ts). */
+export const LAB_HA_PORT = 8123
+export const LAB_HA_CONTROL_PORT = 8124
+export const labHaUrls = (ip: string) => ({ url: `http://${ip}:${LAB_HA_PORT}`, controlUrl: `http://${ip}:${LAB_HA_CONTROL_PORT}` })
 export const UISP_VERSION = '2.4.155'
 
 type HostTable = Readonly<Record<string, Pick<LabHost, 'ip'>>>
@@ -121,7 +134,7 @@ export const discoveryScenario: LabScenario = {
   ],
   workstation: 'ws',
   consoles: DISCOVERY_CONSOLES.map(({ host, preset }) => ({ host, preset })),
-  async setup(lab) {
+  async setup(lab, options = {}) {
     const hosts = lab.hosts
     const node = (host: string, script: string, args: string[]): Promise<unknown> =>
       ready(lab.spawn(host, process.execPath, ['--import', 'tsx', script, ...args], {
@@ -132,9 +145,7 @@ export const discoveryScenario: LabScenario = {
       broadcast: '10.73.0.255', multicastInterface: hosts.devices!.ip, devices: discoveryDevices(),
       noise: { from: hosts.devices!.ip, everyMs: 500 },
     }
-    const ha = ready(lab.spawn('ha', SYSTEM_PYTHON, [
-      HA_ADVERTISE, '--ip', hosts.ha!.ip, '--name', HA_INSTANCE.name, '--uuid', HA_INSTANCE.uuid, '--version', HA_INSTANCE.version,
-    ], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true }), 'ha: advertise.py')
+    const ha = startLabHomeAssistant(lab, 'ha', { version: options.haVersion ?? '2026.9.x' })
     await Promise.all([
       ...responders,
       node('devices', UBNT_MAIN, ['--spec', JSON.stringify(devices)]),
@@ -142,6 +153,40 @@ export const discoveryScenario: LabScenario = {
       ha,
     ])
   },
+}
+
+export interface LabHomeAssistant {
+  host: string
+  ip: string
+  url: string
+  controlUrl: string
+  version: HaSimVersion
+  haVersion: string
+  adminToken: string
+  userToken: string
+}
+
+/**
+ * A fake Home Assistant in a lab host, as HA runs: plain HTTP on port 8123, announced
+ * over mDNS by python3-zeroconf (the TXT `version` is the one /api/config reports),
+ * with its test hook on LAB_HA_CONTROL_PORT. It calls the consoles over the lab LAN.
+ */
+export async function startLabHomeAssistant(
+  lab: Lab,
+  host: string,
+  options: { version: HaSimVersion; config?: Partial<HaSimConfig>; instance?: { name: string; uuid: string } },
+): Promise<LabHomeAssistant> {
+  const ip = lab.hosts[host]!.ip
+  const instance = options.instance ?? HA_INSTANCE
+  const spawnOptions = { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'], detached: true }
+  const server = (await ready(lab.spawn(host, process.execPath, [
+    '--import', 'tsx', HA_MAIN, '--host', ip, '--port', String(LAB_HA_PORT), '--control-port', String(LAB_HA_CONTROL_PORT),
+    '--version', options.version, '--config-json', JSON.stringify({ locationName: instance.name, ...options.config }),
+  ], spawnOptions), `${host}: home-assistant/main.ts`)) as { url: string; controlUrl: string; haVersion: string; adminToken: string; userToken: string }
+  await ready(lab.spawn(host, SYSTEM_PYTHON, [
+    HA_ADVERTISE, '--ip', ip, '--name', instance.name, '--uuid', instance.uuid, '--version', server.haVersion, '--port', String(LAB_HA_PORT),
+  ], spawnOptions), `${host}: advertise.py`)
+  return { host, ip, url: server.url, controlUrl: server.controlUrl, version: options.version, haVersion: server.haVersion, adminToken: server.adminToken, userToken: server.userToken }
 }
 
 /** Resolves with the first JSON line carrying `ready: true`; rejects on exit or after 20 s. */

@@ -1,5 +1,5 @@
 // Run a command inside a freshly built lab, then tear the lab down.
-//   tsx tests/lab/with-lab.ts --scenario slice -- <command...>
+//   tsx tests/lab/with-lab.ts --scenario slice [--ha-version 2026.8.x|2026.9.x] -- <command...>
 // The command runs in the workstation namespace ("ws") with KEYWARD_LAB set to the
 // lab description (see env.ts). Without lab support (not root, no netns…) it runs
 // the command directly with KEYWARD_LAB_UNAVAILABLE=<reason>, or fails when
@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { constants } from 'node:os'
 import type { PresetName } from '../simulators/console/presets.ts'
 import { createLab, labSupport, LabTornDownError, type Lab } from './lab.ts'
-import { discoveryScenario } from './scenarios.ts'
+import { discoveryScenario, type ScenarioOptions } from './scenarios.ts'
 
 interface Scenario {
   /** Names, or `{name, addresses}` with extra CIDRs on the host's eth0. */
@@ -16,7 +16,7 @@ interface Scenario {
   workstation: string
   consoles: { host: string; preset: PresetName }[]
   /** Starts the scenario's other peers (simulators, advertisers) once the consoles are up. */
-  setup?: (lab: Lab) => Promise<void>
+  setup?: (lab: Lab, options?: ScenarioOptions) => Promise<void>
 }
 
 const scenarios: Record<string, Scenario> = {
@@ -36,20 +36,27 @@ function usage(message: string): never {
   process.exit(2)
 }
 
-function parseCommandLine(argv: string[]): { scenario: Scenario; command: [string, ...string[]] } {
+function parseCommandLine(argv: string[]): { scenario: Scenario; options: ScenarioOptions; command: [string, ...string[]] } {
   const sep = argv.indexOf('--')
   const own = sep < 0 ? argv : argv.slice(0, sep)
   const command = sep < 0 ? [] : argv.slice(sep + 1)
   let name = 'slice'
+  const options: ScenarioOptions = {}
+  // The fake Home Assistant's version (discovery scenario); the environment works too, for `npm run test:e2e`.
+  const haVersion = (value: string | undefined): ScenarioOptions['haVersion'] =>
+    value === '2026.8.x' || value === '2026.9.x' ? value : usage('--ha-version must be 2026.8.x or 2026.9.x')
+  if (process.env.KEYWARD_LAB_HA_VERSION) options.haVersion = haVersion(process.env.KEYWARD_LAB_HA_VERSION)
   for (let i = 0; i < own.length; i++) {
     const arg = own[i]!
     if (arg === '--scenario') name = own[++i] ?? usage('--scenario needs a value')
     else if (arg.startsWith('--scenario=')) name = arg.slice('--scenario='.length)
+    else if (arg === '--ha-version') options.haVersion = haVersion(own[++i])
+    else if (arg.startsWith('--ha-version=')) options.haVersion = haVersion(arg.slice('--ha-version='.length))
     else usage(`unknown option ${arg}`)
   }
   const scenario = scenarios[name] ?? usage(`unknown scenario ${JSON.stringify(name)}`)
   if (command.length === 0) usage('missing command after --')
-  return { scenario, command: command as [string, ...string[]] }
+  return { scenario, options, command: command as [string, ...string[]] }
 }
 
 const exitCodeOf = (code: number | null, signal: NodeJS.Signals | null): number =>
@@ -65,7 +72,7 @@ function runDirectly(command: [string, ...string[]], reason: string): void {
   child.on('exit', (code, signal) => process.exit(exitCodeOf(code, signal)))
 }
 
-async function runInLab(scenario: Scenario, command: [string, ...string[]]): Promise<void> {
+async function runInLab(scenario: Scenario, options: ScenarioOptions, command: [string, ...string[]]): Promise<void> {
   // SIGINT/SIGTERM are handled by lab.ts: it forwards the signal to every lab process
   // (including our command), tears down, then re-raises it — so nothing to do here.
   let lab: Lab | undefined
@@ -74,7 +81,7 @@ async function runInLab(scenario: Scenario, command: [string, ...string[]]): Pro
     // One line on stderr: handy for finding leftovers, and lets tests identify the run.
     console.error(`with-lab: lab ${lab.id} up (namespaces kw-${lab.id}-*), starting consoles`)
     await Promise.all(scenario.consoles.map((c) => lab!.startConsole(c.host, c.preset)))
-    await scenario.setup?.(lab)
+    await scenario.setup?.(lab, options)
   } catch (err) {
     if (err instanceof LabTornDownError) return // interrupted while starting; lab.ts finishes the job
     console.error(`with-lab: lab setup failed: ${(err as Error).message}`)
@@ -99,10 +106,10 @@ async function runInLab(scenario: Scenario, command: [string, ...string[]]): Pro
   })
 }
 
-const { scenario, command } = parseCommandLine(process.argv.slice(2))
+const { scenario, options, command } = parseCommandLine(process.argv.slice(2))
 const support = labSupport()
 if (support.ok) {
-  await runInLab(scenario, command)
+  await runInLab(scenario, options, command)
 } else if (process.env.KEYWARD_REQUIRE_LAB === '1') {
   console.error(`with-lab: KEYWARD_REQUIRE_LAB=1 but no lab: ${support.reason}`)
   process.exit(1)

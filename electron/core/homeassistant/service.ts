@@ -117,7 +117,10 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
       const key = settings.listKeys().find((k) => k.id === keyId)
       if (!key) throw new KeywardFailure('not-found', 'That key is no longer on record.')
       const ha = haId ? find(haId) : settings.listHomeAssistants()[0]
-      const plan = copyFields({ app: key.app, console: consoleRef(key), secret: null, credentials: null, haVersion: ha?.version ?? null, haUrl: ha?.url ?? null })
+      // With a dedicated user the plan is the full setup, as a push would do; its password is
+      // never read here (the user copies it with keys.copyPassword).
+      const credentials = key.passwordRef ? { username: key.username, password: '' } : null
+      const plan = copyFields({ app: key.app, console: consoleRef(key), secret: null, credentials, haVersion: ha?.version ?? null, haUrl: ha?.url ?? null })
       // Secrets never travel with the plan: the user copies them with "Copy" (auto-clearing).
       return { ...plan, fields: plan.fields.map((f) => (f.secret ? { ...f, value: '' } : f)) }
     },

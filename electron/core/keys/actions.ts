@@ -1,7 +1,7 @@
 // What the key list can do with a key: copy (clipboard cleared after the
-// configured time, only if it still holds the key), reveal, verify now, rotate,
-// revoke on the console. Secrets leave the core only for copy and reveal,
-// which the user asked for.
+// configured time, only if it still holds the key), copy its dedicated user's
+// password the same way, reveal, verify now, rotate, revoke on the console.
+// Secrets leave the core only for copy and reveal, which the user asked for.
 import type { CopyResult, KeyRecord, KeyView } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { Settings } from '../settings/settings.ts'
@@ -46,6 +46,23 @@ export function createKeyActions(options: KeyActionsOptions) {
     return secret
   }
 
+  /** Writes a secret to the system clipboard and clears it later if it is still there. */
+  const toClipboard = async (secret: string): Promise<CopyResult> => {
+    const seconds = settings.getPreferences().clipboardClearSeconds
+    if (!options.clipboard) return { copied: false, secret, clearsInSeconds: seconds }
+    const clipboard = options.clipboard
+    await clipboard.writeText(secret)
+    if (clearTimer) clearTimeout(clearTimer)
+    clearTimer = setTimeout(() => {
+      clearTimer = null
+      // Only if the user has not copied something else meanwhile.
+      void Promise.resolve(clipboard.readText())
+        .then((text) => (text === secret ? clipboard.writeText('') : undefined))
+        .catch(() => undefined)
+    }, seconds * 1000)
+    return { copied: true, clearsInSeconds: seconds }
+  }
+
   const sessionFor: LifecycleDeps['sessionFor'] = async (key) => {
     const password = key.passwordRef ? await vault.get(key.passwordRef) : null
     if (password) {
@@ -58,21 +75,17 @@ export function createKeyActions(options: KeyActionsOptions) {
   return {
     sessionFor,
 
-    async copy(id: string): Promise<CopyResult> {
-      const secret = await secretOf(find(id))
-      const seconds = settings.getPreferences().clipboardClearSeconds
-      if (!options.clipboard) return { copied: false, secret, clearsInSeconds: seconds }
-      const clipboard = options.clipboard
-      await clipboard.writeText(secret)
-      if (clearTimer) clearTimeout(clearTimer)
-      clearTimer = setTimeout(() => {
-        clearTimer = null
-        // Only if the user has not copied something else meanwhile.
-        void Promise.resolve(clipboard.readText())
-          .then((text) => (text === secret ? clipboard.writeText('') : undefined))
-          .catch(() => undefined)
-      }, seconds * 1000)
-      return { copied: true, clearsInSeconds: seconds }
+    copy: async (id: string): Promise<CopyResult> => toClipboard(await secretOf(find(id))),
+
+    /** The dedicated user's password from the keychain (HA ≤ 2026.8 needs it besides the key). */
+    async copyPassword(id: string): Promise<CopyResult> {
+      const key = find(id)
+      if (!key.passwordRef) {
+        throw new KeywardFailure('not-found', `“${key.name}” was made as ${key.username}, your own account: Keyward has no password for it. Type your own password.`)
+      }
+      const password = await vault.get(key.passwordRef)
+      if (!password) throw new KeywardFailure('not-found', `The keychain no longer holds the password of ${key.username}.`)
+      return toClipboard(password)
     },
 
     async reveal(id: string): Promise<{ secret: string; hideAfterSeconds: number }> {

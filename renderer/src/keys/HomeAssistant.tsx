@@ -2,7 +2,7 @@
 // connections, and for one key: the answer of "Send to Home Assistant" and the
 // fields to fill by hand ("Copy fields for Home Assistant"). Secrets never
 // appear here: a secret field offers Copy, which goes through keys.copy.
-import { useId, useRef, useState, type FormEvent } from 'react'
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import type { CopyFieldsPlan, HaPushSummary, HaSummary, KeyView } from '../../../shared/domain.ts'
 import type { KeywardError } from '../../../shared/result.ts'
 import { Callout } from '../wizard/parts.tsx'
@@ -25,6 +25,8 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
   submitLabel?: string
 }) {
   const haConnect = useKeys((s) => s.haConnect)
+  const found = useKeys((s) => s.haFound)
+  const loadHaFound = useKeys((s) => s.loadHaFound)
   const ids = useId()
   const urlId = fieldId ?? `${ids}-url`
   const [url, setUrl] = useState('')
@@ -34,6 +36,10 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
   const [problem, setProblem] = useState<{ url?: string; token?: string }>({})
   const urlRef = useRef<HTMLInputElement>(null)
   const tokenRef = useRef<HTMLInputElement>(null)
+
+  useEffect(() => {
+    void loadHaFound()
+  }, [loadHaFound])
 
   const submit = async (event: FormEvent) => {
     event.preventDefault()
@@ -63,6 +69,30 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
 
   return (
     <form className="form ha-connect" onSubmit={(e) => void submit(e)} noValidate aria-label="Connect to Home Assistant">
+      {found.length > 0 && (
+        <div className="ha-found">
+          <p id={`${ids}-found`}>Found on this network:</p>
+          <ul aria-labelledby={`${ids}-found`}>
+            {found.map((f) => (
+              <li key={f.id}>
+                <button
+                  type="button"
+                  className="button small secondary"
+                  aria-pressed={url === f.url}
+                  onClick={() => {
+                    // The address is filled in for the user to see; the token is still theirs to paste.
+                    setUrl(f.url)
+                    setProblem((p) => ({ ...p, url: undefined }))
+                    tokenRef.current?.focus()
+                  }}
+                >
+                  Use {f.name} <span className="mono">{f.url}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <div className="field">
         <label htmlFor={urlId}>Home Assistant address</label>
         <input
@@ -266,6 +296,7 @@ const KEY_FIELDS = new Set(['api_key', 'api_token'])
 export function CopyFieldsView({ plan, keyView, onHide, level = 3 }: { plan: CopyFieldsPlan; keyView: KeyView; onHide?: () => void; level?: 3 | 4 }) {
   const Heading = level === 3 ? 'h3' : 'h4'
   const copy = useKeys((s) => s.copy)
+  const copyPassword = useKeys((s) => s.copyPassword)
   const busy = useKeys((s) => (s.rows[keyView.id] ?? IDLE_ROW).busy)
   const ids = useId()
   const value = (f: CopyFieldsPlan['fields'][number]) => {
@@ -279,14 +310,19 @@ export function CopyFieldsView({ plan, keyView, onHide, level = 3 }: { plan: Cop
         </span>
       )
     }
-    if (f.secret) {
+    if (f.secret && f.field === 'password' && keyView.passwordRef) {
+      // Never shown: copied from the keychain like a key, and cleared after the same time.
       return (
-        <span className="muted">
-          {keyView.passwordRef
-            ? `The password of ${keyView.username} stays in this computer’s keychain; Send to Home Assistant fills it in.`
-            : `Your own password for ${keyView.username}.`}
+        <span className="secret-field">
+          <span className="muted">The password of {keyView.username} stays in this computer’s keychain: use Copy password</span>
+          <button type="button" className="button small secondary" aria-disabled={busy === 'copy-password' || undefined} onClick={() => void copyPassword(keyView.id)}>
+            Copy password
+          </button>
         </span>
       )
+    }
+    if (f.secret) {
+      return <span className="muted">{keyView.passwordRef ? 'Send to Home Assistant fills it in.' : `Your own password for ${keyView.username}.`}</span>
     }
     // The core leaves the user name out; it is the key's own console user.
     const shown = f.value || (f.field === 'username' ? keyView.username : '')

@@ -10,6 +10,7 @@ import { IDLE_ROW, type RowAction } from './store.ts'
 
 const BUSY_TEXT: Record<RowAction, string> = {
   copy: 'Copying…',
+  'copy-password': 'Copying the password…',
   reveal: 'Fetching the key from the keychain…',
   check: 'Verifying with the console…',
   rotate: 'Rotating: making a new key, checking it, then revoking the old one…',
@@ -22,6 +23,7 @@ const BUSY_TEXT: Record<RowAction, string> = {
 
 const ERROR_TITLE: Record<RowAction, string> = {
   copy: 'Not copied',
+  'copy-password': 'Password not copied',
   reveal: 'Not revealed',
   check: 'Could not check the key',
   rotate: 'Not rotated: the old key is unchanged and still works',

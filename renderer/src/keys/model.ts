@@ -1,6 +1,7 @@
 // Pure helpers of the key list: status wording, sorting, filtering, dates, and
 // what stops working when a key is revoked or forgotten.
 import type { HaSummary, KeyStatus, KeyView, UnifiApp } from '../../../shared/domain.ts'
+import type { InventoryItem } from '../../../shared/inventory.ts'
 import { appName, appShort } from '../wizard/model.ts'
 
 export const STATUS: Record<KeyStatus, { label: string; tone: 'ok' | 'warn' | 'danger' | 'muted' }> = {
@@ -107,6 +108,41 @@ export function formatAgo(iso: string, now: number): string {
 
 /** The Home Assistant integration that uses a key of this app. */
 export const haIntegration = (app: UnifiApp) => `Home Assistant’s ${appName(app)} integration`
+
+/** A Home Assistant discovery found: where to connect. */
+export interface FoundHa {
+  id: string
+  name: string
+  url: string
+}
+
+/**
+ * Home Assistant instances from the inventory, with the URL to connect to. The TXT
+ * `internal_url`/`base_url` is used only when it names the address the instance was
+ * found at (anyone on the LAN can announce a TXT record, and the token goes to
+ * this URL); otherwise http://<address>:<SRV port>, HA's default scheme.
+ */
+export function foundHomeAssistants(items: InventoryItem[]): FoundHa[] {
+  const out: FoundHa[] = []
+  for (const item of items) {
+    const ha = item.homeAssistant
+    if (item.kind !== 'home-assistant' || !ha || !item.address) continue
+    let url = `http://${item.address.includes(':') ? `[${item.address}]` : item.address}:${ha.port ?? 8123}`
+    for (const announced of [ha.internalUrl, ha.baseUrl]) {
+      try {
+        const parsed = announced ? new URL(announced) : null
+        if (parsed && /^https?:$/.test(parsed.protocol) && item.addresses.includes(parsed.hostname.replace(/^\[|\]$/g, ''))) {
+          url = parsed.origin
+          break
+        }
+      } catch {
+        // not a URL: keep the address
+      }
+    }
+    out.push({ id: item.id, name: ha.locationName ?? ha.instance, url })
+  }
+  return out
+}
 
 export const haLabel = (h: HaSummary) => (h.locationName ? `${h.locationName} (${h.url})` : h.url)
 

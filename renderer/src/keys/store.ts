@@ -8,12 +8,13 @@
 // cleared when it hides).
 import { create } from 'zustand'
 import type { KeywardApi } from '../../../shared/contract.ts'
-import type { CopyFieldsPlan, HaPushSummary, HaSummary, KeyView, SignInResult } from '../../../shared/domain.ts'
+import type { CopyFieldsPlan, CopyResult, HaPushSummary, HaSummary, KeyView, SignInResult } from '../../../shared/domain.ts'
+import type { InventoryItem } from '../../../shared/inventory.ts'
 import type { KeywardError, Outcome } from '../../../shared/result.ts'
 import { copyAndClear } from './clipboard.ts'
-import { hostLabel, type Sort, type SortKey, nextSort } from './model.ts'
+import { foundHomeAssistants, hostLabel, type FoundHa, type Sort, type SortKey, nextSort } from './model.ts'
 
-export type RowAction = 'copy' | 'reveal' | 'check' | 'rotate' | 'revoke' | 'forget' | 'pause' | 'push' | 'fields'
+export type RowAction = 'copy' | 'copy-password' | 'reveal' | 'check' | 'rotate' | 'revoke' | 'forget' | 'pause' | 'push' | 'fields'
 
 export interface RowNote {
   tone: 'ok' | 'warn' | 'info'
@@ -44,8 +45,12 @@ export interface KeysState {
   filter: string
   rows: Record<string, RowState>
   ha: HaSummary[]
+  /** Home Assistant instances discovery found (mDNS), to connect without typing. */
+  haFound: FoundHa[]
 
   load(): Promise<void>
+  /** Reads the inventory for Home Assistant instances (live afterwards through inventory.changed). */
+  loadHaFound(): Promise<void>
   setSort(by: SortKey): void
   setFilter(text: string): void
   checkAll(): Promise<void>
@@ -55,6 +60,8 @@ export interface KeysState {
   revoke(id: string): Promise<boolean>
   forget(id: string): Promise<boolean>
   copy(id: string): Promise<void>
+  /** Copies the password of the key's dedicated console user (never shown). */
+  copyPassword(id: string): Promise<void>
   /** The secret for the caller to show; errors land on the row. */
   reveal(id: string): Promise<{ secret: string; hideAfterSeconds: number } | null>
   push(id: string, haId: string): Promise<void>
@@ -71,6 +78,7 @@ export interface KeysState {
 export function createKeysStore(api: KeywardApi) {
   return create<KeysState>()((set, get) => {
     api.on('keys.changed', (keys) => set({ keys, loaded: true }))
+    api.on('inventory.changed', (items: InventoryItem[]) => set({ haFound: foundHomeAssistants(items) }))
 
     const row = (id: string): RowState => get().rows[id] ?? IDLE_ROW
     const patch = (id: string, change: Partial<RowState>) => set((s) => ({ rows: { ...s.rows, [id]: { ...(s.rows[id] ?? IDLE_ROW), ...change } } }))
@@ -96,6 +104,7 @@ export function createKeysStore(api: KeywardApi) {
       filter: '',
       rows: {},
       ha: [],
+      haFound: [],
 
       async load() {
         const [keys, ha] = await Promise.all([api.keys.list({}), api.ha.list({})])
@@ -103,6 +112,11 @@ export function createKeysStore(api: KeywardApi) {
           ...(keys.ok ? { keys: keys.value, loaded: true, error: null } : { error: keys.error }),
           ...(ha.ok ? { ha: ha.value } : {}),
         })
+      },
+
+      async loadHaFound() {
+        const items = await api.inventory.list({})
+        if (items.ok) set({ haFound: foundHomeAssistants(items.value) })
       },
 
       setSort(by) {
@@ -206,18 +220,21 @@ export function createKeysStore(api: KeywardApi) {
         if (!begin(id, 'copy')) return
         const outcome = await api.keys.copy({ id })
         if (!outcome.ok) return failed(id, 'copy', outcome.error)
-        const result = outcome.value
-        if (!result.copied) {
-          try {
-            await copyAndClear(result.secret, result.clearsInSeconds)
-          } catch {
-            return failed(id, 'copy', {
-              code: 'refused',
-              message: 'This browser did not let Keyward use the clipboard. Use Reveal and copy the key by hand.',
-            })
-          }
+        if (!(await pageCopy(outcome.value))) {
+          return failed(id, 'copy', { code: 'refused', message: 'This browser did not let Keyward use the clipboard. Use Reveal and copy the key by hand.' })
         }
-        done(id, { note: { tone: 'ok', text: `Copied. Keyward clears the clipboard in ${result.clearsInSeconds} s if it still holds the key.` } })
+        done(id, { note: { tone: 'ok', text: `Copied. Keyward clears the clipboard in ${outcome.value.clearsInSeconds} s if it still holds the key.` } })
+      },
+
+      async copyPassword(id) {
+        if (!begin(id, 'copy-password')) return
+        const outcome = await api.keys.copyPassword({ id })
+        if (!outcome.ok) return failed(id, 'copy-password', outcome.error)
+        if (!(await pageCopy(outcome.value))) {
+          return failed(id, 'copy-password', { code: 'refused', message: 'This browser did not let Keyward use the clipboard.' })
+        }
+        const user = nameOf(id)?.username ?? 'the user'
+        done(id, { note: { tone: 'ok', text: `Copied the password of ${user}. Keyward clears the clipboard in ${outcome.value.clearsInSeconds} s if it still holds it.` } })
       },
 
       async reveal(id) {
@@ -284,6 +301,17 @@ export function createKeysStore(api: KeywardApi) {
       },
     }
   })
+}
+
+/** The page copies when the host has no system clipboard (browser host); false when the browser refuses. */
+async function pageCopy(result: CopyResult): Promise<boolean> {
+  if (result.copied) return true
+  try {
+    await copyAndClear(result.secret, result.clearsInSeconds)
+    return true
+  } catch {
+    return false
+  }
 }
 
 function withoutRow(rows: Record<string, RowState>, id: string): Record<string, RowState> {

@@ -1,11 +1,15 @@
-// CLI: run one fake Home Assistant (tests, later a lab host advertised over mDNS).
+// CLI: run one fake Home Assistant (loopback tests, or a lab host advertised over mDNS:
+// tests/lab/scenarios.ts startLabHomeAssistant).
 //   tsx tests/simulators/home-assistant/main.ts [--host 127.0.0.1] [--port 8123] [--version 2026.9.x]
 //       [--access core|custom|none] [--resolve nvr.lan:443=10.73.0.12:443]… [--config-json '{…}']
+//       [--control-port 8124]
 // Prints exactly one JSON line on stdout once listening:
 //   {"ready":true,"url":"http://…:8123","port":8123,"version":"2026.9.x","haVersion":"2026.9.1",
-//    "adminToken":"…","userToken":"…"}
+//    "adminToken":"…","userToken":"…","controlUrl":"http://…:8124"|null}
+// --control-port starts the test hook (control.ts) on the same address.
 // Exits 0 after closing on SIGTERM/SIGINT.
 import { parseArgs } from 'node:util'
+import { startControl } from './control.ts'
 import { startHomeAssistantSimulator, type RunningHomeAssistant } from './server.ts'
 import { ADMIN_TOKEN, createHaConfig, USER_TOKEN, type HaSimConfig } from './state.ts'
 
@@ -22,6 +26,7 @@ const { values } = parseArgs({
     access: { type: 'string', default: 'core' },
     resolve: { type: 'string', multiple: true },
     'config-json': { type: 'string' },
+    'control-port': { type: 'string' },
   },
   strict: true,
 })
@@ -57,7 +62,18 @@ try {
 } catch (error) {
   fail(`cannot listen on ${values.host}:${port}: ${(error as Error).message}`)
 }
+let control: Awaited<ReturnType<typeof startControl>> | null = null
+if (values['control-port'] !== undefined) {
+  const controlPort = Number(values['control-port'])
+  if (!Number.isInteger(controlPort) || controlPort < 0 || controlPort > 65535) fail(`bad --control-port ${values['control-port']}`)
+  try {
+    control = await startControl(running, { host: values.host, port: controlPort })
+  } catch (error) {
+    fail(`cannot listen on ${values.host}:${controlPort} (control): ${(error as Error).message}`)
+  }
+}
 const stop = async () => {
+  await control?.close()
   await running.close()
   process.exit(0)
 }
@@ -67,4 +83,5 @@ process.stdout.write(`${JSON.stringify({
   ready: true, url: running.url, port: running.port, version: config.version, haVersion: config.haVersion,
   adminToken: config.tokens.find((t) => t.admin)?.token ?? ADMIN_TOKEN,
   userToken: config.tokens.find((t) => !t.admin)?.token ?? USER_TOKEN,
+  controlUrl: control?.url ?? null,
 })}\n`)

@@ -1,0 +1,80 @@
+// Home Assistant on the simulated LAN: two fake HAs (2026.8.x: unifiprotect's
+// first step is a form; 2026.9.x: a menu) on their own lab hosts, announced over
+// mDNS, reaching the UNVR over the lab LAN. From the workstation namespace,
+// through the core's contract: a wrong token costs one request; a key made by
+// the provision flow is pushed (loaded), pushed again (reconfigured, still one
+// entry), revoked on the console (HA's entry fails, the sweep says HA cannot use
+// the key), then rotated through HA's pending reauth (loaded again, new key).
+//
+// home-assistant.md §2.5: a real full-mode entry keeps running when only its key
+// is revoked (public-API failures are logged at debug); the HAs here run with
+// `revokedKeyInFullMode: 'auth-failed'`, which makes the entry fail setup and ask
+// for reauth the way an API-key-only entry does, so the reauth hand-over is tested.
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { labRequired } from '../lab/env.ts'
+import { createLab, labSupport, type Lab } from '../lab/lab.ts'
+import { startLabHomeAssistant, type LabHomeAssistant } from '../lab/scenarios.ts'
+
+const support = labSupport()
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const title = support.ok ? 'Home Assistant in the lab' : `Home Assistant in the lab (skipped: ${support.reason})`
+
+describe.skipIf(!support.ok && !labRequired())(title, () => {
+  let lab: Lab
+  let has: LabHomeAssistant[]
+  beforeAll(async () => {
+    if (!support.ok) throw new Error(`lab required but unavailable: ${support.reason}`)
+    lab = await createLab({ hosts: [{ name: 'ws' }, { name: 'nvr' }, { name: 'ha8' }, { name: 'ha9' }] })
+    const config = { revokedKeyInFullMode: 'auth-failed' as const }
+    ;[, ...has] = await Promise.all([
+      lab.startConsole('nvr', 'unvr'),
+      startLabHomeAssistant(lab, 'ha8', { version: '2026.8.x', config, instance: { name: 'Home8', uuid: '8a8a8a8a8a8a48c6a5d4e3f2a1b0c9d8' } }),
+      startLabHomeAssistant(lab, 'ha9', { version: '2026.9.x', config, instance: { name: 'Home9', uuid: '9b9b9b9b9b9b48c6a5d4e3f2a1b0c9d8' } }),
+    ])
+  }, 60_000)
+  afterAll(async () => {
+    await lab?.teardown()
+  })
+
+  it('pushes, reconfigures, sees a revoked key fail in HA and fixes it by rotation, in both versions', { timeout: 120_000 }, async () => {
+    const instances = has.map(({ version, url, controlUrl }) => ({ version, url, controlUrl }))
+    const child = lab.spawn('ws', process.execPath, ['--import', 'tsx', 'tests/support/ha-lab-flow.ts', lab.hosts.nvr!.ip, JSON.stringify(instances)], { cwd: ROOT })
+    let out = ''
+    let err = ''
+    child.stdout!.on('data', (c) => (out += c))
+    child.stderr!.on('data', (c) => (err += c))
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+    expect(err).toBe('')
+    expect(code).toBe(0)
+    const results = JSON.parse(out.trim().split('\n').pop()!)
+    const nvr = lab.hosts.nvr!.ip
+
+    for (const ha of has) {
+      const r = results[ha.version]
+      // A wrong token: exactly one request reached HA, and it was refused.
+      expect(r.wrongToken).toEqual({ outcome: 'invalid-credentials', failedLogins: 1, requests: ['GET /api/ 401'] })
+      expect(r.connected).toEqual({ version: ha.haVersion, locationName: ha.version === '2026.8.x' ? 'Home8' : 'Home9' })
+      expect(r.minted).toMatchObject({ check: 'ok' })
+
+      // Pushed, then pushed again: one entry, loaded, holding the key and the dedicated user.
+      expect(r.pushes).toEqual(['created', 'loaded', 'reconfigured', 'loaded'])
+      expect(r.afterPushes).toEqual([{ state: 'loaded', reason: null, host: nvr, username: r.minted.user, apiKeyIsTheKey: true }])
+      expect(r.sweepBefore).toMatchObject({ status: 'ok', ha: { signal: 'ok', keyProblem: false } })
+
+      // Revoked on the console: HA's entry fails and waits for reauth; the sweep says HA cannot use the key.
+      expect(r.haAfterRevoke).toEqual({ entries: [{ state: 'setup_error', reason: 'could not authenticate' }], flows: ['reauth'], issues: ['config_entry_reauth'] })
+      expect(r.sweepRevoked).toMatchObject({
+        status: 'failing', problem: 'invalid_key',
+        ha: { signal: 'key_rejected', keyProblem: true, message: expect.stringMatching(/^Home Assistant cannot use the key for NVR/) },
+      })
+
+      // Rotation: through the pending reauth (no new flow), loaded with the new key, repair gone.
+      expect(r.rotated).toEqual({
+        oldKeyStillActive: false, newKey: true, entries: [{ state: 'loaded', apiKeyIsNewKey: true }],
+        flows: 0, issues: 0, reauthFinished: true, newFlowsStarted: 2,
+      })
+      expect(r.sweepAfter).toMatchObject({ status: 'ok', ha: { signal: 'ok', keyProblem: false } })
+    }
+  })
+})
