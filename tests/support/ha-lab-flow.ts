@@ -2,8 +2,11 @@
 // tests/integration/homeassistant-lab.test.ts): for each fake Home Assistant
 // on its own lab host, through the core's contract: a wrong token, connect, a
 // Protect key made by the provision flow on the NVR pushed twice, the key
-// revoked on the console, the sweep that sees HA fail, and a rotation through
-// HA's pending reauth. What HA saw is read from its test hook (control.ts).
+// revoked on the console, the sweep, and a rotation that hands the new key to
+// HA. 2026.8.x gets a full entry (dedicated user + key), 2026.9.x an
+// API-key-only one (a key minted as the signed-in admin, so no password to
+// give): the two react differently to a revoked key (home-assistant.md §2.5).
+// What HA saw is read from its test hook (control.ts).
 // argv: <nvr address> <JSON [{version, url, controlUrl}]>; prints one JSON line.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -54,13 +57,14 @@ try {
     r.connected = { version: connected.version, locationName: connected.locationName }
 
     // A fresh key from the provision flow on the console that runs Protect.
+    const mode = ha.version === '2026.8.x' ? 'dedicated-user' : 'signed-in-admin'
     const made = unwrap<ProvisionOutcome>(await core.invoke('provision.run', {
-      key: consoleKey, app: 'protect', mode: 'dedicated-user', username: `keyward-ha${short}`, keyName: `home-assistant-${short}`,
+      key: consoleKey, app: 'protect', mode, username: `keyward-ha${short}`, keyName: `home-assistant-${short}`,
     }), 'provision')
     const keyOf = () => core.keys.list().find((k) => k.name === `home-assistant-${short}`)!
     const key = keyOf()
     const secret = (await vault.get(key.keyRef))!
-    r.minted = { check: made.check?.status, user: key.username }
+    r.minted = { check: made.check?.status, user: key.username, mode }
 
     const first = unwrap<{ outcome: string; entryState: string | null }>(await core.invoke('ha.push', { keyId: key.id, haId: connected.id }), 'push 1')
     const second = unwrap<{ outcome: string; entryState: string | null }>(await core.invoke('ha.push', { keyId: key.id, haId: connected.id }), 'push 2')
@@ -80,7 +84,9 @@ try {
     const reauthFlow = seen.flows.find((f) => f.source === 'reauth')?.flow_id ?? null
     r.sweepRevoked = health((await core.keys.checkNow()).find((k) => k.id === key.id))
 
-    // Rotation: new key, verified, handed to HA's pending reauth, then the old one revoked.
+    // Rotation: new key, verified, handed to HA (its pending reauth, or a reconfigure), then the old one revoked.
+    const flowsStarted = (state: HaControlState) => state.requests.filter((q) => q.method === 'POST' && q.path === '/api/config/config_entries/flow').length
+    const startedBefore = flowsStarted(seen)
     const rotated = unwrap<{ oldKeyStillActive: boolean }>(await core.invoke('keys.rotate', { id: key.id }), 'rotate')
     const newSecret = (await vault.get(keyOf().keyRef))!
     seen = await control.state()
@@ -91,7 +97,7 @@ try {
       flows: seen.flows.length,
       issues: seen.issues.length,
       reauthFinished: reauthFlow !== null && seen.requests.some((q) => q.method === 'POST' && q.path === `/api/config/config_entries/flow/${reauthFlow}` && q.status === 200),
-      newFlowsStarted: seen.requests.filter((q) => q.method === 'POST' && q.path === '/api/config/config_entries/flow').length,
+      newFlowsStarted: flowsStarted(seen) - startedBefore,
     }
     r.sweepAfter = health((await core.keys.checkNow()).find((k) => k.id === key.id))
   }
