@@ -84,7 +84,7 @@ describe('browser host', () => {
   it('answers requests carrying the token', async () => {
     const reply = await call(host, '/api/invoke/preferences.get', json(host.token, {}))
     expect(reply.status).toBe(200)
-    expect(JSON.parse(reply.body)).toEqual({ ok: true, value: { clipboardClearSeconds: 30, checkIntervalMinutes: 15, startAtLogin: false } })
+    expect(JSON.parse(reply.body)).toEqual({ ok: true, value: { clipboardClearSeconds: 30, checkIntervalMinutes: 15, startAtLogin: false, expiryLeadDays: 7 } })
   })
 
   it('refuses a missing or wrong token, a foreign Host or Origin', async () => {
