@@ -1,6 +1,6 @@
 // Pure helpers of the key list: status wording, sorting, filtering, dates, and
 // what stops working when a key is revoked or forgotten.
-import type { HaSummary, KeyStatus, KeyView, UnifiApp } from '../../../shared/domain.ts'
+import type { HaSummary, KeyApp, KeyStatus, KeyView } from '../../../shared/domain.ts'
 import { appName, appShort } from '../wizard/model.ts'
 
 export const STATUS: Record<KeyStatus, { label: string; tone: 'ok' | 'warn' | 'danger' | 'muted' }> = {
@@ -102,7 +102,7 @@ export function formatAgo(iso: string, now: number): string {
 }
 
 /** The Home Assistant integration that uses a key of this app. */
-export const haIntegration = (app: UnifiApp) => `Home Assistant’s ${appName(app)} integration`
+export const haIntegration = (app: KeyApp) => `Home Assistant’s ${appName(app)} integration`
 
 export const haLabel = (h: HaSummary) => (h.locationName ? `${h.locationName} (${h.url})` : h.url)
 
@@ -112,7 +112,7 @@ export function revokeConsequences(key: KeyView, ha: HaSummary[]): string[] {
   const lines = pushed.map((h) => `${haIntegration(key.app)} on ${haLabel(h)} will stop working.`)
   if (pushed.length === 0) {
     lines.push(
-      key.app === 'network'
+      key.app === 'network' || key.app === 'uisp'
         ? 'Anything you gave this key to (scripts, dashboards) will stop working.'
         : `Anything you gave this key to, such as ${haIntegration(key.app)}, will stop working.`,
     )
