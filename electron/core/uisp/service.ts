@@ -80,7 +80,7 @@ export function createUispService(options: UispServiceOptions) {
     if (!found) throw new KeywardFailure('not-found', 'Keyward does not know that UISP server; check its address first.')
     return found
   }
-  const label = (s: Pick<UispServerRecord, 'key'>) => `the UISP server at ${s.key}`
+  const label = (s: Pick<UispServerRecord, 'key'>) => `UISP at ${s.key}`
   const target = (s: UispServerRecord): UispTarget => ({ host: s.host, port: s.port, pin: s.certificateSha256, label: label(s) })
   const upsertServer = (record: UispServerRecord) => settings.saveUisp({ servers: [...servers().filter((s) => s.key !== record.key), record] })
   const session = (key: string): UispSession => {
