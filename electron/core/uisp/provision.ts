@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import type { UispCaller } from './session.ts'
-import { createUispToken, leastScopeFor, listUispTokens, revokeUispToken, tokenNameProblem, type UispScope, type UispTokenPurpose } from './tokens.ts'
+import { createUispToken, leastScopeFor, listUispTokens, revokeUispToken, tokenNameProblem, type UispTokenPurpose } from './tokens.ts'
 import type { UispStepState, UispTokenCheck, UispTokenRecord } from '../../../shared/domain.ts'
 
 export type { UispStepState, UispTokenRecord }

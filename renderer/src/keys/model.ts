@@ -129,6 +129,8 @@ export function forgetConsequences(key: KeyView, ha: HaSummary[]): string[] {
     pushed.length > 0
       ? `It keeps working on ${where}, so ${haIntegration(key.app)} on ${pushed.map(haLabel).join(' and ')} keeps using it.`
       : `It keeps working on ${where} for anything that uses it.`,
-    `To switch it off, revoke it instead, or delete it on ${where}’s Integrations page.`,
+    key.app === 'uisp'
+      ? `To switch it off, revoke it instead, or delete it in UISP (Settings → Users → API Tokens).`
+      : `To switch it off, revoke it instead, or delete it on ${where}’s Integrations page.`,
   ]
 }
