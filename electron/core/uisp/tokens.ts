@@ -57,7 +57,7 @@ export const UISP_TOKEN_PURPOSES: Record<UispTokenPurpose, { label: string; scop
   'register-devices': {
     label: 'Read the UISP key to register devices',
     scope: 'admin',
-    why: 'UISP gives the UISP key only to admin scope (uisp.md §4); superadmin would add user management, which this does not need.',
+    why: 'UISP gives the UISP key only to admin scope; superadmin would add user management, which this does not need.',
     checkPath: '/nms/connection',
   },
 }
