@@ -32,7 +32,7 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
     await lab?.teardown()
   })
 
-  it('signs in with and without 2FA, makes, checks and revokes tokens, watches expiry, and reads and checks the UISP key', { timeout: 90_000 }, async () => {
+  it('signs in with and without 2FA, makes, checks, rotates and revokes tokens, watches expiry, and reads and checks the UISP key', { timeout: 90_000 }, async () => {
     const uisp = lab.hosts.uisp!.ip
     const brief = lab.hosts.brief!.ip
     const child = lab.spawn('ws', process.execPath, ['--import', 'tsx', 'tests/support/uisp-flow.ts', uisp, brief, UISP_TOTP_SECRET], { cwd: ROOT })
@@ -67,6 +67,7 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
     expect(r.keysAfterRevoke).toEqual([])
     expect(r.revokedTokenCheck).toMatchObject({ status: 'failed', problem: 'invalid_key' })
     expect(r.register).toMatchObject({ failure: null, record: { scope: 'admin' }, check: { status: 'ok', scope: 'admin' } })
+    expect(r.rotation).toEqual({ oldKeyStillActive: false, newToken: true, oldGone: true, newScope: 'admin', status: 'ok', oldSecretKept: false })
     expect(r.revokeById).toEqual([])
     expect(r.keysAfterRevokeById).toEqual([])
 

@@ -76,6 +76,20 @@ try {
   // A token to register devices: admin scope; revoked by id on the server, it leaves the key list.
   const register = await value<UispTokenOutcome>('uisp.createToken', { key: A, purpose: 'register-devices', name: 'keyward-register' })
   out.register = register
+  // Rotation: a new token of the same scope, verified, the old one revoked on the server.
+  const before = core.keys.list().find((k) => k.id === register.keyId)!
+  const rotated = await value<{ keys: KeyView[]; oldKeyStillActive: boolean }>('keys.rotate', { id: register.keyId })
+  const renewed = rotated.keys.find((k) => k.id === register.keyId)!
+  const serverTokens = (await value<{ id: string; scope: string }[]>('uisp.listTokens', { key: A }))
+  out.rotation = {
+    oldKeyStillActive: rotated.oldKeyStillActive,
+    newToken: renewed.remoteId !== before.remoteId && renewed.masked !== before.masked,
+    oldGone: !serverTokens.some((t) => t.id === before.remoteId),
+    newScope: serverTokens.find((t) => t.id === renewed.remoteId)?.scope ?? null,
+    status: renewed.status,
+    oldSecretKept: (await vault.get(before.keyRef)) !== null,
+  }
+  register.record.tokenId = renewed.remoteId
   out.revokeById = (await value<{ id: string }[]>('uisp.revokeToken', { key: A, tokenId: register.record.tokenId })).map((t) => t.id)
   out.keysAfterRevokeById = core.keys.list().map((k) => k.name)
 

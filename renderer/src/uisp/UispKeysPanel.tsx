@@ -117,7 +117,7 @@ function AddKey({ servers, onAdded, onError }: { servers: UispServerRecord[]; on
             Save to keychain
           </button>
         </div>
-        <p className="hint">UISP → Settings → Devices shows the key. Keyward checks its form before saving it.</p>
+        <p className="hint">Keyward checks its form before saving it, and never shows it whole.</p>
       </form>
       {servers.length > 0 && (
         <div className="row">
