@@ -18,6 +18,15 @@ import type {
   ProvisionPlan,
   ProvisionRecord,
   SignInResult,
+  RegistrationCommands,
+  UispKeyCheck,
+  UispKeyView,
+  UispProbe,
+  UispServerRecord,
+  UispSignInResult,
+  UispTokenInfo,
+  UispTokenOutcome,
+  UispTokenPlan,
   VaultStatus,
 } from './domain.ts'
 import type { DiscoveryInterface, DiscoveryStatus, InventoryItem, ManualAddResult } from './inventory.ts'
@@ -46,6 +55,29 @@ const app = z.enum(['protect', 'network', 'access'])
 const name = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9 ._@-]*$/, 'letters, digits, space . _ @ - only')
 const provisionId = z.string().regex(/^[a-z0-9-]{1,64}$/)
 const keyId = z.string().regex(/^[a-z0-9-]{1,64}$/)
+
+// UISP (uisp.md): a server is addressed by its key (`host:port`), like a console.
+const mfaCode = z.string().regex(/^\d{6,8}$/, 'a 6–8 digit code')
+const uispPurpose = z.enum(['monitor', 'register-devices'])
+/** swagger: token names are at most 20 characters. */
+export const uispTokenName = z
+  .string()
+  .trim()
+  .min(1, 'a token needs a name')
+  .refine((s) => [...s].length <= 20, 'at most 20 characters (UISP’s limit for token names)')
+  // eslint-disable-next-line no-control-regex
+  .refine((s) => !/[\x00-\x1f\x7f]/.test(s), 'no control characters')
+/** swagger NewTokenSchema `id`: a UUID. */
+const uispTokenId = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'a UISP token id (a UUID)')
+/** A device for the registration helper (uisp.md §5). */
+export const uispDevice = z
+  .object({
+    kind: z.enum(['edgeos', 'airos', 'ubios']),
+    firmware: z.string().max(128).optional(),
+    airmax: z.enum(['ac', 'm']).optional(),
+    mode: z.enum(['interactive', 'script']).optional(),
+  })
+  .strict()
 
 export const preferencesInput = z
   .object({
@@ -165,6 +197,51 @@ export const requests = {
   'ha.copyFields': request<CopyFieldsPlan>()(z.object({ keyId, haId: keyId.optional() }).strict()),
   /** The key list window opened or closed (notifications are suppressed while open). */
   'keys.viewing': request<null>()(z.object({ open: z.boolean() }).strict()),
+  /** UISP servers Keyward has talked to (pinned certificates), most recent first. */
+  'uisp.servers': request<UispServerRecord[]>()(none),
+  /** Probe an address as a UISP server: version and certificate (trust on first use, as for consoles). */
+  'uisp.probe': request<UispProbe>()(z.object({ address: z.string().max(MAX_TEXT) }).strict()),
+  /** Trust the certificate a UISP server presents now, after the user compared it. */
+  'uisp.trust': request<UispServerRecord>()(
+    z.object({ key: consoleKey, sha256: z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/) }).strict(),
+  ),
+  /** Sign in to a UISP server; `mfa-required` → send again with `mfaCode` (TOTP). */
+  'uisp.signIn': request<UispSignInResult>()(
+    z
+      .object({
+        key: consoleKey,
+        username: z.string().min(1).max(256),
+        password: z.string().min(1).max(1024),
+        mfaCode: mfaCode.optional(),
+      })
+      .strict(),
+  ),
+  'uisp.signOut': request<null>()(z.object({ key: consoleKey }).strict()),
+  /** The purposes a token can serve, each with the least scope that serves it and why. */
+  'uisp.plan': request<UispTokenPlan>()(z.object({ key: consoleKey }).strict()),
+  /** Create a token with the purpose's least scope, store it in the keychain, verify it, watch it. */
+  'uisp.createToken': request<UispTokenOutcome>()(z.object({ key: consoleKey, purpose: uispPurpose, name: uispTokenName }).strict()),
+  /** Resume a token flow that stopped (needs a signed-in session on its server). */
+  'uisp.resumeToken': request<UispTokenOutcome>()(z.object({ id: provisionId }).strict()),
+  /** The signed-in user's API tokens (never their secrets). */
+  'uisp.listTokens': request<UispTokenInfo[]>()(z.object({ key: consoleKey }).strict()),
+  /** Revoke a token on the server (DELETE /token/{id}); a watched one leaves the key list. */
+  'uisp.revokeToken': request<UispTokenInfo[]>()(z.object({ key: consoleKey, tokenId: uispTokenId }).strict()),
+  /** UISP keys (device connection strings) in the keychain, masked: host and AES part obscured. */
+  'uispKey.list': request<UispKeyView[]>()(none),
+  /** Store a pasted UISP key in the keychain; a malformed key answers the parser's precise message. */
+  'uispKey.save': request<UispKeyView>()(z.object({ text: z.string().min(1, 'paste a UISP key').max(MAX_TEXT) }).strict()),
+  /** Read the server's UISP key (admin scope) into the keychain. */
+  'uispKey.fromServer': request<UispKeyView>()(z.object({ key: consoleKey }).strict()),
+  /** Could devices holding the key reach the server? (TLS honouring the key's certificate option, then /nms/version.) */
+  'uispKey.check': request<UispKeyCheck>()(z.object({ id: keyId }).strict()),
+  /** Copy the key (clipboard, cleared after the configured time). */
+  'uispKey.copy': request<CopyResult>()(z.object({ id: keyId }).strict()),
+  'uispKey.forget': request<UispKeyView[]>()(z.object({ id: keyId }).strict()),
+  /** The registration commands for a device, with a placeholder where the key goes (safe to show). */
+  'uispKey.registration': request<RegistrationCommands>()(z.object({ id: keyId.optional(), device: uispDevice }).strict()),
+  /** The same commands with the key in them, to the clipboard only. */
+  'uispKey.copyRegistration': request<CopyResult>()(z.object({ id: keyId, device: uispDevice }).strict()),
   /** The tray's current model. */
   'tray.model': request<TrayModel>()(none),
   /** Whether the OS keychain can hold secrets right now. */

@@ -81,6 +81,9 @@ export interface Preferences {
 /** The UniFi apps Keyward makes keys for. */
 export type UnifiApp = 'protect' | 'network' | 'access'
 
+/** What a watched key is for: a UniFi app, or a UISP server's API token. */
+export type KeyApp = UnifiApp | 'uisp'
+
 /** Why a key check failed, each with its own explanation (issue: console client). */
 export type KeyProblem =
   | 'invalid_key' // no known console accepts it
@@ -93,10 +96,13 @@ export type KeyProblem =
   | 'tls_pin_mismatch' // the console's certificate changed since it was trusted
   | 'unreachable' // the console did not answer
   | 'rate_limited' // the console's API rate limit answered 429
+  | 'expired' // UISP: refused, and its recorded expiry has passed
+  | 'insufficient_scope' // UISP: valid, but its scope does not allow what it is for
+  | 'not_uisp' // UISP: the address answers, but not as a UISP server
 
 export interface KeyCheckOk {
   status: 'ok'
-  app: UnifiApp
+  app: KeyApp
   /** Console address key (`host:port`). */
   host: string
   appVersion: string | null
@@ -108,7 +114,7 @@ export interface KeyCheckOk {
 
 export interface KeyCheckFailed {
   status: 'failed'
-  app: UnifiApp
+  app: KeyApp
   host: string
   problem: KeyProblem
   /** One sentence a home-lab user understands. */
@@ -233,7 +239,7 @@ export interface KeyCheckSummary {
 export interface KeyRecord {
   id: string
   name: string
-  app: UnifiApp
+  app: KeyApp
   consoleKey: string
   /** The console user the key belongs to. */
   username: string
@@ -258,6 +264,8 @@ export interface KeyRecord {
   access?: KeyAccess | null
   /** When the console last saw the key used (its key list), as last read. */
   usage?: KeyUsage | null
+  /** UISP API tokens only (app 'uisp'; consoleKey = the server, remoteId = the token id). */
+  uisp?: { purpose: UispTokenPurpose; scope: UispScope }
 }
 
 /**
@@ -342,4 +350,219 @@ export interface CopyFieldsPlan {
   fields: { field: string; label: string; value: string; secret: boolean; note?: string }[]
   link: string
   message: string
+}
+
+// ---- UISP (uisp.md) -------------------------------------------------------------------
+
+/** UISP token scopes (swagger `scope`); a user can only create its own scope or lower. */
+export type UispScope = 'guest' | 'admin' | 'superadmin'
+
+/** Why a UISP token is made; each has a least scope that serves it. */
+export type UispTokenPurpose = 'monitor' | 'register-devices'
+
+/** A UISP server Keyward has talked to (metadata only; its certificate is pinned). */
+export interface UispServerRecord {
+  /** `host:port`, IPv6 in brackets. */
+  key: string
+  host: string
+  port: number
+  /** From /nms/version; null when the server hides it. */
+  version: string | null
+  certificateSha256: CertificateFingerprint
+  lastSeen: string
+}
+
+/** The result of probing an address as a UISP server (uisp.md §3). */
+export interface UispProbe {
+  address: ConsoleAddress
+  version: string | null
+  deployment: string | null
+  certificate: CertificateInfo
+  /** Trust on first use, as for consoles. */
+  trust: 'first-contact' | 'matches' | 'changed'
+  latencyMs: number
+  probedAt: string
+}
+
+export type UispSignInResult =
+  | { state: 'signed-in'; user: { username: string; role: string | null } }
+  | { state: 'mfa-required'; methods: ['totp'] }
+
+/** One purpose the wizard offers, with the scope it gets and why (least scope that serves it). */
+export interface UispPurposeOption {
+  purpose: UispTokenPurpose
+  label: string
+  scope: UispScope
+  scopeLabel: string
+  why: string
+  /** What that scope allows, and what a leak would mean. */
+  allows: string
+  risk: string
+  suggestedName: string
+  /** The signed-in user's role covers the scope (a user can only create its own scope or lower). */
+  allowed: boolean
+}
+
+export interface UispTokenPlan {
+  key: string
+  username: string
+  role: string | null
+  purposes: UispPurposeOption[]
+  /** Token names are at most this many characters (swagger). */
+  nameMax: number
+  secretLocation: string
+}
+
+export type UispStepState = 'pending' | 'running' | 'done' | 'failed'
+
+/** A UISP token being made, journaled without secrets (the token is in the keychain under `keyRef`). */
+export interface UispTokenRecord {
+  id: string
+  /** Server address key (`host:port`). */
+  serverKey: string
+  purpose: UispTokenPurpose
+  scope: UispScope
+  name: string
+  /** Id of the token on the server, for revoking. */
+  tokenId: string | null
+  keyRef: string
+  /** From the server's reply; null = never expires. */
+  expiresAt: string | null
+  steps: { token: UispStepState; verify: UispStepState }
+  lastError: { code: string; message: string } | null
+  createdAt: string
+  updatedAt: string
+}
+
+/** A token as listed: never the secret (swagger TokenSchema). */
+export interface UispTokenInfo {
+  id: string
+  name: string
+  scope: UispScope | null
+  /** null = never expires (unless the server renews it, swagger `expiresAt`). */
+  expiresAt: string | null
+  /** Latest possible expiry; null = never. */
+  maxExpiresAt: string | null
+  createdAt: string | null
+  lastUsed: string | null
+  meta: string | null
+  userId: string | null
+  /** A sign-in session rather than an API token. */
+  transient: boolean
+  /** The session making this call. */
+  currentSession: boolean
+}
+
+/** Why a UISP token check failed. */
+export type UispTokenProblem = Extract<KeyProblem, 'invalid_key' | 'expired' | 'insufficient_scope' | 'not_uisp' | 'tls_pin_mismatch' | 'unreachable' | 'rate_limited'>
+
+/** A token's expiry at a moment: `never` (expiresAt null), `valid`, `expiring` (within the lead time), `expired`. */
+export type UispExpiry = 'never' | 'valid' | 'expiring' | 'expired'
+
+export interface UispTokenCheckOk extends KeyCheckOk {
+  app: 'uisp'
+  purpose: UispTokenPurpose
+  /** The scope this check proved the token has at least. */
+  scope: UispScope
+  /** As recorded at creation (null = never). */
+  expiresAt: string | null
+  expiry: UispExpiry
+  /** `monitor` checks: the user the token belongs to. */
+  username?: string
+}
+
+export interface UispTokenCheckFailed extends KeyCheckFailed {
+  app: 'uisp'
+  problem: UispTokenProblem
+}
+
+export type UispTokenCheck = UispTokenCheckOk | UispTokenCheckFailed
+
+/** A token flow's result: the masked token only, and the check or the failure. */
+export interface UispTokenOutcome {
+  record: UispTokenRecord
+  check: UispTokenCheck | null
+  /** First and last characters only, e.g. "d5b6…e52f". */
+  maskedToken: string | null
+  /** The key list entry, once the token is stored and checked. */
+  keyId: string | null
+  failure: { step: 'token' | 'verify'; code: string; message: string } | null
+}
+
+/** Why a UISP key would not let devices connect. */
+export type UispKeyProblem =
+  | 'invalid_key' // the text is not a valid UISP key
+  | 'unreachable' // nothing answers at host:port (from this computer)
+  | 'tls' // something answers, but no TLS handshake
+  | 'certificate_untrusted' // the certificate is not one the key's option lets devices accept
+  | 'tls_pin_mismatch' // differs from the certificate trusted before
+  | 'not_uisp' // TLS works, but no UISP version there
+  | 'key_outdated' // the server now hands out a different key
+
+export interface UispKeyCheckOk {
+  status: 'ok'
+  /** `host:port` of the key (not secret, but obscured in shared text). */
+  host: string
+  /** null when the server hides its version from unauthenticated callers (uisp.md §8). */
+  appVersion: string | null
+  latencyMs: number
+  checkedAt: string
+  certificate: CertificateInfo
+  /** How the certificate was accepted: a trusted chain, or the key's option. */
+  trust: 'verified' | 'self-signed-allowed' | 'untrusted-allowed'
+  /** Compared with the server's current key: true/false, or null when not compared. */
+  matchesServer: boolean | null
+}
+
+export interface UispKeyCheckFailed {
+  status: 'failed'
+  host: string | null
+  problem: UispKeyProblem
+  message: string
+  nextStep: string
+  certificate?: CertificateInfo
+  checkedAt: string
+}
+
+export type UispKeyCheck = UispKeyCheckOk | UispKeyCheckFailed
+
+/**
+ * A UISP key (device connection string) as the renderer may see it: masked,
+ * host and AES part obscured (the vendor warns never to share them). The key
+ * itself is in the keychain under `keyRef`.
+ */
+export interface UispKeyRecord {
+  id: string
+  /** e.g. `wss://•••:443+•••+allowSelfSignedCertificate`. */
+  masked: string
+  option: 'allowSelfSignedCertificate' | 'allowUntrustedCertificate' | null
+  warnings: { code: string; message: string }[]
+  from: 'pasted' | 'server'
+  /** The UISP server it was read from (`from: 'server'`). */
+  serverKey: string | null
+  keyRef: string
+  savedAt: string
+  lastCheck: { status: 'ok' | 'failed'; problem: UispKeyProblem | null; message: string | null; checkedAt: string } | null
+}
+
+export type UispKeyView = Omit<UispKeyRecord, 'keyRef'>
+
+/** A device to attach to UISP, as the registration helper needs it (uisp.md §5). */
+export type UispDeviceKind = 'edgeos' | 'airos' | 'ubios'
+
+export interface RegistrationCommands {
+  kind: UispDeviceKind
+  variant: 'display' | 'copy'
+  /** What the lines are: shell commands to type, or configuration lines to set. */
+  form: 'shell' | 'config-lines'
+  /** Where to enter them, in one sentence. */
+  where: string
+  lines: string[]
+  /** The lines joined with newlines (what the copy button puts on the clipboard). */
+  text: string
+  notes: string[]
+  /** e.g. firmware older than UISP keys need. */
+  warnings: string[]
+  /** Where the commands come from (shown as a small print citation). */
+  source: string
 }

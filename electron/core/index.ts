@@ -4,7 +4,8 @@
 import type { ConsoleProbe, ConsoleRecord, VaultStatus } from '../../shared/domain.ts'
 import { probeConsole } from './console/probe.ts'
 import { createConsoleService, HA_MIN_PROTECT, maskSecret } from './unifi/service.ts'
-import { createKeyActions, type ClipboardPort } from './keys/actions.ts'
+import { createKeyActions, createSecretCopier, type ClipboardPort } from './keys/actions.ts'
+import { createUispService, type UispService } from './uisp/service.ts'
 import { createHomeAssistantService } from './homeassistant/service.ts'
 import { verifyKey } from './unifi/verify.ts'
 import { createKeyWatch, type KeyWatch, type KeyWatchOptions } from './keys/watch.ts'
@@ -66,12 +67,16 @@ export function createCore(options: CoreOptions): Core {
 
   // Background checks: the same verification as the wizard, paced per console.
   const toKnown = (c: ConsoleRecord) => ({ key: c.key, host: c.host, port: c.port, name: c.name, pin: c.certificateSha256, apps: c.apps ?? [] })
+  // Created after the key watch (it hands tokens to it); the watch checks UISP tokens through it.
+  let uisp: UispService | null = null
   const keys = createKeyWatch({
     settings,
     vault,
     hub,
     log,
     check: (record, secret, pace) => {
+      if (record.app === 'uisp') return uisp!.checkToken(record, secret, pace)
+      const app = record.app
       const all = settings.listConsoles().map(toKnown)
       const target = all.find((c) => c.key === record.consoleKey)
       if (!target) {
@@ -80,10 +85,10 @@ export function createCore(options: CoreOptions): Core {
       return verifyKey({
         console: target,
         others: all.filter((c) => c.key !== target.key),
-        app: record.app,
+        app,
         key: secret,
         pace,
-        ...(record.app === 'protect' ? { minimumVersion: HA_MIN_PROTECT } : {}),
+        ...(app === 'protect' ? { minimumVersion: HA_MIN_PROTECT } : {}),
         ...(options.accessPort ? { accessPort: options.accessPort } : {}),
         siteManager: options.siteManager ?? null,
       })
@@ -102,11 +107,27 @@ export function createCore(options: CoreOptions): Core {
     ...(options.accessPort ? { accessPort: options.accessPort } : {}),
   })
 
+  const copier = createSecretCopier(options.clipboard ? { settings, clipboard: options.clipboard } : { settings })
+  const uispService = createUispService({
+    settings,
+    vault,
+    log,
+    copier,
+    onTokenReady: (record) => keys.register(record),
+    onTokenRevoked: async (serverKey, tokenId) => {
+      const watched = settings.listKeys().find((k) => k.app === 'uisp' && k.consoleKey === serverKey && k.remoteId === tokenId)
+      if (watched) await keys.forget(watched.id)
+    },
+    ...(options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}),
+  })
+  uisp = uispService
+
   const keyActions = createKeyActions({
     settings,
     vault,
     watch: keys,
-    ...(options.clipboard ? { clipboard: options.clipboard } : {}),
+    copier,
+    uisp: uispService,
     adminSession: (key) => consoles.adminSession(key),
     userSession: (key, username, password) => consoles.userSession(key, username, password),
     verifyFor: (key, app) => {
@@ -122,6 +143,7 @@ export function createCore(options: CoreOptions): Core {
     listKeys: () => settings.listKeys(),
     save: (changed) => keys.amend(changed),
     sessionFor: keyActions.sessionFor,
+    uispTokens: (serverKey) => uispService.listTokens(serverKey),
     log,
     ...(options.keyWatch?.now ? { now: options.keyWatch.now } : {}),
   })
@@ -252,6 +274,24 @@ export function createCore(options: CoreOptions): Core {
       if (open) void usage.refresh() // the list's "last used" column; throttled per console
       return null
     },
+    'uisp.servers': () => uispService.listServers().sort((a, b) => Date.parse(b.lastSeen) - Date.parse(a.lastSeen)),
+    'uisp.probe': ({ address }) => uispService.probe(address),
+    'uisp.trust': ({ key, sha256 }) => uispService.trust(key, sha256),
+    'uisp.signIn': (input) => uispService.signIn(input),
+    'uisp.signOut': ({ key }) => uispService.signOut(key),
+    'uisp.plan': ({ key }) => uispService.plan(key),
+    'uisp.createToken': (input) => uispService.createToken(input),
+    'uisp.resumeToken': ({ id }) => uispService.resumeToken(id),
+    'uisp.listTokens': ({ key }) => uispService.listTokens(key),
+    'uisp.revokeToken': ({ key, tokenId }) => uispService.revokeToken(key, tokenId),
+    'uispKey.list': () => uispService.listKeys(),
+    'uispKey.save': ({ text }) => uispService.saveKey(text),
+    'uispKey.fromServer': ({ key }) => uispService.keyFromServer(key),
+    'uispKey.check': ({ id }) => uispService.checkKey(id),
+    'uispKey.copy': ({ id }) => uispService.copyKey(id),
+    'uispKey.forget': ({ id }) => uispService.forgetKey(id),
+    'uispKey.registration': ({ id, device }) => uispService.registration(id, device),
+    'uispKey.copyRegistration': ({ id, device }) => uispService.copyRegistration(id, device),
     'tray.model': () => keys.tray(),
     'preferences.get': () => settings.getPreferences(),
     'preferences.set': (partial) => {
@@ -272,7 +312,7 @@ export function createCore(options: CoreOptions): Core {
     keys,
     close: async () => {
       keyActions.stop()
-      await Promise.all([consoles.close(), discovery?.stop(), keys.stop()])
+      await Promise.all([consoles.close(), uispService.close(), discovery?.stop(), keys.stop()])
     },
   }
 }

@@ -8,6 +8,7 @@ import { KeysView } from './keys/KeysView.tsx'
 import { useView, type View } from './route.ts'
 import { Wizard } from './wizard/Wizard.tsx'
 import { InventoryView } from './inventory/InventoryView.tsx'
+import { UispKeysPanel } from './uisp/UispKeysPanel.tsx'
 
 const TABS: { view: View; label: string }[] = [
   { view: 'new', label: 'New key' },
@@ -111,6 +112,7 @@ function Consoles({ useStore }: { useStore: KeywardStore }) {
       <AddressForm busy={probe.status === 'running'} onSubmit={(a) => void probeAddress(a)} />
       <ProbeResult probe={probe} />
       <KnownConsoles consoles={consoles} />
+      <UispKeysPanel />
     </div>
   )
 }

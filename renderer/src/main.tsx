@@ -7,6 +7,8 @@ import { createKeysStore } from './keys/store.ts'
 import { createKeywardStore } from './store.ts'
 import { WizardContext } from './wizard/context.ts'
 import { createWizardStore } from './wizard/store.ts'
+import { UispWizardContext } from './wizard/uisp/context.ts'
+import { createUispWizardStore } from './wizard/uisp/store.ts'
 import './styles.css'
 
 const root = createRoot(document.getElementById('root')!)
@@ -14,12 +16,15 @@ if (keyward) {
   const useStore = createKeywardStore(keyward)
   const useWizardStore = createWizardStore(keyward)
   const useKeysStore = createKeysStore(keyward)
+  const useUispWizardStore = createUispWizardStore(keyward)
   root.render(
     <StrictMode>
       <WizardContext.Provider value={useWizardStore}>
-        <KeysContext.Provider value={useKeysStore}>
-          <App useStore={useStore} />
-        </KeysContext.Provider>
+        <UispWizardContext.Provider value={useUispWizardStore}>
+          <KeysContext.Provider value={useKeysStore}>
+            <App useStore={useStore} />
+          </KeysContext.Provider>
+        </UispWizardContext.Provider>
       </WizardContext.Provider>
     </StrictMode>,
   )

@@ -118,3 +118,24 @@ describe('expiry lead time preference', () => {
     expect((await core.invoke('preferences.set', { expiryLeadDays: 0 })).ok).toBe(false)
   })
 })
+
+describe('UISP token usage', () => {
+  it('reads lastUsed from the signed-in user’s token list, and shows the token’s scope as its rights', async () => {
+    const { startUisp, UISP_OPERATOR } = await import('../simulators/uisp/testing.ts')
+    const sim = await startUisp()
+    const server = `127.0.0.1:${sim.port}`
+    expect((await core.invoke('uisp.probe', { address: server })).ok).toBe(true)
+    expect(await core.invoke('uisp.signIn', { key: server, ...UISP_OPERATOR })).toMatchObject({ ok: true })
+    expect(await core.invoke('uisp.createToken', { key: server, purpose: 'monitor', name: 'ha-uisp' })).toMatchObject({ ok: true })
+    const token = core.keys.list().find((k) => k.app === 'uisp')!
+    expect(token.uisp?.scope).toBeTruthy()
+    const read = (await usage(true)).find((k) => k.id === token.id)!
+    // The only use so far is the wizard's own check (the server counts it).
+    expect(read.usage?.readAt).toBeTruthy()
+    expect(read.usage?.lastUsedAt).not.toBeNull()
+
+    // Signed out (a UISP sign-in may need a 2FA code, so Keyward never signs in on its own): left as read.
+    await core.invoke('uisp.signOut', { key: server })
+    expect((await usage(true)).find((k) => k.id === token.id)!.usage).toEqual(read.usage)
+  })
+})

@@ -149,7 +149,8 @@ export const discoveryScenario: LabScenario = {
     await Promise.all([
       ...responders,
       node('devices', UBNT_MAIN, ['--spec', JSON.stringify(devices)]),
-      node('uisp', UISP_MAIN, ['--host', hosts.uisp!.ip, '--port', '443']),
+      // Its superadmin signs in with 2FA (TOTP), the admin-role operator without (the UISP wizard e2e).
+      node('uisp', UISP_MAIN, ['--host', hosts.uisp!.ip, '--port', '443', '--two-factor']),
       ha,
     ])
   },

@@ -2,7 +2,7 @@
 // the keychain), push a key into HA's UniFi setup, show the fields for the
 // copy path, and read HA's health for the keys Keyward pushed.
 import { randomUUID } from 'node:crypto'
-import type { HaKeyHealth, HaPushSummary, HaSummary, HomeAssistantRecord, KeyRecord } from '../../../shared/domain.ts'
+import type { HaKeyHealth, HaPushSummary, HaSummary, HomeAssistantRecord, KeyRecord, UnifiApp } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
@@ -47,8 +47,15 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
     return password ? { username: key.username, password } : null
   }
 
+  /** The UniFi app of a key; UISP tokens have no HA integration Keyward fills (home-assistant.md covers UniFi only). */
+  const unifiApp = (key: KeyRecord): UnifiApp => {
+    if (key.app === 'uisp') throw new KeywardFailure('refused', 'Keyward sends only UniFi keys to Home Assistant; copy the UISP token to where you use it.')
+    return key.app
+  }
+
   /** Pushes `secret` (the key's current or a rotated one) into HA. */
   const pushSecret = async (haId: string, key: KeyRecord, secret: string): Promise<HaPushSummary> => {
+    unifiApp(key)
     const ha = await open(find(haId))
     try {
       ha.requireAdmin()
@@ -120,7 +127,7 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
       // With a dedicated user the plan is the full setup, as a push would do; its password is
       // never read here (the user copies it with keys.copyPassword).
       const credentials = key.passwordRef ? { username: key.username, password: '' } : null
-      const plan = copyFields({ app: key.app, console: consoleRef(key), secret: null, credentials, haVersion: ha?.version ?? null, haUrl: ha?.url ?? null })
+      const plan = copyFields({ app: unifiApp(key), console: consoleRef(key), secret: null, credentials, haVersion: ha?.version ?? null, haUrl: ha?.url ?? null })
       // Secrets never travel with the plan: the user copies them with "Copy" (auto-clearing).
       return { ...plan, fields: plan.fields.map((f) => (f.secret ? { ...f, value: '' } : f)) }
     },
@@ -129,7 +136,7 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
     async health(keys: KeyRecord[]): Promise<Map<string, HaKeyHealth>> {
       const out = new Map<string, HaKeyHealth>()
       for (const record of settings.listHomeAssistants()) {
-        const mine = keys.filter((k) => k.pushedTo.includes(record.id))
+        const mine = keys.filter((k) => k.pushedTo.includes(record.id) && k.app !== 'uisp')
         if (mine.length === 0) continue
         let ha: HomeAssistantClient | null = null
         try {
@@ -137,7 +144,7 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
           for (const app of [...new Set(mine.map((k) => k.app))]) {
             const ofApp = mine.filter((k) => k.app === app)
             const refs = [...new Map(ofApp.map((k) => [k.consoleKey, consoleRef(k)])).values()]
-            const report = await readHealth(ha, DOMAIN_FOR_APP[app], refs)
+            const report = await readHealth(ha, DOMAIN_FOR_APP[app as UnifiApp], refs)
             for (const entry of report.consoles) {
               for (const k of ofApp.filter((x) => x.consoleKey === entry.consoleKey)) {
                 out.set(k.id, { haId: record.id, signal: entry.signal, keyProblem: entry.keyProblem, message: entry.message, checkedAt: new Date().toISOString() })

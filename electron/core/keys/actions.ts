@@ -18,6 +18,43 @@ export interface ClipboardPort {
   readText(): string | Promise<string>
 }
 
+/**
+ * Copies a secret to the clipboard and clears it after the configured time if
+ * it still holds that secret. Without a system clipboard (browser host) the
+ * secret is handed back for the page to copy and clear: the user asked for it.
+ */
+export function createSecretCopier(options: { settings: Settings; clipboard?: ClipboardPort }) {
+  let clearTimer: NodeJS.Timeout | null = null
+  return {
+    async copy(secret: string): Promise<CopyResult> {
+      const seconds = options.settings.getPreferences().clipboardClearSeconds
+      if (!options.clipboard) return { copied: false, secret, clearsInSeconds: seconds }
+      const clipboard = options.clipboard
+      await clipboard.writeText(secret)
+      if (clearTimer) clearTimeout(clearTimer)
+      clearTimer = setTimeout(() => {
+        clearTimer = null
+        // Only if the user has not copied something else meanwhile.
+        void Promise.resolve(clipboard.readText())
+          .then((text) => (text === secret ? clipboard.writeText('') : undefined))
+          .catch(() => undefined)
+      }, seconds * 1000)
+      return { copied: true, clearsInSeconds: seconds }
+    },
+    stop() {
+      if (clearTimer) clearTimeout(clearTimer)
+      clearTimer = null
+    },
+  }
+}
+
+export type SecretCopier = ReturnType<typeof createSecretCopier>
+
+/** UISP API tokens are rotated and revoked by the UISP service (electron/core/uisp/service.ts). */
+export interface UispKeyLifecycle {
+  rotate(key: KeyRecord): Promise<{ record: KeyRecord; check: KeyCheck; oldKeyStillActive: boolean }>
+  revoke(key: KeyRecord): Promise<void>
+}
 
 export interface KeyActionsOptions {
   settings: Settings
@@ -29,11 +66,14 @@ export interface KeyActionsOptions {
   verifyFor: (consoleKey: string, app: UnifiApp) => (secret: string) => Promise<KeyCheck>
   maskSecret: (secret: string) => string
   handOver?: LifecycleDeps['handOver']
+  /** Shared with other copy actions, so one timer clears whatever Keyward copied last. */
+  copier?: SecretCopier
+  uisp?: UispKeyLifecycle
 }
 
 export function createKeyActions(options: KeyActionsOptions) {
   const { settings, vault, watch } = options
-  let clearTimer: NodeJS.Timeout | null = null
+  const copier = options.copier ?? createSecretCopier(options.clipboard ? { settings, clipboard: options.clipboard } : { settings })
 
   const find = (id: string): KeyRecord => {
     const key = settings.listKeys().find((k) => k.id === id)
@@ -44,23 +84,6 @@ export function createKeyActions(options: KeyActionsOptions) {
     const secret = await vault.get(key.keyRef)
     if (!secret) throw new KeywardFailure('not-found', `The keychain no longer holds “${key.name}”. Rotate it to make a new one.`)
     return secret
-  }
-
-  /** Writes a secret to the system clipboard and clears it later if it is still there. */
-  const toClipboard = async (secret: string): Promise<CopyResult> => {
-    const seconds = settings.getPreferences().clipboardClearSeconds
-    if (!options.clipboard) return { copied: false, secret, clearsInSeconds: seconds }
-    const clipboard = options.clipboard
-    await clipboard.writeText(secret)
-    if (clearTimer) clearTimeout(clearTimer)
-    clearTimer = setTimeout(() => {
-      clearTimer = null
-      // Only if the user has not copied something else meanwhile.
-      void Promise.resolve(clipboard.readText())
-        .then((text) => (text === secret ? clipboard.writeText('') : undefined))
-        .catch(() => undefined)
-    }, seconds * 1000)
-    return { copied: true, clearsInSeconds: seconds }
   }
 
   const sessionFor: LifecycleDeps['sessionFor'] = async (key) => {
@@ -75,7 +98,7 @@ export function createKeyActions(options: KeyActionsOptions) {
   return {
     sessionFor,
 
-    copy: async (id: string): Promise<CopyResult> => toClipboard(await secretOf(find(id))),
+    copy: async (id: string): Promise<CopyResult> => copier.copy(await secretOf(find(id))),
 
     /** The dedicated user's password from the keychain (HA ≤ 2026.8 needs it besides the key). */
     async copyPassword(id: string): Promise<CopyResult> {
@@ -85,7 +108,7 @@ export function createKeyActions(options: KeyActionsOptions) {
       }
       const password = await vault.get(key.passwordRef)
       if (!password) throw new KeywardFailure('not-found', `The keychain no longer holds the password of ${key.username}.`)
-      return toClipboard(password)
+      return copier.copy(password)
     },
 
     async reveal(id: string): Promise<{ secret: string; hideAfterSeconds: number }> {
@@ -94,10 +117,17 @@ export function createKeyActions(options: KeyActionsOptions) {
 
     async rotate(id: string): Promise<{ keys: KeyView[]; oldKeyStillActive: boolean }> {
       const key = find(id)
+      if (key.app === 'uisp') {
+        if (!options.uisp) throw new KeywardFailure('refused', 'Keyward cannot rotate UISP tokens here.')
+        const rotated = await options.uisp.rotate(key)
+        watch.replace(rotated.record, rotated.check)
+        return { keys: watch.list(), oldKeyStillActive: rotated.oldKeyStillActive }
+      }
+      const app = key.app
       const result = await rotateKey(key, {
         vault,
         sessionFor,
-        verify: (candidate, secret) => options.verifyFor(candidate.consoleKey, candidate.app)(secret),
+        verify: (candidate, secret) => options.verifyFor(candidate.consoleKey, app)(secret),
         ...(options.handOver ? { handOver: options.handOver } : {}),
       }, options.maskSecret)
       watch.replace(result.record, result.check)
@@ -106,12 +136,17 @@ export function createKeyActions(options: KeyActionsOptions) {
 
     async revoke(id: string): Promise<KeyView[]> {
       const key = find(id)
+      if (key.app === 'uisp') {
+        if (!options.uisp) throw new KeywardFailure('refused', 'Keyward cannot revoke UISP tokens here.')
+        await options.uisp.revoke(key)
+        return watch.forget(id)
+      }
       await revokeOnConsole(key, { vault, sessionFor })
       return watch.forget(id)
     },
 
     stop() {
-      if (clearTimer) clearTimeout(clearTimer)
+      copier.stop()
     },
   }
 }

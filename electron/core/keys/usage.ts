@@ -43,6 +43,8 @@ export interface UsageReaderOptions {
   save: (changed: Map<string, Pick<KeyRecord, 'usage' | 'access'>>) => void
   /** A session as the key's own user, or the signed-in admin's; throws when there is none. */
   sessionFor: (key: KeyRecord) => Promise<{ session: ConsoleSession; release: () => Promise<void> }>
+  /** UISP tokens of a server (`GET /token`, uisp.md: `lastUsed`), through the open session; throws when none. */
+  uispTokens?: (serverKey: string) => Promise<{ id: string; lastUsed: string | null }[]>
   pace?: (consoleKey: string) => Promise<void>
   log: Logger
   now?: () => number
@@ -79,16 +81,35 @@ export function createUsageReader(options: UsageReaderOptions) {
     }
   }
 
+  /** UISP lists every token of the signed-in user with `lastUsed`; no sign-in of our own (it may need 2FA). */
+  const readUisp = async (group: KeyRecord[], changed: Map<string, Pick<KeyRecord, 'usage' | 'access'>>) => {
+    const listed = await options.uispTokens!(group[0]!.consoleKey)
+    const readAt = new Date(now()).toISOString()
+    const byId = new Map(listed.map((k) => [k.id, k]))
+    for (const key of group) {
+      const found = key.remoteId ? byId.get(key.remoteId) : undefined
+      if (found) changed.set(key.id, { usage: { lastUsedAt: found.lastUsed, readAt }, access: key.access ?? null })
+    }
+  }
+
   const refresh = async (force: boolean) => {
     const t = now()
     const groups = new Map<string, KeyRecord[]>()
+    const uisp = new Map<string, KeyRecord[]>()
+    for (const key of options.listKeys().filter((k) => k.app === 'uisp' && k.remoteId && options.uispTokens)) {
+      if (force || t - (lastRead.get(key.consoleKey) ?? -Infinity) >= minIntervalMs) uisp.set(key.consoleKey, [...(uisp.get(key.consoleKey) ?? []), key])
+    }
     // Access tokens are not in the console key list, and their list reports no use (§5.3).
-    for (const key of options.listKeys().filter((k) => k.app !== 'access' && k.remoteId)) {
+    for (const key of options.listKeys().filter((k) => (k.app === 'protect' || k.app === 'network') && k.remoteId)) {
       if (!force && t - (lastRead.get(key.consoleKey) ?? -Infinity) < minIntervalMs) continue
       const id = `${key.consoleKey}\n${key.passwordRef ? key.username : ''}`
       groups.set(id, [...(groups.get(id) ?? []), key])
     }
     const changed = new Map<string, Pick<KeyRecord, 'usage' | 'access'>>()
+    await Promise.all([...uisp.values()].map(async (group) => {
+      lastRead.set(group[0]!.consoleKey, t)
+      await readUisp(group, changed).catch((error: unknown) => options.log.info('token usage not read', { server: group[0]!.consoleKey, error }))
+    }))
     await Promise.all([...groups.values()].map(async (group) => {
       lastRead.set(group[0]!.consoleKey, t)
       await readGroup(group, changed).catch((error: unknown) => {

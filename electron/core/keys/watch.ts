@@ -53,7 +53,8 @@ export function createKeyWatch(options: KeyWatchOptions) {
   let running = false
 
   const intervalMs = () => settings.getPreferences().checkIntervalMinutes * 60_000
-  const consoles = () => new Map(settings.listConsoles().map((c) => [c.key, c]))
+  // UISP tokens' consoleKey is their server (no name: the host is shown).
+  const consoles = () => new Map<string, { name: string | null; host: string }>([...settings.getUisp().servers.map((s) => [s.key, { name: null, host: s.host }] as const), ...settings.listConsoles().map((c) => [c.key, c] as const)])
 
   const views = (): KeyView[] => {
     const byKey = consoles()

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Conf, { type Schema } from 'conf'
 import { KeywardFailure } from '../../../shared/result.ts'
-import type { ConsoleRecord, HomeAssistantRecord, KeyRecord, Preferences, ProvisionRecord } from '../../../shared/domain.ts'
+import type { ConsoleRecord, HomeAssistantRecord, KeyRecord, Preferences, ProvisionRecord, UispKeyRecord, UispServerRecord, UispTokenRecord } from '../../../shared/domain.ts'
 
 export interface SettingsData extends Record<string, unknown> {
   consoles: ConsoleRecord[]
@@ -13,9 +13,17 @@ export interface SettingsData extends Record<string, unknown> {
   keys: KeyRecord[]
   homeAssistants: HomeAssistantRecord[]
   preferences: Preferences
+  uisp: UispSettings
 }
 
-type SettingsKey = 'consoles' | 'provisions' | 'keys' | 'homeAssistants' | 'preferences'
+/** UISP servers (pinned certificates), UISP keys (masked metadata) and token flows (journal). */
+export interface UispSettings {
+  servers: UispServerRecord[]
+  keys: UispKeyRecord[]
+  flows: UispTokenRecord[]
+}
+
+type SettingsKey = 'consoles' | 'provisions' | 'keys' | 'homeAssistants' | 'preferences' | 'uisp'
 
 export const CONFIG_NAME = 'config'
 
@@ -26,7 +34,7 @@ export const defaultPreferences: Readonly<Preferences> = Object.freeze({
   expiryLeadDays: 7,
 })
 
-const defaults = (): SettingsData => ({ consoles: [], provisions: [], keys: [], homeAssistants: [], preferences: { ...defaultPreferences } })
+const defaults = (): SettingsData => ({ consoles: [], provisions: [], keys: [], homeAssistants: [], preferences: { ...defaultPreferences }, uisp: { servers: [], keys: [], flows: [] } })
 
 const nullableText = { type: ['string', 'null'], maxLength: 200 } as const
 
@@ -100,9 +108,15 @@ export const settingsSchema: Schema<SettingsData> = {
       properties: {
         id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
         name: { type: 'string', minLength: 1, maxLength: 100 },
-        app: { enum: ['protect', 'network', 'access'] },
+        app: { enum: ['protect', 'network', 'access', 'uisp'] },
         consoleKey: { type: 'string', minLength: 1, maxLength: 300 },
         username: { type: 'string', maxLength: 256 },
+        uisp: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['purpose', 'scope'],
+          properties: { purpose: { enum: ['monitor', 'register-devices'] }, scope: { enum: ['guest', 'admin', 'superadmin'] } },
+        },
         remoteId: nullableText,
         keyRef: { type: 'string', maxLength: 128 },
         passwordRef: { type: ['string', 'null'], maxLength: 128 },
@@ -177,6 +191,97 @@ export const settingsSchema: Schema<SettingsData> = {
       },
     },
   },
+  uisp: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['servers', 'keys', 'flows'],
+    properties: {
+      servers: {
+        type: 'array',
+        maxItems: 100,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['key', 'host', 'port', 'version', 'certificateSha256', 'lastSeen'],
+          properties: {
+            key: { type: 'string', minLength: 1, maxLength: 300 },
+            host: { type: 'string', minLength: 1, maxLength: 253 },
+            port: { type: 'integer', minimum: 1, maximum: 65535 },
+            version: nullableText,
+            certificateSha256: { type: 'string', pattern: '^[0-9A-F]{2}(:[0-9A-F]{2}){31}$' },
+            lastSeen: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+      keys: {
+        type: 'array',
+        maxItems: 100,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id', 'masked', 'option', 'warnings', 'from', 'serverKey', 'keyRef', 'savedAt', 'lastCheck'],
+          properties: {
+            id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
+            // Host and AES part obscured (maskUispKey): only the port and the option remain.
+            masked: { type: 'string', maxLength: 80 },
+            option: { enum: ['allowSelfSignedCertificate', 'allowUntrustedCertificate', null] },
+            warnings: {
+              type: 'array',
+              maxItems: 10,
+              items: { type: 'object', additionalProperties: false, required: ['code', 'message'], properties: { code: { type: 'string', maxLength: 40 }, message: { type: 'string', maxLength: 600 } } },
+            },
+            from: { enum: ['pasted', 'server'] },
+            serverKey: { type: ['string', 'null'], maxLength: 300 },
+            keyRef: { type: 'string', maxLength: 128 },
+            savedAt: { type: 'string', format: 'date-time' },
+            lastCheck: {
+              type: ['object', 'null'],
+              additionalProperties: false,
+              required: ['status', 'problem', 'message', 'checkedAt'],
+              properties: {
+                status: { enum: ['ok', 'failed'] },
+                problem: { type: ['string', 'null'], maxLength: 40 },
+                message: { type: ['string', 'null'], maxLength: 600 },
+                checkedAt: { type: 'string', format: 'date-time' },
+              },
+            },
+          },
+        },
+      },
+      flows: {
+        type: 'array',
+        maxItems: 200,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id', 'serverKey', 'purpose', 'scope', 'name', 'tokenId', 'keyRef', 'expiresAt', 'steps', 'lastError', 'createdAt', 'updatedAt'],
+          properties: {
+            id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
+            serverKey: { type: 'string', minLength: 1, maxLength: 300 },
+            purpose: { enum: ['monitor', 'register-devices'] },
+            scope: { enum: ['guest', 'admin', 'superadmin'] },
+            name: { type: 'string', minLength: 1, maxLength: 40 },
+            tokenId: nullableText,
+            keyRef: { type: 'string', maxLength: 128 },
+            expiresAt: { type: ['string', 'null'], format: 'date-time' },
+            steps: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['token', 'verify'],
+              properties: Object.fromEntries(['token', 'verify'].map((k) => [k, { enum: ['pending', 'running', 'done', 'failed'] }])),
+            },
+            lastError: {
+              type: ['object', 'null'],
+              additionalProperties: false,
+              properties: { code: { type: 'string', maxLength: 64 }, message: { type: 'string', maxLength: 600 } },
+            },
+            createdAt: { type: 'string', format: 'date-time' },
+            updatedAt: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+    },
+  },
   preferences: {
     type: 'object',
     additionalProperties: false,
@@ -231,6 +336,9 @@ export interface Settings {
   saveKeys(records: KeyRecord[]): void
   listHomeAssistants(): HomeAssistantRecord[]
   saveHomeAssistants(records: HomeAssistantRecord[]): void
+  /** UISP servers, keys and token flows (one settings entry, see UispSettings). */
+  getUisp(): UispSettings
+  saveUisp(patch: Partial<UispSettings>): void
 }
 
 function errorText(error: unknown): string {
@@ -425,6 +533,12 @@ export function openSettings(options: SettingsOptions): Settings {
     },
     saveHomeAssistants(records) {
       write('homeAssistants', structuredClone(records))
+    },
+    getUisp() {
+      return structuredClone(read('uisp'))
+    },
+    saveUisp(patch) {
+      write('uisp', structuredClone({ ...read('uisp'), ...patch }))
     },
     deleteProvision(id) {
       const all = read('provisions')

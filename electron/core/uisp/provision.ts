@@ -10,29 +10,10 @@ import { randomUUID } from 'node:crypto'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import type { UispCaller } from './session.ts'
-import { createUispToken, leastScopeFor, listUispTokens, revokeUispToken, tokenNameProblem, type UispScope, type UispTokenPurpose } from './tokens.ts'
-import type { UispTokenCheck } from './types.ts'
+import { createUispToken, leastScopeFor, listUispTokens, revokeUispToken, tokenNameProblem, type UispTokenPurpose } from './tokens.ts'
+import type { UispStepState, UispTokenCheck, UispTokenRecord } from '../../../shared/domain.ts'
 
-export type UispStepState = 'pending' | 'running' | 'done' | 'failed'
-
-/** A UISP token being made. Persisted without secrets: the token lives in the keychain under `keyRef`. */
-export interface UispTokenRecord {
-  id: string
-  /** Server address key (`host:port`). */
-  serverKey: string
-  purpose: UispTokenPurpose
-  scope: UispScope
-  name: string
-  /** Id of the token on the server, for revoking. */
-  tokenId: string | null
-  keyRef: string
-  /** From the server's reply; null = never expires. */
-  expiresAt: string | null
-  steps: { token: UispStepState; verify: UispStepState }
-  lastError: { code: string; message: string } | null
-  createdAt: string
-  updatedAt: string
-}
+export type { UispStepState, UispTokenRecord }
 
 export interface UispTokenJournal {
   get(id: string): UispTokenRecord | null

@@ -13,8 +13,9 @@
 // `copy` puts the key itself (for the clipboard only; never to the renderer or a log).
 import { versionAtLeast } from '../unifi/verify.ts'
 import { parseUispKey, type UispKey, type UispKeyError } from './key.ts'
+import type { RegistrationCommands, UispDeviceKind } from '../../../shared/domain.ts'
 
-export type UispDeviceKind = 'edgeos' | 'airos' | 'ubios'
+export type { RegistrationCommands, UispDeviceKind }
 
 export interface UispDevice {
   kind: UispDeviceKind
@@ -34,23 +35,6 @@ export const UISP_MINIMUM_FIRMWARE = {
   airmaxAc: { version: '8.4.1', label: 'airMAX AC firmware 8.4.1' },
   airmaxM: { version: '6.1.3', label: 'airMAX M firmware 6.1.3' },
 } as const
-
-export interface RegistrationCommands {
-  kind: UispDeviceKind
-  variant: 'display' | 'copy'
-  /** What the lines are: shell commands to type, or configuration lines to set. */
-  form: 'shell' | 'config-lines'
-  /** Where to enter them, in one sentence. */
-  where: string
-  lines: string[]
-  /** The lines joined with newlines (what the copy button puts on the clipboard). */
-  text: string
-  notes: string[]
-  /** e.g. firmware older than UISP keys need. */
-  warnings: string[]
-  /** Where the commands come from (shown as a small print citation). */
-  source: string
-}
 
 export type RegistrationResult = { ok: true; commands: RegistrationCommands } | { ok: false; error: UispKeyError }
 

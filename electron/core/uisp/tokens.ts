@@ -9,8 +9,9 @@
 import { KeywardFailure } from '../../../shared/result.ts'
 import { hapiMessage, isObject, isoOrNull, str } from './http.ts'
 import type { UispCaller } from './session.ts'
+import type { UispScope, UispTokenInfo, UispTokenPurpose } from '../../../shared/domain.ts'
 
-export type UispScope = 'guest' | 'admin' | 'superadmin'
+export type { UispScope, UispTokenInfo, UispTokenPurpose }
 
 export const UISP_TOKEN_NAME_MAX = 20
 export const UISP_TOKEN_META_MAX = 256
@@ -43,8 +44,6 @@ export const UISP_SCOPES: Record<UispScope, { rank: number; label: string; allow
   },
 }
 
-export type UispTokenPurpose = 'monitor' | 'register-devices'
-
 /** Why a token is made, the least scope that serves it, and the one call that proves it works. */
 export const UISP_TOKEN_PURPOSES: Record<UispTokenPurpose, { label: string; scope: UispScope; why: string; checkPath: string }> = {
   monitor: {
@@ -58,7 +57,7 @@ export const UISP_TOKEN_PURPOSES: Record<UispTokenPurpose, { label: string; scop
   'register-devices': {
     label: 'Read the UISP key to register devices',
     scope: 'admin',
-    why: 'UISP gives the UISP key only to admin scope (uisp.md §4); superadmin would add user management, which this does not need.',
+    why: 'UISP gives the UISP key only to admin scope; superadmin would add user management, which this does not need.',
     checkPath: '/nms/connection',
   },
 }
@@ -76,25 +75,6 @@ export function tokenNameProblem(name: string): string | null {
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(name)) return 'A token name cannot contain control characters.'
   return null
-}
-
-/** A token as listed: never the secret (swagger TokenSchema). */
-export interface UispTokenInfo {
-  id: string
-  name: string
-  scope: UispScope | null
-  /** null = never expires (unless the server renews it, swagger `expiresAt`). */
-  expiresAt: string | null
-  /** Latest possible expiry; null = never. */
-  maxExpiresAt: string | null
-  createdAt: string | null
-  lastUsed: string | null
-  meta: string | null
-  userId: string | null
-  /** A sign-in session rather than an API token. */
-  transient: boolean
-  /** The session making this call. */
-  currentSession: boolean
 }
 
 /** A token just created: the only time UISP returns the secret. */

@@ -353,10 +353,12 @@ function KeyRow({ keyView: k, ha, now, onConfirm, onSignIn }: {
                 {k.paused ? 'Resume checks' : 'Pause checks'}
               </button>
             </span>
-            <span className="action-group">
-              <SendButtons keyView={k} ha={ha} onNeedHa={() => setNeedHa(true)} />
-              <FieldsButton keyView={k} />
-            </span>
+            {k.app !== 'uisp' && (
+              <span className="action-group">
+                <SendButtons keyView={k} ha={ha} onNeedHa={() => setNeedHa(true)} />
+                <FieldsButton keyView={k} />
+              </span>
+            )}
             <span className="action-group end">
               <button type="button" className="button small danger" onClick={run(() => onConfirm({ kind: 'revoke', id: k.id }))}>
                 Revoke…

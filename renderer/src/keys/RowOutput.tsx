@@ -78,8 +78,9 @@ export function RowOutput({ keyView, onSignIn, needHa, level = 3 }: {
           <p data-testid="row-error">{error.error.message}</p>
           {expired && (
             <p>
-              This key was made with your own account, so {hostLabel(keyView)} wants a signed-in Owner or Super Admin to{' '}
-              {error.action === 'rotate' ? 'rotate' : 'revoke'} it.
+              {keyView.app === 'uisp'
+                ? `${hostLabel(keyView)} wants a signed-in UISP user to ${error.action === 'rotate' ? 'rotate' : 'revoke'} this token.`
+                : `This key was made with your own account, so ${hostLabel(keyView)} wants a signed-in Owner or Super Admin to ${error.action === 'rotate' ? 'rotate' : 'revoke'} it.`}
             </p>
           )}
           {error.error.detail && <p className="detail">Details: {error.error.detail}</p>}

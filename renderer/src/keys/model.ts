@@ -1,6 +1,6 @@
 // Pure helpers of the key list: status wording, sorting, filtering, dates, and
 // what stops working when a key is revoked or forgotten.
-import type { HaSummary, KeyStatus, KeyView, UnifiApp } from '../../../shared/domain.ts'
+import type { HaSummary, KeyApp, KeyStatus, KeyView } from '../../../shared/domain.ts'
 import type { InventoryItem } from '../../../shared/inventory.ts'
 import { appName, appShort } from '../wizard/model.ts'
 
@@ -107,7 +107,7 @@ export function formatAgo(iso: string, now: number): string {
 }
 
 /** The Home Assistant integration that uses a key of this app. */
-export const haIntegration = (app: UnifiApp) => `Home Assistant’s ${appName(app)} integration`
+export const haIntegration = (app: KeyApp) => `Home Assistant’s ${appName(app)} integration`
 
 /** A Home Assistant discovery found: where to connect. */
 export interface FoundHa {
@@ -152,7 +152,7 @@ export function revokeConsequences(key: KeyView, ha: HaSummary[]): string[] {
   const lines = pushed.map((h) => `${haIntegration(key.app)} on ${haLabel(h)} will stop working.`)
   if (pushed.length === 0) {
     lines.push(
-      key.app === 'network'
+      key.app === 'network' || key.app === 'uisp'
         ? 'Anything you gave this key to (scripts, dashboards) will stop working.'
         : `Anything you gave this key to, such as ${haIntegration(key.app)}, will stop working.`,
     )
@@ -169,12 +169,16 @@ export function forgetConsequences(key: KeyView, ha: HaSummary[]): string[] {
     pushed.length > 0
       ? `It keeps working on ${where}, so ${haIntegration(key.app)} on ${pushed.map(haLabel).join(' and ')} keeps using it.`
       : `It keeps working on ${where} for anything that uses it.`,
-    `To switch it off, revoke it instead, or delete it on ${where}’s Integrations page.`,
+    key.app === 'uisp'
+      ? `To switch it off, revoke it instead, or delete it in UISP (Settings → Users → API Tokens).`
+      : `To switch it off, revoke it instead, or delete it on ${where}’s Integrations page.`,
   ]
 }
 
 /** "Super Admin" and up to two scopes ("protect admin"), the rest counted; `full` lists all. */
 export function accessLabel(k: KeyView): { role: string | null; scopes: string | null; full: string } | null {
+  // UISP tokens carry one scope and belong to no console role (uisp.md: token `scope`).
+  if (!k.access && k.uisp) return { role: null, scopes: `${k.uisp.scope} scope`, full: `${k.uisp.scope} scope (for ${k.uisp.purpose})` }
   if (!k.access) return null
   // The key's own app first: that is what whoever uses the key needs.
   const own = `${k.app}.management:`

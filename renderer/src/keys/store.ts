@@ -296,7 +296,14 @@ export function createKeysStore(api: KeywardApi) {
         return outcome
       },
 
-      signIn(input) {
+      async signIn(input) {
+        // A UISP token's "console" is its UISP server: same dialog, the server's sign-in.
+        if (get().keys.some((k) => k.app === 'uisp' && k.consoleKey === input.key)) {
+          const outcome = await api.uisp.signIn(input)
+          if (!outcome.ok || outcome.value.state === 'mfa-required') return outcome as Outcome<SignInResult>
+          const { username, role } = outcome.value.user
+          return { ok: true, value: { state: 'signed-in', user: { username, isOwner: false, isSuperAdmin: role === 'superadmin' } } }
+        }
         return api.console.signIn(input)
       },
     }

@@ -1,10 +1,12 @@
 import { useWizard } from './context.ts'
 import { APPS } from './model.ts'
 import { Screen } from './parts.tsx'
+import { useUispWizard } from './uisp/context.ts'
 
 export function GoalStep() {
   const chooseApp = useWizard((s) => s.chooseApp)
   const current = useWizard((s) => s.app)
+  const startUisp = useUispWizard((s) => s.start)
   return (
     <Screen id="goal" title="What do you want to connect?">
       <p className="lead">
@@ -30,6 +32,19 @@ export function GoalStep() {
             </button>
           </li>
         ))}
+        <li>
+          <button type="button" className="choice" onClick={startUisp}>
+            <span className="app-mark app-uisp" aria-hidden="true" />
+            <span className="choice-body">
+              <span className="choice-title">UISP</span>
+              <span className="choice-text">
+                Your UISP server’s API for dashboards, Home Assistant or scripts; or its UISP key to register devices.{' '}
+                <span className="choice-meta">Makes an API token.</span>
+              </span>
+            </span>
+            <span className="chevron" aria-hidden="true">›</span>
+          </button>
+        </li>
       </ul>
     </Screen>
   )

@@ -7,30 +7,18 @@ import { PlanStep } from './PlanStep.tsx'
 import { RunStep } from './RunStep.tsx'
 import { SignInStep } from './SignInStep.tsx'
 import { TrustStep } from './TrustStep.tsx'
-import { VisuallyHidden } from './parts.tsx'
+import { Stepper } from './parts.tsx'
+import { useUispWizard } from './uisp/context.ts'
+import { UispWizard } from './uisp/UispWizard.tsx'
 
 export function Wizard() {
   const step = useWizard((s) => s.step)
   const app = useWizard((s) => s.app)
-  const current = stepIndex(step)
+  const uisp = useUispWizard((s) => s.step !== 'off')
+  if (uisp) return <UispWizard />
   return (
     <div className="wizard">
-      <nav aria-label="Setup progress" className="stepper-nav">
-        <ol className="stepper">
-          {STEPS.map((s, i) => {
-            const state = i < current ? 'done' : i === current ? 'current' : 'todo'
-            return (
-              <li key={s.step} className={`stepper-item ${state}`} aria-current={state === 'current' ? 'step' : undefined}>
-                <span className="stepper-dot" aria-hidden="true">
-                  {state === 'done' ? '✓' : i + 1}
-                </span>
-                <span className="stepper-label">{s.label}</span>
-                {state === 'done' && <VisuallyHidden> (done)</VisuallyHidden>}
-              </li>
-            )
-          })}
-        </ol>
-      </nav>
+      <Stepper steps={STEPS} current={stepIndex(step)} />
       <div className="wizard-body" data-step={step} data-app={app ?? ''}>
         {step === 'goal' && <GoalStep />}
         {step === 'find' && (app ? <FindStep /> : <GoalStep />)}

@@ -1,6 +1,6 @@
 // Pure helpers of the setup wizard: step order, app wording, the console cards
 // of the Find step (inventory + consoles Keyward already knows), name checks.
-import type { ConsoleProbe, ConsoleRecord, UnifiApp } from '../../../shared/domain.ts'
+import type { ConsoleProbe, ConsoleRecord, KeyApp, UnifiApp } from '../../../shared/domain.ts'
 import type { DiscoveryMethod, InventoryItem } from '../../../shared/inventory.ts'
 import type { KeywardError } from '../../../shared/result.ts'
 
@@ -34,9 +34,9 @@ export const APPS: AppChoice[] = [
 ]
 
 export const appInfo = (app: UnifiApp): AppChoice => APPS.find((a) => a.app === app)!
-export const appName = (app: UnifiApp) => appInfo(app).name
-/** "Protect", "Network", "Access". */
-export const appShort = (app: UnifiApp) => appName(app).replace(/^UniFi /, '')
+export const appName = (app: KeyApp) => (app === 'uisp' ? 'UISP' : appInfo(app).name)
+/** "Protect", "Network", "Access", "UISP". */
+export const appShort = (app: KeyApp) => appName(app).replace(/^UniFi /, '')
 
 /** "Protect API key", "Network API key", "Access token". */
 export const credentialOf = (app: UnifiApp) => (app === 'access' ? 'Access token' : `${appShort(app)} API key`)

@@ -1,0 +1,310 @@
+// UISP keys (device connection strings, uisp.md §4): paste one or read it from
+// a signed-in UISP server into the keychain; shown masked only (server and AES
+// key obscured, as UISP asks); copy with auto-clear; a reachability check; and
+// the registration commands for a device from the inventory, shown with a
+// placeholder where the key goes — "Copy commands" puts the real ones on the clipboard.
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react'
+import type { CopyResult, RegistrationCommands, UispKeyCheck, UispKeyView, UispServerRecord } from '../../../shared/domain.ts'
+import type { InventoryItem } from '../../../shared/inventory.ts'
+import type { KeywardError, Outcome } from '../../../shared/result.ts'
+import { keyward } from '../api.ts'
+import { copyAndClear } from '../keys/clipboard.ts'
+import { Callout } from '../wizard/parts.tsx'
+import { registrableDevice, type RegistrableDevice } from './devices.ts'
+
+type Note = { tone: 'ok' | 'danger' | 'warn'; text: string }
+
+/** Copies a CopyResult the core could not put on a system clipboard itself. */
+async function finishCopy(outcome: Outcome<CopyResult>, what: string): Promise<Note> {
+  if (!outcome.ok) return { tone: 'danger', text: outcome.error.message }
+  if (!outcome.value.copied) {
+    try {
+      await copyAndClear(outcome.value.secret, outcome.value.clearsInSeconds)
+    } catch {
+      return { tone: 'danger', text: 'This browser did not let Keyward use the clipboard.' }
+    }
+  }
+  return { tone: 'ok', text: `Copied ${what}. Keyward clears the clipboard in ${outcome.value.clearsInSeconds} s if it still holds it.` }
+}
+
+export function UispKeysPanel() {
+  const [keys, setKeys] = useState<UispKeyView[]>([])
+  const [servers, setServers] = useState<UispServerRecord[]>([])
+  const [devices, setDevices] = useState<RegistrableDevice[]>([])
+  const [error, setError] = useState<KeywardError | null>(null)
+
+  const reload = useCallback(() => {
+    if (!keyward) return Promise.resolve()
+    return Promise.all([keyward.uispKey.list({}), keyward.uisp.servers({}), keyward.inventory.list({})]).then(([list, known, inventory]) => {
+      if (list.ok) setKeys(list.value)
+      if (known.ok) setServers(known.value)
+      if (inventory.ok) setDevices(registrable(inventory.value))
+    })
+  }, [])
+
+  useEffect(() => {
+    if (!keyward) return
+    const off = keyward.on('inventory.changed', (items) => setDevices(registrable(items)))
+    void Promise.resolve().then(reload)
+    return off
+  }, [reload])
+
+  return (
+    <section className="panel uisp-keys" aria-labelledby="uisp-keys-heading">
+      <h2 id="uisp-keys-heading" className="panel-heading">
+        UISP keys
+      </h2>
+      <p className="lead">
+        The UISP key lets devices connect to your UISP server. UISP warns never to share it, so Keyward keeps it in the
+        keychain, shows it with the server and the AES key obscured, and copies it only when you ask.
+      </p>
+      {keys.length > 0 && (
+        <ul className="uisp-key-list">
+          {keys.map((k) => (
+            <UispKeyItem key={k.id} uispKey={k} devices={devices} onChange={reload} />
+          ))}
+        </ul>
+      )}
+      <AddKey servers={servers} onAdded={reload} onError={setError} />
+      {error && (
+        <Callout tone="danger" alert title="Not saved">
+          <p data-testid="uisp-key-error">{error.message}</p>
+        </Callout>
+      )}
+    </section>
+  )
+}
+
+const registrable = (items: InventoryItem[]) => items.flatMap((i) => registrableDevice(i) ?? [])
+
+function AddKey({ servers, onAdded, onError }: { servers: UispServerRecord[]; onAdded: () => Promise<void>; onError: (e: KeywardError | null) => void }) {
+  const [text, setText] = useState('')
+  const [server, setServer] = useState('')
+  const [busy, setBusy] = useState(false)
+  const id = useId()
+  const done = async (outcome: Outcome<UispKeyView>) => {
+    setBusy(false)
+    if (!outcome.ok) return onError(outcome.error)
+    onError(null)
+    setText('')
+    await onAdded()
+  }
+  const paste = async (event: FormEvent) => {
+    event.preventDefault()
+    if (!keyward || busy || text.trim() === '') return
+    setBusy(true)
+    await done(await keyward.uispKey.save({ text }))
+  }
+  const fetchFrom = async () => {
+    const key = server || servers[0]?.key
+    if (!keyward || busy || !key) return
+    setBusy(true)
+    const outcome = await keyward.uispKey.fromServer({ key })
+    await done(
+      !outcome.ok && outcome.error.code === 'session-expired'
+        ? { ok: false, error: { ...outcome.error, message: `${outcome.error.message} (New key → UISP signs in; the key needs an admin account.)` } }
+        : outcome,
+    )
+  }
+  return (
+    <div className="form">
+      <form onSubmit={(e) => void paste(e)}>
+        <label htmlFor={id}>Paste a UISP key</label>
+        <div className="row">
+          {/* A password field: the pasted key is not shown on screen. */}
+          <input id={id} type="password" autoComplete="off" spellCheck={false} placeholder="wss://…" value={text} onChange={(e) => setText(e.target.value)} />
+          <button type="submit" className="button secondary" disabled={busy || text.trim() === ''}>
+            Save to keychain
+          </button>
+        </div>
+        <p className="hint">Keyward checks its form before saving it, and never shows it whole.</p>
+      </form>
+      {servers.length > 0 && (
+        <div className="row">
+          <label htmlFor={`${id}-server`}>Or read it from</label>
+          <select id={`${id}-server`} value={server || servers[0]!.key} onChange={(e) => setServer(e.target.value)}>
+            {servers.map((s) => (
+              <option key={s.key} value={s.key}>
+                UISP at {s.key}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="button secondary" disabled={busy} onClick={() => void fetchFrom()}>
+            Read from server
+          </button>
+        </div>
+      )}
+    </div>
+  )
+}
+
+function UispKeyItem({ uispKey: k, devices, onChange }: { uispKey: UispKeyView; devices: RegistrableDevice[]; onChange: () => Promise<void> }) {
+  const [note, setNote] = useState<Note | null>(null)
+  const [check, setCheck] = useState<UispKeyCheck | null>(null)
+  const [registering, setRegistering] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const act = (work: () => Promise<void>) => async () => {
+    if (busy || !keyward) return
+    setBusy(true)
+    await work()
+    setBusy(false)
+  }
+  const copy = act(async () => setNote(await finishCopy(await keyward!.uispKey.copy({ id: k.id }), 'the UISP key')))
+  const verify = act(async () => {
+    setNote(null)
+    const outcome = await keyward!.uispKey.check({ id: k.id })
+    if (outcome.ok) setCheck(outcome.value)
+    else setNote({ tone: 'danger', text: outcome.error.message })
+  })
+  const forget = act(async () => {
+    const outcome = await keyward!.uispKey.forget({ id: k.id })
+    if (!outcome.ok) setNote({ tone: 'danger', text: outcome.error.message })
+    else await onChange()
+  })
+  return (
+    <li className="uisp-key" data-testid="uisp-key">
+      <p>
+        <code className="mono" data-testid="uisp-key-masked">
+          {k.masked}
+        </code>
+      </p>
+      <p className="muted">
+        {k.from === 'server' ? `Read from UISP at ${k.serverKey}` : 'Pasted'} ·{' '}
+        {k.option === 'allowSelfSignedCertificate'
+          ? 'devices accept a self-signed server certificate'
+          : k.option === 'allowUntrustedCertificate'
+            ? 'devices accept any server certificate'
+            : 'devices need a trusted server certificate'}
+      </p>
+      {k.warnings.map((w) => (
+        <p key={w.code} className="row-note tone-warn">
+          {w.message}
+        </p>
+      ))}
+      {check && (
+        <div className={`status-detail tone-${check.status === 'ok' ? 'ok' : 'danger'}`} data-testid="uisp-key-check">
+          {check.status === 'ok' ? (
+            <p>
+              Reachable: UISP{check.appVersion ? ` ${check.appVersion}` : ''} answered in {check.latencyMs} ms;{' '}
+              {check.trust === 'verified' ? 'its certificate is trusted' : check.trust === 'self-signed-allowed' ? 'its self-signed certificate is allowed by the key' : 'the key lets devices accept its certificate'}.
+              {check.matchesServer === true ? ' It is the server’s current key.' : ''}
+            </p>
+          ) : (
+            <>
+              <p>{check.message}</p>
+              <p>
+                <strong>What to do:</strong> {check.nextStep}
+              </p>
+            </>
+          )}
+        </div>
+      )}
+      <div className="row-status" role="status">
+        {note && <p className={`row-note tone-${note.tone}`}>{note.text}</p>}
+      </div>
+      <div className="row-actions" role="group" aria-label="Actions for this UISP key">
+        <button type="button" className="button small secondary" onClick={() => void copy()}>
+          Copy
+        </button>
+        <button type="button" className="button small secondary" onClick={() => void verify()}>
+          Check reachability
+        </button>
+        <button type="button" className="button small secondary" aria-expanded={registering} onClick={() => setRegistering(!registering)}>
+          Register a device…
+        </button>
+        <button type="button" className="button small danger" onClick={() => void forget()}>
+          Forget
+        </button>
+      </div>
+      {registering && <Registration keyId={k.id} devices={devices} />}
+    </li>
+  )
+}
+
+const KINDS: { kind: 'edgeos' | 'airos' | 'ubios'; label: string }[] = [
+  { kind: 'edgeos', label: 'EdgeRouter (EdgeOS)' },
+  { kind: 'airos', label: 'airMAX radio (airOS)' },
+  { kind: 'ubios', label: 'UISP router' },
+]
+
+function Registration({ keyId, devices }: { keyId: string; devices: RegistrableDevice[] }) {
+  const [choice, setChoice] = useState<string>(devices[0]?.id ?? 'kind:edgeos')
+  const [commands, setCommands] = useState<RegistrationCommands | null>(null)
+  const [note, setNote] = useState<Note | null>(null)
+  const id = useId()
+  const device = choice.startsWith('kind:')
+    ? { kind: choice.slice(5) as 'edgeos' | 'airos' | 'ubios' }
+    : (devices.find((d) => d.id === choice)?.device ?? { kind: 'edgeos' as const })
+  const deviceKey = JSON.stringify(device)
+
+  useEffect(() => {
+    if (!keyward) return
+    let live = true
+    void keyward.uispKey.registration({ id: keyId, device: JSON.parse(deviceKey) as typeof device }).then((outcome) => {
+      if (!live) return
+      if (outcome.ok) setCommands(outcome.value)
+      else setNote({ tone: 'danger', text: outcome.error.message })
+    })
+    return () => {
+      live = false
+    }
+  }, [keyId, deviceKey])
+
+  const copy = async () => {
+    if (!keyward) return
+    setNote(await finishCopy(await keyward.uispKey.copyRegistration({ id: keyId, device }), 'the commands with the key'))
+  }
+
+  return (
+    <div className="registration" data-testid="uisp-registration">
+      <label htmlFor={id}>Device</label>
+      <select
+        id={id}
+        value={choice}
+        onChange={(e) => {
+          setChoice(e.target.value)
+          setNote(null)
+        }}
+      >
+        {devices.map((d) => (
+          <option key={d.id} value={d.id}>
+            {d.label}
+          </option>
+        ))}
+        {KINDS.map((k) => (
+          <option key={k.kind} value={`kind:${k.kind}`}>
+            Another {k.label}
+          </option>
+        ))}
+      </select>
+      {commands && (
+        <>
+          <p>{commands.where}</p>
+          <pre className="commands" data-testid="registration-commands">
+            {commands.text}
+          </pre>
+          <p className="hint">
+            {'<UISP key>'} stands for the key: “Copy commands” puts the commands with the key itself on the clipboard.
+          </p>
+          {commands.warnings.map((w) => (
+            <p key={w} className="row-note tone-warn">
+              {w}
+            </p>
+          ))}
+          {commands.notes.map((n) => (
+            <p key={n} className="muted">
+              {n}
+            </p>
+          ))}
+          <p className="detail">Source: {commands.source}</p>
+          <button type="button" className="button small primary" onClick={() => void copy()}>
+            Copy commands
+          </button>
+        </>
+      )}
+      <div className="row-status" role="status">
+        {note && <p className={`row-note tone-${note.tone}`}>{note.text}</p>}
+      </div>
+    </div>
+  )
+}
