@@ -178,6 +178,8 @@ export interface HostileServer {
   sha256: string
   /** Misbehave with `name` on `path` (exact pathname, any method); null = all good. */
   set(rule: { path: string; name: string } | null): void
+  /** Answer `path` with this text (200, text/html as hapi sends strings) until `set(null)`. */
+  setBody(rule: { path: string; body: string }): void
   names: string[]
   close(): Promise<void>
 }
@@ -187,9 +189,11 @@ export async function startHostileServer(): Promise<HostileServer> {
   const timers = new Set<NodeJS.Timeout>()
   const table = behaviours(timers)
   let rule: { path: string; name: string } | null = null
+  let body: { path: string; body: string } | null = null
   const handler: Handler = (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!
     if (rule && path === rule.path) return table[rule.name]!(req, res)
+    if (body && path === body.path) return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body.body)
     good(req, res)
   }
   const sockets = new Set<Socket>()
@@ -217,6 +221,10 @@ export async function startHostileServer(): Promise<HostileServer> {
     set(next) {
       if (next && !(next.name in table)) throw new Error(`no behaviour ${next.name}`)
       rule = next
+      body = null
+    },
+    setBody(next) {
+      body = next
     },
     async close() {
       for (const t of timers) clearInterval(t)
