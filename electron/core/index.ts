@@ -238,6 +238,7 @@ export function createCore(options: CoreOptions): Core {
       return null
     },
     'tray.model': () => keys.tray(),
+    'settings.status': () => ({ path: settings.path, recoveredFrom: settings.recoveredFrom }),
     'preferences.get': () => settings.getPreferences(),
     'preferences.set': (partial) => {
       const preferences = settings.setPreferences(partial)
