@@ -20,6 +20,8 @@ export default defineConfig({
   workers: 1,
   forbidOnly: !!process.env.CI,
   reporter: [['list']],
+  // After the whole suite: every secret the run created, looked for in logs, settings, traffic and DOM.
+  globalTeardown: './tests/e2e/leak-scan.teardown.ts',
   outputDir: 'test-results',
   use: {
     trace: 'retain-on-failure',

@@ -14,6 +14,7 @@ import type {
   KeyNotification,
   KeyView,
   Preferences,
+  SettingsStatus,
   ProvisionOutcome,
   ProvisionPlan,
   ProvisionRecord,
@@ -246,6 +247,8 @@ export const requests = {
   'tray.model': request<TrayModel>()(none),
   /** Whether the OS keychain can hold secrets right now. */
   'vault.status': request<VaultStatus>()(none),
+  /** Where settings live, and whether a damaged file was set aside at start-up. */
+  'settings.status': request<SettingsStatus>()(none),
   'preferences.get': request<Preferences>()(none),
   'preferences.set': request<Preferences>()(preferencesInput.partial().strict()),
 } as const

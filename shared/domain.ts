@@ -69,6 +69,13 @@ export interface VaultStatus {
   problem: string | null
 }
 
+/** The settings file, and where a damaged one was moved at start-up (the user is told). */
+export interface SettingsStatus {
+  path: string
+  /** The copy of a corrupt settings file Keyward kept before starting afresh, or null. */
+  recoveredFrom: string | null
+}
+
 export interface Preferences {
   clipboardClearSeconds: number
   checkIntervalMinutes: number

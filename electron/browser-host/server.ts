@@ -24,6 +24,8 @@ export interface BrowserHostOptions {
   token?: string
   /** Largest request body; contract inputs are small. */
   maxBodyBytes?: number
+  /** Test mode: sees every response body and event frame (the e2e secret-leak scan reads them). */
+  record?: (entry: { kind: 'response' | 'event'; request: string; body: string }) => void
 }
 
 export interface BrowserHost {
@@ -136,7 +138,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     } catch {
       return send(res, 400, fail('invalid-input', 'The request body is not valid JSON.'))
     }
-    send(res, 200, await options.core.invoke(decodeURIComponent(name), input))
+    const outcome = await options.core.invoke(decodeURIComponent(name), input)
+    options.record?.({ kind: 'response', request: decodeURIComponent(name).slice(0, 64), body: JSON.stringify(outcome) })
+    send(res, 200, outcome)
   }
 
   const events = (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -157,6 +161,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   const unsubscribe = options.core.subscribeAll((name, payload) => {
     const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`
+    options.record?.({ kind: 'event', request: name, body: frame })
     for (const res of streams) res.write(frame)
   })
 

@@ -293,6 +293,7 @@ export function createCore(options: CoreOptions): Core {
     'uispKey.registration': ({ id, device }) => uispService.registration(id, device),
     'uispKey.copyRegistration': ({ id, device }) => uispService.copyRegistration(id, device),
     'tray.model': () => keys.tray(),
+    'settings.status': () => ({ path: settings.path, recoveredFrom: settings.recoveredFrom }),
     'preferences.get': () => settings.getPreferences(),
     'preferences.set': (partial) => {
       const preferences = settings.setPreferences(partial)

@@ -20,6 +20,7 @@ const TABS: { view: View; label: string }[] = [
 export function App({ useStore }: { useStore: KeywardStore }) {
   const vault = useStore((s) => s.vault)
   const loadError = useStore((s) => s.loadError)
+  const settingsStatus = useStore((s) => s.settingsStatus)
   const notification = useStore((s) => s.notification)
   const dismissNotification = useStore((s) => s.dismissNotification)
   const load = useStore((s) => s.load)
@@ -48,6 +49,12 @@ export function App({ useStore }: { useStore: KeywardStore }) {
         {vault && !vault.available && (
           <p className="callout callout-warn" role="alert">
             The system keychain is not available: {vault.problem} Keyward will not store keys until it is.
+          </p>
+        )}
+        {settingsStatus?.recoveredFrom && (
+          <p className="callout callout-warn" role="alert">
+            Keyward’s settings file was damaged, so Keyward started with fresh settings. The damaged file was kept as{' '}
+            <code>{settingsStatus.recoveredFrom}</code>. The keys themselves are still on your consoles and in the system keychain.
           </p>
         )}
         {loadError && (

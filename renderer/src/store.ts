@@ -2,7 +2,7 @@
 // never call the transport themselves.
 import { create } from 'zustand'
 import type { KeywardApi } from '../../shared/contract.ts'
-import type { ConsoleProbe, ConsoleRecord, KeyNotification, VaultStatus } from '../../shared/domain.ts'
+import type { ConsoleProbe, ConsoleRecord, KeyNotification, SettingsStatus, VaultStatus } from '../../shared/domain.ts'
 import type { KeywardError } from '../../shared/result.ts'
 
 export type ProbeState =
@@ -14,6 +14,8 @@ export type ProbeState =
 export interface KeywardState {
   consoles: ConsoleRecord[]
   vault: VaultStatus | null
+  /** Set when a damaged settings file was set aside at start-up. */
+  settingsStatus: SettingsStatus | null
   probe: ProbeState
   loadError: KeywardError | null
   /** The last key notification (shown in the window besides the system one). */
@@ -31,6 +33,7 @@ export function createKeywardStore(api: KeywardApi) {
     return {
       consoles: [],
       vault: null,
+      settingsStatus: null,
       probe: { status: 'idle' },
       loadError: null,
       notification: null,
@@ -38,10 +41,11 @@ export function createKeywardStore(api: KeywardApi) {
         set({ notification: null })
       },
       async load() {
-        const [consoles, vault] = await Promise.all([api.console.list({}), api.vault.status({})])
+        const [consoles, vault, settingsStatus] = await Promise.all([api.console.list({}), api.vault.status({}), api.settings.status({})])
         set({
           consoles: consoles.ok ? consoles.value : [],
           vault: vault.ok ? vault.value : null,
+          settingsStatus: settingsStatus.ok ? settingsStatus.value : null,
           loadError: consoles.ok ? (vault.ok ? null : vault.error) : consoles.error,
         })
       },

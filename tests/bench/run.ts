@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
+import { benchBrowserHostIdle } from './idle.ts'
 import { benchKeySweep } from './keys.ts'
 
 const root = join(import.meta.dirname, '../..')
@@ -33,6 +34,27 @@ try {
 } catch {
   report.discovery = { skipped: (lab.stderr || 'no output').trim().split('\n').slice(-3).join(' ') }
 }
+
+console.error('bench: core cold start (5 fresh processes)…')
+const starts: Record<string, number>[] = []
+for (let i = 0; i < 5; i++) {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'tests/bench/cold-start.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 })
+  try {
+    starts.push(JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, number>)
+  } catch {
+    console.error(run.stderr)
+  }
+}
+const median = (k: string) => {
+  const v = starts.map((s) => s[k]!).sort((a, b) => a - b)
+  return v.length ? Math.round(v[Math.floor(v.length / 2)]! * 10) / 10 : null
+}
+report.coreColdStart = starts.length
+  ? { runs: starts.length, importMs: median('importMs'), createMs: median('createMs'), firstRequestMs: median('firstRequestMs'), totalMs: median('totalMs'), note: 'from source through tsx (transpiled on load)' }
+  : { skipped: 'the cold-start child failed' }
+
+console.error('bench: browser host at rest (20 s idle window)…')
+report.browserHostIdle = await benchBrowserHostIdle(root).catch((error: Error) => ({ skipped: error.message }))
 
 // Renderer bundle as shipped (after `npm run build`), gzip-compressed.
 try {

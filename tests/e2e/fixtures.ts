@@ -8,13 +8,13 @@ import { join } from 'node:path'
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server.ts'
 import { createCore, type Core } from '../../electron/core/index.ts'
 import type { DiscoveryOptions } from '../../electron/core/discovery/index.ts'
-import { silentLogger } from '../../electron/core/log.ts'
 import { MemorySecretStore } from '../../electron/core/vault/secret-store.ts'
 import { startConsoleSimulator, type RunningConsole } from '../simulators/console/server.ts'
 import { createConsoleConfig, type ConsoleOverrides, type PresetName } from '../simulators/console/presets.ts'
 import { startHomeAssistantSimulator, type RunningHomeAssistant } from '../simulators/home-assistant/server.ts'
 import { createHaConfig, type HaSimConfig } from '../simulators/home-assistant/state.ts'
 import { labUnavailableReason, readLabFromEnv, type LabDescription } from '../lab/env.ts'
+import { recordingLogger, recordRenderer, saveCoreArtifacts, saveSimulatorSecrets, trafficRecorder } from './leak-record.ts'
 
 export interface LaunchOptions {
   /** The Access developer API port of the console under test (its simulator's `accessPort`). */
@@ -59,6 +59,8 @@ interface Fixtures {
   host: BrowserHost
   core: Core
   lab: LabDescription
+  /** Records the renderer's console, errors and final DOM for the secret-leak scan (automatic). */
+  leakRecord: void
 }
 
 interface Options {
@@ -78,7 +80,7 @@ function discoveryOptions(scope: DiscoveryScope): DiscoveryOptions {
 export const test = base.extend<Fixtures & Options>({
   discoveryScope: ['auto', { option: true }],
 
-  consoles: async ({}, use) => {
+  consoles: async ({}, use, testInfo) => {
     const started: RunningConsole[] = []
     await use({
       async start(preset, overrides = {}, listen = { host: '127.0.0.1', port: 0 }) {
@@ -87,10 +89,11 @@ export const test = base.extend<Fixtures & Options>({
         return sim
       },
     })
+    saveSimulatorSecrets(testInfo, started, [])
     await Promise.all(started.map((s) => s.close()))
   },
 
-  homeAssistants: async ({}, use) => {
+  homeAssistants: async ({}, use, testInfo) => {
     const started: RunningHomeAssistant[] = []
     await use({
       async start(overrides = {}) {
@@ -99,26 +102,30 @@ export const test = base.extend<Fixtures & Options>({
         return ha
       },
     })
+    saveSimulatorSecrets(testInfo, [], started)
     await Promise.all(started.map((h) => h.close()))
   },
 
   // Depends on `consoles` (and the fake Home Assistants) so the core signs out before the simulators close.
-  launch: async ({ consoles: _consoles, homeAssistants: _homeAssistants, discoveryScope }, use) => {
+  launch: async ({ consoles: _consoles, homeAssistants: _homeAssistants, discoveryScope }, use, testInfo) => {
+    let vault: MemorySecretStore | null = null
     let app: (RunningApp & { dataDir: string }) | null = null
     await use(async (options = {}) => {
       if (app) throw new Error('launch() runs once per test')
       const dataDir = mkdtempSync(join(tmpdir(), 'keyward-e2e-'))
       // The keychain has its own tests against a real Secret Service; here a
       // memory store keeps the UI tests independent of a D-Bus session.
+      vault = new MemorySecretStore()
+      const store = vault
       const core = createCore({
         dataDir,
         version: '0.1.0',
-        vault: new MemorySecretStore(),
-        log: silentLogger,
+        vault: store,
+        log: recordingLogger(testInfo, (s) => store.isKnownSecret(s)),
         discovery: discoveryOptions(discoveryScope),
         ...(options.accessPort ? { accessPort: options.accessPort } : {}),
       })
-      const host = await startBrowserHost({ core, rendererDir: join(import.meta.dirname, '../../out/renderer') })
+      const host = await startBrowserHost({ core, rendererDir: join(import.meta.dirname, '../../out/renderer'), record: trafficRecorder(testInfo) })
       app = { core, host, dataDir }
       return app
     })
@@ -126,6 +133,7 @@ export const test = base.extend<Fixtures & Options>({
       const { core, host, dataDir } = app as RunningApp & { dataDir: string }
       await host.close()
       await core.close()
+      saveCoreArtifacts(testInfo, vault!, dataDir)
       rmSync(dataDir, { recursive: true, force: true })
     }
   },
@@ -139,6 +147,13 @@ export const test = base.extend<Fixtures & Options>({
   core: async ({ app }, use) => {
     await use(app.core)
   },
+
+  leakRecord: [
+    async ({ page }, use, testInfo) => {
+      await recordRenderer(testInfo, page, () => use())
+    },
+    { auto: true },
+  ],
 
   lab: async ({}, use, testInfo) => {
     testInfo.skip(!lab, `needs the simulated LAN: ${labUnavailableReason()}`)

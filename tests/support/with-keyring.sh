@@ -4,7 +4,8 @@
 # Runs <command> inside a private D-Bus session with a freshly created, unlocked
 # gnome-keyring (Secret Service) that lives in a temp dir, so tests never touch
 # the developer's real keyring. Exports KEYWARD_KEYRING=secret-service so tests
-# know a real keychain is expected. Propagates the command's exit code.
+# know a real keychain is expected (and KEYWARD_KEYRING_RUNTIME, the daemon's
+# control directory, for `gnome-keyring-daemon --unlock`). Propagates the command's exit code.
 #
 # Without dbus-run-session or gnome-keyring-daemon the command runs directly
 # (keychain tests then skip), unless KEYWARD_REQUIRE_KEYRING=1.
@@ -50,6 +51,8 @@ printf "keyward-test" | gnome-keyring-daemon --unlock --components=secrets >/dev
 # --unlock alone leaves a daemon that is not on the bus yet, so it would outlive
 # it; --start hands it the Secret Service name and it exits with the bus.
 gnome-keyring-daemon --start --components=secrets >/dev/null 2>&1
+# Fault tests lock the keyring and unlock it again through this control directory.
+export KEYWARD_KEYRING_RUNTIME="$XDG_RUNTIME_DIR"
 restore() { if [ -n "$2" ]; then export "$1=$3"; else unset "$1"; fi; }
 restore XDG_DATA_HOME "$KW_HAD_DATA" "$KW_OLD_DATA"
 restore XDG_RUNTIME_DIR "$KW_HAD_RUNTIME" "$KW_OLD_RUNTIME"

@@ -136,9 +136,10 @@ export class HomeAssistantClient {
       throw new HomeAssistantFailure('bad-reply', 'not_home_assistant', `${this.base.origin} answered, but not like Home Assistant's API.`)
     }
     const config = await this.request('GET', '/api/config')
-    if (config.status !== 200 || !config.body || typeof config.body !== 'object') throw this.unexpected(config, 'GET /api/config')
-    const c = config.body as Record<string, unknown>
-    const version = typeof c.version === 'string' ? c.version.slice(0, 40) : null
+    // HA's config is an object that always names its version (§5); anything else is not HA's API.
+    const c = config.body as Record<string, unknown> | null
+    if (config.status !== 200 || !c || typeof c !== 'object' || Array.isArray(c) || typeof c.version !== 'string') throw this.unexpected(config, 'GET /api/config')
+    const version = c.version.slice(0, 40)
     const components = Array.isArray(c.components) ? c.components.filter((x): x is string => typeof x === 'string').slice(0, 5000) : []
 
     let isAdmin: boolean | null = null
@@ -267,6 +268,9 @@ export class HomeAssistantClient {
   private unexpected(reply: HaReply, what: string): KeywardFailure {
     if (reply.status === 404) {
       return new HomeAssistantFailure('bad-reply', 'not_home_assistant', `${this.base.origin} has no Home Assistant API (${what} → 404). Check the address and port (usually 8123).`)
+    }
+    if (reply.status === 200) {
+      return new HomeAssistantFailure('bad-reply', 'not_home_assistant', `${this.base.origin} answered ${what}, but not like Home Assistant's API.`)
     }
     return new HomeAssistantFailure('bad-reply', 'not_home_assistant', `${this.base.origin} answered ${what} with status ${reply.status}.`)
   }

@@ -155,7 +155,8 @@ export async function httpRequest(req: HttpRequest): Promise<HttpReply> {
     const downgrade = url.protocol === 'https:' && next.protocol !== 'https:'
     const keepsMethod = reply.status === 307 || reply.status === 308 || (current.method ?? 'GET') === 'GET'
     if (!sameHost || downgrade || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
-      throw new KeywardFailure('redirect-refused', `${url.host} redirected to ${next.host}; Keyward does not follow redirects to another host.`, `${reply.status} → ${next.origin}`)
+      const where = next.host || `a ${next.protocol} address`
+      throw new KeywardFailure('redirect-refused', `${url.host} redirected to ${where}; Keyward does not follow redirects to another host.`, `${reply.status} → ${next.protocol}//${next.host}`)
     }
     if (!keepsMethod) {
       throw new KeywardFailure('redirect-refused', `${url.host} redirected a ${current.method} request; Keyward does not resend it.`, `${reply.status} → ${next.href}`)

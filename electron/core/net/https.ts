@@ -149,7 +149,9 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
         ALPNProtocols: ['http/1.1'],
       })
       const tlsSocket = socket
+      let secured = false
       tlsSocket.once('secureConnect', () => {
+        secured = true
         certificate = describeCertificate(tlsSocket)
         if (!certificate) {
           tlsSocket.destroy()
@@ -167,7 +169,12 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
         }
         done(null, tlsSocket)
       })
-      tlsSocket.once('error', (err) => done(err))
+      tlsSocket.once('error', (err: NodeJS.ErrnoException) => {
+        // A peer that hangs up during the handshake is not speaking TLS there (a plain-HTTP
+        // port answers a ClientHello with "400 Bad Request" and closes): say so, not "closed".
+        if (secured || (err.code !== 'ECONNRESET' && err.code !== 'EPIPE')) return done(err)
+        done(new KeywardFailure('tls', `${where} closed the connection during the TLS handshake; is this an HTTPS port?`, err.code))
+      })
       return undefined
     }
 

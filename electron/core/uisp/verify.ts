@@ -83,15 +83,21 @@ export async function verifyUispToken(opts: UispVerifyOptions): Promise<UispToke
   const expiresAt = opts.expiresAt ?? null
 
   if (reply.status === 200) {
-    let username: string | undefined
-    if (purpose === 'monitor') {
-      try {
-        const body = parseBody(reply, 'The user')
-        if (isObject(body) && typeof body.username === 'string') username = body.username
-      } catch {
-        // The status is the proof; the name is a courtesy.
-      }
+    // The status is the proof only when the API gave it: `/user` answers the user object,
+    // `/nms/connection` the key as text (see fetchUispKey). A web page, broken JSON or another
+    // shape came from something else (a proxy, a login page), which proves nothing.
+    let body: unknown
+    try {
+      body = parseBody(reply, 'The check')
+    } catch {
+      body = undefined
     }
+    const shaped = purpose === 'monitor' ? isObject(body) : typeof body === 'string' && body.trim() !== ''
+    if (!shaped) {
+      return failed('not_uisp', `${target.label} answered ${UISP_API}${spec.checkPath}, but not as the UISP API, so the token could not be checked.`, 'Check the address and port of your UISP server (not a proxy or login page in front of it), then check again.')
+    }
+    let username: string | undefined
+    if (purpose === 'monitor' && isObject(body) && typeof body.username === 'string') username = body.username.slice(0, 256)
     return {
       status: 'ok', app: 'uisp', host, appVersion, latencyMs, checkedAt: checkedAt(), purpose, scope: spec.scope,
       expiresAt, expiry: uispExpiry(expiresAt, now(), opts.leadDays), ...(username !== undefined ? { username } : {}),

@@ -122,6 +122,11 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
   const latencyMs = Math.round(performance.now() - started)
 
   if (reply.status === 200) {
+    // Every check path answers a JSON object (§5.1, §5.3); anything else came from something
+    // in front of the app (a proxy, a captive page), so the key was not proven.
+    if (!isObject(body)) {
+      return failed('unreachable', `${APP_NAME[opts.app]} on ${label(target)} answered, but not with its API, so the key could not be checked.`, 'Check that the address is the console itself (not a proxy in front of it), then check again.')
+    }
     const version = isObject(body) && typeof body.applicationVersion === 'string' ? body.applicationVersion : null
     if (opts.minimumVersion && version && !versionAtLeast(version, opts.minimumVersion)) {
       return failed(

@@ -198,6 +198,7 @@ export interface MemoryStoreOptions {
 export class MemorySecretStore implements SecretStore {
   readonly backend = 'Memory'
   readonly #items = new Map<string, string>()
+  readonly #stored = new Set<string>()
   readonly #seen = new SecretFingerprints()
   #available: boolean
   #problem: string
@@ -216,6 +217,11 @@ export class MemorySecretStore implements SecretStore {
   /** Test helper: how many items are stored. */
   get size(): number {
     return this.#items.size
+  }
+
+  /** Test helper: every secret ever stored (the e2e secret-leak scan looks for them). */
+  get everStored(): string[] {
+    return [...this.#stored]
   }
 
   isKnownSecret(value: string): boolean {
@@ -240,6 +246,7 @@ export class MemorySecretStore implements SecretStore {
     this.#seen.remember(secret)
     this.#assertAvailable('store')
     this.#items.set(ref, secret)
+    this.#stored.add(secret)
   }
 
   async delete(ref: string): Promise<boolean> {
