@@ -1,8 +1,8 @@
 // Non-secret settings in <cwd>/config.json via conf. The Electron shell opens the
 // same file with electron-store (cwd = userData, name 'config'), so the schema,
 // defaults and migrations here are the single definition of that file.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import Conf, { type Schema } from 'conf'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { ConsoleRecord, HomeAssistantRecord, KeyRecord, Preferences, ProvisionRecord, UispKeyRecord, UispServerRecord, UispTokenRecord } from '../../../shared/domain.ts'
@@ -312,6 +312,16 @@ export const settingsMigrations = {
   },
 }
 
+function purgeTempFiles(file: string): void {
+  try {
+    for (const name of readdirSync(dirname(file))) {
+      if (name.startsWith(`${basename(file)}.tmp-`)) rmSync(join(dirname(file), name), { force: true })
+    }
+  } catch {
+    // best effort: the write error is what the user needs to hear about
+  }
+}
+
 export interface SettingsOptions {
   cwd: string
   projectVersion: string
@@ -481,6 +491,9 @@ export function openSettings(options: SettingsOptions): Settings {
     } catch (error) {
       const text = errorText(error)
       const violation = text.startsWith('Config schema violation:')
+      // conf writes atomically through `<file>.tmp-<random>`; a write that failed midway (disk
+      // full) leaves that temp file behind, taking space the user needs to recover.
+      if (!violation) purgeTempFiles(conf.path)
       throw new KeywardFailure(
         'settings-invalid',
         violation
