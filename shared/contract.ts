@@ -276,6 +276,13 @@ export const events = {
 
 export type Requests = typeof requests
 export type RequestName = keyof Requests
+
+/**
+ * The only requests whose answer may carry a secret, because the user asked for it: a copy
+ * (without a system clipboard the page copies) or a reveal. Anything else answering a secret is a leak
+ * (the e2e leak scan holds every other answer to that).
+ */
+export const secretAnsweringRequests = ['keys.copy', 'keys.copyPassword', 'keys.reveal', 'uispKey.copy', 'uispKey.copyRegistration'] as const satisfies readonly RequestName[]
 export type RequestInput<N extends RequestName> = z.input<Requests[N]['input']>
 export type RequestResult<N extends RequestName> = Exclude<Requests[N]['result'], undefined>
 export type EventName = keyof typeof events

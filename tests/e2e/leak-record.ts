@@ -9,6 +9,19 @@ import type { MemorySecretStore } from '../../electron/core/vault/secret-store.t
 import type { RunningConsole } from '../simulators/console/server.ts'
 import type { RunningHomeAssistant } from '../simulators/home-assistant/server.ts'
 import { SECRETS_FILE } from '../support/leak-scan.ts'
+import { CLOUD_PASSWORD, LIMITED_PASSWORD, OWNER_PASSWORD } from '../simulators/console/presets.ts'
+import { ADMIN_TOKEN, USER_TOKEN } from '../simulators/home-assistant/state.ts'
+import { UISP_ADMIN, UISP_OPERATOR, UISP_TOTP_SECRET, UISP_VIEWER } from '../simulators/uisp/state.ts'
+
+/**
+ * What the user types in: the simulators' fixed passwords, HA tokens and the TOTP seed. The lab's
+ * simulators run in other processes, so their issued secrets are known here only through the
+ * keychain; these at least cover every credential a spec may type.
+ */
+const TYPED_CREDENTIALS = [
+  OWNER_PASSWORD, CLOUD_PASSWORD, LIMITED_PASSWORD, ADMIN_TOKEN, USER_TOKEN,
+  UISP_ADMIN.password, UISP_OPERATOR.password, UISP_VIEWER.password, UISP_TOTP_SECRET,
+]
 
 /** Under Playwright's output folder, which it empties when a run starts. */
 export const LEAK_DIR = join(import.meta.dirname, '../../test-results/leak-scan')
@@ -40,7 +53,7 @@ export function trafficRecorder(info: TestInfo): (entry: { kind: string; request
 
 /** At the end of a test: the keychain's secrets and a copy of every settings file. */
 export function saveCoreArtifacts(info: TestInfo, vault: MemorySecretStore, dataDir: string): void {
-  addSecrets(info, vault.everStored)
+  addSecrets(info, [...vault.everStored, ...TYPED_CREDENTIALS])
   if (existsSync(dataDir)) cpSync(dataDir, join(leakDirOf(info), 'settings'), { recursive: true })
 }
 

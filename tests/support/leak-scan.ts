@@ -8,6 +8,7 @@
 // (JSON-escaped, URL-encoded, base64, base64url, hex).
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { secretAnsweringRequests } from '../../shared/contract.ts'
 
 export const SECRETS_FILE = 'secrets.json'
 /** Shorter strings are too likely to occur by chance (and no real key is this short). */
@@ -17,7 +18,7 @@ export const MIN_SECRET_LENGTH = 8
  * Lines of `traffic.jsonl` answering a request where the user explicitly asked
  * for the secret (copy in the browser host, reveal): the one allowed crossing.
  */
-export const EXPLICIT_REQUESTS = ['keys.copy', 'keys.reveal']
+export const EXPLICIT_REQUESTS: readonly string[] = secretAnsweringRequests
 
 export interface Hit {
   /** Artifact path relative to the scanned directory. */
