@@ -24,7 +24,7 @@ describe('usageLabel', () => {
   })
 
   it('labels a use within seconds of Keyward’s last check as that check, and any other use plainly', () => {
-    expect(usageLabel(key({ usage: { lastUsedAt: at(900), readAt: at(1000) } }), NOW)).toMatchObject({ text: '30 min ago', note: 'by Keyward’s check', muted: false })
+    expect(usageLabel(key({ usage: { lastUsedAt: at(900), readAt: at(1000) } }), NOW)).toMatchObject({ text: '30 min ago', note: 'Keyward’s check', muted: false })
     expect(usageLabel(key({ usage: { lastUsedAt: at(10 * 60_000), readAt: at(11 * 60_000) } }), NOW)).toMatchObject({ text: '20 min ago', note: null })
   })
 })

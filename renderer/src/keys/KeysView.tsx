@@ -9,7 +9,7 @@ import { useKeys } from './context.ts'
 import { ConfirmDialog } from './ConfirmDialog.tsx'
 import { HomeAssistantPanel } from './HomeAssistant.tsx'
 import { PreferencesPanel } from './Preferences.tsx'
-import { accessLabel, COLUMNS, filterKeys, formatAgo, formatDate, formatDateTime, hostLabel, sortKeys, STATUS, usageLabel, type SortKey } from './model.ts'
+import { accessLabel, COLUMNS, filterKeys, formatAgo, formatDate, formatDateTime, formatShortDate, hostLabel, sortKeys, STATUS, usageLabel, type SortKey } from './model.ts'
 import { FieldsButton, RowOutput, SendButtons, type SignInRequest } from './RowOutput.tsx'
 import { SignInDialog } from './SignInDialog.tsx'
 import { IDLE_ROW } from './store.ts'
@@ -263,16 +263,11 @@ function KeyRow({ keyView: k, ha, now, onConfirm, onSignIn }: {
           <span className="host-name">{hostLabel(k)}</span>
           <span className="mono muted host-address">{k.consoleKey}</span>
         </td>
-        <td className="col-user mono">{k.username}</td>
-        <td className="col-access" data-testid="key-access" title={access?.full}>
-          {access ? (
-            <>
-              {access.role && <span className="block">{access.role}</span>}
-              {access.scopes && <span className="muted block">{access.scopes}</span>}
-            </>
-          ) : (
-            <span className="muted">not known</span>
-          )}
+        <td className="col-user">
+          <span className="mono block">{k.username}</span>
+          <span className="key-access muted block" data-testid="key-access" title={access?.full}>
+            {access ? [access.role, access.scopes].filter(Boolean).join(' · ') : 'role not known'}
+          </span>
         </td>
         <td className="col-key mono" data-testid="masked-key">
           {k.masked}
@@ -285,7 +280,7 @@ function KeyRow({ keyView: k, ha, now, onConfirm, onSignIn }: {
         </td>
         <td className="col-created">
           <time dateTime={k.createdAt} title={formatDateTime(k.createdAt)}>
-            {formatDate(k.createdAt)}
+            {formatShortDate(k.createdAt, now)}
           </time>
         </td>
         <td className="col-verified" data-testid="last-verified">
@@ -302,7 +297,7 @@ function KeyRow({ keyView: k, ha, now, onConfirm, onSignIn }: {
           {used.muted ? <span className="muted">{used.text}</span> : <time dateTime={k.usage!.lastUsedAt!}>{used.text}</time>}
           {used.note && <span className="muted block">({used.note})</span>}
         </td>
-        <td className="col-expires">{expires ? <time dateTime={k.expiresAt!}>{expires}</time> : <span className="muted">never</span>}</td>
+        <td className="col-expires">{expires ? <time dateTime={k.expiresAt!} title={formatDateTime(k.expiresAt!)}>{formatShortDate(k.expiresAt, now)}</time> : <span className="muted">never</span>}</td>
       </tr>
       <tr className="key-sub">
         <td colSpan={COLUMNS.length}>

@@ -23,12 +23,12 @@ export interface Sort {
   dir: SortDir
 }
 
-export const COLUMNS: { key: SortKey | 'key' | 'access'; label: string; sortable: boolean }[] = [
+export const COLUMNS: { key: SortKey | 'key'; label: string; sortable: boolean }[] = [
   { key: 'name', label: 'Name', sortable: true },
   { key: 'app', label: 'App', sortable: true },
   { key: 'host', label: 'Host', sortable: true },
-  { key: 'user', label: 'User', sortable: true },
-  { key: 'access', label: 'Role / scopes', sortable: false },
+  // The user the key belongs to, with that user's role and the key's permissions below it.
+  { key: 'user', label: 'User · role', sortable: true },
   { key: 'key', label: 'Key', sortable: false },
   { key: 'status', label: 'Status', sortable: true },
   { key: 'created', label: 'Created', sortable: true },
@@ -92,6 +92,14 @@ export function nextSort(current: Sort, by: SortKey): Sort {
 export const formatDate = (iso: string | null) =>
   iso ? new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' }) : null
 
+/** For table cells: "Nov 23", with the year only when it is not this year (the title has the full date). */
+export const formatShortDate = (iso: string | null, now = Date.now()) => {
+  if (!iso) return null
+  const date = new Date(iso)
+  const sameYear = date.getFullYear() === new Date(now).getFullYear()
+  return date.toLocaleDateString(undefined, sameYear ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' })
+}
+
 export const formatDateTime = (iso: string) =>
   new Date(iso).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
 
@@ -103,7 +111,7 @@ export function formatAgo(iso: string, now: number): string {
   if (m < 60) return `${m} min ago`
   const h = Math.round(m / 60)
   if (h < 24) return `${h} h ago`
-  return formatDate(iso)!
+  return formatShortDate(iso, now)!
 }
 
 /** The Home Assistant integration that uses a key of this app. */
@@ -202,5 +210,5 @@ export function usageLabel(k: KeyView, now: number): { text: string; note: strin
   if (!used) return { text: 'never', note: null, muted: true, title: read }
   const checked = k.lastCheck ? Date.parse(k.lastCheck.checkedAt) : null
   const own = checked !== null && Math.abs(Date.parse(used) - checked) <= 5000
-  return { text: formatAgo(used, Math.max(now, Date.parse(used))), note: own ? 'by Keyward’s check' : null, muted: false, title: `${formatDateTime(used)} · ${read}` }
+  return { text: formatAgo(used, Math.max(now, Date.parse(used))), note: own ? 'Keyward’s check' : null, muted: false, title: `${formatDateTime(used)} · ${read}` }
 }
