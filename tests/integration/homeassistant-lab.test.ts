@@ -11,14 +11,13 @@
 // rotation reconfigures the entry. An API-key-only entry (2026.9.x here) fails
 // setup and asks for reauth: the sweep says HA cannot use the key, and the
 // rotation finishes HA's pending reauth flow.
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { labRequired } from '../lab/env.ts'
+import { runFlow } from '../lab/flow.ts'
 import { createLab, labSupport, type Lab } from '../lab/lab.ts'
 import { startLabHomeAssistant, type LabHomeAssistant } from '../lab/scenarios.ts'
 
 const support = labSupport()
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const title = support.ok ? 'Home Assistant in the lab' : `Home Assistant in the lab (skipped: ${support.reason})`
 
 describe.skipIf(!support.ok && !labRequired())(title, () => {
@@ -40,15 +39,7 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
 
   it('pushes and reconfigures in both versions; a revoked key fails an API-key entry in HA, and rotation fixes it through the pending reauth', { timeout: 120_000 }, async () => {
     const instances = has.map(({ version, url, controlUrl }) => ({ version, url, controlUrl }))
-    const child = lab.spawn('ws', process.execPath, ['--import', 'tsx', 'tests/support/ha-lab-flow.ts', lab.hosts.nvr!.ip, JSON.stringify(instances)], { cwd: ROOT })
-    let out = ''
-    let err = ''
-    child.stdout!.on('data', (c) => (out += c))
-    child.stderr!.on('data', (c) => (err += c))
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
-    expect(err).toBe('')
-    expect(code).toBe(0)
-    const results = JSON.parse(out.trim().split('\n').pop()!)
+    const results = await runFlow(lab, 'ws', 'tests/support/ha-lab-flow.ts', [lab.hosts.nvr!.ip, JSON.stringify(instances)])
     const nvr = lab.hosts.nvr!.ip
 
     for (const ha of has) {

@@ -2,13 +2,12 @@
 // its console, an Access token expiring, a console whose link goes down → after
 // the next sweep failing / expired / unknown, said by the tray model and a
 // notification; the recovery is reported when the link comes back.
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { labRequired } from '../lab/env.ts'
+import { runFlow } from '../lab/flow.ts'
 import { createLab, labSupport, type Lab } from '../lab/lab.ts'
 
 const support = labSupport()
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const title = support.ok ? 'key checks in the lab' : `key checks in the lab (skipped: ${support.reason})`
 
 describe.skipIf(!support.ok && !labRequired())(title, () => {
@@ -27,16 +26,8 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
   })
 
   it('reports revoked, expired and unreachable keys, then the recovery', { timeout: 90_000 }, async () => {
-    const args = ['--import', 'tsx', 'tests/support/watch-flow.ts', lab.hosts.nvr!.ip, lab.hosts.udm!.ip, lab.hosts.se!.ip, lab.hosts.se!.ns]
-    const child = lab.spawn('ws', process.execPath, args, { cwd: ROOT })
-    let out = ''
-    let err = ''
-    child.stdout!.on('data', (c) => (out += c))
-    child.stderr!.on('data', (c) => (err += c))
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
-    expect(err).toBe('')
-    expect(code).toBe(0)
-    const r = JSON.parse(out.trim().split('\n').pop()!)
+    const args = [lab.hosts.nvr!.ip, lab.hosts.udm!.ip, lab.hosts.se!.ip, lab.hosts.se!.ns]
+    const r = await runFlow(lab, 'ws', 'tests/support/watch-flow.ts', args)
 
     const allOk = { 'ha-protect': 'ok', frigate: 'ok', 'ha-network': 'ok', 'ha-access': 'ok', 'nvr-backup': 'ok' }
     expect(r.before).toEqual(allOk)

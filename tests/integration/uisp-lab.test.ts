@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { labRequired } from '../lab/env.ts'
+import { runFlow } from '../lab/flow.ts'
 import { createLab, labSupport, type Lab } from '../lab/lab.ts'
 import { ready } from '../lab/scenarios.ts'
 import { UISP_TOTP_SECRET } from '../simulators/uisp/state.ts'
@@ -35,15 +36,7 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
   it('signs in with and without 2FA, makes, checks, rotates and revokes tokens, watches expiry, and reads and checks the UISP key', { timeout: 90_000 }, async () => {
     const uisp = lab.hosts.uisp!.ip
     const brief = lab.hosts.brief!.ip
-    const child = lab.spawn('ws', process.execPath, ['--import', 'tsx', 'tests/support/uisp-flow.ts', uisp, brief, UISP_TOTP_SECRET], { cwd: ROOT })
-    let out = ''
-    let err = ''
-    child.stdout!.on('data', (c) => (out += c))
-    child.stderr!.on('data', (c) => (err += c))
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
-    expect(err).toBe('')
-    expect(code).toBe(0)
-    const r = JSON.parse(out.trim().split('\n').pop()!)
+    const r = await runFlow(lab, 'ws', 'tests/support/uisp-flow.ts', [uisp, brief, UISP_TOTP_SECRET])
 
     // Finding and trusting the server; signing in.
     expect(r.probe).toMatchObject({ address: { key: `${uisp}:443` }, version: '2.4.155', trust: 'first-contact', certificate: { selfSigned: true } })

@@ -1,13 +1,12 @@
 // The seed failure on a simulated LAN: Protect runs on a UNVR, the key was made
 // on the UDM Pro next to it. The client, running in the workstation's namespace,
 // must name the right console, and the guided path must end with a verified key.
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { labRequired } from '../lab/env.ts'
+import { runFlow } from '../lab/flow.ts'
 import { createLab, labSupport, type Lab } from '../lab/lab.ts'
 
 const support = labSupport()
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 const title = support.ok ? 'console client in the lab' : `console client in the lab (skipped: ${support.reason})`
 
@@ -23,15 +22,7 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
   })
 
   it('names the right console for a stray key and provisions a verified key on the UNVR', async () => {
-    const child = lab.spawn('ws', process.execPath, ['--import', 'tsx', 'tests/support/seed-flow.ts', lab.hosts.udm!.ip, lab.hosts.unvr!.ip], { cwd: ROOT })
-    let out = ''
-    let err = ''
-    child.stdout!.on('data', (c) => (out += c))
-    child.stderr!.on('data', (c) => (err += c))
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
-    expect(err).toBe('')
-    expect(code).toBe(0)
-    const result = JSON.parse(out.trim().split('\n').pop()!)
+    const result = await runFlow(lab, 'ws', 'tests/support/seed-flow.ts', [lab.hosts.udm!.ip, lab.hosts.unvr!.ip])
 
     expect(result.apps).toEqual({ udm: ['protect', 'network'], unvr: ['protect'] })
     expect(result.atNvr).toMatchObject({ status: 'failed', problem: 'wrong_host', rightHost: { name: 'Dream Machine Pro' } })
