@@ -131,13 +131,22 @@ test('UISP key: read from the server, masked, reachable, registration commands c
   const serverKey = `${ip}:443`
   expect(await core.invoke('preferences.set', { clipboardClearSeconds: 5 })).toMatchObject({ ok: true })
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin })
-  // The admin-role operator (no 2FA) may read the key (admin scope).
+  // The server is known (its certificate trusted), but no one is signed in to it.
   expect(await core.invoke('uisp.probe', { address: ip })).toMatchObject({ ok: true })
-  expect(await core.invoke('uisp.signIn', { key: serverKey, ...UISP_OPERATOR })).toMatchObject({ ok: true, value: { state: 'signed-in' } })
 
   await page.goto(host.url.replace('#', '#/consoles&'))
   const panel = page.getByRole('region', { name: 'UISP keys' })
   await panel.getByRole('button', { name: 'Read from server' }).click()
+  // Reading the key needs an admin session: the panel asks for one, here the admin-role operator (no 2FA).
+  const dialog = page.getByRole('dialog', { name: `Sign in to UISP at ${serverKey}` })
+  await expect(dialog).toContainText('reading the UISP key needs admin rights')
+  await dialog.getByLabel('Username or email').fill(UISP_OPERATOR.username)
+  await dialog.getByLabel('Password').fill('not-the-password')
+  await dialog.getByRole('button', { name: 'Sign in' }).click()
+  await expect(dialog.getByTestId('signin-error')).toBeVisible()
+  await dialog.getByLabel('Password').fill(UISP_OPERATOR.password)
+  await dialog.getByRole('button', { name: 'Sign in' }).click()
+  await expect(dialog).toBeHidden()
   const item = panel.getByTestId('uisp-key')
   await expect(item.getByTestId('uisp-key-masked')).toHaveText('wss://••••••:443+••••••+allowSelfSignedCertificate')
   const record = core.settings.getUisp().keys[0]!

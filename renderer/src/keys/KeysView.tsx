@@ -32,6 +32,7 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
   const viewing = useKeys((s) => s.viewing)
   const rotate = useKeys((s) => s.rotate)
   const revoke = useKeys((s) => s.revoke)
+  const signInTo = useKeys((s) => s.signIn)
   const [confirm, setConfirm] = useState<Confirm | null>(null)
   const [signIn, setSignIn] = useState<SignInRequest | null>(null)
   const headingRef = useRef<HTMLHeadingElement>(null)
@@ -193,6 +194,7 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
       )}
       {signIn && (
         <SignInDialog
+          signIn={signInTo}
           consoleKey={signIn.consoleKey}
           consoleName={signIn.consoleName}
           fallbackFocus={() => headingRef.current}

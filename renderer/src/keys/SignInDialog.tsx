@@ -1,20 +1,25 @@
-// Sign in to a console from the key list, when rotating or revoking a key that
-// was made with the user's own account needs a live session. The same rules as
-// the wizard's sign-in: the password and the 2FA code live only in this
-// component's state and are cleared as soon as the console has answered.
+// Sign in to a console or UISP server when an action needs a live session:
+// rotating or revoking a key made with the user's own account, or reading a
+// server's UISP key. The same rules as the wizard's sign-in: the password and
+// the 2FA code live only in this component's state and are cleared as soon as
+// the host has answered.
 import { useId, useRef, useState, type FormEvent } from 'react'
-import type { KeywardError } from '../../../shared/result.ts'
+import type { KeywardError, Outcome } from '../../../shared/result.ts'
 import { Callout } from '../wizard/parts.tsx'
-import { useKeys } from './context.ts'
 import { Dialog } from './Dialog.tsx'
 
-export function SignInDialog({ consoleKey, consoleName, onClose, fallbackFocus }: {
+export type SignInCall = (input: { key: string; username: string; password: string; mfaCode?: string }) => Promise<Outcome<{ state: 'signed-in' | 'mfa-required' }>>
+
+export function SignInDialog({ consoleKey, consoleName, signIn, who, onClose, fallbackFocus }: {
   consoleKey: string
   consoleName: string
+  /** The host's sign-in (console or UISP server). */
+  signIn: SignInCall
+  /** Which account the action needs, in words. */
+  who?: string
   onClose: (signedIn: boolean) => void
   fallbackFocus: () => HTMLElement | null
 }) {
-  const signIn = useKeys((s) => s.signIn)
   const ids = useId()
   const [phase, setPhase] = useState<'credentials' | 'mfa'>('credentials')
   const [username, setUsername] = useState('')
@@ -62,8 +67,8 @@ export function SignInDialog({ consoleKey, consoleName, onClose, fallbackFocus }
       testId="signin-dialog"
       description={
         <p>
-          Use the console’s owner account or another Super Admin. Keyward uses the session for this one action and does not
-          store your password.
+          Use {who ?? 'the console’s owner account or another Super Admin'}. Keyward uses the session for this one action and
+          does not store your password.
         </p>
       }
     >

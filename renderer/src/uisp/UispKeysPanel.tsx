@@ -3,12 +3,13 @@
 // key obscured, as UISP asks); copy with auto-clear; a reachability check; and
 // the registration commands for a device from the inventory, shown with a
 // placeholder where the key goes — "Copy commands" puts the real ones on the clipboard.
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react'
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import type { CopyResult, RegistrationCommands, UispKeyCheck, UispKeyView, UispServerRecord } from '../../../shared/domain.ts'
 import type { InventoryItem } from '../../../shared/inventory.ts'
 import type { KeywardError, Outcome } from '../../../shared/result.ts'
 import { keyward } from '../api.ts'
 import { copyAndClear } from '../keys/clipboard.ts'
+import { SignInDialog, type SignInCall } from '../keys/SignInDialog.tsx'
 import { Callout } from '../wizard/parts.tsx'
 import { registrableDevice, type RegistrableDevice } from './devices.ts'
 
@@ -77,10 +78,19 @@ export function UispKeysPanel() {
 
 const registrable = (items: InventoryItem[]) => items.flatMap((i) => registrableDevice(i) ?? [])
 
+/** UISP's sign-in in the dialog's terms (the dialog needs only whether a code is wanted). */
+const uispSignIn: SignInCall = async (input) => {
+  const outcome = await keyward!.uisp.signIn(input)
+  return outcome.ok ? { ok: true, value: { state: outcome.value.state } } : outcome
+}
+
 function AddKey({ servers, onAdded, onError }: { servers: UispServerRecord[]; onAdded: () => Promise<void>; onError: (e: KeywardError | null) => void }) {
   const [text, setText] = useState('')
   const [server, setServer] = useState('')
   const [busy, setBusy] = useState(false)
+  /** Reading the key needs an admin session on the server: sign in, then read. */
+  const [signingIn, setSigningIn] = useState<string | null>(null)
+  const readButton = useRef<HTMLButtonElement>(null)
   const id = useId()
   const done = async (outcome: Outcome<UispKeyView>) => {
     setBusy(false)
@@ -100,11 +110,12 @@ function AddKey({ servers, onAdded, onError }: { servers: UispServerRecord[]; on
     if (!keyward || busy || !key) return
     setBusy(true)
     const outcome = await keyward.uispKey.fromServer({ key })
-    await done(
-      !outcome.ok && outcome.error.code === 'session-expired'
-        ? { ok: false, error: { ...outcome.error, message: `${outcome.error.message} (New key → UISP signs in; the key needs an admin account.)` } }
-        : outcome,
-    )
+    if (!outcome.ok && outcome.error.code === 'session-expired') {
+      setBusy(false)
+      setSigningIn(key)
+      return
+    }
+    await done(outcome)
   }
   return (
     <div className="form">
@@ -129,10 +140,23 @@ function AddKey({ servers, onAdded, onError }: { servers: UispServerRecord[]; on
               </option>
             ))}
           </select>
-          <button type="button" className="button secondary" disabled={busy} onClick={() => void fetchFrom()}>
+          <button ref={readButton} type="button" className="button secondary" disabled={busy} onClick={() => void fetchFrom()}>
             Read from server
           </button>
         </div>
+      )}
+      {signingIn && (
+        <SignInDialog
+          consoleKey={signingIn}
+          consoleName={`UISP at ${signingIn}`}
+          signIn={uispSignIn}
+          who="an Admin or Super Admin account of this UISP server (reading the UISP key needs admin rights)"
+          fallbackFocus={() => readButton.current}
+          onClose={(signedIn) => {
+            setSigningIn(null)
+            if (signedIn) void fetchFrom()
+          }}
+        />
       )}
     </div>
   )
