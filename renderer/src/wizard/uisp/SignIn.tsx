@@ -1,0 +1,107 @@
+// UISP step 3: sign in, with the TOTP code when the account has 2FA. The password
+// and the code live only in this screen's state.
+import { useId, useState, type FormEvent } from 'react'
+import type { KeywardError } from '../../../../shared/result.ts'
+import { lockSeconds } from '../model.ts'
+import { Actions, Callout, Screen } from '../parts.tsx'
+import { useUispWizard } from './context.ts'
+
+export function SignIn() {
+  const probe = useUispWizard((s) => s.probe)
+  const signIn = useUispWizard((s) => s.signIn)
+  const goTo = useUispWizard((s) => s.goTo)
+  const storeError = useUispWizard((s) => s.error)
+  const [phase, setPhase] = useState<'credentials' | 'mfa'>('credentials')
+  const [username, setUsername] = useState('')
+  const [password, setPassword] = useState('')
+  const [code, setCode] = useState('')
+  const [pending, setPending] = useState(false)
+  const [error, setError] = useState<KeywardError | null>(storeError?.code === 'session-expired' ? storeError : null)
+  const ids = useId()
+  const where = probe ? `UISP at ${probe.address.key}` : 'UISP'
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    if (pending || !username.trim() || !password) return
+    if (phase === 'mfa' && !/^\d{6,8}$/.test(code)) {
+      setError({ code: 'invalid-input', message: 'Enter the 6 digits your authenticator app shows.' })
+      return
+    }
+    setPending(true)
+    setError(null)
+    const outcome = await signIn({ username: username.trim(), password, ...(phase === 'mfa' ? { mfaCode: code } : {}) })
+    setPending(false)
+    setCode('')
+    if (outcome.ok) {
+      if (outcome.value.state === 'mfa-required') setPhase('mfa')
+      else setPassword('')
+      return
+    }
+    setError(outcome.error)
+    if (phase === 'credentials' || outcome.error.code !== 'invalid-credentials') {
+      setPassword('')
+      setPhase('credentials')
+    }
+  }
+
+  const message = error && (
+    <Callout tone={error.code === 'locked-out' ? 'warn' : 'danger'} alert title={error.code === 'invalid-credentials' ? 'Not signed in' : 'Sign-in failed'}>
+      <p data-testid="signin-error">{error.message}</p>
+      {error.code === 'locked-out' && lockSeconds(error) !== null && <p>Keyward will not try again on its own.</p>}
+    </Callout>
+  )
+
+  if (phase === 'mfa') {
+    return (
+      <Screen key="mfa" id="uisp-mfa" title="Enter the two-factor code">
+        <p className="lead">{username} uses two-factor authentication. Enter the current code from your authenticator app for {where}.</p>
+        <form className="form" onSubmit={(e) => void submit(e)}>
+          <div className="field">
+            <label htmlFor={`${ids}-code`}>Two-factor code</label>
+            <input id={`${ids}-code`} className="code-input" name="one-time-code" type="text" inputMode="numeric" autoComplete="one-time-code" maxLength={8} aria-describedby={`${ids}-hint`} value={code} onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))} />
+            <p id={`${ids}-hint`} className="hint">
+              6 digits. Codes change every 30 seconds.
+            </p>
+          </div>
+          <div className="message-slot">{message}</div>
+          <Actions>
+            <button type="button" className="button secondary" onClick={() => { setPhase('credentials'); setPassword(''); setCode(''); setError(null) }}>
+              Back
+            </button>
+            <button type="submit" className="button primary" disabled={pending || code.length < 6}>
+              {pending ? 'Checking…' : 'Verify'}
+            </button>
+          </Actions>
+        </form>
+      </Screen>
+    )
+  }
+
+  return (
+    <Screen key="signin" id="uisp-signin" title={`Sign in to ${where}`}>
+      <p className="lead">
+        Use a UISP user account (Settings → Users). Keyward signs in once to make the token; a user can only make tokens of
+        its own scope or lower. Your password is not stored anywhere.
+      </p>
+      <form className="form" onSubmit={(e) => void submit(e)}>
+        <div className="field">
+          <label htmlFor={`${ids}-user`}>Username</label>
+          <input id={`${ids}-user`} name="username" type="text" autoComplete="username" spellCheck={false} value={username} onChange={(e) => setUsername(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${ids}-password`}>Password</label>
+          <input id={`${ids}-password`} name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        </div>
+        <div className="message-slot">{message}</div>
+        <Actions>
+          <button type="button" className="button secondary" onClick={() => goTo('find')}>
+            Back
+          </button>
+          <button type="submit" className="button primary" disabled={pending || !username.trim() || !password}>
+            {pending ? 'Signing in…' : 'Sign in'}
+          </button>
+        </Actions>
+      </form>
+    </Screen>
+  )
+}
