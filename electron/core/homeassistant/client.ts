@@ -8,15 +8,14 @@
 // A 401 stops everything at once: HA shows "Login attempt failed" for every
 // rejected request and may ban the address (§4, §5), so after one 401 this
 // client sends nothing more.
-import { isIP } from 'node:net'
 import { KeywardFailure } from '../../../shared/result.ts'
+import { parseHostPort } from '../net/address.ts'
 import { httpRequest, parseJsonReply, type HttpReply } from '../net/http.ts'
 import { HomeAssistantFailure, type HaBaseUrl, type HaInstance } from './types.ts'
 import { HaCommandError, HaSocket } from './ws.ts'
 
 export const DEFAULT_HA_PORT = 8123
 
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)*\.?$/i
 const bad = (message: string) => new KeywardFailure('invalid-input', message)
 
 /**
@@ -41,35 +40,7 @@ export function normalizeBaseUrl(raw: string): HaBaseUrl {
   if (text.includes('@')) throw bad('Leave the user name and password out of the address; Keyward uses an access token.')
   if (text === '') throw bad('The address has no host name or IP address.')
 
-  let host: string
-  let portText: string | undefined
-  if (text.startsWith('[')) {
-    const end = text.indexOf(']')
-    if (end < 0) throw bad('An IPv6 address in brackets is missing its closing "]".')
-    host = text.slice(1, end)
-    const rest = text.slice(end + 1)
-    if (rest !== '' && !rest.startsWith(':')) throw bad('Unexpected text after the IPv6 address.')
-    portText = rest === '' ? undefined : rest.slice(1)
-    if (isIP(host) !== 6) throw bad(`"${host}" is not a valid IPv6 address.`)
-  } else if ((text.match(/:/g) ?? []).length > 1) {
-    host = text
-    if (isIP(host) !== 6) throw bad(`"${host}" is not a valid IPv6 address.`)
-  } else {
-    const colon = text.indexOf(':')
-    host = colon < 0 ? text : text.slice(0, colon)
-    portText = colon < 0 ? undefined : text.slice(colon + 1)
-    if (isIP(host) === 0) {
-      if (/^[0-9.]+$/.test(host)) throw bad(`"${host}" is not a valid IPv4 address.`)
-      if (!HOSTNAME.test(host)) throw bad(`"${host}" is not a valid host name.`)
-      host = host.toLowerCase().replace(/\.$/, '')
-    }
-  }
-  let port = DEFAULT_HA_PORT
-  if (portText !== undefined && portText !== '') {
-    if (!/^\d{1,5}$/.test(portText)) throw bad(`"${portText}" is not a port number.`)
-    port = Number(portText)
-    if (port < 1 || port > 65535) throw bad(`Port ${port} is outside 1–65535.`)
-  }
+  const { host, port } = parseHostPort(text, DEFAULT_HA_PORT, { underscore: true, emptyPortIsDefault: true })
   const hostPart = host.includes(':') ? `[${host}]` : host
   const origin = `${scheme}://${hostPart}:${port}`
   return { scheme, host, port, origin, websocketUrl: `${scheme === 'https' ? 'wss' : 'ws'}://${hostPart}:${port}/api/websocket` }

@@ -6,6 +6,8 @@ import type { ConsoleAddress } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i
+/** mDNS and some home routers hand out names with underscores (Home Assistant accepts them). */
+const HOSTNAME_UNDERSCORE = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)*\.?$/i
 
 const bad = (message: string) => new KeywardFailure('invalid-input', message)
 
@@ -26,6 +28,26 @@ export function normalizeAddress(raw: string, defaultPort = 443): ConsoleAddress
   text = text.slice(text.lastIndexOf('@') + 1)
   if (text === '') throw bad('The address has no host name or IP address.')
 
+  const { host, port } = parseHostPort(text, defaultPort, { zone: true })
+  const key = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
+  return { host, port, key }
+}
+
+export interface HostPortOptions {
+  /** Allow "_" in host names. */
+  underscore?: boolean
+  /** Allow an IPv6 zone ("fe80::1%eth0"). */
+  zone?: boolean
+  /** "host:" means the default port rather than a mistake. */
+  emptyPortIsDefault?: boolean
+}
+
+/**
+ * "host", "host:port", "[v6]:port" or a bare "v6", once scheme, path and credentials are gone →
+ * a validated host (names lower-cased, trailing dot dropped) and port.
+ */
+export function parseHostPort(text: string, defaultPort: number, options: HostPortOptions = {}): { host: string; port: number } {
+  const v6 = (h: string) => isIP(options.zone ? h.split('%')[0]! : h) === 6
   let host: string
   let portText: string | undefined
   if (text.startsWith('[')) {
@@ -35,28 +57,26 @@ export function normalizeAddress(raw: string, defaultPort = 443): ConsoleAddress
     const rest = text.slice(end + 1)
     if (rest !== '' && !rest.startsWith(':')) throw bad('Unexpected text after the IPv6 address.')
     portText = rest === '' ? undefined : rest.slice(1)
-    if (isIP(host.split('%')[0]!) !== 6) throw bad(`"${host}" is not a valid IPv6 address.`)
+    if (!v6(host)) throw bad(`"${host}" is not a valid IPv6 address.`)
   } else if ((text.match(/:/g) ?? []).length > 1) {
     // A bare IPv6 address without brackets cannot carry a port.
     host = text
-    if (isIP(host.split('%')[0]!) !== 6) throw bad(`"${host}" is not a valid IPv6 address.`)
+    if (!v6(host)) throw bad(`"${host}" is not a valid IPv6 address.`)
   } else {
     const colon = text.indexOf(':')
     host = colon < 0 ? text : text.slice(0, colon)
     portText = colon < 0 ? undefined : text.slice(colon + 1)
     if (isIP(host) === 0) {
       if (/^[0-9.]+$/.test(host)) throw bad(`"${host}" is not a valid IPv4 address.`)
-      if (!HOSTNAME.test(host)) throw bad(`"${host}" is not a valid host name.`)
+      if (!(options.underscore ? HOSTNAME_UNDERSCORE : HOSTNAME).test(host)) throw bad(`"${host}" is not a valid host name.`)
       host = host.toLowerCase().replace(/\.$/, '')
     }
   }
-
   let port = defaultPort
-  if (portText !== undefined) {
+  if (portText !== undefined && !(options.emptyPortIsDefault && portText === '')) {
     if (!/^\d{1,5}$/.test(portText)) throw bad(`"${portText}" is not a port number.`)
     port = Number(portText)
     if (port < 1 || port > 65535) throw bad(`Port ${port} is outside 1–65535.`)
   }
-  const key = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
-  return { host, port, key }
+  return { host, port }
 }
