@@ -3,6 +3,7 @@
 // server's UISP key. The same rules as the wizard's sign-in: the password and
 // the 2FA code live only in this component's state and are cleared as soon as
 // the host has answered.
+import { CodeField, CredentialFields } from '../components/SignInFields.tsx'
 import { useId, useRef, useState, type FormEvent } from 'react'
 import type { KeywardError, Outcome } from '../../../shared/result.ts'
 import { Callout } from '../wizard/parts.tsx'
@@ -74,40 +75,18 @@ export function SignInDialog({ consoleKey, consoleName, signIn, who, onClose, fa
     >
       <form className="form" onSubmit={(e) => void submit(e)} noValidate>
         {phase === 'credentials' ? (
-          <>
-            <div className="field">
-              <label htmlFor={`${ids}-user`}>Username or email</label>
-              <input id={`${ids}-user`} data-autofocus type="text" autoComplete="username" spellCheck={false} value={username} onChange={(e) => setUsername(e.target.value)} />
-            </div>
-            <div className="field">
-              <label htmlFor={`${ids}-password`}>Password</label>
-              <input
-                id={`${ids}-password`}
-                ref={passwordRef}
-                type="password"
-                autoComplete="current-password"
-                aria-invalid={error?.code === 'invalid-credentials' ? true : undefined}
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            </div>
-          </>
+          <CredentialFields
+            id={ids}
+            username={username}
+            password={password}
+            onUsername={setUsername}
+            onPassword={setPassword}
+            passwordRef={passwordRef}
+            rejected={error?.code === 'invalid-credentials'}
+            autoFocus
+          />
         ) : (
-          <div className="field">
-            <label htmlFor={`${ids}-code`}>Two-factor code</label>
-            <input
-              id={`${ids}-code`}
-              ref={codeRef}
-              className="code-input"
-              type="text"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={8}
-              value={code}
-              onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-            />
-            <p className="hint">6 to 8 digits from your authenticator app.</p>
-          </div>
+          <CodeField id={ids} code={code} onCode={setCode} codeRef={codeRef} hint="6 to 8 digits from your authenticator app." />
         )}
         <div className="message-slot">
           {error && (

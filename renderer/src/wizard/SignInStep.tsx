@@ -2,6 +2,7 @@
 // this component's state: never in the store, never in storage, and cleared as
 // soon as the console has answered (the password is kept between the first
 // answer and the 2FA code only because the console needs both together).
+import { CodeField, CredentialFields } from '../components/SignInFields.tsx'
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import type { KeywardError } from '../../../shared/result.ts'
 import { useWizard } from './context.ts'
@@ -76,26 +77,7 @@ export function SignInStep() {
           {username} uses two-factor authentication. Enter the current code from your authenticator app for {name}.
         </p>
         <form className="form" onSubmit={(e) => void submit(e)}>
-          <div className="field">
-            <label htmlFor={`${ids}-code`}>Two-factor code</label>
-            <input
-              id={`${ids}-code`}
-              className="code-input"
-              name="one-time-code"
-              type="text"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="\d{6,8}"
-              maxLength={8}
-              aria-describedby={`${ids}-code-hint`}
-              aria-invalid={error ? true : undefined}
-              value={code}
-              onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
-            />
-            <p id={`${ids}-code-hint`} className="hint">
-              6 to 8 digits. Codes change every 30 seconds.
-            </p>
-          </div>
+          <CodeField id={ids} code={code} onCode={setCode} rejected={error !== null} />
           <SignInError error={error} lockLeft={lockLeft} />
           <Actions>
             <button type="button" className="button secondary" onClick={back}>
@@ -117,31 +99,15 @@ export function SignInStep() {
         key; your password is not stored anywhere.
       </p>
       <form className="form" onSubmit={(e) => void submit(e)}>
-        <div className="field">
-          <label htmlFor={`${ids}-user`}>Username or email</label>
-          <input
-            id={`${ids}-user`}
-            name="username"
-            type="text"
-            autoComplete="username"
-            spellCheck={false}
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${ids}-password`}>Password</label>
-          <input
-            id={`${ids}-password`}
-            ref={passwordRef}
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            aria-invalid={error?.code === 'invalid-credentials' ? true : undefined}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </div>
+        <CredentialFields
+          id={ids}
+          username={username}
+          password={password}
+          onUsername={setUsername}
+          onPassword={setPassword}
+          passwordRef={passwordRef}
+          rejected={error?.code === 'invalid-credentials'}
+        />
         <SignInError error={error} lockLeft={lockLeft} />
         <Actions>
           <button type="button" className="button secondary" onClick={() => goTo('find')}>

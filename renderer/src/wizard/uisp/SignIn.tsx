@@ -1,5 +1,6 @@
 // UISP step 3: sign in, with the TOTP code when the account has 2FA. The password
 // and the code live only in this screen's state.
+import { CodeField, CredentialFields } from '../../components/SignInFields.tsx'
 import { useId, useState, type FormEvent } from 'react'
 import type { KeywardError } from '../../../../shared/result.ts'
 import { lockSeconds } from '../model.ts'
@@ -56,13 +57,7 @@ export function SignIn() {
       <Screen key="mfa" id="uisp-mfa" title="Enter the two-factor code">
         <p className="lead">{username} uses two-factor authentication. Enter the current code from your authenticator app for {where}.</p>
         <form className="form" onSubmit={(e) => void submit(e)}>
-          <div className="field">
-            <label htmlFor={`${ids}-code`}>Two-factor code</label>
-            <input id={`${ids}-code`} className="code-input" name="one-time-code" type="text" inputMode="numeric" autoComplete="one-time-code" maxLength={8} aria-describedby={`${ids}-hint`} value={code} onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))} />
-            <p id={`${ids}-hint`} className="hint">
-              6 digits. Codes change every 30 seconds.
-            </p>
-          </div>
+          <CodeField id={ids} code={code} onCode={setCode} hint="6 digits. Codes change every 30 seconds." rejected={error !== null} />
           <div className="message-slot">{message}</div>
           <Actions>
             <button type="button" className="button secondary" onClick={() => { setPhase('credentials'); setPassword(''); setCode(''); setError(null) }}>
@@ -84,14 +79,7 @@ export function SignIn() {
         its own scope or lower. Your password is not stored anywhere.
       </p>
       <form className="form" onSubmit={(e) => void submit(e)}>
-        <div className="field">
-          <label htmlFor={`${ids}-user`}>Username</label>
-          <input id={`${ids}-user`} name="username" type="text" autoComplete="username" spellCheck={false} value={username} onChange={(e) => setUsername(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${ids}-password`}>Password</label>
-          <input id={`${ids}-password`} name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
-        </div>
+        <CredentialFields id={ids} userLabel="Username" username={username} password={password} onUsername={setUsername} onPassword={setPassword} rejected={error?.code === 'invalid-credentials'} />
         <div className="message-slot">{message}</div>
         <Actions>
           <button type="button" className="button secondary" onClick={() => goTo('find')}>
