@@ -51,9 +51,7 @@ test('Protect on a separate UNVR: picking the UDM Pro is explained and one click
   const unvr = await consoles.start('unvr')
   const w = new Wizard(page)
   await w.open(host.url)
-  await w.chooseApp('protect')
-  await w.enterAddress(simKey(udm))
-  await w.enterAddress(simKey(unvr))
+  await w.findConsoles('protect', simKey(udm), simKey(unvr))
   // Keyward pre-selects the recorder.
   await expect(w.card('NVR')).toBeChecked()
 
@@ -224,9 +222,7 @@ test('ignoring the advice: the check catches the empty Protect and one click mov
   const unvr = await consoles.start('unvr')
   const w = new Wizard(page)
   await w.open(host.url)
-  await w.chooseApp('protect')
-  await w.enterAddress(simKey(udm))
-  await w.enterAddress(simKey(unvr))
+  await w.findConsoles('protect', simKey(udm), simKey(unvr))
   await w.pick('Dream Machine Pro')
   await expect(page.getByTestId('picked-warning')).toBeVisible()
   await w.trustConsole('Dream Machine Pro')

@@ -8,6 +8,7 @@ import type { ProvisionRecord, UnifiApp } from '../../shared/domain.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
 import { expect } from './fixtures.ts'
+import { masked } from './keys.ts'
 
 export const APP_NAMES: Record<UnifiApp, string> = { protect: 'UniFi Protect', network: 'UniFi Network', access: 'UniFi Access' }
 
@@ -80,10 +81,15 @@ export class Wizard {
     await this.trust()
   }
 
+  /** From the goal screen to the Find step with each of `addresses` typed in and checked. */
+  async findConsoles(app: UnifiApp, ...addresses: string[]): Promise<void> {
+    await this.chooseApp(app)
+    for (const address of addresses) await this.enterAddress(address)
+  }
+
   /** From the goal screen to the sign-in of the console at `address`: the app, the typed address, `name` pre-selected and trusted. */
   async reachSignIn(app: UnifiApp, address: string, name: string): Promise<void> {
-    await this.chooseApp(app)
-    await this.enterAddress(address)
+    await this.findConsoles(app, address)
     await this.trustConsole(name)
   }
 
@@ -149,7 +155,7 @@ export async function expectKeyInKeychain(
     expect(key?.key, 'the simulator stored the same key').toBe(secret)
   }
   // The UI shows it masked only: first and last four characters.
-  await expect(page.getByTestId('masked-key')).toHaveText(`${secret!.slice(0, 4)}…${secret!.slice(-4)}`)
+  await expect(page.getByTestId('masked-key')).toHaveText(masked(secret!))
   expect(await page.content()).not.toContain(secret!)
   return { record, secret: secret! }
 }
