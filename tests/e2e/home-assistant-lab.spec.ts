@@ -8,7 +8,6 @@
 // needs it) reaches the clipboard without being shown, and is cleared after the
 // clipboard timeout.
 import { haControl } from '../simulators/home-assistant/control.ts'
-import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { ADMIN_TOKEN } from '../simulators/home-assistant/state.ts'
 import { HA_INSTANCE, labHaUrls } from '../lab/scenarios.ts'
 import { expect, labHasDiscovery, test } from './fixtures.ts'
@@ -44,14 +43,11 @@ test.describe('discovered console and Home Assistant', () => {
     await expect(w.heading).toHaveText('What do you want to connect?')
     await w.chooseApp('protect')
     await expect(w.card(unvr.name)).toBeChecked({ timeout: 20_000 })
-    await w.continueWith(unvr.name)
-    await w.trust()
-    await w.signIn(OWNER_USERNAME, OWNER_PASSWORD)
-    await w.expectPlan()
+    await w.trustConsole(unvr.name)
+    await w.signInToPlan()
     // Its own user: other specs make keys on the same lab UNVR.
     await page.getByLabel('User name').fill('keyward-ha-lab')
-    await w.create()
-    await w.expectDone()
+    await w.createVerified()
     const record = core.settings.listProvisions().find((r) => r.consoleKey === `${unvr.ip}:${unvr.port}` && r.username === 'keyward-ha-lab')!
     const secret = (await core.vault.get(record.keyRef))!
     const password = (await core.vault.get(record.passwordRef))!

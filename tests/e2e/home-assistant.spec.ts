@@ -6,7 +6,6 @@
 // "Copy fields" (host without scheme, port 443, verify SSL off, the key only
 // through Copy).
 import type { RunningConsole } from '../simulators/console/server.ts'
-import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { ADMIN_TOKEN, USER_TOKEN } from '../simulators/home-assistant/state.ts'
 import { expect, test, type Consoles } from './fixtures.ts'
 import { clipboardText, expectSecretNowhere, keyRow } from './keys.ts'
@@ -31,14 +30,9 @@ test('connect, send the new key from the Done screen twice, copy the fields', as
 
   const w = new Wizard(page)
   await w.open(host.url)
-  await w.chooseApp('protect')
-  await w.enterAddress(address)
-  await w.continueWith('NVR')
-  await w.trust()
-  await w.signIn(OWNER_USERNAME, OWNER_PASSWORD)
-  await w.expectPlan()
-  await w.create()
-  await w.expectDone()
+  await w.reachSignIn('protect', address, 'NVR')
+  await w.signInToPlan()
+  await w.createVerified()
   const record = core.settings.listProvisions()[0]!
   const secret = (await core.vault.get(record.keyRef))!
 

@@ -67,12 +67,16 @@ export async function clipboardText(page: Page): Promise<string> {
   return page.evaluate(() => navigator.clipboard.readText())
 }
 
-/** Neither storage, nor the page, holds `secret`. */
-export async function expectSecretNowhere(page: Page, secret: string): Promise<void> {
-  const stored = await page.evaluate(() => {
+/** Everything in the page's localStorage and sessionStorage, as `key=value` lines. */
+export function storedText(page: Page): Promise<string> {
+  return page.evaluate(() => {
     const dump = (s: Storage) => Array.from({ length: s.length }, (_, i) => `${s.key(i)}=${s.getItem(s.key(i)!)}`)
     return [...dump(localStorage), ...dump(sessionStorage)].join('\n')
   })
-  expect(stored).not.toContain(secret)
+}
+
+/** Neither storage, nor the page, holds `secret`. */
+export async function expectSecretNowhere(page: Page, secret: string): Promise<void> {
+  expect(await storedText(page)).not.toContain(secret)
   expect(await page.content()).not.toContain(secret)
 }

@@ -13,6 +13,7 @@ import {
   OWNER_USERNAME,
 } from '../simulators/console/presets.ts'
 import { expect, test } from './fixtures.ts'
+import { masked, storedText } from './keys.ts'
 import { captureScreen, expectKeyInKeychain, simKey, Wizard } from './wizard.ts'
 
 test.use({ viewport: { width: 920, height: 680 } })
@@ -81,10 +82,7 @@ test('designed states: a changed certificate, the Super Admin fallback, an Acces
   const se = await consoles.start('udm-se', { apps: ['network', 'protect', 'access'], accessPort: 0 })
   const w = new Wizard(page)
   await w.open(host.url)
-  await w.chooseApp('protect')
-  await w.enterAddress(simKey(se))
-  await w.continueWith('Dream Machine SE')
-  await w.trust()
+  await w.reachSignIn('protect', simKey(se), 'Dream Machine SE')
 
   // The console now presents another certificate: a loud, separate screen before any password.
   const fresh = await se.replaceCertificate()
@@ -98,8 +96,7 @@ test('designed states: a changed certificate, the Super Admin fallback, an Acces
   await page.getByRole('button', { name: 'Trust the new certificate' }).click()
   await expect(w.heading).toHaveText('Sign in to Dream Machine SE')
 
-  await w.signIn(OWNER_USERNAME, OWNER_PASSWORD)
-  await w.expectPlan()
+  await w.signInToPlan()
   await w.create()
   await expect(page.getByRole('button', { name: `Make the key as ${OWNER_USERNAME}` })).toBeVisible()
   await captureScreen(page, testInfo, '14-run-fallback')
@@ -107,12 +104,9 @@ test('designed states: a changed certificate, the Super Admin fallback, an Acces
   // A fresh wizard for Access: the plan asks for the token's validity.
   await page.evaluate(() => localStorage.clear())
   await page.reload()
-  await w.chooseApp('access')
-  await expect(w.card('Dream Machine SE')).toBeChecked()
-  await w.continueWith('Dream Machine SE')
-  await w.trust()
-  await w.signIn(OWNER_USERNAME, OWNER_PASSWORD)
-  await w.expectPlan()
+  await w.chooseApp('access') // the console is known already: pre-selected
+  await w.trustConsole('Dream Machine SE')
+  await w.signInToPlan()
   await expect(page.getByLabel('Valid for (days)')).toHaveValue('365')
   await captureScreen(page, testInfo, '15-plan-access')
 })
@@ -203,10 +197,7 @@ test('closing and reopening the window mid-flow returns to the same step; no sec
   const unvr = await consoles.start('unvr')
   const w = new Wizard(page)
   await w.open(host.url)
-  await w.chooseApp('protect')
-  await w.enterAddress(simKey(unvr))
-  await w.continueWith('NVR')
-  await w.trust()
+  await w.reachSignIn('protect', simKey(unvr), 'NVR')
 
   // Typed but not sent: a reload keeps the step, never the password.
   await page.getByLabel('Username or email').fill(OWNER_USERNAME)
@@ -216,8 +207,7 @@ test('closing and reopening the window mid-flow returns to the same step; no sec
   await expect(w.heading).toHaveText('Sign in to NVR')
   await expect(page.getByLabel('Password', { exact: true })).toHaveValue('')
 
-  await w.signIn(OWNER_USERNAME, OWNER_PASSWORD)
-  await w.expectPlan()
+  await w.signInToPlan()
   await page.getByLabel('Key name').fill('ha-cameras')
   await expectNoSecrets(page, [OWNER_PASSWORD])
 
@@ -246,7 +236,7 @@ test('closing and reopening the window mid-flow returns to the same step; no sec
 
   await reopened.reload()
   await expect(w2.heading).toHaveText('Your Protect API key is ready')
-  await expect(reopened.getByTestId('masked-key')).toHaveText(`${secret.slice(0, 4)}…${secret.slice(-4)}`)
+  await expect(reopened.getByTestId('masked-key')).toHaveText(masked(secret))
   const userPassword = (await core.vault.get(record.passwordRef))!
   expect(userPassword).toBeTruthy()
   await expectNoSecrets(reopened, [OWNER_PASSWORD, secret, userPassword])
@@ -256,12 +246,8 @@ test('closing the window while the key is being made: reopening picks the flow u
   const unvr = await consoles.start('unvr')
   const w = new Wizard(page)
   await w.open(host.url)
-  await w.chooseApp('protect')
-  await w.enterAddress(simKey(unvr))
-  await w.continueWith('NVR')
-  await w.trust()
-  await w.signIn(OWNER_USERNAME, OWNER_PASSWORD)
-  await w.expectPlan()
+  await w.reachSignIn('protect', simKey(unvr), 'NVR')
+  await w.signInToPlan()
 
   // The window closes while the core is making the key (its answer is lost with the window).
   await w.create()
@@ -288,10 +274,7 @@ async function tabTo(page: Page, target: Locator, options: { backwards?: boolean
 
 /** Neither localStorage nor sessionStorage holds any of `secrets`. */
 async function expectNoSecrets(page: Page, secrets: string[]): Promise<void> {
-  const stored = await page.evaluate(() => {
-    const dump = (s: Storage) => Array.from({ length: s.length }, (_, i) => `${s.key(i)}=${s.getItem(s.key(i)!)}`)
-    return [...dump(localStorage), ...dump(sessionStorage)].join('\n')
-  })
+  const stored = await storedText(page)
   expect(stored).toContain('keyward.wizard') // the wizard did persist its state
   for (const secret of secrets) expect(stored).not.toContain(secret)
 }

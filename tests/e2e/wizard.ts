@@ -5,8 +5,10 @@ import AxeBuilder from '@axe-core/playwright'
 import type { Locator, Page, TestInfo } from '@playwright/test'
 import type { Core } from '../../electron/core/index.ts'
 import type { ProvisionRecord, UnifiApp } from '../../shared/domain.ts'
+import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
 import { expect } from './fixtures.ts'
+import { masked } from './keys.ts'
 
 export const APP_NAMES: Record<UnifiApp, string> = { protect: 'UniFi Protect', network: 'UniFi Network', access: 'UniFi Access' }
 
@@ -72,6 +74,25 @@ export class Wizard {
     await expect(this.heading).toHaveText(/^Sign in to /)
   }
 
+  /** Continues with `name`, which must be the selected console, and trusts its certificate: its sign-in screen. */
+  async trustConsole(name: string): Promise<void> {
+    await expect(this.card(name)).toBeChecked()
+    await this.continueWith(name)
+    await this.trust()
+  }
+
+  /** From the goal screen to the Find step with each of `addresses` typed in and checked. */
+  async findConsoles(app: UnifiApp, ...addresses: string[]): Promise<void> {
+    await this.chooseApp(app)
+    for (const address of addresses) await this.enterAddress(address)
+  }
+
+  /** From the goal screen to the sign-in of the console at `address`: the app, the typed address, `name` pre-selected and trusted. */
+  async reachSignIn(app: UnifiApp, address: string, name: string): Promise<void> {
+    await this.findConsoles(app, address)
+    await this.trustConsole(name)
+  }
+
   async signIn(username: string, password: string): Promise<void> {
     await this.type(this.page.getByLabel('Username or email'), username, 'username')
     await this.type(this.page.getByLabel('Password', { exact: true }), password, 'password', { enter: true })
@@ -81,6 +102,12 @@ export class Wizard {
     await this.type(this.page.getByLabel('Two-factor code', { exact: true }), code, '2FA code', { enter: true })
   }
 
+  /** Signs in (as the console's owner unless told otherwise) and lands on the plan. */
+  async signInToPlan(username = OWNER_USERNAME, password = OWNER_PASSWORD): Promise<void> {
+    await this.signIn(username, password)
+    await this.expectPlan()
+  }
+
   async expectPlan(): Promise<void> {
     await expect(this.heading).toHaveText(/^Ready to make the /)
     await expect(this.page.getByRole('button', { name: /^Create the / })).toBeEnabled()
@@ -88,6 +115,12 @@ export class Wizard {
 
   async create(): Promise<void> {
     await this.click(this.page.getByRole('button', { name: /^Create the / }), 'create')
+  }
+
+  /** Creates the key as planned and waits for it, verified, on the Done screen. */
+  async createVerified(): Promise<void> {
+    await this.create()
+    await this.expectDone()
   }
 
   async expectDone(): Promise<void> {
@@ -122,7 +155,7 @@ export async function expectKeyInKeychain(
     expect(key?.key, 'the simulator stored the same key').toBe(secret)
   }
   // The UI shows it masked only: first and last four characters.
-  await expect(page.getByTestId('masked-key')).toHaveText(`${secret!.slice(0, 4)}…${secret!.slice(-4)}`)
+  await expect(page.getByTestId('masked-key')).toHaveText(masked(secret!))
   expect(await page.content()).not.toContain(secret!)
   return { record, secret: secret! }
 }
