@@ -99,6 +99,33 @@ describe('key usage and rights', () => {
   })
 })
 
+describe('a refused stored password', () => {
+  it('is tried once, then never again in the background: the console locks sign-ins per address after a few failures', async () => {
+    const other = makeCore()
+    try {
+      const sim = await startConsole('unvr')
+      const at = `127.0.0.1:${sim.port}`
+      await other.invoke('console.probe', { address: at })
+      await other.invoke('console.signIn', { key: at, username: OWNER_USERNAME, password: OWNER_PASSWORD })
+      expect((await other.invoke('provision.run', { key: at, app: 'protect', mode: 'dedicated-user', username: 'kw-changed', keyName: 'changed' })).ok).toBe(true)
+      await other.invoke('console.signOut', { key: at })
+      // Someone changes the dedicated user's password on the console.
+      const user = [...sim.state.users.values()].find((u) => u.username === 'kw-changed')!
+      user.password = 'changed-on-the-console-1'
+      const failures = () => [...sim.state.loginLockout.entries.values()].reduce((n, e) => n + e.failures, 0)
+
+      for (let i = 0; i < 4; i++) await other.invoke('keys.usage', { force: true })
+      expect(failures()).toBe(1)
+      expect(other.keys.list()[0]!.usage).toBeUndefined()
+      // The owner can still sign in from this address.
+      expect(await other.invoke('console.signIn', { key: at, username: OWNER_USERNAME, password: OWNER_PASSWORD })).toMatchObject({ ok: true })
+    } finally {
+      await other.close()
+      other.dispose()
+    }
+  })
+})
+
 describe('expiry lead time preference', () => {
   it('turns a key expiring in 10 days "expiring" when the user asks to be warned 14 days ahead, at once', async () => {
     const record = core.keys.register({

@@ -5,6 +5,7 @@
 // reading usage costs a sign-in per console user: it runs when the key list is
 // opened, at most once per console every `minIntervalMs`, never in the sweep.
 import type { KeyAccess, KeyRecord, ProvisionRecord } from '../../../shared/domain.ts'
+import { KeywardFailure } from '../../../shared/result.ts'
 import type { Logger } from '../log.ts'
 import { DEFAULT_ACCESS_SCOPES } from '../unifi/access.ts'
 import { listKeys, type ListedKey } from '../unifi/keys.ts'
@@ -55,6 +56,12 @@ export function createUsageReader(options: UsageReaderOptions) {
   const now = options.now ?? Date.now
   const minIntervalMs = options.minIntervalMs ?? 10 * 60_000
   const lastRead = new Map<string, number>()
+  /**
+   * Console users whose stored password was refused. Consoles lock sign-ins per client address
+   * after a few failures (unifi-os.md §2), so a background read must never try a refused
+   * password twice: that would lock the user out of their own console. Forgotten on restart.
+   */
+  const refused = new Set<string>()
   let running: Promise<void> | null = null
 
   /** One sign-in per (console, user): `/user/self/keys` lists only that user's keys. */
@@ -103,6 +110,7 @@ export function createUsageReader(options: UsageReaderOptions) {
     for (const key of options.listKeys().filter((k) => (k.app === 'protect' || k.app === 'network') && k.remoteId)) {
       if (!force && t - (lastRead.get(key.consoleKey) ?? -Infinity) < minIntervalMs) continue
       const id = `${key.consoleKey}\n${key.passwordRef ? key.username : ''}`
+      if (refused.has(id)) continue
       groups.set(id, [...(groups.get(id) ?? []), key])
     }
     const changed = new Map<string, Pick<KeyRecord, 'usage' | 'access'>>()
@@ -110,10 +118,15 @@ export function createUsageReader(options: UsageReaderOptions) {
       lastRead.set(group[0]!.consoleKey, t)
       await readUisp(group, changed).catch((error: unknown) => options.log.info('token usage not read', { server: group[0]!.consoleKey, error }))
     }))
-    await Promise.all([...groups.values()].map(async (group) => {
+    await Promise.all([...groups.entries()].map(async ([id, group]) => {
       lastRead.set(group[0]!.consoleKey, t)
       await readGroup(group, changed).catch((error: unknown) => {
         // Not signed in, the user is gone, the console is down: the column keeps its last reading.
+        if (error instanceof KeywardFailure && (error.code === 'invalid-credentials' || error.code === 'locked-out')) {
+          refused.add(id)
+          options.log.warn('key usage: the console refused the stored sign-in; not trying again', { console: group[0]!.consoleKey, code: error.code })
+          return
+        }
         options.log.info('key usage not read', { console: group[0]!.consoleKey, error })
       })
     }))
