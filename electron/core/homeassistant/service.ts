@@ -29,6 +29,9 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
     return found
   }
 
+  /** HA instances whose stored token was refused during background reads (until connected again). */
+  const refusedTokens = new Set<string>()
+
   const open = async (record: HomeAssistantRecord): Promise<HomeAssistantClient> => {
     const token = await vault.get(record.tokenRef)
     if (!token) throw new KeywardFailure('keychain-unavailable', 'The Home Assistant token is missing from the keychain; connect to Home Assistant again.')
@@ -85,6 +88,7 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
         await vault.set(tokenRef, input.token) // keychain first: nothing is saved if it refuses
         const record: HomeAssistantRecord = { id, url, version: info.version, locationName: info.locationName, tokenRef, addedAt: existing?.addedAt ?? new Date().toISOString() }
         settings.saveHomeAssistants([...settings.listHomeAssistants().filter((h) => h.id !== id), record])
+        refusedTokens.delete(id)
         return summary(record)
       } finally {
         ha.close()
@@ -138,6 +142,15 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
       for (const record of settings.listHomeAssistants()) {
         const mine = keys.filter((k) => k.pushedTo.includes(record.id) && k.app !== 'uisp')
         if (mine.length === 0) continue
+        const tokenRefused = (): void => {
+          const message = `Home Assistant at ${record.url} refused Keyward’s access token, so Keyward cannot see how it uses this key. Connect to it again with a new long-lived token; until then Keyward does not ask (HA counts every refusal as a failed login).`
+          for (const k of mine) out.set(k.id, { haId: record.id, signal: 'error', keyProblem: false, message, checkedAt: new Date().toISOString() })
+        }
+        // One refusal per token and run: HA raises a notice for every failed login and may ban the address (§4).
+        if (refusedTokens.has(record.id)) {
+          tokenRefused()
+          continue
+        }
         let ha: HomeAssistantClient | null = null
         try {
           ha = await open(record)
@@ -151,8 +164,12 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
               }
             }
           }
-        } catch {
-          // HA unreachable or token revoked: no new view this sweep.
+        } catch (error) {
+          if (error instanceof KeywardFailure && error.code === 'invalid-credentials') {
+            refusedTokens.add(record.id)
+            tokenRefused()
+          }
+          // HA unreachable: no new view this sweep.
         } finally {
           ha?.close()
         }

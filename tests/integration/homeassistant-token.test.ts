@@ -1,0 +1,49 @@
+// A Home Assistant token deleted in HA after Keyward connected: the background
+// checks ask once, then stop (HA raises "Login attempt failed" for every refused
+// request and may ban the address, home-assistant.md §4), tell the user on the
+// key, and start again once the user connects with a new token.
+import { afterAll, describe, expect, it } from 'vitest'
+import type { HaSummary, ProvisionOutcome } from '../../shared/domain.ts'
+import { ADMIN_TOKEN, startHomeAssistant } from '../simulators/home-assistant/testing.ts'
+import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
+import { startConsole } from '../support/consoles.ts'
+import { makeCore } from '../support/core.ts'
+
+const core = makeCore()
+afterAll(async () => {
+  await core.close()
+  core.dispose()
+})
+
+describe('a Home Assistant token revoked in HA', () => {
+  it('costs one failed login across many sweeps, is explained on the key, and is forgiven by a new token', async () => {
+    const nvr = await startConsole('unvr')
+    const ha = await startHomeAssistant({ version: '2026.9.x' })
+    const address = `127.0.0.1:${nvr.port}`
+    await core.invoke('console.probe', { address })
+    await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
+    const made = await core.invoke('provision.run', { key: address, app: 'protect', mode: 'dedicated-user', username: 'kw-ha', keyName: 'ha' })
+    expect((made as { ok: true; value: ProvisionOutcome }).value.check?.status).toBe('ok')
+    const connected = await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN })
+    const haId = (connected as { ok: true; value: HaSummary }).value.id
+    const key = core.keys.list()[0]!
+    expect(await core.invoke('ha.push', { keyId: key.id, haId })).toMatchObject({ ok: true })
+    expect((await core.keys.checkNow())[0]!.haHealth).toMatchObject({ signal: 'ok' })
+
+    // The user deletes Keyward's token in HA (profile → Security).
+    const seed = ha.state.config.tokens.find((t) => t.token === ADMIN_TOKEN)!
+    ha.state.config.tokens = ha.state.config.tokens.filter((t) => t !== seed)
+    for (let i = 0; i < 4; i++) await core.keys.checkNow()
+    expect(ha.failedLogins).toBe(1)
+    const health = core.keys.list()[0]!.haHealth!
+    expect(health).toMatchObject({ signal: 'error', keyProblem: false })
+    expect(health.message).toMatch(/refused Keyward’s access token.*Connect to it again with a new long-lived token/)
+    expect(core.keys.list()[0]!.status).toBe('ok') // the key itself still works
+
+    // A new token: connecting again lifts the stop, and the next sweep reads HA again.
+    ha.state.config.tokens = [...ha.state.config.tokens, seed]
+    expect(await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN })).toMatchObject({ ok: true })
+    expect((await core.keys.checkNow())[0]!.haHealth).toMatchObject({ signal: 'ok' })
+    expect(ha.failedLogins).toBe(1)
+  })
+})
