@@ -2,11 +2,12 @@
 // answers plain HTTP on :8123 more often than not). Same guarantees as
 // https.ts: a whole-exchange deadline, a body-size cap, and redirects never
 // followed off-host. HTTPS goes through `httpsRequest` (pin or CA check before
-// a single request byte); plain HTTP is implemented here.
+// a single request byte); plain HTTP opens its own request and shares the
+// exchange (deadline, cap, error mapping) with it.
 import http from 'node:http'
 import type { CertificateInfo } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
-import { collectBody, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, httpsRequest, networkFailure } from './https.ts'
+import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, exchange, httpsRequest } from './https.ts'
 
 export interface HttpRequest {
   /** Absolute `http:` or `https:` URL. */
@@ -51,21 +52,9 @@ function hostPort(url: URL): { host: string; port: number; hostHeader: string } 
 }
 
 function plainHttp(url: URL, req: HttpRequest): Promise<HttpReply> {
-  const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES
   const { host, port, hostHeader } = hostPort(url)
-  const where = hostHeader
-  const started = performance.now()
-  return new Promise<HttpReply>((resolve, reject) => {
-    let settled = false
-    const finish = (fn: () => void) => {
-      if (settled) return
-      settled = true
-      clearTimeout(deadline)
-      fn()
-    }
-    const failWith = (error: unknown) => finish(() => reject(networkFailure(error, where, 'http')))
-    const request = http.request({
+  const open = () => ({
+    request: http.request({
       host,
       port,
       method: req.method ?? 'GET',
@@ -78,32 +67,16 @@ function plainHttp(url: URL, req: HttpRequest): Promise<HttpReply> {
         ...req.headers,
         ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}),
       },
-    })
-    const deadline = setTimeout(() => {
-      failWith(new KeywardFailure('timeout', `${where} did not answer within ${timeoutMs / 1000} s.`))
-      request.destroy()
-    }, timeoutMs)
-    request.once('error', failWith)
-    request.once('response', (response) =>
-      collectBody(request, response, {
-        where,
-        maxBytes,
-        fail: failWith,
-        done: (body) =>
-          finish(() =>
-            resolve({
-              status: response.statusCode ?? 0,
-              headers: response.headers,
-              body,
-              url: url.href,
-              certificate: null,
-              elapsedMs: Math.round(performance.now() - started),
-            }),
-          ),
-      }),
-    )
-    request.end(req.body)
+    }),
   })
+  return exchange({
+    where: hostHeader,
+    protocol: 'http',
+    timeoutMs: req.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxBytes: req.maxBytes ?? DEFAULT_MAX_BYTES,
+    body: req.body,
+    open,
+  }).then((reply) => ({ ...reply, url: url.href, certificate: null }))
 }
 
 async function once(url: URL, req: HttpRequest): Promise<HttpReply> {

@@ -66,7 +66,7 @@ export function describeCertificate(socket: tls.TLSSocket): CertificateInfo | nu
  * peers (Home Assistant on :8123): no TLS to blame, and a garbled reply there
  * most likely came from an HTTPS port.
  */
-export function networkFailure(error: unknown, where: string, protocol: 'https' | 'http' = 'https'): KeywardFailure {
+function networkFailure(error: unknown, where: string, protocol: 'https' | 'http' = 'https'): KeywardFailure {
   if (error instanceof KeywardFailure) return error
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? ''
   const text = error instanceof Error ? error.message : String(error)
@@ -97,7 +97,7 @@ export function networkFailure(error: unknown, where: string, protocol: 'https' 
  * Reads a reply body up to `maxBytes`: more is an error, not a truncation, and
  * a declared length over the cap fails before a byte is read.
  */
-export function collectBody(
+function collectBody(
   request: http.ClientRequest,
   response: http.IncomingMessage,
   options: { where: string; maxBytes: number; fail: (error: unknown) => void; done: (body: Buffer) => void },
@@ -120,15 +120,29 @@ export function collectBody(
   response.once('end', () => options.done(Buffer.concat(chunks)))
 }
 
-export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
-  const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES
-  const where = hostHeader(req.host, req.port)
-  const started = performance.now()
+export interface Exchanged {
+  status: number
+  headers: http.IncomingHttpHeaders
+  body: Buffer
+  elapsedMs: number
+}
 
-  return new Promise<HttpsReply>((resolve, reject) => {
-    let certificate: CertificateInfo | null = null
-    let socket: tls.TLSSocket | null = null
+/**
+ * One request and its reply, the same for HTTP and HTTPS: settles once, a deadline
+ * for the whole exchange (`abort` also closes what the request cannot, e.g. a
+ * stalled handshake), errors mapped by `networkFailure`, the body capped.
+ */
+export function exchange(options: {
+  where: string
+  protocol: 'https' | 'http'
+  timeoutMs: number
+  maxBytes: number
+  body: string | undefined
+  open: () => { request: http.ClientRequest; abort?: () => void }
+}): Promise<Exchanged> {
+  const { where, timeoutMs, maxBytes } = options
+  const started = performance.now()
+  return new Promise<Exchanged>((resolve, reject) => {
     let settled = false
     const finish = (fn: () => void) => {
       if (settled) return
@@ -136,51 +150,80 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
       clearTimeout(deadline)
       fn()
     }
-    const failWith = (error: unknown) => finish(() => reject(networkFailure(error, where)))
+    const failWith = (error: unknown) => finish(() => reject(networkFailure(error, where, options.protocol)))
+    const { request, abort } = options.open()
+    const deadline = setTimeout(() => {
+      failWith(new KeywardFailure('timeout', `${where} did not answer within ${timeoutMs / 1000} s.`))
+      abort?.()
+      request.destroy()
+    }, timeoutMs)
+    request.once('error', failWith)
+    request.once('response', (response) =>
+      collectBody(request, response, {
+        where,
+        maxBytes,
+        fail: failWith,
+        done: (body) =>
+          finish(() =>
+            resolve({ status: response.statusCode ?? 0, headers: response.headers, body, elapsedMs: Math.round(performance.now() - started) }),
+          ),
+      }),
+    )
+    request.end(options.body)
+  })
+}
 
-    const connect = (_opts: unknown, done: (err: Error | null, socket?: tls.TLSSocket) => void) => {
-      socket = tls.connect({
-        host: req.host,
-        port: req.port,
-        // SNI must not be an IP literal.
-        ...(isIP(req.host) === 0 ? { servername: req.host } : {}),
-        rejectUnauthorized: req.verify !== undefined,
-        ...(req.verify?.ca ? { ca: req.verify.ca } : {}),
-        ALPNProtocols: ['http/1.1'],
-      })
-      const tlsSocket = socket
-      let secured = false
-      tlsSocket.once('secureConnect', () => {
-        secured = true
-        certificate = describeCertificate(tlsSocket)
-        if (!certificate) {
-          tlsSocket.destroy()
-          return done(new KeywardFailure('tls', `${where} presented no certificate.`))
-        }
-        if (req.pin && certificate.sha256 !== req.pin) {
-          tlsSocket.destroy()
-          return done(
-            new KeywardFailure(
-              'certificate-changed',
-              `The certificate of ${where} is not the one you trusted. Nothing was sent.`,
-              `expected ${req.pin}, got ${certificate.sha256}`,
-            ),
-          )
-        }
-        done(null, tlsSocket)
-      })
-      tlsSocket.once('error', (err: NodeJS.ErrnoException) => {
-        // A peer that hangs up during the handshake is not speaking TLS there (a plain-HTTP
-        // port answers a ClientHello with "400 Bad Request" and closes): say so, not "closed".
-        if (secured || (err.code !== 'ECONNRESET' && err.code !== 'EPIPE')) return done(err)
-        done(new KeywardFailure('tls', `${where} closed the connection during the TLS handshake; is this an HTTPS port?`, err.code))
-      })
-      return undefined
-    }
+export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
+  const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES
+  const where = hostHeader(req.host, req.port)
+  let certificate: CertificateInfo | null = null
+  let socket: tls.TLSSocket | null = null
 
-    // No `agent`: with createConnection and no agent, Node uses our socket for
-    // exactly this request (agent:false would build a default Agent and ignore it).
-    const request = http.request({
+  const connect = (_opts: unknown, done: (err: Error | null, socket?: tls.TLSSocket) => void) => {
+    socket = tls.connect({
+      host: req.host,
+      port: req.port,
+      // SNI must not be an IP literal.
+      ...(isIP(req.host) === 0 ? { servername: req.host } : {}),
+      rejectUnauthorized: req.verify !== undefined,
+      ...(req.verify?.ca ? { ca: req.verify.ca } : {}),
+      ALPNProtocols: ['http/1.1'],
+    })
+    const tlsSocket = socket
+    let secured = false
+    tlsSocket.once('secureConnect', () => {
+      secured = true
+      certificate = describeCertificate(tlsSocket)
+      if (!certificate) {
+        tlsSocket.destroy()
+        return done(new KeywardFailure('tls', `${where} presented no certificate.`))
+      }
+      if (req.pin && certificate.sha256 !== req.pin) {
+        tlsSocket.destroy()
+        return done(
+          new KeywardFailure(
+            'certificate-changed',
+            `The certificate of ${where} is not the one you trusted. Nothing was sent.`,
+            `expected ${req.pin}, got ${certificate.sha256}`,
+          ),
+        )
+      }
+      done(null, tlsSocket)
+    })
+    tlsSocket.once('error', (err: NodeJS.ErrnoException) => {
+      // A peer that hangs up during the handshake is not speaking TLS there (a plain-HTTP
+      // port answers a ClientHello with "400 Bad Request" and closes): say so, not "closed".
+      if (secured || (err.code !== 'ECONNRESET' && err.code !== 'EPIPE')) return done(err)
+      done(new KeywardFailure('tls', `${where} closed the connection during the TLS handshake; is this an HTTPS port?`, err.code))
+    })
+    return undefined
+  }
+
+  // No `agent`: with createConnection and no agent, Node uses our socket for
+  // exactly this request (agent:false would build a default Agent and ignore it).
+  const open = () => ({
+    request: http.request({
       createConnection: connect as never,
       method: req.method ?? 'GET',
       path: req.path,
@@ -191,36 +234,13 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
         ...req.headers,
         ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}),
       },
-    })
-
+    }),
     // The request has no socket until the handshake is done, so destroying the
-    // request alone would not stop a stalled handshake: fail and close both.
-    const deadline = setTimeout(() => {
-      failWith(new KeywardFailure('timeout', `${where} did not answer within ${timeoutMs / 1000} s.`))
-      socket?.destroy()
-      request.destroy()
-    }, timeoutMs)
-
-    request.once('error', failWith)
-    request.once('response', (response) =>
-      collectBody(request, response, {
-        where,
-        maxBytes,
-        fail: failWith,
-        done: (body) =>
-          finish(() =>
-            resolve({
-              status: response.statusCode ?? 0,
-              headers: response.headers,
-              body,
-              certificate: certificate!,
-              elapsedMs: Math.round(performance.now() - started),
-            }),
-          ),
-      }),
-    )
-    request.end(req.body)
+    // request alone would not stop a stalled handshake: close the socket too.
+    abort: () => socket?.destroy(),
   })
+  // The certificate is recorded during the handshake, before any reply.
+  return exchange({ where, protocol: 'https', timeoutMs, maxBytes, body: req.body, open }).then((reply) => ({ ...reply, certificate: certificate! }))
 }
 
 /** Parses a JSON body with a specific error instead of a SyntaxError. */
