@@ -37,6 +37,19 @@ export const defaultPreferences: Readonly<Preferences> = Object.freeze({
 const defaults = (): SettingsData => ({ consoles: [], provisions: [], keys: [], homeAssistants: [], preferences: { ...defaultPreferences }, uisp: { servers: [], keys: [], flows: [] } })
 
 const nullableText = { type: ['string', 'null'], maxLength: 200 } as const
+const recordId = { type: 'string', pattern: '^[a-z0-9-]{1,64}$' } as const
+const dateTime = { type: 'string', format: 'date-time' } as const
+const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const
+/** A certificate's SHA-256 as `describeCertificate` writes it. */
+const sha256 = { type: 'string', pattern: '^[0-9A-F]{2}(:[0-9A-F]{2}){31}$' } as const
+/** `host:port`, the key of a console or UISP server. */
+const hostKey = { type: 'string', minLength: 1, maxLength: 300 } as const
+/** A flow's last failure as the journal keeps it. */
+const lastError = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: { code: { type: 'string', maxLength: 64 }, message: { type: 'string', maxLength: 600 } },
+} as const
 
 export const settingsSchema: Schema<SettingsData> = {
   consoles: {
@@ -47,7 +60,7 @@ export const settingsSchema: Schema<SettingsData> = {
       additionalProperties: false,
       required: ['key', 'host', 'port', 'kind', 'model', 'name', 'mac', 'certificateSha256', 'lastSeen'],
       properties: {
-        key: { type: 'string', minLength: 1, maxLength: 300 },
+        key: hostKey,
         host: { type: 'string', minLength: 1, maxLength: 253 },
         port: { type: 'integer', minimum: 1, maximum: 65535 },
         kind: { enum: ['unifi-os', 'legacy-network'] },
@@ -55,8 +68,8 @@ export const settingsSchema: Schema<SettingsData> = {
         name: nullableText,
         mac: nullableText,
         apps: { type: 'array', maxItems: 3, uniqueItems: true, items: { enum: ['protect', 'network', 'access'] } },
-        certificateSha256: { type: 'string', pattern: '^[0-9A-F]{2}(:[0-9A-F]{2}){31}$' },
-        lastSeen: { type: 'string', format: 'date-time' },
+        certificateSha256: sha256,
+        lastSeen: dateTime,
       },
     },
   },
@@ -68,8 +81,8 @@ export const settingsSchema: Schema<SettingsData> = {
       additionalProperties: false,
       required: ['id', 'consoleKey', 'app', 'mode', 'username', 'keyName', 'userId', 'passwordRef', 'keyRef', 'keyId', 'expiresAt', 'steps', 'lastError', 'createdAt', 'updatedAt'],
       properties: {
-        id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
-        consoleKey: { type: 'string', minLength: 1, maxLength: 300 },
+        id: recordId,
+        consoleKey: hostKey,
         app: { enum: ['protect', 'network', 'access'] },
         mode: { enum: ['dedicated-user', 'signed-in-admin'] },
         username: { type: 'string', minLength: 1, maxLength: 100 },
@@ -78,7 +91,7 @@ export const settingsSchema: Schema<SettingsData> = {
         passwordRef: { type: 'string', maxLength: 128 },
         keyRef: { type: 'string', maxLength: 128 },
         keyId: nullableText,
-        expiresAt: { type: ['string', 'null'], format: 'date-time' },
+        expiresAt: nullableDateTime,
         accessValidityDays: { type: ['integer', 'null'], minimum: 0, maximum: 3650 },
         steps: {
           type: 'object',
@@ -88,13 +101,9 @@ export const settingsSchema: Schema<SettingsData> = {
             ['user', 'key', 'verify'].map((k) => [k, { enum: ['pending', 'running', 'done', 'failed', 'skipped'] }]),
           ),
         },
-        lastError: {
-          type: ['object', 'null'],
-          additionalProperties: false,
-          properties: { code: { type: 'string', maxLength: 64 }, message: { type: 'string', maxLength: 600 } },
-        },
-        createdAt: { type: 'string', format: 'date-time' },
-        updatedAt: { type: 'string', format: 'date-time' },
+        lastError,
+        createdAt: dateTime,
+        updatedAt: dateTime,
       },
     },
   },
@@ -106,10 +115,10 @@ export const settingsSchema: Schema<SettingsData> = {
       additionalProperties: false,
       required: ['id', 'name', 'app', 'consoleKey', 'username', 'remoteId', 'keyRef', 'passwordRef', 'masked', 'createdAt', 'expiresAt', 'paused', 'lastCheck', 'unreachableStreak', 'pushedTo', 'haHealth'],
       properties: {
-        id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
+        id: recordId,
         name: { type: 'string', minLength: 1, maxLength: 100 },
         app: { enum: ['protect', 'network', 'access', 'uisp'] },
-        consoleKey: { type: 'string', minLength: 1, maxLength: 300 },
+        consoleKey: hostKey,
         username: { type: 'string', maxLength: 256 },
         uisp: {
           type: 'object',
@@ -122,8 +131,8 @@ export const settingsSchema: Schema<SettingsData> = {
         passwordRef: { type: ['string', 'null'], maxLength: 128 },
         // Never more than a few characters of the key (see maskSecret).
         masked: { type: 'string', maxLength: 12 },
-        createdAt: { type: 'string', format: 'date-time' },
-        expiresAt: { type: ['string', 'null'], format: 'date-time' },
+        createdAt: dateTime,
+        expiresAt: nullableDateTime,
         paused: { type: 'boolean' },
         lastCheck: {
           type: ['object', 'null'],
@@ -136,7 +145,7 @@ export const settingsSchema: Schema<SettingsData> = {
             nextStep: { type: ['string', 'null'], maxLength: 600 },
             appVersion: nullableText,
             latencyMs: { type: ['number', 'null'] },
-            checkedAt: { type: 'string', format: 'date-time' },
+            checkedAt: dateTime,
           },
         },
         access: {
@@ -153,8 +162,8 @@ export const settingsSchema: Schema<SettingsData> = {
           additionalProperties: false,
           required: ['lastUsedAt', 'readAt'],
           properties: {
-            lastUsedAt: { type: ['string', 'null'], format: 'date-time' },
-            readAt: { type: 'string', format: 'date-time' },
+            lastUsedAt: nullableDateTime,
+            readAt: dateTime,
           },
         },
         unreachableStreak: { type: 'integer', minimum: 0 },
@@ -168,7 +177,7 @@ export const settingsSchema: Schema<SettingsData> = {
             signal: { type: 'string', maxLength: 40 },
             keyProblem: { type: 'boolean' },
             message: { type: 'string', maxLength: 600 },
-            checkedAt: { type: 'string', format: 'date-time' },
+            checkedAt: dateTime,
           },
         },
       },
@@ -182,12 +191,12 @@ export const settingsSchema: Schema<SettingsData> = {
       additionalProperties: false,
       required: ['id', 'url', 'version', 'locationName', 'tokenRef', 'addedAt'],
       properties: {
-        id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
+        id: recordId,
         url: { type: 'string', maxLength: 300 },
         version: nullableText,
         locationName: nullableText,
         tokenRef: { type: 'string', maxLength: 128 },
-        addedAt: { type: 'string', format: 'date-time' },
+        addedAt: dateTime,
       },
     },
   },
@@ -204,12 +213,12 @@ export const settingsSchema: Schema<SettingsData> = {
           additionalProperties: false,
           required: ['key', 'host', 'port', 'version', 'certificateSha256', 'lastSeen'],
           properties: {
-            key: { type: 'string', minLength: 1, maxLength: 300 },
+            key: hostKey,
             host: { type: 'string', minLength: 1, maxLength: 253 },
             port: { type: 'integer', minimum: 1, maximum: 65535 },
             version: nullableText,
-            certificateSha256: { type: 'string', pattern: '^[0-9A-F]{2}(:[0-9A-F]{2}){31}$' },
-            lastSeen: { type: 'string', format: 'date-time' },
+            certificateSha256: sha256,
+            lastSeen: dateTime,
           },
         },
       },
@@ -221,7 +230,7 @@ export const settingsSchema: Schema<SettingsData> = {
           additionalProperties: false,
           required: ['id', 'masked', 'option', 'warnings', 'from', 'serverKey', 'keyRef', 'savedAt', 'lastCheck'],
           properties: {
-            id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
+            id: recordId,
             // Host and AES part obscured (maskUispKey): only the port and the option remain.
             masked: { type: 'string', maxLength: 80 },
             option: { enum: ['allowSelfSignedCertificate', 'allowUntrustedCertificate', null] },
@@ -233,7 +242,7 @@ export const settingsSchema: Schema<SettingsData> = {
             from: { enum: ['pasted', 'server'] },
             serverKey: { type: ['string', 'null'], maxLength: 300 },
             keyRef: { type: 'string', maxLength: 128 },
-            savedAt: { type: 'string', format: 'date-time' },
+            savedAt: dateTime,
             lastCheck: {
               type: ['object', 'null'],
               additionalProperties: false,
@@ -242,7 +251,7 @@ export const settingsSchema: Schema<SettingsData> = {
                 status: { enum: ['ok', 'failed'] },
                 problem: { type: ['string', 'null'], maxLength: 40 },
                 message: { type: ['string', 'null'], maxLength: 600 },
-                checkedAt: { type: 'string', format: 'date-time' },
+                checkedAt: dateTime,
               },
             },
           },
@@ -256,27 +265,23 @@ export const settingsSchema: Schema<SettingsData> = {
           additionalProperties: false,
           required: ['id', 'serverKey', 'purpose', 'scope', 'name', 'tokenId', 'keyRef', 'expiresAt', 'steps', 'lastError', 'createdAt', 'updatedAt'],
           properties: {
-            id: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' },
-            serverKey: { type: 'string', minLength: 1, maxLength: 300 },
+            id: recordId,
+            serverKey: hostKey,
             purpose: { enum: ['monitor', 'register-devices'] },
             scope: { enum: ['guest', 'admin', 'superadmin'] },
             name: { type: 'string', minLength: 1, maxLength: 40 },
             tokenId: nullableText,
             keyRef: { type: 'string', maxLength: 128 },
-            expiresAt: { type: ['string', 'null'], format: 'date-time' },
+            expiresAt: nullableDateTime,
             steps: {
               type: 'object',
               additionalProperties: false,
               required: ['token', 'verify'],
               properties: Object.fromEntries(['token', 'verify'].map((k) => [k, { enum: ['pending', 'running', 'done', 'failed'] }])),
             },
-            lastError: {
-              type: ['object', 'null'],
-              additionalProperties: false,
-              properties: { code: { type: 'string', maxLength: 64 }, message: { type: 'string', maxLength: 600 } },
-            },
-            createdAt: { type: 'string', format: 'date-time' },
-            updatedAt: { type: 'string', format: 'date-time' },
+            lastError,
+            createdAt: dateTime,
+            updatedAt: dateTime,
           },
         },
       },
