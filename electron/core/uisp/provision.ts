@@ -8,6 +8,7 @@
 // The token gets the least scope that serves its purpose (tokens.ts).
 import { randomUUID } from 'node:crypto'
 import { KeywardFailure } from '../../../shared/result.ts'
+import { journaled } from '../journal.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import type { UispCaller } from './session.ts'
 import { createUispToken, leastScopeFor, listUispTokens, revokeUispToken, tokenNameProblem, type UispTokenPurpose } from './tokens.ts'
@@ -70,51 +71,31 @@ export class UispProvisionFailure extends KeywardFailure {
 
 /** Runs (or resumes) the flow with `caller` signed in; the token itself stays in the vault. */
 export async function runUispTokenProvision(caller: UispCaller, start: UispTokenRecord, deps: UispProvisionDeps): Promise<{ record: UispTokenRecord; check: UispTokenCheck }> {
-  const now = deps.now ?? Date.now
-  let record = deps.journal.get(start.id) ?? start
-  const save = (patch: Partial<UispTokenRecord>) => {
-    record = { ...record, ...patch, updatedAt: new Date(now()).toISOString() }
-    deps.journal.save(record)
-  }
-  const step = async <T>(name: 'token' | 'verify', run: () => Promise<T>): Promise<T> => {
-    save({ steps: { ...record.steps, [name]: 'running' }, lastError: null })
-    try {
-      const result = await run()
-      save({ steps: { ...record.steps, [name]: 'done' } })
-      return result
-    } catch (error) {
-      const failure = error instanceof KeywardFailure ? error : new KeywardFailure('internal', `The ${name} step failed unexpectedly.`)
-      save({ steps: { ...record.steps, [name]: 'failed' }, lastError: { code: failure.code, message: failure.message } })
-      throw new UispProvisionFailure(failure, name)
-    }
-  }
+  const flow = journaled<'token' | 'verify', UispTokenRecord>(start, deps.journal, {
+    ...(deps.now ? { now: deps.now } : {}),
+    fail: (failure, step) => new UispProvisionFailure(failure, step),
+  })
 
-  let token: string | null = record.steps.token === 'done' ? await deps.vault.get(record.keyRef) : null
+  let token: string | null = flow.record.steps.token === 'done' ? await deps.vault.get(flow.record.keyRef) : null
   if (!token) {
-    token = await step('token', async () => {
+    token = await flow.step('token', async () => {
       // A token from an earlier, interrupted attempt of this flow: revoke it first.
-      for (const stray of (await listUispTokens(caller)).filter((t) => t.meta === uispMarker(record))) {
+      for (const stray of (await listUispTokens(caller)).filter((t) => t.meta === uispMarker(flow.record))) {
         await revokeUispToken(caller, stray.id)
       }
-      const minted = await createUispToken(caller, { name: record.name, scope: record.scope, meta: uispMarker(record) })
+      const minted = await createUispToken(caller, { name: flow.record.name, scope: flow.record.scope, meta: uispMarker(flow.record) })
       try {
-        await deps.vault.set(record.keyRef, minted.token)
+        await deps.vault.set(flow.record.keyRef, minted.token)
       } catch (error) {
         await revokeUispToken(caller, minted.id).catch(() => undefined) // a token we cannot keep must not live on
         throw error
       }
-      save({ tokenId: minted.id, expiresAt: minted.expiresAt })
+      flow.save({ tokenId: minted.id, expiresAt: minted.expiresAt })
       return minted.token
     })
   }
 
   // A failed check is a diagnosis, returned as a value; the token stays stored so the user can act on it.
-  let check: UispTokenCheck | null = null
-  await step('verify', async () => {
-    check = await deps.verify(token, record)
-    if (check.status === 'failed') throw new KeywardFailure('refused', check.message, check.problem)
-  }).catch((error: unknown) => {
-    if (!(error instanceof UispProvisionFailure && error.step === 'verify' && check)) throw error
-  })
-  return { record, check: check! }
+  const check = await flow.check('verify', () => deps.verify(token, flow.record))
+  return { record: flow.record, check }
 }

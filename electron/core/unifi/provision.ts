@@ -8,6 +8,7 @@
 //     reply was lost is found and revoked before minting again;
 //   - a key that cannot be stored in the keychain is revoked at once.
 // Facts: unifi-os.md §3 (users, Super Admin needed to mint), §4.1 (keys).
+import { journaled } from '../journal.ts'
 import { randomBytes, randomInt, randomUUID } from 'node:crypto'
 import type { KeyCheck, ProvisionRecord, UnifiApp } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
@@ -94,10 +95,12 @@ const marker = (record: ProvisionRecord) => `Keyward ${record.id}`
 export const suggestUsername = (app: UnifiApp) => `keyward-${app}`
 export const suggestKeyName = (app: UnifiApp, consumer = 'home-assistant') => `${consumer}-${app}`
 
+type ProvisionStep = 'user' | 'key' | 'verify'
+
 export class ProvisionFailure extends KeywardFailure {
   constructor(
     failure: KeywardFailure,
-    readonly step: 'user' | 'key' | 'verify',
+    readonly step: ProvisionStep,
     /** The dedicated user could not be created: minting as the signed-in admin is possible. */
     readonly fallbackAvailable: boolean,
   ) {
@@ -114,43 +117,26 @@ export async function runProvision(
   start: ProvisionRecord,
   deps: ProvisionDeps,
 ): Promise<{ record: ProvisionRecord; check: KeyCheck }> {
-  const now = deps.now ?? Date.now
-  let record = deps.journal.get(start.id) ?? start
-  const save = (patch: Partial<ProvisionRecord>) => {
-    record = { ...record, ...patch, updatedAt: new Date(now()).toISOString() }
-    deps.journal.save(record)
-  }
-  const step = async <T>(name: 'user' | 'key' | 'verify', run: () => Promise<T>, fallback = false): Promise<T> => {
-    save({ steps: { ...record.steps, [name]: 'running' }, lastError: null })
-    try {
-      const result = await run()
-      save({ steps: { ...record.steps, [name]: 'done' } })
-      return result
-    } catch (error) {
-      const failure = error instanceof KeywardFailure ? error : new KeywardFailure('internal', `The ${name} step failed unexpectedly.`)
-      save({ steps: { ...record.steps, [name]: 'failed' }, lastError: { code: failure.code, message: failure.message } })
-      throw new ProvisionFailure(failure, name, fallback && (failure.code === 'refused' || failure.code === 'forbidden' || failure.code === 'not-found'))
-    }
+  const flow = journaled<ProvisionStep, ProvisionRecord>(start, deps.journal, {
+    ...(deps.now ? { now: deps.now } : {}),
+    fail: (failure, step) => new ProvisionFailure(failure, step, false),
+  })
+  // A refused user creation (UniFi OS 5 "Fabric") may fall back to minting as the signed-in admin.
+  const userFailed = (failure: KeywardFailure) =>
+    new ProvisionFailure(failure, 'user', failure.code === 'refused' || failure.code === 'forbidden' || failure.code === 'not-found')
+
+  if (flow.record.mode === 'dedicated-user' && flow.record.steps.user !== 'done') {
+    await flow.step('user', () => ensureUser(admin, flow.record, deps, flow.save), userFailed)
   }
 
-  if (record.mode === 'dedicated-user' && record.steps.user !== 'done') {
-    await step('user', () => ensureUser(admin, record, deps, (p) => save(p)), true)
-  }
-
-  let key: string | null = record.steps.key === 'done' ? await deps.vault.get(record.keyRef) : null
+  let key: string | null = flow.record.steps.key === 'done' ? await deps.vault.get(flow.record.keyRef) : null
   if (!key) {
-    key = await step('key', () => mintAndStore(admin, record, deps, (p) => save(p)))
+    key = await flow.step('key', () => mintAndStore(admin, flow.record, deps, flow.save))
   }
 
   // A failed check is a diagnosis, returned as a value; the key stays stored so the user can act on it.
-  let check: KeyCheck | null = null
-  await step('verify', async () => {
-    check = await deps.verify(key)
-    if (check.status === 'failed') throw new KeywardFailure('refused', check.message, check.problem)
-  }).catch((error: unknown) => {
-    if (!(error instanceof ProvisionFailure && error.step === 'verify' && check)) throw error
-  })
-  return { record, check: check! }
+  const check = await flow.check('verify', () => deps.verify(key))
+  return { record: flow.record, check }
 }
 
 async function ensureUser(admin: ConsoleSession, record: ProvisionRecord, deps: ProvisionDeps, save: (p: Partial<ProvisionRecord>) => void): Promise<void> {
