@@ -10,7 +10,8 @@
 import { parseArgs } from 'node:util'
 import { overridesFromCli } from './cli-overrides.ts'
 import { createConsoleConfig, deepMerge, isPresetName, presets } from './presets.ts'
-import { startConsoleSimulator, type RunningConsole } from './server.ts'
+import { serve } from '../serve.ts'
+import { startConsoleSimulator } from './server.ts'
 
 function fail(message: string): never {
   console.error(`console simulator: ${message}`)
@@ -49,29 +50,12 @@ const config = (() => {
 const port = values.port === undefined ? config.defaultPort : Number(values.port)
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`bad --port ${values.port}`)
 
-// A signal while starting is acted on once start-up finished, so the certificate's
-// temp dir is always removed (process.exit would skip generateCertificate's finally).
-let running: RunningConsole | undefined
-let starting = true
-let stopping = false
-const stop = async (): Promise<void> => {
-  stopping = true
-  if (starting) return
-  await running?.close()
-  process.exit(0)
-}
-process.on('SIGTERM', () => void stop())
-process.on('SIGINT', () => void stop())
-
-try {
-  running = await startConsoleSimulator(config, { host: values.host, port })
-} catch (err) {
-  fail(`cannot listen on ${values.host}:${port}: ${(err as Error).message}`)
-}
-starting = false
-if (stopping) await stop()
-process.stdout.write(`${JSON.stringify({
-  ready: true, url: running.url, port: running.port, sha256: running.sha256,
-  preset: config.preset, mac: config.mac, name: config.name,
-  ...(running.accessPort === undefined ? {} : { accessPort: running.accessPort, accessUrl: running.accessUrl }),
-})}\n`)
+await serve(() => startConsoleSimulator(config, { host: values.host, port }), {
+  fail,
+  where: `${values.host}:${port}`,
+  ready: (running) => ({
+    url: running.url, port: running.port, sha256: running.sha256,
+    preset: config.preset, mac: config.mac, name: config.name,
+    ...(running.accessPort === undefined ? {} : { accessPort: running.accessPort, accessUrl: running.accessUrl }),
+  }),
+})

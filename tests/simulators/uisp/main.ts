@@ -7,7 +7,8 @@
 //   {"ready":true,"url":…,"port":…,"sha256":…,"mode":…[,"users":…,"totpSecret":…,"caPem":…]}
 // Exits 0 after closing on SIGTERM/SIGINT.
 import { parseArgs } from 'node:util'
-import { startUispServer, UISP_ADMIN, UISP_OPERATOR, UISP_TOTP_SECRET, UISP_VIEWER, type RunningUisp, type UispServerOptions } from './server.ts'
+import { serve } from '../serve.ts'
+import { startUispServer, UISP_ADMIN, UISP_OPERATOR, UISP_TOTP_SECRET, UISP_VIEWER, type UispServerOptions } from './server.ts'
 
 function fail(message: string): never {
   console.error(`uisp simulator: ${message}`)
@@ -59,32 +60,15 @@ const options: UispServerOptions = {
   ...(values['connection-port'] === undefined ? {} : { connectionPort: portOf('connection-port', values['connection-port']) }),
 }
 
-// A signal while starting is acted on once start-up finished, so the certificate's
-// temp dir is always removed (process.exit would skip the generator's finally).
-let running: RunningUisp | undefined
-let starting = true
-let stopping = false
-const stop = async (): Promise<void> => {
-  stopping = true
-  if (starting) return
-  await running?.close()
-  process.exit(0)
-}
-process.on('SIGTERM', () => void stop())
-process.on('SIGINT', () => void stop())
-
-try {
-  running = await startUispServer(options)
-} catch (err) {
-  fail(`cannot listen on ${values.host}:${values.port}: ${(err as Error).message}`)
-}
-starting = false
-if (stopping) await stop()
-process.stdout.write(`${JSON.stringify({
-  ready: true, url: running.url, port: running.port, sha256: running.sha256, mode,
-  ...(mode === 'server' ? {
-    users: { superadmin: UISP_ADMIN.username, admin: UISP_OPERATOR.username, guest: UISP_VIEWER.username },
-    ...(options.twoFactor ? { totpSecret: UISP_TOTP_SECRET } : {}),
-  } : {}),
-  ...(running.caPem ? { caPem: running.caPem } : {}),
-})}\n`)
+await serve(() => startUispServer(options), {
+  fail,
+  where: `${values.host}:${values.port}`,
+  ready: (running) => ({
+    url: running.url, port: running.port, sha256: running.sha256, mode,
+    ...(mode === 'server' ? {
+      users: { superadmin: UISP_ADMIN.username, admin: UISP_OPERATOR.username, guest: UISP_VIEWER.username },
+      ...(options.twoFactor ? { totpSecret: UISP_TOTP_SECRET } : {}),
+    } : {}),
+    ...(running.caPem ? { caPem: running.caPem } : {}),
+  }),
+})
