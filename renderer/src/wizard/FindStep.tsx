@@ -1,7 +1,7 @@
-import { useEffect, useId, useMemo, useState, type FormEvent } from 'react'
+import { useEffect, useId, useMemo, useState } from 'react'
 import type { UnifiApp } from '../../../shared/domain.ts'
 import type { DiscoveryStatus } from '../../../shared/inventory.ts'
-import type { KeywardError } from '../../../shared/result.ts'
+import { AddressEntry } from '../components/AddressEntry.tsx'
 import { useWizard } from './context.ts'
 import { appName, appShort, buildCards, otherFinds, type ConsoleCard, type ProbeEntry } from './model.ts'
 import { Actions, Callout, ErrorCallout, Screen } from './parts.tsx'
@@ -267,56 +267,5 @@ function ConsoleOption({ card, app, probe, selected, recommendation, best, onSel
 function ManualAddress() {
   const manual = useWizard((s) => s.manual)
   const addAddress = useWizard((s) => s.addAddress)
-  const [address, setAddress] = useState('')
-  const [added, setAdded] = useState<string | null>(null)
-  const inputId = useId()
-  const hintId = useId()
-  const errorId = useId()
-  const submit = async (event: FormEvent) => {
-    event.preventDefault()
-    if (address.trim() === '' || manual.running) return
-    const typed = address
-    setAdded(null)
-    if (await addAddress(typed)) {
-      setAddress('')
-      setAdded(typed.trim())
-    }
-  }
-  const error: KeywardError | null = manual.error
-  return (
-    <form className="manual" onSubmit={(e) => void submit(e)} aria-labelledby={`${inputId}-heading`}>
-      <h3 id={`${inputId}-heading`}>Enter an address</h3>
-      <label htmlFor={inputId}>Console address</label>
-      <div className="row">
-        <input
-          id={inputId}
-          name="address"
-          type="text"
-          inputMode="url"
-          autoComplete="off"
-          spellCheck={false}
-          placeholder="192.168.1.1 or unvr.lan:443"
-          aria-describedby={error ? `${errorId} ${hintId}` : hintId}
-          aria-invalid={error ? true : undefined}
-          value={address}
-          onChange={(e) => setAddress(e.target.value)}
-        />
-        <button type="submit" className="button secondary" disabled={manual.running || address.trim() === ''}>
-          {manual.running ? 'Checking…' : 'Add'}
-        </button>
-      </div>
-      <p id={hintId} className="hint">
-        Paste anything from the browser’s address bar; Keyward keeps only the host and port.
-      </p>
-      <div className="field-message" aria-live="polite">
-        {error ? (
-          <p id={errorId} className="field-error" role="alert">
-            {error.message}
-          </p>
-        ) : added ? (
-          <p className="field-ok">Checked {added}; it is in the list above.</p>
-        ) : null}
-      </div>
-    </form>
-  )
+  return <AddressEntry label="Console address" placeholder="192.168.1.1 or unvr.lan:443" running={manual.running} error={manual.error} onAdd={addAddress} />
 }

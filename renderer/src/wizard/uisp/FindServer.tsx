@@ -1,6 +1,7 @@
 // UISP step 1: pick a UISP server discovery found, or type its address.
-import { useEffect, useId, useMemo, useState, type FormEvent } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { Actions, ErrorCallout, Screen } from '../parts.tsx'
+import { AddressEntry } from '../../components/AddressEntry.tsx'
 import { useUispWizard } from './context.ts'
 import { uispServerCards } from './store.ts'
 
@@ -72,33 +73,14 @@ export function FindServer() {
 function ServerAddress() {
   const addAddress = useUispWizard((s) => s.addAddress)
   const error = useUispWizard((s) => s.manualError)
-  const [address, setAddress] = useState('')
   const [running, setRunning] = useState(false)
-  const id = useId()
-  const submit = async (event: FormEvent) => {
-    event.preventDefault()
-    if (running || address.trim() === '') return
+  const add = async (address: string) => {
     setRunning(true)
-    if (await addAddress(address)) setAddress('')
-    setRunning(false)
+    try {
+      return await addAddress(address)
+    } finally {
+      setRunning(false)
+    }
   }
-  return (
-    <form className="manual" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-heading`}>
-      <h3 id={`${id}-heading`}>Enter an address</h3>
-      <label htmlFor={id}>UISP server address</label>
-      <div className="row">
-        <input id={id} type="text" inputMode="url" autoComplete="off" spellCheck={false} placeholder="uisp.lan or 192.168.1.10:443" value={address} aria-invalid={error ? true : undefined} onChange={(e) => setAddress(e.target.value)} />
-        <button type="submit" className="button secondary" disabled={running || address.trim() === ''}>
-          {running ? 'Checking…' : 'Add'}
-        </button>
-      </div>
-      <div className="field-message" aria-live="polite">
-        {error && (
-          <p className="field-error" role="alert">
-            {error.message}
-          </p>
-        )}
-      </div>
-    </form>
-  )
+  return <AddressEntry label="UISP server address" placeholder="uisp.lan or 192.168.1.10:443" running={running} error={error} onAdd={add} />
 }

@@ -1,0 +1,66 @@
+// "Enter an address" beside a list of found hosts (consoles, UISP servers): what
+// the user pastes is checked by the core, which keeps only host and port; the
+// field keeps the text when it is refused, so nothing typed is lost.
+import { useId, useState, type FormEvent } from 'react'
+import type { KeywardError } from '../../../shared/result.ts'
+
+export function AddressEntry({ label, placeholder, running, error, onAdd }: {
+  label: string
+  placeholder: string
+  running: boolean
+  error: KeywardError | null
+  /** Checks the address; true when it joined the list. */
+  onAdd: (address: string) => Promise<boolean>
+}) {
+  const [address, setAddress] = useState('')
+  const [added, setAdded] = useState<string | null>(null)
+  const inputId = useId()
+  const hintId = useId()
+  const errorId = useId()
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    if (address.trim() === '' || running) return
+    const typed = address
+    setAdded(null)
+    if (await onAdd(typed)) {
+      setAddress('')
+      setAdded(typed.trim())
+    }
+  }
+  return (
+    <form className="manual" onSubmit={(e) => void submit(e)} aria-labelledby={`${inputId}-heading`}>
+      <h3 id={`${inputId}-heading`}>Enter an address</h3>
+      <label htmlFor={inputId}>{label}</label>
+      <div className="row">
+        <input
+          id={inputId}
+          name="address"
+          type="text"
+          inputMode="url"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={placeholder}
+          aria-describedby={error ? `${errorId} ${hintId}` : hintId}
+          aria-invalid={error ? true : undefined}
+          value={address}
+          onChange={(e) => setAddress(e.target.value)}
+        />
+        <button type="submit" className="button secondary" disabled={running || address.trim() === ''}>
+          {running ? 'Checking…' : 'Add'}
+        </button>
+      </div>
+      <p id={hintId} className="hint">
+        Paste anything from the browser’s address bar; Keyward keeps only the host and port.
+      </p>
+      <div className="field-message" aria-live="polite">
+        {error ? (
+          <p id={errorId} className="field-error" role="alert">
+            {error.message}
+          </p>
+        ) : added ? (
+          <p className="field-ok">Checked {added}; it is in the list above.</p>
+        ) : null}
+      </div>
+    </form>
+  )
+}
