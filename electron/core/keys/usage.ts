@@ -64,8 +64,19 @@ export function createUsageReader(options: UsageReaderOptions) {
   const refused = new Set<string>()
   let running: Promise<void> | null = null
 
+  type Changes = Map<string, Pick<KeyRecord, 'usage' | 'access'>>
+
+  /** Each key of the group with its entry in a list the host sent; keys gone from it are left alone (the next check says so). */
+  const matched = <L extends { id: string }>(group: KeyRecord[], listed: L[]): [KeyRecord, L][] => {
+    const byId = new Map(listed.map((l) => [l.id, l]))
+    return group.flatMap((key) => {
+      const found = key.remoteId ? byId.get(key.remoteId) : undefined
+      return found ? [[key, found] as [KeyRecord, L]] : []
+    })
+  }
+
   /** One sign-in per (console, user): `/user/self/keys` lists only that user's keys. */
-  const readGroup = async (group: KeyRecord[], changed: Map<string, Pick<KeyRecord, 'usage' | 'access'>>) => {
+  const readConsole = async (group: KeyRecord[], changed: Changes) => {
     const first = group[0]!
     await options.pace?.(first.consoleKey)
     const { session, release } = await options.sessionFor(first)
@@ -76,10 +87,7 @@ export function createUsageReader(options: UsageReaderOptions) {
       await release()
     }
     const readAt = new Date(now()).toISOString()
-    const byId = new Map(listed.map((k) => [k.id, k]))
-    for (const key of group) {
-      const found = key.remoteId ? byId.get(key.remoteId) : undefined
-      if (!found) continue // gone from the console: the next check says so
+    for (const [key, found] of matched(group, listed)) {
       const scopes = permissionScopes(found.permissions)
       changed.set(key.id, {
         usage: { lastUsedAt: found.lastUsedAt, readAt },
@@ -89,47 +97,47 @@ export function createUsageReader(options: UsageReaderOptions) {
   }
 
   /** UISP lists every token of the signed-in user with `lastUsed`; no sign-in of our own (it may need 2FA). */
-  const readUisp = async (group: KeyRecord[], changed: Map<string, Pick<KeyRecord, 'usage' | 'access'>>) => {
+  const readUisp = async (group: KeyRecord[], changed: Changes) => {
     const listed = await options.uispTokens!(group[0]!.consoleKey)
     const readAt = new Date(now()).toISOString()
-    const byId = new Map(listed.map((k) => [k.id, k]))
-    for (const key of group) {
-      const found = key.remoteId ? byId.get(key.remoteId) : undefined
-      if (found) changed.set(key.id, { usage: { lastUsedAt: found.lastUsed, readAt }, access: key.access ?? null })
-    }
+    for (const [key, found] of matched(group, listed)) changed.set(key.id, { usage: { lastUsedAt: found.lastUsed, readAt }, access: key.access ?? null })
   }
 
   const refresh = async (force: boolean) => {
     const t = now()
-    const groups = new Map<string, KeyRecord[]>()
-    const uisp = new Map<string, KeyRecord[]>()
-    for (const key of options.listKeys().filter((k) => k.app === 'uisp' && k.remoteId && options.uispTokens)) {
-      if (force || t - (lastRead.get(key.consoleKey) ?? -Infinity) >= minIntervalMs) uisp.set(key.consoleKey, [...(uisp.get(key.consoleKey) ?? []), key])
+    const due = (consoleKey: string) => force || t - (lastRead.get(consoleKey) ?? -Infinity) >= minIntervalMs
+    const add = (groups: Map<string, KeyRecord[]>, id: string, key: KeyRecord) => groups.set(id, [...(groups.get(id) ?? []), key])
+    const consoleGroups = new Map<string, KeyRecord[]>()
+    const uispGroups = new Map<string, KeyRecord[]>()
+    for (const key of options.listKeys()) {
+      if (!key.remoteId || !due(key.consoleKey)) continue
+      if (key.app === 'uisp') {
+        if (options.uispTokens) add(uispGroups, key.consoleKey, key)
+      } else if (key.app !== 'access') {
+        // Access tokens are not in the console key list, and their list reports no use (§5.3).
+        const id = `${key.consoleKey}\n${key.passwordRef ? key.username : ''}`
+        if (!refused.has(id)) add(consoleGroups, id, key)
+      }
     }
-    // Access tokens are not in the console key list, and their list reports no use (§5.3).
-    for (const key of options.listKeys().filter((k) => (k.app === 'protect' || k.app === 'network') && k.remoteId)) {
-      if (!force && t - (lastRead.get(key.consoleKey) ?? -Infinity) < minIntervalMs) continue
-      const id = `${key.consoleKey}\n${key.passwordRef ? key.username : ''}`
-      if (refused.has(id)) continue
-      groups.set(id, [...(groups.get(id) ?? []), key])
-    }
-    const changed = new Map<string, Pick<KeyRecord, 'usage' | 'access'>>()
-    await Promise.all([...uisp.values()].map(async (group) => {
-      lastRead.set(group[0]!.consoleKey, t)
-      await readUisp(group, changed).catch((error: unknown) => options.log.info('token usage not read', { server: group[0]!.consoleKey, error }))
-    }))
-    await Promise.all([...groups.entries()].map(async ([id, group]) => {
-      lastRead.set(group[0]!.consoleKey, t)
-      await readGroup(group, changed).catch((error: unknown) => {
-        // Not signed in, the user is gone, the console is down: the column keeps its last reading.
-        if (error instanceof KeywardFailure && (error.code === 'invalid-credentials' || error.code === 'locked-out')) {
-          refused.add(id)
-          options.log.warn('key usage: the console refused the stored sign-in; not trying again', { console: group[0]!.consoleKey, code: error.code })
-          return
-        }
-        options.log.info('key usage not read', { console: group[0]!.consoleKey, error })
-      })
-    }))
+    const changed: Changes = new Map()
+    await Promise.all([
+      ...[...uispGroups.values()].map(async (group) => {
+        lastRead.set(group[0]!.consoleKey, t)
+        await readUisp(group, changed).catch((error: unknown) => options.log.info('token usage not read', { server: group[0]!.consoleKey, error }))
+      }),
+      ...[...consoleGroups.entries()].map(async ([id, group]) => {
+        lastRead.set(group[0]!.consoleKey, t)
+        await readConsole(group, changed).catch((error: unknown) => {
+          // Not signed in, the user is gone, the console is down: the column keeps its last reading.
+          if (error instanceof KeywardFailure && (error.code === 'invalid-credentials' || error.code === 'locked-out')) {
+            refused.add(id)
+            options.log.warn('key usage: the console refused the stored sign-in; not trying again', { console: group[0]!.consoleKey, code: error.code })
+            return
+          }
+          options.log.info('key usage not read', { console: group[0]!.consoleKey, error })
+        })
+      }),
+    ])
     if (changed.size > 0) options.save(changed)
   }
 
