@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
-import react from '@vitejs/plugin-react'
+import { rendererConfig } from './build/renderer-config.ts'
 
 const root = import.meta.dirname
 
@@ -23,14 +23,6 @@ export default defineConfig({
       },
     },
   },
-  renderer: {
-    root: resolve(root, 'renderer'),
-    base: './',
-    build: {
-      // electron-vite leaves bundles unminified; the renderer is what loads on every window open.
-      minify: true,
-      rolldownOptions: { input: { index: resolve(root, 'renderer/index.html') } },
-    },
-    plugins: [react()],
-  },
+  // build/renderer-config.ts: React plus the dev-server-only CSP (build/dev-csp.ts, electron.md §4a).
+  renderer: rendererConfig(),
 })

@@ -8,6 +8,7 @@ import type {
   ConsoleRecord,
   CopyResult,
   CopyFieldsPlan,
+  DesktopStatus,
   HaPushSummary,
   HaSummary,
   HostAdvice,
@@ -33,6 +34,20 @@ import type {
 import type { DiscoveryInterface, DiscoveryStatus, InventoryItem, ManualAddResult } from './inventory.ts'
 import type { Outcome } from './result.ts'
 import type { TrayModel } from './tray.ts'
+
+/** Where Keyward writes its log (`logs.location`). */
+export interface LogsLocation {
+  /** The folder holding the current log file and its rotated copies. */
+  dir: string
+  /** The current log file. */
+  file: string
+  /** Whether `logs.open` can show the folder (the Electron app can; the browser host cannot). */
+  canOpen: boolean
+}
+
+// zod compiles validators with `new Function` unless told not to; under the renderer's CSP (no 'unsafe-eval')
+// its one-time probe is blocked and Chromium reports a CSP violation. Interpreted validation is all we need.
+z.config({ jitless: true })
 
 /** Upper bound for any string field the UI may send; inputs are small by nature. */
 export const MAX_TEXT = 2048
@@ -251,6 +266,12 @@ export const requests = {
   'settings.status': request<SettingsStatus>()(none),
   'preferences.get': request<Preferences>()(none),
   'preferences.set': request<Preferences>()(preferencesInput.partial().strict()),
+  /** Where the log file is, and whether this app can open its folder; null when Keyward keeps no log file. */
+  'logs.location': request<LogsLocation | null>()(none),
+  /** Open the log folder in the system's file manager; `unsupported` where the app cannot (the browser host). */
+  'logs.open': request<null>()(none),
+  /** What the desktop offers: on Linux, whether tray icons can be shown at all. */
+  'desktop.status': request<DesktopStatus>()(none),
 } as const
 
 export const events = {
@@ -272,6 +293,8 @@ export const events = {
   'preferences.changed': event<Preferences>(),
   /** A provision flow moved a step (the progress view's step list). */
   'provision.progress': event<ProvisionRecord>(),
+  /** A tray host appeared or went away (Linux StatusNotifierWatcher). */
+  'desktop.changed': event<DesktopStatus>(),
 } as const
 
 export type Requests = typeof requests

@@ -311,6 +311,15 @@ export type CopyResult =
   /** No system clipboard in this host (browser host): the page copies and clears after the same time. */
   | { copied: false; secret: string; clearsInSeconds: number }
 
+/** What the desktop offers the app; only the Electron shell knows (the browser host reports nulls). */
+export interface DesktopStatus {
+  /**
+   * Linux: whether a StatusNotifierWatcher exists to show the tray icon (electron.md §6a); `advice`
+   * tells the user how to get one. Null where this was not checked (other platforms, the browser host).
+   */
+  trayHost: { available: boolean; advice: string | null } | null
+}
+
 /** A Home Assistant instance Keyward may push keys into (its token is in the keychain). */
 export interface HomeAssistantRecord {
   id: string

@@ -25,6 +25,7 @@ export const errorCodes = [
   'keychain-unavailable', // the OS keychain cannot be reached or is locked
   'settings-invalid', // the settings file could not be read or written
   'unauthorized', // the bridge token was missing or wrong
+  'unsupported', // this app or platform cannot do that at all (e.g. open a folder from the browser host)
   'internal', // a bug: logged, never shown with its stack
 ] as const
 

@@ -10,8 +10,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile, realpath } from 'node:fs/promises'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, join, sep } from 'node:path'
+import { sep } from 'node:path'
 import type { Core } from '../core/index.ts'
+import { rendererPath } from '../core/renderer-files.ts'
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.ts'
 import { fail, type Outcome } from '../../shared/result.ts'
 
@@ -37,16 +38,6 @@ export interface BrowserHost {
   close(): Promise<void>
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-}
 
 export function isLoopback(host: string): boolean {
   return host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
@@ -166,26 +157,22 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   })
 
   const serveFile = async (path: string, res: http.ServerResponse) => {
-    const relative = path === '/' ? 'index.html' : decodeURIComponent(path).replace(/^\/+/, '')
-    const file = join(rendererDir, relative)
+    const notFound = () => void res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found')
+    // The same rules as the Electron shell's keyward:// handler (core/renderer-files.ts),
+    // plus a realpath check: this directory is on disk, never inside an asar.
+    const found = rendererPath(rendererDir, path)
+    if (!found.ok) return notFound()
     let real: string
     try {
-      real = await realpath(file)
+      real = await realpath(found.file)
     } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found')
-      return
+      return notFound()
     }
-    if (real !== rendererDir && !real.startsWith(rendererDir + sep)) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found')
-      return
-    }
+    if (!real.startsWith(rendererDir + sep)) return notFound()
     const body = await readFile(real).catch(() => null)
-    if (!body) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found')
-      return
-    }
+    if (!body) return notFound()
     res.writeHead(200, {
-      'content-type': TYPES[extname(real)] ?? 'application/octet-stream',
+      'content-type': found.type,
       'content-security-policy': CONTENT_SECURITY_POLICY,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',

@@ -6,7 +6,7 @@ type Listener = (payload: unknown) => void
 
 export interface EventHub {
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void
-  subscribe(name: EventName, listener: Listener): () => void
+  subscribe<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void
   /** Every event, for transports that forward them all. */
   subscribeAll(listener: (name: EventName, payload: unknown) => void): () => void
 }
@@ -29,8 +29,9 @@ export function createEventHub(onListenerError: (error: unknown) => void = () =>
     subscribe(name, listener) {
       const set = byName.get(name) ?? new Set()
       byName.set(name, set)
-      set.add(listener)
-      return () => void set.delete(listener)
+      const untyped = listener as Listener // emit() pairs each name with its own payload type
+      set.add(untyped)
+      return () => void set.delete(untyped)
     },
     subscribeAll(listener) {
       all.add(listener)

@@ -1,7 +1,7 @@
 // The core: everything Keyward does, in plain Node. Transports (Electron IPC in
 // electron/shell, the loopback bridge in electron/browser-host) only carry
 // requests to `invoke` and events from `subscribe`.
-import type { ConsoleProbe, ConsoleRecord, VaultStatus } from '../../shared/domain.ts'
+import type { ConsoleProbe, ConsoleRecord, DesktopStatus, VaultStatus } from '../../shared/domain.ts'
 import { probeConsole } from './console/probe.ts'
 import { createConsoleService, HA_MIN_PROTECT, maskSecret } from './unifi/service.ts'
 import { createKeyActions, createSecretCopier, type ClipboardPort } from './keys/actions.ts'
@@ -14,7 +14,7 @@ import { createDiscovery, type Discovery, type DiscoveryOptions } from './discov
 import type { DiscoveryStatus } from '../../shared/inventory.ts'
 import { createDispatch, type Dispatch, type Handlers } from './dispatch.ts'
 import { createEventHub, type EventHub } from './events.ts'
-import { createLogger, type Logger } from './log.ts'
+import { createLogger, type Logger, type LogSink } from './log.ts'
 import { normalizeAddress } from './net/address.ts'
 import { KeywardFailure } from '../../shared/result.ts'
 import { openSettings, type Settings } from './settings/settings.ts'
@@ -26,6 +26,18 @@ export interface CoreOptions {
   version: string
   vault?: SecretStore
   log?: Logger
+  /**
+   * Where the core's own logger writes its lines when `log` is not given (default
+   * stderr). The Electron shell passes `teeSink(stderrSink, logFile.write)`; the
+   * logger redacts the vault's known secrets before any sink sees a line.
+   */
+  logSink?: LogSink
+  /**
+   * Where logs are kept, for `logs.location`, and how to show their folder
+   * (Electron: `() => shell.openPath(dir)`; a non-empty string it returns is its
+   * error message). Without it `logs.location` answers null.
+   */
+  logs?: LogsOptions
   probeTimeoutMs?: number
   /**
    * Site Manager to recognise pasted cloud keys (unifi-os.md §5.4). The app
@@ -42,6 +54,12 @@ export interface CoreOptions {
   discovery?: DiscoveryOptions
 }
 
+export interface LogsOptions {
+  dir: string
+  file: string
+  open?: () => Promise<string | void>
+}
+
 export interface Core {
   invoke: Dispatch
   subscribe: EventHub['subscribe']
@@ -51,14 +69,42 @@ export interface Core {
   log: Logger
   /** Background checks of every key (start() begins the schedule). */
   keys: KeyWatch
+  /** What the desktop offers (the Electron shell sets it; `desktop.status` and `desktop.changed` show it). */
+  desktop: { status(): DesktopStatus; set(status: DesktopStatus): void }
   /** Signs out of every console, stops discovery and checks. */
   close(): Promise<void>
+}
+
+/** `logs.location` and `logs.open`: where the log file is, and showing its folder. */
+function logsHandlers(logs: LogsOptions | undefined): Pick<Handlers, 'logs.location' | 'logs.open'> {
+  return {
+    'logs.location': () => (logs ? { dir: logs.dir, file: logs.file, canOpen: typeof logs.open === 'function' } : null),
+    'logs.open': async () => {
+      if (!logs) {
+        throw new KeywardFailure('unsupported', 'Keyward keeps no log file here, so there is no folder to open.')
+      }
+      if (!logs.open) {
+        throw new KeywardFailure('unsupported', `Keyward cannot open folders from here. The log file is ${logs.file}.`)
+      }
+      let problem: string | void
+      try {
+        problem = await logs.open()
+      } catch (error) {
+        problem = error instanceof Error ? error.message : String(error)
+      }
+      if (problem) {
+        const message = `Your system did not open the log folder. Open ${logs.dir} yourself.`
+        throw new KeywardFailure('refused', message, problem)
+      }
+      return null
+    },
+  }
 }
 
 export function createCore(options: CoreOptions): Core {
   const vault = options.vault ?? new KeyringSecretStore()
   const isSecret = (s: string) => vault.isKnownSecret(s)
-  const log = options.log ?? createLogger(undefined, isSecret)
+  const log = options.log ?? createLogger(options.logSink, isSecret)
   const hub = createEventHub((error) => log.error('event listener failed', { error }))
   const settings = openSettings({ cwd: options.dataDir, projectVersion: options.version, isSecret })
   if (settings.recoveredFrom) log.warn('settings file was corrupt; moved aside', { movedTo: settings.recoveredFrom })
@@ -218,6 +264,8 @@ export function createCore(options: CoreOptions): Core {
     return record
   }
 
+  let desktopStatus: DesktopStatus = { trayHost: null }
+
   const handlers: Handlers = {
     'console.probe': ({ address }) => probe(address),
     'console.trust': ({ key, sha256 }) => trust(key, sha256),
@@ -301,6 +349,8 @@ export function createCore(options: CoreOptions): Core {
       if (partial.checkIntervalMinutes !== undefined || partial.expiryLeadDays !== undefined) keys.preferencesChanged()
       return preferences
     },
+    ...logsHandlers(options.logs),
+    'desktop.status': () => desktopStatus,
   }
 
   return {
@@ -311,9 +361,19 @@ export function createCore(options: CoreOptions): Core {
     vault,
     log,
     keys,
+    desktop: {
+      status: () => desktopStatus,
+      set(status) {
+        desktopStatus = status
+        hub.emit('desktop.changed', status)
+      },
+    },
     close: async () => {
+      // A secret still on the clipboard is cleared now, not by a timer that dies with the process
+      // (release takes the pending clear synchronously, before stop() drops it).
+      const clipboardCleared = copier.release()
       keyActions.stop()
-      await Promise.all([consoles.close(), uispService.close(), discovery?.stop(), keys.stop()])
+      await Promise.all([clipboardCleared, consoles.close(), uispService.close(), discovery?.stop(), keys.stop()])
     },
   }
 }

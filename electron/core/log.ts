@@ -19,8 +19,33 @@ export function redact(value: unknown, isSecret: (s: string) => boolean, depth =
   )
 }
 
+/** Where a logger's finished (already redacted) lines go. */
+export type LogSink = (line: string) => void
+
+export const stderrSink: LogSink = (line) => {
+  process.stderr.write(line + '\n')
+}
+
+/**
+ * One sink that writes each line to all of `sinks` (e.g. stderr and the log
+ * file), in order. A sink that throws is skipped for that line; the others
+ * still get it, and the caller never sees the error.
+ */
+export function teeSink(...sinks: Array<LogSink | null | undefined>): LogSink {
+  const targets = sinks.filter((sink): sink is LogSink => typeof sink === 'function')
+  return (line) => {
+    for (const sink of targets) {
+      try {
+        sink(line)
+      } catch {
+        // a broken sink must not silence the others, nor the code that logged
+      }
+    }
+  }
+}
+
 export function createLogger(
-  write: (line: string) => void = (line) => process.stderr.write(line + '\n'),
+  write: LogSink = stderrSink,
   isSecret: (s: string) => boolean = () => false,
 ): Logger {
   const emit = (level: string) => (message: string, fields?: Record<string, unknown>) =>

@@ -5,8 +5,10 @@ import { app } from 'electron'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { HIDDEN_FLAG } from './launch.ts'
 
-export const HIDDEN_FLAG = '--hidden'
+export { HIDDEN_FLAG }
+
 
 function linuxEntry(): string {
   return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'autostart', 'keyward.desktop')

@@ -6,12 +6,18 @@ import type { Core } from '../core/index.ts'
 import { fail } from '../../shared/result.ts'
 import { EVENT_CHANNEL_PREFIX, INVOKE_CHANNEL } from './channels.ts'
 
+/**
+ * Our own top-level page only. Compared by scheme, host and path, not by
+ * `URL.origin`: WHATWG URLs give every non-special scheme (keyward:, file:,
+ * data:) the opaque origin "null", so an origin check would let a
+ * `file:///index.html` frame pass as `keyward://app/index.html`.
+ */
 export function isTrustedFrame(frame: WebFrameMain | null, rendererUrl: string): boolean {
   if (!frame || frame.parent !== null) return false
   try {
     const url = new URL(frame.url)
     const expected = new URL(rendererUrl)
-    return url.origin === expected.origin && url.pathname === expected.pathname
+    return url.protocol === expected.protocol && url.host === expected.host && url.pathname === expected.pathname
   } catch {
     return false
   }

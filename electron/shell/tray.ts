@@ -43,6 +43,7 @@ export class TrayController {
   readonly #tray: Tray
   readonly #icons = new Map<TrayIcon, NativeImage>()
   #shown: string | null = null
+  #model: TrayModel | null = null
   #pending: TrayModel | null = null
   #timer: NodeJS.Timeout | null = null
 
@@ -68,6 +69,11 @@ export class TrayController {
     return image
   }
 
+  /** The model last drawn (null before the first): what the user sees now. */
+  get model(): TrayModel | null {
+    return this.#model
+  }
+
   /** Shows `model`; repeated identical models do nothing, bursts are throttled. */
   update(model: TrayModel): void {
     this.#pending = model
@@ -86,6 +92,7 @@ export class TrayController {
     const signature = JSON.stringify(model)
     if (signature === this.#shown) return
     this.#shown = signature
+    this.#model = model
     this.#tray.setImage(this.#icon(model.icon))
     this.#tray.setToolTip(model.tooltip)
     // Linux needs setContextMenu again for changed items (tray.md "Platform Considerations").

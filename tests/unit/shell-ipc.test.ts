@@ -7,7 +7,7 @@ import { EVENT_CHANNEL_PREFIX, INVOKE_CHANNEL } from '../../electron/shell/chann
 import { isTrustedFrame, registerIpc } from '../../electron/shell/ipc.ts'
 import { makeCore } from '../support/core.ts'
 
-const RENDERER = 'file:///opt/Keyward/resources/app.asar/out/renderer/index.html'
+const RENDERER = 'keyward://app/index.html'
 const frame = (url: string, parent: unknown = null) => ({ url, parent }) as unknown as WebFrameMain
 
 describe('isTrustedFrame', () => {
@@ -19,6 +19,10 @@ describe('isTrustedFrame', () => {
   it('refuses sub-frames, other pages, other origins and missing frames', () => {
     expect(isTrustedFrame(frame(RENDERER, frame(RENDERER)), RENDERER)).toBe(false)
     expect(isTrustedFrame(frame('file:///tmp/evil.html'), RENDERER)).toBe(false)
+    // Every non-special scheme has the opaque origin "null": a file:// page at the same path must still fail.
+    expect(isTrustedFrame(frame('file:///index.html'), RENDERER)).toBe(false)
+    expect(isTrustedFrame(frame('keyward://evil/index.html'), RENDERER)).toBe(false)
+    expect(isTrustedFrame(frame('data:text/html,<p>hi</p>'), RENDERER)).toBe(false)
     expect(isTrustedFrame(frame('https://evil.example/out/renderer/index.html'), RENDERER)).toBe(false)
     expect(isTrustedFrame(frame('http://localhost:5174/'), 'http://localhost:5173/')).toBe(false)
     expect(isTrustedFrame(frame('not a url'), RENDERER)).toBe(false)

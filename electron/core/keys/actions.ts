@@ -25,25 +25,42 @@ export interface ClipboardPort {
  */
 export function createSecretCopier(options: { settings: Settings; clipboard?: ClipboardPort }) {
   let clearTimer: NodeJS.Timeout | null = null
+  /** Clears the clipboard if it still holds what Keyward put there; the pending timer goes. */
+  let pendingClear: (() => Promise<void>) | null = null
+  const cancel = () => {
+    if (clearTimer) clearTimeout(clearTimer)
+    clearTimer = null
+    pendingClear = null
+  }
   return {
     async copy(secret: string): Promise<CopyResult> {
       const seconds = options.settings.getPreferences().clipboardClearSeconds
       if (!options.clipboard) return { copied: false, secret, clearsInSeconds: seconds }
       const clipboard = options.clipboard
       await clipboard.writeText(secret)
-      if (clearTimer) clearTimeout(clearTimer)
+      cancel()
+      // Only if the user has not copied something else meanwhile.
+      const clear = async () => {
+        if ((await clipboard.readText()) === secret) await clipboard.writeText('')
+      }
+      pendingClear = clear
       clearTimer = setTimeout(() => {
-        clearTimer = null
-        // Only if the user has not copied something else meanwhile.
-        void Promise.resolve(clipboard.readText())
-          .then((text) => (text === secret ? clipboard.writeText('') : undefined))
-          .catch(() => undefined)
+        cancel()
+        void clear().catch(() => undefined)
       }, seconds * 1000)
       return { copied: true, clearsInSeconds: seconds }
     },
+    /**
+     * Quit: clear now what would have been cleared later. Electron 44+'s clipboard
+     * is asynchronous, so this must be awaited before the process exits (electron.md §0a).
+     */
+    async release(): Promise<void> {
+      const clear = pendingClear
+      cancel()
+      if (clear) await clear().catch(() => undefined)
+    },
     stop() {
-      if (clearTimer) clearTimeout(clearTimer)
-      clearTimer = null
+      cancel()
     },
   }
 }

@@ -1,7 +1,8 @@
 // The only place API keys live is the OS keychain. Nothing here ever writes a
 // secret anywhere else, not even as a fallback when the keychain is missing.
 import { createHmac, randomBytes, randomUUID } from 'node:crypto'
-import { AsyncEntry } from '@napi-rs/keyring'
+// Types only: the native binding is loaded on first use (KeyringSecretStore#binding).
+import type { AsyncEntry } from '@napi-rs/keyring'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { VaultStatus } from '../../../shared/domain.ts'
 
@@ -89,11 +90,40 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
+/** What Keyward uses of @napi-rs/keyring. */
+export interface KeyringBinding {
+  AsyncEntry: typeof AsyncEntry
+}
+
+/**
+ * Loads the native binding. A static import would run at start-up, and a binding
+ * that fails to load (asar-unpack mismatch, missing platform package, musl) would
+ * then kill the main process before any window or tray exists (electron.md §6b).
+ */
+export const loadKeyringBinding = (): Promise<KeyringBinding> => import('@napi-rs/keyring')
+
+export const BINDING_ADVICE =
+  'Keyward could not load its keychain component, so it cannot store or read keys. ' +
+  'Reinstalling Keyward usually fixes this.'
+
+/** The load error and its causes (napi-rs chains one per candidate package), briefly. */
+function loadErrorText(error: unknown): string {
+  const parts: string[] = []
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 4; depth++) {
+    parts.push(errorText(e))
+    e = e instanceof Error ? e.cause : undefined
+  }
+  const text = parts.join(' ← ')
+  return text.length > 300 ? text.slice(0, 300) + '…' : text
+}
+
 export interface KeyringOptions {
   service?: string
   platform?: NodeJS.Platform
   /** A locked keyring may wait for the user at an unlock prompt; give up after this. */
   timeoutMs?: number
+  /** Loads @napi-rs/keyring on first use (tests inject one that fails). */
+  loadBinding?: () => Promise<KeyringBinding>
 }
 
 /** The OS keychain via @napi-rs/keyring: service "Keyward", account = ref. */
@@ -101,12 +131,15 @@ export class KeyringSecretStore implements SecretStore {
   readonly #service: string
   readonly #platform: NodeJS.Platform
   readonly #timeoutMs: number
+  readonly #loadBinding: () => Promise<KeyringBinding>
+  #bindingLoad: Promise<KeyringBinding> | null = null
   readonly #seen = new SecretFingerprints()
 
   constructor(options: KeyringOptions = {}) {
     this.#service = options.service ?? SERVICE_NAME
     this.#platform = options.platform ?? process.platform
     this.#timeoutMs = options.timeoutMs ?? 60_000
+    this.#loadBinding = options.loadBinding ?? loadKeyringBinding
   }
 
   get backend(): KeychainBackend {
@@ -157,7 +190,31 @@ export class KeyringSecretStore implements SecretStore {
     return this.#run('delete', ref, (entry) => entry.deleteCredential())
   }
 
+  /**
+   * The binding, loaded once and cached. A failed load is not cached: every later
+   * call (each status check, get or set) tries again, so a cause that goes away
+   * without a restart (a binding missing from disk that reappears) is picked up.
+   * Node's ESM loader does remember a module whose evaluation threw, so a binding
+   * that loaded but failed to initialise keeps failing until Keyward restarts,
+   * which reinstalling (the advice shown) involves anyway.
+   */
+  #binding(): Promise<KeyringBinding> {
+    this.#bindingLoad ??= Promise.resolve()
+      .then(() => this.#loadBinding())
+      .then((binding) => {
+        if (typeof binding?.AsyncEntry !== 'function') throw new Error('the module has no AsyncEntry export')
+        return binding
+      })
+      .catch((error: unknown) => {
+        this.#bindingLoad = null
+        const detail = `@napi-rs/keyring did not load: ${loadErrorText(error)}`
+        throw new KeywardFailure('keychain-unavailable', BINDING_ADVICE, detail)
+      })
+    return this.#bindingLoad
+  }
+
   async #run<T>(action: string, ref: string, op: (entry: AsyncEntry) => Promise<T>, secret?: string): Promise<T> {
+    const { AsyncEntry } = await this.#binding() // its failure is already a KeywardFailure with its own advice
     let timer: NodeJS.Timeout | undefined
     try {
       // Pin Secret Service: the default silently falls back to the kernel keyutils

@@ -1,13 +1,15 @@
 // App preferences that belong with the keys: start at login (opt-in), how long a
 // copied key stays on the clipboard, how often keys are checked, and how early an
-// expiring key is flagged.
+// expiring key is flagged. Below them, where the log file is (for a bug report).
 import { useEffect, useId, useState } from 'react'
+import type { LogsLocation } from '../../../shared/contract.ts'
 import type { Preferences } from '../../../shared/domain.ts'
 import { keyward } from '../api.ts'
 
 export function PreferencesPanel() {
   const [prefs, setPrefs] = useState<Preferences | null>(null)
   const [problem, setProblem] = useState<string | null>(null)
+  const [logs, setLogs] = useState<LogsLocation | null>(null)
   const loginId = useId()
   const clearId = useId()
   const intervalId = useId()
@@ -18,7 +20,14 @@ export function PreferencesPanel() {
   useEffect(() => {
     if (!keyward) return
     void keyward.preferences.get({}).then((r) => (r.ok ? setPrefs(r.value) : setProblem(r.error.message)))
+    void keyward.logs.location({}).then((r) => (r.ok ? setLogs(r.value) : setProblem(r.error.message)))
   }, [])
+
+  const openLogs = async () => {
+    if (!keyward) return
+    const result = await keyward.logs.open({})
+    setProblem(result.ok ? null : result.error.message)
+  }
 
   const save = async (change: Partial<Preferences>) => {
     if (!keyward || !prefs) return
@@ -76,6 +85,18 @@ export function PreferencesPanel() {
             </select>{' '}
             before it expires
           </label>
+        </div>
+      )}
+      {logs && (
+        <div className="row-actions">
+          <span>
+            Log file: <span className="mono">{logs.file}</span>
+          </span>
+          {logs.canOpen && (
+            <button type="button" className="button small secondary" onClick={() => void openLogs()}>
+              Open log folder
+            </button>
+          )}
         </div>
       )}
       {problem && (
