@@ -33,6 +33,9 @@ export default defineConfig({
   },
   projects: [
     { name: 'chromium', testDir: 'tests/e2e' },
+    // Real Electron: out/ on the stock binary. Skips itself where there is no binary (no network here).
     { name: 'electron', testDir: 'tests/e2e-electron' },
+    // The packaged app at KEYWARD_PACKAGED_APP (CI's package job); skips itself with the reason when unset.
+    { name: 'packaged', testDir: 'tests/e2e-packaged' },
   ],
 })

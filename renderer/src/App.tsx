@@ -21,6 +21,7 @@ export function App({ useStore }: { useStore: KeywardStore }) {
   const vault = useStore((s) => s.vault)
   const loadError = useStore((s) => s.loadError)
   const settingsStatus = useStore((s) => s.settingsStatus)
+  const trayHost = useStore((s) => s.desktop?.trayHost ?? null)
   const notification = useStore((s) => s.notification)
   const dismissNotification = useStore((s) => s.dismissNotification)
   const load = useStore((s) => s.load)
@@ -55,6 +56,12 @@ export function App({ useStore }: { useStore: KeywardStore }) {
           <p className="callout callout-warn" role="alert">
             Keyward’s settings file was damaged, so Keyward started with fresh settings. The damaged file was kept as{' '}
             <code>{settingsStatus.recoveredFrom}</code>. The keys themselves are still on your consoles and in the system keychain.
+          </p>
+        )}
+        {trayHost && !trayHost.available && (
+          <p className="callout callout-warn" role="status" data-testid="no-tray-host">
+            Keyward’s tray icon cannot be shown on this desktop. It keeps checking your keys after you close this window;
+            open Keyward again from your applications menu to come back. {trayHost.advice}
           </p>
         )}
         {loadError && (

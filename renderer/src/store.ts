@@ -2,7 +2,7 @@
 // never call the transport themselves.
 import { create } from 'zustand'
 import type { KeywardApi } from '../../shared/contract.ts'
-import type { ConsoleProbe, ConsoleRecord, KeyNotification, SettingsStatus, VaultStatus } from '../../shared/domain.ts'
+import type { ConsoleProbe, ConsoleRecord, DesktopStatus, KeyNotification, SettingsStatus, VaultStatus } from '../../shared/domain.ts'
 import type { KeywardError } from '../../shared/result.ts'
 
 export type ProbeState =
@@ -16,6 +16,8 @@ export interface KeywardState {
   vault: VaultStatus | null
   /** Set when a damaged settings file was set aside at start-up. */
   settingsStatus: SettingsStatus | null
+  /** What the desktop offers (Linux: whether the tray icon can be shown at all). */
+  desktop: DesktopStatus | null
   probe: ProbeState
   loadError: KeywardError | null
   /** The last key notification (shown in the window besides the system one). */
@@ -30,10 +32,12 @@ export function createKeywardStore(api: KeywardApi) {
     api.on('console.changed', (consoles) => set({ consoles }))
     api.on('vault.changed', (vault) => set({ vault }))
     api.on('keys.notification', (notification) => set({ notification }))
+    api.on('desktop.changed', (desktop) => set({ desktop }))
     return {
       consoles: [],
       vault: null,
       settingsStatus: null,
+      desktop: null,
       probe: { status: 'idle' },
       loadError: null,
       notification: null,
@@ -41,8 +45,14 @@ export function createKeywardStore(api: KeywardApi) {
         set({ notification: null })
       },
       async load() {
-        const [consoles, vault, settingsStatus] = await Promise.all([api.console.list({}), api.vault.status({}), api.settings.status({})])
+        const [consoles, vault, settingsStatus, desktop] = await Promise.all([
+          api.console.list({}),
+          api.vault.status({}),
+          api.settings.status({}),
+          api.desktop.status({}),
+        ])
         set({
+          desktop: desktop.ok ? desktop.value : null,
           consoles: consoles.ok ? consoles.value : [],
           vault: vault.ok ? vault.value : null,
           settingsStatus: settingsStatus.ok ? settingsStatus.value : null,

@@ -22,13 +22,20 @@ describe('build output', () => {
     expect(preload).toContain('exposeInMainWorld')
   })
 
-  it('emits a main entry that loads the preload and renderer it ships with', () => {
+  it('emits a main entry that loads the preload and serves the renderer it ships with, never from file://', () => {
     const main = read('main/index.js')
     expect(main).toContain('../preload/index.cjs')
-    expect(main).toContain('../renderer/index.html')
+    expect(main).toContain('"../renderer"') // the keyward:// handler's directory (boot.test.ts follows every URL)
+    expect(main).not.toMatch(/loadFile\(|pathToFileURL\([^)]*renderer/)
     expect(main).toMatch(/sandbox: true/)
     expect(main).toMatch(/contextIsolation: true/)
     expect(main).toMatch(/nodeIntegration: false/)
+  })
+
+  it('loads the native keychain binding only when first used, so a broken binding cannot stop start-up', () => {
+    const main = read('main/index.js')
+    expect(main).not.toMatch(/^import[^;]*["']@napi-rs\/keyring["']/m)
+    expect(main).toMatch(/import\(["']@napi-rs\/keyring["']\)/)
   })
 
   it('ships the Electron security checklist in the main process', () => {
