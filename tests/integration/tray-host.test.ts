@@ -21,7 +21,8 @@ const SLOW_OK = 10_000
 /** libuv < 1.48 (Node 20) pads abstract socket names with NULs, so they never connect (nodejs/node#49656). */
 const [uvMajor = 0, uvMinor = 0] = process.versions.uv!.split('.').map(Number)
 const abstractSockets = uvMajor > 1 || uvMinor >= 48
-const ABSTRACT_SKIP = ` [skipped: libuv ${process.versions.uv} cannot connect to abstract sockets, needs 1.48 (Node 22+)]`
+const abstractTitle = 'reaches the bus over an abstract socket' +
+  (abstractSockets ? '' : ` [skipped: libuv ${process.versions.uv} cannot, needs 1.48 (Node 22+)]`)
 const DRIVER = { destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus' }
 
 function peersMissing(): string | null {
@@ -40,9 +41,8 @@ function peersMissing(): string | null {
 }
 
 const reason = peersMissing()
-const title = reason === null
-  ? 'tray host on a real session bus'
-  : `tray host on a real session bus (${required ? 'REQUIRED by KEYWARD_REQUIRE_KEYRING=1 but unavailable' : 'skipped'}: ${reason})`
+const unavailable = required ? 'REQUIRED (KEYWARD_REQUIRE_KEYRING=1) but unavailable' : 'skipped'
+const title = `tray host on a real session bus${reason === null ? '' : ` (${unavailable}: ${reason})`}`
 
 /** The first stdout line of `child`; rejects (with its stderr) if it exits or stays silent too long. */
 function firstLine(child: ChildProcess, what: string): Promise<string> {
@@ -81,7 +81,9 @@ async function startDaemon(dir: string): Promise<Daemon> {
   <listen>unix:path=${socketPath}</listen>
   <listen>unix:abstract=${abstractName}</listen>
   <auth>EXTERNAL</auth>
-  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/>
+  </policy>
 </busconfig>
 `)
   const child = spawn('dbus-daemon', [`--config-file=${config}`, '--nofork', '--print-address=1'], {
@@ -201,11 +203,15 @@ describe.skipIf(reason !== null && !required)(title, () => {
     const own = await startDaemon(dir)
     const reports = recorder()
     const stop = await watchTrayHost(reports.push, linux(own.address))
-    await reports.next(reasonIs('no-watcher'))
-    await own.stop()
-    const lost = await reports.next(reasonIs('bus-error'))
-    expect(lost).toMatchObject({ detail: expect.stringContaining('Disconnected') })
-    stop()
+    try {
+      await reports.next(reasonIs('no-watcher'))
+      await own.stop()
+      const lost = await reports.next(reasonIs('bus-error'))
+      expect(lost).toMatchObject({ detail: expect.stringContaining('Disconnected') })
+    } finally {
+      stop()
+      await own.stop()
+    }
   })
 
   it('reports no session bus when DBUS_SESSION_BUS_ADDRESS is unset', async () => {
@@ -260,7 +266,8 @@ describe.skipIf(reason !== null && !required)(title, () => {
     ]
     it.each(cases)('%s', async (_name, answer, detail) => {
       const address = answer ? await notABus(answer) : `unix:path=${join(dir, 'no-such-socket')}`
-      const status = await checkTrayHost({ platform: 'linux', env: { DBUS_SESSION_BUS_ADDRESS: address }, timeoutMs: 1_000 })
+      const env = { DBUS_SESSION_BUS_ADDRESS: address }
+      const status = await checkTrayHost({ platform: 'linux', env, timeoutMs: 1_000 })
       expect(status).toMatchObject({ available: false, reason: 'bus-error', detail: expect.stringMatching(detail) })
     })
   })
@@ -293,7 +300,7 @@ describe.skipIf(reason !== null && !required)(title, () => {
       expect(owned).toBe(true)
     })
 
-    it.skipIf(!abstractSockets)(`reaches the bus over an abstract socket${abstractSockets ? '' : ABSTRACT_SKIP}`, async () => {
+    it.skipIf(!abstractSockets)(abstractTitle, async () => {
       bus = await connectSessionBus({ address: daemon.abstractAddress, timeoutMs: SLOW_OK })
       const [names] = await bus.call({ ...DRIVER, member: 'ListNames' })
       expect(names).toContain(bus.uniqueName)
