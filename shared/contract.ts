@@ -133,6 +133,8 @@ export const requests = {
       .strict(),
   ),
   'console.signOut': request<null>()(z.object({ key: consoleKey }).strict()),
+  /** Forget a console: its pinned certificate and every session on it (its keys stay, and say so). */
+  'console.forget': request<ConsoleRecord[]>()(z.object({ key: consoleKey }).strict()),
   /** Which known console really runs an app, best first; with a warning for a wrong pick. */
   'hosts.forApp': request<HostAdvice>()(z.object({ app, picked: consoleKey.optional() }).strict()),
   /** The default plan for making a key for `app` on console `key`. */
@@ -233,6 +235,8 @@ export const requests = {
       .strict(),
   ),
   'uisp.signOut': request<null>()(z.object({ key: consoleKey }).strict()),
+  /** Forget a UISP server: its pinned certificate and any session on it. */
+  'uisp.forget': request<UispServerRecord[]>()(z.object({ key: consoleKey }).strict()),
   /** The purposes a token can serve, each with the least scope that serves it and why. */
   'uisp.plan': request<UispTokenPlan>()(z.object({ key: consoleKey }).strict()),
   /** Create a token with the purpose's least scope, store it in the keychain, verify it, watch it. */

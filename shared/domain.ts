@@ -59,6 +59,12 @@ export interface ConsoleRecord {
   /** Apps on this host at the last probe; absent in records written before apps were probed. */
   apps?: UnifiApp[]
   certificateSha256: CertificateFingerprint
+  /**
+   * The user confirmed this certificate (`console.trust`); until then the core sends no
+   * credential here (issue 14 §3). Absent in records written before the flag existed:
+   * see `isConfirmed` (electron/core/console/trust.ts).
+   */
+  confirmed?: boolean
   lastSeen: string
 }
 
@@ -210,6 +216,11 @@ export interface ProvisionPlan {
   secretLocation: string
   /** Access tokens only: days until it expires (0 = never). */
   accessValidityDays?: number
+  /**
+   * Said before minting: a connected Home Assistant will refuse the key, e.g. Protect older than its
+   * release's minimum (home-assistant.md §2.1); null when no known consumer objects.
+   */
+  warning: string | null
 }
 
 export interface ProvisionFailureInfo {
@@ -385,6 +396,8 @@ export interface UispServerRecord {
   /** From /nms/version; null when the server hides it. */
   version: string | null
   certificateSha256: CertificateFingerprint
+  /** The user confirmed this certificate (`uisp.trust`); as ConsoleRecord.confirmed. */
+  confirmed?: boolean
   lastSeen: string
 }
 

@@ -168,6 +168,8 @@ export type DiscoveryNoticeCode =
   | 'no-interfaces' // nothing to scan on
   | 'unknown-interface' // the user picked an interface that is gone
   | 'sweep-skipped' // subnet too large for the optional HTTPS sweep
+  | 'rate-limited' // packets dropped: a source sent more than the per-source limit (issue 14 §8)
+  | 'inventory-full' // more devices or mDNS services than discovery keeps; the least recently seen made room
 
 export interface DiscoveryNotice {
   code: DiscoveryNoticeCode

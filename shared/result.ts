@@ -11,6 +11,7 @@ export const errorCodes = [
   'unreachable', // connection refused, no route, DNS failure
   'tls', // TLS handshake failed
   'certificate-changed', // a pinned certificate no longer matches
+  'certificate-unconfirmed', // the user has not yet confirmed this host's first-contact certificate; nothing was sent
   'redirect-refused', // a reply redirected off-host
   'bad-reply', // the peer answered, but not in a shape we understand
   'not-unifi-os', // the host answered HTTPS but is not a UniFi OS console
@@ -35,6 +36,9 @@ export interface KeywardError {
   code: ErrorCode
   message: string
   detail?: string
+  /** `locked-out`: seconds left when the error was made, and the end of the lock (ISO) every screen counts down to. */
+  retryAfterSeconds?: number
+  until?: string
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: KeywardError }

@@ -2,11 +2,13 @@
 // electron/shell, the loopback bridge in electron/browser-host) only carry
 // requests to `invoke` and events from `subscribe`.
 import type { ConsoleProbe, ConsoleRecord, DesktopStatus, VaultStatus } from '../../shared/domain.ts'
-import { probeConsole } from './console/probe.ts'
-import { createConsoleService, HA_MIN_PROTECT, maskSecret } from './unifi/service.ts'
+import { probeAddresses, probeConsole } from './console/probe.ts'
+import { isConsoleConfirmed } from './console/trust.ts'
+import { createConsoleService, maskSecret } from './unifi/service.ts'
 import { createKeyActions, createSecretCopier, type ClipboardPort } from './keys/actions.ts'
 import { createUispService, type UispService } from './uisp/service.ts'
 import { createHomeAssistantService } from './homeassistant/service.ts'
+import { keyConsumers, protectRequirement } from './homeassistant/requirements.ts'
 import { verifyKey } from './unifi/verify.ts'
 import { createKeyWatch, type KeyWatch, type KeyWatchOptions } from './keys/watch.ts'
 import { createUsageReader } from './keys/usage.ts'
@@ -15,7 +17,7 @@ import type { DiscoveryStatus } from '../../shared/inventory.ts'
 import { createDispatch, type Dispatch, type Handlers } from './dispatch.ts'
 import { createEventHub, type EventHub } from './events.ts'
 import { createLogger, type Logger, type LogSink } from './log.ts'
-import { normalizeAddress } from './net/address.ts'
+import { consoleCandidates, normalizeAddress } from './net/address.ts'
 import { KeywardFailure } from '../../shared/result.ts'
 import { openSettings, type Settings } from './settings/settings.ts'
 import { KeyringSecretStore, type SecretStore } from './vault/secret-store.ts'
@@ -123,10 +125,26 @@ export function createCore(options: CoreOptions): Core {
     check: (record, secret, pace) => {
       if (record.app === 'uisp') return uisp!.checkToken(record, secret, pace)
       const app = record.app
-      const all = settings.listConsoles().map(toKnown)
+      // A key goes only to consoles whose certificate the user confirmed (issue 14 §3).
+      const records = settings.listConsoles()
+      const all = records.filter((c) => isConsoleConfirmed(c, settings)).map(toKnown)
       const target = all.find((c) => c.key === record.consoleKey)
       if (!target) {
-        return Promise.resolve({ status: 'failed', app: record.app, host: record.consoleKey, problem: 'unreachable', message: 'Keyward no longer knows this console.', nextStep: 'Check the console by its address again.', checkedAt: new Date().toISOString() })
+        const unconfirmed = records.some((c) => c.key === record.consoleKey)
+        return Promise.resolve({
+          status: 'failed', app: record.app, host: record.consoleKey, checkedAt: new Date().toISOString(),
+          ...(unconfirmed
+            ? {
+                problem: 'tls_pin_mismatch',
+                message: 'The console’s certificate is not confirmed, so Keyward sent nothing.',
+                nextStep: 'Confirm this console’s certificate first: open it in Keyward and trust it.',
+              }
+            : {
+                problem: 'unreachable',
+                message: 'Keyward no longer knows this console.',
+                nextStep: 'Check the console by its address again.',
+              }),
+        })
       }
       return verifyKey({
         console: target,
@@ -134,7 +152,10 @@ export function createCore(options: CoreOptions): Core {
         app,
         key: secret,
         pace,
-        ...(app === 'protect' ? { minimumVersion: HA_MIN_PROTECT } : {}),
+        // Failing for a too-old Protect only where a Home Assistant that consumes this key refuses it (issue 14 §6).
+        ...(app === 'protect'
+          ? (protectRequirement(keyConsumers(settings.listHomeAssistants(), record.pushedTo)) ?? {})
+          : {}),
         ...(options.accessPort ? { accessPort: options.accessPort } : {}),
         siteManager: options.siteManager ?? null,
       })
@@ -176,10 +197,10 @@ export function createCore(options: CoreOptions): Core {
     uisp: uispService,
     adminSession: (key) => consoles.adminSession(key),
     userSession: (key, username, password) => consoles.userSession(key, username, password),
-    verifyFor: (key, app) => {
+    verifyFor: (key, app, pushedTo) => {
       const c = settings.listConsoles().find((r) => r.key === key)
       if (!c) throw new KeywardFailure('not-found', 'Keyward does not know that console any more.')
-      return consoles.verifyFor(c, app)
+      return consoles.verifyFor(c, app, pushedTo)
     },
     maskSecret,
     handOver: (key, secret) => homeAssistant.handOver(key, secret),
@@ -222,10 +243,14 @@ export function createCore(options: CoreOptions): Core {
   }
 
   const probe = async (text: string): Promise<ConsoleProbe> => {
-    const address = normalizeAddress(text)
+    // A bare host is tried on each console port (443, UniFi OS Server 11443, Network app 8443; unifi-os.md §1).
+    const timeouts = options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}
+    const raw = await probeAddresses(consoleCandidates(text), timeouts)
+    const address = raw.address
     const known = settings.listConsoles().find((c) => c.key === address.key)
-    const raw = await probeConsole(address, options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {})
-    const trust = !known
+    // Only a confirmed certificate can "change"; one never confirmed is replaced, still unconfirmed (issue 14 §3).
+    const confirmed = known ? isConsoleConfirmed(known, settings) : false
+    const trust = !known || (!confirmed && known.certificateSha256 !== raw.certificate.sha256)
       ? 'first-contact'
       : known.certificateSha256 === raw.certificate.sha256
         ? 'matches'
@@ -241,6 +266,7 @@ export function createCore(options: CoreOptions): Core {
         mac: raw.mac,
         apps: raw.apps,
         certificateSha256: raw.certificate.sha256,
+        confirmed: trust === 'matches' && confirmed,
         lastSeen: raw.probedAt,
       }
       settings.upsertConsole(record)
@@ -258,10 +284,22 @@ export function createCore(options: CoreOptions): Core {
     if (raw.certificate.sha256 !== sha256) {
       throw new KeywardFailure('certificate-changed', `${known.name ?? known.host} now presents a different certificate than the one you confirmed. Compare again.`)
     }
-    const record: ConsoleRecord = { ...known, model: raw.model, name: raw.name, mac: raw.mac, apps: raw.apps, certificateSha256: sha256, lastSeen: raw.probedAt }
+    const { model, name, mac, apps } = raw
+    const record: ConsoleRecord = {
+      ...known, model, name, mac, apps, certificateSha256: sha256, confirmed: true, lastSeen: raw.probedAt,
+    }
     settings.upsertConsole(record)
+    // Sessions pinned to the certificate it replaces go now, not at the next restart (issue 14 §3).
+    if (known.certificateSha256 !== sha256) consoles.invalidate(key)
     hub.emit('console.changed', settings.listConsoles())
     return record
+  }
+
+  /** Forgets a console and every session on it; its keys stay and report it unknown. */
+  const forget = (key: string): ConsoleRecord[] => {
+    consoles.invalidate(key)
+    if (settings.forgetConsole(key)) hub.emit('console.changed', settings.listConsoles())
+    return settings.listConsoles()
   }
 
   let desktopStatus: DesktopStatus = { trayHost: null }
@@ -269,6 +307,7 @@ export function createCore(options: CoreOptions): Core {
   const handlers: Handlers = {
     'console.probe': ({ address }) => probe(address),
     'console.trust': ({ key, sha256 }) => trust(key, sha256),
+    'console.forget': ({ key }) => forget(key),
     'console.list': () => settings.listConsoles(),
     'vault.status': () => vaultStatus(),
     'console.signIn': (input) => consoles.signIn(input),
@@ -325,6 +364,7 @@ export function createCore(options: CoreOptions): Core {
     'uisp.servers': () => uispService.listServers().sort((a, b) => Date.parse(b.lastSeen) - Date.parse(a.lastSeen)),
     'uisp.probe': ({ address }) => uispService.probe(address),
     'uisp.trust': ({ key, sha256 }) => uispService.trust(key, sha256),
+    'uisp.forget': ({ key }) => uispService.forgetServer(key),
     'uisp.signIn': (input) => uispService.signIn(input),
     'uisp.signOut': ({ key }) => uispService.signOut(key),
     'uisp.plan': ({ key }) => uispService.plan(key),

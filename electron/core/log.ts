@@ -8,15 +8,32 @@ export interface Logger {
 }
 
 const SECRET_FIELD = /pass(word)?|token|secret|api[-_]?key|cookie|authorization|csrf/i
+/** Deeper than this, objects are replaced, never written unchecked (issue 14 §8). */
+const MAX_DEPTH = 6
+export const TOO_DEEP = '[nested too deep]'
+export const REDACTED = '[redacted]'
 
 export function redact(value: unknown, isSecret: (s: string) => boolean, depth = 0): unknown {
-  if (typeof value === 'string') return isSecret(value) ? '[redacted]' : value
-  if (depth > 4 || value === null || typeof value !== 'object') return value
+  if (typeof value === 'string') return isSecret(value) ? REDACTED : value
+  if (typeof value === 'bigint') return String(value) // JSON.stringify would throw
+  if (value === null || typeof value !== 'object') return value
+  if (depth > MAX_DEPTH) return TOO_DEEP
   if (Array.isArray(value)) return value.map((v) => redact(v, isSecret, depth + 1))
-  if (value instanceof Error) return { name: value.name, message: redact(value.message, isSecret) }
+  if (value instanceof Error) return { name: value.name, message: redactText(value.message, isSecret) }
   return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, SECRET_FIELD.test(k) ? '[redacted]' : redact(v, isSecret, depth + 1)]),
+    Object.entries(value).map(([k, v]) => [k, SECRET_FIELD.test(k) ? REDACTED : redact(v, isSecret, depth + 1)]),
   )
+}
+
+/**
+ * Free text (a log message) with the known secrets in it replaced: word by word
+ * first, so "Bearer <key> refused" keeps its other words; if a secret still
+ * matches (it spans words, or is glued to other text), the whole text goes.
+ */
+export function redactText(text: string, isSecret: (s: string) => boolean): string {
+  if (!isSecret(text)) return text
+  const words = text.split(/(\s+)/).map((w) => (w.trim() !== '' && isSecret(w) ? REDACTED : w)).join('')
+  return isSecret(words) ? REDACTED : words
 }
 
 /** Where a logger's finished (already redacted) lines go. */
@@ -49,7 +66,10 @@ export function createLogger(
   isSecret: (s: string) => boolean = () => false,
 ): Logger {
   const emit = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    write(JSON.stringify({ t: new Date().toISOString(), level, message, ...(redact(fields ?? {}, isSecret) as object) }))
+    write(JSON.stringify({
+      t: new Date().toISOString(), level, message: redactText(message, isSecret),
+      ...(redact(fields ?? {}, isSecret) as object),
+    }))
   return { info: emit('info'), warn: emit('warn'), error: emit('error') }
 }
 

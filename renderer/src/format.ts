@@ -9,5 +9,5 @@ export const fingerprintLines = (sha256: string) => {
   return [bytes.slice(0, 16).join(':'), bytes.slice(16).join(':')]
 }
 
-export const kindLabel = (kind: 'unifi-os' | 'legacy-network') =>
-  kind === 'unifi-os' ? 'UniFi OS console' : 'Self-hosted UniFi Network application'
+/** One formatter for core and renderer (shared/labels.ts). */
+export { kindLabel } from '../../shared/labels.ts'

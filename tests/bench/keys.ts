@@ -6,6 +6,7 @@ import type { KeyRecord } from '../../shared/domain.ts'
 import { startConsoleSimulator, type RunningConsole } from '../simulators/console/server.ts'
 import { createConsoleConfig } from '../simulators/console/presets.ts'
 import { makeCore } from '../support/core.ts'
+import { probeAndTrust } from '../support/trust.ts'
 
 export async function benchKeySweep(consoleCount = 20, keysPerConsole = 10) {
   const sims: RunningConsole[] = await Promise.all(
@@ -14,7 +15,7 @@ export async function benchKeySweep(consoleCount = 20, keysPerConsole = 10) {
   const core = makeCore()
   try {
     for (const sim of sims) {
-      const probed = await core.invoke('console.probe', { address: `127.0.0.1:${sim.port}` })
+      const probed = await probeAndTrust(core, `127.0.0.1:${sim.port}`)
       if (!probed.ok) throw new Error(probed.error.message)
     }
     // Keys straight into each console's store and the vault: the bench measures checks, not minting.

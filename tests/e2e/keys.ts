@@ -8,6 +8,7 @@ import type { BrowserHost } from '../../electron/browser-host/server.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
 import { expect } from './fixtures.ts'
+import { probeAndTrust } from '../support/trust.ts'
 
 export const consoleKeyOf = (sim: RunningConsole) => (sim.port === 443 ? `${sim.host}:443` : `${sim.host}:${sim.port}`)
 
@@ -23,7 +24,7 @@ export async function makeKey(
 ): Promise<{ key: KeyView; secret: string }> {
   const key = consoleKeyOf(sim)
   const app = options.app ?? 'protect'
-  expect(await core.invoke('console.probe', { address: key })).toMatchObject({ ok: true })
+  expect(await probeAndTrust(core, key)).toMatchObject({ ok: true })
   expect(await core.invoke('console.signIn', { key, username: OWNER_USERNAME, password: OWNER_PASSWORD })).toMatchObject({ ok: true })
   const run = await core.invoke('provision.run', {
     key,

@@ -14,6 +14,7 @@ import { totp } from '../simulators/uisp/totp.ts'
 import { expect, test } from './fixtures.ts'
 import { clipboardText, expectSecretNowhere, keyRow, masked } from './keys.ts'
 import { captureScreen, Wizard } from './wizard.ts'
+import { probeAndTrustUisp } from '../support/trust.ts'
 
 test.use({ viewport: { width: 920, height: 680 } })
 
@@ -132,7 +133,7 @@ test('UISP key: read from the server, masked, reachable, registration commands c
   expect(await core.invoke('preferences.set', { clipboardClearSeconds: 5 })).toMatchObject({ ok: true })
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin })
   // The server is known (its certificate trusted), but no one is signed in to it.
-  expect(await core.invoke('uisp.probe', { address: ip })).toMatchObject({ ok: true })
+  expect(await probeAndTrustUisp(core, ip)).toMatchObject({ ok: true })
 
   await page.goto(host.url.replace('#', '#/consoles&'))
   const panel = page.getByRole('region', { name: 'UISP keys' })

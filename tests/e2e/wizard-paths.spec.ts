@@ -11,6 +11,7 @@ import {
   OWNER_PASSWORD,
   OWNER_USERNAME,
 } from '../simulators/console/presets.ts'
+import { ADMIN_TOKEN } from '../simulators/home-assistant/state.ts'
 import { expect, test } from './fixtures.ts'
 import { captureScreen, expectKeyInKeychain, simKey, Wizard } from './wizard.ts'
 
@@ -245,16 +246,23 @@ test('ignoring the advice: the check catches the empty Protect and one click mov
   await expectKeyInKeychain(page, core, unvr, 'protect')
 })
 
-test('an account that is not Super Admin is explained; a too-old Protect fails the check with what to do', async ({ page, host, consoles }) => {
+const tooOldTitle = 'an account that is not Super Admin is explained; a too-old Protect for the connected HA is warned, then fails'
+test(tooOldTitle, async ({ page, host, core, consoles, homeAssistants }) => {
   const ck = await consoles.start('ckg2-plus')
+  // The key's consumer: HA 2026.9 needs Protect 7.2.105 (home-assistant.md §2.1); the Cloud Key has 6.0.53.
+  const ha = await homeAssistants.start({ version: '2026.9.x' })
+  expect(await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN })).toMatchObject({ ok: true })
   const w = new Wizard(page)
   await w.open(host.url)
   await w.reachSignIn('protect', simKey(ck), 'Cloud Key Gen2 Plus')
   await w.signIn(LIMITED_USERNAME, LIMITED_PASSWORD)
   await expect(page.getByRole('alert').filter({ hasText: 'This account cannot make keys' })).toContainText('not Owner or Super Admin')
   await w.signInToPlan()
+  // Warned before anything is made.
+  const needs = 'Home Assistant 2026.9.1 (Home) needs 7.2.105 or later'
+  await expect(page.getByTestId('plan-warning')).toContainText(needs)
   await w.create()
-  await expect(page.getByTestId('check-message')).toContainText('Home Assistant needs 7.2.105 or later', { timeout: 20_000 })
+  await expect(page.getByTestId('check-message')).toContainText(needs, { timeout: 20_000 })
   await expect(page.getByTestId('check-next-step')).toContainText('Update UniFi Protect')
   await expect(page.getByRole('button', { name: 'Check again' })).toBeVisible()
 })

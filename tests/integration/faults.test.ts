@@ -15,6 +15,7 @@ import { ADMIN_TOKEN, startHomeAssistant } from '../simulators/home-assistant/te
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
 import { relay, type Outage } from '../support/outage.ts'
+import { probeAndTrust } from '../support/trust.ts'
 
 const cores: ReturnType<typeof makeCore>[] = []
 const relays: Outage[] = []
@@ -44,7 +45,7 @@ async function consoleBehindRelay(core: ReturnType<typeof makeCore>) {
   const link = await relay(sim.port)
   relays.push(link)
   const key = `127.0.0.1:${link.port}`
-  value(await core.invoke('console.probe', { address: key }))
+  value(await probeAndTrust(core, key))
   value(await core.invoke('console.signIn', { key, username: OWNER_USERNAME, password: OWNER_PASSWORD }))
   return { sim, link, key }
 }

@@ -11,6 +11,7 @@ import { ADMIN_TOKEN, startHomeAssistant, USER_TOKEN } from '../simulators/home-
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
+import { probeAndTrust } from '../support/trust.ts'
 
 describe('Home Assistant from the core', () => {
   const core = makeCore()
@@ -36,7 +37,7 @@ describe('Home Assistant from the core', () => {
     const haId = connected.value.id
 
     const address = `127.0.0.1:${nvr.port}`
-    await core.invoke('console.probe', { address })
+    await probeAndTrust(core, address)
     await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
     const made = (await core.invoke('provision.run', { key: address, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'home-assistant' })) as { ok: true; value: ProvisionOutcome }
     expect(made.value.check?.status).toBe('ok')

@@ -8,6 +8,7 @@ import { ADMIN_TOKEN, startHomeAssistant } from '../simulators/home-assistant/te
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
+import { probeAndTrust } from '../support/trust.ts'
 
 const core = makeCore()
 afterAll(async () => {
@@ -20,7 +21,7 @@ describe('a Home Assistant token revoked in HA', () => {
     const nvr = await startConsole('unvr')
     const ha = await startHomeAssistant({ version: '2026.9.x' })
     const address = `127.0.0.1:${nvr.port}`
-    await core.invoke('console.probe', { address })
+    await probeAndTrust(core, address)
     await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
     const made = await core.invoke('provision.run', { key: address, app: 'protect', mode: 'dedicated-user', username: 'kw-ha', keyName: 'ha' })
     expect((made as { ok: true; value: ProvisionOutcome }).value.check?.status).toBe('ok')

@@ -141,7 +141,7 @@ const REPLIES: Record<string, Record<string, Expect | 'ok'>> = {
     '503 with Retry-After': ['bad-reply', /answered the sign-in with 503: starting/],
     '418 teapot': ['bad-reply', /answered the sign-in with 418: no explanation/],
     '204 no content': ['bad-reply', /answered the sign-in with 204: no explanation/],
-    '429 with a day-long Retry-After': ['locked-out', /has paused sign-ins after too many attempts\. Try again in 3600 s/],
+    '429 with a day-long Retry-After': ['locked-out', /has paused sign-ins after too many attempts\. Try again after .* \(in 3600 s\)/],
   },
   'UISP key from the server': {
     ...each(REDIRECTS, ['bad-reply', /did not send its UISP key \(30\d\)/]),

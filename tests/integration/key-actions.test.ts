@@ -8,6 +8,7 @@ import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
 import { createCore } from '../../electron/core/index.ts'
 import { silentLogger } from '../../electron/core/log.ts'
+import { probeAndTrust } from '../support/trust.ts'
 
 let clip = ''
 const clipboard = { writeText: (t: string) => void (clip = t), readText: () => clip }
@@ -20,7 +21,7 @@ const keysOnConsole = () => [...nvr.state.apiKeys.values()]
 beforeAll(async () => {
   nvr = await startConsole('unvr')
   const address = `127.0.0.1:${nvr.port}`
-  await core.invoke('console.probe', { address })
+  await probeAndTrust(core, address)
   await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
   const run = (await core.invoke('provision.run', { key: address, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'home-assistant' })) as { ok: true; value: ProvisionOutcome }
   expect(run.value.check?.status).toBe('ok')

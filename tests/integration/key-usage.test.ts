@@ -9,6 +9,7 @@ import type { RunningConsole } from '../simulators/console/server.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
+import { probeAndTrust, probeAndTrustUisp } from '../support/trust.ts'
 
 let skew = 0
 const core = makeCore({ accessPort: 0 })
@@ -43,7 +44,7 @@ async function provision(app: 'protect' | 'network', mode: 'dedicated-user' | 's
 beforeAll(async () => {
   udm = await startConsole('udm-pro', {}, () => Date.now() + skew)
   address = `127.0.0.1:${udm.port}`
-  await core.invoke('console.probe', { address })
+  await probeAndTrust(core, address)
   await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
   await provision('protect', 'dedicated-user', 'ha-protect')
   await provision('network', 'signed-in-admin', 'owner-network')
@@ -105,7 +106,7 @@ describe('a refused stored password', () => {
     try {
       const sim = await startConsole('unvr')
       const at = `127.0.0.1:${sim.port}`
-      await other.invoke('console.probe', { address: at })
+      await probeAndTrust(other, at)
       await other.invoke('console.signIn', { key: at, username: OWNER_USERNAME, password: OWNER_PASSWORD })
       expect((await other.invoke('provision.run', { key: at, app: 'protect', mode: 'dedicated-user', username: 'kw-changed', keyName: 'changed' })).ok).toBe(true)
       await other.invoke('console.signOut', { key: at })
@@ -151,7 +152,7 @@ describe('UISP token usage', () => {
     const { startUisp, UISP_OPERATOR } = await import('../simulators/uisp/testing.ts')
     const sim = await startUisp()
     const server = `127.0.0.1:${sim.port}`
-    expect((await core.invoke('uisp.probe', { address: server })).ok).toBe(true)
+    expect((await probeAndTrustUisp(core, server)).ok).toBe(true)
     expect(await core.invoke('uisp.signIn', { key: server, ...UISP_OPERATOR })).toMatchObject({ ok: true })
     expect(await core.invoke('uisp.createToken', { key: server, purpose: 'monitor', name: 'ha-uisp' })).toMatchObject({ ok: true })
     const token = core.keys.list().find((k) => k.app === 'uisp')!

@@ -9,6 +9,7 @@ import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
 import { relay } from '../support/outage.ts'
+import { probeAndTrust } from '../support/trust.ts'
 
 describe('watching keys', () => {
   let now = Date.parse('2026-11-22T12:00:00Z')
@@ -36,7 +37,7 @@ describe('watching keys', () => {
 
     const make = async (address: string, app: 'protect' | 'network' | 'access', keyName: string, mode: 'dedicated-user' | 'signed-in-admin' = 'dedicated-user') => {
       const key = address
-      await core.invoke('console.probe', { address })
+      await probeAndTrust(core, address)
       await core.invoke('console.signIn', { key, username: OWNER_USERNAME, password: OWNER_PASSWORD })
       const outcome = (await core.invoke('provision.run', { key, app, mode, username: `keyward-${keyName}`, keyName, ...(app === 'access' ? { accessValidityDays: 30 } : {}) })) as { ok: true; value: ProvisionOutcome }
       expect(outcome.value.check).toMatchObject({ status: 'ok' })

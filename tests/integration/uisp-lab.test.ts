@@ -40,6 +40,8 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
 
     // Finding and trusting the server; signing in.
     expect(r.probe).toMatchObject({ address: { key: `${uisp}:443` }, version: '2.4.155', trust: 'first-contact', certificate: { selfSigned: true } })
+    // Before the user confirms the certificate the core sends no password (issue 14 §3).
+    expect(r.unconfirmed).toMatchObject({ code: 'certificate-unconfirmed', message: expect.stringMatching(/^Confirm this UISP server's certificate first/) })
     expect(r.probeAgain).toBe('matches')
     expect(r.wrongPassword).toMatchObject({ code: 'invalid-credentials', message: expect.stringMatching(/did not accept that username and password/) })
     expect(r.plain).toEqual({ state: 'signed-in', user: { username: 'operator', role: 'admin' } })

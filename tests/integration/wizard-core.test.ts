@@ -7,6 +7,7 @@ import type { ProvisionOutcome, ProvisionRecord } from '../../shared/domain.ts'
 import { CLOUD_MFA_CODE, CLOUD_PASSWORD, CLOUD_USERNAME, LIMITED_PASSWORD, LIMITED_USERNAME, OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
+import { probeAndTrust } from '../support/trust.ts'
 
 describe('wizard requests through the contract', () => {
   const core = makeCore()
@@ -22,7 +23,7 @@ describe('wizard requests through the contract', () => {
     const unvr = await startConsole('unvr')
     const udmKey = `127.0.0.1:${udm.port}`
     const nvrKey = `127.0.0.1:${unvr.port}`
-    for (const key of [udmKey, nvrKey]) expect(await core.invoke('console.probe', { address: key })).toMatchObject({ ok: true })
+    for (const key of [udmKey, nvrKey]) expect(await probeAndTrust(core, key)).toMatchObject({ ok: true })
 
     // Before sign-in, the recorder is the likely home of Protect; picking the UDM is explained.
     const advice = await core.invoke('hosts.forApp', { app: 'protect', picked: udmKey })
@@ -61,7 +62,7 @@ describe('wizard requests through the contract', () => {
   it('returns a refused user step as a designed outcome with the fallback offered', async () => {
     const se = await startConsole('udm-se')
     const key = `127.0.0.1:${se.port}`
-    await core.invoke('console.probe', { address: key })
+    await probeAndTrust(core, key)
     await core.invoke('console.signIn', { key, username: OWNER_USERNAME, password: OWNER_PASSWORD })
     const refused = (await core.invoke('provision.run', { key, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'ha' })) as { ok: true; value: ProvisionOutcome }
     expect(refused.value.failure).toMatchObject({ step: 'user', fallbackAvailable: true })
@@ -72,7 +73,7 @@ describe('wizard requests through the contract', () => {
   it('refuses a non-Super-Admin at sign-in with the reason', async () => {
     const ck = await startConsole('ckg2-plus')
     const key = `127.0.0.1:${ck.port}`
-    await core.invoke('console.probe', { address: key })
+    await probeAndTrust(core, key)
     const outcome = await core.invoke('console.signIn', { key, username: LIMITED_USERNAME, password: LIMITED_PASSWORD })
     expect(outcome).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/not Owner or Super Admin/) } })
     const run = await core.invoke('provision.run', { key, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'ha' })

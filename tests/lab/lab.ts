@@ -177,7 +177,7 @@ export class LabTornDownError extends Error {
 export interface StartConsoleOptions {
   name?: string
   mac?: string
-  /** Default: the preset's port (443, or 8443 for legacy-network). */
+  /** Default: the preset's port (443; 11443 for uos-server, 8443 for legacy-network). */
   port?: number
   /** How long to wait for the ready line. Default 20 s (tsx compiles on first start). */
   timeoutMs?: number

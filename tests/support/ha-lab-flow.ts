@@ -21,6 +21,7 @@ import type { Outcome } from '../../shared/result.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { haControl, type HaControlState } from '../simulators/home-assistant/control.ts'
 import { ADMIN_TOKEN } from '../simulators/home-assistant/state.ts'
+import { probeAndTrust } from './trust.ts'
 
 const [nvr, list] = process.argv.slice(2) as [string, string]
 const instances = JSON.parse(list) as { version: string; url: string; controlUrl: string }[]
@@ -39,7 +40,7 @@ const view = (state: HaControlState) => state.entries
 const health = (k: KeyView | undefined) => ({ status: k?.status, problem: k?.lastCheck?.problem ?? null, ha: k?.haHealth ?? null })
 
 try {
-  unwrap(await core.invoke('console.probe', { address: nvr }), 'probe')
+  unwrap(await probeAndTrust(core, nvr), 'probe')
   unwrap(await core.invoke('console.signIn', { key: consoleKey, username: OWNER_USERNAME, password: OWNER_PASSWORD }), 'sign in')
   const results: Record<string, unknown> = {}
   for (const ha of instances) {

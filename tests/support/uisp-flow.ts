@@ -46,6 +46,8 @@ try {
 
   // Find and trust the server, then sign in without 2FA (the admin-role operator).
   out.probe = await value('uisp.probe', { address: main })
+  out.unconfirmed = await errorOf('uisp.signIn', { key: A, ...UISP_OPERATOR }) // nothing sent before the user confirms
+  await value('uisp.trust', { key: A, sha256: (out.probe as { certificate: { sha256: string } }).certificate.sha256 })
   out.probeAgain = (await value<{ trust: string }>('uisp.probe', { address: main })).trust
   out.wrongPassword = await errorOf('uisp.signIn', { key: A, username: UISP_OPERATOR.username, password: 'wrong-password' })
   out.plain = await value('uisp.signIn', { key: A, ...UISP_OPERATOR })
@@ -110,7 +112,8 @@ try {
   await value('uisp.signOut', { key: A })
 
   // A server whose tokens live a few seconds: expiring at once (within the 7-day lead), then expired.
-  await value('uisp.probe', { address: short })
+  const shortProbe = await value<{ certificate: { sha256: string } }>('uisp.probe', { address: short })
+  await value('uisp.trust', { key: B, sha256: shortProbe.certificate.sha256 })
   await value('uisp.signIn', { key: B, ...UISP_OPERATOR })
   const brief = await value<UispTokenOutcome>('uisp.createToken', { key: B, purpose: 'monitor', name: 'brief' })
   out.brief = brief

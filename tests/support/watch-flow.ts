@@ -15,6 +15,7 @@ import { MemorySecretStore } from '../../electron/core/vault/secret-store.ts'
 import type { KeyNotification, KeyView, ProvisionOutcome } from '../../shared/domain.ts'
 import type { TrayModel } from '../../shared/tray.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
+import { probeAndTrust } from './trust.ts'
 
 const [nvr, udm, se, seNamespace] = process.argv.slice(2) as [string, string, string, string]
 const dataDir = mkdtempSync(join(tmpdir(), 'keyward-watch-'))
@@ -36,7 +37,7 @@ try {
     if (!outcome.ok || outcome.value.check?.status !== 'ok') throw new Error(`${keyName}: ${JSON.stringify(outcome)}`)
   }
   for (const address of [nvr, udm, se]) {
-    const probed = await core.invoke('console.probe', { address })
+    const probed = await probeAndTrust(core, address)
     if (!probed.ok) throw new Error(probed.error.message)
     await core.invoke('console.signIn', { key: `${address}:443`, username: OWNER_USERNAME, password: OWNER_PASSWORD })
   }

@@ -28,6 +28,23 @@ describe('preset knobs', () => {
     expect(Object.isFrozen(presets['udm-pro'].auth.lockout)).toBe(true)
   })
 
+  it('two-shaped facts (issue 14 §1): every preset answers the long-standing shape; --set picks the other', () => {
+    for (const p of Object.values(presets)) {
+      expect(p.shapes).toEqual({
+        keyPaths: 'both', whoAmI: 'both', profileIds: 'both', loginReplyHasId: true,
+        envelope: 'code-1', adminList: 'array',
+      })
+      expect(p.auth.csrfHeaders).toBe('both')
+    }
+    const base = createConsoleConfig('unvr')
+    expect(parseSetting(base, 'shapes.keyPaths=user-id')).toEqual({ path: ['shapes', 'keyPaths'], value: 'user-id' })
+    expect(parseSetting(base, 'shapes.loginReplyHasId=false').value).toBe(false)
+    const set = ['shapes.keyPaths=user-id', 'auth.csrfHeaders=x-csrf-token']
+    const c = createConsoleConfig('unvr', overridesFromCli(base, { set }))
+    expect(c.shapes).toMatchObject({ keyPaths: 'user-id', whoAmI: 'both' })
+    expect(c.auth).toMatchObject({ csrfHeaders: 'x-csrf-token', cookieName: 'TOKEN' })
+  })
+
   it('overrides are deep: nested knobs keep their siblings, arrays replace, presets stay untouched', () => {
     const c = createConsoleConfig('udm-pro', { auth: { lockout: { lockSeconds: 5 } }, appVersions: { protect: '6.1.79' }, apps: ['protect'] })
     expect(c.auth).toMatchObject({ cookieName: 'TOKEN', lockout: { maxFailures: 5, lockSeconds: 5 } })

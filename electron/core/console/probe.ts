@@ -7,6 +7,7 @@
 import { z } from 'zod'
 import type { ConsoleAddress, ConsoleProbe, UnifiApp } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
+import { cleanOptional } from '../discovery/clean.ts'
 import { httpsRequest, jsonBody, type HttpsReply } from '../net/https.ts'
 
 export interface ProbeOptions {
@@ -32,7 +33,8 @@ export function normalizeMac(value: string | undefined): string | null {
 }
 
 function isLegacyRedirect(reply: HttpsReply, address: ConsoleAddress): boolean {
-  if (reply.status !== 302 && reply.status !== 301) return false
+  // 302 is what the references saw (§1); any redirect status to /manage on the same host is the same answer.
+  if (![301, 302, 303, 307, 308].includes(reply.status)) return false
   const location = String(reply.headers.location ?? '')
   try {
     // Resolve relative locations against the address; never follow, only compare.
@@ -67,12 +69,36 @@ export async function appsOnHost(address: ConsoleAddress, pin: string, timeoutMs
   return answers.filter((app): app is UnifiApp => app !== null)
 }
 
+/**
+ * Identity from `/api/system`. It is off-contract, and whether UniFi OS Server serves it as a
+ * hardware console does is an open question (unifi-os.md §9): a UniFi OS host (GET / 200 +
+ * x-csrf-token) that answers 401, 403 or 404 there is still a console, only a nameless one
+ * ("treat a UOS Server (:11443) like any console", §1). Other statuses mean it is not ready.
+ */
+function systemIdentity(system: HttpsReply, address: ConsoleAddress): z.infer<typeof systemSchema> {
+  if (system.status === 401 || system.status === 403 || system.status === 404) return {}
+  if (system.status !== 200) {
+    throw new KeywardFailure(
+      'bad-reply',
+      `${address.key} looks like UniFi OS but /api/system answered ${system.status}; the console may be starting up.`,
+      `status ${system.status}`,
+    )
+  }
+  const parsed = systemSchema.safeParse(jsonBody(system, `The console's /api/system reply`))
+  if (!parsed.success) {
+    const shape = `The console's /api/system reply has an unexpected shape.`
+    throw new KeywardFailure('bad-reply', shape, parsed.error.message)
+  }
+  return parsed.data
+}
+
 /** A probe before the core has compared its certificate with what it trusted. */
 export type RawProbe = Omit<ConsoleProbe, 'trust'>
 
 export async function probeConsole(address: ConsoleAddress, options: ProbeOptions = {}): Promise<RawProbe> {
   const base = { host: address.host, port: address.port, timeoutMs: options.timeoutMs ?? 5000, maxBytes: 256 * 1024 }
-  const root = await httpsRequest({ ...base, path: '/', ...(options.pin ? { pin: options.pin } : {}) })
+  // `!== undefined`: an empty pin must be refused by httpsRequest, not dropped (issue 14 §8).
+  const root = await httpsRequest({ ...base, path: '/', ...(options.pin !== undefined ? { pin: options.pin } : {}) })
   const pin = root.certificate.sha256
   const probedAt = new Date().toISOString()
 
@@ -104,29 +130,55 @@ export async function probeConsole(address: ConsoleAddress, options: ProbeOption
   }
 
   const system = await httpsRequest({ ...base, path: '/api/system', pin })
-  if (system.status !== 200) {
-    throw new KeywardFailure(
-      'bad-reply',
-      `${address.key} looks like UniFi OS but /api/system answered ${system.status}; the console may be starting up.`,
-      `status ${system.status}`,
-    )
-  }
-  const parsed = systemSchema.safeParse(jsonBody(system, `The console's /api/system reply`))
-  if (!parsed.success) {
-    throw new KeywardFailure('bad-reply', `The console's /api/system reply has an unexpected shape.`, parsed.error.message)
-  }
-  const info = parsed.data
+  const info = systemIdentity(system, address)
   const apps = await appsOnHost(address, pin, base.timeoutMs)
   return {
     address,
     kind: 'unifi-os',
-    model: info.hardware?.shortname ?? null,
-    name: info.name ?? null,
+    // Strings from the device: no control or bidi characters on screen (discovery/clean.ts, issue 14 §8).
+    model: cleanOptional(info.hardware?.shortname),
+    name: cleanOptional(info.name),
     mac: normalizeMac(info.mac),
-    directConnectDomain: info.directConnectDomain ?? null,
+    directConnectDomain: cleanOptional(info.directConnectDomain),
     apps,
     certificate: system.certificate,
     latencyMs: root.elapsedMs + system.elapsedMs,
     probedAt,
   }
+}
+
+/** Why a port is worth leaving for the next one: nothing listens, or something that is no console. */
+const tryNext = (error: unknown): error is KeywardFailure =>
+  error instanceof KeywardFailure &&
+  ((error.code === 'unreachable' && error.detail === 'ECONNREFUSED') ||
+    error.code === 'not-unifi-os' ||
+    error.code === 'tls')
+
+/**
+ * Probes the addresses in order and returns the first console found. For a host typed without a
+ * port these are 443, then UniFi OS Server's 11443, then the Network application's 8443 (unifi-os.md
+ * §1 Ports): a UniFi OS Server answers on 11443 only. Moves on only when nothing listens or what
+ * answers is no console; a timeout, an unknown name or a changed certificate ends the search at once.
+ */
+export async function probeAddresses(addresses: ConsoleAddress[], options: ProbeOptions = {}): Promise<RawProbe> {
+  const failures: KeywardFailure[] = []
+  for (const address of addresses) {
+    try {
+      return await probeConsole(address, options)
+    } catch (error) {
+      if (addresses.length === 1 || !tryNext(error)) throw error
+      failures.push(error)
+    }
+  }
+  // Something answered on one of the ports: its own explanation is the useful one.
+  const answered = failures.find((f) => f.code !== 'unreachable')
+  if (answered) throw answered
+  const host = addresses[0]!.host
+  const ports = addresses.map((a) => a.port).join(', ')
+  throw new KeywardFailure(
+    'unreachable',
+    `Nothing answers HTTPS at ${host} on ports ${ports} (UniFi OS consoles use 443, UniFi OS Server 11443, ` +
+      'the self-hosted Network application 8443). Check the address, or type it with its port, e.g. host:port.',
+    'ECONNREFUSED',
+  )
 }

@@ -12,6 +12,7 @@ import type { UispDeviceDetails, UispServerDetails } from '../../../shared/inven
 import { KeywardFailure } from '../../../shared/result.ts'
 import { probeConsole, type RawProbe } from '../console/probe.ts'
 import { httpsRequest, type HttpsReply } from '../net/https.ts'
+import { cleanOptional, cleanText } from './clean.ts'
 
 export interface FingerprintTarget {
   host: string
@@ -60,8 +61,9 @@ const uispDeviceSchema = z.object({
   }),
 })
 
+// Device strings are cleaned like UBNT ones (clean.ts, issue 14 §8): a card never shows a control or bidi character.
 const scalarText = (v: unknown): string | null =>
-  typeof v === 'string' ? v.slice(0, 256) : typeof v === 'number' && Number.isFinite(v) ? String(v) : null
+  typeof v === 'string' ? cleanText(v) : typeof v === 'number' && Number.isFinite(v) ? String(v) : null
 
 function json(reply: HttpsReply): unknown {
   if (reply.status !== 200) return undefined
@@ -108,8 +110,8 @@ export async function fingerprint(target: FingerprintTarget, options: Fingerprin
         { pin, timeoutMs },
       )
       result.console = {
-        kind: probe.kind, model: probe.model, name: probe.name, mac: probe.mac,
-        directConnectDomain: probe.directConnectDomain, apps: probe.apps,
+        kind: probe.kind, model: cleanOptional(probe.model), name: cleanOptional(probe.name), mac: probe.mac,
+        directConnectDomain: cleanOptional(probe.directConnectDomain), apps: probe.apps,
       }
       return result
     } catch (err) {
@@ -125,7 +127,7 @@ export async function fingerprint(target: FingerprintTarget, options: Fingerprin
     const parsed = uispVersionSchema.safeParse(json(reply))
     if (parsed.success) {
       result.uispServer = {
-        version: parsed.data.version,
+        version: cleanText(parsed.data.version),
         deployment: scalarText(parsed.data.deployment),
         build: scalarText(parsed.data.build),
         time: scalarText(parsed.data.time),
@@ -143,7 +145,9 @@ export async function fingerprint(target: FingerprintTarget, options: Fingerprin
     const parsed = uispDeviceSchema.safeParse(json(reply))
     if (parsed.success) {
       const id = parsed.data.identification
-      result.uispDevice = { product: id.product ?? null, model: id.model ?? null, family: id.family ?? null }
+      result.uispDevice = {
+        product: cleanOptional(id.product), model: cleanOptional(id.model), family: cleanOptional(id.family),
+      }
     }
   } catch (err) {
     result.error = failureText(err)

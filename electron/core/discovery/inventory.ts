@@ -12,59 +12,25 @@
 //             address a fingerprint candidate, and HTTPS decides.
 //   Likewise "any v2 reply" (unifi-discovery's signature_version 2) would make
 //   every AP announcing with v2 cmd 6 a console, so only cmd 9 counts.
-import type {
-  DeviceState, DiscoveryMethod, HomeAssistantDetails, InventoryApp, InventoryItem, InventoryKind, UbntDetails,
-} from '../../../shared/inventory.ts'
-import { compareAddresses, compareItems } from '../../../shared/inventory.ts'
+//
+// Bounds (issue 14 §8): replies may name any number of MACs and addresses, yet
+// everything here is bounded by what the cards show: ≤ MAX_CARDS cards; the MAC
+// and address indexes hold only what a card holds and lose it with the card.
+// When full, the least recently seen card nobody vouches for makes room, so a
+// flood of spoofed devices cannot keep a real one out.
+import type { DiscoveryMethod, HomeAssistantDetails, InventoryItem } from '../../../shared/inventory.ts'
+import { compareItems } from '../../../shared/inventory.ts'
+import { absorbReply, addressOrder, emptyUbnt, fingerprintOf, mergeUbnt, viewOf, type Card } from './card.ts'
 import type { Fingerprint } from './fingerprint.ts'
-import { replyAddresses, replyMacs, versionFromFirmware, type UbntReply } from './ubnt.ts'
+import { replyAddresses, replyMacs, type UbntReply } from './ubnt.ts'
 
 /** Hostile floods of spoofed MACs must not grow memory without bound. */
 export const MAX_CARDS = 2048
 const MAX_ADDRESSES = 64
 const MAX_MACS = 32
-const NVR_MODEL = /^(UNVR|ENVR|UNVRPRO|UNVR-PRO|UNVR-INSTANT|UNVRI)/i
-
-interface UbntEvidence {
-  signatures: Set<'v0' | 'v1' | 'v2'>
-  commands: Set<number>
-  echoed: boolean
-  hostname: string | null
-  platform: string | null
-  model: string | null
-  productName: string | null
-  firmware: string | null
-  version16: string | null
-  state: DeviceState | null
-  uptimeSeconds: number | null
-  essid: string | null
-  wirelessMode: number | null
-  webPort: number | null
-  webHttps: boolean | null
-  systemId: string | null
-  platformVersion: string | null
-  sshdPort: number | null
-  uuid: string | null
-  unknown: Map<number, string>
-}
-
-interface Card {
-  id: string
-  macs: string[]
-  /** Addresses replies came from, most recent last (these answered us). */
-  replyAddresses: string[]
-  addresses: Set<string>
-  ubnt: UbntEvidence | null
-  https: Fingerprint | null
-  ha: HomeAssistantDetails | null
-  haAddresses: string[]
-  foundBy: Set<DiscoveryMethod>
-  manualAddress: string | null
-  firstSeen: number
-  lastSeen: number
-  /** Sorted public view, rebuilt lazily. */
-  view: InventoryItem | null
-}
+const MAX_REPLY_ADDRESSES = 16
+/** How many of the least recently seen cards are considered for eviction. */
+const EVICTION_SCAN = 64
 
 export type ChangeKind = 'significant' | 'touch'
 
@@ -73,23 +39,8 @@ export interface InventoryStoreOptions {
   isLocal?: (address: string) => boolean
   now?: () => number
   onChange?: (kind: ChangeKind) => void
+  /** A card was evicted to make room, or could not be made at all. */
   onOverflow?: () => void
-}
-
-const iso = (t: number): string => new Date(t).toISOString()
-
-/** What the UI would show differently; last-seen and uptime tick on every reply. */
-function fingerprintOf(view: InventoryItem | null): string {
-  return view ? JSON.stringify({ ...view, lastSeen: null, uptimeSeconds: null }) : ''
-}
-
-function emptyUbnt(): UbntEvidence {
-  return {
-    signatures: new Set(), commands: new Set(), echoed: false, hostname: null, platform: null, model: null,
-    productName: null, firmware: null, version16: null, state: null, uptimeSeconds: null, essid: null,
-    wirelessMode: null, webPort: null, webHttps: null, systemId: null, platformVersion: null, sshdPort: null,
-    uuid: null, unknown: new Map(),
-  }
 }
 
 export class InventoryStore {
@@ -109,7 +60,7 @@ export class InventoryStore {
   // ---- queries --------------------------------------------------------------
 
   list(): InventoryItem[] {
-    return [...this.cards.values()].map((c) => this.viewOf(c)).sort(compareItems)
+    return [...this.cards.values()].map((c) => viewOf(c, this.isLocal)).sort(compareItems)
   }
 
   get size(): number {
@@ -118,12 +69,17 @@ export class InventoryStore {
 
   get(id: string): InventoryItem | null {
     const card = this.cards.get(id)
-    return card ? this.viewOf(card) : null
+    return card ? viewOf(card, this.isLocal) : null
   }
 
   /** Card id for an address, if any card has it. */
   idForAddress(address: string): string | null {
     return this.byAddress.get(address) ?? null
+  }
+
+  /** Lower-case fqdns of the Home Assistant cards (mDNS keeps only services a card shows). */
+  mdnsNames(): Set<string> {
+    return new Set([...this.cards.values()].flatMap((c) => (c.ha ? [c.ha.fqdn.toLowerCase()] : [])))
   }
 
   hasPendingEcho(address: string): boolean {
@@ -136,7 +92,7 @@ export class InventoryStore {
     if (!card) return null
     // Only addresses that answered us, were typed in, or sit on a chosen subnet:
     // a router's TLVs also list WAN and foreign addresses, which are not ours to probe.
-    const ordered = this.addressOrder(card).filter(
+    const ordered = addressOrder(card, this.isLocal).filter(
       (a) => this.isLocal(a) || card.replyAddresses.includes(a) || a === card.manualAddress || a === card.https?.host,
     )
     return { candidates: ordered.slice(0, 3), lastAt: card.https?.at ?? null, worth: !card.ha }
@@ -164,37 +120,15 @@ export class InventoryStore {
       significant = true
     }
     const u = (card.ubnt ??= emptyUbnt())
-    const before = fingerprintOf(this.viewOf(card))
-    u.signatures.add(reply.signature)
-    if (reply.signature === 'v2') u.commands.add(reply.command)
-    const set = <K extends keyof UbntEvidence>(key: K, value: UbntEvidence[K] | null): void => {
-      if (value !== null) u[key] = value
-    }
-    set('hostname', reply.hostname)
-    set('platform', reply.platform)
-    set('model', reply.model)
-    set('productName', reply.productName)
-    set('firmware', reply.firmware)
-    set('version16', reply.version16)
-    set('state', reply.deviceState)
-    set('uptimeSeconds', reply.uptimeSeconds)
-    set('essid', reply.essid)
-    set('wirelessMode', reply.wirelessMode)
-    set('webPort', reply.webPort)
-    set('webHttps', reply.webHttps)
-    set('systemId', reply.systemId)
-    set('platformVersion', reply.platformVersion)
-    set('sshdPort', reply.sshdPort)
-    set('uuid', reply.uuid)
-    for (const f of reply.unknown) if (u.unknown.size < 32 || u.unknown.has(f.type)) u.unknown.set(f.type, f.hex)
+    const before = fingerprintOf(viewOf(card, this.isLocal))
+    absorbReply(u, reply)
     for (const mac of macs) this.addMac(card, mac)
     this.addReplyAddress(card, from)
     for (const a of replyAddresses(reply)) this.addAddress(card, a)
     card.foundBy.add(method)
     if (this.pendingEchoes.delete(from)) u.echoed = true
-    card.lastSeen = now
-    card.view = null
-    if (!significant) significant = fingerprintOf(this.viewOf(card)) !== before
+    this.touch(card, now)
+    if (!significant) significant = fingerprintOf(viewOf(card, this.isLocal)) !== before
     this.changed(significant ? 'significant' : 'touch')
     return card.id
   }
@@ -211,7 +145,7 @@ export class InventoryStore {
       return null
     }
     const u = (card.ubnt ??= emptyUbnt())
-    card.lastSeen = this.now()
+    this.touch(card, this.now())
     if (u.echoed) {
       this.changed('touch')
     } else {
@@ -259,8 +193,7 @@ export class InventoryStore {
       card.manualAddress = fp.host
     }
     if (this.pendingEchoes.delete(fp.host)) (card.ubnt ??= emptyUbnt()).echoed = true
-    card.lastSeen = now
-    card.view = null
+    this.touch(card, now)
     this.changed('significant')
     return card.id
   }
@@ -283,10 +216,7 @@ export class InventoryStore {
     const byFqdn = this.cards.get(`mdns:${details.fqdn.toLowerCase()}`)
     let card = this.cards.get(id)
     if (!card && byFqdn && id !== byFqdn.id) {
-      this.cards.delete(byFqdn.id)
-      byFqdn.id = id
-      this.cards.set(id, byFqdn)
-      for (const a of byFqdn.addresses) this.byAddress.set(a, id)
+      this.rekey(byFqdn, id)
       card = byFqdn
     }
     card ??= this.create(id, now)
@@ -296,18 +226,16 @@ export class InventoryStore {
     card.haAddresses = addresses.slice(0, 16)
     for (const a of addresses) this.addAddress(card, a)
     card.foundBy.add('mdns')
-    card.lastSeen = now
-    card.view = null
-    this.changed(fingerprintOf(this.viewOf(card)) === before ? 'touch' : 'significant')
+    this.touch(card, now)
+    this.changed(fingerprintOf(viewOf(card, this.isLocal)) === before ? 'touch' : 'significant')
     return card.id
   }
 
   /** An mDNS sighting of a known instance. */
   touchMdns(fqdn: string): void {
-    for (const card of this.cards.values()) {
+    for (const card of [...this.cards.values()]) {
       if (card.ha && card.ha.fqdn.toLowerCase() === fqdn) {
-        card.lastSeen = this.now()
-        card.view = null
+        this.touch(card, this.now())
         this.changed('touch')
       }
     }
@@ -348,21 +276,54 @@ export class InventoryStore {
     this.options.onChange?.(kind)
   }
 
+  /** Marks a card as just seen: the card map is kept in least-recently-seen-first order for eviction. */
+  private touch(card: Card, now: number): void {
+    card.lastSeen = Math.max(card.lastSeen, now)
+    card.view = null
+    if (this.cards.get(card.id) !== card) return
+    this.cards.delete(card.id)
+    this.cards.set(card.id, card)
+  }
+
   private create(id: string, now: number): Card | undefined {
     const existing = this.cards.get(id)
     if (existing) return existing
     if (this.cards.size >= MAX_CARDS) {
       this.options.onOverflow?.()
-      return undefined
+      if (!this.evictOne()) return undefined
     }
     const card: Card = {
-      id, macs: [], replyAddresses: [], addresses: new Set(), ubnt: null, https: null, ha: null, haAddresses: [],
+      id, macs: [], replyAddresses: [], addresses: new Set(), sorted: null, ubnt: null, https: null, ha: null,
+      haAddresses: [],
       foundBy: new Set(), manualAddress: null, firstSeen: now, lastSeen: now, view: null,
     }
     this.cards.set(id, card)
     return card
   }
 
+  /**
+   * Drops the least recently seen card that nobody vouches for (not typed in, not
+   * identified over HTTPS, not Home Assistant); failing that among the oldest
+   * few, the oldest one not typed in. False when every card was typed in.
+   */
+  private evictOne(): boolean {
+    let fallback: Card | undefined
+    let scanned = 0
+    for (const card of this.cards.values()) {
+      if (card.manualAddress !== null) continue
+      const vouched = card.ha !== null || card.https?.console || card.https?.uispServer || card.https?.uispDevice
+      if (!vouched) {
+        this.remove(card)
+        return true
+      }
+      fallback ??= card
+      if (++scanned >= EVICTION_SCAN) break
+    }
+    if (fallback) this.remove(fallback)
+    return fallback !== undefined
+  }
+
+  /** Drops a card and every index entry that points at it (the indexes hold nothing else). */
   private remove(card: Card): void {
     this.cards.delete(card.id)
     for (const m of card.macs) if (this.byMac.get(m) === card.id) this.byMac.delete(m)
@@ -378,9 +339,13 @@ export class InventoryStore {
     return undefined
   }
 
+  /** Indexes a MAC only if the card keeps it: the index never outgrows the cards (issue 14 §8). */
   private addMac(card: Card, mac: string): void {
-    if (!card.macs.includes(mac) && card.macs.length < MAX_MACS) card.macs.push(mac)
-    if (!this.byMac.has(mac) || !this.cards.has(this.byMac.get(mac)!)) this.byMac.set(mac, card.id)
+    if (!card.macs.includes(mac)) {
+      if (card.macs.length >= MAX_MACS) return
+      card.macs.push(mac)
+    }
+    if (!this.cards.has(this.byMac.get(mac) ?? '')) this.byMac.set(mac, card.id)
     // An address-keyed card learns its MAC: re-key it.
     if (card.id.startsWith('addr:') && this.byMac.get(mac) === card.id) this.rekey(card, `mac:${mac}`)
   }
@@ -391,8 +356,8 @@ export class InventoryStore {
     this.cards.delete(old)
     card.id = id
     this.cards.set(id, card)
-    for (const [k, v] of this.byMac) if (v === old) this.byMac.set(k, id)
-    for (const [k, v] of this.byAddress) if (v === old) this.byAddress.set(k, id)
+    for (const m of card.macs) if (this.byMac.get(m) === old) this.byMac.set(m, id)
+    for (const a of card.addresses) if (this.byAddress.get(a) === old) this.byAddress.set(a, id)
   }
 
   private addAddress(card: Card, address: string): void {
@@ -400,6 +365,7 @@ export class InventoryStore {
     if (!card.addresses.has(address)) {
       if (card.addresses.size >= MAX_ADDRESSES) return
       card.addresses.add(address)
+      card.sorted = null
     }
     this.byAddress.set(address, card.id)
   }
@@ -408,29 +374,19 @@ export class InventoryStore {
     const i = card.replyAddresses.indexOf(address)
     if (i >= 0) card.replyAddresses.splice(i, 1)
     card.replyAddresses.push(address)
-    if (card.replyAddresses.length > 16) card.replyAddresses.shift()
+    if (card.replyAddresses.length > MAX_REPLY_ADDRESSES) card.replyAddresses.shift()
     this.addAddress(card, address)
   }
 
   private mergeInto(into: Card, from: Card): void {
-    this.cards.delete(from.id)
-    for (const m of from.macs) {
-      if (!into.macs.includes(m) && into.macs.length < MAX_MACS) into.macs.push(m)
-      this.byMac.set(m, into.id)
+    this.remove(from)
+    for (const m of from.macs) this.addMac(into, m)
+    for (const a of from.replyAddresses) {
+      const room = into.replyAddresses.length < MAX_REPLY_ADDRESSES
+      if (room && !into.replyAddresses.includes(a)) into.replyAddresses.push(a)
     }
-    for (const a of from.replyAddresses) if (!into.replyAddresses.includes(a)) into.replyAddresses.push(a)
     for (const a of from.addresses) this.addAddress(into, a)
-    if (from.ubnt) {
-      const u = (into.ubnt ??= emptyUbnt())
-      for (const s of from.ubnt.signatures) u.signatures.add(s)
-      for (const c of from.ubnt.commands) u.commands.add(c)
-      u.echoed ||= from.ubnt.echoed
-      for (const [k, v] of Object.entries(from.ubnt) as [keyof UbntEvidence, unknown][]) {
-        if (v !== null && (into.ubnt as unknown as Record<string, unknown>)[k] === null) {
-          ;(into.ubnt as unknown as Record<string, unknown>)[k] = v
-        }
-      }
-    }
+    if (from.ubnt) mergeUbnt((into.ubnt ??= emptyUbnt()), from.ubnt)
     if (from.https && (!into.https || from.https.at > into.https.at)) into.https = from.https
     into.ha ??= from.ha
     for (const m of from.foundBy) into.foundBy.add(m)
@@ -438,87 +394,5 @@ export class InventoryStore {
     into.firstSeen = Math.min(into.firstSeen, from.firstSeen)
     into.lastSeen = Math.max(into.lastSeen, from.lastSeen)
     into.view = null
-  }
-
-  /** Addresses by preference: HTTPS worked, answered on a local subnet, answered, reported. */
-  private addressOrder(card: Card): string[] {
-    const out: string[] = []
-    const add = (a: string | null | undefined): void => { if (a && !out.includes(a)) out.push(a) }
-    if (card.https?.reachable) add(card.https.host)
-    add(card.manualAddress)
-    for (const a of [...card.replyAddresses].reverse()) if (this.isLocal(a)) add(a)
-    for (const a of card.haAddresses) if (this.isLocal(a)) add(a)
-    for (const a of [...card.replyAddresses].reverse()) add(a)
-    for (const a of card.haAddresses) add(a)
-    for (const a of [...card.addresses].sort(compareAddresses)) if (this.isLocal(a)) add(a)
-    for (const a of [...card.addresses].sort(compareAddresses)) add(a)
-    return out
-  }
-
-  private kindOf(card: Card, model: string | null): InventoryKind {
-    if (card.ha) return 'home-assistant'
-    if (card.https?.uispServer) return 'uisp-server'
-    const u = card.ubnt
-    const isConsole = !!card.https?.console || (u !== null && (u.echoed || u.signatures.has('v0') || u.commands.has(9)))
-    if (!isConsole) return 'device'
-    return model && NVR_MODEL.test(model) ? 'nvr' : 'console'
-  }
-
-  private viewOf(card: Card): InventoryItem {
-    if (card.view) return card.view
-    const u = card.ubnt
-    const fp = card.https
-    const c = fp?.console ?? null
-    const model = c?.model ?? u?.model ?? u?.platform ?? fp?.uispDevice?.model ?? null
-    const firmware = u?.firmware ?? null
-    const addresses = [...card.addresses].sort(compareAddresses)
-    const ubnt: UbntDetails | null = u && {
-      signatures: [...u.signatures].sort(),
-      echoed: u.echoed,
-      commands: [...u.commands].sort((a, b) => a - b),
-      hostname: u.hostname,
-      platform: u.platform,
-      model: u.model,
-      essid: u.essid,
-      wirelessMode: u.wirelessMode,
-      webPort: u.webPort,
-      webHttps: u.webHttps,
-      systemId: u.systemId,
-      platformVersion: u.platformVersion,
-      sshdPort: u.sshdPort,
-      uuid: u.uuid,
-      unknown: [...u.unknown].sort((a, b) => a[0] - b[0]).map(([type, hex]) => ({ type, hex })),
-    }
-    const apps: InventoryApp[] = c ? [...c.apps].sort() : []
-    const view: InventoryItem = {
-      id: card.id,
-      kind: this.kindOf(card, model),
-      name: c?.name ?? u?.hostname ?? card.ha?.locationName ?? card.ha?.instance ?? null,
-      model,
-      productName: u?.productName ?? fp?.uispDevice?.product ?? null,
-      mac: card.id.startsWith('mac:') ? card.id.slice(4) : card.macs[0] ?? null,
-      macs: [...card.macs].sort(),
-      address: this.addressOrder(card)[0] ?? null,
-      addresses,
-      firmware,
-      version: u?.version16 ?? versionFromFirmware(firmware) ?? fp?.uispServer?.version ?? card.ha?.version ?? null,
-      apps,
-      foundBy: [...card.foundBy].sort(),
-      firstSeen: iso(card.firstSeen),
-      lastSeen: iso(card.lastSeen),
-      manual: card.manualAddress !== null,
-      state: u?.state ?? null,
-      platform: c?.kind ?? null,
-      directConnectDomain: c?.directConnectDomain ?? null,
-      certificateSha256: fp?.certificateSha256 ?? null,
-      httpsPort: fp?.reachable ? fp.port : null,
-      uptimeSeconds: u?.uptimeSeconds ?? null,
-      ubnt,
-      homeAssistant: card.ha,
-      uisp: fp?.uispServer ?? null,
-      uispDevice: fp?.uispDevice ?? null,
-    }
-    card.view = view
-    return view
   }
 }

@@ -12,11 +12,17 @@
 // membership and every query use the chosen interface only.
 // Ubiquiti gear advertises no DNS-SD type (§0, §6), so by default only
 // `_home-assistant._tcp` is browsed; callers may add types as generic hints.
+// A hostile LAN is expected (issue 14 §8): packets are rate-limited per source
+// address, the instances tracked are bounded (mdns-guard.ts), and `retain`
+// drops what no card shows.
 import { EventEmitter } from 'node:events'
 import { isIP } from 'node:net'
 import { Bonjour, Browser } from 'bonjour-service'
 import type { DiscoveryInterface, HomeAssistantDetails } from '../../../shared/inventory.ts'
+import { cleanOptional, cleanText } from './clean.ts'
 import { inSubnet } from './interfaces.ts'
+import { SourceRateLimiter } from './limits.ts'
+import { ServiceGuard } from './mdns-guard.ts'
 import { text } from './ubnt.ts'
 
 export const MDNS_PORT = 5353
@@ -24,6 +30,8 @@ export const MDNS_GROUP = '224.0.0.251'
 export const HOME_ASSISTANT_TYPE = 'home-assistant'
 const REQUERY_MS = [1000, 3000, 9000, 27000, 60000]
 const CACHE_LIMIT = 256
+/** Generous: a host answers our queries (1, 3, 9 … s) and others'; a flood is hundreds a second. */
+const PER_SOURCE_PER_SECOND = 100
 const MAX_TXT_ENTRIES = 64
 
 export interface MdnsService {
@@ -48,13 +56,21 @@ export interface MdnsBrowserOptions {
   onSeen(fqdn: string): void
   onDown(fqdn: string): void
   onError(message: string): void
+  /** Response packets accepted per source address and second (limits.ts). */
+  perSourcePerSecond?: number
 }
 
 export interface MdnsBrowser {
   /** Start the re-query schedule over (1, 3, 9 … s). */
   restart(): void
+  /** Forgets every instance `keep` does not want (the inventory has no card for it). */
+  retain(keep: (fqdn: string) => boolean): void
   close(): Promise<void>
-  readonly stats: { responses: number; ignored: number; handlerErrors: number; warnings: number }
+  readonly stats: {
+    responses: number; ignored: number; handlerErrors: number; warnings: number
+    /** Packets dropped by the per-source rate limit; new instances refused by the guard. */
+    rateLimited: number; refused: number
+  }
 }
 
 // ---- TXT ----------------------------------------------------------------------
@@ -92,8 +108,8 @@ export function homeAssistantDetails(service: MdnsService): HomeAssistantDetails
   const { txt, rawTxt } = parseTxt(service.rawTxt)
   return {
     instance: service.instance,
-    fqdn: service.fqdn,
-    host: service.host,
+    fqdn: cleanText(service.fqdn),
+    host: cleanOptional(service.host),
     port: service.port,
     uuid: nonEmpty(txt.uuid),
     version: nonEmpty(txt.version),
@@ -148,7 +164,13 @@ function boundedSet<K, V>(map: Map<K, V>, key: K, value: V): void {
 }
 
 export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
-  const stats = { responses: 0, ignored: 0, handlerErrors: 0, warnings: 0 }
+  const guard = new ServiceGuard()
+  const limiter = new SourceRateLimiter(options.perSourcePerSecond ?? PER_SOURCE_PER_SECOND)
+  const stats = {
+    responses: 0, ignored: 0, handlerErrors: 0, warnings: 0,
+    get rateLimited() { return limiter.dropped },
+    get refused() { return guard.refused },
+  }
   const { iface } = options
   const bonjour = new Bonjour(
     {
@@ -168,7 +190,7 @@ export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
   proxy.query = (q: unknown, type?: unknown) => mdns.query(q, type)
 
   const suffixes = options.types.map((t) => `_${t}._tcp.local`)
-  const known = new Set<string>() // lower-case fqdns with a service
+  const known = guard // lower-case fqdns with a service, bounded
   const srvCache = new Map<string, { target: string; port: number }>()
   const txtCache = new Map<string, unknown>()
   const addrCache = new Map<string, string[]>()
@@ -182,9 +204,11 @@ export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
       stats.ignored++
       return
     }
+    if (!limiter.admit(rinfo.address)) return
     try {
-      track(packet, rinfo)
-      proxy.emit('response', packet, rinfo)
+      const admitted = guard.filter(packet, rinfo.address, suffixes)
+      track(admitted, rinfo)
+      proxy.emit('response', admitted, rinfo)
     } catch {
       stats.handlerErrors++
     }
@@ -231,7 +255,7 @@ export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
       }
       if ((known.has(fqdn) && !assembled.has(fqdn)) || srvInPacket.has(fqdn)) continue
       const entry = pending.get(fqdn)
-      if (!entry && pending.size >= 64) continue
+      if (!entry && (pending.size >= 64 || !guard.admits(fqdn, rinfo.address))) continue
       const now = Date.now()
       if (!entry || now - entry.asked > 5000) {
         pending.set(fqdn, { type, fqdn: rr.data, referer: rinfo.address, asked: now, askedA: false })
@@ -270,8 +294,20 @@ export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
     (Array.isArray(data) ? data : data instanceof Uint8Array ? [data] : []).filter((b): b is Buffer => Buffer.isBuffer(b))
 
   function emitUp(service: MdnsService): void {
-    known.add(lower(service.fqdn))
+    if (!known.add(lower(service.fqdn), service.referer)) return
     options.onUp(service)
+  }
+
+  /** Drops one instance everywhere it is held (Browser, caches); the Browser reports it `down`. */
+  function forget(fqdn: string): void {
+    known.delete(fqdn)
+    assembled.delete(fqdn)
+    pending.delete(fqdn)
+    for (const b of browsers) {
+      const held = b.services.find((svc) => typeof svc.fqdn === 'string' && lower(svc.fqdn) === fqdn)
+      // removeService is private in the typings; it splices `_services` and emits `down` (browser.js 1.4.4).
+      if (held) (b as unknown as { removeService(fqdn: string): void }).removeService(held.fqdn)
+    }
   }
 
   const browsers = options.types.map((type, i) => {
@@ -318,6 +354,11 @@ export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
 
   return {
     stats,
+    retain(keep) {
+      const browsed = browsers.flatMap((b) => b.services.map((svc) => lower(String(svc.fqdn))))
+      const held = new Set([...known.names(), ...browsed])
+      for (const fqdn of held) if (!keep(fqdn)) forget(fqdn)
+    },
     restart() {
       if (closed) return
       if (timer) clearTimeout(timer)

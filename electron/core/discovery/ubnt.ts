@@ -1,6 +1,7 @@
 // UBNT discovery protocol (UDP 10001, discovery.md §1): request bytes, header
 // classification and the field table. Pure functions, no sockets. Every input
 // is hostile until proven otherwise: all reads are bounded, nothing throws.
+import { cleanText, MAX_TEXT } from './clean.ts'
 import { hex, readTlvs } from './tlv.ts'
 
 export const UBNT_PORT = 10001
@@ -92,21 +93,17 @@ export type UbntPacket =
   | { kind: 'reply'; reply: UbntReply }
   | { kind: 'invalid'; reason: string }
 
-const MAX_STRING = 256
+const MAX_STRING = MAX_TEXT
 const MAX_REPEATS = 64
 const MAX_UNKNOWN = 32
 
-// C0/C1 controls and bidi overrides could spoof what the UI shows.
-// eslint-disable-next-line no-control-regex
-const UNSAFE_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
 const utf8 = new TextDecoder('utf-8', { fatal: false })
 
-/** UTF-8 with replacement, trailing NULs dropped, controls replaced, capped. */
+/** UTF-8 with replacement, trailing NULs dropped, controls and bidi controls replaced, capped (clean.ts). */
 export function text(value: Uint8Array, max = MAX_STRING): string {
   let end = value.length
   while (end > 0 && value[end - 1] === 0) end--
-  const s = utf8.decode(value.subarray(0, Math.min(end, max * 4))).replace(UNSAFE_CHARS, '\uFFFD')
-  return s.length > max ? s.slice(0, max) : s
+  return cleanText(utf8.decode(value.subarray(0, Math.min(end, max * 4))), max)
 }
 
 export function macText(value: Uint8Array): string {
@@ -194,6 +191,19 @@ function signatureOf(version: number, command: number): UbntSignature | null {
 /** Requests carry no data: v1 `01 00`, v2 `02 08`, and the reported variant `02 0a` (§1.2). */
 function isRequestHeader(version: number, command: number): boolean {
   return (version === 1 && command === 0) || (version === 2 && (command === 8 || command === 10))
+}
+
+/**
+ * What the 4-byte header alone says (no TLV walk): a request, a reply, or
+ * neither. Lets a receiver charge a packet to its sender before the bounded
+ * but not free field walk (issue 14 §8).
+ */
+export function ubntHeaderKind(packet: Uint8Array): 'request' | 'reply' | null {
+  if (packet.length < 4) return null
+  const version = packet[0]!
+  const command = packet[1]!
+  if (packet[2] === 0 && packet[3] === 0) return isRequestHeader(version, command) ? 'request' : null
+  return signatureOf(version, command) ? 'reply' : null
 }
 
 export function parseUbntPacket(packet: Uint8Array): UbntPacket {

@@ -100,7 +100,11 @@ function parseDevice(raw: unknown): HaDevice | null {
     Array.isArray(v) ? v.filter((p): p is [string, string] => Array.isArray(p) && p.length >= 2).map((p) => [String(p[0]), String(p[1])]) : []
   return {
     id: str(raw.id)!,
-    config_entries: Array.isArray(raw.config_entries) ? raw.config_entries.filter((x): x is string => typeof x === 'string') : [],
+    // Since 2026.8 a device belongs to one entry, `config_entry_id`, which replaces the list
+    // `config_entries` of older builds (home-assistant.md §1.3): read the first, else the list.
+    config_entries: typeof raw.config_entry_id === 'string' && raw.config_entry_id
+      ? [raw.config_entry_id]
+      : Array.isArray(raw.config_entries) ? raw.config_entries.filter((x): x is string => typeof x === 'string') : [],
     connections: pairs(raw.connections),
     identifiers: pairs(raw.identifiers),
     name: str(raw.name_by_user) ?? str(raw.name),

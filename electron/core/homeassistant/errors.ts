@@ -9,8 +9,10 @@
 //     configuration_updated, reauth_successful.
 //   Core aborts (§1.2): single_instance_allowed; already_in_progress [inferred: HA's
 //     standard abort for a second flow with the same unique id].
+import { APP_NAMES } from '../../../shared/labels.ts'
 import type { ErrorCode } from '../../../shared/result.ts'
 import { HomeAssistantFailure, type HaDomain, type HaProblem } from './types.ts'
+import { minimumProtectFor } from './requirements.ts'
 
 export interface ErrorContext {
   domain: HaDomain | string
@@ -24,21 +26,13 @@ export interface ErrorContext {
 }
 
 export const APP_LABEL: Record<string, string> = {
-  unifiprotect: 'UniFi Protect',
-  unifi_access: 'UniFi Access',
-  unifi: 'UniFi Network',
+  unifiprotect: APP_NAMES.protect,
+  unifi_access: APP_NAMES.access,
+  unifi: APP_NAMES.network,
 }
 
-/** Minimum Protect version HA needs (§2.1): 2026.9 → 7.2.105; 2026.8 → 7.1 [inferred]; 2025.8+ → 6.0.0. */
-export function minimumProtectVersion(haVersion: string | null): string | null {
-  const m = /^(\d{4})\.(\d{1,2})/.exec(haVersion ?? '')
-  if (!m) return null
-  const v = Number(m[1]) * 100 + Number(m[2])
-  if (v >= 202609) return '7.2.105'
-  if (v >= 202608) return '7.1.0'
-  if (v >= 202508) return '6.0.0'
-  return null
-}
+/** Minimum Protect version HA needs (§2.1); the table lives in requirements.ts. */
+export const minimumProtectVersion = minimumProtectFor
 
 interface Mapped {
   code: ErrorCode

@@ -10,6 +10,7 @@
 // Flows Keyward starts are deleted when they fail (§1.5: an open reconfigure flow blocks
 // HA's own reauth); HA's reauth flows are left for the user.
 import type { UnifiApp } from '../../../shared/domain.ts'
+import { consoleLabel } from '../../../shared/labels.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { HomeAssistantClient, HaReply } from './client.ts'
 import { listEntries, matchConsole, snapshotDomain, type DomainSnapshot, type PendingReauth } from './entries.ts'
@@ -49,7 +50,7 @@ export type PushRequest =
   | ({ app: 'access' } & AccessPush)
   | { app: 'network'; console: HaConsoleRef }
 
-const label = (c: HaConsoleRef) => (c.name ? `${c.name} (${c.host})` : c.host)
+const label = (c: HaConsoleRef) => consoleLabel(c)
 
 const KEY_SHAPE = /^[\x21-\x7e]{8,512}$/
 

@@ -6,6 +6,7 @@
 // Caveat (§2.5): a full-mode unifiprotect entry stays `loaded` when only its key
 // is revoked (public-API failures are logged at debug), so `ok` here means "HA
 // has not noticed a problem"; Keyward's own key check is still needed.
+import { consoleLabel } from '../../../shared/labels.ts'
 import type { HomeAssistantClient } from './client.ts'
 import { matchConsole, snapshotDomain, type PendingReauth } from './entries.ts'
 import { APP_LABEL } from './errors.ts'
@@ -41,7 +42,7 @@ export function classifyEntry(entry: HaEntry | null, reauth: PendingReauth | nul
 
 function describe(signal: HaHealthSignal, domain: HaDomain, consoleRef: HaConsoleRef, entry: HaEntry | null): string {
   const app = APP_LABEL[domain] ?? domain
-  const who = consoleRef.name ? `${consoleRef.name} (${consoleRef.host})` : consoleRef.host
+  const who = consoleLabel(consoleRef)
   switch (signal) {
     case 'ok':
       return `Home Assistant's ${app} entry for ${who} is loaded.`

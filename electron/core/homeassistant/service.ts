@@ -38,6 +38,12 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
     return connectHomeAssistant({ url: record.url, token, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) })
   }
 
+  /** HA's version as it is now: which Protect it accepts depends on it (requirements.ts, issue 14 §6). */
+  const noteVersion = (record: HomeAssistantRecord, version: string | null) => {
+    if (!version || version === record.version) return
+    settings.saveHomeAssistants(settings.listHomeAssistants().map((h) => (h.id === record.id ? { ...h, version } : h)))
+  }
+
   const consoleRef = (key: KeyRecord): HaConsoleRef => {
     const c = settings.listConsoles().find((r) => r.key === key.consoleKey)
     if (!c) throw new KeywardFailure('not-found', 'Keyward no longer knows the console of this key.')
@@ -59,8 +65,10 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
   /** Pushes `secret` (the key's current or a rotated one) into HA. */
   const pushSecret = async (haId: string, key: KeyRecord, secret: string): Promise<HaPushSummary> => {
     unifiApp(key)
-    const ha = await open(find(haId))
+    const record = find(haId)
+    const ha = await open(record)
     try {
+      noteVersion(record, ha.haVersion)
       ha.requireAdmin()
       const target = consoleRef(key)
       const result =
@@ -154,6 +162,7 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
         let ha: HomeAssistantClient | null = null
         try {
           ha = await open(record)
+          noteVersion(record, ha.haVersion)
           for (const app of [...new Set(mine.map((k) => k.app))]) {
             const ofApp = mine.filter((k) => k.app === app)
             const refs = [...new Map(ofApp.map((k) => [k.consoleKey, consoleRef(k)])).values()]

@@ -6,6 +6,7 @@
 // and a pinned certificate is checked on the upgrade, before the token is sent.
 import WebSocket from 'ws'
 import { KeywardFailure } from '../../../shared/result.ts'
+import { checkPin } from '../net/https.ts'
 import { HomeAssistantFailure, type HaBaseUrl } from './types.ts'
 
 export interface HaSocketOptions {
@@ -59,6 +60,12 @@ export class HaSocket {
   static connect(options: HaSocketOptions): Promise<HaSocket> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     const where = options.base.origin
+    let pin: string | undefined
+    try {
+      pin = checkPin(options.tls?.pin, where) // an empty pin is refused, never "no pin" (issue 14 §8)
+    } catch (error) {
+      return Promise.reject(error as Error)
+    }
     return new Promise<HaSocket>((resolve, reject) => {
       let settled = false
       const ws = new WebSocket(options.base.websocketUrl, {
@@ -68,7 +75,7 @@ export class HaSocket {
         perMessageDeflate: false,
         headers: { 'user-agent': 'Keyward' },
         ...(options.base.scheme === 'https'
-          ? options.tls?.pin
+          ? pin !== undefined
             ? { rejectUnauthorized: false }
             : { rejectUnauthorized: true, ...(options.tls?.ca ? { ca: options.tls.ca } : {}) }
           : {}),
@@ -90,11 +97,10 @@ export class HaSocket {
         timeoutMs,
       )
       ws.on('upgrade', (res) => {
-        const pin = options.tls?.pin
-        if (!pin) return
+        if (pin === undefined) return
         const socket = res.socket as import('node:tls').TLSSocket
         const seen = socket.getPeerX509Certificate?.()?.fingerprint256
-        if (seen !== pin) {
+        if (seen?.toUpperCase() !== pin) {
           done(new KeywardFailure('certificate-changed', `The certificate of ${where} is not the one you trusted. Nothing was sent.`, `expected ${pin}, got ${seen ?? 'none'}`))
         }
       })

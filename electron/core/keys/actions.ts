@@ -80,7 +80,8 @@ export interface KeyActionsOptions {
   clipboard?: ClipboardPort
   adminSession: (consoleKey: string) => ConsoleSession
   userSession: (consoleKey: string, username: string, password: string) => Promise<ConsoleSession>
-  verifyFor: (consoleKey: string, app: UnifiApp) => (secret: string) => Promise<KeyCheck>
+  /** `pushedTo`: the Home Assistants that consume the key, whose requirements the check applies. */
+  verifyFor: (consoleKey: string, app: UnifiApp, pushedTo?: readonly string[]) => (secret: string) => Promise<KeyCheck>
   maskSecret: (secret: string) => string
   handOver?: LifecycleDeps['handOver']
   /** Shared with other copy actions, so one timer clears whatever Keyward copied last. */
@@ -144,7 +145,7 @@ export function createKeyActions(options: KeyActionsOptions) {
       const result = await rotateKey(key, {
         vault,
         sessionFor,
-        verify: (candidate, secret) => options.verifyFor(candidate.consoleKey, app)(secret),
+        verify: (candidate, secret) => options.verifyFor(candidate.consoleKey, app, candidate.pushedTo)(secret),
         ...(options.handOver ? { handOver: options.handOver } : {}),
       }, options.maskSecret)
       watch.replace(result.record, result.check)

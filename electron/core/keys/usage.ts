@@ -129,7 +129,14 @@ export function createUsageReader(options: UsageReaderOptions) {
         lastRead.set(group[0]!.consoleKey, t)
         await readConsole(group, changed).catch((error: unknown) => {
           // Not signed in, the user is gone, the console is down: the column keeps its last reading.
-          if (error instanceof KeywardFailure && (error.code === 'invalid-credentials' || error.code === 'locked-out')) {
+          // A lock-out is the console's and ends by itself; the lock-out unit (unifi/lockout.ts) already
+          // keeps every login away until then, so only a refused password is remembered here.
+          if (error instanceof KeywardFailure && error.code === 'locked-out') {
+            const where = { console: group[0]!.consoleKey, detail: error.detail }
+            options.log.info('key usage: the console has paused sign-ins', where)
+            return
+          }
+          if (error instanceof KeywardFailure && error.code === 'invalid-credentials') {
             refused.add(id)
             options.log.warn('key usage: the console refused the stored sign-in; not trying again', { console: group[0]!.consoleKey, code: error.code })
             return

@@ -3,6 +3,7 @@
 // keep host and port, drop scheme, path, query, credentials and stray spaces.
 import { isIP } from 'node:net'
 import type { ConsoleAddress } from '../../../shared/domain.ts'
+import { NETWORK_APP_PORT, UOS_SERVER_PORT } from '../../../shared/labels.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i
@@ -29,9 +30,24 @@ export function normalizeAddress(raw: string, defaultPort = 443): ConsoleAddress
   if (text === '') throw bad('The address has no host name or IP address.')
 
   const { host, port } = parseHostPort(text, defaultPort, { zone: true })
-  const key = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
-  return { host, port, key }
+  return { host, port, key: hostKey(host, port) }
 }
+
+/**
+ * The ports a UniFi console answers HTTPS on, in the order to try them when the user typed none:
+ * a console 443, UniFi OS Server 11443, the retired self-hosted Network application 8443
+ * (unifi-os.md §1 Ports, from the Art-of-WiFi README; aiounifi tests use :8443).
+ */
+export const CONSOLE_PORTS: readonly number[] = [443, UOS_SERVER_PORT, NETWORK_APP_PORT]
+
+/** What the user typed → the addresses to try: the one typed, or, for a bare host, one per console port. */
+export function consoleCandidates(raw: string): ConsoleAddress[] {
+  const typed = normalizeAddress(raw, 0)
+  if (typed.port !== 0) return [typed]
+  return CONSOLE_PORTS.map((port) => ({ host: typed.host, port, key: hostKey(typed.host, port) }))
+}
+
+const hostKey = (host: string, port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)
 
 export interface HostPortOptions {
   /** Allow "_" in host names. */

@@ -91,7 +91,8 @@ async function once(url: URL, req: HttpRequest): Promise<HttpReply> {
     ...(req.body !== undefined ? { body: req.body } : {}),
     timeoutMs: req.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxBytes: req.maxBytes ?? DEFAULT_MAX_BYTES,
-    ...(req.tls?.pin ? { pin: req.tls.pin } : { verify: req.tls?.ca ? { ca: req.tls.ca } : {} }),
+    // A present pin, even an empty one, goes to httpsRequest, which refuses a malformed one (issue 14 §8).
+    ...(req.tls?.pin !== undefined ? { pin: req.tls.pin } : { verify: req.tls?.ca ? { ca: req.tls.ca } : {} }),
   })
   return { status: reply.status, headers: reply.headers, body: reply.body, url: url.href, certificate: reply.certificate, elapsedMs: reply.elapsedMs }
 }

@@ -173,10 +173,35 @@ export function exchange(options: {
   })
 }
 
+/** `fingerprint256` form: colon-separated hex pairs (a SHA-256 has 32). */
+const PIN_SHAPE = /^[0-9A-F]{2}(:[0-9A-F]{2})*$/i
+
+/**
+ * A pin that is present must be a fingerprint: an empty or malformed one is
+ * refused before any connection, never read as "no pin" (issue 14 §8). A
+ * well-formed pin of the wrong length can never match and fails as a mismatch.
+ */
+export function checkPin(pin: string | undefined, where: string): string | undefined {
+  if (pin === undefined) return undefined
+  if (typeof pin === 'string' && PIN_SHAPE.test(pin)) return pin.toUpperCase()
+  throw new KeywardFailure(
+    'certificate-changed',
+    `The trusted certificate saved for ${where} is empty or malformed, so Keyward cannot check it. Nothing was sent; ` +
+      'trust the certificate again.',
+    typeof pin === 'string' ? `pin of ${pin.length} characters is not a SHA-256 fingerprint` : 'pin is not a string',
+  )
+}
+
 export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
   const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES
   const where = hostHeader(req.host, req.port)
+  let pin: string | undefined
+  try {
+    pin = checkPin(req.pin, where)
+  } catch (error) {
+    return Promise.reject(error as Error)
+  }
   let certificate: CertificateInfo | null = null
   let socket: tls.TLSSocket | null = null
 
@@ -199,13 +224,13 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
         tlsSocket.destroy()
         return done(new KeywardFailure('tls', `${where} presented no certificate.`))
       }
-      if (req.pin && certificate.sha256 !== req.pin) {
+      if (pin !== undefined && certificate.sha256.toUpperCase() !== pin) {
         tlsSocket.destroy()
         return done(
           new KeywardFailure(
             'certificate-changed',
             `The certificate of ${where} is not the one you trusted. Nothing was sent.`,
-            `expected ${req.pin}, got ${certificate.sha256}`,
+            `expected ${pin}, got ${certificate.sha256}`,
           ),
         )
       }

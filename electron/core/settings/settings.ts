@@ -69,6 +69,7 @@ export const settingsSchema: Schema<SettingsData> = {
         mac: nullableText,
         apps: { type: 'array', maxItems: 3, uniqueItems: true, items: { enum: ['protect', 'network', 'access'] } },
         certificateSha256: sha256,
+        confirmed: { type: 'boolean' },
         lastSeen: dateTime,
       },
     },
@@ -218,6 +219,7 @@ export const settingsSchema: Schema<SettingsData> = {
             port: { type: 'integer', minimum: 1, maximum: 65535 },
             version: nullableText,
             certificateSha256: sha256,
+            confirmed: { type: 'boolean' },
             lastSeen: dateTime,
           },
         },
@@ -461,6 +463,7 @@ function pickRecord(r: ConsoleRecord): ConsoleRecord {
     mac: r.mac,
     ...(r.apps ? { apps: [...r.apps] } : {}),
     certificateSha256: r.certificateSha256,
+    ...(r.confirmed !== undefined ? { confirmed: r.confirmed } : {}),
     lastSeen: r.lastSeen,
   }
 }

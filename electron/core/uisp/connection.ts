@@ -124,7 +124,8 @@ export async function checkUispKey(key: string | UispKey, opts: UispKeyCheckOpti
       : failed('unreachable', `${error.message} (This computer may simply not see the network the devices are on.)`, 'Check that the UISP server is running and that this address and port are reachable, then check again.')
   }
   const { certificate } = look
-  if (opts.pin && certificate.sha256 !== opts.pin) {
+  // An empty pin is a mismatch, never "no pin" (issue 14 §8).
+  if (opts.pin !== undefined && certificate.sha256 !== opts.pin) {
     return failed('tls_pin_mismatch', 'The server in this key presents a different certificate than the one you trusted, so Keyward went no further.', 'If the UISP certificate was renewed, trust the server again; otherwise check who answers at that address.', { certificate })
   }
 

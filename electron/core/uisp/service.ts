@@ -25,12 +25,14 @@ import type {
   UispTokenRecord,
 } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
+import { isServerConfirmed, unconfirmedFailure } from '../console/trust.ts'
 import type { SecretCopier } from '../keys/actions.ts'
 import { summarize } from '../keys/watch.ts'
 import type { Logger } from '../log.ts'
 import { normalizeAddress } from '../net/address.ts'
 import { httpsRequest } from '../net/https.ts'
 import type { Settings } from '../settings/settings.ts'
+import { hostId, LoginLocks } from '../unifi/lockout.ts'
 import { maskSecret } from '../unifi/service.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import { checkUispKey, fetchUispKey } from './connection.ts'
@@ -73,6 +75,8 @@ export function createUispService(options: UispServiceOptions) {
   const timeouts = options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}
   const sessions = new Map<string, UispSession>()
   const running = new Set<string>()
+  // One registry for every sign-in to these servers (unifi/lockout.ts; uisp.md documents no lock, see there).
+  const locks = new LoginLocks()
 
   const servers = () => settings.getUisp().servers
   const server = (key: string): UispServerRecord => {
@@ -83,6 +87,16 @@ export function createUispService(options: UispServiceOptions) {
   const label = (s: Pick<UispServerRecord, 'key'>) => `UISP at ${s.key}`
   const target = (s: UispServerRecord): UispTarget => ({ host: s.host, port: s.port, pin: s.certificateSha256, label: label(s) })
   const upsertServer = (record: UispServerRecord) => settings.saveUisp({ servers: [...servers().filter((s) => s.key !== record.key), record] })
+  /** No password or token goes to a server whose certificate the user has not confirmed (issue 14 §3). */
+  const confirmed = (s: UispServerRecord): UispServerRecord => {
+    if (!isServerConfirmed(s, settings)) throw unconfirmedFailure(label(s), 'UISP server')
+    return s
+  }
+  /** Drops the session on a server here only (a replaced pin, a forgotten server): the old pin refuses a logout. */
+  const invalidate = (key: string) => {
+    sessions.get(key)?.discard()
+    sessions.delete(key)
+  }
   const session = (key: string): UispSession => {
     const s = sessions.get(key)
     if (!s?.signedIn) throw new KeywardFailure('session-expired', `Sign in to ${label(server(key))} first.`)
@@ -104,10 +118,17 @@ export function createUispService(options: UispServiceOptions) {
       throw error
     })
     const known = servers().find((s) => s.key === address.key)
-    const trust = !known ? 'first-contact' : known.certificateSha256 === certificate.sha256 ? 'matches' : 'changed'
+    // Only a confirmed certificate can "change"; one never confirmed is replaced, still unconfirmed.
+    const wasConfirmed = known ? isServerConfirmed(known, settings) : false
+    const same = known?.certificateSha256 === certificate.sha256
+    const trust = !known || (!wasConfirmed && !same) ? 'first-contact' : same ? 'matches' : 'changed'
     const probedAt = new Date(now()).toISOString()
     if (trust !== 'changed') {
-      upsertServer({ key: address.key, host: address.host, port: address.port, version: version.version, certificateSha256: certificate.sha256, lastSeen: probedAt })
+      const { key, host, port } = address
+      const confirmedNow = trust === 'matches' && wasConfirmed
+      upsertServer({
+        key, host, port, version: version.version, certificateSha256: certificate.sha256, confirmed: confirmedNow, lastSeen: probedAt,
+      })
     }
     return { address, version: version.version, deployment: version.deployment, certificate, trust, latencyMs: version.latencyMs, probedAt }
   }
@@ -119,10 +140,10 @@ export function createUispService(options: UispServiceOptions) {
     if (first.certificate.sha256 !== sha256) {
       throw new KeywardFailure('certificate-changed', `${label(known)} now presents a different certificate than the one you confirmed. Compare again.`)
     }
-    const record = { ...known, certificateSha256: sha256, lastSeen: new Date(now()).toISOString() }
+    const record = { ...known, certificateSha256: sha256, confirmed: true, lastSeen: new Date(now()).toISOString() }
     upsertServer(record)
-    await sessions.get(key)?.logout().catch(() => undefined)
-    sessions.delete(key)
+    // A session pinned to the certificate this replaces goes now, not at the next restart.
+    if (known.certificateSha256 !== sha256) invalidate(key)
     return record
   }
 
@@ -133,8 +154,11 @@ export function createUispService(options: UispServiceOptions) {
     save: (record: UispTokenRecord) => settings.saveUisp({ flows: [...settings.getUisp().flows.filter((f) => f.id !== record.id), record] }),
   }
 
-  const verify = (s: UispServerRecord, token: string, purpose: UispTokenPurpose, expiresAt: string | null): Promise<UispTokenCheck> =>
-    verifyUispToken({ target: target(s), token, purpose, expiresAt, now, ...timeouts })
+  type Verify = (
+    s: UispServerRecord, token: string, purpose: UispTokenPurpose, expiresAt: string | null,
+  ) => Promise<UispTokenCheck>
+  const verify: Verify = async (s, token, purpose, expiresAt) =>
+    verifyUispToken({ target: target(confirmed(s)), token, purpose, expiresAt, now, ...timeouts })
 
   const runFlow = async (caller: UispSession, start: UispTokenRecord): Promise<UispTokenOutcome> => {
     const s = server(start.serverKey)
@@ -175,6 +199,12 @@ export function createUispService(options: UispServiceOptions) {
     const s = servers().find((x) => x.key === key.consoleKey)
     if (!s) {
       return { status: 'failed', app: 'uisp', host: key.consoleKey, problem: 'unreachable', message: 'Keyward no longer knows this UISP server.', nextStep: 'Check the server by its address again.', checkedAt: new Date(now()).toISOString() }
+    }
+    if (!isServerConfirmed(s, settings)) {
+      const message = 'The server’s certificate is not confirmed, so Keyward sent nothing.'
+      const nextStep = 'Confirm this UISP server’s certificate first: open it in Keyward and trust it.'
+      const checkedAt = new Date(now()).toISOString()
+      return { status: 'failed', app: 'uisp', host: key.consoleKey, problem: 'tls_pin_mismatch', message, nextStep, checkedAt }
     }
     await pace(s.key)
     await pace(s.key)
@@ -237,12 +267,24 @@ export function createUispService(options: UispServiceOptions) {
     probe,
     trust,
 
+    /** Forgets a server's pinned certificate and any session on it; its tokens and keys stay. */
+    forgetServer(key: string): UispServerRecord[] {
+      invalidate(key)
+      settings.saveUisp({ servers: servers().filter((s) => s.key !== key) })
+      return servers()
+    },
+
     async signIn(input: { key: string; username: string; password: string; mfaCode?: string | undefined }): Promise<UispSignInResult> {
-      const s = server(input.key)
+      const s = confirmed(server(input.key))
+      // While the server is locked, a working session is kept rather than traded for a refusal.
+      locks.check(hostId(s.host, s.port), label(s), now())
       const existing = sessions.get(input.key)
-      // Keep the object between the 201 and the code: it holds the two-factor sign-in token.
-      const current = existing && !existing.signedIn ? existing : new UispSession(target(s), { ...timeouts, now })
+      // Keep the object between the 201 and the code (it holds the two-factor sign-in token),
+      // but never one pinned to a certificate the user has since replaced.
+      const reuse = existing && !existing.signedIn && existing.target.pin === s.certificateSha256
+      const current = reuse ? existing : new UispSession(target(s), { ...timeouts, now, locks })
       if (existing?.signedIn) await existing.logout().catch(() => undefined)
+      else if (existing && !reuse) existing.discard()
       sessions.set(input.key, current)
       const outcome = await current.login({ username: input.username, password: input.password }, input.mfaCode)
       if (outcome.state === 'mfa-required') return outcome
@@ -364,6 +406,7 @@ export function createUispService(options: UispServiceOptions) {
       } else {
         const token = await vault.get(key.keyRef)
         if (!token) throw new KeywardFailure('session-expired', `Sign in to ${label(s)} to revoke this token.`)
+        confirmed(s)
         try {
           await revokeUispToken(new UispTokenCaller(target(s), token, timeouts), key.remoteId)
         } catch (error) {

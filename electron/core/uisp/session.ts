@@ -9,6 +9,7 @@
 // Every request is pinned to the server certificate the user trusted (uisp.md §6 [inferred]).
 import { KeywardFailure } from '../../../shared/result.ts'
 import { httpsRequest, type HttpsReply } from '../net/https.ts'
+import { hostId, LoginLocks } from '../unifi/lockout.ts'
 import { retryAfterSeconds } from '../unifi/session.ts'
 import { AUTH_HEADER, hapiMessage, isHtml, isObject, parseBody, replyMessage, str, UISP_API } from './http.ts'
 
@@ -55,7 +56,11 @@ export interface UispSessionOptions {
   timeoutMs?: number
   maxBytes?: number
   now?: () => number
+  /** Lock-outs shared by every sign-in to the servers of one core (unifi/lockout.ts); else the session's own. */
+  locks?: LoginLocks
 }
+
+type Settled = Required<Omit<UispSessionOptions, 'locks'>>
 
 export interface UispVersion {
   /** null when the server asks for authentication before it tells (see fetchUispVersion). */
@@ -93,7 +98,9 @@ function tokenHeader(reply: HttpsReply): string | null {
   return typeof text === 'string' && text.trim() !== '' ? text.trim() : null
 }
 
-async function send(target: UispTarget, options: Required<UispSessionOptions>, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, token: string | null, body?: unknown): Promise<HttpsReply> {
+async function send(
+  target: UispTarget, options: Settled, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, token: string | null, body?: unknown,
+): Promise<HttpsReply> {
   return httpsRequest({
     host: target.host,
     port: target.port,
@@ -110,7 +117,7 @@ async function send(target: UispTarget, options: Required<UispSessionOptions>, m
   })
 }
 
-const defaults = (options: UispSessionOptions): Required<UispSessionOptions> => ({
+const defaults = (options: UispSessionOptions): Settled => ({
   timeoutMs: options.timeoutMs ?? 8000,
   maxBytes: options.maxBytes ?? 2 * 1024 * 1024,
   now: options.now ?? Date.now,
@@ -150,17 +157,19 @@ export async function fetchUispVersion(target: UispTarget, options: UispSessionO
   return { version: body.version.slice(0, 64), deployment: text(body.deployment), build: text(body.build), time: text(body.time), latencyMs: reply.elapsedMs }
 }
 
-function signInFailure(target: UispTarget, reply: HttpsReply, body: unknown, now: number): KeywardFailure {
+function signInFailure(target: UispTarget, reply: HttpsReply, body: unknown, now: number, locks: LoginLocks) {
   if (reply.status === 429) {
+    // uisp.md §1 documents no lock-out; a 429 that does come is honoured like a console's (lockout.ts).
     const seconds = retryAfterSeconds(reply.headers['retry-after'], now)
-    return new KeywardFailure('locked-out', `${target.label} has paused sign-ins after too many attempts. Try again in ${seconds} s.`, `retry-after ${seconds}`)
+    return locks.lock(hostId(target.host, target.port), target.label, seconds, now)
   }
   return new KeywardFailure('bad-reply', `${target.label} answered the sign-in with ${reply.status}: ${hapiMessage(body) ?? 'no explanation'}.`, `status ${reply.status}`)
 }
 
 export class UispSession implements UispCaller {
   readonly target: UispTarget
-  #options: Required<UispSessionOptions>
+  #options: Settled
+  #locks: LoginLocks
   #token: string | null = null
   #user: UispUser | null = null
   /** The TwoFactorToken of a sign-in waiting for its code. */
@@ -171,6 +180,7 @@ export class UispSession implements UispCaller {
   constructor(target: UispTarget, options: UispSessionOptions = {}) {
     this.target = target
     this.#options = defaults(options)
+    this.#locks = options.locks ?? new LoginLocks()
   }
 
   get signedIn(): boolean {
@@ -186,6 +196,8 @@ export class UispSession implements UispCaller {
    * authentication; call again with the same credentials and `mfaCode`.
    */
   async login(credentials: UispCredentials, mfaCode?: string): Promise<UispLoginOutcome> {
+    // Both steps send credentials: neither goes out while the server is locked (lockout.ts).
+    this.#locks.check(hostId(this.target.host, this.target.port), this.target.label, this.#options.now())
     if (mfaCode !== undefined) {
       const code = mfaCode.replace(/\s+/g, '')
       if (!/^\d{6,8}$/.test(code)) throw new KeywardFailure('invalid-input', 'A two-factor code is the 6 digits your authenticator app shows.')
@@ -219,7 +231,7 @@ export class UispSession implements UispCaller {
       // 400 is hapi's validation error (e.g. an empty or too short password): for the user the same thing.
       throw new KeywardFailure('invalid-credentials', `${this.target.label} did not accept that username and password. Use a UISP user account (Settings → Users).`, hapiMessage(body) ?? `status ${reply.status}`)
     }
-    throw signInFailure(this.target, reply, body, this.#options.now())
+    throw signInFailure(this.target, reply, body, this.#options.now(), this.#locks)
   }
 
   async #codeStep(credentials: UispCredentials, code: string): Promise<UispLoginOutcome> {
@@ -240,7 +252,7 @@ export class UispSession implements UispCaller {
     if (reply.status === 401 || reply.status === 400) {
       throw new KeywardFailure('invalid-credentials', 'The two-factor code was not accepted. Codes change every 30 seconds: enter the current one.', hapiMessage(body) ?? `status ${reply.status}`)
     }
-    throw signInFailure(this.target, reply, body, this.#options.now())
+    throw signInFailure(this.target, reply, body, this.#options.now(), this.#locks)
   }
 
   #signedIn(reply: HttpsReply, body: unknown, credentials: UispCredentials, usedMfa: boolean): UispLoginOutcome {
@@ -249,6 +261,7 @@ export class UispSession implements UispCaller {
     this.#token = token
     this.#user = parseUser(body)
     this.#credentials = usedMfa ? null : credentials
+    this.#locks.clear(hostId(this.target.host, this.target.port))
     return { state: 'signed-in', user: this.#user }
   }
 
@@ -274,6 +287,14 @@ export class UispSession implements UispCaller {
     return { status: reply.status, headers: reply.headers, body: parseBody(reply, `${method} ${path}`) }
   }
 
+  /** Forgets the session here without a word to the server (a replaced pin, a forgotten server; issue 14 §3). */
+  discard(): void {
+    this.#token = null
+    this.#user = null
+    this.#pending = null
+    this.#credentials = null
+  }
+
   /** Ends the session on the server and forgets the token and credentials. */
   async logout(): Promise<void> {
     const token = this.#token
@@ -295,7 +316,7 @@ export class UispSession implements UispCaller {
 export class UispTokenCaller implements UispCaller {
   readonly target: UispTarget
   #token: string
-  #options: Required<UispSessionOptions>
+  #options: Settled
 
   constructor(target: UispTarget, token: string, options: UispSessionOptions = {}) {
     this.target = target

@@ -2,13 +2,14 @@
 // each app with its own key store (unifi-os.md §6), so a Protect key must be
 // made on the console whose Protect holds the cameras.
 import type { ConsoleRecord, UnifiApp } from '../../../shared/domain.ts'
+import { APP_NAMES, consoleLabel } from '../../../shared/labels.ts'
 
 export interface HostChoice {
   /** Best first; empty when no known console runs the app. */
   ranked: { console: ConsoleRecord; reason: string }[]
 }
 
-const APP_NAME: Record<UnifiApp, string> = { protect: 'UniFi Protect', network: 'UniFi Network', access: 'UniFi Access' }
+const APP_NAME: Readonly<Record<UnifiApp, string>> = APP_NAMES
 // Dedicated recorders exist only to run Protect (UNVR, UNVR-PRO, ENVR…). When a
 // gateway and an NVR both answer for Protect, the gateway's copy is usually the
 // empty one left behind after cameras moved to the NVR ([inferred] from core
@@ -43,7 +44,7 @@ export function rankHosts(app: UnifiApp, consoles: ConsoleRecord[], cameraCounts
 export function explainPick(app: UnifiApp, picked: ConsoleRecord, consoles: ConsoleRecord[], cameraCounts: Record<string, number> = {}): string | null {
   const best = rankHosts(app, consoles, cameraCounts).ranked[0]
   if (!best || best.console.key === picked.key) return null
-  const name = (c: ConsoleRecord) => `${c.name ?? c.host} (${c.host})`
+  const name = (c: ConsoleRecord) => consoleLabel(c)
   if (!(picked.apps ?? []).includes(app)) {
     return `${APP_NAME[app]} does not run on ${name(picked)}; it runs on ${name(best.console)}. A key made on ${name(picked)} would be refused there with "Invalid authentication".`
   }

@@ -1,10 +1,12 @@
 // Console API keys, minted as the signed-in user (unifi-os.md §4.1). The key is
 // shown once (`full_api_key`); it belongs to this console only and carries its
-// creator's rights (§4.2). `/user/self/keys` is preferred over `/user/{id}/keys`
-// (uiprotect PR #535); both exist.
+// creator's rights (§4.2). Create and list exist in two shapes, `/user/self/keys`
+// (uiprotect PR #535, preferred) and `/user/{userId}/keys` (uiprotect PR #482, vypdev
+// browser capture); some firmware answers only the second (issue 14 §1). Delete has
+// one shape, `/keys/{keyId}`.
 import { KeywardFailure } from '../../../shared/result.ts'
 import { errorCode, errorMessage, isObject, unwrap } from './envelope.ts'
-import type { ConsoleSession } from './session.ts'
+import type { ApiReply, ConsoleSession } from './session.ts'
 
 export interface MintedKey {
   id: string
@@ -24,8 +26,78 @@ export interface ListedKey {
   permissions: unknown
 }
 
-const KEYS = '/proxy/users/api/v2/user/self/keys'
+const USER = '/proxy/users/api/v2/user'
 const KEY_SHAPE = /^[A-Za-z0-9_-]{8,256}$/
+
+/** Which key path a console answers: `/user/self/keys` or `/user/{userId}/keys` (§4.1, "Both exist"). */
+export type KeyPathShape = 'self' | 'user-id'
+
+/**
+ * The shape that last worked per console (`host:port`), for the life of the process: a console
+ * that 404s on `self` is asked at `{userId}` first from then on. Bounded; a console whose
+ * firmware changes is simply asked the other shape again on the next 404.
+ */
+const workingShape = new Map<string, KeyPathShape>()
+const MAX_REMEMBERED = 256
+
+const consoleId = (session: ConsoleSession) => `${session.target.host}:${session.target.port}`
+
+/** The key path shape remembered for this session's console (for tests and diagnostics). */
+export function rememberedKeyPath(session: ConsoleSession): KeyPathShape | null {
+  return workingShape.get(consoleId(session)) ?? null
+}
+
+function remember(session: ConsoleSession, shape: KeyPathShape): void {
+  const id = consoleId(session)
+  workingShape.delete(id)
+  workingShape.set(id, shape)
+  if (workingShape.size > MAX_REMEMBERED) workingShape.delete(workingShape.keys().next().value!)
+}
+
+const profileId = (profile: unknown): string | null => {
+  const id = isObject(profile) ? (profile.unique_id ?? profile.id) : null
+  return typeof id === 'string' && id !== '' ? id : null
+}
+
+/**
+ * The signed-in user's id for `/user/{userId}/keys`. The login reply's `unique_id` (= `id`) is
+ * the one unifi-os.md §4.1 names; without it, "who am I" (§2): `GET /api/users/self` ("source
+ * of truth for the User ID needed for … API keys", scottmsilver) or the v2 `GET
+ * /proxy/users/api/v2/user/self` [report, unattributed].
+ */
+async function signedInUserId(session: ConsoleSession): Promise<string> {
+  const known = session.user?.id
+  if (known) return known
+  for (const path of ['/api/users/self', `${USER}/self`]) {
+    const reply = await session.call('GET', path)
+    if (reply.status !== 200) continue
+    const id = profileId(unwrap(reply.body, 'Reading the signed-in user'))
+    if (id) return id
+  }
+  const label = session.target.label
+  throw new KeywardFailure('bad-reply', `${label} did not say which user is signed in, so its key list cannot be found.`)
+}
+
+async function keysPath(session: ConsoleSession, shape: KeyPathShape): Promise<string> {
+  return shape === 'self' ? `${USER}/self/keys` : `${USER}/${encodeURIComponent(await signedInUserId(session))}/keys`
+}
+
+/**
+ * Create or list on the key path: the shape that worked last on this console first (else
+ * `self`, which §4.1 prefers), the other one when that answers 404 (a 404 creates nothing).
+ * The shape that answered is remembered for this console.
+ */
+async function keysCall(session: ConsoleSession, method: 'GET' | 'POST', body?: unknown): Promise<ApiReply> {
+  const first = workingShape.get(consoleId(session)) ?? 'self'
+  let reply = await session.call(method, await keysPath(session, first), body)
+  let shape = first
+  if (reply.status === 404) {
+    shape = first === 'self' ? 'user-id' : 'self'
+    reply = await session.call(method, await keysPath(session, shape), body)
+  }
+  if (reply.status >= 200 && reply.status < 300) remember(session, shape)
+  return reply
+}
 
 function refused(status: number, body: unknown, what: string, label: string): KeywardFailure {
   const code = errorCode(body) ?? `status ${status}`
@@ -41,7 +113,7 @@ function refused(status: number, body: unknown, what: string, label: string): Ke
 }
 
 export async function mintKey(session: ConsoleSession, name: string, description = 'Created by Keyward'): Promise<MintedKey> {
-  const reply = await session.call('POST', KEYS, { name, description })
+  const reply = await keysCall(session, 'POST', { name, description })
   if (reply.status !== 200 && reply.status !== 201) throw refused(reply.status, reply.body, 'create an API key', session.target.label)
   const data = unwrap(reply.body, 'Creating the key')
   if (!isObject(data) || typeof data.full_api_key !== 'string' || typeof data.id !== 'string') {
@@ -53,7 +125,7 @@ export async function mintKey(session: ConsoleSession, name: string, description
 }
 
 export async function listKeys(session: ConsoleSession): Promise<ListedKey[]> {
-  const reply = await session.call('GET', KEYS)
+  const reply = await keysCall(session, 'GET')
   if (reply.status !== 200) throw refused(reply.status, reply.body, 'list API keys', session.target.label)
   const data = unwrap(reply.body, 'Listing keys')
   if (!Array.isArray(data)) throw new KeywardFailure('bad-reply', `${session.target.label} sent an unexpected key list.`)

@@ -11,21 +11,22 @@ import type {
   SignInResult,
   UnifiApp,
 } from '../../../shared/domain.ts'
+import { appName, consoleLabel, legacyNetworkExplanation } from '../../../shared/labels.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { EventHub } from '../events.ts'
+import { keyConsumers, possibleConsumers, protectRequirement, protectWarning } from '../homeassistant/requirements.ts'
 import type { Logger } from '../log.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import { summarize } from '../keys/watch.ts'
+import { isConsoleConfirmed, unconfirmedFailure } from '../console/trust.ts'
 import { accessOf } from '../keys/usage.ts'
 import { explainPick, rankHosts } from './hosts.ts'
 import { newProvision, ProvisionFailure, runProvision, suggestKeyName, suggestUsername } from './provision.ts'
 import { protectSummary } from './protect.ts'
-import { ConsoleSession } from './session.ts'
+import { hostId, LoginLocks } from './lockout.ts'
+import { ConsoleSession, type ConsoleTarget } from './session.ts'
 import { verifyKey, type KnownConsole } from './verify.ts'
-
-/** Home Assistant 2026.9's minimum Protect (home-assistant.md §2.1, core PR #179954). */
-export const HA_MIN_PROTECT = '7.2.105'
 
 export interface ConsoleServiceOptions {
   settings: Settings
@@ -47,27 +48,54 @@ export function createConsoleService(options: ConsoleServiceOptions) {
   const { settings, vault, hub } = options
   const sessions = new Map<string, ConsoleSession>()
   const cameraCounts: Record<string, number> = {}
+  /** Protect's version per console, read at sign-in (bootstrap `nvr.version`), for the plan's warning. */
+  const protectVersions: Record<string, string> = {}
+  // One registry for every login this service sends (lockout.ts, issue 14 §2).
+  const locks = new LoginLocks()
+  const openSession = (target: ConsoleTarget) =>
+    new ConsoleSession(target, { locks, ...(options.sessionTimeoutMs ? { timeoutMs: options.sessionTimeoutMs } : {}) })
 
   const record = (key: string): ConsoleRecord => {
     const found = settings.listConsoles().find((c) => c.key === key)
     if (!found) throw new KeywardFailure('not-found', 'Keyward does not know that console; check its address first.')
     return found
   }
-  const label = (c: ConsoleRecord) => `${c.name ?? c.host} (${c.host})`
+  const label = (c: ConsoleRecord) => consoleLabel(c)
+  /** The retired self-hosted Network app has no local keys: say so before any login (unifi-os.md §1, §4). */
+  const supported = (c: ConsoleRecord): ConsoleRecord => {
+    if (c.kind === 'legacy-network') throw new KeywardFailure('unsupported', legacyNetworkExplanation(label(c)))
+    return c
+  }
   const known = (c: ConsoleRecord): KnownConsole => ({ key: c.key, host: c.host, port: c.port, name: c.name, pin: c.certificateSha256, apps: c.apps ?? [] })
+  const targetOf = (c: ConsoleRecord): ConsoleTarget => ({
+    host: c.host, port: c.port, pin: c.certificateSha256, label: label(c),
+  })
+  /** No credential goes to a console whose certificate the user has not confirmed (issue 14 §3). */
+  const confirmed = (c: ConsoleRecord): ConsoleRecord => {
+    if (!isConsoleConfirmed(c, settings)) throw unconfirmedFailure(label(c), 'console')
+    return c
+  }
+  /** Drops every session on a console, signed in or half-way (2FA), here only (a replaced pin, a forgotten console). */
+  const invalidate = (key: string) => {
+    sessions.get(key)?.discard()
+    sessions.delete(key)
+    delete cameraCounts[key]
+  }
   const session = (key: string): ConsoleSession => {
     const s = sessions.get(key)
     if (!s?.signedIn) throw new KeywardFailure('session-expired', `Sign in to ${label(record(key))} first.`)
     return s
   }
 
-  const verifyFor = (c: ConsoleRecord, app: UnifiApp) => (key: string) =>
+  // The key goes to this console and, to find where a stray key belongs, to the other confirmed ones.
+  // A too-old Protect fails the check only for the Home Assistant that consumes the key (issue 14 §6).
+  const verifyFor = (c: ConsoleRecord, app: UnifiApp, pushedTo: readonly string[] = []) => (key: string) =>
     verifyKey({
-      console: known(c),
-      others: settings.listConsoles().filter((o) => o.key !== c.key).map(known),
+      console: known(confirmed(c)),
+      others: settings.listConsoles().filter((o) => o.key !== c.key && isConsoleConfirmed(o, settings)).map(known),
       app,
       key,
-      ...(app === 'protect' ? { minimumVersion: HA_MIN_PROTECT } : {}),
+      ...(app === 'protect' ? (protectRequirement(keyConsumers(settings.listHomeAssistants(), pushedTo)) ?? {}) : {}),
       ...(options.accessPort ? { accessPort: options.accessPort } : {}),
       siteManager: options.siteManager ?? null,
     })
@@ -86,6 +114,7 @@ export function createConsoleService(options: ConsoleServiceOptions) {
       const { record: done, check } = await runProvision(admin, start, {
         vault,
         journal,
+        openSession,
         verify: verifyFor(c, start.app),
       })
       const key = await vault.get(done.keyRef)
@@ -123,19 +152,25 @@ export function createConsoleService(options: ConsoleServiceOptions) {
     adminSession: session,
     /** A fresh session as a given user (the dedicated user, from its stored password). */
     async userSession(key: string, username: string, password: string): Promise<ConsoleSession> {
-      const c = record(key)
-      const s = new ConsoleSession({ host: c.host, port: c.port, pin: c.certificateSha256, label: label(c) }, options.sessionTimeoutMs ? { timeoutMs: options.sessionTimeoutMs } : {})
+      const c = confirmed(record(key))
+      // Built from the record as it is now: a re-trusted pin applies at once.
+      const s = openSession(targetOf(c))
       const outcome = await s.login({ username, password })
       if (outcome.state !== 'signed-in') throw new KeywardFailure('refused', `${label(c)} asked ${username} for a two-factor code.`)
       return s
     },
     verifyFor,
     async signIn(input: { key: string; username: string; password: string; mfaCode?: string }): Promise<SignInResult> {
-      const c = record(input.key)
+      const c = confirmed(supported(record(input.key)))
+      // While the console is locked, a working session is kept rather than traded for a refusal.
+      locks.check(hostId(c.host, c.port), label(c), Date.now())
       const existing = sessions.get(input.key)
-      // Keep the session object between the 499 and the code: it holds the MFA cookie and any lock.
-      const s = existing && !existing.signedIn ? existing : new ConsoleSession({ host: c.host, port: c.port, pin: c.certificateSha256, label: label(c) }, options.sessionTimeoutMs ? { timeoutMs: options.sessionTimeoutMs } : {})
+      // Keep the session object between the 499 and the code (it holds the MFA cookie), but
+      // never one pinned to a certificate the user has since replaced.
+      const reuse = existing && !existing.signedIn && existing.target.pin === c.certificateSha256
+      const s = reuse ? existing : openSession(targetOf(c))
       if (existing?.signedIn) await existing.logout().catch(() => undefined)
+      else if (existing && !reuse) existing.discard()
       sessions.set(input.key, s)
       const outcome = await s.login({ username: input.username, password: input.password }, input.mfaCode)
       if (outcome.state === 'mfa-required') return outcome
@@ -144,7 +179,9 @@ export function createConsoleService(options: ConsoleServiceOptions) {
         throw new KeywardFailure('forbidden', `${input.username} can sign in to ${label(c)} but is not Owner or Super Admin, so the console will not let it create users or API keys (the Integrations page is hidden). Sign in with the owner account.`)
       }
       if ((c.apps ?? []).includes('protect')) {
-        cameraCounts[c.key] = await protectSummary(s).then((p) => p.cameras).catch(() => cameraCounts[c.key] ?? 0)
+        const protect = await protectSummary(s).catch(() => null)
+        cameraCounts[c.key] = protect?.cameras ?? cameraCounts[c.key] ?? 0
+        if (protect?.version) protectVersions[c.key] = protect.version
       }
       const { username, isOwner, isSuperAdmin } = outcome.user
       return { state: 'signed-in', user: { username, isOwner, isSuperAdmin } }
@@ -171,7 +208,11 @@ export function createConsoleService(options: ConsoleServiceOptions) {
     },
 
     plan(key: string, app: UnifiApp): ProvisionPlan {
-      const c = record(key)
+      const c = supported(record(key))
+      // Before minting: a connected Home Assistant that will refuse this Protect (home-assistant.md §2.1).
+      const warning = app === 'protect'
+        ? protectWarning(protectVersions[c.key] ?? null, label(c), possibleConsumers(settings.listHomeAssistants()))
+        : null
       return {
         key,
         app,
@@ -184,14 +225,16 @@ export function createConsoleService(options: ConsoleServiceOptions) {
         },
         secretLocation: `The new user's password and the ${app === 'access' ? 'Access token' : 'API key'} go to this computer's keychain; ${label(c)} keeps only its own copy.`,
         ...(app === 'access' ? { accessValidityDays: 365 } : {}),
+        warning,
       }
     },
 
     async provision(input: { key: string; app: UnifiApp; mode: ProvisionRecord['mode']; username: string; keyName: string; accessValidityDays?: number }): Promise<ProvisionOutcome> {
+      const c = confirmed(supported(record(input.key)))
       const admin = session(input.key)
-      const c = record(input.key)
       if (!(c.apps ?? []).includes(input.app)) {
-        throw new KeywardFailure('not-found', `${label(c)} does not run ${input.app}; pick the console that does.`)
+        const app = appName(input.app)
+        throw new KeywardFailure('not-found', `${label(c)} does not run ${app}; pick the console that does.`)
       }
       const start = newProvision({
         consoleKey: input.key,
@@ -215,8 +258,16 @@ export function createConsoleService(options: ConsoleServiceOptions) {
     async resume(id: string): Promise<ProvisionOutcome> {
       const start = settings.getProvision(id)
       if (!start) throw new KeywardFailure('not-found', 'That key flow is no longer on record.')
+      confirmed(record(start.consoleKey))
       return run(session(start.consoleKey), start)
     },
+
+    /**
+     * The user trusted a new certificate or forgot the console: every session pinned to the
+     * old one goes (issue 14 §3). Each request opens its own socket (net/https.ts, no agent),
+     * so no pooled connection outlives this; sessions made later read the record's new pin.
+     */
+    invalidate,
 
     list(): ProvisionRecord[] {
       return settings.listProvisions().sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt))

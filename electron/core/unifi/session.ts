@@ -10,6 +10,7 @@
 import { KeywardFailure } from '../../../shared/result.ts'
 import { httpsRequest, type HttpsReply } from '../net/https.ts'
 import { errorCode, errorMessage, isHtml, isObject, parseJson, type Json } from './envelope.ts'
+import { hostId, LoginLocks } from './lockout.ts'
 
 export interface ConsoleTarget {
   host: string
@@ -42,6 +43,11 @@ export interface SessionOptions {
   timeoutMs?: number
   maxBytes?: number
   now?: () => number
+  /**
+   * The lock-outs of every host this session's owner talks to (lockout.ts): the core passes
+   * one registry to all its sessions; a session made without one keeps its own.
+   */
+  locks?: LoginLocks
 }
 
 export interface ApiReply {
@@ -99,18 +105,23 @@ function parseUser(body: unknown): SignedInUser {
 
 export class ConsoleSession {
   readonly target: ConsoleTarget
-  #options: Required<SessionOptions>
+  #options: Required<Omit<SessionOptions, 'locks'>>
+  #locks: LoginLocks
   #cookie: { name: string; value: string } | null = null
   #csrf: string | null = null
   #mfaCookie: string | null = null
   // Held only while signed in, for the single re-login after a 401; dropped at logout.
   #credentials: Credentials | null = null
-  #lockedUntil = 0
   #user: SignedInUser | null = null
 
   constructor(target: ConsoleTarget, options: SessionOptions = {}) {
     this.target = target
     this.#options = { timeoutMs: options.timeoutMs ?? 8000, maxBytes: options.maxBytes ?? 2 * 1024 * 1024, now: options.now ?? Date.now }
+    this.#locks = options.locks ?? new LoginLocks()
+  }
+
+  get #id(): string {
+    return hostId(this.target.host, this.target.port)
   }
 
   get user(): SignedInUser | null {
@@ -123,7 +134,7 @@ export class ConsoleSession {
 
   /** When a 429 lock ends (ms since epoch), or 0. */
   get lockedUntil(): number {
-    return this.#lockedUntil
+    return this.#locks.until(this.#id, this.#options.now()) ?? 0
   }
 
   #send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, extraCookies: string[] = []) {
@@ -157,21 +168,8 @@ export class ConsoleSession {
   }
 
   #checkLock(): void {
-    const wait = this.#lockedUntil - this.#options.now()
-    if (wait > 0) {
-      // Each attempt during the lock extends it on the console (§2 rate limit), so we do not try.
-      throw this.#lockFailure(Math.ceil(wait / 1000))
-    }
-  }
-
-  #lockFailure(seconds: number): KeywardFailure {
-    const at = new Date(this.#options.now() + seconds * 1000)
-    const clock = at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' })
-    return new KeywardFailure(
-      'locked-out',
-      `${this.target.label} has paused sign-ins after too many attempts. Try again after ${clock} (in ${seconds} s); every attempt before then restarts the wait.`,
-      `retry-after ${seconds}`,
-    )
+    // Each attempt during the lock extends it on the console (§2 rate limit), so no path tries.
+    this.#locks.check(this.#id, this.target.label, this.#options.now())
   }
 
   /**
@@ -201,6 +199,7 @@ export class ConsoleSession {
       if (!this.#cookie) throw new KeywardFailure('bad-reply', `${this.target.label} accepted the sign-in but set no session cookie.`)
       this.#credentials = credentials
       this.#mfaCookie = null
+      this.#locks.clear(this.#id)
       this.#user = parseUser(body)
       return { state: 'signed-in', user: this.#user }
     }
@@ -217,8 +216,7 @@ export class ConsoleSession {
     }
     if (reply.status === 429) {
       const seconds = retryAfterSeconds(reply.headers['retry-after'], this.#options.now())
-      this.#lockedUntil = this.#options.now() + seconds * 1000
-      throw this.#lockFailure(seconds)
+      throw this.#locks.lock(this.#id, this.target.label, seconds, this.#options.now())
     }
     if (reply.status === 401 || reply.status === 403) {
       // Some consoles say 401, most 403, for the same thing (§2: treat 401 = 403).
@@ -253,6 +251,18 @@ export class ConsoleSession {
       throw new KeywardFailure('session-expired', `The session on ${this.target.label} ended. Sign in again.`)
     }
     return { status: reply.status, headers: reply.headers, body: parseJson(reply, `${method} ${path}`) }
+  }
+
+  /**
+   * Forgets the session here without a word to the console: for a pin the user replaced or a
+   * console they forgot (issue 14 §3), where the old pin would refuse the logout anyway.
+   */
+  discard(): void {
+    this.#cookie = null
+    this.#csrf = null
+    this.#mfaCookie = null
+    this.#credentials = null
+    this.#user = null
   }
 
   /** Ends the session on the console and forgets the credentials. */

@@ -18,18 +18,28 @@ export interface ConsoleUser {
 
 const USERS = '/proxy/users/api/v2'
 
+/** The "no local users" outcome (unifi-os.md §3: a normal outcome on UniFi OS 5 "Fabric"), with its fallback. */
+function noLocalUsers(label: string, evidence: string | null): string {
+  return (
+    `${label} does not allow new local users${evidence ? ` (${evidence})` : ''}. UniFi OS 5 consoles ("Fabric") no ` +
+    'longer offer them. Keyward can make the key as the account you signed in with instead; that works the same way.'
+  )
+}
+
 function failureFor(status: number, body: unknown, what: string, label: string): KeywardFailure {
   const said = errorMessage(body)
   const code = errorCode(body) ?? `status ${status}`
   // UniFi OS 5 "Fabric" refuses local users for everyone, owners included (unifi-os.md §3):
   // say that, not "you lack rights". The console's own words follow.
   if (/local/i.test(code) || /local user|local account|can no longer be created/i.test(said ?? '')) {
-    return new KeywardFailure('refused', `${label} does not allow new local users${said ? ` ("${said}")` : ''}. Keyward can make the key as the account you signed in with instead.`, code)
+    return new KeywardFailure('refused', noLocalUsers(label, said ? `it said "${said}"` : null), code)
   }
   if (status === 403) {
     return new KeywardFailure('forbidden', `${label} refused to ${what}: this account is not Owner or Super Admin.`, code)
   }
-  if (status === 404) return new KeywardFailure('not-found', `${label} has no users service at the expected place (firmware too old or too new?).`, code)
+  // No users service answers at all: UniFi OS 5 "Fabric" consoles no longer offer local users (§3:
+  // ZSamuels28/UnifiClientCheck-Docker#33, Kane610/aiounifi#941). Say that, and the fallback that works.
+  if (status === 404) return new KeywardFailure('not-found', noLocalUsers(label, `${what}: it answered 404`), code)
   if (/exist|duplicate|taken|already/i.test(`${said} ${code}`)) {
     return new KeywardFailure('conflict', `${label} already has a user with that name.`, code)
   }

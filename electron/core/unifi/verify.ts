@@ -2,6 +2,7 @@
 // finds out why: a key made on another console, a cloud key, the wrong kind of
 // key, missing rights, an app that is not there or too old (unifi-os.md §4.2, §5, §6).
 import type { KeyCheck, KeyCheckFailed, KeyProblem, UnifiApp } from '../../../shared/domain.ts'
+import { APP_NAMES, consoleLabel } from '../../../shared/labels.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import { httpsRequest, type HttpsReply } from '../net/https.ts'
 import { isObject, parseJson } from './envelope.ts'
@@ -23,8 +24,10 @@ export interface VerifyOptions {
   key: string
   /** Other consoles Keyward knows (pinned), to find where a stray key belongs. */
   others?: KnownConsole[]
-  /** e.g. Home Assistant 2026.9 needs Protect ≥ 7.2.105 (home-assistant.md §2.1). */
+  /** e.g. Home Assistant 2026.9 needs Protect ≥ 7.2.105 (home-assistant.md §2.1; homeassistant/requirements.ts). */
   minimumVersion?: string
+  /** Who needs `minimumVersion`, e.g. "Home Assistant 2026.9.1 (Home)". */
+  minimumFor?: string
   /** Access developer API port (unifi-os.md §1: 12445). */
   accessPort?: number
   /** Site Manager to recognise cloud keys (§5.4); null to never ask the cloud. */
@@ -37,8 +40,8 @@ export interface VerifyOptions {
 
 type Attempt = { reply: HttpsReply; body: unknown } | { failure: KeywardFailure }
 
-const label = (c: KnownConsole) => (c.name ? `${c.name} (${c.host})` : c.host)
-const APP_NAME: Record<UnifiApp, string> = { protect: 'UniFi Protect', network: 'UniFi Network', access: 'UniFi Access' }
+const label = (c: KnownConsole) => consoleLabel(c)
+const APP_NAME: Readonly<Record<UnifiApp, string>> = APP_NAMES
 
 /** Compares dotted versions numerically: "7.10.0" > "7.2.105". */
 export function versionAtLeast(version: string, minimum: string): boolean {
@@ -131,7 +134,8 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
     if (opts.minimumVersion && version && !versionAtLeast(version, opts.minimumVersion)) {
       return failed(
         'version_too_old',
-        `${APP_NAME[opts.app]} on ${label(target)} is version ${version}; Home Assistant needs ${opts.minimumVersion} or later.`,
+        `${APP_NAME[opts.app]} on ${label(target)} is version ${version}; ` +
+          `${opts.minimumFor ?? 'Home Assistant'} needs ${opts.minimumVersion} or later.`,
         `Update ${APP_NAME[opts.app]} on ${label(target)} (UniFi OS → Settings → Updates), then check again.`,
       )
     }

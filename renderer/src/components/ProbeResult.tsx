@@ -26,7 +26,7 @@ export function ProbeResult({ probe }: { probe: ProbeState }) {
       <h2>{c.name ?? c.address.host}</h2>
       <dl className="facts">
         <dt>Type</dt>
-        <dd>{kindLabel(c.kind)}</dd>
+        <dd>{kindLabel(c.kind, c.address.port)}</dd>
         <dt>Model</dt>
         <dd data-testid="console-model">{c.model ?? 'unknown'}</dd>
         <dt>Name</dt>

@@ -86,7 +86,14 @@ export function FindStep() {
 
       <ManualAddress />
 
-      {error && <ErrorCallout error={error} title="Keyward could not reach that console" />}
+      {error && (
+        <ErrorCallout
+          error={error}
+          title={
+            error.code === 'unsupported' ? 'Keyward cannot make keys there' : 'Keyward could not reach that console'
+          }
+        />
+      )}
 
       <Actions>
         <button type="button" className="button secondary" onClick={() => goTo('goal')}>
@@ -247,7 +254,8 @@ function ConsoleOption({ card, app, probe, selected, recommendation, best, onSel
           </span>
           <span className="option-line reason">
             {card.unsupported
-              ? 'A self-hosted Network application: Keyward makes keys on UniFi OS consoles only.'
+              ? 'The self-hosted Network application (being retired): it has no local API keys. ' +
+                'Move to UniFi OS Server, or give Home Assistant a username and password or a Site Manager key.'
               : probe?.status === 'running'
                 ? 'Checking this console…'
                 : probe?.status === 'failed'

@@ -87,6 +87,11 @@ export function PlanStep() {
           </Callout>
         )}
       </div>
+      {plan && !stale && plan.warning && (
+        <Callout tone="warn" title="Home Assistant will refuse this key for now" label="Consumer requirement">
+          <p data-testid="plan-warning">{plan.warning}</p>
+        </Callout>
+      )}
       {error && <ErrorCallout error={error} title="Keyward could not prepare the plan" />}
       {!plan || !draft || stale ? (
         <div className="plan-loading" aria-busy="true">

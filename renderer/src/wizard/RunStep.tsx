@@ -126,9 +126,10 @@ function FailurePanel({ message, code, step, fallback, target, app }: {
     <Callout tone="danger" alert title={`Keyward could not ${what}`}>
       <p data-testid="failure-message">{message}</p>
       {fallback ? (
-        <p>
-          This console does not let Keyward create a separate user (UniFi OS 5 consoles may refuse it). Keyward can make the
-          key as {admin} instead: the key then carries that account’s rights, and it stops working if that account is removed
+        <p data-testid="fallback-explanation">
+          This console does not allow new local users: UniFi OS 5 consoles (“Fabric”) no longer offer them, to
+          Keyward or in their own web page. That is normal, and there is a way that works: Keyward makes the key
+          as {admin}. The key then carries that account’s rights, and it stops working if that account is removed
           or loses Super Admin.
         </p>
       ) : code === 'conflict' ? (

@@ -52,8 +52,9 @@ export function SignInStep() {
     }
     setError(outcome.error)
     if (outcome.error.code === 'locked-out') {
-      const seconds = lockSeconds(outcome.error)
-      setLockedUntil(Date.now() + (seconds ?? 60) * 1000)
+      // The core's `until` is the one end of the lock every screen counts down to.
+      const until = outcome.error.until ? Date.parse(outcome.error.until) : Number.NaN
+      setLockedUntil(Number.isNaN(until) ? Date.now() + (lockSeconds(outcome.error) ?? 60) * 1000 : until)
     }
     if (phase === 'credentials' || outcome.error.code !== 'invalid-credentials') {
       // Back to the first screen with an empty password; the username stays.

@@ -1,6 +1,6 @@
 import { useWizard } from './context.ts'
 import { appShort } from './model.ts'
-import { formatMac } from '../format.ts'
+import { formatMac, kindLabel } from '../format.ts'
 import { Actions, Callout, ErrorCallout, Fingerprint, Screen } from './parts.tsx'
 
 export function TrustStep() {
@@ -81,6 +81,8 @@ export function TrustStep() {
         <dd data-testid="trust-name">{probe.name ?? 'unknown'}</dd>
         <dt>Model</dt>
         <dd>{probe.model ?? 'unknown'}</dd>
+        <dt>Type</dt>
+        <dd data-testid="trust-kind">{kindLabel(probe.kind, probe.address.port)}</dd>
         <dt>Address</dt>
         <dd className="mono">{probe.address.key}</dd>
         <dt>MAC address</dt>

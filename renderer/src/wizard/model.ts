@@ -1,7 +1,8 @@
 // Pure helpers of the setup wizard: step order, app wording, the console cards
 // of the Find step (inventory + consoles Keyward already knows), name checks.
-import type { ConsoleProbe, ConsoleRecord, KeyApp, UnifiApp } from '../../../shared/domain.ts'
+import type { ConsoleProbe, ConsoleRecord, UnifiApp } from '../../../shared/domain.ts'
 import type { DiscoveryMethod, InventoryItem } from '../../../shared/inventory.ts'
+import { APP_NAMES, appName, appShort } from '../../../shared/labels.ts'
 import type { KeywardError } from '../../../shared/result.ts'
 
 export type WizardStep = 'goal' | 'find' | 'trust' | 'signin' | 'plan' | 'run' | 'done'
@@ -28,15 +29,23 @@ export interface AppChoice {
 }
 
 export const APPS: AppChoice[] = [
-  { app: 'protect', name: 'UniFi Protect', purpose: 'Cameras, doorbells and sensors in Home Assistant.', credential: 'API key' },
-  { app: 'network', name: 'UniFi Network', purpose: 'Clients, devices and traffic from your gateway.', credential: 'API key' },
-  { app: 'access', name: 'UniFi Access', purpose: 'Doors and readers; a token that expires when you choose.', credential: 'Access token' },
+  {
+    app: 'protect', name: APP_NAMES.protect, credential: 'API key',
+    purpose: 'Cameras, doorbells and sensors in Home Assistant.',
+  },
+  {
+    app: 'network', name: APP_NAMES.network, credential: 'API key',
+    purpose: 'Clients, devices and traffic from your gateway.',
+  },
+  {
+    app: 'access', name: APP_NAMES.access, credential: 'Access token',
+    purpose: 'Doors and readers; a token that expires when you choose.',
+  },
 ]
 
 export const appInfo = (app: UnifiApp): AppChoice => APPS.find((a) => a.app === app)!
-export const appName = (app: KeyApp) => (app === 'uisp' ? 'UISP' : appInfo(app).name)
-/** "Protect", "Network", "Access", "UISP". */
-export const appShort = (app: KeyApp) => appName(app).replace(/^UniFi /, '')
+/** "UniFi Protect" … and "Protect" …: the one formatter core and renderer share (shared/labels.ts). */
+export { appName, appShort }
 
 /** "Protect API key", "Network API key", "Access token". */
 export const credentialOf = (app: UnifiApp) => (app === 'access' ? 'Access token' : `${appShort(app)} API key`)
@@ -73,7 +82,7 @@ export interface ConsoleCard {
   /** False until something looked at the apps (discovery fingerprint or a probe). */
   appsKnown: boolean
   foundBy: string[]
-  /** A self-hosted Network application: Keyward makes keys on UniFi OS consoles only. */
+  /** The retired self-hosted Network application: it has no local API keys (unifi-os.md §1). */
   unsupported: boolean
   nvr: boolean
 }
@@ -169,8 +178,13 @@ export function validityProblem(days: number): string | null {
   return null
 }
 
-/** Seconds until a locked-out console accepts sign-ins again, from the error the core sent. */
-export function lockSeconds(error: KeywardError): number | null {
+/**
+ * Seconds until a locked-out console accepts sign-ins again, from the error the core sent: from
+ * its `until`, the one end of the lock every screen shares (core: unifi/lockout.ts), when present.
+ */
+export function lockSeconds(error: KeywardError, now = Date.now()): number | null {
+  const until = error.until ? Date.parse(error.until) : Number.NaN
+  if (!Number.isNaN(until)) return Math.max(0, Math.ceil((until - now) / 1000))
   const m = /retry-after (\d+)/.exec(error.detail ?? '') ?? /in (\d+) s\b/.exec(error.message)
   return m ? Number(m[1]) : null
 }

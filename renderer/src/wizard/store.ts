@@ -21,6 +21,7 @@ import type {
   UnifiApp,
 } from '../../../shared/domain.ts'
 import type { DiscoveryStatus, InventoryItem } from '../../../shared/inventory.ts'
+import { consoleLabel, legacyNetworkExplanation } from '../../../shared/labels.ts'
 import type { KeywardError, Outcome } from '../../../shared/result.ts'
 import { buildCards, type ConsoleCard, type ProbeEntry, type WizardStep } from './model.ts'
 
@@ -305,6 +306,12 @@ export function createWizardStore(api: KeywardApi, storage: StateStorage = local
               return
             }
             const probe = entry.result
+            if (probe.kind === 'legacy-network') {
+              // It will answer the same way forever: say what it is and what the options are (unifi-os.md §1).
+              const where = consoleLabel({ name: probe.name, host: probe.address.host, port: probe.address.port })
+              set({ busy: false, error: { code: 'unsupported', message: legacyNetworkExplanation(where) } })
+              return
+            }
             const card = buildCards(get().inventory, get().known, get().probes).find((c) => c.key === key)
             const target: Target = {
               key: probe.address.key,
@@ -326,13 +333,12 @@ export function createWizardStore(api: KeywardApi, storage: StateStorage = local
           async acceptCertificate() {
             const { probe, target } = get()
             if (!probe || !target) return
-            if (probe.trust === 'changed') {
-              set({ busy: true, error: null })
-              const outcome = await api.console.trust({ key: target.key, sha256: probe.certificate.sha256 })
-              if (!outcome.ok) {
-                set({ busy: false, error: outcome.error })
-                return
-              }
+            // Every confirmation goes to the core: it sends no credential to a console the user has not confirmed.
+            set({ busy: true, error: null })
+            const outcome = await api.console.trust({ key: target.key, sha256: probe.certificate.sha256 })
+            if (!outcome.ok) {
+              set({ busy: false, error: outcome.error })
+              return
             }
             set((s) => ({
               busy: false,
@@ -359,8 +365,9 @@ export function createWizardStore(api: KeywardApi, storage: StateStorage = local
                 void get().loadPlan()
               }
             }
-            if (!outcome.ok && outcome.error.code === 'certificate-changed') {
-              // The console now shows another certificate: back to the comparison.
+            const code = outcome.ok ? null : outcome.error.code
+            if (code === 'certificate-changed' || code === 'certificate-unconfirmed') {
+              // The console now shows another certificate (or none was confirmed): back to the comparison.
               const entry = await probeKey(target.key)
               if (entry.status === 'done') set({ probe: entry.result, step: 'trust' })
             }

@@ -54,6 +54,15 @@ export function lookupSession(state: SimulatorState, jwt: string): Authenticated
   return user ? { session, user, payload } : undefined
 }
 
+/** The CSRF header(s) this console sends (knob `auth.csrfHeaders`, §2: `x-csrf-token` / `X-Updated-Csrf-Token`). */
+function csrfHeaders(state: SimulatorState, token: string): Record<string, string> {
+  const which = state.config.auth.csrfHeaders
+  return {
+    ...(which !== 'x-updated-csrf-token' ? { 'x-csrf-token': token } : {}),
+    ...(which !== 'x-csrf-token' ? { 'x-updated-csrf-token': token } : {}),
+  }
+}
+
 /**
  * New CSRF token on every authenticated response (§2 Session: "overwrite from any response
  * with x-csrf-token/X-Updated-Csrf-Token"); the previous one stays valid as a grace for
@@ -62,8 +71,7 @@ export function lookupSession(state: SimulatorState, jwt: string): Authenticated
 function rotateCsrf(state: SimulatorState, session: SessionRecord, res: ServerResponse): void {
   const next = randomUUID()
   session.csrfTokens = [...session.csrfTokens.slice(-1), next]
-  res.setHeader('x-csrf-token', next)
-  res.setHeader('x-updated-csrf-token', next)
+  for (const [name, value] of Object.entries(csrfHeaders(state, next))) res.setHeader(name, value)
   const { cookieName, reissueCookieOnCsrfRotation } = state.config.auth
   if (reissueCookieOnCsrfRotation) res.setHeader('set-cookie', cookieHeader(cookieName, issueJwt(state, session, next)))
 }
@@ -120,6 +128,7 @@ async function login(ctx: RequestContext): Promise<void> {
   const body = await readJsonBody(req)
   const now = state.clock()
   const client = req.socket.remoteAddress ?? 'unknown'
+  state.loginAttempts += 1
   const lock = state.loginLockout.attempt(client, now)
   if (lock.locked) return sendJson(res, 429, LOGIN_LIMIT_BODY, { 'retry-after': String(lock.retryAfterSeconds) })
   if (!body.ok) return sendError(res, 400, 'Bad Request')
@@ -155,8 +164,14 @@ async function login(ctx: RequestContext): Promise<void> {
     'set-cookie': cookieHeader(auth.cookieName, jwt),
     'x-token-expire-time': expireHeader(session.expiresAt),
   }
-  if (!auth.csrfInJwtOnly) Object.assign(headers, { 'x-csrf-token': csrf, 'x-updated-csrf-token': csrf })
-  sendJson(res, 200, userProfile(state, user), headers)
+  if (!auth.csrfInJwtOnly) Object.assign(headers, csrfHeaders(state, csrf))
+  // Knob `shapes.loginReplyHasId: false`: a profile without any user id [inferred] (who-am-I still has it).
+  const profile = userProfile(state, user)
+  if (!state.config.shapes.loginReplyHasId) {
+    delete profile.unique_id
+    delete profile.id
+  }
+  sendJson(res, 200, profile, headers)
 }
 
 export function authRoutes(): Route[] {
@@ -174,9 +189,10 @@ export function authRoutes(): Route[] {
       },
     },
     {
-      // §2 "Who am I": login-body shape or 401.
+      // §2 "Who am I": login-body shape or 401. Knob `shapes.whoAmI: 'v2'`: only the v2 path answers.
       method: 'GET', path: '/api/users/self',
       handler: (ctx) => {
+        if (ctx.state.config.shapes.whoAmI === 'v2') return sendError(ctx.res, 404, 'Not Found')
         const found = authenticate(ctx)
         if (found) sendJson(ctx.res, 200, userProfile(ctx.state, found.user))
       },

@@ -59,9 +59,21 @@ export function sendError(res: ServerResponse, status: number, message: string, 
   sendJson(res, status, { error: { code: status, message } }, headers)
 }
 
-/** Users-service success envelope `{"code":1,"codeS":"SUCCESS","data":…}` (§3, §4.1) [source]. */
+/** The console each response belongs to, so helpers without a context can read its knobs. */
+const stateOfResponse = new WeakMap<ServerResponse, SimulatorState>()
+
+export function bindResponse(res: ServerResponse, state: SimulatorState): void {
+  stateOfResponse.set(res, state)
+}
+
+/**
+ * Users-service success envelope (§3, §4.1): `{"code":1,"codeS":"SUCCESS","data":…}` [source], or per
+ * knob `shapes.envelope` `{"code":0,"data":…}` / `{"code":"OK","data":…}`, the other marks clients accept.
+ */
 export function sendEnvelope(res: ServerResponse, data: unknown, status = 200): void {
-  sendJson(res, status, { code: 1, codeS: 'SUCCESS', data })
+  const shape = stateOfResponse.get(res)?.config.shapes.envelope ?? 'code-1'
+  const marks = shape === 'code-0' ? { code: 0 } : shape === 'code-ok' ? { code: 'OK' } : { code: 1, codeS: 'SUCCESS' }
+  sendJson(res, status, { ...marks, data })
 }
 
 /**

@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { authenticate, type Authenticated } from './auth.ts'
 import {
-  asRecord, readJsonBody, sendEnvelope, sendEnvelopeError, type RequestContext, type Route,
+  asRecord, readJsonBody, sendEnvelope, sendEnvelopeError, sendError, type RequestContext, type Route,
 } from './http.ts'
 import { canManage, isoTime, permissionsOf, type ApiKeyRecord, type SimulatorState, type UserRecord } from './state.ts'
 
@@ -15,6 +15,19 @@ export function generateApiKey(): string {
 /** `abcd***wxyz` (§4.1 [fixture]). */
 export function maskKey(key: string): string {
   return `${key.slice(0, 4)}***${key.slice(-4)}`
+}
+
+/**
+ * Knob `shapes.keyPaths` (§4.1 "Both exist"): a console whose firmware answers only one of
+ * `/user/self/keys` and `/user/{userId}/keys` 404s the other, like an unknown route (issue 14 §1).
+ * Sends the 404 and returns true when this request used the missing shape.
+ */
+function pathMissing(ctx: RequestContext): boolean {
+  const paths = ctx.state.config.shapes.keyPaths
+  const self = ctx.params[0] === 'self'
+  if (paths === 'both' || (paths === 'self') === self) return false
+  sendError(ctx.res, 404, 'Not Found')
+  return true
 }
 
 /**
@@ -56,7 +69,7 @@ async function createKey(ctx: RequestContext): Promise<void> {
   const { req, res, state } = ctx
   const body = await readJsonBody(req)
   const found = authenticate(ctx)
-  if (!found) return
+  if (!found || pathMissing(ctx)) return
   // §3 end: "accounts without owner rights are refused" / "It needs to be 'super admin'" [report].
   if (!canManage(found.user)) {
     return sendEnvelopeError(res, 403, 'PERMISSION_DENIED', 'Only a Super Administrator or the Owner can create API keys')
@@ -85,7 +98,7 @@ export function keysRoutes(): Route[] {
       method: 'GET', path: /^\/proxy\/users\/api\/v2\/user\/([^/]+)\/keys$/,
       handler: (ctx) => {
         const found = authenticate(ctx)
-        if (!found) return
+        if (!found || pathMissing(ctx)) return
         const target = resolveTarget(ctx, found)
         if (!target) return
         const keys = [...ctx.state.apiKeys.values()].filter((k) => k.userId === target.id)

@@ -53,6 +53,45 @@ export interface AuthConfig {
    * of the session stay valid either way.
    */
   reissueCookieOnCsrfRotation: boolean
+  /**
+   * Which header carries the (rotated) CSRF token (§2 200 success, Session): `x-csrf-token`, and on
+   * newer builds `X-Updated-Csrf-Token` (hjdhjd prefers it; unpoller reads both). Default both.
+   */
+  csrfHeaders: 'both' | 'x-csrf-token' | 'x-updated-csrf-token'
+}
+
+/**
+ * Facts the references give in two shapes (issue 14 §1; docs/architecture.md "Facts with two
+ * shapes"): which shape this console answers. Defaults are the simulator's long-standing shapes.
+ */
+export interface ShapeKnobs {
+  /**
+   * §4.1 key create/list: `/user/self/keys` and `/user/{userId}/keys` both exist ("Both exist; prefer
+   * `self`"); 'self' or 'user-id' answers only that one and 404s the other (issue 14 §1 firmware).
+   */
+  keyPaths: 'both' | 'self' | 'user-id'
+  /**
+   * §2 "who am I": `GET /api/users/self` [source] and the v2 `GET /proxy/users/api/v2/user/self`
+   * [report, unattributed]; 'api' or 'v2' serves only that one (the other 404s).
+   */
+  whoAmI: 'both' | 'api' | 'v2'
+  /** §2 profile [fixture]: `unique_id` and `id (= unique_id)`; 'unique_id' or 'id' sends only that field. */
+  profileIds: 'both' | 'unique_id' | 'id'
+  /**
+   * The login reply's profile without any user id [inferred]: clients must then ask "who am I" (§2)
+   * for the id `/user/{userId}/keys` needs (§4.1). Default true (the id is sent).
+   */
+  loginReplyHasId: boolean
+  /**
+   * §3/§4.1 users-service success envelope: `{"code":1,"codeS":"SUCCESS"}` (vypdev) [source],
+   * `{"code":0}` (a Go client accepts 0 or 1) or `{"code":"OK"}` (scottmsilver's experiment) [report].
+   */
+  envelope: 'code-1' | 'code-0' | 'code-ok'
+  /**
+   * Admin list (`…/users/admin/uos?page_num=1&page_size=999`, §2 [report, unattributed]): `data` is a
+   * plain array, or a page object `{"data":[…],"total":n}` as the paging parameters suggest [inferred].
+   */
+  adminList: 'array' | 'paged'
 }
 
 export interface ConsoleConfig {
@@ -80,11 +119,17 @@ export interface ConsoleConfig {
   accounts: AccountSeed[]
   /**
    * 'refused': local-user creation is refused, as reported for UniFi OS 5.x "Fabric"
-   * (§3) [report]; the refusal's status/body are [inferred].
+   * (§3) [report]; the refusal's status/body are [inferred]. 'absent': `POST …/v2/user` answers
+   * 404, as if the endpoint were gone [inferred].
    */
-  localUserCreation: 'allowed' | 'refused'
+  localUserCreation: 'allowed' | 'refused' | 'absent'
   /** While true every JSON endpoint answers an HTML "starting up" page (§2 Failures, booting). */
   booting: boolean
+  /**
+   * Unauthenticated `GET /api/system` (§1): 'served' as hardware consoles do, or 'absent' (404).
+   * Whether UniFi OS Server serves it is an open question (§9) [inferred]; its preset says 'absent'.
+   */
+  apiSystem: 'served' | 'absent'
   /** Integration API budget per console; advertised as `RateLimit-Policy: q=<n>;w=1` (§5.1). */
   rateLimit: { perSecond: number }
   /** Access developer API port (§1 Ports: 12445); 0 = ephemeral. Only used with 'access' in apps. */
@@ -97,6 +142,8 @@ export interface ConsoleConfig {
      */
     networkErrorBody: 'network' | 'gateway'
   }
+  /** Two-shaped facts (issue 14 §1): which shape this console answers. */
+  shapes: ShapeKnobs
   access: {
     /**
      * Unit of `validity_period` when minting an Access token. §5.3 only says "0 = never
@@ -117,7 +164,7 @@ type DeepPartial<T> = T extends readonly unknown[]
 /** What a caller may change on top of a preset: any nested field; arrays replace wholesale. */
 export type ConsoleOverrides = DeepPartial<Omit<ConsoleConfig, 'preset' | 'kind'>>
 
-export type PresetName = 'udm-pro' | 'unvr' | 'udm-se' | 'ckg2-plus' | 'legacy-network'
+export type PresetName = 'udm-pro' | 'unvr' | 'udm-se' | 'ckg2-plus' | 'legacy-network' | 'uos-server'
 
 /** Deterministic UUID-shaped id, so a preset's seeded users keep their ids across starts. */
 export function seedUuid(...parts: string[]): string {
@@ -160,7 +207,11 @@ function limitedAdmin(preset: string): AccountSeed {
 
 const defaultAuth: AuthConfig = {
   cookieName: 'TOKEN', csrfInJwtOnly: false, badCredentialsStatus: 403, sessionTtlSeconds: 7200,
-  lockout: { maxFailures: 5, lockSeconds: 60 }, reissueCookieOnCsrfRotation: true,
+  lockout: { maxFailures: 5, lockSeconds: 60 }, reissueCookieOnCsrfRotation: true, csrfHeaders: 'both',
+}
+
+const defaultShapes: ShapeKnobs = {
+  keyPaths: 'both', whoAmI: 'both', profileIds: 'both', loginReplyHasId: true, envelope: 'code-1', adminList: 'array',
 }
 
 type PresetSpecific = Pick<ConsoleConfig, 'preset' | 'model' | 'name' | 'mac' | 'apps'>
@@ -172,8 +223,9 @@ function unifiOs(spec: PresetSpecific): ConsoleConfig {
     isSsoEnabled: false, isSingleUser: false, firmware: '4.3.6',
     appVersions: { network: '10.2.105', protect: '7.3.12', access: '4.2.10' },
     protect: { cameras: 0 }, auth: defaultAuth, accounts: [owner(spec.preset)],
-    localUserCreation: 'allowed', booting: false, rateLimit: { perSecond: 10 }, accessPort: 12445,
+    localUserCreation: 'allowed', booting: false, apiSystem: 'served', rateLimit: { perSecond: 10 }, accessPort: 12445,
     integration: { networkErrorBody: 'network' }, access: { validityPeriodUnit: 'days', doors: 2 },
+    shapes: defaultShapes,
     ...spec,
   }
 }
@@ -202,6 +254,13 @@ export const presets: Readonly<Record<PresetName, Readonly<ConsoleConfig>>> = de
     protect: { cameras: 2 }, accounts: [owner('ckg2-plus'), limitedAdmin('ckg2-plus')],
   }),
   // Self-hosted Network application (no UniFi OS): `/` redirects to `/manage`, port 8443.
+  // UniFi OS Server: self-hosted UniFi OS on :11443 with local API keys (§1 Ports; hyperb1iss/unifly#16,
+  // UOS Server 5.0.6 runs Network and its Integrations page). Model and name are made up; whether it
+  // serves /api/system is open (§9), so by default it does not: Keyward must cope with a nameless console.
+  'uos-server': unifiOs({
+    preset: 'uos-server', model: 'UOSSERVER', name: 'UniFi OS Server', mac: 'E43883AABBCC', apps: ['network'],
+    defaultPort: 11443, firmware: '5.0.6', appVersions: { network: '10.2.105' }, apiSystem: 'absent',
+  }),
   'legacy-network': unifiOs({
     preset: 'legacy-network', model: 'NETWORK-APP', name: 'UniFi Network Application', mac: 'F4E2C6445566',
     apps: ['network'], kind: 'legacy-network', defaultPort: 8443, firmware: '',

@@ -7,8 +7,10 @@ export function userProfile(state: SimulatorState, user: UserRecord): Record<str
   const role = roleOf(state, user)
   const permissions = permissionsOf(state, user)
   const fullName = [user.firstName, user.lastName].filter(Boolean).join(' ')
+  // §2: the profile carries the id twice, `unique_id` and `id (= unique_id)`; knob `shapes.profileIds` drops one.
+  const ids = state.config.shapes.profileIds
   return {
-    unique_id: user.id,
+    ...(ids !== 'id' ? { unique_id: user.id } : {}),
     username: user.username,
     first_name: user.firstName,
     last_name: user.lastName,
@@ -37,7 +39,7 @@ export function userProfile(state: SimulatorState, user: UserRecord): Record<str
     permissions,
     scopes: scopesFor(permissions),
     cloud_access_granted: !user.localAccount,
-    id: user.id,
+    ...(ids !== 'unique_id' ? { id: user.id } : {}),
     isOwner: user.isOwner,
     isSuperAdmin: user.roleKey === 'super_administrator',
   }

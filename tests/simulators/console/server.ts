@@ -6,11 +6,14 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
+import type { TLSSocket } from 'node:tls'
 import { accessApiRoutes, accessProxyRoutes } from './access.ts'
 import { authRoutes } from './auth.ts'
 import { generateCertificate, type GeneratedCertificate } from './cert.ts'
 import { queueFault, sabotageReply, takeFault, type FaultSpec } from './faults.ts'
-import { escapeHtml, matchRoute, sendError, sendHtml, sendJson, sendStartingUp, type Route } from './http.ts'
+import {
+  bindResponse, escapeHtml, matchRoute, sendError, sendHtml, sendJson, sendStartingUp, type Route,
+} from './http.ts'
 import { integrationRoutes } from './integration.ts'
 import { keysRoutes } from './keys.ts'
 import type { ConsoleApp, ConsoleConfig } from './presets.ts'
@@ -62,10 +65,13 @@ function unifiOsRoutes(): Route[] {
     },
     {
       method: 'GET', path: '/api/system',
-      handler: ({ res, state: { config: c } }) => sendJson(res, 200, {
-        hardware: { shortname: c.model }, name: c.name, mac: c.mac,
-        directConnectDomain: c.directConnectDomain, isSsoEnabled: c.isSsoEnabled, isSingleUser: c.isSingleUser,
-      }),
+      // Knob `apiSystem: 'absent'`: not served (a UniFi OS Server may not, §9 open question).
+      handler: ({ res, state: { config: c } }) => c.apiSystem === 'absent'
+        ? sendError(res, 404, 'Not Found')
+        : sendJson(res, 200, {
+          hardware: { shortname: c.model }, name: c.name, mac: c.mac,
+          directConnectDomain: c.directConnectDomain, isSsoEnabled: c.isSsoEnabled, isSingleUser: c.isSingleUser,
+        }),
     },
     {
       // Unauthenticated probe (§1): 401 means "this app is installed here", 404 means absent.
@@ -118,6 +124,7 @@ type Listener = 'console' | 'access'
 function requestHandler(routes: Route[], state: SimulatorState, listener: Listener) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const method = req.method ?? 'GET'
+    bindResponse(res, state)
     const url = new URL(req.url ?? '/', 'https://simulator.invalid')
     const fault = takeFault(state, listener, method, url.pathname)
     if (fault?.when === 'before') {
@@ -181,6 +188,11 @@ export async function startConsoleSimulator(config: ConsoleConfig, options: List
   const extra = options.routes ?? []
 
   const main = await listen(cert, host, port, requestHandler([...extra, ...routesFor(config)], state, 'console'))
+  // Which certificate each client handshake saw: a client that kept an old pooled socket shows none.
+  main.server.on('secureConnection', (socket: TLSSocket) => {
+    state.handshakes.push(socket.getX509Certificate()?.fingerprint256 ?? '')
+    if (state.handshakes.length > 1000) state.handshakes.shift()
+  })
   // The Access developer API is a second HTTPS listener on the same host (§1 Ports, §5.3).
   let access: TrackedServer | undefined
   if (config.kind === 'unifi-os' && config.apps.includes('access')) {

@@ -89,6 +89,10 @@ export interface SimulatorState {
   /** `UBIC_2FA` cookie value → pending challenge. */
   mfaChallenges: Map<string, MfaChallenge>
   loginLockout: LoginLockout
+  /** Every `POST /api/auth/login` that reached the console, locked or not (issue 14 §2: count, never time). */
+  loginAttempts: number
+  /** SHA-256 of the certificate served in each finished TLS handshake, oldest first (the last 1000). */
+  handshakes: string[]
   integrationLimiter: WindowRateLimiter
   faults: PendingFault[]
   /** Network integration site id of the default site (a UUID, §5.2). */
@@ -121,6 +125,8 @@ export function createState(config: ConsoleConfig, clock: () => number): Simulat
     accessTokens: new Map(),
     mfaChallenges: new Map(),
     loginLockout: new LoginLockout(() => config.auth.lockout),
+    loginAttempts: 0,
+    handshakes: [],
     integrationLimiter: new WindowRateLimiter(() => config.rateLimit.perSecond),
     faults: [],
     defaultSiteId: randomUUID(),

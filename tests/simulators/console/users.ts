@@ -29,6 +29,8 @@ async function createUser(ctx: RequestContext): Promise<void> {
     return sendEnvelopeError(res, 403, 'LOCAL_USER_CREATION_NOT_ALLOWED',
       'Local users can no longer be created on this console; invite a UI account instead')
   }
+  // The other shape seen from an independent implementation: no creation endpoint at all (issue 14 §4).
+  if (state.config.localUserCreation === 'absent') return sendError(res, 404, 'Not Found')
   if (!body.ok) return sendEnvelopeError(res, 400, 'INVALID_PARAMETERS', 'Request body must be JSON')
 
   // §3 browser-capture body: role_id is a singular string, NOT roles[].
@@ -71,19 +73,24 @@ export function usersRoutes(): Route[] {
       },
     },
     {
-      // §2 "Current user (v2)" [report, unattributed].
+      // §2 "Current user (v2)" [report, unattributed]. Knob `shapes.whoAmI: 'api'`: not served.
       method: 'GET', path: '/proxy/users/api/v2/user/self',
       handler: (ctx) => {
+        if (ctx.state.config.shapes.whoAmI === 'api') return sendError(ctx.res, 404, 'Not Found')
         const found = authenticate(ctx)
         if (found) sendEnvelope(ctx.res, userProfile(ctx.state, found.user))
       },
     },
     { method: 'POST', path: '/proxy/users/api/v2/user', handler: createUser },
     {
-      // §2 list admins [report, unattributed]; paging is accepted and ignored, data is a plain array [inferred].
+      // §2 list admins [report, unattributed]; paging is accepted and ignored. `data` is a plain array, or
+      // with knob `shapes.adminList: 'paged'` a page object (both [inferred]).
       method: 'GET', path: '/proxy/users/api/v2/users/admin/uos',
       handler: (ctx) => {
-        if (authenticate(ctx)) sendEnvelope(ctx.res, [...ctx.state.users.values()].map((u) => userProfile(ctx.state, u)))
+        if (!authenticate(ctx)) return
+        const admins = [...ctx.state.users.values()].map((u) => userProfile(ctx.state, u))
+        const paged = ctx.state.config.shapes.adminList === 'paged'
+        sendEnvelope(ctx.res, paged ? { data: admins, total: admins.length, page_num: 1 } : admins)
       },
     },
     {

@@ -292,8 +292,12 @@ export async function startHomeAssistantSimulator(config: HaSimConfig, options: 
           return ok({ issue_data: issue.data })
         }
         case 'config/device_registry/list':
-          return ok([...state.devices.values()].map((d) => ({
+          return ok([...state.devices.values()].map(({ config_entries: entries, ...d }) => ({
             ...d, area_id: null, disabled_by: null, entry_type: null, hw_version: null, name_by_user: null, sw_version: null, via_device_id: null,
+            // §1.3: 2026.8+ `config_entry_id`/`config_subentry_id`; older builds the list (knob `deviceEntryShape`).
+            ...(state.config.deviceEntryShape === 'config_entries'
+              ? { config_entries: entries }
+              : { config_entry_id: entries[0] ?? null, config_subentry_id: null }),
           })))
         default:
           return err('unknown_command', 'Unknown command.')

@@ -36,6 +36,11 @@ export interface HaSimConfig {
   onboarded: boolean
   /** §1.2 `menu_options` as a list or an {id: label} dict. */
   menuOptionsShape: 'list' | 'dict'
+  /**
+   * §1.3 device registry list: since 2026.8 each device carries `config_entry_id` (+ `config_subentry_id`),
+   * which replace the older list `config_entries`. Both simulated versions are 2026.8+, hence the default.
+   */
+  deviceEntryShape: 'config_entry_id' | 'config_entries'
   /** §5: newest HA adds `WWW-Authenticate: Bearer resource_metadata=…` to 401s. */
   wwwAuthenticate: boolean
   /** Deadline for HA's own calls to consoles. */
@@ -61,6 +66,7 @@ export function createHaConfig(overrides: Partial<HaSimConfig> = {}): HaSimConfi
     loginAttemptsThreshold: -1,
     onboarded: true,
     menuOptionsShape: 'list',
+    deviceEntryShape: 'config_entry_id',
     wwwAuthenticate: false,
     upstreamTimeoutMs: 5000,
     ...overrides,

@@ -11,6 +11,7 @@ import { KeyringSecretStore } from '../../../electron/core/vault/secret-store.ts
 import type { ProvisionOutcome } from '../../../shared/domain.ts'
 import { createConsoleConfig, OWNER_PASSWORD, OWNER_USERNAME } from '../../simulators/console/presets.ts'
 import { startConsoleSimulator } from '../../simulators/console/server.ts'
+import { probeAndTrust } from '../trust.ts'
 
 const runtime = process.env.KEYWARD_KEYRING_RUNTIME
 if (!runtime) throw new Error('run me through tests/support/with-keyring.sh')
@@ -28,7 +29,7 @@ const sim = await startConsoleSimulator(createConsoleConfig('unvr'), { host: '12
 const core = createCore({ dataDir, version: '0.1.0', log: silentLogger, vault: new KeyringSecretStore({ timeoutMs: 5000 }) })
 try {
   const key = `127.0.0.1:${sim.port}`
-  await core.invoke('console.probe', { address: key })
+  await probeAndTrust(core, key)
   await core.invoke('console.signIn', { key, username: OWNER_USERNAME, password: OWNER_PASSWORD })
 
   lock()

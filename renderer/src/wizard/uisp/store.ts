@@ -177,13 +177,12 @@ export function createUispWizardStore(api: KeywardApi, storage: StateStorage = l
           async acceptCertificate() {
             const probe = get().probe
             if (!probe) return
-            if (probe.trust === 'changed') {
-              set({ busy: true, error: null })
-              const outcome = await api.uisp.trust({ key: probe.address.key, sha256: probe.certificate.sha256 })
-              if (!outcome.ok) {
-                set({ busy: false, error: outcome.error })
-                return
-              }
+            // Every confirmation goes to the core: it sends no credential to a server the user has not confirmed.
+            set({ busy: true, error: null })
+            const outcome = await api.uisp.trust({ key: probe.address.key, sha256: probe.certificate.sha256 })
+            if (!outcome.ok) {
+              set({ busy: false, error: outcome.error })
+              return
             }
             set((s) => ({
               busy: false,
@@ -203,7 +202,8 @@ export function createUispWizardStore(api: KeywardApi, storage: StateStorage = l
               set({ signedIn: { key, ...outcome.value.user }, step: 'purpose', error: null })
               void get().loadPlan()
             }
-            if (!outcome.ok && outcome.error.code === 'certificate-changed') {
+            const code = outcome.ok ? null : outcome.error.code
+            if (code === 'certificate-changed' || code === 'certificate-unconfirmed') {
               const again = await api.uisp.probe({ address: key })
               if (again.ok) set({ probe: again.value, step: 'trust' })
             }
