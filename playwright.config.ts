@@ -15,8 +15,10 @@ const chromiumArgs = [
 ]
 
 export default defineConfig({
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  // Hang guards, not speed limits: the suite must pass on a busy machine (two spare cores' worth of other
+  // work beside it took the longest spec past a minute). Speed is measured by `npm run bench`.
+  timeout: 240_000,
+  expect: { timeout: 30_000 },
   workers: 1,
   forbidOnly: !!process.env.CI,
   reporter: [['list']],

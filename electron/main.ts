@@ -81,10 +81,16 @@ async function start(): Promise<void> {
   log = core.log
   log.info('Keyward started', { version: app.getVersion(), packaged: app.isPackaged, testMode: !!launch.testUserData })
 
+  /** The last URLs a navigation or window.open was refused for (the test hooks' `refused()`). */
+  const refusals: string[] = []
   guardAllContents(app, {
     allowExternal: (url) => externalUrlAllowed(url, core.settings.listHomeAssistants().map((h) => h.url)),
     openExternal: (url) => void shell.openExternal(url).catch((error) => log.warn('could not open a link', { error })),
-    log: (message, fields) => log.warn(message, fields),
+    log: (message, fields) => {
+      refusals.push(String(fields?.url ?? ''))
+      if (refusals.length > 50) refusals.shift()
+      log.warn(message, fields)
+    },
   })
 
   const window = new MainWindow({
@@ -146,7 +152,7 @@ async function start(): Promise<void> {
     window.show()
   }
   started = true
-  if (launch.testUserData) exposeTestHooks({ core, tray, notifications, window, notify })
+  if (launch.testUserData) exposeTestHooks({ core, tray, notifications, window, notify, refusals })
 }
 
 /** Re-check at once after sleep, a screen unlock or a change of the machine's addresses. */
@@ -185,6 +191,7 @@ function exposeTestHooks(parts: {
   notifications: NotificationCenter
   window: MainWindow
   notify: (n: KeyNotification) => Electron.Notification | null
+  refusals: string[]
 }): void {
   const shown: Electron.Notification[] = []
   const contents: { title: string; body: string }[] = []
@@ -204,6 +211,7 @@ function exposeTestHooks(parts: {
       clickNotification: (index: number) => shown[index]?.emit('click'),
       windowUrl: () => parts.window.url,
       liveNotifications: () => parts.notifications.live,
+      refused: () => parts.refusals.slice(),
     },
   })
 }

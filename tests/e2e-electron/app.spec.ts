@@ -38,6 +38,7 @@ interface Hooks {
   notify(n: { title: string; body: string }): boolean
   clickNotification(index: number): void
   windowUrl(): string | null
+  refused(): string[]
 }
 
 /** Calls a test hook in the main process (the function itself cannot cross, so it goes by name). */
@@ -195,12 +196,13 @@ test.describe('Electron app', () => {
     expect(await hook(app, 'windowUrl')).toMatch(/#\/keys$/)
   })
 
-  test('stays on the app when the page tries to navigate away', async ({ keyward: { page } }) => {
+  test('stays on the app when the page tries to navigate away', async ({ keyward: { app, page } }) => {
     await expect(page.getByRole('heading', { name: 'Keyward' })).toBeVisible()
     await page.evaluate(() => {
       window.location.href = 'https://example.com/'
     })
-    await page.waitForTimeout(500)
+    // Wait for the main process to say it refused this navigation, then check the page stayed.
+    await expect.poll(() => hook(app, 'refused')).toContain('https://example.com/')
     expect(page.url()).toMatch(/^keyward:\/\/app\//)
   })
 })

@@ -34,7 +34,7 @@ test.describe('discovered console and Home Assistant', () => {
     await w.open(host.url)
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Network', exact: true }).click()
     const found = page.getByRole('table', { name: 'Devices found' })
-    await expect(found.locator(`tr[data-id="ha:${HA_INSTANCE.uuid}"] [data-col="found"]`)).toContainText('mDNS', { timeout: 20_000 })
+    await expect(found.locator(`tr[data-id="ha:${HA_INSTANCE.uuid}"] [data-col="found"]`)).toContainText('mDNS', { timeout: 60_000 })
     await expect(found.locator(`tr[data-id="ha:${HA_INSTANCE.uuid}"] [data-col="addresses"]`)).toHaveText(lab.hosts.ha!.ip)
     await expect(found.locator(`tr[data-id="mac:${unvr.mac}"] [data-col="kind"]`)).toHaveText('Network video recorder')
 
@@ -42,7 +42,7 @@ test.describe('discovered console and Home Assistant', () => {
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'New key', exact: true }).click()
     await expect(w.heading).toHaveText('What do you want to connect?')
     await w.chooseApp('protect')
-    await expect(w.card(unvr.name)).toBeChecked({ timeout: 20_000 })
+    await expect(w.card(unvr.name)).toBeChecked({ timeout: 60_000 })
     await w.trustConsole(unvr.name)
     await w.signInToPlan()
     // Its own user: other specs make keys on the same lab UNVR.
@@ -67,7 +67,7 @@ test.describe('discovered console and Home Assistant', () => {
     await token.fill(ADMIN_TOKEN)
     await section.getByRole('button', { name: 'Connect and send' }).click()
     const result = section.getByTestId('ha-push-result')
-    await expect(result).toHaveAttribute('data-outcome', 'created', { timeout: 20_000 })
+    await expect(result).toHaveAttribute('data-outcome', 'created', { timeout: 60_000 })
     await expect(result.getByTestId('ha-entry-state')).toHaveText('loaded')
     await captureScreen(page, testInfo, 'ha-lab-01-sent')
 

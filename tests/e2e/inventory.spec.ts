@@ -37,7 +37,7 @@ test('the Network tab shows exactly what is on the simulated LAN', async ({ page
     await page.goto(host.url)
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Network', exact: true }).click()
     const rows = page.getByRole('table', { name: 'Devices found' }).locator('tbody tr')
-    await expect(rows).toHaveCount(expected.length, { timeout: 20_000 })
+    await expect(rows).toHaveCount(expected.length, { timeout: 60_000 })
 
     // Cards fill in as answers arrive (airOS radios announce on their own schedule): wait until every one is complete.
     await expect(async () => {
@@ -61,7 +61,7 @@ test('the Network tab shows exactly what is on the simulated LAN', async ({ page
         })
         for (const method of card.foundBy) expect(row!.found, `${card.id} found by`).toContain(FOUND[method])
       }
-    }).toPass({ timeout: 20_000 })
+    }).toPass({ timeout: 60_000 })
     await page.screenshot({ path: test.info().outputPath('network-tab.png'), fullPage: true })
   } finally {
     await host.close()

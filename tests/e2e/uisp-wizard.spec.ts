@@ -87,7 +87,7 @@ test('UISP: address → certificate → sign in with 2FA → purpose → verifie
   await w.type(name, 'ha-uisp', 'token name')
   await w.click(page.getByRole('button', { name: 'Create the guest token' }), 'create')
 
-  await expect(w.heading).toHaveText('Your UISP token is ready', { timeout: 20_000 })
+  await expect(w.heading).toHaveText('Your UISP token is ready', { timeout: 60_000 })
   await expect(page.getByTestId('verified')).toContainText(`Verified. UISP ${UISP_VERSION} at ${serverKey} accepted it with guest scope`)
   await expect(page.getByTestId('token-scope')).toHaveText('Guest (read-only)')
   await expect(page.getByTestId('expires')).toHaveText('never')
@@ -108,7 +108,7 @@ test('UISP: address → certificate → sign in with 2FA → purpose → verifie
   await expect(page.getByTestId('copy-note')).toHaveText('Copied. Keyward clears the clipboard in 5 s if it still holds the token.')
   expect(await clipboardText(page)).toBe(secret)
   await expectSecretNowhere(page, secret)
-  await expect.poll(() => clipboardText(page), { timeout: 10_000 }).toBe('')
+  await expect.poll(() => clipboardText(page), { timeout: 60_000 }).toBe('')
 
   // The key list shows it with its app, masked token, status and expiry.
   await w.click(page.getByRole('button', { name: 'See all keys' }), 'see all keys')
@@ -168,5 +168,5 @@ test('UISP key: read from the server, masked, reachable, registration commands c
   await expect(item.getByText('Copied the commands with the key.', { exact: false })).toBeVisible()
   expect(await clipboardText(page)).toBe(['configure', 'delete service unms disable', `set service unms connection '${text}'`, 'commit', 'save', 'exit'].join('\n'))
   await expectSecretNowhere(page, text.split('+')[1]!)
-  await expect.poll(() => clipboardText(page), { timeout: 10_000 }).toBe('')
+  await expect.poll(() => clipboardText(page), { timeout: 60_000 }).toBe('')
 })

@@ -28,7 +28,7 @@ test.describe('discovered console', () => {
     await w.open(host.url)
     await w.chooseApp('protect')
     // Discovery finds the consoles; Keyward checks them and pre-selects the recorder.
-    await expect(w.card(unvr.name)).toBeChecked({ timeout: 20_000 })
+    await expect(w.card(unvr.name)).toBeChecked({ timeout: 60_000 })
     await captureScreen(page, testInfo, 'find-discovered') // not an action: the picture of what discovery shows
     await w.continueWith(unvr.name)
     await w.trust()

@@ -167,7 +167,7 @@ test('a wrong password, then the console’s lock-out: no attempt until the user
   await captureScreen(page, testInfo, '06-sign-in-locked')
 
   // After the lock, nothing happens by itself; the user's next attempt succeeds.
-  await expect(page.getByTestId('lock-countdown')).toHaveText('You can try again now.', { timeout: 10_000 })
+  await expect(page.getByTestId('lock-countdown')).toHaveText('You can try again now.', { timeout: 60_000 })
   expect(lock()).toEqual(lockedUntil)
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled()
   await w.click(page.getByRole('button', { name: 'Sign in' }), 'sign in')
@@ -233,7 +233,7 @@ test('ignoring the advice: the check catches the empty Protect and one click mov
   await w.create()
 
   // The key works on the UDM Pro but sees no camera: the verify step fails with its reason and next step.
-  await expect(w.heading).toHaveText('The API key is not ready yet', { timeout: 20_000 })
+  await expect(w.heading).toHaveText('The API key is not ready yet', { timeout: 60_000 })
   await expect(page.getByTestId('step-verify')).toHaveAttribute('data-state', 'failed')
   await expect(page.getByTestId('check-message')).toContainText('Protect there has no cameras')
   await expect(page.getByTestId('check-next-step')).toContainText('Make the key on NVR')
@@ -262,7 +262,7 @@ test(tooOldTitle, async ({ page, host, core, consoles, homeAssistants }) => {
   const needs = 'Home Assistant 2026.9.1 (Home) needs 7.2.105 or later'
   await expect(page.getByTestId('plan-warning')).toContainText(needs)
   await w.create()
-  await expect(page.getByTestId('check-message')).toContainText(needs, { timeout: 20_000 })
+  await expect(page.getByTestId('check-message')).toContainText(needs, { timeout: 60_000 })
   await expect(page.getByTestId('check-next-step')).toContainText('Update UniFi Protect')
   await expect(page.getByRole('button', { name: 'Check again' })).toBeVisible()
 })

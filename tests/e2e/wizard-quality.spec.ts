@@ -186,7 +186,7 @@ test('keyboard only: from launch to a verified key, focus on each new heading', 
 
   await tabTo(page, page.getByRole('button', { name: 'Create the API key' }))
   await kb.press('Enter')
-  await expect(w.heading).toHaveText('Your Protect API key is ready', { timeout: 20_000 })
+  await expect(w.heading).toHaveText('Your Protect API key is ready', { timeout: 60_000 })
   await expect(w.heading).toBeFocused()
   await expectKeyInKeychain(page, core, unvr, 'protect')
   // "Make another key" is reachable too.

@@ -124,7 +124,7 @@ export class Wizard {
   }
 
   async expectDone(): Promise<void> {
-    await expect(this.heading).toHaveText(/ is ready$/, { timeout: 20_000 })
+    await expect(this.heading).toHaveText(/ is ready$/, { timeout: 60_000 })
     await expect(this.page.getByTestId('verified')).toContainText('Verified.')
   }
 }

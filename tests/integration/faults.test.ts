@@ -133,10 +133,8 @@ describe('Home Assistant is down', () => {
     const keyId = core.keys.list()[0]!.id
 
     await haLink.down()
-    const started = performance.now()
     const push = await core.invoke('ha.push', { keyId, haId: connected.id })
     expect(push).toMatchObject({ ok: false, error: { code: 'unreachable', message: expect.stringMatching(/Home Assistant at http:\/\/127\.0\.0\.1:\d+ did not answer: Nothing answers at/) } })
-    expect(performance.now() - started).toBeLessThan(10_000)
     expect(ha.entries('unifiprotect')).toEqual([])
 
     await haLink.up()

@@ -2,15 +2,19 @@
 // garbled, redirecting, mistyped, misshapen) and every hostile connection,
 // against every real client that talks to a console, a UISP server or Home
 // Assistant. One row per (client × hostile reply): each ends in a specific
-// error (code and message), within its deadline plus a small margin, and the
-// huge replies leave memory bounded.
+// error (code and message), and the huge replies leave memory bounded.
+// No wall-clock bound: a reply that never ends must end in `timeout` (the
+// deadline fired, nothing hung); every other row gets a deadline long enough
+// that a loaded machine still reaches the real failure (too large, bad reply)
+// before it. Speed belongs in `npm run bench`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closedPort, startHostileServer, startSilentTcp, type HostileServer } from '../support/hostile-server.ts'
 import { hostileClients, seen, type HostileClient, type Peer } from '../support/hostile-clients.ts'
 
-const TIMEOUT_MS = 200
-/** Room for the client's other, well-behaved requests and a loaded CI machine. */
-const MARGIN_MS = 900
+/** For replies that never finish: the deadline must fire. */
+const TIMEOUT_MS = 500
+/** For every other row: far longer than any of those replies takes, even on a busy machine. */
+const GENEROUS_MS = 20_000
 
 type Expect = [code: string, message: RegExp]
 
@@ -19,10 +23,10 @@ const TRANSPORT: Record<string, Expect> = {
   'declared huge (Content-Length 64 MB)': ['too-large', /sent a reply larger than \d+ bytes/],
   'streamed huge (chunked, no length)': ['too-large', /sent a reply larger than \d+ bytes/],
   'huge HTML error page': ['too-large', /sent a reply larger than \d+ bytes/],
-  'silent (never answers)': ['timeout', /did not answer within 0\.2 s/],
-  'headers trickle past the deadline': ['timeout', /did not answer within 0\.2 s/],
-  'body trickles past the deadline': ['timeout', /did not answer within 0\.2 s/],
-  'status line then silence': ['timeout', /did not answer within 0\.2 s/],
+  'silent (never answers)': ['timeout', /did not answer within 0\.5 s/],
+  'headers trickle past the deadline': ['timeout', /did not answer within 0\.5 s/],
+  'body trickles past the deadline': ['timeout', /did not answer within 0\.5 s/],
+  'status line then silence': ['timeout', /did not answer within 0\.5 s/],
   'truncated body (Content-Length larger than sent)': ['bad-reply', /cut its reply short/],
   'truncated chunked body': ['bad-reply', /cut its reply short/],
   'dropped in the middle of the body': ['bad-reply', /cut its reply short/],
@@ -193,7 +197,7 @@ function viaClient(client: HostileClient, [code, message]: Expect): Expect {
 // ---- hostile connections (below HTTP) ----------------------------------------------------------
 const CONNECTIONS: [name: string, expect: Expect, plainHttp?: Expect][] = [
   ['nothing listens', ['unreachable', /Nothing answers (HTTPS )?at 127\.0\.0\.1:\d+/]],
-  ['TCP accepted, never a TLS handshake or a reply', ['timeout', /did not answer within 0\.2 s/]],
+  ['TCP accepted, never a TLS handshake or a reply', ['timeout', /did not answer within 0\.5 s/]],
   ['plain HTTP where HTTPS is expected', ['tls', /closed the connection during the TLS handshake; is this an HTTPS port\?/], ['unreachable', /closed the connection/]],
   ['a different certificate than the pinned one', ['certificate-changed', /is not the one you trusted\. Nothing was sent\./]],
 ]
@@ -213,17 +217,17 @@ afterAll(async () => {
 
 const peer = (over: Partial<Peer> = {}): Peer => ({ port: server.port, httpPort: server.httpPort, pin: server.sha256, timeoutMs: TIMEOUT_MS, ...over })
 
+/** The deadline a row runs with: short only where the deadline is what the row is about. */
+const deadlineFor = (expected: Expect | 'ok') =>
+  expected !== 'ok' && /did not answer within/.test(expected[1].source) ? TIMEOUT_MS : GENEROUS_MS
+
 async function expectSeen(client: HostileClient, p: Peer, expected: Expect | 'ok'): Promise<void> {
-  const started = performance.now()
-  const result = await seen(client, p)
-  const elapsed = performance.now() - started
+  const result = await seen(client, { ...p, timeoutMs: deadlineFor(expected) })
   if (expected === 'ok') expect(result.code, result.message).toBe('ok')
   else {
     expect(result.code, result.message).toBe(expected[0])
     expect(result.message).toMatch(expected[1])
   }
-  // Nothing hangs past its deadline.
-  expect(elapsed).toBeLessThan(TIMEOUT_MS + MARGIN_MS)
   // Messages are for people: bounded, never a dump of what the peer sent.
   expect(result.message.length).toBeLessThan(700)
 }
@@ -271,7 +275,7 @@ describe('hostile replies to real clients', () => {
       for (const client of hostileClients) {
         for (const name of huge) {
           server.set({ path: client.path, name })
-          const result = await seen(client, peer())
+          const result = await seen(client, peer({ timeoutMs: GENEROUS_MS }))
           expect(result.message).toMatch(/larger than \d+ bytes/)
         }
       }

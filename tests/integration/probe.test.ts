@@ -113,10 +113,8 @@ describe('probeConsole', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
     servers.push({ close: () => silent.close() })
     silent.on('connection', (s) => servers.push({ close: () => s.destroy() }))
-    const started = Date.now()
     const error = await failure(probeConsole(at((silent.address() as AddressInfo).port), { timeoutMs: 400 }))
-    expect(error.code).toBe('timeout')
-    expect(Date.now() - started).toBeLessThan(3000)
+    expect(error.code).toBe('timeout') // the deadline fired; a hang would fail the test by its own timeout
   })
 
   it('reports a closed port as unreachable and a non-TLS port as a TLS problem', async () => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { connectSessionBus, DBusError, type Bus } from '../../electron/core/desktop/dbus.ts'
+import { connectSessionBus, DBusError, MAX_MESSAGE_BYTES, type Bus } from '../../electron/core/desktop/dbus.ts'
 import { checkTrayHost, watchTrayHost, type TrayHostStatus } from '../../electron/core/desktop/tray-host.ts'
 
 const SYSTEM_PYTHON = '/usr/bin/python3' // Debian's python3-dbus is importable only by the system interpreter
@@ -250,9 +250,10 @@ describe.skipIf(reason !== null && !required)(title, () => {
     }
 
     const authOk = (socket: Socket) => socket.once('data', () => socket.write('OK 0123456789abcdef\r\n'))
+    const silent = () => undefined
     const cases: [string, ((socket: Socket) => void) | null, RegExp][] = [
       ['nothing listens on the socket path', null, /NoServer|ENOENT/],
-      ['a server that never answers', () => undefined, /Timeout/],
+      ['a server that never answers', silent, /Timeout/],
       ['a web server', (s) => s.once('data', () => s.end('HTTP/1.1 400 Bad Request\r\n\r\n')), /AuthFailed/],
       ['garbage after authentication', (s) => {
         authOk(s)
@@ -267,7 +268,8 @@ describe.skipIf(reason !== null && !required)(title, () => {
     it.each(cases)('%s', async (_name, answer, detail) => {
       const address = answer ? await notABus(answer) : `unix:path=${join(dir, 'no-such-socket')}`
       const env = { DBUS_SESSION_BUS_ADDRESS: address }
-      const status = await checkTrayHost({ platform: 'linux', env, timeoutMs: 1_000 })
+      // Only the silent server must run into the timeout; the others get a generous one and fail on their own.
+      const status = await checkTrayHost({ platform: 'linux', env, timeoutMs: answer === silent ? 1_000 : SLOW_OK })
       expect(status).toMatchObject({ available: false, reason: 'bus-error', detail: expect.stringMatching(detail) })
     })
   })
@@ -291,6 +293,15 @@ describe.skipIf(reason !== null && !required)(title, () => {
       await expect(call).rejects.toMatchObject({
         errorName: expect.stringMatching(/^org\.freedesktop\.DBus\.Error\.(ServiceUnknown|NameHasNoOwner)$/),
       })
+    })
+
+    it('refuses to send a message over the size cap and stays usable', async () => {
+      bus = await connectSessionBus({ address: daemon.address, timeoutMs: SLOW_OK })
+      const tooLong = 'x'.repeat(MAX_MESSAGE_BYTES)
+      const huge = bus.call({ ...DRIVER, member: 'NameHasOwner', signature: 's', body: [tooLong] })
+      await expect(huge).rejects.toMatchObject({ errorName: 'org.freedesktop.DBus.Error.LimitsExceeded' })
+      const [owned] = await bus.call({ ...DRIVER, member: 'NameHasOwner', signature: 's', body: [bus.uniqueName] })
+      expect(owned).toBe(true)
     })
 
     it('reaches the bus past a dead socket and a transport it does not speak', async () => {

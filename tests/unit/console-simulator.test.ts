@@ -162,10 +162,9 @@ describe('console simulator lifecycle', () => {
     const socket = connect({ host: '127.0.0.1', port: sim.port, rejectUnauthorized: false })
     await new Promise<void>((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject))
     const closed = new Promise((resolve) => socket.once('close', resolve))
-    const t0 = Date.now()
+    // close() resolves only once the idle keep-alive socket is gone (a close that waited for it would hang here).
     await Promise.all([sim.close(), sim.close()])
     await closed
-    expect(Date.now() - t0).toBeLessThan(1000)
     await expect(get(sim.url, '/')).rejects.toThrow(/ECONNREFUSED/)
   })
 })
