@@ -127,8 +127,9 @@ export function createCore(options: CoreOptions): Core {
       const app = record.app
       // A key goes only to consoles whose certificate the user confirmed (issue 14 §3).
       const records = settings.listConsoles()
-      const all = records.filter((c) => isConsoleConfirmed(c, settings)).map(toKnown)
-      const target = all.find((c) => c.key === record.consoleKey)
+      const confirmedKeys = new Set(records.filter((c) => isConsoleConfirmed(c, settings)).map((c) => c.key))
+      const all = records.map(toKnown)
+      const target = all.find((c) => c.key === record.consoleKey && confirmedKeys.has(c.key))
       if (!target) {
         const unconfirmed = records.some((c) => c.key === record.consoleKey)
         return Promise.resolve({
@@ -149,6 +150,7 @@ export function createCore(options: CoreOptions): Core {
       return verifyKey({
         console: target,
         others: all.filter((c) => c.key !== target.key),
+        mayReceiveKey: (c) => confirmedKeys.has(c.key),
         app,
         key: secret,
         pace,

@@ -75,6 +75,13 @@ describe('verifying keys', () => {
     expect(atNvr).toMatchObject({ status: 'failed', problem: 'wrong_host', rightHost: { key: knownOf(udm).key } })
     expect(atNvr.status === 'failed' && atNvr.message).toMatch(/made on Dream Machine Pro/)
 
+    // A console whose certificate the user never confirmed is not sent the key to find where it belongs
+    // (issue 14 §3): without that try, the UDM cannot be named as the key's console.
+    const unconfirmed = await verifyKey({ console: knownOf(unvr), others: all, app: 'protect', key: udmKey,
+      mayReceiveKey: () => false })
+    expect(unconfirmed.status).toBe('failed')
+    expect(unconfirmed).not.toMatchObject({ problem: 'wrong_host' })
+
     // At the UDM, the key works but its Protect is empty: name the NVR.
     const atUdm = await verifyKey({ console: knownOf(udm), others: all, app: 'protect', key: udmKey })
     expect(atUdm).toMatchObject({ status: 'failed', problem: 'wrong_host', rightHost: { key: knownOf(unvr).key, name: 'NVR' } })

@@ -87,12 +87,14 @@ export function createConsoleService(options: ConsoleServiceOptions) {
     return s
   }
 
-  // The key goes to this console and, to find where a stray key belongs, to the other confirmed ones.
+  // The key goes to this console and, to find where a stray key belongs, to the other confirmed ones; every
+  // known console's recorded apps may name the right host (no credential goes there for that).
   // A too-old Protect fails the check only for the Home Assistant that consumes the key (issue 14 §6).
   const verifyFor = (c: ConsoleRecord, app: UnifiApp, pushedTo: readonly string[] = []) => (key: string) =>
     verifyKey({
       console: known(confirmed(c)),
-      others: settings.listConsoles().filter((o) => o.key !== c.key && isConsoleConfirmed(o, settings)).map(known),
+      others: settings.listConsoles().filter((o) => o.key !== c.key).map(known),
+      mayReceiveKey: (o) => isConsoleConfirmed(record(o.key), settings),
       app,
       key,
       ...(app === 'protect' ? (protectRequirement(keyConsumers(settings.listHomeAssistants(), pushedTo)) ?? {}) : {}),

@@ -22,8 +22,13 @@ export interface VerifyOptions {
   console: KnownConsole
   app: UnifiApp
   key: string
-  /** Other consoles Keyward knows (pinned), to find where a stray key belongs. */
+  /**
+   * Other consoles Keyward knows (pinned). Their recorded apps name the right host in a diagnosis; the key
+   * itself is tried only on those `mayReceiveKey` allows (certificate confirmed by the user, issue 14 §3).
+   */
   others?: KnownConsole[]
+  /** Whether the key may be sent to another console to find where it belongs; default: yes. */
+  mayReceiveKey?: (console: KnownConsole) => boolean
   /** e.g. Home Assistant 2026.9 needs Protect ≥ 7.2.105 (home-assistant.md §2.1; homeassistant/requirements.ts). */
   minimumVersion?: string
   /** Who needs `minimumVersion`, e.g. "Home Assistant 2026.9.1 (Home)". */
@@ -181,8 +186,8 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
     return failed('unreachable', `${APP_NAME[opts.app]} on ${label(target)} answered ${reply.status}; it may be starting or updating.`, 'Check again in a minute.')
   }
 
-  // 401: the key is not valid here. Find where it does belong.
-  for (const other of hostsWithApp) {
+  // 401: the key is not valid here. Find where it does belong (only where the user confirmed the certificate).
+  for (const other of hostsWithApp.filter((c) => opts.mayReceiveKey?.(c) ?? true)) {
     const elsewhere = await attempt(other, opts.app, opts.key, CHECK_PATH[opts.app], opts)
     if (!('failure' in elsewhere) && elsewhere.reply.status === 200) {
       return failed(
