@@ -172,6 +172,7 @@ export function createCore(options: CoreOptions): Core {
     hub,
     log,
     onKeyReady: (record) => keys.register(record),
+    onKeyGone: (keyRef) => keys.dismiss(keyRef),
     siteManager: options.siteManager ?? null,
     ...(options.accessPort ? { accessPort: options.accessPort } : {}),
   })
@@ -319,6 +320,7 @@ export function createCore(options: CoreOptions): Core {
     'provision.run': (input) => consoles.provision(input),
     'provision.resume': ({ id }) => consoles.resume(id),
     'provision.list': () => consoles.list(),
+    'provision.cleanup': ({ id }) => consoles.cleanup(id),
     'discovery.interfaces': () => finder().listInterfaces(),
     'discovery.start': async ({ interfaces }) => {
       await finder().start(interfaces ? { interfaces } : {})

@@ -161,6 +161,16 @@ export function createKeyWatch(options: KeyWatchOptions) {
       publish()
       return record
     },
+    /**
+     * A key revoked elsewhere (a flow's cleanup) leaves the list; its keychain entries are the
+     * caller's to remove, in the caller's order (the user's password only after the user).
+     */
+    dismiss(keyRef: string): void {
+      const keys = settings.listKeys()
+      if (!keys.some((k) => k.keyRef === keyRef)) return
+      settings.saveKeys(keys.filter((k) => k.keyRef !== keyRef))
+      publish()
+    },
     checkNow: (ids?: string[]) => sweep(ids, true),
     /** After a rotation: the same key entry, now holding the new secret. */
     replace(record: KeyRecord, check: KeyCheck): KeyRecord {

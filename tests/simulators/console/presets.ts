@@ -123,6 +123,13 @@ export interface ConsoleConfig {
    * 404, as if the endpoint were gone [inferred].
    */
   localUserCreation: 'allowed' | 'refused' | 'absent'
+  /**
+   * Who may mint API keys (§3 end, §9 "Exact role to mint keys: Super Admin vs Owner" is open):
+   * 'super-admin' (Owner or Super Admin, the default) or 'owner-only', where a Super Admin that is not
+   * the owner is refused with 403 (Limetric/Dozecam: "accounts without owner rights are refused"
+   * [report]). With it a dedicated user is created, then its key step is refused (issue 14 §5).
+   */
+  keyCreation: 'super-admin' | 'owner-only'
   /** While true every JSON endpoint answers an HTML "starting up" page (§2 Failures, booting). */
   booting: boolean
   /**
@@ -226,6 +233,7 @@ function unifiOs(spec: PresetSpecific): ConsoleConfig {
     localUserCreation: 'allowed', booting: false, apiSystem: 'served', rateLimit: { perSecond: 10 }, accessPort: 12445,
     integration: { networkErrorBody: 'network' }, access: { validityPeriodUnit: 'days', doors: 2 },
     shapes: defaultShapes,
+    keyCreation: 'super-admin',
     ...spec,
   }
 }
