@@ -4,6 +4,7 @@
 // renderer are all derived from it (mullvad's ipc-schema.ts, with zod inputs).
 import { z } from 'zod'
 import type {
+  CleanupOutcome,
   ConsoleProbe,
   ConsoleRecord,
   CopyResult,
@@ -156,6 +157,12 @@ export const requests = {
   'provision.resume': request<ProvisionOutcome>()(z.object({ id: provisionId }).strict()),
   /** Flows on record, newest first (unfinished ones can be resumed). */
   'provision.list': request<ProvisionRecord[]>()(none),
+  /**
+   * Remove what a failed or wrong-host flow made, as its journal names it: the key first, then the
+   * dedicated user, then its password from the keychain; resumes a cleanup that stopped. Needs a
+   * signed-in session on the flow's console. Says per part what was removed, and what was not and why.
+   */
+  'provision.cleanup': request<CleanupOutcome>()(z.object({ id: provisionId }).strict()),
   /** Network interfaces discovery can use, with the recommended ones marked. */
   'discovery.interfaces': request<DiscoveryInterface[]>()(none),
   /**

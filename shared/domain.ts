@@ -172,6 +172,48 @@ export interface ProvisionRecord {
   lastError: { code: string; message: string } | null
   createdAt: string
   updatedAt: string
+  /**
+   * Which create requests were sent to the console at least once (journaled just before sending), so
+   * Keyward knows what it may have made even when the reply was lost. Absent in older records.
+   */
+  requested?: { user: boolean; key: boolean }
+  /** A later flow (this id) took over the user this flow made: this flow's cleanup leaves the user alone. */
+  userAdoptedBy?: string | null
+  /** Removing what this flow made (`provision.cleanup`), part by part; absent until asked. */
+  cleanup?: ProvisionCleanup | null
+}
+
+/** What removing one part of a flow came to. `pending`/`running`: not yet, or cut off while running. */
+export type CleanupResult = 'pending' | 'running' | 'removed' | 'was-gone' | 'not-made' | 'kept' | 'failed'
+
+export interface CleanupPart {
+  result: CleanupResult
+  /** Why it was kept or could not be removed (a sentence); null otherwise. */
+  reason: string | null
+}
+
+/** The cleanup journal of a flow: the key first, then the user, the password from the keychain last. */
+export interface ProvisionCleanup {
+  key: CleanupPart
+  user: CleanupPart
+  password: CleanupPart
+  updatedAt: string
+}
+
+export type CleanupPartName = 'key' | 'user' | 'password'
+
+export interface CleanupItem extends CleanupPart {
+  part: CleanupPartName
+  /** What it is, e.g. `the API key “ha”`, `the user keyward-protect`. */
+  label: string
+}
+
+export interface CleanupOutcome {
+  record: ProvisionRecord
+  /** Key, user, password, in the order they were handled. */
+  items: CleanupItem[]
+  /** Nothing Keyward made in this flow is left (everything removed, gone already, or never made). */
+  complete: boolean
 }
 
 /** The account that signed in to a console (no secrets). */
@@ -229,6 +271,8 @@ export interface ProvisionFailureInfo {
   message: string
   /** The dedicated user could not be created: minting as the signed-in admin is offered. */
   fallbackAvailable: boolean
+  /** The user name is taken by a user an earlier flow (this id) made: its cleanup can remove it. */
+  earlierFlow?: string
 }
 
 export interface ProvisionOutcome {

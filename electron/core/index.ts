@@ -113,7 +113,7 @@ export function createCore(options: CoreOptions): Core {
 
   const homeAssistant = createHomeAssistantService({ settings, vault })
 
-  // Background checks: the same verification as the wizard, paced per console.
+  // Background checks: the same verification as the wizard, paced per console and user (keys/pacer.ts).
   const toKnown = (c: ConsoleRecord) => ({ key: c.key, host: c.host, port: c.port, name: c.name, pin: c.certificateSha256, apps: c.apps ?? [] })
   // Created after the key watch (it hands tokens to it); the watch checks UISP tokens through it.
   let uisp: UispService | null = null
@@ -122,7 +122,7 @@ export function createCore(options: CoreOptions): Core {
     vault,
     hub,
     log,
-    check: (record, secret, pace) => {
+    check: (record, secret, pace, paced) => {
       if (record.app === 'uisp') return uisp!.checkToken(record, secret, pace)
       const app = record.app
       // A key goes only to consoles whose certificate the user confirmed (issue 14 §3).
@@ -154,6 +154,7 @@ export function createCore(options: CoreOptions): Core {
         app,
         key: secret,
         pace,
+        onReply: paced,
         // Failing for a too-old Protect only where a Home Assistant that consumes this key refuses it (issue 14 §6).
         ...(app === 'protect'
           ? (protectRequirement(keyConsumers(settings.listHomeAssistants(), record.pushedTo)) ?? {})
@@ -172,6 +173,7 @@ export function createCore(options: CoreOptions): Core {
     hub,
     log,
     onKeyReady: (record) => keys.register(record),
+    onKeyGone: (keyRef) => keys.dismiss(keyRef),
     siteManager: options.siteManager ?? null,
     ...(options.accessPort ? { accessPort: options.accessPort } : {}),
   })
@@ -319,6 +321,7 @@ export function createCore(options: CoreOptions): Core {
     'provision.run': (input) => consoles.provision(input),
     'provision.resume': ({ id }) => consoles.resume(id),
     'provision.list': () => consoles.list(),
+    'provision.cleanup': ({ id }) => consoles.cleanup(id),
     'discovery.interfaces': () => finder().listInterfaces(),
     'discovery.start': async ({ interfaces }) => {
       await finder().start(interfaces ? { interfaces } : {})

@@ -1,5 +1,7 @@
-// Bench: one sweep of 200 keys over 20 simulated consoles (10 req/s budget
-// each), against the floor those budgets impose; and timer wake-ups while idle.
+// Bench: one sweep of 200 keys over 20 simulated consoles, against the floor their budgets
+// impose; and timer wake-ups while idle. Each console enforces Protect's "10-in-1sec" per user
+// principal with a sliding window (the simulator's default, stricter than a fixed one-second
+// window); the bench's keys all belong to each console's owner, so one budget per console.
 import { createHook } from 'node:async_hooks'
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { KeyRecord } from '../../shared/domain.ts'
@@ -36,25 +38,20 @@ export async function benchKeySweep(consoleCount = 20, keysPerConsole = 10) {
       }
     }
     core.settings.saveKeys(records)
-    // Count 429s where they happen (the client waits out a short one, which would hide it).
-    let refused = 0
-    for (const sim of sims) {
-      const limiter = sim.state.integrationLimiter
-      const take = limiter.take.bind(limiter)
-      limiter.take = (now: number) => {
-        const answer = take(now)
-        if (!answer.ok) refused++
-        return answer
-      }
-    }
+    // 429s are counted where they happen, in each console's request log (the client waits out
+    // a short one, which would hide it).
+    for (const sim of sims) sim.state.integrationLog.length = 0
 
     const started = performance.now()
     const views = await core.keys.checkNow()
     const sweepMs = performance.now() - started
     // A Protect check is meta/info + cameras: 2 requests; budget 10 per second per console, consoles in parallel.
+    // The pacer spends 8 of the 10 (pacer.ts: 2 left per second for Home Assistant on the same user), so
+    // `pacedFloorMs` is the least time at that pace; `floorMs` stays what the budget itself allows.
     const requestsPerConsole = keysPerConsole * 2
     const floorMs = (requestsPerConsole / 10) * 1000
-    const rateLimited = refused
+    const pacedFloorMs = ((requestsPerConsole - 1) / 8) * 1000
+    const rateLimited = sims.reduce((n, sim) => n + sim.state.integrationLog.filter((e) => e.status === 429).length, 0)
     const ok = views.filter((v) => v.status === 'ok').length
 
     // Idle: the consoles go away (their servers keep timers of their own), the
@@ -85,6 +82,8 @@ export async function benchKeySweep(consoleCount = 20, keysPerConsole = 10) {
       floorMs,
       ratioToFloor: Number((sweepMs / floorMs).toFixed(3)),
       targetRatio: 1.2,
+      pacedFloorMs,
+      ratioToPacedFloor: Number((sweepMs / pacedFloorMs).toFixed(3)),
       rateLimited429: rateLimited,
       idleTimerFiresPerMinute: Number(((idleFires / windowMs) * 60_000).toFixed(2)),
     }

@@ -197,6 +197,7 @@ const BASE_INPUT: Partial<Record<RequestName, Record<string, unknown>>> = {
   'provision.plan': { key: KEY, app: 'protect' },
   'provision.run': { key: KEY, app: 'protect', mode: 'dedicated-user', username: 'keyward', keyName: 'Keyward', accessValidityDays: 30 },
   'provision.resume': { id: 'abc' },
+  'provision.cleanup': { id: 'abc' },
   'discovery.start': { interfaces: ['eth0'] },
   'inventory.addManual': { address: '10.0.0.1' },
   'keys.check': { ids: ['k1'] },

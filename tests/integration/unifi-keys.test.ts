@@ -156,7 +156,7 @@ describe('verifying keys', () => {
   })
 
   it('waits out a short rate limit once, then reports it with when to retry', async () => {
-    const sim = await startConsole('unvr', { rateLimit: { perSecond: 1 } })
+    const sim = await startConsole('unvr', { rateLimit: { quota: 1 } })
     const key = (await mintKey(await ownerSession(sim), 'ha')).key
     // meta/info takes the second's budget; the camera count waits out Retry-After, then answers.
     const started = Date.now()

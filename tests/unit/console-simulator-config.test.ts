@@ -11,7 +11,8 @@ describe('preset knobs', () => {
   it('firmware, app versions, cameras, accounts and refusals per preset', () => {
     expect(presets['udm-pro']).toMatchObject({
       apps: ['network', 'protect'], appVersions: { network: '10.2.105', protect: '7.3.12' }, protect: { cameras: 0 },
-      localUserCreation: 'allowed', booting: false, rateLimit: { perSecond: 10 }, accessPort: 12445,
+      localUserCreation: 'allowed', booting: false, accessPort: 12445,
+      rateLimit: { quota: 10, windowSeconds: 1, second: { quota: 0 }, window: 'sliding', headers: 'single' },
       auth: { cookieName: 'TOKEN', csrfInJwtOnly: false, badCredentialsStatus: 403, lockout: { maxFailures: 5, lockSeconds: 60 } },
     })
     expect(presets['udm-pro'].accounts.map((a) => [a.username, a.role, a.isOwner, a.localAccount, a.mfa?.code]))
@@ -69,7 +70,10 @@ describe('CLI overrides', () => {
     expect(parseSetting(base, 'appVersions.network=10.0.1').value).toBe('10.0.1') // optional leaf
     expect(() => parseSetting(base, 'auth.cookiename=x')).toThrow(/unknown setting/)
     expect(() => parseSetting(base, 'booting=yes')).toThrow(/true or false/)
-    expect(() => parseSetting(base, 'rateLimit.perSecond=many')).toThrow(/number/)
+    expect(() => parseSetting(base, 'rateLimit.quota=many')).toThrow(/number/)
+    expect(parseSetting(base, 'rateLimit.window=fixed').value).toBe('fixed')
+    expect(parseSetting(base, 'rateLimit.headers=lines').value).toBe('lines')
+    expect(parseSetting(base, 'rateLimit.second.quota=600').value).toBe(600)
     expect(() => parseSetting(base, 'apps=protect')).toThrow(/JSON/)
     expect(() => parseSetting(base, 'noequals')).toThrow(/path=value/)
   })

@@ -1,7 +1,8 @@
 // Console simulator: API keys (unifi-os.md §4.1) and the integration APIs that accept them
-// (§4.2, §5.1, §5.2), including per-console key stores and the integration rate limit.
+// (§4.2, §5.1, §5.2), including per-console key stores and the integration rate limit per user principal.
 import { afterEach, describe, expect, it } from 'vitest'
-import { call, ConsoleSession, header, json } from '../simulators/console/client.ts'
+import { parseRateLimit } from '../../electron/core/net/ratelimit.ts'
+import { call, ConsoleSession, header, json, type Reply } from '../simulators/console/client.ts'
 import {
   CLOUD_MFA_CODE, CLOUD_PASSWORD, CLOUD_USERNAME, createConsoleConfig, LIMITED_PASSWORD, LIMITED_USERNAME,
   OWNER_PASSWORD, OWNER_USERNAME, seedUuid, type ConsoleOverrides, type PresetName,
@@ -35,6 +36,8 @@ async function mint(s: ConsoleSession, name = 'keyward', path = '/proxy/users/ap
 
 const withKey = (key: string): { headers: Record<string, string> } => ({ headers: { 'x-api-key': key } })
 const GATEWAY_401 = { error: { code: 401, message: 'Unauthorized' } }
+/** §5.1: `"10-in-1sec";q=10;w=1;pk=:<partition key>:`. */
+const POLICY_10 = /^"10-in-1sec";q=10;w=1;pk=:[A-Za-z0-9+/]+=*:$/
 
 describe('API keys', () => {
   it('mint on /user/self/keys: envelope, 32-char key shown once; masked list; delete', async () => {
@@ -119,14 +122,15 @@ describe('API keys', () => {
 })
 
 describe('integration APIs', () => {
-  it('Protect meta/info and cameras; RateLimit-Policy on every response', async () => {
+  it('Protect meta/info and cameras; RateLimit and RateLimit-Policy on every response', async () => {
     const [udm, nvr] = await Promise.all([start('udm-pro'), start('unvr')])
     const k1 = (await mint(await login(udm!))).full_api_key
     const k2 = (await mint(await login(nvr!))).full_api_key
     const info = await call(udm!.url, '/proxy/protect/integration/v1/meta/info', withKey(k1))
     expect(info.status).toBe(200)
     expect(json(info)).toEqual({ applicationVersion: '7.3.12' })
-    expect(header(info, 'ratelimit-policy')).toBe('q=10;w=1')
+    expect(header(info, 'ratelimit')).toBe('"10-in-1sec";r=9;t=1')
+    expect(header(info, 'ratelimit-policy')).toMatch(POLICY_10)
     // UDM: Protect installed but empty; UNVR: 6 cameras.
     expect(json(await call(udm!.url, '/proxy/protect/integration/v1/cameras', withKey(k1)))).toEqual([])
     const cams = json(await call(nvr!.url, '/proxy/protect/integration/v1/cameras', withKey(k2))) as { id: string; modelKey: string }[]
@@ -135,7 +139,7 @@ describe('integration APIs', () => {
     const bad = await call(udm!.url, '/proxy/protect/integration/v1/meta/info', withKey('nope'))
     expect(bad.status).toBe(401)
     expect(json(bad)).toEqual(GATEWAY_401)
-    expect(header(bad, 'ratelimit-policy')).toBe('q=10;w=1')
+    expect(header(bad, 'ratelimit-policy')).toMatch(POLICY_10)
     expect((await call(udm!.url, '/proxy/protect/integration/v1/meta/info')).status).toBe(401)
     expect((await call(udm!.url, '/proxy/protect/integration/v1/nope', withKey(k1))).status).toBe(404)
   })
@@ -212,20 +216,100 @@ describe('integration APIs', () => {
     expect((await call(sim.url, '/proxy/protect/api')).status).toBe(401) // the probe is unchanged
   })
 
-  it('rate limit: 429 with Retry-After once the per-second budget is spent; the next second is fresh', async () => {
-    const sim = await start('unvr', { rateLimit: { perSecond: 3 } })
-    const key = (await mint(await login(sim))).full_api_key
-    const hit = () => call(sim.url, '/proxy/protect/integration/v1/meta/info', withKey(key))
-    for (let i = 0; i < 3; i++) expect((await hit()).status).toBe(200)
-    const limited = await hit()
+  it('rate limit per user principal: keys of one user share a budget; 429 with Retry-After and r=0', async () => {
+    const sim = await start('unvr', { rateLimit: { quota: 3 } })
+    const o = await login(sim)
+    const [ownerId, otherId] = sim.config.accounts.map((a) => a.id)
+    const a1 = (await mint(o, 'a1')).full_api_key
+    const a2 = (await mint(o, 'a2')).full_api_key
+    const b = (await mint(o, 'b', `/proxy/users/api/v2/user/${otherId}/keys`)).full_api_key
+    const hit = (key: string) => call(sim.url, '/proxy/protect/integration/v1/meta/info', withKey(key))
+    expect((await hit(a1)).status).toBe(200)
+    expect((await hit(a2)).status).toBe(200)
+    const last = await hit(a1)
+    expect(header(last, 'ratelimit')).toBe('"3-in-1sec";r=0;t=1')
+    const limited = await hit(a2)
     expect(limited.status).toBe(429)
     expect(header(limited, 'retry-after')).toBe('1')
-    expect(header(limited, 'ratelimit-policy')).toBe('q=3;w=1')
+    expect(header(limited, 'ratelimit')).toBe('"3-in-1sec";r=0;t=1')
     expect(json(limited)).toEqual({ error: { code: 429, message: 'Too Many Requests' } })
-    // Unknown keys spend the same console budget.
-    expect((await call(sim.url, '/proxy/protect/integration/v1/meta/info', withKey('x'))).status).toBe(429)
+    // Another user's key, and a request without a known key, have budgets of their own.
+    const other = await hit(b)
+    expect(other.status).toBe(200)
+    expect((await hit('x')).status).toBe(401)
+    // The partition key names the principal: the same for both keys of one user, another for the other user.
+    const pk = (r: Awaited<ReturnType<typeof hit>>) => /pk=:([^:]*):/.exec(header(r, 'ratelimit-policy') ?? '')?.[1]
+    expect(pk(limited)).toBe(pk(last))
+    expect(pk(other)).not.toBe(pk(last))
     now += 1_000
+    expect((await hit(a2)).status).toBe(200)
+    const who = (p: string) => (p === ownerId ? 'owner' : p === otherId ? 'other' : p.startsWith('anon:') ? 'anon' : p)
+    expect(sim.state.integrationLog.map((e) => [who(e.principal), e.status, e.remaining])).toEqual([
+      ['owner', 200, 2], ['owner', 200, 1], ['owner', 200, 0], ['owner', 429, 0],
+      ['other', 200, 2], ['anon', 401, 2], ['owner', 200, 2],
+    ])
+  })
+
+  it('sliding window (default): never more than the quota in any window; the fixed knob forgives more', async () => {
+    const statuses: Record<string, number[]> = {}
+    for (const window of ['sliding', 'fixed'] as const) {
+      const sim = await start('unvr', { rateLimit: { quota: 2, window } })
+      const key = (await mint(await login(sim))).full_api_key
+      const t0 = now
+      statuses[window] = []
+      // Two at 0 and 900 ms; at 1100 ms the first has left either window; at 1200 ms a sliding
+      // window still holds 900 and 1100, while a fixed one started afresh at 1100.
+      for (const at of [0, 900, 1100, 1200]) {
+        now = t0 + at
+        const r = await call(sim.url, '/proxy/protect/integration/v1/meta/info', withKey(key))
+        statuses[window].push(r.status)
+        if (r.status === 429) expect(header(r, 'retry-after')).toBe('1') // 900 leaves the window at 1900
+      }
+      now = t0
+    }
+    expect(statuses).toEqual({ sliding: [200, 200, 200, 429], fixed: [200, 200, 200, 200] })
+  })
+
+  it('headers knob: one line each, a second policy on lines of its own, draft-7, none; the client reads each', async () => {
+    const second = { quota: 600, windowSeconds: 60 }
+    const replies: Record<string, Reply> = {}
+    for (const headers of ['single', 'lines', 'draft-7', 'none'] as const) {
+      const sim = await start('unvr', { rateLimit: { headers, second } })
+      const key = (await mint(await login(sim))).full_api_key
+      replies[headers] = await call(sim.url, '/proxy/protect/integration/v1/meta/info', withKey(key))
+    }
+    const lines = (r: Reply, name: string) =>
+      (r.rawHeaders ?? []).filter((v, i) => i % 2 === 0 && v.toLowerCase() === name).length
+    const both = '"10-in-1sec";r=9;t=1, "600-in-1min";r=599;t=60'
+    expect(header(replies.single!, 'ratelimit')).toBe(both)
+    expect([lines(replies.single!, 'ratelimit'), lines(replies.single!, 'ratelimit-policy')]).toEqual([1, 1])
+    expect(header(replies.lines!, 'ratelimit')).toBe(both) // Node joins repeated lines with ", "
+    expect([lines(replies.lines!, 'ratelimit'), lines(replies.lines!, 'ratelimit-policy')]).toEqual([2, 2])
+    expect(header(replies['draft-7']!, 'ratelimit')).toBe('limit=10, remaining=9, reset=1')
+    expect(header(replies['draft-7']!, 'ratelimit-policy')).toBe('10;w=1, 600;w=60')
+    expect(replies.none!.headers.ratelimit).toBeUndefined()
+    expect(replies.none!.headers['ratelimit-policy']).toBeUndefined()
+
+    const read = (r: Reply) =>
+      parseRateLimit(r.headers).map((p) => [p.name, p.quota, p.windowSeconds, p.remaining, p.resetSeconds])
+    const draft8 = [['10-in-1sec', 10, 1, 9, 1], ['600-in-1min', 600, 60, 599, 60]]
+    expect(read(replies.single!)).toEqual(draft8)
+    expect(read(replies.lines!)).toEqual(draft8)
+    expect(read(replies['draft-7']!)).toEqual([['', 10, 1, 9, 1], ['', 600, 60, null, null]])
+    expect(read(replies.none!)).toEqual([])
+  })
+
+  it('a second policy is enforced too, and a refusal names the one that is spent', async () => {
+    const sim = await start('unvr', { rateLimit: { quota: 10, second: { quota: 2, windowSeconds: 60 } } })
+    const key = (await mint(await login(sim))).full_api_key
+    const hit = () => call(sim.url, '/proxy/protect/integration/v1/meta/info', withKey(key))
     expect((await hit()).status).toBe(200)
+    expect((await hit()).status).toBe(200)
+    now += 5_000
+    const limited = await hit()
+    expect(limited.status).toBe(429)
+    expect(header(limited, 'ratelimit')).toBe('"10-in-1sec";r=10;t=0, "2-in-1min";r=0;t=55')
+    expect(header(limited, 'retry-after')).toBe('55')
   })
 
   it('default budget is 10/s; Network answers api.rate-limit.exceeded', async () => {

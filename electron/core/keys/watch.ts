@@ -1,5 +1,5 @@
-// Watches every key: sweeps on an interval with jitter, paces each console
-// below its rate limit, backs off from consoles that do not answer, re-checks
+// Watches every key: sweeps on an interval with jitter, paces each console's
+// users below their rate limits, backs off from consoles that do not answer, re-checks
 // at once on wake or network change, and turns state changes into the tray
 // model and notifications. State is persisted (metadata only) so the tray is
 // right immediately after a restart.
@@ -11,7 +11,7 @@ import type { Logger } from '../log.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import { NotificationPlanner } from './notifications.ts'
-import { createPacer, type Pacer } from './pacer.ts'
+import { createPacer, type Pace, type PaceReply, type Pacer } from './pacer.ts'
 import { keyStatus } from './status.ts'
 import { trayModel, type TrayModel } from './tray-model.ts'
 
@@ -20,8 +20,11 @@ export interface KeyWatchOptions {
   vault: SecretStore
   hub: EventHub
   log: Logger
-  /** One real check of a key (verifyKey against its console), paced by `pace`. */
-  check: (record: KeyRecord, key: string, pace: (consoleKey: string) => Promise<void>) => Promise<KeyCheck>
+  /**
+   * One real check of a key (verifyKey against its console): `pace` before each request, `paced` with
+   * each reply (its rate-limit headers), both bound to the key's user, whose budget it spends (§5.1).
+   */
+  check: (record: KeyRecord, key: string, pace: Pace, paced: PaceReply) => Promise<KeyCheck>
   now?: () => number
   random?: () => number
   pacer?: Pacer
@@ -101,7 +104,10 @@ export function createKeyWatch(options: KeyWatchOptions) {
     })
     if (secret === null) return k // nothing to check with; the status stays what it was
     try {
-      const check = await options.check(k, secret, (consoleKey) => pacer.wait(consoleKey))
+      // The principal is the key's user on its own console; elsewhere (the wrong-host diagnosis) it is unknown.
+      const principal = (consoleKey: string) => (consoleKey === k.consoleKey ? k.username : undefined)
+      const check = await options.check(k, secret, (consoleKey) => pacer.wait(consoleKey, principal(consoleKey)),
+        (consoleKey, reply) => pacer.observe(consoleKey, principal(consoleKey), reply))
       const streak = check.status === 'failed' && check.problem === 'unreachable' ? k.unreachableStreak + 1 : 0
       return { ...k, lastCheck: summarize(check), unreachableStreak: streak }
     } catch (error) {
@@ -160,6 +166,16 @@ export function createKeyWatch(options: KeyWatchOptions) {
       settings.saveKeys([...keys.filter((k) => k.id !== record.id), record])
       publish()
       return record
+    },
+    /**
+     * A key revoked elsewhere (a flow's cleanup) leaves the list; its keychain entries are the
+     * caller's to remove, in the caller's order (the user's password only after the user).
+     */
+    dismiss(keyRef: string): void {
+      const keys = settings.listKeys()
+      if (!keys.some((k) => k.keyRef === keyRef)) return
+      settings.saveKeys(keys.filter((k) => k.keyRef !== keyRef))
+      publish()
     },
     checkNow: (ids?: string[]) => sweep(ids, true),
     /** After a rotation: the same key entry, now holding the new secret. */

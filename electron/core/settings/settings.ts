@@ -51,6 +51,17 @@ const lastError = {
   properties: { code: { type: 'string', maxLength: 64 }, message: { type: 'string', maxLength: 600 } },
 } as const
 
+/** One part of a flow's cleanup (ProvisionCleanup). */
+const cleanupPart = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['result', 'reason'],
+  properties: {
+    result: { enum: ['pending', 'running', 'removed', 'was-gone', 'not-made', 'kept', 'failed'] },
+    reason: { type: ['string', 'null'], maxLength: 600 },
+  },
+} as const
+
 export const settingsSchema: Schema<SettingsData> = {
   consoles: {
     type: 'array',
@@ -105,6 +116,22 @@ export const settingsSchema: Schema<SettingsData> = {
         lastError,
         createdAt: dateTime,
         updatedAt: dateTime,
+        requested: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['user', 'key'],
+          properties: { user: { type: 'boolean' }, key: { type: 'boolean' } },
+        },
+        userAdoptedBy: nullableText,
+        cleanup: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          required: ['key', 'user', 'password', 'updatedAt'],
+          properties: {
+            ...Object.fromEntries(['key', 'user', 'password'].map((k) => [k, cleanupPart])),
+            updatedAt: dateTime,
+          },
+        },
       },
     },
   },

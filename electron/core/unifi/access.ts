@@ -50,13 +50,15 @@ export async function createAccessToken(session: ConsoleSession, request: Access
   }
 }
 
-export async function revokeAccessToken(session: ConsoleSession, id: string): Promise<void> {
+/** Revokes an Access token; true when this call removed it, false when it was gone already (404). */
+export async function revokeAccessToken(session: ConsoleSession, id: string): Promise<boolean> {
   const reply = await session.call('DELETE', `${TOKENS}/${encodeURIComponent(id)}`)
-  if (reply.status === 404) return
+  if (reply.status === 404) return false
   if (reply.status !== 200 && reply.status !== 204) {
     throw new KeywardFailure('refused', `${session.target.label} refused to revoke the Access token: ${errorMessage(reply.body) ?? reply.status}.`)
   }
   unwrap(reply.body, 'Revoking the Access token')
+  return true
 }
 
 export interface ListedAccessToken {

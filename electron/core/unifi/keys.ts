@@ -137,9 +137,11 @@ export async function listKeys(session: ConsoleSession): Promise<ListedKey[]> {
   )
 }
 
-export async function revokeKey(session: ConsoleSession, id: string): Promise<void> {
+/** Revokes a key; true when this call removed it, false when it was gone already (404). */
+export async function revokeKey(session: ConsoleSession, id: string): Promise<boolean> {
   const reply = await session.call('DELETE', `/proxy/users/api/v2/keys/${encodeURIComponent(id)}`)
-  if (reply.status === 404) return // already revoked
+  if (reply.status === 404) return false // already revoked
   if (reply.status !== 200 && reply.status !== 204) throw refused(reply.status, reply.body, 'revoke the key', session.target.label)
   unwrap(reply.body, 'Revoking the key')
+  return true
 }

@@ -6,21 +6,29 @@
 //     whose creation reply was lost is found by name and adopted;
 //   - every key carries the flow id in its description, so a key whose mint
 //     reply was lost is found and revoked before minting again;
-//   - a key that cannot be stored in the keychain is revoked at once.
+//   - a key that cannot be stored in the keychain is revoked at once;
+//   - each create request is journaled as sent before it goes, so Keyward knows what it may
+//     have made; a later flow recognises a user an earlier one made (issue 14 §5), and
+//     cleanup.ts removes what a failed flow made.
 // Facts: unifi-os.md §3 (users, Super Admin needed to mint), §4.1 (keys).
 import { journaled } from '../journal.ts'
 import { randomBytes, randomInt, randomUUID } from 'node:crypto'
+import { keyMade, requestSent } from '../../../shared/cleanup.ts'
 import type { KeyCheck, ProvisionRecord, UnifiApp } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import { createAccessToken, listAccessTokens, revokeAccessToken } from './access.ts'
 import { listKeys, mintKey, revokeKey } from './keys.ts'
 import { ConsoleSession, type ConsoleTarget } from './session.ts'
-import { createLocalUser, listAdmins, listRoles } from './users.ts'
+import { createLocalUser, listAdmins, listRoles, type ConsoleUser } from './users.ts'
 
 export interface ProvisionJournal {
   get(id: string): ProvisionRecord | null
   save(record: ProvisionRecord): void
+  /** Every flow on record: a user an earlier flow made is recognised as Keyward's. */
+  list?(): ProvisionRecord[]
+  /** Whether a flow's key is in the key list (a working key there keeps what its flow made). */
+  watched?(record: ProvisionRecord): boolean
 }
 
 export interface ProvisionDeps {
@@ -70,6 +78,7 @@ export function newProvision(request: ProvisionRequest, now = Date.now()): Provi
     lastError: null,
     createdAt: at,
     updatedAt: at,
+    requested: { user: false, key: false },
   }
 }
 
@@ -89,7 +98,35 @@ export function generatePassword(): string {
   return parts.join('')
 }
 
-const marker = (record: ProvisionRecord) => `Keyward ${record.id}`
+/** The description every key of a flow carries (Access tokens: in the name), so Keyward finds its own keys. */
+export const marker = (record: Pick<ProvisionRecord, 'id'>) => `Keyward ${record.id}`
+/** The name of a flow's Access token: tokens have no description (unifi-os.md §5.3). */
+export const accessTokenName = (record: Pick<ProvisionRecord, 'id' | 'keyName'>) =>
+  `${record.keyName} (${marker(record)})`
+
+type Save = (patch: Partial<ProvisionRecord>) => void
+const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
+/** Codes by which the console (or Keyward, before sending) said no: the request made nothing. */
+const MADE_NOTHING = new Set(['forbidden', 'refused', 'not-found', 'conflict', 'session-expired', 'locked-out'])
+
+/**
+ * Sends one create request, journaled as sent before it goes and as not sent when the console
+ * refused it (nothing was made), so the journal always says what Keyward may have made.
+ */
+async function creating<T>(
+  record: ProvisionRecord, step: 'user' | 'key', save: Save, send: () => Promise<T>,
+): Promise<T> {
+  const requested = (value: boolean) => ({
+    requested: { user: requestSent(record, 'user'), key: requestSent(record, 'key'), [step]: value },
+  })
+  save(requested(true))
+  try {
+    return await send()
+  } catch (error) {
+    if (error instanceof KeywardFailure && MADE_NOTHING.has(error.code)) save(requested(false))
+    throw error
+  }
+}
 
 /** Suggested names: short, recognisable on the console's Admins page. */
 export const suggestUsername = (app: UnifiApp) => `keyward-${app}`
@@ -97,7 +134,16 @@ export const suggestKeyName = (app: UnifiApp, consumer = 'home-assistant') => `$
 
 type ProvisionStep = 'user' | 'key' | 'verify'
 
+/** A user an earlier flow made is in the way: names that flow, whose cleanup can remove it (issue 14 §5). */
+export class MadeByEarlierRun extends KeywardFailure {
+  constructor(message: string, readonly flowId: string) {
+    super('conflict', message)
+  }
+}
+
 export class ProvisionFailure extends KeywardFailure {
+  /** The earlier flow whose user is in the way, when that is the failure. */
+  readonly earlierFlow: string | null
   constructor(
     failure: KeywardFailure,
     readonly step: ProvisionStep,
@@ -105,6 +151,7 @@ export class ProvisionFailure extends KeywardFailure {
     readonly fallbackAvailable: boolean,
   ) {
     super(failure.code, failure.message, failure.detail)
+    this.earlierFlow = failure instanceof MadeByEarlierRun ? failure.flowId : null
   }
 }
 
@@ -139,15 +186,17 @@ export async function runProvision(
   return { record: flow.record, check }
 }
 
-async function ensureUser(admin: ConsoleSession, record: ProvisionRecord, deps: ProvisionDeps, save: (p: Partial<ProvisionRecord>) => void): Promise<void> {
-  const existing = (await listAdmins(admin)).find((u) => u.username.toLowerCase() === record.username.toLowerCase())
+async function ensureUser(
+  admin: ConsoleSession, record: ProvisionRecord, deps: ProvisionDeps, save: Save,
+): Promise<void> {
+  const existing = (await listAdmins(admin)).find((u) => sameName(u.username, record.username))
   if (existing) {
     // Resume: the create reply was lost, but the user exists and we hold its password.
     if (await deps.vault.get(record.passwordRef)) {
       save({ userId: existing.id })
       return
     }
-    throw new KeywardFailure('conflict', `${admin.target.label} already has a user named "${record.username}" that Keyward did not create. Choose another name.`)
+    return adoptOrName(admin, record, existing, deps, save)
   }
   const superAdmin = (await listRoles(admin)).find((r) => r.systemKey === 'super_administrator')
   if (!superAdmin) throw new KeywardFailure('not-found', `${admin.target.label} lists no Super Admin role, which a user needs to create API keys.`)
@@ -156,11 +205,68 @@ async function ensureUser(admin: ConsoleSession, record: ProvisionRecord, deps: 
     password = generatePassword()
     await deps.vault.set(record.passwordRef, password) // before the console hears of it
   }
-  const user = await createLocalUser(admin, { username: record.username, password, roleId: superAdmin.id })
+  const user = await creating(record, 'user', save, () =>
+    createLocalUser(admin, { username: record.username, password, roleId: superAdmin.id }),
+  ).catch(async (error: unknown) => {
+    // Refused: no user signs in with this password, so the keychain does not keep it.
+    if (error instanceof KeywardFailure && MADE_NOTHING.has(error.code)) {
+      await deps.vault.delete(record.passwordRef).catch(() => false)
+    }
+    throw error
+  })
   save({ userId: user.id })
 }
 
-async function mintAndStore(admin: ConsoleSession, record: ProvisionRecord, deps: ProvisionDeps, save: (p: Partial<ProvisionRecord>) => void): Promise<string> {
+/**
+ * A user of that name exists and this flow holds no password for it. When the journal says an
+ * earlier flow on this console made it, it is Keyward's: a flow that stopped before minting hands
+ * it over (its password is copied to this flow, and that flow's cleanup leaves the user alone);
+ * one that minted a key, or is being cleaned up, keeps it and is named. Anyone else's user stays
+ * untouched.
+ */
+async function adoptOrName(
+  admin: ConsoleSession, record: ProvisionRecord, existing: ConsoleUser, deps: ProvisionDeps, save: Save,
+): Promise<void> {
+  const label = admin.target.label
+  const earlier = (deps.journal.list?.() ?? [])
+    .filter((p) => p.id !== record.id && p.consoleKey === record.consoleKey && p.mode === 'dedicated-user')
+    .filter((p) => !p.userAdoptedBy && sameName(p.username, record.username))
+    .filter((p) => p.userId === existing.id || (p.userId === null && requestSent(p, 'user')))
+    .sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt))[0]
+  if (!earlier) {
+    throw new KeywardFailure(
+      'conflict',
+      `${label} already has a user named "${record.username}" that Keyward did not create. Choose another name.`,
+    )
+  }
+  const adoptable = earlier.userId === existing.id && !earlier.cleanup && !keyMade(earlier)
+  const password = adoptable ? await deps.vault.get(earlier.passwordRef) : null
+  if (password) {
+    await deps.vault.set(record.passwordRef, password)
+    const at = new Date((deps.now ?? Date.now)()).toISOString()
+    deps.journal.save({ ...earlier, userAdoptedBy: record.id, updatedAt: at })
+    save({ userId: existing.id })
+    return
+  }
+  const run = `an earlier run (${earlier.createdAt.slice(0, 10)})`
+  const what = earlier.cleanup
+    ? `made in ${run}; removing what that run made has not finished`
+    : keyMade(earlier)
+      ? `made in ${run} for the key “${earlier.keyName}”`
+      : earlier.userId === null
+        ? `may have made in ${run} whose reply was lost`
+        : `made in ${run}; its password is no longer in this computer’s keychain`
+  const taken = `${label} already has a user named "${record.username}" that Keyward ${what}.`
+  // A key in the key list keeps its user; what any other run made can be removed (cleanup.ts).
+  if (earlier.steps.verify === 'done' && deps.journal.watched?.(earlier)) {
+    throw new KeywardFailure('conflict', `${taken} That key is in your key list and needs it: choose another name.`)
+  }
+  throw new MadeByEarlierRun(`${taken} Remove what that run made, or choose another name.`, earlier.id)
+}
+
+async function mintAndStore(
+  admin: ConsoleSession, record: ProvisionRecord, deps: ProvisionDeps, save: Save,
+): Promise<string> {
   let session = admin
   if (record.mode === 'dedicated-user') {
     const password = await deps.vault.get(record.passwordRef)
@@ -177,7 +283,8 @@ async function mintAndStore(admin: ConsoleSession, record: ProvisionRecord, deps
     for (const stray of (await listKeys(session)).filter((k) => k.description === marker(record))) {
       await revokeKey(session, stray.id)
     }
-    const minted = await mintKey(session, record.keyName, marker(record))
+    // Any earlier key of this flow is revoked by now: a refused mint leaves none.
+    const minted = await creating(record, 'key', save, () => mintKey(session, record.keyName, marker(record)))
     try {
       await deps.vault.set(record.keyRef, minted.key)
     } catch (error) {
@@ -195,13 +302,16 @@ async function mintAndStore(admin: ConsoleSession, record: ProvisionRecord, deps
  * Access uses its own tokens (unifi-os.md §5.3). Tokens have no description,
  * so the flow id goes into the name the Access settings page shows.
  */
-async function mintAccessToken(session: ConsoleSession, record: ProvisionRecord, deps: ProvisionDeps, save: (p: Partial<ProvisionRecord>) => void): Promise<string> {
-  const name = `${record.keyName} (${marker(record)})`
+async function mintAccessToken(
+  session: ConsoleSession, record: ProvisionRecord, deps: ProvisionDeps, save: Save,
+): Promise<string> {
+  const name = accessTokenName(record)
   for (const stray of (await listAccessTokens(session)).filter((t) => t.name === name)) {
     await revokeAccessToken(session, stray.id)
   }
   const plan = deps.accessToken ?? { validityDays: record.accessValidityDays ?? 365 }
-  const token = await createAccessToken(session, { name, ...plan }, (deps.now ?? Date.now)())
+  const now = (deps.now ?? Date.now)()
+  const token = await creating(record, 'key', save, () => createAccessToken(session, { name, ...plan }, now))
   try {
     await deps.vault.set(record.keyRef, token.token)
   } catch (error) {

@@ -2,6 +2,7 @@
 // host advice, plans, and provision flows with progress events. Sessions live
 // in memory only; credentials are never stored (the user signs in per flow).
 import type {
+  CleanupOutcome,
   ConsoleRecord,
   HostAdvice,
   KeyRecord,
@@ -23,6 +24,8 @@ import { isConsoleConfirmed, unconfirmedFailure } from '../console/trust.ts'
 import { accessOf } from '../keys/usage.ts'
 import { explainPick, rankHosts } from './hosts.ts'
 import { newProvision, ProvisionFailure, runProvision, suggestKeyName, suggestUsername } from './provision.ts'
+import { cleanupProvision } from './cleanup.ts'
+import { madeByFlow } from '../../../shared/cleanup.ts'
 import { protectSummary } from './protect.ts'
 import { hostId, LoginLocks } from './lockout.ts'
 import { ConsoleSession, type ConsoleTarget } from './session.ts'
@@ -39,6 +42,8 @@ export interface ConsoleServiceOptions {
   sessionTimeoutMs?: number
   /** A key was minted, stored and checked: start watching it. */
   onKeyReady?: (key: Omit<KeyRecord, 'id' | 'paused' | 'unreachableStreak' | 'pushedTo' | 'haHealth'>) => void
+  /** A flow's cleanup revoked its key: stop watching the key stored under `keyRef` (secrets are handled). */
+  onKeyGone?: (keyRef: string) => void
 }
 
 /** "RHgzD88Mp4Gzcyj9JQCp18pFcx9AqxH5" → "RHgz…xqH5": enough to recognise, useless to steal. */
@@ -102,16 +107,55 @@ export function createConsoleService(options: ConsoleServiceOptions) {
       siteManager: options.siteManager ?? null,
     })
 
+  /** A fresh session as a given user (the dedicated user, from its stored password). */
+  const userSession = async (key: string, username: string, password: string): Promise<ConsoleSession> => {
+    const c = confirmed(record(key))
+    // Built from the record as it is now: a re-trusted pin applies at once.
+    const s = openSession(targetOf(c))
+    const outcome = await s.login({ username, password })
+    if (outcome.state !== 'signed-in') {
+      throw new KeywardFailure('refused', `${label(c)} asked ${username} for a two-factor code.`)
+    }
+    return s
+  }
+
   const running = new Set<string>()
+  /** One flow or cleanup per console and user at a time: a repeated request must not make a second user. */
+  const exclusive = async <T>(start: ProvisionRecord, what: string, work: () => Promise<T>): Promise<T> => {
+    const flowKey = `${start.consoleKey}|${start.username}`
+    if (running.has(flowKey)) {
+      const where = label(record(start.consoleKey))
+      throw new KeywardFailure('conflict', `${what} for ${start.username} is already under way on ${where}.`)
+    }
+    running.add(flowKey)
+    try {
+      return await work()
+    } finally {
+      running.delete(flowKey)
+    }
+  }
+  const journal = {
+    get: (id: string) => settings.getProvision(id),
+    save: (r: ProvisionRecord) => {
+      settings.saveProvision(r)
+      hub.emit('provision.progress', r)
+    },
+    list: () => settings.listProvisions(),
+    watched: (p: ProvisionRecord) => settings.listKeys().some((k) => k.keyRef === p.keyRef),
+  }
+  /** Watched keys (other than this flow's) that sign in as its user, or with its password. */
+  const keysUsing = (p: ProvisionRecord) => {
+    const others = settings.listKeys()
+      .filter((k) => k.app !== 'uisp' && k.consoleKey === p.consoleKey && k.keyRef !== p.keyRef)
+    const sameName = (name: string) => name.toLowerCase() === p.username.toLowerCase()
+    return {
+      sameUser: others.filter((k) => k.passwordRef && sameName(k.username)).map((k) => k.name),
+      samePassword: others.filter((k) => k.passwordRef === p.passwordRef).map((k) => k.name),
+    }
+  }
+
   const run = async (admin: ConsoleSession, start: ProvisionRecord): Promise<ProvisionOutcome> => {
     const c = record(start.consoleKey)
-    const journal = {
-      get: (id: string) => settings.getProvision(id),
-      save: (r: ProvisionRecord) => {
-        settings.saveProvision(r)
-        hub.emit('provision.progress', r)
-      },
-    }
     try {
       const { record: done, check } = await runProvision(admin, start, {
         vault,
@@ -144,7 +188,10 @@ export function createConsoleService(options: ConsoleServiceOptions) {
         record: settings.getProvision(start.id) ?? start,
         check: null,
         maskedKey: null,
-        failure: { step: error.step, code: error.code, message: error.message, fallbackAvailable: error.fallbackAvailable },
+        failure: {
+          step: error.step, code: error.code, message: error.message, fallbackAvailable: error.fallbackAvailable,
+          ...(error.earlierFlow ? { earlierFlow: error.earlierFlow } : {}),
+        },
       }
     }
   }
@@ -152,15 +199,7 @@ export function createConsoleService(options: ConsoleServiceOptions) {
   return {
     /** The signed-in admin session on a console (throws a clear error when there is none). */
     adminSession: session,
-    /** A fresh session as a given user (the dedicated user, from its stored password). */
-    async userSession(key: string, username: string, password: string): Promise<ConsoleSession> {
-      const c = confirmed(record(key))
-      // Built from the record as it is now: a re-trusted pin applies at once.
-      const s = openSession(targetOf(c))
-      const outcome = await s.login({ username, password })
-      if (outcome.state !== 'signed-in') throw new KeywardFailure('refused', `${label(c)} asked ${username} for a two-factor code.`)
-      return s
-    },
+    userSession,
     verifyFor,
     async signIn(input: { key: string; username: string; password: string; mfaCode?: string }): Promise<SignInResult> {
       const c = confirmed(supported(record(input.key)))
@@ -246,22 +285,44 @@ export function createConsoleService(options: ConsoleServiceOptions) {
         mode: input.mode,
         ...(input.accessValidityDays !== undefined ? { accessValidityDays: input.accessValidityDays } : {}),
       })
-      // One flow per console and user at a time: a repeated request must not make a second user.
-      const flowKey = `${start.consoleKey}|${start.username}`
-      if (running.has(flowKey)) throw new KeywardFailure('conflict', `A key for ${start.username} is already being made on ${label(c)}.`)
-      running.add(flowKey)
-      try {
-        return await run(admin, start)
-      } finally {
-        running.delete(flowKey)
-      }
+      return exclusive(start, 'Making a key', () => run(admin, start))
     },
 
     async resume(id: string): Promise<ProvisionOutcome> {
       const start = settings.getProvision(id)
       if (!start) throw new KeywardFailure('not-found', 'That key flow is no longer on record.')
-      confirmed(record(start.consoleKey))
-      return run(session(start.consoleKey), start)
+      const c = confirmed(record(start.consoleKey))
+      if (start.cleanup) {
+        const why = `You asked Keyward to remove what this run made on ${label(c)}; start a new run from the plan.`
+        throw new KeywardFailure('conflict', why)
+      }
+      return exclusive(start, 'Making a key', () => run(session(start.consoleKey), start))
+    },
+
+    /**
+     * Removes what a failed or wrong-host flow made on its console (issue 14 §5): its key, its
+     * dedicated user, then the user's password in the keychain; resumes a cleanup that stopped.
+     * Only what the flow's journal names; the console must be confirmed and signed in to.
+     */
+    async cleanup(id: string): Promise<CleanupOutcome> {
+      const start = settings.getProvision(id)
+      if (!start) throw new KeywardFailure('not-found', 'That key flow is no longer on record.')
+      const c = confirmed(record(start.consoleKey))
+      if (start.steps.verify === 'done' && journal.watched(start)) {
+        const why = `That key works on ${label(c)}; revoke it from the key list if you no longer need it.`
+        throw new KeywardFailure('refused', why)
+      }
+      // The console parts need the admin signed in (it deletes the user); the keychain part alone does not.
+      const onConsole = madeByFlow(start).some((p) => p.part !== 'password')
+      const admin = onConsole ? session(start.consoleKey) : (sessions.get(start.consoleKey) ?? openSession(targetOf(c)))
+      return exclusive(start, 'Removing what Keyward made', () =>
+        cleanupProvision(admin, start, {
+          vault,
+          journal,
+          userSession: (username, password) => userSession(start.consoleKey, username, password),
+          keysUsing,
+          onKeyGone: (r) => options.onKeyGone?.(r.keyRef),
+        }))
     },
 
     /**

@@ -14,6 +14,8 @@ export interface ConsoleRole {
 export interface ConsoleUser {
   id: string
   username: string
+  /** The console's owner (the profile's `isOwner`, §2); absent when the list does not say. */
+  isOwner?: boolean
 }
 
 const USERS = '/proxy/users/api/v2'
@@ -68,7 +70,7 @@ export async function listAdmins(session: ConsoleSession): Promise<ConsoleUser[]
   const list = Array.isArray(data) ? data : isObject(data) && Array.isArray(data.data) ? data.data : []
   return list.flatMap((u) =>
     isObject(u) && typeof (u.unique_id ?? u.id) === 'string' && typeof u.username === 'string'
-      ? [{ id: String(u.unique_id ?? u.id), username: u.username }]
+      ? [{ id: String(u.unique_id ?? u.id), username: u.username, ...(u.isOwner === true ? { isOwner: true } : {}) }]
       : [],
   )
 }
@@ -106,9 +108,13 @@ export async function createLocalUser(session: ConsoleSession, user: NewLocalUse
   return { id, username: user.username }
 }
 
-export async function deleteUser(session: ConsoleSession, id: string): Promise<void> {
+/** Deletes a user (§3); true when this call removed it, false when it was gone already (404). */
+export async function deleteUser(session: ConsoleSession, id: string): Promise<boolean> {
   const reply = await session.call('DELETE', `${USERS}/user/${encodeURIComponent(id)}`)
-  if (reply.status === 404) return // already gone
-  if (reply.status !== 200 && reply.status !== 204) throw failureFor(reply.status, reply.body, 'delete the user', session.target.label)
+  if (reply.status === 404) return false // already gone
+  if (reply.status !== 200 && reply.status !== 204) {
+    throw failureFor(reply.status, reply.body, 'delete the user', session.target.label)
+  }
   unwrap(reply.body, 'Deleting the user')
+  return true
 }

@@ -41,6 +41,8 @@ export interface VerifyOptions {
   now?: () => number
   /** Waits for the console's rate-limit budget before each request (background sweeps). */
   pace?: (consoleKey: string) => Promise<void>
+  /** Each reply's status and headers, so the pacer honours `RateLimit` and `Retry-After` (§5.1). */
+  onReply?: (consoleKey: string, reply: Pick<HttpsReply, 'status' | 'headers'>) => void
 }
 
 type Attempt = { reply: HttpsReply; body: unknown } | { failure: KeywardFailure }
@@ -85,6 +87,7 @@ async function attemptOnce(target: KnownConsole, app: UnifiApp, key: string, pat
       // Console keys go in X-API-KEY (§5.1); Access tokens are Bearer tokens on :12445 (§5.3).
       headers: access ? { authorization: `Bearer ${key}` } : { 'x-api-key': key },
     })
+    opts.onReply?.(target.key, reply)
     let body: unknown = null
     if (reply.status === 200) body = parseJson(reply, `${APP_NAME[app]} on ${label(target)}`)
     return { reply, body }

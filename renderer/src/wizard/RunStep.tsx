@@ -1,5 +1,6 @@
 import { useEffect } from 'react'
 import type { KeyCheckFailed, ProvisionRecord, ProvisionStepState, UnifiApp } from '../../../shared/domain.ts'
+import { CleanupAction, CleanupPanel } from './Cleanup.tsx'
 import { useWizard } from './context.ts'
 import { appInfo, appShort } from './model.ts'
 import { Actions, Callout, Screen, VisuallyHidden } from './parts.tsx'
@@ -22,6 +23,7 @@ export function RunStep() {
   const busy = useWizard((s) => s.busy)
   const runError = useWizard((s) => s.runError)
   const reconcile = useWizard((s) => s.reconcile)
+  const cleanup = useWizard((s) => s.cleanup)
 
   useEffect(() => {
     void reconcile()
@@ -33,20 +35,40 @@ export function RunStep() {
   const failure = outcome?.failure ?? null
   const failedCheck = outcome?.check?.status === 'failed' ? outcome.check : null
   const stopped = !busy && (failure !== null || failedCheck !== null || runError !== null)
-  const title = busy || !stopped ? `Making the ${appInfo(app).credential} on ${name}…` : `The ${appInfo(app).credential} is not ready yet`
+  // Once removal was asked for, the run is over: the view shows what went and what stayed.
+  const cleaning = record !== null && (record.cleanup != null || cleanup.flow !== null)
+  const credential = appInfo(app).credential
+  const title = cleaning
+    ? `Removing what Keyward made on ${name}`
+    : busy || !stopped ? `Making the ${credential} on ${name}…` : `The ${credential} is not ready yet`
 
   return (
     <Screen id="run" title={title}>
       <p className="lead">
-        {stopped
+        {cleaning
+          ? 'Keyward removes only what this run made: the key first, then the user, then its password.'
+          : stopped
           ? 'Nothing is lost: what is done stays done, and trying again continues from the step that stopped.'
           : 'This takes a few seconds. If the connection drops, Keyward continues where it stopped instead of starting over.'}
       </p>
       <StepList record={record} app={app} name={name} username={draft?.username ?? record?.username ?? ''} keyName={draft?.keyName ?? record?.keyName ?? ''} busy={busy} />
       <div className="run-outcome" aria-live="polite">
-        {stopped && failure && <FailurePanel message={failure.message} code={failure.code} step={failure.step} fallback={failure.fallbackAvailable} target={target} app={app} />}
-        {stopped && !failure && failedCheck && <CheckPanel check={failedCheck} target={target} app={app} />}
-        {stopped && !failure && !failedCheck && runError && <RequestErrorPanel runError={runError} />}
+        {cleaning && record && <CleanupPanel record={record} where={name} />}
+        {!cleaning && stopped && failure && (
+          <FailurePanel
+            message={failure.message}
+            code={failure.code}
+            step={failure.step}
+            fallback={failure.fallbackAvailable}
+            target={target}
+            app={app}
+            record={record}
+          />
+        )}
+        {!cleaning && stopped && !failure && failedCheck && (
+          <CheckPanel check={failedCheck} target={target} app={app} record={record} />
+        )}
+        {!cleaning && stopped && !failure && !failedCheck && runError && <RequestErrorPanel runError={runError} />}
       </div>
     </Screen>
   )
@@ -108,18 +130,20 @@ function OtherHostButton({ target, app, rightHost }: { target: Target; app: Unif
   )
 }
 
-function FailurePanel({ message, code, step, fallback, target, app }: {
+function FailurePanel({ message, code, step, fallback, target, app, record }: {
   message: string
   code: string
   step: 'user' | 'key' | 'verify'
   fallback: boolean
   target: Target
   app: UnifiApp
+  record: ProvisionRecord | null
 }) {
   const resume = useWizard((s) => s.resume)
   const run = useWizard((s) => s.run)
   const goTo = useWizard((s) => s.goTo)
   const signedIn = useWizard((s) => s.signedIn)
+  const earlier = useWizard((s) => s.earlierFlow)
   const what = step === 'user' ? 'create the user' : step === 'key' ? `create the ${appInfo(app).credential}` : 'check the key'
   const admin = signedIn?.user.username ?? 'your account'
   return (
@@ -159,12 +183,19 @@ function FailurePanel({ message, code, step, fallback, target, app }: {
           </button>
         )}
         <OtherHostButton target={target} app={app} />
+        {record && <CleanupAction record={record} where={target.name ?? target.host} />}
+        {earlier && <CleanupAction record={earlier} where={target.name ?? target.host} earlier />}
       </Actions>
     </Callout>
   )
 }
 
-function CheckPanel({ check, target, app }: { check: KeyCheckFailed; target: Target; app: UnifiApp }) {
+function CheckPanel({ check, target, app, record }: {
+  check: KeyCheckFailed
+  target: Target
+  app: UnifiApp
+  record: ProvisionRecord | null
+}) {
   const resume = useWizard((s) => s.resume)
   return (
     <Callout tone="danger" alert title="The key was made, but it does not work yet">
@@ -178,6 +209,10 @@ function CheckPanel({ check, target, app }: { check: KeyCheckFailed; target: Tar
           Check again
         </button>
         <OtherHostButton target={target} app={app} {...(check.rightHost ? { rightHost: check.rightHost } : {})} />
+        {/* The key works nowhere here: what was made for it on this console can go. */}
+        {record && check.problem === 'wrong_host' && (
+          <CleanupAction record={record} where={target.name ?? target.host} />
+        )}
       </Actions>
     </Callout>
   )

@@ -10,6 +10,7 @@ import { create } from 'zustand'
 import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware'
 import type { KeywardApi } from '../../../shared/contract.ts'
 import type {
+  CleanupOutcome,
   ConsoleProbe,
   ConsoleRecord,
   ConsoleUserSummary,
@@ -64,6 +65,17 @@ export interface WizardPersisted {
 
 export type RunError = { error: KeywardError; during: 'run' | 'resume' }
 
+/** Removing what a failed or wrong-host run made (`provision.cleanup`); never persisted. */
+export interface CleanupState {
+  /** The flow being cleaned up: this run's, or the earlier one whose user was in the way. */
+  flow: string | null
+  busy: boolean
+  outcome: CleanupOutcome | null
+  error: KeywardError | null
+}
+
+const IDLE_CLEANUP: CleanupState = { flow: null, busy: false, outcome: null, error: null }
+
 export interface WizardState extends WizardPersisted {
   inventory: InventoryItem[]
   known: ConsoleRecord[]
@@ -80,6 +92,9 @@ export interface WizardState extends WizardPersisted {
   /** The flow's live state from `provision.progress`. */
   progress: ProvisionRecord | null
   runError: RunError | null
+  cleanup: CleanupState
+  /** The earlier flow whose user took the chosen name (the failure names it), to offer its cleanup. */
+  earlierFlow: ProvisionRecord | null
 
   chooseApp(app: UnifiApp): void
   startFinding(): Promise<void>
@@ -93,6 +108,8 @@ export interface WizardState extends WizardPersisted {
   editDraft(patch: Partial<Pick<PlanDraft, 'username' | 'keyName' | 'accessValidityDays'>>): void
   run(mode?: 'dedicated-user' | 'signed-in-admin'): Promise<void>
   resume(): Promise<void>
+  /** Remove what the current flow (or the given earlier one) made on its console; the user confirmed it. */
+  removeWhatKeywardMade(id?: string): Promise<void>
   reconcile(): Promise<void>
   goTo(step: WizardStep): void
   startOver(): void
@@ -201,6 +218,15 @@ export function createWizardStore(api: KeywardApi, storage: StateStorage = local
 
         const afterRun = (outcome: ProvisionOutcome) => {
           set({ outcome, provisionId: outcome.record.id, progress: outcome.record, runError: null, busy: false, runStartedAt: null })
+          // The name is taken by a user an earlier run made: that run's cleanup is offered too.
+          const earlier = outcome.failure?.earlierFlow
+          set({ earlierFlow: null })
+          if (earlier) {
+            void api.provision.list({}).then((list) => {
+              if (!list.ok || get().outcome !== outcome) return
+              set({ earlierFlow: list.value.find((r) => r.id === earlier) ?? null })
+            })
+          }
           if (isVerified(outcome)) set({ step: 'done' })
           else void refreshAdvice() // the failure view offers the right host
         }
@@ -239,6 +265,8 @@ export function createWizardStore(api: KeywardApi, storage: StateStorage = local
           error: null,
           progress: null,
           runError: null,
+          cleanup: IDLE_CLEANUP,
+          earlierFlow: null,
 
           chooseApp(app) {
             const keep = get().app === app
@@ -250,6 +278,7 @@ export function createWizardStore(api: KeywardApi, storage: StateStorage = local
                 ? {}
                 : { advice: null, selectedKey: null, selectedBy: null, plan: null, draft: null, provisionId: null, runStartedAt: null, outcome: null, progress: null, runError: null }),
             })
+            if (!keep) set({ cleanup: IDLE_CLEANUP, earlierFlow: null })
           },
 
           startFinding() {
@@ -328,6 +357,7 @@ export function createWizardStore(api: KeywardApi, storage: StateStorage = local
               step: confirmed ? 'signin' : 'trust',
               ...(sameFlow ? {} : { signedIn: null, plan: null, provisionId: null, outcome: null, progress: null, runError: null }),
             })
+            if (!sameFlow) set({ cleanup: IDLE_CLEANUP, earlierFlow: null })
           },
 
           async acceptCertificate() {
@@ -356,7 +386,11 @@ export function createWizardStore(api: KeywardApi, storage: StateStorage = local
             const outcome = await api.console.signIn(mfaCode ? { key: target.key, username, password, mfaCode } : { key: target.key, username, password })
             if (outcome.ok && outcome.value.state === 'signed-in') {
               set({ signedIn: { key: target.key, user: outcome.value.user }, error: null })
-              if (resumable(get(), get().outcome?.record.mode ?? 'dedicated-user')) {
+              if (get().cleanup.error?.code === 'session-expired') {
+                // Signed in again to finish removing what the run made, not to continue the run.
+                set({ step: 'run' })
+                void get().removeWhatKeywardMade()
+              } else if (resumable(get(), get().outcome?.record.mode ?? 'dedicated-user')) {
                 // Signed in again after the session ended mid-flow: continue where it stopped.
                 set({ step: 'run' })
                 void get().resume()
@@ -418,6 +452,7 @@ export function createWizardStore(api: KeywardApi, storage: StateStorage = local
               return get().resume()
             }
             set({ step: 'run', busy: true, outcome: null, progress: null, provisionId: null, runError: null, runStartedAt: Date.now() })
+            set({ cleanup: IDLE_CLEANUP, earlierFlow: null })
             const outcome = await api.provision.run({
               key: target.key,
               app,
@@ -437,6 +472,26 @@ export function createWizardStore(api: KeywardApi, storage: StateStorage = local
             const outcome = await api.provision.resume({ id: provisionId })
             if (outcome.ok) afterRun(outcome.value)
             else set({ busy: false, runError: { error: outcome.error, during: 'resume' } })
+          },
+
+          async removeWhatKeywardMade(id) {
+            const { provisionId, busy, cleanup } = get()
+            const flow = id ?? cleanup.flow ?? provisionId
+            if (!flow || busy || cleanup.busy) return
+            set({ cleanup: { ...cleanup, flow, busy: true, error: null } })
+            const outcome = await api.provision.cleanup({ id: flow })
+            if (!outcome.ok) {
+              set((s) => ({ cleanup: { ...s.cleanup, busy: false, error: outcome.error } }))
+              return
+            }
+            const { record } = outcome.value
+            set((s) => ({
+              cleanup: { flow, busy: false, outcome: outcome.value, error: null },
+              // This run's own record, or the earlier run's whose user was in the way.
+              ...(record.id === s.provisionId
+                ? { progress: record, outcome: s.outcome ? { ...s.outcome, record } : s.outcome }
+                : { earlierFlow: record }),
+            }))
           },
 
           async reconcile() {
@@ -483,6 +538,8 @@ export function createWizardStore(api: KeywardApi, storage: StateStorage = local
               progress: null,
               runStartedAt: null,
               runError: null,
+              cleanup: IDLE_CLEANUP,
+              earlierFlow: null,
               manual: { running: false, error: null },
             })
           },
@@ -506,6 +563,8 @@ function resumable(s: WizardState, mode: ProvisionRecord['mode']): boolean {
   const finished = Object.values(record.steps).every((step) => step === 'done' || step === 'skipped')
   return (
     !finished &&
+    !record.cleanup && // what it made was (being) removed: a new run starts afresh
+    s.cleanup.flow === null &&
     record.consoleKey === s.target.key &&
     record.app === s.app &&
     record.mode === mode &&

@@ -10,6 +10,8 @@ export interface Reply {
   headers: Record<string, string | string[] | undefined>
   body: string
   fingerprint256: string
+  /** Header lines as sent, name then value (a header sent on two lines appears twice). */
+  rawHeaders?: string[]
 }
 
 export interface CallOptions {
@@ -35,7 +37,9 @@ export function call(base: string, path: string, options: CallOptions = {}): Pro
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, fingerprint256 }))
+      res.on('end', () => resolve({
+        status: res.statusCode ?? 0, headers: res.headers, body, fingerprint256, rawHeaders: res.rawHeaders,
+      }))
       res.on('error', reject)
     })
     req.on('error', reject)

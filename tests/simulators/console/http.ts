@@ -43,7 +43,10 @@ export function matchRoute(routes: readonly Route[], method: string, pathname: s
 
 // ---- responses --------------------------------------------------------------
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+/** Extra response headers; an array sends one header line per value. */
+export type ExtraHeaders = Record<string, string | string[]>
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: ExtraHeaders = {}): void {
   const text = JSON.stringify(body)
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers })
   res.end(text)
@@ -55,7 +58,7 @@ export function sendHtml(res: ServerResponse, status: number, html: string, head
 }
 
 /** UniFi OS gateway-style error body `{"error":{"code":401,"message":"Unauthorized"}}` (unifi-os.md §5.1). */
-export function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+export function sendError(res: ServerResponse, status: number, message: string, headers: ExtraHeaders = {}): void {
   sendJson(res, status, { error: { code: status, message } }, headers)
 }
 

@@ -2,8 +2,9 @@
 // §5.2), and the private Protect API that refuses keys (§4.2 table).
 import { createHash, randomUUID } from 'node:crypto'
 import { authenticate } from './auth.ts'
-import { headerValue, sendError, sendJson, type RequestContext, type Route } from './http.ts'
+import { headerValue, sendError, sendJson, type ExtraHeaders, type RequestContext, type Route } from './http.ts'
 import type { ConsoleApp, ConsoleConfig } from './presets.ts'
+import { rateLimitHeaders, type RateVerdict } from './rate-limit.ts'
 import { hasAppPermission, type ApiKeyRecord, type SimulatorState } from './state.ts'
 
 type IntegrationApp = Extract<ConsoleApp, 'protect' | 'network'>
@@ -37,7 +38,7 @@ export function fakeCameras(config: ConsoleConfig): Record<string, unknown>[] {
  */
 function integrationError(
   ctx: RequestContext, app: IntegrationApp, status: number, message: string,
-  network: { statusName: string; code: string }, headers: Record<string, string>,
+  network: { statusName: string; code: string }, headers: ExtraHeaders,
 ): void {
   const { res, state, url } = ctx
   if (app === 'protect' || state.config.integration.networkErrorBody === 'gateway') {
@@ -64,24 +65,45 @@ function intParam(url: URL, name: string, fallback: number, max: number): number
   return n <= max ? n : undefined
 }
 
+/** Records the request in `state.integrationLog` (arrival order); its status once the reply is sent. */
+function logRequest(
+  ctx: RequestContext, app: IntegrationApp, path: string, principal: string, verdict: RateVerdict,
+): void {
+  const { res, state } = ctx
+  const least = verdict.states.reduce((a, b) => (b.remaining < a.remaining ? b : a))
+  const entry = {
+    at: state.clock(), app, path, principal, status: 0, remaining: least.remaining, resetSeconds: least.resetSeconds,
+  }
+  state.integrationLog.push(entry)
+  if (state.integrationLog.length > 10_000) state.integrationLog.shift()
+  res.once('finish', () => { entry.status = res.statusCode })
+}
+
+/** `pk`: an opaque partition key per principal (§5.1: "pk=:<key>:", a byte sequence). */
+const partitionKey = (principal: string): string =>
+  createHash('sha256').update(principal).digest().subarray(0, 12).toString('base64')
+
 function integration(ctx: RequestContext): void {
   const { req, res, state, url } = ctx
   const app = ctx.params[0] as IntegrationApp
   const rest = ctx.params[1] ?? ''
   const now = state.clock()
-  // §5.1: draft-8 RateLimit-Policy on every integration response.
-  const headers = { 'ratelimit-policy': state.integrationLimiter.policy() }
-  if (!state.config.apps.includes(app)) return sendError(res, 404, 'Not Found', headers)
-
-  const slot = state.integrationLimiter.take(now)
-  if (!slot.ok) {
-    return integrationError(ctx, app, 429, 'Too Many Requests',
-      { statusName: 'TOO_MANY_REQUESTS', code: 'api.rate-limit.exceeded' },
-      { ...headers, 'retry-after': String(slot.retryAfterSeconds) })
-  }
+  if (!state.config.apps.includes(app)) return sendError(res, 404, 'Not Found')
 
   const sent = headerValue(req, 'x-api-key')?.trim() ?? ''
   const key = sent === '' ? undefined : findKey(state, sent)
+  // §5.1: the limiter runs ahead of every route, keyed per user principal: every key of one user spends
+  // one budget. Without a known key, per client address [inferred]; each app has its own limiter
+  // [inferred: Protect and Network are separate servers behind the console's proxy].
+  const principal = key ? key.userId : `anon:${req.socket.remoteAddress ?? ''}`
+  const verdict = state.integrationLimiter.take(`${app}\n${principal}`, now)
+  const headers = rateLimitHeaders(state.config.rateLimit.headers, verdict, partitionKey(principal))
+  logRequest(ctx, app, rest, principal, verdict)
+  if (!verdict.ok) {
+    return integrationError(ctx, app, 429, 'Too Many Requests',
+      { statusName: 'TOO_MANY_REQUESTS', code: 'api.rate-limit.exceeded' },
+      { ...headers, 'retry-after': String(verdict.retryAfterSeconds) })
+  }
   if (!key) {
     return integrationError(ctx, app, 401, sent === '' ? 'Missing credentials' : 'Unauthorized', sent === ''
       ? { statusName: 'UNAUTHORIZED', code: 'api.authentication.missing-credentials' }

@@ -74,6 +74,10 @@ async function createKey(ctx: RequestContext): Promise<void> {
   if (!canManage(found.user)) {
     return sendEnvelopeError(res, 403, 'PERMISSION_DENIED', 'Only a Super Administrator or the Owner can create API keys')
   }
+  // Knob `keyCreation: 'owner-only'`: firmware that lets only the owner mint (§9 open question) [inferred body].
+  if (state.config.keyCreation === 'owner-only' && !found.user.isOwner) {
+    return sendEnvelopeError(res, 403, 'PERMISSION_DENIED', 'Only the Owner can create API keys')
+  }
   const target = resolveTarget(ctx, found)
   if (!target) return
   const b = body.ok ? asRecord(body.value) : {}

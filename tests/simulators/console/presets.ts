@@ -3,6 +3,7 @@
 // Everything here is plain data: `createConsoleConfig` deep-clones a preset and
 // deep-merges overrides, so tests and the lab CLI can change any nested knob.
 import { createHash } from 'node:crypto'
+import type { RateHeaderShape, WindowModel } from './rate-limit.ts'
 
 export type ConsoleApp = 'network' | 'protect' | 'access'
 export type ConsoleKind = 'unifi-os' | 'legacy-network'
@@ -123,6 +124,13 @@ export interface ConsoleConfig {
    * 404, as if the endpoint were gone [inferred].
    */
   localUserCreation: 'allowed' | 'refused' | 'absent'
+  /**
+   * Who may mint API keys (§3 end, §9 "Exact role to mint keys: Super Admin vs Owner" is open):
+   * 'super-admin' (Owner or Super Admin, the default) or 'owner-only', where a Super Admin that is not
+   * the owner is refused with 403 (Limetric/Dozecam: "accounts without owner rights are refused"
+   * [report]). With it a dedicated user is created, then its key step is refused (issue 14 §5).
+   */
+  keyCreation: 'super-admin' | 'owner-only'
   /** While true every JSON endpoint answers an HTML "starting up" page (§2 Failures, booting). */
   booting: boolean
   /**
@@ -130,8 +138,20 @@ export interface ConsoleConfig {
    * Whether UniFi OS Server serves it is an open question (§9) [inferred]; its preset says 'absent'.
    */
   apiSystem: 'served' | 'absent'
-  /** Integration API budget per console; advertised as `RateLimit-Policy: q=<n>;w=1` (§5.1). */
-  rateLimit: { perSecond: number }
+  /**
+   * Integration API budget per user principal (§5.1 [source]: "10-in-1sec", keyed per user, so all keys
+   * of one user share it): `quota` requests in any `windowSeconds`. `second`: another policy enforced
+   * beside it (quota 0 = none) [inferred: the reference says only that a second policy may arrive, as a
+   * separate header line]. `window`: 'sliding' (default, strictest) or 'fixed' (the most forgiving
+   * model). `headers`: how the budget is announced (rate-limit.ts `rateLimitHeaders`).
+   */
+  rateLimit: {
+    quota: number
+    windowSeconds: number
+    second: { quota: number; windowSeconds: number }
+    window: WindowModel
+    headers: RateHeaderShape
+  }
   /** Access developer API port (§1 Ports: 12445); 0 = ephemeral. Only used with 'access' in apps. */
   accessPort: number
   integration: {
@@ -214,6 +234,10 @@ const defaultShapes: ShapeKnobs = {
   keyPaths: 'both', whoAmI: 'both', profileIds: 'both', loginReplyHasId: true, envelope: 'code-1', adminList: 'array',
 }
 
+const defaultRateLimit: ConsoleConfig['rateLimit'] = {
+  quota: 10, windowSeconds: 1, second: { quota: 0, windowSeconds: 60 }, window: 'sliding', headers: 'single',
+}
+
 type PresetSpecific = Pick<ConsoleConfig, 'preset' | 'model' | 'name' | 'mac' | 'apps'>
   & Partial<Omit<ConsoleConfig, 'preset' | 'model' | 'name' | 'mac' | 'apps'>>
 
@@ -223,9 +247,10 @@ function unifiOs(spec: PresetSpecific): ConsoleConfig {
     isSsoEnabled: false, isSingleUser: false, firmware: '4.3.6',
     appVersions: { network: '10.2.105', protect: '7.3.12', access: '4.2.10' },
     protect: { cameras: 0 }, auth: defaultAuth, accounts: [owner(spec.preset)],
-    localUserCreation: 'allowed', booting: false, apiSystem: 'served', rateLimit: { perSecond: 10 }, accessPort: 12445,
+    localUserCreation: 'allowed', booting: false, apiSystem: 'served', rateLimit: defaultRateLimit, accessPort: 12445,
     integration: { networkErrorBody: 'network' }, access: { validityPeriodUnit: 'days', doors: 2 },
     shapes: defaultShapes,
+    keyCreation: 'super-admin',
     ...spec,
   }
 }

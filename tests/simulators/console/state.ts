@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { FaultSpec } from './faults.ts'
 import type { AccountSeed, ConsoleConfig, RoleKey } from './presets.ts'
-import { LoginLockout, WindowRateLimiter } from './rate-limit.ts'
+import { LoginLockout, policyName, PrincipalRateLimiter, type RatePolicy } from './rate-limit.ts'
 import { ROLE_DEFINITIONS, type RoleRecord } from './roles.ts'
 
 export interface UserRecord {
@@ -93,10 +93,35 @@ export interface SimulatorState {
   loginAttempts: number
   /** SHA-256 of the certificate served in each finished TLS handshake, oldest first (the last 1000). */
   handshakes: string[]
-  integrationLimiter: WindowRateLimiter
+  /** Integration API budget per user principal (§5.1), built from `config.rateLimit` on every request. */
+  integrationLimiter: PrincipalRateLimiter
+  /** Every integration request in arrival order (the last 10 000): whose budget it spent and the answer. */
+  integrationLog: IntegrationLogEntry[]
   faults: PendingFault[]
   /** Network integration site id of the default site (a UUID, §5.2). */
   defaultSiteId: string
+}
+
+export interface IntegrationLogEntry {
+  /** Simulated time of arrival (ms). */
+  at: number
+  app: 'protect' | 'network'
+  /** Path below `/proxy/<app>/integration/`. */
+  path: string
+  /** Whose budget it spent: the key holder's user id, or `anon:<address>` without a known key. */
+  principal: string
+  /** Status sent (0 until the reply is finished). */
+  status: number
+  /** `r` and `t` of the policy with least left, as announced (also when headers are off). */
+  remaining: number
+  resetSeconds: number
+}
+
+/** The policies `config.rateLimit` describes: "10-in-1sec", and the second one when its quota is set. */
+export function ratePolicies(config: ConsoleConfig): RatePolicy[] {
+  const { quota, windowSeconds, second } = config.rateLimit
+  const policy = (q: number, w: number): RatePolicy => ({ name: policyName(q, w), quota: q, windowMs: w * 1000 })
+  return [policy(quota, windowSeconds), ...(second.quota > 0 ? [policy(second.quota, second.windowSeconds)] : [])]
 }
 
 export function userFromSeed(seed: AccountSeed, nowSeconds: number): UserRecord {
@@ -127,7 +152,10 @@ export function createState(config: ConsoleConfig, clock: () => number): Simulat
     loginLockout: new LoginLockout(() => config.auth.lockout),
     loginAttempts: 0,
     handshakes: [],
-    integrationLimiter: new WindowRateLimiter(() => config.rateLimit.perSecond),
+    integrationLimiter: new PrincipalRateLimiter(() => ({
+      policies: ratePolicies(config), window: config.rateLimit.window,
+    })),
+    integrationLog: [],
     faults: [],
     defaultSiteId: randomUUID(),
   }
