@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { labRequired, labUnavailableReason, readLabFromEnv } from '../lab/env.ts'
 import { createLab, isAlive, labSupport, listLeftovers, type Lab } from '../lab/lab.ts'
+import { until } from '../support/until.ts'
 
 const support = labSupport()
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -37,15 +38,6 @@ function printed(child: ChildProcess, line: string): Promise<void> {
   })
 }
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
 
 const rootLinks = (): string[] =>
   execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' }).split('\n').filter(Boolean).map((l) => l.split(': ')[1]!.split('@')[0]!)
