@@ -10,7 +10,8 @@ import { until } from '../support/until.ts'
 
 const support = labSupport()
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url))
+// As scripts/test.mjs runs it: `node --import tsx` (see with-lab.ts on why not the tsx command).
+const WITH_LAB = ['--import', 'tsx', 'tests/lab/with-lab.ts']
 
 interface Result { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
@@ -201,7 +202,7 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
   describe('with-lab.ts', () => {
     it('runs the command in ws with KEYWARD_LAB, passes its exit code and cleans up', async () => {
       const script = 'console.log(JSON.stringify({ lab: process.env.KEYWARD_LAB, ifs: Object.keys(require("os").networkInterfaces()) })); process.exit(3)'
-      const r = await finished(spawn(TSX, ['tests/lab/with-lab.ts', '--scenario', 'slice', '--', process.execPath, '-e', script], {
+      const r = await finished(spawn(process.execPath, [...WITH_LAB, '--scenario', 'slice', '--', process.execPath, '-e', script], {
         cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'],
       }))
       expect(r.code, r.stderr).toBe(3)
@@ -220,7 +221,7 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
 
   describe('with-lab.ts Ctrl-C safety', () => {
     async function interrupt(when: 'setup' | 'running'): Promise<void> {
-      const child = spawn(TSX, ['tests/lab/with-lab.ts', '--scenario', 'slice', '--', 'sleep', '60'], {
+      const child = spawn(process.execPath, [...WITH_LAB, '--scenario', 'slice', '--', 'sleep', '60'], {
         cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'],
       })
       let stderr = ''
