@@ -103,10 +103,42 @@ export function parseTxt(raw: unknown): ParsedTxt {
 
 const nonEmpty = (v: string | undefined): string | null => (v === undefined || v === '' ? null : v)
 
+const bare = (host: string): string => host.replace(/^\[|\]$/g, '').toLowerCase()
+
+/**
+ * Where to connect to an announced HA. mDNS is unauthenticated (discovery.md §6): the TXT
+ * `internal_url`/`base_url` is used only when its host is the packet's source address;
+ * otherwise the URL is ignored (and marked) and the source address with the SRV port is used.
+ */
+export function announcedTarget(source: string | null, port: number | null, urls: (string | null)[]): { connectUrl: string | null; urlIgnored: boolean } {
+  let urlIgnored = false
+  for (const announced of urls) {
+    if (!announced) continue
+    let parsed: URL
+    try {
+      parsed = new URL(announced)
+    } catch {
+      continue
+    }
+    if (!/^https?:$/.test(parsed.protocol)) continue
+    if (source && bare(parsed.hostname) === bare(source)) return { connectUrl: parsed.origin, urlIgnored: false }
+    urlIgnored = true
+  }
+  if (!source) return { connectUrl: null, urlIgnored }
+  const host = source.includes(':') ? `[${source}]` : source
+  return { connectUrl: `http://${host}:${port ?? 8123}`, urlIgnored }
+}
+
 /** `_home-assistant._tcp` TXT keys (discovery.md §9a; HA's zeroconf component). */
 export function homeAssistantDetails(service: MdnsService): HomeAssistantDetails {
   const { txt, rawTxt } = parseTxt(service.rawTxt)
+  const internalUrl = nonEmpty(txt.internal_url)
+  const baseUrl = nonEmpty(txt.base_url)
+  const source = service.referer && isIP(service.referer) ? service.referer : null
   return {
+    source,
+    ...announcedTarget(source, service.port, [internalUrl, baseUrl]),
+    sameUuidElsewhere: [],
     instance: service.instance,
     fqdn: cleanText(service.fqdn),
     host: cleanOptional(service.host),
@@ -114,8 +146,8 @@ export function homeAssistantDetails(service: MdnsService): HomeAssistantDetails
     uuid: nonEmpty(txt.uuid),
     version: nonEmpty(txt.version),
     locationName: nonEmpty(txt.location_name),
-    baseUrl: nonEmpty(txt.base_url),
-    internalUrl: nonEmpty(txt.internal_url),
+    baseUrl,
+    internalUrl,
     externalUrl: nonEmpty(txt.external_url),
     txt,
     rawTxt,

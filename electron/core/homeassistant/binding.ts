@@ -1,0 +1,122 @@
+// A stored Home Assistant is bound to the instance the user confirmed (issue 15;
+// home-assistant.md §5 [inferred]: "no background calls after a network change until
+// re-identified"). Before the token goes anywhere:
+//   * a hold (`changed`: another HA or certificate answers) stops every call, user or background;
+//   * a hold `unverifiable` (plain http and nothing to recognise HA by) stops background reads
+//     until the user says "It's mine — continue" (`ha.continue`);
+//   * after the machine's network changed (keys/network-watch.ts signature), the identity is
+//     re-checked WITHOUT the token (identity.ts) before anything else is sent.
+import type { HaHold, HaSummary, HomeAssistantRecord } from '../../../shared/domain.ts'
+import { KeywardFailure } from '../../../shared/result.ts'
+import type { Settings } from '../settings/settings.ts'
+import { normalizeBaseUrl } from './client.ts'
+import { HaCertificateFailure, firstContact, recheckIdentity, type AnnouncedUuid } from './identity.ts'
+
+export const UNENCRYPTED_WARNING =
+  'This Home Assistant is reached over plain http: the connection is not encrypted, so the access token and any key Keyward sends to it can be read by anyone on the network. Use https if you can.'
+
+export function summaryOf(r: HomeAssistantRecord): HaSummary {
+  const unencrypted = r.url.startsWith('http://')
+  const hold = r.hold ?? null
+  return {
+    id: r.id,
+    url: r.url,
+    version: r.version,
+    locationName: r.locationName,
+    unencrypted,
+    warning: unencrypted ? UNENCRYPTED_WARNING : null,
+    certificateSha256: r.certificateSha256 ?? null,
+    identity: r.identity?.kind ?? 'none',
+    status: hold ? { state: hold.reason === 'changed' ? 'changed' : 'paused', message: hold.message, since: hold.since } : { state: 'ok' },
+  }
+}
+
+/** The TLS options every REST and WebSocket call to this HA uses: its pin, or CA verification. */
+export const tlsOf = (r: HomeAssistantRecord): { pin: string } | undefined => (r.certificateSha256 ? { pin: r.certificateSha256 } : undefined)
+
+/** Thrown when Keyward will not send the token; the message says why and what to do. */
+export class HaHeldFailure extends KeywardFailure {
+  constructor(readonly hold: HaHold) {
+    super('refused', hold.message)
+    this.name = 'HaHeldFailure'
+  }
+}
+
+export interface BindingOptions {
+  settings: Settings
+  network: () => string
+  announced: AnnouncedUuid
+}
+
+export function createBinding({ settings, network, announced }: BindingOptions) {
+  const patch = (id: string, change: Partial<HomeAssistantRecord>): HomeAssistantRecord => {
+    const next = settings.listHomeAssistants().map((h) => (h.id === id ? { ...h, ...change } : h))
+    settings.saveHomeAssistants(next)
+    return next.find((h) => h.id === id)!
+  }
+  const hold = (record: HomeAssistantRecord, reason: HaHold['reason'], message: string): never => {
+    const h: HaHold = { reason, message, since: new Date().toISOString() }
+    patch(record.id, { hold: h })
+    throw new HaHeldFailure(h)
+  }
+
+  /**
+   * May the token go to this HA now? `background`: health and entry reads; `user`: a push or
+   * hand-over the user started (allowed to an HA that cannot be checked, never to a changed one).
+   */
+  async function guard(record: HomeAssistantRecord, mode: 'background' | 'user'): Promise<HomeAssistantRecord> {
+    if (record.hold?.reason === 'changed') throw new HaHeldFailure(record.hold)
+    if (record.hold && mode === 'background') throw new HaHeldFailure(record.hold)
+    const now = network()
+    if (!record.identity) {
+      // Connected before identities were recorded: bind to what answers now, on this network.
+      const kind = record.certificateSha256 || record.url.startsWith('https://') ? 'certificate' : 'none'
+      const source = kind === 'certificate' ? 'certificate' : null
+      return patch(record.id, { identity: { kind, uuid: null, source, network: now, confirmedAt: new Date().toISOString() } })
+    }
+    if (record.identity.network === now) return record
+    const check = await recheckIdentity(normalizeBaseUrl(record.url), record.identity, record.certificateSha256 ?? null, announced)
+    if (check.result === 'same') {
+      return patch(record.id, { identity: { ...record.identity, network: now, confirmedAt: new Date().toISOString() }, hold: null })
+    }
+    if (check.result === 'changed') return hold(record, 'changed', check.message)
+    if (check.result === 'unreachable') throw new KeywardFailure('unreachable', `Home Assistant at ${record.url} did not answer: ${check.message}`)
+    if (mode === 'background') return hold(record, 'unverifiable', check.message)
+    return record
+  }
+
+  /**
+   * "It's mine — continue": lifts a hold the user vouches for. A changed certificate needs the
+   * fingerprint the user compared (`sha256`), checked against what answers now, with no token.
+   * A different uuid is not lifted here: connect again with the token (that binds anew).
+   */
+  async function resume(record: HomeAssistantRecord, sha256: string | undefined): Promise<HomeAssistantRecord> {
+    const base = normalizeBaseUrl(record.url)
+    const now = network()
+    const identity = record.identity ?? { kind: 'none' as const, uuid: null, source: null, network: now, confirmedAt: new Date().toISOString() }
+    if (base.scheme === 'https' && record.certificateSha256) {
+      const contact = await firstContact(base, sha256 ?? record.certificateSha256).catch((error: unknown) => {
+        if (error instanceof HaCertificateFailure && sha256 === undefined) {
+          throw new HaCertificateFailure('certificate-changed', `${error.message} To continue, confirm the fingerprint shown.`, error.certificate)
+        }
+        throw error
+      })
+      if (identity.kind === 'uuid' && identity.source === 'discovery-info' && contact.uuid && contact.uuid !== identity.uuid) {
+        throw new KeywardFailure('refused', `A different Home Assistant answers at ${record.url}. Keyward sent it nothing. If you replaced Home Assistant, connect to it again with a token made there.`)
+      }
+      return patch(record.id, {
+        certificateSha256: contact.certificate!.sha256.toUpperCase(),
+        identity: { ...identity, network: now, confirmedAt: new Date().toISOString() },
+        hold: null,
+      })
+    }
+    if (record.hold?.reason === 'changed') {
+      throw new KeywardFailure('refused', `A different Home Assistant answers at ${record.url}, so Keyward keeps the token from it. If you replaced Home Assistant, connect to it again with a token made there.`)
+    }
+    return patch(record.id, { identity: { ...identity, network: now, confirmedAt: new Date().toISOString() }, hold: null })
+  }
+
+  return { guard, resume }
+}
+
+export type Binding = ReturnType<typeof createBinding>
