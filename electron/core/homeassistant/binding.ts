@@ -85,6 +85,18 @@ export function createBinding({ settings, network, announced }: BindingOptions) 
     return record
   }
 
+  /** A pinned request found another certificate (nothing was sent): hold until the user re-trusts. */
+  function certificateChanged(record: HomeAssistantRecord): HaHeldFailure {
+    const h: HaHold = {
+      reason: 'changed',
+      message: `The certificate of Home Assistant at ${record.url} is not the one you confirmed, so Keyward sent nothing, not the token either. ` +
+        'If you renewed it or reinstalled Home Assistant, compare the new fingerprint and confirm it (“It’s mine — continue”).',
+      since: new Date().toISOString(),
+    }
+    patch(record.id, { hold: h })
+    return new HaHeldFailure(h)
+  }
+
   /**
    * "It's mine — continue": lifts a hold the user vouches for. A changed certificate needs the
    * fingerprint the user compared (`sha256`), checked against what answers now, with no token.
@@ -116,7 +128,7 @@ export function createBinding({ settings, network, announced }: BindingOptions) 
     return patch(record.id, { identity: { ...identity, network: now, confirmedAt: new Date().toISOString() }, hold: null })
   }
 
-  return { guard, resume }
+  return { guard, resume, certificateChanged }
 }
 
 export type Binding = ReturnType<typeof createBinding>

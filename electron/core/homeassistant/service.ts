@@ -46,7 +46,12 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
     const token = await vault.get(record.tokenRef)
     if (!token) throw new KeywardFailure('keychain-unavailable', 'The Home Assistant token is missing from the keychain; connect to Home Assistant again.')
     const tls = tlsOf(record)
-    return connectHomeAssistant({ url: record.url, token, ...(tls ? { tls } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) })
+    return connectHomeAssistant({ url: record.url, token, ...(tls ? { tls } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }).catch(
+      (error: unknown) => {
+        if (tls && error instanceof KeywardFailure && error.code === 'certificate-changed') throw binding.certificateChanged(record)
+        throw error
+      },
+    )
   }
 
   /** HA's version as it is now: which Protect it accepts depends on it (requirements.ts, issue 14 §6). */
