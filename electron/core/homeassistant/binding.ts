@@ -1,9 +1,10 @@
 // A stored Home Assistant is bound to the instance the user confirmed (issue 15;
 // home-assistant.md §5 [inferred]: "no background calls after a network change until
 // re-identified"). Before the token goes anywhere:
-//   * a hold (`changed`: another HA or certificate answers) stops every call, user or background;
-//   * a hold `unverifiable` (plain http and nothing to recognise HA by) stops background reads
-//     until the user says "It's mine — continue" (`ha.continue`);
+//   * a hold stops every call that would carry the token, background reads and the user's pushes
+//     alike: `changed` (another HA or certificate answers; re-trust a certificate, or connect
+//     again) or `unverifiable` (plain http and nothing to recognise HA by), until the user
+//     says "It's mine — continue" (`ha.continue`);
 //   * after the machine's network changed (keys/network-watch.ts signature), the identity is
 //     re-checked WITHOUT the token (identity.ts) before anything else is sent.
 import type { HaHold, HaSummary, HomeAssistantRecord } from '../../../shared/domain.ts'
@@ -61,12 +62,13 @@ export function createBinding({ settings, network, announced }: BindingOptions) 
   }
 
   /**
-   * May the token go to this HA now? `background`: health and entry reads; `user`: a push or
-   * hand-over the user started (allowed to an HA that cannot be checked, never to a changed one).
+   * May the token go to this HA now? The same rule for background reads (health, entries) and
+   * for what the user starts (push, hand-over): never to a changed identity, never after a
+   * network change that could not be checked, until the user says it is theirs.
    */
-  async function guard(record: HomeAssistantRecord, mode: 'background' | 'user'): Promise<HomeAssistantRecord> {
-    if (record.hold?.reason === 'changed') throw new HaHeldFailure(record.hold)
-    if (record.hold && mode === 'background') throw new HaHeldFailure(record.hold)
+  async function guard(record: HomeAssistantRecord): Promise<HomeAssistantRecord> {
+    // A held HA gets nothing until the user acts on the hold, whoever asks.
+    if (record.hold) throw new HaHeldFailure(record.hold)
     const now = network()
     if (!record.identity) {
       // Connected before identities were recorded: bind to what answers now, on this network.
@@ -81,8 +83,9 @@ export function createBinding({ settings, network, announced }: BindingOptions) 
     }
     if (check.result === 'changed') return hold(record, 'changed', check.message)
     if (check.result === 'unreachable') throw new KeywardFailure('unreachable', `Home Assistant at ${record.url} did not answer: ${check.message}`)
-    if (mode === 'background') return hold(record, 'unverifiable', check.message)
-    return record
+    // Unverifiable: held for user actions too (a push right after moving to a café's Wi-Fi must not go
+    // to whatever answers there); "It's mine — continue" lifts it.
+    return hold(record, 'unverifiable', check.message)
   }
 
   /** A pinned request found another certificate (nothing was sent): hold until the user re-trusts. */

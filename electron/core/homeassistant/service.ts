@@ -41,8 +41,8 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
   const refusedTokens = new Set<string>()
 
   /** The token goes out only after the binding agrees (binding.ts), pinned when https. */
-  const open = async (stored: HomeAssistantRecord, mode: 'background' | 'user'): Promise<HomeAssistantClient> => {
-    const record = await binding.guard(stored, mode)
+  const open = async (stored: HomeAssistantRecord): Promise<HomeAssistantClient> => {
+    const record = await binding.guard(stored)
     const token = await vault.get(record.tokenRef)
     if (!token) throw new KeywardFailure('keychain-unavailable', 'The Home Assistant token is missing from the keychain; connect to Home Assistant again.')
     const tls = tlsOf(record)
@@ -82,7 +82,7 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
   const pushSecret = async (haId: string, key: KeyRecord, secret: string): Promise<HaPushSummary> => {
     unifiApp(key)
     const record = find(haId)
-    const ha = await open(record, 'user')
+    const ha = await open(record)
     try {
       noteVersion(record, ha.haVersion)
       ha.requireAdmin()
@@ -199,7 +199,7 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
         }
         let ha: HomeAssistantClient | null = null
         try {
-          ha = await open(record, 'background')
+          ha = await open(record)
           noteVersion(record, ha.haVersion)
           for (const app of [...new Set(mine.map((k) => k.app))]) {
             const ofApp = mine.filter((k) => k.app === app)
