@@ -186,6 +186,7 @@ export function HomeAssistantPanel() {
   const [error, setError] = useState<KeywardError | null>(null)
   const [pending, setPending] = useState<string | null>(null)
   const [status, setStatus] = useState<string | null>(null)
+  const [warning, setWarning] = useState<string | null>(null)
   const headingRef = useRef<HTMLHeadingElement>(null)
 
   const forget = async (id: string) => {
@@ -206,7 +207,8 @@ export function HomeAssistantPanel() {
 
   // The form moves (into "Connect another") once one is connected: the heading takes focus instead.
   const connected = (h: HaSummary) => {
-    setStatus(`Connected to ${haLabel(h)}${h.version ? `, Home Assistant ${h.version}` : ''}.${h.warning ? ` Warning: ${h.warning}` : ''}`)
+    setStatus(`Connected to ${haLabel(h)}${h.version ? `, Home Assistant ${h.version}` : ''}.`)
+    setWarning(h.warning)
     headingRef.current?.focus()
   }
 
@@ -244,6 +246,11 @@ export function HomeAssistantPanel() {
         {status && (
           <p className="row-note tone-ok" data-testid="ha-status">
             {status}
+          </p>
+        )}
+        {status && warning && (
+          <p className="row-note tone-warn" data-testid="ha-connect-warning">
+            {warning}
           </p>
         )}
       </div>
