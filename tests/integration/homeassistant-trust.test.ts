@@ -97,6 +97,8 @@ describe('https with a self-signed certificate', () => {
     expect(connected).toMatchObject({ unencrypted: false, warning: null, certificateSha256: ha.sha256, identity: 'certificate', status: { state: 'ok' } })
     // REST and the WebSocket both run over the pin: the push drives a config flow over both.
     expect(value<{ outcome: string }>(await core.invoke('ha.push', { keyId: key.id, haId: connected.id })).outcome).toBe('created')
+    // Connecting again while the certificate is the same one needs no new confirmation.
+    expect(value<HaSummary>(await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN }))).toMatchObject({ id: connected.id, certificateSha256: ha.sha256 })
 
     const first = ha.sha256!
     const second = await ha.replaceCertificate()
@@ -109,6 +111,11 @@ describe('https with a self-signed certificate', () => {
     // The background checks do not send it either.
     await core.keys.checkNow()
     expect(ha.state.requests.length).toBe(seen)
+
+    // Connecting again shows the new certificate instead of sending the token over it.
+    const sent = authorized(ha).length
+    expect(failure(await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN }))).toMatchObject({ code: 'certificate-changed', certificate: { sha256: second } })
+    expect(authorized(ha).length).toBe(sent)
 
     // Re-trust: without a fingerprint the core shows the new certificate; with it, it pins it.
     expect(failure(await core.invoke('ha.continue', { id: connected.id }))).toMatchObject({ code: 'certificate-changed', certificate: { sha256: second } })

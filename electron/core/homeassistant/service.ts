@@ -107,7 +107,9 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
      */
     async connect(input: { url: string; token: string; sha256?: string }): Promise<HaSummary> {
       const base = normalizeBaseUrl(input.url)
-      const contact = await firstContact(base, input.sha256, options.timeoutMs)
+      // Connecting again to a pinned HA needs no new confirmation while its certificate is the same one.
+      const known = settings.listHomeAssistants().find((h) => h.url === base.origin)?.certificateSha256 ?? undefined
+      const contact = await firstContact(base, input.sha256 ?? known, options.timeoutMs)
       const pin = contact.trust === 'pin' ? contact.certificate!.sha256.toUpperCase() : null
       const ha = await connectHomeAssistant({
         url: input.url,

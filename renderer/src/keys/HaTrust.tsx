@@ -9,11 +9,13 @@ import { useKeys } from './context.ts'
 type Certificate = NonNullable<KeywardError['certificate']>
 
 /** First contact over https: nothing was sent; the user compares the fingerprint and confirms. */
-export function HaCertificateConfirm({ certificate, onConfirm }: { certificate: Certificate; onConfirm: () => void }) {
+export function HaCertificateConfirm({ certificate, changed, onConfirm }: { certificate: Certificate; changed: boolean; onConfirm: () => void }) {
   return (
-    <Callout tone="warn" title="Confirm Home Assistant’s certificate">
+    <Callout tone="warn" title={changed ? 'Home Assistant’s certificate changed' : 'Confirm Home Assistant’s certificate'}>
       <p>
-        This Home Assistant uses a certificate no public authority vouches for. Keyward has sent nothing yet, not the token either.
+        {changed
+          ? 'This is not the certificate you confirmed before. Keyward has sent nothing, not the token either. '
+          : 'This Home Assistant uses a certificate no public authority vouches for. Keyward has sent nothing yet, not the token either. '}
         Compare this fingerprint with the one your Home Assistant’s certificate shows:
       </p>
       <p className="mono" data-testid="ha-certificate-sha256">

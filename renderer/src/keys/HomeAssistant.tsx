@@ -35,7 +35,7 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
   const [pending, setPending] = useState(false)
   const [error, setError] = useState<KeywardError | null>(null)
   // https with a self-signed certificate: nothing was sent; the user compares and confirms this one.
-  const [certificate, setCertificate] = useState<KeywardError['certificate'] | null>(null)
+  const [certificate, setCertificate] = useState<(NonNullable<KeywardError['certificate']> & { changed: boolean }) | null>(null)
   const [problem, setProblem] = useState<{ url?: string; token?: string }>({})
   const urlRef = useRef<HTMLInputElement>(null)
   const tokenRef = useRef<HTMLInputElement>(null)
@@ -60,9 +60,9 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
     setCertificate(null)
     const outcome = await haConnect(url.trim(), token.trim(), sha256)
     setPending(false)
-    if (!outcome.ok && outcome.error.code === 'certificate-unconfirmed' && outcome.error.certificate) {
+    if (!outcome.ok && (outcome.error.code === 'certificate-unconfirmed' || outcome.error.code === 'certificate-changed') && outcome.error.certificate) {
       // Nothing was sent: the token stays in the field until the user confirms or changes the address.
-      setCertificate(outcome.error.certificate)
+      setCertificate({ ...outcome.error.certificate, changed: outcome.error.code === 'certificate-changed' })
       return
     }
     setToken('') // the token is in the keychain now, or it was refused: either way it leaves the page
@@ -150,7 +150,7 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
       </div>
       <div className="message-slot" aria-live="polite">
         {error && <ConnectError error={error} />}
-        {certificate && <HaCertificateConfirm certificate={certificate} onConfirm={() => void submit(null, certificate.sha256)} />}
+        {certificate && <HaCertificateConfirm certificate={certificate} changed={certificate.changed} onConfirm={() => void submit(null, certificate.sha256)} />}
       </div>
       <div className="actions">
         <button type="submit" className="button primary" aria-disabled={pending || undefined}>
