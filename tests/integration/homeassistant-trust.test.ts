@@ -246,7 +246,8 @@ describe('a spoofed mDNS announcement', () => {
     cores.push(core)
     const uuid = '5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e'
     const home = await startHomeAssistant({}, { host: '127.0.0.41' })
-    extra.push(await startAnnouncer({ port: mdnsPort!, source: '127.0.0.41', instance: 'Home', uuid, url: home.url, servicePort: home.port }))
+    const announcer = await startAnnouncer({ port: mdnsPort!, source: '127.0.0.41', instance: 'Home', uuid, url: home.url, servicePort: home.port })
+    extra.push(announcer)
     value(await core.invoke('discovery.start', { interfaces: ['lo'] }))
     const items = async () => value<InventoryItem[]>(await core.invoke('inventory.list', {}))
     const real = await until('the real announcement', async () => (await items()).find((i) => i.id === `ha:${uuid}`))
@@ -257,11 +258,19 @@ describe('a spoofed mDNS announcement', () => {
     expect(connected.identity).toBe('uuid')
 
     // A second announcer claims the same uuid from another address, naming a third host in its URL.
-    extra.push(await startAnnouncer({ port: mdnsPort!, source: '127.0.0.42', instance: 'Home', uuid, url: 'http://127.0.0.66:8123', servicePort: 8123 }))
+    const spoofer = await startAnnouncer({ port: mdnsPort!, source: '127.0.0.42', instance: 'Home', uuid, url: 'http://127.0.0.66:8123', servicePort: 8123 })
+    extra.push(spoofer)
     const spoof = await until('the spoofed announcement', async () => (await items()).find((i) => i.id === `ha:${uuid}@127.0.0.42`))
     expect(spoof.homeAssistant).toMatchObject({ source: '127.0.0.42', connectUrl: 'http://127.0.0.42:8123', urlIgnored: true, sameUuidElsewhere: ['127.0.0.41'] })
     const after = (await items()).find((i) => i.id === `ha:${uuid}`)!
     expect(after.homeAssistant).toMatchObject({ source: '127.0.0.41', connectUrl: home.url, sameUuidElsewhere: ['127.0.0.42'] })
+
+    // The second announcer's goodbye removes its own card only; the flag goes with it. (The real one
+    // stays quiet meanwhile, so its card is still the one it made, not one announced again.)
+    announcer.pause()
+    await spoofer.goodbye()
+    await until('the spoofed card to go', async () => !(await items()).some((i) => i.id === `ha:${uuid}@127.0.0.42`))
+    expect((await items()).find((i) => i.id === `ha:${uuid}`)!.homeAssistant).toMatchObject({ source: '127.0.0.41', connectUrl: home.url, sameUuidElsewhere: [] })
     value(await core.invoke('discovery.stop', {}))
   })
 })

@@ -15,6 +15,12 @@ export function haCardId(cards: Map<string, Card>, details: HomeAssistantDetails
   return `${base}@${source}`
 }
 
+/** Whether a sighting or goodbye from `source` speaks for this card (unknown source: any card, as before). */
+export function fromSource(card: Card, source: string | null): boolean {
+  if (source === null || !card.ha?.source) return true
+  return card.ha.source === source || card.haAddresses.includes(source)
+}
+
 /** Every card claiming `uuid` names the other sources that claim it too. */
 export function flagUuidClaims(cards: Map<string, Card>, uuid: string): void {
   const claims = [...cards.values()].filter((c) => c.ha?.uuid === uuid)

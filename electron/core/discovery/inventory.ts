@@ -22,7 +22,7 @@ import type { DiscoveryMethod, HomeAssistantDetails, InventoryItem } from '../..
 import { compareItems } from '../../../shared/inventory.ts'
 import { absorbReply, addressOrder, emptyUbnt, fingerprintOf, mergeUbnt, viewOf, type Card } from './card.ts'
 import type { Fingerprint } from './fingerprint.ts'
-import { flagUuidClaims, haCardId } from './ha-claims.ts'
+import { flagUuidClaims, fromSource, haCardId } from './ha-claims.ts'
 import { replyAddresses, replyMacs, type UbntReply } from './ubnt.ts'
 
 /** Hostile floods of spoofed MACs must not grow memory without bound. */
@@ -233,20 +233,20 @@ export class InventoryStore {
     return card.id
   }
 
-  /** An mDNS sighting of a known instance. */
-  touchMdns(fqdn: string): void {
+  /** An mDNS sighting of a known instance, from `source` (only that announcer's card; any when unknown). */
+  touchMdns(fqdn: string, source: string | null = null): void {
     for (const card of [...this.cards.values()]) {
-      if (card.ha && card.ha.fqdn.toLowerCase() === fqdn) {
+      if (card.ha && card.ha.fqdn.toLowerCase() === fqdn && fromSource(card, source)) {
         this.touch(card, this.now())
         this.changed('touch')
       }
     }
   }
 
-  /** Goodbye (TTL 0) for an instance. */
-  removeMdns(fqdn: string): void {
+  /** Goodbye (TTL 0) for an instance: a second announcer's goodbye does not remove the first one's card. */
+  removeMdns(fqdn: string, source: string | null = null): void {
     for (const card of [...this.cards.values()]) {
-      if (card.ha && card.ha.fqdn.toLowerCase() === fqdn && card.manualAddress === null) this.remove(card)
+      if (card.ha && card.ha.fqdn.toLowerCase() === fqdn && card.manualAddress === null && fromSource(card, source)) this.remove(card)
     }
   }
 

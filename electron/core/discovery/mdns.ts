@@ -53,8 +53,9 @@ export interface MdnsBrowserOptions {
   port?: number
   group?: string
   onUp(service: MdnsService): void
-  onSeen(fqdn: string): void
-  onDown(fqdn: string): void
+  /** `source`: the packet's source address (a sighting or goodbye vouches only for its sender's card). */
+  onSeen(fqdn: string, source: string): void
+  onDown(fqdn: string, source: string | null): void
   onError(message: string): void
   /** Response packets accepted per source address and second (limits.ts). */
   perSourcePerSecond?: number
@@ -229,6 +230,8 @@ export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
   const pending = new Map<string, { type: string; fqdn: string; referer: string; asked: number; askedA: boolean }>()
   /** Instances we assembled ourselves (PTR-only answers), by signature of what was emitted. */
   const assembled = new Map<string, string>()
+  /** Who said goodbye for an fqdn, for the Browser's `down` that follows (two announcers may share one). */
+  const goodbyeFrom = new Map<string, string>()
 
   const onResponse = (packet: DnsPacket, rinfo: Rinfo): void => {
     stats.responses++
@@ -268,7 +271,8 @@ export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
       }
       // Sightings keep cards fresh (limit 5: no `down` without a goodbye).
       const subject = rr.type === 'PTR' && typeof rr.data === 'string' ? lower(rr.data) : name
-      if (live && known.has(subject)) options.onSeen(subject)
+      if (live && known.has(subject)) options.onSeen(subject, rinfo.address)
+      if (!live && rr.type === 'PTR' && typeof rr.data === 'string') boundedSet(goodbyeFrom, lower(rr.data), rinfo.address)
     }
     // PTR-only answers (limit 2): ask for the rest, assemble when it arrives.
     for (const rr of records) {
@@ -281,7 +285,7 @@ export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
         pending.delete(fqdn)
         if (assembled.delete(fqdn)) {
           known.delete(fqdn)
-          options.onDown(fqdn)
+          options.onDown(fqdn, rinfo.address)
         }
         continue
       }
@@ -365,7 +369,7 @@ export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
     browser.on('down', ((s: BonjourService) => {
       if (typeof s.fqdn !== 'string') return
       known.delete(lower(s.fqdn))
-      options.onDown(lower(s.fqdn))
+      options.onDown(lower(s.fqdn), goodbyeFrom.get(lower(s.fqdn)) ?? null)
     }) as never)
     return browser
   })

@@ -27,7 +27,15 @@ interface Mdns extends EventEmitter {
 
 const TYPE = '_home-assistant._tcp.local'
 
-export async function startAnnouncer(options: AnnouncerOptions): Promise<{ close(): Promise<void> }> {
+export interface Announcer {
+  /** Stops repeating (no goodbye): what the inventory holds must then stay as it is. */
+  pause(): void
+  /** Stops repeating and sends the PTR with TTL 0 (a goodbye) from the same source. */
+  goodbye(): Promise<void>
+  close(): Promise<void>
+}
+
+export async function startAnnouncer(options: AnnouncerOptions): Promise<Announcer> {
   if (!options.source.startsWith('127.')) throw new Error('the announcer is for loopback only')
   const bonjour = new Bonjour({ port: options.port, interface: '127.0.0.1', bind: options.source } as never, () => {})
   const mdns = (bonjour as unknown as { server: { mdns: Mdns } }).server.mdns
@@ -52,6 +60,12 @@ export async function startAnnouncer(options: AnnouncerOptions): Promise<{ close
   send()
   const timer = setInterval(send, 250)
   return {
+    pause: () => clearInterval(timer),
+    goodbye: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer)
+        mdns.respond({ answers: [{ ...packet.answers[0]!, ttl: 0 }] }, () => resolve())
+      }),
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(timer)
