@@ -66,8 +66,12 @@ function uuidOf(status: number, type: string, body: () => unknown): string | nul
 
 /** GET /api/discovery_info with no Authorization header, pinned or CA-verified as asked. */
 export async function discoveryUuid(base: HaBaseUrl, tls?: { pin?: string }, timeoutMs = TIMEOUT_MS): Promise<string | null> {
-  const reply = await httpRequest({ url: `${base.origin}${PROBE_PATH}`, timeoutMs, maxBytes: MAX_BYTES, ...(tls ? { tls } : {}) })
-  return uuidOf(reply.status, String(reply.headers['content-type'] ?? ''), () => parseJsonReply(reply, 'discovery_info'))
+  const reply = await httpRequest({ url: `${base.origin}${PROBE_PATH}`, timeoutMs, maxBytes: MAX_BYTES, ...(tls ? { tls } : {}) }).catch((error: unknown) => {
+    // An oversized page there is "no uuid from here", not a failed connect.
+    if (error instanceof KeywardFailure && error.code === 'too-large') return null
+    throw error
+  })
+  return reply && uuidOf(reply.status, String(reply.headers['content-type'] ?? ''), () => parseJsonReply(reply, 'discovery_info'))
 }
 
 /**

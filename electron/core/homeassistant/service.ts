@@ -13,7 +13,7 @@ import { copyFields, type CopyFieldsPlan } from './copy.ts'
 import { DOMAIN_FOR_APP, pushKey } from './flows.ts'
 import { readHealth } from './health.ts'
 import { firstContact, identityAtConnect, type AnnouncedUuid } from './identity.ts'
-import type { HaConsoleRef } from './types.ts'
+import { HomeAssistantFailure, type HaConsoleRef } from './types.ts'
 
 export interface HomeAssistantServiceOptions {
   settings: Settings
@@ -109,7 +109,12 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
       const base = normalizeBaseUrl(input.url)
       // Connecting again to a pinned HA needs no new confirmation while its certificate is the same one.
       const known = settings.listHomeAssistants().find((h) => h.url === base.origin)?.certificateSha256 ?? undefined
-      const contact = await firstContact(base, input.sha256 ?? known, options.timeoutMs)
+      const contact = await firstContact(base, input.sha256 ?? known, options.timeoutMs).catch((error: unknown) => {
+        if (error instanceof KeywardFailure && (error.code === 'unreachable' || error.code === 'timeout')) {
+          throw new HomeAssistantFailure(error.code, 'ha_unreachable', `Home Assistant at ${base.origin} did not answer: ${error.message}`, error.detail)
+        }
+        throw error
+      })
       const pin = contact.trust === 'pin' ? contact.certificate!.sha256.toUpperCase() : null
       const ha = await connectHomeAssistant({
         url: input.url,
