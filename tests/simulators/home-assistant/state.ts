@@ -45,6 +45,13 @@ export interface HaSimConfig {
   wwwAuthenticate: boolean
   /** Deadline for HA's own calls to consoles. */
   upstreamTimeoutMs: number
+  /** The instance's uuid (`.storage/core.uuid`): in discovery_info and the zeroconf TXT. */
+  uuid: string
+  /**
+   * §5: `GET /api/discovery_info` (no auth; uuid, location_name, version, urls) existed in 2021 and
+   * "may be gone" [inferred]: 'present' answers it, 'absent' is a 404 like any unknown route (not a failed login).
+   */
+  discoveryInfo: 'present' | 'absent'
 }
 
 export const ADMIN_TOKEN = 'sim-admin.eyJpc3MiOiJhZG1pbiJ9.long-lived-token-0001'
@@ -69,6 +76,8 @@ export function createHaConfig(overrides: Partial<HaSimConfig> = {}): HaSimConfi
     deviceEntryShape: 'config_entry_id',
     wwwAuthenticate: false,
     upstreamTimeoutMs: 5000,
+    uuid: randomBytes(16).toString('hex'),
+    discoveryInfo: 'absent',
     ...overrides,
   }
 }
