@@ -25,17 +25,29 @@ export interface ProtectPush {
   apiKey: string
   /**
    * A local user of the console (Keyward's dedicated user). HA ≤ 2026.8 always needs it
-   * besides the key; 2026.9+ uses it for the "full" mode (§2.2).
+   * besides the key; 2026.9+ uses it only for the "full" mode (§2.2). HA stores the password
+   * in plain text (§8), so it is used only with `consent` (below); without it nothing is sent.
    */
   credentials?: { username: string; password: string } | null
-  /** 2026.9+ menu choice; 'auto' = full with credentials, else API-key-only. */
-  mode?: 'auto' | 'full' | 'api_key'
+  /**
+   * The user's recorded, informed consent to hand this password to this HA
+   * (homeassistant/consent.ts). Credentials without it are refused before any request.
+   */
+  consent?: { grantedAt: string } | null
+  /**
+   * 2026.9+ menu choice. Default 'api_key': API-key-only mode (§2.2 [inferred] "prefer
+   * API-key-only mode wherever HA offers it"). 'full' also sends the local user when
+   * `credentials` and `consent` are given; a reconfigure without them keeps HA's stored password.
+   */
+  mode?: 'full' | 'api_key'
   /**
    * HA's `verify_ssl`. False by default (§2.2 DEFAULT_VERIFY_SSL): consoles present
    * self-signed certificates, and a fingerprint Keyward pinned means nothing to HA's CA
    * check. True only when the console's certificate chains to a CA HA trusts.
    */
   verifySsl?: boolean
+  /** A dedicated user exists (its password could be sent with consent): names the refusal. */
+  credentialsAvailable?: boolean
 }
 
 export interface AccessPush {
@@ -243,15 +255,24 @@ async function conclude(ha: HomeAssistantClient, domain: HaDomain, consoleRef: H
 
 // ---- UniFi Protect -------------------------------------------------------------
 
+/** Full mode or HA ≤ 2026.8 would need the dedicated user's password, and no consent is on record. */
+function consentRequired(ha: HomeAssistantClient, consoleRef: HaConsoleRef, detail: string): HomeAssistantFailure {
+  return new HomeAssistantFailure('refused', 'consent_required',
+    `Home Assistant ${ha.haVersion ?? ''} would need the password of the dedicated local user of ${label(consoleRef)}, and you have not agreed to send it. Nothing was sent. Agree to it in Keyward (it says what is sent where), use Home Assistant 2026.9 or later with API-key-only mode, or use "Copy fields".`.replace('  ', ' '),
+    detail)
+}
+
 export async function pushProtectKey(ha: HomeAssistantClient, req: ProtectPush): Promise<PushResult> {
   const domain = 'unifiprotect'
   checkConsole(req.console)
   if (!KEY_SHAPE.test(req.apiKey)) throw new KeywardFailure('invalid-input', 'That does not look like a UniFi API key.')
   ha.requireAdmin()
+  if (req.credentials && !req.consent) {
+    // Enforced here as well as in the service: no password reaches HA without recorded consent.
+    throw consentRequired(ha, req.console, 'credentials without consent')
+  }
   const creds = req.credentials ?? null
-  const requested = req.mode ?? 'auto'
-  if (requested === 'full' && !creds) throw new HomeAssistantFailure('invalid-input', 'needs_credentials', 'The full UniFi Protect setup needs a local username and password as well as the key.')
-  const want: 'full' | 'api_key' = requested === 'auto' ? (creds ? 'full' : 'api_key') : requested
+  const want: 'full' | 'api_key' = req.mode ?? 'api_key'
   const ctx: ErrorContext = { domain, consoleLabel: label(req.console), host: req.console.host, port: req.console.port, haVersion: ha.haVersion }
 
   const valuesFor = (stepId: string, mode: 'full' | 'api_key' | null): FormValues => {
@@ -268,6 +289,7 @@ export async function pushProtectKey(ha: HomeAssistantClient, req: ProtectPush):
   }
   const beforeSubmit = (form: Extract<HaFlowResult, { type: 'form' }>, missing: string[], mode: 'full' | 'api_key') => {
     if (missing.includes('username') || missing.includes('password')) {
+      if (req.credentialsAvailable && !creds) throw consentRequired(ha, req.console, `${form.step_id}: missing ${missing.join(',')}`)
       throw new HomeAssistantFailure('invalid-input', 'needs_credentials',
         `Home Assistant ${ha.haVersion ?? ''} needs a local username and password of ${label(req.console)} as well as the API key (API-key-only setup arrived in Home Assistant 2026.9). Let Keyward create a dedicated local user, or update Home Assistant.`.replace('  ', ' '),
         `${form.step_id}: missing ${missing.join(',')}`)
@@ -281,10 +303,8 @@ export async function pushProtectKey(ha: HomeAssistantClient, req: ProtectPush):
     ctx, valuesFor, want: mode, own,
     beforeSubmit: (form, missing) => beforeSubmit(form, missing, mode),
   })
-  // Reconfiguring without credentials ('auto'): keep a full entry full (2026.9's
-  // reconfigure_full keeps the stored password when left empty, §2.2) and fall back to
-  // API-key-only when HA has no stored username to keep; never flip a full entry silently.
-  const reconfigureModes: ('full' | 'api_key')[] = requested === 'auto' && !creds ? ['full', 'api_key'] : [want]
+  // API-key-only unless the caller asked for full mode (with consent for any password sent).
+  const reconfigureModes: ('full' | 'api_key')[] = [want]
 
   const snapshot = await snapshotDomain(ha, domain)
   const match = matchConsole(req.console, snapshot)
