@@ -294,7 +294,8 @@ export async function pushProtectKey(ha: HomeAssistantClient, req: ProtectPush):
         `Home Assistant ${ha.haVersion ?? ''} needs a local username and password of ${label(req.console)} as well as the API key (API-key-only setup arrived in Home Assistant 2026.9). Let Keyward create a dedicated local user, or update Home Assistant.`.replace('  ', ' '),
         `${form.step_id}: missing ${missing.join(',')}`)
     }
-    if (form.step_id !== 'reauth_api_key' && mode === 'api_key' && !form.data_schema.some((f) => f.name === 'port') && req.console.port !== 443) {
+    const apiKeyForm = !form.data_schema.some((f) => f.name === 'username')
+    if (form.step_id !== 'reauth_api_key' && mode === 'api_key' && apiKeyForm && !form.data_schema.some((f) => f.name === 'port') && req.console.port !== 443) {
       // API-key-only mode has no port field: HA uses 443 (§2.2).
       throw new HomeAssistantFailure('invalid-input', 'schema_mismatch', `Home Assistant's API-key-only setup always uses port 443, but ${label(req.console)} answers on ${req.console.port}.`)
     }
