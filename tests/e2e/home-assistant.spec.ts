@@ -76,9 +76,9 @@ test('connect, send the new key from the Done screen twice, copy the fields', as
   await expect(mode.getByTestId('ha-consent-sentence')).toContainText(`“${record.username}”`)
   await expect(mode.getByTestId('ha-consent-sentence')).toContainText(ha.url)
   const agree = mode.getByRole('button', { name: 'Agree and send with the password' })
-  await agree.click() // not ticked yet: nothing happens
-  await expect(section.getByTestId('ha-push-result')).toHaveCount(0)
+  await expect(agree).toHaveAttribute('aria-disabled', 'true') // not ticked yet
   await mode.getByTestId('ha-consent-check').check()
+  await expect(agree).not.toHaveAttribute('aria-disabled')
   await agree.click()
   const result = section.getByTestId('ha-push-result')
   await expect(result).toHaveAttribute('data-outcome', 'created')
