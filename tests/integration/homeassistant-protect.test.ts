@@ -70,6 +70,23 @@ describe('push a Protect key (HA ≤ 2026.8: the user step is a form)', () => {
     client.close()
   })
 
+  it('credentials without a recorded consent are refused before any flow request', async () => {
+    const unvr = await startConsole('unvr')
+    const key = (await mintKey(await ownerSession(unvr), 'ha')).key
+    const ha = await startHomeAssistant({ version: '2026.8.x' })
+    const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
+    const error = await failureOf(pushProtectKey(client, { console: refOf(unvr), apiKey: key, credentials: owner }))
+    expect(error).toMatchObject({ code: 'refused', problem: 'consent_required' })
+    expect(error.message).toMatch(/Nothing was sent/)
+    expect(ha.state.flowBodies).toEqual([])
+    // A dedicated user exists but no consent came with the push: named as missing consent, not missing credentials.
+    const named = await failureOf(pushProtectKey(client, { console: refOf(unvr), apiKey: key, credentialsAvailable: true }))
+    expect(named).toMatchObject({ code: 'refused', problem: 'consent_required' })
+    expect(ha.state.flowBodies.join('\n')).not.toContain(OWNER_PASSWORD)
+    expect(ha.state.flows.size).toBe(0)
+    client.close()
+  })
+
   it('a key made on the UDM Pro (empty Protect) fails in HA for the UNVR as invalid_auth on api_key, with a clear message', async () => {
     const udm = await startConsole('udm-pro')
     const unvr = await startConsole('unvr')

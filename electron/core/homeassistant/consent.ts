@@ -20,6 +20,7 @@
 // that; it keeps the consent and says so (docs/architecture.md "Home Assistant").
 import type { HaConsent, HaPushOptions, HomeAssistantRecord, KeyRecord } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
+import { HomeAssistantFailure } from './types.ts'
 
 /** "2026.9.1" → 202609; null when it is not an HA release number. */
 function releaseOf(version: string | null): number | null {
@@ -97,4 +98,11 @@ export function recordConsent(key: KeyRecord, ha: HomeAssistantRecord, consoleLa
 export function noteMode(key: KeyRecord, haId: string, mode: 'full' | 'api_key' | null): KeyRecord {
   if (!key.haConsents?.some((c) => c.haId === haId)) return key
   return { ...key, haConsents: key.haConsents.map((c) => (c.haId === haId ? { ...c, fullModeInUse: mode === 'full' } : c)) }
+}
+
+/** The flows' own guard: a password HA would need, and no consent on record (nothing is sent). */
+export function consentRequired(haVersion: string | null, consoleLabel: string, detail: string): HomeAssistantFailure {
+  return new HomeAssistantFailure('refused', 'consent_required',
+    `Home Assistant ${haVersion ?? ''} would need the password of the dedicated local user of ${consoleLabel}, and you have not agreed to send it. Nothing was sent. Agree to it in Keyward (it says what is sent where), use Home Assistant 2026.9 or later with API-key-only mode, or use "Copy fields".`.replace('  ', ' '),
+    detail)
 }

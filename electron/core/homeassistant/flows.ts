@@ -14,6 +14,7 @@ import { consoleLabel } from '../../../shared/labels.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { HomeAssistantClient, HaReply } from './client.ts'
 import { listEntries, matchConsole, snapshotDomain, type DomainSnapshot, type PendingReauth } from './entries.ts'
+import { consentRequired } from './consent.ts'
 import { APP_LABEL, describeAbort, formErrorsFailure, type ErrorContext } from './errors.ts'
 import { fillForm, menuOptions, parseFlowResult, pickMenuOption, type FormValues } from './forms.ts'
 import { HomeAssistantFailure, type HaConsoleRef, type HaDomain, type HaEntry, type HaFlowResult, type PushOutcome, type PushResult } from './types.ts'
@@ -255,13 +256,6 @@ async function conclude(ha: HomeAssistantClient, domain: HaDomain, consoleRef: H
 
 // ---- UniFi Protect -------------------------------------------------------------
 
-/** Full mode or HA ≤ 2026.8 would need the dedicated user's password, and no consent is on record. */
-function consentRequired(ha: HomeAssistantClient, consoleRef: HaConsoleRef, detail: string): HomeAssistantFailure {
-  return new HomeAssistantFailure('refused', 'consent_required',
-    `Home Assistant ${ha.haVersion ?? ''} would need the password of the dedicated local user of ${label(consoleRef)}, and you have not agreed to send it. Nothing was sent. Agree to it in Keyward (it says what is sent where), use Home Assistant 2026.9 or later with API-key-only mode, or use "Copy fields".`.replace('  ', ' '),
-    detail)
-}
-
 export async function pushProtectKey(ha: HomeAssistantClient, req: ProtectPush): Promise<PushResult> {
   const domain = 'unifiprotect'
   checkConsole(req.console)
@@ -269,7 +263,7 @@ export async function pushProtectKey(ha: HomeAssistantClient, req: ProtectPush):
   ha.requireAdmin()
   if (req.credentials && !req.consent) {
     // Enforced here as well as in the service: no password reaches HA without recorded consent.
-    throw consentRequired(ha, req.console, 'credentials without consent')
+    throw consentRequired(ha.haVersion, label(req.console), 'credentials without consent')
   }
   const creds = req.credentials ?? null
   const want: 'full' | 'api_key' = req.mode ?? 'api_key'
@@ -289,7 +283,7 @@ export async function pushProtectKey(ha: HomeAssistantClient, req: ProtectPush):
   }
   const beforeSubmit = (form: Extract<HaFlowResult, { type: 'form' }>, missing: string[], mode: 'full' | 'api_key') => {
     if (missing.includes('username') || missing.includes('password')) {
-      if (req.credentialsAvailable && !creds) throw consentRequired(ha, req.console, `${form.step_id}: missing ${missing.join(',')}`)
+      if (req.credentialsAvailable && !creds) throw consentRequired(ha.haVersion, label(req.console), `${form.step_id}: missing ${missing.join(',')}`)
       throw new HomeAssistantFailure('invalid-input', 'needs_credentials',
         `Home Assistant ${ha.haVersion ?? ''} needs a local username and password of ${label(req.console)} as well as the API key (API-key-only setup arrived in Home Assistant 2026.9). Let Keyward create a dedicated local user, or update Home Assistant.`.replace('  ', ' '),
         `${form.step_id}: missing ${missing.join(',')}`)
