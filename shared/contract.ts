@@ -9,7 +9,10 @@ import type {
   ConsoleRecord,
   CopyResult,
   CopyFieldsPlan,
+  CloudCheckResult,
   DesktopStatus,
+  HaConsent,
+  HaPushOptions,
   HaPushSummary,
   HaSummary,
   HostAdvice,
@@ -210,6 +213,12 @@ export const requests = {
   /** Revoke on the console (what uses it stops working) and forget it here. */
   'keys.revoke': request<KeyView[]>()(z.object({ id: keyId }).strict()),
   /**
+   * Only when the user asks why a failing key fails: sends the key to Ubiquiti's cloud
+   * (api.ui.com, Site Manager) to see whether it is a cloud key. Never part of a sweep or the
+   * wizard's verify (unifi-os.md §5.4).
+   */
+  'keys.cloudCheck': request<CloudCheckResult>()(z.object({ id: keyId }).strict()),
+  /**
    * Connect to Home Assistant with a long-lived access token (kept in the
    * keychain). A rejected token stops at once: HA counts failed logins and may ban.
    */
@@ -230,8 +239,21 @@ export const requests = {
    */
   'ha.continue': request<HaSummary>()(z.object({ id: keyId, sha256: z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/).optional() }).strict()),
   'ha.forget': request<HaSummary[]>()(z.object({ id: keyId }).strict()),
-  /** Put a key into HA's UniFi integration (new entry, reconfigure, or a pending reauth). */
-  'ha.push': request<HaPushSummary>()(z.object({ keyId, haId: keyId }).strict()),
+  /**
+   * Put a key into HA's UniFi integration (new entry, reconfigure, or a pending reauth). Protect goes
+   * API-key-only (no password in HA) unless `mode: 'full'`; full mode, and HA ≤ 2026.8, send the
+   * dedicated user's password only after `ha.consent` — otherwise the answer is the failure
+   * `refused` (problem consent_required) and nothing is sent.
+   */
+  'ha.push': request<HaPushSummary>()(z.object({ keyId, haId: keyId, mode: z.enum(['api_key', 'full']).optional() }).strict()),
+  /** How a Protect key can go to this HA: its modes, what full mode adds and costs, the consent sentence. */
+  'ha.pushOptions': request<HaPushOptions>()(z.object({ keyId, haId: keyId }).strict()),
+  /**
+   * The user agrees to send the key's dedicated user's password to this HA. `sentence` must be the
+   * `consentSentence` of `ha.pushOptions`, word for word; it is recorded on the key with the HA,
+   * the user and the time.
+   */
+  'ha.consent': request<HaConsent>()(z.object({ keyId, haId: keyId, sentence: z.string().min(1).max(1000) }).strict()),
   /** The exact fields to fill in HA by hand (secrets left out: copy them with keys.copy). */
   'ha.copyFields': request<CopyFieldsPlan>()(z.object({ keyId, haId: keyId.optional() }).strict()),
   /** The key list window opened or closed (notifications are suppressed while open). */

@@ -123,6 +123,12 @@ export interface KeyCheckOk {
   checkedAt: string
   /** Protect: how many cameras the key can see (0 on a console whose Protect is empty). */
   cameras?: number
+  /**
+   * Protect: the key works, but something a consumer needs is missing, in plain words — e.g. no
+   * RTSPS stream can be read, so Home Assistant's live view falls back to snapshots
+   * (home-assistant.md §2.5). Not a failure of the key.
+   */
+  warning?: string
 }
 
 export interface KeyCheckFailed {
@@ -324,6 +330,8 @@ export interface KeyRecord {
   haHealth: HaKeyHealth | null
   /** What the key may do; absent in records older than this field. */
   access?: KeyAccess | null
+  /** Consents to send the key's dedicated user's password to a Home Assistant (full mode / HA ≤ 2026.8). */
+  haConsents?: HaConsent[]
   /** When the console last saw the key used (its key list), as last read. */
   usage?: KeyUsage | null
   /** UISP API tokens only (app 'uisp'; consoleKey = the server, remoteId = the token id). */
@@ -433,6 +441,55 @@ export interface HaPushSummary {
   entryState: string | null
   haVersion: string | null
   message: string
+  /** unifiprotect: the connection mode HA got ('api_key' = API-key-only, no password in HA). */
+  mode?: 'full' | 'api_key' | null
+}
+
+/**
+ * The user's informed, recorded consent to send the dedicated local user's password of a key
+ * to one Home Assistant (Protect full mode, or HA ≤ 2026.8 whose form requires it). HA keeps it
+ * in plain text (home-assistant.md §2.2, §8). Bound to the HA (id and URL) and the user named.
+ */
+export interface HaConsent {
+  haId: string
+  haUrl: string
+  haVersion: string | null
+  /** The console user whose password is sent. */
+  username: string
+  /** What the user agreed to, word for word. */
+  sentence: string
+  grantedAt: string
+  /** Given by the person at this computer through Keyward's window (never implied). */
+  by: 'user'
+  /** The last push to that HA used full mode; a rotation keeps it. */
+  fullModeInUse: boolean
+}
+
+/** How a Protect key can go to one Home Assistant, and what each way costs. */
+export interface HaPushOptions {
+  haId: string
+  haVersion: string | null
+  /** HA 2026.9+ offers API-key-only mode (home-assistant.md §2.2). */
+  apiKeyOnlyAvailable: boolean
+  defaultMode: 'api_key' | 'full'
+  /** What full mode adds, in plain words. */
+  fullModeAdds: string
+  /** What full mode costs, in plain words. */
+  fullModeCosts: string
+  /** The sentence to agree to; null when the key has no dedicated user whose password could be sent. */
+  consentSentence: string | null
+  consent: HaConsent | null
+  /** Whether pushing in each mode needs consent first (null: that mode is not possible). */
+  needsConsent: { api_key: boolean | null; full: boolean | null }
+}
+
+/** The answer of the on-request Site Manager (cloud) check of a failing key. */
+export interface CloudCheckResult {
+  cloudKey: boolean
+  /** Where the key was sent. */
+  sentTo: string
+  message: string
+  nextStep: string | null
 }
 
 /** A connected Home Assistant, as the UI shows it. */

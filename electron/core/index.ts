@@ -16,6 +16,7 @@ import { announcedHaUuid, createDiscovery, type Discovery, type DiscoveryOptions
 import type { DiscoveryStatus } from '../../shared/inventory.ts'
 import { createDispatch, type Dispatch, type Handlers } from './dispatch.ts'
 import { createEventHub, type EventHub } from './events.ts'
+import { cloudCheck } from './keys/cloud-check.ts'
 import { createLogger, type Logger, type LogSink } from './log.ts'
 import { consoleCandidates, normalizeAddress } from './net/address.ts'
 import { KeywardFailure } from '../../shared/result.ts'
@@ -42,8 +43,9 @@ export interface CoreOptions {
   logs?: LogsOptions
   probeTimeoutMs?: number
   /**
-   * Site Manager to recognise pasted cloud keys (unifi-os.md §5.4). The app
-   * passes https://api.ui.com; tests a simulator; null never asks the cloud.
+   * Site Manager to recognise cloud keys (unifi-os.md §5.4), asked only by keys.cloudCheck when
+   * the user asks why a key fails. The app passes https://api.ui.com; tests a simulator; null
+   * never asks the cloud.
    */
   siteManager?: { url: string; ca?: string } | null
   /** Access developer API port (12445 on real consoles). */
@@ -169,7 +171,7 @@ export function createCore(options: CoreOptions): Core {
           ? (protectRequirement(keyConsumers(settings.listHomeAssistants(), record.pushedTo)) ?? {})
           : {}),
         ...(options.accessPort ? { accessPort: options.accessPort } : {}),
-        siteManager: options.siteManager ?? null,
+        // Sweeps never ask the cloud (unifi-os.md §5.4): keys.cloudCheck does, when the user asks.
       })
     },
     haHealth: (records) => homeAssistant.health(records),
@@ -183,7 +185,6 @@ export function createCore(options: CoreOptions): Core {
     log,
     onKeyReady: (record) => keys.register(record),
     onKeyGone: (keyRef) => keys.dismiss(keyRef),
-    siteManager: options.siteManager ?? null,
     ...(options.accessPort ? { accessPort: options.accessPort } : {}),
   })
 
@@ -360,15 +361,18 @@ export function createCore(options: CoreOptions): Core {
     'keys.reveal': ({ id }) => keyActions.reveal(id),
     'keys.rotate': ({ id }) => keyActions.rotate(id),
     'keys.revoke': ({ id }) => keyActions.revoke(id),
+    'keys.cloudCheck': ({ id }) => cloudCheck({ settings, vault, siteManager: options.siteManager ?? null }, id),
     'ha.connect': (input) => homeAssistant.connect(input),
     'ha.list': () => homeAssistant.list(),
     'ha.continue': ({ id, sha256 }) => homeAssistant.resume(id, sha256),
     'ha.forget': ({ id }) => homeAssistant.forget(id),
-    'ha.push': async ({ keyId, haId }) => {
-      const result = await homeAssistant.push(keyId, haId)
+    'ha.push': async ({ keyId, haId, mode }) => {
+      const result = await homeAssistant.push(keyId, haId, mode)
       hub.emit('keys.changed', keys.list())
       return result
     },
+    'ha.pushOptions': ({ keyId, haId }) => homeAssistant.pushOptions(keyId, haId),
+    'ha.consent': ({ keyId, haId, sentence }) => homeAssistant.consent(keyId, haId, sentence),
     'ha.copyFields': ({ keyId, haId }) => homeAssistant.copyFields(keyId, haId),
     'keys.viewing': ({ open }) => {
       keys.setKeyListOpen(open)

@@ -3,10 +3,13 @@
 // mDNS; the wizard makes a verified Protect key on the discovered UNVR; "Send to
 // Home Assistant" connects the HA discovery found (the user pastes the token)
 // and the fake HA in its own lab host — which checks the key against the UNVR
-// over the lab LAN — ends with one loaded entry holding exactly that key. Then
-// "Copy password": the dedicated user's password (HA ≤ 2026.8's manual setup
-// needs it) reaches the clipboard without being shown, and is cleared after the
-// clipboard timeout.
+// over the lab LAN — ends with one loaded entry holding exactly that key. On HA
+// 2026.9+ (the lab's default) that entry is API-key-only: no username, no
+// password reached HA; the window says what full mode would add and cost. On
+// 2026.8 (KEYWARD_LAB_HA_VERSION=2026.8.x) the push stops until the user ticks the
+// consent sentence. Then "Copy password": the dedicated user's password (HA ≤
+// 2026.8's manual setup needs it) reaches the clipboard without being shown, and
+// is cleared after the clipboard timeout.
 import { haControl } from '../simulators/home-assistant/control.ts'
 import { ADMIN_TOKEN } from '../simulators/home-assistant/state.ts'
 import { HA_INSTANCE, labHaUrls } from '../lab/scenarios.ts'
@@ -66,19 +69,41 @@ test.describe('discovered console and Home Assistant', () => {
     await expect(token).toBeFocused()
     await token.fill(ADMIN_TOKEN)
     await section.getByRole('button', { name: 'Connect and send' }).click()
+    const apiKeyOnly = !haVersion.startsWith('2026.8')
+    const modePanel = section.getByTestId('ha-mode')
+    if (!apiKeyOnly) {
+      // HA 2026.8's form requires the password: nothing is sent until the user agrees to the sentence.
+      await expect(section.getByTestId('row-error')).toContainText('Nothing was sent', { timeout: 60_000 })
+      expect((await control.state()).entries.filter((e) => e.domain === 'unifiprotect')).toEqual([])
+      await expect(modePanel.getByTestId('ha-consent-sentence')).toContainText('“keyward-ha-lab”')
+      await modePanel.getByTestId('ha-consent-check').check()
+      await modePanel.getByRole('button', { name: 'Agree and send with the password' }).click()
+    }
     const result = section.getByTestId('ha-push-result')
     await expect(result).toHaveAttribute('data-outcome', 'created', { timeout: 60_000 })
     await expect(result.getByTestId('ha-entry-state')).toHaveText('loaded')
     await captureScreen(page, testInfo, 'ha-lab-01-sent')
 
-    // In the fake HA itself: one loaded entry for the UNVR, with this key and the dedicated user.
+    // In the fake HA itself: one loaded entry for the UNVR with this key — API-key-only (no username,
+    // no password) on 2026.9+, the dedicated user after consent on 2026.8.
     const state = await control.state()
     const entries = state.entries.filter((e) => e.domain === 'unifiprotect')
     expect(entries).toHaveLength(1)
-    expect(entries[0]).toMatchObject({
-      state: 'loaded', title: unvr.name,
-      data: { host: unvr.ip, port: 443, verify_ssl: false, username: 'keyward-ha-lab', password, api_key: secret },
-    })
+    if (apiKeyOnly) {
+      expect(entries[0]).toMatchObject({ state: 'loaded', data: { host: unvr.ip, port: 443, verify_ssl: false, api_key: secret } })
+      expect(entries[0]!.data).not.toHaveProperty('username')
+      expect(entries[0]!.data).not.toHaveProperty('password')
+      expect(JSON.stringify(state)).not.toContain(password)
+      // The window says which mode HA got, and what full mode would add and cost.
+      await expect(modePanel.getByTestId('ha-mode-current')).toContainText('API-key-only mode: Home Assistant holds the key and no password')
+      await expect(modePanel).toContainText('password in plain text')
+      await expect(modePanel.getByTestId('ha-consent-check')).not.toBeChecked()
+    } else {
+      expect(entries[0]).toMatchObject({
+        state: 'loaded', title: unvr.name,
+        data: { host: unvr.ip, port: 443, verify_ssl: false, username: 'keyward-ha-lab', password, api_key: secret },
+      })
+    }
     expect(state.failedLogins).toBe(0)
     expect(core.keys.list().find((k) => k.keyRef === record.keyRef)!.pushedTo).toHaveLength(1)
     expect((await core.invoke('ha.list', {}))).toMatchObject({ ok: true, value: [{ url: ha.url, version: haVersion, locationName: HA_INSTANCE.name }] })

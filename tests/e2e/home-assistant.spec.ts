@@ -1,8 +1,10 @@
 // Home Assistant from the UI, against a fake Home Assistant in this process
 // that validates keys against the console simulator for real: connecting
 // (a wrong token costs exactly one request; a non-admin token is explained),
-// "Send to Home Assistant" from the wizard's Done screen (created, then
-// reconfigured: still one entry, loaded, using the key in the keychain) and
+// "Send to Home Assistant" from the wizard's Done screen (HA 2026.8's form needs the
+// dedicated user's password: nothing is sent until the user ticks the consent
+// sentence; then created, then reconfigured: still one entry, loaded, using the key
+// in the keychain) and
 // "Copy fields" (host without scheme, port 443, verify SSL off, the key only
 // through Copy).
 import type { RunningConsole } from '../simulators/console/server.ts'
@@ -63,10 +65,22 @@ test('connect, send the new key from the Done screen twice, copy the fields', as
   await expect(error).toContainText('not an administrator')
   expect(ha.entries()).toHaveLength(0)
 
-  // An administrator's token: connected, and the key is sent right away.
+  // An administrator's token: connected; the key is sent right away — but HA 2026.8 also needs the
+  // dedicated user's password, so Keyward stops and asks first (nothing reached HA's setup).
   await token.fill(ADMIN_TOKEN)
   await connect.click()
   await expect(section.getByRole('heading', { name: 'Home Assistant' })).toBeFocused() // the form went away
+  await expect(section.getByTestId('row-error')).toContainText('Nothing was sent')
+  expect(ha.state.requests.filter((r) => r.path.includes('/config_entries/flow'))).toEqual([])
+  const mode = section.getByTestId('ha-mode')
+  await expect(mode.getByTestId('ha-mode-current')).toContainText('has no API-key-only mode')
+  await expect(mode.getByTestId('ha-consent-sentence')).toContainText(`“${record.username}”`)
+  await expect(mode.getByTestId('ha-consent-sentence')).toContainText(ha.url)
+  const agree = mode.getByRole('button', { name: 'Agree and send with the password' })
+  await expect(agree).toHaveAttribute('aria-disabled', 'true') // not ticked yet
+  await mode.getByTestId('ha-consent-check').check()
+  await expect(agree).not.toHaveAttribute('aria-disabled')
+  await agree.click()
   const result = section.getByTestId('ha-push-result')
   await expect(result).toHaveAttribute('data-outcome', 'created')
   await expect(result).toContainText('Added to Home Assistant')

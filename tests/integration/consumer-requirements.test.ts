@@ -8,6 +8,7 @@ import type { Outcome } from '../../shared/result.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import type { RunningHomeAssistant } from '../simulators/home-assistant/server.ts'
 import { ADMIN_TOKEN, startHomeAssistant } from '../simulators/home-assistant/testing.ts'
+import { agreeToSendPassword } from '../support/ha-consent.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
 
@@ -61,6 +62,7 @@ describe('the Protect minimum of the Home Assistant that consumes the key', () =
     expect(plan.warning).toBeNull()
     expect(outcome).toMatchObject({ failure: null, check: { status: 'ok', appVersion: '7.1.60' } })
     const key = core.keys.list()[0]!
+    await agreeToSendPassword(core, key.id, ha.id) // HA 2026.8's form requires the password
     const pushed = await core.invoke('ha.push', { keyId: key.id, haId: ha.id })
     expect(pushed).toMatchObject({ ok: true, value: { entryState: 'loaded' } })
     const list = await core.keys.checkNow()
@@ -104,6 +106,7 @@ describe('the Protect minimum of the Home Assistant that consumes the key', () =
     expect(plan.warning).not.toMatch(/2026\.8/)
     expect(outcome.check).toMatchObject({ status: 'ok' })
     const key = core.keys.list()[0]!
+    await agreeToSendPassword(core, key.id, older.id)
     expect(await core.invoke('ha.push', { keyId: key.id, haId: older.id })).toMatchObject({ ok: true })
     expect((await core.keys.checkNow())[0]).toMatchObject({ status: 'ok' })
   })

@@ -12,6 +12,7 @@ import type { Outcome } from '../../shared/result.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
 import { ADMIN_TOKEN, startHomeAssistant } from '../simulators/home-assistant/testing.ts'
+import { agreeToSendPassword } from '../support/ha-consent.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
 import { relay, type Outage } from '../support/outage.ts'
@@ -131,14 +132,17 @@ describe('Home Assistant is down', () => {
     const made = value<ProvisionOutcome>(await core.invoke('provision.run', { key, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'home-assistant' }))
     expect(made.failure).toBeNull()
     const keyId = core.keys.list()[0]!.id
+    // The console listens on an ephemeral port, and API-key-only mode has no port field (§2.2):
+    // this test uses full mode, after the user's consent to send the dedicated user's password.
+    await agreeToSendPassword(core, keyId, connected.id)
 
     await haLink.down()
-    const push = await core.invoke('ha.push', { keyId, haId: connected.id })
+    const push = await core.invoke('ha.push', { keyId, haId: connected.id, mode: 'full' })
     expect(push).toMatchObject({ ok: false, error: { code: 'unreachable', message: expect.stringMatching(/Home Assistant at http:\/\/127\.0\.0\.1:\d+ did not answer: Nothing answers at/) } })
     expect(ha.entries('unifiprotect')).toEqual([])
 
     await haLink.up()
-    const retried = await core.invoke('ha.push', { keyId, haId: connected.id })
+    const retried = await core.invoke('ha.push', { keyId, haId: connected.id, mode: 'full' })
     expect(retried).toMatchObject({ ok: true, value: { outcome: 'created' } })
     expect(ha.entries('unifiprotect')).toHaveLength(1)
 

@@ -12,6 +12,7 @@ import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
 import { probeAndTrust } from '../support/trust.ts'
+import { agreeToSendPassword } from '../support/ha-consent.ts'
 
 describe('Home Assistant from the core', () => {
   const core = makeCore()
@@ -42,10 +43,13 @@ describe('Home Assistant from the core', () => {
     const made = (await core.invoke('provision.run', { key: address, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'home-assistant' })) as { ok: true; value: ProvisionOutcome }
     expect(made.value.check?.status).toBe('ok')
     const key = core.keys.list()[0]!
+    // The console listens on an ephemeral port, and API-key-only mode has no port field (§2.2):
+    // this test uses full mode, after the user's consent to send the dedicated user's password.
+    await agreeToSendPassword(core, key.id, haId)
 
-    const first = await core.invoke('ha.push', { keyId: key.id, haId })
-    expect(first).toMatchObject({ ok: true, value: { outcome: 'created', entryState: 'loaded' } })
-    const second = await core.invoke('ha.push', { keyId: key.id, haId })
+    const first = await core.invoke('ha.push', { keyId: key.id, haId, mode: 'full' })
+    expect(first).toMatchObject({ ok: true, value: { outcome: 'created', entryState: 'loaded', mode: 'full' } })
+    const second = await core.invoke('ha.push', { keyId: key.id, haId, mode: 'full' })
     expect(second).toMatchObject({ ok: true, value: { outcome: 'reconfigured' } })
     expect(ha.entries('unifiprotect')).toHaveLength(1)
     expect(ha.entries('unifiprotect')[0]!.state).toBe('loaded')

@@ -14,6 +14,8 @@ import { ADMIN_TOKEN, startHomeAssistant } from '../simulators/home-assistant/te
 import { ownerSession, startConsole } from '../support/consoles.ts'
 
 const owner = { username: OWNER_USERNAME, password: OWNER_PASSWORD }
+/** The user's recorded consent to send that password (homeassistant/consent.ts); the flows refuse credentials without it. */
+const consent = { grantedAt: '2026-12-01T00:00:00.000Z' }
 
 const refOf = (sim: RunningConsole): HaConsoleRef => ({
   key: `127.0.0.1:${sim.port}`, host: '127.0.0.1', port: sim.port, mac: sim.config.mac, name: sim.config.name,
@@ -41,13 +43,13 @@ describe('push a Protect key (HA ≤ 2026.8: the user step is a form)', () => {
     expect(client.info).toMatchObject({ version: '2026.8.3', isAdmin: true })
 
     const first = await mintKey(session, 'home-assistant')
-    const created = await pushProtectKey(client, { console: refOf(unvr), apiKey: first.key, credentials: owner })
+    const created = await pushProtectKey(client, { console: refOf(unvr), apiKey: first.key, credentials: owner, consent })
     expect(created).toMatchObject({ outcome: 'created', domain: 'unifiprotect', entryState: 'loaded', mode: 'full', title: 'NVR', haVersion: '2026.8.3' })
     const [entry] = ha.entries('unifiprotect')
     expect(entry).toMatchObject({ state: 'loaded', unique_id: unvr.config.mac, data: { host: '127.0.0.1', port: unvr.port, verify_ssl: false, api_key: first.key } })
 
     const second = await mintKey(session, 'home-assistant-2')
-    const again = await pushProtectKey(client, { console: refOf(unvr), apiKey: second.key, credentials: owner })
+    const again = await pushProtectKey(client, { console: refOf(unvr), apiKey: second.key, credentials: owner, consent })
     expect(again).toMatchObject({ outcome: 'reconfigured', entryId: entry!.entry_id, entryState: 'loaded' })
     expect(ha.entries('unifiprotect')).toHaveLength(1)
     expect(ha.entries('unifiprotect')[0]!.data.api_key).toBe(second.key)
@@ -68,13 +70,30 @@ describe('push a Protect key (HA ≤ 2026.8: the user step is a form)', () => {
     client.close()
   })
 
+  it('credentials without a recorded consent are refused before any flow request', async () => {
+    const unvr = await startConsole('unvr')
+    const key = (await mintKey(await ownerSession(unvr), 'ha')).key
+    const ha = await startHomeAssistant({ version: '2026.8.x' })
+    const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
+    const error = await failureOf(pushProtectKey(client, { console: refOf(unvr), apiKey: key, credentials: owner }))
+    expect(error).toMatchObject({ code: 'refused', problem: 'consent_required' })
+    expect(error.message).toMatch(/Nothing was sent/)
+    expect(ha.state.flowBodies).toEqual([])
+    // A dedicated user exists but no consent came with the push: named as missing consent, not missing credentials.
+    const named = await failureOf(pushProtectKey(client, { console: refOf(unvr), apiKey: key, credentialsAvailable: true }))
+    expect(named).toMatchObject({ code: 'refused', problem: 'consent_required' })
+    expect(ha.state.flowBodies.join('\n')).not.toContain(OWNER_PASSWORD)
+    expect(ha.state.flows.size).toBe(0)
+    client.close()
+  })
+
   it('a key made on the UDM Pro (empty Protect) fails in HA for the UNVR as invalid_auth on api_key, with a clear message', async () => {
     const udm = await startConsole('udm-pro')
     const unvr = await startConsole('unvr')
     const udmKey = (await mintKey(await ownerSession(udm), 'ha')).key
     const ha = await startHomeAssistant({ version: '2026.8.x' })
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
-    const error = await failureOf(pushProtectKey(client, { console: refOf(unvr), apiKey: udmKey, credentials: owner }))
+    const error = await failureOf(pushProtectKey(client, { console: refOf(unvr), apiKey: udmKey, credentials: owner, consent }))
     expect(error).toMatchObject({ code: 'invalid-credentials', problem: 'key_rejected', field: 'api_key' })
     expect(error.message).toMatch(/signed in to NVR \(127\.0\.0\.1\).*refused the API key.*only on the console that made it/)
     expect(error.detail).toBe('unifiprotect form error api_key=invalid_auth')
@@ -88,10 +107,10 @@ describe('push a Protect key (HA ≤ 2026.8: the user step is a form)', () => {
     const key = (await mintKey(await ownerSession(old), 'ha')).key
     const ha = await startHomeAssistant({ version: '2026.8.x' })
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
-    const tooOld = await failureOf(pushProtectKey(client, { console: refOf(old), apiKey: key, credentials: owner }))
+    const tooOld = await failureOf(pushProtectKey(client, { console: refOf(old), apiKey: key, credentials: owner, consent }))
     expect(tooOld).toMatchObject({ problem: 'protect_too_old' })
     expect(tooOld.message).toMatch(/too old for Home Assistant 2026\.8\.3, which needs 7\.1\.0/)
-    const badPassword = await failureOf(pushProtectKey(client, { console: refOf(old), apiKey: key, credentials: { username: OWNER_USERNAME, password: 'wrong-password' } }))
+    const badPassword = await failureOf(pushProtectKey(client, { console: refOf(old), apiKey: key, credentials: { username: OWNER_USERNAME, password: 'wrong-password' }, consent }))
     expect(badPassword).toMatchObject({ code: 'invalid-credentials', problem: 'credentials_rejected', field: 'password' })
     client.close()
   })
@@ -101,7 +120,7 @@ describe('push a Protect key (HA ≤ 2026.8: the user step is a form)', () => {
     const key = (await mintKey(await ownerSession(unvr), 'ha')).key
     const ha = await startHomeAssistant({ version: '2026.8.x' })
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
-    const error = await failureOf(pushProtectKey(client, { console: refOf(unvr), apiKey: key, credentials: owner, verifySsl: true }))
+    const error = await failureOf(pushProtectKey(client, { console: refOf(unvr), apiKey: key, credentials: owner, consent, verifySsl: true }))
     expect(error).toMatchObject({ code: 'unreachable', problem: 'cannot_connect', field: 'base' })
     expect(error.message).toMatch(/could not connect to UniFi Protect at 127\.0\.0\.1:\d+/)
     client.close()
@@ -113,7 +132,7 @@ describe('push a Protect key (HA ≤ 2026.8: the user step is a form)', () => {
     const ha = await startHomeAssistant({ version: '2026.8.x', revokedKeyInFullMode: 'auth-failed' })
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
     const first = await mintKey(session, 'ha')
-    const created = await pushProtectKey(client, { console: refOf(unvr), apiKey: first.key, credentials: owner })
+    const created = await pushProtectKey(client, { console: refOf(unvr), apiKey: first.key, credentials: owner, consent })
 
     await revokeKey(session, first.id)
     await ha.refresh()
@@ -125,7 +144,7 @@ describe('push a Protect key (HA ≤ 2026.8: the user step is a form)', () => {
     expect(health.consoles[0]!.reauthFlowId).toBeTruthy()
 
     const second = await mintKey(session, 'ha-2')
-    const healed = await pushProtectKey(client, { console: refOf(unvr), apiKey: second.key, credentials: owner })
+    const healed = await pushProtectKey(client, { console: refOf(unvr), apiKey: second.key, credentials: owner, consent })
     expect(healed).toMatchObject({ outcome: 'reauthenticated', entryId: created.entryId, entryState: 'loaded' })
     expect(ha.state.issues.size).toBe(0)
     expect(ha.state.flows.size).toBe(0)
@@ -139,7 +158,7 @@ describe('push a Protect key (HA ≤ 2026.8: the user step is a form)', () => {
     const ha = await startHomeAssistant({ version: '2026.8.x' })
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
     const key = await mintKey(session, 'ha')
-    await pushProtectKey(client, { console: refOf(unvr), apiKey: key.key, credentials: owner })
+    await pushProtectKey(client, { console: refOf(unvr), apiKey: key.key, credentials: owner, consent })
     await revokeKey(session, key.id)
     await ha.refresh()
     expect((await readHealth(client, 'unifiprotect', [refOf(unvr)])).consoles[0]).toMatchObject({ state: 'loaded', signal: 'ok' })
@@ -165,7 +184,7 @@ describe('push a Protect key (HA 2026.9: the user step is a menu)', () => {
     const again = await pushProtectKey(client, { console: ref, apiKey: second.key })
     expect(again).toMatchObject({ outcome: 'reconfigured', entryId: created.entryId, mode: 'api_key', entryState: 'loaded' })
     expect(ha.entries('unifiprotect')).toHaveLength(1)
-    // The full reconfigure tried first (no stored username to keep) was deleted, not left open.
+    // API-key-only by default: no flow is left open.
     expect(ha.state.flows.size).toBe(0)
 
     await revokeKey(session, second.id)
@@ -188,13 +207,13 @@ describe('push a Protect key (HA 2026.9: the user step is a menu)', () => {
     const key = (await mintKey(await ownerSession(unvr), 'ha')).key
     const ha = await startHomeAssistant({ version: '2026.9.x', menuOptionsShape: 'dict' })
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
-    const created = await pushProtectKey(client, { console: refOf(unvr), apiKey: key, credentials: owner })
+    const created = await pushProtectKey(client, { console: refOf(unvr), apiKey: key, credentials: owner, consent, mode: 'full' })
     expect(created).toMatchObject({ outcome: 'created', mode: 'full', entryState: 'loaded', title: 'NVR' })
     expect(ha.entries('unifiprotect')[0]!.data).toMatchObject({ username: OWNER_USERNAME, api_key: key })
 
-    // A later push without credentials keeps the entry in full mode (stored password kept).
+    // A later full-mode push without credentials keeps the entry in full mode (stored password kept, none sent).
     const next = (await mintKey(await ownerSession(unvr), 'ha-next')).key
-    const again = await pushProtectKey(client, { console: refOf(unvr), apiKey: next })
+    const again = await pushProtectKey(client, { console: refOf(unvr), apiKey: next, mode: 'full' })
     expect(again).toMatchObject({ outcome: 'reconfigured', mode: 'full', entryState: 'loaded' })
     expect(ha.entries('unifiprotect')[0]!.data).toMatchObject({ username: OWNER_USERNAME, password: OWNER_PASSWORD, api_key: next })
     expect(ha.entries('unifiprotect')[0]!.data.connection_mode).toBeUndefined()
@@ -219,12 +238,12 @@ describe('push a Protect key (HA 2026.9: the user step is a menu)', () => {
     const session = await ownerSession(unvr)
     const ha = await startHomeAssistant({ version: '2026.9.x' })
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
-    await pushProtectKey(client, { console: refOf(unvr), apiKey: (await mintKey(session, 'a')).key, credentials: owner })
+    await pushProtectKey(client, { console: refOf(unvr), apiKey: (await mintKey(session, 'a')).key, credentials: owner, consent, mode: 'full' })
     // Forget the device and rename the entry: no device, reauth or title match is left.
     ha.state.devices.clear()
     ha.entries('unifiprotect')[0]!.title = 'Garage cameras'
     const next = await mintKey(session, 'b')
-    const result = await pushProtectKey(client, { console: refOf(unvr), apiKey: next.key, credentials: owner })
+    const result = await pushProtectKey(client, { console: refOf(unvr), apiKey: next.key, credentials: owner, consent, mode: 'full' })
     expect(result).toMatchObject({ outcome: 'reconfigured', entryState: 'loaded', title: 'Garage cameras' })
     expect(ha.entries('unifiprotect')).toHaveLength(1)
     expect(ha.state.flows.size).toBe(0)

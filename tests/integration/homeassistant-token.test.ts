@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import type { HaSummary, ProvisionOutcome } from '../../shared/domain.ts'
 import { ADMIN_TOKEN, startHomeAssistant } from '../simulators/home-assistant/testing.ts'
+import { agreeToSendPassword } from '../support/ha-consent.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
@@ -28,7 +29,10 @@ describe('a Home Assistant token revoked in HA', () => {
     const connected = await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN })
     const haId = (connected as { ok: true; value: HaSummary }).value.id
     const key = core.keys.list()[0]!
-    expect(await core.invoke('ha.push', { keyId: key.id, haId })).toMatchObject({ ok: true })
+    // The console listens on an ephemeral port, and API-key-only mode has no port field (§2.2):
+    // this test uses full mode, after the user's consent to send the dedicated user's password.
+    await agreeToSendPassword(core, key.id, haId)
+    expect(await core.invoke('ha.push', { keyId: key.id, haId, mode: 'full' })).toMatchObject({ ok: true })
     expect((await core.keys.checkNow())[0]!.haHealth).toMatchObject({ signal: 'ok' })
 
     // The user deletes Keyward's token in HA (profile → Security).

@@ -20,6 +20,7 @@ import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts
 import type { RunningConsole } from '../simulators/console/server.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
+import { agreeToSendPassword } from '../support/ha-consent.ts'
 import { probeAndTrust } from '../support/trust.ts'
 
 type TestCore = ReturnType<typeof makeCore>
@@ -61,6 +62,17 @@ async function coreWithKey(net: { value: string }, options: Parameters<typeof ma
   return { core, key: core.keys.list()[0]! }
 }
 
+// The simulated consoles answer on a random loopback port, and HA's API-key-only Protect setup always uses
+// 443 (home-assistant.md §2.2): these pushes use full mode, with the user's consent given once per key and HA.
+const agreed = new Set<string>()
+async function push(core: TestCore, keyId: string, haId: string): Promise<Outcome<unknown>> {
+  if (!agreed.has(`${keyId} ${haId}`)) {
+    await agreeToSendPassword(core, keyId, haId)
+    agreed.add(`${keyId} ${haId}`)
+  }
+  return (await core.invoke('ha.push', { keyId, haId, mode: 'full' })) as Outcome<unknown>
+}
+
 const statusOf = async (core: TestCore, id: string) => value<HaSummary[]>(await core.invoke('ha.list', {})).find((h) => h.id === id)!.status
 const authorized = (ha: RunningHomeAssistant) => ha.state.requests.filter((r) => r.auth !== 'none')
 
@@ -96,7 +108,7 @@ describe('https with a self-signed certificate', () => {
     const connected = value<HaSummary>(await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN, sha256: ha.sha256! }))
     expect(connected).toMatchObject({ unencrypted: false, warning: null, certificateSha256: ha.sha256, identity: 'certificate', status: { state: 'ok' } })
     // REST and the WebSocket both run over the pin: the push drives a config flow over both.
-    expect(value<{ outcome: string }>(await core.invoke('ha.push', { keyId: key.id, haId: connected.id })).outcome).toBe('created')
+    expect(value<{ outcome: string }>(await push(core, key.id, connected.id)).outcome).toBe('created')
     // Connecting again while the certificate is the same one needs no new confirmation.
     expect(value<HaSummary>(await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN }))).toMatchObject({ id: connected.id, certificateSha256: ha.sha256 })
 
@@ -104,7 +116,7 @@ describe('https with a self-signed certificate', () => {
     const second = await ha.replaceCertificate()
     expect(second).not.toBe(first)
     const seen = ha.state.requests.length
-    const refused = failure(await core.invoke('ha.push', { keyId: key.id, haId: connected.id }))
+    const refused = failure(await push(core, key.id, connected.id))
     expect(refused.message).toMatch(/certificate of Home Assistant at https:\/\/127\.0\.0\.1:\d+ is not the one you confirmed, so Keyward sent nothing/)
     expect(ha.state.requests.length).toBe(seen)
     expect(await statusOf(core, connected.id)).toMatchObject({ state: 'changed' })
@@ -120,7 +132,7 @@ describe('https with a self-signed certificate', () => {
     // Re-trust: without a fingerprint the core shows the new certificate; with it, it pins it.
     expect(failure(await core.invoke('ha.continue', { id: connected.id }))).toMatchObject({ code: 'certificate-changed', certificate: { sha256: second } })
     expect(value<HaSummary>(await core.invoke('ha.continue', { id: connected.id, sha256: second }))).toMatchObject({ certificateSha256: second, status: { state: 'ok' } })
-    expect(value<{ outcome: string }>(await core.invoke('ha.push', { keyId: key.id, haId: connected.id })).outcome).toBe('reconfigured')
+    expect(value<{ outcome: string }>(await push(core, key.id, connected.id)).outcome).toBe('reconfigured')
   })
 })
 
@@ -131,7 +143,7 @@ describe('after a network change', () => {
     const home = await startHomeAssistant() // discovery_info absent, no mDNS: nothing to recognise it by
     const connected = value<HaSummary>(await core.invoke('ha.connect', { url: home.url, token: ADMIN_TOKEN }))
     expect(connected.identity).toBe('none')
-    value(await core.invoke('ha.push', { keyId: key.id, haId: connected.id }))
+    value(await push(core, key.id, connected.id))
     expect((await core.keys.checkNow())[0]!.haHealth).toMatchObject({ signal: 'ok' })
 
     // The laptop moves to another network, where something else answers at the same address.
@@ -146,7 +158,7 @@ describe('after a network change', () => {
     expect(rogue.requests.map((r) => r.path)).toEqual(['/api/discovery_info'])
     // Nothing more while paused: not the next sweep, not a push the user starts.
     await core.keys.checkNow()
-    expect(failure(await core.invoke('ha.push', { keyId: key.id, haId: connected.id })).message).toMatch(/It’s mine — continue/)
+    expect(failure(await push(core, key.id, connected.id)).message).toMatch(/It’s mine — continue/)
     expect(rogue.requests).toHaveLength(1)
     expect(rogue.credentialsSeen()).toEqual([])
 
@@ -164,14 +176,14 @@ describe('after a network change', () => {
     const home = await startHomeAssistant({ discoveryInfo: 'present', uuid: '0a1b2c3d4e5f60718293a4b5c6d7e8f9' })
     const connected = value<HaSummary>(await core.invoke('ha.connect', { url: home.url, token: ADMIN_TOKEN }))
     expect(connected.identity).toBe('uuid')
-    value(await core.invoke('ha.push', { keyId: key.id, haId: connected.id }))
+    value(await push(core, key.id, connected.id))
 
     await home.close()
     const other = await restartOn(home.port, { discoveryInfo: 'present', uuid: 'ffeeddccbbaa99887766554433221100' })
     net.value = 'wlan0/198.51.100.7'
     expect((await core.keys.checkNow())[0]!.haHealth!.message).toMatch(/A different Home Assistant answers/)
     expect(await statusOf(core, connected.id)).toMatchObject({ state: 'changed' })
-    expect(failure(await core.invoke('ha.push', { keyId: key.id, haId: connected.id })).message).toMatch(/A different Home Assistant answers/)
+    expect(failure(await push(core, key.id, connected.id)).message).toMatch(/A different Home Assistant answers/)
     expect(failure(await core.invoke('ha.continue', { id: connected.id })).message).toMatch(/connect to it again with a token made there/)
     expect(authorized(other)).toEqual([])
     expect(other.failedLogins).toBe(0)
@@ -182,7 +194,7 @@ describe('after a network change', () => {
     const { core, key } = await coreWithKey(net)
     const home = await startHomeAssistant({ discoveryInfo: 'present' })
     const connected = value<HaSummary>(await core.invoke('ha.connect', { url: home.url, token: ADMIN_TOKEN }))
-    value(await core.invoke('ha.push', { keyId: key.id, haId: connected.id }))
+    value(await push(core, key.id, connected.id))
     net.value = 'wlan0/198.51.100.7'
     expect((await core.keys.checkNow())[0]!.haHealth).toMatchObject({ signal: 'ok' })
     expect(await statusOf(core, connected.id)).toEqual({ state: 'ok' })

@@ -77,7 +77,7 @@ describe('pacing by user principal against a sliding-window console', () => {
     const views = await core.keys.checkNow()
     expect(views.map((v) => v.status)).toEqual(Array(20).fill('ok'))
     const log = sim.state.integrationLog
-    expect(log).toHaveLength(40) // meta/info + cameras per key
+    expect(log).toHaveLength(60) // meta/info + cameras + one camera's rtsps-stream per key (what HA needs, issue 15)
     expect(log.every((e) => e.principal === owner(sim).id)).toBe(true)
     expect(log.filter((e) => e.status !== 200)).toEqual([])
   })
@@ -92,7 +92,7 @@ describe('pacing by user principal against a sliding-window console', () => {
     const log = sim.state.integrationLog
     expect(log.filter((e) => e.status !== 200)).toEqual([])
     const who = log.map((e) => (e.principal === SECOND_USER.id ? 'bob' : 'owner'))
-    expect(who.filter((w) => w === 'bob')).toHaveLength(20)
+    expect(who.filter((w) => w === 'bob')).toHaveLength(30)
     // Bob did not wait behind the owner: his requests began among the console's first few.
     expect(who.slice(0, 10)).toContain('bob')
   })
@@ -111,8 +111,12 @@ describe('pacing by user principal against a sliding-window console', () => {
     expect(views.map((v) => v.status)).toEqual(['ok'])
     const log = sim.state.integrationLog.map((e) => [e.path, e.status, e.remaining])
     // Keyward's meta/info took the last request of the window and was told so (r=0); its camera
-    // count came only after the reset, so nothing was refused (without the wait it would be a 429).
-    expect(log.slice(9)).toEqual([['v1/meta/info', 200, 0], ['v1/cameras', 200, expect.any(Number)]])
+    // count and stream read came only after the reset, so nothing was refused (without the wait it would be a 429).
+    expect(log.slice(9)).toEqual([
+      ['v1/meta/info', 200, 0],
+      ['v1/cameras', 200, expect.any(Number)],
+      [expect.stringMatching(/^v1\/cameras\/[0-9a-f]+\/rtsps-stream$/), 200, expect.any(Number)],
+    ])
     expect(sim.state.integrationLog.filter((e) => e.status !== 200)).toEqual([])
   })
 })

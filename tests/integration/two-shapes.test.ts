@@ -176,7 +176,7 @@ describe('Home Assistant device registry (home-assistant.md §1.3)', () => {
       const { port, config } = unvr
       const ref = { key: `127.0.0.1:${port}`, host: '127.0.0.1', port, mac: config.mac, name: config.name }
       const key = (await mintKey(await ownerSession(unvr), 'ha')).key
-      await pushProtectKey(client, { console: ref, apiKey: key, credentials: owner })
+      await pushProtectKey(client, { console: ref, apiKey: key, credentials: owner, consent: { grantedAt: '2026-12-01T00:00:00.000Z' } })
       ha.entries('unifiprotect')[0]!.title = 'Renamed by the user' // no title match left
       const match = matchConsole(ref, await snapshotDomain(client, 'unifiprotect'))
       expect(match).toMatchObject({ how: 'device', entry: { entry_id: ha.entries('unifiprotect')[0]!.entry_id } })

@@ -3,7 +3,7 @@
 // on its own lab host, through the core's contract: a wrong token, connect, a
 // Protect key made by the provision flow on the NVR pushed twice, the key
 // revoked on the console, the sweep, and a rotation that hands the new key to
-// HA. 2026.8.x gets a full entry (dedicated user + key), 2026.9.x an
+// HA. 2026.8.x gets a full entry (dedicated user + key, after the user's consent), 2026.9.x an
 // API-key-only one (a key minted as the signed-in admin, so no password to
 // give): the two react differently to a revoked key (home-assistant.md §2.5).
 // What HA saw is read from its test hook (control.ts).
@@ -21,6 +21,7 @@ import type { Outcome } from '../../shared/result.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { haControl, type HaControlState } from '../simulators/home-assistant/control.ts'
 import { ADMIN_TOKEN } from '../simulators/home-assistant/state.ts'
+import { agreeToSendPassword } from './ha-consent.ts'
 import { probeAndTrust } from './trust.ts'
 
 const [nvr, list] = process.argv.slice(2) as [string, string]
@@ -66,6 +67,8 @@ try {
     const key = keyOf()
     const secret = (await vault.get(key.keyRef))!
     r.minted = { check: made.check?.status, user: key.username, mode }
+    // HA 2026.8's form requires the dedicated user's password: the user agrees first (consent.ts).
+    if (ha.version === '2026.8.x') await agreeToSendPassword(core, key.id, connected.id)
 
     const first = unwrap<{ outcome: string; entryState: string | null }>(await core.invoke('ha.push', { keyId: key.id, haId: connected.id }), 'push 1')
     const second = unwrap<{ outcome: string; entryState: string | null }>(await core.invoke('ha.push', { keyId: key.id, haId: connected.id }), 'push 2')

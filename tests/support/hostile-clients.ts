@@ -90,7 +90,6 @@ export const hostileClients: HostileClient[] = [
         app: 'protect',
         key: 'AbCdEfGh12345678ijkl',
         timeoutMs: p.timeoutMs,
-        siteManager: null,
       })
       if (check.status === 'ok') return check
       throw new KeywardFailure('bad-reply', check.message, `check:${check.problem}`)

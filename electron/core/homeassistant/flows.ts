@@ -14,6 +14,7 @@ import { consoleLabel } from '../../../shared/labels.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { HomeAssistantClient, HaReply } from './client.ts'
 import { listEntries, matchConsole, snapshotDomain, type DomainSnapshot, type PendingReauth } from './entries.ts'
+import { consentRequired } from './consent.ts'
 import { APP_LABEL, describeAbort, formErrorsFailure, type ErrorContext } from './errors.ts'
 import { fillForm, menuOptions, parseFlowResult, pickMenuOption, type FormValues } from './forms.ts'
 import { HomeAssistantFailure, type HaConsoleRef, type HaDomain, type HaEntry, type HaFlowResult, type PushOutcome, type PushResult } from './types.ts'
@@ -25,17 +26,29 @@ export interface ProtectPush {
   apiKey: string
   /**
    * A local user of the console (Keyward's dedicated user). HA ≤ 2026.8 always needs it
-   * besides the key; 2026.9+ uses it for the "full" mode (§2.2).
+   * besides the key; 2026.9+ uses it only for the "full" mode (§2.2). HA stores the password
+   * in plain text (§8), so it is used only with `consent` (below); without it nothing is sent.
    */
   credentials?: { username: string; password: string } | null
-  /** 2026.9+ menu choice; 'auto' = full with credentials, else API-key-only. */
-  mode?: 'auto' | 'full' | 'api_key'
+  /**
+   * The user's recorded, informed consent to hand this password to this HA
+   * (homeassistant/consent.ts). Credentials without it are refused before any request.
+   */
+  consent?: { grantedAt: string } | null
+  /**
+   * 2026.9+ menu choice. Default 'api_key': API-key-only mode (§2.2 [inferred] "prefer
+   * API-key-only mode wherever HA offers it"). 'full' also sends the local user when
+   * `credentials` and `consent` are given; a reconfigure without them keeps HA's stored password.
+   */
+  mode?: 'full' | 'api_key'
   /**
    * HA's `verify_ssl`. False by default (§2.2 DEFAULT_VERIFY_SSL): consoles present
    * self-signed certificates, and a fingerprint Keyward pinned means nothing to HA's CA
    * check. True only when the console's certificate chains to a CA HA trusts.
    */
   verifySsl?: boolean
+  /** A dedicated user exists (its password could be sent with consent): names the refusal. */
+  credentialsAvailable?: boolean
 }
 
 export interface AccessPush {
@@ -248,10 +261,12 @@ export async function pushProtectKey(ha: HomeAssistantClient, req: ProtectPush):
   checkConsole(req.console)
   if (!KEY_SHAPE.test(req.apiKey)) throw new KeywardFailure('invalid-input', 'That does not look like a UniFi API key.')
   ha.requireAdmin()
+  if (req.credentials && !req.consent) {
+    // Enforced here as well as in the service: no password reaches HA without recorded consent.
+    throw consentRequired(ha.haVersion, label(req.console), 'credentials without consent')
+  }
   const creds = req.credentials ?? null
-  const requested = req.mode ?? 'auto'
-  if (requested === 'full' && !creds) throw new HomeAssistantFailure('invalid-input', 'needs_credentials', 'The full UniFi Protect setup needs a local username and password as well as the key.')
-  const want: 'full' | 'api_key' = requested === 'auto' ? (creds ? 'full' : 'api_key') : requested
+  const want: 'full' | 'api_key' = req.mode ?? 'api_key'
   const ctx: ErrorContext = { domain, consoleLabel: label(req.console), host: req.console.host, port: req.console.port, haVersion: ha.haVersion }
 
   const valuesFor = (stepId: string, mode: 'full' | 'api_key' | null): FormValues => {
@@ -268,11 +283,13 @@ export async function pushProtectKey(ha: HomeAssistantClient, req: ProtectPush):
   }
   const beforeSubmit = (form: Extract<HaFlowResult, { type: 'form' }>, missing: string[], mode: 'full' | 'api_key') => {
     if (missing.includes('username') || missing.includes('password')) {
+      if (req.credentialsAvailable && !creds) throw consentRequired(ha.haVersion, label(req.console), `${form.step_id}: missing ${missing.join(',')}`)
       throw new HomeAssistantFailure('invalid-input', 'needs_credentials',
         `Home Assistant ${ha.haVersion ?? ''} needs a local username and password of ${label(req.console)} as well as the API key (API-key-only setup arrived in Home Assistant 2026.9). Let Keyward create a dedicated local user, or update Home Assistant.`.replace('  ', ' '),
         `${form.step_id}: missing ${missing.join(',')}`)
     }
-    if (form.step_id !== 'reauth_api_key' && mode === 'api_key' && !form.data_schema.some((f) => f.name === 'port') && req.console.port !== 443) {
+    const apiKeyForm = !form.data_schema.some((f) => f.name === 'username')
+    if (form.step_id !== 'reauth_api_key' && mode === 'api_key' && apiKeyForm && !form.data_schema.some((f) => f.name === 'port') && req.console.port !== 443) {
       // API-key-only mode has no port field: HA uses 443 (§2.2).
       throw new HomeAssistantFailure('invalid-input', 'schema_mismatch', `Home Assistant's API-key-only setup always uses port 443, but ${label(req.console)} answers on ${req.console.port}.`)
     }
@@ -281,10 +298,8 @@ export async function pushProtectKey(ha: HomeAssistantClient, req: ProtectPush):
     ctx, valuesFor, want: mode, own,
     beforeSubmit: (form, missing) => beforeSubmit(form, missing, mode),
   })
-  // Reconfiguring without credentials ('auto'): keep a full entry full (2026.9's
-  // reconfigure_full keeps the stored password when left empty, §2.2) and fall back to
-  // API-key-only when HA has no stored username to keep; never flip a full entry silently.
-  const reconfigureModes: ('full' | 'api_key')[] = requested === 'auto' && !creds ? ['full', 'api_key'] : [want]
+  // API-key-only unless the caller asked for full mode (with consent for any password sent).
+  const reconfigureModes: ('full' | 'api_key')[] = [want]
 
   const snapshot = await snapshotDomain(ha, domain)
   const match = matchConsole(req.console, snapshot)

@@ -2,13 +2,15 @@
 // the keychain), push a key into HA's UniFi setup, show the fields for the
 // copy path, and read HA's health for the keys Keyward pushed.
 import { randomUUID } from 'node:crypto'
-import type { HaKeyHealth, HaPushSummary, HaSummary, HomeAssistantRecord, KeyRecord, UnifiApp } from '../../../shared/domain.ts'
+import type { HaConsent, HaKeyHealth, HaPushOptions, HaPushSummary, HaSummary, HomeAssistantRecord, KeyRecord, UnifiApp } from '../../../shared/domain.ts'
+import { consoleLabel } from '../../../shared/labels.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import { networkSignature } from '../keys/network-watch.ts'
 import { createBinding, HaHeldFailure, summaryOf as summary, tlsOf } from './binding.ts'
 import { connectHomeAssistant, normalizeBaseUrl, type HomeAssistantClient } from './client.ts'
+import { findConsent, noteMode, offersApiKeyOnly, pushOptions, recordConsent } from './consent.ts'
 import { copyFields, type CopyFieldsPlan } from './copy.ts'
 import { DOMAIN_FOR_APP, pushKey } from './flows.ts'
 import { readHealth } from './health.ts'
@@ -78,8 +80,39 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
     return key.app
   }
 
+  const saveKey = (keyId: string, change: (k: KeyRecord) => KeyRecord) =>
+    settings.saveKeys(settings.listKeys().map((k) => (k.id === keyId ? change(k) : k)))
+
+  const labelOf = (key: KeyRecord) => consoleLabel(consoleRef(key))
+
+  /**
+   * What a Protect push to this HA may send (consent.ts): API-key-only by default where HA offers
+   * it; the dedicated user's password only with the user's recorded consent — refused before any
+   * flow request otherwise.
+   */
+  const protectPlan = async (key: KeyRecord, record: HomeAssistantRecord, haVersion: string | null, requested: 'full' | 'api_key' | undefined) => {
+    const consent = findConsent(key, record)
+    // A rotation keeps the mode the last push set up (full only where consent says it is in use).
+    const mode = requested ?? (consent?.fullModeInUse ? 'full' : 'api_key')
+    const needsPassword = mode === 'full' || !offersApiKeyOnly(haVersion)
+    if (!needsPassword) return { mode, credentials: null, consent: null }
+    const version = haVersion ?? 'of unknown version'
+    if (!key.passwordRef) {
+      throw new HomeAssistantFailure('invalid-input', 'needs_credentials',
+        mode === 'full'
+          ? 'Full mode needs a local user’s password, and this key was made as the signed-in admin, whose password Keyward never keeps. Use API-key-only mode.'
+          : `Home Assistant ${version} needs a local username and password besides the key, and this key has no dedicated user. Update Home Assistant to 2026.9 or later (API-key-only mode), or use "Copy fields".`)
+    }
+    if (!consent) {
+      throw new HomeAssistantFailure('refused', 'consent_required',
+        `${mode === 'full' ? 'Full mode' : `Home Assistant ${version}`} needs the password of “${key.username}”, the dedicated local user of ${labelOf(key)}, and you have not agreed to send it to ${record.url}. Nothing was sent.` +
+          (offersApiKeyOnly(haVersion) ? ' Use API-key-only mode, or agree to send it first.' : ' Agree to send it first, or update Home Assistant to 2026.9 or later for API-key-only mode.'))
+    }
+    return { mode, credentials: await credentialsOf(key), consent }
+  }
+
   /** Pushes `secret` (the key's current or a rotated one) into HA. */
-  const pushSecret = async (haId: string, key: KeyRecord, secret: string): Promise<HaPushSummary> => {
+  const pushSecret = async (haId: string, key: KeyRecord, secret: string, requested?: 'full' | 'api_key'): Promise<HaPushSummary> => {
     unifiApp(key)
     const record = find(haId)
     const ha = await open(record)
@@ -87,13 +120,20 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
       noteVersion(record, ha.haVersion)
       ha.requireAdmin()
       const target = consoleRef(key)
-      const result =
-        key.app === 'protect'
-          ? await pushKey(ha, { app: 'protect', console: target, apiKey: secret, credentials: await credentialsOf(key) })
-          : key.app === 'access'
-            ? await pushKey(ha, { app: 'access', console: target, token: secret })
-            : await pushKey(ha, { app: 'network', console: target })
-      return { outcome: result.outcome, entryId: result.entryId, title: result.title, entryState: result.entryState, haVersion: result.haVersion, message: result.message }
+      let result
+      if (key.app === 'protect') {
+        const plan = await protectPlan(key, record, ha.haVersion ?? record.version, requested)
+        result = await pushKey(ha, {
+          app: 'protect', console: target, apiKey: secret, mode: plan.mode,
+          credentials: plan.credentials, consent: plan.consent, credentialsAvailable: key.passwordRef !== null,
+        })
+        saveKey(key.id, (k) => noteMode(k, haId, result!.mode))
+      } else {
+        result = key.app === 'access'
+          ? await pushKey(ha, { app: 'access', console: target, token: secret })
+          : await pushKey(ha, { app: 'network', console: target })
+      }
+      return { outcome: result.outcome, entryId: result.entryId, title: result.title, entryState: result.entryState, haVersion: result.haVersion, message: result.message, mode: result.mode }
     } finally {
       ha.close()
     }
@@ -154,21 +194,48 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
       const record = find(id)
       await vault.delete(record.tokenRef).catch(() => false)
       settings.saveHomeAssistants(settings.listHomeAssistants().filter((h) => h.id !== id))
-      settings.saveKeys(settings.listKeys().map((k) => ({ ...k, pushedTo: k.pushedTo.filter((h) => h !== id), haHealth: k.haHealth?.haId === id ? null : k.haHealth })))
+      settings.saveKeys(settings.listKeys().map((k) => ({
+        ...k,
+        pushedTo: k.pushedTo.filter((h) => h !== id),
+        haHealth: k.haHealth?.haId === id ? null : k.haHealth,
+        ...(k.haConsents ? { haConsents: k.haConsents.filter((c) => c.haId !== id) } : {}),
+      })))
       return settings.listHomeAssistants().map(summary)
     },
 
     /** Puts a key into HA's integration for its app (new entry, reconfigure or pending reauth). */
-    async push(keyId: string, haId: string): Promise<HaPushSummary> {
+    async push(keyId: string, haId: string, mode?: 'full' | 'api_key'): Promise<HaPushSummary> {
       const key = settings.listKeys().find((k) => k.id === keyId)
       if (!key) throw new KeywardFailure('not-found', 'That key is no longer on record.')
       const secret = await vault.get(key.keyRef)
       if (!secret) throw new KeywardFailure('not-found', `The keychain no longer holds “${key.name}”.`)
-      const result = await pushSecret(haId, key, secret)
+      // A user's push asks for API-key-only unless they chose full mode (consent.ts).
+      const result = await pushSecret(haId, key, secret, key.app === 'protect' ? (mode ?? 'api_key') : undefined)
       if (result.outcome !== 'not-applicable') {
         settings.saveKeys(settings.listKeys().map((k) => (k.id === keyId ? { ...k, pushedTo: [...new Set([...k.pushedTo, haId])] } : k)))
       }
       return result
+    },
+
+    /** How a Protect key can go to this HA: modes, what full mode adds and costs, the consent sentence. */
+    pushOptions(keyId: string, haId: string): HaPushOptions {
+      const key = settings.listKeys().find((k) => k.id === keyId)
+      if (!key) throw new KeywardFailure('not-found', 'That key is no longer on record.')
+      unifiApp(key)
+      return pushOptions(key, find(haId), labelOf(key))
+    },
+
+    /**
+     * Records the user's consent to send the key's dedicated user's password to this HA, after
+     * checking `sentence` is exactly what Keyward shows now (who, what, where, when are kept).
+     */
+    consent(keyId: string, haId: string, sentence: string, now: Date = new Date()): HaConsent {
+      const key = settings.listKeys().find((k) => k.id === keyId)
+      if (!key) throw new KeywardFailure('not-found', 'That key is no longer on record.')
+      const record = find(haId)
+      const updated = recordConsent(key, record, labelOf(key), sentence, now)
+      saveKey(keyId, () => updated)
+      return findConsent(updated, record)!
     },
 
     /** Rotation hand-over: every HA this key was pushed into gets the new secret first. */

@@ -163,6 +163,7 @@ export type HaProblem =
   | 'already_configured' // an entry exists for that console and Keyward could not tell which
   | 'wrong_nvr' // reconfigure reached a different NVR than the entry's
   | 'needs_credentials' // this HA needs a username/password as well as the key
+  | 'consent_required' // sending the dedicated user's password needs the user's recorded consent first
   | 'schema_mismatch' // HA asked for fields Keyward does not know (a newer or older integration)
   | 'needs_ui' // HA wants an interactive step (external/progress) or aborted for a reason of its own
   | 'flow_expired' // the flow id is no longer valid (404 Invalid flow specified)

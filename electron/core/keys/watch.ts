@@ -38,7 +38,7 @@ export interface KeyWatchOptions {
 
 export const summarize = (check: KeyCheck): KeyCheckSummary =>
   check.status === 'ok'
-    ? { status: 'ok', problem: null, message: null, nextStep: null, appVersion: check.appVersion, latencyMs: check.latencyMs, checkedAt: check.checkedAt }
+    ? { status: 'ok', problem: null, message: check.warning ?? null, nextStep: null, appVersion: check.appVersion, latencyMs: check.latencyMs, checkedAt: check.checkedAt }
     : { status: 'failed', problem: check.problem, message: check.message, nextStep: check.nextStep, appVersion: null, latencyMs: null, checkedAt: check.checkedAt }
 
 export function createKeyWatch(options: KeyWatchOptions) {

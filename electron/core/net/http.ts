@@ -98,6 +98,9 @@ async function once(url: URL, req: HttpRequest): Promise<HttpReply> {
     maxBytes: req.maxBytes ?? DEFAULT_MAX_BYTES,
     // A present pin, even an empty one, goes to httpsRequest, which refuses a malformed one (issue 14 §8).
     ...(req.tls?.pin !== undefined ? { pin: req.tls.pin } : { verify: req.tls?.ca ? { ca: req.tls.ca } : {} }),
+    // Home Assistant and the cloud get few requests: a new connection each, so every call meets the
+    // certificate presented now (a changed one is seen at once, binding.ts); consoles keep theirs alive.
+    keepAlive: false,
   })
   return { status: reply.status, headers: reply.headers, body: reply.body, url: url.href, certificate: reply.certificate, elapsedMs: reply.elapsedMs }
 }

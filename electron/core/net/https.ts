@@ -29,6 +29,11 @@ export interface HttpsRequest {
    * LAN consoles use self-signed certificates and are pinned instead.
    */
   verify?: { ca?: string }
+  /**
+   * Let a pinned GET ride the host's kept-alive connections (pool.ts); default true. False: a new
+   * connection for this request.
+   */
+  keepAlive?: boolean
 }
 
 export interface HttpsReply {
@@ -221,7 +226,7 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
   const method = req.method ?? 'GET'
   // Only a pinned (or CA-verified) request rides a kept-alive socket: an unpinned one is a probe whose
   // purpose is to see the certificate the host presents now, which an old socket would hide.
-  const pooled = REUSABLE.has(method) && (pin !== undefined || req.verify !== undefined)
+  const pooled = req.keepAlive !== false && REUSABLE.has(method) && (pin !== undefined || req.verify !== undefined)
   let socket: tls.TLSSocket | null = null
   let reused = false
   const headers = {

@@ -195,6 +195,26 @@ export const settingsSchema: Schema<SettingsData> = {
           },
         },
         unreachableStreak: { type: 'integer', minimum: 0 },
+        // Consents to send the dedicated user's password to a Home Assistant (homeassistant/consent.ts).
+        haConsents: {
+          type: 'array',
+          maxItems: 20,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['haId', 'haUrl', 'haVersion', 'username', 'sentence', 'grantedAt', 'by', 'fullModeInUse'],
+            properties: {
+              haId: { type: 'string', maxLength: 64 },
+              haUrl: { type: 'string', maxLength: 300 },
+              haVersion: nullableText,
+              username: { type: 'string', maxLength: 256 },
+              sentence: { type: 'string', maxLength: 1000 },
+              grantedAt: dateTime,
+              by: { enum: ['user'] },
+              fullModeInUse: { type: 'boolean' },
+            },
+          },
+        },
         pushedTo: { type: 'array', maxItems: 20, items: { type: 'string', maxLength: 64 } },
         haHealth: {
           type: ['object', 'null'],

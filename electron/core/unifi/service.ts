@@ -37,8 +37,6 @@ export interface ConsoleServiceOptions {
   vault: SecretStore
   hub: EventHub
   log: Logger
-  /** Site Manager for cloud-key recognition; null keeps every check on the LAN. */
-  siteManager?: { url: string; ca?: string } | null
   accessPort?: number
   sessionTimeoutMs?: number
   /** A key was minted, stored and checked: start watching it. */
@@ -111,7 +109,7 @@ export function createConsoleService(options: ConsoleServiceOptions) {
       key,
       ...(app === 'protect' ? (protectRequirement(keyConsumers(settings.listHomeAssistants(), pushedTo)) ?? {}) : {}),
       ...(options.accessPort ? { accessPort: options.accessPort } : {}),
-      siteManager: options.siteManager ?? null,
+      // No Site Manager here: the wizard's verify stays on the LAN (keys.cloudCheck asks the cloud on request).
     })
 
   /** A fresh session as a given user (the dedicated user, from its stored password). */

@@ -35,8 +35,6 @@ export interface VerifyOptions {
   minimumFor?: string
   /** Access developer API port (unifi-os.md §1: 12445). */
   accessPort?: number
-  /** Site Manager to recognise cloud keys (§5.4); null to never ask the cloud. */
-  siteManager?: { url: string; ca?: string } | null
   timeoutMs?: number
   now?: () => number
   /** Waits for the console's rate-limit budget before each request (background sweeps). */
@@ -103,6 +101,34 @@ const CHECK_PATH: Record<UnifiApp, string> = {
   access: '/api/v1/developer/doors',
 }
 
+const QUALITIES = ['high', 'medium', 'low', 'package'] as const
+
+/**
+ * What Home Assistant needs from a Protect key besides `meta/info`: camera streams. Since HA 2026.7
+ * live video comes only from the public API's RTSPS streams (home-assistant.md §2.1 PR #174369,
+ * §2.5), read with `GET /proxy/protect/integration/v1/cameras/{id}/rtsps-stream` (unifi-os.md §5.1
+ * [report]) for one camera. Shape `{high, medium, low, package}`, each a URL or null
+ * (developer.ui.com Protect 6.2.83 get-v1camerasidrtsps-stream); "`null` when inactive" (§5.1) is
+ * read both ways: a null body, or every quality null. No active stream, 403 or 404 (older Protect)
+ * → a warning in plain words, not a failure: the key works, HA's live view falls back to snapshots.
+ */
+async function streamWarning(target: KnownConsole, opts: VerifyOptions, camera: Record<string, unknown>): Promise<string | undefined> {
+  if (typeof camera.id !== 'string' || camera.id === '') return undefined
+  const name = typeof camera.name === 'string' && camera.name ? `“${camera.name.slice(0, 64)}”` : 'a camera'
+  const fallback = 'so Home Assistant’s live view will fall back to snapshots (a slideshow). The key itself works.'
+  const read = await attempt(target, 'protect', opts.key, `/proxy/protect/integration/v1/cameras/${encodeURIComponent(camera.id)}/rtsps-stream`, opts)
+  if ('failure' in read) return `Keyward could not read the camera streams of ${name} on ${label(target)} (${read.failure.message}); if Home Assistant cannot either, ${fallback}`
+  const { reply, body } = read
+  if (reply.status === 200) {
+    const active = isObject(body) && QUALITIES.some((q) => typeof body[q] === 'string' && body[q] !== '')
+    if (active) return undefined
+    return `No RTSPS stream is active for ${name} on ${label(target)}, ${fallback} Confirm Home Assistant’s “No RTSPS stream” repair (or enable a stream in Protect) to get live video.`
+  }
+  if (reply.status === 403) return `Protect on ${label(target)} does not let this key read camera streams (403), ${fallback}`
+  if (reply.status === 404) return `Protect on ${label(target)} does not offer camera streams through its public API (404: an older Protect), ${fallback} Update Protect to get live video in Home Assistant.`
+  return `Protect on ${label(target)} answered ${reply.status} when asked for the camera streams of ${name}; if that lasts, ${fallback}`
+}
+
 export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
   const now = opts.now ?? Date.now
   const target = opts.console
@@ -148,6 +174,7 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
       )
     }
     let cameras: number | undefined
+    let warning: string | undefined
     if (opts.app === 'protect') {
       const list = await attempt(target, 'protect', opts.key, '/proxy/protect/integration/v1/cameras', opts)
       if (!('failure' in list) && list.reply.status === 200 && Array.isArray(list.body)) cameras = list.body.length
@@ -161,8 +188,14 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
           { rightHost: { key: right.key, name: right.name } },
         )
       }
+      const first = !('failure' in list) && Array.isArray(list.body) ? (list.body as unknown[]).find(isObject) : undefined
+      if (first) warning = await streamWarning(target, opts, first)
     }
-    return { status: 'ok', app: opts.app, host: target.key, appVersion: version, latencyMs, checkedAt: checkedAt(), ...(cameras !== undefined ? { cameras } : {}) }
+    return {
+      status: 'ok', app: opts.app, host: target.key, appVersion: version, latencyMs, checkedAt: checkedAt(),
+      ...(cameras !== undefined ? { cameras } : {}),
+      ...(warning ? { warning } : {}),
+    }
   }
 
   if (reply.status === 429) {
@@ -216,17 +249,20 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
       return failed('wrong_key_type', `This is a UniFi Access API token; ${APP_NAME[opts.app]} needs a console API key.`, `Make a console API key on ${label(target)}.`)
     }
   }
-  if (opts.siteManager) {
-    const cloud = await isCloudKey(opts.key, opts.siteManager, opts.timeoutMs ?? 6000).catch(() => false)
-    if (cloud) {
-      return failed('cloud_key', 'This is a Site Manager key from unifi.ui.com. Consoles on your network refuse cloud keys.', `Make the key on ${label(target)} itself (open it by its IP address, not through unifi.ui.com).`)
-    }
-  }
+  // Whether it is a Site Manager (cloud) key is asked only when the user asks (`cloudKeyCheck`,
+  // contract keys.cloudCheck): that sends the key to api.ui.com (unifi-os.md §5.4 [inferred]).
   return failed('invalid_key', `No console Keyward knows accepts this key for ${APP_NAME[opts.app]}: it was revoked, mistyped, or made on a console Keyward has not seen.`, `Make a new key on ${label(target)}.`)
 }
 
-/** A key that the Site Manager accepts is a cloud key (unifi-os.md §5.4 [inferred]). */
-async function isCloudKey(key: string, siteManager: { url: string; ca?: string }, timeoutMs: number): Promise<boolean> {
+/**
+ * Asks Ubiquiti's Site Manager (cloud) whether it accepts the key: 200 on `GET /v1/hosts` with
+ * `X-API-KEY` ⇒ a cloud key (unifi-os.md §5.4 [source] for the call, [inferred] for the
+ * conclusion). This sends the key to api.ui.com, so it runs only when the user asks why a key
+ * fails (keys.cloudCheck), never in a sweep or the wizard's verify (§5.4 [inferred]: "run it only
+ * interactively … after saying so, never in background checks").
+ * 'unknown' when the cloud answered neither yes nor no (rate limit, outage).
+ */
+export async function cloudKeyCheck(key: string, siteManager: { url: string; ca?: string }, timeoutMs = 6000): Promise<'cloud' | 'not-cloud' | 'unknown'> {
   const url = new URL('/v1/hosts', siteManager.url)
   const reply = await httpsRequest({
     host: url.hostname.replace(/^\[|\]$/g, ''),
@@ -237,5 +273,8 @@ async function isCloudKey(key: string, siteManager: { url: string; ca?: string }
     maxBytes: 2 * 1024 * 1024,
     verify: siteManager.ca ? { ca: siteManager.ca } : {},
   })
-  return reply.status === 200
+  if (reply.status === 200) return 'cloud'
+  // §5.4: UNAUTHORIZED 401 / FORBIDDEN 403 = the cloud does not take this key.
+  if (reply.status === 401 || reply.status === 403) return 'not-cloud'
+  return 'unknown'
 }

@@ -223,6 +223,7 @@ function KeyRow({ keyView: k, ha, now, onConfirm, onSignIn }: {
   const check = useKeys((s) => s.check)
   const rotate = useKeys((s) => s.rotate)
   const setPaused = useKeys((s) => s.setPaused)
+  const cloudCheck = useKeys((s) => s.cloudCheck)
   // The revealed key lives here only, counting down to hiding itself.
   const [revealed, setRevealed] = useState<{ secret: string; left: number } | null>(null)
   const [needHa, setNeedHa] = useState(false)
@@ -311,6 +312,19 @@ function KeyRow({ keyView: k, ha, now, onConfirm, onSignIn }: {
                   <strong>What to do:</strong> {failedCheck.nextStep}
                 </p>
               )}
+              {failedCheck.problem === 'invalid_key' && (k.app === 'protect' || k.app === 'network') && (
+                <p>
+                  <button type="button" className="button small secondary" aria-disabled={busy === 'cloud' || undefined} onClick={run(() => void cloudCheck(k.id))}>
+                    Is it a cloud key? Ask Ubiquiti
+                  </button>{' '}
+                  <span className="muted">This sends the key to Ubiquiti’s cloud (api.ui.com). Keyward never does it on its own.</span>
+                </p>
+              )}
+            </div>
+          )}
+          {check0?.status === 'ok' && check0.message && k.status !== 'paused' && (
+            <div className="status-detail tone-warn" data-testid="status-warning">
+              <p>{check0.message}</p>
             </div>
           )}
           {(k.status === 'expired' || k.status === 'expiring') && expires && (

@@ -6,6 +6,7 @@ import { Actions, Callout } from '../wizard/parts.tsx'
 import { useKeys } from './context.ts'
 import { CopyFieldsView, HaPushResult, focusHaConnect } from './HomeAssistant.tsx'
 import { hostLabel } from './model.ts'
+import { ProtectMode } from './ProtectMode.tsx'
 import { IDLE_ROW, type RowAction } from './store.ts'
 
 const BUSY_TEXT: Record<RowAction, string> = {
@@ -19,6 +20,7 @@ const BUSY_TEXT: Record<RowAction, string> = {
   pause: 'Saving…',
   push: 'Sending to Home Assistant…',
   fields: 'Preparing the fields…',
+  cloud: 'Asking Ubiquiti’s cloud (api.ui.com) about this key…',
 }
 
 const ERROR_TITLE: Record<RowAction, string> = {
@@ -32,6 +34,7 @@ const ERROR_TITLE: Record<RowAction, string> = {
   pause: 'Not changed',
   push: 'Home Assistant did not take the key',
   fields: 'Could not prepare the fields',
+  cloud: 'Ubiquiti’s cloud gave no answer',
 }
 
 export interface SignInRequest {
@@ -52,7 +55,7 @@ export function RowOutput({ keyView, onSignIn, needHa, level = 3 }: {
   const state = useKeys((s) => s.rows[keyView.id] ?? IDLE_ROW)
   const dismiss = useKeys((s) => s.dismiss)
   const hideFields = useKeys((s) => s.hideFields)
-  const { busy, error, note, push, fields } = state
+  const { busy, error, note, push, fields, pushHa, cloud } = state
   const expired = error?.error.code === 'session-expired' && (error.action === 'rotate' || error.action === 'revoke')
   return (
     <>
@@ -103,6 +106,13 @@ export function RowOutput({ keyView, onSignIn, needHa, level = 3 }: {
         </Callout>
       )}
       {push && <HaPushResult summary={push} />}
+      {keyView.app === 'protect' && pushHa && (push || error?.action === 'push') && <ProtectMode keyView={keyView} haId={pushHa} />}
+      {cloud && (
+        <Callout tone={cloud.cloudKey ? 'warn' : 'info'} title={`Asked ${cloud.sentTo}`}>
+          <p data-testid="cloud-check-message">{cloud.message}</p>
+          {cloud.nextStep && <p>{cloud.nextStep}</p>}
+        </Callout>
+      )}
       {fields && <CopyFieldsView plan={fields} keyView={keyView} level={level} onHide={() => hideFields(keyView.id)} />}
     </>
   )

@@ -8,13 +8,13 @@
 // cleared when it hides).
 import { create } from 'zustand'
 import type { KeywardApi } from '../../../shared/contract.ts'
-import type { CopyFieldsPlan, CopyResult, HaPushSummary, HaSummary, KeyView, SignInResult } from '../../../shared/domain.ts'
+import type { CloudCheckResult, CopyFieldsPlan, CopyResult, HaPushOptions, HaPushSummary, HaSummary, KeyView, SignInResult } from '../../../shared/domain.ts'
 import type { InventoryItem } from '../../../shared/inventory.ts'
 import type { KeywardError, Outcome } from '../../../shared/result.ts'
 import { copyAndClear } from './clipboard.ts'
 import { foundHomeAssistants, hostLabel, type FoundHa, type Sort, type SortKey, nextSort } from './model.ts'
 
-export type RowAction = 'copy' | 'copy-password' | 'reveal' | 'check' | 'rotate' | 'revoke' | 'forget' | 'pause' | 'push' | 'fields'
+export type RowAction = 'copy' | 'copy-password' | 'reveal' | 'check' | 'rotate' | 'revoke' | 'forget' | 'pause' | 'push' | 'fields' | 'cloud'
 
 export interface RowNote {
   tone: 'ok' | 'warn' | 'info'
@@ -29,9 +29,13 @@ export interface RowState {
   push: HaPushSummary | null
   /** The fields to fill in Home Assistant by hand, while shown. */
   fields: CopyFieldsPlan | null
+  /** The Home Assistant of the last push (its mode choice is offered there). */
+  pushHa?: string | null
+  /** The answer of the on-request cloud check ("why does this key fail?"). */
+  cloud?: CloudCheckResult | null
 }
 
-export const IDLE_ROW: RowState = { busy: null, error: null, note: null, push: null, fields: null }
+export const IDLE_ROW: RowState = { busy: null, error: null, note: null, push: null, fields: null, pushHa: null, cloud: null }
 
 export interface KeysState {
   keys: KeyView[]
@@ -64,7 +68,13 @@ export interface KeysState {
   copyPassword(id: string): Promise<void>
   /** The secret for the caller to show; errors land on the row. */
   reveal(id: string): Promise<{ secret: string; hideAfterSeconds: number } | null>
-  push(id: string, haId: string): Promise<void>
+  /** Protect goes API-key-only unless `mode` is 'full' (which needs the recorded consent). */
+  push(id: string, haId: string, mode?: 'api_key' | 'full'): Promise<void>
+  pushOptions(id: string, haId: string): Promise<Outcome<HaPushOptions>>
+  /** Records consent to `sentence` (word for word as shown), then pushes in `mode`. */
+  consentAndPush(id: string, haId: string, sentence: string, mode: 'api_key' | 'full'): Promise<void>
+  /** Sends the key to Ubiquiti's cloud to see whether it is a cloud key (only on the user's request). */
+  cloudCheck(id: string): Promise<void>
   showFields(id: string): Promise<void>
   hideFields(id: string): void
   dismiss(id: string): void
@@ -251,12 +261,29 @@ export function createKeysStore(api: KeywardApi) {
         return outcome.value
       },
 
-      async push(id, haId) {
+      async push(id, haId, mode) {
         if (!begin(id, 'push')) return
-        patch(id, { push: null })
-        const outcome = await api.ha.push({ keyId: id, haId })
+        patch(id, { push: null, pushHa: haId })
+        const outcome = await api.ha.push({ keyId: id, haId, ...(mode ? { mode } : {}) })
         if (!outcome.ok) return failed(id, 'push', outcome.error)
         done(id, { push: outcome.value })
+      },
+
+      pushOptions: (id, haId) => api.ha.pushOptions({ keyId: id, haId }),
+
+      async consentAndPush(id, haId, sentence, mode) {
+        if (row(id).busy) return
+        const consent = await api.ha.consent({ keyId: id, haId, sentence })
+        if (!consent.ok) return failed(id, 'push', consent.error)
+        await get().push(id, haId, mode)
+      },
+
+      async cloudCheck(id) {
+        if (!begin(id, 'cloud')) return
+        patch(id, { cloud: null })
+        const outcome = await api.keys.cloudCheck({ id })
+        if (!outcome.ok) return failed(id, 'cloud', outcome.error)
+        done(id, { cloud: outcome.value })
       },
 
       async showFields(id) {
@@ -271,7 +298,7 @@ export function createKeysStore(api: KeywardApi) {
       },
 
       dismiss(id) {
-        patch(id, { error: null, note: null, push: null })
+        patch(id, { error: null, note: null, push: null, cloud: null })
       },
 
       viewing(open) {

@@ -36,6 +36,11 @@ export function DoneStep() {
           {cameras !== undefined ? `; it can see ${cameras} camera${cameras === 1 ? '' : 's'}` : ''}.
         </p>
       </Callout>
+      {check.warning && (
+        <Callout tone="warn" label="What Home Assistant will miss">
+          <p data-testid="verify-warning">{check.warning}</p>
+        </Callout>
+      )}
       <dl className="facts">
         <dt>{info.credential === 'API key' ? 'Key' : 'Token'}</dt>
         <dd>

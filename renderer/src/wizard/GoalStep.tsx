@@ -27,6 +27,9 @@ export function GoalStep() {
                 <span className="choice-text">
                   {a.purpose} <span className="choice-meta">Makes an {a.credential}.</span>
                 </span>
+                <span className="choice-text choice-ha" data-testid={`goal-ha-${a.app}`}>
+                  {a.haIntegration}
+                </span>
               </span>
               <span className="chevron" aria-hidden="true">›</span>
             </button>

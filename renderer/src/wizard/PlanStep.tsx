@@ -117,6 +117,12 @@ export function PlanStep() {
               Check the {info.credential} against {appShort(app)} on {name}.
             </li>
           </ol>
+          {app !== 'access' && (
+            <p className="plan-rights" data-testid="plan-key-rights">
+              <strong>A UniFi key carries all rights of its user on every app of the console.</strong> Keep one key per
+              use, and send it only where you mean to.
+            </p>
+          )}
           <details className="why">
             <summary>Why {plan.role.name}?</summary>
             <p>{plan.role.why}</p>

@@ -26,20 +26,25 @@ export interface AppChoice {
   purpose: string
   /** What Keyward makes: an API key, or an Access token. */
   credential: string
+  /** Which Home Assistant integration takes it (home-assistant.md §2, §3). */
+  haIntegration: string
 }
 
 export const APPS: AppChoice[] = [
   {
     app: 'protect', name: APP_NAMES.protect, credential: 'API key',
     purpose: 'Cameras, doorbells and sensors in Home Assistant.',
+    haIntegration: 'Home Assistant: “UniFi Protect” (unifiprotect) takes this key.',
   },
   {
     app: 'network', name: APP_NAMES.network, credential: 'API key',
     purpose: 'Clients, devices and traffic from your gateway.',
+    haIntegration: 'Home Assistant: “UniFi Network” (unifi) takes it in its API-key mode (Home Assistant 2026.10 and later).',
   },
   {
     app: 'access', name: APP_NAMES.access, credential: 'Access token',
     purpose: 'Doors and readers; a token that expires when you choose.',
+    haIntegration: 'Home Assistant: “UniFi Access” (unifi_access) takes an Access API token, not a console key.',
   },
 ]
 

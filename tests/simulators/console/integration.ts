@@ -123,6 +123,8 @@ function integration(ctx: RequestContext): void {
   const version = state.config.appVersions[app] ?? '0.0.0'
 
   if (app === 'protect') {
+    const stream = /^v1\/cameras\/([^/]+)\/rtsps-stream$/.exec(rest)
+    if (stream) return rtspsStream(ctx, stream[1]!, notFound, headers)
     switch (rest) {
       case 'v1/meta/info': return sendJson(res, 200, { applicationVersion: version }, headers) // §5.1 [source]
       case 'v1/cameras': return sendJson(res, 200, fakeCameras(state.config), headers)
@@ -147,6 +149,21 @@ function integration(ctx: RequestContext): void {
     }
     default: return notFound()
   }
+}
+
+/**
+ * `GET /v1/cameras/{id}/rtsps-stream` (§5.1 [report]; developer.ui.com Protect 6.2.83: `{high, medium,
+ * low, package}`, each string or null). Knob `protect.streams`.
+ */
+function rtspsStream(ctx: RequestContext, cameraId: string, notFound: () => void, headers: ExtraHeaders): void {
+  const { res, state } = ctx
+  const mode = state.config.protect.streams ?? 'active'
+  if (mode === 'absent') return notFound()
+  if (mode === 'forbidden') return sendError(res, 403, 'Forbidden', headers)
+  if (!fakeCameras(state.config).some((c) => c.id === cameraId)) return notFound()
+  if (mode === 'null') return sendJson(res, 200, null, headers)
+  const url = (quality: string) => mode === 'active' ? `rtsps://${ctx.req.headers.host ?? 'console'}:7441/${hexId(state.config, cameraId, quality)}?enableSrtp` : null
+  return sendJson(res, 200, { high: url('high'), medium: url('medium'), low: url('low'), package: null }, headers)
 }
 
 /** Protect private API bootstrap (§1 item 2 [fixture: uiprotect sample_bootstrap.json], abridged). */

@@ -113,8 +113,15 @@ export interface ConsoleConfig {
   firmware: string
   /** `applicationVersion` of the integration APIs (§5.1, §5.2) and Access. */
   appVersions: { network?: string; protect?: string; access?: string }
-  /** 0 = Protect installed but empty ("moved to the NVR", §6). */
-  protect: { cameras: number }
+  /**
+   * cameras: 0 = Protect installed but empty ("moved to the NVR", §6).
+   * streams: what `GET /proxy/protect/integration/v1/cameras/{id}/rtsps-stream` answers (§5.1
+   * [report]; shape `{high, medium, low, package}`, each a URL or null, developer.ui.com Protect
+   * 6.2.83 get-v1camerasidrtsps-stream): 'active' (default) URLs; 'inactive' all null; 'null' a
+   * null body ("`null` when inactive", read as the whole body); 'forbidden' 403; 'absent' 404
+   * (older Protect without the endpoint).
+   */
+  protect: { cameras: number; streams?: 'active' | 'inactive' | 'null' | 'forbidden' | 'absent' }
   auth: AuthConfig
   /** Seeded administrators (§3). */
   accounts: AccountSeed[]

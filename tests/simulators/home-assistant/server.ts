@@ -70,7 +70,7 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
   res.end(text)
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+async function readBody(req: IncomingMessage, keep?: (text: string) => void): Promise<unknown> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req) {
@@ -79,6 +79,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
     chunks.push(chunk as Buffer)
   }
   const text = Buffer.concat(chunks).toString('utf8')
+  keep?.(text)
   if (text.trim() === '') return {}
   try {
     return JSON.parse(text)
@@ -171,7 +172,7 @@ export async function startHomeAssistantSimulator(config: HaSimConfig, options: 
       if (method === 'GET') return sendText(res, 405, '405: Method Not Allowed')
       if (method === 'POST') {
         requireAdmin()
-        const body = await readBody(req)
+        const body = await readBody(req, (text) => state.flowBodies.push(text))
         if (!isObject(body) || typeof body.handler !== 'string') throw new FlowError(400, { message: 'Message format incorrect: required key not provided @ data[\'handler\']' })
         const context = typeof body.entry_id === 'string'
           ? { source: 'reconfigure' as const, entry_id: body.entry_id, show_advanced_options: body.show_advanced_options === true }
@@ -185,7 +186,7 @@ export async function startHomeAssistantSimulator(config: HaSimConfig, options: 
       if (method === 'GET') { requireAdmin(); return sendJson(res, 200, await manager.current(flowId)) }
       if (method === 'POST') {
         requireAdmin()
-        const body = await readBody(req)
+        const body = await readBody(req, (text) => state.flowBodies.push(text))
         return sendJson(res, 200, await manager.configure(flowId, isObject(body) ? body : {}))
       }
       if (method === 'DELETE') {

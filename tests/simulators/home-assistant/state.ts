@@ -169,6 +169,8 @@ export interface HaSimState {
   issues: Map<string, SimIssue>
   devices: Map<string, SimDevice>
   requests: RequestRecord[]
+  /** Every config-flow request body as received (start and step submissions), for "what reached HA" assertions. */
+  flowBodies: string[]
   /** Every rejected REST/WS authentication (§4 process_wrong_login). */
   failedLogins: number
   /** Persistent notifications created ("Login attempt failed", id http-login). */
@@ -182,7 +184,7 @@ export interface HaSimState {
 export function createHaState(config: HaSimConfig, clock: () => number = Date.now): HaSimState {
   return {
     config, clock, entries: new Map(), flows: new Map(), issues: new Map(), devices: new Map(),
-    requests: [], failedLogins: 0, notifications: [], failuresByAddress: new Map(), banned: new Set(), log: [],
+    requests: [], flowBodies: [], failedLogins: 0, notifications: [], failuresByAddress: new Map(), banned: new Set(), log: [],
   }
 }
 

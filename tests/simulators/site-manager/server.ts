@@ -38,6 +38,10 @@ export interface RunningSiteManager {
   /** Mutable: tests may add or revoke keys and hosts at runtime. */
   apiKeys: Set<string>
   hosts: SiteManagerHost[]
+  /** Every request that arrived (the key sent, if any), so tests can assert nothing left for the cloud. */
+  requests: { method: string; path: string; apiKey: string | null }[]
+  /** TCP connections accepted, with or without a request. */
+  connections(): number
   close(): Promise<void>
 }
 
@@ -85,8 +89,12 @@ export async function startSiteManagerSimulator(options: SiteManagerOptions): Pr
   const apiKeys = new Set(options.apiKeys)
   const hosts = options.hosts ?? []
 
+  const requests: RunningSiteManager['requests'] = []
+  let connections = 0
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'https://api.ui.com')
+    const sent = req.headers['x-api-key']
+    requests.push({ method: req.method ?? '', path: url.pathname, apiKey: typeof sent === 'string' ? sent : null })
     if (req.method !== 'GET' || url.pathname !== '/v1/hosts') return sendError(res, 404, 'NOT_FOUND', 'not found')
     const key = req.headers['x-api-key']
     if (typeof key !== 'string' || !apiKeys.has(key.trim())) return sendError(res, 401, 'UNAUTHORIZED', 'unauthorized')
@@ -96,6 +104,7 @@ export async function startSiteManagerSimulator(options: SiteManagerOptions): Pr
   const server = createServer({ key: cert.keyPem, cert: cert.certPem }, handle)
   const sockets = new Set<Socket>()
   server.on('connection', (socket: Socket) => {
+    connections++
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
   })
@@ -114,6 +123,8 @@ export async function startSiteManagerSimulator(options: SiteManagerOptions): Pr
     certPem: cert.certPem,
     apiKeys,
     hosts,
+    requests,
+    connections: () => connections,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve())
