@@ -10,6 +10,7 @@ import type {
   CopyResult,
   CopyFieldsPlan,
   DesktopStatus,
+  HaFit,
   HaPushSummary,
   HaSummary,
   HostAdvice,
@@ -216,8 +217,16 @@ export const requests = {
   'ha.connect': request<HaSummary>()(z.object({ url: z.string().min(1).max(MAX_TEXT), token: z.string().min(10).max(4096) }).strict()),
   'ha.list': request<HaSummary[]>()(none),
   'ha.forget': request<HaSummary[]>()(z.object({ id: keyId }).strict()),
-  /** Put a key into HA's UniFi integration (new entry, reconfigure, or a pending reauth). */
-  'ha.push': request<HaPushSummary>()(z.object({ keyId, haId: keyId }).strict()),
+  /**
+   * Put a key into HA's UniFi integration (new entry, reconfigure, or a pending reauth). `siteId`: the
+   * UniFi Network site (Integration API UUID) when the key sees several (outcome 'choose-site' lists them).
+   */
+  'ha.push': request<HaPushSummary>()(z.object({ keyId, haId: keyId, siteId: z.string().min(1).max(100).optional() }).strict()),
+  /**
+   * Before a key is minted: can this HA take a key for `app`? For UniFi Network HA is asked (a `unifi` flow
+   * is opened, its first step read, and the flow deleted: home-assistant.md §3.2 "detect it by the menu").
+   */
+  'ha.fit': request<HaFit>()(z.object({ haId: keyId, app }).strict()),
   /** The exact fields to fill in HA by hand (secrets left out: copy them with keys.copy). */
   'ha.copyFields': request<CopyFieldsPlan>()(z.object({ keyId, haId: keyId.optional() }).strict()),
   /** The key list window opened or closed (notifications are suppressed while open). */

@@ -355,12 +355,13 @@ export function createCore(options: CoreOptions): Core {
     'ha.connect': (input) => homeAssistant.connect(input),
     'ha.list': () => homeAssistant.list(),
     'ha.forget': ({ id }) => homeAssistant.forget(id),
-    'ha.push': async ({ keyId, haId }) => {
-      const result = await homeAssistant.push(keyId, haId)
+    'ha.push': async ({ keyId, haId, siteId }) => {
+      const result = await homeAssistant.push(keyId, haId, siteId)
       hub.emit('keys.changed', keys.list())
       return result
     },
     'ha.copyFields': ({ keyId, haId }) => homeAssistant.copyFields(keyId, haId),
+    'ha.fit': ({ haId, app }) => homeAssistant.fit(haId, app),
     'keys.viewing': ({ open }) => {
       keys.setKeyListOpen(open)
       if (open) void usage.refresh() // the list's "last used" column; throttled per console

@@ -2,7 +2,7 @@
 // the keychain), push a key into HA's UniFi setup, show the fields for the
 // copy path, and read HA's health for the keys Keyward pushed.
 import { randomUUID } from 'node:crypto'
-import type { HaKeyHealth, HaPushSummary, HaSummary, HomeAssistantRecord, KeyRecord, UnifiApp } from '../../../shared/domain.ts'
+import type { HaFit, HaKeyHealth, HaPushSummary, HaSummary, HomeAssistantRecord, KeyRecord, UnifiApp } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
@@ -10,7 +10,9 @@ import { connectHomeAssistant, type HomeAssistantClient } from './client.ts'
 import { copyFields, type CopyFieldsPlan } from './copy.ts'
 import { DOMAIN_FOR_APP, pushKey } from './flows.ts'
 import { readHealth } from './health.ts'
-import type { HaConsoleRef } from './types.ts'
+import { fetchNetworkSites } from '../unifi/verify.ts'
+import { probeNetworkFit } from './network.ts'
+import type { HaConsoleRef, NetworkSite } from './types.ts'
 
 export interface HomeAssistantServiceOptions {
   settings: Settings
@@ -62,8 +64,18 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
     return key.app
   }
 
+  /** The Network sites the key sees, read from its console with the key (pinned), as HA will read them (§3.2). */
+  const networkSites = async (key: KeyRecord, secret: string): Promise<NetworkSite[]> => {
+    const c = settings.listConsoles().find((r) => r.key === key.consoleKey)
+    if (!c) throw new KeywardFailure('not-found', 'Keyward no longer knows the console of this key.')
+    const found = await fetchNetworkSites({ key: c.key, host: c.host, port: c.port, name: c.name, pin: c.certificateSha256, apps: c.apps ?? [] }, secret, { ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) })
+    if ('sites' in found) return found.sites
+    if (found.status === 401) throw new KeywardFailure('invalid-credentials', 'UniFi Network refused this key when Keyward listed its sites: it was revoked or made on another console. Nothing was sent to Home Assistant.')
+    throw new KeywardFailure('unreachable', `Keyward could not list the key's UniFi Network sites, so nothing was sent to Home Assistant: ${found.message}`)
+  }
+
   /** Pushes `secret` (the key's current or a rotated one) into HA. */
-  const pushSecret = async (haId: string, key: KeyRecord, secret: string): Promise<HaPushSummary> => {
+  const pushSecret = async (haId: string, key: KeyRecord, secret: string, network: { siteId?: string; rotation?: boolean } = {}): Promise<HaPushSummary> => {
     unifiApp(key)
     const record = find(haId)
     const ha = await open(record)
@@ -76,8 +88,14 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
           ? await pushKey(ha, { app: 'protect', console: target, apiKey: secret, credentials: await credentialsOf(key) })
           : key.app === 'access'
             ? await pushKey(ha, { app: 'access', console: target, token: secret })
-            : await pushKey(ha, { app: 'network', console: target })
-      return { outcome: result.outcome, entryId: result.entryId, title: result.title, entryState: result.entryState, haVersion: result.haVersion, message: result.message }
+            : await pushKey(ha, {
+              app: 'network', console: target, apiKey: secret, siteId: network.siteId ?? null, preferConfigured: network.rotation === true,
+              sites: await networkSites(key, secret),
+            })
+      return {
+        outcome: result.outcome, entryId: result.entryId, title: result.title, entryState: result.entryState, haVersion: result.haVersion, message: result.message,
+        ...(result.sites ? { sites: result.sites.map((s) => ({ id: s.id, name: s.name })) } : {}),
+      }
     } finally {
       ha.close()
     }
@@ -114,13 +132,13 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
     },
 
     /** Puts a key into HA's integration for its app (new entry, reconfigure or pending reauth). */
-    async push(keyId: string, haId: string): Promise<HaPushSummary> {
+    async push(keyId: string, haId: string, siteId?: string): Promise<HaPushSummary> {
       const key = settings.listKeys().find((k) => k.id === keyId)
       if (!key) throw new KeywardFailure('not-found', 'That key is no longer on record.')
       const secret = await vault.get(key.keyRef)
       if (!secret) throw new KeywardFailure('not-found', `The keychain no longer holds “${key.name}”.`)
-      const result = await pushSecret(haId, key, secret)
-      if (result.outcome !== 'not-applicable') {
+      const result = await pushSecret(haId, key, secret, siteId ? { siteId } : {})
+      if (result.outcome !== 'not-applicable' && result.outcome !== 'choose-site') {
         settings.saveKeys(settings.listKeys().map((k) => (k.id === keyId ? { ...k, pushedTo: [...new Set([...k.pushedTo, haId])] } : k)))
       }
       return result
@@ -128,7 +146,25 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
 
     /** Rotation hand-over: every HA this key was pushed into gets the new secret first. */
     async handOver(key: KeyRecord, secret: string): Promise<void> {
-      for (const haId of key.pushedTo) await pushSecret(haId, key, secret)
+      for (const haId of key.pushedTo) await pushSecret(haId, key, secret, { rotation: true })
+    },
+
+    /**
+     * Before minting: can this HA take a key for `app`? Only UniFi Network is asked (home-assistant.md §3.2:
+     * the `unifi` API-key mode is detected by its menu, so a probe flow is opened and deleted); Protect and
+     * Access keys fit every HA Keyward supports (their version checks live in requirements.ts / flows.ts).
+     */
+    async fit(haId: string, app: UnifiApp): Promise<HaFit> {
+      const record = find(haId)
+      if (app !== 'network') return { app, fit: 'ready', haVersion: record.version, message: '' }
+      const ha = await open(record)
+      try {
+        noteVersion(record, ha.haVersion)
+        const probe = await probeNetworkFit(ha)
+        return { app, fit: probe.fit, haVersion: ha.haVersion, message: probe.message }
+      } finally {
+        ha.close()
+      }
     },
 
     /** The fields to fill by hand in HA (the key itself is copied separately). */

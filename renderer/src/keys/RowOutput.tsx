@@ -102,7 +102,7 @@ export function RowOutput({ keyView, onSignIn, needHa, level = 3 }: {
           </Actions>
         </Callout>
       )}
-      {push && <HaPushResult summary={push} />}
+      {push && <HaPushResult summary={push} keyId={keyView.id} />}
       {fields && <CopyFieldsView plan={fields} keyView={keyView} level={level} onHide={() => hideFields(keyView.id)} />}
     </>
   )

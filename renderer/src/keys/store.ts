@@ -8,7 +8,7 @@
 // cleared when it hides).
 import { create } from 'zustand'
 import type { KeywardApi } from '../../../shared/contract.ts'
-import type { CopyFieldsPlan, CopyResult, HaPushSummary, HaSummary, KeyView, SignInResult } from '../../../shared/domain.ts'
+import type { CopyFieldsPlan, CopyResult, HaFit, HaPushSummary, HaSummary, KeyView, SignInResult, UnifiApp } from '../../../shared/domain.ts'
 import type { InventoryItem } from '../../../shared/inventory.ts'
 import type { KeywardError, Outcome } from '../../../shared/result.ts'
 import { copyAndClear } from './clipboard.ts'
@@ -25,8 +25,8 @@ export interface RowState {
   busy: RowAction | null
   error: { action: RowAction; error: KeywardError } | null
   note: RowNote | null
-  /** The last "Send to Home Assistant" answer. */
-  push: HaPushSummary | null
+  /** The last "Send to Home Assistant" answer, and which Home Assistant it came from. */
+  push: (HaPushSummary & { haId?: string }) | null
   /** The fields to fill in Home Assistant by hand, while shown. */
   fields: CopyFieldsPlan | null
 }
@@ -64,7 +64,8 @@ export interface KeysState {
   copyPassword(id: string): Promise<void>
   /** The secret for the caller to show; errors land on the row. */
   reveal(id: string): Promise<{ secret: string; hideAfterSeconds: number } | null>
-  push(id: string, haId: string): Promise<void>
+  /** `siteId`: the UniFi Network site chosen after a 'choose-site' answer. */
+  push(id: string, haId: string, siteId?: string): Promise<void>
   showFields(id: string): Promise<void>
   hideFields(id: string): void
   dismiss(id: string): void
@@ -72,6 +73,8 @@ export interface KeysState {
   viewing(open: boolean): void
   haConnect(url: string, token: string): Promise<Outcome<HaSummary>>
   haForget(id: string): Promise<Outcome<HaSummary[]>>
+  /** Before minting: can this Home Assistant take a key for `app` (ha.fit)? */
+  haFit(haId: string, app: UnifiApp): Promise<Outcome<HaFit>>
   signIn(input: { key: string; username: string; password: string; mfaCode?: string }): Promise<Outcome<SignInResult>>
 }
 
@@ -248,12 +251,12 @@ export function createKeysStore(api: KeywardApi) {
         return outcome.value
       },
 
-      async push(id, haId) {
+      async push(id, haId, siteId) {
         if (!begin(id, 'push')) return
         patch(id, { push: null })
-        const outcome = await api.ha.push({ keyId: id, haId })
+        const outcome = await api.ha.push({ keyId: id, haId, ...(siteId ? { siteId } : {}) })
         if (!outcome.ok) return failed(id, 'push', outcome.error)
-        done(id, { push: outcome.value })
+        done(id, { push: { ...outcome.value, haId } })
       },
 
       async showFields(id) {
@@ -285,6 +288,8 @@ export function createKeysStore(api: KeywardApi) {
         }
         return outcome
       },
+
+      haFit: (haId, app) => api.ha.fit({ haId, app }),
 
       async haForget(id) {
         const outcome = await api.ha.forget({ id })

@@ -1,6 +1,6 @@
 // CLI: run one fake Home Assistant (loopback tests, or a lab host advertised over mDNS:
 // tests/lab/scenarios.ts startLabHomeAssistant).
-//   tsx tests/simulators/home-assistant/main.ts [--host 127.0.0.1] [--port 8123] [--version 2026.9.x]
+//   tsx tests/simulators/home-assistant/main.ts [--host 127.0.0.1] [--port 8123] [--version 2026.8.x|2026.9.x|2026.10.x]
 //       [--access core|custom|none] [--resolve nvr.lan:443=10.73.0.12:443]… [--config-json '{…}']
 //       [--control-port 8124]
 // Prints exactly one JSON line on stdout once listening:
@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util'
 import { startControl } from './control.ts'
 import { startHomeAssistantSimulator, type RunningHomeAssistant } from './server.ts'
-import { ADMIN_TOKEN, createHaConfig, USER_TOKEN, type HaSimConfig } from './state.ts'
+import { ADMIN_TOKEN, createHaConfig, HA_SIM_VERSIONS, USER_TOKEN, type HaSimConfig, type HaSimVersion } from './state.ts'
 
 function fail(message: string): never {
   console.error(`home-assistant simulator: ${message}`)
@@ -31,7 +31,7 @@ const { values } = parseArgs({
   strict: true,
 })
 
-if (values.version !== '2026.8.x' && values.version !== '2026.9.x') fail('--version must be 2026.8.x or 2026.9.x')
+if (!HA_SIM_VERSIONS.includes(values.version as HaSimVersion)) fail(`--version must be ${HA_SIM_VERSIONS.join(', ')}`)
 if (!['core', 'custom', 'none'].includes(values.access)) fail('--access must be core, custom or none')
 const port = Number(values.port)
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`bad --port ${values.port}`)
@@ -50,7 +50,7 @@ if (values['config-json'] !== undefined) {
   }
 }
 const config = createHaConfig({
-  version: values.version,
+  version: values.version as HaSimVersion,
   access: values.access as HaSimConfig['access'],
   ...extra,
   resolve: { ...resolve, ...(extra.resolve ?? {}) },
