@@ -30,7 +30,9 @@ test.describe('a Network key into the lab’s Home Assistant', () => {
     const w = new Wizard(page)
     await w.open(host.url)
     await w.chooseApp('network')
-    await expect(w.card(udm.name)).toBeChecked({ timeout: 60_000 })
+    // The UDM SE runs Network too, so nothing is pre-selected: pick the UDM Pro.
+    await expect(w.card(udm.name)).toBeVisible({ timeout: 60_000 })
+    await w.pick(udm.name)
     await w.trustConsole(udm.name)
     await w.signInToPlan()
 
