@@ -103,6 +103,9 @@ describe('a Network key into HA 2026.10 (API-key mode)', () => {
     const { key } = await make()
     expect(await push(core, { keyId: key.id, haId })).toMatchObject({ ok: true, value: { outcome: 'created' } })
     const entryId = ha.entries('unifi')[0]!.entry_id
+    // The key list's view of HA: the entry of the key's site is found (by its UUID) and loaded.
+    const healthOf = async () => (await core.keys.checkNow()).find((k) => k.id === key.id)!
+    expect(await healthOf()).toMatchObject({ status: 'ok', haHealth: { signal: 'ok', keyProblem: false } })
 
     // Someone revokes the key on the console: HA's entry fails and opens `reauth_api_key` (§3.2).
     const onConsole = [...udm.state.apiKeys.values()].find((k) => k.name === 'ha-network')!
@@ -110,6 +113,7 @@ describe('a Network key into HA 2026.10 (API-key mode)', () => {
     await ha.refresh()
     expect(ha.entries('unifi')[0]).toMatchObject({ state: 'setup_error' })
     expect([...ha.state.flows.values()].map((f) => [f.step_id, f.context.source])).toEqual([['reauth_api_key', 'reauth']])
+    expect(await healthOf()).toMatchObject({ status: 'failing', haHealth: { signal: 'key_rejected', keyProblem: true } })
 
     // Rotation hands the new key to HA's pending reauth before anything else.
     expect(await core.invoke('keys.rotate', { id: key.id })).toMatchObject({ ok: true })
@@ -118,6 +122,7 @@ describe('a Network key into HA 2026.10 (API-key mode)', () => {
     expect(ha.entries('unifi')[0]).toMatchObject({ entry_id: entryId, state: 'loaded', data: { api_key: rotated } })
     expect(ha.state.flows.size).toBe(0)
     expect(ha.state.issues.size).toBe(0)
+    expect(await healthOf()).toMatchObject({ status: 'ok', haHealth: { signal: 'ok', keyProblem: false } })
 
     // HA still has the console's old address (it moved): the push reconfigures the same entry.
     ha.entries('unifi')[0]!.data.host = '192.0.2.77'

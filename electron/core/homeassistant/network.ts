@@ -204,6 +204,15 @@ function entryForSite(snapshot: DomainSnapshot, siteId: string): { entry: HaEntr
   return { entry: entry ?? byId(reauth?.entryId), reauth }
 }
 
+/** Health: the `unifi` entry (and pending reauth) of the first of `siteIds` HA has one for. */
+export function matchNetworkSites(snapshot: DomainSnapshot, siteIds: readonly string[]): { entry: HaEntry | null; reauth: PendingReauth | null } {
+  for (const id of siteIds) {
+    const found = entryForSite(snapshot, id)
+    if (found.entry || found.reauth) return found
+  }
+  return { entry: null, reauth: null }
+}
+
 function chooseSite(req: NetworkPush, snapshot: DomainSnapshot): NetworkSite | null {
   if (req.siteId) {
     const chosen = req.sites.find((s) => s.id === req.siteId)

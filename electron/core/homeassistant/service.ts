@@ -74,6 +74,26 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
     throw new KeywardFailure('unreachable', `Keyward could not list the key's UniFi Network sites, so nothing was sent to Home Assistant: ${found.message}`)
   }
 
+  /** Site UUIDs each Network key was last seen to reach (in memory): a revoked key can no longer list them. */
+  const lastSites = new Map<string, string[]>()
+
+  /** The site UUIDs these keys see (else the last ones seen), so health can find their `unifi` entries. */
+  const siteIdsOf = async (keys: KeyRecord[]): Promise<string[]> => {
+    const ids = new Set<string>()
+    for (const key of keys) {
+      const secret = await vault.get(key.keyRef).catch(() => null)
+      try {
+        if (!secret) throw new Error('no secret')
+        const sites = (await networkSites(key, secret)).map((s) => s.id)
+        lastSites.set(key.id, sites)
+      } catch {
+        // The key watch reports a refused or unreachable key itself; keep what it last reached.
+      }
+      for (const id of lastSites.get(key.id) ?? []) ids.add(id)
+    }
+    return [...ids]
+  }
+
   /** Pushes `secret` (the key's current or a rotated one) into HA. */
   const pushSecret = async (haId: string, key: KeyRecord, secret: string, network: { siteId?: string; rotation?: boolean } = {}): Promise<HaPushSummary> => {
     unifiApp(key)
@@ -90,7 +110,10 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
             ? await pushKey(ha, { app: 'access', console: target, token: secret })
             : await pushKey(ha, {
               app: 'network', console: target, apiKey: secret, siteId: network.siteId ?? null, preferConfigured: network.rotation === true,
-              sites: await networkSites(key, secret),
+              sites: await networkSites(key, secret).then((sites) => {
+                lastSites.set(key.id, sites.map((x) => x.id))
+                return sites
+              }),
             })
       return {
         outcome: result.outcome, entryId: result.entryId, title: result.title, entryState: result.entryState, haVersion: result.haVersion, message: result.message,
@@ -202,6 +225,8 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
           for (const app of [...new Set(mine.map((k) => k.app))]) {
             const ofApp = mine.filter((k) => k.app === app)
             const refs = [...new Map(ofApp.map((k) => [k.consoleKey, consoleRef(k)])).values()]
+            // UniFi Network entries are found by the site UUIDs the key sees, read as HA reads them (§3.2).
+            if (app === 'network') for (const ref of refs) ref.siteIds = await siteIdsOf(ofApp.filter((k) => k.consoleKey === ref.key))
             const report = await readHealth(ha, DOMAIN_FOR_APP[app as UnifiApp], refs)
             for (const entry of report.consoles) {
               for (const k of ofApp.filter((x) => x.consoleKey === entry.consoleKey)) {

@@ -142,6 +142,8 @@ export interface HaConsoleRef {
   mac?: string | null
   /** Console name; unifiprotect titles full-mode entries `nvr.display_name` (§2.2). */
   name?: string | null
+  /** UniFi Network: the site UUIDs the key sees; `unifi` API-key entries are found by them (§1.6, §3.2). */
+  siteIds?: string[]
 }
 
 /** Why pushing a key into HA failed: specific, for the UI to explain and act on. */
