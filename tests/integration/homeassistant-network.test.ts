@@ -92,6 +92,13 @@ describe('a Network key into HA 2026.10 (API-key mode)', () => {
     expect(chosen).toMatchObject({ ok: true, value: { outcome: 'created', title: 'Garden shed', entryState: 'loaded' } })
     expect(ha.entries('unifi').map((e) => [e.unique_id, e.data.site, e.data.api_key])).toEqual([[SHED.id, 'x7k2m9pq', secret]])
 
+    // A rotation hands the new key to the site HA already has (it does not ask again, and adds no entry).
+    const entryId = ha.entries('unifi')[0]!.entry_id
+    expect(await core.invoke('keys.rotate', { id: key.id })).toMatchObject({ ok: true })
+    const rotated = (await core.vault.get(core.keys.list().find((k) => k.id === key.id)!.keyRef))!
+    expect(rotated).not.toBe(secret)
+    expect(ha.entries('unifi').map((e) => [e.entry_id, e.unique_id, e.data.api_key])).toEqual([[entryId, SHED.id, rotated]])
+
     const unknown = await push(core, { keyId: key.id, haId, siteId: '99999999-0000-4000-8000-000000000000' })
     expect(unknown).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/does not see that UniFi Network site/) } })
   })

@@ -169,7 +169,14 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
 
     /** Rotation hand-over: every HA this key was pushed into gets the new secret first. */
     async handOver(key: KeyRecord, secret: string): Promise<void> {
-      for (const haId of key.pushedTo) await pushSecret(haId, key, secret, { rotation: true })
+      for (const haId of key.pushedTo) {
+        const result = await pushSecret(haId, key, secret, { rotation: true })
+        // Several of the key's sites have entries in HA and none can be picked for the user: throwing
+        // aborts the rotation (the old key keeps working) rather than leaving HA with a revoked key.
+        if (result.outcome === 'choose-site') {
+          throw new KeywardFailure('refused', `Home Assistant at ${find(haId).url} uses this key for more than one UniFi Network site, so Keyward cannot hand a rotated key over to just one. The old key was kept; make a new key and send it to each site instead.`)
+        }
+      }
     },
 
     /**
