@@ -13,8 +13,9 @@ import type { HaFit, HaPushSummary, HaSummary, ProvisionOutcome } from '../../sh
 import type { Outcome } from '../../shared/result.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME, type NetworkSite } from '../simulators/console/presets.ts'
+import { haControl, startControl } from '../simulators/home-assistant/control.ts'
 import type { RunningHomeAssistant } from '../simulators/home-assistant/server.ts'
-import { ADMIN_TOKEN, flowRequests, startHomeAssistant } from '../simulators/home-assistant/testing.ts'
+import { addLocalUnifiEntry, ADMIN_TOKEN, flowRequests, startHomeAssistant } from '../simulators/home-assistant/testing.ts'
 import { ownerSession, startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
 import { probeAndTrust } from '../support/trust.ts'
@@ -143,9 +144,7 @@ describe('a Network key into HA 2026.10 (API-key mode)', () => {
     const udm = await startConsole('udm-pro', { networkSites: [HOME] })
     // HA's local-user entry for the classic site "default" of the same console (§3.1).
     const ha = await startHomeAssistant({ version: '2026.10.x', unifiClassicSites: [{ _id: '6566b3ec0c1b5c2f8e5a0001', name: 'default', desc: 'Home' }] })
-    const menu = await ha.manager.start('unifi', { source: 'user' })
-    await ha.manager.configure(String(menu.flow_id), { next_step_id: 'local_user' })
-    await ha.manager.configure(String(menu.flow_id), { host: '127.0.0.1', username: OWNER_USERNAME, password: OWNER_PASSWORD, port: udm.port })
+    expect(await addLocalUnifiEntry(ha, { host: '127.0.0.1', username: OWNER_USERNAME, password: OWNER_PASSWORD, port: udm.port })).toMatchObject({ type: 'create_entry' })
     const [local] = ha.entries('unifi')
     expect(local).toMatchObject({ state: 'loaded', data: { connection_mode: 'local_user', site: 'default' } })
     local!.title = 'Upstairs network'
@@ -201,5 +200,32 @@ describe('a Network key and HA 2026.9 (old shape: username and password only)', 
     // Probes only (fit, then push): every flow opened was deleted unanswered.
     expect(flowRequests(ha).map((r) => `${r.method} ${r.path.endsWith('/flow') ? 'flow' : 'flow/id'}`)).toEqual(['POST flow', 'DELETE flow/id', 'POST flow', 'DELETE flow/id'])
     expect(core.keys.list().find((k) => k.id === key.id)!.pushedTo).toEqual([])
+  })
+})
+
+describe('the fake HA’s old `unifi` shape and its knobs (home-assistant.md §3.1, §6)', () => {
+  it('user form → site select when the console has several sites; errors in the base field; the control hook sets the sites', async () => {
+    const udm = await startConsole('udm-pro')
+    const ha = await startHomeAssistant({ version: '2026.9.x' })
+    const control = await startControl(ha, { host: '127.0.0.1', port: 0 })
+    try {
+      await haControl(control.url).configure({ unifiClassicSites: [{ _id: 'a1', name: 'default', desc: 'Home' }, { _id: 'b2', name: 'shed', desc: 'Shed' }] })
+      const form = await ha.manager.start('unifi', { source: 'user' })
+      expect(form).toMatchObject({ type: 'form', step_id: 'user' })
+      expect((form.data_schema as { name: string }[]).map((f) => f.name)).toEqual(['host', 'username', 'password', 'port', 'verify_ssl'])
+      const id = String(form.flow_id)
+      const wrong = await ha.manager.configure(id, { host: '127.0.0.1', username: OWNER_USERNAME, password: 'wrong-password', port: udm.port })
+      expect(wrong).toMatchObject({ type: 'form', step_id: 'user', errors: { base: 'faulty_credentials' } })
+      const site = await ha.manager.configure(id, { host: '127.0.0.1', username: OWNER_USERNAME, password: OWNER_PASSWORD, port: udm.port })
+      expect(site).toMatchObject({ type: 'form', step_id: 'site', data_schema: [{ name: 'site', type: 'select', options: [['a1', 'Home'], ['b2', 'Shed']] }] })
+      expect(await ha.manager.configure(id, { site: 'b2' })).toMatchObject({ type: 'create_entry', title: 'Shed' })
+      expect(ha.entries('unifi')[0]).toMatchObject({ unique_id: 'b2', state: 'loaded', data: { site: 'shed' } })
+      const down = await ha.manager.start('unifi', { source: 'user' })
+      expect(await ha.manager.configure(String(down.flow_id), { host: '127.0.0.1', username: OWNER_USERNAME, password: OWNER_PASSWORD, port: 1 }))
+        .toMatchObject({ errors: { base: 'service_unavailable' } })
+      await expect(haControl(control.url).configure({ version: '2026.10.x' } as never)).rejects.toThrow(/not a run-time knob: version/)
+    } finally {
+      await control.close()
+    }
   })
 })
