@@ -19,7 +19,7 @@ const stages = [
   ['lint', bin('eslint'), ['.']],
   ['build', bin('electron-vite'), ['build']],
   ['vitest', 'bash', ['tests/support/with-keyring.sh', bin('vitest'), 'run', '--reporter=default', '--reporter=json', `--outputFile=${join(reports, 'vitest.json')}`]],
-  ['playwright', bin('tsx'), ['tests/lab/with-lab.ts', '--scenario', 'discovery', '--', bin('playwright'), 'test']],
+  ['playwright', process.execPath, ['--import', 'tsx', 'tests/lab/with-lab.ts', '--scenario', 'discovery', '--', bin('playwright'), 'test']],
 ]
 
 const only = process.argv.slice(2)

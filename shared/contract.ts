@@ -214,8 +214,22 @@ export const requests = {
    * Connect to Home Assistant with a long-lived access token (kept in the
    * keychain). A rejected token stops at once: HA counts failed logins and may ban.
    */
-  'ha.connect': request<HaSummary>()(z.object({ url: z.string().min(1).max(MAX_TEXT), token: z.string().min(10).max(4096) }).strict()),
+  /**
+   * Over https with a certificate no public CA vouches for, the first call fails
+   * `certificate-unconfirmed` carrying the certificate (no token sent); call again with
+   * `sha256` = the fingerprint the user compared, and the token goes only over that pin.
+   * Over plain http it connects, and the result says it is unencrypted (`warning`).
+   */
+  'ha.connect': request<HaSummary>()(
+    z.object({ url: z.string().min(1).max(MAX_TEXT), token: z.string().min(10).max(4096), sha256: z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/).optional() }).strict(),
+  ),
   'ha.list': request<HaSummary[]>()(none),
+  /**
+   * "It's mine — continue": resume background checks of an HA held after a network change
+   * (its identity could not be checked), or re-trust its changed certificate (`sha256`, compared
+   * by the user). A different Home Assistant (another uuid) is not resumed: connect again.
+   */
+  'ha.continue': request<HaSummary>()(z.object({ id: keyId, sha256: z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/).optional() }).strict()),
   'ha.forget': request<HaSummary[]>()(z.object({ id: keyId }).strict()),
   /**
    * Put a key into HA's UniFi integration (new entry, reconfigure, or a pending reauth). `siteId`: the

@@ -384,6 +384,36 @@ export interface HomeAssistantRecord {
   locationName: string | null
   tokenRef: string
   addedAt: string
+  /**
+   * https only: the leaf SHA-256 the user confirmed (trust on first use, like a console).
+   * Null: plain http, or a certificate a public CA vouches for. Absent in older records.
+   */
+  certificateSha256?: string | null
+  /** What this HA was recognised by at connect (identity binding, issue 15); absent in older records. */
+  identity?: HaIdentity
+  /** Background reads held back until the identity checks out or the user says "It's mine — continue". */
+  hold?: HaHold | null
+}
+
+/**
+ * How Keyward recognises the Home Assistant the user connected, without sending the token:
+ * its uuid (`/api/discovery_info`, or an mDNS announcement whose packet came from HA's
+ * address), else its pinned certificate (https), else nothing that can be checked (http).
+ */
+export interface HaIdentity {
+  kind: 'uuid' | 'certificate' | 'none'
+  uuid: string | null
+  source: 'discovery-info' | 'mdns' | 'certificate' | null
+  /** The machine's network attachment (keys/network-watch.ts) when the identity was last confirmed. */
+  network: string
+  confirmedAt: string
+}
+
+export interface HaHold {
+  /** `changed`: a different HA (or certificate) answers; `unverifiable`: nothing to check it by. */
+  reason: 'changed' | 'unverifiable'
+  message: string
+  since: string
 }
 
 /** What HA says about the entry that uses a key (background checks). */
@@ -424,6 +454,16 @@ export interface HaSummary {
   url: string
   version: string | null
   locationName: string | null
+  /** Plain http: the token and every key sent there can be read on the network. */
+  unencrypted: boolean
+  /** The sentence that says so (null over https). */
+  warning: string | null
+  /** The pinned certificate (https, self-signed), else null. */
+  certificateSha256: string | null
+  /** What Keyward recognises this HA by: 'uuid', 'certificate' or 'none' (cannot be checked). */
+  identity: HaIdentity['kind']
+  /** Background reads: running, or held with the reason (the UI offers "It's mine — continue"). */
+  status: { state: 'ok' } | { state: 'paused' | 'changed'; message: string; since: string }
 }
 
 /** The HA fields to fill by hand for the copy path (secret values left empty). */

@@ -81,6 +81,17 @@ export interface HomeAssistantDetails {
   baseUrl: string | null
   internalUrl: string | null
   externalUrl: string | null
+  /** Source address of the announcing packet: the only address an announcement vouches for (discovery.md §6). */
+  source: string | null
+  /**
+   * Where "Connect Home Assistant" goes: the announced `internal_url`/`base_url` only when its host is
+   * the packet's source, else http://<source>:<SRV port> (null without a source).
+   */
+  connectUrl: string | null
+  /** The announcement named a URL on another host than its source; it was ignored. */
+  urlIgnored: boolean
+  /** Other source addresses announcing the same uuid: flagged, never merged (a spoofer, or a copy). */
+  sameUuidElsewhere: string[]
   /** Every TXT entry, decoded as UTF-8; the first occurrence of a key wins (RFC 6763 §6.4). */
   txt: Record<string, string>
   /** Every TXT string as sent, hex, in order. */

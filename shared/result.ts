@@ -39,6 +39,8 @@ export interface KeywardError {
   /** `locked-out`: seconds left when the error was made, and the end of the lock (ISO) every screen counts down to. */
   retryAfterSeconds?: number
   until?: string
+  /** `certificate-unconfirmed` / `certificate-changed`: the certificate presented now, to compare and confirm. */
+  certificate?: { sha256: string; subject: string; issuer: string; validFrom: string; validTo: string; selfSigned: boolean }
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: KeywardError }

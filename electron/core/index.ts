@@ -12,7 +12,7 @@ import { keyConsumers, protectRequirement } from './homeassistant/requirements.t
 import { verifyKey } from './unifi/verify.ts'
 import { createKeyWatch, type KeyWatch, type KeyWatchOptions } from './keys/watch.ts'
 import { createUsageReader } from './keys/usage.ts'
-import { createDiscovery, type Discovery, type DiscoveryOptions } from './discovery/index.ts'
+import { announcedHaUuid, createDiscovery, type Discovery, type DiscoveryOptions } from './discovery/index.ts'
 import type { DiscoveryStatus } from '../../shared/inventory.ts'
 import { createDispatch, type Dispatch, type Handlers } from './dispatch.ts'
 import { createEventHub, type EventHub } from './events.ts'
@@ -54,6 +54,8 @@ export interface CoreOptions {
   keyWatch?: Partial<Pick<KeyWatchOptions, 'now' | 'random' | 'pacer' | 'leadDays' | 'maxBackoffMs'>>
   /** Discovery tuning (tests shorten timers); it opens no socket until `discovery.start`. */
   discovery?: DiscoveryOptions
+  /** The machine's network attachment (default keys/network-watch.ts `networkSignature`; tests move it). */
+  networkSignature?: () => string
 }
 
 export interface LogsOptions {
@@ -111,7 +113,14 @@ export function createCore(options: CoreOptions): Core {
   const settings = openSettings({ cwd: options.dataDir, projectVersion: options.version, isSecret })
   if (settings.recoveredFrom) log.warn('settings file was corrupt; moved aside', { movedTo: settings.recoveredFrom })
 
-  const homeAssistant = createHomeAssistantService({ settings, vault })
+  // Discovery is created on first use (below); HA identity checks read its mDNS announcements when it runs.
+  let discovery: Discovery | null = null
+  const homeAssistant = createHomeAssistantService({
+    settings,
+    vault,
+    ...(options.networkSignature ? { network: options.networkSignature } : {}),
+    announcedUuid: (addresses) => (discovery ? announcedHaUuid(discovery.inventory(), addresses) : null),
+  })
 
   // Background checks: the same verification as the wizard, paced per console and user (keys/pacer.ts).
   const toKnown = (c: ConsoleRecord) => ({ key: c.key, host: c.host, port: c.port, name: c.name, pin: c.certificateSha256, apps: c.apps ?? [] })
@@ -220,7 +229,6 @@ export function createCore(options: CoreOptions): Core {
   })
 
   // Discovery is created on first use: importing or creating the core sends nothing.
-  let discovery: Discovery | null = null
   const finder = (): Discovery => {
     if (!discovery) {
       discovery = createDiscovery(options.discovery ?? {})
@@ -354,6 +362,7 @@ export function createCore(options: CoreOptions): Core {
     'keys.revoke': ({ id }) => keyActions.revoke(id),
     'ha.connect': (input) => homeAssistant.connect(input),
     'ha.list': () => homeAssistant.list(),
+    'ha.continue': ({ id, sha256 }) => homeAssistant.resume(id, sha256),
     'ha.forget': ({ id }) => homeAssistant.forget(id),
     'ha.push': async ({ keyId, haId, siteId }) => {
       const result = await homeAssistant.push(keyId, haId, siteId)

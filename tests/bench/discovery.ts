@@ -3,7 +3,7 @@
 // time to the first console, time to the complete (exact) inventory, the
 // inventory itself, and optionally nmap's ubiquiti-discovery over the same
 // devices with its wall time.
-//   tsx tests/lab/with-lab.ts --scenario discovery -- node --import tsx tests/bench/discovery.ts [options]
+//   node --import tsx tests/lab/with-lab.ts --scenario discovery -- node --import tsx tests/bench/discovery.ts [options]
 // Options: --interface <name> (default eth0)  --max-ms <n> (default 15000)
 //          --settle-ms <n> (default 1000)      --no-sweep
 //          --nmap (after discovery)            --nmap-parallel (alongside discovery)

@@ -42,9 +42,12 @@ export async function benchKeySweep(consoleCount = 20, keysPerConsole = 10) {
     // a short one, which would hide it).
     for (const sim of sims) sim.state.integrationLog.length = 0
 
+    // TLS handshakes the sweep costs, counted at the consoles (connections are kept alive per console).
+    const handshakesBefore = sims.reduce((n, sim) => n + sim.state.handshakes.length, 0)
     const started = performance.now()
     const views = await core.keys.checkNow()
     const sweepMs = performance.now() - started
+    const handshakes = sims.reduce((n, sim) => n + sim.state.handshakes.length, 0) - handshakesBefore
     // A Protect check is meta/info + cameras: 2 requests; budget 10 per second per console, consoles in parallel.
     // The pacer spends 8 of the 10 (pacer.ts: 2 left per second for Home Assistant on the same user), so
     // `pacedFloorMs` is the least time at that pace; `floorMs` stays what the budget itself allows.
@@ -86,6 +89,9 @@ export async function benchKeySweep(consoleCount = 20, keysPerConsole = 10) {
       ratioToPacedFloor: Number((sweepMs / pacedFloorMs).toFixed(3)),
       targetRatioToPacedFloor: 1.1,
       rateLimited429: rateLimited,
+      tlsHandshakes: handshakes,
+      tlsHandshakesPerConsole: Number((handshakes / consoleCount).toFixed(2)),
+      targetTlsHandshakesPerConsole: 1,
       idleTimerFiresPerMinute: Number(((idleFires / windowMs) * 60_000).toFixed(2)),
     }
   } finally {

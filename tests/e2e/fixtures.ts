@@ -36,7 +36,8 @@ export interface Consoles {
 
 export interface HomeAssistants {
   /** A fake Home Assistant on 127.0.0.1 (ephemeral port) that checks keys against the console simulators; closed after the test. */
-  start(overrides?: Partial<HaSimConfig>): Promise<RunningHomeAssistant>
+  /** `listen.https`: a fresh self-signed certificate (issue 15). */
+  start(overrides?: Partial<HaSimConfig>, listen?: { https?: boolean }): Promise<RunningHomeAssistant>
 }
 
 /**
@@ -96,8 +97,8 @@ export const test = base.extend<Fixtures & Options>({
   homeAssistants: async ({}, use, testInfo) => {
     const started: RunningHomeAssistant[] = []
     await use({
-      async start(overrides = {}) {
-        const ha = await startHomeAssistantSimulator(createHaConfig(overrides), { host: '127.0.0.1', port: 0 })
+      async start(overrides = {}, listen = {}) {
+        const ha = await startHomeAssistantSimulator(createHaConfig(overrides), { host: '127.0.0.1', port: 0, ...(listen.https ? { https: true } : {}) })
         started.push(ha)
         return ha
       },

@@ -17,7 +17,7 @@ import { captureScreen, Wizard } from './wizard.ts'
 test.use({ viewport: { width: 920, height: 720 } })
 
 test.describe('discovered console and Home Assistant', () => {
-  test.skip(!labHasDiscovery(), 'needs the lab’s discovery scenario (npx tsx tests/lab/with-lab.ts --scenario discovery -- npx playwright test)')
+  test.skip(!labHasDiscovery(), 'needs the lab’s discovery scenario (node --import tsx tests/lab/with-lab.ts --scenario discovery -- npx playwright test)')
   test.use({ discoveryScope: 'lan' })
 
   test('discover → wizard → verified key → Send to the found Home Assistant → entry loaded there; copy the user’s password', async ({ page, context, lab, host, core }, testInfo) => {

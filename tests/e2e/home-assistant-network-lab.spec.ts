@@ -5,7 +5,7 @@
 // over the lab LAN and end with one loaded `unifi` entry for the site's UUID, holding exactly that key.
 // With an older lab HA (2026.8.x / 2026.9.x) the plan step says, before minting, that HA needs an upgrade.
 // Two loopback tests (no lab) cover the site choice (a key that sees two sites) and the 2026.9 plan warning.
-//   npx tsx tests/lab/with-lab.ts --scenario discovery --ha-version 2026.10.x -- npx playwright test tests/e2e/home-assistant-network-lab.spec.ts
+//   node --import tsx tests/lab/with-lab.ts --scenario discovery --ha-version 2026.10.x -- npx playwright test tests/e2e/home-assistant-network-lab.spec.ts
 import { haControl } from '../simulators/home-assistant/control.ts'
 import { ADMIN_TOKEN } from '../simulators/home-assistant/state.ts'
 import { labHaUrls } from '../lab/scenarios.ts'
@@ -16,7 +16,7 @@ import { captureScreen, Wizard } from './wizard.ts'
 test.use({ viewport: { width: 920, height: 720 } })
 
 test.describe('a Network key into the lab’s Home Assistant', () => {
-  test.skip(!labHasDiscovery(), 'needs the lab’s discovery scenario (npx tsx tests/lab/with-lab.ts --scenario discovery --ha-version 2026.10.x -- npx playwright test)')
+  test.skip(!labHasDiscovery(), 'needs the lab’s discovery scenario (node --import tsx tests/lab/with-lab.ts --scenario discovery --ha-version 2026.10.x -- npx playwright test)')
   test.use({ discoveryScope: 'lan' })
 
   test('HA connected → plan fit → verified Network key on the UDM Pro → Send → loaded unifi entry for the site', async ({ page, lab, host, core }, testInfo) => {

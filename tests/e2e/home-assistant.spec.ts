@@ -51,7 +51,8 @@ test('connect, send the new key from the Done screen twice, copy the fields', as
   await expect(error).toContainText('Home Assistant refused the token')
   await expect(error).toContainText('Keyward stopped after this one attempt')
   expect(ha.failedLogins).toBe(1)
-  expect(ha.state.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /api/ 401'])
+  // The token-free identity probe (404: this HA has no discovery_info), then one refused token.
+  expect(ha.state.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /api/discovery_info 404', 'GET /api/ 401'])
   await expect(token).toHaveValue('')
   await expect(token).toBeFocused()
 
@@ -108,6 +109,8 @@ test('connect, send the new key from the Done screen twice, copy the fields', as
   await expect(keyRow(page, record.keyName).getByTestId('key-status')).toHaveText('OK')
   const panel = page.getByTestId('ha-panel')
   await expect(panel.getByRole('list', { name: 'Connected Home Assistant' })).toContainText(`Home ${ha.url}`)
+  // Plain http: the list says so (issue 15).
+  await expect(panel.getByTestId('ha-unencrypted')).toHaveText('Not encrypted (http)')
   await captureScreen(page, testInfo, 'ha-02-key-list')
   expect(core.keys.list()[0]!.pushedTo).toHaveLength(1)
 

@@ -24,7 +24,7 @@ const KIND: Record<string, string> = {
 const FOUND: Record<string, string> = { 'ubnt-v1': 'UBNT v1', 'ubnt-v2': 'UBNT v2', airos: 'airOS', mdns: 'mDNS', https: 'HTTPS', manual: 'typed in' }
 
 test('the Network tab shows exactly what is on the simulated LAN', async ({ page }) => {
-  test.skip(!lab || lab.consoles.length < 3, 'needs the lab’s discovery scenario (tsx tests/lab/with-lab.ts --scenario discovery)')
+  test.skip(!lab || lab.consoles.length < 3, 'needs the lab’s discovery scenario (node --import tsx tests/lab/with-lab.ts --scenario discovery)')
   const dataDir = mkdtempSync(join(tmpdir(), 'keyward-inventory-'))
   // The lab's own interfaces only (this runs inside its workstation namespace); the
   // subnet sweep finds the UISP server, which announces nothing.

@@ -16,7 +16,7 @@ test.use({ viewport: { width: 920, height: 680 } })
 test.describe('discovered console', () => {
   test.skip(
     !labHasDiscovery(),
-    'needs the lab’s discovery scenario (npx tsx tests/lab/with-lab.ts --scenario discovery -- npx playwright test): this run has no consoles answering UniFi discovery',
+    'needs the lab’s discovery scenario (node --import tsx tests/lab/with-lab.ts --scenario discovery -- npx playwright test): this run has no consoles answering UniFi discovery',
   )
   test.use({ discoveryScope: 'lan' })
 

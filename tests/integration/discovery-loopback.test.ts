@@ -13,6 +13,7 @@ import { startFakeHomeAssistant } from '../simulators/ha/fake-mdns.ts'
 import { buildReply, NOISE, startUbntResponder, type RunningResponder, type SimDevice } from '../simulators/ubnt/responder.ts'
 import { SAMPLE_A, SAMPLE_B, SAMPLE_C, SAMPLE_D_V2 } from '../simulators/ubnt/fixtures.ts'
 import { startUispServer, type RunningUisp } from '../simulators/uisp/server.ts'
+import { until } from '../support/until.ts'
 
 const LOOPBACK: () => NodeJS.Dict<os.NetworkInterfaceInfo[]> = () => ({
   lo: [{ address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: true, cidr: '127.0.0.1/8' }],
@@ -40,15 +41,6 @@ async function freePorts(n: number, type: 'udp' | 'tcp' = 'udp'): Promise<number
   return out
 }
 
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const v = probe()
-    if (v) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
 
 const byId = (items: InventoryItem[]): Record<string, InventoryItem> => Object.fromEntries(items.map((i) => [i.id, i]))
 
@@ -240,7 +232,7 @@ describe('discovery on loopback', () => {
       }
       await until('every datagram handled', () =>
         discovery!.stats().ubntReceived - before.ubntReceived >= list.length &&
-        discovery!.stats().airosReceived - before.airosReceived >= list.length, 5000)
+        discovery!.stats().airosReceived - before.airosReceived >= list.length)
     }
     // Let the real devices' replies land first.
     await until('the loopback devices', () => discovery!.inventory().length >= CONSOLES.length + DEVICES.length)
@@ -321,9 +313,13 @@ describe('discovery on loopback', () => {
     expect(discovery.status()).toMatchObject({ running: false, ubntPort: null })
     const seen = calls
     unsubscribe()
+    // A listener still subscribed sees the new scan's changes; the removed one does not.
+    let witness = 0
+    const unsubscribeWitness = discovery.onChange(() => { witness++ })
     await discovery.start({ interfaces: ['lo'] })
     discovery.scanNow()
-    await new Promise((r) => setTimeout(r, 300))
+    await until('a change after the restart', () => witness > 0)
+    unsubscribeWitness()
     expect(calls).toBe(seen)
     await discovery.stop()
     noMoreThanBaseline()
@@ -340,7 +336,7 @@ describe('discovery on loopback', () => {
     await discovery.start({ interfaces: ['lo'] })
     await until('the camera', () => byId(discovery!.inventory())['mac:E063DA000101'])
     // Nothing asks again for a minute: the camera falls silent, announcers keep talking.
-    await until('the camera to expire', () => !byId(discovery!.inventory())['mac:E063DA000101'], 6000)
+    await until('the camera to expire', () => !byId(discovery!.inventory())['mac:E063DA000101'])
     const ids = discovery.inventory().map((i) => i.id).sort()
     expect(ids).toEqual(['mac:24A43C0A0B0C', 'mac:802AA80001FF'])
   })

@@ -219,6 +219,19 @@ describe('HTTP client limits', () => {
     expect((await httpRequest({ url: `${base}/here` })).status).toBe(301)
   })
 
+  it('refuses a redirect on the same host that changes the scheme or the port (issue 15)', async () => {
+    const base = await serve((req, res) => {
+      const port = req.socket.localPort ?? 0
+      if (req.url === '/upgrade') res.writeHead(301, { location: `https://127.0.0.1:${port}/api/` }).end()
+      else if (req.url === '/port') res.writeHead(307, { location: `http://127.0.0.1:${port + 1}/api/` }).end()
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{"message":"API running."}')
+    })
+    for (const path of ['/upgrade', '/port']) {
+      const refused = await failureOf(httpRequest({ url: `${base}${path}`, headers: { authorization: 'Bearer x' }, redirects: 'same-host' }))
+      expect(refused).toMatchObject({ code: 'redirect-refused', message: expect.stringMatching(/another scheme or port and sent nothing there/) })
+    }
+  })
+
   it('caps the body size and enforces the deadline', async () => {
     const base = await serve((req, res) => {
       if (req.url === '/big') res.end(Buffer.alloc(64 * 1024, 'a'))

@@ -45,7 +45,7 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
     for (const ha of has) {
       const r = results[ha.version]
       // A wrong token: exactly one request reached HA, and it was refused.
-      expect(r.wrongToken).toEqual({ outcome: 'invalid-credentials', failedLogins: 1, requests: ['GET /api/ 401'] })
+      expect(r.wrongToken).toEqual({ outcome: 'invalid-credentials', failedLogins: 1, requests: ['GET /api/discovery_info 404', 'GET /api/ 401'] }) // the token-free identity probe, then one refused token
       expect(r.connected).toEqual({ version: ha.haVersion, locationName: ha.version === '2026.8.x' ? 'Home8' : 'Home9' })
       expect(r.minted).toMatchObject({ check: 'ok' })
 

@@ -209,6 +209,7 @@ const BASE_INPUT: Partial<Record<RequestName, Record<string, unknown>>> = {
   'keys.revoke': { id: 'k1' },
   'ha.connect': { url: 'http://ha.local:8123', token: HA_TOKEN },
   'ha.forget': { id: 'h1' },
+  'ha.continue': { id: 'h1' },
   'ha.push': { keyId: 'k1', haId: 'h1', siteId: '0c6f1d52-8a3e-4c1e-9f4b-2d7a5e9b1c01' },
   'ha.copyFields': { keyId: 'k1', haId: 'h1' },
   'ha.fit': { haId: 'h1', app: 'network' },

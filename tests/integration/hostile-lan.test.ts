@@ -17,6 +17,7 @@ import { MAX_SERVICES, MAX_SERVICES_PER_SOURCE } from '../../electron/core/disco
 import { startFakeHomeAssistant } from '../simulators/ha/fake-mdns.ts'
 import { startUbntResponder } from '../simulators/ubnt/responder.ts'
 import { dnsResponse, haInstance } from '../support/dns-wire.ts'
+import { until } from '../support/until.ts'
 
 const LOOPBACK: () => NodeJS.Dict<os.NetworkInterfaceInfo[]> = () => ({
   lo: [{
@@ -53,15 +54,6 @@ async function freeUdpPorts(n: number): Promise<number[]> {
   return out
 }
 
-async function until<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const v = probe()
-    if (v) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
 
 const tlv = (type: number, value: Buffer): Buffer =>
   Buffer.concat([Buffer.from([type, value.length >> 8, value.length & 0xff]), value])

@@ -6,10 +6,12 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { labRequired, labUnavailableReason, readLabFromEnv } from '../lab/env.ts'
 import { createLab, isAlive, labSupport, listLeftovers, type Lab } from '../lab/lab.ts'
+import { until } from '../support/until.ts'
 
 const support = labSupport()
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url))
+// As scripts/test.mjs runs it: `node --import tsx` (see with-lab.ts on why not the tsx command).
+const WITH_LAB = ['--import', 'tsx', 'tests/lab/with-lab.ts']
 
 interface Result { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
@@ -37,15 +39,6 @@ function printed(child: ChildProcess, line: string): Promise<void> {
   })
 }
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
 
 const rootLinks = (): string[] =>
   execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' }).split('\n').filter(Boolean).map((l) => l.split(': ')[1]!.split('@')[0]!)
@@ -209,7 +202,7 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
   describe('with-lab.ts', () => {
     it('runs the command in ws with KEYWARD_LAB, passes its exit code and cleans up', async () => {
       const script = 'console.log(JSON.stringify({ lab: process.env.KEYWARD_LAB, ifs: Object.keys(require("os").networkInterfaces()) })); process.exit(3)'
-      const r = await finished(spawn(TSX, ['tests/lab/with-lab.ts', '--scenario', 'slice', '--', process.execPath, '-e', script], {
+      const r = await finished(spawn(process.execPath, [...WITH_LAB, '--scenario', 'slice', '--', process.execPath, '-e', script], {
         cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'],
       }))
       expect(r.code, r.stderr).toBe(3)
@@ -228,7 +221,7 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
 
   describe('with-lab.ts Ctrl-C safety', () => {
     async function interrupt(when: 'setup' | 'running'): Promise<void> {
-      const child = spawn(TSX, ['tests/lab/with-lab.ts', '--scenario', 'slice', '--', 'sleep', '60'], {
+      const child = spawn(process.execPath, [...WITH_LAB, '--scenario', 'slice', '--', 'sleep', '60'], {
         cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'],
       })
       let stderr = ''

@@ -1,5 +1,8 @@
 // Run a command inside a freshly built lab, then tear the lab down.
-//   tsx tests/lab/with-lab.ts --scenario slice [--ha-version 2026.8.x|2026.9.x|2026.10.x] -- <command...>
+//   node --import tsx tests/lab/with-lab.ts --scenario slice [--ha-version 2026.8.x|2026.9.x|2026.10.x] -- <command...>
+// Run it with `node --import tsx`, not the `tsx` command: tsx's wrapper process relays a
+// signal to this one and SIGKILLs it when it has not confirmed within 30 ms, which on a busy
+// machine happens, and a SIGKILLed lab cannot tear down (namespaces left behind).
 // The command runs in the workstation namespace ("ws") with KEYWARD_LAB set to the
 // lab description (see env.ts). Without lab support (not root, no netns…) it runs
 // the command directly with KEYWARD_LAB_UNAVAILABLE=<reason>, or fails when
@@ -33,7 +36,7 @@ const scenarios: Record<string, Scenario> = {
 }
 
 function usage(message: string): never {
-  console.error(`with-lab: ${message}\nusage: tsx tests/lab/with-lab.ts --scenario <${Object.keys(scenarios).join('|')}> -- <command...>`)
+  console.error(`with-lab: ${message}\nusage: node --import tsx tests/lab/with-lab.ts --scenario <${Object.keys(scenarios).join('|')}> -- <command...>`)
   process.exit(2)
 }
 

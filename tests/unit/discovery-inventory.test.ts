@@ -128,6 +128,7 @@ describe('InventoryStore', () => {
     const details = {
       instance: 'Home', fqdn: 'Home._home-assistant._tcp.local', host: 'x.local', port: 8123, uuid: 'u1', version: '2026.9.1',
       locationName: 'Home', baseUrl: null, internalUrl: null, externalUrl: null, txt: {}, rawTxt: [],
+      source: '192.168.1.50', connectUrl: 'http://192.168.1.50:8123', urlIgnored: false, sameUuidElsewhere: [],
     }
     store.applyHomeAssistant(details, ['192.168.1.50'])
     expect(only(store)).toMatchObject({ id: 'ha:u1', kind: 'home-assistant', name: 'Home', version: '2026.9.1', foundBy: ['mdns'] })

@@ -31,6 +31,7 @@ import { V1_REQUEST, V2_REQUEST } from './ubnt.ts'
 
 export type { InterfaceSource } from './interfaces.ts'
 export { listInterfaces } from './interfaces.ts'
+export { announcedHaUuid } from './ha-claims.ts'
 export type { Discovery, DiscoveryOptions, DiscoveryStats, StartOptions } from './types.ts'
 
 /** Fingerprints a typed address; without HTTPS, a device that answered UBNT is still worth a card. */

@@ -22,6 +22,7 @@ import type { DiscoveryMethod, HomeAssistantDetails, InventoryItem } from '../..
 import { compareItems } from '../../../shared/inventory.ts'
 import { absorbReply, addressOrder, emptyUbnt, fingerprintOf, mergeUbnt, viewOf, type Card } from './card.ts'
 import type { Fingerprint } from './fingerprint.ts'
+import { flagUuidClaims, fromSource, haCardId } from './ha-claims.ts'
 import { replyAddresses, replyMacs, type UbntReply } from './ubnt.ts'
 
 /** Hostile floods of spoofed MACs must not grow memory without bound. */
@@ -211,7 +212,7 @@ export class InventoryStore {
   /** A `_home-assistant._tcp` instance (mdns.ts). */
   applyHomeAssistant(details: HomeAssistantDetails, addresses: string[]): string | null {
     const now = this.now()
-    const id = details.uuid ? `ha:${details.uuid}` : `mdns:${details.fqdn.toLowerCase()}`
+    const id = haCardId(this.cards, details)
     // The same instance may have been known under its fqdn before the uuid arrived.
     const byFqdn = this.cards.get(`mdns:${details.fqdn.toLowerCase()}`)
     let card = this.cards.get(id)
@@ -222,29 +223,30 @@ export class InventoryStore {
     card ??= this.create(id, now)
     if (!card) return null
     const before = fingerprintOf(card.view)
-    card.ha = details
+    card.ha = { ...details, sameUuidElsewhere: [] }
     card.haAddresses = addresses.slice(0, 16)
     for (const a of addresses) this.addAddress(card, a)
     card.foundBy.add('mdns')
+    if (details.uuid) flagUuidClaims(this.cards, details.uuid)
     this.touch(card, now)
     this.changed(fingerprintOf(viewOf(card, this.isLocal)) === before ? 'touch' : 'significant')
     return card.id
   }
 
-  /** An mDNS sighting of a known instance. */
-  touchMdns(fqdn: string): void {
+  /** An mDNS sighting of a known instance, from `source` (only that announcer's card; any when unknown). */
+  touchMdns(fqdn: string, source: string | null = null): void {
     for (const card of [...this.cards.values()]) {
-      if (card.ha && card.ha.fqdn.toLowerCase() === fqdn) {
+      if (card.ha && card.ha.fqdn.toLowerCase() === fqdn && fromSource(card, source)) {
         this.touch(card, this.now())
         this.changed('touch')
       }
     }
   }
 
-  /** Goodbye (TTL 0) for an instance. */
-  removeMdns(fqdn: string): void {
+  /** Goodbye (TTL 0) for an instance: a second announcer's goodbye does not remove the first one's card. */
+  removeMdns(fqdn: string, source: string | null = null): void {
     for (const card of [...this.cards.values()]) {
-      if (card.ha && card.ha.fqdn.toLowerCase() === fqdn && card.manualAddress === null) this.remove(card)
+      if (card.ha && card.ha.fqdn.toLowerCase() === fqdn && card.manualAddress === null && fromSource(card, source)) this.remove(card)
     }
   }
 
@@ -328,6 +330,7 @@ export class InventoryStore {
     this.cards.delete(card.id)
     for (const m of card.macs) if (this.byMac.get(m) === card.id) this.byMac.delete(m)
     for (const a of card.addresses) if (this.byAddress.get(a) === card.id) this.byAddress.delete(a)
+    if (card.ha?.uuid) flagUuidClaims(this.cards, card.ha.uuid)
     this.changed('significant')
   }
 

@@ -53,8 +53,9 @@ export interface MdnsBrowserOptions {
   port?: number
   group?: string
   onUp(service: MdnsService): void
-  onSeen(fqdn: string): void
-  onDown(fqdn: string): void
+  /** `source`: the packet's source address (a sighting or goodbye vouches only for its sender's card). */
+  onSeen(fqdn: string, source: string): void
+  onDown(fqdn: string, source: string | null): void
   onError(message: string): void
   /** Response packets accepted per source address and second (limits.ts). */
   perSourcePerSecond?: number
@@ -103,10 +104,42 @@ export function parseTxt(raw: unknown): ParsedTxt {
 
 const nonEmpty = (v: string | undefined): string | null => (v === undefined || v === '' ? null : v)
 
+const bare = (host: string): string => host.replace(/^\[|\]$/g, '').toLowerCase()
+
+/**
+ * Where to connect to an announced HA. mDNS is unauthenticated (discovery.md §6): the TXT
+ * `internal_url`/`base_url` is used only when its host is the packet's source address;
+ * otherwise the URL is ignored (and marked) and the source address with the SRV port is used.
+ */
+export function announcedTarget(source: string | null, port: number | null, urls: (string | null)[]): { connectUrl: string | null; urlIgnored: boolean } {
+  let urlIgnored = false
+  for (const announced of urls) {
+    if (!announced) continue
+    let parsed: URL
+    try {
+      parsed = new URL(announced)
+    } catch {
+      continue
+    }
+    if (!/^https?:$/.test(parsed.protocol)) continue
+    if (source && bare(parsed.hostname) === bare(source)) return { connectUrl: parsed.origin, urlIgnored: false }
+    urlIgnored = true
+  }
+  if (!source) return { connectUrl: null, urlIgnored }
+  const host = source.includes(':') ? `[${source}]` : source
+  return { connectUrl: `http://${host}:${port ?? 8123}`, urlIgnored }
+}
+
 /** `_home-assistant._tcp` TXT keys (discovery.md §9a; HA's zeroconf component). */
 export function homeAssistantDetails(service: MdnsService): HomeAssistantDetails {
   const { txt, rawTxt } = parseTxt(service.rawTxt)
+  const internalUrl = nonEmpty(txt.internal_url)
+  const baseUrl = nonEmpty(txt.base_url)
+  const source = service.referer && isIP(service.referer) ? service.referer : null
   return {
+    source,
+    ...announcedTarget(source, service.port, [internalUrl, baseUrl]),
+    sameUuidElsewhere: [],
     instance: service.instance,
     fqdn: cleanText(service.fqdn),
     host: cleanOptional(service.host),
@@ -114,8 +147,8 @@ export function homeAssistantDetails(service: MdnsService): HomeAssistantDetails
     uuid: nonEmpty(txt.uuid),
     version: nonEmpty(txt.version),
     locationName: nonEmpty(txt.location_name),
-    baseUrl: nonEmpty(txt.base_url),
-    internalUrl: nonEmpty(txt.internal_url),
+    baseUrl,
+    internalUrl,
     externalUrl: nonEmpty(txt.external_url),
     txt,
     rawTxt,
@@ -197,6 +230,8 @@ export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
   const pending = new Map<string, { type: string; fqdn: string; referer: string; asked: number; askedA: boolean }>()
   /** Instances we assembled ourselves (PTR-only answers), by signature of what was emitted. */
   const assembled = new Map<string, string>()
+  /** Who said goodbye for an fqdn, for the Browser's `down` that follows (two announcers may share one). */
+  const goodbyeFrom = new Map<string, string>()
 
   const onResponse = (packet: DnsPacket, rinfo: Rinfo): void => {
     stats.responses++
@@ -236,7 +271,8 @@ export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
       }
       // Sightings keep cards fresh (limit 5: no `down` without a goodbye).
       const subject = rr.type === 'PTR' && typeof rr.data === 'string' ? lower(rr.data) : name
-      if (live && known.has(subject)) options.onSeen(subject)
+      if (live && known.has(subject)) options.onSeen(subject, rinfo.address)
+      if (!live && rr.type === 'PTR' && typeof rr.data === 'string') boundedSet(goodbyeFrom, lower(rr.data), rinfo.address)
     }
     // PTR-only answers (limit 2): ask for the rest, assemble when it arrives.
     for (const rr of records) {
@@ -249,7 +285,7 @@ export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
         pending.delete(fqdn)
         if (assembled.delete(fqdn)) {
           known.delete(fqdn)
-          options.onDown(fqdn)
+          options.onDown(fqdn, rinfo.address)
         }
         continue
       }
@@ -333,7 +369,7 @@ export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
     browser.on('down', ((s: BonjourService) => {
       if (typeof s.fqdn !== 'string') return
       known.delete(lower(s.fqdn))
-      options.onDown(lower(s.fqdn))
+      options.onDown(lower(s.fqdn), goodbyeFrom.get(lower(s.fqdn)) ?? null)
     }) as never)
     return browser
   })

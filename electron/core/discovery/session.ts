@@ -238,8 +238,8 @@ function openMdns(ctx: Ctx, s: Session, iface: DiscoveryInterface): MdnsBrowser 
       }
     },
     // Cards keep cleaned names (clean.ts); look them up the same way.
-    onSeen: (fqdn) => { if (live(ctx, s)) ctx.store.touchMdns(cleanText(fqdn)) },
-    onDown: (fqdn) => { if (live(ctx, s)) ctx.store.removeMdns(cleanText(fqdn)) },
+    onSeen: (fqdn, source) => { if (live(ctx, s)) ctx.store.touchMdns(cleanText(fqdn), source) },
+    onDown: (fqdn, source) => { if (live(ctx, s)) ctx.store.removeMdns(cleanText(fqdn), source) },
     onError: (message) => ctx.notices.add('mdns-failed', message, iface.name),
   })
 }

@@ -6,24 +6,32 @@ import type { HaFit, HaKeyHealth, HaPushSummary, HaSummary, HomeAssistantRecord,
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
-import { connectHomeAssistant, type HomeAssistantClient } from './client.ts'
+import { networkSignature } from '../keys/network-watch.ts'
+import { createBinding, HaHeldFailure, summaryOf as summary, tlsOf } from './binding.ts'
+import { connectHomeAssistant, normalizeBaseUrl, type HomeAssistantClient } from './client.ts'
 import { copyFields, type CopyFieldsPlan } from './copy.ts'
 import { DOMAIN_FOR_APP, pushKey } from './flows.ts'
 import { readHealth } from './health.ts'
+import { firstContact, identityAtConnect, type AnnouncedUuid } from './identity.ts'
 import { fetchNetworkSites } from '../unifi/verify.ts'
 import { probeNetworkFit } from './network.ts'
-import type { HaConsoleRef, NetworkSite } from './types.ts'
+import { HomeAssistantFailure, type HaConsoleRef, type NetworkSite } from './types.ts'
 
 export interface HomeAssistantServiceOptions {
   settings: Settings
   vault: SecretStore
   timeoutMs?: number
+  /** The machine's network attachment (default keys/network-watch.ts `networkSignature`). */
+  network?: () => string
+  /** An HA uuid announced over mDNS from one of these addresses (the discovery inventory). */
+  announcedUuid?: AnnouncedUuid
 }
-
-const summary = (r: HomeAssistantRecord): HaSummary => ({ id: r.id, url: r.url, version: r.version, locationName: r.locationName })
 
 export function createHomeAssistantService(options: HomeAssistantServiceOptions) {
   const { settings, vault } = options
+  const network = options.network ?? (() => networkSignature())
+  const announced: AnnouncedUuid = options.announcedUuid ?? (() => null)
+  const binding = createBinding({ settings, network, announced })
 
   const find = (id: string): HomeAssistantRecord => {
     const found = settings.listHomeAssistants().find((h) => h.id === id)
@@ -34,10 +42,18 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
   /** HA instances whose stored token was refused during background reads (until connected again). */
   const refusedTokens = new Set<string>()
 
-  const open = async (record: HomeAssistantRecord): Promise<HomeAssistantClient> => {
+  /** The token goes out only after the binding agrees (binding.ts), pinned when https. */
+  const open = async (stored: HomeAssistantRecord): Promise<HomeAssistantClient> => {
+    const record = await binding.guard(stored)
     const token = await vault.get(record.tokenRef)
     if (!token) throw new KeywardFailure('keychain-unavailable', 'The Home Assistant token is missing from the keychain; connect to Home Assistant again.')
-    return connectHomeAssistant({ url: record.url, token, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) })
+    const tls = tlsOf(record)
+    return connectHomeAssistant({ url: record.url, token, ...(tls ? { tls } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }).catch(
+      (error: unknown) => {
+        if (tls && error instanceof KeywardFailure && error.code === 'certificate-changed') throw binding.certificateChanged(record)
+        throw error
+      },
+    )
   }
 
   /** HA's version as it is now: which Protect it accepts depends on it (requirements.ts, issue 14 §6). */
@@ -125,8 +141,28 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
   }
 
   return {
-    async connect(input: { url: string; token: string }): Promise<HaSummary> {
-      const ha = await connectHomeAssistant({ url: input.url, token: input.token, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) })
+    /**
+     * First contact without the token (identity.ts): https with a certificate no CA vouches
+     * for fails `certificate-unconfirmed` with its fingerprint until the user confirms it
+     * (`sha256`); then the token goes only over that pin. Plain http connects with a warning.
+     */
+    async connect(input: { url: string; token: string; sha256?: string }): Promise<HaSummary> {
+      const base = normalizeBaseUrl(input.url)
+      // Connecting again to a pinned HA needs no new confirmation while its certificate is the same one.
+      const known = settings.listHomeAssistants().find((h) => h.url === base.origin)?.certificateSha256 ?? undefined
+      const contact = await firstContact(base, input.sha256 ?? known, options.timeoutMs).catch((error: unknown) => {
+        if (error instanceof KeywardFailure && (error.code === 'unreachable' || error.code === 'timeout')) {
+          throw new HomeAssistantFailure(error.code, 'ha_unreachable', `Home Assistant at ${base.origin} did not answer: ${error.message}`, error.detail)
+        }
+        throw error
+      })
+      const pin = contact.trust === 'pin' ? contact.certificate!.sha256.toUpperCase() : null
+      const ha = await connectHomeAssistant({
+        url: input.url,
+        token: input.token,
+        ...(pin ? { tls: { pin } } : {}),
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      })
       try {
         const info = ha.info!
         ha.requireAdmin()
@@ -134,8 +170,12 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
         const existing = settings.listHomeAssistants().find((h) => h.url === url)
         const id = existing?.id ?? randomUUID()
         const tokenRef = existing?.tokenRef ?? `ha-token:${id}`
+        const identity = await identityAtConnect(base, contact, announced, network())
         await vault.set(tokenRef, input.token) // keychain first: nothing is saved if it refuses
-        const record: HomeAssistantRecord = { id, url, version: info.version, locationName: info.locationName, tokenRef, addedAt: existing?.addedAt ?? new Date().toISOString() }
+        const record: HomeAssistantRecord = {
+          id, url, version: info.version, locationName: info.locationName, tokenRef, addedAt: existing?.addedAt ?? new Date().toISOString(),
+          certificateSha256: pin, identity, hold: null,
+        }
         settings.saveHomeAssistants([...settings.listHomeAssistants().filter((h) => h.id !== id), record])
         refusedTokens.delete(id)
         return summary(record)
@@ -145,6 +185,11 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
     },
 
     list: (): HaSummary[] => settings.listHomeAssistants().map(summary),
+
+    /** "It's mine — continue": the user vouches for the HA at the stored address (binding.ts). */
+    async resume(id: string, sha256?: string): Promise<HaSummary> {
+      return summary(await binding.resume(find(id), sha256))
+    },
 
     async forget(id: string): Promise<HaSummary[]> {
       const record = find(id)
@@ -242,7 +287,11 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
             }
           }
         } catch (error) {
-          if (error instanceof KeywardFailure && error.code === 'invalid-credentials') {
+          if (error instanceof HaHeldFailure) {
+            // Nothing was sent: say so on each key until the identity checks out or the user continues.
+            const message = `Keyward paused its checks of Home Assistant at ${record.url}: ${error.hold.message}`
+            for (const k of mine) out.set(k.id, { haId: record.id, signal: 'error', keyProblem: false, message: message.slice(0, 600), checkedAt: new Date().toISOString() })
+          } else if (error instanceof KeywardFailure && error.code === 'invalid-credentials') {
             refusedTokens.add(record.id)
             tokenRefused()
           }

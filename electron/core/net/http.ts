@@ -3,7 +3,8 @@
 // https.ts: a whole-exchange deadline, a body-size cap, and redirects never
 // followed off-host. HTTPS goes through `httpsRequest` (pin or CA check before
 // a single request byte); plain HTTP opens its own request and shares the
-// exchange (deadline, cap, error mapping) with it.
+// exchange (deadline, cap, error mapping) with it. A redirect is followed only
+// within one origin (scheme, host and port): for every client.
 import http from 'node:http'
 import type { CertificateInfo } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
@@ -26,9 +27,11 @@ export interface HttpRequest {
   tls?: { pin?: string; ca?: string }
   /**
    * 'refuse' (default): a 3xx is returned as the reply. 'same-host': follow up to
-   * three redirects to the same host name (http→https allowed, never https→http),
-   * keeping method and body only for 307/308; anything else fails with
-   * `redirect-refused` so credentials never travel to another host.
+   * three redirects to the same origin (scheme, host name and port all unchanged),
+   * keeping method and body only for 307/308; anything else, an http→https upgrade
+   * or a port change included, fails with `redirect-refused` before a byte (an
+   * Authorization, X-API-KEY or cookie header) goes to the new location: the secret
+   * goes only where the user sent it (issue 15).
    */
   redirects?: 'refuse' | 'same-host'
 }
@@ -44,6 +47,8 @@ export interface HttpReply {
 }
 
 const MAX_REDIRECTS = 3
+
+const portOf = (url: URL): number => Number(url.port || (url.protocol === 'https:' ? 443 : 80))
 
 function hostPort(url: URL): { host: string; port: number; hostHeader: string } {
   const host = url.hostname.replace(/^\[|\]$/g, '')
@@ -126,11 +131,17 @@ export async function httpRequest(req: HttpRequest): Promise<HttpReply> {
       throw new KeywardFailure('bad-reply', `${url.host} redirected to an invalid address.`)
     }
     const sameHost = next.hostname.toLowerCase() === url.hostname.toLowerCase()
-    const downgrade = url.protocol === 'https:' && next.protocol !== 'https:'
     const keepsMethod = reply.status === 307 || reply.status === 308 || (current.method ?? 'GET') === 'GET'
-    if (!sameHost || downgrade || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
+    if (!sameHost || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
       const where = next.host || `a ${next.protocol} address`
       throw new KeywardFailure('redirect-refused', `${url.host} redirected to ${where}; Keyward does not follow redirects to another host.`, `${reply.status} → ${next.protocol}//${next.host}`)
+    }
+    if (next.protocol !== url.protocol || portOf(next) !== portOf(url)) {
+      throw new KeywardFailure(
+        'redirect-refused',
+        `${url.protocol}//${url.host} redirected to ${next.protocol}//${next.host}; Keyward does not follow a redirect to another scheme or port and sent nothing there. Use that address itself.`,
+        `${reply.status} → ${next.protocol}//${next.host}`,
+      )
     }
     if (!keepsMethod) {
       throw new KeywardFailure('redirect-refused', `${url.host} redirected a ${current.method} request; Keyward does not resend it.`, `${reply.status} → ${next.href}`)

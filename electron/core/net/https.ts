@@ -6,10 +6,10 @@
 // Every call has a deadline and a body-size cap, and redirects are returned,
 // never followed.
 import http from 'node:http'
-import { isIP } from 'node:net'
 import tls from 'node:tls'
 import type { CertificateInfo } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
+import { agentFor, certificateOf, pinnedConnect, type HandshakeCheck } from './pool.ts'
 
 export interface HttpsRequest {
   host: string
@@ -192,6 +192,9 @@ export function checkPin(pin: string | undefined, where: string): string | undef
   )
 }
 
+/** Methods that may ride a kept-alive socket and be sent again once if it turns out closed (pool.ts). */
+const REUSABLE = new Set(['GET', 'HEAD'])
+
 export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
   const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES
@@ -202,70 +205,67 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
   } catch (error) {
     return Promise.reject(error as Error)
   }
-  let certificate: CertificateInfo | null = null
-  let socket: tls.TLSSocket | null = null
-
-  const connect = (_opts: unknown, done: (err: Error | null, socket?: tls.TLSSocket) => void) => {
-    socket = tls.connect({
-      host: req.host,
-      port: req.port,
-      // SNI must not be an IP literal.
-      ...(isIP(req.host) === 0 ? { servername: req.host } : {}),
-      rejectUnauthorized: req.verify !== undefined,
-      ...(req.verify?.ca ? { ca: req.verify.ca } : {}),
-      ALPNProtocols: ['http/1.1'],
-    })
-    const tlsSocket = socket
-    let secured = false
-    tlsSocket.once('secureConnect', () => {
-      secured = true
-      certificate = describeCertificate(tlsSocket)
-      if (!certificate) {
-        tlsSocket.destroy()
-        return done(new KeywardFailure('tls', `${where} presented no certificate.`))
-      }
+  const handshake: HandshakeCheck = {
+    describe: describeCertificate,
+    check: (certificate) => {
+      if (!certificate) throw new KeywardFailure('tls', `${where} presented no certificate.`)
       if (pin !== undefined && certificate.sha256.toUpperCase() !== pin) {
-        tlsSocket.destroy()
-        return done(
-          new KeywardFailure(
-            'certificate-changed',
-            `The certificate of ${where} is not the one you trusted. Nothing was sent.`,
-            `expected ${pin}, got ${certificate.sha256}`,
-          ),
+        throw new KeywardFailure(
+          'certificate-changed',
+          `The certificate of ${where} is not the one you trusted. Nothing was sent.`,
+          `expected ${pin}, got ${certificate.sha256}`,
         )
       }
-      done(null, tlsSocket)
-    })
-    tlsSocket.once('error', (err: NodeJS.ErrnoException) => {
-      // A peer that hangs up during the handshake is not speaking TLS there (a plain-HTTP
-      // port answers a ClientHello with "400 Bad Request" and closes): say so, not "closed".
-      if (secured || (err.code !== 'ECONNRESET' && err.code !== 'EPIPE')) return done(err)
-      done(new KeywardFailure('tls', `${where} closed the connection during the TLS handshake; is this an HTTPS port?`, err.code))
-    })
-    return undefined
+    },
   }
-
-  // No `agent`: with createConnection and no agent, Node uses our socket for
-  // exactly this request (agent:false would build a default Agent and ignore it).
-  const open = () => ({
-    request: http.request({
-      createConnection: connect as never,
-      method: req.method ?? 'GET',
-      path: req.path,
-      headers: {
-        host: hostHeader(req.host, req.port),
-        accept: 'application/json, text/html;q=0.5',
-        'user-agent': 'Keyward',
-        ...req.headers,
-        ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}),
-      },
-    }),
+  const method = req.method ?? 'GET'
+  // Only a pinned (or CA-verified) request rides a kept-alive socket: an unpinned one is a probe whose
+  // purpose is to see the certificate the host presents now, which an old socket would hide.
+  const pooled = REUSABLE.has(method) && (pin !== undefined || req.verify !== undefined)
+  let socket: tls.TLSSocket | null = null
+  let reused = false
+  const headers = {
+    host: hostHeader(req.host, req.port),
+    accept: 'application/json, text/html;q=0.5',
+    'user-agent': 'Keyward',
+    ...req.headers,
+    ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}),
+  }
+  const open = () => {
+    const request = pooled
+      ? http.request({ agent: agentFor({ host: req.host, port: req.port, pin, verify: req.verify }, where, handshake), method, path: req.path, headers })
+      : // No `agent`: with createConnection and no agent, Node uses our socket for exactly this
+        // request (agent:false would build a default Agent and ignore it).
+        http.request({
+          createConnection: ((_: unknown, done: (err: Error | null, s?: tls.TLSSocket) => void) => {
+            socket = pinnedConnect(req, where, handshake, done)
+            return undefined
+          }) as never,
+          method,
+          path: req.path,
+          headers,
+        })
+    request.once('socket', (s) => {
+      socket = s as tls.TLSSocket
+      reused = request.reusedSocket
+    })
     // The request has no socket until the handshake is done, so destroying the
     // request alone would not stop a stalled handshake: close the socket too.
-    abort: () => socket?.destroy(),
+    return { request, abort: () => socket?.destroy() }
+  }
+  const attempt = () =>
+    exchange({ where, protocol: 'https', timeoutMs, maxBytes, body: req.body, open }).then((reply) => {
+      // Every socket was checked against the pin when it was made; the reply says which certificate that was.
+      const certificate = certificateOf(socket)
+      if (!certificate) throw new KeywardFailure('tls', `${where} presented no certificate.`)
+      return { ...reply, certificate }
+    })
+  // A kept-alive socket the console closed while idle: send the (idempotent) request once more, on a new one.
+  return attempt().catch((error: unknown) => {
+    const code = (error as KeywardFailure).detail ?? ''
+    if (pooled && reused && (code === 'ECONNRESET' || code === 'EPIPE')) return attempt()
+    throw error
   })
-  // The certificate is recorded during the handshake, before any reply.
-  return exchange({ where, protocol: 'https', timeoutMs, maxBytes, body: req.body, open }).then((reply) => ({ ...reply, certificate: certificate! }))
 }
 
 /** Parses a JSON body with a specific error instead of a SyntaxError. */

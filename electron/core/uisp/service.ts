@@ -31,6 +31,7 @@ import { summarize } from '../keys/watch.ts'
 import type { Logger } from '../log.ts'
 import { normalizeAddress } from '../net/address.ts'
 import { httpsRequest } from '../net/https.ts'
+import { closeConnections } from '../net/pool.ts'
 import type { Settings } from '../settings/settings.ts'
 import { hostId, LoginLocks } from '../unifi/lockout.ts'
 import { maskSecret } from '../unifi/service.ts'
@@ -96,6 +97,12 @@ export function createUispService(options: UispServiceOptions) {
   const invalidate = (key: string) => {
     sessions.get(key)?.discard()
     sessions.delete(key)
+    closeServerConnections(key)
+  }
+  /** Kept-alive connections to a server close with its sessions (re-trust, forget, sign-out). */
+  const closeServerConnections = (key: string) => {
+    const s = servers().find((r) => r.key === key)
+    if (s) closeConnections(s.host, s.port)
   }
   const session = (key: string): UispSession => {
     const s = sessions.get(key)
@@ -294,6 +301,7 @@ export function createUispService(options: UispServiceOptions) {
     async signOut(key: string): Promise<null> {
       await sessions.get(key)?.logout().catch(() => undefined)
       sessions.delete(key)
+      closeServerConnections(key)
       return null
     },
 

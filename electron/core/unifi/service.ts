@@ -27,6 +27,7 @@ import { newProvision, ProvisionFailure, runProvision, suggestKeyName, suggestUs
 import { cleanupProvision } from './cleanup.ts'
 import { madeByFlow } from '../../../shared/cleanup.ts'
 import { protectSummary } from './protect.ts'
+import { closeConnections } from '../net/pool.ts'
 import { hostId, LoginLocks } from './lockout.ts'
 import { ConsoleSession, type ConsoleTarget } from './session.ts'
 import { verifyKey, type KnownConsole } from './verify.ts'
@@ -85,6 +86,12 @@ export function createConsoleService(options: ConsoleServiceOptions) {
     sessions.get(key)?.discard()
     sessions.delete(key)
     delete cameraCounts[key]
+    closeConsoleConnections(key)
+  }
+  /** Kept-alive connections to a console close with its sessions (re-trust, forget, sign-out). */
+  const closeConsoleConnections = (key: string) => {
+    const c = settings.listConsoles().find((r) => r.key === key)
+    if (c) closeConnections(c.host, c.port)
   }
   const session = (key: string): ConsoleSession => {
     const s = sessions.get(key)
@@ -231,6 +238,7 @@ export function createConsoleService(options: ConsoleServiceOptions) {
     async signOut(key: string): Promise<null> {
       await sessions.get(key)?.logout().catch(() => undefined)
       sessions.delete(key)
+      closeConsoleConnections(key)
       return null
     },
 

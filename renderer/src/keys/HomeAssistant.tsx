@@ -7,6 +7,7 @@ import type { CopyFieldsPlan, HaPushSummary, HaSummary, KeyView } from '../../..
 import type { KeywardError } from '../../../shared/result.ts'
 import { Callout } from '../wizard/parts.tsx'
 import { useKeys } from './context.ts'
+import { HaCertificateConfirm, HaHoldNote } from './HaTrust.tsx'
 import { haLabel } from './model.ts'
 import { IDLE_ROW } from './store.ts'
 import { HaSiteChoice } from './HaSiteChoice.tsx'
@@ -34,6 +35,8 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
   const [token, setToken] = useState('')
   const [pending, setPending] = useState(false)
   const [error, setError] = useState<KeywardError | null>(null)
+  // https with a self-signed certificate: nothing was sent; the user compares and confirms this one.
+  const [certificate, setCertificate] = useState<(NonNullable<KeywardError['certificate']> & { changed: boolean }) | null>(null)
   const [problem, setProblem] = useState<{ url?: string; token?: string }>({})
   const urlRef = useRef<HTMLInputElement>(null)
   const tokenRef = useRef<HTMLInputElement>(null)
@@ -42,8 +45,8 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
     void loadHaFound()
   }, [loadHaFound])
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault()
+  const submit = async (event: FormEvent | null, sha256?: string) => {
+    event?.preventDefault()
     if (pending) return
     const found: { url?: string; token?: string } = {}
     if (url.trim() === '') found.url = 'Enter the address you open Home Assistant at, for example homeassistant.local:8123.'
@@ -55,8 +58,14 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
     }
     setPending(true)
     setError(null)
-    const outcome = await haConnect(url.trim(), token.trim())
+    setCertificate(null)
+    const outcome = await haConnect(url.trim(), token.trim(), sha256)
     setPending(false)
+    if (!outcome.ok && (outcome.error.code === 'certificate-unconfirmed' || outcome.error.code === 'certificate-changed') && outcome.error.certificate) {
+      // Nothing was sent: the token stays in the field until the user confirms or changes the address.
+      setCertificate({ ...outcome.error.certificate, changed: outcome.error.code === 'certificate-changed' })
+      return
+    }
     setToken('') // the token is in the keychain now, or it was refused: either way it leaves the page
     if (!outcome.ok) {
       setError(outcome.error)
@@ -70,6 +79,7 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
 
   return (
     <form className="form ha-connect" onSubmit={(e) => void submit(e)} noValidate aria-label="Connect to Home Assistant">
+      {/* The found list and the certificate step below are issue 15's trust checks; keep them with the form. */}
       {found.length > 0 && (
         <div className="ha-found">
           <p id={`${ids}-found`}>Found on this network:</p>
@@ -89,6 +99,11 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
                 >
                   Use {f.name} <span className="mono">{f.url}</span>
                 </button>
+                {f.warning && (
+                  <p className="row-note tone-warn" data-testid="ha-found-warning">
+                    {f.warning}
+                  </p>
+                )}
               </li>
             ))}
           </ul>
@@ -107,7 +122,10 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
           value={url}
           aria-invalid={problem.url ? true : undefined}
           aria-describedby={`${ids}-url-msg`}
-          onChange={(e) => setUrl(e.target.value)}
+          onChange={(e) => {
+            setUrl(e.target.value)
+            setCertificate(null)
+          }}
         />
         <p id={`${ids}-url-msg`} className={problem.url ? 'field-error' : 'hint'}>
           {problem.url ?? 'The address you open Home Assistant at; port 8123 unless you changed it.'}
@@ -133,6 +151,7 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
       </div>
       <div className="message-slot" aria-live="polite">
         {error && <ConnectError error={error} />}
+        {certificate && <HaCertificateConfirm certificate={certificate} changed={certificate.changed} onConfirm={() => void submit(null, certificate.sha256)} />}
       </div>
       <div className="actions">
         <button type="submit" className="button primary" aria-disabled={pending || undefined}>
@@ -168,6 +187,7 @@ export function HomeAssistantPanel() {
   const [error, setError] = useState<KeywardError | null>(null)
   const [pending, setPending] = useState<string | null>(null)
   const [status, setStatus] = useState<string | null>(null)
+  const [warning, setWarning] = useState<string | null>(null)
   const headingRef = useRef<HTMLHeadingElement>(null)
 
   const forget = async (id: string) => {
@@ -189,6 +209,7 @@ export function HomeAssistantPanel() {
   // The form moves (into "Connect another") once one is connected: the heading takes focus instead.
   const connected = (h: HaSummary) => {
     setStatus(`Connected to ${haLabel(h)}${h.version ? `, Home Assistant ${h.version}` : ''}.`)
+    setWarning(h.warning)
     headingRef.current?.focus()
   }
 
@@ -208,6 +229,12 @@ export function HomeAssistantPanel() {
               <span className="ha-item-body">
                 <strong>{h.locationName ?? 'Home Assistant'}</strong> <span className="mono muted">{h.url}</span>
                 {h.version && <span className="muted"> · version {h.version}</span>}
+                {h.unencrypted && (
+                  <span className="status-badge tone-warn" title={h.warning ?? undefined} data-testid="ha-unencrypted">
+                    Not encrypted (http)
+                  </span>
+                )}
+                <HaHoldNote summary={h} />
               </span>
               <button type="button" className="button small secondary" aria-disabled={pending === h.id || undefined} onClick={() => void forget(h.id)}>
                 Forget<span className="visually-hidden"> {h.locationName ?? h.url}</span>
@@ -220,6 +247,11 @@ export function HomeAssistantPanel() {
         {status && (
           <p className="row-note tone-ok" data-testid="ha-status">
             {status}
+          </p>
+        )}
+        {status && warning && (
+          <p className="row-note tone-warn" data-testid="ha-connect-warning">
+            {warning}
           </p>
         )}
       </div>

@@ -122,32 +122,27 @@ export interface FoundHa {
   id: string
   name: string
   url: string
+  /** Why to look twice: the announcement named another host, or another address claims the same instance. */
+  warning: string | null
 }
 
 /**
- * Home Assistant instances from the inventory, with the URL to connect to. The TXT
- * `internal_url`/`base_url` is used only when it names the address the instance was
- * found at (anyone on the LAN can announce a TXT record, and the token goes to
- * this URL); otherwise http://<address>:<SRV port>, HA's default scheme.
+ * Home Assistant instances from the inventory, with the URL to connect to as the core decided
+ * it (discovery/mdns.ts `announcedTarget`): an announced URL only when its host is the packet's
+ * source address, else http://<source>:<SRV port>. Two announcers of one uuid stay two entries,
+ * each with a warning, so the target never moves to a spoofer.
  */
 export function foundHomeAssistants(items: InventoryItem[]): FoundHa[] {
   const out: FoundHa[] = []
   for (const item of items) {
     const ha = item.homeAssistant
-    if (item.kind !== 'home-assistant' || !ha || !item.address) continue
-    let url = `http://${item.address.includes(':') ? `[${item.address}]` : item.address}:${ha.port ?? 8123}`
-    for (const announced of [ha.internalUrl, ha.baseUrl]) {
-      try {
-        const parsed = announced ? new URL(announced) : null
-        if (parsed && /^https?:$/.test(parsed.protocol) && item.addresses.includes(parsed.hostname.replace(/^\[|\]$/g, ''))) {
-          url = parsed.origin
-          break
-        }
-      } catch {
-        // not a URL: keep the address
-      }
+    if (item.kind !== 'home-assistant' || !ha?.connectUrl) continue
+    const warnings: string[] = []
+    if (ha.sameUuidElsewhere.length > 0) {
+      warnings.push(`Another device (${ha.sameUuidElsewhere.join(', ')}) announces itself as this same Home Assistant; one of them may be an impostor. Connect only to the address you know.`)
     }
-    out.push({ id: item.id, name: ha.locationName ?? ha.instance, url })
+    if (ha.urlIgnored) warnings.push('It announced an address on another device; Keyward ignored that and uses the address the announcement came from.')
+    out.push({ id: item.id, name: ha.locationName ?? ha.instance, url: ha.connectUrl, warning: warnings.length > 0 ? warnings.join(' ') : null })
   }
   return out
 }

@@ -71,7 +71,10 @@ export interface KeysState {
   dismiss(id: string): void
   /** The key list is on screen (notifications are suppressed meanwhile). */
   viewing(open: boolean): void
-  haConnect(url: string, token: string): Promise<Outcome<HaSummary>>
+  /** `sha256`: the certificate fingerprint the user compared and confirmed (https, self-signed). */
+  haConnect(url: string, token: string, sha256?: string): Promise<Outcome<HaSummary>>
+  /** "It's mine — continue" (`sha256` re-trusts a changed certificate). */
+  haContinue(id: string, sha256?: string): Promise<Outcome<HaSummary>>
   haForget(id: string): Promise<Outcome<HaSummary[]>>
   /** Before minting: can this Home Assistant take a key for `app` (ha.fit)? */
   haFit(haId: string, app: UnifiApp): Promise<Outcome<HaFit>>
@@ -280,8 +283,8 @@ export function createKeysStore(api: KeywardApi) {
         void api.keys.viewing({ open })
       },
 
-      async haConnect(url, token) {
-        const outcome = await api.ha.connect({ url, token })
+      async haConnect(url, token, sha256) {
+        const outcome = await api.ha.connect(sha256 ? { url, token, sha256 } : { url, token })
         if (outcome.ok) {
           const list = await api.ha.list({})
           set((s) => ({ ha: list.ok ? list.value : [...s.ha.filter((h) => h.id !== outcome.value.id), outcome.value] }))
@@ -290,6 +293,12 @@ export function createKeysStore(api: KeywardApi) {
       },
 
       haFit: (haId, app) => api.ha.fit({ haId, app }),
+
+      async haContinue(id, sha256) {
+        const outcome = await api.ha.continue(sha256 ? { id, sha256 } : { id })
+        if (outcome.ok) set((s) => ({ ha: s.ha.map((h) => (h.id === id ? outcome.value : h)) }))
+        return outcome
+      },
 
       async haForget(id) {
         const outcome = await api.ha.forget({ id })

@@ -44,9 +44,11 @@ export interface RunningConsole {
   setBooting(booting: boolean): void
   /**
    * Swaps in a fresh self-signed certificate for new connections (as a firmware update does,
-   * §7 re-pin) on both listeners; returns and records the new SHA-256.
+   * §7 re-pin) on both listeners; returns and records the new SHA-256. Open connections are dropped,
+   * as the update's restart of the web server does; `keepConnections` keeps them (the harsher case:
+   * a client's kept-alive socket still speaks with the old certificate).
    */
-  replaceCertificate(): Promise<string>
+  replaceCertificate(options?: { keepConnections?: boolean }): Promise<string>
   /** Kills the connection of the next matching request (see faults.ts); resolves when it fired. */
   failNext(fault: FaultSpec): Promise<void>
   close(): Promise<void>
@@ -147,6 +149,8 @@ function requestHandler(routes: Route[], state: SimulatorState, listener: Listen
 
 interface TrackedServer {
   server: Server
+  /** Destroys every open connection, the listener stays. */
+  dropConnections(): void
   close(): Promise<void>
 }
 
@@ -169,6 +173,9 @@ async function listen(cert: GeneratedCertificate, host: string, port: number,
   let closing: Promise<void> | undefined
   return {
     server,
+    dropConnections() {
+      for (const socket of sockets) socket.destroy()
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve())
@@ -224,9 +231,10 @@ export async function startConsoleSimulator(config: ConsoleConfig, options: List
     setBooting(booting) {
       config.booting = booting
     },
-    async replaceCertificate() {
+    async replaceCertificate(options = {}) {
       const next = await newCertificate()
       for (const s of [main, access]) s?.server.setSecureContext({ key: next.keyPem, cert: next.certPem })
+      if (!options.keepConnections) for (const s of [main, access]) s?.dropConnections()
       running.sha256 = next.sha256
       return next.sha256
     },

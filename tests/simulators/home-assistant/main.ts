@@ -2,10 +2,11 @@
 // tests/lab/scenarios.ts startLabHomeAssistant).
 //   tsx tests/simulators/home-assistant/main.ts [--host 127.0.0.1] [--port 8123] [--version 2026.8.x|2026.9.x|2026.10.x]
 //       [--access core|custom|none] [--resolve nvr.lan:443=10.73.0.12:443]… [--config-json '{…}']
-//       [--control-port 8124]
+//       [--control-port 8124] [--https] [--discovery-info present|absent] [--uuid <hex>]
 // Prints exactly one JSON line on stdout once listening:
 //   {"ready":true,"url":"http://…:8123","port":8123,"version":"2026.9.x","haVersion":"2026.9.1",
-//    "adminToken":"…","userToken":"…","controlUrl":"http://…:8124"|null}
+//    "adminToken":"…","userToken":"…","controlUrl":"http://…:8124"|null,"sha256":"AB:…"|null,"uuid":"…"}
+// --https serves a fresh self-signed certificate (its SHA-256 in the ready line).
 // --control-port starts the test hook (control.ts) on the same address.
 // Exits 0 after closing on SIGTERM/SIGINT.
 import { parseArgs } from 'node:util'
@@ -27,12 +28,17 @@ const { values } = parseArgs({
     resolve: { type: 'string', multiple: true },
     'config-json': { type: 'string' },
     'control-port': { type: 'string' },
+    https: { type: 'boolean', default: false },
+    'discovery-info': { type: 'string', default: 'absent' },
+    uuid: { type: 'string' },
   },
   strict: true,
 })
 
 if (!HA_SIM_VERSIONS.includes(values.version as HaSimVersion)) fail(`--version must be ${HA_SIM_VERSIONS.join(', ')}`)
 if (!['core', 'custom', 'none'].includes(values.access)) fail('--access must be core, custom or none')
+if (values['discovery-info'] !== 'present' && values['discovery-info'] !== 'absent') fail('--discovery-info must be present or absent')
+if (values.uuid !== undefined && !/^[0-9a-f]{8,64}$/.test(values.uuid)) fail('--uuid must be 8 to 64 lower-case hex digits')
 const port = Number(values.port)
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`bad --port ${values.port}`)
 const resolve: Record<string, string> = {}
@@ -52,13 +58,15 @@ if (values['config-json'] !== undefined) {
 const config = createHaConfig({
   version: values.version as HaSimVersion,
   access: values.access as HaSimConfig['access'],
+  discoveryInfo: values['discovery-info'] as HaSimConfig['discoveryInfo'],
+  ...(values.uuid ? { uuid: values.uuid } : {}),
   ...extra,
   resolve: { ...resolve, ...(extra.resolve ?? {}) },
 })
 
 let running: RunningHomeAssistant
 try {
-  running = await startHomeAssistantSimulator(config, { host: values.host, port })
+  running = await startHomeAssistantSimulator(config, { host: values.host, port, ...(values.https ? { https: true } : {}) })
 } catch (error) {
   fail(`cannot listen on ${values.host}:${port}: ${(error as Error).message}`)
 }
@@ -84,4 +92,6 @@ process.stdout.write(`${JSON.stringify({
   adminToken: config.tokens.find((t) => t.admin)?.token ?? ADMIN_TOKEN,
   userToken: config.tokens.find((t) => !t.admin)?.token ?? USER_TOKEN,
   controlUrl: control?.url ?? null,
+  sha256: running.sha256,
+  uuid: config.uuid,
 })}\n`)

@@ -10,7 +10,9 @@
 //   * unifiprotect (both versions), unifi_access (core or HACS) and unifi (old and API-key shapes) handlers that call
 //     the simulated consoles for real.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
+import { generateCertificate, type GeneratedCertificate } from '../console/cert.ts'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { accessCoreHandler, accessCustomHandler } from './access.ts'
 import { FlowError, FlowManager, type IntegrationHandler } from './flow-manager.ts'
@@ -19,7 +21,12 @@ import { protectHandler } from './protect.ts'
 import { createHaState, entryFragment, type HaSimConfig, type HaSimState, type HaTokenSeed, type SimEntry } from './state.ts'
 
 export interface RunningHomeAssistant {
+  /** http://… or, with `https`, https://… */
   url: string
+  /** SHA-256 of the certificate served now (https), else null. */
+  sha256: string | null
+  /** https: a fresh self-signed certificate for new connections (a reinstall, a new proxy cert). */
+  replaceCertificate(): Promise<string>
   host: string
   port: number
   config: HaSimConfig
@@ -37,6 +44,19 @@ export interface HaListenOptions {
   host: string
   port: number
   clock?: () => number
+  /** Serve HTTPS with a fresh self-signed certificate (as HA does with `ssl_certificate`, or a proxy). */
+  https?: boolean
+}
+
+const certificateFor = (host: string): Promise<GeneratedCertificate> =>
+  generateCertificate({ commonName: 'homeassistant.local', altNames: ['homeassistant.local', ...(host === '0.0.0.0' || host === '::' ? [] : [host])] })
+
+/** §5 [inferred]: the 2021 `discovery_info` body (no auth). */
+function discoveryInfo(state: HaSimState, origin: string): Record<string, unknown> {
+  return {
+    base_url: origin, external_url: null, internal_url: origin, location_name: state.config.locationName,
+    installation_type: 'Home Assistant OS', requires_api_password: true, uuid: state.config.uuid, version: state.config.haVersion,
+  }
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -177,7 +197,8 @@ export async function startHomeAssistantSimulator(config: HaSimConfig, options: 
     throw new FlowError(404, null, '404: Not Found')
   }
 
-  const server = createServer((req, res) => {
+  let cert = options.https ? await certificateFor(options.host) : null
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const address = req.socket.remoteAddress ?? 'unknown'
     const method = req.method ?? 'GET'
     const path = new URL(req.url ?? '/', 'http://ha.invalid').pathname
@@ -190,6 +211,15 @@ export async function startHomeAssistantSimulator(config: HaSimConfig, options: 
       record(200, 'none')
       const done = state.config.onboarded
       return sendJson(res, 200, ['user', 'core_config', 'analytics', 'integration'].map((step) => ({ step, done })))
+    }
+    if (path === '/api/discovery_info' && method === 'GET') {
+      // Unknown routes are 404 before any auth check in HA (aiohttp routing); no failed login.
+      if (state.config.discoveryInfo === 'absent') {
+        record(404, 'none')
+        return sendText(res, 404, '404: Not Found')
+      }
+      record(200, 'none')
+      return sendJson(res, 200, discoveryInfo(state, `${options.https ? 'https' : 'http'}://${req.headers.host ?? 'homeassistant.local:8123'}`))
     }
     if (!path.startsWith('/api/')) {
       record(200, 'none')
@@ -218,7 +248,9 @@ export async function startHomeAssistantSimulator(config: HaSimConfig, options: 
         if (!res.headersSent) sendText(res, 500, '500: Internal Server Error')
       },
     )
-  })
+  }
+  const server = cert ? createTlsServer({ key: cert.keyPem, cert: cert.certPem }, handler) : createServer(handler)
+  if (cert) server.on('tlsClientError', (_err, socket) => socket.destroy())
 
   // ---- WebSocket API (§1.3) ----
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 })
@@ -318,8 +350,16 @@ export async function startHomeAssistantSimulator(config: HaSimConfig, options: 
   const port = (server.address() as AddressInfo).port
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host
   let closing: Promise<void> | undefined
-  return {
-    url: `http://${urlHost}:${port}`,
+  const running: RunningHomeAssistant = {
+    url: `${cert ? 'https' : 'http'}://${urlHost}:${port}`,
+    sha256: cert?.sha256 ?? null,
+    async replaceCertificate() {
+      if (!cert) throw new Error('this fake Home Assistant serves plain http')
+      cert = await certificateFor(options.host)
+      ;(server as import('node:https').Server).setSecureContext({ key: cert.keyPem, cert: cert.certPem })
+      running.sha256 = cert.sha256
+      return cert.sha256
+    },
     host: options.host,
     port,
     config,
@@ -346,4 +386,5 @@ export async function startHomeAssistantSimulator(config: HaSimConfig, options: 
       return closing
     },
   }
+  return running
 }

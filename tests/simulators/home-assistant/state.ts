@@ -58,6 +58,13 @@ export interface HaSimConfig {
   unifiClassicSites: { _id: string; name: string; desc: string }[]
   /** Deadline for HA's own calls to consoles. */
   upstreamTimeoutMs: number
+  /** The instance's uuid (`.storage/core.uuid`): in discovery_info and the zeroconf TXT. */
+  uuid: string
+  /**
+   * §5: `GET /api/discovery_info` (no auth; uuid, location_name, version, urls) existed in 2021 and
+   * "may be gone" [inferred]: 'present' answers it, 'absent' is a 404 like any unknown route (not a failed login).
+   */
+  discoveryInfo: 'present' | 'absent'
 }
 
 export const ADMIN_TOKEN = 'sim-admin.eyJpc3MiOiJhZG1pbiJ9.long-lived-token-0001'
@@ -83,6 +90,8 @@ export function createHaConfig(overrides: Partial<HaSimConfig> = {}): HaSimConfi
     wwwAuthenticate: false,
     unifiClassicSites: [{ _id: '6566b3ec0c1b5c2f8e5a0001', name: 'default', desc: 'Default' }],
     upstreamTimeoutMs: 5000,
+    uuid: randomBytes(16).toString('hex'),
+    discoveryInfo: 'absent',
     ...overrides,
   }
 }

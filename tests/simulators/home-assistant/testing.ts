@@ -8,8 +8,9 @@ afterAll(async () => {
   await Promise.all(running.splice(0).map((h) => h.close()))
 })
 
-export async function startHomeAssistant(overrides: Partial<HaSimConfig> = {}): Promise<RunningHomeAssistant> {
-  const ha = await startHomeAssistantSimulator(createHaConfig(overrides), { host: '127.0.0.1', port: 0 })
+/** `listen.https`: a fresh self-signed certificate; `listen.port`: a fixed port (take over a stopped HA's address). */
+export async function startHomeAssistant(overrides: Partial<HaSimConfig> = {}, listen: { https?: boolean; port?: number; host?: string } = {}): Promise<RunningHomeAssistant> {
+  const ha = await startHomeAssistantSimulator(createHaConfig(overrides), { host: listen.host ?? '127.0.0.1', port: listen.port ?? 0, ...(listen.https ? { https: true } : {}) })
   running.push(ha)
   return ha
 }
