@@ -12,6 +12,7 @@ import type {
   CloudCheckResult,
   DesktopStatus,
   HaConsent,
+  HaFit,
   HaPushOptions,
   HaPushSummary,
   HaSummary,
@@ -243,9 +244,12 @@ export const requests = {
    * Put a key into HA's UniFi integration (new entry, reconfigure, or a pending reauth). Protect goes
    * API-key-only (no password in HA) unless `mode: 'full'`; full mode, and HA ≤ 2026.8, send the
    * dedicated user's password only after `ha.consent` — otherwise the answer is the failure
-   * `refused` (problem consent_required) and nothing is sent.
+   * `refused` (problem consent_required) and nothing is sent. `siteId`: the UniFi Network site
+   * (Integration API UUID) when the key sees several (outcome 'choose-site' lists them).
    */
-  'ha.push': request<HaPushSummary>()(z.object({ keyId, haId: keyId, mode: z.enum(['api_key', 'full']).optional() }).strict()),
+  'ha.push': request<HaPushSummary>()(z.object({
+    keyId, haId: keyId, mode: z.enum(['api_key', 'full']).optional(), siteId: z.string().min(1).max(100).optional(),
+  }).strict()),
   /** How a Protect key can go to this HA: its modes, what full mode adds and costs, the consent sentence. */
   'ha.pushOptions': request<HaPushOptions>()(z.object({ keyId, haId: keyId }).strict()),
   /**
@@ -254,6 +258,11 @@ export const requests = {
    * the user and the time.
    */
   'ha.consent': request<HaConsent>()(z.object({ keyId, haId: keyId, sentence: z.string().min(1).max(1000) }).strict()),
+  /**
+   * Before a key is minted: can this HA take a key for `app`? For UniFi Network HA is asked (a `unifi` flow
+   * is opened, its first step read, and the flow deleted: home-assistant.md §3.2 "detect it by the menu").
+   */
+  'ha.fit': request<HaFit>()(z.object({ haId: keyId, app }).strict()),
   /** The exact fields to fill in HA by hand (secrets left out: copy them with keys.copy). */
   'ha.copyFields': request<CopyFieldsPlan>()(z.object({ keyId, haId: keyId.optional() }).strict()),
   /** The key list window opened or closed (notifications are suppressed while open). */

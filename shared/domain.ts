@@ -435,7 +435,8 @@ export interface HaKeyHealth {
 }
 
 export interface HaPushSummary {
-  outcome: 'created' | 'reconfigured' | 'reauthenticated' | 'not-applicable'
+  /** 'choose-site': nothing was sent; the key sees several UniFi Network sites, push again with one of `sites`. */
+  outcome: 'created' | 'reconfigured' | 'reauthenticated' | 'not-applicable' | 'choose-site'
   entryId: string | null
   title: string | null
   entryState: string | null
@@ -443,6 +444,8 @@ export interface HaPushSummary {
   message: string
   /** unifiprotect: the connection mode HA got ('api_key' = API-key-only, no password in HA). */
   mode?: 'full' | 'api_key' | null
+  /** UniFi Network: the sites to choose from (outcome 'choose-site'). */
+  sites?: { id: string; name: string }[]
 }
 
 /**
@@ -490,6 +493,16 @@ export interface CloudCheckResult {
   sentTo: string
   message: string
   nextStep: string | null
+}
+
+/** Can this Home Assistant take a key for this app (before it is minted)? */
+export interface HaFit {
+  app: UnifiApp
+  /** 'needs-upgrade': HA's integration cannot take a key of this kind yet; 'unavailable': no such integration. */
+  fit: 'ready' | 'needs-upgrade' | 'unavailable' | 'unknown'
+  haVersion: string | null
+  /** One plain sentence ('' when ready). */
+  message: string
 }
 
 /** A connected Home Assistant, as the UI shows it. */

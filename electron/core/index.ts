@@ -366,14 +366,15 @@ export function createCore(options: CoreOptions): Core {
     'ha.list': () => homeAssistant.list(),
     'ha.continue': ({ id, sha256 }) => homeAssistant.resume(id, sha256),
     'ha.forget': ({ id }) => homeAssistant.forget(id),
-    'ha.push': async ({ keyId, haId, mode }) => {
-      const result = await homeAssistant.push(keyId, haId, mode)
+    'ha.push': async ({ keyId, haId, mode, siteId }) => {
+      const result = await homeAssistant.push(keyId, haId, { ...(mode ? { mode } : {}), ...(siteId ? { siteId } : {}) })
       hub.emit('keys.changed', keys.list())
       return result
     },
     'ha.pushOptions': ({ keyId, haId }) => homeAssistant.pushOptions(keyId, haId),
     'ha.consent': ({ keyId, haId, sentence }) => homeAssistant.consent(keyId, haId, sentence),
     'ha.copyFields': ({ keyId, haId }) => homeAssistant.copyFields(keyId, haId),
+    'ha.fit': ({ haId, app }) => homeAssistant.fit(haId, app),
     'keys.viewing': ({ open }) => {
       keys.setKeyListOpen(open)
       if (open) void usage.refresh() // the list's "last used" column; throttled per console

@@ -127,15 +127,15 @@ test('columns, sorting, filter, copy with clearing, reveal, verify now and pause
   await expect(keyRow(page, 'ha-network').getByTestId('key-status')).toHaveText('OK')
   expect(core.settings.listKeys().find((k) => k.name === 'ha-network')!.paused).toBe(false)
 
-  // Home Assistant for a Network key: nothing connected yet, and HA's UniFi Network integration takes no key.
+  // Home Assistant for a Network key: nothing connected yet; the fields are those of HA's API-key mode (2026.10+).
   const networkRow = keyRow(page, 'ha-network')
   await rowButton(page, 'ha-network', 'Send to Home Assistant').click()
   await expect(networkRow.getByText('Connect Home Assistant first')).toBeVisible()
   await networkRow.getByRole('button', { name: 'Go to Home Assistant' }).click()
   await expect(page.getByLabel('Home Assistant address')).toBeFocused()
   await rowButton(page, 'ha-network', 'Copy fields for Home Assistant').click()
-  await expect(networkRow.getByTestId('copy-fields')).toContainText('Not applicable')
-  await expect(networkRow.getByTestId('copy-fields-message')).toContainText('takes no API key')
+  await expect(networkRow.getByTestId('copy-fields')).toContainText('Choose "API key" (Home Assistant 2026.10 or later).')
+  await expect(networkRow.getByTestId('copy-fields-message')).toContainText('no "API key" choice')
   await rowButton(page, 'ha-network', 'Copy fields for Home Assistant').click()
   await expect(networkRow.getByTestId('copy-fields')).toHaveCount(0)
 

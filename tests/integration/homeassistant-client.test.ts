@@ -171,14 +171,18 @@ describe('UniFi Access (core vs HACS) and UniFi Network', () => {
     client.close()
   })
 
-  it('UniFi Network takes no key: "not applicable", nothing sent', async () => {
-    const ha = await startHomeAssistant()
+  it('UniFi Network in an HA without API-key mode: "not applicable", the key never reaches HA', async () => {
+    const ha = await startHomeAssistant({ version: '2026.9.x' })
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
-    const before = ha.state.requests.length
-    const result = await pushKey(client, { app: 'network', console: { key: 'udm:443', host: '192.0.2.1', port: 443, name: 'UDM' } })
+    const apiKey = 'network-key-that-must-stay-here'
+    const sites = [{ id: '3f2a1c5e-1111-4222-8333-444455556666', internalReference: 'default', name: 'Default' }]
+    const result = await pushKey(client, { app: 'network', console: { key: 'udm:443', host: '192.0.2.1', port: 443, name: 'UDM' }, apiKey, sites })
     expect(result).toMatchObject({ outcome: 'not-applicable', domain: 'unifi', entryId: null })
-    expect(result.message).toMatch(/does not use API keys.*username and password/)
-    expect(ha.state.requests.length).toBe(before)
+    expect(result.message).toMatch(/username and password.*2026\.10 or later.*Nothing was sent/)
+    // Only the probe: one flow opened and deleted; no step was ever submitted to it.
+    expect(flowRequests(ha).map((r) => r.method)).toEqual(['POST', 'DELETE'])
+    expect(ha.state.flows.size).toBe(0)
+    expect(ha.entries('unifi')).toHaveLength(0)
     client.close()
   })
 

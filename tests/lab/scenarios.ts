@@ -12,9 +12,10 @@
 //            namespace (cheaper than 32 namespaces on 2 cores), plus a noise
 //            source broadcasting malformed packets
 //   uisp     a UISP server (HTTPS only; found by the optional subnet sweep)
-//   ha       a fake Home Assistant (HTTP, port 8123, version per lab: 2026.8.x or
-//            2026.9.x) advertised over mDNS by python3-zeroconf; it reaches the
-//            consoles over the lab LAN to validate keys
+//   ha       a fake Home Assistant (HTTP, port 8123, version per lab: 2026.8.x,
+//            2026.9.x or 2026.10.x — the first with `unifi` API-key mode) advertised over
+//            mDNS by python3-zeroconf; it reaches the consoles over the lab LAN to validate
+//            keys (the UDM Pro runs Network for the Network-key spec)
 // `expectedDiscovery()` is the exact inventory discovery must produce; it only
 // needs the lab's host table, so code running inside ws can compute it too.
 import { fileURLToPath } from 'node:url'

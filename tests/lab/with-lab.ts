@@ -1,5 +1,5 @@
 // Run a command inside a freshly built lab, then tear the lab down.
-//   node --import tsx tests/lab/with-lab.ts --scenario slice [--ha-version 2026.8.x|2026.9.x] -- <command...>
+//   node --import tsx tests/lab/with-lab.ts --scenario slice [--ha-version 2026.8.x|2026.9.x|2026.10.x] -- <command...>
 // Run it with `node --import tsx`, not the `tsx` command: tsx's wrapper process relays a
 // signal to this one and SIGKILLs it when it has not confirmed within 30 ms, which on a busy
 // machine happens, and a SIGKILLed lab cannot tear down (namespaces left behind).
@@ -10,6 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { constants } from 'node:os'
 import type { PresetName } from '../simulators/console/presets.ts'
+import { HA_SIM_VERSIONS, type HaSimVersion } from '../simulators/home-assistant/state.ts'
 import { createLab, labSupport, LabTornDownError, type Lab } from './lab.ts'
 import { discoveryScenario, type ScenarioOptions } from './scenarios.ts'
 
@@ -47,7 +48,7 @@ function parseCommandLine(argv: string[]): { scenario: Scenario; options: Scenar
   const options: ScenarioOptions = {}
   // The fake Home Assistant's version (discovery scenario); the environment works too, for `npm run test:e2e`.
   const haVersion = (value: string | undefined): ScenarioOptions['haVersion'] =>
-    value === '2026.8.x' || value === '2026.9.x' ? value : usage('--ha-version must be 2026.8.x or 2026.9.x')
+    HA_SIM_VERSIONS.includes(value as HaSimVersion) ? (value as HaSimVersion) : usage(`--ha-version must be ${HA_SIM_VERSIONS.join(', ')}`)
   if (process.env.KEYWARD_LAB_HA_VERSION) options.haVersion = haVersion(process.env.KEYWARD_LAB_HA_VERSION)
   for (let i = 0; i < own.length; i++) {
     const arg = own[i]!

@@ -191,10 +191,12 @@ describe('copyFields (clipboard path)', () => {
     expect(hasProtectMenu(null)).toBe(true)
   })
 
-  it('Access uses api_token; Network is not applicable', () => {
+  it('Access uses api_token; Network uses the API-key mode (HA 2026.10+)', () => {
     expect(copyFields({ app: 'access', console: consoleRef, secret: 'TOK' }).fields.map((f) => f.field)).toEqual(['host', 'api_token', 'verify_ssl'])
     const network = copyFields({ app: 'network', console: consoleRef })
-    expect(network).toMatchObject({ applicable: false, domain: 'unifi' })
-    expect(network.message).toMatch(/takes no API key/)
+    expect(network).toMatchObject({ applicable: true, domain: 'unifi' })
+    expect(network.fields.map((f) => f.field)).toEqual(['host', 'api_key', 'port', 'verify_ssl'])
+    expect(network.steps.join(' ')).toMatch(/Choose "API key"/)
+    expect(network.message).toMatch(/no "API key" choice.*username and password/)
   })
 })

@@ -70,13 +70,20 @@ export function copyFields(req: CopyFieldsRequest): CopyFieldsPlan {
   const host: CopyField = { field: 'host', label: 'Host', value: req.console.host, secret: false, note: 'Only the address: no https://, no port, no path.' }
 
   if (req.app === 'network') {
+    // API-key mode (home-assistant.md §3.2): menu "API key" → {host, api_key, port, verify_ssl}; HA
+    // versions without it (detected by the menu: ha.fit) sign in only with a username and password.
     return {
       domain,
-      applicable: false,
-      steps: ['Settings → Devices & services → Add integration → UniFi Network.'],
-      fields: [host, { field: 'port', label: 'Port', value: String(req.console.port), secret: false }],
+      applicable: true,
+      steps: ['Settings → Devices & services → Add integration → UniFi Network.', 'Choose "API key" (Home Assistant 2026.10 or later).'],
+      fields: [
+        host,
+        { field: 'api_key', label: 'API key', value: secretValue, secret: true, note: `Made on ${req.console.name ?? req.console.host}: a key works only on the console that made it.` },
+        { field: 'port', label: 'Port', value: String(req.console.port), secret: false },
+        { field: 'verify_ssl', label: 'Verify SSL certificate', value: verify ? 'on' : 'off', secret: false, note: 'Off for a console with its own self-signed certificate.' },
+      ],
       link,
-      message: "Home Assistant's UniFi Network integration takes no API key: it signs in with a local username and password of the console.",
+      message: 'If Home Assistant offers no "API key" choice, it is older than its UniFi Network API-key mode and cannot take this key: it signs in only with a local username and password.',
     }
   }
 

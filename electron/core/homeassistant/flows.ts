@@ -17,6 +17,7 @@ import { listEntries, matchConsole, snapshotDomain, type DomainSnapshot, type Pe
 import { consentRequired } from './consent.ts'
 import { APP_LABEL, describeAbort, formErrorsFailure, type ErrorContext } from './errors.ts'
 import { fillForm, menuOptions, parseFlowResult, pickMenuOption, type FormValues } from './forms.ts'
+import { pushNetworkKey, type NetworkPush } from './network.ts'
 import { HomeAssistantFailure, type HaConsoleRef, type HaDomain, type HaEntry, type HaFlowResult, type PushOutcome, type PushResult } from './types.ts'
 
 export { copyFields } from './copy.ts'
@@ -61,7 +62,7 @@ export interface AccessPush {
 export type PushRequest =
   | ({ app: 'protect' } & ProtectPush)
   | ({ app: 'access' } & AccessPush)
-  | { app: 'network'; console: HaConsoleRef }
+  | ({ app: 'network' } & NetworkPush)
 
 const label = (c: HaConsoleRef) => consoleLabel(c)
 
@@ -399,23 +400,6 @@ export async function pushAccessToken(ha: HomeAssistantClient, req: AccessPush):
 
 // ---- dispatch ------------------------------------------------------------------------
 
-/** UniFi Network in HA signs in with a username and password only (§3): no key to push. */
-export function networkNotApplicable(consoleRef: HaConsoleRef, haVersion: string | null): PushResult {
-  return {
-    outcome: 'not-applicable',
-    domain: 'unifi',
-    consoleKey: consoleRef.key,
-    entryId: null,
-    title: null,
-    entryState: null,
-    mode: null,
-    haVersion,
-    message:
-      "Home Assistant's UniFi Network integration does not use API keys: it signs in with a local username and password of the console. " +
-      'Nothing was sent. Set it up in Home Assistant with a local (not cloud) user.',
-  }
-}
-
 export async function pushKey(ha: HomeAssistantClient, req: PushRequest): Promise<PushResult> {
   switch (req.app) {
     case 'protect':
@@ -423,7 +407,8 @@ export async function pushKey(ha: HomeAssistantClient, req: PushRequest): Promis
     case 'access':
       return pushAccessToken(ha, req)
     case 'network':
-      return networkNotApplicable(req.console, ha.haVersion)
+      // home-assistant.md §3.2: API-key mode detected by the menu (homeassistant/network.ts).
+      return pushNetworkKey(ha, req)
   }
 }
 

@@ -8,6 +8,7 @@
 // has not noticed a problem"; Keyward's own key check is still needed.
 import { consoleLabel } from '../../../shared/labels.ts'
 import type { HomeAssistantClient } from './client.ts'
+import { matchNetworkSites } from './network.ts'
 import { matchConsole, snapshotDomain, type PendingReauth } from './entries.ts'
 import { APP_LABEL } from './errors.ts'
 import type { HaConsoleRef, HaDomain, HaEntry, HaEntryHealth, HaHealthSignal } from './types.ts'
@@ -76,10 +77,11 @@ export interface HealthReport {
 
 /** Reads HA's entries for `domain` and tells, per managed console, whether HA can use its key. */
 export async function readHealth(ha: HomeAssistantClient, domain: HaDomain, consoles: HaConsoleRef[]): Promise<HealthReport> {
-  const snapshot = await snapshotDomain(ha, domain, { devices: domain === 'unifiprotect' })
+  const snapshot = await snapshotDomain(ha, domain, { devices: domain !== 'unifi_access' })
   const used = new Set<string>()
   const results = consoles.map((consoleRef): HaEntryHealth => {
-    const match = matchConsole(consoleRef, snapshot)
+    // `unifi` entries belong to a site (unique_id = site UUID), not to a console MAC (§1.6, §3.2).
+    const match = domain === 'unifi' ? matchNetworkSites(snapshot, consoleRef.siteIds ?? []) : matchConsole(consoleRef, snapshot)
     const entry = match.entry
     if (entry) used.add(entry.entry_id)
     const { signal, keyProblem } = classifyEntry(entry, match.reauth)

@@ -2,7 +2,7 @@
 // the keychain), push a key into HA's UniFi setup, show the fields for the
 // copy path, and read HA's health for the keys Keyward pushed.
 import { randomUUID } from 'node:crypto'
-import type { HaConsent, HaKeyHealth, HaPushOptions, HaPushSummary, HaSummary, HomeAssistantRecord, KeyRecord, UnifiApp } from '../../../shared/domain.ts'
+import type { HaConsent, HaFit, HaKeyHealth, HaPushOptions, HaPushSummary, HaSummary, HomeAssistantRecord, KeyRecord, UnifiApp } from '../../../shared/domain.ts'
 import { consoleLabel } from '../../../shared/labels.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { Settings } from '../settings/settings.ts'
@@ -15,7 +15,9 @@ import { copyFields, type CopyFieldsPlan } from './copy.ts'
 import { DOMAIN_FOR_APP, pushKey } from './flows.ts'
 import { readHealth } from './health.ts'
 import { firstContact, identityAtConnect, type AnnouncedUuid } from './identity.ts'
-import { HomeAssistantFailure, type HaConsoleRef } from './types.ts'
+import { fetchNetworkSites } from '../unifi/verify.ts'
+import { probeNetworkFit } from './network.ts'
+import { HomeAssistantFailure, type HaConsoleRef, type NetworkSite } from './types.ts'
 
 export interface HomeAssistantServiceOptions {
   settings: Settings
@@ -111,8 +113,41 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
     return { mode, credentials: await credentialsOf(key), consent }
   }
 
+  /** The Network sites the key sees, read from its console with the key (pinned), as HA will read them (§3.2). */
+  const networkSites = async (key: KeyRecord, secret: string): Promise<NetworkSite[]> => {
+    const c = settings.listConsoles().find((r) => r.key === key.consoleKey)
+    if (!c) throw new KeywardFailure('not-found', 'Keyward no longer knows the console of this key.')
+    const found = await fetchNetworkSites({ key: c.key, host: c.host, port: c.port, name: c.name, pin: c.certificateSha256, apps: c.apps ?? [] }, secret, { ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) })
+    if ('sites' in found) return found.sites
+    if (found.status === 401) throw new KeywardFailure('invalid-credentials', 'UniFi Network refused this key when Keyward listed its sites: it was revoked or made on another console. Nothing was sent to Home Assistant.')
+    throw new KeywardFailure('unreachable', `Keyward could not list the key's UniFi Network sites, so nothing was sent to Home Assistant: ${found.message}`)
+  }
+
+  /** Site UUIDs each Network key was last seen to reach (in memory): a revoked key can no longer list them. */
+  const lastSites = new Map<string, string[]>()
+
+  /** The site UUIDs these keys see (else the last ones seen), so health can find their `unifi` entries. */
+  const siteIdsOf = async (keys: KeyRecord[]): Promise<string[]> => {
+    const ids = new Set<string>()
+    for (const key of keys) {
+      const secret = await vault.get(key.keyRef).catch(() => null)
+      try {
+        if (!secret) throw new Error('no secret')
+        const sites = (await networkSites(key, secret)).map((s) => s.id)
+        lastSites.set(key.id, sites)
+      } catch {
+        // The key watch reports a refused or unreachable key itself; keep what it last reached.
+      }
+      for (const id of lastSites.get(key.id) ?? []) ids.add(id)
+    }
+    return [...ids]
+  }
+
   /** Pushes `secret` (the key's current or a rotated one) into HA. */
-  const pushSecret = async (haId: string, key: KeyRecord, secret: string, requested?: 'full' | 'api_key'): Promise<HaPushSummary> => {
+  const pushSecret = async (
+    haId: string, key: KeyRecord, secret: string,
+    opts: { requested?: 'full' | 'api_key'; siteId?: string; rotation?: boolean } = {},
+  ): Promise<HaPushSummary> => {
     unifiApp(key)
     const record = find(haId)
     const ha = await open(record)
@@ -122,18 +157,27 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
       const target = consoleRef(key)
       let result
       if (key.app === 'protect') {
-        const plan = await protectPlan(key, record, ha.haVersion ?? record.version, requested)
+        const plan = await protectPlan(key, record, ha.haVersion ?? record.version, opts.requested)
         result = await pushKey(ha, {
           app: 'protect', console: target, apiKey: secret, mode: plan.mode,
           credentials: plan.credentials, consent: plan.consent, credentialsAvailable: key.passwordRef !== null,
         })
         saveKey(key.id, (k) => noteMode(k, haId, result!.mode))
+      } else if (key.app === 'access') {
+        result = await pushKey(ha, { app: 'access', console: target, token: secret })
       } else {
-        result = key.app === 'access'
-          ? await pushKey(ha, { app: 'access', console: target, token: secret })
-          : await pushKey(ha, { app: 'network', console: target })
+        result = await pushKey(ha, {
+          app: 'network', console: target, apiKey: secret, siteId: opts.siteId ?? null, preferConfigured: opts.rotation === true,
+          sites: await networkSites(key, secret).then((sites) => {
+            lastSites.set(key.id, sites.map((x) => x.id))
+            return sites
+          }),
+        })
       }
-      return { outcome: result.outcome, entryId: result.entryId, title: result.title, entryState: result.entryState, haVersion: result.haVersion, message: result.message, mode: result.mode }
+      return {
+        outcome: result.outcome, entryId: result.entryId, title: result.title, entryState: result.entryState, haVersion: result.haVersion, message: result.message, mode: result.mode,
+        ...(result.sites ? { sites: result.sites.map((s) => ({ id: s.id, name: s.name })) } : {}),
+      }
     } finally {
       ha.close()
     }
@@ -204,14 +248,17 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
     },
 
     /** Puts a key into HA's integration for its app (new entry, reconfigure or pending reauth). */
-    async push(keyId: string, haId: string, mode?: 'full' | 'api_key'): Promise<HaPushSummary> {
+    async push(keyId: string, haId: string, choice: { mode?: 'full' | 'api_key'; siteId?: string } = {}): Promise<HaPushSummary> {
       const key = settings.listKeys().find((k) => k.id === keyId)
       if (!key) throw new KeywardFailure('not-found', 'That key is no longer on record.')
       const secret = await vault.get(key.keyRef)
       if (!secret) throw new KeywardFailure('not-found', `The keychain no longer holds “${key.name}”.`)
       // A user's push asks for API-key-only unless they chose full mode (consent.ts).
-      const result = await pushSecret(haId, key, secret, key.app === 'protect' ? (mode ?? 'api_key') : undefined)
-      if (result.outcome !== 'not-applicable') {
+      const result = await pushSecret(haId, key, secret, {
+        ...(key.app === 'protect' ? { requested: choice.mode ?? 'api_key' } : {}),
+        ...(choice.siteId ? { siteId: choice.siteId } : {}),
+      })
+      if (result.outcome !== 'not-applicable' && result.outcome !== 'choose-site') {
         settings.saveKeys(settings.listKeys().map((k) => (k.id === keyId ? { ...k, pushedTo: [...new Set([...k.pushedTo, haId])] } : k)))
       }
       return result
@@ -240,7 +287,32 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
 
     /** Rotation hand-over: every HA this key was pushed into gets the new secret first. */
     async handOver(key: KeyRecord, secret: string): Promise<void> {
-      for (const haId of key.pushedTo) await pushSecret(haId, key, secret)
+      for (const haId of key.pushedTo) {
+        const result = await pushSecret(haId, key, secret, { rotation: true })
+        // Several of the key's sites have entries in HA and none can be picked for the user: throwing
+        // aborts the rotation (the old key keeps working) rather than leaving HA with a revoked key.
+        if (result.outcome === 'choose-site') {
+          throw new KeywardFailure('refused', `Home Assistant at ${find(haId).url} uses this key for more than one UniFi Network site, so Keyward cannot hand a rotated key over to just one. The old key was kept; make a new key and send it to each site instead.`)
+        }
+      }
+    },
+
+    /**
+     * Before minting: can this HA take a key for `app`? Only UniFi Network is asked (home-assistant.md §3.2:
+     * the `unifi` API-key mode is detected by its menu, so a probe flow is opened and deleted); Protect and
+     * Access keys fit every HA Keyward supports (their version checks live in requirements.ts / flows.ts).
+     */
+    async fit(haId: string, app: UnifiApp): Promise<HaFit> {
+      const record = find(haId)
+      if (app !== 'network') return { app, fit: 'ready', haVersion: record.version, message: '' }
+      const ha = await open(record)
+      try {
+        noteVersion(record, ha.haVersion)
+        const probe = await probeNetworkFit(ha)
+        return { app, fit: probe.fit, haVersion: ha.haVersion, message: probe.message }
+      } finally {
+        ha.close()
+      }
     },
 
     /** The fields to fill by hand in HA (the key itself is copied separately). */
@@ -278,6 +350,8 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
           for (const app of [...new Set(mine.map((k) => k.app))]) {
             const ofApp = mine.filter((k) => k.app === app)
             const refs = [...new Map(ofApp.map((k) => [k.consoleKey, consoleRef(k)])).values()]
+            // UniFi Network entries are found by the site UUIDs the key sees, read as HA reads them (§3.2).
+            if (app === 'network') for (const ref of refs) ref.siteIds = await siteIdsOf(ofApp.filter((k) => k.consoleKey === ref.key))
             const report = await readHealth(ha, DOMAIN_FOR_APP[app as UnifiApp], refs)
             for (const entry of report.consoles) {
               for (const k of ofApp.filter((x) => x.consoleKey === entry.consoleKey)) {

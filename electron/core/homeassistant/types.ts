@@ -142,6 +142,8 @@ export interface HaConsoleRef {
   mac?: string | null
   /** Console name; unifiprotect titles full-mode entries `nvr.display_name` (§2.2). */
   name?: string | null
+  /** UniFi Network: the site UUIDs the key sees; `unifi` API-key entries are found by them (§1.6, §3.2). */
+  siteIds?: string[]
 }
 
 /** Why pushing a key into HA failed: specific, for the UI to explain and act on. */
@@ -168,6 +170,8 @@ export type HaProblem =
   | 'needs_ui' // HA wants an interactive step (external/progress) or aborted for a reason of its own
   | 'flow_expired' // the flow id is no longer valid (404 Invalid flow specified)
   | 'unknown_error' // the integration reported `unknown`
+  | 'unknown_site' // unifi: the key does not see the site of HA's entry (abort unknown_site_id, §3.2)
+  | 'other_mode_entry' // unifi: an entry for this site exists in the other (username/password) mode (§3.2)
 
 export class HomeAssistantFailure extends KeywardFailure {
   constructor(
@@ -183,7 +187,16 @@ export class HomeAssistantFailure extends KeywardFailure {
   }
 }
 
-export type PushOutcome = 'created' | 'reconfigured' | 'reauthenticated' | 'not-applicable'
+export type PushOutcome = 'created' | 'reconfigured' | 'reauthenticated' | 'not-applicable' | 'choose-site'
+
+/** A UniFi Network site as the Integration API lists it (unifi-os.md §5.2). */
+export interface NetworkSite {
+  /** UUID: HA's unique_id of an API-key entry (home-assistant.md §3.2). */
+  id: string
+  /** The classic short name ("default"). */
+  internalReference: string
+  name: string
+}
 
 export interface PushResult {
   outcome: PushOutcome
@@ -197,6 +210,10 @@ export interface PushResult {
   mode: 'full' | 'api_key' | null
   /** unifi_access: which integration answered (§3). */
   accessVariant?: 'core' | 'custom'
+  /** unifi: the sites the key sees, when the user must choose one (outcome 'choose-site'). */
+  sites?: NetworkSite[]
+  /** unifi: the site the entry is for. */
+  site?: NetworkSite
   haVersion: string | null
   /** One sentence for the user. */
   message: string

@@ -174,6 +174,14 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
       )
     }
     let cameras: number | undefined
+    if (opts.app === 'network') {
+      // HA's `unifi` API-key mode validates with the sites list, not /v1/info (home-assistant.md §3.2,
+      // unifi-os.md §4.2 table: "verify Network keys on integration/v1/sites, which is what HA needs").
+      const sites = await fetchNetworkSites(target, opts.key, opts)
+      if (!('sites' in sites) && sites.status === 403) {
+        return failed('insufficient_permission', `${label(target)} knows this key, but its owner cannot list UniFi Network sites, which Home Assistant needs.`, 'Give that user a role with Network access, or make the key as a Super Admin.')
+      }
+    }
     let warning: string | undefined
     if (opts.app === 'protect') {
       const list = await attempt(target, 'protect', opts.key, '/proxy/protect/integration/v1/cameras', opts)
@@ -277,4 +285,35 @@ export async function cloudKeyCheck(key: string, siteManager: { url: string; ca?
   // §5.4: UNAUTHORIZED 401 / FORBIDDEN 403 = the cloud does not take this key.
   if (reply.status === 401 || reply.status === 403) return 'not-cloud'
   return 'unknown'
+}
+
+export type NetworkSitesResult =
+  | { sites: { id: string; internalReference: string; name: string }[] }
+  | { status: number; message: string }
+
+/**
+ * The Network sites a key sees (`GET /proxy/network/integration/v1/sites`, unifi-os.md §5.2: `{id (uuid),
+ * internalReference, name}`, paged with offset/limit ≤ 200), exactly what HA's `unifi` API-key mode reads
+ * (home-assistant.md §3.2). Pinned like every key call; status 0 = no answer.
+ */
+export async function fetchNetworkSites(
+  target: KnownConsole, key: string, opts: Pick<VerifyOptions, 'timeoutMs' | 'now' | 'pace' | 'onReply'> = {},
+): Promise<NetworkSitesResult> {
+  const out: { id: string; internalReference: string; name: string }[] = []
+  for (let offset = 0; offset < 1000; offset += 200) {
+    const result = await attempt(target, 'network', key, `/proxy/network/integration/v1/sites?offset=${offset}&limit=200`, { console: target, app: 'network', key, ...opts })
+    if ('failure' in result) return { status: 0, message: result.failure.message }
+    if (result.reply.status !== 200) return { status: result.reply.status, message: `UniFi Network on ${label(target)} answered ${result.reply.status}.` }
+    const body = result.body
+    const data = isObject(body) && Array.isArray(body.data) ? body.data : null
+    if (!data) return { status: 200, message: `UniFi Network on ${label(target)} did not list its sites.` }
+    for (const site of data) {
+      if (!isObject(site) || typeof site.id !== 'string' || site.id === '') continue
+      const name = typeof site.name === 'string' && site.name ? site.name : site.id
+      out.push({ id: site.id.slice(0, 100), internalReference: typeof site.internalReference === 'string' ? site.internalReference.slice(0, 100) : '', name: name.slice(0, 200) })
+    }
+    const total = isObject(body) && typeof body.totalCount === 'number' ? body.totalCount : out.length
+    if (data.length < 200 || out.length >= total) break
+  }
+  return { sites: out }
 }

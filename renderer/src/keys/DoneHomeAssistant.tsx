@@ -48,7 +48,7 @@ export function DoneHomeAssistant({ record }: { record: ProvisionRecord }) {
       </h3>
       <p className="muted">
         {network
-          ? 'Home Assistant’s UniFi Network integration signs in with a username and password, not a key; the fields below say what it needs.'
+          ? 'Home Assistant 2026.10 or later takes the key in its UniFi Network integration (API-key mode); older versions sign in only with a username and password.'
           : 'Put the key into Home Assistant’s UniFi integration in one click, or fill the fields in yourself.'}
       </p>
       {!key ? (

@@ -10,6 +10,7 @@ import { useKeys } from './context.ts'
 import { HaCertificateConfirm, HaHoldNote } from './HaTrust.tsx'
 import { haLabel } from './model.ts'
 import { IDLE_ROW } from './store.ts'
+import { HaSiteChoice } from './HaSiteChoice.tsx'
 
 /** The address field of the Home Assistant panel, so other places can send the user there. */
 export const HA_URL_FIELD_ID = 'ha-connect-url'
@@ -280,6 +281,7 @@ const PUSH_TITLE: Record<HaPushSummary['outcome'], string> = {
   reconfigured: 'Home Assistant now uses this key',
   reauthenticated: 'Home Assistant signed in again with this key',
   'not-applicable': 'Not applicable',
+  'choose-site': 'Choose a UniFi Network site',
 }
 
 const PUSH_OUTCOME: Record<HaPushSummary['outcome'], string> = {
@@ -287,14 +289,16 @@ const PUSH_OUTCOME: Record<HaPushSummary['outcome'], string> = {
   reconfigured: 'reconfigured: the existing entry was updated',
   reauthenticated: 'reauthenticated: the entry’s pending sign-in was completed',
   'not-applicable': 'not applicable',
+  'choose-site': 'nothing sent yet: choose a site',
 }
 
-export function HaPushResult({ summary }: { summary: HaPushSummary }) {
-  const na = summary.outcome === 'not-applicable'
+export function HaPushResult({ summary, keyId }: { summary: HaPushSummary & { haId?: string }; keyId?: string }) {
+  const na = summary.outcome === 'not-applicable' || summary.outcome === 'choose-site'
   return (
     <div className={`callout ${na ? 'callout-info' : 'callout-ok'} ha-result`} data-testid="ha-push-result" data-outcome={summary.outcome}>
       <p className="callout-title">{PUSH_TITLE[summary.outcome]}</p>
       <p data-testid="ha-push-message">{summary.message}</p>
+      {summary.outcome === 'choose-site' && keyId && summary.haId && <HaSiteChoice keyId={keyId} haId={summary.haId} sites={summary.sites ?? []} />}
       {!na && (
         <dl className="facts compact">
           <dt>Result</dt>

@@ -61,7 +61,7 @@ export function ProtectMode({ keyView, haId }: { keyView: KeyView; haId: string 
           </p>
           {mode !== 'full' && (
             <Actions>
-              <button type="button" className="button small secondary" aria-disabled={busy || undefined} onClick={() => !busy && void push(keyView.id, haId, 'full')}>
+              <button type="button" className="button small secondary" aria-disabled={busy || undefined} onClick={() => !busy && void push(keyView.id, haId, { mode: 'full' })}>
                 {fullLabel}
               </button>
             </Actions>
@@ -87,7 +87,7 @@ export function ProtectMode({ keyView, haId }: { keyView: KeyView; haId: string 
       )}
       {mode === 'full' && options.apiKeyOnlyAvailable && (
         <Actions>
-          <button type="button" className="button small secondary" aria-disabled={busy || undefined} onClick={() => !busy && void push(keyView.id, haId, 'api_key')}>
+          <button type="button" className="button small secondary" aria-disabled={busy || undefined} onClick={() => !busy && void push(keyView.id, haId, { mode: 'api_key' })}>
             Switch back to API-key-only mode
           </button>
         </Actions>

@@ -105,7 +105,7 @@ export function RowOutput({ keyView, onSignIn, needHa, level = 3 }: {
           </Actions>
         </Callout>
       )}
-      {push && <HaPushResult summary={push} />}
+      {push && <HaPushResult summary={push} keyId={keyView.id} />}
       {keyView.app === 'protect' && pushHa && (push || error?.action === 'push') && <ProtectMode keyView={keyView} haId={pushHa} />}
       {cloud && (
         <Callout tone={cloud.cloudKey ? 'warn' : 'info'} title={`Asked ${cloud.sentTo}`}>

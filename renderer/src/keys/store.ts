@@ -8,7 +8,7 @@
 // cleared when it hides).
 import { create } from 'zustand'
 import type { KeywardApi } from '../../../shared/contract.ts'
-import type { CloudCheckResult, CopyFieldsPlan, CopyResult, HaPushOptions, HaPushSummary, HaSummary, KeyView, SignInResult } from '../../../shared/domain.ts'
+import type { CloudCheckResult, CopyFieldsPlan, CopyResult, HaFit, HaPushOptions, HaPushSummary, HaSummary, KeyView, SignInResult, UnifiApp } from '../../../shared/domain.ts'
 import type { InventoryItem } from '../../../shared/inventory.ts'
 import type { KeywardError, Outcome } from '../../../shared/result.ts'
 import { copyAndClear } from './clipboard.ts'
@@ -25,8 +25,8 @@ export interface RowState {
   busy: RowAction | null
   error: { action: RowAction; error: KeywardError } | null
   note: RowNote | null
-  /** The last "Send to Home Assistant" answer. */
-  push: HaPushSummary | null
+  /** The last "Send to Home Assistant" answer, and which Home Assistant it came from. */
+  push: (HaPushSummary & { haId?: string }) | null
   /** The fields to fill in Home Assistant by hand, while shown. */
   fields: CopyFieldsPlan | null
   /** The Home Assistant of the last push (its mode choice is offered there). */
@@ -68,8 +68,11 @@ export interface KeysState {
   copyPassword(id: string): Promise<void>
   /** The secret for the caller to show; errors land on the row. */
   reveal(id: string): Promise<{ secret: string; hideAfterSeconds: number } | null>
-  /** Protect goes API-key-only unless `mode` is 'full' (which needs the recorded consent). */
-  push(id: string, haId: string, mode?: 'api_key' | 'full'): Promise<void>
+  /**
+   * Protect goes API-key-only unless `mode` is 'full' (which needs the recorded consent); `siteId`: the
+   * UniFi Network site chosen after a 'choose-site' answer.
+   */
+  push(id: string, haId: string, choice?: { mode?: 'api_key' | 'full'; siteId?: string }): Promise<void>
   pushOptions(id: string, haId: string): Promise<Outcome<HaPushOptions>>
   /** Records consent to `sentence` (word for word as shown), then pushes in `mode`. */
   consentAndPush(id: string, haId: string, sentence: string, mode: 'api_key' | 'full'): Promise<void>
@@ -85,6 +88,8 @@ export interface KeysState {
   /** "It's mine — continue" (`sha256` re-trusts a changed certificate). */
   haContinue(id: string, sha256?: string): Promise<Outcome<HaSummary>>
   haForget(id: string): Promise<Outcome<HaSummary[]>>
+  /** Before minting: can this Home Assistant take a key for `app` (ha.fit)? */
+  haFit(haId: string, app: UnifiApp): Promise<Outcome<HaFit>>
   signIn(input: { key: string; username: string; password: string; mfaCode?: string }): Promise<Outcome<SignInResult>>
 }
 
@@ -261,12 +266,12 @@ export function createKeysStore(api: KeywardApi) {
         return outcome.value
       },
 
-      async push(id, haId, mode) {
+      async push(id, haId, choice = {}) {
         if (!begin(id, 'push')) return
         patch(id, { push: null, pushHa: haId })
-        const outcome = await api.ha.push({ keyId: id, haId, ...(mode ? { mode } : {}) })
+        const outcome = await api.ha.push({ keyId: id, haId, ...choice })
         if (!outcome.ok) return failed(id, 'push', outcome.error)
-        done(id, { push: outcome.value })
+        done(id, { push: { ...outcome.value, haId } })
       },
 
       pushOptions: (id, haId) => api.ha.pushOptions({ keyId: id, haId }),
@@ -275,7 +280,7 @@ export function createKeysStore(api: KeywardApi) {
         if (row(id).busy) return
         const consent = await api.ha.consent({ keyId: id, haId, sentence })
         if (!consent.ok) return failed(id, 'push', consent.error)
-        await get().push(id, haId, mode)
+        await get().push(id, haId, { mode })
       },
 
       async cloudCheck(id) {
@@ -315,6 +320,8 @@ export function createKeysStore(api: KeywardApi) {
         }
         return outcome
       },
+
+      haFit: (haId, app) => api.ha.fit({ haId, app }),
 
       async haContinue(id, sha256) {
         const outcome = await api.ha.continue(sha256 ? { id, sha256 } : { id })

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { useWizard } from './context.ts'
 import { appInfo, appShort, nameProblem, validityProblem } from './model.ts'
+import { HaFit } from './HaFit.tsx'
 import { Actions, Callout, ErrorCallout, Screen } from './parts.tsx'
 
 type Field = 'username' | 'keyName' | 'validity'
@@ -92,6 +93,7 @@ export function PlanStep() {
           <p data-testid="plan-warning">{plan.warning}</p>
         </Callout>
       )}
+      <HaFit app={app} />
       {error && <ErrorCallout error={error} title="Keyward could not prepare the plan" />}
       {!plan || !draft || stale ? (
         <div className="plan-loading" aria-busy="true">

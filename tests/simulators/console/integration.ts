@@ -143,7 +143,9 @@ function integration(ctx: RequestContext): void {
         return integrationError(ctx, app, 400, 'Invalid paging parameters',
           { statusName: 'BAD_REQUEST', code: 'api.request.argument-type-mismatch' }, headers)
       }
-      const all = [{ id: state.defaultSiteId, internalReference: 'default', name: 'Default' }]
+      const all = state.config.networkSites.length > 0
+        ? state.config.networkSites
+        : [{ id: state.defaultSiteId, internalReference: 'default', name: 'Default' }]
       const data = all.slice(offset, offset + limit)
       return sendJson(res, 200, { offset, limit, count: data.length, totalCount: all.length, data }, headers)
     }

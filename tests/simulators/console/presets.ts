@@ -161,6 +161,13 @@ export interface ConsoleConfig {
   }
   /** Access developer API port (§1 Ports: 12445); 0 = ephemeral. Only used with 'access' in apps. */
   accessPort: number
+  /**
+   * Network Integration API sites (unifi-os.md §5.2 [source]: `{id: uuid, internalReference: classic short
+   * name, name}`), as `GET /proxy/network/integration/v1/sites` lists them to any key that may use Network.
+   * Empty = one site "Default" (`default`) whose UUID is made at start (`state.defaultSiteId`). Mutable at
+   * run time (a site removed: HA's `unknown_site_id`, home-assistant.md §3.2).
+   */
+  networkSites: NetworkSite[]
   integration: {
     /**
      * Body of 401/403 on `/proxy/network/integration/*`: the Network error schema (§5.2) or
@@ -180,6 +187,13 @@ export interface ConsoleConfig {
     /** How many doors `GET /api/v1/developer/doors` lists. */
     doors: number
   }
+}
+
+/** One Network Integration API site (unifi-os.md §5.2). */
+export interface NetworkSite {
+  id: string
+  internalReference: string
+  name: string
 }
 
 type DeepPartial<T> = T extends readonly unknown[]
@@ -255,7 +269,7 @@ function unifiOs(spec: PresetSpecific): ConsoleConfig {
     appVersions: { network: '10.2.105', protect: '7.3.12', access: '4.2.10' },
     protect: { cameras: 0 }, auth: defaultAuth, accounts: [owner(spec.preset)],
     localUserCreation: 'allowed', booting: false, apiSystem: 'served', rateLimit: defaultRateLimit, accessPort: 12445,
-    integration: { networkErrorBody: 'network' }, access: { validityPeriodUnit: 'days', doors: 2 },
+    networkSites: [], integration: { networkErrorBody: 'network' }, access: { validityPeriodUnit: 'days', doors: 2 },
     shapes: defaultShapes,
     keyCreation: 'super-admin',
     ...spec,

@@ -6,11 +6,10 @@
 //     unique_id = host; errors invalid_api_key, cannot_connect, ssl_error, unknown. It has no
 //     reconfigure or reauth step in the reference [inferred: none], so HA answers UnknownStep.
 // Entry titles are not in the reference; the host is used [inferred].
-// And the fake `unifi` (Network, §3, 2023 flow): host, username, password, port, verify_ssl;
-//   errors faulty_credentials, service_unavailable. It takes no API key.
+// The fake `unifi` (Network) lives in network.ts.
 import type { IntegrationHandler, StepContext, StepResult } from './flow-manager.ts'
 import type { HaSimState, SchemaField, SimEntry } from './state.ts'
-import { checkAccessToken, upstream } from './upstream.ts'
+import { checkAccessToken } from './upstream.ts'
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '')
 
@@ -109,41 +108,5 @@ export function accessCustomHandler(): IntegrationHandler {
       },
     },
     setup: (state, entry) => setupAccess(state, entry, false),
-  }
-}
-
-const networkSchema = (): SchemaField[] => [
-  { name: 'host', required: true, kind: 'string' },
-  { name: 'username', required: true, kind: 'string' },
-  { name: 'password', required: true, kind: 'password' },
-  { name: 'port', required: true, kind: 'port', default: 443 },
-  { name: 'verify_ssl', required: true, kind: 'boolean', default: false },
-]
-
-async function networkLogin(state: HaSimState, data: Record<string, unknown>): Promise<Record<string, string> | null> {
-  try {
-    const reply = await upstream(state, { host: str(data.host), port: Number(data.port), verifySsl: data.verify_ssl === true }, 'POST', '/api/auth/login', {},
-      { username: str(data.username), password: str(data.password), token: '', rememberMe: false })
-    if (reply.status === 200) return null
-    if (reply.status === 401 || reply.status === 403 || reply.status === 499) return { base: 'faulty_credentials' }
-    return { base: 'service_unavailable' }
-  } catch {
-    return { base: 'service_unavailable' }
-  }
-}
-
-export function networkHandler(): IntegrationHandler {
-  return {
-    domain: 'unifi',
-    className: 'UnifiFlowHandler',
-    steps: {
-      user: async (ctx, input): Promise<StepResult> => {
-        if (!input) return { type: 'form', step_id: 'user', schema: networkSchema() }
-        const errors = await networkLogin(ctx.state, input)
-        if (errors) return { type: 'form', step_id: 'user', schema: networkSchema(), errors }
-        return { type: 'create_entry', title: 'Default', data: { ...input, site: 'default' }, unique_id: null }
-      },
-    },
-    setup: async (state, entry) => ((await networkLogin(state, entry.data)) ? { state: 'setup_retry', reason: 'login failed' } : { state: 'loaded' }),
   }
 }

@@ -4,11 +4,24 @@
 //   GET  /state    version, failed logins, every request, entries WITH their data, flows, issues
 //   POST /reset    forget entries, flows, issues, devices, requests and failed logins
 //   POST /refresh  re-run setup of every entry (HA's polling, a reload or a restart, §2.5)
+//   POST /config   change run-time knobs of HaSimConfig (RUNTIME_KNOBS; the version needs a restart)
 // No auth: it listens only on the lab host's address (or loopback).
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { RunningHomeAssistant } from './server.ts'
-import type { RequestRecord, SimEntry } from './state.ts'
+import type { HaSimConfig, RequestRecord, SimEntry } from './state.ts'
+
+/** Knobs a running fake HA may change (the flow handlers are built from `version` at start). */
+export const RUNTIME_KNOBS = ['unifiClassicSites', 'revokedKeyInFullMode', 'menuOptionsShape', 'deviceEntryShape', 'wwwAuthenticate', 'upstreamTimeoutMs', 'loginAttemptsThreshold'] as const
+export type RuntimeKnobs = Partial<Pick<HaSimConfig, (typeof RUNTIME_KNOBS)[number]>>
+
+function applyKnobs(ha: RunningHomeAssistant, patch: unknown): string | null {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return 'the body must be a JSON object'
+  const unknown = Object.keys(patch).filter((k) => !(RUNTIME_KNOBS as readonly string[]).includes(k))
+  if (unknown.length > 0) return `not a run-time knob: ${unknown.join(', ')}`
+  Object.assign(ha.state.config, patch)
+  return null
+}
 
 export interface HaControlState {
   version: string
@@ -51,6 +64,21 @@ export async function startControl(ha: RunningHomeAssistant, listen: { host: str
       res.end(text)
     }
     const route = `${req.method} ${new URL(req.url ?? '/', 'http://control.invalid').pathname}`
+    if (route === 'POST /config') {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        let body: unknown
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}')
+        } catch {
+          return reply(400, { error: 'invalid JSON' })
+        }
+        const problem = applyKnobs(ha, body)
+        reply(problem ? 400 : 200, problem ? { error: problem } : { ok: true })
+      })
+      return
+    }
     req.resume()
     if (route === 'GET /state') return reply(200, controlState(ha))
     if (route === 'POST /reset') {
@@ -79,8 +107,11 @@ export async function startControl(ha: RunningHomeAssistant, listen: { host: str
 
 /** The client side, for tests running in another namespace (plain fetch, 5 s deadline). */
 export function haControl(url: string) {
-  const call = async <T>(method: 'GET' | 'POST', path: string): Promise<T> => {
-    const res = await fetch(`${url}${path}`, { method, signal: AbortSignal.timeout(5000) })
+  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${url}${path}`, {
+      method, signal: AbortSignal.timeout(5000),
+      ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+    })
     if (!res.ok) throw new Error(`fake HA control ${method} ${path}: ${res.status} ${await res.text()}`)
     return (await res.json()) as T
   }
@@ -88,6 +119,7 @@ export function haControl(url: string) {
     state: () => call<HaControlState>('GET', '/state'),
     reset: () => call<{ ok: true }>('POST', '/reset').then(() => undefined),
     refresh: () => call<{ ok: true }>('POST', '/refresh').then(() => undefined),
+    configure: (knobs: RuntimeKnobs) => call<{ ok: true }>('POST', '/config', knobs).then(() => undefined),
   }
 }
 

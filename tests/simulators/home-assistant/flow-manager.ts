@@ -57,6 +57,7 @@ export function serializeSchema(schema: SchemaField[]): Record<string, unknown>[
       case 'password': return { ...base, selector: { text: { type: 'password', multiline: false, multiple: false } } }
       case 'port': return { ...base, selector: { number: { min: 1, max: 65535, mode: 'box', step: 1 } } }
       case 'boolean': return { ...base, selector: { boolean: {} } }
+      case 'select': return { ...base, type: 'select', options: f.options ?? [] }
     }
   })
 }
@@ -84,6 +85,9 @@ export function validateInput(schema: SchemaField[], input: Record<string, unkno
         break
       case 'boolean':
         if (typeof value !== 'boolean') errors[f.name] = 'expected bool'
+        break
+      case 'select':
+        if (typeof value !== 'string' || !(f.options ?? []).some(([v]) => v === value)) errors[f.name] = 'value must be one of the options'
         break
     }
     data[f.name] = value

@@ -1,6 +1,6 @@
 // CLI: run one fake Home Assistant (loopback tests, or a lab host advertised over mDNS:
 // tests/lab/scenarios.ts startLabHomeAssistant).
-//   tsx tests/simulators/home-assistant/main.ts [--host 127.0.0.1] [--port 8123] [--version 2026.9.x]
+//   tsx tests/simulators/home-assistant/main.ts [--host 127.0.0.1] [--port 8123] [--version 2026.8.x|2026.9.x|2026.10.x]
 //       [--access core|custom|none] [--resolve nvr.lan:443=10.73.0.12:443]… [--config-json '{…}']
 //       [--control-port 8124] [--https] [--discovery-info present|absent] [--uuid <hex>]
 // Prints exactly one JSON line on stdout once listening:
@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util'
 import { startControl } from './control.ts'
 import { startHomeAssistantSimulator, type RunningHomeAssistant } from './server.ts'
-import { ADMIN_TOKEN, createHaConfig, USER_TOKEN, type HaSimConfig } from './state.ts'
+import { ADMIN_TOKEN, createHaConfig, HA_SIM_VERSIONS, USER_TOKEN, type HaSimConfig, type HaSimVersion } from './state.ts'
 
 function fail(message: string): never {
   console.error(`home-assistant simulator: ${message}`)
@@ -35,7 +35,7 @@ const { values } = parseArgs({
   strict: true,
 })
 
-if (values.version !== '2026.8.x' && values.version !== '2026.9.x') fail('--version must be 2026.8.x or 2026.9.x')
+if (!HA_SIM_VERSIONS.includes(values.version as HaSimVersion)) fail(`--version must be ${HA_SIM_VERSIONS.join(', ')}`)
 if (!['core', 'custom', 'none'].includes(values.access)) fail('--access must be core, custom or none')
 if (values['discovery-info'] !== 'present' && values['discovery-info'] !== 'absent') fail('--discovery-info must be present or absent')
 if (values.uuid !== undefined && !/^[0-9a-f]{8,64}$/.test(values.uuid)) fail('--uuid must be 8 to 64 lower-case hex digits')
@@ -56,7 +56,7 @@ if (values['config-json'] !== undefined) {
   }
 }
 const config = createHaConfig({
-  version: values.version,
+  version: values.version as HaSimVersion,
   access: values.access as HaSimConfig['access'],
   discoveryInfo: values['discovery-info'] as HaSimConfig['discoveryInfo'],
   ...(values.uuid ? { uuid: values.uuid } : {}),

@@ -8,7 +8,7 @@
 // fails exactly like it does in HA: `{"api_key": "invalid_auth"}`.
 import type { IntegrationHandler, SetupOutcome, StepContext, StepResult } from './flow-manager.ts'
 import type { HaSimState, SchemaField, SimEntry } from './state.ts'
-import { minProtectVersion } from './state.ts'
+import { hasProtectMenus, minProtectVersion } from './state.ts'
 import { protectMetaInfo, validateProtectApiKey, validateProtectFull, type Validation } from './upstream.ts'
 
 const DOMAIN = 'unifiprotect'
@@ -108,7 +108,7 @@ async function reconfigureFullStep(stepId: string, ctx: StepContext, input?: Rec
 }
 
 export function protectHandler(state: HaSimState): IntegrationHandler {
-  const v2026_9 = state.config.version === '2026.9.x'
+  const v2026_9 = hasProtectMenus(state.config)
   return {
     domain: DOMAIN,
     className: 'ProtectFlowHandler',

@@ -7,15 +7,16 @@
 //     shapes (§1.2), 405 on GET /flow, 404 for stale flow ids;
 //   * the WebSocket API: auth, config_entries/get, config_entries/flow/progress,
 //     repairs/list_issues, repairs/get_issue_data, config/device_registry/list [inferred];
-//   * unifiprotect (both versions), unifi_access (core or HACS) and unifi handlers that call
+//   * unifiprotect (both versions), unifi_access (core or HACS) and unifi (old and API-key shapes) handlers that call
 //     the simulated consoles for real.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import { generateCertificate, type GeneratedCertificate } from '../console/cert.ts'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { accessCoreHandler, accessCustomHandler, networkHandler } from './access.ts'
+import { accessCoreHandler, accessCustomHandler } from './access.ts'
 import { FlowError, FlowManager, type IntegrationHandler } from './flow-manager.ts'
+import { networkHandler } from './network.ts'
 import { protectHandler } from './protect.ts'
 import { createHaState, entryFragment, type HaSimConfig, type HaSimState, type HaTokenSeed, type SimEntry } from './state.ts'
 
@@ -91,7 +92,7 @@ async function readBody(req: IncomingMessage, keep?: (text: string) => void): Pr
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 function handlersFor(state: HaSimState): Map<string, IntegrationHandler> {
-  const list: IntegrationHandler[] = [protectHandler(state), networkHandler()]
+  const list: IntegrationHandler[] = [protectHandler(state), networkHandler(state)]
   if (state.config.access === 'core') list.push(accessCoreHandler())
   if (state.config.access === 'custom') list.push(accessCustomHandler())
   return new Map(list.map((h) => [h.domain, h]))

@@ -2,7 +2,15 @@
 // /work/shared/reference/home-assistant.md (§ cited per field).
 import { createHash, randomBytes } from 'node:crypto'
 
-export type HaSimVersion = '2026.8.x' | '2026.9.x'
+/**
+ * Simulated HA releases. 2026.10.x adds the `unifi` API-key mode (home-assistant.md §3.2: release
+ * inferred 2026.10/11, so the simulator pins it to 2026.10 and clients must detect it by the menu).
+ */
+export type HaSimVersion = '2026.8.x' | '2026.9.x' | '2026.10.x'
+
+export const HA_SIM_VERSIONS: readonly HaSimVersion[] = ['2026.8.x', '2026.9.x', '2026.10.x']
+
+const HA_VERSION_OF: Record<HaSimVersion, string> = { '2026.8.x': '2026.8.3', '2026.9.x': '2026.9.1', '2026.10.x': '2026.10.2' }
 
 export interface HaTokenSeed {
   token: string
@@ -12,7 +20,7 @@ export interface HaTokenSeed {
 }
 
 export interface HaSimConfig {
-  /** unifiprotect flow shape: ≤2026.8 form, 2026.9+ menu (§2.2). */
+  /** unifiprotect flow shape: ≤2026.8 form, 2026.9+ menu (§2.2); `unifi`: API-key mode from 2026.10 (§3.2). */
   version: HaSimVersion
   /** Reported by /api/config `version` and WS `ha_version`. */
   haVersion: string
@@ -43,6 +51,11 @@ export interface HaSimConfig {
   deviceEntryShape: 'config_entry_id' | 'config_entries'
   /** §5: newest HA adds `WWW-Authenticate: Bearer resource_metadata=…` to 401s. */
   wwwAuthenticate: boolean
+  /**
+   * `unifi` local-user mode: the classic sites HA lists after its login (§3.1: `_id`, short `name`, `desc`).
+   * The console simulator has no classic site list, so this is HA's view of it [inferred stand-in].
+   */
+  unifiClassicSites: { _id: string; name: string; desc: string }[]
   /** Deadline for HA's own calls to consoles. */
   upstreamTimeoutMs: number
   /** The instance's uuid (`.storage/core.uuid`): in discovery_info and the zeroconf TXT. */
@@ -61,7 +74,7 @@ export function createHaConfig(overrides: Partial<HaSimConfig> = {}): HaSimConfi
   const version = overrides.version ?? '2026.9.x'
   return {
     version,
-    haVersion: version === '2026.8.x' ? '2026.8.3' : '2026.9.1',
+    haVersion: HA_VERSION_OF[version],
     locationName: 'Home',
     tokens: [
       { token: ADMIN_TOKEN, userName: 'Owner', admin: true },
@@ -75,6 +88,7 @@ export function createHaConfig(overrides: Partial<HaSimConfig> = {}): HaSimConfi
     menuOptionsShape: 'list',
     deviceEntryShape: 'config_entry_id',
     wwwAuthenticate: false,
+    unifiClassicSites: [{ _id: '6566b3ec0c1b5c2f8e5a0001', name: 'default', desc: 'Default' }],
     upstreamTimeoutMs: 5000,
     uuid: randomBytes(16).toString('hex'),
     discoveryInfo: 'absent',
@@ -82,10 +96,16 @@ export function createHaConfig(overrides: Partial<HaSimConfig> = {}): HaSimConfi
   }
 }
 
-/** Minimum Protect per HA version (§2.1): 2026.9 → 7.2.105; 2026.8 → 7.1 [inferred from merge date]. */
+/**
+ * Minimum Protect per HA version (§2.1): 2026.9 → 7.2.105 (no change after 2026.9 was found, so 2026.10
+ * keeps it); 2026.8 → 7.1 [inferred from merge date].
+ */
 export function minProtectVersion(config: HaSimConfig): string {
-  return config.version === '2026.9.x' ? '7.2.105' : '7.1.0'
+  return config.version === '2026.8.x' ? '7.1.0' : '7.2.105'
 }
+
+/** unifiprotect menus (§2.2) arrived in 2026.9. */
+export const hasProtectMenus = (config: HaSimConfig): boolean => config.version !== '2026.8.x'
 
 export interface SimEntry {
   entry_id: string
@@ -120,12 +140,16 @@ export interface SimFlow {
   step_id: string
   /** What the last shown step accepts: a form schema, or the menu options. */
   shown: { kind: 'form'; schema: SchemaField[] } | { kind: 'menu'; options: string[] }
+  /** What earlier steps of this flow validated (e.g. `unifi`'s host and key before `network_site`). */
+  scratch?: Record<string, unknown>
 }
 
 export interface SchemaField {
   name: string
   required: boolean
-  kind: 'string' | 'password' | 'port' | 'boolean'
+  kind: 'string' | 'password' | 'port' | 'boolean' | 'select'
+  /** `select`: `[value, label]` pairs (§1.2: `In(...)` → `{"type":"select","options":[[value,label],…]}`). */
+  options?: [string, string][]
   default?: unknown
   suggested?: unknown
 }

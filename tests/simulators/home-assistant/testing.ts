@@ -18,4 +18,20 @@ export async function startHomeAssistant(overrides: Partial<HaSimConfig> = {}, l
 /** Requests that reached HA's REST API other than the token probe pair. */
 export const flowRequests = (ha: RunningHomeAssistant) => ha.state.requests.filter((r) => r.path.includes('/flow'))
 
+/**
+ * A `unifi` entry in username/password mode (home-assistant.md §3.1), made through HA's own flow:
+ * the old `user` form, or the 2026.10 menu's `local_user`. Returns the flow's last result.
+ */
+export async function addLocalUnifiEntry(ha: RunningHomeAssistant, input: { host: string; port: number; username: string; password: string }): Promise<Record<string, unknown>> {
+  const first = await ha.manager.start('unifi', { source: 'user' })
+  const flowId = String(first.flow_id)
+  if (first.type === 'menu') await ha.manager.configure(flowId, { next_step_id: 'local_user' })
+  let result = await ha.manager.configure(flowId, input)
+  if (result.type === 'form' && result.step_id === 'site') {
+    const [site] = ha.state.config.unifiClassicSites
+    result = await ha.manager.configure(flowId, { site: site!._id })
+  }
+  return result
+}
+
 export { ADMIN_TOKEN, USER_TOKEN } from './state.ts'

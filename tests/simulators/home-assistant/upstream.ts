@@ -51,7 +51,7 @@ export async function upstream(
   }
 }
 
-function upstreamOnce(
+export function upstreamOnce(
   state: HaSimState,
   target: { host: string; port: number; verifySsl: boolean },
   method: 'GET' | 'POST',
