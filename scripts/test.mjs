@@ -19,18 +19,23 @@ const stages = [
   ['lint', bin('eslint'), ['.']],
   ['build', bin('electron-vite'), ['build']],
   ['vitest', 'bash', ['tests/support/with-keyring.sh', bin('vitest'), 'run', '--reporter=default', '--reporter=json', `--outputFile=${join(reports, 'vitest.json')}`]],
-  ['playwright', process.execPath, ['--import', 'tsx', 'tests/lab/with-lab.ts', '--scenario', 'discovery', '--', bin('playwright'), 'test']],
+  // The lab's Home Assistant is 2026.10 (unifiprotect menu, unifi API-key mode): the main path sends a
+  // Protect key and a Network key into it. Then the HA specs again against 2026.8 (the form-only shapes).
+  ['playwright', process.execPath, ['--import', 'tsx', 'tests/lab/with-lab.ts', '--scenario', 'discovery', '--ha-version', '2026.10.x', '--', bin('playwright'), 'test']],
+  ['playwright-ha-2026.8', process.execPath, ['--import', 'tsx', 'tests/lab/with-lab.ts', '--scenario', 'discovery', '--ha-version', '2026.8.x', '--',
+    bin('playwright'), 'test', 'tests/e2e/home-assistant-lab.spec.ts', 'tests/e2e/home-assistant-network-lab.spec.ts']],
 ]
 
 const only = process.argv.slice(2)
 let failedStage = null
 for (const [name, command, args] of stages) {
-  if (only.length && !only.includes(name)) continue
+  const playwright = name.startsWith('playwright')
+  if (only.length && !only.includes(name) && !(playwright && only.includes('playwright'))) continue
   console.log(`\n▶ ${name}`)
   const started = Date.now()
-  const env = { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: join(reports, 'playwright.json') }
-  if (name === 'playwright') env.PLAYWRIGHT_REPORTER = 'list'
-  const extra = name === 'playwright' ? ['--reporter=list,json'] : []
+  const env = { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: join(reports, `${name}.json`) }
+  if (playwright) env.PLAYWRIGHT_REPORTER = 'list'
+  const extra = playwright ? ['--reporter=list,json'] : []
   const result = spawnSync(command, [...args, ...extra], { cwd: root, stdio: 'inherit', env })
   console.log(`◀ ${name}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   if (result.status !== 0) {
@@ -55,8 +60,9 @@ if (vitest) {
   failed += vitest.numFailedTests
   skipped += vitest.numPendingTests + (vitest.numTodoTests ?? 0)
 }
-const pw = read('playwright.json')
-if (pw) {
+for (const [name] of stages.filter(([n]) => n.startsWith('playwright'))) {
+  const pw = read(`${name}.json`)
+  if (!pw) continue
   passed += pw.stats.expected + pw.stats.flaky
   failed += pw.stats.unexpected
   skipped += pw.stats.skipped
