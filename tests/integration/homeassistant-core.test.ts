@@ -4,7 +4,7 @@
 // reauth before the old one is revoked.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest'
 import type { CopyFieldsPlan, HaSummary, KeyView, ProvisionOutcome } from '../../shared/domain.ts'
 import type { Outcome } from '../../shared/result.ts'
 import { ADMIN_TOKEN, startHomeAssistant, USER_TOKEN } from '../simulators/home-assistant/testing.ts'
@@ -19,6 +19,41 @@ describe('Home Assistant from the core', () => {
   afterAll(async () => {
     await core.close()
     core.dispose()
+  })
+
+  it('two consoles with the same name get an entry each (matched by MAC, never by title); a new key updates its own', async () => {
+    // Two UNVRs both called "NVR" (home-assistant.md §1.6: unique_id = the console's MAC; titles collide).
+    const core = makeCore()
+    onTestFinished(async () => {
+      await core.close()
+      core.dispose()
+    })
+    const consoles = [await startConsole('unvr', { name: 'NVR', mac: '70A7411B0001' }), await startConsole('unvr', { name: 'NVR', mac: '70A7411B0002' })]
+    const ha = await startHomeAssistant({ version: '2026.9.x' })
+    const haId = ((await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN })) as { ok: true; value: HaSummary }).value.id
+    const keys: KeyView[] = []
+    for (const [i, sim] of consoles.entries()) {
+      const address = `127.0.0.1:${sim.port}`
+      await probeAndTrust(core, address)
+      await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
+      const made = (await core.invoke('provision.run', { key: address, app: 'protect', mode: 'dedicated-user', username: `keyward-ha-${i}`, keyName: `ha-${i}` })) as { ok: true; value: ProvisionOutcome }
+      expect(made.value.check?.status).toBe('ok')
+      const key = core.keys.list().find((k) => k.consoleKey === address)!
+      keys.push(key)
+      // Ephemeral console ports: full mode, after the user's consent (API-key-only mode is port 443 only, §2.2).
+      await agreeToSendPassword(core, key.id, haId)
+      expect(await core.invoke('ha.push', { keyId: key.id, haId, mode: 'full' })).toMatchObject({ ok: true, value: { outcome: 'created', title: 'NVR' } })
+    }
+    const byMac = () => new Map(ha.entries('unifiprotect').map((e) => [e.unique_id?.replace(/:/g, '').toUpperCase(), e]))
+    expect([...byMac().keys()].sort()).toEqual(['70A7411B0001', '70A7411B0002'])
+
+    // The second console's next key lands in the second console's entry; the first entry keeps its key.
+    const firstKey = byMac().get('70A7411B0001')!.data.api_key
+    expect(await core.invoke('keys.rotate', { id: keys[1]!.id })).toMatchObject({ ok: true })
+    const rotated = core.keys.list().find((k) => k.id === keys[1]!.id)!
+    expect(ha.entries('unifiprotect')).toHaveLength(2)
+    expect(byMac().get('70A7411B0002')!.data.api_key).toBe(await core.vault.get(rotated.keyRef))
+    expect(byMac().get('70A7411B0001')!.data.api_key).toBe(firstKey)
   })
 
   it('connects, pushes, watches HA’s view of the key, and hands a rotated key to HA', async () => {

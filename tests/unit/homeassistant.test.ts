@@ -132,14 +132,15 @@ describe('matching entries to consoles', () => {
   const consoleRef = { key: '10.0.0.5:443', host: '10.0.0.5', port: 443, mac: '70:a7:41:1b:2c:3d', name: 'NVR' }
   const empty: DomainSnapshot = { domain: 'unifiprotect', entries: [], reauths: [], devices: [], websocket: true }
 
-  it('by the NVR device (MAC), by a reauth context, by title', () => {
+  it('by the NVR device (MAC) and by a reauth context, never by title', () => {
     const e1 = entry({ entry_id: 'E1', title: 'Other' })
     const e2 = entry({ entry_id: 'E2', title: 'Something' })
     const byDevice = matchConsole(consoleRef, { ...empty, entries: [e1, e2], devices: [{ id: 'd', config_entries: ['E2'], connections: [['mac', '70:a7:41:1b:2c:3d']], identifiers: [['unifiprotect', '70A7411B2C3D']], name: 'NVR' }] })
     expect(byDevice).toMatchObject({ entry: { entry_id: 'E2' }, how: 'device' })
     const reauth = { flowId: 'F', entryId: 'E1', stepId: 'reauth_api_key', uniqueId: null, host: '10.0.0.5', title: 'Other', issueId: null }
     expect(matchConsole(consoleRef, { ...empty, entries: [e1, e2], reauths: [reauth] })).toMatchObject({ entry: { entry_id: 'E1' }, reauth: { flowId: 'F' }, how: 'reauth' })
-    expect(matchConsole(consoleRef, { ...empty, entries: [e1, entry({ entry_id: 'E3', title: 'nvr' })] })).toMatchObject({ entry: { entry_id: 'E3' }, how: 'title' })
+    // A same-named entry may be another console's (home-assistant.md §1.6): no match, a new entry is made.
+    expect(matchConsole(consoleRef, { ...empty, entries: [e1, entry({ entry_id: 'E3', title: 'nvr' })] })).toEqual({ entry: null, reauth: null, how: null })
     expect(matchConsole(consoleRef, { ...empty, entries: [e1, e2] })).toEqual({ entry: null, reauth: null, how: null })
   })
 

@@ -205,10 +205,10 @@ export interface EntryMatch {
   entry: HaEntry | null
   reauth: PendingReauth | null
   /** How the match was made; null when nothing matched. */
-  how: 'device' | 'reauth' | 'title' | null
+  how: 'device' | 'reauth' | null
 }
 
-const sameHost = (a: string | null | undefined, b: string) => !!a && a.toLowerCase().replace(/^\[|\]$/g, '') === b.toLowerCase()
+const sameHost = (a: string | null | undefined, b: string): boolean => !!a && a.toLowerCase().replace(/^\[|\]$/g, '') === b.toLowerCase()
 
 /** The entry (and pending reauth) that belongs to this console, if HA shows enough to tell. */
 export function matchConsole(consoleRef: HaConsoleRef, snapshot: DomainSnapshot): EntryMatch {
@@ -231,13 +231,7 @@ export function matchConsole(consoleRef: HaConsoleRef, snapshot: DomainSnapshot)
     const hit = (mac && normalizeMacHex(reauth.uniqueId) === mac) || sameHost(reauth.host, consoleRef.host) || sameHost(reauth.uniqueId, consoleRef.host)
     if (hit) return { entry: byId(reauth.entryId), reauth, how: 'reauth' }
   }
-  const titled = snapshot.entries.filter(
-    (e) => {
-      const title = e.title.trim().toLowerCase()
-      const host = consoleRef.host.toLowerCase()
-      return (!!consoleRef.name && title === consoleRef.name.trim().toLowerCase()) || title === host || title.includes(`(${host})`)
-    },
-  )
-  if (titled.length === 1) return { entry: titled[0]!, reauth: reauthFor(titled[0]!.entry_id), how: 'title' }
+  // Never by title (home-assistant.md §1.6): a title is a console's display name, not unique (two "NVR"s),
+  // and users rename entries. Without a MAC or reauth match the push starts a new entry.
   return { entry: null, reauth: null, how: null }
 }

@@ -160,7 +160,8 @@ export function describeAbort(reason: string, ctx: ErrorContext): AbortMeaning {
     case 'already_configured':
       return fail('conflict', 'already_configured', `Home Assistant already has ${app} set up for ${at}, and Keyward could not tell which entry it is. Open it in Settings → Devices & services → ${app} and choose Reconfigure, or use "Copy fields".`)
     case 'wrong_nvr':
-      return fail('conflict', 'wrong_nvr', `Home Assistant reached a different NVR than the one this entry was made for. If you replaced your hardware, remove the old ${app} entry in Home Assistant and push the key again.`)
+      // Keyward never advises removing it: the entry may belong to another console that still works (§1.6).
+      return fail('conflict', 'wrong_nvr', `Home Assistant's ${app} entry belongs to a different console than ${at}, so Keyward left it as it is. Add this console as its own entry in Home Assistant (Settings → Devices & services), or push the key again.`)
     case 'discovery_started':
       return fail('refused', 'needs_ui', `Home Assistant is already discovering ${app} consoles. Wait a minute and push again, or finish the discovered entry in Settings → Devices & services.`)
     case 'already_in_progress':

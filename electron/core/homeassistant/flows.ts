@@ -335,7 +335,14 @@ async function runPush(
     const done = await finishReauth(ha, match.reauth, opts(false), ctx)
     if (done) return conclude(ha, domain, consoleRef, done, ctx, match.reauth.entryId ?? match.entry?.entry_id ?? null, extra())
   }
-  if (match.entry) return reconfigure(match.entry.entry_id)
+  if (match.entry) {
+    try {
+      return await reconfigure(match.entry.entry_id)
+    } catch (error) {
+      // HA says that entry is another console's (§1.6, §2.3): leave it alone and make this console its own.
+      if (!(error instanceof HomeAssistantFailure) || error.problem !== 'wrong_nvr') throw error
+    }
+  }
   const first = await flowCall(ha, 'POST', flowPath, { handler: domain }, 'start setup', ctx)
   try {
     return await conclude(ha, domain, consoleRef, await drive(ha, first, opts(true)), ctx, null, extra())
