@@ -7,9 +7,9 @@
 // 2026.9+ (the lab's default) that entry is API-key-only: no username, no
 // password reached HA; the window says what full mode would add and cost. On
 // 2026.8 (KEYWARD_LAB_HA_VERSION=2026.8.x) the push stops until the user ticks the
-// consent sentence. Then "Copy password": the dedicated user's password (HA ≤
-// 2026.8's manual setup needs it) reaches the clipboard without being shown, and
-// is cleared after the clipboard timeout.
+// consent sentence. "Copy fields" follows the same mode: on 2026.9+ host and key
+// only; on 2026.8 "Copy password" puts the dedicated user's password (its manual
+// setup needs it) on the clipboard without showing it, cleared after the timeout.
 import { haControl } from '../simulators/home-assistant/control.ts'
 import { ADMIN_TOKEN } from '../simulators/home-assistant/state.ts'
 import { HA_INSTANCE, labHaUrls } from '../lab/scenarios.ts'
@@ -23,7 +23,7 @@ test.describe('discovered console and Home Assistant', () => {
   test.skip(!labHasDiscovery(), 'needs the lab’s discovery scenario (node --import tsx tests/lab/with-lab.ts --scenario discovery -- npx playwright test)')
   test.use({ discoveryScope: 'lan' })
 
-  test('discover → wizard → verified key → Send to the found Home Assistant → entry loaded there; copy the user’s password', async ({ page, context, lab, host, core }, testInfo) => {
+  test('discover → wizard → verified key → Send to the found Home Assistant → entry loaded there; copy fields in the same mode', async ({ page, context, lab, host, core }, testInfo) => {
     const unvr = lab.consoles.find((c) => c.preset === 'unvr')!
     const ha = labHaUrls(lab.hosts.ha!.ip)
     const control = haControl(ha.controlUrl)
@@ -108,8 +108,17 @@ test.describe('discovered console and Home Assistant', () => {
     expect(core.keys.list().find((k) => k.keyRef === record.keyRef)!.pushedTo).toHaveLength(1)
     expect((await core.invoke('ha.list', {}))).toMatchObject({ ok: true, value: [{ url: ha.url, version: haVersion, locationName: HA_INSTANCE.name }] })
 
-    // Copy fields, then Copy password: to the clipboard, never on screen, cleared after 5 s.
+    // Copy fields: on 2026.9+ the API-key-only setup (host and key: no password to type); on 2026.8 the full
+    // form, and Copy password puts it on the clipboard, never on screen, cleared after 5 s.
     await section.getByRole('button', { name: 'Copy fields for Home Assistant' }).click()
+    if (apiKeyOnly) {
+      await expect(section.getByTestId('copy-fields').getByTestId('field-api_key')).toBeVisible()
+      await expect(section.getByTestId('copy-fields').getByTestId('field-password')).toHaveCount(0)
+      await captureScreen(page, testInfo, 'ha-lab-02-fields')
+      await expectSecretNowhere(page, password)
+      await expectSecretNowhere(page, secret)
+      return
+    }
     const passwordField = section.getByTestId('copy-fields').getByTestId('field-password')
     await expect(passwordField).toContainText('stays in this computer’s keychain')
     await captureScreen(page, testInfo, 'ha-lab-02-fields')

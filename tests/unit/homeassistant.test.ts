@@ -183,6 +183,14 @@ describe('copyFields (clipboard path)', () => {
     expect(plan.steps).toHaveLength(1)
   })
 
+  it('HA 2026.9 with a dedicated user: still API key only unless the full setup is asked for', () => {
+    const credentials = { username: 'keyward', password: '' }
+    expect(copyFields({ app: 'protect', console: consoleRef, secret: 'KEY', credentials, haVersion: '2026.9.1' }).fields.map((f) => f.field))
+      .toEqual(['host', 'api_key'])
+    expect(copyFields({ app: 'protect', console: consoleRef, secret: 'KEY', credentials, haVersion: '2026.9.1', mode: 'full' }).fields.map((f) => f.field))
+      .toEqual(['host', 'port', 'verify_ssl', 'username', 'password', 'api_key'])
+  })
+
   it('HA 2026.9 without credentials: API key only, host and key', () => {
     const plan = copyFields({ app: 'protect', console: consoleRef, secret: 'KEY', haVersion: '2026.9.1' })
     expect(plan.fields.map((f) => f.field)).toEqual(['host', 'api_key'])

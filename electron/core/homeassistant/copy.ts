@@ -104,7 +104,9 @@ export function copyFields(req: CopyFieldsRequest): CopyFieldsPlan {
 
   const creds = req.credentials ?? null
   const menu = hasProtectMenu(req.haVersion)
-  const mode = (req.mode ?? 'auto') === 'auto' ? (creds || !menu ? 'full' : 'api_key') : req.mode!
+  // Least privilege (home-assistant.md §2.2 [inferred]): where HA offers API-key-only mode the plan is that
+  // one, with no password to type; the full setup only when asked for (or when HA ≤ 2026.8 needs it).
+  const mode = (req.mode ?? 'auto') === 'auto' ? (menu ? 'api_key' : 'full') : req.mode!
   const keyField: CopyField = { field: 'api_key', label: 'API key', value: secretValue, secret: true, note: `Made on ${req.console.name ?? req.console.host}: a key works only on the console that made it.` }
   const steps = ['Settings → Devices & services → Add integration → UniFi Protect.']
   if (menu) steps.push(mode === 'api_key' ? 'Choose "API key only (limited feature set)".' : 'Choose the full setup (username, password and API key).')

@@ -320,10 +320,11 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
       const key = settings.listKeys().find((k) => k.id === keyId)
       if (!key) throw new KeywardFailure('not-found', 'That key is no longer on record.')
       const ha = haId ? find(haId) : settings.listHomeAssistants()[0]
-      // With a dedicated user the plan is the full setup, as a push would do; its password is
-      // never read here (the user copies it with keys.copyPassword).
+      // The mode a push to this HA would use: API-key-only where HA offers it, the full setup only where the
+      // user chose it (consent.ts). The password is never read here (the user copies it with keys.copyPassword).
       const credentials = key.passwordRef ? { username: key.username, password: '' } : null
-      const plan = copyFields({ app: unifiApp(key), console: consoleRef(key), secret: null, credentials, haVersion: ha?.version ?? null, haUrl: ha?.url ?? null })
+      const mode = ha && findConsent(key, ha)?.fullModeInUse ? 'full' : 'auto'
+      const plan = copyFields({ app: unifiApp(key), console: consoleRef(key), secret: null, credentials, haVersion: ha?.version ?? null, haUrl: ha?.url ?? null, mode })
       // Secrets never travel with the plan: the user copies them with "Copy" (auto-clearing).
       return { ...plan, fields: plan.fields.map((f) => (f.secret ? { ...f, value: '' } : f)) }
     },
