@@ -2,6 +2,7 @@
 // renderer alike (issue 14 §4): app ids never reach the text ("protect"), and
 // a console without a name is named by its address once, not "host (host)".
 import type { ConsoleKind, KeyApp } from './domain.ts'
+import { addressKey } from './format.ts'
 
 export const APP_NAMES: Readonly<Record<KeyApp, string>> = {
   protect: 'UniFi Protect',
@@ -33,7 +34,7 @@ export interface LabelledConsole {
 export function consoleLabel(c: LabelledConsole): string {
   if (c.name && c.name.trim() !== '') return `${c.name} (${c.host})`
   if (c.port === undefined || c.port === 443) return c.host
-  return c.host.includes(':') ? `[${c.host}]:${c.port}` : `${c.host}:${c.port}`
+  return addressKey(c.host, c.port)
 }
 
 /** What answered at an address, as the user reads it. */

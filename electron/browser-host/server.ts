@@ -20,6 +20,7 @@ import { rendererPath } from '../core/renderer-files.ts'
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp.ts'
 import { fail, type Outcome } from '../../shared/result.ts'
 import type { Logger } from '../core/log.ts'
+import { addressKey } from '../../shared/format.ts'
 
 export interface BrowserHostOptions {
   core: Core
@@ -299,7 +300,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   // Later server errors (e.g. EMFILE on accept) are logged; an 'error' without a listener would throw.
   server.on('error', (error) => ctx.log.error('browser host server error', { error }))
   const port = (server.address() as AddressInfo).port
-  ctx.hostHeader = `${host.includes(':') ? `[${host}]` : host}:${port}`
+  ctx.hostHeader = addressKey(host, port)
   ctx.origin = `http://${ctx.hostHeader}`
 
   return {

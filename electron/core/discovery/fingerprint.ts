@@ -13,6 +13,7 @@ import { KeywardFailure } from '../../../shared/result.ts'
 import { probeConsole, type RawProbe } from '../console/probe.ts'
 import { httpsRequest, type HttpsReply } from '../net/https.ts'
 import { cleanOptional, cleanText } from './clean.ts'
+import { addressKey } from '../../../shared/format.ts'
 
 export interface FingerprintTarget {
   host: string
@@ -106,7 +107,7 @@ export async function fingerprint(target: FingerprintTarget, options: Fingerprin
   if (looksUnifiOs || looksLegacy) {
     try {
       const probe = await probeConsole(
-        { host: target.host, port: target.port, key: target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}` },
+        { host: target.host, port: target.port, key: addressKey(target.host, target.port) },
         { pin, timeoutMs },
       )
       result.console = {

@@ -24,6 +24,7 @@ import { inSubnet } from './interfaces.ts'
 import { SourceRateLimiter } from './limits.ts'
 import { ServiceGuard } from './mdns-guard.ts'
 import { text } from './ubnt.ts'
+import { addressKey } from '../../../shared/format.ts'
 
 export const MDNS_PORT = 5353
 export const MDNS_GROUP = '224.0.0.251'
@@ -126,8 +127,7 @@ export function announcedTarget(source: string | null, port: number | null, urls
     urlIgnored = true
   }
   if (!source) return { connectUrl: null, urlIgnored }
-  const host = source.includes(':') ? `[${source}]` : source
-  return { connectUrl: `http://${host}:${port ?? 8123}`, urlIgnored }
+  return { connectUrl: `http://${addressKey(source, port ?? 8123)}`, urlIgnored }
 }
 
 /** `_home-assistant._tcp` TXT keys (discovery.md §9a; HA's zeroconf component). */

@@ -13,6 +13,7 @@ import { parseHostPort } from '../net/address.ts'
 import { httpRequest, parseJsonReply, type HttpReply } from '../net/http.ts'
 import { HomeAssistantFailure, type HaBaseUrl, type HaInstance } from './types.ts'
 import { HaCommandError, HaSocket } from './ws.ts'
+import { bracketHost } from '../../../shared/format.ts'
 
 export const DEFAULT_HA_PORT = 8123
 
@@ -41,7 +42,7 @@ export function normalizeBaseUrl(raw: string): HaBaseUrl {
   if (text === '') throw bad('The address has no host name or IP address.')
 
   const { host, port } = parseHostPort(text, DEFAULT_HA_PORT, { underscore: true, emptyPortIsDefault: true })
-  const hostPart = host.includes(':') ? `[${host}]` : host
+  const hostPart = bracketHost(host)
   const origin = `${scheme}://${hostPart}:${port}`
   return { scheme, host, port, origin, websocketUrl: `${scheme === 'https' ? 'wss' : 'ws'}://${hostPart}:${port}/api/websocket` }
 }

@@ -5,7 +5,7 @@
 // consumer that refuses it, never of the key: a key is failing for it only when
 // a Home Assistant it was pushed to (or the only one Keyward knows) refuses it.
 import type { HomeAssistantRecord } from '../../../shared/domain.ts'
-import { versionAtLeast } from '../unifi/verify.ts'
+import { versionAtLeast } from '../../../shared/format.ts'
 
 export interface ProtectFloor {
   /** First HA release (YYYY.M) with this minimum; it holds until the next row. */

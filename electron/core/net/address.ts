@@ -5,6 +5,7 @@ import { isIP } from 'node:net'
 import type { ConsoleAddress } from '../../../shared/domain.ts'
 import { NETWORK_APP_PORT, UOS_SERVER_PORT } from '../../../shared/labels.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
+import { addressKey } from '../../../shared/format.ts'
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i
 /** mDNS and some home routers hand out names with underscores (Home Assistant accepts them). */
@@ -30,7 +31,7 @@ export function normalizeAddress(raw: string, defaultPort = 443): ConsoleAddress
   if (text === '') throw bad('The address has no host name or IP address.')
 
   const { host, port } = parseHostPort(text, defaultPort, { zone: true })
-  return { host, port, key: hostKey(host, port) }
+  return { host, port, key: addressKey(host, port) }
 }
 
 /**
@@ -44,10 +45,9 @@ export const CONSOLE_PORTS: readonly number[] = [443, UOS_SERVER_PORT, NETWORK_A
 export function consoleCandidates(raw: string): ConsoleAddress[] {
   const typed = normalizeAddress(raw, 0)
   if (typed.port !== 0) return [typed]
-  return CONSOLE_PORTS.map((port) => ({ host: typed.host, port, key: hostKey(typed.host, port) }))
+  return CONSOLE_PORTS.map((port) => ({ host: typed.host, port, key: addressKey(typed.host, port) }))
 }
 
-const hostKey = (host: string, port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)
 
 export interface HostPortOptions {
   /** Allow "_" in host names. */

@@ -10,6 +10,7 @@ import tls from 'node:tls'
 import type { CertificateInfo } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import { agentFor, certificateOf, pinnedConnect, type HandshakeCheck } from './pool.ts'
+import { addressKey, bracketHost } from '../../../shared/format.ts'
 
 export interface HttpsRequest {
   host: string
@@ -48,8 +49,7 @@ export const DEFAULT_TIMEOUT_MS = 5000
 export const DEFAULT_MAX_BYTES = 1024 * 1024
 
 export function hostHeader(host: string, port: number): string {
-  const h = host.includes(':') ? `[${host}]` : host
-  return port === 443 ? h : `${h}:${port}`
+  return port === 443 ? bracketHost(host) : addressKey(host, port)
 }
 
 /** The peer's leaf certificate as Keyward records it (SHA-256 of the DER, subject, validity). */

@@ -67,4 +67,3 @@ export function isoOrNull(v: unknown): string | null {
 }
 
 /** `host:port` with IPv6 in brackets: the stable key of a UISP server address. */
-export const addressKey = (host: string, port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`

@@ -1,7 +1,7 @@
 // UISP: sign in, mint and verify API tokens, and handle the UISP key safely
 // (uisp.md). Pure Node; never imports electron.
 export { checkUispKey, fetchUispKey, type UispKeyCheckOptions } from './connection.ts'
-export { addressKey, UISP_API } from './http.ts'
+export { UISP_API } from './http.ts'
 export {
   maskUispKey, parseUispKey, sameUispKey, UISP_AES_KEY_LENGTH, UISP_KEY_DEFAULT_PORT, UISP_KEY_MAX_LENGTH, UISP_KEY_OPTIONS,
   type UispCertificatePolicy, type UispKey, type UispKeyError, type UispKeyErrorCode, type UispKeyOption, type UispKeyParse,

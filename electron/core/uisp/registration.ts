@@ -11,7 +11,7 @@
 //     /usr/bin/ubios-udapi-client -X PUT -d '{"connectionString": "<key>"}' /v2.1/nms/connection
 // Two variants: `display` puts UISP_KEY_PLACEHOLDER where the key goes (safe to show),
 // `copy` puts the key itself (for the clipboard only; never to the renderer or a log).
-import { versionAtLeast } from '../unifi/verify.ts'
+import { versionAtLeast } from '../../../shared/format.ts'
 import { parseUispKey, type UispKey, type UispKeyError } from './key.ts'
 import type { RegistrationCommands, UispDeviceKind } from '../../../shared/domain.ts'
 

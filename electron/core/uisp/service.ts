@@ -33,11 +33,11 @@ import { normalizeAddress } from '../net/address.ts'
 import { httpsRequest } from '../net/https.ts'
 import { closeConnections } from '../net/pool.ts'
 import type { Settings } from '../settings/settings.ts'
-import { hostId, LoginLocks } from '../unifi/lockout.ts'
-import { maskSecret } from '../unifi/service.ts'
+import { LoginLocks } from '../unifi/lockout.ts'
+import { addressKey, maskSecret } from '../../../shared/format.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import { checkUispKey, fetchUispKey } from './connection.ts'
-import { addressKey, UISP_API } from './http.ts'
+import { UISP_API } from './http.ts'
 import { maskUispKey, parseUispKey, type UispKey } from './key.ts'
 import { newUispTokenProvision, runUispTokenProvision, suggestUispTokenName, UispProvisionFailure } from './provision.ts'
 import { registrationCommands } from './registration.ts'
@@ -284,7 +284,7 @@ export function createUispService(options: UispServiceOptions) {
     async signIn(input: { key: string; username: string; password: string; mfaCode?: string | undefined }): Promise<UispSignInResult> {
       const s = confirmed(server(input.key))
       // While the server is locked, a working session is kept rather than traded for a refusal.
-      locks.check(hostId(s.host, s.port), label(s), now())
+      locks.check(addressKey(s.host, s.port), label(s), now())
       const existing = sessions.get(input.key)
       // Keep the object between the 201 and the code (it holds the two-factor sign-in token),
       // but never one pinned to a certificate the user has since replaced.

@@ -9,9 +9,10 @@
 // Every request is pinned to the server certificate the user trusted (uisp.md §6 [inferred]).
 import { KeywardFailure } from '../../../shared/result.ts'
 import { httpsRequest, type HttpsReply } from '../net/https.ts'
-import { hostId, LoginLocks } from '../unifi/lockout.ts'
-import { retryAfterSeconds } from '../unifi/session.ts'
+import { LoginLocks } from '../unifi/lockout.ts'
+import { retryAfterSeconds } from '../net/retry-after.ts'
 import { AUTH_HEADER, hapiMessage, isHtml, isObject, parseBody, replyMessage, str, UISP_API } from './http.ts'
+import { addressKey } from '../../../shared/format.ts'
 
 export interface UispTarget {
   host: string
@@ -161,7 +162,7 @@ function signInFailure(target: UispTarget, reply: HttpsReply, body: unknown, now
   if (reply.status === 429) {
     // uisp.md §1 documents no lock-out; a 429 that does come is honoured like a console's (lockout.ts).
     const seconds = retryAfterSeconds(reply.headers['retry-after'], now)
-    return locks.lock(hostId(target.host, target.port), target.label, seconds, now)
+    return locks.lock(addressKey(target.host, target.port), target.label, seconds, now)
   }
   return new KeywardFailure('bad-reply', `${target.label} answered the sign-in with ${reply.status}: ${hapiMessage(body) ?? 'no explanation'}.`, `status ${reply.status}`)
 }
@@ -197,7 +198,7 @@ export class UispSession implements UispCaller {
    */
   async login(credentials: UispCredentials, mfaCode?: string): Promise<UispLoginOutcome> {
     // Both steps send credentials: neither goes out while the server is locked (lockout.ts).
-    this.#locks.check(hostId(this.target.host, this.target.port), this.target.label, this.#options.now())
+    this.#locks.check(addressKey(this.target.host, this.target.port), this.target.label, this.#options.now())
     if (mfaCode !== undefined) {
       const code = mfaCode.replace(/\s+/g, '')
       if (!/^\d{6,8}$/.test(code)) throw new KeywardFailure('invalid-input', 'A two-factor code is the 6 digits your authenticator app shows.')
@@ -261,7 +262,7 @@ export class UispSession implements UispCaller {
     this.#token = token
     this.#user = parseUser(body)
     this.#credentials = usedMfa ? null : credentials
-    this.#locks.clear(hostId(this.target.host, this.target.port))
+    this.#locks.clear(addressKey(this.target.host, this.target.port))
     return { state: 'signed-in', user: this.#user }
   }
 

@@ -11,11 +11,12 @@
 // by the expiry recorded when the token was made.
 import { KeywardFailure } from '../../../shared/result.ts'
 import { httpsRequest } from '../net/https.ts'
-import { retryAfterSeconds } from '../unifi/session.ts'
-import { addressKey, AUTH_HEADER, isObject, parseBody, UISP_API } from './http.ts'
+import { retryAfterSeconds } from '../net/retry-after.ts'
+import { AUTH_HEADER, isObject, parseBody, UISP_API } from './http.ts'
 import { fetchUispVersion, type UispTarget } from './session.ts'
 import { UISP_SCOPES, UISP_TOKEN_PURPOSES, type UispTokenPurpose } from './tokens.ts'
 import type { UispExpiry, UispTokenCheck, UispTokenCheckFailed, UispTokenProblem } from './types.ts'
+import { addressKey } from '../../../shared/format.ts'
 
 export const DEFAULT_UISP_EXPIRY_LEAD_DAYS = 7
 

@@ -11,10 +11,6 @@
 // (only 200/201/400/401), so there it acts only on a 429 a server actually sends.
 import { KeywardFailure } from '../../../shared/result.ts'
 
-/** The address key of a host, as `normalizeAddress` writes it (net/address.ts). */
-export const hostId = (host: string, port: number): string =>
-  host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
-
 /** Most hosts a registry remembers; expired entries are dropped first (a LAN has far fewer consoles). */
 const MAX_ENTRIES = 1000
 

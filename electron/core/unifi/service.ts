@@ -28,9 +28,10 @@ import { cleanupProvision } from './cleanup.ts'
 import { madeByFlow } from '../../../shared/cleanup.ts'
 import { protectSummary } from './protect.ts'
 import { closeConnections } from '../net/pool.ts'
-import { hostId, LoginLocks } from './lockout.ts'
+import { LoginLocks } from './lockout.ts'
 import { ConsoleSession, type ConsoleTarget } from './session.ts'
 import { verifyKey, type KnownConsole } from './verify.ts'
+import { addressKey, maskSecret } from '../../../shared/format.ts'
 
 export interface ConsoleServiceOptions {
   settings: Settings
@@ -46,7 +47,6 @@ export interface ConsoleServiceOptions {
 }
 
 /** "RHgzD88Mp4Gzcyj9JQCp18pFcx9AqxH5" → "RHgz…xqH5": enough to recognise, useless to steal. */
-export const maskSecret = (secret: string) => (secret.length <= 10 ? '•'.repeat(secret.length) : `${secret.slice(0, 4)}…${secret.slice(-4)}`)
 
 export function createConsoleService(options: ConsoleServiceOptions) {
   const { settings, vault, hub } = options
@@ -209,7 +209,7 @@ export function createConsoleService(options: ConsoleServiceOptions) {
     async signIn(input: { key: string; username: string; password: string; mfaCode?: string }): Promise<SignInResult> {
       const c = confirmed(supported(record(input.key)))
       // While the console is locked, a working session is kept rather than traded for a refusal.
-      locks.check(hostId(c.host, c.port), label(c), Date.now())
+      locks.check(addressKey(c.host, c.port), label(c), Date.now())
       const existing = sessions.get(input.key)
       // Keep the session object between the 499 and the code (it holds the MFA cookie), but
       // never one pinned to a certificate the user has since replaced.

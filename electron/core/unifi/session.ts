@@ -10,7 +10,9 @@
 import { KeywardFailure } from '../../../shared/result.ts'
 import { httpsRequest, type HttpsReply } from '../net/https.ts'
 import { errorCode, errorMessage, isHtml, isObject, parseJson, type Json } from './envelope.ts'
-import { hostId, LoginLocks } from './lockout.ts'
+import { LoginLocks } from './lockout.ts'
+import { retryAfterSeconds } from '../net/retry-after.ts'
+import { addressKey } from '../../../shared/format.ts'
 
 export interface ConsoleTarget {
   host: string
@@ -79,15 +81,6 @@ function setCookies(reply: HttpsReply): { name: string; value: string }[] {
   })
 }
 
-/** Seconds from a Retry-After header (delta or HTTP date), clamped to 1 s – 1 h; default 60 (unpoller). */
-export function retryAfterSeconds(header: string | string[] | undefined, now: number): number {
-  const text = Array.isArray(header) ? header[0] : header
-  let seconds = 60
-  if (text && /^\d+$/.test(text.trim())) seconds = Number(text.trim())
-  else if (text && !Number.isNaN(Date.parse(text))) seconds = Math.ceil((Date.parse(text) - now) / 1000)
-  return Math.min(3600, Math.max(1, seconds))
-}
-
 function parseUser(body: unknown): SignedInUser {
   if (!isObject(body)) throw new KeywardFailure('bad-reply', 'The console accepted the sign-in but sent no user profile.')
   const roles = Array.isArray(body.roles)
@@ -121,7 +114,7 @@ export class ConsoleSession {
   }
 
   get #id(): string {
-    return hostId(this.target.host, this.target.port)
+    return addressKey(this.target.host, this.target.port)
   }
 
   get user(): SignedInUser | null {

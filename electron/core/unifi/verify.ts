@@ -6,7 +6,8 @@ import { APP_NAMES, consoleLabel } from '../../../shared/labels.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import { httpsRequest, type HttpsReply } from '../net/https.ts'
 import { isObject, parseJson } from './envelope.ts'
-import { retryAfterSeconds } from './session.ts'
+import { retryAfterSeconds } from '../net/retry-after.ts'
+import { versionAtLeast } from '../../../shared/format.ts'
 
 export interface KnownConsole {
   key: string
@@ -47,16 +48,6 @@ type Attempt = { reply: HttpsReply; body: unknown } | { failure: KeywardFailure 
 
 const label = (c: KnownConsole) => consoleLabel(c)
 const APP_NAME: Readonly<Record<UnifiApp, string>> = APP_NAMES
-
-/** Compares dotted versions numerically: "7.10.0" > "7.2.105". */
-export function versionAtLeast(version: string, minimum: string): boolean {
-  const a = version.split(/[.+-]/).map((p) => Number.parseInt(p, 10) || 0)
-  const b = minimum.split('.').map((p) => Number.parseInt(p, 10) || 0)
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0)
-  }
-  return true
-}
 
 /** Longest Retry-After we wait out once before reporting rate_limited (uiprotect also retries 429s, §5.1). */
 const MAX_RATE_WAIT_S = 5

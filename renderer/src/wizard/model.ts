@@ -4,6 +4,7 @@ import type { ConsoleProbe, ConsoleRecord, UnifiApp } from '../../../shared/doma
 import type { DiscoveryMethod, InventoryItem } from '../../../shared/inventory.ts'
 import { APP_NAMES, appName, appShort } from '../../../shared/labels.ts'
 import type { KeywardError } from '../../../shared/result.ts'
+import { addressKey } from '../../../shared/format.ts'
 
 export type WizardStep = 'goal' | 'find' | 'trust' | 'signin' | 'plan' | 'run' | 'done'
 
@@ -56,7 +57,6 @@ export { appName, appShort }
 export const credentialOf = (app: UnifiApp) => (app === 'access' ? 'Access token' : `${appShort(app)} API key`)
 
 /** A console's key as the core spells it: `host:port`, IPv6 in brackets. */
-export const consoleKeyOf = (host: string, port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)
 
 const FOUND_BY: Record<DiscoveryMethod, string> = {
   'ubnt-v1': 'UniFi discovery',
@@ -106,7 +106,7 @@ export function buildCards(
     return entry?.status === 'done' ? entry.result : null
   }
   for (const item of inventory.filter(isConsole)) {
-    let key = item.address ? consoleKeyOf(item.address, item.httpsPort ?? 443) : null
+    let key = item.address ? addressKey(item.address, item.httpsPort ?? 443) : null
     let record = known.find((k) => k.key === key)
     // The same console Keyward knows under another address (a typed name): one card, Keyward's key.
     // Matched by MAC only when the card's own address is not another known console (two consoles

@@ -12,7 +12,7 @@ import type { KeywardApi } from '../../../../shared/contract.ts'
 import type { UispProbe, UispServerRecord, UispSignInResult, UispTokenOutcome, UispTokenPlan, UispTokenPurpose } from '../../../../shared/domain.ts'
 import type { InventoryItem } from '../../../../shared/inventory.ts'
 import type { KeywardError, Outcome } from '../../../../shared/result.ts'
-import { consoleKeyOf } from '../model.ts'
+import { addressKey } from '../../../../shared/format.ts'
 
 /** `off`: the UniFi wizard is showing (the goal screen offers UISP). */
 export type UispStep = 'off' | 'find' | 'trust' | 'signin' | 'purpose' | 'run' | 'done'
@@ -40,7 +40,7 @@ export function uispServerCards(inventory: InventoryItem[], known: UispServerRec
   const cards = new Map<string, UispServerCard>()
   for (const item of inventory) {
     if (item.kind !== 'uisp-server' || !item.address) continue
-    const key = consoleKeyOf(item.address, item.httpsPort ?? 443)
+    const key = addressKey(item.address, item.httpsPort ?? 443)
     cards.set(key, { key, host: item.address, version: item.uisp?.version ?? item.version, foundBy: item.manual ? 'Address you entered' : 'Found on the network' })
   }
   for (const s of known) {
