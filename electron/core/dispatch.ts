@@ -3,12 +3,13 @@
 // errors as values; a handler that throws never crashes the process and never
 // leaks its stack or input to the caller.
 import type { z } from 'zod'
-import { isRequestName, requests, type RequestName, type RequestResult, type Requests } from '../../shared/contract.ts'
+import { isRequestName, type RequestName, type RequestResult } from '../../shared/contract.ts'
+import { inputs, type Inputs } from '../../shared/schemas.ts'
 import { fail, KeywardFailure, ok, type Outcome } from '../../shared/result.ts'
 import type { Logger } from './log.ts'
 
 export type Handlers = {
-  [N in RequestName]: (input: z.output<Requests[N]['input']>) => Promise<RequestResult<N>> | RequestResult<N>
+  [N in RequestName]: (input: z.output<Inputs[N]>) => Promise<RequestResult<N>> | RequestResult<N>
 }
 
 export type Dispatch = (name: unknown, input: unknown) => Promise<Outcome<unknown>>
@@ -30,7 +31,7 @@ export function createDispatch(handlers: Handlers, log: Logger): Dispatch {
       const shown = typeof name === 'string' ? name.slice(0, 64) : typeof name
       return fail('unknown-request', `Keyward has no request called "${shown}".`)
     }
-    const parsed = requests[name].input.safeParse(input)
+    const parsed = inputs[name].safeParse(input)
     if (!parsed.success) {
       return fail('invalid-input', `The ${name} request was malformed.`, describeIssues(parsed.error))
     }

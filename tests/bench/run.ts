@@ -69,6 +69,12 @@ try {
 } catch {
   report.rendererBundle = { skipped: 'run npm run build first' }
 }
+try {
+  const preload = readFileSync(join(root, 'out/preload/index.cjs'))
+  report.preloadBundle = { bytes: preload.length, gzipBytes: gzipSync(preload).length }
+} catch {
+  report.preloadBundle = { skipped: 'run npm run build first' }
+}
 
 console.log(JSON.stringify(report, null, 2))
 process.exit(0)

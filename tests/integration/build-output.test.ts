@@ -22,6 +22,17 @@ describe('build output', () => {
     expect(preload).toContain('exposeInMainWorld')
   })
 
+  it('keeps the input schemas (zod) out of the preload and the renderer: they validate on the main side only', () => {
+    // Before the contract was split, the 18-line preload weighed 179 KB, most of it zod.
+    const preload = read('preload/index.cjs')
+    expect(preload).not.toContain('ZodError')
+    expect(preload.length).toBeLessThan(40_000)
+    const html = read('renderer/index.html')
+    const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1]
+    expect(script).toBeTruthy()
+    expect(read(`renderer/${script}`)).not.toContain('ZodError')
+  })
+
   it('emits a main entry that loads the preload and serves the renderer it ships with, never from file://', () => {
     const main = read('main/index.js')
     expect(main).toContain('../preload/index.cjs')

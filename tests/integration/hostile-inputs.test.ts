@@ -13,7 +13,8 @@ import { normalizeAddress } from '../../electron/core/net/address.ts'
 import { checkUispKey, fetchUispKey } from '../../electron/core/uisp/connection.ts'
 import { parseUispKey } from '../../electron/core/uisp/key.ts'
 import { UispTokenCaller } from '../../electron/core/uisp/session.ts'
-import { MAX_TEXT, requestNames, requests, type RequestName } from '../../shared/contract.ts'
+import { requestNames, type RequestName } from '../../shared/contract.ts'
+import { inputs, MAX_TEXT } from '../../shared/schemas.ts'
 import { KeywardFailure } from '../../shared/result.ts'
 import { SAMPLE_P_PYAIROS } from '../simulators/ubnt/fixtures.ts'
 import { makeCore } from '../support/core.ts'
@@ -263,7 +264,7 @@ function wrongValues(schema: z.ZodType): [label: string, value: unknown][] {
   }
 }
 
-const shapeOf = (name: RequestName): Record<string, z.ZodType> => (requests[name].input as unknown as { shape: Record<string, z.ZodType> }).shape
+const shapeOf = (name: RequestName): Record<string, z.ZodType> => (inputs[name] as unknown as { shape: Record<string, z.ZodType> }).shape
 const fieldRows = requestNames.flatMap((name) =>
   Object.entries(shapeOf(name)).flatMap(([field, schema]) => wrongValues(schema).map(([label, value]) => [name, field, label, value] as const)),
 )
