@@ -10,13 +10,13 @@ import { announcedHaUuid, type DiscoveryOptions } from './discovery/index.ts'
 import { createDispatch, type Dispatch, type Handlers } from './dispatch.ts'
 import { createEventHub, type EventHub } from './events.ts'
 import { consoleHandlers } from './handlers/console.ts'
-import { createLazyDiscovery, discoveryHandlers } from './handlers/discovery.ts'
+import { createLazyDiscovery, discoveryHandlers, type LazyDiscovery } from './handlers/discovery.ts'
 import { homeAssistantHandlers } from './handlers/homeassistant.ts'
 import { keyHandlers } from './handlers/keys.ts'
 import { createDesktopState, createVaultStatus, settingsHandlers, type LogsOptions } from './handlers/settings.ts'
 import { uispHandlers } from './handlers/uisp.ts'
 import { keyConsumers, protectRequirement } from './homeassistant/requirements.ts'
-import { createHomeAssistantService } from './homeassistant/service.ts'
+import { createHomeAssistantService, type HomeAssistantService } from './homeassistant/service.ts'
 import { createKeyActions, createSecretCopier, type ClipboardPort } from './keys/actions.ts'
 import { createUsageReader } from './keys/usage.ts'
 import { createKeyWatch, type KeyWatch, type KeyWatchOptions } from './keys/watch.ts'
@@ -157,6 +157,21 @@ export function createCore(options: CoreOptions): Core {
     ...(options.keyWatch ?? {}),
   })
 
+  const services = createServices(options, { settings, vault, hub, log }, keys, homeAssistant)
+  uisp = services.uisp
+  return wire(options, { settings, vault, hub, log }, { ...services, keys, homeAssistant, finder })
+}
+
+interface Base {
+  settings: Settings
+  vault: SecretStore
+  hub: EventHub
+  log: Logger
+}
+
+/** The UniFi console service, the UISP service and what acts on keys, each wired to the key watch. */
+function createServices(options: CoreOptions, base: Base, keys: KeyWatch, homeAssistant: HomeAssistantService) {
+  const { settings, vault, hub, log } = base
   const consoles = createConsoleService({
     settings,
     vault,
@@ -168,26 +183,27 @@ export function createCore(options: CoreOptions): Core {
   })
 
   const copier = createSecretCopier(options.clipboard ? { settings, clipboard: options.clipboard } : { settings })
-  const uispService = createUispService({
+  const uisp = createUispService({
     settings,
     vault,
     log,
     copier,
     onTokenReady: (record) => keys.register(record),
     onTokenRevoked: async (serverKey, tokenId) => {
-      const watched = settings.listKeys().find((k) => k.app === 'uisp' && k.consoleKey === serverKey && k.remoteId === tokenId)
+      const watched = settings
+        .listKeys()
+        .find((k) => k.app === 'uisp' && k.consoleKey === serverKey && k.remoteId === tokenId)
       if (watched) await keys.forget(watched.id)
     },
     ...(options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}),
   })
-  uisp = uispService
 
   const keyActions = createKeyActions({
     settings,
     vault,
     watch: keys,
     copier,
-    uisp: uispService,
+    uisp,
     adminSession: (key) => consoles.adminSession(key),
     userSession: (key, username, password) => consoles.userSession(key, username, password),
     verifyFor: (key, app, pushedTo) => {
@@ -203,11 +219,24 @@ export function createCore(options: CoreOptions): Core {
     listKeys: () => settings.listKeys(),
     save: (changed) => keys.amend(changed),
     sessionFor: keyActions.sessionFor,
-    uispTokens: (serverKey) => uispService.listTokens(serverKey),
+    uispTokens: (serverKey) => uisp.listTokens(serverKey),
     log,
     ...(options.keyWatch?.now ? { now: options.keyWatch.now } : {}),
   })
 
+  return { consoles, copier, uisp, keyActions, usage }
+}
+
+type Services = ReturnType<typeof createServices> & {
+  keys: KeyWatch
+  homeAssistant: HomeAssistantService
+  finder: LazyDiscovery
+}
+
+/** The request table (one slice per domain, core/handlers/) and the Core the transports see. */
+function wire(options: CoreOptions, base: Base, services: Services): Core {
+  const { settings, vault, hub, log } = base
+  const { consoles, copier, uisp, keyActions, usage, keys, homeAssistant, finder } = services
   const registry = createConsoleRegistry({
     settings,
     hub,
@@ -215,19 +244,16 @@ export function createCore(options: CoreOptions): Core {
     ...(options.probeTimeoutMs ? { probeTimeoutMs: options.probeTimeoutMs } : {}),
   })
   const desktop = createDesktopState(hub)
+  const vaultStatus = createVaultStatus(vault, hub)
+  const cloud = { settings, vault, siteManager: options.siteManager ?? null }
 
   const handlers: Handlers = {
     ...consoleHandlers({ settings, registry, consoles }),
     ...discoveryHandlers(finder, hub),
-    ...keyHandlers({
-      keys,
-      actions: keyActions,
-      usage,
-      cloud: { settings, vault, siteManager: options.siteManager ?? null },
-    }),
+    ...keyHandlers({ keys, actions: keyActions, usage, cloud }),
     ...homeAssistantHandlers({ homeAssistant, hub, keys }),
-    ...uispHandlers(uispService),
-    ...settingsHandlers({ settings, hub, keys, desktop, vaultStatus: createVaultStatus(vault, hub), logs: options.logs }),
+    ...uispHandlers(uisp),
+    ...settingsHandlers({ settings, hub, keys, desktop, vaultStatus, logs: options.logs }),
   }
 
   return {
@@ -244,7 +270,7 @@ export function createCore(options: CoreOptions): Core {
       // (release takes the pending clear synchronously, before stop() drops it).
       const clipboardCleared = copier.release()
       keyActions.stop()
-      await Promise.all([clipboardCleared, consoles.close(), uispService.close(), finder.current()?.stop(), keys.stop()])
+      await Promise.all([clipboardCleared, consoles.close(), uisp.close(), finder.current()?.stop(), keys.stop()])
     },
   }
 }

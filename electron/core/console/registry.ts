@@ -83,7 +83,8 @@ export function createConsoleRegistry(options: ConsoleRegistryOptions): ConsoleR
       if (!known) throw new KeywardFailure('not-found', 'Keyward does not know that console; check its address first.')
       const raw = await probeOne(normalizeAddress(key), timeouts)
       if (raw.certificate.sha256 !== sha256) {
-        const message = `${known.name ?? known.host} now presents a different certificate than the one you confirmed. Compare again.`
+        const message =
+          `${known.name ?? known.host} now presents a different certificate than the one you confirmed. Compare again.`
         throw new KeywardFailure('certificate-changed', message)
       }
       const { model, name, mac, apps } = raw

@@ -39,7 +39,10 @@ export function createLazyDiscovery(
 
 type DiscoveryRequests = Extract<keyof Handlers, `discovery.${string}` | `inventory.${string}`>
 
-export function discoveryHandlers(finder: LazyDiscovery, hub: Pick<EventHub, 'emit'>): Pick<Handlers, DiscoveryRequests> {
+export function discoveryHandlers(
+  finder: LazyDiscovery,
+  hub: Pick<EventHub, 'emit'>,
+): Pick<Handlers, DiscoveryRequests> {
   /** Every change of state is announced, so a second window sees it too. */
   const announce = () => {
     const status = finder.status()
