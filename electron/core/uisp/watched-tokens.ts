@@ -96,7 +96,8 @@ export class UispWatchedTokens {
     const s = this.#servers.get(key.consoleKey)
     const label = this.#servers.label(s)
     if (!key.remoteId) {
-      throw new KeywardFailure('not-found', `Keyward does not know this token’s id on ${label}; delete it in UISP (Settings → Users → API Tokens).`)
+      const message = `Keyward does not know this token’s id on ${label}; delete it in UISP (Settings → Users → API Tokens).`
+      throw new KeywardFailure('not-found', message)
     }
     const signedIn = this.#sessions.signedIn(key.consoleKey)
     if (signedIn) {
@@ -109,7 +110,9 @@ export class UispWatchedTokens {
         await revokeUispToken(new UispTokenCaller(target, token, this.#servers.timeouts), key.remoteId)
       } catch (error) {
         if (!(error instanceof KeywardFailure)) throw error
-        if (error.code === 'forbidden') throw new KeywardFailure('session-expired', `${label} does not let the token revoke itself. Sign in to revoke it.`)
+        if (error.code === 'forbidden') {
+          throw new KeywardFailure('session-expired', `${label} does not let the token revoke itself. Sign in to revoke it.`)
+        }
         if (error.code !== 'invalid-credentials') throw error
       }
     }
