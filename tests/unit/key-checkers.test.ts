@@ -66,7 +66,8 @@ describe('key watch checkers', () => {
       throw new Error('the replaced checker must not run')
     })
     watch.registerChecker(['network'], async (r) => ({
-      status: 'failed', app: r.app, host: r.consoleKey, problem: 'invalid_key', message: 'The console does not know this key.',
+      status: 'failed', app: r.app, host: r.consoleKey, problem: 'invalid_key',
+      message: 'The console does not know this key.',
       nextStep: 'Rotate it.', checkedAt: new Date().toISOString(),
     } as KeyCheck))
     const [view] = await watch.checkNow()

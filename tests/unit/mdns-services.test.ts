@@ -7,6 +7,8 @@ import type { MdnsService } from '../../electron/core/discovery/mdns-txt.ts'
 
 const TYPE = '_home-assistant._tcp.local'
 const ptr = (instance: string, ttl = 120) => ({ name: TYPE, type: 'PTR', ttl, data: `${instance}.${TYPE}` })
+const srv = (instance: string, target: string) =>
+  ({ name: `${instance}.${TYPE}`, type: 'SRV', ttl: 120, data: { target, port: 8123 } })
 
 function setup(guard = new ServiceGuard()) {
   const queries: { name: string; type: string }[][] = []
@@ -36,7 +38,8 @@ describe('mDNS service table', () => {
     }, '192.0.2.10')
     expect(ups).toHaveLength(1)
     expect(ups[0]).toMatchObject({
-      type: 'home-assistant', instance: 'Home', host: 'ha.local', port: 8123, addresses: ['192.0.2.10'], referer: '192.0.2.10',
+      type: 'home-assistant', instance: 'Home', host: 'ha.local', port: 8123,
+      addresses: ['192.0.2.10'], referer: '192.0.2.10',
     })
     expect(ups[0]!.rawTxt.map((b) => b.toString())).toEqual(['uuid=abc'])
   })
@@ -44,7 +47,7 @@ describe('mDNS service table', () => {
   it('reports a sighting of a held instance and a goodbye with the address that sent it', () => {
     const { table, seen, downs } = setup()
     table.track({ answers: [ptr('Home')] }, '192.0.2.10')
-    table.track({ answers: [{ name: `Home.${TYPE}`, type: 'SRV', ttl: 120, data: { target: 'ha.local', port: 8123 } }] }, '192.0.2.10')
+    table.track({ answers: [srv('Home', 'ha.local')] }, '192.0.2.10')
     table.track({ answers: [ptr('Home')] }, '192.0.2.10')
     expect(seen).toContainEqual([`home.${TYPE}`, '192.0.2.10'])
     table.track({ answers: [ptr('Home', 0)] }, '192.0.2.10')
@@ -54,7 +57,7 @@ describe('mDNS service table', () => {
   it('does not ask about more instances from one address than the guard allows', () => {
     const { table, queries } = setup(new ServiceGuard(64, 1))
     table.track({ answers: [ptr('One')] }, '192.0.2.20')
-    table.track({ answers: [{ name: `One.${TYPE}`, type: 'SRV', ttl: 120, data: { target: 'one.local', port: 8123 } }] }, '192.0.2.20')
+    table.track({ answers: [srv('One', 'one.local')] }, '192.0.2.20')
     const before = queries.length
     table.track({ answers: [ptr('Two')] }, '192.0.2.20')
     expect(queries.slice(before).flat().map((q) => q.name)).not.toContain(`Two.${TYPE}`)

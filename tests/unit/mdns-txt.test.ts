@@ -9,8 +9,11 @@ const service = (txt: string[], referer: string | null = '192.0.2.10'): MdnsServ
 
 describe('HA card from an mDNS announcement', () => {
   it('connects to the announced URL when its host is the sender', () => {
-    const d = homeAssistantDetails(service(['internal_url=https://192.0.2.10:8443', 'UUID=abc', 'uuid=second', 'version=2026.9.0']))
-    expect(d).toMatchObject({ connectUrl: 'https://192.0.2.10:8443', urlIgnored: false, uuid: 'abc', version: '2026.9.0', source: '192.0.2.10' })
+    const txt = ['internal_url=https://192.0.2.10:8443', 'UUID=abc', 'uuid=second', 'version=2026.9.0']
+    const d = homeAssistantDetails(service(txt))
+    expect(d).toMatchObject({
+      connectUrl: 'https://192.0.2.10:8443', urlIgnored: false, uuid: 'abc', version: '2026.9.0', source: '192.0.2.10',
+    })
   })
 
   it('ignores a URL pointing elsewhere and uses the sender with the SRV port', () => {

@@ -15,7 +15,9 @@ const MAX_UNKNOWN_HEX = 128
 /** The UBNT fields the card's `ubnt` block shows, named and typed once in shared/inventory.ts. */
 type UbntShown = Omit<UbntDetails, 'signatures' | 'commands' | 'echoed' | 'unknown'>
 /** UBNT facts the card shows elsewhere (its model line, state, uptime), typed as the view has them. */
-type UbntOnCard = Pick<InventoryItem, 'productName' | 'firmware' | 'state' | 'uptimeSeconds'> & { version16: string | null }
+type UbntOnCard = Pick<InventoryItem, 'productName' | 'firmware' | 'state' | 'uptimeSeconds'> & {
+  version16: string | null
+}
 type UbntValues = UbntShown & UbntOnCard
 
 export interface UbntEvidence extends UbntValues {
@@ -131,7 +133,8 @@ function kindOf(card: Card, model: string | null): InventoryKind {
 /** The card's `ubnt` block: the shown fields as they are, the sets sorted. */
 function ubntView(u: UbntEvidence): UbntDetails {
   // The on-card facts (model line, state, uptime) are shown elsewhere on the card, not in this block.
-  const { signatures, commands, echoed, unknown, productName: _p, firmware: _f, version16: _v, state: _s, uptimeSeconds: _u, ...shown } = u
+  const { signatures, commands, echoed, unknown, ...facts } = u
+  const { productName: _p, firmware: _f, version16: _v, state: _s, uptimeSeconds: _u, ...shown } = facts
   return {
     signatures: [...signatures].sort(),
     echoed,

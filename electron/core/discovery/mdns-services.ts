@@ -123,7 +123,9 @@ export class ServiceTable {
       // Sightings keep cards fresh (limit 5: no `down` without a goodbye).
       const subject = rr.type === 'PTR' && typeof rr.data === 'string' ? lower(rr.data) : name
       if (live && this.options.held.has(subject)) this.options.onSeen(subject, source)
-      if (!live && rr.type === 'PTR' && typeof rr.data === 'string') boundedSet(this.goodbyeFrom, lower(rr.data), source)
+      if (!live && rr.type === 'PTR' && typeof rr.data === 'string') {
+        boundedSet(this.goodbyeFrom, lower(rr.data), source)
+      }
     }
     return srvInPacket
   }

@@ -44,7 +44,8 @@ export function parseTxt(raw: unknown): ParsedTxt {
     const key = text(eq < 0 ? bytes : bytes.subarray(0, eq), 64).toLowerCase()
     if (key === '' || Object.hasOwn(txt, key)) continue
     // Own data property even for "__proto__": never touches the prototype.
-    Object.defineProperty(txt, key, { value: eq < 0 ? '' : text(bytes.subarray(eq + 1)), enumerable: true, writable: true, configurable: true })
+    const value = eq < 0 ? '' : text(bytes.subarray(eq + 1))
+    Object.defineProperty(txt, key, { value, enumerable: true, writable: true, configurable: true })
   }
   return { txt, rawTxt }
 }
@@ -58,7 +59,11 @@ const bare = (host: string): string => host.replace(/^\[|\]$/g, '').toLowerCase(
  * `internal_url`/`base_url` is used only when its host is the packet's source address;
  * otherwise the URL is ignored (and marked) and the source address with the SRV port is used.
  */
-export function announcedTarget(source: string | null, port: number | null, urls: (string | null)[]): { connectUrl: string | null; urlIgnored: boolean } {
+export function announcedTarget(
+  source: string | null,
+  port: number | null,
+  urls: (string | null)[],
+): { connectUrl: string | null; urlIgnored: boolean } {
   let urlIgnored = false
   for (const announced of urls) {
     if (!announced) continue

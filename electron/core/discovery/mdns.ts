@@ -118,7 +118,8 @@ function openBrowsers(proxy: MulticastDns, types: string[], table: ServiceTable)
       const host = typeof s.host === 'string' ? s.host : null
       const fromPacket = (s.addresses ?? []).filter((a) => typeof a === 'string' && isIP(a))
       return {
-        type, fqdn: s.fqdn, instance: instanceOf(s.fqdn, table.suffixes[i]!), host, port: typeof s.port === 'number' ? s.port : null,
+        type, fqdn: s.fqdn, instance: instanceOf(s.fqdn, table.suffixes[i]!), host,
+        port: typeof s.port === 'number' ? s.port : null,
         addresses: (fromPacket.length > 0 ? fromPacket : (host && table.addressesOf(host)) || []).slice(0, 16),
         referer: typeof s.referer?.address === 'string' ? s.referer.address : null,
         rawTxt: normalizeTxt(s.rawTxt),

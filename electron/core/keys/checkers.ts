@@ -25,7 +25,9 @@ export class CheckerRegistry {
   /** Checks with the kind's checker; a kind nobody registered is an internal error (the record stays as it was). */
   check(record: KeyRecord, key: string, pace: Pace, paced: PaceReply): Promise<KeyCheck> {
     const checker = this.byApp.get(record.app)
-    if (!checker) return Promise.reject(new KeywardFailure('internal', `No checker is registered for ${record.app} keys.`))
+    if (!checker) {
+      return Promise.reject(new KeywardFailure('internal', `No checker is registered for ${record.app} keys.`))
+    }
     return checker(record, key, pace, paced)
   }
 }

@@ -47,7 +47,9 @@ export function createUnifiKeyChecker(options: { settings: Settings; accessPort?
       pace,
       onReply: paced,
       // Failing for a too-old Protect only where a Home Assistant that consumes this key refuses it (issue 14 §6).
-      ...(app === 'protect' ? (protectRequirement(keyConsumers(settings.listHomeAssistants(), record.pushedTo)) ?? {}) : {}),
+      ...(app === 'protect'
+        ? (protectRequirement(keyConsumers(settings.listHomeAssistants(), record.pushedTo)) ?? {})
+        : {}),
       ...(options.accessPort ? { accessPort: options.accessPort } : {}),
       // Sweeps never ask the cloud (unifi-os.md §5.4): keys.cloudCheck does, when the user asks.
     })
