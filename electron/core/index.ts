@@ -1,11 +1,10 @@
 // The core: everything Keyward does, in plain Node. Transports (Electron IPC in
 // electron/shell, the loopback bridge in electron/browser-host) only carry
 // requests to `invoke` and events from `subscribe`.
-import type { ConsoleRecord, DesktopStatus } from '../../shared/domain.ts'
+import type { DesktopStatus } from '../../shared/domain.ts'
 import { maskSecret } from '../../shared/format.ts'
 import { KeywardFailure } from '../../shared/result.ts'
 import { createConsoleRegistry } from './console/registry.ts'
-import { isConsoleConfirmed } from './console/trust.ts'
 import { announcedHaUuid, type DiscoveryOptions } from './discovery/index.ts'
 import { createDispatch, type Dispatch, type Handlers } from './dispatch.ts'
 import { createEventHub, type EventHub } from './events.ts'
@@ -15,16 +14,15 @@ import { homeAssistantHandlers } from './handlers/homeassistant.ts'
 import { keyHandlers } from './handlers/keys.ts'
 import { createDesktopState, createVaultStatus, settingsHandlers, type LogsOptions } from './handlers/settings.ts'
 import { uispHandlers } from './handlers/uisp.ts'
-import { keyConsumers, protectRequirement } from './homeassistant/requirements.ts'
 import { createHomeAssistantService, type HomeAssistantService } from './homeassistant/service.ts'
 import { createKeyActions, createSecretCopier, type ClipboardPort } from './keys/actions.ts'
 import { createUsageReader } from './keys/usage.ts'
+import { createUnifiKeyChecker, UNIFI_KEY_APPS } from './keys/unifi-check.ts'
 import { createKeyWatch, type KeyWatch, type KeyWatchOptions } from './keys/watch.ts'
 import { createLogger, type Logger, type LogSink } from './log.ts'
 import { openSettings, type Settings } from './settings/settings.ts'
-import { createUispService, type UispService } from './uisp/service.ts'
+import { createUispService } from './uisp/service.ts'
 import { createConsoleService } from './unifi/service.ts'
-import { verifyKey } from './unifi/verify.ts'
 import { KeyringSecretStore, type SecretStore } from './vault/secret-store.ts'
 
 export type { LogsOptions } from './handlers/settings.ts'
@@ -103,62 +101,20 @@ export function createCore(options: CoreOptions): Core {
     },
   })
 
-  // Background checks: the same verification as the wizard, paced per console and user (keys/pacer.ts).
-  const toKnown = (c: ConsoleRecord) => ({ key: c.key, host: c.host, port: c.port, name: c.name, pin: c.certificateSha256, apps: c.apps ?? [] })
-  // Created after the key watch (it hands tokens to it); the watch checks UISP tokens through it.
-  let uisp: UispService | null = null
+  // Background checks, paced per console and user (keys/pacer.ts); each kind's checker is registered below.
   const keys = createKeyWatch({
     settings,
     vault,
     hub,
     log,
-    check: (record, secret, pace, paced) => {
-      if (record.app === 'uisp') return uisp!.checkToken(record, secret, pace)
-      const app = record.app
-      // A key goes only to consoles whose certificate the user confirmed (issue 14 §3).
-      const records = settings.listConsoles()
-      const confirmedKeys = new Set(records.filter((c) => isConsoleConfirmed(c, settings)).map((c) => c.key))
-      const all = records.map(toKnown)
-      const target = all.find((c) => c.key === record.consoleKey && confirmedKeys.has(c.key))
-      if (!target) {
-        const unconfirmed = records.some((c) => c.key === record.consoleKey)
-        return Promise.resolve({
-          status: 'failed', app: record.app, host: record.consoleKey, checkedAt: new Date().toISOString(),
-          ...(unconfirmed
-            ? {
-                problem: 'tls_pin_mismatch',
-                message: 'The console’s certificate is not confirmed, so Keyward sent nothing.',
-                nextStep: 'Confirm this console’s certificate first: open it in Keyward and trust it.',
-              }
-            : {
-                problem: 'unreachable',
-                message: 'Keyward no longer knows this console.',
-                nextStep: 'Check the console by its address again.',
-              }),
-        })
-      }
-      return verifyKey({
-        console: target,
-        others: all.filter((c) => c.key !== target.key),
-        mayReceiveKey: (c) => confirmedKeys.has(c.key),
-        app,
-        key: secret,
-        pace,
-        onReply: paced,
-        // Failing for a too-old Protect only where a Home Assistant that consumes this key refuses it (issue 14 §6).
-        ...(app === 'protect'
-          ? (protectRequirement(keyConsumers(settings.listHomeAssistants(), record.pushedTo)) ?? {})
-          : {}),
-        ...(options.accessPort ? { accessPort: options.accessPort } : {}),
-        // Sweeps never ask the cloud (unifi-os.md §5.4): keys.cloudCheck does, when the user asks.
-      })
-    },
     haHealth: (records) => homeAssistant.health(records),
     ...(options.keyWatch ?? {}),
   })
 
   const services = createServices(options, { settings, vault, hub, log }, keys, homeAssistant)
-  uisp = services.uisp
+  const accessPort = options.accessPort ? { accessPort: options.accessPort } : {}
+  keys.registerChecker(UNIFI_KEY_APPS, createUnifiKeyChecker({ settings, ...accessPort }))
+  keys.registerChecker(['uisp'], (record, secret, pace) => services.uisp.checkToken(record, secret, pace))
   return wire(options, { settings, vault, hub, log }, { ...services, keys, homeAssistant, finder })
 }
 

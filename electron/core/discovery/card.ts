@@ -1,7 +1,7 @@
 // One inventory card and its public view (inventory.ts keeps the cards and
 // their indexes). Split out of inventory.ts so each file stays small.
 import type {
-  DeviceState, DiscoveryMethod, HomeAssistantDetails, InventoryApp, InventoryItem, InventoryKind, UbntDetails,
+  DiscoveryMethod, HomeAssistantDetails, InventoryApp, InventoryItem, InventoryKind, UbntDetails,
 } from '../../../shared/inventory.ts'
 import { compareAddresses } from '../../../shared/inventory.ts'
 import type { Fingerprint } from './fingerprint.ts'
@@ -12,28 +12,31 @@ const NVR_MODEL = /^(UNVR|ENVR|UNVRPRO|UNVR-PRO|UNVR-INSTANT|UNVRI)/i
 const MAX_UNKNOWN = 16
 const MAX_UNKNOWN_HEX = 128
 
-export interface UbntEvidence {
-  signatures: Set<'v0' | 'v1' | 'v2'>
+/** The UBNT fields the card's `ubnt` block shows, named and typed once in shared/inventory.ts. */
+type UbntShown = Omit<UbntDetails, 'signatures' | 'commands' | 'echoed' | 'unknown'>
+/** UBNT facts the card shows elsewhere (its model line, state, uptime), typed as the view has them. */
+type UbntOnCard = Pick<InventoryItem, 'productName' | 'firmware' | 'state' | 'uptimeSeconds'> & {
+  version16: string | null
+}
+type UbntValues = UbntShown & UbntOnCard
+
+export interface UbntEvidence extends UbntValues {
+  signatures: Set<UbntDetails['signatures'][number]>
   commands: Set<number>
   echoed: boolean
-  hostname: string | null
-  platform: string | null
-  model: string | null
-  productName: string | null
-  firmware: string | null
-  version16: string | null
-  state: DeviceState | null
-  uptimeSeconds: number | null
-  essid: string | null
-  wirelessMode: number | null
-  webPort: number | null
-  webHttps: boolean | null
-  systemId: string | null
-  platformVersion: string | null
-  sshdPort: number | null
-  uuid: string | null
   unknown: Map<number, string>
 }
+
+/**
+ * Every value field, empty. The compiler holds this to the types above (a field added to
+ * UbntDetails and not here fails to build), so the field list is not kept by hand elsewhere.
+ */
+const NO_VALUES: { [K in keyof UbntValues]: null } = {
+  hostname: null, platform: null, model: null, essid: null, wirelessMode: null, webPort: null, webHttps: null,
+  systemId: null, platformVersion: null, sshdPort: null, uuid: null,
+  productName: null, firmware: null, version16: null, state: null, uptimeSeconds: null,
+}
+const VALUE_FIELDS = Object.keys(NO_VALUES) as (keyof UbntValues)[]
 
 export interface Card {
   id: string
@@ -63,37 +66,21 @@ export function fingerprintOf(view: InventoryItem | null): string {
 }
 
 export function emptyUbnt(): UbntEvidence {
-  return {
-    signatures: new Set(), commands: new Set(), echoed: false, hostname: null, platform: null, model: null,
-    productName: null, firmware: null, version16: null, state: null, uptimeSeconds: null, essid: null,
-    wirelessMode: null, webPort: null, webHttps: null, systemId: null, platformVersion: null, sshdPort: null,
-    uuid: null, unknown: new Map(),
-  }
+  return { ...NO_VALUES, signatures: new Set(), commands: new Set(), echoed: false, unknown: new Map() }
 }
+
+/** A reply's value for a field (the reply calls the device state `deviceState`). */
+const replyValue = (reply: UbntReply, key: keyof UbntValues): UbntValues[keyof UbntValues] =>
+  key === 'state' ? reply.deviceState : reply[key]
 
 /** Copies what a reply says into the card's UBNT evidence (newest non-null value wins). */
 export function absorbReply(u: UbntEvidence, reply: UbntReply): void {
   u.signatures.add(reply.signature)
   if (reply.signature === 'v2') u.commands.add(reply.command)
-  const set = <K extends keyof UbntEvidence>(key: K, value: UbntEvidence[K] | null): void => {
-    if (value !== null) u[key] = value
+  for (const key of VALUE_FIELDS) {
+    const value = replyValue(reply, key)
+    if (value !== null) (u as unknown as Record<string, unknown>)[key] = value
   }
-  set('hostname', reply.hostname)
-  set('platform', reply.platform)
-  set('model', reply.model)
-  set('productName', reply.productName)
-  set('firmware', reply.firmware)
-  set('version16', reply.version16)
-  set('state', reply.deviceState)
-  set('uptimeSeconds', reply.uptimeSeconds)
-  set('essid', reply.essid)
-  set('wirelessMode', reply.wirelessMode)
-  set('webPort', reply.webPort)
-  set('webHttps', reply.webHttps)
-  set('systemId', reply.systemId)
-  set('platformVersion', reply.platformVersion)
-  set('sshdPort', reply.sshdPort)
-  set('uuid', reply.uuid)
   for (const f of reply.unknown) {
     if (u.unknown.size < MAX_UNKNOWN || u.unknown.has(f.type)) u.unknown.set(f.type, f.hex.slice(0, MAX_UNKNOWN_HEX))
   }
@@ -143,6 +130,20 @@ function kindOf(card: Card, model: string | null): InventoryKind {
   return model && NVR_MODEL.test(model) ? 'nvr' : 'console'
 }
 
+/** The card's `ubnt` block: the shown fields as they are, the sets sorted. */
+function ubntView(u: UbntEvidence): UbntDetails {
+  // The on-card facts (model line, state, uptime) are shown elsewhere on the card, not in this block.
+  const { signatures, commands, echoed, unknown, ...facts } = u
+  const { productName: _p, firmware: _f, version16: _v, state: _s, uptimeSeconds: _u, ...shown } = facts
+  return {
+    signatures: [...signatures].sort(),
+    echoed,
+    commands: [...commands].sort((a, b) => a - b),
+    ...shown,
+    unknown: [...unknown].sort((a, b) => a[0] - b[0]).map(([type, hex]) => ({ type, hex })),
+  }
+}
+
 /** The card's public view, cached on the card until something changes (`card.view = null`). */
 export function viewOf(card: Card, isLocal: (address: string) => boolean): InventoryItem {
   if (card.view) return card.view
@@ -152,23 +153,7 @@ export function viewOf(card: Card, isLocal: (address: string) => boolean): Inven
   const model = c?.model ?? u?.model ?? u?.platform ?? fp?.uispDevice?.model ?? null
   const firmware = u?.firmware ?? null
   const addresses = [...sortedAddresses(card)]
-  const ubnt: UbntDetails | null = u && {
-    signatures: [...u.signatures].sort(),
-    echoed: u.echoed,
-    commands: [...u.commands].sort((a, b) => a - b),
-    hostname: u.hostname,
-    platform: u.platform,
-    model: u.model,
-    essid: u.essid,
-    wirelessMode: u.wirelessMode,
-    webPort: u.webPort,
-    webHttps: u.webHttps,
-    systemId: u.systemId,
-    platformVersion: u.platformVersion,
-    sshdPort: u.sshdPort,
-    uuid: u.uuid,
-    unknown: [...u.unknown].sort((a, b) => a[0] - b[0]).map(([type, hex]) => ({ type, hex })),
-  }
+  const ubnt: UbntDetails | null = u && ubntView(u)
   const apps: InventoryApp[] = c ? [...c.apps].sort() : []
   const view: InventoryItem = {
     id: card.id,

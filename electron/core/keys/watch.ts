@@ -4,14 +4,15 @@
 // model and notifications. State is persisted (metadata only) so the tray is
 // right immediately after a restart.
 import { randomUUID } from 'node:crypto'
-import type { HaKeyHealth, KeyCheck, KeyCheckSummary, KeyNotification, KeyRecord, KeyView } from '../../../shared/domain.ts'
+import type { HaKeyHealth, KeyApp, KeyCheck, KeyCheckSummary, KeyNotification, KeyRecord, KeyView } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { EventHub } from '../events.ts'
 import type { Logger } from '../log.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
+import { CheckerRegistry, type KeyChecker } from './checkers.ts'
 import { NotificationPlanner } from './notifications.ts'
-import { createPacer, type Pace, type PaceReply, type Pacer } from './pacer.ts'
+import { createPacer, type Pacer } from './pacer.ts'
 import { keyStatus } from './status.ts'
 import { trayModel, type TrayModel } from './tray-model.ts'
 
@@ -20,11 +21,8 @@ export interface KeyWatchOptions {
   vault: SecretStore
   hub: EventHub
   log: Logger
-  /**
-   * One real check of a key (verifyKey against its console): `pace` before each request, `paced` with
-   * each reply (its rate-limit headers), both bound to the key's user, whose budget it spends (§5.1).
-   */
-  check: (record: KeyRecord, key: string, pace: Pace, paced: PaceReply) => Promise<KeyCheck>
+  /** Checkers known at creation, by key kind; services add theirs later with `registerChecker`. */
+  checkers?: Partial<Record<KeyApp, KeyChecker>>
   now?: () => number
   random?: () => number
   pacer?: Pacer
@@ -48,6 +46,8 @@ export function createKeyWatch(options: KeyWatchOptions) {
   const pacer = options.pacer ?? createPacer()
   const maxBackoffMs = options.maxBackoffMs ?? 6 * 3600_000
   const planner = new NotificationPlanner()
+  const checkers = new CheckerRegistry()
+  for (const [app, checker] of Object.entries(options.checkers ?? {})) checkers.register([app as KeyApp], checker)
   let timer: NodeJS.Timeout | null = null
   let flushTimer: NodeJS.Timeout | null = null
   let sweeping: Promise<KeyView[]> | null = null
@@ -106,7 +106,7 @@ export function createKeyWatch(options: KeyWatchOptions) {
     try {
       // The principal is the key's user on its own console; elsewhere (the wrong-host diagnosis) it is unknown.
       const principal = (consoleKey: string) => (consoleKey === k.consoleKey ? k.username : undefined)
-      const check = await options.check(k, secret, (consoleKey) => pacer.wait(consoleKey, principal(consoleKey)),
+      const check = await checkers.check(k, secret, (consoleKey) => pacer.wait(consoleKey, principal(consoleKey)),
         (consoleKey, reply) => pacer.observe(consoleKey, principal(consoleKey), reply))
       const streak = check.status === 'failed' && check.problem === 'unreachable' ? k.unreachableStreak + 1 : 0
       return { ...k, lastCheck: summarize(check), unreachableStreak: streak }
@@ -155,6 +155,10 @@ export function createKeyWatch(options: KeyWatchOptions) {
   return {
     list: views,
     tray,
+    /** A service's checker for its key kinds (UniFi apps, UISP tokens); the watch itself knows none. */
+    registerChecker(apps: readonly KeyApp[], checker: KeyChecker): void {
+      checkers.register(apps, checker)
+    },
     /** Adds a freshly minted key (after its first verification). */
     register(input: Omit<KeyRecord, 'id' | 'paused' | 'unreachableStreak' | 'pushedTo' | 'haHealth'>): KeyRecord {
       const keys = settings.listKeys()

@@ -1,0 +1,33 @@
+// Which checker verifies a watched key: each service (or the wiring) registers one per key kind
+// (KeyApp), so the key watch never branches on the app itself.
+import type { KeyApp, KeyCheck, KeyRecord } from '../../../shared/domain.ts'
+import { KeywardFailure } from '../../../shared/result.ts'
+import type { Pace, PaceReply } from './pacer.ts'
+
+/**
+ * One real check of a key against its console or server: `pace` before each request, `paced` with
+ * each reply (its rate-limit headers), both bound to the key's user, whose budget it spends (§5.1).
+ */
+export type KeyChecker = (record: KeyRecord, key: string, pace: Pace, paced: PaceReply) => Promise<KeyCheck>
+
+export class CheckerRegistry {
+  private readonly byApp = new Map<KeyApp, KeyChecker>()
+
+  /** Registers `checker` for every kind in `apps`; a later registration for a kind replaces the earlier. */
+  register(apps: readonly KeyApp[], checker: KeyChecker): void {
+    for (const app of apps) this.byApp.set(app, checker)
+  }
+
+  has(app: KeyApp): boolean {
+    return this.byApp.has(app)
+  }
+
+  /** Checks with the kind's checker; a kind nobody registered is an internal error (the record stays as it was). */
+  check(record: KeyRecord, key: string, pace: Pace, paced: PaceReply): Promise<KeyCheck> {
+    const checker = this.byApp.get(record.app)
+    if (!checker) {
+      return Promise.reject(new KeywardFailure('internal', `No checker is registered for ${record.app} keys.`))
+    }
+    return checker(record, key, pace, paced)
+  }
+}

@@ -1,0 +1,27 @@
+// An announced Home Assistant, as its card shows it: where Keyward would connect, and what the TXT says.
+import { describe, expect, it } from 'vitest'
+import { homeAssistantDetails, type MdnsService } from '../../electron/core/discovery/mdns-txt.ts'
+
+const service = (txt: string[], referer: string | null = '192.0.2.10'): MdnsService => ({
+  type: 'home-assistant', fqdn: 'Home._home-assistant._tcp.local', instance: 'Home', host: 'ha.local', port: 8123,
+  addresses: ['192.0.2.10'], referer, rawTxt: txt.map((t) => Buffer.from(t)),
+})
+
+describe('HA card from an mDNS announcement', () => {
+  it('connects to the announced URL when its host is the sender', () => {
+    const txt = ['internal_url=https://192.0.2.10:8443', 'UUID=abc', 'uuid=second', 'version=2026.9.0']
+    const d = homeAssistantDetails(service(txt))
+    expect(d).toMatchObject({
+      connectUrl: 'https://192.0.2.10:8443', urlIgnored: false, uuid: 'abc', version: '2026.9.0', source: '192.0.2.10',
+    })
+  })
+
+  it('ignores a URL pointing elsewhere and uses the sender with the SRV port', () => {
+    const d = homeAssistantDetails(service(['internal_url=http://198.51.100.7:8123', 'location_name=Home']))
+    expect(d).toMatchObject({ connectUrl: 'http://192.0.2.10:8123', urlIgnored: true, locationName: 'Home' })
+  })
+
+  it('has nowhere to connect when the sender is unknown', () => {
+    expect(homeAssistantDetails(service([], null)).connectUrl).toBeNull()
+  })
+})
