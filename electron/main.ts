@@ -15,7 +15,7 @@ import { openLogFile } from './core/log-file.ts'
 import { createLogger, teeSink, type Logger } from './core/log.ts'
 import { MemorySecretStore } from './core/vault/secret-store.ts'
 import { CONTENT_SECURITY_POLICY } from '../shared/csp.ts'
-import type { KeyNotification, Preferences } from '../shared/domain.ts'
+import type { KeyNotification } from '../shared/domain.ts'
 import type { TrayModel } from '../shared/tray.ts'
 import { applyStartAtLogin, startedAtLogin } from './shell/autostart.ts'
 import { externalUrlAllowed } from './shell/external.ts'
@@ -162,7 +162,7 @@ function watchSystem(core: Core): () => void {
   const stopNetwork = watchNetwork(() => core.keys.wake())
   // Start at login is opt-in (a preference); the OS setting follows it.
   applyStartAtLogin(core.settings.getPreferences().startAtLogin)
-  const unsubscribe = core.subscribe('preferences.changed', (p: Preferences) => applyStartAtLogin(p.startAtLogin))
+  const unsubscribe = core.subscribe('preferences.changed', (p) => applyStartAtLogin(p.startAtLogin))
   return () => {
     stopNetwork()
     unsubscribe()
@@ -201,7 +201,7 @@ function exposeTestHooks(parts: {
       trayHost: () => parts.core.desktop.status().trayHost,
       notifications: () => contents.slice(),
       notify: (n: { title: string; body: string }) => {
-        const notification = parts.notify({ ...n, kind: 'test' } as unknown as KeyNotification)
+        const notification = parts.notify({ ...n, keyIds: [] })
         if (notification) {
           shown.push(notification)
           contents.push(n)

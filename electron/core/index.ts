@@ -1,28 +1,33 @@
 // The core: everything Keyward does, in plain Node. Transports (Electron IPC in
 // electron/shell, the loopback bridge in electron/browser-host) only carry
 // requests to `invoke` and events from `subscribe`.
-import type { ConsoleProbe, ConsoleRecord, DesktopStatus, VaultStatus } from '../../shared/domain.ts'
-import { probeAddresses, probeConsole } from './console/probe.ts'
-import { isConsoleConfirmed } from './console/trust.ts'
+import type { ConsoleRecord, DesktopStatus } from '../../shared/domain.ts'
 import { maskSecret } from '../../shared/format.ts'
-import { createConsoleService } from './unifi/service.ts'
-import { createKeyActions, createSecretCopier, type ClipboardPort } from './keys/actions.ts'
-import { createUispService, type UispService } from './uisp/service.ts'
-import { createHomeAssistantService } from './homeassistant/service.ts'
-import { keyConsumers, protectRequirement } from './homeassistant/requirements.ts'
-import { verifyKey } from './unifi/verify.ts'
-import { createKeyWatch, type KeyWatch, type KeyWatchOptions } from './keys/watch.ts'
-import { createUsageReader } from './keys/usage.ts'
-import { announcedHaUuid, createDiscovery, type Discovery, type DiscoveryOptions } from './discovery/index.ts'
-import type { DiscoveryStatus } from '../../shared/inventory.ts'
+import { KeywardFailure } from '../../shared/result.ts'
+import { createConsoleRegistry } from './console/registry.ts'
+import { isConsoleConfirmed } from './console/trust.ts'
+import { announcedHaUuid, type DiscoveryOptions } from './discovery/index.ts'
 import { createDispatch, type Dispatch, type Handlers } from './dispatch.ts'
 import { createEventHub, type EventHub } from './events.ts'
-import { cloudCheck } from './keys/cloud-check.ts'
+import { consoleHandlers } from './handlers/console.ts'
+import { createLazyDiscovery, discoveryHandlers, type LazyDiscovery } from './handlers/discovery.ts'
+import { homeAssistantHandlers } from './handlers/homeassistant.ts'
+import { keyHandlers } from './handlers/keys.ts'
+import { createDesktopState, createVaultStatus, settingsHandlers, type LogsOptions } from './handlers/settings.ts'
+import { uispHandlers } from './handlers/uisp.ts'
+import { keyConsumers, protectRequirement } from './homeassistant/requirements.ts'
+import { createHomeAssistantService, type HomeAssistantService } from './homeassistant/service.ts'
+import { createKeyActions, createSecretCopier, type ClipboardPort } from './keys/actions.ts'
+import { createUsageReader } from './keys/usage.ts'
+import { createKeyWatch, type KeyWatch, type KeyWatchOptions } from './keys/watch.ts'
 import { createLogger, type Logger, type LogSink } from './log.ts'
-import { consoleCandidates, normalizeAddress } from './net/address.ts'
-import { KeywardFailure } from '../../shared/result.ts'
 import { openSettings, type Settings } from './settings/settings.ts'
+import { createUispService, type UispService } from './uisp/service.ts'
+import { createConsoleService } from './unifi/service.ts'
+import { verifyKey } from './unifi/verify.ts'
 import { KeyringSecretStore, type SecretStore } from './vault/secret-store.ts'
+
+export type { LogsOptions } from './handlers/settings.ts'
 
 export interface CoreOptions {
   /** Directory of the settings file (Electron: app.getPath('userData')). */
@@ -61,11 +66,6 @@ export interface CoreOptions {
   networkSignature?: () => string
 }
 
-export interface LogsOptions {
-  dir: string
-  file: string
-  open?: () => Promise<string | void>
-}
 
 export interface Core {
   invoke: Dispatch
@@ -82,32 +82,6 @@ export interface Core {
   close(): Promise<void>
 }
 
-/** `logs.location` and `logs.open`: where the log file is, and showing its folder. */
-function logsHandlers(logs: LogsOptions | undefined): Pick<Handlers, 'logs.location' | 'logs.open'> {
-  return {
-    'logs.location': () => (logs ? { dir: logs.dir, file: logs.file, canOpen: typeof logs.open === 'function' } : null),
-    'logs.open': async () => {
-      if (!logs) {
-        throw new KeywardFailure('unsupported', 'Keyward keeps no log file here, so there is no folder to open.')
-      }
-      if (!logs.open) {
-        throw new KeywardFailure('unsupported', `Keyward cannot open folders from here. The log file is ${logs.file}.`)
-      }
-      let problem: string | void
-      try {
-        problem = await logs.open()
-      } catch (error) {
-        problem = error instanceof Error ? error.message : String(error)
-      }
-      if (problem) {
-        const message = `Your system did not open the log folder. Open ${logs.dir} yourself.`
-        throw new KeywardFailure('refused', message, problem)
-      }
-      return null
-    },
-  }
-}
-
 export function createCore(options: CoreOptions): Core {
   const vault = options.vault ?? new KeyringSecretStore()
   const isSecret = (s: string) => vault.isKnownSecret(s)
@@ -116,13 +90,17 @@ export function createCore(options: CoreOptions): Core {
   const settings = openSettings({ cwd: options.dataDir, projectVersion: options.version, isSecret })
   if (settings.recoveredFrom) log.warn('settings file was corrupt; moved aside', { movedTo: settings.recoveredFrom })
 
-  // Discovery is created on first use (below); HA identity checks read its mDNS announcements when it runs.
-  let discovery: Discovery | null = null
+  // Discovery is created on first use (discovery.start): importing or creating the core sends nothing.
+  // HA identity checks read its mDNS announcements when it runs.
+  const finder = createLazyDiscovery(hub, options.discovery ?? {})
   const homeAssistant = createHomeAssistantService({
     settings,
     vault,
     ...(options.networkSignature ? { network: options.networkSignature } : {}),
-    announcedUuid: (addresses) => (discovery ? announcedHaUuid(discovery.inventory(), addresses) : null),
+    announcedUuid: (addresses) => {
+      const discovery = finder.current()
+      return discovery ? announcedHaUuid(discovery.inventory(), addresses) : null
+    },
   })
 
   // Background checks: the same verification as the wizard, paced per console and user (keys/pacer.ts).
@@ -179,6 +157,21 @@ export function createCore(options: CoreOptions): Core {
     ...(options.keyWatch ?? {}),
   })
 
+  const services = createServices(options, { settings, vault, hub, log }, keys, homeAssistant)
+  uisp = services.uisp
+  return wire(options, { settings, vault, hub, log }, { ...services, keys, homeAssistant, finder })
+}
+
+interface Base {
+  settings: Settings
+  vault: SecretStore
+  hub: EventHub
+  log: Logger
+}
+
+/** The UniFi console service, the UISP service and what acts on keys, each wired to the key watch. */
+function createServices(options: CoreOptions, base: Base, keys: KeyWatch, homeAssistant: HomeAssistantService) {
+  const { settings, vault, hub, log } = base
   const consoles = createConsoleService({
     settings,
     vault,
@@ -190,26 +183,27 @@ export function createCore(options: CoreOptions): Core {
   })
 
   const copier = createSecretCopier(options.clipboard ? { settings, clipboard: options.clipboard } : { settings })
-  const uispService = createUispService({
+  const uisp = createUispService({
     settings,
     vault,
     log,
     copier,
     onTokenReady: (record) => keys.register(record),
     onTokenRevoked: async (serverKey, tokenId) => {
-      const watched = settings.listKeys().find((k) => k.app === 'uisp' && k.consoleKey === serverKey && k.remoteId === tokenId)
+      const watched = settings
+        .listKeys()
+        .find((k) => k.app === 'uisp' && k.consoleKey === serverKey && k.remoteId === tokenId)
       if (watched) await keys.forget(watched.id)
     },
     ...(options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}),
   })
-  uisp = uispService
 
   const keyActions = createKeyActions({
     settings,
     vault,
     watch: keys,
     copier,
-    uisp: uispService,
+    uisp,
     adminSession: (key) => consoles.adminSession(key),
     userSession: (key, username, password) => consoles.userSession(key, username, password),
     verifyFor: (key, app, pushedTo) => {
@@ -225,192 +219,41 @@ export function createCore(options: CoreOptions): Core {
     listKeys: () => settings.listKeys(),
     save: (changed) => keys.amend(changed),
     sessionFor: keyActions.sessionFor,
-    uispTokens: (serverKey) => uispService.listTokens(serverKey),
+    uispTokens: (serverKey) => uisp.listTokens(serverKey),
     log,
     ...(options.keyWatch?.now ? { now: options.keyWatch.now } : {}),
   })
 
-  // Discovery is created on first use: importing or creating the core sends nothing.
-  const finder = (): Discovery => {
-    if (!discovery) {
-      discovery = createDiscovery(options.discovery ?? {})
-      discovery.onChange((items) => hub.emit('inventory.changed', items))
-    }
-    return discovery
-  }
-  const discoveryStatus = (): DiscoveryStatus =>
-    discovery?.status() ?? { running: false, scanning: false, interfaces: [], ubntPort: null, notices: [] }
-  const announce = () => {
-    const status = discoveryStatus()
-    hub.emit('discovery.changed', status)
-    return status
-  }
+  return { consoles, copier, uisp, keyActions, usage }
+}
 
-  let lastVault: VaultStatus | null = null
-  const vaultStatus = async () => {
-    const status = await vault.status()
-    if (lastVault && (lastVault.available !== status.available || lastVault.problem !== status.problem)) {
-      hub.emit('vault.changed', status)
-    }
-    lastVault = status
-    return status
-  }
+type Services = ReturnType<typeof createServices> & {
+  keys: KeyWatch
+  homeAssistant: HomeAssistantService
+  finder: LazyDiscovery
+}
 
-  const probe = async (text: string): Promise<ConsoleProbe> => {
-    // A bare host is tried on each console port (443, UniFi OS Server 11443, Network app 8443; unifi-os.md §1).
-    const timeouts = options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {}
-    const raw = await probeAddresses(consoleCandidates(text), timeouts)
-    const address = raw.address
-    const known = settings.listConsoles().find((c) => c.key === address.key)
-    // Only a confirmed certificate can "change"; one never confirmed is replaced, still unconfirmed (issue 14 §3).
-    const confirmed = known ? isConsoleConfirmed(known, settings) : false
-    const trust = !known || (!confirmed && known.certificateSha256 !== raw.certificate.sha256)
-      ? 'first-contact'
-      : known.certificateSha256 === raw.certificate.sha256
-        ? 'matches'
-        : 'changed'
-    if (trust !== 'changed') {
-      const record: ConsoleRecord = {
-        key: address.key,
-        host: address.host,
-        port: address.port,
-        kind: raw.kind,
-        model: raw.model,
-        name: raw.name,
-        mac: raw.mac,
-        apps: raw.apps,
-        certificateSha256: raw.certificate.sha256,
-        confirmed: trust === 'matches' && confirmed,
-        lastSeen: raw.probedAt,
-      }
-      settings.upsertConsole(record)
-      hub.emit('console.changed', settings.listConsoles())
-    }
-    return { ...raw, trust }
-  }
-
-  // Re-trust: probe again and accept only the certificate the user just compared,
-  // so a fingerprint copied from an old screen cannot be accepted by mistake.
-  const trust = async (key: string, sha256: string): Promise<ConsoleRecord> => {
-    const known = settings.listConsoles().find((c) => c.key === key)
-    if (!known) throw new KeywardFailure('not-found', 'Keyward does not know that console; check its address first.')
-    const raw = await probeConsole(normalizeAddress(key), options.probeTimeoutMs ? { timeoutMs: options.probeTimeoutMs } : {})
-    if (raw.certificate.sha256 !== sha256) {
-      throw new KeywardFailure('certificate-changed', `${known.name ?? known.host} now presents a different certificate than the one you confirmed. Compare again.`)
-    }
-    const { model, name, mac, apps } = raw
-    const record: ConsoleRecord = {
-      ...known, model, name, mac, apps, certificateSha256: sha256, confirmed: true, lastSeen: raw.probedAt,
-    }
-    settings.upsertConsole(record)
-    // Sessions pinned to the certificate it replaces go now, not at the next restart (issue 14 §3).
-    if (known.certificateSha256 !== sha256) consoles.invalidate(key)
-    hub.emit('console.changed', settings.listConsoles())
-    return record
-  }
-
-  /** Forgets a console and every session on it; its keys stay and report it unknown. */
-  const forget = (key: string): ConsoleRecord[] => {
-    consoles.invalidate(key)
-    if (settings.forgetConsole(key)) hub.emit('console.changed', settings.listConsoles())
-    return settings.listConsoles()
-  }
-
-  let desktopStatus: DesktopStatus = { trayHost: null }
+/** The request table (one slice per domain, core/handlers/) and the Core the transports see. */
+function wire(options: CoreOptions, base: Base, services: Services): Core {
+  const { settings, vault, hub, log } = base
+  const { consoles, copier, uisp, keyActions, usage, keys, homeAssistant, finder } = services
+  const registry = createConsoleRegistry({
+    settings,
+    hub,
+    invalidate: (key) => consoles.invalidate(key),
+    ...(options.probeTimeoutMs ? { probeTimeoutMs: options.probeTimeoutMs } : {}),
+  })
+  const desktop = createDesktopState(hub)
+  const vaultStatus = createVaultStatus(vault, hub)
+  const cloud = { settings, vault, siteManager: options.siteManager ?? null }
 
   const handlers: Handlers = {
-    'console.probe': ({ address }) => probe(address),
-    'console.trust': ({ key, sha256 }) => trust(key, sha256),
-    'console.forget': ({ key }) => forget(key),
-    'console.list': () => settings.listConsoles(),
-    'vault.status': () => vaultStatus(),
-    'console.signIn': (input) => consoles.signIn(input),
-    'console.signOut': ({ key }) => consoles.signOut(key),
-    'hosts.forApp': ({ app, picked }) => consoles.hostsFor(app, picked),
-    'provision.plan': ({ key, app }) => consoles.plan(key, app),
-    'provision.run': (input) => consoles.provision(input),
-    'provision.resume': ({ id }) => consoles.resume(id),
-    'provision.list': () => consoles.list(),
-    'provision.cleanup': ({ id }) => consoles.cleanup(id),
-    'discovery.interfaces': () => finder().listInterfaces(),
-    'discovery.start': async ({ interfaces }) => {
-      await finder().start(interfaces ? { interfaces } : {})
-      return announce()
-    },
-    'discovery.stop': async () => {
-      await discovery?.stop()
-      return announce()
-    },
-    'discovery.status': () => discoveryStatus(),
-    'discovery.scan': () => {
-      if (!discovery?.status().running) throw new KeywardFailure('invalid-input', 'Discovery is not running; start it first.')
-      discovery.scanNow()
-      return announce()
-    },
-    'inventory.list': () => discovery?.inventory() ?? [],
-    'inventory.addManual': ({ address }) => finder().addManual(address),
-    'keys.list': () => keys.list(),
-    'keys.check': ({ ids }) => keys.checkNow(ids),
-    'keys.usage': async ({ force }) => {
-      await usage.refresh(force ?? false)
-      return keys.list()
-    },
-    'keys.pause': ({ id, paused }) => keys.setPaused(id, paused),
-    'keys.forget': ({ id }) => keys.forget(id),
-    'keys.copy': ({ id }) => keyActions.copy(id),
-    'keys.copyPassword': ({ id }) => keyActions.copyPassword(id),
-    'keys.reveal': ({ id }) => keyActions.reveal(id),
-    'keys.rotate': ({ id }) => keyActions.rotate(id),
-    'keys.revoke': ({ id }) => keyActions.revoke(id),
-    'keys.cloudCheck': ({ id }) => cloudCheck({ settings, vault, siteManager: options.siteManager ?? null }, id),
-    'ha.connect': (input) => homeAssistant.connect(input),
-    'ha.list': () => homeAssistant.list(),
-    'ha.continue': ({ id, sha256 }) => homeAssistant.resume(id, sha256),
-    'ha.forget': ({ id }) => homeAssistant.forget(id),
-    'ha.push': async ({ keyId, haId, mode, siteId }) => {
-      const result = await homeAssistant.push(keyId, haId, { ...(mode ? { mode } : {}), ...(siteId ? { siteId } : {}) })
-      hub.emit('keys.changed', keys.list())
-      return result
-    },
-    'ha.pushOptions': ({ keyId, haId }) => homeAssistant.pushOptions(keyId, haId),
-    'ha.consent': ({ keyId, haId, sentence }) => homeAssistant.consent(keyId, haId, sentence),
-    'ha.copyFields': ({ keyId, haId }) => homeAssistant.copyFields(keyId, haId),
-    'ha.fit': ({ haId, app }) => homeAssistant.fit(haId, app),
-    'keys.viewing': ({ open }) => {
-      keys.setKeyListOpen(open)
-      if (open) void usage.refresh() // the list's "last used" column; throttled per console
-      return null
-    },
-    'uisp.servers': () => uispService.listServers().sort((a, b) => Date.parse(b.lastSeen) - Date.parse(a.lastSeen)),
-    'uisp.probe': ({ address }) => uispService.probe(address),
-    'uisp.trust': ({ key, sha256 }) => uispService.trust(key, sha256),
-    'uisp.forget': ({ key }) => uispService.forgetServer(key),
-    'uisp.signIn': (input) => uispService.signIn(input),
-    'uisp.signOut': ({ key }) => uispService.signOut(key),
-    'uisp.plan': ({ key }) => uispService.plan(key),
-    'uisp.createToken': (input) => uispService.createToken(input),
-    'uisp.resumeToken': ({ id }) => uispService.resumeToken(id),
-    'uisp.listTokens': ({ key }) => uispService.listTokens(key),
-    'uisp.revokeToken': ({ key, tokenId }) => uispService.revokeToken(key, tokenId),
-    'uispKey.list': () => uispService.listKeys(),
-    'uispKey.save': ({ text }) => uispService.saveKey(text),
-    'uispKey.fromServer': ({ key }) => uispService.keyFromServer(key),
-    'uispKey.check': ({ id }) => uispService.checkKey(id),
-    'uispKey.copy': ({ id }) => uispService.copyKey(id),
-    'uispKey.forget': ({ id }) => uispService.forgetKey(id),
-    'uispKey.registration': ({ id, device }) => uispService.registration(id, device),
-    'uispKey.copyRegistration': ({ id, device }) => uispService.copyRegistration(id, device),
-    'tray.model': () => keys.tray(),
-    'settings.status': () => ({ path: settings.path, recoveredFrom: settings.recoveredFrom }),
-    'preferences.get': () => settings.getPreferences(),
-    'preferences.set': (partial) => {
-      const preferences = settings.setPreferences(partial)
-      hub.emit('preferences.changed', preferences)
-      if (partial.checkIntervalMinutes !== undefined || partial.expiryLeadDays !== undefined) keys.preferencesChanged()
-      return preferences
-    },
-    ...logsHandlers(options.logs),
-    'desktop.status': () => desktopStatus,
+    ...consoleHandlers({ settings, registry, consoles }),
+    ...discoveryHandlers(finder, hub),
+    ...keyHandlers({ keys, actions: keyActions, usage, cloud }),
+    ...homeAssistantHandlers({ homeAssistant, hub, keys }),
+    ...uispHandlers(uisp),
+    ...settingsHandlers({ settings, hub, keys, desktop, vaultStatus, logs: options.logs }),
   }
 
   return {
@@ -421,19 +264,13 @@ export function createCore(options: CoreOptions): Core {
     vault,
     log,
     keys,
-    desktop: {
-      status: () => desktopStatus,
-      set(status) {
-        desktopStatus = status
-        hub.emit('desktop.changed', status)
-      },
-    },
+    desktop,
     close: async () => {
       // A secret still on the clipboard is cleared now, not by a timer that dies with the process
       // (release takes the pending clear synchronously, before stop() drops it).
       const clipboardCleared = copier.release()
       keyActions.stop()
-      await Promise.all([clipboardCleared, consoles.close(), uispService.close(), discovery?.stop(), keys.stop()])
+      await Promise.all([clipboardCleared, consoles.close(), uisp.close(), finder.current()?.stop(), keys.stop()])
     },
   }
 }

@@ -5,6 +5,7 @@
 // send a password, an API key or a token to. The UI asks first; the core enforces it.
 import type { ConsoleRecord, UispServerRecord } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
+import { closeConnections } from '../net/pool.ts'
 import type { Settings } from '../settings/settings.ts'
 
 type Records = Pick<Settings, 'listKeys' | 'listProvisions' | 'getUisp'>
@@ -40,4 +41,34 @@ export function unconfirmedFailure(label: string, what: 'console' | 'UISP server
     `Confirm this ${what}'s certificate first: Keyward has sent nothing to ${label}. ` +
       `Open the ${what} in Keyward, compare the fingerprint it shows and trust it.`,
   )
+}
+
+/**
+ * The gate both services put before any credential (issue 14 §3): the record itself when the
+ * user confirmed its certificate, else the refusal above. `confirmed` comes from
+ * `isConsoleConfirmed` or `isServerConfirmed`.
+ */
+export function requireConfirmed<R>(record: R, confirmed: boolean, label: string, what: 'console' | 'UISP server'): R {
+  if (!confirmed) throw unconfirmedFailure(label, what)
+  return record
+}
+
+/** A session that can be dropped here only, without a logout. */
+export interface DiscardableSession {
+  discard(): void
+}
+
+/**
+ * Drops the session on a host here only (a replaced pin, a forgotten host: the old pin refuses a
+ * logout), signed in or half-way (2FA), and closes the host's kept-alive connections (net/pool.ts).
+ * `address` is the host's record as it is now; none (already forgotten) leaves no pool to close.
+ */
+export function dropHostSessions(
+  sessions: Map<string, DiscardableSession>,
+  key: string,
+  address: { host: string; port: number } | undefined,
+): void {
+  sessions.get(key)?.discard()
+  sessions.delete(key)
+  if (address) closeConnections(address.host, address.port)
 }

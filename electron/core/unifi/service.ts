@@ -20,7 +20,7 @@ import type { Logger } from '../log.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import { summarize } from '../keys/watch.ts'
-import { isConsoleConfirmed, unconfirmedFailure } from '../console/trust.ts'
+import { dropHostSessions, isConsoleConfirmed, requireConfirmed } from '../console/trust.ts'
 import { accessOf } from '../keys/usage.ts'
 import { explainPick, rankHosts } from './hosts.ts'
 import { newProvision, ProvisionFailure, runProvision, suggestKeyName, suggestUsername } from './provision.ts'
@@ -75,16 +75,12 @@ export function createConsoleService(options: ConsoleServiceOptions) {
     host: c.host, port: c.port, pin: c.certificateSha256, label: label(c),
   })
   /** No credential goes to a console whose certificate the user has not confirmed (issue 14 §3). */
-  const confirmed = (c: ConsoleRecord): ConsoleRecord => {
-    if (!isConsoleConfirmed(c, settings)) throw unconfirmedFailure(label(c), 'console')
-    return c
-  }
+  const confirmed = (c: ConsoleRecord): ConsoleRecord =>
+    requireConfirmed(c, isConsoleConfirmed(c, settings), label(c), 'console')
   /** Drops every session on a console, signed in or half-way (2FA), here only (a replaced pin, a forgotten console). */
   const invalidate = (key: string) => {
-    sessions.get(key)?.discard()
-    sessions.delete(key)
+    dropHostSessions(sessions, key, settings.listConsoles().find((r) => r.key === key))
     delete cameraCounts[key]
-    closeConsoleConnections(key)
   }
   /** Kept-alive connections to a console close with its sessions (re-trust, forget, sign-out). */
   const closeConsoleConnections = (key: string) => {

@@ -1,0 +1,41 @@
+// keys.* and tray.model: the key list, background checks and what the user does with a key.
+import type { Handlers } from '../dispatch.ts'
+import type { KeyActions } from '../keys/actions.ts'
+import { cloudCheck, type CloudCheckDeps } from '../keys/cloud-check.ts'
+import type { createUsageReader } from '../keys/usage.ts'
+import type { KeyWatch } from '../keys/watch.ts'
+
+type UsageReader = ReturnType<typeof createUsageReader>
+type KeyRequests = Extract<keyof Handlers, `keys.${string}`> | 'tray.model'
+
+export function keyHandlers(deps: {
+  keys: KeyWatch
+  actions: KeyActions
+  usage: Pick<UsageReader, 'refresh'>
+  cloud: CloudCheckDeps
+}): Pick<Handlers, KeyRequests> {
+  const { keys, actions, usage } = deps
+  return {
+    'keys.list': () => keys.list(),
+    'keys.check': ({ ids }) => keys.checkNow(ids),
+    'keys.usage': async ({ force }) => {
+      await usage.refresh(force ?? false)
+      return keys.list()
+    },
+    'keys.viewing': ({ open }) => {
+      keys.setKeyListOpen(open)
+      if (open) void usage.refresh() // the list's "last used" column; throttled per console
+      return null
+    },
+    'keys.pause': ({ id, paused }) => keys.setPaused(id, paused),
+    'keys.forget': ({ id }) => keys.forget(id),
+    'keys.copy': ({ id }) => actions.copy(id),
+    'keys.copyPassword': ({ id }) => actions.copyPassword(id),
+    'keys.reveal': ({ id }) => actions.reveal(id),
+    'keys.rotate': ({ id }) => actions.rotate(id),
+    'keys.revoke': ({ id }) => actions.revoke(id),
+    // The only call to the cloud, on the user's request (unifi-os.md §5.4).
+    'keys.cloudCheck': ({ id }) => cloudCheck(deps.cloud, id),
+    'tray.model': () => keys.tray(),
+  }
+}
