@@ -3,73 +3,31 @@
 // soon as the console has answered (the password is kept between the first
 // answer and the 2FA code only because the console needs both together).
 import { CodeField, CredentialFields } from '../components/SignInFields.tsx'
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { useId, useRef } from 'react'
 import type { KeywardError } from '../../../shared/result.ts'
 import { useWizard } from './context.ts'
-import { lockSeconds } from './model.ts'
 import { Actions, Callout, Screen } from './parts.tsx'
-
-type Phase = 'credentials' | 'mfa'
+import { useLockCountdown, useSignInForm } from './sign-in-form.ts'
 
 export function SignInStep() {
   const target = useWizard((s) => s.target)
   const signIn = useWizard((s) => s.signIn)
   const goTo = useWizard((s) => s.goTo)
-  const [phase, setPhase] = useState<Phase>('credentials')
-  const [username, setUsername] = useState('')
-  const [password, setPassword] = useState('')
-  const [code, setCode] = useState('')
-  const [pending, setPending] = useState(false)
-  const [error, setError] = useState<KeywardError | null>(null)
-  const [lockedUntil, setLockedUntil] = useState<number | null>(null)
-  const now = useNow(lockedUntil !== null)
+  const { lockLeft, lockFrom } = useLockCountdown()
+  const locked = lockLeft > 0
   const ids = useId()
   const passwordRef = useRef<HTMLInputElement>(null)
-
-  const lockLeft = lockedUntil === null ? 0 : Math.max(0, Math.ceil((lockedUntil - now) / 1000))
-  const locked = lockLeft > 0
+  const form = useSignInForm({
+    signIn,
+    codeMessage: 'Enter the 6 to 8 digits your authenticator app shows.',
+    blocked: locked,
+    onFailure(error, cleared) {
+      if (error.code === 'locked-out') lockFrom(error)
+      if (cleared) passwordRef.current?.focus() // back to the first screen with an empty password; the username stays
+    },
+  })
+  const { phase, username, setUsername, password, setPassword, code, setCode, pending, error, submit, back } = form
   const name = target?.name ?? target?.host ?? 'the console'
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault()
-    if (pending || locked || !username.trim() || !password) return
-    if (phase === 'mfa' && !/^\d{6,8}$/.test(code)) {
-      setError({ code: 'invalid-input', message: 'Enter the 6 to 8 digits your authenticator app shows.' })
-      return
-    }
-    setPending(true)
-    setError(null)
-    const outcome = await signIn({ username: username.trim(), password, ...(phase === 'mfa' ? { mfaCode: code } : {}) })
-    setPending(false)
-    setCode('')
-    if (outcome.ok) {
-      if (outcome.value.state === 'mfa-required') {
-        setPhase('mfa')
-        return
-      }
-      setPassword('') // signed in: the screen goes away, nothing stays behind
-      return
-    }
-    setError(outcome.error)
-    if (outcome.error.code === 'locked-out') {
-      // The core's `until` is the one end of the lock every screen counts down to.
-      const until = outcome.error.until ? Date.parse(outcome.error.until) : Number.NaN
-      setLockedUntil(Number.isNaN(until) ? Date.now() + (lockSeconds(outcome.error) ?? 60) * 1000 : until)
-    }
-    if (phase === 'credentials' || outcome.error.code !== 'invalid-credentials') {
-      // Back to the first screen with an empty password; the username stays.
-      setPassword('')
-      setPhase('credentials')
-      passwordRef.current?.focus()
-    }
-  }
-
-  const back = () => {
-    setPhase('credentials')
-    setPassword('')
-    setCode('')
-    setError(null)
-  }
 
   if (phase === 'mfa') {
     return (
@@ -160,15 +118,4 @@ function titleOf(error: KeywardError): string {
     default:
       return 'Sign-in failed'
   }
-}
-
-/** The current time, ticking every half second while `active`. */
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now())
-  useEffect(() => {
-    if (!active) return
-    const timer = setInterval(() => setNow(Date.now()), 500)
-    return () => clearInterval(timer)
-  }, [active])
-  return now
 }

@@ -1,10 +1,10 @@
 // UISP step 3: sign in, with the TOTP code when the account has 2FA. The password
 // and the code live only in this screen's state.
 import { CodeField, CredentialFields } from '../../components/SignInFields.tsx'
-import { useId, useState, type FormEvent } from 'react'
-import type { KeywardError } from '../../../../shared/result.ts'
+import { useId } from 'react'
 import { lockSeconds } from '../model.ts'
 import { Actions, Callout, Screen } from '../parts.tsx'
+import { useSignInForm } from '../sign-in-form.ts'
 import { useUispWizard } from './context.ts'
 
 export function SignIn() {
@@ -12,38 +12,14 @@ export function SignIn() {
   const signIn = useUispWizard((s) => s.signIn)
   const goTo = useUispWizard((s) => s.goTo)
   const storeError = useUispWizard((s) => s.error)
-  const [phase, setPhase] = useState<'credentials' | 'mfa'>('credentials')
-  const [username, setUsername] = useState('')
-  const [password, setPassword] = useState('')
-  const [code, setCode] = useState('')
-  const [pending, setPending] = useState(false)
-  const [error, setError] = useState<KeywardError | null>(storeError?.code === 'session-expired' ? storeError : null)
   const ids = useId()
   const where = probe ? `UISP at ${probe.address.key}` : 'UISP'
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault()
-    if (pending || !username.trim() || !password) return
-    if (phase === 'mfa' && !/^\d{6,8}$/.test(code)) {
-      setError({ code: 'invalid-input', message: 'Enter the 6 digits your authenticator app shows.' })
-      return
-    }
-    setPending(true)
-    setError(null)
-    const outcome = await signIn({ username: username.trim(), password, ...(phase === 'mfa' ? { mfaCode: code } : {}) })
-    setPending(false)
-    setCode('')
-    if (outcome.ok) {
-      if (outcome.value.state === 'mfa-required') setPhase('mfa')
-      else setPassword('')
-      return
-    }
-    setError(outcome.error)
-    if (phase === 'credentials' || outcome.error.code !== 'invalid-credentials') {
-      setPassword('')
-      setPhase('credentials')
-    }
-  }
+  const form = useSignInForm({
+    signIn,
+    codeMessage: 'Enter the 6 digits your authenticator app shows.',
+    initialError: storeError?.code === 'session-expired' ? storeError : null,
+  })
+  const { phase, username, setUsername, password, setPassword, code, setCode, pending, error, submit, back } = form
 
   const message = error && (
     <Callout tone={error.code === 'locked-out' ? 'warn' : 'danger'} alert title={error.code === 'invalid-credentials' ? 'Not signed in' : 'Sign-in failed'}>
@@ -60,7 +36,7 @@ export function SignIn() {
           <CodeField id={ids} code={code} onCode={setCode} hint="6 digits. Codes change every 30 seconds." rejected={error !== null} />
           <div className="message-slot">{message}</div>
           <Actions>
-            <button type="button" className="button secondary" onClick={() => { setPhase('credentials'); setPassword(''); setCode(''); setError(null) }}>
+            <button type="button" className="button secondary" onClick={back}>
               Back
             </button>
             <button type="submit" className="button primary" disabled={pending || code.length < 6}>

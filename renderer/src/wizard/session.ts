@@ -1,0 +1,92 @@
+// From a chosen console to a plan: confirming its certificate (`console.trust`),
+// signing in (the password never enters the store), and loading the plan with
+// the user's edits (the draft). Probes go through the finder, so a changed
+// certificate found at sign-in shows on the comparison screen again.
+import type { SignInResult } from '../../../shared/domain.ts'
+import type { Outcome } from '../../../shared/result.ts'
+import type { WizardFinder } from './find.ts'
+import { draftFor, resumable } from './flow.ts'
+import type { PlanDraft } from './persisted.ts'
+import type { WizardCtx } from './state.ts'
+
+export class WizardSession {
+  constructor(
+    private readonly ctx: WizardCtx,
+    private readonly finder: WizardFinder,
+  ) {}
+
+  async acceptCertificate(): Promise<void> {
+    const { api, get, set } = this.ctx
+    const { probe, target } = get()
+    if (!probe || !target) return
+    // Every confirmation goes to the core: it sends no credential to a console the user has not confirmed.
+    set({ busy: true, error: null })
+    const outcome = await api.console.trust({ key: target.key, sha256: probe.certificate.sha256 })
+    if (!outcome.ok) {
+      set({ busy: false, error: outcome.error })
+      return
+    }
+    set((s) => ({
+      busy: false,
+      error: null,
+      confirmed: { ...s.confirmed, [target.key]: probe.certificate.sha256 },
+      probe: { ...probe, trust: 'matches' },
+      probes: { ...s.probes, [target.key]: { status: 'done', result: { ...probe, trust: 'matches' } } },
+      step: 'signin',
+    }))
+  }
+
+  async signIn({ username, password, mfaCode }: { username: string; password: string; mfaCode?: string }): Promise<Outcome<SignInResult>> {
+    const { api, get, set } = this.ctx
+    const target = get().target
+    if (!target) return { ok: false, error: { code: 'invalid-input', message: 'Choose a console first.' } }
+    const outcome = await api.console.signIn(mfaCode ? { key: target.key, username, password, mfaCode } : { key: target.key, username, password })
+    if (outcome.ok && outcome.value.state === 'signed-in') {
+      set({ signedIn: { key: target.key, user: outcome.value.user }, error: null })
+      this.afterSignIn()
+    }
+    const code = outcome.ok ? null : outcome.error.code
+    if (code === 'certificate-changed' || code === 'certificate-unconfirmed') {
+      // The console now shows another certificate (or none was confirmed): back to the comparison.
+      const entry = await this.finder.probeKey(target.key)
+      if (entry.status === 'done') set({ probe: entry.result, step: 'trust' })
+    }
+    return outcome
+  }
+
+  /** Where a sign-in leads: finishing a cleanup, continuing a stopped run, or the plan. */
+  private afterSignIn(): void {
+    const { get, set } = this.ctx
+    if (get().cleanup.error?.code === 'session-expired') {
+      // Signed in again to finish removing what the run made, not to continue the run.
+      set({ step: 'run' })
+      void get().removeWhatKeywardMade()
+    } else if (resumable(get(), get().outcome?.record.mode ?? 'dedicated-user')) {
+      // Signed in again after the session ended mid-flow: continue where it stopped.
+      set({ step: 'run' })
+      void get().resume()
+    } else {
+      set({ step: 'plan' })
+      void get().loadPlan()
+    }
+  }
+
+  async loadPlan(): Promise<void> {
+    const { api, get, set } = this.ctx
+    const { target, app } = get()
+    if (!target || !app) return
+    set({ busy: true, error: null })
+    const [plan, advice] = await Promise.all([api.provision.plan({ key: target.key, app }), api.hosts.forApp({ app, picked: target.key })])
+    if (advice.ok) set({ advice: advice.value })
+    if (!plan.ok) {
+      set({ busy: false, error: plan.error })
+      return
+    }
+    set({ busy: false, plan: plan.value, draft: draftFor(plan.value, target, app, get().draft) })
+  }
+
+  editDraft(patch: Partial<Pick<PlanDraft, 'username' | 'keyName' | 'accessValidityDays'>>): void {
+    const draft = this.ctx.get().draft
+    if (draft) this.ctx.set({ draft: { ...draft, ...patch } })
+  }
+}
