@@ -6,10 +6,13 @@ import globals from 'globals'
 // Everything real must run in plain Node (no Electron binary on CI machines), so
 // only electron/shell, electron/main.ts and electron/preload.ts may import it.
 const noElectron = {
-  'no-restricted-imports': ['error', {
-    paths: [{ name: 'electron', message: 'Only electron/shell, main.ts and preload.ts may import electron.' }],
-    patterns: [{ group: ['electron/*', 'electron-store'], message: 'Electron-only module outside electron/shell.' }],
-  }],
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [{ name: 'electron', message: 'Only electron/shell, main.ts and preload.ts may import electron.' }],
+      patterns: [{ group: ['electron/*', 'electron-store'], message: 'Electron-only module outside electron/shell.' }],
+    },
+  ],
 }
 
 export default tseslint.config(
@@ -28,9 +31,12 @@ export default tseslint.config(
   {
     files: ['tests/**'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'Tests run without an Electron binary.', allowTypeImports: true }],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Tests run without an Electron binary.', allowTypeImports: true }],
+        },
+      ],
     },
   },
   // Playwright fixtures must destructure their (empty) dependencies.

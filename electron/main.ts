@@ -62,10 +62,13 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  protocol.handle(RENDERER_SCHEME, createRendererHandler({
-    rendererDir: join(import.meta.dirname, '../renderer'),
-    csp: CONTENT_SECURITY_POLICY,
-  }))
+  protocol.handle(
+    RENDERER_SCHEME,
+    createRendererHandler({
+      rendererDir: join(import.meta.dirname, '../renderer'),
+      csp: CONTENT_SECURITY_POLICY,
+    }),
+  )
   if (process.platform === 'win32') app.setAppUserModelId('net.keyward.app') // notifications need it
   hardenSession({ devServer: launch.devServer })
 
@@ -84,7 +87,11 @@ async function start(): Promise<void> {
   /** The last URLs a navigation or window.open was refused for (the test hooks' `refused()`). */
   const refusals: string[] = []
   guardAllContents(app, {
-    allowExternal: (url) => externalUrlAllowed(url, core.settings.listHomeAssistants().map((h) => h.url)),
+    allowExternal: (url) =>
+      externalUrlAllowed(
+        url,
+        core.settings.listHomeAssistants().map((h) => h.url),
+      ),
     openExternal: (url) => void shell.openExternal(url).catch((error) => log.warn('could not open a link', { error })),
     log: (message, fields) => {
       refusals.push(String(fields?.url ?? ''))
@@ -107,13 +114,17 @@ async function start(): Promise<void> {
     /* stay in the tray */
   })
 
-  const tray = new TrayController(join(app.getAppPath(), 'resources'), {
-    open: () => window.show(),
-    openKeys: () => window.show('#/keys'),
-    newKey: () => window.show('#/new'),
-    checkAll: () => void core.keys.checkNow(),
-    quit: () => app.quit(),
-  }, (icon) => new Tray(icon))
+  const tray = new TrayController(
+    join(app.getAppPath(), 'resources'),
+    {
+      open: () => window.show(),
+      openKeys: () => window.show('#/keys'),
+      newKey: () => window.show('#/new'),
+      checkAll: () => void core.keys.checkNow(),
+      quit: () => app.quit(),
+    },
+    (icon) => new Tray(icon),
+  )
   core.subscribe('tray.changed', (model) => tray.update(model))
 
   const notifications = new NotificationCenter({

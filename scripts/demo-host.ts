@@ -11,7 +11,9 @@ import { startBrowserHost } from '../electron/browser-host/server.ts'
 import { createCore } from '../electron/core/index.ts'
 import { MemorySecretStore } from '../electron/core/vault/secret-store.ts'
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, socket: { type: 'string' }, 'data-dir': { type: 'string' } } })
+const { values } = parseArgs({
+  options: { port: { type: 'string' }, socket: { type: 'string' }, 'data-dir': { type: 'string' } },
+})
 if (!process.env.KEYWARD_LAB) {
   // Outside the lab, discovery would reach the real LAN: the demo never runs there.
   console.error('demo-host: not inside the simulated lab; refusing to start')

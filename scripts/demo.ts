@@ -34,10 +34,28 @@ async function freePort(wanted: number): Promise<number> {
 const port = await freePort(Number(values.port))
 const work = mkdtempSync(join(tmpdir(), 'keyward-demo-'))
 const socket = join(work, 'host.sock')
-const lab = spawn(process.execPath, [
-  '--import', 'tsx', 'tests/lab/with-lab.ts', '--scenario', 'discovery', '--',
-  process.execPath, '--import', 'tsx', 'scripts/demo-host.ts', '--port', String(port), '--socket', socket, '--data-dir', join(work, 'data'),
-], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, KEYWARD_REQUIRE_LAB: '1' } })
+const lab = spawn(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    'tests/lab/with-lab.ts',
+    '--scenario',
+    'discovery',
+    '--',
+    process.execPath,
+    '--import',
+    'tsx',
+    'scripts/demo-host.ts',
+    '--port',
+    String(port),
+    '--socket',
+    socket,
+    '--data-dir',
+    join(work, 'data'),
+  ],
+  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, KEYWARD_REQUIRE_LAB: '1' } },
+)
 
 let forward: net.Server | null = null
 let stopping = false
@@ -63,7 +81,9 @@ lab.stdout.on('data', (text: string) => {
   })
   forward.listen(port, '127.0.0.1', () => {
     console.log(`demo: the simulated lab is up. Open ${ready[1]}`)
-    console.log('demo: the page is forwarded from this computer\'s loopback into the lab; discovery and every console, UISP server and Home Assistant are simulated inside it. Ctrl-C stops.')
+    console.log(
+      "demo: the page is forwarded from this computer's loopback into the lab; discovery and every console, UISP server and Home Assistant are simulated inside it. Ctrl-C stops.",
+    )
     console.log(`demo: sign in to the simulated consoles as ${OWNER_USERNAME} / ${OWNER_PASSWORD}.`)
   })
 })

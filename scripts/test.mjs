@@ -15,15 +15,58 @@ mkdirSync(reports, { recursive: true })
 const bin = (name) => join(root, 'node_modules', '.bin', name)
 
 const stages = [
+  ['format', bin('prettier'), ['--check', '--log-level', 'warn', '**/*.{ts,tsx,js,mjs}']],
   ['typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
   ['lint', bin('eslint'), ['.']],
   ['build', bin('electron-vite'), ['build']],
-  ['vitest', 'bash', ['tests/support/with-keyring.sh', bin('vitest'), 'run', '--reporter=default', '--reporter=json', `--outputFile=${join(reports, 'vitest.json')}`]],
+  [
+    'vitest',
+    'bash',
+    [
+      'tests/support/with-keyring.sh',
+      bin('vitest'),
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile=${join(reports, 'vitest.json')}`,
+    ],
+  ],
   // The lab's Home Assistant is 2026.10 (unifiprotect menu, unifi API-key mode): the main path sends a
   // Protect key and a Network key into it. Then the HA specs again against 2026.8 (the form-only shapes).
-  ['playwright', process.execPath, ['--import', 'tsx', 'tests/lab/with-lab.ts', '--scenario', 'discovery', '--ha-version', '2026.10.x', '--', bin('playwright'), 'test']],
-  ['playwright-ha-2026.8', process.execPath, ['--import', 'tsx', 'tests/lab/with-lab.ts', '--scenario', 'discovery', '--ha-version', '2026.8.x', '--',
-    bin('playwright'), 'test', 'tests/e2e/home-assistant-lab.spec.ts', 'tests/e2e/home-assistant-network-lab.spec.ts']],
+  [
+    'playwright',
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'tests/lab/with-lab.ts',
+      '--scenario',
+      'discovery',
+      '--ha-version',
+      '2026.10.x',
+      '--',
+      bin('playwright'),
+      'test',
+    ],
+  ],
+  [
+    'playwright-ha-2026.8',
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'tests/lab/with-lab.ts',
+      '--scenario',
+      'discovery',
+      '--ha-version',
+      '2026.8.x',
+      '--',
+      bin('playwright'),
+      'test',
+      'tests/e2e/home-assistant-lab.spec.ts',
+      'tests/e2e/home-assistant-network-lab.spec.ts',
+    ],
+  ],
 ]
 
 const only = process.argv.slice(2)
@@ -68,5 +111,7 @@ for (const [name] of stages.filter(([n]) => n.startsWith('playwright'))) {
   skipped += pw.stats.skipped
 }
 if (failedStage && failed === 0) failed = 1 // a stage without test counts (typecheck, lint, build) failed
-console.log(`\n${failedStage ? `stage "${failedStage}" failed. ` : ''}tests: ${passed} passed, ${failed} failed, ${skipped} skipped`)
+console.log(
+  `\n${failedStage ? `stage "${failedStage}" failed. ` : ''}tests: ${passed} passed, ${failed} failed, ${skipped} skipped`,
+)
 process.exit(failedStage ? 1 : 0)

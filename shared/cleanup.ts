@@ -63,10 +63,14 @@ export const CLEANUP_ORDER: readonly CleanupPartName[] = ['key', 'user', 'passwo
 /** A flow's cleanup as its journal has it (parts not yet handled are `pending`). */
 export function outcomeOf(record: ProvisionRecord): CleanupOutcome {
   const labels: Record<CleanupPartName, string> = {
-    key: keyLabel(record), user: userLabel(record), password: passwordLabel(record),
+    key: keyLabel(record),
+    user: userLabel(record),
+    password: passwordLabel(record),
   }
   const items: CleanupItem[] = CLEANUP_ORDER.map((part) => ({
-    part, label: labels[part], ...(record.cleanup?.[part] ?? { result: 'pending', reason: null }),
+    part,
+    label: labels[part],
+    ...(record.cleanup?.[part] ?? { result: 'pending', reason: null }),
   }))
   return { record, items, complete: items.every((i) => cleanupFinal(i.result)) }
 }

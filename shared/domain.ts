@@ -230,8 +230,7 @@ export interface ConsoleUserSummary {
 }
 
 export type SignInResult =
-  | { state: 'signed-in'; user: ConsoleUserSummary }
-  | { state: 'mfa-required'; methods: string[] }
+  { state: 'signed-in'; user: ConsoleUserSummary } | { state: 'mfa-required'; methods: string[] }
 
 /** A console offered for an app, best first, with the reason in words. */
 export interface HostOption {
@@ -427,7 +426,8 @@ export interface HaHold {
 /** What HA says about the entry that uses a key (background checks). */
 export interface HaKeyHealth {
   haId: string
-  signal: 'ok' | 'key_rejected' | 'protect_too_old' | 'retrying' | 'disabled' | 'not_loaded' | 'error' | 'busy' | 'no_entry'
+  signal:
+    'ok' | 'key_rejected' | 'protect_too_old' | 'retrying' | 'disabled' | 'not_loaded' | 'error' | 'busy' | 'no_entry'
   /** HA cannot use this key, even if the key itself verifies. */
   keyProblem: boolean
   message: string
@@ -568,8 +568,7 @@ export interface UispProbe {
 }
 
 export type UispSignInResult =
-  | { state: 'signed-in'; user: { username: string; role: string | null } }
-  | { state: 'mfa-required'; methods: ['totp'] }
+  { state: 'signed-in'; user: { username: string; role: string | null } } | { state: 'mfa-required'; methods: ['totp'] }
 
 /** One purpose the wizard offers, with the scope it gets and why (least scope that serves it). */
 export interface UispPurposeOption {
@@ -637,7 +636,10 @@ export interface UispTokenInfo {
 }
 
 /** Why a UISP token check failed. */
-export type UispTokenProblem = Extract<KeyProblem, 'invalid_key' | 'expired' | 'insufficient_scope' | 'not_uisp' | 'tls_pin_mismatch' | 'unreachable' | 'rate_limited'>
+export type UispTokenProblem = Extract<
+  KeyProblem,
+  'invalid_key' | 'expired' | 'insufficient_scope' | 'not_uisp' | 'tls_pin_mismatch' | 'unreachable' | 'rate_limited'
+>
 
 /** A token's expiry at a moment: `never` (expiresAt null), `valid`, `expiring` (within the lead time), `expired`. */
 export type UispExpiry = 'never' | 'valid' | 'expiring' | 'expired'
@@ -725,7 +727,12 @@ export interface UispKeyRecord {
   serverKey: string | null
   keyRef: string
   savedAt: string
-  lastCheck: { status: 'ok' | 'failed'; problem: UispKeyProblem | null; message: string | null; checkedAt: string } | null
+  lastCheck: {
+    status: 'ok' | 'failed'
+    problem: UispKeyProblem | null
+    message: string | null
+    checkedAt: string
+  } | null
 }
 
 export type UispKeyView = Omit<UispKeyRecord, 'keyRef'>

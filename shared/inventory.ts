@@ -200,12 +200,14 @@ export interface DiscoveryStatus {
   notices: DiscoveryNotice[]
 }
 
-export type ManualAddResult =
-  | { ok: true; item: InventoryItem }
-  | { ok: false; message: string }
+export type ManualAddResult = { ok: true; item: InventoryItem } | { ok: false; message: string }
 
 const KIND_ORDER: Record<InventoryKind, number> = {
-  console: 0, nvr: 1, 'uisp-server': 2, 'home-assistant': 3, device: 4,
+  console: 0,
+  nvr: 1,
+  'uisp-server': 2,
+  'home-assistant': 3,
+  device: 4,
 }
 
 function ipv4Number(address: string | null): number | null {

@@ -40,7 +40,14 @@ export interface KeywardError {
   retryAfterSeconds?: number
   until?: string
   /** `certificate-unconfirmed` / `certificate-changed`: the certificate presented now, to compare and confirm. */
-  certificate?: { sha256: string; subject: string; issuer: string; validFrom: string; validTo: string; selfSigned: boolean }
+  certificate?: {
+    sha256: string
+    subject: string
+    issuer: string
+    validFrom: string
+    validTo: string
+    selfSigned: boolean
+  }
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: KeywardError }

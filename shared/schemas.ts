@@ -16,7 +16,12 @@ const none = z.object({}).strict()
 const consoleKey = z.string().min(1).max(300)
 const app = z.enum(['protect', 'network', 'access'])
 /** Names the console shows on its Admins and Integrations pages. */
-const name = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9 ._@-]*$/, 'letters, digits, space . _ @ - only')
+const name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._@-]*$/, 'letters, digits, space . _ @ - only')
 const provisionId = z.string().regex(/^[a-z0-9-]{1,64}$/)
 const keyId = z.string().regex(/^[a-z0-9-]{1,64}$/)
 
@@ -32,7 +37,9 @@ export const uispTokenName = z
   // eslint-disable-next-line no-control-regex
   .refine((s) => !/[\x00-\x1f\x7f]/.test(s), 'no control characters')
 /** swagger NewTokenSchema `id`: a UUID. */
-const uispTokenId = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'a UISP token id (a UUID)')
+const uispTokenId = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'a UISP token id (a UUID)')
 /** A device for the registration helper (uisp.md §5). */
 export const uispDevice = z
   .object({
@@ -54,30 +61,35 @@ export const preferencesInput = z
 
 export const inputs = {
   'console.probe': z.object({ address: z.string().max(MAX_TEXT) }).strict(),
-  'console.trust': z.object({ key: z.string().max(MAX_TEXT), sha256: z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/) }).strict(),
+  'console.trust': z
+    .object({ key: z.string().max(MAX_TEXT), sha256: z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/) })
+    .strict(),
   'console.list': none,
   'console.signIn': z
-      .object({
-        key: consoleKey,
-        username: z.string().min(1).max(256),
-        password: z.string().min(1).max(1024),
-        mfaCode: z.string().regex(/^\d{6,8}$/, 'a 6–8 digit code').optional(),
-      })
-      .strict(),
+    .object({
+      key: consoleKey,
+      username: z.string().min(1).max(256),
+      password: z.string().min(1).max(1024),
+      mfaCode: z
+        .string()
+        .regex(/^\d{6,8}$/, 'a 6–8 digit code')
+        .optional(),
+    })
+    .strict(),
   'console.signOut': z.object({ key: consoleKey }).strict(),
   'console.forget': z.object({ key: consoleKey }).strict(),
   'hosts.forApp': z.object({ app, picked: consoleKey.optional() }).strict(),
   'provision.plan': z.object({ key: consoleKey, app }).strict(),
   'provision.run': z
-      .object({
-        key: consoleKey,
-        app,
-        mode: z.enum(['dedicated-user', 'signed-in-admin']),
-        username: name,
-        keyName: name,
-        accessValidityDays: z.number().int().min(0).max(3650).optional(),
-      })
-      .strict(),
+    .object({
+      key: consoleKey,
+      app,
+      mode: z.enum(['dedicated-user', 'signed-in-admin']),
+      username: name,
+      keyName: name,
+      accessValidityDays: z.number().int().min(0).max(3650).optional(),
+    })
+    .strict(),
   'provision.resume': z.object({ id: provisionId }).strict(),
   'provision.list': none,
   'provision.cleanup': z.object({ id: provisionId }).strict(),
@@ -99,13 +111,35 @@ export const inputs = {
   'keys.rotate': z.object({ id: keyId }).strict(),
   'keys.revoke': z.object({ id: keyId }).strict(),
   'keys.cloudCheck': z.object({ id: keyId }).strict(),
-  'ha.connect': z.object({ url: z.string().min(1).max(MAX_TEXT), token: z.string().min(10).max(4096), sha256: z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/).optional() }).strict(),
+  'ha.connect': z
+    .object({
+      url: z.string().min(1).max(MAX_TEXT),
+      token: z.string().min(10).max(4096),
+      sha256: z
+        .string()
+        .regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/)
+        .optional(),
+    })
+    .strict(),
   'ha.list': none,
-  'ha.continue': z.object({ id: keyId, sha256: z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/).optional() }).strict(),
+  'ha.continue': z
+    .object({
+      id: keyId,
+      sha256: z
+        .string()
+        .regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/)
+        .optional(),
+    })
+    .strict(),
   'ha.forget': z.object({ id: keyId }).strict(),
-  'ha.push': z.object({
-    keyId, haId: keyId, mode: z.enum(['api_key', 'full']).optional(), siteId: z.string().min(1).max(100).optional(),
-  }).strict(),
+  'ha.push': z
+    .object({
+      keyId,
+      haId: keyId,
+      mode: z.enum(['api_key', 'full']).optional(),
+      siteId: z.string().min(1).max(100).optional(),
+    })
+    .strict(),
   'ha.pushOptions': z.object({ keyId, haId: keyId }).strict(),
   'ha.consent': z.object({ keyId, haId: keyId, sentence: z.string().min(1).max(1000) }).strict(),
   'ha.fit': z.object({ haId: keyId, app }).strict(),
@@ -115,13 +149,13 @@ export const inputs = {
   'uisp.probe': z.object({ address: z.string().max(MAX_TEXT) }).strict(),
   'uisp.trust': z.object({ key: consoleKey, sha256: z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/) }).strict(),
   'uisp.signIn': z
-      .object({
-        key: consoleKey,
-        username: z.string().min(1).max(256),
-        password: z.string().min(1).max(1024),
-        mfaCode: mfaCode.optional(),
-      })
-      .strict(),
+    .object({
+      key: consoleKey,
+      username: z.string().min(1).max(256),
+      password: z.string().min(1).max(1024),
+      mfaCode: mfaCode.optional(),
+    })
+    .strict(),
   'uisp.signOut': z.object({ key: consoleKey }).strict(),
   'uisp.forget': z.object({ key: consoleKey }).strict(),
   'uisp.plan': z.object({ key: consoleKey }).strict(),

@@ -41,7 +41,10 @@ export class ApiGuard {
     }
     const given = headers['x-keyward-token']
     if (typeof given !== 'string' || !sameToken(given, this.token)) {
-      return { status: 401, body: fail('unauthorized', 'Missing or wrong session token; open the URL the browser host printed.') }
+      return {
+        status: 401,
+        body: fail('unauthorized', 'Missing or wrong session token; open the URL the browser host printed.'),
+      }
     }
     return null
   }

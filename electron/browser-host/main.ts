@@ -24,7 +24,10 @@ const { values } = parseArgs({
 })
 
 const root = resolve(import.meta.dirname, '../..')
-const core = createCore({ dataDir: values['data-dir'] ?? defaultDataDir(), version: process.env.npm_package_version ?? '0.0.0' })
+const core = createCore({
+  dataDir: values['data-dir'] ?? defaultDataDir(),
+  version: process.env.npm_package_version ?? '0.0.0',
+})
 const host = await startBrowserHost({
   core,
   rendererDir: join(root, 'out/renderer'),

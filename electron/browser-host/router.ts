@@ -69,7 +69,11 @@ export async function route(routes: Routes, req: Req, res: Res): Promise<void> {
 export function handle(routes: Routes, req: Req, res: Res): void {
   const failed = (error: unknown) => {
     try {
-      routes.log.error('browser host request failed', { method: req.method, path: String(req.url).slice(0, 200), error })
+      routes.log.error('browser host request failed', {
+        method: req.method,
+        path: String(req.url).slice(0, 200),
+        error,
+      })
     } catch {
       // a broken logger must not take the host down either
     }

@@ -101,7 +101,13 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   // The guard needs the bound port; the handler is attached before any request can be read.
   const guard = new ApiGuard(token, addressKey(host, port))
   const routes: Routes = {
-    core: options.core, guard, streams, rendererDir, maxBody: options.maxBodyBytes ?? 64 * 1024, log, record: options.record,
+    core: options.core,
+    guard,
+    streams,
+    rendererDir,
+    maxBody: options.maxBodyBytes ?? 64 * 1024,
+    log,
+    record: options.record,
   }
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => handle(routes, req, res))
 

@@ -64,7 +64,6 @@ export interface CoreOptions {
   networkSignature?: () => string
 }
 
-
 export interface Core {
   invoke: Dispatch
   subscribe: EventHub['subscribe']

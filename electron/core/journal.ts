@@ -36,8 +36,14 @@ export function journaled<Step extends string, R extends JournaledRecord<Step>>(
       save({ steps: { ...record.steps, [name]: 'done' } } as Partial<R>)
       return result
     } catch (error) {
-      const failure = error instanceof KeywardFailure ? error : new KeywardFailure('internal', `The ${name} step failed unexpectedly.`)
-      save({ steps: { ...record.steps, [name]: 'failed' }, lastError: { code: failure.code, message: failure.message } } as Partial<R>)
+      const failure =
+        error instanceof KeywardFailure
+          ? error
+          : new KeywardFailure('internal', `The ${name} step failed unexpectedly.`)
+      save({
+        steps: { ...record.steps, [name]: 'failed' },
+        lastError: { code: failure.code, message: failure.message },
+      } as Partial<R>)
       throw fail(failure, name)
     }
   }
@@ -51,11 +57,15 @@ export function journaled<Step extends string, R extends JournaledRecord<Step>>(
      * A check as a step: a failed check is journaled as the step's failure but returned
      * as a value (a diagnosis the user acts on); anything else that fails is thrown.
      */
-    async check<C extends { status: string; message?: string | null; problem?: string | null }>(name: Step, run: () => Promise<C>): Promise<C> {
+    async check<C extends { status: string; message?: string | null; problem?: string | null }>(
+      name: Step,
+      run: () => Promise<C>,
+    ): Promise<C> {
       let result: C | null = null
       await step(name, async () => {
         result = await run()
-        if (result.status === 'failed') throw new KeywardFailure('refused', result.message ?? 'The check failed.', result.problem ?? undefined)
+        if (result.status === 'failed')
+          throw new KeywardFailure('refused', result.message ?? 'The check failed.', result.problem ?? undefined)
       }).catch((error: unknown) => {
         if (!(result && (error as Partial<StepFailure<Step>>)?.step === name)) throw error
       })

@@ -132,7 +132,7 @@ export function openLogFile(options: LogFileOptions): LogFile {
       const bytes = fitLine(line, maxBytes)
       try {
         if (size > 0 && size + bytes.length > maxBytes) rotate()
-        for (let done = 0; done < bytes.length; ) done += writeSync(fd!, bytes, done, bytes.length - done)
+        for (let done = 0; done < bytes.length;) done += writeSync(fd!, bytes, done, bytes.length - done)
         size += bytes.length
       } catch (error) {
         giveUp('write to', error)

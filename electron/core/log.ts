@@ -32,7 +32,10 @@ export function redact(value: unknown, isSecret: (s: string) => boolean, depth =
  */
 export function redactText(text: string, isSecret: (s: string) => boolean): string {
   if (!isSecret(text)) return text
-  const words = text.split(/(\s+)/).map((w) => (w.trim() !== '' && isSecret(w) ? REDACTED : w)).join('')
+  const words = text
+    .split(/(\s+)/)
+    .map((w) => (w.trim() !== '' && isSecret(w) ? REDACTED : w))
+    .join('')
   return isSecret(words) ? REDACTED : words
 }
 
@@ -61,15 +64,16 @@ export function teeSink(...sinks: Array<LogSink | null | undefined>): LogSink {
   }
 }
 
-export function createLogger(
-  write: LogSink = stderrSink,
-  isSecret: (s: string) => boolean = () => false,
-): Logger {
+export function createLogger(write: LogSink = stderrSink, isSecret: (s: string) => boolean = () => false): Logger {
   const emit = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    write(JSON.stringify({
-      t: new Date().toISOString(), level, message: redactText(message, isSecret),
-      ...(redact(fields ?? {}, isSecret) as object),
-    }))
+    write(
+      JSON.stringify({
+        t: new Date().toISOString(),
+        level,
+        message: redactText(message, isSecret),
+        ...(redact(fields ?? {}, isSecret) as object),
+      }),
+    )
   return { info: emit('info'), warn: emit('warn'), error: emit('error') }
 }
 

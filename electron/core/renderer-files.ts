@@ -19,9 +19,7 @@ export const MIME_TYPES: Readonly<Record<string, string>> = {
   '.json': 'application/json',
 }
 
-export type RendererPath =
-  | { ok: true; file: string; type: string }
-  | { ok: false; status: 400 | 404; reason: string }
+export type RendererPath = { ok: true; file: string; type: string } | { ok: false; status: 400 | 404; reason: string }
 
 /** The file under `rootDir` that URL path `pathname` names, or why none is served. */
 export function rendererPath(rootDir: string, pathname: string): RendererPath {

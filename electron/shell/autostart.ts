@@ -9,7 +9,6 @@ import { HIDDEN_FLAG } from './launch.ts'
 
 export { HIDDEN_FLAG }
 
-
 function linuxEntry(): string {
   return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'autostart', 'keyward.desktop')
 }
@@ -21,7 +20,17 @@ export function applyStartAtLogin(enabled: boolean): void {
     mkdirSync(join(file, '..'), { recursive: true })
     // APPIMAGE is the real path when running from an AppImage (execPath is inside its mount).
     const exec = process.env.APPIMAGE ?? process.execPath
-    writeFileSync(file, ['[Desktop Entry]', 'Type=Application', 'Name=Keyward', `Exec="${exec}" ${HIDDEN_FLAG}`, 'X-GNOME-Autostart-enabled=true', ''].join('\n'))
+    writeFileSync(
+      file,
+      [
+        '[Desktop Entry]',
+        'Type=Application',
+        'Name=Keyward',
+        `Exec="${exec}" ${HIDDEN_FLAG}`,
+        'X-GNOME-Autostart-enabled=true',
+        '',
+      ].join('\n'),
+    )
     return
   }
   app.setLoginItemSettings({ openAtLogin: enabled, args: [HIDDEN_FLAG] })

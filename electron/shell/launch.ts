@@ -48,11 +48,7 @@ function devServerUrl(value: string | undefined, isPackaged: boolean, notes: str
   return null
 }
 
-export function readLaunch(input: {
-  env: NodeJS.ProcessEnv
-  argv: readonly string[]
-  isPackaged: boolean
-}): Launch {
+export function readLaunch(input: { env: NodeJS.ProcessEnv; argv: readonly string[]; isPackaged: boolean }): Launch {
   const notes: string[] = []
   const dev = devServerUrl(input.env.ELECTRON_RENDERER_URL, input.isPackaged, notes)
   const testDir = input.env[TEST_USER_DATA_ENV]

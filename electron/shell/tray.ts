@@ -32,7 +32,12 @@ export function menuTemplate(model: TrayModel, actions: TrayActions): MenuItemCo
       case 'key':
         return { label: item.label, click: actions.openKeys }
       case 'action': {
-        const click = { 'check-all': actions.checkAll, 'open-keys': actions.openKeys, 'new-key': actions.newKey, quit: actions.quit }[item.id]
+        const click = {
+          'check-all': actions.checkAll,
+          'open-keys': actions.openKeys,
+          'new-key': actions.newKey,
+          quit: actions.quit,
+        }[item.id]
         return { label: item.label, enabled: item.enabled, click }
       }
     }
@@ -55,7 +60,13 @@ export class TrayController {
   ) {
     this.#tray = factory(this.#icon('ok'))
     this.#tray.setToolTip('Keyward')
-    this.#tray.setContextMenu(Menu.buildFromTemplate([{ label: 'Open Keyward', click: actions.open }, { type: 'separator' }, { label: 'Quit Keyward', click: actions.quit }]))
+    this.#tray.setContextMenu(
+      Menu.buildFromTemplate([
+        { label: 'Open Keyward', click: actions.open },
+        { type: 'separator' },
+        { label: 'Quit Keyward', click: actions.quit },
+      ]),
+    )
     this.#tray.on('click', actions.open)
   }
 
@@ -96,7 +107,13 @@ export class TrayController {
     this.#tray.setImage(this.#icon(model.icon))
     this.#tray.setToolTip(model.tooltip)
     // Linux needs setContextMenu again for changed items (tray.md "Platform Considerations").
-    this.#tray.setContextMenu(Menu.buildFromTemplate([{ label: 'Open Keyward', click: this.actions.open }, { type: 'separator' }, ...menuTemplate(model, this.actions)]))
+    this.#tray.setContextMenu(
+      Menu.buildFromTemplate([
+        { label: 'Open Keyward', click: this.actions.open },
+        { type: 'separator' },
+        ...menuTemplate(model, this.actions),
+      ]),
+    )
   }
 
   destroy(): void {

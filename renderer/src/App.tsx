@@ -40,7 +40,13 @@ export function App({ useStore }: { useStore: KeywardStore }) {
         </div>
         <nav aria-label="Sections" className="sections">
           {TABS.map((t) => (
-            <button key={t.view} type="button" className="tab" aria-current={view === t.view ? 'page' : undefined} onClick={() => setView(t.view)}>
+            <button
+              key={t.view}
+              type="button"
+              className="tab"
+              aria-current={view === t.view ? 'page' : undefined}
+              onClick={() => setView(t.view)}
+            >
               {t.label}
             </button>
           ))}
@@ -55,13 +61,14 @@ export function App({ useStore }: { useStore: KeywardStore }) {
         {settingsStatus?.recoveredFrom && (
           <p className="callout callout-warn" role="alert">
             Keyward’s settings file was damaged, so Keyward started with fresh settings. The damaged file was kept as{' '}
-            <code>{settingsStatus.recoveredFrom}</code>. The keys themselves are still on your consoles and in the system keychain.
+            <code>{settingsStatus.recoveredFrom}</code>. The keys themselves are still on your consoles and in the
+            system keychain.
           </p>
         )}
         {trayHost && !trayHost.available && (
           <p className="callout callout-warn" role="status" data-testid="no-tray-host">
-            Keyward’s tray icon cannot be shown on this desktop. It keeps checking your keys after you close this window;
-            open Keyward again from your applications menu to come back. {trayHost.advice}
+            Keyward’s tray icon cannot be shown on this desktop. It keeps checking your keys after you close this
+            window; open Keyward again from your applications menu to come back. {trayHost.advice}
           </p>
         )}
         {loadError && (
@@ -94,7 +101,15 @@ export function App({ useStore }: { useStore: KeywardStore }) {
 }
 
 /** A key needs attention (the same event the shell turns into a system notification). */
-function Notice({ notification, onOpen, onDismiss }: { notification: KeyNotification; onOpen: () => void; onDismiss: () => void }) {
+function Notice({
+  notification,
+  onOpen,
+  onDismiss,
+}: {
+  notification: KeyNotification
+  onOpen: () => void
+  onDismiss: () => void
+}) {
   return (
     <div className="callout callout-warn notice-bar" role="status" data-testid="key-notification">
       <p className="callout-title">{notification.title}</p>
@@ -103,11 +118,7 @@ function Notice({ notification, onOpen, onDismiss }: { notification: KeyNotifica
         <button type="button" className="button small secondary" onClick={onOpen}>
           Open the key list
         </button>
-        <button
-          type="button"
-          className="button small link"
-          onClick={onDismiss}
-        >
+        <button type="button" className="button small link" onClick={onDismiss}>
           Dismiss
         </button>
       </div>

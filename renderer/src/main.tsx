@@ -33,8 +33,7 @@ if (keyward) {
     <main>
       <h1>Keyward</h1>
       <p role="alert">
-        This page needs the session link that Keyward’s browser host printed when it started (it ends in
-        #token=…).
+        This page needs the session link that Keyward’s browser host printed when it started (it ends in #token=…).
       </p>
     </main>,
   )

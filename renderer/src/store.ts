@@ -2,7 +2,14 @@
 // never call the transport themselves.
 import { create } from 'zustand'
 import type { KeywardApi } from '../../shared/contract.ts'
-import type { ConsoleProbe, ConsoleRecord, DesktopStatus, KeyNotification, SettingsStatus, VaultStatus } from '../../shared/domain.ts'
+import type {
+  ConsoleProbe,
+  ConsoleRecord,
+  DesktopStatus,
+  KeyNotification,
+  SettingsStatus,
+  VaultStatus,
+} from '../../shared/domain.ts'
 import type { KeywardError } from '../../shared/result.ts'
 
 export type ProbeState =

@@ -17,4 +17,11 @@ const answered = performance.now()
 await core.close()
 rmSync(dataDir, { recursive: true, force: true })
 if (!first.ok) throw new Error(first.error.message)
-console.log(JSON.stringify({ importMs: imported - t0, createMs: created - imported, firstRequestMs: answered - created, totalMs: answered - t0 }))
+console.log(
+  JSON.stringify({
+    importMs: imported - t0,
+    createMs: created - imported,
+    firstRequestMs: answered - created,
+    totalMs: answered - t0,
+  }),
+)

@@ -16,13 +16,25 @@ import { parseArgs } from 'node:util'
 import type { InventoryItem } from '../../shared/inventory.ts'
 import { createDiscovery } from '../../electron/core/discovery/index.ts'
 import { readLabFromEnv } from '../lab/env.ts'
-import { DISCOVERY_CONSOLES, discoveryDevices, expectedDiscovery, projectCards, type ExpectedCard } from '../lab/scenarios.ts'
+import {
+  DISCOVERY_CONSOLES,
+  discoveryDevices,
+  expectedDiscovery,
+  projectCards,
+  type ExpectedCard,
+} from '../lab/scenarios.ts'
 import { nmapArgs, parseNmapXml, type NmapHost } from '../simulators/ubnt/nmap.ts'
 
 export interface BenchResult {
   ok: boolean
   complete: boolean
-  timings: { firstCardMs: number | null; firstConsoleMs: number | null; allConsolesWithAppsMs: number | null; completeMs: number | null; totalMs: number }
+  timings: {
+    firstCardMs: number | null
+    firstConsoleMs: number | null
+    allConsolesWithAppsMs: number | null
+    completeMs: number | null
+    totalMs: number
+  }
   expectedCount: number
   missing: string[]
   unexpected: string[]
@@ -55,10 +67,15 @@ function fail(message: string): never {
 
 // ---- safety: lab namespaces only -----------------------------------------------------
 const real = Object.entries(os.networkInterfaces()).flatMap(([name, infos]) =>
-  (infos ?? []).filter((i) => !i.internal).map((i) => ({ name, address: i.address, family: i.family })))
-const outside = real.filter((i) => i.family === 'IPv4' ? !i.address.startsWith('10.73.') : !i.address.startsWith('fe80:'))
+  (infos ?? []).filter((i) => !i.internal).map((i) => ({ name, address: i.address, family: i.family })),
+)
+const outside = real.filter((i) =>
+  i.family === 'IPv4' ? !i.address.startsWith('10.73.') : !i.address.startsWith('fe80:'),
+)
 if (real.length === 0 || outside.length > 0) {
-  fail(`refusing to run discovery outside a lab namespace (interfaces: ${real.map((i) => `${i.name} ${i.address}`).join(', ') || 'none'})`)
+  fail(
+    `refusing to run discovery outside a lab namespace (interfaces: ${real.map((i) => `${i.name} ${i.address}`).join(', ') || 'none'})`,
+  )
 }
 
 const hosts: Record<string, { ip: string }> = values.hosts
@@ -75,11 +92,16 @@ function runNmap(): Promise<NonNullable<BenchResult['nmap']>> {
   ]
   const started = performance.now()
   return new Promise((resolve) => {
-    execFile('nmap', nmapArgs(targets), { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
+    execFile(
+      'nmap',
+      nmapArgs(targets),
+      { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout) => {
         const ms = Math.round(performance.now() - started)
         if (err && !stdout) return resolve({ ms, hosts: [], error: err.message })
         resolve({ ms, hosts: parseNmapXml(stdout) })
-      })
+      },
+    )
   })
 }
 
@@ -89,28 +111,45 @@ const settleMs = Number(values['settle-ms'])
 /** Socket and timer handles only (nmap, stdio and pipes are not discovery's). */
 const ownHandles = (): Map<string, number> => {
   const counts = new Map<string, number>()
-  for (const h of process.getActiveResourcesInfo()) if (/UDP|TCP|TLS|Timeout|Immediate/.test(h)) counts.set(h, (counts.get(h) ?? 0) + 1)
+  for (const h of process.getActiveResourcesInfo())
+    if (/UDP|TCP|TLS|Timeout|Immediate/.test(h)) counts.set(h, (counts.get(h) ?? 0) + 1)
   return counts
 }
 const baseline = ownHandles()
 const discovery = createDiscovery({ sweep: !values['no-sweep'], throttleMs: 100 })
-const timings: BenchResult['timings'] = { firstCardMs: null, firstConsoleMs: null, allConsolesWithAppsMs: null, completeMs: null, totalMs: 0 }
+const timings: BenchResult['timings'] = {
+  firstCardMs: null,
+  firstConsoleMs: null,
+  allConsolesWithAppsMs: null,
+  completeMs: null,
+  totalMs: 0,
+}
 let emissions = 0
 const started = performance.now()
 const elapsed = (): number => Math.round(performance.now() - started)
 let resolveComplete: () => void = () => {}
-const completed = new Promise<void>((resolve) => { resolveComplete = resolve })
+const completed = new Promise<void>((resolve) => {
+  resolveComplete = resolve
+})
 
 discovery.onChange((items) => {
   emissions++
   const t = elapsed()
   if (timings.firstCardMs === null && items.length > 0) timings.firstCardMs = t
-  if (timings.firstConsoleMs === null && items.some((i) => i.kind === 'console' || i.kind === 'nvr')) timings.firstConsoleMs = t
+  if (timings.firstConsoleMs === null && items.some((i) => i.kind === 'console' || i.kind === 'nvr'))
+    timings.firstConsoleMs = t
   const consoles = items.filter((i) => i.kind === 'console' || i.kind === 'nvr')
-  if (timings.allConsolesWithAppsMs === null && consoles.length === DISCOVERY_CONSOLES.length && consoles.every((c) => c.apps.length > 0)) {
+  if (
+    timings.allConsolesWithAppsMs === null &&
+    consoles.length === DISCOVERY_CONSOLES.length &&
+    consoles.every((c) => c.apps.length > 0)
+  ) {
     timings.allConsolesWithAppsMs = t
   }
-  if (timings.completeMs === null && JSON.stringify(projectCards(items as unknown as ExpectedCard[])) === expectedJson) {
+  if (
+    timings.completeMs === null &&
+    JSON.stringify(projectCards(items as unknown as ExpectedCard[])) === expectedJson
+  ) {
     timings.completeMs = t
     resolveComplete()
   }
@@ -119,7 +158,12 @@ discovery.onChange((items) => {
 const nmapParallel = values['nmap-parallel'] ? runNmap() : null
 await discovery.start({ interfaces: [values.interface] })
 let raceTimer: NodeJS.Timeout | undefined
-await Promise.race([completed, new Promise((r) => { raceTimer = setTimeout(r, maxMs) })])
+await Promise.race([
+  completed,
+  new Promise((r) => {
+    raceTimer = setTimeout(r, maxMs)
+  }),
+])
 clearTimeout(raceTimer)
 await new Promise((r) => setTimeout(r, settleMs))
 const inventory = discovery.inventory()
@@ -129,7 +173,9 @@ await discovery.stop()
 timings.totalMs = elapsed()
 // Let closed handles finish closing before looking.
 await new Promise((r) => setImmediate(r))
-const handlesAfterStop = [...ownHandles()].flatMap(([h, n]) => Array<string>(Math.max(0, n - (baseline.get(h) ?? 0))).fill(h))
+const handlesAfterStop = [...ownHandles()].flatMap(([h, n]) =>
+  Array<string>(Math.max(0, n - (baseline.get(h) ?? 0))).fill(h),
+)
 
 const actual = projectCards(inventory as unknown as ExpectedCard[])
 const actualById = new Map(actual.map((c) => [c.id, c]))

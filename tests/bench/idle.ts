@@ -25,7 +25,10 @@ function sample(pid: number): { rssKiB: number; wakeups: number } {
 export async function benchBrowserHostIdle(root: string, windowMs = 60_000): Promise<Record<string, unknown>> {
   if (process.platform !== 'linux') return { skipped: 'reads /proc (Linux only)' }
   const dataDir = mkdtempSync(join(tmpdir(), 'keyward-bench-idle-'))
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/browser-host/main.ts', '--data-dir', dataDir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/browser-host/main.ts', '--data-dir', dataDir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('browser host did not start within 30 s')), 30_000)

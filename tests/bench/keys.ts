@@ -12,7 +12,9 @@ import { probeAndTrust } from '../support/trust.ts'
 
 export async function benchKeySweep(consoleCount = 20, keysPerConsole = 10) {
   const sims: RunningConsole[] = await Promise.all(
-    Array.from({ length: consoleCount }, () => startConsoleSimulator(createConsoleConfig('unvr'), { host: '127.0.0.1', port: 0 })),
+    Array.from({ length: consoleCount }, () =>
+      startConsoleSimulator(createConsoleConfig('unvr'), { host: '127.0.0.1', port: 0 }),
+    ),
   )
   const core = makeCore()
   try {
@@ -28,12 +30,36 @@ export async function benchKeySweep(consoleCount = 20, keysPerConsole = 10) {
         const secret = randomBytes(24).toString('base64url')
         const id = randomUUID()
         const t = Date.now()
-        sim.state.apiKeys.set(id, { id, name: `bench-${i}`, description: '', key: secret, userId: owner(sim).id, creatorUserId: owner(sim).id, createdAt: t, updatedAt: t, lastUsedAt: null })
+        sim.state.apiKeys.set(id, {
+          id,
+          name: `bench-${i}`,
+          description: '',
+          key: secret,
+          userId: owner(sim).id,
+          creatorUserId: owner(sim).id,
+          createdAt: t,
+          updatedAt: t,
+          lastUsedAt: null,
+        })
         const keyRef = `key:${id}`
         await core.vault.set(keyRef, secret)
         records.push({
-          id, name: `bench-${i}`, app: 'protect', consoleKey: `127.0.0.1:${sim.port}`, username: 'admin', remoteId: id, keyRef, passwordRef: null,
-          masked: 'xxxx…xxxx', createdAt: new Date(t).toISOString(), expiresAt: null, paused: false, lastCheck: null, unreachableStreak: 0, pushedTo: [], haHealth: null,
+          id,
+          name: `bench-${i}`,
+          app: 'protect',
+          consoleKey: `127.0.0.1:${sim.port}`,
+          username: 'admin',
+          remoteId: id,
+          keyRef,
+          passwordRef: null,
+          masked: 'xxxx…xxxx',
+          createdAt: new Date(t).toISOString(),
+          expiresAt: null,
+          paused: false,
+          lastCheck: null,
+          unreachableStreak: 0,
+          pushedTo: [],
+          haHealth: null,
         })
       }
     }

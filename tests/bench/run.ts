@@ -15,14 +15,35 @@ console.error('bench: key sweep (200 keys, 20 consoles)…')
 report.keySweep = await benchKeySweep()
 
 console.error('bench: discovery in the lab (3 consoles, 30 devices, UISP, HA) against nmap…')
-const lab = spawnSync(process.execPath, ['--import', 'tsx', 'tests/lab/with-lab.ts', '--scenario', 'discovery', '--', process.execPath, '--import', 'tsx', 'tests/bench/discovery.ts', '--nmap'], {
-  cwd: root,
-  encoding: 'utf8',
-  timeout: 180_000,
-  maxBuffer: 64 * 1024 * 1024,
-})
+const lab = spawnSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    'tests/lab/with-lab.ts',
+    '--scenario',
+    'discovery',
+    '--',
+    process.execPath,
+    '--import',
+    'tsx',
+    'tests/bench/discovery.ts',
+    '--nmap',
+  ],
+  {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 180_000,
+    maxBuffer: 64 * 1024 * 1024,
+  },
+)
 try {
-  const result = JSON.parse(lab.stdout) as { ok: boolean; timings: Record<string, number | null>; expectedCount: number; nmap: { ms: number; hosts: unknown[] } | null }
+  const result = JSON.parse(lab.stdout) as {
+    ok: boolean
+    timings: Record<string, number | null>
+    expectedCount: number
+    nmap: { ms: number; hosts: unknown[] } | null
+  }
   report.discovery = {
     exact: result.ok,
     cards: result.expectedCount,
@@ -38,7 +59,11 @@ try {
 console.error('bench: core cold start (5 fresh processes)…')
 const starts: Record<string, number>[] = []
 for (let i = 0; i < 5; i++) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'tests/bench/cold-start.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 })
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'tests/bench/cold-start.ts'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
   try {
     starts.push(JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, number>)
   } catch {
@@ -50,7 +75,14 @@ const median = (k: string) => {
   return v.length ? Math.round(v[Math.floor(v.length / 2)]! * 10) / 10 : null
 }
 report.coreColdStart = starts.length
-  ? { runs: starts.length, importMs: median('importMs'), createMs: median('createMs'), firstRequestMs: median('firstRequestMs'), totalMs: median('totalMs'), note: 'from source through tsx (transpiled on load)' }
+  ? {
+      runs: starts.length,
+      importMs: median('importMs'),
+      createMs: median('createMs'),
+      firstRequestMs: median('firstRequestMs'),
+      totalMs: median('totalMs'),
+      note: 'from source through tsx (transpiled on load)',
+    }
   : { skipped: 'the cold-start child failed' }
 
 console.error('bench: browser host at rest (20 s idle window)…')

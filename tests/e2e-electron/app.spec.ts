@@ -43,19 +43,23 @@ interface Hooks {
 
 /** Calls a test hook in the main process (the function itself cannot cross, so it goes by name). */
 async function hook<K extends keyof Hooks>(app: ElectronApplication, name: K, ...args: Parameters<Hooks[K]>) {
-  const result = await app.evaluate((_electron, [hookName, hookArgs]) => {
-    const hooks = (globalThis as unknown as { keywardTest: Record<string, (...a: unknown[]) => unknown> }).keywardTest
-    return hooks[hookName]!(...hookArgs)
-  }, [name, args] as [string, unknown[]])
+  const result = await app.evaluate(
+    (_electron, [hookName, hookArgs]) => {
+      const hooks = (globalThis as unknown as { keywardTest: Record<string, (...a: unknown[]) => unknown> }).keywardTest
+      return hooks[hookName]!(...hookArgs)
+    },
+    [name, args] as [string, unknown[]],
+  )
   return result as ReturnType<Hooks[K]>
 }
 
 // Variables that would change what the app loads or how Electron starts, if the shell running the tests has them.
 const DROP = new Set(['ELECTRON_RENDERER_URL', 'ELECTRON_RUN_AS_NODE', 'KEYWARD_TEST_USER_DATA'])
 const baseEnv = () =>
-  Object.fromEntries(
-    Object.entries(process.env).filter(([k, v]) => v !== undefined && !DROP.has(k)),
-  ) as Record<string, string>
+  Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !DROP.has(k))) as Record<
+    string,
+    string
+  >
 
 const found = electronBinary()
 const built = existsSync(join(root, 'out/main/index.js'))

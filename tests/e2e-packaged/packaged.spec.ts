@@ -21,9 +21,10 @@ const required = process.env.KEYWARD_REQUIRE_PACKAGED === '1'
 // Variables that would change what the app loads or how Electron starts, if the shell running the tests has them.
 const DROP = new Set(['ELECTRON_RENDERER_URL', 'ELECTRON_RUN_AS_NODE', 'KEYWARD_TEST_USER_DATA'])
 const baseEnv = () =>
-  Object.fromEntries(
-    Object.entries(process.env).filter(([k, v]) => v !== undefined && !DROP.has(k)),
-  ) as Record<string, string>
+  Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !DROP.has(k))) as Record<
+    string,
+    string
+  >
 const usage = 'build with `npm run dist -- --config electron-builder.test.yml` and point it at the unpacked executable'
 
 test.describe('packaged app', () => {

@@ -14,7 +14,13 @@ import { createConsoleConfig, type ConsoleOverrides, type PresetName } from '../
 import { startHomeAssistantSimulator, type RunningHomeAssistant } from '../simulators/home-assistant/server.ts'
 import { createHaConfig, type HaSimConfig } from '../simulators/home-assistant/state.ts'
 import { labUnavailableReason, readLabFromEnv, type LabDescription } from '../lab/env.ts'
-import { recordingLogger, recordRenderer, saveCoreArtifacts, saveSimulatorSecrets, trafficRecorder } from './leak-record.ts'
+import {
+  recordingLogger,
+  recordRenderer,
+  saveCoreArtifacts,
+  saveSimulatorSecrets,
+  trafficRecorder,
+} from './leak-record.ts'
 
 export interface LaunchOptions {
   /** The Access developer API port of the console under test (its simulator's `accessPort`). */
@@ -31,7 +37,11 @@ export interface Consoles {
    * A console simulator, closed after the test: on 127.0.0.1 and an ephemeral
    * port, or where `listen` says (e.g. 127.0.0.2:443, as a real console answers).
    */
-  start(preset: PresetName, overrides?: ConsoleOverrides, listen?: { host: string; port: number }): Promise<RunningConsole>
+  start(
+    preset: PresetName,
+    overrides?: ConsoleOverrides,
+    listen?: { host: string; port: number },
+  ): Promise<RunningConsole>
 }
 
 export interface HomeAssistants {
@@ -98,7 +108,11 @@ export const test = base.extend<Fixtures & Options>({
     const started: RunningHomeAssistant[] = []
     await use({
       async start(overrides = {}, listen = {}) {
-        const ha = await startHomeAssistantSimulator(createHaConfig(overrides), { host: '127.0.0.1', port: 0, ...(listen.https ? { https: true } : {}) })
+        const ha = await startHomeAssistantSimulator(createHaConfig(overrides), {
+          host: '127.0.0.1',
+          port: 0,
+          ...(listen.https ? { https: true } : {}),
+        })
         started.push(ha)
         return ha
       },
@@ -126,7 +140,11 @@ export const test = base.extend<Fixtures & Options>({
         discovery: discoveryOptions(discoveryScope),
         ...(options.accessPort ? { accessPort: options.accessPort } : {}),
       })
-      const host = await startBrowserHost({ core, rendererDir: join(import.meta.dirname, '../../out/renderer'), record: trafficRecorder(testInfo) })
+      const host = await startBrowserHost({
+        core,
+        rendererDir: join(import.meta.dirname, '../../out/renderer'),
+        record: trafficRecorder(testInfo),
+      })
       app = { core, host, dataDir }
       return app
     })

@@ -20,10 +20,19 @@ import { captureScreen, Wizard } from './wizard.ts'
 test.use({ viewport: { width: 920, height: 720 } })
 
 test.describe('discovered console and Home Assistant', () => {
-  test.skip(!labHasDiscovery(), 'needs the lab’s discovery scenario (node --import tsx tests/lab/with-lab.ts --scenario discovery -- npx playwright test)')
+  test.skip(
+    !labHasDiscovery(),
+    'needs the lab’s discovery scenario (node --import tsx tests/lab/with-lab.ts --scenario discovery -- npx playwright test)',
+  )
   test.use({ discoveryScope: 'lan' })
 
-  test('discover → wizard → verified key → Send to the found Home Assistant → entry loaded there; copy fields in the same mode', async ({ page, context, lab, host, core }, testInfo) => {
+  test('discover → wizard → verified key → Send to the found Home Assistant → entry loaded there; copy fields in the same mode', async ({
+    page,
+    context,
+    lab,
+    host,
+    core,
+  }, testInfo) => {
     const unvr = lab.consoles.find((c) => c.preset === 'unvr')!
     const ha = labHaUrls(lab.hosts.ha!.ip)
     const control = haControl(ha.controlUrl)
@@ -35,14 +44,24 @@ test.describe('discovered console and Home Assistant', () => {
     // The Network tab: the UNVR and Home Assistant, found on the LAN.
     const w = new Wizard(page)
     await w.open(host.url)
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Network', exact: true }).click()
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'Network', exact: true })
+      .click()
     const found = page.getByRole('table', { name: 'Devices found' })
-    await expect(found.locator(`tr[data-id="ha:${HA_INSTANCE.uuid}"] [data-col="found"]`)).toContainText('mDNS', { timeout: 60_000 })
-    await expect(found.locator(`tr[data-id="ha:${HA_INSTANCE.uuid}"] [data-col="addresses"]`)).toHaveText(lab.hosts.ha!.ip)
+    await expect(found.locator(`tr[data-id="ha:${HA_INSTANCE.uuid}"] [data-col="found"]`)).toContainText('mDNS', {
+      timeout: 60_000,
+    })
+    await expect(found.locator(`tr[data-id="ha:${HA_INSTANCE.uuid}"] [data-col="addresses"]`)).toHaveText(
+      lab.hosts.ha!.ip,
+    )
     await expect(found.locator(`tr[data-id="mac:${unvr.mac}"] [data-col="kind"]`)).toHaveText('Network video recorder')
 
     // The wizard on the discovered UNVR.
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'New key', exact: true }).click()
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'New key', exact: true })
+      .click()
     await expect(w.heading).toHaveText('What do you want to connect?')
     await w.chooseApp('protect')
     await expect(w.card(unvr.name)).toBeChecked({ timeout: 60_000 })
@@ -51,7 +70,9 @@ test.describe('discovered console and Home Assistant', () => {
     // Its own user: other specs make keys on the same lab UNVR.
     await page.getByLabel('User name').fill('keyward-ha-lab')
     await w.createVerified()
-    const record = core.settings.listProvisions().find((r) => r.consoleKey === `${unvr.ip}:${unvr.port}` && r.username === 'keyward-ha-lab')!
+    const record = core.settings
+      .listProvisions()
+      .find((r) => r.consoleKey === `${unvr.ip}:${unvr.port}` && r.username === 'keyward-ha-lab')!
     const secret = (await core.vault.get(record.keyRef))!
     const password = (await core.vault.get(record.passwordRef))!
     expect(secret).toBeTruthy()
@@ -90,23 +111,32 @@ test.describe('discovered console and Home Assistant', () => {
     const entries = state.entries.filter((e) => e.domain === 'unifiprotect')
     expect(entries).toHaveLength(1)
     if (apiKeyOnly) {
-      expect(entries[0]).toMatchObject({ state: 'loaded', data: { host: unvr.ip, port: 443, verify_ssl: false, api_key: secret } })
+      expect(entries[0]).toMatchObject({
+        state: 'loaded',
+        data: { host: unvr.ip, port: 443, verify_ssl: false, api_key: secret },
+      })
       expect(entries[0]!.data).not.toHaveProperty('username')
       expect(entries[0]!.data).not.toHaveProperty('password')
       expect(JSON.stringify(state)).not.toContain(password)
       // The window says which mode HA got, and what full mode would add and cost.
-      await expect(modePanel.getByTestId('ha-mode-current')).toContainText('API-key-only mode: Home Assistant holds the key and no password')
+      await expect(modePanel.getByTestId('ha-mode-current')).toContainText(
+        'API-key-only mode: Home Assistant holds the key and no password',
+      )
       await expect(modePanel).toContainText('password in plain text')
       await expect(modePanel.getByTestId('ha-consent-check')).not.toBeChecked()
     } else {
       expect(entries[0]).toMatchObject({
-        state: 'loaded', title: unvr.name,
+        state: 'loaded',
+        title: unvr.name,
         data: { host: unvr.ip, port: 443, verify_ssl: false, username: 'keyward-ha-lab', password, api_key: secret },
       })
     }
     expect(state.failedLogins).toBe(0)
     expect(core.keys.list().find((k) => k.keyRef === record.keyRef)!.pushedTo).toHaveLength(1)
-    expect((await core.invoke('ha.list', {}))).toMatchObject({ ok: true, value: [{ url: ha.url, version: haVersion, locationName: HA_INSTANCE.name }] })
+    expect(await core.invoke('ha.list', {})).toMatchObject({
+      ok: true,
+      value: [{ url: ha.url, version: haVersion, locationName: HA_INSTANCE.name }],
+    })
 
     // Copy fields: on 2026.9+ the API-key-only setup (host and key: no password to type); on 2026.8 the full
     // form, and Copy password puts it on the clipboard, never on screen, cleared after 5 s.
@@ -124,7 +154,9 @@ test.describe('discovered console and Home Assistant', () => {
     await captureScreen(page, testInfo, 'ha-lab-02-fields')
     await page.clock.pauseAt(Date.now() + 1000) // from here the page's timers move only when the test says so
     await passwordField.getByRole('button', { name: 'Copy password' }).click()
-    await expect(section.getByTestId('row-note')).toHaveText('Copied the password of keyward-ha-lab. Keyward clears the clipboard in 5 s if it still holds it.')
+    await expect(section.getByTestId('row-note')).toHaveText(
+      'Copied the password of keyward-ha-lab. Keyward clears the clipboard in 5 s if it still holds it.',
+    )
     expect(await clipboardText(page)).toBe(password)
     await expectSecretNowhere(page, password)
     await expectSecretNowhere(page, secret)

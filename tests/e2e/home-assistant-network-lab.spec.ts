@@ -16,10 +16,18 @@ import { captureScreen, Wizard } from './wizard.ts'
 test.use({ viewport: { width: 920, height: 720 } })
 
 test.describe('a Network key into the lab’s Home Assistant', () => {
-  test.skip(!labHasDiscovery(), 'needs the lab’s discovery scenario (node --import tsx tests/lab/with-lab.ts --scenario discovery --ha-version 2026.10.x -- npx playwright test)')
+  test.skip(
+    !labHasDiscovery(),
+    'needs the lab’s discovery scenario (node --import tsx tests/lab/with-lab.ts --scenario discovery --ha-version 2026.10.x -- npx playwright test)',
+  )
   test.use({ discoveryScope: 'lan' })
 
-  test('HA connected → plan fit → verified Network key on the UDM Pro → Send → loaded unifi entry for the site', async ({ page, lab, host, core }, testInfo) => {
+  test('HA connected → plan fit → verified Network key on the UDM Pro → Send → loaded unifi entry for the site', async ({
+    page,
+    lab,
+    host,
+    core,
+  }, testInfo) => {
     const udm = lab.consoles.find((c) => c.preset === 'udm-pro')!
     const ha = labHaUrls(lab.hosts.ha!.ip)
     const control = haControl(ha.controlUrl)
@@ -39,7 +47,9 @@ test.describe('a Network key into the lab’s Home Assistant', () => {
 
     if (version !== '2026.10.x') {
       // The old `unifi` shape: said before anything is minted (the probe flow is deleted).
-      await expect(page.getByTestId('ha-fit')).toContainText('Update Home Assistant to 2026.10 or later', { timeout: 30_000 })
+      await expect(page.getByTestId('ha-fit')).toContainText('Update Home Assistant to 2026.10 or later', {
+        timeout: 30_000,
+      })
       await captureScreen(page, testInfo, 'ha-network-00-needs-upgrade')
       const state = await control.state()
       expect(state.flows).toHaveLength(0)
@@ -48,11 +58,21 @@ test.describe('a Network key into the lab’s Home Assistant', () => {
     }
 
     // HA 2026.10: the fit is asked (a probe flow opened and deleted) and nothing is said against it.
-    await expect.poll(async () => (await control.state()).requests.filter((r) => r.method === 'DELETE' && r.path.startsWith('/api/config/config_entries/flow/')).length, { timeout: 30_000 }).toBeGreaterThan(0)
+    await expect
+      .poll(
+        async () =>
+          (await control.state()).requests.filter(
+            (r) => r.method === 'DELETE' && r.path.startsWith('/api/config/config_entries/flow/'),
+          ).length,
+        { timeout: 30_000 },
+      )
+      .toBeGreaterThan(0)
     await expect(page.getByTestId('ha-fit')).toHaveCount(0)
     await page.getByLabel('User name').fill('keyward-ha-network')
     await w.createVerified()
-    const record = core.settings.listProvisions().find((r) => r.consoleKey === `${udm.ip}:${udm.port}` && r.username === 'keyward-ha-network')!
+    const record = core.settings
+      .listProvisions()
+      .find((r) => r.consoleKey === `${udm.ip}:${udm.port}` && r.username === 'keyward-ha-network')!
     const secret = (await core.vault.get(record.keyRef))!
     expect(secret).toBeTruthy()
 
@@ -68,8 +88,16 @@ test.describe('a Network key into the lab’s Home Assistant', () => {
     const entries = state.entries.filter((e) => e.domain === 'unifi')
     expect(entries).toHaveLength(1)
     expect(entries[0]).toMatchObject({
-      state: 'loaded', title: 'Default',
-      data: { host: udm.ip, port: 443, verify_ssl: false, api_key: secret, connection_mode: 'api_key', site: 'default' },
+      state: 'loaded',
+      title: 'Default',
+      data: {
+        host: udm.ip,
+        port: 443,
+        verify_ssl: false,
+        api_key: secret,
+        connection_mode: 'api_key',
+        site: 'default',
+      },
     })
     expect(entries[0]!.unique_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
     expect(state.flows).toHaveLength(0)
@@ -83,7 +111,13 @@ test.describe('a Network key into the lab’s Home Assistant', () => {
 const HOME = { id: '0c6f1d52-8a3e-4c1e-9f4b-2d7a5e9b1c01', internalReference: 'default', name: 'Home' }
 const SHED = { id: '5b2e9c47-1f0d-4a6b-8e3c-7d9f0a1b2c02', internalReference: 'x7k2m9pq', name: 'Garden shed' }
 
-test('two sites: Send asks which one, and the chosen site gets the entry', async ({ page, host, core, consoles, homeAssistants }, testInfo) => {
+test('two sites: Send asks which one, and the chosen site gets the entry', async ({
+  page,
+  host,
+  core,
+  consoles,
+  homeAssistants,
+}, testInfo) => {
   const udm = await consoles.start('udm-pro', { networkSites: [HOME, SHED] })
   const ha = await homeAssistants.start({ version: '2026.10.x' })
   expect(await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN })).toMatchObject({ ok: true })
@@ -113,7 +147,13 @@ test('two sites: Send asks which one, and the chosen site gets the entry', async
   await expectSecretNowhere(page, secret)
 })
 
-test('HA 2026.9: the plan says, before minting, that Home Assistant needs an upgrade', async ({ page, host, core, consoles, homeAssistants }) => {
+test('HA 2026.9: the plan says, before minting, that Home Assistant needs an upgrade', async ({
+  page,
+  host,
+  core,
+  consoles,
+  homeAssistants,
+}) => {
   const udm = await consoles.start('udm-pro', { networkSites: [HOME] })
   const ha = await homeAssistants.start({ version: '2026.9.x' })
   expect(await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN })).toMatchObject({ ok: true })
@@ -122,7 +162,10 @@ test('HA 2026.9: the plan says, before minting, that Home Assistant needs an upg
   await w.open(host.url)
   await w.reachSignIn('network', `127.0.0.1:${udm.port}`, 'Dream Machine Pro')
   await w.signInToPlan()
-  await expect(page.getByTestId('ha-fit')).toHaveText(/cannot take a UniFi Network key yet.*Update Home Assistant to 2026\.10 or later/, { timeout: 30_000 })
+  await expect(page.getByTestId('ha-fit')).toHaveText(
+    /cannot take a UniFi Network key yet.*Update Home Assistant to 2026\.10 or later/,
+    { timeout: 30_000 },
+  )
   expect([...udm.state.apiKeys.values()]).toHaveLength(0)
   expect(ha.state.flows.size).toBe(0)
 })

@@ -9,7 +9,12 @@ import { openKeyList } from './keys.ts'
 
 test.use({ viewport: { width: 920, height: 720 } })
 
-test('https: confirm the certificate, then connect; a changed certificate is held until re-trusted', async ({ page, host, core, homeAssistants }) => {
+test('https: confirm the certificate, then connect; a changed certificate is held until re-trusted', async ({
+  page,
+  host,
+  core,
+  homeAssistants,
+}) => {
   const ha = await homeAssistants.start({}, { https: true })
   await openKeyList(page, host)
   const panel = page.getByTestId('ha-panel')
@@ -28,7 +33,16 @@ test('https: confirm the certificate, then connect; a changed certificate is hel
   // The certificate changes and a pinned call found it (nothing was sent): the record is held.
   const next = await ha.replaceCertificate()
   const [record] = core.settings.listHomeAssistants()
-  core.settings.saveHomeAssistants([{ ...record!, hold: { reason: 'changed', message: 'The certificate of this Home Assistant is not the one you confirmed.', since: new Date().toISOString() } }])
+  core.settings.saveHomeAssistants([
+    {
+      ...record!,
+      hold: {
+        reason: 'changed',
+        message: 'The certificate of this Home Assistant is not the one you confirmed.',
+        since: new Date().toISOString(),
+      },
+    },
+  ])
   await page.reload()
   const hold = panel.getByTestId('ha-hold')
   await expect(hold).toContainText('is not the one you confirmed')

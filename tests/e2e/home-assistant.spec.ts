@@ -24,7 +24,14 @@ async function consoleOn443(consoles: Consoles): Promise<RunningConsole> {
   }
 }
 
-test('connect, send the new key from the Done screen twice, copy the fields', async ({ page, context, host, core, consoles, homeAssistants }, testInfo) => {
+test('connect, send the new key from the Done screen twice, copy the fields', async ({
+  page,
+  context,
+  host,
+  core,
+  consoles,
+  homeAssistants,
+}, testInfo) => {
   const unvr = await consoleOn443(consoles)
   const address = `${unvr.host}:${unvr.port}`
   const ha = await homeAssistants.start({ version: '2026.8.x' })
@@ -43,7 +50,9 @@ test('connect, send the new key from the Done screen twice, copy the fields', as
   const url = section.getByLabel('Home Assistant address')
   const token = section.getByLabel('Long-lived access token')
   const connect = section.getByRole('button', { name: 'Connect and send' })
-  await expect(section.getByText('profile (your name, bottom left) → Security → Long-lived access tokens')).toBeVisible()
+  await expect(
+    section.getByText('profile (your name, bottom left) → Security → Long-lived access tokens'),
+  ).toBeVisible()
 
   // A wrong token: one request, then Keyward stops and says so.
   await url.fill(ha.url)
@@ -54,7 +63,10 @@ test('connect, send the new key from the Done screen twice, copy the fields', as
   await expect(error).toContainText('Keyward stopped after this one attempt')
   expect(ha.failedLogins).toBe(1)
   // The token-free identity probe (404: this HA has no discovery_info), then one refused token.
-  expect(ha.state.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /api/discovery_info 404', 'GET /api/ 401'])
+  expect(ha.state.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+    'GET /api/discovery_info 404',
+    'GET /api/ 401',
+  ])
   await expect(token).toHaveValue('')
   await expect(token).toBeFocused()
 
@@ -84,12 +96,17 @@ test('connect, send the new key from the Done screen twice, copy the fields', as
   const result = section.getByTestId('ha-push-result')
   await expect(result).toHaveAttribute('data-outcome', 'created')
   await expect(result).toContainText('Added to Home Assistant')
-  await expect(result.getByTestId('ha-push-message')).toHaveText('Home Assistant set up UniFi Protect for NVR (' + unvr.host + ') with the new key.')
+  await expect(result.getByTestId('ha-push-message')).toHaveText(
+    'Home Assistant set up UniFi Protect for NVR (' + unvr.host + ') with the new key.',
+  )
   await expect(result.getByTestId('ha-entry-title')).toHaveText('NVR')
   await expect(result.getByTestId('ha-entry-state')).toHaveText('loaded')
   let entries = ha.entries('unifiprotect')
   expect(entries).toHaveLength(1)
-  expect(entries[0]).toMatchObject({ state: 'loaded', data: { host: unvr.host, port: unvr.port, verify_ssl: false, api_key: secret } })
+  expect(entries[0]).toMatchObject({
+    state: 'loaded',
+    data: { host: unvr.host, port: unvr.port, verify_ssl: false, api_key: secret },
+  })
 
   // Again: the same entry is reconfigured, not duplicated.
   await section.getByRole('button', { name: 'Send to Home Assistant' }).click()
@@ -106,7 +123,8 @@ test('connect, send the new key from the Done screen twice, copy the fields', as
   await expect(fields.getByTestId('field-host').getByRole('cell').first()).toHaveText(unvr.host)
   await expect(fields.getByTestId('field-port').getByRole('cell').first()).toHaveText(String(unvr.port))
   if (unvr.port === 443) await expect(fields.getByTestId('field-port').getByRole('cell').first()).toHaveText('443')
-  else testInfo.annotations.push({ type: 'note', description: 'port 443 was taken: the console ran on an ephemeral port' })
+  else
+    testInfo.annotations.push({ type: 'note', description: 'port 443 was taken: the console ran on an ephemeral port' })
   await expect(fields.getByTestId('field-verify_ssl').getByRole('cell').first()).toHaveText('off')
   await expect(fields.getByTestId('field-username').getByRole('cell').first()).toHaveText(record.username)
   const keyField = fields.getByTestId('field-api_key')

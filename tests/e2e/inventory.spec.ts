@@ -21,21 +21,40 @@ const KIND: Record<string, string> = {
   'uisp-server': 'UISP server',
   'home-assistant': 'Home Assistant',
 }
-const FOUND: Record<string, string> = { 'ubnt-v1': 'UBNT v1', 'ubnt-v2': 'UBNT v2', airos: 'airOS', mdns: 'mDNS', https: 'HTTPS', manual: 'typed in' }
+const FOUND: Record<string, string> = {
+  'ubnt-v1': 'UBNT v1',
+  'ubnt-v2': 'UBNT v2',
+  airos: 'airOS',
+  mdns: 'mDNS',
+  https: 'HTTPS',
+  manual: 'typed in',
+}
 
 test('the Network tab shows exactly what is on the simulated LAN', async ({ page }) => {
-  test.skip(!lab || lab.consoles.length < 3, 'needs the lab’s discovery scenario (node --import tsx tests/lab/with-lab.ts --scenario discovery)')
+  test.skip(
+    !lab || lab.consoles.length < 3,
+    'needs the lab’s discovery scenario (node --import tsx tests/lab/with-lab.ts --scenario discovery)',
+  )
   const dataDir = mkdtempSync(join(tmpdir(), 'keyward-inventory-'))
   // The lab's own interfaces only (this runs inside its workstation namespace); the
   // subnet sweep finds the UISP server, which announces nothing.
-  const core = createCore({ dataDir, version: '0.1.0', vault: new MemorySecretStore(), log: silentLogger, discovery: { sweep: true, scanDurationMs: 4000 } })
+  const core = createCore({
+    dataDir,
+    version: '0.1.0',
+    vault: new MemorySecretStore(),
+    log: silentLogger,
+    discovery: { sweep: true, scanDurationMs: 4000 },
+  })
   const host = await startBrowserHost({ core, rendererDir: join(import.meta.dirname, '../../out/renderer') })
   try {
     const hosts = Object.fromEntries(Object.entries(lab!.hosts).map(([name, h]) => [name, { ip: h.ip }]))
     const expected = projectCards(expectedDiscovery(hosts))
 
     await page.goto(host.url)
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Network', exact: true }).click()
+    await page
+      .getByRole('navigation', { name: 'Sections' })
+      .getByRole('button', { name: 'Network', exact: true })
+      .click()
     const rows = page.getByRole('table', { name: 'Devices found' }).locator('tbody tr')
     await expect(rows).toHaveCount(expected.length, { timeout: 60_000 })
 
@@ -44,7 +63,15 @@ test('the Network tab shows exactly what is on the simulated LAN', async ({ page
       const shown = await rows.evaluateAll((trs) =>
         trs.map((tr) => {
           const cell = (c: string) => tr.querySelector(`[data-col="${c}"]`)!.textContent!
-          return { id: tr.getAttribute('data-id'), kind: cell('kind'), name: cell('name'), model: cell('model'), addresses: cell('addresses'), apps: cell('apps'), found: cell('found') }
+          return {
+            id: tr.getAttribute('data-id'),
+            kind: cell('kind'),
+            name: cell('name'),
+            model: cell('model'),
+            addresses: cell('addresses'),
+            apps: cell('apps'),
+            found: cell('found'),
+          }
         }),
       )
       expect(new Set(shown.map((r) => r.id)).size).toBe(shown.length) // no duplicates

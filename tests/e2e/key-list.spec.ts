@@ -5,12 +5,27 @@
 import type { KeyNotification } from '../../shared/domain.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { expect, test } from './fixtures.ts'
-import { clipboardText, expectSecretNowhere, keyRow, makeKey, masked, openKeyList, rowButton, shownNames } from './keys.ts'
+import {
+  clipboardText,
+  expectSecretNowhere,
+  keyRow,
+  makeKey,
+  masked,
+  openKeyList,
+  rowButton,
+  shownNames,
+} from './keys.ts'
 import { captureScreen } from './wizard.ts'
 
 test.use({ viewport: { width: 920, height: 720 } })
 
-test('columns, sorting, filter, copy with clearing, reveal, verify now and pause', async ({ page, context, host, core, consoles }, testInfo) => {
+test('columns, sorting, filter, copy with clearing, reveal, verify now and pause', async ({
+  page,
+  context,
+  host,
+  core,
+  consoles,
+}, testInfo) => {
   const unvr = await consoles.start('unvr')
   const udm = await consoles.start('udm-pro')
   const protect = await makeKey(core, unvr, { keyName: 'ha-protect' })
@@ -36,7 +51,18 @@ test('columns, sorting, filter, copy with clearing, reveal, verify now and pause
 
   // Columns: name, app, host (console name + address), user with role/scopes, masked key, status, dates.
   const headers = page.getByRole('columnheader')
-  await expect(headers).toHaveText([/^Name/, /^App/, /^Host/, /^User · role/, 'Key', /^Status/, /^Created/, /^Last verified/, /^Last used/, /^Expires/])
+  await expect(headers).toHaveText([
+    /^Name/,
+    /^App/,
+    /^Host/,
+    /^User · role/,
+    'Key',
+    /^Status/,
+    /^Created/,
+    /^Last verified/,
+    /^Last used/,
+    /^Expires/,
+  ])
   const row = keyRow(page, 'ha-protect')
   const cells = row.locator('.key-main').getByRole('cell')
   await expect(row.getByRole('rowheader')).toHaveText('ha-protect')
@@ -81,7 +107,9 @@ test('columns, sorting, filter, copy with clearing, reveal, verify now and pause
 
   // Copy: the browser host has no system clipboard, so the page copies and clears after 5 s.
   await rowButton(page, 'ha-protect', 'Copy').click()
-  await expect(row.getByTestId('row-note')).toHaveText('Copied. Keyward clears the clipboard in 5 s if it still holds the key.')
+  await expect(row.getByTestId('row-note')).toHaveText(
+    'Copied. Keyward clears the clipboard in 5 s if it still holds the key.',
+  )
   expect(await clipboardText(page)).toBe(protect.secret)
   await expectSecretNowhere(page, protect.secret)
   await page.clock.runFor(4000)
@@ -134,7 +162,9 @@ test('columns, sorting, filter, copy with clearing, reveal, verify now and pause
   await networkRow.getByRole('button', { name: 'Go to Home Assistant' }).click()
   await expect(page.getByLabel('Home Assistant address')).toBeFocused()
   await rowButton(page, 'ha-network', 'Copy fields for Home Assistant').click()
-  await expect(networkRow.getByTestId('copy-fields')).toContainText('Choose "API key" (Home Assistant 2026.10 or later).')
+  await expect(networkRow.getByTestId('copy-fields')).toContainText(
+    'Choose "API key" (Home Assistant 2026.10 or later).',
+  )
   await expect(networkRow.getByTestId('copy-fields-message')).toContainText('no "API key" choice')
   await rowButton(page, 'ha-network', 'Copy fields for Home Assistant').click()
   await expect(networkRow.getByTestId('copy-fields')).toHaveCount(0)
@@ -149,7 +179,9 @@ test('columns, sorting, filter, copy with clearing, reveal, verify now and pause
   // Now a change is worth a notification; the window shows it too, with a way to the list.
   unvr.state.apiKeys.delete([...unvr.state.apiKeys.values()].find((k) => k.key === protect.secret)!.id)
   await core.keys.checkNow()
-  expect(notifications).toEqual([{ title: 'Keyward: a key needs attention', body: 'ha-protect stopped working.', keyIds: [protect.key.id] }])
+  expect(notifications).toEqual([
+    { title: 'Keyward: a key needs attention', body: 'ha-protect stopped working.', keyIds: [protect.key.id] },
+  ])
   const notice = page.getByTestId('key-notification')
   await expect(notice).toContainText('ha-protect stopped working.')
   await notice.getByRole('button', { name: 'Open the key list' }).click()
@@ -157,7 +189,12 @@ test('columns, sorting, filter, copy with clearing, reveal, verify now and pause
   await expect(notice).toHaveCount(0)
 })
 
-test('rotate: a failure mid-way keeps the old key; the next rotation revokes it; a lost revoke is reported; revoke asks first', async ({ page, host, core, consoles }, testInfo) => {
+test('rotate: a failure mid-way keeps the old key; the next rotation revokes it; a lost revoke is reported; revoke asks first', async ({
+  page,
+  host,
+  core,
+  consoles,
+}, testInfo) => {
   const unvr = await consoles.start('unvr')
   const { key, secret: oldSecret } = await makeKey(core, unvr, { keyName: 'ha-protect' })
   const onConsole = () => [...unvr.state.apiKeys.values()].map((k) => k.key)
@@ -186,7 +223,9 @@ test('rotate: a failure mid-way keeps the old key; the next rotation revokes it;
 
   // A clean rotation: new key verified and stored, the old one revoked on the console.
   await rowButton(page, 'ha-protect', 'Rotate').click()
-  await expect(row.getByTestId('row-note')).toHaveText(/^Rotated: the new key works and is in the keychain\. The old key was revoked on NVR\.$/)
+  await expect(row.getByTestId('row-note')).toHaveText(
+    /^Rotated: the new key works and is in the keychain\. The old key was revoked on NVR\.$/,
+  )
   const rotated = core.keys.list()[0]!
   expect(rotated.id).toBe(key.id)
   const newSecret = (await core.vault.get(rotated.keyRef))!
@@ -211,7 +250,9 @@ test('rotate: a failure mid-way keeps the old key; the next rotation revokes it;
   await revokeButton.click()
   const dialog = page.getByRole('dialog', { name: 'Revoke “ha-protect” on NVR?' })
   await expect(dialog).toBeVisible()
-  await expect(dialog.getByTestId('consequences')).toContainText('Home Assistant’s UniFi Protect integration, will stop working')
+  await expect(dialog.getByTestId('consequences')).toContainText(
+    'Home Assistant’s UniFi Protect integration, will stop working',
+  )
   const cancel = dialog.getByRole('button', { name: 'Cancel' })
   await expect(cancel).toBeFocused()
   // Focus stays inside the dialog.
@@ -237,7 +278,12 @@ test('rotate: a failure mid-way keeps the old key; the next rotation revokes it;
   expect(core.keys.list()).toEqual([])
 })
 
-test('forget keeps the key on the console; an admin-made key asks for a sign-in to rotate; the empty list', async ({ page, host, core, consoles }, testInfo) => {
+test('forget keeps the key on the console; an admin-made key asks for a sign-in to rotate; the empty list', async ({
+  page,
+  host,
+  core,
+  consoles,
+}, testInfo) => {
   const unvr = await consoles.start('unvr')
   const dedicated = await makeKey(core, unvr, { keyName: 'ha-protect' })
   const admin = await makeKey(core, unvr, { keyName: 'nvr-backup', mode: 'signed-in-admin' })
@@ -283,7 +329,10 @@ test('forget keeps the key on the console; an admin-made key asks for a sign-in 
   await expect(page).toHaveURL(`${host.origin}/#/new`)
 })
 
-test('preferences the core keeps: start at login (opt-in), clipboard, check interval, expiry warning', async ({ page, app }) => {
+test('preferences the core keeps: start at login (opt-in), clipboard, check interval, expiry warning', async ({
+  page,
+  app,
+}) => {
   await openKeyList(page, app.host)
   const login = page.getByLabel(/Start Keyward when I log in/)
   await expect(login).not.toBeChecked()

@@ -20,12 +20,20 @@ export const consoleKeyOf = (sim: RunningConsole) => (sim.port === 443 ? `${sim.
 export async function makeKey(
   core: Core,
   sim: RunningConsole,
-  options: { app?: UnifiApp; keyName: string; username?: string; mode?: 'dedicated-user' | 'signed-in-admin'; signOut?: boolean },
+  options: {
+    app?: UnifiApp
+    keyName: string
+    username?: string
+    mode?: 'dedicated-user' | 'signed-in-admin'
+    signOut?: boolean
+  },
 ): Promise<{ key: KeyView; secret: string }> {
   const key = consoleKeyOf(sim)
   const app = options.app ?? 'protect'
   expect(await probeAndTrust(core, key)).toMatchObject({ ok: true })
-  expect(await core.invoke('console.signIn', { key, username: OWNER_USERNAME, password: OWNER_PASSWORD })).toMatchObject({ ok: true })
+  expect(
+    await core.invoke('console.signIn', { key, username: OWNER_USERNAME, password: OWNER_PASSWORD }),
+  ).toMatchObject({ ok: true })
   const run = await core.invoke('provision.run', {
     key,
     app,
@@ -58,7 +66,9 @@ export function keyRow(page: Page, name: string): Locator {
 }
 
 export function rowButton(page: Page, name: string, button: string): Locator {
-  return keyRow(page, name).getByRole('group', { name: `Actions for ${name}` }).getByRole('button', { name: button, exact: true })
+  return keyRow(page, name)
+    .getByRole('group', { name: `Actions for ${name}` })
+    .getByRole('button', { name: button, exact: true })
 }
 
 /** Key names in the order the table shows them. */

@@ -19,15 +19,24 @@ import { UISP_ADMIN, UISP_OPERATOR, UISP_TOTP_SECRET, UISP_VIEWER } from '../sim
  * keychain; these at least cover every credential a spec may type.
  */
 const TYPED_CREDENTIALS = [
-  OWNER_PASSWORD, CLOUD_PASSWORD, LIMITED_PASSWORD, ADMIN_TOKEN, USER_TOKEN,
-  UISP_ADMIN.password, UISP_OPERATOR.password, UISP_VIEWER.password, UISP_TOTP_SECRET,
+  OWNER_PASSWORD,
+  CLOUD_PASSWORD,
+  LIMITED_PASSWORD,
+  ADMIN_TOKEN,
+  USER_TOKEN,
+  UISP_ADMIN.password,
+  UISP_OPERATOR.password,
+  UISP_VIEWER.password,
+  UISP_TOTP_SECRET,
 ]
 
 /** Under Playwright's output folder, which it empties when a run starts. */
 export const LEAK_DIR = join(import.meta.dirname, '../../test-results/leak-scan')
 
 export function leakDirOf(info: TestInfo): string {
-  const name = `${info.project.name}-${info.titlePath.join('-')}-r${info.retry}`.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 180)
+  const name = `${info.project.name}-${info.titlePath.join('-')}-r${info.retry}`
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .slice(0, 180)
   const dir = join(LEAK_DIR, name)
   mkdirSync(dir, { recursive: true })
   return dir
@@ -36,7 +45,10 @@ export function leakDirOf(info: TestInfo): string {
 function addSecrets(info: TestInfo, secrets: (string | null | undefined)[]): void {
   const file = join(leakDirOf(info), SECRETS_FILE)
   const known: string[] = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as string[]) : []
-  writeFileSync(file, JSON.stringify([...new Set([...known, ...secrets.filter((s): s is string => typeof s === 'string' && s !== '')])]))
+  writeFileSync(
+    file,
+    JSON.stringify([...new Set([...known, ...secrets.filter((s): s is string => typeof s === 'string' && s !== '')])]),
+  )
 }
 
 /** The core's log lines as the app would write them (redacted by the real logger), kept for the scan. */
@@ -48,7 +60,8 @@ export function recordingLogger(info: TestInfo, isSecret: (s: string) => boolean
 /** The browser host's responses and event frames, one JSON line each. */
 export function trafficRecorder(info: TestInfo): (entry: { kind: string; request: string; body: string }) => void {
   const file = join(leakDirOf(info), 'traffic.jsonl')
-  return (entry) => appendFileSync(file, JSON.stringify({ kind: entry.kind, request: entry.request, body: entry.body }) + '\n')
+  return (entry) =>
+    appendFileSync(file, JSON.stringify({ kind: entry.kind, request: entry.request, body: entry.body }) + '\n')
 }
 
 /** At the end of a test: the keychain's secrets and a copy of every settings file. */
@@ -58,7 +71,11 @@ export function saveCoreArtifacts(info: TestInfo, vault: MemorySecretStore, data
 }
 
 /** Everything the simulators issued: keys, Access tokens, session cookies, CSRF tokens, passwords. */
-export function saveSimulatorSecrets(info: TestInfo, consoles: RunningConsole[], homeAssistants: RunningHomeAssistant[]): void {
+export function saveSimulatorSecrets(
+  info: TestInfo,
+  consoles: RunningConsole[],
+  homeAssistants: RunningHomeAssistant[],
+): void {
   const secrets: string[] = []
   for (const { state } of consoles) {
     for (const k of state.apiKeys.values()) secrets.push(k.key)

@@ -14,7 +14,9 @@ export default function leakScan(): void {
   const { hits, files, secrets } = scanForLeaks(LEAK_DIR)
   const where = relative(process.cwd(), LEAK_DIR)
   if (hits.length > 0) {
-    throw new Error(`secret-leak scan: ${hits.length} secret(s) found in ${where} (${files} files, ${secrets} secrets):\n${describeHits(hits)}`)
+    throw new Error(
+      `secret-leak scan: ${hits.length} secret(s) found in ${where} (${files} files, ${secrets} secrets):\n${describeHits(hits)}`,
+    )
   }
   console.log(`secret-leak scan: ${secrets} secrets, ${files} files in ${where}: no leak`)
 }

@@ -5,7 +5,8 @@
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
 
-const openConsoles = (page: Page) => page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Consoles', exact: true }).click()
+const openConsoles = (page: Page) =>
+  page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Consoles', exact: true }).click()
 
 const colonMac = (mac: string) => mac.match(/../g)!.join(':')
 
@@ -26,7 +27,10 @@ test('typing a console address shows what it is and its certificate', async ({ p
   await expect(card.getByTestId('console-model')).toHaveText('UDMPRO')
   await expect(card.getByTestId('console-name')).toHaveText(udm.name)
   await expect(card.getByTestId('console-mac')).toHaveText(colonMac(udm.mac))
-  await expect(card.getByTestId('console-fingerprint')).toHaveAttribute('aria-label', `Certificate fingerprint ${udm.sha256}`)
+  await expect(card.getByTestId('console-fingerprint')).toHaveAttribute(
+    'aria-label',
+    `Certificate fingerprint ${udm.sha256}`,
+  )
   await expect(card).toContainText('First contact')
 
   // The known-consoles list is fed by the core's event, not by the reply.
@@ -67,6 +71,15 @@ test('bad input gets a specific message and keeps what was typed', async ({ page
 test('without the session token the page explains itself and the API refuses', async ({ page, host }) => {
   await page.goto(host.origin + '/')
   await expect(page.getByRole('alert')).toContainText('session link')
-  const status = await page.evaluate(async () => (await fetch('/api/invoke/console.list', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status)
+  const status = await page.evaluate(
+    async () =>
+      (
+        await fetch('/api/invoke/console.list', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).status,
+  )
   expect(status).toBe(401)
 })

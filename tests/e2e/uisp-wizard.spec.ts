@@ -36,12 +36,22 @@ function recordReplies(page: Page): { name: string; body: string }[] {
   const replies: { name: string; body: string }[] = []
   page.on('response', (response) => {
     const m = /\/api\/invoke\/([\w.]+)/.exec(response.url())
-    if (m) void response.text().then((body) => replies.push({ name: m[1]!, body }), () => undefined)
+    if (m)
+      void response.text().then(
+        (body) => replies.push({ name: m[1]!, body }),
+        () => undefined,
+      )
   })
   return replies
 }
 
-test('UISP: address → certificate → sign in with 2FA → purpose → verified token, listed with its expiry', async ({ page, context, host, core, lab }) => {
+test('UISP: address → certificate → sign in with 2FA → purpose → verified token, listed with its expiry', async ({
+  page,
+  context,
+  host,
+  core,
+  lab,
+}) => {
   const ip = lab.hosts.uisp!.ip
   const serverKey = `${ip}:443`
   expect(await core.invoke('preferences.set', { clipboardClearSeconds: 5 })).toMatchObject({ ok: true })
@@ -60,7 +70,10 @@ test('UISP: address → certificate → sign in with 2FA → purpose → verifie
   await w.click(page.getByRole('button', { name: `Continue with UISP at ${serverKey}` }), 'continue')
 
   await expect(w.heading).toHaveText('Is this your UISP server?')
-  await expect(page.getByTestId('trust-fingerprint')).toHaveAttribute('aria-label', `Certificate fingerprint ${await fingerprintOf(ip, 443)}`)
+  await expect(page.getByTestId('trust-fingerprint')).toHaveAttribute(
+    'aria-label',
+    `Certificate fingerprint ${await fingerprintOf(ip, 443)}`,
+  )
   await expect(page.getByTestId('uisp-version')).toHaveText(UISP_VERSION)
   await captureScreen(page, test.info(), 'uisp-trust')
   await w.click(page.getByRole('button', { name: 'Trust this server' }), 'trust')
@@ -71,7 +84,9 @@ test('UISP: address → certificate → sign in with 2FA → purpose → verifie
   await expect(page.getByTestId('signin-error')).toContainText('did not accept that username and password')
   await w.type(page.getByLabel('Password', { exact: true }), UISP_ADMIN.password, 'password', { enter: true })
   await expect(w.heading).toHaveText('Enter the two-factor code')
-  await w.type(page.getByLabel('Two-factor code', { exact: true }), totp(UISP_TOTP_SECRET, Date.now()), '2FA code', { enter: true })
+  await w.type(page.getByLabel('Two-factor code', { exact: true }), totp(UISP_TOTP_SECRET, Date.now()), '2FA code', {
+    enter: true,
+  })
 
   // The purposes, each with the least scope that serves it and why.
   await expect(w.heading).toHaveText('What is the token for?')
@@ -88,24 +103,41 @@ test('UISP: address → certificate → sign in with 2FA → purpose → verifie
   await w.click(page.getByRole('button', { name: 'Create the guest token' }), 'create')
 
   await expect(w.heading).toHaveText('Your UISP token is ready', { timeout: 60_000 })
-  await expect(page.getByTestId('verified')).toContainText(`Verified. UISP ${UISP_VERSION} at ${serverKey} accepted it with guest scope`)
+  await expect(page.getByTestId('verified')).toContainText(
+    `Verified. UISP ${UISP_VERSION} at ${serverKey} accepted it with guest scope`,
+  )
   await expect(page.getByTestId('token-scope')).toHaveText('Guest (read-only)')
   await expect(page.getByTestId('expires')).toHaveText('never')
   await captureScreen(page, test.info(), 'uisp-done')
 
   // The token is in the keychain (read through the core), works on the server, and is shown masked only.
   const key = core.keys.list().find((k) => k.app === 'uisp')!
-  expect(key).toMatchObject({ name: 'ha-uisp', consoleKey: serverKey, username: UISP_ADMIN.username, uisp: { purpose: 'monitor', scope: 'guest' }, expiresAt: null })
+  expect(key).toMatchObject({
+    name: 'ha-uisp',
+    consoleKey: serverKey,
+    username: UISP_ADMIN.username,
+    uisp: { purpose: 'monitor', scope: 'guest' },
+    expiresAt: null,
+  })
   const secret = (await core.vault.get(key.keyRef))!
   expect(secret).toMatch(UUID_V4)
   const pin = await fingerprintOf(ip, 443)
-  expect(await verifyUispToken({ target: { host: ip, port: 443, pin, label: 'UISP' }, token: secret, purpose: 'monitor', expiresAt: null })).toMatchObject({ status: 'ok', scope: 'guest' })
+  expect(
+    await verifyUispToken({
+      target: { host: ip, port: 443, pin, label: 'UISP' },
+      token: secret,
+      purpose: 'monitor',
+      expiresAt: null,
+    }),
+  ).toMatchObject({ status: 'ok', scope: 'guest' })
   await expect(page.getByTestId('masked-key')).toHaveText(masked(secret))
   await expectSecretNowhere(page, secret)
 
   // Copy: the clipboard gets it, cleared after 5 s; still nowhere in the page.
   await w.click(page.getByRole('button', { name: 'Copy token' }), 'copy')
-  await expect(page.getByTestId('copy-note')).toHaveText('Copied. Keyward clears the clipboard in 5 s if it still holds the token.')
+  await expect(page.getByTestId('copy-note')).toHaveText(
+    'Copied. Keyward clears the clipboard in 5 s if it still holds the token.',
+  )
   expect(await clipboardText(page)).toBe(secret)
   await expectSecretNowhere(page, secret)
   await expect.poll(() => clipboardText(page), { timeout: 60_000 }).toBe('')
@@ -127,7 +159,13 @@ test('UISP: address → certificate → sign in with 2FA → purpose → verifie
   expect(events.filter((e) => e.includes(secret))).toEqual([])
 })
 
-test('UISP key: read from the server, masked, reachable, registration commands copied with the key', async ({ page, context, host, core, lab }) => {
+test('UISP key: read from the server, masked, reachable, registration commands copied with the key', async ({
+  page,
+  context,
+  host,
+  core,
+  lab,
+}) => {
   const ip = lab.hosts.uisp!.ip
   const serverKey = `${ip}:443`
   expect(await core.invoke('preferences.set', { clipboardClearSeconds: 5 })).toMatchObject({ ok: true })
@@ -152,13 +190,17 @@ test('UISP key: read from the server, masked, reachable, registration commands c
   await expect(item.getByTestId('uisp-key-masked')).toHaveText('wss://••••••:443+••••••+allowSelfSignedCertificate')
   const record = core.settings.getUisp().keys[0]!
   const text = (await core.vault.get(record.keyRef))!
-  expect(text).toMatch(new RegExp(`^wss://${ip.replace(/\./g, '\\.')}:443\\+[A-Za-z0-9_-]{48}\\+allowSelfSignedCertificate$`))
+  expect(text).toMatch(
+    new RegExp(`^wss://${ip.replace(/\./g, '\\.')}:443\\+[A-Za-z0-9_-]{48}\\+allowSelfSignedCertificate$`),
+  )
   await expectSecretNowhere(page, text.split('+')[1]!)
 
   await item.getByRole('button', { name: 'Check reachability' }).click()
   const check = item.getByTestId('uisp-key-check')
   await expect(check).toContainText(`Reachable: UISP ${UISP_VERSION} answered in`)
-  await expect(check).toContainText('its self-signed certificate is allowed by the key. It is the server’s current key.')
+  await expect(check).toContainText(
+    'its self-signed certificate is allowed by the key. It is the server’s current key.',
+  )
 
   await item.getByRole('button', { name: 'Register a device…' }).click()
   const commands = item.getByTestId('registration-commands')
@@ -166,7 +208,16 @@ test('UISP key: read from the server, masked, reachable, registration commands c
   await expectSecretNowhere(page, text.split('+')[1]!)
   await item.getByRole('button', { name: 'Copy commands' }).click()
   await expect(item.getByText('Copied the commands with the key.', { exact: false })).toBeVisible()
-  expect(await clipboardText(page)).toBe(['configure', 'delete service unms disable', `set service unms connection '${text}'`, 'commit', 'save', 'exit'].join('\n'))
+  expect(await clipboardText(page)).toBe(
+    [
+      'configure',
+      'delete service unms disable',
+      `set service unms connection '${text}'`,
+      'commit',
+      'save',
+      'exit',
+    ].join('\n'),
+  )
   await expectSecretNowhere(page, text.split('+')[1]!)
   await expect.poll(() => clipboardText(page), { timeout: 60_000 }).toBe('')
 })

@@ -20,7 +20,12 @@ test.describe('discovered console', () => {
   )
   test.use({ discoveryScope: 'lan' })
 
-  test('Protect for Home Assistant on a discovered UNVR in at most 8 actions', async ({ page, lab, host, core }, testInfo) => {
+  test('Protect for Home Assistant on a discovered UNVR in at most 8 actions', async ({
+    page,
+    lab,
+    host,
+    core,
+  }, testInfo) => {
     const unvr = lab.consoles.find((c) => c.preset === 'unvr')!
     const unvrKey = `${unvr.ip}:${unvr.port}`
 
@@ -52,7 +57,12 @@ test.describe('discovered console', () => {
   })
 })
 
-test('Protect for Home Assistant by typed address in at most 8 actions', async ({ page, host, core, consoles }, testInfo) => {
+test('Protect for Home Assistant by typed address in at most 8 actions', async ({
+  page,
+  host,
+  core,
+  consoles,
+}, testInfo) => {
   const unvr = await consoles.start('unvr')
   const w = new Wizard(page)
   await w.open(host.url)
@@ -80,17 +90,21 @@ function report(testInfo: import('@playwright/test').TestInfo, path: string, w: 
 /** GET with an API key, pinned to the certificate the lab published (self-signed). */
 function getJson(url: string, apiKey: string, sha256: string): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { headers: { 'x-api-key': apiKey, accept: 'application/json' }, rejectUnauthorized: false }, (res) => {
-      const fingerprint = (res.socket as import('node:tls').TLSSocket).getPeerCertificate().fingerprint256
-      if (fingerprint !== sha256) {
-        reject(new Error(`unexpected certificate ${fingerprint}`))
-        return
-      }
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (text += chunk))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }))
-    })
+    const req = httpsRequest(
+      url,
+      { headers: { 'x-api-key': apiKey, accept: 'application/json' }, rejectUnauthorized: false },
+      (res) => {
+        const fingerprint = (res.socket as import('node:tls').TLSSocket).getPeerCertificate().fingerprint256
+        if (fingerprint !== sha256) {
+          reject(new Error(`unexpected certificate ${fingerprint}`))
+          return
+        }
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => (text += chunk))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }))
+      },
+    )
     req.on('error', reject)
     req.end()
   })

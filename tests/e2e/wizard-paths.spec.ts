@@ -17,7 +17,12 @@ import { captureScreen, expectKeyInKeychain, simKey, Wizard } from './wizard.ts'
 
 test.use({ viewport: { width: 920, height: 680 } })
 
-test('Protect on a UDM Pro: address → certificate → sign in → plan → verified key', async ({ page, host, core, consoles }) => {
+test('Protect on a UDM Pro: address → certificate → sign in → plan → verified key', async ({
+  page,
+  host,
+  core,
+  consoles,
+}) => {
   const udm = await consoles.start('udm-pro', { protect: { cameras: 4 } })
   const w = new Wizard(page)
   await w.open(host.url)
@@ -29,7 +34,10 @@ test('Protect on a UDM Pro: address → certificate → sign in → plan → ver
   await expect(card).toBeChecked()
   await expect(page.getByTestId('console-card')).toContainText(['Address you entered'])
   await w.continueWith('Dream Machine Pro')
-  await expect(page.getByTestId('trust-fingerprint')).toHaveAttribute('aria-label', `Certificate fingerprint ${udm.sha256}`)
+  await expect(page.getByTestId('trust-fingerprint')).toHaveAttribute(
+    'aria-label',
+    `Certificate fingerprint ${udm.sha256}`,
+  )
   await expect(page.getByText('This is the first time Keyward talks to Dream Machine Pro.')).toBeVisible()
   await w.trust()
   await w.signInToPlan()
@@ -43,11 +51,20 @@ test('Protect on a UDM Pro: address → certificate → sign in → plan → ver
   await expect(page.getByTestId('stored-in')).toContainText('keychain')
 
   const { record } = await expectKeyInKeychain(page, core, udm, 'protect')
-  expect(record).toMatchObject({ mode: 'dedicated-user', username: 'keyward-protect', keyName: 'home-assistant-protect' })
+  expect(record).toMatchObject({
+    mode: 'dedicated-user',
+    username: 'keyward-protect',
+    keyName: 'home-assistant-protect',
+  })
   expect([...udm.state.users.values()].filter((u) => u.username === 'keyward-protect')).toHaveLength(1)
 })
 
-test('Protect on a separate UNVR: picking the UDM Pro is explained and one click fixes it', async ({ page, host, core, consoles }) => {
+test('Protect on a separate UNVR: picking the UDM Pro is explained and one click fixes it', async ({
+  page,
+  host,
+  core,
+  consoles,
+}) => {
   const udm = await consoles.start('udm-pro')
   const unvr = await consoles.start('unvr')
   const w = new Wizard(page)
@@ -138,8 +155,16 @@ test('a cloud-linked owner signs in with a 2FA code', async ({ page, host, core,
   await expectKeyInKeychain(page, core, unvr, 'protect')
 })
 
-test('a wrong password, then the console’s lock-out: no attempt until the user tries again', async ({ page, host, core, consoles }, testInfo) => {
-  const udm = await consoles.start('udm-pro', { protect: { cameras: 4 }, auth: { lockout: { maxFailures: 2, lockSeconds: 5 } } })
+test('a wrong password, then the console’s lock-out: no attempt until the user tries again', async ({
+  page,
+  host,
+  core,
+  consoles,
+}, testInfo) => {
+  const udm = await consoles.start('udm-pro', {
+    protect: { cameras: 4 },
+    auth: { lockout: { maxFailures: 2, lockSeconds: 5 } },
+  })
   const w = new Wizard(page)
   await w.open(host.url)
   await w.reachSignIn('protect', simKey(udm), 'Dream Machine Pro')
@@ -175,7 +200,12 @@ test('a wrong password, then the console’s lock-out: no attempt until the user
   await expectKeyInKeychain(page, core, udm, 'protect')
 })
 
-test('a console that refuses new local users: the Super Admin fallback makes the key', async ({ page, host, core, consoles }) => {
+test('a console that refuses new local users: the Super Admin fallback makes the key', async ({
+  page,
+  host,
+  core,
+  consoles,
+}) => {
   const se = await consoles.start('udm-se')
   const w = new Wizard(page)
   await w.open(host.url)
@@ -193,7 +223,12 @@ test('a console that refuses new local users: the Super Admin fallback makes the
   expect([...se.state.users.values()].map((u) => u.username)).not.toContain('keyward-protect')
 })
 
-test('the connection drops between user and key: trying again resumes (one user, one key)', async ({ page, host, core, consoles }) => {
+test('the connection drops between user and key: trying again resumes (one user, one key)', async ({
+  page,
+  host,
+  core,
+  consoles,
+}) => {
   const udm = await consoles.start('udm-pro', { protect: { cameras: 4 } })
   const w = new Wizard(page)
   await w.open(host.url)
@@ -217,7 +252,12 @@ test('the connection drops between user and key: trying again resumes (one user,
   expect(record.steps).toEqual({ user: 'done', key: 'done', verify: 'done' })
 })
 
-test('ignoring the advice: the check catches the empty Protect and one click moves to the right host', async ({ page, host, core, consoles }) => {
+test('ignoring the advice: the check catches the empty Protect and one click moves to the right host', async ({
+  page,
+  host,
+  core,
+  consoles,
+}) => {
   const udm = await consoles.start('udm-pro')
   const unvr = await consoles.start('unvr')
   const w = new Wizard(page)
@@ -245,7 +285,8 @@ test('ignoring the advice: the check catches the empty Protect and one click mov
   await expectKeyInKeychain(page, core, unvr, 'protect')
 })
 
-const tooOldTitle = 'an account that is not Super Admin is explained; a too-old Protect for the connected HA is warned, then fails'
+const tooOldTitle =
+  'an account that is not Super Admin is explained; a too-old Protect for the connected HA is warned, then fails'
 test(tooOldTitle, async ({ page, host, core, consoles, homeAssistants }) => {
   const ck = await consoles.start('ckg2-plus')
   // The key's consumer: HA 2026.9 needs Protect 7.2.105 (home-assistant.md §2.1); the Cloud Key has 6.0.53.
@@ -255,7 +296,9 @@ test(tooOldTitle, async ({ page, host, core, consoles, homeAssistants }) => {
   await w.open(host.url)
   await w.reachSignIn('protect', simKey(ck), 'Cloud Key Gen2 Plus')
   await w.signIn(LIMITED_USERNAME, LIMITED_PASSWORD)
-  await expect(page.getByRole('alert').filter({ hasText: 'This account cannot make keys' })).toContainText('not Owner or Super Admin')
+  await expect(page.getByRole('alert').filter({ hasText: 'This account cannot make keys' })).toContainText(
+    'not Owner or Super Admin',
+  )
   await w.signInToPlan()
   // Warned before anything is made.
   const needs = 'Home Assistant 2026.9.1 (Home) needs 7.2.105 or later'

@@ -78,7 +78,11 @@ test('every screen of the main path, light and dark, passes axe', async ({ page,
   await captureScreen(page, testInfo, '12-consoles')
 })
 
-test('designed states: a changed certificate, the Super Admin fallback, an Access plan', async ({ page, host, consoles }, testInfo) => {
+test('designed states: a changed certificate, the Super Admin fallback, an Access plan', async ({
+  page,
+  host,
+  consoles,
+}, testInfo) => {
   const se = await consoles.start('udm-se', { apps: ['network', 'protect', 'access'], accessPort: 0 })
   const w = new Wizard(page)
   await w.open(host.url)
@@ -91,7 +95,10 @@ test('designed states: a changed certificate, the Super Admin fallback, an Acces
   await expect(w.heading).toHaveText('The certificate of Dream Machine SE has changed')
   await expect(w.heading).toBeFocused()
   await expect(page.getByTestId('trust-fingerprint')).toHaveAttribute('aria-label', `Certificate fingerprint ${fresh}`)
-  await expect(page.getByTestId('previous-fingerprint')).not.toHaveAttribute('aria-label', `Certificate fingerprint ${fresh}`)
+  await expect(page.getByTestId('previous-fingerprint')).not.toHaveAttribute(
+    'aria-label',
+    `Certificate fingerprint ${fresh}`,
+  )
   await captureScreen(page, testInfo, '13-certificate-changed')
   await page.getByRole('button', { name: 'Trust the new certificate' }).click()
   await expect(w.heading).toHaveText('Sign in to Dream Machine SE')
@@ -114,7 +121,11 @@ test('designed states: a changed certificate, the Super Admin fallback, an Acces
 test.describe('on the lab LAN', () => {
   test.use({ discoveryScope: 'lan' })
 
-  test('discovery notices and a bad address are explained on the Find step', async ({ page, launch, lab: _lab }, testInfo) => {
+  test('discovery notices and a bad address are explained on the Find step', async ({
+    page,
+    launch,
+    lab: _lab,
+  }, testInfo) => {
     // Another program holds UDP 10001: discovery falls back and says so.
     const blocker = await bindExclusive(10001)
     try {
@@ -122,7 +133,9 @@ test.describe('on the lab LAN', () => {
       const w = new Wizard(page)
       await w.open(host.url)
       await w.chooseApp('access') // no console in either lab runs Access: nothing is pre-selected
-      await expect(page.getByRole('note', { name: 'Discovery notices' })).toContainText('UDP port 10001 is in use by another program')
+      await expect(page.getByRole('note', { name: 'Discovery notices' })).toContainText(
+        'UDP port 10001 is in use by another program',
+      )
       await w.type(page.getByLabel('Console address'), 'ftp://10.0.0.1', 'address', { enter: true })
       await expect(page.getByRole('alert')).toContainText('"ftp://" is not a web address')
       await expect(page.getByLabel('Console address')).toHaveValue('ftp://10.0.0.1')
@@ -134,7 +147,12 @@ test.describe('on the lab LAN', () => {
   })
 })
 
-test('keyboard only: from launch to a verified key, focus on each new heading', async ({ page, host, core, consoles }) => {
+test('keyboard only: from launch to a verified key, focus on each new heading', async ({
+  page,
+  host,
+  core,
+  consoles,
+}) => {
   const udm = await consoles.start('udm-pro')
   const unvr = await consoles.start('unvr')
   const w = new Wizard(page)
@@ -193,7 +211,13 @@ test('keyboard only: from launch to a verified key, focus on each new heading', 
   await tabTo(page, page.getByRole('button', { name: 'Make another key' }))
 })
 
-test('closing and reopening the window mid-flow returns to the same step; no secret is stored', async ({ page, context, host, core, consoles }) => {
+test('closing and reopening the window mid-flow returns to the same step; no secret is stored', async ({
+  page,
+  context,
+  host,
+  core,
+  consoles,
+}) => {
   const unvr = await consoles.start('unvr')
   const w = new Wizard(page)
   await w.open(host.url)
@@ -242,7 +266,13 @@ test('closing and reopening the window mid-flow returns to the same step; no sec
   await expectNoSecrets(reopened, [OWNER_PASSWORD, secret, userPassword])
 })
 
-test('closing the window while the key is being made: reopening picks the flow up', async ({ page, context, host, core, consoles }) => {
+test('closing the window while the key is being made: reopening picks the flow up', async ({
+  page,
+  context,
+  host,
+  core,
+  consoles,
+}) => {
   const unvr = await consoles.start('unvr')
   const w = new Wizard(page)
   await w.open(host.url)

@@ -10,7 +10,11 @@ import type { RunningConsole } from '../simulators/console/server.ts'
 import { expect } from './fixtures.ts'
 import { masked } from './keys.ts'
 
-export const APP_NAMES: Record<UnifiApp, string> = { protect: 'UniFi Protect', network: 'UniFi Network', access: 'UniFi Access' }
+export const APP_NAMES: Record<UnifiApp, string> = {
+  protect: 'UniFi Protect',
+  network: 'UniFi Network',
+  access: 'UniFi Access',
+}
 
 export const simKey = (sim: RunningConsole) => `127.0.0.1:${sim.port}`
 
@@ -142,7 +146,9 @@ export async function expectKeyInKeychain(
   app: UnifiApp,
   consoleKey = simKey(sim),
 ): Promise<{ record: ProvisionRecord; secret: string }> {
-  const records = core.settings.listProvisions().filter((r) => r.consoleKey === consoleKey && r.app === app && r.steps.verify === 'done')
+  const records = core.settings
+    .listProvisions()
+    .filter((r) => r.consoleKey === consoleKey && r.app === app && r.steps.verify === 'done')
   expect(records, 'one verified flow for this console and app').toHaveLength(1)
   const record = records[0]!
   const secret = await core.vault.get(record.keyRef)
@@ -161,7 +167,11 @@ export async function expectKeyInKeychain(
 }
 
 /** axe-core on the page as it is now: no serious or critical violation. */
-export async function expectAccessible(page: Page, screen: string, options: { colorsOnly?: boolean } = {}): Promise<void> {
+export async function expectAccessible(
+  page: Page,
+  screen: string,
+  options: { colorsOnly?: boolean } = {},
+): Promise<void> {
   const builder = new AxeBuilder({ page })
   // The second colour scheme changes colours only: its rules are enough there.
   if (options.colorsOnly) builder.withRules(['color-contrast', 'link-in-text-block'])
@@ -177,10 +187,16 @@ export async function expectAccessible(page: Page, screen: string, options: { co
  * Screenshots of the current screen in light and dark, each checked with axe
  * (every rule in light; the colour rules again in dark).
  */
-export async function captureScreen(page: Page, testInfo: TestInfo, screen: string, options: { axe?: boolean } = {}): Promise<void> {
+export async function captureScreen(
+  page: Page,
+  testInfo: TestInfo,
+  screen: string,
+  options: { axe?: boolean } = {},
+): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' })
-    if (options.axe !== false) await expectAccessible(page, `${screen} (${colorScheme})`, { colorsOnly: colorScheme === 'dark' })
+    if (options.axe !== false)
+      await expectAccessible(page, `${screen} (${colorScheme})`, { colorsOnly: colorScheme === 'dark' })
     await page.screenshot({ path: testInfo.outputPath(`${screen}-${colorScheme}.png`), fullPage: true })
   }
   await page.emulateMedia({ colorScheme: 'light' })

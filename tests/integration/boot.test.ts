@@ -27,10 +27,28 @@ const TRUSTED = { url: 'keyward://app/index.html', parent: null }
 // Vitest builds a mocked module once per file; its getters reach the double of the current boot.
 vi.mock('electron', () => {
   const current = () => (globalThis as unknown as { __electronDouble: ElectronDouble }).__electronDouble.module
-  const names = ['app', 'BrowserWindow', 'Tray', 'Notification', 'ipcMain', 'protocol', 'session', 'clipboard', 'shell',
-    'dialog', 'powerMonitor', 'Menu', 'nativeImage'] as const
-  return Object.fromEntries(names.map((name) => [name, undefined])) as never &&
-    Object.defineProperties({}, Object.fromEntries(names.map((name) => [name, { get: () => current()[name], enumerable: true }])))
+  const names = [
+    'app',
+    'BrowserWindow',
+    'Tray',
+    'Notification',
+    'ipcMain',
+    'protocol',
+    'session',
+    'clipboard',
+    'shell',
+    'dialog',
+    'powerMonitor',
+    'Menu',
+    'nativeImage',
+  ] as const
+  return (
+    (Object.fromEntries(names.map((name) => [name, undefined])) as never) &&
+    Object.defineProperties(
+      {},
+      Object.fromEntries(names.map((name) => [name, { get: () => current()[name], enumerable: true }])),
+    )
+  )
 })
 
 interface TestHooks {
@@ -53,7 +71,6 @@ const cleanups: (() => void | Promise<void>)[] = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
-
 
 interface BootOptions extends Partial<DoubleOptions> {
   env?: Record<string, string | undefined>
@@ -134,7 +151,10 @@ describe('the built main bundle, booted against a typed Electron double (a wirin
   it('registers keyward:// as privileged before ready and serves the window its page and every asset from out/renderer', async () => {
     const { double } = await boot({ manualReady: true })
     expect(double.schemes).toEqual([
-      expect.objectContaining({ scheme: 'keyward', privileges: expect.objectContaining({ standard: true, secure: true }) }),
+      expect.objectContaining({
+        scheme: 'keyward',
+        privileges: expect.objectContaining({ standard: true, secure: true }),
+      }),
     ])
     expect(double.journal).not.toContain('protocol.handle keyward') // only after ready
     double.app.fireReady()
@@ -163,8 +183,13 @@ describe('the built main bundle, booted against a typed Electron double (a wirin
       }
     }
     // Nothing outside out/renderer, however it is spelled.
-    for (const probe of ['keyward://app/../main/index.js', 'keyward://app/%2e%2e/main/index.js',
-      'keyward://app/..%2fpreload/index.cjs', 'keyward://other/index.html', 'keyward://app/assets']) {
+    for (const probe of [
+      'keyward://app/../main/index.js',
+      'keyward://app/%2e%2e/main/index.js',
+      'keyward://app/..%2fpreload/index.cjs',
+      'keyward://other/index.html',
+      'keyward://app/assets',
+    ]) {
       expect((await fetchThrough(double, probe)).status, probe).toBeGreaterThanOrEqual(400)
     }
   })
@@ -193,19 +218,28 @@ describe('the built main bundle, booted against a typed Electron double (a wirin
     const { double, invoke, userData } = await boot()
     const prefs = await invoke('preferences.get')
     expect(prefs).toMatchObject({ ok: true, value: { checkIntervalMinutes: expect.any(Number) } })
-    for (const frame of [{ url: 'file:///index.html', parent: null }, { url: 'https://evil.example/', parent: null },
-      { url: 'keyward://app/index.html', parent: TRUSTED }]) {
+    for (const frame of [
+      { url: 'file:///index.html', parent: null },
+      { url: 'https://evil.example/', parent: null },
+      { url: 'keyward://app/index.html', parent: TRUSTED },
+    ]) {
       expect(await invoke('preferences.get', {}, frame)).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
     }
     expect(await invoke('no.such.request')).toMatchObject({ ok: false })
     const interval = (prefs as { value: { checkIntervalMinutes: number } }).value.checkIntervalMinutes + 5
     expect(await invoke('preferences.set', { checkIntervalMinutes: interval })).toMatchObject({ ok: true })
     const sent = double.windows[0]!.webContents.sent
-    expect(sent).toContainEqual(['keyward:event:preferences.changed', expect.objectContaining({ checkIntervalMinutes: interval })])
+    expect(sent).toContainEqual([
+      'keyward:event:preferences.changed',
+      expect.objectContaining({ checkIntervalMinutes: interval }),
+    ])
     // Test mode keeps everything in its own user-data directory.
     expect(existsSync(join(userData, 'config.json'))).toBe(true)
     expect(existsSync(join(userData, 'logs', 'keyward.log'))).toBe(true)
-    expect(await invoke('logs.location')).toMatchObject({ ok: true, value: { dir: join(userData, 'logs'), canOpen: true } })
+    expect(await invoke('logs.location')).toMatchObject({
+      ok: true,
+      value: { dir: join(userData, 'logs'), canOpen: true },
+    })
     expect(await invoke('logs.open')).toMatchObject({ ok: true })
     expect(double.opened.paths).toEqual([join(userData, 'logs')])
   })
@@ -239,7 +273,9 @@ describe('the built main bundle, booted against a typed Electron double (a wirin
     const dev = await boot({ isPackaged: false, env: { ELECTRON_RENDERER_URL: 'http://localhost:5173/' } })
     expect(dev.double.windows[0]!.loaded).toEqual(['http://localhost:5173/'])
     expect(dev.double.windows[0]!.options.webPreferences!.devTools).toBe(true)
-    expect(await dev.invoke('preferences.get', {}, { url: 'http://localhost:5173/', parent: null })).toMatchObject({ ok: true })
+    expect(await dev.invoke('preferences.get', {}, { url: 'http://localhost:5173/', parent: null })).toMatchObject({
+      ok: true,
+    })
     expect(dev.double.headerHooks).toHaveLength(0) // the dev server's page carries its own dev CSP
   })
 
@@ -293,7 +329,9 @@ describe('the built main bundle, booted against a typed Electron double (a wirin
 
   it('still exits when the clean-up hangs (a clipboard that never answers)', async () => {
     const { double, invoke } = await boot({ clipboardGate: new Promise(() => {}) })
-    const saved = (await invoke('uispKey.save', { text: `wss://10.0.154.3:9443+${aes('hang')}` })) as Outcome<{ id: string }>
+    const saved = (await invoke('uispKey.save', { text: `wss://10.0.154.3:9443+${aes('hang')}` })) as Outcome<{
+      id: string
+    }>
     if (!saved.ok) throw new Error(saved.error.message)
     await invoke('uispKey.copy', { id: saved.value.id })
     double.module.app.quit()
@@ -341,21 +379,34 @@ describe('a login start on Linux, with a real session bus', () => {
 
   it('stays in the tray when a StatusNotifierWatcher exists, and shows the window with advice when none does', async () => {
     bus = await startPrivateBus()
-    const withoutHost = await boot({ argv: ['--hidden'], platform: 'linux', env: { DBUS_SESSION_BUS_ADDRESS: bus.address } })
+    const withoutHost = await boot({
+      argv: ['--hidden'],
+      platform: 'linux',
+      env: { DBUS_SESSION_BUS_ADDRESS: bus.address },
+    })
     expect(withoutHost.double.windows).toHaveLength(1)
     expect(hooks()!.trayHost()).toMatchObject({ available: false, advice: expect.stringMatching(/AppIndicator/) })
-    expect(await withoutHost.invoke('desktop.status')).toMatchObject({ ok: true, value: { trayHost: { available: false } } })
+    expect(await withoutHost.invoke('desktop.status')).toMatchObject({
+      ok: true,
+      value: { trayHost: { available: false } },
+    })
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 
     const watcher = await startStandInWatcher(bus.address)
     try {
-      const withHost = await boot({ argv: ['--hidden'], platform: 'linux', env: { DBUS_SESSION_BUS_ADDRESS: bus.address } })
+      const withHost = await boot({
+        argv: ['--hidden'],
+        platform: 'linux',
+        env: { DBUS_SESSION_BUS_ADDRESS: bus.address },
+      })
       expect(withHost.double.windows).toHaveLength(0)
       expect(hooks()!.trayHost()).toEqual({ available: true, advice: null })
       // The watcher goes away (a panel restart): the app says so to the page.
       await watcher.stop()
-      await until('desktop.changed', () =>
-        withHost.double.windows.length === 0 && hooks()!.trayHost()?.available === false)
+      await until(
+        'desktop.changed',
+        () => withHost.double.windows.length === 0 && hooks()!.trayHost()?.available === false,
+      )
     } finally {
       await watcher.stop()
     }

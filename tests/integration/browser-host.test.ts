@@ -17,14 +17,20 @@ interface Reply {
   body: string
 }
 
-function call(host: BrowserHost, path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+function call(
+  host: BrowserHost,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
   return new Promise<Reply>((resolve, reject) => {
     const req = http.request(
       { host: '127.0.0.1', port: host.port, path, method: init.method ?? 'GET', headers: init.headers },
       (res) => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }))
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+        )
         res.on('error', reject)
       },
     )
@@ -84,11 +90,18 @@ describe('browser host', () => {
   it('answers requests carrying the token', async () => {
     const reply = await call(host, '/api/invoke/preferences.get', json(host.token, {}))
     expect(reply.status).toBe(200)
-    expect(JSON.parse(reply.body)).toEqual({ ok: true, value: { clipboardClearSeconds: 30, checkIntervalMinutes: 15, startAtLogin: false, expiryLeadDays: 7 } })
+    expect(JSON.parse(reply.body)).toEqual({
+      ok: true,
+      value: { clipboardClearSeconds: 30, checkIntervalMinutes: 15, startAtLogin: false, expiryLeadDays: 7 },
+    })
   })
 
   it('refuses a missing or wrong token, a foreign Host or Origin', async () => {
-    const noToken = await call(host, '/api/invoke/preferences.get', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    const noToken = await call(host, '/api/invoke/preferences.get', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    })
     expect(noToken.status).toBe(401)
     expect(JSON.parse(noToken.body).error.code).toBe('unauthorized')
     expect((await call(host, '/api/invoke/preferences.get', json(host.token.slice(1) + 'A', {}))).status).toBe(401)
@@ -120,9 +133,17 @@ describe('browser host', () => {
   })
 
   it('probes a console and pushes the change as an event', async () => {
-    const sim = await startConsoleSimulator(createConsoleConfig('udm-pro', { name: 'Rack UDM' }), { host: '127.0.0.1', port: 0 })
+    const sim = await startConsoleSimulator(createConsoleConfig('udm-pro', { name: 'Rack UDM' }), {
+      host: '127.0.0.1',
+      port: 0,
+    })
     const events: string[] = []
-    const stream = http.get({ host: '127.0.0.1', port: host.port, path: '/api/events', headers: { 'x-keyward-token': host.token } })
+    const stream = http.get({
+      host: '127.0.0.1',
+      port: host.port,
+      path: '/api/events',
+      headers: { 'x-keyward-token': host.token },
+    })
     const gotEvent = new Promise<void>((resolve) => {
       stream.on('response', (res) => {
         res.setEncoding('utf8')
@@ -133,7 +154,11 @@ describe('browser host', () => {
       })
     })
     try {
-      const reply = await call(host, '/api/invoke/console.probe', json(host.token, { address: ` https://127.0.0.1:${sim.port}/protect ` }))
+      const reply = await call(
+        host,
+        '/api/invoke/console.probe',
+        json(host.token, { address: ` https://127.0.0.1:${sim.port}/protect ` }),
+      )
       const outcome = JSON.parse(reply.body)
       expect(outcome.ok).toBe(true)
       expect(outcome.value).toMatchObject({

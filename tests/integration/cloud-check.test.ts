@@ -30,14 +30,23 @@ describe('the Site Manager (cloud) check', () => {
     const address = `127.0.0.1:${nvr.port}`
     await probeAndTrust(core, address)
     await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-    const made = (await core.invoke('provision.run', { key: address, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'ha' })) as Outcome<ProvisionOutcome>
+    const made = (await core.invoke('provision.run', {
+      key: address,
+      app: 'protect',
+      mode: 'dedicated-user',
+      username: 'keyward-ha',
+      keyName: 'ha',
+    })) as Outcome<ProvisionOutcome>
     expect(made).toMatchObject({ ok: true, value: { check: { status: 'ok' } } })
     const key = core.keys.list()[0]!
     const secret = (await core.vault.get(key.keyRef))!
 
     // A key that works is not worth asking the cloud about: refused, nothing sent.
     const early = await core.invoke('keys.cloudCheck', { id: key.id })
-    expect(early).toMatchObject({ ok: false, error: { code: 'refused', message: expect.stringMatching(/Nothing was sent/) } })
+    expect(early).toMatchObject({
+      ok: false,
+      error: { code: 'refused', message: expect.stringMatching(/Nothing was sent/) },
+    })
 
     // The key is revoked on the console: the sweep finds it invalid — the case the cloud check is for.
     const onConsole = [...nvr.state.apiKeys.values()].find((k) => k.name === 'ha')!
@@ -61,11 +70,19 @@ describe('the Site Manager (cloud) check', () => {
     cores.push(core)
     const nvr = await startConsole('unvr')
     // The console hands out the key but does not keep it: the verify step gets 401 (invalid_key).
-    nvr.state.apiKeys.set = function () { return this }
+    nvr.state.apiKeys.set = function () {
+      return this
+    }
     const address = `127.0.0.1:${nvr.port}`
     await probeAndTrust(core, address)
     await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-    const made = (await core.invoke('provision.run', { key: address, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'ha' })) as Outcome<ProvisionOutcome>
+    const made = (await core.invoke('provision.run', {
+      key: address,
+      app: 'protect',
+      mode: 'dedicated-user',
+      username: 'keyward-ha',
+      keyName: 'ha',
+    })) as Outcome<ProvisionOutcome>
     expect(made).toMatchObject({ ok: true, value: { check: { status: 'failed', problem: 'invalid_key' } } })
     expect(cloud.connections()).toBe(0)
   })
@@ -77,10 +94,19 @@ describe('the Site Manager (cloud) check', () => {
     const address = `127.0.0.1:${nvr.port}`
     await probeAndTrust(core, address)
     await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-    await core.invoke('provision.run', { key: address, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'ha' })
+    await core.invoke('provision.run', {
+      key: address,
+      app: 'protect',
+      mode: 'dedicated-user',
+      username: 'keyward-ha',
+      keyName: 'ha',
+    })
     const onConsole = [...nvr.state.apiKeys.values()].find((k) => k.name === 'ha')!
     nvr.state.apiKeys.delete(onConsole.id)
     const key = (await core.keys.checkNow())[0]!
-    expect(await core.invoke('keys.cloudCheck', { id: key.id })).toMatchObject({ ok: false, error: { code: 'refused', message: /does not ask Ubiquiti’s cloud/ } })
+    expect(await core.invoke('keys.cloudCheck', { id: key.id })).toMatchObject({
+      ok: false,
+      error: { code: 'refused', message: /does not ask Ubiquiti’s cloud/ },
+    })
   })
 })

@@ -26,11 +26,35 @@ async function seedKeys(sim: RunningConsole, count: number): Promise<void> {
     const secret = randomBytes(24).toString('base64url')
     const id = randomUUID()
     const t = Date.now()
-    sim.state.apiKeys.set(id, { id, name: `reuse-${i}`, description: '', key: secret, userId: owner.id, creatorUserId: owner.id, createdAt: t, updatedAt: t, lastUsedAt: null })
+    sim.state.apiKeys.set(id, {
+      id,
+      name: `reuse-${i}`,
+      description: '',
+      key: secret,
+      userId: owner.id,
+      creatorUserId: owner.id,
+      createdAt: t,
+      updatedAt: t,
+      lastUsedAt: null,
+    })
     await core.vault.set(`key:${id}`, secret)
     records.push({
-      id, name: `reuse-${i}`, app: 'protect', consoleKey: `127.0.0.1:${sim.port}`, username: 'admin', remoteId: id, keyRef: `key:${id}`, passwordRef: null,
-      masked: 'xxxx…xxxx', createdAt: new Date(t).toISOString(), expiresAt: null, paused: false, lastCheck: null, unreachableStreak: 0, pushedTo: [], haHealth: null,
+      id,
+      name: `reuse-${i}`,
+      app: 'protect',
+      consoleKey: `127.0.0.1:${sim.port}`,
+      username: 'admin',
+      remoteId: id,
+      keyRef: `key:${id}`,
+      passwordRef: null,
+      masked: 'xxxx…xxxx',
+      createdAt: new Date(t).toISOString(),
+      expiresAt: null,
+      paused: false,
+      lastCheck: null,
+      unreachableStreak: 0,
+      pushedTo: [],
+      haHealth: null,
     })
   }
   core.settings.saveKeys([...core.settings.listKeys(), ...records])
@@ -46,7 +70,9 @@ describe('connections to a console', () => {
     const requestsBefore = sim.state.integrationLog.length
 
     const views = await core.keys.checkNow()
-    expect(views.filter((v) => v.consoleKey === `127.0.0.1:${sim.port}`).map((v) => v.status)).toEqual(Array(6).fill('ok'))
+    expect(views.filter((v) => v.consoleKey === `127.0.0.1:${sim.port}`).map((v) => v.status)).toEqual(
+      Array(6).fill('ok'),
+    )
     const requests = sim.state.integrationLog.length - requestsBefore
     const handshakes = sim.state.handshakes.length - handshakesBefore
     expect(requests).toBeGreaterThanOrEqual(12) // at least meta/info and cameras per key
@@ -55,7 +81,7 @@ describe('connections to a console', () => {
     expect(handshakes).toBeLessThanOrEqual(4)
   })
 
-  it('closing a console\'s connections makes the next request a new handshake; a new pin never rides an old socket', async () => {
+  it("closing a console's connections makes the next request a new handshake; a new pin never rides an old socket", async () => {
     const sim = await startConsole('unvr')
     const get = (pin: string) => httpsRequest({ host: '127.0.0.1', port: sim.port, path: '/api/system', pin })
     const pin = sim.sha256

@@ -99,7 +99,16 @@ describe('the self-hosted Network application (legacy, unifi-os.md §1)', () => 
     const legacy = await startConsoleSimulator(createConsoleConfig('legacy-network'), {
       host: '127.0.0.1',
       port: 0,
-      routes: [{ method: 'POST', path: /.*/, handler: ({ res }) => { posts++; sendError(res, 404, 'Not Found') } }],
+      routes: [
+        {
+          method: 'POST',
+          path: /.*/,
+          handler: ({ res }) => {
+            posts++
+            sendError(res, 404, 'Not Found')
+          },
+        },
+      ],
     })
     try {
       const address = `127.0.0.1:${legacy.port}`
@@ -124,10 +133,15 @@ describe('the self-hosted Network application (legacy, unifi-os.md §1)', () => 
       const legacy = await startConsoleSimulator(createConsoleConfig('legacy-network'), {
         host: '127.0.0.1',
         port: 0,
-        routes: [{
-          method: 'GET', path: '/',
-          handler: ({ res }) => { res.writeHead(status, { location: '/manage/account/login' }).end() },
-        }],
+        routes: [
+          {
+            method: 'GET',
+            path: '/',
+            handler: ({ res }) => {
+              res.writeHead(status, { location: '/manage/account/login' }).end()
+            },
+          },
+        ],
       })
       try {
         expect(await probeConsole(at(legacy.port))).toMatchObject({ kind: 'legacy-network' })

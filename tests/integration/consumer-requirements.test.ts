@@ -67,7 +67,9 @@ describe('the Protect minimum of the Home Assistant that consumes the key', () =
     expect(pushed).toMatchObject({ ok: true, value: { entryState: 'loaded' } })
     const list = await core.keys.checkNow()
     expect(list[0]).toMatchObject({
-      status: 'ok', lastCheck: { status: 'ok' }, haHealth: { signal: 'ok', keyProblem: false },
+      status: 'ok',
+      lastCheck: { status: 'ok' },
+      haHealth: { signal: 'ok', keyProblem: false },
     })
 
     // Home Assistant is upgraded to 2026.9: Keyward reads its version and applies the new minimum.
@@ -91,7 +93,8 @@ describe('the Protect minimum of the Home Assistant that consumes the key', () =
     expect(outcome.check).toMatchObject({ status: 'failed', problem: 'version_too_old', message })
     const list: KeyView[] = await core.keys.checkNow()
     expect(list[0]).toMatchObject({
-      status: 'failing', lastCheck: { problem: 'version_too_old', message },
+      status: 'failing',
+      lastCheck: { problem: 'version_too_old', message },
     })
   })
 

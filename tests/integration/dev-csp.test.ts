@@ -186,46 +186,43 @@ describe('renderer dev server under the CSP (electron-vite dev)', () => {
   // preamble and /@vite/client ahead of the meta, so only Vite's runtime <style>s are refused (unstyled page).
   // Electron's session (electron/shell/window.ts) and the browser host also send the policy as a header, which
   // covers the preamble too: then the refresh hooks are missing, every component module throws and nothing renders.
-  it('control: the production CSP left in place on the same dev server is reported; with the header nothing renders',
-    async () => {
-      let sendHeader = false
-      const productionHeader: Plugin = {
-        name: 'test:production-csp-header',
-        configureServer: (s) => {
-          s.middlewares.use((_req, res, next) => {
-            if (sendHeader) res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY)
-            next()
-          })
-        },
-      }
-      const server = await startDevServer(false, join(cacheDir, 'off'), [productionHeader])
-      servers.push(server)
-      expect(server.config.html?.cspNonce).toBeUndefined()
+  it('control: the production CSP left in place on the same dev server is reported; with the header nothing renders', async () => {
+    let sendHeader = false
+    const productionHeader: Plugin = {
+      name: 'test:production-csp-header',
+      configureServer: (s) => {
+        s.middlewares.use((_req, res, next) => {
+          if (sendHeader) res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+          next()
+        })
+      },
+    }
+    const server = await startDevServer(false, join(cacheDir, 'off'), [productionHeader])
+    servers.push(server)
+    expect(server.config.html?.cspNonce).toBeUndefined()
 
-      // 1. The production meta only.
-      let page = await browser.newPage()
-      let seen = await observe(page)
-      await page.goto(url(server))
-      const styleRefused = (v: Violation) => v.directive === 'style-src-elem' && v.blocked === 'inline'
-      await expect.poll(async () => (await seen.violations()).some(styleRefused), { timeout: WAIT }).toBe(true)
-      await expect.poll(() => seen.cspConsole.some((m) => m.includes('style-src')), { timeout: WAIT }).toBe(true)
-      await page.getByRole('navigation', { name: 'Sections' }).waitFor({ timeout: WAIT })
-      expect(await page.locator('.app-header').evaluate((el) => getComputedStyle(el).display)).not.toBe('flex')
-      await page.close()
+    // 1. The production meta only.
+    let page = await browser.newPage()
+    let seen = await observe(page)
+    await page.goto(url(server))
+    const styleRefused = (v: Violation) => v.directive === 'style-src-elem' && v.blocked === 'inline'
+    await expect.poll(async () => (await seen.violations()).some(styleRefused), { timeout: WAIT }).toBe(true)
+    await expect.poll(() => seen.cspConsole.some((m) => m.includes('style-src')), { timeout: WAIT }).toBe(true)
+    await page.getByRole('navigation', { name: 'Sections' }).waitFor({ timeout: WAIT })
+    expect(await page.locator('.app-header').evaluate((el) => getComputedStyle(el).display)).not.toBe('flex')
+    await page.close()
 
-      // 2. The production policy as a header too, as Electron's session sends it.
-      sendHeader = true
-      page = await browser.newPage()
-      seen = await observe(page)
-      await page.goto(url(server))
-      const preambleRefused = (v: Violation) => v.directive === 'script-src-elem' && v.blocked === 'inline'
-      await expect.poll(async () => (await seen.violations()).some(preambleRefused), { timeout: WAIT }).toBe(true)
-      await expect.poll(() => seen.cspConsole.some((m) => m.includes('inline script')), { timeout: WAIT }).toBe(true)
-      // The component modules' refresh wrapper throws without the preamble's hooks, so main.tsx never runs.
-      await expect.poll(() => seen.pageErrors.join('\n'), { timeout: WAIT }).toMatch(/\$Refresh(Sig|Reg)\$|preamble/)
-      expect(await page.locator('#root > *').count()).toBe(0)
-      await page.close()
-    },
-    180_000,
-  )
+    // 2. The production policy as a header too, as Electron's session sends it.
+    sendHeader = true
+    page = await browser.newPage()
+    seen = await observe(page)
+    await page.goto(url(server))
+    const preambleRefused = (v: Violation) => v.directive === 'script-src-elem' && v.blocked === 'inline'
+    await expect.poll(async () => (await seen.violations()).some(preambleRefused), { timeout: WAIT }).toBe(true)
+    await expect.poll(() => seen.cspConsole.some((m) => m.includes('inline script')), { timeout: WAIT }).toBe(true)
+    // The component modules' refresh wrapper throws without the preamble's hooks, so main.tsx never runs.
+    await expect.poll(() => seen.pageErrors.join('\n'), { timeout: WAIT }).toMatch(/\$Refresh(Sig|Reg)\$|preamble/)
+    expect(await page.locator('#root > *').count()).toBe(0)
+    await page.close()
+  }, 180_000)
 })

@@ -13,8 +13,15 @@ import type { InventoryItem } from '../../shared/inventory.ts'
 import { labRequired } from '../lab/env.ts'
 import { createLab, labSupport, listLeftovers, type Lab } from '../lab/lab.ts'
 import {
-  DISCOVERY_CONSOLES, discoveryDevices, discoveryScenario, expectedDiscovery, HA_INSTANCE, projectCards, SYSTEM_PYTHON,
-  UDMSE_VLAN_ADDRESS, type ExpectedCard,
+  DISCOVERY_CONSOLES,
+  discoveryDevices,
+  discoveryScenario,
+  expectedDiscovery,
+  HA_INSTANCE,
+  projectCards,
+  SYSTEM_PYTHON,
+  UDMSE_VLAN_ADDRESS,
+  type ExpectedCard,
 } from '../lab/scenarios.ts'
 import { nmapArgs, normalizeMac, parseNmapXml, type NmapHost } from '../simulators/ubnt/nmap.ts'
 
@@ -39,9 +46,16 @@ function peersMissing(): string | null {
 
 const lab0 = labSupport()
 const reason = lab0.ok ? peersMissing() : lab0.reason
-const title = reason === null ? 'discovery lab' : `discovery lab (${labRequired() ? 'REQUIRED but unavailable' : 'skipped'}: ${reason})`
+const title =
+  reason === null
+    ? 'discovery lab'
+    : `discovery lab (${labRequired() ? 'REQUIRED but unavailable' : 'skipped'}: ${reason})`
 
-interface Finished { code: number | null; stdout: string; stderr: string }
+interface Finished {
+  code: number | null
+  stdout: string
+  stderr: string
+}
 function finished(child: ChildProcess): Promise<Finished> {
   let stdout = ''
   let stderr = ''
@@ -55,18 +69,33 @@ function finished(child: ChildProcess): Promise<Finished> {
 
 describe.skipIf(reason !== null && !labRequired())(title, () => {
   if (reason !== null) {
-    it('is required (KEYWARD_REQUIRE_LAB=1) but unavailable', () => { throw new Error(reason) })
+    it('is required (KEYWARD_REQUIRE_LAB=1) but unavailable', () => {
+      throw new Error(reason)
+    })
     return
   }
 
   let lab: Lab
   let hosts: Record<string, { ip: string }>
   let bench: {
-    ok: boolean; complete: boolean; timings: Record<string, number | null>; inventory: InventoryItem[]
-    handlesAfterStop: string[]; stats: Record<string, number>; notices: unknown[]; emissions: number
+    ok: boolean
+    complete: boolean
+    timings: Record<string, number | null>
+    inventory: InventoryItem[]
+    handlesAfterStop: string[]
+    stats: Record<string, number>
+    notices: unknown[]
+    emissions: number
   }
   let nmap: { ms: number; hosts: NmapHost[] }
-  let zeroconf: { name: string; server: string; port: number; addresses: string[]; txt: Record<string, string>; ms: number }[]
+  let zeroconf: {
+    name: string
+    server: string
+    port: number
+    addresses: string[]
+    txt: Record<string, string>
+    ms: number
+  }[]
 
   beforeAll(async () => {
     lab = await createLab({ hosts: discoveryScenario.hosts })
@@ -85,7 +114,17 @@ describe.skipIf(reason !== null && !labRequired())(title, () => {
     ]
     const started = performance.now()
     const [b, n, z] = await Promise.all([
-      spawn(process.execPath, ['--import', 'tsx', BENCH, '--hosts', JSON.stringify(hosts), '--max-ms', '12000', '--settle-ms', '800']),
+      spawn(process.execPath, [
+        '--import',
+        'tsx',
+        BENCH,
+        '--hosts',
+        JSON.stringify(hosts),
+        '--max-ms',
+        '12000',
+        '--settle-ms',
+        '800',
+      ]),
       spawn('nmap', nmapArgs(nmapTargets)).then((r) => ({ ...r, ms: Math.round(performance.now() - started) })),
       spawn(SYSTEM_PYTHON, [BROWSE, '--ip', ws, '--seconds', '3']),
     ])
@@ -95,7 +134,9 @@ describe.skipIf(reason !== null && !labRequired())(title, () => {
     nmap = { ms: n.ms, hosts: parseNmapXml(n.stdout) }
     expect(z.code, z.stderr).toBe(0)
     zeroconf = JSON.parse(z.stdout)
-    console.log(`discovery lab timings: ${JSON.stringify(bench.timings)}; nmap ${nmap.ms} ms for ${nmapTargets.length} targets; zeroconf resolved HA after ${zeroconf[0]?.ms} ms`)
+    console.log(
+      `discovery lab timings: ${JSON.stringify(bench.timings)}; nmap ${nmap.ms} ms for ${nmapTargets.length} targets; zeroconf resolved HA after ${zeroconf[0]?.ms} ms`,
+    )
   }, 90_000)
 
   afterAll(async () => {
@@ -124,19 +165,34 @@ describe.skipIf(reason !== null && !labRequired())(title, () => {
     const udmse = bench.inventory.filter((i) => i.model === 'UDMPROSE')
     expect(udmse).toHaveLength(1)
     expect(udmse[0]).toMatchObject({
-      kind: 'console', addresses: [hosts.udmse!.ip, UDMSE_VLAN_ADDRESS], address: hosts.udmse!.ip, httpsPort: 443,
-      platform: 'unifi-os', ubnt: { echoed: true, commands: [9] },
+      kind: 'console',
+      addresses: [hosts.udmse!.ip, UDMSE_VLAN_ADDRESS],
+      address: hosts.udmse!.ip,
+      httpsPort: 443,
+      platform: 'unifi-os',
+      ubnt: { echoed: true, commands: [9] },
     })
-    expect(bench.inventory.find((i) => i.model === 'UNVR')).toMatchObject({ kind: 'nvr', apps: ['protect'], ubnt: { signatures: ['v0'] } })
+    expect(bench.inventory.find((i) => i.model === 'UNVR')).toMatchObject({
+      kind: 'nvr',
+      apps: ['protect'],
+      ubnt: { signatures: ['v0'] },
+    })
   })
 
   it('finds Home Assistant over mDNS with its TXT, exactly as python3-zeroconf does', () => {
     const ha = bench.inventory.find((i) => i.kind === 'home-assistant')!
     const url = `http://${hosts.ha!.ip}:8123`
     expect(ha.homeAssistant).toMatchObject({
-      instance: HA_INSTANCE.name, fqdn: `${HA_INSTANCE.name}._home-assistant._tcp.local`, host: `${HA_INSTANCE.uuid}.local`,
-      port: 8123, uuid: HA_INSTANCE.uuid, version: HA_INSTANCE.version, locationName: HA_INSTANCE.name,
-      baseUrl: url, internalUrl: url, externalUrl: null,
+      instance: HA_INSTANCE.name,
+      fqdn: `${HA_INSTANCE.name}._home-assistant._tcp.local`,
+      host: `${HA_INSTANCE.uuid}.local`,
+      port: 8123,
+      uuid: HA_INSTANCE.uuid,
+      version: HA_INSTANCE.version,
+      locationName: HA_INSTANCE.name,
+      baseUrl: url,
+      internalUrl: url,
+      externalUrl: null,
     })
     expect(zeroconf).toHaveLength(1)
     const peer = zeroconf[0]!
@@ -153,27 +209,50 @@ describe.skipIf(reason !== null && !labRequired())(title, () => {
     // Everything that answers unicast from port 10001 with v1 or v2 6/9: all but
     // the UNVR (not asked), the airOS radio (replies to broadcast) and the AP that
     // only announces.
-    const invisible = new Set(discoveryDevices().filter((d) => d.role === 'airos' || d.announceOnly).map((d) => d.addresses[0]))
+    const invisible = new Set(
+      discoveryDevices()
+        .filter((d) => d.role === 'airos' || d.announceOnly)
+        .map((d) => d.addresses[0]),
+    )
     const decodable = [
       ...DISCOVERY_CONSOLES.filter((c) => c.role === 'console').map((c) => hosts[c.host]!.ip),
-      ...discoveryDevices().map((d) => d.addresses[0]!).filter((a) => !invisible.has(a)),
+      ...discoveryDevices()
+        .map((d) => d.addresses[0]!)
+        .filter((a) => !invisible.has(a)),
     ]
     expect(nmap.hosts.map((h) => h.address).sort()).toEqual([...decodable].sort())
     const rows = nmap.hosts.map((h) => {
       const ours = byAddress.get(h.address)!
-      const nmapIps = Object.values(h.interface_to_ip ?? {}).flat().sort()
+      const nmapIps = Object.values(h.interface_to_ip ?? {})
+        .flat()
+        .sort()
       return {
         address: h.address,
         theirs: {
-          hostname: h.hostname ?? null, product: h.product ?? null, model: h.model ?? null, firmware: h.firmware ?? null,
-          version: h.version ?? null, macs: (h.mac_addresses ?? []).map(normalizeMac).sort(), ips: nmapIps,
-          state: h.config_status === 'managed/adopted' ? 'managed' : h.config_status === 'default/unmanaged' ? 'default' : null,
+          hostname: h.hostname ?? null,
+          product: h.product ?? null,
+          model: h.model ?? null,
+          firmware: h.firmware ?? null,
+          version: h.version ?? null,
+          macs: (h.mac_addresses ?? []).map(normalizeMac).sort(),
+          ips: nmapIps,
+          state:
+            h.config_status === 'managed/adopted'
+              ? 'managed'
+              : h.config_status === 'default/unmanaged'
+                ? 'default'
+                : null,
         },
         ours: {
-          hostname: ours.ubnt?.hostname ?? null, product: ours.ubnt?.platform ?? null,
+          hostname: ours.ubnt?.hostname ?? null,
+          product: ours.ubnt?.platform ?? null,
           // nmap folds 0x14 and 0x15 into one "model".
-          model: ours.ubnt?.model ?? ours.productName ?? null, firmware: ours.firmware, version: ours.version,
-          macs: [...ours.macs].sort(), ips: ours.addresses.filter((a) => nmapIps.includes(a)).sort(), state: ours.state,
+          model: ours.ubnt?.model ?? ours.productName ?? null,
+          firmware: ours.firmware,
+          version: ours.version,
+          macs: [...ours.macs].sort(),
+          ips: ours.addresses.filter((a) => nmapIps.includes(a)).sort(),
+          state: ours.state,
         },
       }
     })

@@ -10,13 +10,28 @@ import { createDiscovery, type Discovery, type DiscoveryOptions } from '../../el
 import { createConsoleConfig, type PresetName } from '../simulators/console/presets.ts'
 import { startConsoleSimulator, type RunningConsole } from '../simulators/console/server.ts'
 import { startFakeHomeAssistant } from '../simulators/ha/fake-mdns.ts'
-import { buildReply, NOISE, startUbntResponder, type RunningResponder, type SimDevice } from '../simulators/ubnt/responder.ts'
+import {
+  buildReply,
+  NOISE,
+  startUbntResponder,
+  type RunningResponder,
+  type SimDevice,
+} from '../simulators/ubnt/responder.ts'
 import { SAMPLE_A, SAMPLE_B, SAMPLE_C, SAMPLE_D_V2 } from '../simulators/ubnt/fixtures.ts'
 import { startUispServer, type RunningUisp } from '../simulators/uisp/server.ts'
 import { until } from '../support/until.ts'
 
 const LOOPBACK: () => NodeJS.Dict<os.NetworkInterfaceInfo[]> = () => ({
-  lo: [{ address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: true, cidr: '127.0.0.1/8' }],
+  lo: [
+    {
+      address: '127.0.0.1',
+      netmask: '255.0.0.0',
+      family: 'IPv4',
+      mac: '00:00:00:00:00:00',
+      internal: true,
+      cidr: '127.0.0.1/8',
+    },
+  ],
 })
 
 /** Free ports: bind to 0, read, release (good enough on a test machine). */
@@ -26,7 +41,10 @@ async function freePorts(n: number, type: 'udp' | 'tcp' = 'udp'): Promise<number
     const port = await new Promise<number>((resolve) => {
       if (type === 'udp') {
         const s = dgram.createSocket('udp4')
-        s.bind(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)) })
+        s.bind(0, '127.0.0.1', () => {
+          const p = s.address().port
+          s.close(() => resolve(p))
+        })
       } else {
         void import('node:net').then((net) => {
           const srv = net.createServer().listen(0, '127.0.0.1', () => {
@@ -41,7 +59,6 @@ async function freePorts(n: number, type: 'udp' | 'tcp' = 'udp'): Promise<number
   return out
 }
 
-
 const byId = (items: InventoryItem[]): Record<string, InventoryItem> => Object.fromEntries(items.map((i) => [i.id, i]))
 
 let devicePort: number, scanPort: number, airosPort: number, mdnsPort: number, announcePort: number, httpsPort: number
@@ -55,14 +72,41 @@ const CONSOLES: { preset: PresetName; role: 'console' | 'nvr'; addresses: string
   { preset: 'udm-se', role: 'console', addresses: ['127.0.0.13', '127.0.0.113'] },
 ]
 const DEVICES: SimDevice[] = [
-  { label: 'ap', role: 'access-point', mac: '802AA8000101', addresses: ['127.0.0.20'], hostname: 'AP-Hall', model: 'U7PG2' },
-  { label: 'cam', role: 'camera', mac: 'E063DA000101', addresses: ['127.0.0.21'], hostname: 'Gate', model: 'UVC G4 Pro' },
+  {
+    label: 'ap',
+    role: 'access-point',
+    mac: '802AA8000101',
+    addresses: ['127.0.0.20'],
+    hostname: 'AP-Hall',
+    model: 'U7PG2',
+  },
+  {
+    label: 'cam',
+    role: 'camera',
+    mac: 'E063DA000101',
+    addresses: ['127.0.0.21'],
+    hostname: 'Gate',
+    model: 'UVC G4 Pro',
+  },
   { label: 'bridge', role: 'bridge', mac: '245A4C020101', addresses: ['127.0.0.25'], hostname: 'Bridge' },
   {
-    label: 'er', role: 'edgerouter', mac: '802AAEAEF163', addresses: ['127.0.0.22'], hostname: 'ubnt-router', model: 'ER-X',
+    label: 'er',
+    role: 'edgerouter',
+    mac: '802AAEAEF163',
+    addresses: ['127.0.0.22'],
+    hostname: 'ubnt-router',
+    model: 'ER-X',
     extraInterfaces: [{ mac: '802AAEAEF15E', ip: '55.55.55.10' }],
   },
-  { label: 'lm5', role: 'airos', mac: '24A43C0A0B0C', addresses: ['127.0.0.23'], hostname: 'Rooftop', model: 'LM5', airosEveryMs: 300 },
+  {
+    label: 'lm5',
+    role: 'airos',
+    mac: '24A43C0A0B0C',
+    addresses: ['127.0.0.23'],
+    hostname: 'Rooftop',
+    model: 'LM5',
+    airosEveryMs: 300,
+  },
 ]
 
 /** Every HTTPS probe any discovery in this file made: all must stay on loopback. */
@@ -70,9 +114,19 @@ const probed: string[] = []
 
 function options(extra: Partial<DiscoveryOptions> = {}): DiscoveryOptions {
   return {
-    interfaceSource: LOOPBACK, ubntPort: devicePort, bindPort: scanPort, airosPort, mdns: { port: mdnsPort },
-    fingerprint: { port: httpsPort, timeoutMs: 2000 }, throttleMs: 50, resendMs: 300, scanDurationMs: 1500,
-    onProbe: (host) => { probed.push(host) }, ...extra,
+    interfaceSource: LOOPBACK,
+    ubntPort: devicePort,
+    bindPort: scanPort,
+    airosPort,
+    mdns: { port: mdnsPort },
+    fingerprint: { port: httpsPort, timeoutMs: 2000 },
+    throttleMs: 50,
+    resendMs: 300,
+    scanDurationMs: 1500,
+    onProbe: (host) => {
+      probed.push(host)
+    },
+    ...extra,
   }
 }
 
@@ -86,20 +140,49 @@ beforeAll(async () => {
   announcePort = scanPort
   httpsPort = (await freePorts(1, 'tcp'))[0]!
   for (const c of CONSOLES) {
-    consoles.push(await startConsoleSimulator(createConsoleConfig(c.preset), { host: c.addresses[0]!, port: httpsPort }))
+    consoles.push(
+      await startConsoleSimulator(createConsoleConfig(c.preset), { host: c.addresses[0]!, port: httpsPort }),
+    )
   }
   uisp = await startUispServer({ host: '127.0.0.30', port: httpsPort })
   uispDevice = await startUispServer({ host: '127.0.0.31', port: httpsPort, mode: 'device' })
   const consoleDevices: SimDevice[] = CONSOLES.map((c) => {
     const config = createConsoleConfig(c.preset)
-    return { label: c.preset, role: c.role, mac: config.mac, addresses: c.addresses, hostname: config.name.replace(/ /g, '-'), model: config.model, version: config.firmware }
+    return {
+      label: c.preset,
+      role: c.role,
+      mac: config.mac,
+      addresses: c.addresses,
+      hostname: config.name.replace(/ /g, '-'),
+      model: config.model,
+      version: config.firmware,
+    }
   })
   responder = await startUbntResponder({
-    devices: [...consoleDevices, ...DEVICES], port: devicePort, airosPort, broadcast: '127.255.255.255', multicastInterface: '127.0.0.1',
+    devices: [...consoleDevices, ...DEVICES],
+    port: devicePort,
+    airosPort,
+    broadcast: '127.255.255.255',
+    multicastInterface: '127.0.0.1',
   })
   announcer = await startUbntResponder({
-    devices: [{ label: 'quiet', role: 'access-point', mac: '802AA80001FF', addresses: ['127.0.0.24'], hostname: 'AP-New', model: 'U7PG2', announceOnly: true, announceEveryMs: 300, state: 1 }],
-    port: announcePort, broadcast: '127.255.255.255', multicastInterface: '127.0.0.1', listen: false,
+    devices: [
+      {
+        label: 'quiet',
+        role: 'access-point',
+        mac: '802AA80001FF',
+        addresses: ['127.0.0.24'],
+        hostname: 'AP-New',
+        model: 'U7PG2',
+        announceOnly: true,
+        announceEveryMs: 300,
+        state: 1,
+      },
+    ],
+    port: announcePort,
+    broadcast: '127.255.255.255',
+    multicastInterface: '127.0.0.1',
+    listen: false,
   })
 })
 
@@ -107,7 +190,13 @@ afterAll(async () => {
   // The EdgeRouter reports 55.55.55.10: reported, never probed.
   expect(probed.length).toBeGreaterThan(0)
   expect(probed.filter((h) => !h.startsWith('127.'))).toEqual([])
-  await Promise.all([responder?.close(), announcer?.close(), uisp?.close(), uispDevice?.close(), ...consoles.map((c) => c.close())])
+  await Promise.all([
+    responder?.close(),
+    announcer?.close(),
+    uisp?.close(),
+    uispDevice?.close(),
+    ...consoles.map((c) => c.close()),
+  ])
 })
 
 let discovery: Discovery | undefined
@@ -124,12 +213,15 @@ describe('discovery on loopback', () => {
     await discovery.start({ interfaces: ['lo'] })
     const expectedIds = [
       ...CONSOLES.map((c) => `mac:${createConsoleConfig(c.preset).mac}`),
-      ...DEVICES.map((d) => `mac:${d.mac}`), 'mac:802AA80001FF',
+      ...DEVICES.map((d) => `mac:${d.mac}`),
+      'mac:802AA80001FF',
     ]
     const items = await until('every device with apps on the consoles', () => {
       const list = discovery!.inventory()
       const map = byId(list)
-      const done = expectedIds.every((id) => map[id]) && CONSOLES.every((c) => (map[`mac:${createConsoleConfig(c.preset).mac}`]?.apps.length ?? 0) > 0) &&
+      const done =
+        expectedIds.every((id) => map[id]) &&
+        CONSOLES.every((c) => (map[`mac:${createConsoleConfig(c.preset).mac}`]?.apps.length ?? 0) > 0) &&
         map['mac:24A43C0A0B0C']?.foundBy.includes('airos')
       return done ? list : null
     })
@@ -138,14 +230,28 @@ describe('discovery on loopback', () => {
     for (const c of CONSOLES) {
       const config = createConsoleConfig(c.preset)
       expect(map[`mac:${config.mac}`]).toMatchObject({
-        kind: c.role, name: config.name, model: config.model, apps: [...config.apps].sort(), platform: 'unifi-os',
-        addresses: c.addresses, ubnt: { echoed: true },
+        kind: c.role,
+        name: config.name,
+        model: config.model,
+        apps: [...config.apps].sort(),
+        platform: 'unifi-os',
+        addresses: c.addresses,
+        ubnt: { echoed: true },
       })
       expect(map[`mac:${config.mac}`]!.certificateSha256).toBe(consoles[CONSOLES.indexOf(c)]!.sha256)
     }
-    expect(map['mac:802AA8000101']).toMatchObject({ kind: 'device', name: 'AP-Hall', model: 'U7PG2', foundBy: ['ubnt-v1', 'ubnt-v2'], address: '127.0.0.20' })
+    expect(map['mac:802AA8000101']).toMatchObject({
+      kind: 'device',
+      name: 'AP-Hall',
+      model: 'U7PG2',
+      foundBy: ['ubnt-v1', 'ubnt-v2'],
+      address: '127.0.0.20',
+    })
     expect(map['mac:E063DA000101']).toMatchObject({ kind: 'device', model: 'UVC G4 Pro', foundBy: ['ubnt-v1'] })
-    expect(map['mac:802AAEAEF163']).toMatchObject({ macs: ['802AAEAEF15E', '802AAEAEF163'], addresses: ['55.55.55.10', '127.0.0.22'] })
+    expect(map['mac:802AAEAEF163']).toMatchObject({
+      macs: ['802AAEAEF15E', '802AAEAEF163'],
+      addresses: ['55.55.55.10', '127.0.0.22'],
+    })
     expect(map['mac:24A43C0A0B0C']).toMatchObject({ model: 'LM5', foundBy: ['airos', 'ubnt-v1'] })
     expect(map['mac:802AA80001FF']).toMatchObject({ name: 'AP-New', state: 'default', foundBy: ['ubnt-v2'] })
     // Live updates: full sorted lists, consoles first.
@@ -159,13 +265,27 @@ describe('discovery on loopback', () => {
     discovery = createDiscovery(options({ unicastTargets: [] }))
     await discovery.start({ interfaces: ['lo'] })
     const server = await discovery.addManual(`https://127.0.0.30:${httpsPort}/nms/`)
-    expect(server).toMatchObject({ ok: true, item: { id: `addr:127.0.0.30:${httpsPort}`, kind: 'uisp-server', manual: true, version: '2.4.155', certificateSha256: uisp.sha256 } })
+    expect(server).toMatchObject({
+      ok: true,
+      item: {
+        id: `addr:127.0.0.30:${httpsPort}`,
+        kind: 'uisp-server',
+        manual: true,
+        version: '2.4.155',
+        certificateSha256: uisp.sha256,
+      },
+    })
     const device = await discovery.addManual(`127.0.0.31:${httpsPort}`)
-    expect(device).toMatchObject({ ok: true, item: { kind: 'device', model: 'UISP-R', productName: 'UISP Router', uispDevice: { family: 'UISP Router' } } })
+    expect(device).toMatchObject({
+      ok: true,
+      item: { kind: 'device', model: 'UISP-R', productName: 'UISP Router', uispDevice: { family: 'UISP Router' } },
+    })
     // A console typed in merges with its UBNT card instead of making a second one.
     const udm = await discovery.addManual(`127.0.0.11:${httpsPort}`)
     expect(udm).toMatchObject({ ok: true, item: { id: `mac:${createConsoleConfig('udm-pro').mac}`, manual: true } })
-    await until('the UBNT side of the console', () => byId(discovery!.inventory())[`mac:${createConsoleConfig('udm-pro').mac}`]?.foundBy.includes('ubnt-v2'))
+    await until('the UBNT side of the console', () =>
+      byId(discovery!.inventory())[`mac:${createConsoleConfig('udm-pro').mac}`]?.foundBy.includes('ubnt-v2'),
+    )
     expect(discovery.inventory().filter((i) => i.addresses.includes('127.0.0.11'))).toHaveLength(1)
     expect(await discovery.addManual('not a host!')).toMatchObject({ ok: false })
     expect(discovery.forget(`addr:127.0.0.30:${httpsPort}`)).toBe(true)
@@ -193,7 +313,9 @@ describe('discovery on loopback', () => {
       const status = discovery.status()
       expect(status.ubntPort).not.toBe(busyScan)
       expect(status.notices.map((n) => n.code).sort()).toEqual(['airos-port-busy', 'port-busy'])
-      expect(status.notices.find((n) => n.code === 'port-busy')!.message).toMatch(new RegExp(`UDP port ${busyScan} is in use by another program`))
+      expect(status.notices.find((n) => n.code === 'port-busy')!.message).toMatch(
+        new RegExp(`UDP port ${busyScan} is in use by another program`),
+      )
       // Replies still reach the ephemeral port.
       await until('a reply on the fallback port', () => byId(discovery!.inventory())['mac:E063DA000101'])
     } finally {
@@ -209,7 +331,7 @@ describe('discovery on loopback', () => {
     const attacker = dgram.createSocket('udp4')
     await new Promise<void>((r) => attacker.bind(0, '127.0.0.66', () => r()))
     let seed = 7
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32)
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32
     const packets: Buffer[] = [...NOISE]
     for (const base of [SAMPLE_A, SAMPLE_B, SAMPLE_C, SAMPLE_D_V2]) {
       for (let i = 0; i < base.length; i += 3) packets.push(Buffer.from(base.subarray(0, i)))
@@ -219,7 +341,12 @@ describe('discovery on loopback', () => {
         packets.push(q)
       }
     }
-    for (let i = 0; i < 200; i++) packets.push(Buffer.from(Array.from({ length: 1 + Math.floor(rand() * 1400) }, () => (Math.floor(rand() * 256) & 0xfe) | 0x04)))
+    for (let i = 0; i < 200; i++)
+      packets.push(
+        Buffer.from(
+          Array.from({ length: 1 + Math.floor(rand() * 1400) }, () => (Math.floor(rand() * 256) & 0xfe) | 0x04),
+        ),
+      )
     packets.push(Buffer.alloc(65000, 0xff))
     expect(packets.length).toBeGreaterThanOrEqual(500)
     const flood = async (list: Buffer[]): Promise<void> => {
@@ -230,9 +357,12 @@ describe('discovery on loopback', () => {
         // Let the receiver drain now and then: a full socket buffer would drop, not test.
         if (i % 25 === 0) await new Promise((r) => setTimeout(r, 2))
       }
-      await until('every datagram handled', () =>
-        discovery!.stats().ubntReceived - before.ubntReceived >= list.length &&
-        discovery!.stats().airosReceived - before.airosReceived >= list.length)
+      await until(
+        'every datagram handled',
+        () =>
+          discovery!.stats().ubntReceived - before.ubntReceived >= list.length &&
+          discovery!.stats().airosReceived - before.airosReceived >= list.length,
+      )
     }
     // Let the real devices' replies land first.
     await until('the loopback devices', () => discovery!.inventory().length >= CONSOLES.length + DEVICES.length)
@@ -259,22 +389,46 @@ describe('discovery on loopback', () => {
 
   it('finds Home Assistant over mDNS: dotted name, PTR-only answers, hostile TXT, goodbye', async () => {
     const txt = [
-      'location_name=My Home v1.2', 'uuid=3c1f0a', 'version=2026.9.1', 'base_url=http://127.0.0.40:8123',
-      'internal_url=http://127.0.0.40:8123', 'external_url=', '__proto__=x', 'requires_api_password',
+      'location_name=My Home v1.2',
+      'uuid=3c1f0a',
+      'version=2026.9.1',
+      'base_url=http://127.0.0.40:8123',
+      'internal_url=http://127.0.0.40:8123',
+      'external_url=',
+      '__proto__=x',
+      'requires_api_password',
     ].map((s) => Buffer.from(s))
-    txt.push(Buffer.from([0x62, 0x69, 0x6e, 0x3d, 0xff, 0x00, 0xfe]), ...Array.from({ length: 100 }, (_, i) => Buffer.from(`k${i}=${'v'.repeat(250)}`)))
+    txt.push(
+      Buffer.from([0x62, 0x69, 0x6e, 0x3d, 0xff, 0x00, 0xfe]),
+      ...Array.from({ length: 100 }, (_, i) => Buffer.from(`k${i}=${'v'.repeat(250)}`)),
+    )
     const ha = await startFakeHomeAssistant({
-      port: mdnsPort, interface: '127.0.0.1', instance: 'My Home v1.2', host: '3c1f0a.local', address: '127.0.0.40', txt, mode: 'ptr-only',
+      port: mdnsPort,
+      interface: '127.0.0.1',
+      instance: 'My Home v1.2',
+      host: '3c1f0a.local',
+      address: '127.0.0.40',
+      txt,
+      mode: 'ptr-only',
     })
     try {
       discovery = createDiscovery(options({ fingerprint: false }))
       await discovery.start({ interfaces: ['lo'] })
       const item = await until('Home Assistant', () => byId(discovery!.inventory())['ha:3c1f0a'])
       expect(item).toMatchObject({
-        kind: 'home-assistant', name: 'My Home v1.2', version: '2026.9.1', addresses: ['127.0.0.40'], foundBy: ['mdns'],
+        kind: 'home-assistant',
+        name: 'My Home v1.2',
+        version: '2026.9.1',
+        addresses: ['127.0.0.40'],
+        foundBy: ['mdns'],
         homeAssistant: {
-          instance: 'My Home v1.2', fqdn: 'My Home v1.2._home-assistant._tcp.local', host: '3c1f0a.local', port: 8123,
-          baseUrl: 'http://127.0.0.40:8123', internalUrl: 'http://127.0.0.40:8123', externalUrl: null,
+          instance: 'My Home v1.2',
+          fqdn: 'My Home v1.2._home-assistant._tcp.local',
+          host: '3c1f0a.local',
+          port: 8123,
+          baseUrl: 'http://127.0.0.40:8123',
+          internalUrl: 'http://127.0.0.40:8123',
+          externalUrl: null,
         },
       })
       expect(item.homeAssistant!.txt.requires_api_password).toBe('')
@@ -293,7 +447,8 @@ describe('discovery on loopback', () => {
     // servers, closing client sockets of earlier tests) may only go away.
     const own = (): Record<string, number> => {
       const counts: Record<string, number> = {}
-      for (const h of process.getActiveResourcesInfo()) if (/UDP|TCP|TLS|Timeout/.test(h)) counts[h] = (counts[h] ?? 0) + 1
+      for (const h of process.getActiveResourcesInfo())
+        if (/UDP|TCP|TLS|Timeout/.test(h)) counts[h] = (counts[h] ?? 0) + 1
       return counts
     }
     const baselineCounts = own()
@@ -304,7 +459,9 @@ describe('discovery on loopback', () => {
     // Creating does not open anything either.
     noMoreThanBaseline()
     let calls = 0
-    const unsubscribe = discovery.onChange(() => { calls++ })
+    const unsubscribe = discovery.onChange(() => {
+      calls++
+    })
     await discovery.start({ interfaces: ['lo'] })
     await until('a device', () => discovery!.inventory().length > 3)
     await discovery.start({ interfaces: ['lo'] }) // restart
@@ -315,7 +472,9 @@ describe('discovery on loopback', () => {
     unsubscribe()
     // A listener still subscribed sees the new scan's changes; the removed one does not.
     let witness = 0
-    const unsubscribeWitness = discovery.onChange(() => { witness++ })
+    const unsubscribeWitness = discovery.onChange(() => {
+      witness++
+    })
     await discovery.start({ interfaces: ['lo'] })
     discovery.scanNow()
     await until('a change after the restart', () => witness > 0)
@@ -332,12 +491,17 @@ describe('discovery on loopback', () => {
   })
 
   it('drops devices silent past the TTL; announcers stay', async () => {
-    discovery = createDiscovery(options({ ttlMs: 1200, scanDurationMs: 100, rescanIntervalMs: 60_000, fingerprint: false, mdns: false }))
+    discovery = createDiscovery(
+      options({ ttlMs: 1200, scanDurationMs: 100, rescanIntervalMs: 60_000, fingerprint: false, mdns: false }),
+    )
     await discovery.start({ interfaces: ['lo'] })
     await until('the camera', () => byId(discovery!.inventory())['mac:E063DA000101'])
     // Nothing asks again for a minute: the camera falls silent, announcers keep talking.
     await until('the camera to expire', () => !byId(discovery!.inventory())['mac:E063DA000101'])
-    const ids = discovery.inventory().map((i) => i.id).sort()
+    const ids = discovery
+      .inventory()
+      .map((i) => i.id)
+      .sort()
     expect(ids).toEqual(['mac:24A43C0A0B0C', 'mac:802AA80001FF'])
   })
 

@@ -39,15 +39,39 @@ describe('the keychain is locked', () => {
   it.skipIf(keyringTools.length > 0)(
     `says keychain-unavailable with what to do, writes nothing elsewhere, and the flow resumes after unlocking${keyringTools.length ? ` [skipped: missing ${keyringTools.join(', ')}]` : ''}`,
     async () => {
-      const { stdout } = await run('bash', ['tests/support/with-keyring.sh', ...node, 'tests/support/faults/keychain-locked.ts'], { cwd: root, timeout: 60_000 })
+      const { stdout } = await run(
+        'bash',
+        ['tests/support/with-keyring.sh', ...node, 'tests/support/faults/keychain-locked.ts'],
+        { cwd: root, timeout: 60_000 },
+      )
       const r = lastJson(stdout) as {
-        lockedStatus: unknown; run: unknown; runMs: number; usersWhileLocked: number; keysWhileLocked: number; filesWhileLocked: string[]; settingsWhileLocked: string
-        unlockedStatus: unknown; resumed: unknown; users: number; keys: number; storedMatches: boolean; settingsHasSecret: boolean
+        lockedStatus: unknown
+        run: unknown
+        runMs: number
+        usersWhileLocked: number
+        keysWhileLocked: number
+        filesWhileLocked: string[]
+        settingsWhileLocked: string
+        unlockedStatus: unknown
+        resumed: unknown
+        users: number
+        keys: number
+        storedMatches: boolean
+        settingsHasSecret: boolean
       }
       const advice = /Your system keyring is locked\. Unlock it .* and try again\./
-      expect(r.lockedStatus).toMatchObject({ ok: true, value: { available: false, backend: 'Secret Service', problem: expect.stringMatching(advice) } })
+      expect(r.lockedStatus).toMatchObject({
+        ok: true,
+        value: { available: false, backend: 'Secret Service', problem: expect.stringMatching(advice) },
+      })
       // The password goes to the keychain before the user is created: a locked keychain stops the flow first.
-      expect(r.run).toMatchObject({ ok: true, value: { failure: { step: 'user', code: 'keychain-unavailable', message: expect.stringMatching(advice) }, record: { steps: { user: 'failed', key: 'pending' } } } })
+      expect(r.run).toMatchObject({
+        ok: true,
+        value: {
+          failure: { step: 'user', code: 'keychain-unavailable', message: expect.stringMatching(advice) },
+          record: { steps: { user: 'failed', key: 'pending' } },
+        },
+      })
       expect(r.runMs).toBeLessThan(6000)
       expect(r.usersWhileLocked).toBe(0)
       expect(r.keysWhileLocked).toBe(0)
@@ -70,9 +94,33 @@ describe('the disk under the settings file is full', () => {
       const mountPoint = mkdtempSync(join(tmpdir(), 'keyward-full-'))
       try {
         const script = `mount -t tmpfs -o size=128k,mode=0700 tmpfs "$1" && exec "$@" 2>&1`
-        const { stdout } = await run('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script.replace('exec "$@"', `exec ${node.map((a) => `'${a}'`).join(' ')} tests/support/faults/disk-full.ts "$1"`), 'sh', mountPoint], { cwd: root, timeout: 60_000 })
+        const { stdout } = await run(
+          'unshare',
+          [
+            '-m',
+            '--propagation',
+            'private',
+            'sh',
+            '-c',
+            script.replace(
+              'exec "$@"',
+              `exec ${node.map((a) => `'${a}'`).join(' ')} tests/support/faults/disk-full.ts "$1"`,
+            ),
+            'sh',
+            mountPoint,
+          ],
+          { cwd: root, timeout: 60_000 },
+        )
         const r = lastJson(stdout)
-        const full = { ok: false, error: { code: 'settings-invalid', message: 'Keyward could not write its settings file. Check that the disk is not full and the folder is writable.', detail: expect.stringMatching(/^ENOSPC/) } }
+        const full = {
+          ok: false,
+          error: {
+            code: 'settings-invalid',
+            message:
+              'Keyward could not write its settings file. Check that the disk is not full and the folder is writable.',
+            detail: expect.stringMatching(/^ENOSPC/),
+          },
+        }
         expect(r.prefs).toEqual(full)
         expect(r.probe).toEqual(full)
         expect(r.intact).toBe(true)

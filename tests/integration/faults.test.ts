@@ -33,8 +33,10 @@ function newCore() {
   return core
 }
 
-const usersNamed = (sim: RunningConsole, name: string) => [...sim.state.users.values()].filter((u) => u.username === name)
-const keysOf = (sim: RunningConsole, userId: string) => [...sim.state.apiKeys.values()].filter((k) => k.userId === userId)
+const usersNamed = (sim: RunningConsole, name: string) =>
+  [...sim.state.users.values()].filter((u) => u.username === name)
+const keysOf = (sim: RunningConsole, userId: string) =>
+  [...sim.state.apiKeys.values()].filter((k) => k.userId === userId)
 const value = <T>(outcome: Outcome<unknown>): T => {
   if (!outcome.ok) throw new Error(`${outcome.error.code}: ${outcome.error.message}`)
   return outcome.value as T
@@ -66,15 +68,31 @@ describe('a console reboots mid-wizard', () => {
 
     // The user is created; the console reboots before its reply arrives.
     void sim.failNext({ method: 'POST', path: '/proxy/users/api/v2/user', when: 'after' }).then(() => reboot(sim, link))
-    const first = value<ProvisionOutcome>(await core.invoke('provision.run', { key, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'home-assistant' }))
-    expect(first.failure).toMatchObject({ step: 'user', code: 'unreachable', message: expect.stringMatching(/closed the connection/) })
+    const first = value<ProvisionOutcome>(
+      await core.invoke('provision.run', {
+        key,
+        app: 'protect',
+        mode: 'dedicated-user',
+        username: 'keyward-ha',
+        keyName: 'home-assistant',
+      }),
+    )
+    expect(first.failure).toMatchObject({
+      step: 'user',
+      code: 'unreachable',
+      message: expect.stringMatching(/closed the connection/),
+    })
     expect(first.record.steps).toMatchObject({ user: 'failed', key: 'pending', verify: 'pending' })
     const id = first.record.id
     expect(usersNamed(sim, 'keyward-ha')).toHaveLength(1)
 
     // Still starting up: the resume says so, and changes nothing.
     const booting = value<ProvisionOutcome>(await core.invoke('provision.resume', { id }))
-    expect(booting.failure).toMatchObject({ step: 'user', code: 'bad-reply', message: expect.stringMatching(/starting up/) })
+    expect(booting.failure).toMatchObject({
+      step: 'user',
+      code: 'bad-reply',
+      message: expect.stringMatching(/starting up/),
+    })
     expect(usersNamed(sim, 'keyward-ha')).toHaveLength(1)
 
     // Up: the session is renewed once with the sign-in the user gave, the flow adopts its user.
@@ -98,7 +116,15 @@ describe('the connection drops between creating the user and minting the key', (
 
     // The next sign-in is the dedicated user's, right before the mint: it never reaches the console.
     void sim.failNext({ method: 'POST', path: '/api/auth/login', when: 'before' })
-    const first = value<ProvisionOutcome>(await core.invoke('provision.run', { key, app: 'protect', mode: 'dedicated-user', username: 'keyward-drop', keyName: 'ha-drop' }))
+    const first = value<ProvisionOutcome>(
+      await core.invoke('provision.run', {
+        key,
+        app: 'protect',
+        mode: 'dedicated-user',
+        username: 'keyward-drop',
+        keyName: 'ha-drop',
+      }),
+    )
     expect(first.failure).toMatchObject({ step: 'key', code: 'unreachable' })
     expect(first.record.steps).toMatchObject({ user: 'done', key: 'failed' })
     const [user] = usersNamed(sim, 'keyward-drop')
@@ -129,7 +155,15 @@ describe('Home Assistant is down', () => {
     relays.push(haLink)
     const haUrl = `http://127.0.0.1:${haLink.port}`
     const connected = value<HaSummary>(await core.invoke('ha.connect', { url: haUrl, token: ADMIN_TOKEN }))
-    const made = value<ProvisionOutcome>(await core.invoke('provision.run', { key, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'home-assistant' }))
+    const made = value<ProvisionOutcome>(
+      await core.invoke('provision.run', {
+        key,
+        app: 'protect',
+        mode: 'dedicated-user',
+        username: 'keyward-ha',
+        keyName: 'home-assistant',
+      }),
+    )
     expect(made.failure).toBeNull()
     const keyId = core.keys.list()[0]!.id
     // The console listens on an ephemeral port, and API-key-only mode has no port field (§2.2):
@@ -138,7 +172,15 @@ describe('Home Assistant is down', () => {
 
     await haLink.down()
     const push = await core.invoke('ha.push', { keyId, haId: connected.id, mode: 'full' })
-    expect(push).toMatchObject({ ok: false, error: { code: 'unreachable', message: expect.stringMatching(/Home Assistant at http:\/\/127\.0\.0\.1:\d+ did not answer: Nothing answers at/) } })
+    expect(push).toMatchObject({
+      ok: false,
+      error: {
+        code: 'unreachable',
+        message: expect.stringMatching(
+          /Home Assistant at http:\/\/127\.0\.0\.1:\d+ did not answer: Nothing answers at/,
+        ),
+      },
+    })
     expect(ha.entries('unifiprotect')).toEqual([])
 
     await haLink.up()
@@ -150,7 +192,10 @@ describe('Home Assistant is down', () => {
     const oldSecret = (await core.vault.get(core.keys.list()[0]!.keyRef))!
     await haLink.down()
     const rotated = await core.invoke('keys.rotate', { id: keyId })
-    expect(rotated).toMatchObject({ ok: false, error: { code: 'unreachable', message: expect.stringMatching(/Home Assistant at .* did not answer/) } })
+    expect(rotated).toMatchObject({
+      ok: false,
+      error: { code: 'unreachable', message: expect.stringMatching(/Home Assistant at .* did not answer/) },
+    })
     // Rolled back: the old key is the only one, still in HA's entry and in the keychain.
     const [user] = usersNamed(sim, 'keyward-ha')
     expect(keysOf(sim, user!.id).map((k) => k.key)).toEqual([oldSecret])

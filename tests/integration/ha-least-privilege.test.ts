@@ -56,7 +56,13 @@ async function protectKey(core: TestCore, address: string): Promise<KeyRecord> {
   if (!probed.ok) throw new Error(probed.error.message)
   const key = probed.value.address.key
   await core.invoke('console.signIn', { key, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-  const made = (await core.invoke('provision.run', { key, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'home-assistant' })) as Outcome<ProvisionOutcome>
+  const made = (await core.invoke('provision.run', {
+    key,
+    app: 'protect',
+    mode: 'dedicated-user',
+    username: 'keyward-ha',
+    keyName: 'home-assistant',
+  })) as Outcome<ProvisionOutcome>
   if (!made.ok || made.value.check?.status !== 'ok') throw new Error('the key was not made and verified')
   return core.keys.list()[0]!
 }
@@ -67,7 +73,8 @@ async function connect(core: TestCore, ha: RunningHomeAssistant): Promise<HaSumm
   return connected.value
 }
 
-const flowRequests = (ha: RunningHomeAssistant) => ha.state.requests.filter((r) => r.path.includes('/config_entries/flow'))
+const flowRequests = (ha: RunningHomeAssistant) =>
+  ha.state.requests.filter((r) => r.path.includes('/config_entries/flow'))
 
 describe('Protect into Home Assistant 2026.9: API-key-only by default', () => {
   it('HA’s entry holds the key and no username or password, and no request carried the password', async () => {
@@ -78,8 +85,19 @@ describe('Protect into Home Assistant 2026.9: API-key-only by default', () => {
     const password = (await core.vault.get(key.passwordRef!))!
     const haSummary = await connect(core, ha)
 
-    const options = (await core.invoke('ha.pushOptions', { keyId: key.id, haId: haSummary.id })) as Outcome<HaPushOptions>
-    expect(options).toMatchObject({ ok: true, value: { apiKeyOnlyAvailable: true, defaultMode: 'api_key', needsConsent: { api_key: false, full: true }, consent: null } })
+    const options = (await core.invoke('ha.pushOptions', {
+      keyId: key.id,
+      haId: haSummary.id,
+    })) as Outcome<HaPushOptions>
+    expect(options).toMatchObject({
+      ok: true,
+      value: {
+        apiKeyOnlyAvailable: true,
+        defaultMode: 'api_key',
+        needsConsent: { api_key: false, full: true },
+        consent: null,
+      },
+    })
     // The sentence names what goes where: the user, HA's address, the scheme, and how HA keeps it.
     const sentence = (options as { ok: true; value: HaPushOptions }).value.consentSentence!
     expect(sentence).toContain('“keyward-ha”')
@@ -109,7 +127,10 @@ describe('a password reaches Home Assistant only with recorded consent', () => {
     const haSummary = await connect(core, ha)
 
     const refused = await core.invoke('ha.push', { keyId: key.id, haId: haSummary.id, mode: 'full' })
-    expect(refused).toMatchObject({ ok: false, error: { code: 'refused', message: expect.stringMatching(/not agreed to send it.*Nothing was sent/) } })
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'refused', message: expect.stringMatching(/not agreed to send it.*Nothing was sent/) },
+    })
     expect(flowRequests(ha)).toEqual([])
     expect(ha.state.flowBodies).toEqual([])
     expect(ha.entries('unifiprotect')).toEqual([])
@@ -121,7 +142,13 @@ describe('a password reaches Home Assistant only with recorded consent', () => {
 
     const before = Date.now()
     const consent: HaConsent = await agreeToSendPassword(core, key.id, haSummary.id)
-    expect(consent).toMatchObject({ haId: haSummary.id, haUrl: ha.url, haVersion: '2026.9.1', username: 'keyward-ha', by: 'user' })
+    expect(consent).toMatchObject({
+      haId: haSummary.id,
+      haUrl: ha.url,
+      haVersion: '2026.9.1',
+      username: 'keyward-ha',
+      by: 'user',
+    })
     expect(Date.parse(consent.grantedAt)).toBeGreaterThanOrEqual(before - 1000)
     // Recorded on the key in the settings file (metadata only: the sentence, never the password).
     const file = readFileSync(join(core.dataDir, 'config.json'), 'utf8')
@@ -131,7 +158,9 @@ describe('a password reaches Home Assistant only with recorded consent', () => {
     const pushed = await core.invoke('ha.push', { keyId: key.id, haId: haSummary.id, mode: 'full' })
     expect(pushed).toMatchObject({ ok: true, value: { outcome: 'created', mode: 'full', entryState: 'loaded' } })
     expect(ha.entries('unifiprotect')[0]!.data).toMatchObject({ username: 'keyward-ha', password })
-    expect(core.keys.list()[0]!.haConsents).toEqual([expect.objectContaining({ haId: haSummary.id, fullModeInUse: true })])
+    expect(core.keys.list()[0]!.haConsents).toEqual([
+      expect.objectContaining({ haId: haSummary.id, fullModeInUse: true }),
+    ])
 
     // Forgetting that HA drops its consent: a later connection must ask again.
     await core.invoke('ha.forget', { id: haSummary.id })
@@ -146,11 +175,26 @@ describe('a password reaches Home Assistant only with recorded consent', () => {
     const password = (await core.vault.get(key.passwordRef!))!
     const haSummary = await connect(core, ha)
 
-    const options = (await core.invoke('ha.pushOptions', { keyId: key.id, haId: haSummary.id })) as { ok: true; value: HaPushOptions }
-    expect(options.value).toMatchObject({ apiKeyOnlyAvailable: false, defaultMode: 'full', needsConsent: { api_key: null, full: true } })
+    const options = (await core.invoke('ha.pushOptions', { keyId: key.id, haId: haSummary.id })) as {
+      ok: true
+      value: HaPushOptions
+    }
+    expect(options.value).toMatchObject({
+      apiKeyOnlyAvailable: false,
+      defaultMode: 'full',
+      needsConsent: { api_key: null, full: true },
+    })
 
     const refused = await core.invoke('ha.push', { keyId: key.id, haId: haSummary.id })
-    expect(refused).toMatchObject({ ok: false, error: { code: 'refused', message: expect.stringMatching(/Home Assistant 2026\.8\.3 needs the password of “keyward-ha”.*Nothing was sent/) } })
+    expect(refused).toMatchObject({
+      ok: false,
+      error: {
+        code: 'refused',
+        message: expect.stringMatching(
+          /Home Assistant 2026\.8\.3 needs the password of “keyward-ha”.*Nothing was sent/,
+        ),
+      },
+    })
     expect(flowRequests(ha)).toEqual([])
     expect(ha.state.flowBodies).toEqual([])
 

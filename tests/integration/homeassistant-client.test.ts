@@ -30,7 +30,13 @@ async function failureOf(promise: Promise<unknown>): Promise<KeywardFailure> {
   throw new Error('expected a failure')
 }
 
-const refOf = (sim: RunningConsole, host = '127.0.0.1'): HaConsoleRef => ({ key: `${host}:${sim.port}`, host, port: sim.port, mac: sim.config.mac, name: sim.config.name })
+const refOf = (sim: RunningConsole, host = '127.0.0.1'): HaConsoleRef => ({
+  key: `${host}:${sim.port}`,
+  host,
+  port: sim.port,
+  mac: sim.config.mac,
+  name: sim.config.name,
+})
 
 describe('tokens', () => {
   it('a rejected token makes exactly one request, then nothing more is sent', async () => {
@@ -65,7 +71,12 @@ describe('tokens', () => {
     const client = await HomeAssistantClient.connect({ url: ha.url, token: USER_TOKEN })
     expect(client.info).toMatchObject({ isAdmin: false, version: '2026.9.1', locationName: 'Home' })
     expect(client.info!.adminProblem).toMatch(/not an administrator.*Long-lived access tokens/)
-    const error = await failureOf(pushProtectKey(client, { console: { key: 'x:443', host: '192.0.2.10', port: 443 }, apiKey: 'a-key-that-is-never-sent' }))
+    const error = await failureOf(
+      pushProtectKey(client, {
+        console: { key: 'x:443', host: '192.0.2.10', port: 443 },
+        apiKey: 'a-key-that-is-never-sent',
+      }),
+    )
     expect(error).toMatchObject({ code: 'forbidden', problem: 'not_admin' })
     expect(flowRequests(ha)).toEqual([])
     expect(ha.failedLogins).toBe(0)
@@ -76,7 +87,9 @@ describe('tokens', () => {
     const ha = await startHomeAssistant()
     const client = new HomeAssistantClient({ url: ha.url, token: USER_TOKEN })
     await client.request('GET', '/api/')
-    const error = await failureOf(client.request('POST', '/api/config/config_entries/flow', { handler: 'unifiprotect' }))
+    const error = await failureOf(
+      client.request('POST', '/api/config/config_entries/flow', { handler: 'unifiprotect' }),
+    )
     expect(error).toMatchObject({ code: 'forbidden', problem: 'not_admin' })
     await failureOf(client.request('GET', '/api/'))
     expect(ha.state.requests).toHaveLength(2)
@@ -116,11 +129,19 @@ describe('UniFi Access (core vs HACS) and UniFi Network', () => {
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
 
     const wrongKind = await failureOf(pushAccessToken(client, { console: refOf(sim), token: consoleKey }))
-    expect(wrongKind).toMatchObject({ problem: 'token_wrong_type', detail: 'unifi_access form error base=protect_api_key' })
+    expect(wrongKind).toMatchObject({
+      problem: 'token_wrong_type',
+      detail: 'unifi_access form error base=protect_api_key',
+    })
     expect(wrongKind.message).toMatch(/not a UniFi Access token.*Access → Settings → Advanced → API Token/)
 
     const created = await pushAccessToken(client, { console: refOf(sim), token })
-    expect(created).toMatchObject({ outcome: 'created', domain: 'unifi_access', accessVariant: 'core', entryState: 'loaded' })
+    expect(created).toMatchObject({
+      outcome: 'created',
+      domain: 'unifi_access',
+      accessVariant: 'core',
+      entryState: 'loaded',
+    })
     expect(ha.entries('unifi_access')[0]!.data).toEqual({ host: '127.0.0.1', api_token: token, verify_ssl: false })
 
     const again = await pushAccessToken(client, { console: refOf(sim), token })
@@ -137,9 +158,17 @@ describe('UniFi Access (core vs HACS) and UniFi Network', () => {
     await revokeAccessToken(session, tokenId!)
     await ha.refresh()
     const health = await readHealth(client, 'unifi_access', [refOf(sim)])
-    expect(health.consoles[0]).toMatchObject({ entryId: created.entryId, signal: 'key_rejected', keyProblem: true, repairIssueId: `homeassistant/config_entry_reauth_unifi_access_${created.entryId}` })
+    expect(health.consoles[0]).toMatchObject({
+      entryId: created.entryId,
+      signal: 'key_rejected',
+      keyProblem: true,
+      repairIssueId: `homeassistant/config_entry_reauth_unifi_access_${created.entryId}`,
+    })
     const next = (await createAccessToken(session, { name: 'home-assistant-2', validityDays: 0 })).token
-    expect(await pushAccessToken(client, { console: refOf(sim), token: next })).toMatchObject({ outcome: 'reauthenticated', entryState: 'loaded' })
+    expect(await pushAccessToken(client, { console: refOf(sim), token: next })).toMatchObject({
+      outcome: 'reauthenticated',
+      entryState: 'loaded',
+    })
     expect(ha.entries('unifi_access')[0]!.data.api_token).toBe(next)
     client.close()
   })
@@ -150,11 +179,19 @@ describe('UniFi Access (core vs HACS) and UniFi Network', () => {
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
 
     const wrongKind = await failureOf(pushAccessToken(client, { console: refOf(sim), token: consoleKey }))
-    expect(wrongKind).toMatchObject({ problem: 'token_wrong_type', detail: 'unifi_access form error base=invalid_api_key' })
+    expect(wrongKind).toMatchObject({
+      problem: 'token_wrong_type',
+      detail: 'unifi_access form error base=invalid_api_key',
+    })
 
     const created = await pushAccessToken(client, { console: refOf(sim), token })
     expect(created).toMatchObject({ outcome: 'created', accessVariant: 'custom', entryState: 'loaded' })
-    expect(ha.entries('unifi_access')[0]!.data).toEqual({ host: '127.0.0.1', api_token: token, verify_ssl: false, use_polling: false })
+    expect(ha.entries('unifi_access')[0]!.data).toEqual({
+      host: '127.0.0.1',
+      api_token: token,
+      verify_ssl: false,
+      use_polling: false,
+    })
 
     const again = await failureOf(pushAccessToken(client, { console: refOf(sim), token }))
     expect(again).toMatchObject({ problem: 'needs_ui' })
@@ -166,7 +203,9 @@ describe('UniFi Access (core vs HACS) and UniFi Network', () => {
   it('no Access integration at all', async () => {
     const ha = await startHomeAssistant({ access: 'none' })
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
-    const error = await failureOf(pushAccessToken(client, { console: { key: 'a:443', host: '192.0.2.1', port: 443 }, token: 'some-access-token' }))
+    const error = await failureOf(
+      pushAccessToken(client, { console: { key: 'a:443', host: '192.0.2.1', port: 443 }, token: 'some-access-token' }),
+    )
     expect(error).toMatchObject({ code: 'not-found', problem: 'integration_missing' })
     client.close()
   })
@@ -176,7 +215,12 @@ describe('UniFi Access (core vs HACS) and UniFi Network', () => {
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
     const apiKey = 'network-key-that-must-stay-here'
     const sites = [{ id: '3f2a1c5e-1111-4222-8333-444455556666', internalReference: 'default', name: 'Default' }]
-    const result = await pushKey(client, { app: 'network', console: { key: 'udm:443', host: '192.0.2.1', port: 443, name: 'UDM' }, apiKey, sites })
+    const result = await pushKey(client, {
+      app: 'network',
+      console: { key: 'udm:443', host: '192.0.2.1', port: 443, name: 'UDM' },
+      apiKey,
+      sites,
+    })
     expect(result).toMatchObject({ outcome: 'not-applicable', domain: 'unifi', entryId: null })
     expect(result.message).toMatch(/username and password.*2026\.10 or later.*Nothing was sent/)
     // Only the probe: one flow opened and deleted; no step was ever submitted to it.
@@ -189,7 +233,9 @@ describe('UniFi Access (core vs HACS) and UniFi Network', () => {
   it('health says "no entry" for a console HA does not have', async () => {
     const ha = await startHomeAssistant()
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
-    const report = await readHealth(client, 'unifiprotect', [{ key: 'n:443', host: '192.0.2.5', port: 443, name: 'NVR' }])
+    const report = await readHealth(client, 'unifiprotect', [
+      { key: 'n:443', host: '192.0.2.5', port: 443, name: 'NVR' },
+    ])
     expect(report.consoles[0]).toMatchObject({ signal: 'no_entry', keyProblem: false, entryId: null })
     expect(report.sawReauths).toBe(true)
     client.close()
@@ -227,8 +273,13 @@ describe('HTTP client limits', () => {
       else res.writeHead(200, { 'content-type': 'application/json' }).end('{"message":"API running."}')
     })
     for (const path of ['/upgrade', '/port']) {
-      const refused = await failureOf(httpRequest({ url: `${base}${path}`, headers: { authorization: 'Bearer x' }, redirects: 'same-host' }))
-      expect(refused).toMatchObject({ code: 'redirect-refused', message: expect.stringMatching(/another scheme or port and sent nothing there/) })
+      const refused = await failureOf(
+        httpRequest({ url: `${base}${path}`, headers: { authorization: 'Bearer x' }, redirects: 'same-host' }),
+      )
+      expect(refused).toMatchObject({
+        code: 'redirect-refused',
+        message: expect.stringMatching(/another scheme or port and sent nothing there/),
+      })
     }
   })
 
@@ -244,9 +295,14 @@ describe('HTTP client limits', () => {
 
 describe('simulator CLI', () => {
   it('prints one ready line and serves the API', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/simulators/home-assistant/main.ts', '--port', '0', '--version', '2026.8.x'], {
-      cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'],
-    })
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'tests/simulators/home-assistant/main.ts', '--port', '0', '--version', '2026.8.x'],
+      {
+        cwd: process.cwd(),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    )
     try {
       const line = await new Promise<string>((resolve, reject) => {
         createInterface({ input: child.stdout! }).once('line', resolve)

@@ -28,23 +28,38 @@ describe('Home Assistant from the core', () => {
       await core.close()
       core.dispose()
     })
-    const consoles = [await startConsole('unvr', { name: 'NVR', mac: '70A7411B0001' }), await startConsole('unvr', { name: 'NVR', mac: '70A7411B0002' })]
+    const consoles = [
+      await startConsole('unvr', { name: 'NVR', mac: '70A7411B0001' }),
+      await startConsole('unvr', { name: 'NVR', mac: '70A7411B0002' }),
+    ]
     const ha = await startHomeAssistant({ version: '2026.9.x' })
-    const haId = ((await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN })) as { ok: true; value: HaSummary }).value.id
+    const haId = (
+      (await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN })) as { ok: true; value: HaSummary }
+    ).value.id
     const keys: KeyView[] = []
     for (const [i, sim] of consoles.entries()) {
       const address = `127.0.0.1:${sim.port}`
       await probeAndTrust(core, address)
       await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-      const made = (await core.invoke('provision.run', { key: address, app: 'protect', mode: 'dedicated-user', username: `keyward-ha-${i}`, keyName: `ha-${i}` })) as { ok: true; value: ProvisionOutcome }
+      const made = (await core.invoke('provision.run', {
+        key: address,
+        app: 'protect',
+        mode: 'dedicated-user',
+        username: `keyward-ha-${i}`,
+        keyName: `ha-${i}`,
+      })) as { ok: true; value: ProvisionOutcome }
       expect(made.value.check?.status).toBe('ok')
       const key = core.keys.list().find((k) => k.consoleKey === address)!
       keys.push(key)
       // Ephemeral console ports: full mode, after the user's consent (API-key-only mode is port 443 only, §2.2).
       await agreeToSendPassword(core, key.id, haId)
-      expect(await core.invoke('ha.push', { keyId: key.id, haId, mode: 'full' })).toMatchObject({ ok: true, value: { outcome: 'created', title: 'NVR' } })
+      expect(await core.invoke('ha.push', { keyId: key.id, haId, mode: 'full' })).toMatchObject({
+        ok: true,
+        value: { outcome: 'created', title: 'NVR' },
+      })
     }
-    const byMac = () => new Map(ha.entries('unifiprotect').map((e) => [e.unique_id?.replace(/:/g, '').toUpperCase(), e]))
+    const byMac = () =>
+      new Map(ha.entries('unifiprotect').map((e) => [e.unique_id?.replace(/:/g, '').toUpperCase(), e]))
     expect([...byMac().keys()].sort()).toEqual(['70A7411B0001', '70A7411B0002'])
 
     // The second console's next key lands in the second console's entry; the first entry keeps its key.
@@ -62,20 +77,35 @@ describe('Home Assistant from the core', () => {
 
     // A wrong token: one request, a clear message, nothing saved.
     const wrong = await core.invoke('ha.connect', { url: ha.url, token: 'x'.repeat(40) })
-    expect(wrong).toMatchObject({ ok: false, error: { code: 'invalid-credentials', message: expect.stringMatching(/token/i) } })
+    expect(wrong).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-credentials', message: expect.stringMatching(/token/i) },
+    })
     expect(ha.failedLogins).toBe(1)
     expect(await core.invoke('ha.list', {})).toEqual({ ok: true, value: [] })
     // A non-admin token is explained.
-    expect(await core.invoke('ha.connect', { url: ha.url, token: USER_TOKEN })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/not an administrator/) } })
+    expect(await core.invoke('ha.connect', { url: ha.url, token: USER_TOKEN })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/not an administrator/) },
+    })
 
-    const connected = (await core.invoke('ha.connect', { url: ha.url.replace('http://', '') + '/lovelace/0', token: ADMIN_TOKEN })) as { ok: true; value: HaSummary }
+    const connected = (await core.invoke('ha.connect', {
+      url: ha.url.replace('http://', '') + '/lovelace/0',
+      token: ADMIN_TOKEN,
+    })) as { ok: true; value: HaSummary }
     expect(connected).toMatchObject({ ok: true, value: { url: ha.url, version: '2026.9.1' } })
     const haId = connected.value.id
 
     const address = `127.0.0.1:${nvr.port}`
     await probeAndTrust(core, address)
     await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-    const made = (await core.invoke('provision.run', { key: address, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'home-assistant' })) as { ok: true; value: ProvisionOutcome }
+    const made = (await core.invoke('provision.run', {
+      key: address,
+      app: 'protect',
+      mode: 'dedicated-user',
+      username: 'keyward-ha',
+      keyName: 'home-assistant',
+    })) as { ok: true; value: ProvisionOutcome }
     expect(made.value.check?.status).toBe('ok')
     const key = core.keys.list()[0]!
     // The console listens on an ephemeral port, and API-key-only mode has no port field (§2.2):

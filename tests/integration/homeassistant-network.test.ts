@@ -15,13 +15,22 @@ import type { RunningConsole } from '../simulators/console/server.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME, type NetworkSite } from '../simulators/console/presets.ts'
 import { haControl, startControl } from '../simulators/home-assistant/control.ts'
 import type { RunningHomeAssistant } from '../simulators/home-assistant/server.ts'
-import { addLocalUnifiEntry, ADMIN_TOKEN, flowRequests, startHomeAssistant } from '../simulators/home-assistant/testing.ts'
+import {
+  addLocalUnifiEntry,
+  ADMIN_TOKEN,
+  flowRequests,
+  startHomeAssistant,
+} from '../simulators/home-assistant/testing.ts'
 import { ownerSession, startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
 import { probeAndTrust } from '../support/trust.ts'
 
 const HOME: NetworkSite = { id: '0c6f1d52-8a3e-4c1e-9f4b-2d7a5e9b1c01', internalReference: 'default', name: 'Home' }
-const SHED: NetworkSite = { id: '5b2e9c47-1f0d-4a6b-8e3c-7d9f0a1b2c02', internalReference: 'x7k2m9pq', name: 'Garden shed' }
+const SHED: NetworkSite = {
+  id: '5b2e9c47-1f0d-4a6b-8e3c-7d9f0a1b2c02',
+  internalReference: 'x7k2m9pq',
+  name: 'Garden shed',
+}
 
 type Core = ReturnType<typeof makeCore>
 
@@ -46,14 +55,21 @@ async function setUp(sim: RunningConsole, ha: RunningHomeAssistant, keyName = 'h
 }
 
 async function mint(core: Core, address: string, keyName: string) {
-  const made = (await core.invoke('provision.run', { key: address, app: 'network', mode: 'dedicated-user', username: `kw-${keyName}`, keyName })) as Outcome<ProvisionOutcome>
+  const made = (await core.invoke('provision.run', {
+    key: address,
+    app: 'network',
+    mode: 'dedicated-user',
+    username: `kw-${keyName}`,
+    keyName,
+  })) as Outcome<ProvisionOutcome>
   if (!made.ok) throw new Error(made.error.message)
   expect(made.value.check).toMatchObject({ status: 'ok', app: 'network' })
   const key = core.keys.list().find((k) => k.name === keyName)!
   return { key, secret: (await core.vault.get(key.keyRef))! }
 }
 
-const push = (core: Core, input: { keyId: string; haId: string; siteId?: string }) => core.invoke('ha.push', input) as Promise<Outcome<HaPushSummary>>
+const push = (core: Core, input: { keyId: string; haId: string; siteId?: string }) =>
+  core.invoke('ha.push', input) as Promise<Outcome<HaPushSummary>>
 
 describe('a Network key into HA 2026.10 (API-key mode)', () => {
   it('one site: the fit is ready before minting; the push creates a loaded entry for the site’s UUID', async () => {
@@ -61,16 +77,31 @@ describe('a Network key into HA 2026.10 (API-key mode)', () => {
     const ha = await startHomeAssistant({ version: '2026.10.x' })
     const { core, haId, mint: make } = await setUp(udm, ha)
 
-    expect(await core.invoke('ha.fit', { haId, app: 'network' })).toEqual({ ok: true, value: { app: 'network', fit: 'ready', haVersion: '2026.10.2', message: '' } })
+    expect(await core.invoke('ha.fit', { haId, app: 'network' })).toEqual({
+      ok: true,
+      value: { app: 'network', fit: 'ready', haVersion: '2026.10.2', message: '' },
+    })
     expect(ha.state.flows.size).toBe(0) // the probe flow was deleted
 
     const { key, secret } = await make()
     const pushed = await push(core, { keyId: key.id, haId })
-    expect(pushed).toMatchObject({ ok: true, value: { outcome: 'created', title: 'Home', entryState: 'loaded', haVersion: '2026.10.2' } })
+    expect(pushed).toMatchObject({
+      ok: true,
+      value: { outcome: 'created', title: 'Home', entryState: 'loaded', haVersion: '2026.10.2' },
+    })
     const [entry] = ha.entries('unifi')
     expect(entry).toMatchObject({
-      unique_id: HOME.id, title: 'Home', state: 'loaded',
-      data: { host: '127.0.0.1', port: udm.port, verify_ssl: false, api_key: secret, connection_mode: 'api_key', site: 'default' },
+      unique_id: HOME.id,
+      title: 'Home',
+      state: 'loaded',
+      data: {
+        host: '127.0.0.1',
+        port: udm.port,
+        verify_ssl: false,
+        api_key: secret,
+        connection_mode: 'api_key',
+        site: 'default',
+      },
     })
     expect(ha.state.flows.size).toBe(0)
     expect(core.keys.list().find((k) => k.id === key.id)!.pushedTo).toEqual([haId])
@@ -83,25 +114,45 @@ describe('a Network key into HA 2026.10 (API-key mode)', () => {
     const { key, secret } = await make()
 
     const asked = await push(core, { keyId: key.id, haId })
-    expect(asked).toMatchObject({ ok: true, value: { outcome: 'choose-site', entryId: null, sites: [{ id: HOME.id, name: 'Home' }, { id: SHED.id, name: 'Garden shed' }] } })
+    expect(asked).toMatchObject({
+      ok: true,
+      value: {
+        outcome: 'choose-site',
+        entryId: null,
+        sites: [
+          { id: HOME.id, name: 'Home' },
+          { id: SHED.id, name: 'Garden shed' },
+        ],
+      },
+    })
     expect(ha.entries('unifi')).toHaveLength(0)
     // Nothing was submitted to HA: only the probe flow, opened and deleted.
     expect(flowRequests(ha).map((r) => r.method)).toEqual(['POST', 'DELETE'])
     expect(core.keys.list().find((k) => k.id === key.id)!.pushedTo).toEqual([])
 
     const chosen = await push(core, { keyId: key.id, haId, siteId: SHED.id })
-    expect(chosen).toMatchObject({ ok: true, value: { outcome: 'created', title: 'Garden shed', entryState: 'loaded' } })
-    expect(ha.entries('unifi').map((e) => [e.unique_id, e.data.site, e.data.api_key])).toEqual([[SHED.id, 'x7k2m9pq', secret]])
+    expect(chosen).toMatchObject({
+      ok: true,
+      value: { outcome: 'created', title: 'Garden shed', entryState: 'loaded' },
+    })
+    expect(ha.entries('unifi').map((e) => [e.unique_id, e.data.site, e.data.api_key])).toEqual([
+      [SHED.id, 'x7k2m9pq', secret],
+    ])
 
     // A rotation hands the new key to the site HA already has (it does not ask again, and adds no entry).
     const entryId = ha.entries('unifi')[0]!.entry_id
     expect(await core.invoke('keys.rotate', { id: key.id })).toMatchObject({ ok: true })
     const rotated = (await core.vault.get(core.keys.list().find((k) => k.id === key.id)!.keyRef))!
     expect(rotated).not.toBe(secret)
-    expect(ha.entries('unifi').map((e) => [e.entry_id, e.unique_id, e.data.api_key])).toEqual([[entryId, SHED.id, rotated]])
+    expect(ha.entries('unifi').map((e) => [e.entry_id, e.unique_id, e.data.api_key])).toEqual([
+      [entryId, SHED.id, rotated],
+    ])
 
     const unknown = await push(core, { keyId: key.id, haId, siteId: '99999999-0000-4000-8000-000000000000' })
-    expect(unknown).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/does not see that UniFi Network site/) } })
+    expect(unknown).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input', message: expect.stringMatching(/does not see that UniFi Network site/) },
+    })
   })
 
   it('a revoked key: HA’s pending reauth gets the rotated key; a moved console: the entry is reconfigured; same entry each time', async () => {
@@ -120,8 +171,13 @@ describe('a Network key into HA 2026.10 (API-key mode)', () => {
     udm.state.apiKeys.delete(onConsole.id)
     await ha.refresh()
     expect(ha.entries('unifi')[0]).toMatchObject({ state: 'setup_error' })
-    expect([...ha.state.flows.values()].map((f) => [f.step_id, f.context.source])).toEqual([['reauth_api_key', 'reauth']])
-    expect(await healthOf()).toMatchObject({ status: 'failing', haHealth: { signal: 'key_rejected', keyProblem: true } })
+    expect([...ha.state.flows.values()].map((f) => [f.step_id, f.context.source])).toEqual([
+      ['reauth_api_key', 'reauth'],
+    ])
+    expect(await healthOf()).toMatchObject({
+      status: 'failing',
+      haHealth: { signal: 'key_rejected', keyProblem: true },
+    })
 
     // Rotation hands the new key to HA's pending reauth before anything else.
     expect(await core.invoke('keys.rotate', { id: key.id })).toMatchObject({ ok: true })
@@ -143,8 +199,18 @@ describe('a Network key into HA 2026.10 (API-key mode)', () => {
   it('an entry for the same site in username/password mode: refused, naming the entry to remove', async () => {
     const udm = await startConsole('udm-pro', { networkSites: [HOME] })
     // HA's local-user entry for the classic site "default" of the same console (§3.1).
-    const ha = await startHomeAssistant({ version: '2026.10.x', unifiClassicSites: [{ _id: '6566b3ec0c1b5c2f8e5a0001', name: 'default', desc: 'Home' }] })
-    expect(await addLocalUnifiEntry(ha, { host: '127.0.0.1', username: OWNER_USERNAME, password: OWNER_PASSWORD, port: udm.port })).toMatchObject({ type: 'create_entry' })
+    const ha = await startHomeAssistant({
+      version: '2026.10.x',
+      unifiClassicSites: [{ _id: '6566b3ec0c1b5c2f8e5a0001', name: 'default', desc: 'Home' }],
+    })
+    expect(
+      await addLocalUnifiEntry(ha, {
+        host: '127.0.0.1',
+        username: OWNER_USERNAME,
+        password: OWNER_PASSWORD,
+        port: udm.port,
+      }),
+    ).toMatchObject({ type: 'create_entry' })
     const [local] = ha.entries('unifi')
     expect(local).toMatchObject({ state: 'loaded', data: { connection_mode: 'local_user', site: 'default' } })
     local!.title = 'Upstairs network'
@@ -154,7 +220,9 @@ describe('a Network key into HA 2026.10 (API-key mode)', () => {
     const refused = await push(core, { keyId: key.id, haId })
     expect(refused).toMatchObject({ ok: false, error: { code: 'conflict' } })
     if (refused.ok) return
-    expect(refused.error.message).toMatch(/already has a UniFi Network entry for site "Home" on 127\.0\.0\.1 that signs in with a username and password \("Upstairs network"\).*remove that entry first/)
+    expect(refused.error.message).toMatch(
+      /already has a UniFi Network entry for site "Home" on 127\.0\.0\.1 that signs in with a username and password \("Upstairs network"\).*remove that entry first/,
+    )
     expect(ha.entries('unifi')).toHaveLength(1)
     expect(ha.entries('unifi')[0]!.data.api_key).toBeUndefined()
     expect(ha.state.flows.size).toBe(0)
@@ -168,14 +236,28 @@ describe('a Network key into HA 2026.10 (API-key mode)', () => {
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
     const ref = { key: `127.0.0.1:${udm.port}`, host: '127.0.0.1', port: udm.port, name: udm.config.name }
     const first = (await mintKey(session, 'ha-1')).key
-    expect(await pushNetworkKey(client, { console: ref, apiKey: first, sites: [HOME, SHED], siteId: SHED.id })).toMatchObject({ outcome: 'created' })
+    expect(
+      await pushNetworkKey(client, { console: ref, apiKey: first, sites: [HOME, SHED], siteId: SHED.id }),
+    ).toMatchObject({ outcome: 'created' })
 
     // The shed site goes away between Keyward's read of the sites and HA's check of the new key.
     udm.config.networkSites = [HOME]
     const second = (await mintKey(session, 'ha-2')).key
-    const error = await pushNetworkKey(client, { console: ref, apiKey: second, sites: [HOME, SHED], siteId: SHED.id }).then(() => null, (e: unknown) => e)
+    const error = await pushNetworkKey(client, {
+      console: ref,
+      apiKey: second,
+      sites: [HOME, SHED],
+      siteId: SHED.id,
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(HomeAssistantFailure)
-    expect(error).toMatchObject({ code: 'conflict', problem: 'unknown_site', message: expect.stringMatching(/new key does not see the UniFi Network site "Garden shed".*kept its old key/) })
+    expect(error).toMatchObject({
+      code: 'conflict',
+      problem: 'unknown_site',
+      message: expect.stringMatching(/new key does not see the UniFi Network site "Garden shed".*kept its old key/),
+    })
     expect(ha.entries('unifi')[0]!.data.api_key).toBe(first)
     expect(ha.state.flows.size).toBe(0)
     client.close()
@@ -190,7 +272,9 @@ describe('a Network key and HA 2026.9 (old shape: username and password only)', 
 
     const fit = (await core.invoke('ha.fit', { haId, app: 'network' })) as Outcome<HaFit>
     expect(fit).toMatchObject({ ok: true, value: { fit: 'needs-upgrade', haVersion: '2026.9.1' } })
-    expect(fit.ok && fit.value.message).toMatch(/cannot take a UniFi Network key yet.*Update Home Assistant to 2026\.10 or later/)
+    expect(fit.ok && fit.value.message).toMatch(
+      /cannot take a UniFi Network key yet.*Update Home Assistant to 2026\.10 or later/,
+    )
     expect(ha.state.flows.size).toBe(0)
 
     const { key } = await make()
@@ -198,7 +282,12 @@ describe('a Network key and HA 2026.9 (old shape: username and password only)', 
     expect(pushed).toMatchObject({ ok: true, value: { outcome: 'not-applicable', entryId: null } })
     expect(ha.entries('unifi')).toHaveLength(0)
     // Probes only (fit, then push): every flow opened was deleted unanswered.
-    expect(flowRequests(ha).map((r) => `${r.method} ${r.path.endsWith('/flow') ? 'flow' : 'flow/id'}`)).toEqual(['POST flow', 'DELETE flow/id', 'POST flow', 'DELETE flow/id'])
+    expect(flowRequests(ha).map((r) => `${r.method} ${r.path.endsWith('/flow') ? 'flow' : 'flow/id'}`)).toEqual([
+      'POST flow',
+      'DELETE flow/id',
+      'POST flow',
+      'DELETE flow/id',
+    ])
     expect(core.keys.list().find((k) => k.id === key.id)!.pushedTo).toEqual([])
   })
 })
@@ -209,21 +298,63 @@ describe('the fake HA’s old `unifi` shape and its knobs (home-assistant.md §3
     const ha = await startHomeAssistant({ version: '2026.9.x' })
     const control = await startControl(ha, { host: '127.0.0.1', port: 0 })
     try {
-      await haControl(control.url).configure({ unifiClassicSites: [{ _id: 'a1', name: 'default', desc: 'Home' }, { _id: 'b2', name: 'shed', desc: 'Shed' }] })
+      await haControl(control.url).configure({
+        unifiClassicSites: [
+          { _id: 'a1', name: 'default', desc: 'Home' },
+          { _id: 'b2', name: 'shed', desc: 'Shed' },
+        ],
+      })
       const form = await ha.manager.start('unifi', { source: 'user' })
       expect(form).toMatchObject({ type: 'form', step_id: 'user' })
-      expect((form.data_schema as { name: string }[]).map((f) => f.name)).toEqual(['host', 'username', 'password', 'port', 'verify_ssl'])
+      expect((form.data_schema as { name: string }[]).map((f) => f.name)).toEqual([
+        'host',
+        'username',
+        'password',
+        'port',
+        'verify_ssl',
+      ])
       const id = String(form.flow_id)
-      const wrong = await ha.manager.configure(id, { host: '127.0.0.1', username: OWNER_USERNAME, password: 'wrong-password', port: udm.port })
+      const wrong = await ha.manager.configure(id, {
+        host: '127.0.0.1',
+        username: OWNER_USERNAME,
+        password: 'wrong-password',
+        port: udm.port,
+      })
       expect(wrong).toMatchObject({ type: 'form', step_id: 'user', errors: { base: 'faulty_credentials' } })
-      const site = await ha.manager.configure(id, { host: '127.0.0.1', username: OWNER_USERNAME, password: OWNER_PASSWORD, port: udm.port })
-      expect(site).toMatchObject({ type: 'form', step_id: 'site', data_schema: [{ name: 'site', type: 'select', options: [['a1', 'Home'], ['b2', 'Shed']] }] })
+      const site = await ha.manager.configure(id, {
+        host: '127.0.0.1',
+        username: OWNER_USERNAME,
+        password: OWNER_PASSWORD,
+        port: udm.port,
+      })
+      expect(site).toMatchObject({
+        type: 'form',
+        step_id: 'site',
+        data_schema: [
+          {
+            name: 'site',
+            type: 'select',
+            options: [
+              ['a1', 'Home'],
+              ['b2', 'Shed'],
+            ],
+          },
+        ],
+      })
       expect(await ha.manager.configure(id, { site: 'b2' })).toMatchObject({ type: 'create_entry', title: 'Shed' })
       expect(ha.entries('unifi')[0]).toMatchObject({ unique_id: 'b2', state: 'loaded', data: { site: 'shed' } })
       const down = await ha.manager.start('unifi', { source: 'user' })
-      expect(await ha.manager.configure(String(down.flow_id), { host: '127.0.0.1', username: OWNER_USERNAME, password: OWNER_PASSWORD, port: 1 }))
-        .toMatchObject({ errors: { base: 'service_unavailable' } })
-      await expect(haControl(control.url).configure({ version: '2026.10.x' } as never)).rejects.toThrow(/not a run-time knob: version/)
+      expect(
+        await ha.manager.configure(String(down.flow_id), {
+          host: '127.0.0.1',
+          username: OWNER_USERNAME,
+          password: OWNER_PASSWORD,
+          port: 1,
+        }),
+      ).toMatchObject({ errors: { base: 'service_unavailable' } })
+      await expect(haControl(control.url).configure({ version: '2026.10.x' } as never)).rejects.toThrow(
+        /not a run-time knob: version/,
+      )
     } finally {
       await control.close()
     }

@@ -18,11 +18,21 @@ const owner = { username: OWNER_USERNAME, password: OWNER_PASSWORD }
 const consent = { grantedAt: '2026-12-01T00:00:00.000Z' }
 
 const refOf = (sim: RunningConsole): HaConsoleRef => ({
-  key: `127.0.0.1:${sim.port}`, host: '127.0.0.1', port: sim.port, mac: sim.config.mac, name: sim.config.name,
+  key: `127.0.0.1:${sim.port}`,
+  host: '127.0.0.1',
+  port: sim.port,
+  mac: sim.config.mac,
+  name: sim.config.name,
 })
 
 /** A console as HA sees it by name on port 443 (API-key-only mode has no port field). */
-const namedRefOf = (sim: RunningConsole, name: string): HaConsoleRef => ({ key: `${name}:443`, host: name, port: 443, mac: sim.config.mac, name: sim.config.name })
+const namedRefOf = (sim: RunningConsole, name: string): HaConsoleRef => ({
+  key: `${name}:443`,
+  host: name,
+  port: 443,
+  mac: sim.config.mac,
+  name: sim.config.name,
+})
 
 async function failureOf(promise: Promise<unknown>): Promise<HomeAssistantFailure> {
   try {
@@ -43,13 +53,34 @@ describe('push a Protect key (HA ≤ 2026.8: the user step is a form)', () => {
     expect(client.info).toMatchObject({ version: '2026.8.3', isAdmin: true })
 
     const first = await mintKey(session, 'home-assistant')
-    const created = await pushProtectKey(client, { console: refOf(unvr), apiKey: first.key, credentials: owner, consent })
-    expect(created).toMatchObject({ outcome: 'created', domain: 'unifiprotect', entryState: 'loaded', mode: 'full', title: 'NVR', haVersion: '2026.8.3' })
+    const created = await pushProtectKey(client, {
+      console: refOf(unvr),
+      apiKey: first.key,
+      credentials: owner,
+      consent,
+    })
+    expect(created).toMatchObject({
+      outcome: 'created',
+      domain: 'unifiprotect',
+      entryState: 'loaded',
+      mode: 'full',
+      title: 'NVR',
+      haVersion: '2026.8.3',
+    })
     const [entry] = ha.entries('unifiprotect')
-    expect(entry).toMatchObject({ state: 'loaded', unique_id: unvr.config.mac, data: { host: '127.0.0.1', port: unvr.port, verify_ssl: false, api_key: first.key } })
+    expect(entry).toMatchObject({
+      state: 'loaded',
+      unique_id: unvr.config.mac,
+      data: { host: '127.0.0.1', port: unvr.port, verify_ssl: false, api_key: first.key },
+    })
 
     const second = await mintKey(session, 'home-assistant-2')
-    const again = await pushProtectKey(client, { console: refOf(unvr), apiKey: second.key, credentials: owner, consent })
+    const again = await pushProtectKey(client, {
+      console: refOf(unvr),
+      apiKey: second.key,
+      credentials: owner,
+      consent,
+    })
     expect(again).toMatchObject({ outcome: 'reconfigured', entryId: entry!.entry_id, entryState: 'loaded' })
     expect(ha.entries('unifiprotect')).toHaveLength(1)
     expect(ha.entries('unifiprotect')[0]!.data.api_key).toBe(second.key)
@@ -80,7 +111,9 @@ describe('push a Protect key (HA ≤ 2026.8: the user step is a form)', () => {
     expect(error.message).toMatch(/Nothing was sent/)
     expect(ha.state.flowBodies).toEqual([])
     // A dedicated user exists but no consent came with the push: named as missing consent, not missing credentials.
-    const named = await failureOf(pushProtectKey(client, { console: refOf(unvr), apiKey: key, credentialsAvailable: true }))
+    const named = await failureOf(
+      pushProtectKey(client, { console: refOf(unvr), apiKey: key, credentialsAvailable: true }),
+    )
     expect(named).toMatchObject({ code: 'refused', problem: 'consent_required' })
     expect(ha.state.flowBodies.join('\n')).not.toContain(OWNER_PASSWORD)
     expect(ha.state.flows.size).toBe(0)
@@ -93,9 +126,13 @@ describe('push a Protect key (HA ≤ 2026.8: the user step is a form)', () => {
     const udmKey = (await mintKey(await ownerSession(udm), 'ha')).key
     const ha = await startHomeAssistant({ version: '2026.8.x' })
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
-    const error = await failureOf(pushProtectKey(client, { console: refOf(unvr), apiKey: udmKey, credentials: owner, consent }))
+    const error = await failureOf(
+      pushProtectKey(client, { console: refOf(unvr), apiKey: udmKey, credentials: owner, consent }),
+    )
     expect(error).toMatchObject({ code: 'invalid-credentials', problem: 'key_rejected', field: 'api_key' })
-    expect(error.message).toMatch(/signed in to NVR \(127\.0\.0\.1\).*refused the API key.*only on the console that made it/)
+    expect(error.message).toMatch(
+      /signed in to NVR \(127\.0\.0\.1\).*refused the API key.*only on the console that made it/,
+    )
     expect(error.detail).toBe('unifiprotect form error api_key=invalid_auth')
     expect(ha.entries()).toHaveLength(0)
     expect(ha.state.flows.size).toBe(0)
@@ -107,11 +144,24 @@ describe('push a Protect key (HA ≤ 2026.8: the user step is a form)', () => {
     const key = (await mintKey(await ownerSession(old), 'ha')).key
     const ha = await startHomeAssistant({ version: '2026.8.x' })
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
-    const tooOld = await failureOf(pushProtectKey(client, { console: refOf(old), apiKey: key, credentials: owner, consent }))
+    const tooOld = await failureOf(
+      pushProtectKey(client, { console: refOf(old), apiKey: key, credentials: owner, consent }),
+    )
     expect(tooOld).toMatchObject({ problem: 'protect_too_old' })
     expect(tooOld.message).toMatch(/too old for Home Assistant 2026\.8\.3, which needs 7\.1\.0/)
-    const badPassword = await failureOf(pushProtectKey(client, { console: refOf(old), apiKey: key, credentials: { username: OWNER_USERNAME, password: 'wrong-password' }, consent }))
-    expect(badPassword).toMatchObject({ code: 'invalid-credentials', problem: 'credentials_rejected', field: 'password' })
+    const badPassword = await failureOf(
+      pushProtectKey(client, {
+        console: refOf(old),
+        apiKey: key,
+        credentials: { username: OWNER_USERNAME, password: 'wrong-password' },
+        consent,
+      }),
+    )
+    expect(badPassword).toMatchObject({
+      code: 'invalid-credentials',
+      problem: 'credentials_rejected',
+      field: 'password',
+    })
     client.close()
   })
 
@@ -120,7 +170,9 @@ describe('push a Protect key (HA ≤ 2026.8: the user step is a form)', () => {
     const key = (await mintKey(await ownerSession(unvr), 'ha')).key
     const ha = await startHomeAssistant({ version: '2026.8.x' })
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
-    const error = await failureOf(pushProtectKey(client, { console: refOf(unvr), apiKey: key, credentials: owner, consent, verifySsl: true }))
+    const error = await failureOf(
+      pushProtectKey(client, { console: refOf(unvr), apiKey: key, credentials: owner, consent, verifySsl: true }),
+    )
     expect(error).toMatchObject({ code: 'unreachable', problem: 'cannot_connect', field: 'base' })
     expect(error.message).toMatch(/could not connect to UniFi Protect at 127\.0\.0\.1:\d+/)
     client.close()
@@ -132,23 +184,40 @@ describe('push a Protect key (HA ≤ 2026.8: the user step is a form)', () => {
     const ha = await startHomeAssistant({ version: '2026.8.x', revokedKeyInFullMode: 'auth-failed' })
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
     const first = await mintKey(session, 'ha')
-    const created = await pushProtectKey(client, { console: refOf(unvr), apiKey: first.key, credentials: owner, consent })
+    const created = await pushProtectKey(client, {
+      console: refOf(unvr),
+      apiKey: first.key,
+      credentials: owner,
+      consent,
+    })
 
     await revokeKey(session, first.id)
     await ha.refresh()
     const health = await readHealth(client, 'unifiprotect', [refOf(unvr)])
     expect(health.consoles[0]).toMatchObject({
-      entryId: created.entryId, state: 'setup_error', translationKey: 'entry_auth_failed', signal: 'key_rejected', keyProblem: true,
+      entryId: created.entryId,
+      state: 'setup_error',
+      translationKey: 'entry_auth_failed',
+      signal: 'key_rejected',
+      keyProblem: true,
       repairIssueId: `homeassistant/config_entry_reauth_unifiprotect_${created.entryId}`,
     })
     expect(health.consoles[0]!.reauthFlowId).toBeTruthy()
 
     const second = await mintKey(session, 'ha-2')
-    const healed = await pushProtectKey(client, { console: refOf(unvr), apiKey: second.key, credentials: owner, consent })
+    const healed = await pushProtectKey(client, {
+      console: refOf(unvr),
+      apiKey: second.key,
+      credentials: owner,
+      consent,
+    })
     expect(healed).toMatchObject({ outcome: 'reauthenticated', entryId: created.entryId, entryState: 'loaded' })
     expect(ha.state.issues.size).toBe(0)
     expect(ha.state.flows.size).toBe(0)
-    expect((await readHealth(client, 'unifiprotect', [refOf(unvr)])).consoles[0]).toMatchObject({ signal: 'ok', keyProblem: false })
+    expect((await readHealth(client, 'unifiprotect', [refOf(unvr)])).consoles[0]).toMatchObject({
+      signal: 'ok',
+      keyProblem: false,
+    })
     client.close()
   })
 
@@ -161,7 +230,10 @@ describe('push a Protect key (HA ≤ 2026.8: the user step is a form)', () => {
     await pushProtectKey(client, { console: refOf(unvr), apiKey: key.key, credentials: owner, consent })
     await revokeKey(session, key.id)
     await ha.refresh()
-    expect((await readHealth(client, 'unifiprotect', [refOf(unvr)])).consoles[0]).toMatchObject({ state: 'loaded', signal: 'ok' })
+    expect((await readHealth(client, 'unifiprotect', [refOf(unvr)])).consoles[0]).toMatchObject({
+      state: 'loaded',
+      signal: 'ok',
+    })
     expect(ha.state.log.join('\n')).toMatch(/Public API bootstrap update failed/)
     client.close()
   })
@@ -178,18 +250,34 @@ describe('push a Protect key (HA 2026.9: the user step is a menu)', () => {
     const first = await mintKey(session, 'ha')
     const created = await pushProtectKey(client, { console: ref, apiKey: first.key })
     expect(created).toMatchObject({ outcome: 'created', mode: 'api_key', entryState: 'loaded', haVersion: '2026.9.1' })
-    expect(ha.entries('unifiprotect')[0]!.data).toEqual({ host: 'nvr.test', port: 443, verify_ssl: false, api_key: first.key, id: 'nvr.test', connection_mode: 'api_key_only' })
+    expect(ha.entries('unifiprotect')[0]!.data).toEqual({
+      host: 'nvr.test',
+      port: 443,
+      verify_ssl: false,
+      api_key: first.key,
+      id: 'nvr.test',
+      connection_mode: 'api_key_only',
+    })
 
     const second = await mintKey(session, 'ha-2')
     const again = await pushProtectKey(client, { console: ref, apiKey: second.key })
-    expect(again).toMatchObject({ outcome: 'reconfigured', entryId: created.entryId, mode: 'api_key', entryState: 'loaded' })
+    expect(again).toMatchObject({
+      outcome: 'reconfigured',
+      entryId: created.entryId,
+      mode: 'api_key',
+      entryState: 'loaded',
+    })
     expect(ha.entries('unifiprotect')).toHaveLength(1)
     // API-key-only by default: no flow is left open.
     expect(ha.state.flows.size).toBe(0)
 
     await revokeKey(session, second.id)
     await ha.refresh()
-    expect(ha.entries('unifiprotect')[0]).toMatchObject({ state: 'setup_error', reason: 'could not authenticate', error_reason_translation_key: 'entry_auth_failed' })
+    expect(ha.entries('unifiprotect')[0]).toMatchObject({
+      state: 'setup_error',
+      reason: 'could not authenticate',
+      error_reason_translation_key: 'entry_auth_failed',
+    })
     const health = await readHealth(client, 'unifiprotect', [ref])
     expect(health.consoles[0]).toMatchObject({ signal: 'key_rejected', keyProblem: true })
     expect(health.consoles[0]!.message).toMatch(/cannot use the key/)
@@ -207,7 +295,13 @@ describe('push a Protect key (HA 2026.9: the user step is a menu)', () => {
     const key = (await mintKey(await ownerSession(unvr), 'ha')).key
     const ha = await startHomeAssistant({ version: '2026.9.x', menuOptionsShape: 'dict' })
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
-    const created = await pushProtectKey(client, { console: refOf(unvr), apiKey: key, credentials: owner, consent, mode: 'full' })
+    const created = await pushProtectKey(client, {
+      console: refOf(unvr),
+      apiKey: key,
+      credentials: owner,
+      consent,
+      mode: 'full',
+    })
     expect(created).toMatchObject({ outcome: 'created', mode: 'full', entryState: 'loaded', title: 'NVR' })
     expect(ha.entries('unifiprotect')[0]!.data).toMatchObject({ username: OWNER_USERNAME, api_key: key })
 
@@ -215,7 +309,11 @@ describe('push a Protect key (HA 2026.9: the user step is a menu)', () => {
     const next = (await mintKey(await ownerSession(unvr), 'ha-next')).key
     const again = await pushProtectKey(client, { console: refOf(unvr), apiKey: next, mode: 'full' })
     expect(again).toMatchObject({ outcome: 'reconfigured', mode: 'full', entryState: 'loaded' })
-    expect(ha.entries('unifiprotect')[0]!.data).toMatchObject({ username: OWNER_USERNAME, password: OWNER_PASSWORD, api_key: next })
+    expect(ha.entries('unifiprotect')[0]!.data).toMatchObject({
+      username: OWNER_USERNAME,
+      password: OWNER_PASSWORD,
+      api_key: next,
+    })
     expect(ha.entries('unifiprotect')[0]!.data.connection_mode).toBeUndefined()
     client.close()
   })
@@ -238,12 +336,24 @@ describe('push a Protect key (HA 2026.9: the user step is a menu)', () => {
     const session = await ownerSession(unvr)
     const ha = await startHomeAssistant({ version: '2026.9.x' })
     const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
-    await pushProtectKey(client, { console: refOf(unvr), apiKey: (await mintKey(session, 'a')).key, credentials: owner, consent, mode: 'full' })
+    await pushProtectKey(client, {
+      console: refOf(unvr),
+      apiKey: (await mintKey(session, 'a')).key,
+      credentials: owner,
+      consent,
+      mode: 'full',
+    })
     // Forget the device and rename the entry: no device, reauth or title match is left.
     ha.state.devices.clear()
     ha.entries('unifiprotect')[0]!.title = 'Garage cameras'
     const next = await mintKey(session, 'b')
-    const result = await pushProtectKey(client, { console: refOf(unvr), apiKey: next.key, credentials: owner, consent, mode: 'full' })
+    const result = await pushProtectKey(client, {
+      console: refOf(unvr),
+      apiKey: next.key,
+      credentials: owner,
+      consent,
+      mode: 'full',
+    })
     expect(result).toMatchObject({ outcome: 'reconfigured', entryState: 'loaded', title: 'Garage cameras' })
     expect(ha.entries('unifiprotect')).toHaveLength(1)
     expect(ha.state.flows.size).toBe(0)

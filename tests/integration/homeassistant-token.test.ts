@@ -24,7 +24,13 @@ describe('a Home Assistant token revoked in HA', () => {
     const address = `127.0.0.1:${nvr.port}`
     await probeAndTrust(core, address)
     await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-    const made = await core.invoke('provision.run', { key: address, app: 'protect', mode: 'dedicated-user', username: 'kw-ha', keyName: 'ha' })
+    const made = await core.invoke('provision.run', {
+      key: address,
+      app: 'protect',
+      mode: 'dedicated-user',
+      username: 'kw-ha',
+      keyName: 'ha',
+    })
     expect((made as { ok: true; value: ProvisionOutcome }).value.check?.status).toBe('ok')
     const connected = await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN })
     const haId = (connected as { ok: true; value: HaSummary }).value.id

@@ -57,7 +57,15 @@ async function coreWithKey(net: { value: string }, options: Parameters<typeof ma
   const address = `127.0.0.1:${nvr.port}`
   value(await probeAndTrust(core, address))
   value(await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD }))
-  const made = value<ProvisionOutcome>(await core.invoke('provision.run', { key: address, app: 'protect', mode: 'dedicated-user', username: `kw-trust${++users}`, keyName: `trust ${users}` }))
+  const made = value<ProvisionOutcome>(
+    await core.invoke('provision.run', {
+      key: address,
+      app: 'protect',
+      mode: 'dedicated-user',
+      username: `kw-trust${++users}`,
+      keyName: `trust ${users}`,
+    }),
+  )
   expect(made.check?.status).toBe('ok')
   return { core, key: core.keys.list()[0]! }
 }
@@ -73,7 +81,8 @@ async function push(core: TestCore, keyId: string, haId: string): Promise<Outcom
   return (await core.invoke('ha.push', { keyId, haId, mode: 'full' })) as Outcome<unknown>
 }
 
-const statusOf = async (core: TestCore, id: string) => value<HaSummary[]>(await core.invoke('ha.list', {})).find((h) => h.id === id)!.status
+const statusOf = async (core: TestCore, id: string) =>
+  value<HaSummary[]>(await core.invoke('ha.list', {})).find((h) => h.id === id)!.status
 const authorized = (ha: RunningHomeAssistant) => ha.state.requests.filter((r) => r.auth !== 'none')
 
 async function restartOn(port: number, overrides: Partial<HaSimConfig>): Promise<RunningHomeAssistant> {
@@ -90,7 +99,9 @@ describe('plain http', () => {
     const connected = value<HaSummary>(await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN }))
     expect(connected).toMatchObject({ unencrypted: true, certificateSha256: null })
     expect(connected.warning).toMatch(/plain http.*not encrypted.*access token and any key.*can be read/)
-    expect(value<HaSummary[]>(await core.invoke('ha.list', {}))).toMatchObject([{ id: connected.id, unencrypted: true }])
+    expect(value<HaSummary[]>(await core.invoke('ha.list', {}))).toMatchObject([
+      { id: connected.id, unencrypted: true },
+    ])
   })
 })
 
@@ -105,19 +116,32 @@ describe('https with a self-signed certificate', () => {
     expect(authorized(ha)).toEqual([])
     expect(ha.failedLogins).toBe(0)
 
-    const connected = value<HaSummary>(await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN, sha256: ha.sha256! }))
-    expect(connected).toMatchObject({ unencrypted: false, warning: null, certificateSha256: ha.sha256, identity: 'certificate', status: { state: 'ok' } })
+    const connected = value<HaSummary>(
+      await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN, sha256: ha.sha256! }),
+    )
+    expect(connected).toMatchObject({
+      unencrypted: false,
+      warning: null,
+      certificateSha256: ha.sha256,
+      identity: 'certificate',
+      status: { state: 'ok' },
+    })
     // REST and the WebSocket both run over the pin: the push drives a config flow over both.
     expect(value<{ outcome: string }>(await push(core, key.id, connected.id)).outcome).toBe('created')
     // Connecting again while the certificate is the same one needs no new confirmation.
-    expect(value<HaSummary>(await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN }))).toMatchObject({ id: connected.id, certificateSha256: ha.sha256 })
+    expect(value<HaSummary>(await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN }))).toMatchObject({
+      id: connected.id,
+      certificateSha256: ha.sha256,
+    })
 
     const first = ha.sha256!
     const second = await ha.replaceCertificate()
     expect(second).not.toBe(first)
     const seen = ha.state.requests.length
     const refused = failure(await push(core, key.id, connected.id))
-    expect(refused.message).toMatch(/certificate of Home Assistant at https:\/\/127\.0\.0\.1:\d+ is not the one you confirmed, so Keyward sent nothing/)
+    expect(refused.message).toMatch(
+      /certificate of Home Assistant at https:\/\/127\.0\.0\.1:\d+ is not the one you confirmed, so Keyward sent nothing/,
+    )
     expect(ha.state.requests.length).toBe(seen)
     expect(await statusOf(core, connected.id)).toMatchObject({ state: 'changed' })
     // The background checks do not send it either.
@@ -126,12 +150,21 @@ describe('https with a self-signed certificate', () => {
 
     // Connecting again shows the new certificate instead of sending the token over it.
     const sent = authorized(ha).length
-    expect(failure(await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN }))).toMatchObject({ code: 'certificate-changed', certificate: { sha256: second } })
+    expect(failure(await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN }))).toMatchObject({
+      code: 'certificate-changed',
+      certificate: { sha256: second },
+    })
     expect(authorized(ha).length).toBe(sent)
 
     // Re-trust: without a fingerprint the core shows the new certificate; with it, it pins it.
-    expect(failure(await core.invoke('ha.continue', { id: connected.id }))).toMatchObject({ code: 'certificate-changed', certificate: { sha256: second } })
-    expect(value<HaSummary>(await core.invoke('ha.continue', { id: connected.id, sha256: second }))).toMatchObject({ certificateSha256: second, status: { state: 'ok' } })
+    expect(failure(await core.invoke('ha.continue', { id: connected.id }))).toMatchObject({
+      code: 'certificate-changed',
+      certificate: { sha256: second },
+    })
+    expect(value<HaSummary>(await core.invoke('ha.continue', { id: connected.id, sha256: second }))).toMatchObject({
+      certificateSha256: second,
+      status: { state: 'ok' },
+    })
     expect(value<{ outcome: string }>(await push(core, key.id, connected.id)).outcome).toBe('reconfigured')
   })
 })
@@ -165,7 +198,9 @@ describe('after a network change', () => {
     // Back home, the user vouches for it: the checks resume and reach HA with the token.
     await rogue.close()
     const again = await restartOn(home.port, {})
-    expect(value<HaSummary>(await core.invoke('ha.continue', { id: connected.id }))).toMatchObject({ status: { state: 'ok' } })
+    expect(value<HaSummary>(await core.invoke('ha.continue', { id: connected.id }))).toMatchObject({
+      status: { state: 'ok' },
+    })
     await core.keys.checkNow()
     expect(authorized(again).length).toBeGreaterThan(0)
   })
@@ -184,7 +219,9 @@ describe('after a network change', () => {
     expect((await core.keys.checkNow())[0]!.haHealth!.message).toMatch(/A different Home Assistant answers/)
     expect(await statusOf(core, connected.id)).toMatchObject({ state: 'changed' })
     expect(failure(await push(core, key.id, connected.id)).message).toMatch(/A different Home Assistant answers/)
-    expect(failure(await core.invoke('ha.continue', { id: connected.id })).message).toMatch(/connect to it again with a token made there/)
+    expect(failure(await core.invoke('ha.continue', { id: connected.id })).message).toMatch(
+      /connect to it again with a token made there/,
+    )
     expect(authorized(other)).toEqual([])
     expect(other.failedLogins).toBe(0)
   })
@@ -209,7 +246,9 @@ describe('redirects', () => {
     const secure = await startRogueServer({ https: true })
     extra.push(target, secure)
     for (const where of [`http://127.0.0.1:${target.port}/api/`, `https://127.0.0.1:${secure.port}/api/`]) {
-      const redirector = await startRogueServer({ reply: (req) => (req.url === '/api/' ? { status: 302, headers: { location: where } } : undefined) })
+      const redirector = await startRogueServer({
+        reply: (req) => (req.url === '/api/' ? { status: 302, headers: { location: where } } : undefined),
+      })
       extra.push(redirector)
       const refused = failure(await core.invoke('ha.connect', { url: redirector.url, token: ADMIN_TOKEN }))
       expect(refused).toMatchObject({ code: 'redirect-refused' })
@@ -223,7 +262,16 @@ describe('redirects', () => {
 // ---- mDNS: loopback only (interface source lists just `lo`, private ports) -----------------------
 
 const LOOPBACK: () => NodeJS.Dict<os.NetworkInterfaceInfo[]> = () => ({
-  lo: [{ address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: true, cidr: '127.0.0.1/8' }],
+  lo: [
+    {
+      address: '127.0.0.1',
+      netmask: '255.0.0.0',
+      family: 'IPv4',
+      mac: '00:00:00:00:00:00',
+      internal: true,
+      cidr: '127.0.0.1/8',
+    },
+  ],
 })
 
 async function freeUdpPorts(n: number): Promise<number[]> {
@@ -241,7 +289,11 @@ async function freeUdpPorts(n: number): Promise<number[]> {
   return out
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const v = await probe()
@@ -254,35 +306,78 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | null 
 describe('a spoofed mDNS announcement', () => {
   it('does not move the Home Assistant target, is shown on its own card, and both are flagged', async () => {
     const [mdnsPort, ubntPort, bindPort, airosPort] = await freeUdpPorts(4)
-    const core = makeCore({ discovery: { interfaceSource: LOOPBACK, ubntPort, bindPort, airosPort, mdns: { port: mdnsPort! }, fingerprint: false } })
+    const core = makeCore({
+      discovery: {
+        interfaceSource: LOOPBACK,
+        ubntPort,
+        bindPort,
+        airosPort,
+        mdns: { port: mdnsPort! },
+        fingerprint: false,
+      },
+    })
     cores.push(core)
     const uuid = '5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e'
     const home = await startHomeAssistant({}, { host: '127.0.0.41' })
-    const announcer = await startAnnouncer({ port: mdnsPort!, source: '127.0.0.41', instance: 'Home', uuid, url: home.url, servicePort: home.port })
+    const announcer = await startAnnouncer({
+      port: mdnsPort!,
+      source: '127.0.0.41',
+      instance: 'Home',
+      uuid,
+      url: home.url,
+      servicePort: home.port,
+    })
     extra.push(announcer)
     value(await core.invoke('discovery.start', { interfaces: ['lo'] }))
     const items = async () => value<InventoryItem[]>(await core.invoke('inventory.list', {}))
     const real = await until('the real announcement', async () => (await items()).find((i) => i.id === `ha:${uuid}`))
-    expect(real.homeAssistant).toMatchObject({ source: '127.0.0.41', connectUrl: home.url, urlIgnored: false, sameUuidElsewhere: [] })
+    expect(real.homeAssistant).toMatchObject({
+      source: '127.0.0.41',
+      connectUrl: home.url,
+      urlIgnored: false,
+      sameUuidElsewhere: [],
+    })
 
     // Connecting binds the record to the uuid HA announced from its own address (no discovery_info here).
     const connected = value<HaSummary>(await core.invoke('ha.connect', { url: home.url, token: ADMIN_TOKEN }))
     expect(connected.identity).toBe('uuid')
 
     // A second announcer claims the same uuid from another address, naming a third host in its URL.
-    const spoofer = await startAnnouncer({ port: mdnsPort!, source: '127.0.0.42', instance: 'Home', uuid, url: 'http://127.0.0.66:8123', servicePort: 8123 })
+    const spoofer = await startAnnouncer({
+      port: mdnsPort!,
+      source: '127.0.0.42',
+      instance: 'Home',
+      uuid,
+      url: 'http://127.0.0.66:8123',
+      servicePort: 8123,
+    })
     extra.push(spoofer)
-    const spoof = await until('the spoofed announcement', async () => (await items()).find((i) => i.id === `ha:${uuid}@127.0.0.42`))
-    expect(spoof.homeAssistant).toMatchObject({ source: '127.0.0.42', connectUrl: 'http://127.0.0.42:8123', urlIgnored: true, sameUuidElsewhere: ['127.0.0.41'] })
+    const spoof = await until('the spoofed announcement', async () =>
+      (await items()).find((i) => i.id === `ha:${uuid}@127.0.0.42`),
+    )
+    expect(spoof.homeAssistant).toMatchObject({
+      source: '127.0.0.42',
+      connectUrl: 'http://127.0.0.42:8123',
+      urlIgnored: true,
+      sameUuidElsewhere: ['127.0.0.41'],
+    })
     const after = (await items()).find((i) => i.id === `ha:${uuid}`)!
-    expect(after.homeAssistant).toMatchObject({ source: '127.0.0.41', connectUrl: home.url, sameUuidElsewhere: ['127.0.0.42'] })
+    expect(after.homeAssistant).toMatchObject({
+      source: '127.0.0.41',
+      connectUrl: home.url,
+      sameUuidElsewhere: ['127.0.0.42'],
+    })
 
     // The second announcer's goodbye removes its own card only; the flag goes with it. (The real one
     // stays quiet meanwhile, so its card is still the one it made, not one announced again.)
     announcer.pause()
     await spoofer.goodbye()
     await until('the spoofed card to go', async () => !(await items()).some((i) => i.id === `ha:${uuid}@127.0.0.42`))
-    expect((await items()).find((i) => i.id === `ha:${uuid}`)!.homeAssistant).toMatchObject({ source: '127.0.0.41', connectUrl: home.url, sameUuidElsewhere: [] })
+    expect((await items()).find((i) => i.id === `ha:${uuid}`)!.homeAssistant).toMatchObject({
+      source: '127.0.0.41',
+      connectUrl: home.url,
+      sameUuidElsewhere: [],
+    })
     value(await core.invoke('discovery.stop', {}))
   })
 })

@@ -49,7 +49,9 @@ function raw(port: number, text: string): Promise<string> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1', () => socket.write(text))
     let got = ''
-    socket.on('data', (d) => { got += d.toString('latin1') })
+    socket.on('data', (d) => {
+      got += d.toString('latin1')
+    })
     socket.on('error', () => resolve(got))
     socket.on('close', () => resolve(got.split('\r\n')[0] ?? ''))
     socket.setTimeout(5000, () => socket.destroy())
@@ -62,11 +64,20 @@ writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Keyward</t
 
 const core = makeCore()
 const logged: string[] = []
-const log: Logger = { info: () => {}, warn: () => {}, error: (message) => { logged.push(message) } }
+const log: Logger = {
+  info: () => {},
+  warn: () => {},
+  error: (message) => {
+    logged.push(message)
+  },
+}
 let host: BrowserHost
-const invoke = (name: string, token = host.token) => call(host.port, `/api/invoke/${name}`, {
-  method: 'POST', headers: { 'content-type': 'application/json', 'x-keyward-token': token }, body: '{}',
-})
+const invoke = (name: string, token = host.token) =>
+  call(host.port, `/api/invoke/${name}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-keyward-token': token },
+    body: '{}',
+  })
 const stillServes = async (): Promise<void> => {
   const reply = await invoke('preferences.get')
   expect(reply.status).toBe(200)
@@ -106,10 +117,16 @@ describe('the browser host under hostile requests', () => {
   })
 
   it('many parallel connections: beyond the cap they are dropped, and the host answers afterwards', async () => {
-    const sockets = await Promise.all(Array.from({ length: 200 }, () => new Promise<net.Socket>((resolve) => {
-      const s = net.connect(host.port, '127.0.0.1', () => resolve(s))
-      s.on('error', () => resolve(s))
-    })))
+    const sockets = await Promise.all(
+      Array.from(
+        { length: 200 },
+        () =>
+          new Promise<net.Socket>((resolve) => {
+            const s = net.connect(host.port, '127.0.0.1', () => resolve(s))
+            s.on('error', () => resolve(s))
+          }),
+      ),
+    )
     // And a burst of real requests at the same time: some are refused, none takes the host down.
     const burst = await Promise.allSettled(Array.from({ length: 100 }, () => call(host.port, '/')))
     expect(burst.length).toBe(100)
@@ -123,10 +140,12 @@ describe('the browser host under hostile requests', () => {
     const open = (): http.ClientRequest & { status: Promise<number> } => {
       const headers = { 'x-keyward-token': host.token }
       const req = http.get({ host: '127.0.0.1', port: host.port, path: '/api/events', headers, agent: false })
-      const status = new Promise<number>((resolve) => req.on('response', (res) => {
-        res.resume()
-        resolve(res.statusCode!)
-      }))
+      const status = new Promise<number>((resolve) =>
+        req.on('response', (res) => {
+          res.resume()
+          resolve(res.statusCode!)
+        }),
+      )
       req.on('error', () => {})
       return Object.assign(req, { status })
     }
@@ -150,11 +169,15 @@ describe('the browser host under hostile requests', () => {
   })
 
   it('a request that throws inside the host answers 500, is logged, and the host carries on', async () => {
-    const record = (): void => { throw new Error('recorder broke') }
+    const record = (): void => {
+      throw new Error('recorder broke')
+    }
     const fragile = await startBrowserHost({ core, rendererDir, log, record })
     try {
       const reply = await call(fragile.port, '/api/invoke/preferences.get', {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-keyward-token': fragile.token }, body: '{}',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-keyward-token': fragile.token },
+        body: '{}',
       })
       expect(reply.status).toBe(500)
       expect(JSON.parse(reply.body).error.code).toBe('internal')
@@ -169,7 +192,10 @@ describe('the browser host under hostile requests', () => {
 describe('the logger redacts at any depth and inside messages', () => {
   const SECRET = 'kw-api-key-0123456789abcdef'
   const lines: string[] = []
-  const logger = createLogger((line) => lines.push(line), (s) => s.includes(SECRET))
+  const logger = createLogger(
+    (line) => lines.push(line),
+    (s) => s.includes(SECRET),
+  )
 
   it('a known secret ten levels down (under an innocent key) is not written', () => {
     let nested: Record<string, unknown> = { note: SECRET, list: [SECRET] }
@@ -197,7 +223,9 @@ describe('pins: empty or malformed is refused, never "no pin"', () => {
   beforeAll(async () => {
     const cert = await generateCertificate({ commonName: 'unifi.local', altNames: ['unifi.local'] })
     const server = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (_req, res) => res.end('{}'))
-    server.on('connection', () => { connections++ })
+    server.on('connection', () => {
+      connections++
+    })
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     servers.push(server)
     port = (server.address() as net.AddressInfo).port
@@ -214,7 +242,12 @@ describe('pins: empty or malformed is refused, never "no pin"', () => {
     throw new Error('expected a failure')
   }
 
-  it.each([['empty', ''], ['blank', '  '], ['not hex', 'not-a-pin'], ['one colon', ':']])('%s pin', async (_n, pin) => {
+  it.each([
+    ['empty', ''],
+    ['blank', '  '],
+    ['not hex', 'not-a-pin'],
+    ['one colon', ':'],
+  ])('%s pin', async (_n, pin) => {
     const before = connections
     const headers = { 'x-api-key': 'k' }
     const error = await failure(httpsRequest({ host: '127.0.0.1', port, path: '/', headers, pin }))

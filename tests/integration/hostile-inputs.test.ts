@@ -98,11 +98,14 @@ describe('typed console addresses', () => {
     expect(error.message.length).toBeLessThan(400)
   })
 
-  it.each(BAD_ADDRESSES.filter(([input]) => input.length <= MAX_TEXT))('console.probe %j → the same invalid-input, nothing sent', async (input, message) => {
-    // invalid-input is decided before any socket opens (a probe that sent something would fail otherwise).
-    const outcome = await core.invoke('console.probe', { address: input })
-    expect(outcome).toMatchObject({ ok: false, error: { code: 'invalid-input', message } })
-  })
+  it.each(BAD_ADDRESSES.filter(([input]) => input.length <= MAX_TEXT))(
+    'console.probe %j → the same invalid-input, nothing sent',
+    async (input, message) => {
+      // invalid-input is decided before any socket opens (a probe that sent something would fail otherwise).
+      const outcome = await core.invoke('console.probe', { address: input })
+      expect(outcome).toMatchObject({ ok: false, error: { code: 'invalid-input', message } })
+    },
+  )
 })
 
 // ---- Home Assistant URLs -------------------------------------------------------------------
@@ -146,11 +149,14 @@ describe('Home Assistant base URLs', () => {
     expect(error.message).toMatch(message)
   })
 
-  it.each(BAD_HA_URLS.filter(([input]) => input !== '' && input.length <= MAX_TEXT))('ha.connect %j → invalid-input before any request or keychain write', async (input, message) => {
-    const outcome = await core.invoke('ha.connect', { url: input, token: HA_TOKEN })
-    expect(outcome).toMatchObject({ ok: false, error: { code: 'invalid-input', message } })
-    expect(await core.invoke('ha.list', {})).toEqual({ ok: true, value: [] })
-  })
+  it.each(BAD_HA_URLS.filter(([input]) => input !== '' && input.length <= MAX_TEXT))(
+    'ha.connect %j → invalid-input before any request or keychain write',
+    async (input, message) => {
+      const outcome = await core.invoke('ha.connect', { url: input, token: HA_TOKEN })
+      expect(outcome).toMatchObject({ ok: false, error: { code: 'invalid-input', message } })
+      expect(await core.invoke('ha.list', {})).toEqual({ ok: true, value: [] })
+    },
+  )
 })
 
 // ---- UISP keys (the parser's own corpus, through the real entry points) ---------------------------
@@ -170,14 +176,23 @@ describe('UISP keys', () => {
   })
 
   // A UISP server that hands out a broken key: fetchUispKey says so with the parser's code.
-  it.each(MALFORMED.filter(([, make]) => {
-    const text = make(BASES[0]!)
-    return typeof text === 'string' && text.trim() !== '' && !/^["']/.test(text.trim())
-  }).map(([name, make, code]) => [name, make(BASES[0]!) as string, code] as const))('served by the server: %s → bad-reply', async (_name, text, code) => {
+  it.each(
+    MALFORMED.filter(([, make]) => {
+      const text = make(BASES[0]!)
+      return typeof text === 'string' && text.trim() !== '' && !/^["']/.test(text.trim())
+    }).map(([name, make, code]) => [name, make(BASES[0]!) as string, code] as const),
+  )('served by the server: %s → bad-reply', async (_name, text, code) => {
     server.setBody({ path: '/nms/api/v2.1/nms/connection', body: text })
     try {
-      const caller = new UispTokenCaller({ host: '127.0.0.1', port: server.port, pin: server.sha256, label: 'UISP (127.0.0.1)' }, 'uisp-token', { timeoutMs: 500 })
-      const error = await fetchUispKey(caller).then(() => null, (e: unknown) => e as KeywardFailure)
+      const caller = new UispTokenCaller(
+        { host: '127.0.0.1', port: server.port, pin: server.sha256, label: 'UISP (127.0.0.1)' },
+        'uisp-token',
+        { timeoutMs: 500 },
+      )
+      const error = await fetchUispKey(caller).then(
+        () => null,
+        (e: unknown) => e as KeywardFailure,
+      )
       expect(error).toBeInstanceOf(KeywardFailure)
       expect(error!.code).toBe('bad-reply')
       expect(error!.detail).toBe(code)
@@ -198,7 +213,14 @@ const BASE_INPUT: Partial<Record<RequestName, Record<string, unknown>>> = {
   'console.forget': { key: KEY },
   'hosts.forApp': { app: 'protect', picked: KEY },
   'provision.plan': { key: KEY, app: 'protect' },
-  'provision.run': { key: KEY, app: 'protect', mode: 'dedicated-user', username: 'keyward', keyName: 'Keyward', accessValidityDays: 30 },
+  'provision.run': {
+    key: KEY,
+    app: 'protect',
+    mode: 'dedicated-user',
+    username: 'keyward',
+    keyName: 'Keyward',
+    accessValidityDays: 30,
+  },
   'provision.resume': { id: 'abc' },
   'provision.cleanup': { id: 'abc' },
   'discovery.start': { interfaces: ['eth0'] },
@@ -244,7 +266,8 @@ const BASE_INPUT: Partial<Record<RequestName, Record<string, unknown>>> = {
 
 type Def = { type: string; innerType?: z.ZodType; element?: z.ZodType }
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def
-const unwrap = (schema: z.ZodType): z.ZodType => (defOf(schema).type === 'optional' ? unwrap(defOf(schema).innerType!) : schema)
+const unwrap = (schema: z.ZodType): z.ZodType =>
+  defOf(schema).type === 'optional' ? unwrap(defOf(schema).innerType!) : schema
 const OVERSIZE = 'x'.repeat(Math.max(MAX_TEXT, 4096) + 1)
 
 /** Values of the wrong type (and oversize strings) for a field of this schema. */
@@ -252,21 +275,55 @@ function wrongValues(schema: z.ZodType): [label: string, value: unknown][] {
   const base = unwrap(schema)
   switch (defOf(base).type) {
     case 'string':
-      return [['a number', 42], ['null', null], ['a boolean', true], ['an object', { toString: 'x' }], ['an array of strings', ['a']], ['an oversize string', OVERSIZE]]
+      return [
+        ['a number', 42],
+        ['null', null],
+        ['a boolean', true],
+        ['an object', { toString: 'x' }],
+        ['an array of strings', ['a']],
+        ['an oversize string', OVERSIZE],
+      ]
     case 'number':
-      return [['a numeric string', '30'], ['null', null], ['a boolean', false], ['a fraction', 1.5], ['a huge number', 1e300], ['an oversize string', OVERSIZE]]
+      return [
+        ['a numeric string', '30'],
+        ['null', null],
+        ['a boolean', false],
+        ['a fraction', 1.5],
+        ['a huge number', 1e300],
+        ['an oversize string', OVERSIZE],
+      ]
     case 'boolean':
-      return [['the string "true"', 'true'], ['1', 1], ['null', null], ['an object', {}]]
+      return [
+        ['the string "true"', 'true'],
+        ['1', 1],
+        ['null', null],
+        ['an object', {}],
+      ]
     case 'enum':
-      return [['a wrong-case value', 'PROTECT'], ['a number', 0], ['null', null], ['an oversize string', OVERSIZE]]
+      return [
+        ['a wrong-case value', 'PROTECT'],
+        ['a number', 0],
+        ['null', null],
+        ['an oversize string', OVERSIZE],
+      ]
     case 'array':
-      return [['a bare string', 'eth0'], ['an array of numbers', [42]], ['an array of oversize strings', [OVERSIZE]], ['a 5000-item array', Array(5000).fill('k1')], ['null', null]]
+      return [
+        ['a bare string', 'eth0'],
+        ['an array of numbers', [42]],
+        ['an array of oversize strings', [OVERSIZE]],
+        ['a 5000-item array', Array(5000).fill('k1')],
+        ['null', null],
+      ]
     default:
-      return [['null', null], ['an oversize string', OVERSIZE]]
+      return [
+        ['null', null],
+        ['an oversize string', OVERSIZE],
+      ]
   }
 }
 
-const shapeOf = (name: RequestName): Record<string, z.ZodType> => (inputs[name] as unknown as { shape: Record<string, z.ZodType> }).shape
+const shapeOf = (name: RequestName): Record<string, z.ZodType> =>
+  (inputs[name] as unknown as { shape: Record<string, z.ZodType> }).shape
 /** Every (request, field, wrong value) row, grouped by the kind of field: one behaviour per kind. */
 const fieldRows = requestNames.flatMap((name) =>
   Object.entries(shapeOf(name)).flatMap(([field, schema]) =>
@@ -285,26 +342,32 @@ describe('contract inputs through core.invoke', () => {
     expect(missing).toEqual([])
   })
 
-  it.each(fieldKinds)('every %s field of every request refuses wrong types and oversize values, naming the field', async (kind) => {
-    const rows = fieldRows.filter((r) => r.kind === kind)
-    expect(rows.length).toBeGreaterThan(0)
-    for (const { name, field, label, value } of rows) {
-      const outcome = await core.invoke(name, { ...BASE_INPUT[name], [field]: value })
-      const where = `${name}.${field} as ${label}`
-      expect(outcome.ok, where).toBe(false)
-      if (outcome.ok) continue
-      expect(outcome.error.code, where).toBe('invalid-input')
-      expect(outcome.error.message, where).toBe(`The ${name} request was malformed.`)
-      expect(outcome.error.detail, where).toMatch(new RegExp(`^${field}(\\.\\d+)?: `))
-      // Never echoes the offending value.
-      expect(JSON.stringify(outcome), where).not.toContain(OVERSIZE.slice(0, 64))
-    }
-  })
+  it.each(fieldKinds)(
+    'every %s field of every request refuses wrong types and oversize values, naming the field',
+    async (kind) => {
+      const rows = fieldRows.filter((r) => r.kind === kind)
+      expect(rows.length).toBeGreaterThan(0)
+      for (const { name, field, label, value } of rows) {
+        const outcome = await core.invoke(name, { ...BASE_INPUT[name], [field]: value })
+        const where = `${name}.${field} as ${label}`
+        expect(outcome.ok, where).toBe(false)
+        if (outcome.ok) continue
+        expect(outcome.error.code, where).toBe('invalid-input')
+        expect(outcome.error.message, where).toBe(`The ${name} request was malformed.`)
+        expect(outcome.error.detail, where).toMatch(new RegExp(`^${field}(\\.\\d+)?: `))
+        // Never echoes the offending value.
+        expect(JSON.stringify(outcome), where).not.toContain(OVERSIZE.slice(0, 64))
+      }
+    },
+  )
 
   it.each(extraInputs)('every request refuses %s', async (_label, extra) => {
     for (const name of requestNames) {
       const outcome = await core.invoke(name, extra(name))
-      expect(outcome, name).toMatchObject({ ok: false, error: { code: 'invalid-input', message: `The ${name} request was malformed.` } })
+      expect(outcome, name).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-input', message: `The ${name} request was malformed.` },
+      })
       if (!outcome.ok) expect(outcome.error.detail, name).toMatch(/Unrecognized key/)
       expect(JSON.stringify(outcome), name).not.toContain(OVERSIZE.slice(0, 64))
     }
@@ -321,17 +384,45 @@ const AIROS: [name: string, packet: Buffer, expected: RegExp][] = [
   ['a header of an unknown version', Buffer.from([3, 6, 0, 2, 0, 0]), /^invalid: unknown header version 3 command 6$/],
   ['an unknown command', Buffer.from([1, 0x7f, 0, 2, 0, 0]), /^invalid: unknown header version 1 command 127$/],
   ['the v1 discovery request', Buffer.from([1, 0, 0, 0]), /^request$/],
-  ['a length past the end', Buffer.from([1, 6, 0xff, 0xff, 0x0b, 0, 1, 0x41]), /^reply: .*header says 65535 bytes of fields, only 4 arrived/],
-  ['a field running past the end', Buffer.from([1, 6, 0, 4, 0x0b, 0, 9, 0x41]), /^reply: .*claims 9 bytes but only 1 remain/],
-  ['bytes after the declared length', Buffer.from([1, 6, 0, 4, 0x0b, 0, 1, 0x41, 0xde, 0xad]), /^reply: .*2 byte\(s\) after the declared length ignored/],
-  ['a python-airos header with the MAC cut short', Buffer.concat([pyairos.subarray(0, 6), Buffer.from([0x06, 0xaa, 0xbb])]), /^invalid: /],
-  ['a python-airos header and an unknown field type', Buffer.concat([pyairos.subarray(0, 6), Buffer.from([0x77, 0, 1, 0])]), /^invalid: /],
-  ['a python-airos form with a length past the end', Buffer.concat([pyairos.subarray(0, 6), Buffer.from([0x06, 1, 2, 3, 4, 5, 6, 0x0b, 0xff, 0xff, 0x41])]), /^invalid: /],
+  [
+    'a length past the end',
+    Buffer.from([1, 6, 0xff, 0xff, 0x0b, 0, 1, 0x41]),
+    /^reply: .*header says 65535 bytes of fields, only 4 arrived/,
+  ],
+  [
+    'a field running past the end',
+    Buffer.from([1, 6, 0, 4, 0x0b, 0, 9, 0x41]),
+    /^reply: .*claims 9 bytes but only 1 remain/,
+  ],
+  [
+    'bytes after the declared length',
+    Buffer.from([1, 6, 0, 4, 0x0b, 0, 1, 0x41, 0xde, 0xad]),
+    /^reply: .*2 byte\(s\) after the declared length ignored/,
+  ],
+  [
+    'a python-airos header with the MAC cut short',
+    Buffer.concat([pyairos.subarray(0, 6), Buffer.from([0x06, 0xaa, 0xbb])]),
+    /^invalid: /,
+  ],
+  [
+    'a python-airos header and an unknown field type',
+    Buffer.concat([pyairos.subarray(0, 6), Buffer.from([0x77, 0, 1, 0])]),
+    /^invalid: /,
+  ],
+  [
+    'a python-airos form with a length past the end',
+    Buffer.concat([pyairos.subarray(0, 6), Buffer.from([0x06, 1, 2, 3, 4, 5, 6, 0x0b, 0xff, 0xff, 0x41])]),
+    /^invalid: /,
+  ],
   ['the largest UDP payload of zeros', Buffer.alloc(65507), /^invalid: empty packet 0\/0$/],
 ]
 const describePacket = (packet: Buffer): string => {
   const p = parseAirosPacket(packet)
-  return p.kind === 'invalid' ? `invalid: ${p.reason}` : p.kind === 'request' ? 'request' : `reply: ${p.reply.problems.join('; ')}`
+  return p.kind === 'invalid'
+    ? `invalid: ${p.reason}`
+    : p.kind === 'request'
+      ? 'request'
+      : `reply: ${p.reply.problems.join('; ')}`
 }
 
 const b = (s: string | number[]) => (typeof s === 'string' ? Buffer.from(s, 'utf8') : Buffer.from(s))
@@ -343,14 +434,27 @@ const TXT: [name: string, raw: unknown, check: (t: ReturnType<typeof parseTxt>) 
   ['a key only', [b('requires_api_password')], (t) => expect(t.txt).toEqual({ requires_api_password: '' })],
   ['an empty key', [b('=value')], (t) => expect(t.txt).toEqual({})],
   ['a duplicate key in other case', [b('version=1'), b('VERSION=2')], (t) => expect(t.txt).toEqual({ version: '1' })],
-  ['a __proto__ key', [b('__proto__=x')], (t) => {
-    expect(Object.getPrototypeOf(t.txt)).toBe(Object.prototype)
-    expect(Object.hasOwn(t.txt, '__proto__')).toBe(true)
-  }],
-  ['control and bidi characters', [b('location_name=Home\u202e\u0007\u001b[31m')], (t) => expect(t.txt.location_name).not.toMatch(/[\u0000-\u001f\u202e]/)], // eslint-disable-line no-control-regex
+  [
+    'a __proto__ key',
+    [b('__proto__=x')],
+    (t) => {
+      expect(Object.getPrototypeOf(t.txt)).toBe(Object.prototype)
+      expect(Object.hasOwn(t.txt, '__proto__')).toBe(true)
+    },
+  ],
+  [
+    'control and bidi characters',
+    [b('location_name=Home\u202e\u0007\u001b[31m')],
+    // eslint-disable-next-line no-control-regex
+    (t) => expect(t.txt.location_name).not.toMatch(/[\u0000-\u001f\u202e]/),
+  ],
   ['invalid UTF-8', [b([0x76, 0x3d, 0xc3, 0x28, 0xff])], (t) => expect(t.txt.v).toContain('\uFFFD')],
   ['1000 entries', Array.from({ length: 1000 }, (_, i) => b(`k${i}=v`)), (t) => expect(t.rawTxt).toHaveLength(64)],
-  ['a key far over 64 characters', [b(`${'k'.repeat(300)}=v`)], (t) => expect(Object.keys(t.txt)[0]!.length).toBeLessThanOrEqual(64)],
+  [
+    'a key far over 64 characters',
+    [b(`${'k'.repeat(300)}=v`)],
+    (t) => expect(Object.keys(t.txt)[0]!.length).toBeLessThanOrEqual(64),
+  ],
 ]
 
 describe('discovery datagrams and records', () => {

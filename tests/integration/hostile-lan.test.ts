@@ -10,7 +10,10 @@ import vm from 'node:vm'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { InventoryItem } from '../../shared/inventory.ts'
 import {
-  createDiscovery, type Discovery, type DiscoveryOptions, type DiscoveryStats,
+  createDiscovery,
+  type Discovery,
+  type DiscoveryOptions,
+  type DiscoveryStats,
 } from '../../electron/core/discovery/index.ts'
 import { MAX_CARDS } from '../../electron/core/discovery/inventory.ts'
 import { MAX_SERVICES, MAX_SERVICES_PER_SOURCE } from '../../electron/core/discovery/mdns-guard.ts'
@@ -20,10 +23,16 @@ import { dnsResponse, haInstance } from '../support/dns-wire.ts'
 import { until } from '../support/until.ts'
 
 const LOOPBACK: () => NodeJS.Dict<os.NetworkInterfaceInfo[]> = () => ({
-  lo: [{
-    address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: true,
-    cidr: '127.0.0.1/8',
-  }],
+  lo: [
+    {
+      address: '127.0.0.1',
+      netmask: '255.0.0.0',
+      family: 'IPv4',
+      mac: '00:00:00:00:00:00',
+      internal: true,
+      cidr: '127.0.0.1/8',
+    },
+  ],
 })
 
 /** Crafted replies in the flood, from SOURCES spoofed loopback addresses. */
@@ -53,7 +62,6 @@ async function freeUdpPorts(n: number): Promise<number[]> {
   }
   return out
 }
-
 
 const tlv = (type: number, value: Buffer): Buffer =>
   Buffer.concat([Buffer.from([type, value.length >> 8, value.length & 0xff]), value])
@@ -109,10 +117,20 @@ afterEach(async () => {
 
 const probed: string[] = []
 const options = (extra: Partial<DiscoveryOptions> = {}): DiscoveryOptions => ({
-  interfaceSource: LOOPBACK, ubntPort: devicePort, bindPort: scanPort, airosPort: null, mdns: false,
+  interfaceSource: LOOPBACK,
+  ubntPort: devicePort,
+  bindPort: scanPort,
+  airosPort: null,
+  mdns: false,
   // Fingerprints go to a closed loopback port: they fail at once, and their queue must stay bounded too.
-  fingerprint: { port: closedHttpsPort, timeoutMs: 500 }, throttleMs: 50, resendMs: 300, scanDurationMs: 900,
-  onProbe: (host) => { if (probed.length < 10_000) probed.push(host) }, ...extra,
+  fingerprint: { port: closedHttpsPort, timeoutMs: 500 },
+  throttleMs: 50,
+  resendMs: 300,
+  scanDurationMs: 900,
+  onProbe: (host) => {
+    if (probed.length < 10_000) probed.push(host)
+  },
+  ...extra,
 })
 
 const byId = (items: InventoryItem[]): Map<string, InventoryItem> => new Map(items.map((i) => [i.id, i]))
@@ -128,11 +146,13 @@ interface FloodMemory {
 
 /** Sends the flood from SOURCES spoofed loopback addresses to `port`, pacing so the receiver drains. */
 async function flood(port: number): Promise<FloodMemory> {
-  const senders = await Promise.all(Array.from({ length: SOURCES }, async (_, i) => {
-    const s = dgram.createSocket('udp4')
-    await new Promise<void>((r) => s.bind(0, `127.0.1.${i + 1}`, () => r()))
-    return s
-  }))
+  const senders = await Promise.all(
+    Array.from({ length: SOURCES }, async (_, i) => {
+      const s = dgram.createSocket('udp4')
+      await new Promise<void>((r) => s.bind(0, `127.0.1.${i + 1}`, () => r()))
+      return s
+    }),
+  )
   const { packet, macOffsets } = floodTemplate()
   const ring = Array.from({ length: 32 }, () => Buffer.from(packet))
   gc()
@@ -140,11 +160,13 @@ async function flood(port: number): Promise<FloodMemory> {
   let peak = before.rss
   let kept = before.rss
   for (let seq = 0; seq < FLOOD_PACKETS; seq += ring.length) {
-    await Promise.all(ring.map((buf, i) => {
-      const source = (seq + i) % SOURCES
-      fillFlood(buf, macOffsets, seq + i, source + 1)
-      return new Promise<void>((r) => senders[source]!.send(buf, port, '127.0.0.1', () => r()))
-    }))
+    await Promise.all(
+      ring.map((buf, i) => {
+        const source = (seq + i) % SOURCES
+        fillFlood(buf, macOffsets, seq + i, source + 1)
+        return new Promise<void>((r) => senders[source]!.send(buf, port, '127.0.0.1', () => r()))
+      }),
+    )
     // Let the receiver drain: a full socket buffer would drop datagrams, not test anything.
     await new Promise((r) => setImmediate(r))
     peak = Math.max(peak, process.memoryUsage().rss)
@@ -163,55 +185,71 @@ async function flood(port: number): Promise<FloodMemory> {
 /** HOSTILE_LAN_REPORT=1 prints the figures (for the record, e.g. old code versus new). */
 function report({ before, after, kept, peak }: FloodMemory, stats: DiscoveryStats, cards: number): void {
   const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`
-  console.log(`flood: rss ${mib(before.rss)} → ${mib(after.rss)} (after GC max ${mib(kept)}, ` +
-    `raw peak ${mib(peak)}), heap ${mib(before.heapUsed)} → ${mib(after.heapUsed)}; ` +
-    `received ${stats.ubntReceived}, rate-limited ${stats.rateLimited}, overflow ${stats.overflow}, ` +
-    `cards ${cards}, fingerprints ${stats.fingerprints}, dropped ${stats.fingerprintsDropped}`)
+  console.log(
+    `flood: rss ${mib(before.rss)} → ${mib(after.rss)} (after GC max ${mib(kept)}, ` +
+      `raw peak ${mib(peak)}), heap ${mib(before.heapUsed)} → ${mib(after.heapUsed)}; ` +
+      `received ${stats.ubntReceived}, rate-limited ${stats.rateLimited}, overflow ${stats.overflow}, ` +
+      `cards ${cards}, fingerprints ${stats.fingerprints}, dropped ${stats.fingerprintsDropped}`,
+  )
 }
 
 describe('discovery under a crafted-reply flood (loopback)', () => {
   const title = `${FLOOD_PACKETS} spoofed replies: RSS and inventory bounded, names cleaned, real devices appear`
-  it(title, async () => {
-    discovery = createDiscovery(options())
-    await discovery.start({ interfaces: ['lo'] })
-    const { before, after, kept, peak } = await flood(discovery.status().ubntPort!)
-    const stats = discovery.stats()
-    if (process.env.HOSTILE_LAN_REPORT) report({ before, after, kept, peak }, stats, discovery.inventory().length)
-    // Most of the flood really arrived (UDP may drop some; then the bound is easier, not harder).
-    expect(stats.ubntReceived).toBeGreaterThan(FLOOD_PACKETS / 2)
-    expect(stats.handlerErrors).toBe(0)
-    expect(kept - before.rss, 'RSS growth kept during the flood').toBeLessThan(RSS_GROWTH_BOUND)
-    // Rate limited per source, counted, and said in the status notices.
-    expect(stats.rateLimited).toBeGreaterThan(FLOOD_PACKETS / 2)
-    expect(discovery.status().notices.map((n) => n.code)).toContain('rate-limited')
-    // The inventory is bounded and every card small; names lost their control and bidi characters.
-    const items = discovery.inventory()
-    expect(items.length).toBeLessThanOrEqual(MAX_CARDS)
-    for (const item of items) {
-      expect(item.macs.length).toBeLessThanOrEqual(32)
-      expect(item.addresses.length).toBeLessThanOrEqual(64)
-      expect(JSON.stringify(item).length).toBeLessThan(20_000)
-      expect(item.name ?? '').not.toMatch(UNSAFE)
-    }
-    expect(items.some((i) => i.name?.startsWith('AP\uFFFDgnp.exe'))).toBe(true)
-    // Every probe stayed on loopback.
-    expect(probed.filter((h) => !h.startsWith('127.'))).toEqual([])
-    // A real device that starts answering now still gets a card (the least recently seen spoofed one makes room).
-    const camera = await startUbntResponder({
-      devices: [{
-        label: 'cam', role: 'camera', mac: 'E063DA00AB01', addresses: ['127.0.0.21'], hostname: 'Gate',
-        model: 'UVC G4 Pro',
-      }],
-      port: devicePort, broadcast: '127.255.255.255', multicastInterface: '127.0.0.1',
-    })
-    try {
-      discovery.scanNow()
-      const card = await until('the camera after the flood', () => byId(discovery!.inventory()).get('mac:E063DA00AB01'))
-      expect(card).toMatchObject({ name: 'Gate', address: '127.0.0.21' })
-    } finally {
-      await camera.close()
-    }
-  }, 300_000)
+  it(
+    title,
+    async () => {
+      discovery = createDiscovery(options())
+      await discovery.start({ interfaces: ['lo'] })
+      const { before, after, kept, peak } = await flood(discovery.status().ubntPort!)
+      const stats = discovery.stats()
+      if (process.env.HOSTILE_LAN_REPORT) report({ before, after, kept, peak }, stats, discovery.inventory().length)
+      // Most of the flood really arrived (UDP may drop some; then the bound is easier, not harder).
+      expect(stats.ubntReceived).toBeGreaterThan(FLOOD_PACKETS / 2)
+      expect(stats.handlerErrors).toBe(0)
+      expect(kept - before.rss, 'RSS growth kept during the flood').toBeLessThan(RSS_GROWTH_BOUND)
+      // Rate limited per source, counted, and said in the status notices.
+      expect(stats.rateLimited).toBeGreaterThan(FLOOD_PACKETS / 2)
+      expect(discovery.status().notices.map((n) => n.code)).toContain('rate-limited')
+      // The inventory is bounded and every card small; names lost their control and bidi characters.
+      const items = discovery.inventory()
+      expect(items.length).toBeLessThanOrEqual(MAX_CARDS)
+      for (const item of items) {
+        expect(item.macs.length).toBeLessThanOrEqual(32)
+        expect(item.addresses.length).toBeLessThanOrEqual(64)
+        expect(JSON.stringify(item).length).toBeLessThan(20_000)
+        expect(item.name ?? '').not.toMatch(UNSAFE)
+      }
+      expect(items.some((i) => i.name?.startsWith('AP\uFFFDgnp.exe'))).toBe(true)
+      // Every probe stayed on loopback.
+      expect(probed.filter((h) => !h.startsWith('127.'))).toEqual([])
+      // A real device that starts answering now still gets a card (the least recently seen spoofed one makes room).
+      const camera = await startUbntResponder({
+        devices: [
+          {
+            label: 'cam',
+            role: 'camera',
+            mac: 'E063DA00AB01',
+            addresses: ['127.0.0.21'],
+            hostname: 'Gate',
+            model: 'UVC G4 Pro',
+          },
+        ],
+        port: devicePort,
+        broadcast: '127.255.255.255',
+        multicastInterface: '127.0.0.1',
+      })
+      try {
+        discovery.scanNow()
+        const card = await until('the camera after the flood', () =>
+          byId(discovery!.inventory()).get('mac:E063DA00AB01'),
+        )
+        expect(card).toMatchObject({ name: 'Gate', address: '127.0.0.21' })
+      } finally {
+        await camera.close()
+      }
+    },
+    300_000,
+  )
 
   it('a device name with control and bidi characters, and a huge one, is cleaned and capped', async () => {
     discovery = createDiscovery(options({ fingerprint: false }))
@@ -224,8 +262,8 @@ describe('discovery under a crafted-reply flood (loopback)', () => {
       const body = Buffer.concat(fields)
       return Buffer.concat([Buffer.from([1, 0, body.length >> 8, body.length & 0xff]), body])
     }
-    const spoof = 'Office\u202E\u2067AP\u2069\u200E\u200F\u061C\u202A\u202B\u202C\u202D\u2066\u2068' +
-      '\u0000\u001b[31m\u0085'
+    const spoof =
+      'Office\u202E\u2067AP\u2069\u200E\u200F\u061C\u202A\u202B\u202C\u202D\u2066\u2068' + '\u0000\u001b[31m\u0085'
     const packets = [
       reply('02AB00000001', spoof, [tlv(0x03, Buffer.from(`FW\u202E${'x'.repeat(2000)}`))]),
       reply('02AB00000002', 'N'.repeat(5000)),
@@ -249,7 +287,11 @@ describe('mDNS under an announcement flood (loopback)', () => {
   const title = `tracks ≤ ${MAX_SERVICES_PER_SOURCE} instances per sender, ≤ ${MAX_SERVICES} in all; the real HA stays`
   it(title, async () => {
     const ha = await startFakeHomeAssistant({
-      port: mdnsPort, interface: '127.0.0.1', instance: 'Home', host: 'realha.local', address: '127.0.0.40',
+      port: mdnsPort,
+      interface: '127.0.0.1',
+      instance: 'Home',
+      host: 'realha.local',
+      address: '127.0.0.40',
       txt: [Buffer.from('uuid=real0001'), Buffer.from('location_name=Home')],
     })
     const senders: dgram.Socket[] = []
@@ -265,8 +307,12 @@ describe('mDNS under an announcement flood (loopback)', () => {
         senders.push(s)
         for (let p = 0; p < 5; p++) {
           const records = Array.from({ length: 20 }, (_, i) =>
-            haInstance(`Fake\u202E${src}-${p}-${i}`, `f${src}x${p}x${i}`))
-          const packet = dnsResponse(records.flatMap((r) => r.answers), records.flatMap((r) => r.additionals))
+            haInstance(`Fake\u202E${src}-${p}-${i}`, `f${src}x${p}x${i}`),
+          )
+          const packet = dnsResponse(
+            records.flatMap((r) => r.answers),
+            records.flatMap((r) => r.additionals),
+          )
           await new Promise<void>((r) => s.send(packet, mdnsPort, '224.0.0.251', () => r()))
         }
       }

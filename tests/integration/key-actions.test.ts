@@ -23,7 +23,13 @@ beforeAll(async () => {
   const address = `127.0.0.1:${nvr.port}`
   await probeAndTrust(core, address)
   await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-  const run = (await core.invoke('provision.run', { key: address, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'home-assistant' })) as { ok: true; value: ProvisionOutcome }
+  const run = (await core.invoke('provision.run', {
+    key: address,
+    app: 'protect',
+    mode: 'dedicated-user',
+    username: 'keyward-ha',
+    keyName: 'home-assistant',
+  })) as { ok: true; value: ProvisionOutcome }
   expect(run.value.check?.status).toBe('ok')
   // Sign out: rotation must work with the dedicated user's own stored password.
   await core.invoke('console.signOut', { key: address })
@@ -40,7 +46,10 @@ describe('key actions', () => {
     const secret = await core.vault.get(key.keyRef)
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     try {
-      expect(await core.invoke('keys.copy', { id: key.id })).toEqual({ ok: true, value: { copied: true, clearsInSeconds: 5 } })
+      expect(await core.invoke('keys.copy', { id: key.id })).toEqual({
+        ok: true,
+        value: { copied: true, clearsInSeconds: 5 },
+      })
       expect(clip).toBe(secret)
       vi.advanceTimersByTime(4900)
       expect(clip).toBe(secret)
@@ -63,8 +72,14 @@ describe('key actions', () => {
     const bare = createCore({ dataDir: core.dataDir, version: '0.1.0', vault: core.vault, log: silentLogger })
     try {
       const copy = await bare.invoke('keys.copy', { id: key.id })
-      expect(copy).toEqual({ ok: true, value: { copied: false, secret: await core.vault.get(key.keyRef), clearsInSeconds: 5 } })
-      expect(await bare.invoke('keys.copy', { id: 'no-such-key' })).toMatchObject({ ok: false, error: { code: 'not-found' } })
+      expect(copy).toEqual({
+        ok: true,
+        value: { copied: false, secret: await core.vault.get(key.keyRef), clearsInSeconds: 5 },
+      })
+      expect(await bare.invoke('keys.copy', { id: 'no-such-key' })).toMatchObject({
+        ok: false,
+        error: { code: 'not-found' },
+      })
     } finally {
       await bare.close()
     }
@@ -76,7 +91,10 @@ describe('key actions', () => {
     const password = (await core.vault.get(key.passwordRef!))!
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     try {
-      expect(await core.invoke('keys.copyPassword', { id: key.id })).toEqual({ ok: true, value: { copied: true, clearsInSeconds: 5 } })
+      expect(await core.invoke('keys.copyPassword', { id: key.id })).toEqual({
+        ok: true,
+        value: { copied: true, clearsInSeconds: 5 },
+      })
       expect(clip).toBe(password)
       vi.advanceTimersByTime(5100)
       await Promise.resolve()
@@ -87,7 +105,10 @@ describe('key actions', () => {
     }
     // It is the password of the console user the key belongs to.
     expect([...nvr.state.users.values()].find((u) => u.username === key.username)?.password).toBe(password)
-    expect(await core.invoke('keys.copyPassword', { id: 'no-such-key' })).toMatchObject({ ok: false, error: { code: 'not-found' } })
+    expect(await core.invoke('keys.copyPassword', { id: 'no-such-key' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    })
   })
 
   it('keeps the old key when the new one fails to verify', async () => {
@@ -106,7 +127,10 @@ describe('key actions', () => {
 
   it('rotates: new key verified and stored, old key revoked, same entry in the list', async () => {
     const old = await core.vault.get(key.keyRef)
-    const outcome = (await core.invoke('keys.rotate', { id: key.id })) as { ok: true; value: { keys: KeyView[]; oldKeyStillActive: boolean } }
+    const outcome = (await core.invoke('keys.rotate', { id: key.id })) as {
+      ok: true
+      value: { keys: KeyView[]; oldKeyStillActive: boolean }
+    }
     expect(outcome.ok).toBe(true)
     expect(outcome.value.oldKeyStillActive).toBe(false)
     const rotated = outcome.value.keys.find((k) => k.id === key.id)!

@@ -26,10 +26,20 @@ const usage = async (force?: boolean): Promise<KeyView[]> => {
 /** What Home Assistant would do with the key: one integration call. */
 function useKey(secret: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: udm.port, path: '/proxy/protect/integration/v1/meta/info', headers: { 'X-API-KEY': secret }, rejectUnauthorized: false, timeout: 5000 }, (res) => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode ?? 0))
-    })
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: udm.port,
+        path: '/proxy/protect/integration/v1/meta/info',
+        headers: { 'X-API-KEY': secret },
+        rejectUnauthorized: false,
+        timeout: 5000,
+      },
+      (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+      },
+    )
     req.on('error', reject)
     req.end()
   })
@@ -69,11 +79,15 @@ describe('key usage and rights', () => {
     expect(protect.access?.role).toBe('Super Admin')
     // The only use so far is the wizard's verification.
     expect(protect.usage?.lastUsedAt).not.toBeNull()
-    expect(Math.abs(Date.parse(protect.usage!.lastUsedAt!) - Date.parse(protect.lastCheck!.checkedAt))).toBeLessThan(5000)
+    expect(Math.abs(Date.parse(protect.usage!.lastUsedAt!) - Date.parse(protect.lastCheck!.checkedAt))).toBeLessThan(
+      5000,
+    )
     // The admin-minted key needs the admin's session, which was signed out: left unread, not an error.
     expect(listed.find((k) => k.name === 'owner-network')!.usage).toBeUndefined()
     // The settings file holds the reading (metadata only), so it survives a restart.
-    expect(core.settings.listKeys().find((k) => k.name === 'ha-protect')!.usage?.lastUsedAt).toBe(protect.usage!.lastUsedAt)
+    expect(core.settings.listKeys().find((k) => k.name === 'ha-protect')!.usage?.lastUsedAt).toBe(
+      protect.usage!.lastUsedAt,
+    )
   })
 
   it('shows a later use by something else, but reads the console at most once per interval unless asked', async () => {
@@ -108,7 +122,17 @@ describe('a refused stored password', () => {
       const at = `127.0.0.1:${sim.port}`
       await probeAndTrust(other, at)
       await other.invoke('console.signIn', { key: at, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-      expect((await other.invoke('provision.run', { key: at, app: 'protect', mode: 'dedicated-user', username: 'kw-changed', keyName: 'changed' })).ok).toBe(true)
+      expect(
+        (
+          await other.invoke('provision.run', {
+            key: at,
+            app: 'protect',
+            mode: 'dedicated-user',
+            username: 'kw-changed',
+            keyName: 'changed',
+          })
+        ).ok,
+      ).toBe(true)
       await other.invoke('console.signOut', { key: at })
       // Someone changes the dedicated user's password on the console.
       const user = [...sim.state.users.values()].find((u) => u.username === 'kw-changed')!
@@ -119,7 +143,9 @@ describe('a refused stored password', () => {
       expect(failures()).toBe(1)
       expect(other.keys.list()[0]!.usage).toBeUndefined()
       // The owner can still sign in from this address.
-      expect(await other.invoke('console.signIn', { key: at, username: OWNER_USERNAME, password: OWNER_PASSWORD })).toMatchObject({ ok: true })
+      expect(
+        await other.invoke('console.signIn', { key: at, username: OWNER_USERNAME, password: OWNER_PASSWORD }),
+      ).toMatchObject({ ok: true })
     } finally {
       await other.close()
       other.dispose()
@@ -130,14 +156,24 @@ describe('a refused stored password', () => {
 describe('expiry lead time preference', () => {
   it('turns a key expiring in 10 days "expiring" when the user asks to be warned 14 days ahead, at once', async () => {
     const record = core.keys.register({
-      name: 'door-token', app: 'access', consoleKey: address, username: 'kw-door', remoteId: null, keyRef: 'key:test-door',
-      passwordRef: null, masked: 'abcd…wxyz', createdAt: new Date().toISOString(),
-      expiresAt: new Date(Date.now() + 10 * 86_400_000).toISOString(), lastCheck: null,
+      name: 'door-token',
+      app: 'access',
+      consoleKey: address,
+      username: 'kw-door',
+      remoteId: null,
+      keyRef: 'key:test-door',
+      passwordRef: null,
+      masked: 'abcd…wxyz',
+      createdAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+      lastCheck: null,
     })
     const status = () => core.keys.list().find((k) => k.id === record.id)!.status
     expect(status()).toBe('unknown') // not checked yet, not within the default 7 days
     const seen: string[] = []
-    const off = core.subscribe('keys.changed', (list) => seen.push((list as KeyView[]).find((k) => k.id === record.id)!.status))
+    const off = core.subscribe('keys.changed', (list) =>
+      seen.push((list as KeyView[]).find((k) => k.id === record.id)!.status),
+    )
     const prefs = await core.invoke('preferences.set', { expiryLeadDays: 14 })
     off()
     expect(prefs).toMatchObject({ ok: true, value: { expiryLeadDays: 14 } })
@@ -154,7 +190,9 @@ describe('UISP token usage', () => {
     const server = `127.0.0.1:${sim.port}`
     expect((await probeAndTrustUisp(core, server)).ok).toBe(true)
     expect(await core.invoke('uisp.signIn', { key: server, ...UISP_OPERATOR })).toMatchObject({ ok: true })
-    expect(await core.invoke('uisp.createToken', { key: server, purpose: 'monitor', name: 'ha-uisp' })).toMatchObject({ ok: true })
+    expect(await core.invoke('uisp.createToken', { key: server, purpose: 'monitor', name: 'ha-uisp' })).toMatchObject({
+      ok: true,
+    })
     const token = core.keys.list().find((k) => k.app === 'uisp')!
     expect(token.uisp?.scope).toBeTruthy()
     const read = (await usage(true)).find((k) => k.id === token.id)!

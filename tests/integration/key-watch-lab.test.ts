@@ -17,7 +17,9 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
     lab = await createLab({ hosts: [{ name: 'ws' }, { name: 'nvr' }, { name: 'udm' }, { name: 'se' }] })
     await Promise.all([
       lab.startConsole('nvr', 'unvr'),
-      lab.startConsole('udm', 'udm-pro', { set: ['apps=["network","protect","access"]', 'access.validityPeriodUnit=seconds'] }),
+      lab.startConsole('udm', 'udm-pro', {
+        set: ['apps=["network","protect","access"]', 'access.validityPeriodUnit=seconds'],
+      }),
       lab.startConsole('se', 'udm-se'),
     ])
   })
@@ -31,9 +33,18 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
 
     const allOk = { 'ha-protect': 'ok', frigate: 'ok', 'ha-network': 'ok', 'ha-access': 'ok', 'nvr-backup': 'ok' }
     expect(r.before).toEqual(allOk)
-    expect(r.during).toEqual({ 'ha-protect': 'ok', frigate: 'failing', 'ha-network': 'ok', 'ha-access': 'expired', 'nvr-backup': 'unknown' })
+    expect(r.during).toEqual({
+      'ha-protect': 'ok',
+      frigate: 'failing',
+      'ha-network': 'ok',
+      'ha-access': 'expired',
+      'nvr-backup': 'unknown',
+    })
     expect(r.problems).toMatchObject({ frigate: 'invalid_key', 'nvr-backup': 'unreachable' })
-    expect(r.trayDuring).toMatchObject({ icon: 'error', tooltip: 'Keyward — 5 keys: 1 failing, 1 expired, 1 not checked yet' })
+    expect(r.trayDuring).toMatchObject({
+      icon: 'error',
+      tooltip: 'Keyward — 5 keys: 1 failing, 1 expired, 1 not checked yet',
+    })
     expect(r.notified).toMatchObject({ body: 'frigate stopped working. ha-access has expired.' })
     expect(r.after).toMatchObject({ 'nvr-backup': 'ok' })
     expect(r.recovered).toMatchObject({ title: 'Keyward: key recovered', body: 'nvr-backup works again.' })

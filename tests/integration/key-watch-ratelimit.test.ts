@@ -45,8 +45,15 @@ function consoleKey(sim: RunningConsole, user: { id: string }, name: string) {
   const id = randomUUID()
   const t = Date.now()
   sim.state.apiKeys.set(id, {
-    id, name, description: '', key: secret, userId: user.id, creatorUserId: user.id,
-    createdAt: t, updatedAt: t, lastUsedAt: null,
+    id,
+    name,
+    description: '',
+    key: secret,
+    userId: user.id,
+    creatorUserId: user.id,
+    createdAt: t,
+    updatedAt: t,
+    lastUsedAt: null,
   })
   return { id, secret }
 }
@@ -60,9 +67,22 @@ async function seedKeys(sim: RunningConsole, core: TestCore, user: { id: string;
     const t = Date.now()
     await core.vault.set(`key:${id}`, secret)
     records.push({
-      id, name, app: 'protect', consoleKey: `127.0.0.1:${sim.port}`, username: user.username, remoteId: id,
-      keyRef: `key:${id}`, passwordRef: null, masked: 'xxxx…xxxx', createdAt: new Date(t).toISOString(),
-      expiresAt: null, paused: false, lastCheck: null, unreachableStreak: 0, pushedTo: [], haHealth: null,
+      id,
+      name,
+      app: 'protect',
+      consoleKey: `127.0.0.1:${sim.port}`,
+      username: user.username,
+      remoteId: id,
+      keyRef: `key:${id}`,
+      passwordRef: null,
+      masked: 'xxxx…xxxx',
+      createdAt: new Date(t).toISOString(),
+      expiresAt: null,
+      paused: false,
+      lastCheck: null,
+      unreachableStreak: 0,
+      pushedTo: [],
+      haHealth: null,
     })
   }
   core.settings.saveKeys([...core.settings.listKeys(), ...records])
@@ -102,8 +122,11 @@ describe('pacing by user principal against a sliding-window console', () => {
     const { sim, core } = await setUp({ rateLimit: { quota: 10, windowSeconds: 3 } })
     // Home Assistant uses the same user with a key of its own: it spends 9 of the 10 (Keyward does not pace it).
     const homeAssistant = consoleKey(sim, owner(sim), 'home-assistant')
-    const ha = await Promise.all(Array.from({ length: 9 }, () =>
-      call(sim.url, '/proxy/protect/integration/v1/meta/info', { headers: { 'x-api-key': homeAssistant.secret } })))
+    const ha = await Promise.all(
+      Array.from({ length: 9 }, () =>
+        call(sim.url, '/proxy/protect/integration/v1/meta/info', { headers: { 'x-api-key': homeAssistant.secret } }),
+      ),
+    )
     expect(ha.map((r) => r.status)).toEqual(Array(9).fill(200))
     await seedKeys(sim, core, { id: owner(sim).id, username: OWNER_USERNAME }, 1)
 

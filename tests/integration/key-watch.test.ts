@@ -21,7 +21,11 @@ describe('watching keys', () => {
 
   it('reports revoked, expired and unreachable keys, then the recovery', async () => {
     const nvr = await startConsole('unvr', {}, clock)
-    const udm = await startConsole('udm-pro', { apps: ['network', 'protect', 'access'], accessPort: 0, protect: { cameras: 2 } }, clock)
+    const udm = await startConsole(
+      'udm-pro',
+      { apps: ['network', 'protect', 'access'], accessPort: 0, protect: { cameras: 2 } },
+      clock,
+    )
     const se = await startConsole('udm-se', {}, clock)
     const seLink = await relay(se.port)
     cleanups.push(() => seLink.close())
@@ -35,11 +39,23 @@ describe('watching keys', () => {
     core.subscribe('keys.notification', (n) => notifications.push(n as KeyNotification))
     core.subscribe('tray.changed', (t) => (tray = t as TrayModel))
 
-    const make = async (address: string, app: 'protect' | 'network' | 'access', keyName: string, mode: 'dedicated-user' | 'signed-in-admin' = 'dedicated-user') => {
+    const make = async (
+      address: string,
+      app: 'protect' | 'network' | 'access',
+      keyName: string,
+      mode: 'dedicated-user' | 'signed-in-admin' = 'dedicated-user',
+    ) => {
       const key = address
       await probeAndTrust(core, address)
       await core.invoke('console.signIn', { key, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-      const outcome = (await core.invoke('provision.run', { key, app, mode, username: `keyward-${keyName}`, keyName, ...(app === 'access' ? { accessValidityDays: 30 } : {}) })) as { ok: true; value: ProvisionOutcome }
+      const outcome = (await core.invoke('provision.run', {
+        key,
+        app,
+        mode,
+        username: `keyward-${keyName}`,
+        keyName,
+        ...(app === 'access' ? { accessValidityDays: 30 } : {}),
+      })) as { ok: true; value: ProvisionOutcome }
       expect(outcome.value.check).toMatchObject({ status: 'ok' })
     }
     await make(`127.0.0.1:${nvr.port}`, 'protect', 'ha-protect')
@@ -50,7 +66,13 @@ describe('watching keys', () => {
 
     const byName = (list: KeyView[]) => Object.fromEntries(list.map((k) => [k.name, k.status]))
     let list = await core.keys.checkNow()
-    expect(byName(list)).toEqual({ 'ha-protect': 'ok', frigate: 'ok', 'ha-network': 'ok', 'ha-access': 'ok', 'nvr-backup': 'ok' })
+    expect(byName(list)).toEqual({
+      'ha-protect': 'ok',
+      frigate: 'ok',
+      'ha-network': 'ok',
+      'ha-access': 'ok',
+      'nvr-backup': 'ok',
+    })
     expect(tray!.icon).toBe('ok')
     expect(tray!.tooltip).toBe('Keyward — all 5 keys are OK')
     expect(list.every((k) => /^.{4}….{4}$/.test(k.masked))).toBe(true)
@@ -62,8 +84,17 @@ describe('watching keys', () => {
     await seLink.down()
 
     list = await core.keys.checkNow()
-    expect(byName(list)).toEqual({ 'ha-protect': 'ok', frigate: 'failing', 'ha-network': 'ok', 'ha-access': 'expired', 'nvr-backup': 'unknown' })
-    expect(list.find((k) => k.name === 'frigate')!.lastCheck).toMatchObject({ problem: 'invalid_key', message: expect.stringMatching(/revoked/) })
+    expect(byName(list)).toEqual({
+      'ha-protect': 'ok',
+      frigate: 'failing',
+      'ha-network': 'ok',
+      'ha-access': 'expired',
+      'nvr-backup': 'unknown',
+    })
+    expect(list.find((k) => k.name === 'frigate')!.lastCheck).toMatchObject({
+      problem: 'invalid_key',
+      message: expect.stringMatching(/revoked/),
+    })
     expect(tray!.icon).toBe('error')
     expect(tray!.tooltip).toBe('Keyward — 5 keys: 1 failing, 1 expired, 1 not checked yet')
     expect(tray!.menu.slice(0, 3).map((m) => (m.type === 'key' ? m.label : ''))).toEqual([

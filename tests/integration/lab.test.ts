@@ -13,7 +13,12 @@ const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 // As scripts/test.mjs runs it: `node --import tsx` (see with-lab.ts on why not the tsx command).
 const WITH_LAB = ['--import', 'tsx', 'tests/lab/with-lab.ts']
 
-interface Result { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+interface Result {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
 
 /** Collect a child's output until it exits. */
 function finished(child: ChildProcess): Promise<Result> {
@@ -39,9 +44,11 @@ function printed(child: ChildProcess, line: string): Promise<void> {
   })
 }
 
-
 const rootLinks = (): string[] =>
-  execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' }).split('\n').filter(Boolean).map((l) => l.split(': ')[1]!.split('@')[0]!)
+  execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(': ')[1]!.split('@')[0]!)
 const nsPids = (ns: string): number[] =>
   execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number)
 
@@ -100,7 +107,14 @@ const srv = http.createServer((_q, r) => r.end('pong')).listen(0, '127.0.0.1', (
 describe('lab env helpers', () => {
   it('read KEYWARD_LAB / KEYWARD_LAB_UNAVAILABLE / KEYWARD_REQUIRE_LAB', () => {
     expect(readLabFromEnv({})).toBeNull()
-    const lab = { id: 'abc123', subnet: '10.73.0.0/24', broadcast: '10.73.0.255', hosts: {}, consoles: [], workstation: 'ws' }
+    const lab = {
+      id: 'abc123',
+      subnet: '10.73.0.0/24',
+      broadcast: '10.73.0.255',
+      hosts: {},
+      consoles: [],
+      workstation: 'ws',
+    }
     expect(readLabFromEnv({ KEYWARD_LAB: JSON.stringify(lab) })).toEqual(lab)
     expect(() => readLabFromEnv({ KEYWARD_LAB: '{"id":1}' })).toThrow(/malformed/)
     expect(labUnavailableReason({})).toMatch(/with-lab/)
@@ -115,7 +129,9 @@ const title = support.ok ? 'lab' : `lab (${labRequired() ? 'REQUIRED but unavail
 
 describe.skipIf(!support.ok && !labRequired())(title, () => {
   if (!support.ok && labRequired()) {
-    it('is required (KEYWARD_REQUIRE_LAB=1) but unavailable', () => { throw new Error(support.reason) })
+    it('is required (KEYWARD_REQUIRE_LAB=1) but unavailable', () => {
+      throw new Error(support.reason)
+    })
     return
   }
 
@@ -135,14 +151,26 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
 
     it('has the documented layout', () => {
       expect(lab.id).toMatch(/^[0-9a-f]{6}$/)
-      expect(listLeftovers(lab.id).sort()).toEqual([`kw-${lab.id}-lan`, `kw-${lab.id}-udm`, `kw-${lab.id}-unvr`, `kw-${lab.id}-ws`])
+      expect(listLeftovers(lab.id).sort()).toEqual([
+        `kw-${lab.id}-lan`,
+        `kw-${lab.id}-udm`,
+        `kw-${lab.id}-unvr`,
+        `kw-${lab.id}-ws`,
+      ])
       expect(lab.hosts.ws).toEqual({ name: 'ws', ns: `kw-${lab.id}-ws`, ip: '10.73.0.10' })
       expect(lab.hosts.unvr?.ip).toBe('10.73.0.12')
       const ws = lab.hosts.ws!.ns
       const links = execFileSync('ip', ['-n', ws, '-o', 'link'], { encoding: 'utf8' })
-      expect(links.split('\n').filter(Boolean).map((l) => l.split(': ')[1]!.split('@')[0])).toEqual(['lo', 'eth0'])
+      expect(
+        links
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split(': ')[1]!.split('@')[0]),
+      ).toEqual(['lo', 'eth0'])
       expect(execFileSync('ip', ['-n', ws, 'route', 'show', 'default'], { encoding: 'utf8' }).trim()).toBe('')
-      expect(execFileSync('ip', ['-n', `kw-${lab.id}-lan`, '-d', 'link', 'show', 'br0'], { encoding: 'utf8' })).toContain('mcast_snooping 0')
+      expect(
+        execFileSync('ip', ['-n', `kw-${lab.id}-lan`, '-d', 'link', 'show', 'br0'], { encoding: 'utf8' }),
+      ).toContain('mcast_snooping 0')
       expect(rootLinks()).toEqual(linksBefore) // nothing appeared in the root namespace
       expect(process.listenerCount('SIGINT')).toBe(baseSigint + 1)
     })
@@ -156,7 +184,11 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
       try {
         for (const r of await Promise.all(results)) {
           expect(r.code, r.stdout + r.stderr).toBe(0)
-          expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual({ broadcast: '10.73.0.10', limited: '10.73.0.10', multicast: '10.73.0.10' })
+          expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual({
+            broadcast: '10.73.0.10',
+            limited: '10.73.0.10',
+            multicast: '10.73.0.10',
+          })
         }
       } finally {
         sender.kill()
@@ -165,7 +197,13 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
 
     it('serves a console in udm over HTTPS to ws, and loopback works inside ws', async () => {
       const sim = await lab.startConsole('udm', 'udm-pro', { mac: '24:5a:4c:00:00:42' })
-      expect(sim).toMatchObject({ host: 'udm', ip: '10.73.0.11', url: 'https://10.73.0.11', port: 443, mac: '245A4C000042' })
+      expect(sim).toMatchObject({
+        host: 'udm',
+        ip: '10.73.0.11',
+        url: 'https://10.73.0.11',
+        port: 443,
+        mac: '245A4C000042',
+      })
       const r = await finished(node('ws', HTTPS_GET, `${sim.url}/api/system`))
       expect(r.code, r.stderr).toBe(0)
       const reply = JSON.parse(r.stdout)
@@ -181,7 +219,9 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
     it('teardown removes namespaces, processes and hooks, and is idempotent', async () => {
       // A stubborn process tree: sh ignores SIGTERM (→ SIGKILL after the grace
       // period) and its background sleep is only found via `ip netns pids`.
-      const stubborn = lab.spawn('unvr', 'sh', ['-c', 'trap "" TERM; sleep 30 & echo started; wait'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      const stubborn = lab.spawn('unvr', 'sh', ['-c', 'trap "" TERM; sleep 30 & echo started; wait'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
       await printed(stubborn, 'started')
       const pids = listLeftovers(lab.id).flatMap(nsPids)
       expect(pids.length).toBeGreaterThanOrEqual(3) // console, sh, sleep
@@ -201,10 +241,14 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
 
   describe('with-lab.ts', () => {
     it('runs the command in ws with KEYWARD_LAB, passes its exit code and cleans up', async () => {
-      const script = 'console.log(JSON.stringify({ lab: process.env.KEYWARD_LAB, ifs: Object.keys(require("os").networkInterfaces()) })); process.exit(3)'
-      const r = await finished(spawn(process.execPath, [...WITH_LAB, '--scenario', 'slice', '--', process.execPath, '-e', script], {
-        cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-      }))
+      const script =
+        'console.log(JSON.stringify({ lab: process.env.KEYWARD_LAB, ifs: Object.keys(require("os").networkInterfaces()) })); process.exit(3)'
+      const r = await finished(
+        spawn(process.execPath, [...WITH_LAB, '--scenario', 'slice', '--', process.execPath, '-e', script], {
+          cwd: REPO_ROOT,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        }),
+      )
       expect(r.code, r.stderr).toBe(3)
       const out = JSON.parse(r.stdout)
       expect(out.ifs).toEqual(['lo', 'eth0'])
@@ -222,7 +266,8 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
   describe('with-lab.ts Ctrl-C safety', () => {
     async function interrupt(when: 'setup' | 'running'): Promise<void> {
       const child = spawn(process.execPath, [...WITH_LAB, '--scenario', 'slice', '--', 'sleep', '60'], {
-        cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
       })
       let stderr = ''
       child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c))
@@ -235,7 +280,13 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
         if (when === 'running') {
           await until('the command', () => (nsPids(`kw-${id}-ws`).length > 0 ? true : undefined))
         }
-        const pids = listLeftovers(id).flatMap((ns) => { try { return nsPids(ns) } catch { return [] } })
+        const pids = listLeftovers(id).flatMap((ns) => {
+          try {
+            return nsPids(ns)
+          } catch {
+            return []
+          }
+        })
         child.kill('SIGINT')
         const r = await done
         expect(r.signal === 'SIGINT' || r.code === 130, `exit ${r.code}/${r.signal}: ${stderr}`).toBe(true)

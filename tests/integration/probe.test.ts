@@ -99,7 +99,9 @@ describe('probeConsole', () => {
       res.writeHead(200, { 'content-type': 'application/json' })
       const chunk = Buffer.alloc(64 * 1024, 32)
       const pump = () => {
-        while (res.write(chunk)) { /* keep writing until back-pressure */ }
+        while (res.write(chunk)) {
+          /* keep writing until back-pressure */
+        }
       }
       res.on('drain', pump)
       pump()
@@ -158,7 +160,10 @@ describe('trust on first use in the core', () => {
     const a = await core.invoke('console.probe', { address })
     const b = await core.invoke('console.probe', { address: `https://${address}/` })
     // The user confirms it (the wizard's trust step); only a confirmed certificate can "change".
-    expect(await core.invoke('console.trust', { key: address, sha256: first.sha256 })).toMatchObject({ ok: true, value: { confirmed: true } })
+    expect(await core.invoke('console.trust', { key: address, sha256: first.sha256 })).toMatchObject({
+      ok: true,
+      value: { confirmed: true },
+    })
     await first.close()
     expect(a).toMatchObject({ ok: true, value: { trust: 'first-contact' } })
     expect(b).toMatchObject({ ok: true, value: { trust: 'matches' } })
@@ -186,13 +191,22 @@ describe('trust on first use in the core', () => {
     const config = createConsoleConfig('unvr')
     const first = await startConsoleSimulator(config, { host: '127.0.0.1', port: 0 })
     const address = `127.0.0.1:${first.port}`
-    expect(await core.invoke('console.probe', { address })).toMatchObject({ ok: true, value: { trust: 'first-contact' } })
+    expect(await core.invoke('console.probe', { address })).toMatchObject({
+      ok: true,
+      value: { trust: 'first-contact' },
+    })
     await first.close()
     const second = await startConsoleSimulator(config, { host: '127.0.0.1', port: first.port })
     try {
-      expect(await core.invoke('console.probe', { address })).toMatchObject({ ok: true, value: { trust: 'first-contact', certificate: { sha256: second.sha256 } } })
+      expect(await core.invoke('console.probe', { address })).toMatchObject({
+        ok: true,
+        value: { trust: 'first-contact', certificate: { sha256: second.sha256 } },
+      })
       const list = (await core.invoke('console.list', {})) as Outcome<ConsoleRecord[]>
-      expect(list.ok && list.value.find((c) => c.key === address)).toMatchObject({ certificateSha256: second.sha256, confirmed: false })
+      expect(list.ok && list.value.find((c) => c.key === address)).toMatchObject({
+        certificateSha256: second.sha256,
+        confirmed: false,
+      })
     } finally {
       await second.close()
     }

@@ -55,8 +55,17 @@ describe('the Protect verify reads camera streams', () => {
     const address = `127.0.0.1:${nvr.port}`
     await probeAndTrust(core, address)
     await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-    const made = (await core.invoke('provision.run', { key: address, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'ha' })) as Outcome<ProvisionOutcome>
-    expect(made).toMatchObject({ ok: true, value: { failure: null, check: { status: 'ok', warning: expect.stringMatching(SLIDESHOW) } } })
+    const made = (await core.invoke('provision.run', {
+      key: address,
+      app: 'protect',
+      mode: 'dedicated-user',
+      username: 'keyward-ha',
+      keyName: 'ha',
+    })) as Outcome<ProvisionOutcome>
+    expect(made).toMatchObject({
+      ok: true,
+      value: { failure: null, check: { status: 'ok', warning: expect.stringMatching(SLIDESHOW) } },
+    })
     const [key] = await core.keys.checkNow()
     expect(key).toMatchObject({ status: 'ok', lastCheck: { status: 'ok', message: expect.stringMatching(SLIDESHOW) } })
   })

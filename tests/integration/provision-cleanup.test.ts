@@ -7,7 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { CleanupOutcome, ProvisionOutcome, ProvisionRecord } from '../../shared/domain.ts'
 import type { Outcome } from '../../shared/result.ts'
 import {
-  OWNER_PASSWORD, OWNER_USERNAME, type ConsoleOverrides, type PresetName,
+  OWNER_PASSWORD,
+  OWNER_USERNAME,
+  type ConsoleOverrides,
+  type PresetName,
 } from '../simulators/console/presets.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
 import { startConsole } from '../support/consoles.ts'
@@ -49,8 +52,7 @@ const run = async (core: Core, key: string, username = 'keyward-ha', mode: Mode 
   value<ProvisionOutcome>(
     await core.invoke('provision.run', { key, app: 'protect', mode, username, keyName: 'home-assistant' }),
   )
-const cleanup = async (core: Core, id: string) =>
-  value<CleanupOutcome>(await core.invoke('provision.cleanup', { id }))
+const cleanup = async (core: Core, id: string) => value<CleanupOutcome>(await core.invoke('provision.cleanup', { id }))
 
 describe('the key step is refused after the user was created', () => {
   it('keeps the user and its password on record; cleanup removes the user, then the password', async () => {
@@ -60,7 +62,9 @@ describe('the key step is refused after the user was created', () => {
     const [user] = usersNamed(sim, 'keyward-ha')
     // A run never leaves an account it cannot account for: the journal names it, the keychain holds its password.
     expect(failed.record).toMatchObject({
-      userId: user!.id, steps: { user: 'done', key: 'failed' }, requested: { user: true, key: false },
+      userId: user!.id,
+      steps: { user: 'done', key: 'failed' },
+      requested: { user: true, key: false },
     })
     expect(await core.vault.get(failed.record.passwordRef)).toBe(user!.password)
 

@@ -62,7 +62,12 @@ describe('settings', () => {
     expect(settings.path).toBe(join(dir, 'config.json'))
     expect(settings.recoveredFrom).toBeNull()
     expect(settings.listConsoles()).toEqual([])
-    expect(settings.getPreferences()).toEqual({ clipboardClearSeconds: 30, checkIntervalMinutes: 15, startAtLogin: false, expiryLeadDays: 7 })
+    expect(settings.getPreferences()).toEqual({
+      clipboardClearSeconds: 30,
+      checkIntervalMinutes: 15,
+      startAtLogin: false,
+      expiryLeadDays: 7,
+    })
     const raw = JSON.parse(readFileSync(settings.path, 'utf8'))
     expect(raw.__internal__.migrations.version).toBe('0.1.0')
   })
@@ -72,7 +77,12 @@ describe('settings', () => {
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ preferences: { clipboardClearSeconds: 45 } }))
     const settings = open(dir)
     expect(settings.recoveredFrom).toBeNull()
-    expect(settings.getPreferences()).toEqual({ clipboardClearSeconds: 45, checkIntervalMinutes: 15, startAtLogin: false, expiryLeadDays: 7 })
+    expect(settings.getPreferences()).toEqual({
+      clipboardClearSeconds: 45,
+      checkIntervalMinutes: 15,
+      startAtLogin: false,
+      expiryLeadDays: 7,
+    })
     expect(settings.listConsoles()).toEqual([])
   })
 
@@ -83,15 +93,34 @@ describe('settings', () => {
     const newer = consoleRecord({ key: '[2001:db8::1]:443', host: '2001:db8::1', lastSeen: '2026-02-01T10:00:00.000Z' })
     first.upsertConsole(older)
     first.upsertConsole(newer)
-    expect(first.setPreferences({ checkIntervalMinutes: 60 })).toEqual({ clipboardClearSeconds: 30, checkIntervalMinutes: 60, startAtLogin: false, expiryLeadDays: 7 })
+    expect(first.setPreferences({ checkIntervalMinutes: 60 })).toEqual({
+      clipboardClearSeconds: 30,
+      checkIntervalMinutes: 60,
+      startAtLogin: false,
+      expiryLeadDays: 7,
+    })
 
     const second = open(dir)
     expect(second.listConsoles()).toEqual([newer, older])
-    expect(second.getPreferences()).toEqual({ clipboardClearSeconds: 30, checkIntervalMinutes: 60, startAtLogin: false, expiryLeadDays: 7 })
+    expect(second.getPreferences()).toEqual({
+      clipboardClearSeconds: 30,
+      checkIntervalMinutes: 60,
+      startAtLogin: false,
+      expiryLeadDays: 7,
+    })
 
     // upsert replaces by key; extra properties never reach the file
-    second.upsertConsole({ ...older, name: 'Renamed', lastSeen: '2026-03-01T00:00:00.000Z', extra: 'x' } as ConsoleRecord)
-    expect(open(dir).listConsoles().map((c) => [c.key, c.name])).toEqual([
+    second.upsertConsole({
+      ...older,
+      name: 'Renamed',
+      lastSeen: '2026-03-01T00:00:00.000Z',
+      extra: 'x',
+    } as ConsoleRecord)
+    expect(
+      open(dir)
+        .listConsoles()
+        .map((c) => [c.key, c.name]),
+    ).toEqual([
       ['192.0.2.10:443', 'Renamed'],
       ['[2001:db8::1]:443', 'Office'],
     ])
@@ -99,7 +128,11 @@ describe('settings', () => {
 
     expect(second.forgetConsole('[2001:db8::1]:443')).toBe(true)
     expect(second.forgetConsole('[2001:db8::1]:443')).toBe(false)
-    expect(open(dir).listConsoles().map((c) => c.key)).toEqual(['192.0.2.10:443'])
+    expect(
+      open(dir)
+        .listConsoles()
+        .map((c) => c.key),
+    ).toEqual(['192.0.2.10:443'])
   })
 
   it('refuses a schema violation with a specific error and leaves the file unchanged', () => {
@@ -122,7 +155,12 @@ describe('settings', () => {
     expect(badPort.message).toContain('consoles/0/port')
 
     expect(readFileSync(settings.path)).toEqual(before)
-    expect(settings.getPreferences()).toEqual({ clipboardClearSeconds: 30, checkIntervalMinutes: 15, startAtLogin: false, expiryLeadDays: 7 })
+    expect(settings.getPreferences()).toEqual({
+      clipboardClearSeconds: 30,
+      checkIntervalMinutes: 15,
+      startAtLogin: false,
+      expiryLeadDays: 7,
+    })
   })
 
   it('refuses to write a string the vault knows as a secret, alone or embedded', async () => {
@@ -168,13 +206,21 @@ describe('settings', () => {
     const settings = open(dir)
     expect(settings.recoveredFrom).toMatch(/[/\\]config\.corrupt-\d{4}-\d\d-\d\dT[\d-]+Z\.json$/)
     expect(readFileSync(settings.recoveredFrom ?? '', 'utf8')).toBe(garbage)
-    expect(settings.getPreferences()).toEqual({ clipboardClearSeconds: 30, checkIntervalMinutes: 15, startAtLogin: false, expiryLeadDays: 7 })
+    expect(settings.getPreferences()).toEqual({
+      clipboardClearSeconds: 30,
+      checkIntervalMinutes: 15,
+      startAtLogin: false,
+      expiryLeadDays: 7,
+    })
     expect(readdirSync(dir).sort()).toEqual(['config.json', settings.recoveredFrom?.split(/[/\\]/).at(-1)].sort())
     expect(open(dir).recoveredFrom).toBeNull() // the new file is fine
   })
 
   it.each([
-    ['a schema violation', JSON.stringify({ consoles: [], preferences: { clipboardClearSeconds: 'soon', checkIntervalMinutes: 15 } })],
+    [
+      'a schema violation',
+      JSON.stringify({ consoles: [], preferences: { clipboardClearSeconds: 'soon', checkIntervalMinutes: 15 } }),
+    ],
     ['a malformed consoles list', JSON.stringify({ consoles: { '192.0.2.10:443': {} } })],
     ['JSON that is not an object', '[]'],
   ])('moves a file with %s aside byte for byte', (_label, content) => {

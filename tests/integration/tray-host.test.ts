@@ -21,7 +21,8 @@ const SLOW_OK = 10_000
 /** libuv < 1.48 (Node 20) pads abstract socket names with NULs, so they never connect (nodejs/node#49656). */
 const [uvMajor = 0, uvMinor = 0] = process.versions.uv!.split('.').map(Number)
 const abstractSockets = uvMajor > 1 || uvMinor >= 48
-const abstractTitle = 'reaches the bus over an abstract socket' +
+const abstractTitle =
+  'reaches the bus over an abstract socket' +
   (abstractSockets ? '' : ` [skipped: libuv ${process.versions.uv} cannot, needs 1.48 (Node 22+)]`)
 const DRIVER = { destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus' }
 
@@ -67,14 +68,21 @@ function firstLine(child: ChildProcess, what: string): Promise<string> {
 const exited = (child: ChildProcess) =>
   child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r))
 
-interface Daemon { address: string; pathAddress: string; abstractAddress: string; stop: () => Promise<void> }
+interface Daemon {
+  address: string
+  pathAddress: string
+  abstractAddress: string
+  stop: () => Promise<void>
+}
 
 /** A private dbus-daemon listening on a socket file and an abstract socket; `address` lists both. */
 async function startDaemon(dir: string): Promise<Daemon> {
   const socketPath = join(dir, `bus-${randomUUID()}`)
   const abstractName = `keyward-test-${randomUUID()}`
   const config = join(dir, `bus-${randomUUID()}.conf`)
-  writeFileSync(config, `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+  writeFileSync(
+    config,
+    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
@@ -85,7 +93,8 @@ async function startDaemon(dir: string): Promise<Daemon> {
     <allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/>
   </policy>
 </busconfig>
-`)
+`,
+  )
   const child = spawn('dbus-daemon', [`--config-file=${config}`, '--nofork', '--print-address=1'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -127,12 +136,15 @@ function recorder() {
   return {
     push: (status: TrayHostStatus) => void seen.push(status),
     next: (want: (s: TrayHostStatus) => boolean) =>
-      vi.waitFor(() => {
-        const at = seen.findIndex((s, i) => i >= cursor && want(s))
-        if (at < 0) throw new Error(`still waiting; reported since: ${JSON.stringify(seen.slice(cursor))}`)
-        cursor = at + 1
-        return seen[at]!
-      }, { timeout: SLOW_OK, interval: 20 }),
+      vi.waitFor(
+        () => {
+          const at = seen.findIndex((s, i) => i >= cursor && want(s))
+          if (at < 0) throw new Error(`still waiting; reported since: ${JSON.stringify(seen.slice(cursor))}`)
+          cursor = at + 1
+          return seen[at]!
+        },
+        { timeout: SLOW_OK, interval: 20 },
+      ),
   }
 }
 
@@ -225,8 +237,9 @@ describe.skipIf(reason !== null && !required)(title, () => {
 
   it('does not check off Linux: a tray exists on macOS and Windows', async () => {
     expect(await checkTrayHost({ platform: 'darwin', env: {} })).toEqual({ available: true })
-    expect(await checkTrayHost({ platform: 'win32', env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nowhere' } }))
-      .toEqual({ available: true })
+    expect(await checkTrayHost({ platform: 'win32', env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nowhere' } })).toEqual(
+      { available: true },
+    )
   })
 
   describe('a bus address that does not lead to a working bus gives a bus error, within the timeout', () => {
@@ -255,15 +268,23 @@ describe.skipIf(reason !== null && !required)(title, () => {
       ['nothing listens on the socket path', null, /NoServer|ENOENT/],
       ['a server that never answers', silent, /Timeout/],
       ['a web server', (s) => s.once('data', () => s.end('HTTP/1.1 400 Bad Request\r\n\r\n')), /AuthFailed/],
-      ['garbage after authentication', (s) => {
-        authOk(s)
-        s.on('data', (d: Buffer) => d.includes('BEGIN') && s.write(Buffer.alloc(64, 0xff)))
-      }, /InconsistentMessage/],
-      ['a message over the size cap', (s) => {
-        authOk(s)
-        const header = Buffer.from([0x6c, 2, 0, 1, 0, 0, 0x20, 0, 1, 0, 0, 0, 0, 0, 0, 0]) // 2 MiB body
-        s.on('data', (d: Buffer) => d.includes('BEGIN') && s.write(header))
-      }, /LimitsExceeded/],
+      [
+        'garbage after authentication',
+        (s) => {
+          authOk(s)
+          s.on('data', (d: Buffer) => d.includes('BEGIN') && s.write(Buffer.alloc(64, 0xff)))
+        },
+        /InconsistentMessage/,
+      ],
+      [
+        'a message over the size cap',
+        (s) => {
+          authOk(s)
+          const header = Buffer.from([0x6c, 2, 0, 1, 0, 0, 0x20, 0, 1, 0, 0, 0, 0, 0, 0, 0]) // 2 MiB body
+          s.on('data', (d: Buffer) => d.includes('BEGIN') && s.write(header))
+        },
+        /LimitsExceeded/,
+      ],
     ]
     it.each(cases)('%s', async (_name, answer, detail) => {
       const address = answer ? await notABus(answer) : `unix:path=${join(dir, 'no-such-socket')}`
@@ -287,8 +308,12 @@ describe.skipIf(reason !== null && !required)(title, () => {
 
     it('rejects a call to a name nobody owns with the D-Bus error name', async () => {
       bus = await connectSessionBus({ address: daemon.address, timeoutMs: SLOW_OK })
-      const call = bus.call({ destination: 'org.example.KeywardNobody', path: '/', interface: 'org.example.X',
-        member: 'Y' })
+      const call = bus.call({
+        destination: 'org.example.KeywardNobody',
+        path: '/',
+        interface: 'org.example.X',
+        member: 'Y',
+      })
       await expect(call).rejects.toBeInstanceOf(DBusError)
       await expect(call).rejects.toMatchObject({
         errorName: expect.stringMatching(/^org\.freedesktop\.DBus\.Error\.(ServiceUnknown|NameHasNoOwner)$/),

@@ -105,7 +105,11 @@ describe('issue 14 §1: the wizard on a console that answers only one key path',
     const signedIn = await core.invoke('console.signIn', { key, ...owner })
     expect(signedIn).toMatchObject({ ok: true, value: { state: 'signed-in' } })
     const run = (await core.invoke('provision.run', {
-      key, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'home-assistant',
+      key,
+      app: 'protect',
+      mode: 'dedicated-user',
+      username: 'keyward-ha',
+      keyName: 'home-assistant',
     })) as { ok: true; value: ProvisionOutcome }
     expect(run).toMatchObject({ ok: true, value: { failure: null, check: { status: 'ok', cameras: 6 } } })
     expect(run.value.record.steps).toEqual({ user: 'done', key: 'done', verify: 'done' })
@@ -120,7 +124,8 @@ describe('issue 14 §1: the wizard on a console that answers only one key path',
 
 describe('sign-in and session shapes (unifi-os.md §2)', () => {
   it.each(['both', 'x-csrf-token', 'x-updated-csrf-token'] as const)(
-    'follows CSRF rotation when the console sends %s', async (csrfHeaders) => {
+    'follows CSRF rotation when the console sends %s',
+    async (csrfHeaders) => {
       const sim = await startConsole('unvr', { auth: { csrfHeaders, reissueCookieOnCsrfRotation: false } })
       const session = await ownerSession(sim)
       // Every write needs the current token; each reply rotates it.
@@ -176,7 +181,12 @@ describe('Home Assistant device registry (home-assistant.md §1.3)', () => {
       const { port, config } = unvr
       const ref = { key: `127.0.0.1:${port}`, host: '127.0.0.1', port, mac: config.mac, name: config.name }
       const key = (await mintKey(await ownerSession(unvr), 'ha')).key
-      await pushProtectKey(client, { console: ref, apiKey: key, credentials: owner, consent: { grantedAt: '2026-12-01T00:00:00.000Z' } })
+      await pushProtectKey(client, {
+        console: ref,
+        apiKey: key,
+        credentials: owner,
+        consent: { grantedAt: '2026-12-01T00:00:00.000Z' },
+      })
       ha.entries('unifiprotect')[0]!.title = 'Renamed by the user' // no title match left
       const match = matchConsole(ref, await snapshotDomain(client, 'unifiprotect'))
       expect(match).toMatchObject({ how: 'device', entry: { entry_id: ha.entries('unifiprotect')[0]!.entry_id } })

@@ -4,10 +4,27 @@
 // (uisp.md §1–§3).
 import { describe, expect, it } from 'vitest'
 import {
-  createUispToken, fetchUispVersion, listUispTokens, newUispTokenProvision, revokeUispToken, runUispTokenProvision,
-  UispSession, UispTokenCaller, verifyUispToken, type UispTokenRecord,
+  createUispToken,
+  fetchUispVersion,
+  listUispTokens,
+  newUispTokenProvision,
+  revokeUispToken,
+  runUispTokenProvision,
+  UispSession,
+  UispTokenCaller,
+  verifyUispToken,
+  type UispTokenRecord,
 } from '../../electron/core/uisp/index.ts'
-import { failureOf, startUisp, uispSession, uispTarget, UISP_ADMIN, UISP_OPERATOR, UISP_TOTP_SECRET, UISP_VIEWER } from '../simulators/uisp/testing.ts'
+import {
+  failureOf,
+  startUisp,
+  uispSession,
+  uispTarget,
+  UISP_ADMIN,
+  UISP_OPERATOR,
+  UISP_TOTP_SECRET,
+  UISP_VIEWER,
+} from '../simulators/uisp/testing.ts'
 import { totp } from '../simulators/uisp/totp.ts'
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
@@ -16,16 +33,26 @@ const DAY = 86_400_000
 describe('fingerprint', () => {
   it('reads the version without credentials, and tells a non-UISP host apart', async () => {
     const sim = await startUisp()
-    expect(await fetchUispVersion(uispTarget(sim))).toMatchObject({ version: '2.4.155', deployment: 'docker', build: '12345', time: '2026-01-15T10:00:00.000Z' })
+    expect(await fetchUispVersion(uispTarget(sim))).toMatchObject({
+      version: '2.4.155',
+      deployment: 'docker',
+      build: '12345',
+      time: '2026-01-15T10:00:00.000Z',
+    })
     const device = await startUisp({ mode: 'device' })
-    expect(await failureOf(fetchUispVersion(uispTarget(device)))).toMatchObject({ code: 'bad-reply', detail: 'not-uisp' })
+    expect(await failureOf(fetchUispVersion(uispTarget(device)))).toMatchObject({
+      code: 'bad-reply',
+      detail: 'not-uisp',
+    })
   })
 
   it('treats a hapi 401 on /nms/version as UISP with a hidden version (uisp.md §8)', async () => {
     const sim = await startUisp({ versionNeedsAuth: true })
     expect(await fetchUispVersion(uispTarget(sim))).toMatchObject({ version: null, deployment: null })
     const token = await createUispToken(await uispSession(sim), { name: 'hidden-version', scope: 'guest' })
-    expect(await verifyUispToken({ target: uispTarget(sim), token: token.token, purpose: 'monitor', expiresAt: null })).toMatchObject({ status: 'ok', appVersion: null })
+    expect(
+      await verifyUispToken({ target: uispTarget(sim), token: token.token, purpose: 'monitor', expiresAt: null }),
+    ).toMatchObject({ status: 'ok', appVersion: null })
   })
 })
 
@@ -34,7 +61,10 @@ describe('signing in', () => {
     const sim = await startUisp()
     const session = new UispSession(uispTarget(sim))
     const outcome = await session.login(UISP_OPERATOR)
-    expect(outcome).toMatchObject({ state: 'signed-in', user: { username: 'operator', role: 'admin', totpAuthEnabled: false } })
+    expect(outcome).toMatchObject({
+      state: 'signed-in',
+      user: { username: 'operator', role: 'admin', totpAuthEnabled: false },
+    })
     expect((await session.call('GET', '/user')).body).toMatchObject({ username: 'operator' })
     await session.logout()
     expect(sim.state.sessions.size).toBe(0)
@@ -43,7 +73,9 @@ describe('signing in', () => {
 
   it('says plainly that the username or password is wrong', async () => {
     const sim = await startUisp()
-    const error = await failureOf(new UispSession(uispTarget(sim)).login({ username: UISP_OPERATOR.username, password: 'wrong' }))
+    const error = await failureOf(
+      new UispSession(uispTarget(sim)).login({ username: UISP_OPERATOR.username, password: 'wrong' }),
+    )
     expect(error).toMatchObject({ code: 'invalid-credentials', detail: 'Invalid credentials' })
     expect(error.message).toMatch(/did not accept that username and password/)
     const empty = await failureOf(new UispSession(uispTarget(sim)).login({ username: 'x', password: '' }))
@@ -59,10 +91,16 @@ describe('signing in', () => {
     const near = [-1, 0, 1].map((step) => totp(UISP_TOTP_SECRET, now, step))
     const wrongCode = ['000000', '111111', '222222', '333333'].find((c) => !near.includes(c))!
     const wrong = await failureOf(session.login(UISP_ADMIN, wrongCode))
-    expect(wrong).toMatchObject({ code: 'invalid-credentials', message: expect.stringMatching(/two-factor code was not accepted/) })
+    expect(wrong).toMatchObject({
+      code: 'invalid-credentials',
+      message: expect.stringMatching(/two-factor code was not accepted/),
+    })
     expect(await failureOf(session.login(UISP_ADMIN, '12ab'))).toMatchObject({ code: 'invalid-input' })
     now += 30_000
-    expect(await session.login(UISP_ADMIN, sim.totp())).toMatchObject({ state: 'signed-in', user: { username: UISP_ADMIN.username, role: 'superadmin', totpAuthEnabled: true } })
+    expect(await session.login(UISP_ADMIN, sim.totp())).toMatchObject({
+      state: 'signed-in',
+      user: { username: UISP_ADMIN.username, role: 'superadmin', totpAuthEnabled: true },
+    })
     expect(sim.requests.filter((r) => r.endsWith('/user/login/totpauth'))).toHaveLength(2) // swagger shape: one request per code
   })
 
@@ -96,7 +134,10 @@ describe('signing in', () => {
     await mfa.login(UISP_ADMIN)
     await mfa.login(UISP_ADMIN, guarded.totp())
     guarded.expireSessions()
-    expect(await failureOf(mfa.call('GET', '/user'))).toMatchObject({ code: 'session-expired', message: expect.stringMatching(/Sign in again/) })
+    expect(await failureOf(mfa.call('GET', '/user'))).toMatchObject({
+      code: 'session-expired',
+      message: expect.stringMatching(/Sign in again/),
+    })
   })
 
   it('refuses to talk to a server whose certificate changed', async () => {
@@ -112,12 +153,33 @@ describe('API tokens', () => {
     const sim = await startUisp()
     const session = await uispSession(sim)
     const token = await createUispToken(session, { name: 'keyward-monitor', scope: 'guest', meta: 'Keyward test' })
-    expect(token).toMatchObject({ name: 'keyward-monitor', scope: 'guest', expiresAt: null, maxExpiresAt: null, meta: 'Keyward test', transient: false })
+    expect(token).toMatchObject({
+      name: 'keyward-monitor',
+      scope: 'guest',
+      expiresAt: null,
+      maxExpiresAt: null,
+      meta: 'Keyward test',
+      transient: false,
+    })
     expect(token.token).toMatch(UUID_V4)
     expect(token.id).toMatch(UUID_V4)
 
-    const check = await verifyUispToken({ target: uispTarget(sim), token: token.token, purpose: 'monitor', expiresAt: token.expiresAt })
-    expect(check).toMatchObject({ status: 'ok', app: 'uisp', host: `127.0.0.1:${sim.port}`, appVersion: '2.4.155', purpose: 'monitor', scope: 'guest', expiry: 'never', username: 'operator' })
+    const check = await verifyUispToken({
+      target: uispTarget(sim),
+      token: token.token,
+      purpose: 'monitor',
+      expiresAt: token.expiresAt,
+    })
+    expect(check).toMatchObject({
+      status: 'ok',
+      app: 'uisp',
+      host: `127.0.0.1:${sim.port}`,
+      appVersion: '2.4.155',
+      purpose: 'monitor',
+      scope: 'guest',
+      expiry: 'never',
+      username: 'operator',
+    })
     expect(check.status === 'ok' && check.latencyMs).toBeGreaterThanOrEqual(0)
 
     const listed = await listUispTokens(session)
@@ -128,24 +190,47 @@ describe('API tokens', () => {
 
     expect(await revokeUispToken(session, token.id)).toBe(true)
     expect(await revokeUispToken(session, token.id)).toBe(false)
-    const after = await verifyUispToken({ target: uispTarget(sim), token: token.token, purpose: 'monitor', expiresAt: null })
-    expect(after).toMatchObject({ status: 'failed', problem: 'invalid_key', message: expect.stringMatching(/revoked, mistyped/), nextStep: expect.any(String) })
+    const after = await verifyUispToken({
+      target: uispTarget(sim),
+      token: token.token,
+      purpose: 'monitor',
+      expiresAt: null,
+    })
+    expect(after).toMatchObject({
+      status: 'failed',
+      problem: 'invalid_key',
+      message: expect.stringMatching(/revoked, mistyped/),
+      nextStep: expect.any(String),
+    })
   })
 
   it('keeps names within 20 characters, as UISP does (400 hapi body)', async () => {
     const sim = await startUisp()
     const session = await uispSession(sim)
     const before = sim.requests.length
-    expect(await failureOf(createUispToken(session, { name: 'x'.repeat(21), scope: 'guest' }))).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/at most 20/) })
+    expect(await failureOf(createUispToken(session, { name: 'x'.repeat(21), scope: 'guest' }))).toMatchObject({
+      code: 'invalid-input',
+      message: expect.stringMatching(/at most 20/),
+    })
     expect(sim.requests.length).toBe(before) // refused before anything was sent
     const raw = await session.call('POST', '/token', { name: 'x'.repeat(21), scope: 'guest' })
-    expect(raw).toMatchObject({ status: 400, body: { statusCode: 400, error: 'Bad Request', message: '"name" length must be less than or equal to 20 characters long' } })
+    expect(raw).toMatchObject({
+      status: 400,
+      body: {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: '"name" length must be less than or equal to 20 characters long',
+      },
+    })
   })
 
   it('cannot create a token above its own scope', async () => {
     const sim = await startUisp()
     const viewer = await uispSession(sim, UISP_VIEWER)
-    expect(await failureOf(createUispToken(viewer, { name: 'too-much', scope: 'admin' }))).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/own scope or lower/) })
+    expect(await failureOf(createUispToken(viewer, { name: 'too-much', scope: 'admin' }))).toMatchObject({
+      code: 'forbidden',
+      message: expect.stringMatching(/own scope or lower/),
+    })
     expect(sim.state.tokens.size).toBe(0)
   })
 
@@ -153,10 +238,27 @@ describe('API tokens', () => {
     const sim = await startUisp()
     const session = await uispSession(sim)
     const guest = await createUispToken(session, { name: 'guest-only', scope: 'guest' })
-    const check = await verifyUispToken({ target: uispTarget(sim), token: guest.token, purpose: 'register-devices', expiresAt: null })
-    expect(check).toMatchObject({ status: 'failed', problem: 'insufficient_scope', message: expect.stringMatching(/scope is too low to read the UISP key/), nextStep: expect.stringMatching(/Admin scope/) })
+    const check = await verifyUispToken({
+      target: uispTarget(sim),
+      token: guest.token,
+      purpose: 'register-devices',
+      expiresAt: null,
+    })
+    expect(check).toMatchObject({
+      status: 'failed',
+      problem: 'insufficient_scope',
+      message: expect.stringMatching(/scope is too low to read the UISP key/),
+      nextStep: expect.stringMatching(/Admin scope/),
+    })
     const admin = await createUispToken(session, { name: 'admin-token', scope: 'admin' })
-    expect(await verifyUispToken({ target: uispTarget(sim), token: admin.token, purpose: 'register-devices', expiresAt: null })).toMatchObject({ status: 'ok', scope: 'admin' })
+    expect(
+      await verifyUispToken({
+        target: uispTarget(sim),
+        token: admin.token,
+        purpose: 'register-devices',
+        expiresAt: null,
+      }),
+    ).toMatchObject({ status: 'ok', scope: 'admin' })
   })
 
   it('records expiresAt, reports an expiring token by the clock, and an expired one', async () => {
@@ -166,12 +268,23 @@ describe('API tokens', () => {
     const session = await uispSession(sim, UISP_OPERATOR, { now: clock })
     const token = await createUispToken(session, { name: 'short-lived', scope: 'guest' })
     expect(token.expiresAt).toBe('2026-12-02T12:00:00.000Z')
-    const verify = () => verifyUispToken({ target: uispTarget(sim), token: token.token, purpose: 'monitor', expiresAt: token.expiresAt, now: clock })
+    const verify = () =>
+      verifyUispToken({
+        target: uispTarget(sim),
+        token: token.token,
+        purpose: 'monitor',
+        expiresAt: token.expiresAt,
+        now: clock,
+      })
     expect(await verify()).toMatchObject({ status: 'ok', expiry: 'valid', expiresAt: '2026-12-02T12:00:00.000Z' })
     now += 5 * DAY
     expect(await verify()).toMatchObject({ status: 'ok', expiry: 'expiring' })
     now += 5 * DAY
-    expect(await verify()).toMatchObject({ status: 'failed', problem: 'expired', message: expect.stringMatching(/expired on 2026-12-02 12:00 UTC/) })
+    expect(await verify()).toMatchObject({
+      status: 'failed',
+      problem: 'expired',
+      message: expect.stringMatching(/expired on 2026-12-02 12:00 UTC/),
+    })
   })
 
   it('reports a changed certificate, an unreachable server and a host that is not UISP, without sending the token', async () => {
@@ -180,16 +293,23 @@ describe('API tokens', () => {
     const token = await createUispToken(session, { name: 'pin-test', scope: 'guest' })
     const target = uispTarget(sim)
     await sim.replaceCertificate()
-    expect(await verifyUispToken({ target, token: token.token, purpose: 'monitor' })).toMatchObject({ status: 'failed', problem: 'tls_pin_mismatch' })
+    expect(await verifyUispToken({ target, token: token.token, purpose: 'monitor' })).toMatchObject({
+      status: 'failed',
+      problem: 'tls_pin_mismatch',
+    })
 
     const device = await startUisp({ mode: 'device' })
-    expect(await verifyUispToken({ target: uispTarget(device), token: token.token, purpose: 'monitor' })).toMatchObject({ status: 'failed', problem: 'not_uisp' })
+    expect(await verifyUispToken({ target: uispTarget(device), token: token.token, purpose: 'monitor' })).toMatchObject(
+      { status: 'failed', problem: 'not_uisp' },
+    )
     expect(device.requests).toEqual(['GET /nms/api/v2.1/nms/version'])
 
     const gone = await startUisp()
     const goneTarget = uispTarget(gone)
     await gone.close()
-    expect(await verifyUispToken({ target: goneTarget, token: token.token, purpose: 'monitor', timeoutMs: 2000 })).toMatchObject({ status: 'failed', problem: 'unreachable' })
+    expect(
+      await verifyUispToken({ target: goneTarget, token: token.token, purpose: 'monitor', timeoutMs: 2000 }),
+    ).toMatchObject({ status: 'failed', problem: 'unreachable' })
   })
 
   it('works with an API token instead of a session, and says when that token is refused', async () => {
@@ -200,7 +320,10 @@ describe('API tokens', () => {
     const child = await createUispToken(caller, { name: 'made-by-token', scope: 'guest' })
     expect((await listUispTokens(caller)).map((t) => t.name).sort()).toEqual(['admin-token', 'made-by-token'])
     await revokeUispToken(session, admin.id)
-    expect(await failureOf(listUispTokens(caller))).toMatchObject({ code: 'invalid-credentials', message: expect.stringMatching(/refused the API token/) })
+    expect(await failureOf(listUispTokens(caller))).toMatchObject({
+      code: 'invalid-credentials',
+      message: expect.stringMatching(/refused the API token/),
+    })
     expect(child.scope).toBe('guest')
   })
 })
@@ -212,8 +335,14 @@ describe('the journaled token flow', () => {
     return {
       secrets,
       records,
-      vault: { get: async (ref: string) => secrets.get(ref) ?? null, set: async (ref: string, value: string) => void secrets.set(ref, value) },
-      journal: { get: (id: string) => records.get(id) ?? null, save: (r: UispTokenRecord) => void records.set(r.id, r) },
+      vault: {
+        get: async (ref: string) => secrets.get(ref) ?? null,
+        set: async (ref: string, value: string) => void secrets.set(ref, value),
+      },
+      journal: {
+        get: (id: string) => records.get(id) ?? null,
+        save: (r: UispTokenRecord) => void records.set(r.id, r),
+      },
     }
   }
 
@@ -221,14 +350,23 @@ describe('the journaled token flow', () => {
     const sim = await startUisp({ tokenLifetimeMs: 30 * DAY })
     const session = await uispSession(sim)
     const m = memory()
-    const start = newUispTokenProvision({ serverKey: `127.0.0.1:${sim.port}`, purpose: 'register-devices', name: 'keyward-register' })
+    const start = newUispTokenProvision({
+      serverKey: `127.0.0.1:${sim.port}`,
+      purpose: 'register-devices',
+      name: 'keyward-register',
+    })
     expect(start.scope).toBe('admin')
     const { record, check } = await runUispTokenProvision(session, start, {
       ...m,
-      verify: (token, r) => verifyUispToken({ target: uispTarget(sim), token, purpose: r.purpose, expiresAt: r.expiresAt }),
+      verify: (token, r) =>
+        verifyUispToken({ target: uispTarget(sim), token, purpose: r.purpose, expiresAt: r.expiresAt }),
     })
     expect(check).toMatchObject({ status: 'ok', scope: 'admin', expiry: 'valid' })
-    expect(record).toMatchObject({ steps: { token: 'done', verify: 'done' }, lastError: null, expiresAt: expect.any(String) })
+    expect(record).toMatchObject({
+      steps: { token: 'done', verify: 'done' },
+      lastError: null,
+      expiresAt: expect.any(String),
+    })
     expect(m.secrets.get(record.keyRef)).toBe([...sim.state.tokens.values()][0]!.token)
     expect(JSON.stringify(m.records.get(record.id))).not.toContain(m.secrets.get(record.keyRef)!)
   })
@@ -237,8 +375,16 @@ describe('the journaled token flow', () => {
     const sim = await startUisp()
     const session = await uispSession(sim)
     const m = memory()
-    const deps = { ...m, verify: (token: string, r: UispTokenRecord) => verifyUispToken({ target: uispTarget(sim), token, purpose: r.purpose, expiresAt: r.expiresAt }) }
-    const start = newUispTokenProvision({ serverKey: `127.0.0.1:${sim.port}`, purpose: 'monitor', name: 'keyward-monitor' })
+    const deps = {
+      ...m,
+      verify: (token: string, r: UispTokenRecord) =>
+        verifyUispToken({ target: uispTarget(sim), token, purpose: r.purpose, expiresAt: r.expiresAt }),
+    }
+    const start = newUispTokenProvision({
+      serverKey: `127.0.0.1:${sim.port}`,
+      purpose: 'monitor',
+      name: 'keyward-monitor',
+    })
     const dropped = sim.dropNextReply('POST', '/token')
     const first = await failureOf(runUispTokenProvision(session, start, deps))
     await dropped
@@ -255,9 +401,26 @@ describe('the journaled token flow', () => {
     const sim = await startUisp()
     const session = await uispSession(sim)
     const m = memory()
-    const start = newUispTokenProvision({ serverKey: `127.0.0.1:${sim.port}`, purpose: 'monitor', name: 'keyward-monitor' })
-    const vault = { get: m.vault.get, set: async () => { throw Object.assign(new Error('locked'), { code: 'keychain-unavailable' }) } }
-    const error = await failureOf(runUispTokenProvision(session, start, { ...m, vault, verify: async () => { throw new Error('not reached') } }))
+    const start = newUispTokenProvision({
+      serverKey: `127.0.0.1:${sim.port}`,
+      purpose: 'monitor',
+      name: 'keyward-monitor',
+    })
+    const vault = {
+      get: m.vault.get,
+      set: async () => {
+        throw Object.assign(new Error('locked'), { code: 'keychain-unavailable' })
+      },
+    }
+    const error = await failureOf(
+      runUispTokenProvision(session, start, {
+        ...m,
+        vault,
+        verify: async () => {
+          throw new Error('not reached')
+        },
+      }),
+    )
     expect(error).toMatchObject({ step: 'token', code: 'internal' })
     expect(sim.state.tokens.size).toBe(0)
   })

@@ -8,10 +8,24 @@ import { createServer as createTcpServer, type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import {
-  checkUispKey, createUispToken, fetchUispKey, maskUispKey, registrationCommands, UispSession, UispTokenCaller, UISP_KEY_PLACEHOLDER,
+  checkUispKey,
+  createUispToken,
+  fetchUispKey,
+  maskUispKey,
+  registrationCommands,
+  UispSession,
+  UispTokenCaller,
+  UISP_KEY_PLACEHOLDER,
 } from '../../electron/core/uisp/index.ts'
 import { newAesKey } from '../simulators/uisp/state.ts'
-import { failureOf, startUisp, uispSession, uispTarget, UISP_OPERATOR, UISP_VIEWER } from '../simulators/uisp/testing.ts'
+import {
+  failureOf,
+  startUisp,
+  uispSession,
+  uispTarget,
+  UISP_OPERATOR,
+  UISP_VIEWER,
+} from '../simulators/uisp/testing.ts'
 
 const MAIN = fileURLToPath(new URL('../simulators/uisp/main.ts', import.meta.url))
 
@@ -27,17 +41,30 @@ async function closedPort(): Promise<number> {
 }
 
 describe('reading the UISP key', () => {
-  it.each(['raw', 'json'] as const)('reads and parses the key the server hands out (%s body)', async (connectionFormat) => {
-    const sim = await startUisp({ connectionFormat })
-    const key = await fetchUispKey(await uispSession(sim))
-    expect(key).toMatchObject({ host: '127.0.0.1', hostKind: 'ipv4', port: sim.port, option: 'allowSelfSignedCertificate', certificate: 'allow-self-signed', warnings: [] })
-    expect(key.text).toBe(sim.connectionKey())
-    expect(key.aesKey).toHaveLength(48)
-  })
+  it.each(['raw', 'json'] as const)(
+    'reads and parses the key the server hands out (%s body)',
+    async (connectionFormat) => {
+      const sim = await startUisp({ connectionFormat })
+      const key = await fetchUispKey(await uispSession(sim))
+      expect(key).toMatchObject({
+        host: '127.0.0.1',
+        hostKind: 'ipv4',
+        port: sim.port,
+        option: 'allowSelfSignedCertificate',
+        certificate: 'allow-self-signed',
+        warnings: [],
+      })
+      expect(key.text).toBe(sim.connectionKey())
+      expect(key.aesKey).toHaveLength(48)
+    },
+  )
 
   it('needs admin scope: a guest session or token is refused', async () => {
     const sim = await startUisp()
-    expect(await failureOf(fetchUispKey(await uispSession(sim, UISP_VIEWER)))).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/only to admin scope/) })
+    expect(await failureOf(fetchUispKey(await uispSession(sim, UISP_VIEWER)))).toMatchObject({
+      code: 'forbidden',
+      message: expect.stringMatching(/only to admin scope/),
+    })
     const guest = await createUispToken(await uispSession(sim), { name: 'guest', scope: 'guest' })
     const error = await failureOf(fetchUispKey(new UispTokenCaller(uispTarget(sim), guest.token)))
     expect(error.code).toBe('forbidden')
@@ -58,21 +85,33 @@ describe('checking that devices could reach the server with the key', () => {
     const sim = await startUisp()
     const key = await fetchUispKey(await uispSession(sim))
     expect(await checkUispKey(key, { pin: sim.sha256, serverKey: key })).toMatchObject({
-      status: 'ok', host: `127.0.0.1:${sim.port}`, appVersion: '2.4.155', trust: 'self-signed-allowed', matchesServer: true,
+      status: 'ok',
+      host: `127.0.0.1:${sim.port}`,
+      appVersion: '2.4.155',
+      trust: 'self-signed-allowed',
+      matchesServer: true,
       certificate: { sha256: sim.sha256, selfSigned: true },
     })
   })
 
   it('still works when the server hides its version without a token', async () => {
     const sim = await startUisp({ versionNeedsAuth: true })
-    expect(await checkUispKey(sim.connectionKey())).toMatchObject({ status: 'ok', appVersion: null, trust: 'self-signed-allowed' })
+    expect(await checkUispKey(sim.connectionKey())).toMatchObject({
+      status: 'ok',
+      appVersion: null,
+      trust: 'self-signed-allowed',
+    })
   })
 
   it('accepts any certificate under +allowUntrustedCertificate', async () => {
     const sim = await startUisp({ keyOption: 'allowUntrustedCertificate' })
     const key = await fetchUispKey(await uispSession(sim))
     expect(key.option).toBe('allowUntrustedCertificate')
-    expect(await checkUispKey(key.text)).toMatchObject({ status: 'ok', trust: 'untrusted-allowed', matchesServer: null })
+    expect(await checkUispKey(key.text)).toMatchObject({
+      status: 'ok',
+      trust: 'untrusted-allowed',
+      matchesServer: null,
+    })
   })
 
   it('refuses a self-signed server for a key without a certificate option', async () => {
@@ -80,7 +119,9 @@ describe('checking that devices could reach the server with the key', () => {
     const key = await fetchUispKey(await uispSession(sim))
     expect(key.option).toBeNull()
     expect(await checkUispKey(key)).toMatchObject({
-      status: 'failed', problem: 'certificate_untrusted', message: expect.stringMatching(/self-signed certificate, but the key has no \+allowSelfSignedCertificate/),
+      status: 'failed',
+      problem: 'certificate_untrusted',
+      message: expect.stringMatching(/self-signed certificate, but the key has no \+allowSelfSignedCertificate/),
       certificate: { selfSigned: true },
     })
   })
@@ -90,20 +131,40 @@ describe('checking that devices could reach the server with the key', () => {
     const text = sim.connectionKey()
     const ca = sim.caPem!
     expect(ca).toMatch(/BEGIN CERTIFICATE/)
-    expect(await checkUispKey(text, { ca })).toMatchObject({ status: 'ok', trust: 'verified', certificate: { selfSigned: false } })
-    expect(await checkUispKey(text)).toMatchObject({ status: 'failed', problem: 'certificate_untrusted', message: expect.stringMatching(/not trusted/) })
-    expect(await checkUispKey(withOption(text, 'allowSelfSignedCertificate'))).toMatchObject({
-      status: 'failed', problem: 'certificate_untrusted', message: expect.stringMatching(/unknown authority/), nextStep: expect.stringMatching(/allowUntrustedCertificate/),
+    expect(await checkUispKey(text, { ca })).toMatchObject({
+      status: 'ok',
+      trust: 'verified',
+      certificate: { selfSigned: false },
     })
-    expect(await checkUispKey(withOption(text, 'allowSelfSignedCertificate'), { ca })).toMatchObject({ status: 'ok', trust: 'verified' })
-    expect(await checkUispKey(withOption(text, 'allowUntrustedCertificate'))).toMatchObject({ status: 'ok', trust: 'untrusted-allowed' })
+    expect(await checkUispKey(text)).toMatchObject({
+      status: 'failed',
+      problem: 'certificate_untrusted',
+      message: expect.stringMatching(/not trusted/),
+    })
+    expect(await checkUispKey(withOption(text, 'allowSelfSignedCertificate'))).toMatchObject({
+      status: 'failed',
+      problem: 'certificate_untrusted',
+      message: expect.stringMatching(/unknown authority/),
+      nextStep: expect.stringMatching(/allowUntrustedCertificate/),
+    })
+    expect(await checkUispKey(withOption(text, 'allowSelfSignedCertificate'), { ca })).toMatchObject({
+      status: 'ok',
+      trust: 'verified',
+    })
+    expect(await checkUispKey(withOption(text, 'allowUntrustedCertificate'))).toMatchObject({
+      status: 'ok',
+      trust: 'untrusted-allowed',
+    })
   })
 
   it('stops at a certificate other than the trusted one', async () => {
     const sim = await startUisp()
     const trusted = sim.sha256
     await sim.replaceCertificate()
-    expect(await checkUispKey(sim.connectionKey(), { pin: trusted })).toMatchObject({ status: 'failed', problem: 'tls_pin_mismatch' })
+    expect(await checkUispKey(sim.connectionKey(), { pin: trusted })).toMatchObject({
+      status: 'failed',
+      problem: 'tls_pin_mismatch',
+    })
     expect(sim.requests.filter((r) => r.includes('/nms/version'))).toEqual([])
   })
 
@@ -120,20 +181,27 @@ describe('checking that devices could reach the server with the key', () => {
   it('explains an unreachable port, a port without TLS, and a host that is not UISP', async () => {
     const aes = newAesKey()
     const port = await closedPort()
-    expect(await checkUispKey(`wss://127.0.0.1:${port}+${aes}+allowSelfSignedCertificate`, { timeoutMs: 2000 })).toMatchObject({ status: 'failed', problem: 'unreachable', host: `127.0.0.1:${port}` })
+    expect(
+      await checkUispKey(`wss://127.0.0.1:${port}+${aes}+allowSelfSignedCertificate`, { timeoutMs: 2000 }),
+    ).toMatchObject({ status: 'failed', problem: 'unreachable', host: `127.0.0.1:${port}` })
 
     const plain = createHttpServer((_req, res) => res.end('plain http'))
     await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve))
     try {
       const plainPort = (plain.address() as AddressInfo).port
-      expect(await checkUispKey(`wss://127.0.0.1:${plainPort}+${aes}+allowUntrustedCertificate`, { timeoutMs: 2000 })).toMatchObject({ status: 'failed', problem: 'tls' })
+      expect(
+        await checkUispKey(`wss://127.0.0.1:${plainPort}+${aes}+allowUntrustedCertificate`, { timeoutMs: 2000 }),
+      ).toMatchObject({ status: 'failed', problem: 'tls' })
     } finally {
       plain.closeAllConnections()
       await new Promise<void>((resolve) => plain.close(() => resolve()))
     }
 
     const device = await startUisp({ mode: 'device' })
-    expect(await checkUispKey(`wss://127.0.0.1:${device.port}+${aes}+allowSelfSignedCertificate`)).toMatchObject({ status: 'failed', problem: 'not_uisp' })
+    expect(await checkUispKey(`wss://127.0.0.1:${device.port}+${aes}+allowSelfSignedCertificate`)).toMatchObject({
+      status: 'failed',
+      problem: 'not_uisp',
+    })
   })
 
   it('reports an invalid key as a value, never throwing', async () => {
@@ -162,9 +230,26 @@ describe('registration commands from the server key', () => {
 
 describe('the simulator CLI', () => {
   it('prints one JSON ready line and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--host', '127.0.0.1', '--port', '0', '--two-factor', '--token-lifetime', '3600', '--key-option', 'untrusted'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        MAIN,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--two-factor',
+        '--token-lifetime',
+        '3600',
+        '--key-option',
+        'untrusted',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     try {
       const line = await new Promise<string>((resolve, reject) => {
         let out = ''
@@ -174,8 +259,22 @@ describe('the simulator CLI', () => {
         })
         child.once('exit', (code) => reject(new Error(`exited ${code}`)))
       })
-      const ready = JSON.parse(line) as { ready: boolean; url: string; port: number; sha256: string; mode: string; totpSecret: string; users: Record<string, string> }
-      expect(ready).toMatchObject({ ready: true, mode: 'server', url: `https://127.0.0.1:${ready.port}`, totpSecret: expect.any(String), users: { superadmin: 'uisp-admin' } })
+      const ready = JSON.parse(line) as {
+        ready: boolean
+        url: string
+        port: number
+        sha256: string
+        mode: string
+        totpSecret: string
+        users: Record<string, string>
+      }
+      expect(ready).toMatchObject({
+        ready: true,
+        mode: 'server',
+        url: `https://127.0.0.1:${ready.port}`,
+        totpSecret: expect.any(String),
+        users: { superadmin: 'uisp-admin' },
+      })
       const target = { host: '127.0.0.1', port: ready.port, pin: ready.sha256, label: 'CLI UISP' }
       const session = new UispSession(target)
       expect((await session.login(UISP_OPERATOR)).state).toBe('signed-in')

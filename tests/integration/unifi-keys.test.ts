@@ -16,14 +16,25 @@ describe('local users', () => {
     const session = await ownerSession(sim)
     const superAdmin = (await listRoles(session)).find((r) => r.systemKey === 'super_administrator')!
     expect(superAdmin.name).toMatch(/Super Admin/)
-    const user = await createLocalUser(session, { username: 'keyward-protect', password: 'Str0ng-and-long!', roleId: superAdmin.id })
+    const user = await createLocalUser(session, {
+      username: 'keyward-protect',
+      password: 'Str0ng-and-long!',
+      roleId: superAdmin.id,
+    })
     const stored = sim.state.users.get(user.id)!
     expect(stored).toMatchObject({ username: 'keyward-protect', localAccount: true, roleKey: 'super_administrator' })
     expect((await listAdmins(session)).map((u) => u.username)).toContain('keyward-protect')
 
-    const duplicate = await failureOf(createLocalUser(session, { username: 'Keyward-Protect', password: 'Str0ng-and-long!', roleId: superAdmin.id }))
-    expect(duplicate).toMatchObject({ code: 'conflict', message: expect.stringMatching(/already has a user with that name/) })
-    const weak = await failureOf(createLocalUser(session, { username: 'other', password: 'short', roleId: superAdmin.id }))
+    const duplicate = await failureOf(
+      createLocalUser(session, { username: 'Keyward-Protect', password: 'Str0ng-and-long!', roleId: superAdmin.id }),
+    )
+    expect(duplicate).toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/already has a user with that name/),
+    })
+    const weak = await failureOf(
+      createLocalUser(session, { username: 'other', password: 'short', roleId: superAdmin.id }),
+    )
     expect(weak).toMatchObject({ code: 'refused', message: expect.stringMatching(/rejected the password/) })
 
     await deleteUser(session, user.id)
@@ -34,7 +45,9 @@ describe('local users', () => {
     const sim = await startConsole('udm-se')
     const session = await ownerSession(sim)
     const role = (await listRoles(session)).find((r) => r.systemKey === 'super_administrator')!
-    const error = await failureOf(createLocalUser(session, { username: 'keyward', password: 'Str0ng-and-long!', roleId: role.id }))
+    const error = await failureOf(
+      createLocalUser(session, { username: 'keyward', password: 'Str0ng-and-long!', roleId: role.id }),
+    )
     expect(['refused', 'forbidden']).toContain(error.code)
     expect(sim.state.users.size).toBe(sim.config.accounts.length)
   })
@@ -77,18 +90,33 @@ describe('verifying keys', () => {
 
     // A console whose certificate the user never confirmed is not sent the key to find where it belongs
     // (issue 14 §3): without that try, the UDM cannot be named as the key's console.
-    const unconfirmed = await verifyKey({ console: knownOf(unvr), others: all, app: 'protect', key: udmKey,
-      mayReceiveKey: () => false })
+    const unconfirmed = await verifyKey({
+      console: knownOf(unvr),
+      others: all,
+      app: 'protect',
+      key: udmKey,
+      mayReceiveKey: () => false,
+    })
     expect(unconfirmed.status).toBe('failed')
     expect(unconfirmed).not.toMatchObject({ problem: 'wrong_host' })
 
     // At the UDM, the key works but its Protect is empty: name the NVR.
     const atUdm = await verifyKey({ console: knownOf(udm), others: all, app: 'protect', key: udmKey })
-    expect(atUdm).toMatchObject({ status: 'failed', problem: 'wrong_host', rightHost: { key: knownOf(unvr).key, name: 'NVR' } })
+    expect(atUdm).toMatchObject({
+      status: 'failed',
+      problem: 'wrong_host',
+      rightHost: { key: knownOf(unvr).key, name: 'NVR' },
+    })
 
     // Made on the NVR, it verifies, with Protect's version and cameras.
     const nvrKey = (await mintKey(await ownerSession(unvr), 'ha')).key
-    const ok = await verifyKey({ console: knownOf(unvr), others: all, app: 'protect', key: nvrKey, minimumVersion: '7.2.105' })
+    const ok = await verifyKey({
+      console: knownOf(unvr),
+      others: all,
+      app: 'protect',
+      key: nvrKey,
+      minimumVersion: '7.2.105',
+    })
     expect(ok).toMatchObject({ status: 'ok', appVersion: '7.3.12', cameras: 6 })
   })
 
@@ -96,7 +124,11 @@ describe('verifying keys', () => {
     const ck = await startConsole('ckg2-plus')
     const key = (await mintKey(await ownerSession(ck), 'ha')).key
     const check = await verifyKey({ console: knownOf(ck), app: 'protect', key, minimumVersion: '7.2.105' })
-    expect(check).toMatchObject({ status: 'failed', problem: 'version_too_old', message: expect.stringMatching(/6\.0\.53.*7\.2\.105/) })
+    expect(check).toMatchObject({
+      status: 'failed',
+      problem: 'version_too_old',
+      message: expect.stringMatching(/6\.0\.53.*7\.2\.105/),
+    })
   })
 
   it('says the app is not on this console and which one has it', async () => {
@@ -110,13 +142,29 @@ describe('verifying keys', () => {
   it('says a key lacks rights when its owner has no access to the app', async () => {
     const sim = await startConsole('udm-pro', {
       accounts: [
-        { id: 'a7c1b1e0-0000-4000-8000-000000000001', username: 'admin', password: 'Passw0rd!owner', role: 'super_administrator', isOwner: true, localAccount: true },
-        { id: 'a7c1b1e0-0000-4000-8000-000000000002', username: 'viewer', password: 'Passw0rd!viewer', role: 'viewer', isOwner: false, localAccount: true },
+        {
+          id: 'a7c1b1e0-0000-4000-8000-000000000001',
+          username: 'admin',
+          password: 'Passw0rd!owner',
+          role: 'super_administrator',
+          isOwner: true,
+          localAccount: true,
+        },
+        {
+          id: 'a7c1b1e0-0000-4000-8000-000000000002',
+          username: 'viewer',
+          password: 'Passw0rd!viewer',
+          role: 'viewer',
+          isOwner: false,
+          localAccount: true,
+        },
       ],
     })
     const owner = await ownerSession(sim)
     // The owner mints a key for the viewer: it carries the viewer's (empty) rights (§4.2).
-    const reply = await owner.call('POST', '/proxy/users/api/v2/user/a7c1b1e0-0000-4000-8000-000000000002/keys', { name: 'viewer-key' })
+    const reply = await owner.call('POST', '/proxy/users/api/v2/user/a7c1b1e0-0000-4000-8000-000000000002/keys', {
+      name: 'viewer-key',
+    })
     const key = (reply.body as { data: { full_api_key: string } }).data.full_api_key
     const check = await verifyKey({ console: knownOf(sim), app: 'network', key })
     expect(check).toMatchObject({ status: 'failed', problem: 'insufficient_permission' })
@@ -124,7 +172,11 @@ describe('verifying keys', () => {
 
   it('recognises a Site Manager (cloud) key only when asked, never inside verifyKey', async () => {
     const sim = await startConsole('unvr')
-    const cloud = await startSiteManagerSimulator({ host: '127.0.0.1', port: 0, apiKeys: ['dnF8hQgEXlkG5ipcb3pbWwTNV9MZk0Nx'] })
+    const cloud = await startSiteManagerSimulator({
+      host: '127.0.0.1',
+      port: 0,
+      apiKeys: ['dnF8hQgEXlkG5ipcb3pbWwTNV9MZk0Nx'],
+    })
     try {
       const siteManager = { url: cloud.url, ca: cloud.certPem }
       // The console's verify says the key is not valid there and sends nothing to the cloud.
@@ -143,7 +195,11 @@ describe('verifying keys', () => {
   it('tells console keys and Access tokens apart, and Access tokens expire', async () => {
     let now = Date.parse('2026-11-22T12:00:00Z')
     const clock = () => now
-    const sim = await startConsole('udm-pro', { apps: ['network', 'protect', 'access'], accessPort: 0, protect: { cameras: 3 } }, clock)
+    const sim = await startConsole(
+      'udm-pro',
+      { apps: ['network', 'protect', 'access'], accessPort: 0, protect: { cameras: 3 } },
+      clock,
+    )
     const session = await ownerSession(sim, { now: clock })
     const consoleKey = (await mintKey(session, 'ha')).key
     const token = await createAccessToken(session, { name: 'ha-access', validityDays: 1 }, now)
@@ -151,12 +207,26 @@ describe('verifying keys', () => {
     const target = { ...knownOf(sim) }
     const accessPort = sim.accessPort!
 
-    expect(await verifyKey({ console: target, app: 'access', key: token.token, accessPort })).toMatchObject({ status: 'ok', app: 'access' })
-    expect(await verifyKey({ console: target, app: 'access', key: consoleKey, accessPort })).toMatchObject({ status: 'failed', problem: 'wrong_key_type', message: expect.stringMatching(/console API key/) })
-    expect(await verifyKey({ console: target, app: 'protect', key: token.token, accessPort })).toMatchObject({ status: 'failed', problem: 'wrong_key_type', message: expect.stringMatching(/Access API token/) })
+    expect(await verifyKey({ console: target, app: 'access', key: token.token, accessPort })).toMatchObject({
+      status: 'ok',
+      app: 'access',
+    })
+    expect(await verifyKey({ console: target, app: 'access', key: consoleKey, accessPort })).toMatchObject({
+      status: 'failed',
+      problem: 'wrong_key_type',
+      message: expect.stringMatching(/console API key/),
+    })
+    expect(await verifyKey({ console: target, app: 'protect', key: token.token, accessPort })).toMatchObject({
+      status: 'failed',
+      problem: 'wrong_key_type',
+      message: expect.stringMatching(/Access API token/),
+    })
 
     now += 2 * 86_400_000
-    expect(await verifyKey({ console: target, app: 'access', key: token.token, accessPort })).toMatchObject({ status: 'failed', problem: 'invalid_key' })
+    expect(await verifyKey({ console: target, app: 'access', key: token.token, accessPort })).toMatchObject({
+      status: 'failed',
+      problem: 'invalid_key',
+    })
   })
 
   it('waits out a short rate limit once, then reports it with when to retry', async () => {
@@ -167,7 +237,9 @@ describe('verifying keys', () => {
     expect(await verifyKey({ console: knownOf(sim), app: 'protect', key })).toMatchObject({ status: 'ok', cameras: 6 })
     expect(Date.now() - started).toBeGreaterThanOrEqual(500)
     // Many at once: the budget cannot cover them even after one wait.
-    const checks = await Promise.all(Array.from({ length: 6 }, () => verifyKey({ console: knownOf(sim), app: 'protect', key })))
+    const checks = await Promise.all(
+      Array.from({ length: 6 }, () => verifyKey({ console: knownOf(sim), app: 'protect', key })),
+    )
     const limited = checks.find((c) => c.status === 'failed')
     expect(limited).toMatchObject({ problem: 'rate_limited', retryAfterSeconds: expect.any(Number) })
   })
@@ -178,9 +250,15 @@ describe('verifying keys', () => {
     const known = knownOf(sim)
     await sim.replaceCertificate()
     const before = [...sim.state.apiKeys.values()][0]!.lastUsedAt
-    expect(await verifyKey({ console: known, app: 'protect', key })).toMatchObject({ status: 'failed', problem: 'tls_pin_mismatch' })
+    expect(await verifyKey({ console: known, app: 'protect', key })).toMatchObject({
+      status: 'failed',
+      problem: 'tls_pin_mismatch',
+    })
     expect([...sim.state.apiKeys.values()][0]!.lastUsedAt).toBe(before)
     await sim.close()
-    expect(await verifyKey({ console: known, app: 'protect', key, timeoutMs: 1000 })).toMatchObject({ status: 'failed', problem: 'unreachable' })
+    expect(await verifyKey({ console: known, app: 'protect', key, timeoutMs: 1000 })).toMatchObject({
+      status: 'failed',
+      problem: 'unreachable',
+    })
   })
 })

@@ -25,7 +25,11 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
     const result = await runFlow(lab, 'ws', 'tests/support/seed-flow.ts', [lab.hosts.udm!.ip, lab.hosts.unvr!.ip])
 
     expect(result.apps).toEqual({ udm: ['protect', 'network'], unvr: ['protect'] })
-    expect(result.atNvr).toMatchObject({ status: 'failed', problem: 'wrong_host', rightHost: { name: 'Dream Machine Pro' } })
+    expect(result.atNvr).toMatchObject({
+      status: 'failed',
+      problem: 'wrong_host',
+      rightHost: { name: 'Dream Machine Pro' },
+    })
     expect(result.atUdm).toMatchObject({ status: 'failed', problem: 'wrong_host', rightHost: { name: 'NVR' } })
     expect(result.ranked).toEqual(['NVR', 'Dream Machine Pro'])
     expect(result.wrongPick).toMatch(/cameras are most likely on NVR/)

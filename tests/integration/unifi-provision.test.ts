@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openSettings } from '../../electron/core/settings/settings.ts'
-import { newProvision, ProvisionFailure, runProvision, type ProvisionDeps } from '../../electron/core/unifi/provision.ts'
+import {
+  newProvision,
+  ProvisionFailure,
+  runProvision,
+  type ProvisionDeps,
+} from '../../electron/core/unifi/provision.ts'
 import { verifyKey } from '../../electron/core/unifi/verify.ts'
 import { MemorySecretStore } from '../../electron/core/vault/secret-store.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
@@ -24,25 +29,37 @@ function setup(sim: RunningConsole, others: RunningConsole[] = []) {
   const deps: ProvisionDeps = {
     vault,
     journal: { get: (id) => settings.getProvision(id), save: (r) => settings.saveProvision(r) },
-    verify: (key) => verifyKey({ console: knownOf(sim), others: others.map(knownOf), app: 'protect', key, minimumVersion: '7.2.105' }),
+    verify: (key) =>
+      verifyKey({ console: knownOf(sim), others: others.map(knownOf), app: 'protect', key, minimumVersion: '7.2.105' }),
   }
   const scanForSecrets = async () => {
-    const secrets = await Promise.all(settings.listProvisions().flatMap((p) => [vault.get(p.passwordRef), vault.get(p.keyRef)]))
-    const files = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n')
+    const secrets = await Promise.all(
+      settings.listProvisions().flatMap((p) => [vault.get(p.passwordRef), vault.get(p.keyRef)]),
+    )
+    const files = readdirSync(dir)
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('\n')
     return secrets.filter((s): s is string => !!s && files.includes(s))
   }
   return { dir, vault, settings, deps, scanForSecrets }
 }
 
-const usersNamed = (sim: RunningConsole, name: string) => [...sim.state.users.values()].filter((u) => u.username === name)
-const keysOf = (sim: RunningConsole, userId: string) => [...sim.state.apiKeys.values()].filter((k) => k.userId === userId)
+const usersNamed = (sim: RunningConsole, name: string) =>
+  [...sim.state.users.values()].filter((u) => u.username === name)
+const keysOf = (sim: RunningConsole, userId: string) =>
+  [...sim.state.apiKeys.values()].filter((k) => k.userId === userId)
 
 describe('provisioning a key on a console', () => {
   it('creates a local-only Super Admin, mints the key as that user, stores and verifies it', async () => {
     const unvr = await startConsole('unvr')
     const { vault, settings, deps, scanForSecrets } = setup(unvr)
     const admin = await ownerSession(unvr)
-    const start = newProvision({ consoleKey: knownOf(unvr).key, app: 'protect', username: 'keyward-protect', keyName: 'home-assistant-protect' })
+    const start = newProvision({
+      consoleKey: knownOf(unvr).key,
+      app: 'protect',
+      username: 'keyward-protect',
+      keyName: 'home-assistant-protect',
+    })
     const { record, check } = await runProvision(admin, start, deps)
 
     expect(check).toMatchObject({ status: 'ok', cameras: 6 })
@@ -62,7 +79,12 @@ describe('provisioning a key on a console', () => {
   it('resumes after the connection dies once the user exists, and again once the key exists: one user, one key', async () => {
     const unvr = await startConsole('unvr')
     const { vault, settings, deps, scanForSecrets } = setup(unvr)
-    const start = newProvision({ consoleKey: knownOf(unvr).key, app: 'protect', username: 'keyward-protect', keyName: 'ha' })
+    const start = newProvision({
+      consoleKey: knownOf(unvr).key,
+      app: 'protect',
+      username: 'keyward-protect',
+      keyName: 'ha',
+    })
 
     void unvr.failNext({ method: 'POST', path: '/proxy/users/api/v2/user', when: 'after' })
     const first = await failureOf(runProvision(await ownerSession(unvr), start, deps))
@@ -91,11 +113,22 @@ describe('provisioning a key on a console', () => {
     const se = await startConsole('udm-se')
     const { deps } = setup(se)
     const admin = await ownerSession(se)
-    const start = newProvision({ consoleKey: knownOf(se).key, app: 'protect', username: 'keyward-protect', keyName: 'ha' })
+    const start = newProvision({
+      consoleKey: knownOf(se).key,
+      app: 'protect',
+      username: 'keyward-protect',
+      keyName: 'ha',
+    })
     const refused = await failureOf(runProvision(admin, start, deps))
     expect(refused).toMatchObject({ step: 'user', fallbackAvailable: true })
 
-    const fallback = newProvision({ consoleKey: knownOf(se).key, app: 'protect', username: 'admin', keyName: 'ha', mode: 'signed-in-admin' })
+    const fallback = newProvision({
+      consoleKey: knownOf(se).key,
+      app: 'protect',
+      username: 'admin',
+      keyName: 'ha',
+      mode: 'signed-in-admin',
+    })
     const { record, check } = await runProvision(admin, fallback, deps)
     expect(record.steps).toEqual({ user: 'skipped', key: 'done', verify: 'done' })
     expect(check).toMatchObject({ status: 'ok', cameras: 4 })
@@ -105,7 +138,12 @@ describe('provisioning a key on a console', () => {
     const unvr = await startConsole('unvr')
     const { vault, deps } = setup(unvr)
     const admin = await ownerSession(unvr)
-    const start = newProvision({ consoleKey: knownOf(unvr).key, app: 'protect', username: 'keyward-protect', keyName: 'ha' })
+    const start = newProvision({
+      consoleKey: knownOf(unvr).key,
+      app: 'protect',
+      username: 'keyward-protect',
+      keyName: 'ha',
+    })
     const realSet = vault.set.bind(vault)
     vault.set = async (ref, secret) => {
       if (ref.startsWith('key:')) vault.setAvailable(false, 'The keychain is locked.')
@@ -122,7 +160,11 @@ describe('provisioning a key on a console', () => {
     const { deps } = setup(unvr)
     const start = newProvision({ consoleKey: knownOf(unvr).key, app: 'protect', username: 'admin', keyName: 'ha' })
     const error = await failureOf(runProvision(await ownerSession(unvr), start, deps))
-    expect(error).toMatchObject({ code: 'conflict', step: 'user', message: expect.stringMatching(/Choose another name/) })
+    expect(error).toMatchObject({
+      code: 'conflict',
+      step: 'user',
+      message: expect.stringMatching(/Choose another name/),
+    })
   })
 
   it('provisions a UniFi Access token with its expiry, and resumes without a stray token', async () => {
@@ -135,7 +177,12 @@ describe('provisioning a key on a console', () => {
       accessToken: { validityDays: 30 },
       verify: (key) => verifyKey({ console: knownOf(sim), app: 'access', key, accessPort: sim.accessPort! }),
     }
-    const start = newProvision({ consoleKey: knownOf(sim).key, app: 'access', username: 'keyward-access', keyName: 'home-assistant-access' })
+    const start = newProvision({
+      consoleKey: knownOf(sim).key,
+      app: 'access',
+      username: 'keyward-access',
+      keyName: 'home-assistant-access',
+    })
     void sim.failNext({ method: 'POST', path: '/proxy/access/api/v1/developer/tokens', when: 'after' })
     expect(await failureOf(runProvision(await ownerSession(sim), start, accessDeps))).toMatchObject({ step: 'key' })
     expect(sim.state.accessTokens.size).toBe(1) // created, reply lost
@@ -152,7 +199,12 @@ describe('provisioning a key on a console', () => {
     const udm = await startConsole('udm-pro')
     const unvr = await startConsole('unvr')
     const { deps } = setup(udm, [unvr])
-    const start = newProvision({ consoleKey: knownOf(udm).key, app: 'protect', username: 'keyward-protect', keyName: 'ha' })
+    const start = newProvision({
+      consoleKey: knownOf(udm).key,
+      app: 'protect',
+      username: 'keyward-protect',
+      keyName: 'ha',
+    })
     const { record, check } = await runProvision(await ownerSession(udm), start, deps)
     expect(record.steps.verify).toBe('failed')
     expect(check).toMatchObject({ status: 'failed', problem: 'wrong_host', rightHost: { name: 'NVR' } })

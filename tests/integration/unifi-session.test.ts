@@ -3,7 +3,13 @@
 import { describe, expect, it } from 'vitest'
 import { ConsoleSession } from '../../electron/core/unifi/session.ts'
 import { mintKey } from '../../electron/core/unifi/keys.ts'
-import { CLOUD_MFA_CODE, CLOUD_PASSWORD, CLOUD_USERNAME, OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
+import {
+  CLOUD_MFA_CODE,
+  CLOUD_PASSWORD,
+  CLOUD_USERNAME,
+  OWNER_PASSWORD,
+  OWNER_USERNAME,
+} from '../simulators/console/presets.ts'
 import { failureOf, ownerSession, startConsole, targetOf } from '../support/consoles.ts'
 
 describe('signing in', () => {
@@ -11,7 +17,10 @@ describe('signing in', () => {
     const sim = await startConsole('udm-pro')
     const session = new ConsoleSession(targetOf(sim))
     const outcome = await session.login({ username: OWNER_USERNAME, password: OWNER_PASSWORD })
-    expect(outcome).toMatchObject({ state: 'signed-in', user: { username: OWNER_USERNAME, isOwner: true, isSuperAdmin: true } })
+    expect(outcome).toMatchObject({
+      state: 'signed-in',
+      user: { username: OWNER_USERNAME, isOwner: true, isSuperAdmin: true },
+    })
     expect((await session.call('GET', '/api/users/self')).status).toBe(200)
   })
 
@@ -27,13 +36,18 @@ describe('signing in', () => {
     expect([...sim.state.apiKeys.values()].map((k) => k.name)).toEqual(['key-a', 'key-b', 'key-c'])
   })
 
-  it.each([403, 401] as const)('says plainly that username or password is wrong (console answers %i)', async (status) => {
-    const sim = await startConsole('udm-pro', { auth: { badCredentialsStatus: status } })
-    const error = await failureOf(new ConsoleSession(targetOf(sim)).login({ username: OWNER_USERNAME, password: 'wrong' }))
-    expect(error.code).toBe('invalid-credentials')
-    expect(error.message).toMatch(/did not accept that username and password/)
-    expect(error.message).toMatch(/local account/)
-  })
+  it.each([403, 401] as const)(
+    'says plainly that username or password is wrong (console answers %i)',
+    async (status) => {
+      const sim = await startConsole('udm-pro', { auth: { badCredentialsStatus: status } })
+      const error = await failureOf(
+        new ConsoleSession(targetOf(sim)).login({ username: OWNER_USERNAME, password: 'wrong' }),
+      )
+      expect(error.code).toBe('invalid-credentials')
+      expect(error.message).toMatch(/did not accept that username and password/)
+      expect(error.message).toMatch(/local account/)
+    },
+  )
 
   it('asks for a 2FA code for a cloud-linked account, then signs in with it', async () => {
     const sim = await startConsole('udm-pro')
@@ -41,9 +55,15 @@ describe('signing in', () => {
     const credentials = { username: CLOUD_USERNAME, password: CLOUD_PASSWORD }
     expect(await session.login(credentials)).toEqual({ state: 'mfa-required', methods: ['totp'] })
     const wrong = await failureOf(session.login(credentials, '000000'))
-    expect(wrong).toMatchObject({ code: 'invalid-credentials', message: expect.stringMatching(/two-factor code was not accepted/) })
+    expect(wrong).toMatchObject({
+      code: 'invalid-credentials',
+      message: expect.stringMatching(/two-factor code was not accepted/),
+    })
     expect(await session.login(credentials)).toMatchObject({ state: 'mfa-required' })
-    expect(await session.login(credentials, CLOUD_MFA_CODE)).toMatchObject({ state: 'signed-in', user: { username: CLOUD_USERNAME } })
+    expect(await session.login(credentials, CLOUD_MFA_CODE)).toMatchObject({
+      state: 'signed-in',
+      user: { username: CLOUD_USERNAME },
+    })
   })
 
   it('stops at a lock-out, says when to try again, and does not extend it by retrying', async () => {
@@ -52,7 +72,9 @@ describe('signing in', () => {
     const sim = await startConsole('udm-pro', { auth: { lockout: { maxFailures: 3, lockSeconds: 60 } } }, clock)
     const session = new ConsoleSession(targetOf(sim), { now: clock })
     for (let i = 0; i < 3; i++) {
-      expect((await failureOf(session.login({ username: OWNER_USERNAME, password: 'nope' }))).code).toBe('invalid-credentials')
+      expect((await failureOf(session.login({ username: OWNER_USERNAME, password: 'nope' }))).code).toBe(
+        'invalid-credentials',
+      )
     }
     const locked = await failureOf(session.login({ username: OWNER_USERNAME, password: OWNER_PASSWORD }))
     expect(locked.code).toBe('locked-out')
@@ -67,12 +89,16 @@ describe('signing in', () => {
     expect(lockEnds()).toBe(before) // the console never heard of the second attempt
 
     now += 31_000
-    expect(await session.login({ username: OWNER_USERNAME, password: OWNER_PASSWORD })).toMatchObject({ state: 'signed-in' })
+    expect(await session.login({ username: OWNER_USERNAME, password: OWNER_PASSWORD })).toMatchObject({
+      state: 'signed-in',
+    })
   })
 
   it('explains a console that is still starting up', async () => {
     const sim = await startConsole('unvr', { booting: true })
-    const error = await failureOf(new ConsoleSession(targetOf(sim)).login({ username: OWNER_USERNAME, password: OWNER_PASSWORD }))
+    const error = await failureOf(
+      new ConsoleSession(targetOf(sim)).login({ username: OWNER_USERNAME, password: OWNER_PASSWORD }),
+    )
     expect(error.code).toBe('bad-reply')
     expect(error.message).toMatch(/still starting up/)
   })

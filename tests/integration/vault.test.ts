@@ -16,9 +16,10 @@ const execFileAsync = promisify(execFile)
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const realKeychain = process.env.KEYWARD_KEYRING === 'secret-service'
 const requireKeychain = process.env.KEYWARD_REQUIRE_KEYRING === '1'
-const realTitle = realKeychain || requireKeychain
-  ? 'KeyringSecretStore on a real Secret Service'
-  : 'KeyringSecretStore on a real Secret Service [skipped: KEYWARD_KEYRING unset, run via tests/support/with-keyring.sh]'
+const realTitle =
+  realKeychain || requireKeychain
+    ? 'KeyringSecretStore on a real Secret Service'
+    : 'KeyringSecretStore on a real Secret Service [skipped: KEYWARD_KEYRING unset, run via tests/support/with-keyring.sh]'
 
 /** Every file under `dir` that holds `secret` in any common encoding. */
 function filesContaining(dir: string, secret: string): string[] {
@@ -65,7 +66,15 @@ async function runChild(
   script: string,
   options: { cwd: string; env: NodeJS.ProcessEnv; prefix?: string[] },
 ): Promise<{ stdout: string; result: ChildReport }> {
-  const [file, ...args] = [...(options.prefix ?? []), process.execPath, '--import', tsxLoader, '--input-type=module', '-e', script]
+  const [file, ...args] = [
+    ...(options.prefix ?? []),
+    process.execPath,
+    '--import',
+    tsxLoader,
+    '--input-type=module',
+    '-e',
+    script,
+  ]
   const { stdout } = await execFileAsync(file ?? '', args, { cwd: options.cwd, env: options.env, timeout: 60_000 })
   return { stdout, result: JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') }
 }
@@ -235,7 +244,9 @@ describe('an unreachable keychain', () => {
       expect(stdout).not.toContain(secret)
       expect(result.set).toMatchObject({ code: 'keychain-unavailable' })
       const failure = result.set as Exclude<ChildReport['set'], 'stored'>
-      expect(failure.message).toMatch(/^Keyward cannot reach a system keyring \(Secret Service\)\. .*GNOME Keyring or KWallet/)
+      expect(failure.message).toMatch(
+        /^Keyward cannot reach a system keyring \(Secret Service\)\. .*GNOME Keyring or KWallet/,
+      )
       expect(failure.detail).toMatch(/Failed to connect to socket \/nonexistent/)
       expect(result.status).toMatchObject({ available: false, backend: 'Secret Service', problem: failure.message })
       expect(result.leak).toBe('settings-invalid')

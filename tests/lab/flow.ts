@@ -6,7 +6,13 @@ import type { Lab } from './lab.ts'
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-export async function runFlow<T = Record<string, any>>(lab: Lab, host: string, script: string, args: string[]): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function runFlow<T = Record<string, any>>(
+  lab: Lab,
+  host: string,
+  script: string,
+  args: string[],
+): Promise<T> {
   const child = lab.spawn(host, process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT })
   let out = ''
   let err = ''

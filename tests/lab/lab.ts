@@ -51,7 +51,11 @@ function ipAsync(args: string[]): Promise<string> {
 }
 
 function tryKill(pid: number, signal: NodeJS.Signals): void {
-  try { process.kill(pid, signal) } catch { /* already gone */ }
+  try {
+    process.kill(pid, signal)
+  } catch {
+    /* already gone */
+  }
 }
 
 /** False for missing and zombie processes (zombies may linger if PID 1 does not reap). */
@@ -126,7 +130,11 @@ function probeSupport(): LabSupport {
   } catch (err) {
     return { ok: false, reason: `lab cannot create network namespaces: ${(err as Error).message}` }
   } finally {
-    try { ip(['netns', 'del', ns]) } catch { /* never created */ }
+    try {
+      ip(['netns', 'del', ns])
+    } catch {
+      /* never created */
+    }
   }
 }
 
@@ -271,7 +279,9 @@ class LabImpl implements Lab {
     // `ip netns exec` execs in place, so child.pid is the command itself.
     const child = spawn('ip', ['netns', 'exec', this.host(hostName).ns, command, ...args], options)
     this.children.add(child)
-    const forget = (): void => { this.children.delete(child) }
+    const forget = (): void => {
+      this.children.delete(child)
+    }
     child.once('exit', forget)
     child.once('error', forget)
     return child
@@ -288,13 +298,17 @@ class LabImpl implements Lab {
     // group (detached): a terminal Ctrl-C reaches only us, and teardown stops the
     // simulators after the command rather than racing it.
     const child = this.spawn(hostName, process.execPath, args, {
-      cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     })
     const timeoutMs = options.timeoutMs ?? 20_000
 
     let stderr = ''
     child.stderr?.setEncoding('utf8')
-    child.stderr?.on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-8192) })
+    child.stderr?.on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-8192)
+    })
     return new Promise<LabConsole>((resolve, reject) => {
       let settled = false
       const fail = (why: string): void => {
@@ -303,24 +317,38 @@ class LabImpl implements Lab {
         clearTimeout(timer)
         child.kill('SIGKILL')
         if (this.closed) return reject(new LabTornDownError(this.id))
-        reject(new Error(`console ${preset} in lab host ${hostName}: ${why}\n--- stderr ---\n${stderr.trim() || '(empty)'}`))
+        reject(
+          new Error(`console ${preset} in lab host ${hostName}: ${why}\n--- stderr ---\n${stderr.trim() || '(empty)'}`),
+        )
       }
       const onError = (err: Error): void => fail(`spawn failed: ${err.message}`)
-      const onExit = (code: number | null, signal: string | null): void => fail(`exited (${signal ?? code}) before it was ready`)
+      const onExit = (code: number | null, signal: string | null): void =>
+        fail(`exited (${signal ?? code}) before it was ready`)
       const timer = setTimeout(() => fail(`not ready after ${timeoutMs} ms`), timeoutMs)
       child.once('error', onError)
       child.once('exit', onExit)
       createInterface({ input: child.stdout! }).on('line', (line) => {
         if (settled) return
         let msg: { ready?: boolean; url: string; port: number; sha256: string; mac: string; name: string }
-        try { msg = JSON.parse(line) } catch { return }
+        try {
+          msg = JSON.parse(line)
+        } catch {
+          return
+        }
         if (msg.ready !== true) return
         settled = true
         clearTimeout(timer)
         child.off('error', onError)
         child.off('exit', onExit)
         const info: LabConsole = {
-          host: hostName, ip: host.ip, preset, url: msg.url, port: msg.port, sha256: msg.sha256, mac: msg.mac, name: msg.name,
+          host: hostName,
+          ip: host.ip,
+          preset,
+          url: msg.url,
+          port: msg.port,
+          sha256: msg.sha256,
+          mac: msg.mac,
+          name: msg.name,
         }
         this.consoles.push(info)
         resolve(info)
@@ -351,7 +379,9 @@ class LabImpl implements Lab {
     for (let waited = 0; waited < 2000 && stray.some(isAlive); waited += 25) await sleep(25)
     // 3. Namespaces (deleting a host namespace destroys its veth pair).
     for (const ns of listLeftovers(this.id)) {
-      await ipAsync(['netns', 'del', ns]).catch((err: Error) => console.error(`lab ${this.id} teardown: ${err.message}`))
+      await ipAsync(['netns', 'del', ns]).catch((err: Error) =>
+        console.error(`lab ${this.id} teardown: ${err.message}`),
+      )
     }
     this.teardownSync() // anything that slipped through; unregisters the hooks
   }
@@ -391,7 +421,8 @@ export async function createLab(options: CreateLabOptions): Promise<Lab> {
   for (const host of options.hosts) {
     for (const cidr of host.addresses ?? []) {
       const m = EXTRA_ADDRESS.exec(cidr)
-      if (!m || m.slice(1, 5).some((p) => Number(p) > 255) || Number(m[5]) > 32) throw new Error(`bad lab address ${JSON.stringify(cidr)}`)
+      if (!m || m.slice(1, 5).some((p) => Number(p) > 255) || Number(m[5]) > 32)
+        throw new Error(`bad lab address ${JSON.stringify(cidr)}`)
     }
     if (host.addresses?.length) extraAddresses[host.name] = [...host.addresses]
   }

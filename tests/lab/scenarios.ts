@@ -60,7 +60,10 @@ export const HA_INSTANCE = { name: 'Home', uuid: '7f3c2d1e0b9a48c6a5d4e3f2a1b0c9
 /** HA's default port (advertised in SRV) and the fake HA's test hook next to it (control.ts). */
 export const LAB_HA_PORT = 8123
 export const LAB_HA_CONTROL_PORT = 8124
-export const labHaUrls = (ip: string) => ({ url: `http://${ip}:${LAB_HA_PORT}`, controlUrl: `http://${ip}:${LAB_HA_CONTROL_PORT}` })
+export const labHaUrls = (ip: string) => ({
+  url: `http://${ip}:${LAB_HA_PORT}`,
+  controlUrl: `http://${ip}:${LAB_HA_CONTROL_PORT}`,
+})
 export const UISP_VERSION = '2.4.155'
 
 type HostTable = Readonly<Record<string, Pick<LabHost, 'ip'>>>
@@ -68,7 +71,13 @@ type HostTable = Readonly<Record<string, Pick<LabHost, 'ip'>>>
 const hex2 = (n: number): string => n.toString(16).toUpperCase().padStart(2, '0')
 const pad = (n: number): string => String(n).padStart(2, '0')
 
-export const DISCOVERY_CONSOLES: { host: string; preset: PresetName; role: 'console' | 'nvr'; hostname: string; version: string }[] = [
+export const DISCOVERY_CONSOLES: {
+  host: string
+  preset: PresetName
+  role: 'console' | 'nvr'
+  hostname: string
+  version: string
+}[] = [
   { host: 'udmpro', preset: 'udm-pro', role: 'console', hostname: 'UDM-Pro', version: '4.4.6' },
   { host: 'unvr', preset: 'unvr', role: 'nvr', hostname: 'UNVR', version: 'v4.4.6' },
   { host: 'udmse', preset: 'udm-se', role: 'console', hostname: 'UDM-SE', version: '5.0.16' },
@@ -79,8 +88,14 @@ export function discoveryDevices(): SimDevice[] {
   const out: SimDevice[] = []
   for (let i = 1; i <= 12; i++) {
     out.push({
-      label: `ap-${pad(i)}`, role: 'access-point', mac: `802AA80000${hex2(i)}`, addresses: [`10.73.0.${99 + i}`],
-      hostname: `AP-${pad(i)}`, model: 'U7PG2', state: i >= 11 ? 1 : 0, uptime: 1000 * i,
+      label: `ap-${pad(i)}`,
+      role: 'access-point',
+      mac: `802AA80000${hex2(i)}`,
+      addresses: [`10.73.0.${99 + i}`],
+      hostname: `AP-${pad(i)}`,
+      model: 'U7PG2',
+      state: i >= 11 ? 1 : 0,
+      uptime: 1000 * i,
       // ap-11 answers and announces (unadopted); ap-12 only announces.
       ...(i === 11 ? { announceEveryMs: 1500 } : {}),
       ...(i === 12 ? { announceEveryMs: 1000, announceOnly: true } : {}),
@@ -88,28 +103,50 @@ export function discoveryDevices(): SimDevice[] {
   }
   for (let i = 1; i <= 10; i++) {
     out.push({
-      label: `cam-${pad(i)}`, role: 'camera', mac: `E063DA0001${hex2(i)}`, addresses: [`10.73.0.${111 + i}`],
-      hostname: `Cam-${pad(i)}`, model: 'UVC G4 Pro', uptime: 2000 * i,
+      label: `cam-${pad(i)}`,
+      role: 'camera',
+      mac: `E063DA0001${hex2(i)}`,
+      addresses: [`10.73.0.${111 + i}`],
+      hostname: `Cam-${pad(i)}`,
+      model: 'UVC G4 Pro',
+      uptime: 2000 * i,
     })
   }
   for (let i = 1; i <= 8; i++) {
     out.push({
-      label: `uapb-${pad(i)}`, role: 'bridge', mac: `245A4C0200${hex2(i)}`, addresses: [`10.73.0.${121 + i}`],
-      hostname: `Bridge-${pad(i)}`, model: 'UFP-UAP-B', uptime: 3000 * i,
+      label: `uapb-${pad(i)}`,
+      role: 'bridge',
+      mac: `245A4C0200${hex2(i)}`,
+      addresses: [`10.73.0.${121 + i}`],
+      hostname: `Bridge-${pad(i)}`,
+      model: 'UFP-UAP-B',
+      uptime: 3000 * i,
     })
   }
   out.push({
-    label: 'er-x', role: 'edgerouter', mac: '802AAEAEF163', addresses: ['10.73.0.150'], hostname: 'ubnt-router',
-    model: 'ER-X', uptime: 113144,
+    label: 'er-x',
+    role: 'edgerouter',
+    mac: '802AAEAEF163',
+    addresses: ['10.73.0.150'],
+    hostname: 'ubnt-router',
+    model: 'ER-X',
+    uptime: 113144,
     extraInterfaces: [
       { mac: '802AAEAEF163', ip: '172.25.16.1' },
-      { mac: '802AAEAEF15E', ip: '55.55.55.10' }, { mac: '802AAEAEF15E', ip: '55.55.55.11' },
+      { mac: '802AAEAEF15E', ip: '55.55.55.10' },
+      { mac: '802AAEAEF15E', ip: '55.55.55.11' },
       { mac: '802AAEAEF15E', ip: '55.55.55.12' },
     ],
   })
   out.push({
-    label: 'lm5', role: 'airos', mac: '24A43C0A0B0C', addresses: ['10.73.0.160'], hostname: 'Rooftop-LM5', model: 'LM5',
-    firmware: 'XM.ar7240.v6.3.6.33330.210818.1723', extraInterfaces: [{ mac: '24A43C0A0B0C', ip: '192.168.1.20' }],
+    label: 'lm5',
+    role: 'airos',
+    mac: '24A43C0A0B0C',
+    addresses: ['10.73.0.160'],
+    hostname: 'Rooftop-LM5',
+    model: 'LM5',
+    firmware: 'XM.ar7240.v6.3.6.33330.210818.1723',
+    extraInterfaces: [{ mac: '24A43C0A0B0C', ip: '192.168.1.20' }],
     airosEveryMs: 1500,
   })
   return out
@@ -119,31 +156,52 @@ function consoleResponder(lab: HostTable, c: (typeof DISCOVERY_CONSOLES)[number]
   const config = createConsoleConfig(c.preset)
   const ip = lab[c.host]!.ip
   return {
-    broadcast: '10.73.0.255', multicastInterface: ip,
-    devices: [{
-      label: c.host, role: c.role, mac: config.mac, hostname: c.hostname, model: config.model, version: c.version,
-      addresses: c.host === 'udmse' ? [ip, UDMSE_VLAN_ADDRESS] : [ip],
-    }],
+    broadcast: '10.73.0.255',
+    multicastInterface: ip,
+    devices: [
+      {
+        label: c.host,
+        role: c.role,
+        mac: config.mac,
+        hostname: c.hostname,
+        model: config.model,
+        version: c.version,
+        addresses: c.host === 'udmse' ? [ip, UDMSE_VLAN_ADDRESS] : [ip],
+      },
+    ],
   }
 }
 
 export const discoveryScenario: LabScenario = {
   hosts: [
-    { name: 'ws' }, { name: 'udmpro' }, { name: 'unvr' }, { name: 'udmse', addresses: [`${UDMSE_VLAN_ADDRESS}/24`] },
+    { name: 'ws' },
+    { name: 'udmpro' },
+    { name: 'unvr' },
+    { name: 'udmse', addresses: [`${UDMSE_VLAN_ADDRESS}/24`] },
     { name: 'devices', addresses: discoveryDevices().flatMap((d) => d.addresses.map((a) => `${a}/24`)) },
-    { name: 'uisp' }, { name: 'ha' },
+    { name: 'uisp' },
+    { name: 'ha' },
   ],
   workstation: 'ws',
   consoles: DISCOVERY_CONSOLES.map(({ host, preset }) => ({ host, preset })),
   async setup(lab, options = {}) {
     const hosts = lab.hosts
     const node = (host: string, script: string, args: string[]): Promise<unknown> =>
-      ready(lab.spawn(host, process.execPath, ['--import', 'tsx', script, ...args], {
-        cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
-      }), `${host}: ${script}`)
-    const responders = DISCOVERY_CONSOLES.map((c) => node(c.host, UBNT_MAIN, ['--spec', JSON.stringify(consoleResponder(hosts, c))]))
+      ready(
+        lab.spawn(host, process.execPath, ['--import', 'tsx', script, ...args], {
+          cwd: REPO_ROOT,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
+        }),
+        `${host}: ${script}`,
+      )
+    const responders = DISCOVERY_CONSOLES.map((c) =>
+      node(c.host, UBNT_MAIN, ['--spec', JSON.stringify(consoleResponder(hosts, c))]),
+    )
     const devices: ResponderOptions = {
-      broadcast: '10.73.0.255', multicastInterface: hosts.devices!.ip, devices: discoveryDevices(),
+      broadcast: '10.73.0.255',
+      multicastInterface: hosts.devices!.ip,
+      devices: discoveryDevices(),
       noise: { from: hosts.devices!.ip, everyMs: 500 },
     }
     const ha = startLabHomeAssistant(lab, 'ha', { version: options.haVersion ?? '2026.9.x' })
@@ -180,21 +238,73 @@ export async function startLabHomeAssistant(
 ): Promise<LabHomeAssistant> {
   const ip = lab.hosts[host]!.ip
   const instance = options.instance ?? HA_INSTANCE
-  const spawnOptions = { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'], detached: true }
-  const server = (await ready(lab.spawn(host, process.execPath, [
-    '--import', 'tsx', HA_MAIN, '--host', ip, '--port', String(LAB_HA_PORT), '--control-port', String(LAB_HA_CONTROL_PORT),
-    '--version', options.version, '--config-json', JSON.stringify({ locationName: instance.name, ...options.config }),
-  ], spawnOptions), `${host}: home-assistant/main.ts`)) as { url: string; controlUrl: string; haVersion: string; adminToken: string; userToken: string }
-  await ready(lab.spawn(host, SYSTEM_PYTHON, [
-    HA_ADVERTISE, '--ip', ip, '--name', instance.name, '--uuid', instance.uuid, '--version', server.haVersion, '--port', String(LAB_HA_PORT),
-  ], spawnOptions), `${host}: advertise.py`)
-  return { host, ip, url: server.url, controlUrl: server.controlUrl, version: options.version, haVersion: server.haVersion, adminToken: server.adminToken, userToken: server.userToken }
+  const spawnOptions = {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  }
+  const server = (await ready(
+    lab.spawn(
+      host,
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        HA_MAIN,
+        '--host',
+        ip,
+        '--port',
+        String(LAB_HA_PORT),
+        '--control-port',
+        String(LAB_HA_CONTROL_PORT),
+        '--version',
+        options.version,
+        '--config-json',
+        JSON.stringify({ locationName: instance.name, ...options.config }),
+      ],
+      spawnOptions,
+    ),
+    `${host}: home-assistant/main.ts`,
+  )) as { url: string; controlUrl: string; haVersion: string; adminToken: string; userToken: string }
+  await ready(
+    lab.spawn(
+      host,
+      SYSTEM_PYTHON,
+      [
+        HA_ADVERTISE,
+        '--ip',
+        ip,
+        '--name',
+        instance.name,
+        '--uuid',
+        instance.uuid,
+        '--version',
+        server.haVersion,
+        '--port',
+        String(LAB_HA_PORT),
+      ],
+      spawnOptions,
+    ),
+    `${host}: advertise.py`,
+  )
+  return {
+    host,
+    ip,
+    url: server.url,
+    controlUrl: server.controlUrl,
+    version: options.version,
+    haVersion: server.haVersion,
+    adminToken: server.adminToken,
+    userToken: server.userToken,
+  }
 }
 
 /** Resolves with the first JSON line carrying `ready: true`; rejects on exit or after 20 s. */
 export function ready(child: ChildProcess, what: string, timeoutMs = 20_000): Promise<unknown> {
   let stderr = ''
-  child.stderr?.setEncoding('utf8').on('data', (c: string) => { stderr = (stderr + c).slice(-4096) })
+  child.stderr?.setEncoding('utf8').on('data', (c: string) => {
+    stderr = (stderr + c).slice(-4096)
+  })
   return new Promise((resolve, reject) => {
     const fail = (why: string): void => {
       clearTimeout(timer)
@@ -202,7 +312,8 @@ export function ready(child: ChildProcess, what: string, timeoutMs = 20_000): Pr
       reject(new Error(`${what}: ${why}\n--- stderr ---\n${stderr.trim() || '(empty)'}`))
     }
     const timer = setTimeout(() => fail(`not ready after ${timeoutMs} ms`), timeoutMs)
-    const onExit = (code: number | null, signal: string | null): void => fail(`exited (${signal ?? code}) before it was ready`)
+    const onExit = (code: number | null, signal: string | null): void =>
+      fail(`exited (${signal ?? code}) before it was ready`)
     const onError = (err: Error): void => fail(err.message)
     child.once('exit', onExit)
     child.once('error', onError)
@@ -248,30 +359,56 @@ export function expectedDiscovery(hosts: HostTable): ExpectedCard[] {
     const config = createConsoleConfig(c.preset)
     const ip = hosts[c.host]!.ip
     out.push({
-      id: `mac:${config.mac}`, kind: c.role, name: config.name, model: config.model, mac: config.mac,
+      id: `mac:${config.mac}`,
+      kind: c.role,
+      name: config.name,
+      model: config.model,
+      mac: config.mac,
       addresses: c.host === 'udmse' ? [ip, UDMSE_VLAN_ADDRESS].sort(byNumber) : [ip],
-      apps: [...config.apps].sort(), foundBy: ['https', 'ubnt-v2'],
+      apps: [...config.apps].sort(),
+      foundBy: ['https', 'ubnt-v2'],
     })
   }
   for (const d of discoveryDevices()) {
     const extra = (d.extraInterfaces ?? []).map((e) => e.ip)
     const foundBy =
-      d.role === 'airos' ? ['airos', 'ubnt-v1']
-        : d.announceOnly ? ['ubnt-v2']
-          : d.role === 'access-point' ? ['ubnt-v1', 'ubnt-v2']
+      d.role === 'airos'
+        ? ['airos', 'ubnt-v1']
+        : d.announceOnly
+          ? ['ubnt-v2']
+          : d.role === 'access-point'
+            ? ['ubnt-v1', 'ubnt-v2']
             : ['ubnt-v1']
     out.push({
-      id: `mac:${d.mac}`, kind: 'device', name: d.hostname ?? null, model: d.model ?? null, mac: d.mac,
-      addresses: [...new Set([...d.addresses, ...extra])].sort(byNumber), apps: [], foundBy,
+      id: `mac:${d.mac}`,
+      kind: 'device',
+      name: d.hostname ?? null,
+      model: d.model ?? null,
+      mac: d.mac,
+      addresses: [...new Set([...d.addresses, ...extra])].sort(byNumber),
+      apps: [],
+      foundBy,
     })
   }
   out.push({
-    id: `addr:${hosts.uisp!.ip}:443`, kind: 'uisp-server', name: null, model: null, mac: null,
-    addresses: [hosts.uisp!.ip], apps: [], foundBy: ['https'],
+    id: `addr:${hosts.uisp!.ip}:443`,
+    kind: 'uisp-server',
+    name: null,
+    model: null,
+    mac: null,
+    addresses: [hosts.uisp!.ip],
+    apps: [],
+    foundBy: ['https'],
   })
   out.push({
-    id: `ha:${HA_INSTANCE.uuid}`, kind: 'home-assistant', name: HA_INSTANCE.name, model: null, mac: null,
-    addresses: [hosts.ha!.ip], apps: [], foundBy: ['mdns'],
+    id: `ha:${HA_INSTANCE.uuid}`,
+    kind: 'home-assistant',
+    name: HA_INSTANCE.name,
+    model: null,
+    mac: null,
+    addresses: [hosts.ha!.ip],
+    apps: [],
+    foundBy: ['mdns'],
   })
   return out.sort((a, b) => (a.id < b.id ? -1 : 1))
 }
@@ -279,6 +416,15 @@ export function expectedDiscovery(hosts: HostTable): ExpectedCard[] {
 /** The same projection of real inventory items, for toEqual(). */
 export function projectCards(items: readonly ExpectedCard[]): ExpectedCard[] {
   return items
-    .map(({ id, kind, name, model, mac, addresses, apps, foundBy }) => ({ id, kind, name, model, mac, addresses, apps, foundBy }))
+    .map(({ id, kind, name, model, mac, addresses, apps, foundBy }) => ({
+      id,
+      kind,
+      name,
+      model,
+      mac,
+      addresses,
+      apps,
+      foundBy,
+    }))
     .sort((a, b) => (a.id < b.id ? -1 : 1))
 }

@@ -28,7 +28,10 @@ const scenarios: Record<string, Scenario> = {
   slice: {
     hosts: ['ws', 'udm', 'unvr'],
     workstation: 'ws',
-    consoles: [{ host: 'udm', preset: 'udm-pro' }, { host: 'unvr', preset: 'unvr' }],
+    consoles: [
+      { host: 'udm', preset: 'udm-pro' },
+      { host: 'unvr', preset: 'unvr' },
+    ],
   },
   // LAN discovery: 3 consoles (UDM SE on two addresses), 30 devices, an EdgeRouter,
   // an airOS radio, a UISP server and Home Assistant (tests/lab/scenarios.ts).
@@ -36,11 +39,17 @@ const scenarios: Record<string, Scenario> = {
 }
 
 function usage(message: string): never {
-  console.error(`with-lab: ${message}\nusage: node --import tsx tests/lab/with-lab.ts --scenario <${Object.keys(scenarios).join('|')}> -- <command...>`)
+  console.error(
+    `with-lab: ${message}\nusage: node --import tsx tests/lab/with-lab.ts --scenario <${Object.keys(scenarios).join('|')}> -- <command...>`,
+  )
   process.exit(2)
 }
 
-function parseCommandLine(argv: string[]): { scenario: Scenario; options: ScenarioOptions; command: [string, ...string[]] } {
+function parseCommandLine(argv: string[]): {
+  scenario: Scenario
+  options: ScenarioOptions
+  command: [string, ...string[]]
+} {
   const sep = argv.indexOf('--')
   const own = sep < 0 ? argv : argv.slice(0, sep)
   const command = sep < 0 ? [] : argv.slice(sep + 1)
@@ -48,7 +57,9 @@ function parseCommandLine(argv: string[]): { scenario: Scenario; options: Scenar
   const options: ScenarioOptions = {}
   // The fake Home Assistant's version (discovery scenario); the environment works too, for `npm run test:e2e`.
   const haVersion = (value: string | undefined): ScenarioOptions['haVersion'] =>
-    HA_SIM_VERSIONS.includes(value as HaSimVersion) ? (value as HaSimVersion) : usage(`--ha-version must be ${HA_SIM_VERSIONS.join(', ')}`)
+    HA_SIM_VERSIONS.includes(value as HaSimVersion)
+      ? (value as HaSimVersion)
+      : usage(`--ha-version must be ${HA_SIM_VERSIONS.join(', ')}`)
   if (process.env.KEYWARD_LAB_HA_VERSION) options.haVersion = haVersion(process.env.KEYWARD_LAB_HA_VERSION)
   for (let i = 0; i < own.length; i++) {
     const arg = own[i]!
@@ -69,10 +80,14 @@ const exitCodeOf = (code: number | null, signal: NodeJS.Signals | null): number 
 /** Fallback path: no namespaces, plain child with forwarded signals. */
 function runDirectly(command: [string, ...string[]], reason: string): void {
   const child = spawn(command[0], command.slice(1), {
-    stdio: 'inherit', env: { ...process.env, KEYWARD_LAB_UNAVAILABLE: reason },
+    stdio: 'inherit',
+    env: { ...process.env, KEYWARD_LAB_UNAVAILABLE: reason },
   })
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, () => child.kill(s))
-  child.on('error', (err) => { console.error(`with-lab: cannot run ${command[0]}: ${err.message}`); process.exit(127) })
+  child.on('error', (err) => {
+    console.error(`with-lab: cannot run ${command[0]}: ${err.message}`)
+    process.exit(127)
+  })
   child.on('exit', (code, signal) => process.exit(exitCodeOf(code, signal)))
 }
 

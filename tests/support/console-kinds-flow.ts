@@ -33,13 +33,15 @@ try {
   const made = (await core.invoke('provision.run', request)) as Outcome<ProvisionOutcome>
   const legacy = await probeAndTrust(legacyHost)
   const legacySignIn = await signIn(legacy.address.key)
-  console.log(JSON.stringify({
-    uos: { key: uos.address.key, kind: uos.kind, name: uos.name, apps: uos.apps },
-    signedIn: signedIn.ok,
-    check: made.ok ? made.value.check : made.error,
-    legacy: { key: legacy.address.key, kind: legacy.kind },
-    legacySignIn: legacySignIn.ok ? null : legacySignIn.error,
-  }))
+  console.log(
+    JSON.stringify({
+      uos: { key: uos.address.key, kind: uos.kind, name: uos.name, apps: uos.apps },
+      signedIn: signedIn.ok,
+      check: made.ok ? made.value.check : made.error,
+      legacy: { key: legacy.address.key, kind: legacy.kind },
+      legacySignIn: legacySignIn.ok ? null : legacySignIn.error,
+    }),
+  )
   await core.close()
 } finally {
   rmSync(dataDir, { recursive: true, force: true })

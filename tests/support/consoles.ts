@@ -2,7 +2,13 @@
 // console client's integration tests.
 import { afterAll } from 'vitest'
 import { startConsoleSimulator, type RunningConsole } from '../simulators/console/server.ts'
-import { createConsoleConfig, OWNER_PASSWORD, OWNER_USERNAME, type ConsoleOverrides, type PresetName } from '../simulators/console/presets.ts'
+import {
+  createConsoleConfig,
+  OWNER_PASSWORD,
+  OWNER_USERNAME,
+  type ConsoleOverrides,
+  type PresetName,
+} from '../simulators/console/presets.ts'
 import { ConsoleSession } from '../../electron/core/unifi/session.ts'
 import type { KnownConsole } from '../../electron/core/unifi/verify.ts'
 
@@ -11,7 +17,11 @@ afterAll(async () => {
   await Promise.all(running.splice(0).map((c) => c.close()))
 })
 
-export async function startConsole(preset: PresetName, overrides: ConsoleOverrides = {}, clock?: () => number): Promise<RunningConsole> {
+export async function startConsole(
+  preset: PresetName,
+  overrides: ConsoleOverrides = {},
+  clock?: () => number,
+): Promise<RunningConsole> {
   const sim = await startConsoleSimulator(createConsoleConfig(preset, overrides), {
     host: '127.0.0.1',
     port: 0,
@@ -45,7 +55,9 @@ export async function ownerSession(sim: RunningConsole, options: { now?: () => n
 }
 
 /** Runs a promise expected to fail and returns the KeywardFailure-like error. */
-export async function failureOf(promise: Promise<unknown>): Promise<{ code: string; message: string; detail?: string }> {
+export async function failureOf(
+  promise: Promise<unknown>,
+): Promise<{ code: string; message: string; detail?: string }> {
   try {
     await promise
   } catch (error) {

@@ -6,7 +6,19 @@ import { createCore, type Core, type CoreOptions } from '../../electron/core/ind
 import { silentLogger } from '../../electron/core/log.ts'
 import { MemorySecretStore } from '../../electron/core/vault/secret-store.ts'
 
-export function makeCore(options: Pick<CoreOptions, 'vault' | 'probeTimeoutMs' | 'accessPort' | 'keyWatch' | 'siteManager' | 'clipboard' | 'networkSignature' | 'discovery'> = {}): Core & { dataDir: string; dispose(): void } {
+export function makeCore(
+  options: Pick<
+    CoreOptions,
+    | 'vault'
+    | 'probeTimeoutMs'
+    | 'accessPort'
+    | 'keyWatch'
+    | 'siteManager'
+    | 'clipboard'
+    | 'networkSignature'
+    | 'discovery'
+  > = {},
+): Core & { dataDir: string; dispose(): void } {
   const dataDir = mkdtempSync(join(tmpdir(), 'keyward-test-'))
   const core = createCore({
     dataDir,

@@ -13,7 +13,10 @@ export interface WireRecord {
 const TYPES = { A: 1, PTR: 12, TXT: 16, SRV: 33 } as const
 
 function encodeName(name: string): Buffer {
-  const labels = name.replace(/\.$/, '').split('.').map((l) => Buffer.from(l, 'utf8'))
+  const labels = name
+    .replace(/\.$/, '')
+    .split('.')
+    .map((l) => Buffer.from(l, 'utf8'))
   return Buffer.concat([...labels.flatMap((l) => [Buffer.from([l.length]), l]), Buffer.from([0])])
 }
 
@@ -50,7 +53,9 @@ const HA_TYPE = '_home-assistant._tcp.local'
 
 /** One `_home-assistant._tcp` instance: PTR in the answers, SRV + TXT + A as additionals. */
 export function haInstance(
-  instance: string, uuid: string, address = '10.66.0.1',
+  instance: string,
+  uuid: string,
+  address = '10.66.0.1',
 ): { answers: WireRecord[]; additionals: WireRecord[] } {
   const fqdn = `${instance}.${HA_TYPE}`
   const host = `${uuid}.local`

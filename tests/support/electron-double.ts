@@ -32,7 +32,10 @@ class FakeEvent {
   }
 }
 
-export class FakeWebContents extends EventEmitter implements Pick<Electron.WebContents, 'send' | 'isDestroyed' | 'getURL'> {
+export class FakeWebContents
+  extends EventEmitter
+  implements Pick<Electron.WebContents, 'send' | 'isDestroyed' | 'getURL'>
+{
   readonly sent: [string, unknown][] = []
   openHandler: ((details: Electron.HandlerDetails) => Electron.WindowOpenHandlerResponse) | null = null
   url = ''
@@ -99,7 +102,8 @@ export function createElectronDouble(options: DoubleOptions) {
     getVersion: () => '0.0.0-test',
     getAppPath: () => options.appPath,
     setAppUserModelId: (id: string) => void note(`app.setAppUserModelId ${id}`),
-    setLoginItemSettings: (settings: Electron.Settings) => void note(`app.setLoginItemSettings ${settings.openAtLogin}`),
+    setLoginItemSettings: (settings: Electron.Settings) =>
+      void note(`app.setLoginItemSettings ${settings.openAtLogin}`),
     getLoginItemSettings: (): Electron.LoginItemSettings => ({
       openAtLogin: false,
       wasOpenedAtLogin: false,
@@ -251,12 +255,15 @@ export function createElectronDouble(options: DoubleOptions) {
     defaultSession: {
       permissionRequestDenied: null as boolean | null,
       permissionCheckAnswer: null as boolean | null,
-      setPermissionRequestHandler(
-        handler: Parameters<Electron.Session['setPermissionRequestHandler']>[0],
-      ): void {
-        handler?.({} as Electron.WebContents, 'notifications', (granted) => {
-          session.defaultSession.permissionRequestDenied = !granted
-        }, {} as never)
+      setPermissionRequestHandler(handler: Parameters<Electron.Session['setPermissionRequestHandler']>[0]): void {
+        handler?.(
+          {} as Electron.WebContents,
+          'notifications',
+          (granted) => {
+            session.defaultSession.permissionRequestDenied = !granted
+          },
+          {} as never,
+        )
       },
       setPermissionCheckHandler(handler: Parameters<Electron.Session['setPermissionCheckHandler']>[0]): void {
         session.defaultSession.permissionCheckAnswer = handler?.(null, 'clipboard-read', '', {} as never) ?? null

@@ -1,7 +1,13 @@
 // A KeywardApi for renderer store tests: each request answers from a handler
 // the test gives (an unhandled one fails the test loudly), every call is
 // recorded, and events are emitted by hand.
-import { createApi, type EventName, type EventPayload, type KeywardApi, type RequestName } from '../../shared/contract.ts'
+import {
+  createApi,
+  type EventName,
+  type EventPayload,
+  type KeywardApi,
+  type RequestName,
+} from '../../shared/contract.ts'
 import type { Outcome } from '../../shared/result.ts'
 
 type Handler = (input: unknown) => Outcome<unknown> | Promise<Outcome<unknown>>
@@ -25,7 +31,11 @@ export function fakeApi(handlers: Partial<Record<RequestName, Handler>>): FakeAp
     },
     subscribe(name, listener) {
       listeners.set(name, [...(listeners.get(name) ?? []), listener])
-      return () => listeners.set(name, (listeners.get(name) ?? []).filter((l) => l !== listener))
+      return () =>
+        listeners.set(
+          name,
+          (listeners.get(name) ?? []).filter((l) => l !== listener),
+        )
     },
   })
   return {

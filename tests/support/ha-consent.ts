@@ -11,7 +11,11 @@ export async function agreeToSendPassword(core: Invoker, keyId: string, haId: st
   const options = (await core.invoke('ha.pushOptions', { keyId, haId })) as Outcome<HaPushOptions>
   if (!options.ok) throw new Error(`ha.pushOptions: ${options.error.message}`)
   if (!options.value.consentSentence) throw new Error('this key has no dedicated user whose password could be sent')
-  const consent = (await core.invoke('ha.consent', { keyId, haId, sentence: options.value.consentSentence })) as Outcome<HaConsent>
+  const consent = (await core.invoke('ha.consent', {
+    keyId,
+    haId,
+    sentence: options.value.consentSentence,
+  })) as Outcome<HaConsent>
   if (!consent.ok) throw new Error(`ha.consent: ${consent.error.message}`)
   return consent.value
 }

@@ -35,14 +35,28 @@ const unwrap = <T>(outcome: Outcome<unknown>, what: string): T => {
   if (!outcome.ok) throw new Error(`${what}: ${JSON.stringify(outcome.error)}`)
   return outcome.value as T
 }
-const view = (state: HaControlState) => state.entries
-  .filter((e) => e.domain === 'unifiprotect')
-  .map((e) => ({ state: e.state, reason: e.reason, host: e.data.host, username: e.data.username, apiKey: e.data.api_key }))
-const health = (k: KeyView | undefined) => ({ status: k?.status, problem: k?.lastCheck?.problem ?? null, ha: k?.haHealth ?? null })
+const view = (state: HaControlState) =>
+  state.entries
+    .filter((e) => e.domain === 'unifiprotect')
+    .map((e) => ({
+      state: e.state,
+      reason: e.reason,
+      host: e.data.host,
+      username: e.data.username,
+      apiKey: e.data.api_key,
+    }))
+const health = (k: KeyView | undefined) => ({
+  status: k?.status,
+  problem: k?.lastCheck?.problem ?? null,
+  ha: k?.haHealth ?? null,
+})
 
 try {
   unwrap(await probeAndTrust(core, nvr), 'probe')
-  unwrap(await core.invoke('console.signIn', { key: consoleKey, username: OWNER_USERNAME, password: OWNER_PASSWORD }), 'sign in')
+  unwrap(
+    await core.invoke('console.signIn', { key: consoleKey, username: OWNER_USERNAME, password: OWNER_PASSWORD }),
+    'sign in',
+  )
   const results: Record<string, unknown> = {}
   for (const ha of instances) {
     const control = haControl(ha.controlUrl)
@@ -53,16 +67,27 @@ try {
     // A token HA does not know: one request, then Keyward stops.
     const wrong = await core.invoke('ha.connect', { url: ha.url, token: 'not-a-token-of-this-home-assistant' })
     let seen = await control.state()
-    r.wrongToken = { outcome: wrong.ok ? 'ok' : wrong.error.code, failedLogins: seen.failedLogins, requests: seen.requests.map((q) => `${q.method} ${q.path} ${q.status}`) }
+    r.wrongToken = {
+      outcome: wrong.ok ? 'ok' : wrong.error.code,
+      failedLogins: seen.failedLogins,
+      requests: seen.requests.map((q) => `${q.method} ${q.path} ${q.status}`),
+    }
 
     const connected = unwrap<HaSummary>(await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN }), 'connect')
     r.connected = { version: connected.version, locationName: connected.locationName }
 
     // A fresh key from the provision flow on the console that runs Protect.
     const mode = ha.version === '2026.8.x' ? 'dedicated-user' : 'signed-in-admin'
-    const made = unwrap<ProvisionOutcome>(await core.invoke('provision.run', {
-      key: consoleKey, app: 'protect', mode, username: `keyward-ha${short}`, keyName: `home-assistant-${short}`,
-    }), 'provision')
+    const made = unwrap<ProvisionOutcome>(
+      await core.invoke('provision.run', {
+        key: consoleKey,
+        app: 'protect',
+        mode,
+        username: `keyward-ha${short}`,
+        keyName: `home-assistant-${short}`,
+      }),
+      'provision',
+    )
     const keyOf = () => core.keys.list().find((k) => k.name === `home-assistant-${short}`)!
     const key = keyOf()
     const secret = (await vault.get(key.keyRef))!
@@ -70,26 +95,42 @@ try {
     // HA 2026.8's form requires the dedicated user's password: the user agrees first (consent.ts).
     if (ha.version === '2026.8.x') await agreeToSendPassword(core, key.id, connected.id)
 
-    const first = unwrap<{ outcome: string; entryState: string | null }>(await core.invoke('ha.push', { keyId: key.id, haId: connected.id }), 'push 1')
-    const second = unwrap<{ outcome: string; entryState: string | null }>(await core.invoke('ha.push', { keyId: key.id, haId: connected.id }), 'push 2')
+    const first = unwrap<{ outcome: string; entryState: string | null }>(
+      await core.invoke('ha.push', { keyId: key.id, haId: connected.id }),
+      'push 1',
+    )
+    const second = unwrap<{ outcome: string; entryState: string | null }>(
+      await core.invoke('ha.push', { keyId: key.id, haId: connected.id }),
+      'push 2',
+    )
     seen = await control.state()
     r.pushes = [first.outcome, first.entryState, second.outcome, second.entryState]
     r.afterPushes = view(seen).map((e) => ({ ...e, apiKeyIsTheKey: e.apiKey === secret, apiKey: undefined }))
     r.sweepBefore = health((await core.keys.checkNow()).find((k) => k.id === key.id))
 
     // The owner revokes the key on the console; HA's next update of the entry fails.
-    const owner = new ConsoleSession({ host: nvr, port: 443, pin: core.settings.listConsoles().find((c) => c.host === nvr)!.certificateSha256, label: 'NVR' })
+    const owner = new ConsoleSession({
+      host: nvr,
+      port: 443,
+      pin: core.settings.listConsoles().find((c) => c.host === nvr)!.certificateSha256,
+      label: 'NVR',
+    })
     await owner.login({ username: OWNER_USERNAME, password: OWNER_PASSWORD })
     await revokeKey(owner, key.remoteId!)
     await owner.logout()
     await control.refresh()
     seen = await control.state()
-    r.haAfterRevoke = { entries: view(seen).map(({ state, reason }) => ({ state, reason })), flows: seen.flows.map((f) => f.source), issues: seen.issues.map((i) => i.translation_key) }
+    r.haAfterRevoke = {
+      entries: view(seen).map(({ state, reason }) => ({ state, reason })),
+      flows: seen.flows.map((f) => f.source),
+      issues: seen.issues.map((i) => i.translation_key),
+    }
     const reauthFlow = seen.flows.find((f) => f.source === 'reauth')?.flow_id ?? null
     r.sweepRevoked = health((await core.keys.checkNow()).find((k) => k.id === key.id))
 
     // Rotation: new key, verified, handed to HA (its pending reauth, or a reconfigure), then the old one revoked.
-    const flowsStarted = (state: HaControlState) => state.requests.filter((q) => q.method === 'POST' && q.path === '/api/config/config_entries/flow').length
+    const flowsStarted = (state: HaControlState) =>
+      state.requests.filter((q) => q.method === 'POST' && q.path === '/api/config/config_entries/flow').length
     const startedBefore = flowsStarted(seen)
     const rotated = unwrap<{ oldKeyStillActive: boolean }>(await core.invoke('keys.rotate', { id: key.id }), 'rotate')
     const newSecret = (await vault.get(keyOf().keyRef))!
@@ -100,7 +141,11 @@ try {
       entries: view(seen).map((e) => ({ state: e.state, apiKeyIsNewKey: e.apiKey === newSecret })),
       flows: seen.flows.length,
       issues: seen.issues.length,
-      reauthFinished: reauthFlow !== null && seen.requests.some((q) => q.method === 'POST' && q.path === `/api/config/config_entries/flow/${reauthFlow}` && q.status === 200),
+      reauthFinished:
+        reauthFlow !== null &&
+        seen.requests.some(
+          (q) => q.method === 'POST' && q.path === `/api/config/config_entries/flow/${reauthFlow}` && q.status === 200,
+        ),
       newFlowsStarted: flowsStarted(seen) - startedBefore,
     }
     r.sweepAfter = health((await core.keys.checkNow()).find((k) => k.id === key.id))

@@ -48,7 +48,18 @@ export const hostileClients: HostileClient[] = [
     name: 'net/https.ts (JSON body)',
     path: '/raw',
     requests: 1,
-    run: async (p) => jsonBody(await httpsRequest({ host: '127.0.0.1', port: p.port, path: '/raw', pin: p.pin, timeoutMs: p.timeoutMs, maxBytes: 256 * 1024 }), 'The reply'),
+    run: async (p) =>
+      jsonBody(
+        await httpsRequest({
+          host: '127.0.0.1',
+          port: p.port,
+          path: '/raw',
+          pin: p.pin,
+          timeoutMs: p.timeoutMs,
+          maxBytes: 256 * 1024,
+        }),
+        'The reply',
+      ),
   },
   {
     name: 'console probe, GET /',
@@ -86,7 +97,14 @@ export const hostileClients: HostileClient[] = [
     requests: 1,
     run: async (p) => {
       const check = await verifyKey({
-        console: { key: `127.0.0.1:${p.port}`, host: '127.0.0.1', port: p.port, name: 'Hostile', pin: p.pin, apps: ['protect'] },
+        console: {
+          key: `127.0.0.1:${p.port}`,
+          host: '127.0.0.1',
+          port: p.port,
+          name: 'Hostile',
+          pin: p.pin,
+          apps: ['protect'],
+        },
         app: 'protect',
         key: 'AbCdEfGh12345678ijkl',
         timeoutMs: p.timeoutMs,
@@ -118,7 +136,12 @@ export const hostileClients: HostileClient[] = [
     path: '/nms/api/v2.1/user',
     requests: 2,
     run: async (p) => {
-      const check = await verifyUispToken({ target: target(p), token: 'uisp-token', purpose: 'monitor', timeoutMs: p.timeoutMs })
+      const check = await verifyUispToken({
+        target: target(p),
+        token: 'uisp-token',
+        purpose: 'monitor',
+        timeoutMs: p.timeoutMs,
+      })
       if (check.status === 'ok') return check
       throw new KeywardFailure('bad-reply', check.message, `check:${check.problem}`)
     },
@@ -144,7 +167,12 @@ export const hostileClients: HostileClient[] = [
 ]
 
 async function connectHa(url: string, p: Peer, tls?: { pin: string }) {
-  const client = new HomeAssistantClient({ url, token: 'a-long-lived-token-0123456789', timeoutMs: p.timeoutMs, ...(tls ? { tls } : {}) })
+  const client = new HomeAssistantClient({
+    url,
+    token: 'a-long-lived-token-0123456789',
+    timeoutMs: p.timeoutMs,
+    ...(tls ? { tls } : {}),
+  })
   try {
     return await client.refreshInfo()
   } finally {
@@ -164,7 +192,8 @@ export async function seen(client: HostileClient, peer: Peer): Promise<Seen | { 
     }
     return { code: 'ok', message: text }
   } catch (error) {
-    if (!(error instanceof KeywardFailure)) return { code: `THROWN ${(error as Error)?.name}`, message: String((error as Error)?.message ?? error) }
+    if (!(error instanceof KeywardFailure))
+      return { code: `THROWN ${(error as Error)?.name}`, message: String((error as Error)?.message ?? error) }
     const problem = (error as { problem?: string }).problem
     const check = error.detail?.startsWith('check:') ? error.detail : null
     return { code: check ?? (problem ? `${error.code}/${problem}` : error.code), message: error.message }

@@ -17,7 +17,13 @@ export const GOOD_UISP_KEY = `wss://127.0.0.1:9443+${Buffer.concat([Buffer.alloc
 
 const json = (res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) => {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers }).end(text)
+  res
+    .writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      ...headers,
+    })
+    .end(text)
 }
 
 /** What a well-behaved peer answers; only the hostile path deviates. */
@@ -25,13 +31,20 @@ function good(req: http.IncomingMessage, res: http.ServerResponse): void {
   const path = (req.url ?? '/').split('?')[0]!
   const m = req.method
   if (m === 'GET' && path === '/') {
-    res.writeHead(200, { 'content-type': 'text/html', 'x-csrf-token': 'csrf-1' }).end('<!doctype html><title>UniFi OS</title>')
+    res
+      .writeHead(200, { 'content-type': 'text/html', 'x-csrf-token': 'csrf-1' })
+      .end('<!doctype html><title>UniFi OS</title>')
   } else if (path === '/api/system') {
     json(res, 200, { hardware: { shortname: 'UNVR' }, name: 'Hostile', mac: 'AA:BB:CC:DD:EE:FF' })
   } else if (/^\/proxy\/(protect|network|access)\/api$/.test(path)) {
     json(res, 401, { error: 'unauthorized' })
   } else if (m === 'POST' && path === '/api/auth/login') {
-    json(res, 200, { unique_id: 'u1', username: 'owner', isOwner: true }, { 'set-cookie': 'TOKEN=session-cookie; path=/', 'x-csrf-token': 'csrf-2' })
+    json(
+      res,
+      200,
+      { unique_id: 'u1', username: 'owner', isOwner: true },
+      { 'set-cookie': 'TOKEN=session-cookie; path=/', 'x-csrf-token': 'csrf-2' },
+    )
   } else if (path === '/api/auth/logout') {
     json(res, 200, {})
   } else if (m === 'POST' && path === '/proxy/users/api/v2/user/self/keys') {
@@ -111,7 +124,13 @@ export function behaviours(timers: Set<NodeJS.Timeout>): Record<string, Handler>
     },
     // ---- time
     'silent (never answers)': () => {},
-    'headers trickle past the deadline': (req) => trickle(req.socket, 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-padding: ' + 'a'.repeat(200), 40, timers),
+    'headers trickle past the deadline': (req) =>
+      trickle(
+        req.socket,
+        'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-padding: ' + 'a'.repeat(200),
+        40,
+        timers,
+      ),
     'body trickles past the deadline': (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': 4000 })
       res.flushHeaders()
@@ -119,8 +138,10 @@ export function behaviours(timers: Set<NodeJS.Timeout>): Record<string, Handler>
     },
     'status line then silence': (req) => req.socket.write('HTTP/1.1 200 OK\r\n'),
     // ---- cut short
-    'truncated body (Content-Length larger than sent)': (req) => raw(req, 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{"a":'),
-    'truncated chunked body': (req) => raw(req, 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n5\r\n{"a":\r\n'),
+    'truncated body (Content-Length larger than sent)': (req) =>
+      raw(req, 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{"a":'),
+    'truncated chunked body': (req) =>
+      raw(req, 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n5\r\n{"a":\r\n'),
     'connection closed before a reply': (req) => req.socket.end(),
     // (A TLS socket cannot send a TCP RST from Node; destroy() drops it without a close_notify.)
     'connection dropped before a reply': (req) => req.socket.destroy(),
@@ -132,7 +153,8 @@ export function behaviours(timers: Set<NodeJS.Timeout>): Record<string, Handler>
     // ---- not HTTP
     'garbage instead of HTTP': (req) => raw(req, 'SSH-2.0-OpenSSH_9.6\r\n\r\n'),
     'invalid Content-Length header': (req) => raw(req, 'HTTP/1.1 200 OK\r\ncontent-length: lots\r\n\r\n{}'),
-    'two different Content-Length headers': (req) => raw(req, 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 9\r\n\r\n{}'),
+    'two different Content-Length headers': (req) =>
+      raw(req, 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 9\r\n\r\n{}'),
     'NUL in a header': (req) => raw(req, 'HTTP/1.1 200 OK\r\nx-a: b\0c\r\ncontent-length: 2\r\n\r\n{}'),
     // ---- redirects
     '302 to another host': (_req, res) => res.writeHead(302, { location: 'https://evil.example/' }).end(),
@@ -142,31 +164,68 @@ export function behaviours(timers: Set<NodeJS.Timeout>): Record<string, Handler>
     '302 to a non-web scheme': (_req, res) => res.writeHead(302, { location: 'file:///etc/passwd' }).end(),
     '302 with an unparsable Location': (_req, res) => res.writeHead(302, { location: 'http://[::1' }).end(),
     // ---- not JSON
-    'HTML page with 200': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><body>Starting…</body></html>'),
-    'broken JSON declared as JSON': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"version": 2.4.1,'),
-    'JSON cut in the middle': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"version":"2.4'),
-    'binary body as octet-stream': (_req, res) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.from([0xff, 0xfe, 0, 1, 2, 0x80, 0x7b])),
-    'UTF-16 JSON': (_req, res) => res.writeHead(200, { 'content-type': 'application/json; charset=utf-16le' }).end(Buffer.from('{"version":"1"}', 'utf16le')),
-    'XML with 200': (_req, res) => res.writeHead(200, { 'content-type': 'application/xml' }).end('<?xml version="1.0"?><error/>'),
-    'empty body with 200': (_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': 0 }).end(),
+    'HTML page with 200': (_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><body>Starting…</body></html>'),
+    'broken JSON declared as JSON': (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"version": 2.4.1,'),
+    'JSON cut in the middle': (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"version":"2.4'),
+    'binary body as octet-stream': (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/octet-stream' })
+        .end(Buffer.from([0xff, 0xfe, 0, 1, 2, 0x80, 0x7b])),
+    'UTF-16 JSON': (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json; charset=utf-16le' })
+        .end(Buffer.from('{"version":"1"}', 'utf16le')),
+    'XML with 200': (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/xml' }).end('<?xml version="1.0"?><error/>'),
+    'empty body with 200': (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 0 }).end(),
     // ---- wrong shapes (valid JSON)
     'JSON null': (_req, res) => json(res, 200, null),
     'JSON array': (_req, res) => json(res, 200, [1, 2, 3]),
     'JSON number': (_req, res) => json(res, 200, 42),
     'JSON string': (_req, res) => json(res, 200, 'hello'),
     'every field the wrong type': (_req, res) =>
-      json(res, 200, { hardware: 'x', name: 7, mac: [], version: 3, message: {}, id: 1, username: false, unique_id: [], data: 'k', code: 'SUCCESS', components: 'all', applicationVersion: 9 }),
-    'deeply nested JSON': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('['.repeat(100_000) + ']'.repeat(100_000)),
-    'prototype keys': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}'),
+      json(res, 200, {
+        hardware: 'x',
+        name: 7,
+        mac: [],
+        version: 3,
+        message: {},
+        id: 1,
+        username: false,
+        unique_id: [],
+        data: 'k',
+        code: 'SUCCESS',
+        components: 'all',
+        applicationVersion: 9,
+      }),
+    'deeply nested JSON': (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('['.repeat(100_000) + ']'.repeat(100_000)),
+    'prototype keys': (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}'),
     'strings far over their limits': (_req, res) =>
-      json(res, 200, { hardware: { shortname: 'U'.repeat(5000) }, name: 'n'.repeat(100_000), mac: 'm'.repeat(5000), version: 'v'.repeat(100_000), message: 'x', code: 'SUCCESS', data: { id: 'i'.repeat(50_000), full_api_key: 'k'.repeat(100_000) } }),
+      json(res, 200, {
+        hardware: { shortname: 'U'.repeat(5000) },
+        name: 'n'.repeat(100_000),
+        mac: 'm'.repeat(5000),
+        version: 'v'.repeat(100_000),
+        message: 'x',
+        code: 'SUCCESS',
+        data: { id: 'i'.repeat(50_000), full_api_key: 'k'.repeat(100_000) },
+      }),
     // ---- statuses
     '500 with a JSON error': (_req, res) => json(res, 500, { error: 'boom' }),
     '502 empty': (_req, res) => res.writeHead(502).end(),
     '503 with Retry-After': (_req, res) => json(res, 503, { message: 'starting' }, { 'retry-after': '120' }),
     '418 teapot': (_req, res) => res.writeHead(418, { 'content-type': 'text/plain' }).end("I'm a teapot"),
     '204 no content': (_req, res) => res.writeHead(204).end(),
-    '429 with a day-long Retry-After': (_req, res) => json(res, 429, { message: 'slow down' }, { 'retry-after': '86400' }),
+    '429 with a day-long Retry-After': (_req, res) =>
+      json(res, 429, { message: 'slow down' }, { 'retry-after': '86400' }),
   }
 }
 
@@ -193,15 +252,17 @@ export async function startHostileServer(): Promise<HostileServer> {
   const handler: Handler = (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!
     if (rule && path === rule.path) return table[rule.name]!(req, res)
-    if (body && path === body.path) return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body.body)
+    if (body && path === body.path)
+      return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body.body)
     good(req, res)
   }
   const sockets = new Set<Socket>()
-  const track = (server: net.Server) => server.on('connection', (s: Socket) => {
-    sockets.add(s)
-    s.on('error', () => {})
-    s.once('close', () => sockets.delete(s))
-  })
+  const track = (server: net.Server) =>
+    server.on('connection', (s: Socket) => {
+      sockets.add(s)
+      s.on('error', () => {})
+      s.once('close', () => sockets.delete(s))
+    })
   const tlsServer = https.createServer({ key: cert.keyPem, cert: cert.certPem }, handler)
   tlsServer.on('secureConnection', (s: Socket) => {
     sockets.add(s)

@@ -46,7 +46,9 @@ function encodings(secret: string): [string, string][] {
 }
 
 function files(dir: string): string[] {
-  return (readdirSync(dir, { recursive: true }) as string[]).map((f) => join(dir, f)).filter((f) => statSync(f).isFile())
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile())
 }
 
 /** Every secret recorded under `dir`, with the test that made it. */
@@ -63,7 +65,11 @@ export function collectSecrets(dir: string): Map<string, string> {
 
 export function scanForLeaks(dir: string): { hits: Hit[]; files: number; secrets: number } {
   const secrets = collectSecrets(dir)
-  const needles = [...secrets].flatMap(([secret, owner]) => encodings(secret).filter(([, n]) => n.length >= MIN_SECRET_LENGTH).map(([encoding, needle]) => ({ secret, owner, encoding, needle })))
+  const needles = [...secrets].flatMap(([secret, owner]) =>
+    encodings(secret)
+      .filter(([, n]) => n.length >= MIN_SECRET_LENGTH)
+      .map(([encoding, needle]) => ({ secret, owner, encoding, needle })),
+  )
   const artifacts = files(dir).filter((f) => !f.endsWith(SECRETS_FILE))
   const hits: Hit[] = []
   for (const file of artifacts) {
@@ -76,7 +82,13 @@ export function scanForLeaks(dir: string): { hits: Hit[]; files: number; secrets
         // One hit per secret and line, in the first (plainest) encoding that matches.
         if (found.has(n.secret) || !text.includes(n.needle)) continue
         found.add(n.secret)
-        hits.push({ file: relative(dir, file), line: i + 1, encoding: n.encoding, secret: mask(n.secret), owner: n.owner })
+        hits.push({
+          file: relative(dir, file),
+          line: i + 1,
+          encoding: n.encoding,
+          secret: mask(n.secret),
+          owner: n.owner,
+        })
       }
     })
   }

@@ -42,5 +42,12 @@ export async function relay(targetPort: number, host = '127.0.0.1'): Promise<Out
       server = null
     })
   await listen()
-  return { get port() { return port }, down, up: listen, close: down }
+  return {
+    get port() {
+      return port
+    },
+    down,
+    up: listen,
+    close: down,
+  }
 }

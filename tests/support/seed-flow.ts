@@ -30,9 +30,21 @@ try {
   const byHost = (ip: string) => records.find((r) => r.host === ip)!
   const udm = byHost(udmAddress)
   const unvr = byHost(unvrAddress)
-  const known = (r: ConsoleRecord): KnownConsole => ({ key: r.key, host: r.host, port: r.port, name: r.name, pin: r.certificateSha256, apps: r.apps ?? [] })
+  const known = (r: ConsoleRecord): KnownConsole => ({
+    key: r.key,
+    host: r.host,
+    port: r.port,
+    name: r.name,
+    pin: r.certificateSha256,
+    apps: r.apps ?? [],
+  })
   const sessionFor = async (r: ConsoleRecord) => {
-    const s = new ConsoleSession({ host: r.host, port: r.port, pin: r.certificateSha256, label: `${r.name} (${r.host})` })
+    const s = new ConsoleSession({
+      host: r.host,
+      port: r.port,
+      pin: r.certificateSha256,
+      label: `${r.name} (${r.host})`,
+    })
     await s.login({ username: OWNER_USERNAME, password: OWNER_PASSWORD })
     return s
   }
@@ -47,14 +59,36 @@ try {
   const wrongPick = explainPick('protect', udm, records)
   const target = rankHosts('protect', records).ranked[0]!.console
   const admin = await sessionFor(target)
-  const start = newProvision({ consoleKey: target.key, app: 'protect', username: 'keyward-protect', keyName: 'home-assistant-protect' })
+  const start = newProvision({
+    consoleKey: target.key,
+    app: 'protect',
+    username: 'keyward-protect',
+    keyName: 'home-assistant-protect',
+  })
   const { record, check } = await runProvision(admin, start, {
     vault,
     journal: { get: (id) => core.settings.getProvision(id), save: (r) => core.settings.saveProvision(r) },
-    verify: (key) => verifyKey({ console: known(target), others: records.filter((r) => r !== target).map(known), app: 'protect', key, minimumVersion: '7.2.105' }),
+    verify: (key) =>
+      verifyKey({
+        console: known(target),
+        others: records.filter((r) => r !== target).map(known),
+        app: 'protect',
+        key,
+        minimumVersion: '7.2.105',
+      }),
   })
   await admin.logout()
-  console.log(JSON.stringify({ apps: { udm: udm.apps, unvr: unvr.apps }, atNvr, atUdm, ranked, wrongPick, steps: record.steps, check }))
+  console.log(
+    JSON.stringify({
+      apps: { udm: udm.apps, unvr: unvr.apps },
+      atNvr,
+      atUdm,
+      ranked,
+      wrongPick,
+      steps: record.steps,
+      check,
+    }),
+  )
 } finally {
   rmSync(dataDir, { recursive: true, force: true })
 }

@@ -35,7 +35,10 @@ function firstLine(child: ChildProcess, what: string, timeoutMs = 20_000): Promi
   return new Promise((resolve, reject) => {
     let stderr = ''
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const timer = setTimeout(() => reject(new Error(`${what} printed nothing within ${timeoutMs} ms: ${stderr}`)), timeoutMs)
+    const timer = setTimeout(
+      () => reject(new Error(`${what} printed nothing within ${timeoutMs} ms: ${stderr}`)),
+      timeoutMs,
+    )
     createInterface({ input: child.stdout! }).once('line', (line) => {
       clearTimeout(timer)
       resolve(line.trim())

@@ -10,7 +10,10 @@ type Invoker = Pick<Core, 'invoke'>
 export async function probeAndTrust(core: Invoker, address: string): Promise<Outcome<ConsoleProbe>> {
   const probed = (await core.invoke('console.probe', { address })) as Outcome<ConsoleProbe>
   if (!probed.ok) return probed
-  const { address: { key }, certificate: { sha256 } } = probed.value
+  const {
+    address: { key },
+    certificate: { sha256 },
+  } = probed.value
   const trusted = await core.invoke('console.trust', { key, sha256 })
   return trusted.ok ? probed : (trusted as Outcome<never>)
 }
@@ -18,7 +21,10 @@ export async function probeAndTrust(core: Invoker, address: string): Promise<Out
 export async function probeAndTrustUisp(core: Invoker, address: string): Promise<Outcome<UispProbe>> {
   const probed = (await core.invoke('uisp.probe', { address })) as Outcome<UispProbe>
   if (!probed.ok) return probed
-  const { address: { key }, certificate: { sha256 } } = probed.value
+  const {
+    address: { key },
+    certificate: { sha256 },
+  } = probed.value
   const trusted = await core.invoke('uisp.trust', { key, sha256 })
   return trusted.ok ? probed : (trusted as Outcome<never>)
 }

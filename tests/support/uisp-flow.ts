@@ -21,11 +21,18 @@ const dataDir = mkdtempSync(join(tmpdir(), 'keyward-uisp-'))
 const vault = new MemorySecretStore()
 // The watch's clock can be moved ahead past the notification throttle (60 s) instead of waiting it out.
 let skew = 0
-const core = createCore({ dataDir, version: '0.1.0', vault, log: silentLogger, keyWatch: { now: () => Date.now() + skew } })
+const core = createCore({
+  dataDir,
+  version: '0.1.0',
+  vault,
+  log: silentLogger,
+  keyWatch: { now: () => Date.now() + skew },
+})
 const notifications: KeyNotification[] = []
 core.subscribe('keys.notification', (n) => notifications.push(n as KeyNotification))
 
-const invoke = async <T>(name: string, input: unknown): Promise<Outcome<T>> => (await core.invoke(name, input)) as Outcome<T>
+const invoke = async <T>(name: string, input: unknown): Promise<Outcome<T>> =>
+  (await core.invoke(name, input)) as Outcome<T>
 const value = async <T>(name: string, input: unknown): Promise<T> => {
   const outcome = await invoke<T>(name, input)
   if (!outcome.ok) throw new Error(`${name}: ${JSON.stringify(outcome.error)}`)
@@ -49,7 +56,11 @@ try {
   out.unconfirmed = await errorOf('uisp.signIn', { key: A, ...UISP_OPERATOR }) // nothing sent before the user confirms
   await value('uisp.trust', { key: A, sha256: (out.probe as { certificate: { sha256: string } }).certificate.sha256 })
   out.probeAgain = (await value<{ trust: string }>('uisp.probe', { address: main })).trust
-  out.wrongPassword = await errorOf('uisp.signIn', { key: A, username: UISP_OPERATOR.username, password: 'wrong-password' })
+  out.wrongPassword = await errorOf('uisp.signIn', {
+    key: A,
+    username: UISP_OPERATOR.username,
+    password: 'wrong-password',
+  })
   out.plain = await value('uisp.signIn', { key: A, ...UISP_OPERATOR })
   await value('uisp.signOut', { key: A })
 
@@ -66,23 +77,39 @@ try {
   const monitorKey = core.keys.list().find((k) => k.id === monitor.keyId)!
   const monitorSecret = (await vault.get(monitorKey.keyRef))!
   out.monitor = monitor
-  out.monitorSecretInOutcome = JSON.stringify(monitor).includes(monitorSecret) || JSON.stringify(await value('keys.list', {})).includes(monitorSecret)
-  out.listedAfterCreate = (await value<{ id: string }[]>('uisp.listTokens', { key: A })).map((t) => t.id).includes(monitor.record.tokenId!)
+  out.monitorSecretInOutcome =
+    JSON.stringify(monitor).includes(monitorSecret) ||
+    JSON.stringify(await value('keys.list', {})).includes(monitorSecret)
+  out.listedAfterCreate = (await value<{ id: string }[]>('uisp.listTokens', { key: A }))
+    .map((t) => t.id)
+    .includes(monitor.record.tokenId!)
   out.checked = statusOf(await value<KeyView[]>('keys.check', { ids: [monitor.keyId] }), 'ha-uisp')
-  const target = { host: monitorKey.host!, port: Number(A.split(':').pop()), pin: (await value<{ key: string; certificateSha256: string }[]>('uisp.servers', {})).find((s) => s.key === A)!.certificateSha256, label: 'UISP' }
+  const target = {
+    host: monitorKey.host!,
+    port: Number(A.split(':').pop()),
+    pin: (await value<{ key: string; certificateSha256: string }[]>('uisp.servers', {})).find((s) => s.key === A)!
+      .certificateSha256,
+    label: 'UISP',
+  }
   await value('keys.revoke', { id: monitor.keyId })
-  out.listedAfterRevoke = (await value<{ id: string }[]>('uisp.listTokens', { key: A })).map((t) => t.id).includes(monitor.record.tokenId!)
+  out.listedAfterRevoke = (await value<{ id: string }[]>('uisp.listTokens', { key: A }))
+    .map((t) => t.id)
+    .includes(monitor.record.tokenId!)
   out.keysAfterRevoke = core.keys.list().map((k) => k.name)
   out.revokedTokenCheck = await verifyUispToken({ target, token: monitorSecret, purpose: 'monitor', expiresAt: null })
 
   // A token to register devices: admin scope; revoked by id on the server, it leaves the key list.
-  const register = await value<UispTokenOutcome>('uisp.createToken', { key: A, purpose: 'register-devices', name: 'keyward-register' })
+  const register = await value<UispTokenOutcome>('uisp.createToken', {
+    key: A,
+    purpose: 'register-devices',
+    name: 'keyward-register',
+  })
   out.register = register
   // Rotation: a new token of the same scope, verified, the old one revoked on the server.
   const before = core.keys.list().find((k) => k.id === register.keyId)!
   const rotated = await value<{ keys: KeyView[]; oldKeyStillActive: boolean }>('keys.rotate', { id: register.keyId })
   const renewed = rotated.keys.find((k) => k.id === register.keyId)!
-  const serverTokens = (await value<{ id: string; scope: string }[]>('uisp.listTokens', { key: A }))
+  const serverTokens = await value<{ id: string; scope: string }[]>('uisp.listTokens', { key: A })
   out.rotation = {
     oldKeyStillActive: rotated.oldKeyStillActive,
     newToken: renewed.remoteId !== before.remoteId && renewed.masked !== before.masked,
@@ -92,7 +119,9 @@ try {
     oldSecretKept: (await vault.get(before.keyRef)) !== null,
   }
   register.record.tokenId = renewed.remoteId
-  out.revokeById = (await value<{ id: string }[]>('uisp.revokeToken', { key: A, tokenId: register.record.tokenId })).map((t) => t.id)
+  out.revokeById = (
+    await value<{ id: string }[]>('uisp.revokeToken', { key: A, tokenId: register.record.tokenId })
+  ).map((t) => t.id)
   out.keysAfterRevokeById = core.keys.list().map((k) => k.name)
 
   // The UISP key: read from the server (admin scope), masked; reachable, certificate honoured.
@@ -104,10 +133,16 @@ try {
   const bare = await value<{ id: string }>('uispKey.save', { text: keyText.split('+').slice(0, 2).join('+') })
   out.bareCheck = await value('uispKey.check', { id: bare.id })
   out.badKey = await errorOf('uispKey.save', { text: keyText.replace('wss://', 'ws://') })
-  const display = await value<{ text: string }>('uispKey.registration', { id: fetched.id, device: { kind: 'edgeos', firmware: 'v2.0.9-hotfix.7' } })
+  const display = await value<{ text: string }>('uispKey.registration', {
+    id: fetched.id,
+    device: { kind: 'edgeos', firmware: 'v2.0.9-hotfix.7' },
+  })
   out.registration = display
   out.registrationHasKey = display.text.includes(keyText)
-  const copied = await value<{ copied: boolean; secret?: string }>('uispKey.copyRegistration', { id: fetched.id, device: { kind: 'edgeos' } })
+  const copied = await value<{ copied: boolean; secret?: string }>('uispKey.copyRegistration', {
+    id: fetched.id,
+    device: { kind: 'edgeos' },
+  })
   out.copiedHasKey = copied.secret?.includes(`set service unms connection '${keyText}'`) ?? false
   await value('uisp.signOut', { key: A })
 

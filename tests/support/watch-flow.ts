@@ -22,7 +22,14 @@ const dataDir = mkdtempSync(join(tmpdir(), 'keyward-watch-'))
 // leadDays 0: the Access token below lives seconds, not days.
 // The watch's clock can be moved ahead past the notification throttle (60 s) instead of waiting it out.
 let skew = 0
-const core = createCore({ dataDir, version: '0.1.0', vault: new MemorySecretStore(), log: silentLogger, accessPort: 12445, keyWatch: { leadDays: 0, now: () => Date.now() + skew } })
+const core = createCore({
+  dataDir,
+  version: '0.1.0',
+  vault: new MemorySecretStore(),
+  log: silentLogger,
+  accessPort: 12445,
+  keyWatch: { leadDays: 0, now: () => Date.now() + skew },
+})
 const notifications: KeyNotification[] = []
 let tray: TrayModel | null = null
 core.subscribe('keys.notification', (n) => notifications.push(n as KeyNotification))
@@ -31,9 +38,21 @@ const statuses = (list: KeyView[]) => Object.fromEntries(list.map((k) => [k.name
 const link = (state: 'up' | 'down') => execFileSync('ip', ['-n', seNamespace, 'link', 'set', 'eth0', state])
 
 try {
-  const make = async (address: string, app: 'protect' | 'network' | 'access', keyName: string, mode: 'dedicated-user' | 'signed-in-admin' = 'dedicated-user') => {
+  const make = async (
+    address: string,
+    app: 'protect' | 'network' | 'access',
+    keyName: string,
+    mode: 'dedicated-user' | 'signed-in-admin' = 'dedicated-user',
+  ) => {
     const key = `${address}:443`
-    const outcome = (await core.invoke('provision.run', { key, app, mode, username: `keyward-${keyName}`, keyName, ...(app === 'access' ? { accessValidityDays: 8 } : {}) })) as { ok: boolean; value: ProvisionOutcome; error?: { message: string } }
+    const outcome = (await core.invoke('provision.run', {
+      key,
+      app,
+      mode,
+      username: `keyward-${keyName}`,
+      keyName,
+      ...(app === 'access' ? { accessValidityDays: 8 } : {}),
+    })) as { ok: boolean; value: ProvisionOutcome; error?: { message: string } }
     if (!outcome.ok || outcome.value.check?.status !== 'ok') throw new Error(`${keyName}: ${JSON.stringify(outcome)}`)
   }
   for (const address of [nvr, udm, se]) {
@@ -49,7 +68,12 @@ try {
   const before = statuses(await core.keys.checkNow())
 
   // On the LAN: the owner revokes "frigate" on the NVR; the Access token runs out; the SE's link goes down.
-  const owner = new ConsoleSession({ host: nvr, port: 443, pin: core.settings.listConsoles().find((c) => c.host === nvr)!.certificateSha256, label: 'NVR' })
+  const owner = new ConsoleSession({
+    host: nvr,
+    port: 443,
+    pin: core.settings.listConsoles().find((c) => c.host === nvr)!.certificateSha256,
+    label: 'NVR',
+  })
   await owner.login({ username: OWNER_USERNAME, password: OWNER_PASSWORD })
   await revokeKey(owner, core.keys.list().find((k) => k.name === 'frigate')!.remoteId!)
   await owner.logout()
@@ -63,7 +87,17 @@ try {
   link('up')
   skew += 61_000
   const after = statuses(await core.keys.checkNow())
-  console.log(JSON.stringify({ before, during: statuses(during), problems: Object.fromEntries(during.map((k) => [k.name, k.lastCheck?.problem ?? null])), trayDuring, notified, after, recovered: notifications.at(-1) ?? null }))
+  console.log(
+    JSON.stringify({
+      before,
+      during: statuses(during),
+      problems: Object.fromEntries(during.map((k) => [k.name, k.lastCheck?.problem ?? null])),
+      trayDuring,
+      notified,
+      after,
+      recovered: notifications.at(-1) ?? null,
+    }),
+  )
 } finally {
   link('up')
   await core.close()

@@ -57,7 +57,14 @@ describe('router, guard and event streams together', () => {
         return Promise.resolve({ ok: true, value: { name, input } })
       },
     } as unknown as Routes['core']
-    const routes: Routes = { core, guard: new ApiGuard(TOKEN, `127.0.0.1:${port}`), streams, rendererDir: dir, maxBody: 1024, log }
+    const routes: Routes = {
+      core,
+      guard: new ApiGuard(TOKEN, `127.0.0.1:${port}`),
+      streams,
+      rendererDir: dir,
+      maxBody: 1024,
+      log,
+    }
     server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => handle(routes, req, res))
   })
   afterAll(async () => {
@@ -69,7 +76,9 @@ describe('router, guard and event streams together', () => {
 
   const call = (name: string, body: string, headers: Record<string, string> = {}) =>
     fetch(`${base}/api/invoke/${name}`, {
-      method: 'POST', body, headers: { 'content-type': 'application/json', 'x-keyward-token': TOKEN, ...headers },
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-keyward-token': TOKEN, ...headers },
     })
 
   it('carries a request to the core and its outcome back', async () => {
@@ -79,7 +88,11 @@ describe('router, guard and event streams together', () => {
   })
 
   it('refuses a request without the token before the core sees it', async () => {
-    const res = await fetch(`${base}/api/invoke/app.version`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })
+    const res = await fetch(`${base}/api/invoke/app.version`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    })
     expect(res.status).toBe(401)
   })
 
@@ -117,7 +130,10 @@ describe('router, guard and event streams together', () => {
     expect(new TextDecoder().decode((await reader.read()).value)).toContain('event: ping')
     first.abort()
     await expect.poll(() => streams.size, { timeout: 10_000 }).toBe(0)
-    const again = await fetch(`${base}/api/events`, { headers: { 'x-keyward-token': TOKEN }, signal: AbortSignal.timeout(20_000) })
+    const again = await fetch(`${base}/api/events`, {
+      headers: { 'x-keyward-token': TOKEN },
+      signal: AbortSignal.timeout(20_000),
+    })
     expect(again.status).toBe(200)
     await again.body?.cancel()
   })

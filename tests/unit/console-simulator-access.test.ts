@@ -3,8 +3,13 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { call, ConsoleSession, json } from '../simulators/console/client.ts'
 import {
-  createConsoleConfig, LIMITED_PASSWORD, LIMITED_USERNAME, OWNER_PASSWORD, OWNER_USERNAME,
-  type ConsoleOverrides, type PresetName,
+  createConsoleConfig,
+  LIMITED_PASSWORD,
+  LIMITED_USERNAME,
+  OWNER_PASSWORD,
+  OWNER_USERNAME,
+  type ConsoleOverrides,
+  type PresetName,
 } from '../simulators/console/presets.ts'
 import { startConsoleSimulator, type RunningConsole } from '../simulators/console/server.ts'
 
@@ -24,7 +29,15 @@ afterEach(async () => {
 })
 
 const TOKENS = '/proxy/access/api/v1/developer/tokens'
-const ALL_SCOPES = ['edit:user', 'edit:space', 'edit:visitor', 'edit:credential', 'view:system_log', 'edit:policy', 'view:device']
+const ALL_SCOPES = [
+  'edit:user',
+  'edit:space',
+  'edit:visitor',
+  'edit:credential',
+  'view:system_log',
+  'edit:policy',
+  'view:device',
+]
 const INVALID = { code: 'CODE_ACCESS_TOKEN_INVALID', msg: 'invalid or expired token' }
 
 async function owner(sim: RunningConsole): Promise<ConsoleSession> {
@@ -33,7 +46,13 @@ async function owner(sim: RunningConsole): Promise<ConsoleSession> {
   return s
 }
 
-interface Token { id: string; name: string; api_key: string; scopes: string[]; expires_at: string | null }
+interface Token {
+  id: string
+  name: string
+  api_key: string
+  scopes: string[]
+  expires_at: string | null
+}
 async function mintToken(s: ConsoleSession, validity = 0, scopes = ALL_SCOPES): Promise<Token> {
   const r = await s.request('POST', TOKENS, { name: 'keyward', validity_period: validity, scopes })
   expect(r.status).toBe(200)
@@ -68,9 +87,16 @@ describe('Access', () => {
     const s = await owner(sim)
     const r = await s.request('POST', TOKENS, { name: 'keyward', validity_period: 0, scopes: ALL_SCOPES })
     expect(json(r)).toEqual({
-      code: 'SUCCESS', msg: 'success',
-      data: { id: expect.any(String), name: 'keyward', api_key: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), scopes: ALL_SCOPES,
-        created_at: new Date(now).toISOString(), expires_at: null },
+      code: 'SUCCESS',
+      msg: 'success',
+      data: {
+        id: expect.any(String),
+        name: 'keyward',
+        api_key: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+        scopes: ALL_SCOPES,
+        created_at: new Date(now).toISOString(),
+        expires_at: null,
+      },
     })
     const token = (json(r) as { data: Token }).data
 
@@ -83,9 +109,16 @@ describe('Access', () => {
 
     const list = await s.request('GET', TOKENS)
     expect(list.body).not.toContain(token.api_key)
-    expect(json(list)).toMatchObject({ code: 'SUCCESS', data: [{ id: token.id, name: 'keyward', masked_api_key: expect.stringMatching(/^.{4}\*\*\*.{4}$/) }] })
+    expect(json(list)).toMatchObject({
+      code: 'SUCCESS',
+      data: [{ id: token.id, name: 'keyward', masked_api_key: expect.stringMatching(/^.{4}\*\*\*.{4}$/) }],
+    })
 
-    expect(json(await s.request('DELETE', `${TOKENS}/${token.id}`))).toEqual({ code: 'SUCCESS', msg: 'success', data: null })
+    expect(json(await s.request('DELETE', `${TOKENS}/${token.id}`))).toEqual({
+      code: 'SUCCESS',
+      msg: 'success',
+      data: null,
+    })
     const gone = await doors(sim, { authorization: `Bearer ${token.api_key}` })
     expect(gone.status).toBe(401)
     expect(json(gone)).toEqual(INVALID)
@@ -124,14 +157,24 @@ describe('Access', () => {
   it('a console API key is refused on the Access port (Bearer or X-API-KEY); an Access token is not a console key', async () => {
     const sim = await start('udm-pro')
     const s = await owner(sim)
-    const consoleKey = (json(await s.request('POST', '/proxy/users/api/v2/user/self/keys', { name: 'k' })) as { data: { full_api_key: string } }).data.full_api_key
-    for (const headers of [{ authorization: `Bearer ${consoleKey}` }, { 'x-api-key': consoleKey }, {}] as Record<string, string>[]) {
+    const consoleKey = (
+      json(await s.request('POST', '/proxy/users/api/v2/user/self/keys', { name: 'k' })) as {
+        data: { full_api_key: string }
+      }
+    ).data.full_api_key
+    for (const headers of [{ authorization: `Bearer ${consoleKey}` }, { 'x-api-key': consoleKey }, {}] as Record<
+      string,
+      string
+    >[]) {
       const r = await doors(sim, headers)
       expect(r.status).toBe(401)
       expect(json(r)).toEqual(INVALID)
     }
     const token = await mintToken(s)
-    expect((await call(sim.url, '/proxy/protect/integration/v1/meta/info', { headers: { 'x-api-key': token.api_key } })).status).toBe(401)
+    expect(
+      (await call(sim.url, '/proxy/protect/integration/v1/meta/info', { headers: { 'x-api-key': token.api_key } }))
+        .status,
+    ).toBe(401)
     // Through the console proxy, Access paths refuse keys with the gateway body (§5.1).
     const proxied = await call(sim.url, '/proxy/access/api/v1/doors', { headers: { 'x-api-key': consoleKey } })
     expect(proxied.status).toBe(401)
@@ -146,10 +189,21 @@ describe('Access', () => {
     expect(refused.status).toBe(403)
     expect(json(refused)).toMatchObject({ code: 'CODE_UNAUTHORIZED' })
     const s = await owner(sim)
-    expect((await s.request('POST', TOKENS, { name: 'x', validity_period: 0, scopes: ALL_SCOPES }, { 'x-csrf-token': 'no' })).status).toBe(403)
-    expect((await call(sim.url, TOKENS, { method: 'POST', body: { name: 'x', validity_period: 0, scopes: ALL_SCOPES } })).status).toBe(401)
-    for (const bad of [{ name: '', validity_period: 0, scopes: ALL_SCOPES }, { name: 'x', validity_period: -1, scopes: ALL_SCOPES },
-      { name: 'x', scopes: ALL_SCOPES }, { name: 'x', validity_period: 0, scopes: [] }, { name: 'x', validity_period: 0, scopes: ['root'] }]) {
+    expect(
+      (await s.request('POST', TOKENS, { name: 'x', validity_period: 0, scopes: ALL_SCOPES }, { 'x-csrf-token': 'no' }))
+        .status,
+    ).toBe(403)
+    expect(
+      (await call(sim.url, TOKENS, { method: 'POST', body: { name: 'x', validity_period: 0, scopes: ALL_SCOPES } }))
+        .status,
+    ).toBe(401)
+    for (const bad of [
+      { name: '', validity_period: 0, scopes: ALL_SCOPES },
+      { name: 'x', validity_period: -1, scopes: ALL_SCOPES },
+      { name: 'x', scopes: ALL_SCOPES },
+      { name: 'x', validity_period: 0, scopes: [] },
+      { name: 'x', validity_period: 0, scopes: ['root'] },
+    ]) {
       const r = await s.request('POST', TOKENS, bad)
       expect(r.status, JSON.stringify(bad)).toBe(400)
       expect(json(r)).toMatchObject({ code: 'CODE_PARAMS_INVALID' })

@@ -4,8 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { call, ConsoleSession, header, json, setCookies } from '../simulators/console/client.ts'
 import { decodeJwtPayload, verifyJwt } from '../simulators/console/jwt.ts'
 import {
-  CLOUD_MFA_CODE, CLOUD_PASSWORD, CLOUD_USERNAME, createConsoleConfig, OWNER_PASSWORD, OWNER_USERNAME,
-  type ConsoleOverrides, type PresetName,
+  CLOUD_MFA_CODE,
+  CLOUD_PASSWORD,
+  CLOUD_USERNAME,
+  createConsoleConfig,
+  OWNER_PASSWORD,
+  OWNER_USERNAME,
+  type ConsoleOverrides,
+  type PresetName,
 } from '../simulators/console/presets.ts'
 import { startConsoleSimulator, type RunningConsole } from '../simulators/console/server.ts'
 
@@ -22,7 +28,11 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((s) => s.close()))
 })
 
-const INVALID = { code: 'AUTHENTICATION_FAILED_INVALID_CREDENTIALS', message: 'Invalid username or password', level: 'debug' }
+const INVALID = {
+  code: 'AUTHENTICATION_FAILED_INVALID_CREDENTIALS',
+  message: 'Invalid username or password',
+  level: 'debug',
+}
 const LIMIT = { code: 'AUTHENTICATION_FAILED_LIMIT_REACHED', message: "You've reached the login attempt limit" }
 const mintPath = '/proxy/users/api/v2/user/self/keys'
 
@@ -34,15 +44,31 @@ describe('POST /api/auth/login', () => {
     expect(r.status).toBe(200)
     const body = json(r) as Record<string, unknown>
     expect(body).toMatchObject({
-      unique_id: sim.config.accounts[0]!.id, id: sim.config.accounts[0]!.id, username: 'admin', status: 'ACTIVE',
-      local_account_exist: true, isOwner: true, isSuperAdmin: true,
+      unique_id: sim.config.accounts[0]!.id,
+      id: sim.config.accounts[0]!.id,
+      username: 'admin',
+      status: 'ACTIVE',
+      local_account_exist: true,
+      isOwner: true,
+      isSuperAdmin: true,
       roles: [{ name: 'Super Administrator', system_role: true, system_key: 'super_administrator', level: 2 }],
-      permissions: { 'protect.management': ['admin'], 'network.management': ['admin'], 'system.management.user': ['admin'] },
+      permissions: {
+        'protect.management': ['admin'],
+        'network.management': ['admin'],
+        'system.management.user': ['admin'],
+      },
     })
-    expect(body.scopes).toEqual(expect.arrayContaining(['manage:controller:protect', 'view:controller:network', 'edit:user']))
-    expect(r.headers['set-cookie']).toEqual([expect.stringMatching(/^TOKEN=[\w-]+\.[\w-]+\.[\w-]+; path=\/; samesite=none; secure; httponly$/)])
+    expect(body.scopes).toEqual(
+      expect.arrayContaining(['manage:controller:protect', 'view:controller:network', 'edit:user']),
+    )
+    expect(r.headers['set-cookie']).toEqual([
+      expect.stringMatching(/^TOKEN=[\w-]+\.[\w-]+\.[\w-]+; path=\/; samesite=none; secure; httponly$/),
+    ])
     const jwt = setCookies(r).get('TOKEN')!
-    expect(JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString('utf8'))).toEqual({ alg: 'HS256', typ: 'JWT' })
+    expect(JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString('utf8'))).toEqual({
+      alg: 'HS256',
+      typ: 'JWT',
+    })
     const payload = decodeJwtPayload(jwt) as Record<string, unknown>
     expect(verifyJwt(jwt, sim.state.jwtSecret)).toEqual(payload) // a real HS256 signature
     expect(Object.keys(payload).sort()).toEqual(['csrfToken', 'exp', 'iat', 'userId'])
@@ -56,7 +82,10 @@ describe('POST /api/auth/login', () => {
 
   it('bad credentials → 403 by default, 401 with the knob; unknown users look the same', async () => {
     const a = await start('udm-pro')
-    for (const [u, p] of [[OWNER_USERNAME, 'wrong'], ['nobody', OWNER_PASSWORD]] as const) {
+    for (const [u, p] of [
+      [OWNER_USERNAME, 'wrong'],
+      ['nobody', OWNER_PASSWORD],
+    ] as const) {
       const r = await new ConsoleSession(a.url).login(u, p)
       expect(r.status).toBe(403)
       expect(json(r)).toEqual(INVALID)
@@ -71,9 +100,17 @@ describe('POST /api/auth/login', () => {
 
   it('booting → every JSON endpoint answers an HTML page with 200; GET / unchanged; setBooting toggles', async () => {
     const sim = await start('udm-pro', { booting: true })
-    for (const [path, method] of [['/api/auth/login', 'POST'], ['/api/system', 'GET'], ['/proxy/protect/api', 'GET'],
-      ['/proxy/protect/integration/v1/meta/info', 'GET'], ['/api/users/self', 'GET']] as const) {
-      const r = await call(sim.url, path, { method, ...(method === 'POST' ? { body: { username: 'admin', password: OWNER_PASSWORD } } : {}) })
+    for (const [path, method] of [
+      ['/api/auth/login', 'POST'],
+      ['/api/system', 'GET'],
+      ['/proxy/protect/api', 'GET'],
+      ['/proxy/protect/integration/v1/meta/info', 'GET'],
+      ['/api/users/self', 'GET'],
+    ] as const) {
+      const r = await call(sim.url, path, {
+        method,
+        ...(method === 'POST' ? { body: { username: 'admin', password: OWNER_PASSWORD } } : {}),
+      })
       expect(r.status, path).toBe(200)
       expect(r.headers['content-type'], path).toMatch(/^text\/html/)
       expect(r.body).toMatch(/starting up/i)
@@ -127,26 +164,42 @@ describe('2FA (499)', () => {
     const s = new ConsoleSession(sim.url)
     const first = await s.login(CLOUD_USERNAME, CLOUD_PASSWORD)
     expect(first.status).toBe(499)
-    const body = json(first) as { code: string; message: string; data: { required: string; mfaCookie: string; authenticators: unknown[] } }
+    const body = json(first) as {
+      code: string
+      message: string
+      data: { required: string; mfaCookie: string; authenticators: unknown[] }
+    }
     expect(body).toMatchObject({
-      code: 'MFA_AUTH_REQUIRED', message: 'MFA token required to authenticate to SSO',
+      code: 'MFA_AUTH_REQUIRED',
+      message: 'MFA token required to authenticate to SSO',
       data: { required: '2fa', authenticators: [{ id: expect.any(String), type: 'totp', status: 'ACTIVE' }] },
     })
     expect(body.data.mfaCookie).toMatch(/^UBIC_2FA=[0-9a-f]{32}$/)
     expect(s.cookie).toBeUndefined()
 
     // Wrong code → another 499; right code without the cookie → 499.
-    expect((await s.login(CLOUD_USERNAME, CLOUD_PASSWORD, { token: '000000', cookies: body.data.mfaCookie })).status).toBe(499)
+    expect(
+      (await s.login(CLOUD_USERNAME, CLOUD_PASSWORD, { token: '000000', cookies: body.data.mfaCookie })).status,
+    ).toBe(499)
     expect((await s.login(CLOUD_USERNAME, CLOUD_PASSWORD, { token: CLOUD_MFA_CODE })).status).toBe(499)
     // Wrong password is plain bad credentials, not a challenge.
-    expect((await s.login(CLOUD_USERNAME, 'nope', { token: CLOUD_MFA_CODE, cookies: body.data.mfaCookie })).status).toBe(403)
+    expect(
+      (await s.login(CLOUD_USERNAME, 'nope', { token: CLOUD_MFA_CODE, cookies: body.data.mfaCookie })).status,
+    ).toBe(403)
 
     const ok = await s.login(CLOUD_USERNAME, CLOUD_PASSWORD, { token: CLOUD_MFA_CODE, cookies: body.data.mfaCookie })
     expect(ok.status).toBe(200)
-    expect(json(ok)).toMatchObject({ username: CLOUD_USERNAME, isOwner: false, isSuperAdmin: true, local_account_exist: false })
+    expect(json(ok)).toMatchObject({
+      username: CLOUD_USERNAME,
+      isOwner: false,
+      isSuperAdmin: true,
+      local_account_exist: false,
+    })
     expect((await s.request('GET', '/api/users/self')).status).toBe(200)
     // The challenge cookie is single-use.
-    expect((await s.login(CLOUD_USERNAME, CLOUD_PASSWORD, { token: CLOUD_MFA_CODE, cookies: body.data.mfaCookie })).status).toBe(499)
+    expect(
+      (await s.login(CLOUD_USERNAME, CLOUD_PASSWORD, { token: CLOUD_MFA_CODE, cookies: body.data.mfaCookie })).status,
+    ).toBe(499)
   })
 })
 
@@ -161,7 +214,11 @@ describe('session and CSRF', () => {
 
     const s = new ConsoleSession(sim.url)
     await s.login(OWNER_USERNAME, OWNER_PASSWORD)
-    const noCsrf = await call(sim.url, mintPath, { method: 'POST', headers: { cookie: `TOKEN=${s.cookie}` }, body: { name: 'x' } })
+    const noCsrf = await call(sim.url, mintPath, {
+      method: 'POST',
+      headers: { cookie: `TOKEN=${s.cookie}` },
+      body: { name: 'x' },
+    })
     expect(noCsrf.status).toBe(403)
     expect(json(noCsrf)).toEqual({ error: { code: 403, message: 'Forbidden' } })
     expect((await s.request('POST', mintPath, { name: 'x' }, { 'x-csrf-token': 'bogus' })).status).toBe(403)
@@ -178,7 +235,8 @@ describe('session and CSRF', () => {
     const login = await s.login(OWNER_USERNAME, OWNER_PASSWORD)
     const c0 = header(login, 'x-csrf-token')!
     const cookie = { cookie: `TOKEN=${s.cookie}` }
-    const mint = (csrf: string) => call(sim.url, mintPath, { method: 'POST', headers: { ...cookie, 'x-csrf-token': csrf }, body: { name: 'k' } })
+    const mint = (csrf: string) =>
+      call(sim.url, mintPath, { method: 'POST', headers: { ...cookie, 'x-csrf-token': csrf }, body: { name: 'k' } })
 
     const r1 = await call(sim.url, '/api/users/self', { headers: cookie })
     const c1 = header(r1, 'x-csrf-token')!
@@ -297,11 +355,16 @@ describe('runtime controls', () => {
     const sim = await start('udm-pro')
     const s = new ConsoleSession(sim.url)
     await s.login(OWNER_USERNAME, OWNER_PASSWORD)
-    const roles = json(await s.request('GET', '/proxy/users/api/v2/roles')) as { data: { unique_id: string; system_key: string }[] }
+    const roles = json(await s.request('GET', '/proxy/users/api/v2/roles')) as {
+      data: { unique_id: string; system_key: string }[]
+    }
     const superAdmin = roles.data.find((r) => r.system_key === 'super_administrator')!.unique_id
     void sim.failNext({ method: 'POST', path: /^\/proxy\/users\/api\/v2\/user$/, when: 'after' })
     const create = s.request('POST', '/proxy/users/api/v2/user', {
-      role_id: superAdmin, username: 'keyward', password: 'Keyward-123', only_local_account: true,
+      role_id: superAdmin,
+      username: 'keyward',
+      password: 'Keyward-123',
+      only_local_account: true,
     })
     await expect(create).rejects.toThrow(/socket hang up|ECONNRESET/)
     expect([...sim.state.users.values()].map((u) => u.username)).toContain('keyward')

@@ -4,8 +4,17 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { parseRateLimit } from '../../electron/core/net/ratelimit.ts'
 import { call, ConsoleSession, header, json, type Reply } from '../simulators/console/client.ts'
 import {
-  CLOUD_MFA_CODE, CLOUD_PASSWORD, CLOUD_USERNAME, createConsoleConfig, LIMITED_PASSWORD, LIMITED_USERNAME,
-  OWNER_PASSWORD, OWNER_USERNAME, seedUuid, type ConsoleOverrides, type PresetName,
+  CLOUD_MFA_CODE,
+  CLOUD_PASSWORD,
+  CLOUD_USERNAME,
+  createConsoleConfig,
+  LIMITED_PASSWORD,
+  LIMITED_USERNAME,
+  OWNER_PASSWORD,
+  OWNER_USERNAME,
+  seedUuid,
+  type ConsoleOverrides,
+  type PresetName,
 } from '../simulators/console/presets.ts'
 import { startConsoleSimulator, type RunningConsole } from '../simulators/console/server.ts'
 
@@ -21,13 +30,23 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((s) => s.close()))
 })
 
-async function login(sim: RunningConsole, username = OWNER_USERNAME, password = OWNER_PASSWORD): Promise<ConsoleSession> {
+async function login(
+  sim: RunningConsole,
+  username = OWNER_USERNAME,
+  password = OWNER_PASSWORD,
+): Promise<ConsoleSession> {
   const s = new ConsoleSession(sim.url)
   expect((await s.login(username, password)).status).toBe(200)
   return s
 }
 
-interface Minted { id: string; name: string; full_api_key: string; permissions: object; scopes: unknown[] }
+interface Minted {
+  id: string
+  name: string
+  full_api_key: string
+  permissions: object
+  scopes: unknown[]
+}
 async function mint(s: ConsoleSession, name = 'keyward', path = '/proxy/users/api/v2/user/self/keys'): Promise<Minted> {
   const r = await s.request('POST', path, { name, description: 'made by a test' })
   expect(r.status).toBe(200)
@@ -45,7 +64,11 @@ describe('API keys', () => {
     const s = await login(sim)
     const r = await s.request('POST', '/proxy/users/api/v2/user/self/keys', { name: 'keyward', description: 'tray' })
     const body = json(r) as { code: number; codeS: string; data: Minted }
-    expect(body).toEqual({ code: 1, codeS: 'SUCCESS', data: { id: expect.any(String), name: 'keyward', full_api_key: expect.any(String), permissions: {}, scopes: [] } })
+    expect(body).toEqual({
+      code: 1,
+      codeS: 'SUCCESS',
+      data: { id: expect.any(String), name: 'keyward', full_api_key: expect.any(String), permissions: {}, scopes: [] },
+    })
     expect(body.data.full_api_key).toMatch(/^[A-Za-z0-9_-]{32}$/)
 
     const listReply = await s.request('GET', '/proxy/users/api/v2/user/self/keys')
@@ -53,19 +76,30 @@ describe('API keys', () => {
     const list = json(listReply) as { code: number; data: Record<string, unknown>[] }
     const k = body.data.full_api_key
     expect(list).toMatchObject({ code: 1, codeS: 'SUCCESS' })
-    expect(list.data).toEqual([{
-      id: body.data.id, name: 'keyward', masked_api_key: `${k.slice(0, 4)}***${k.slice(-4)}`, description: 'tray',
-      created_at: new Date(now).toISOString(), updated_at: new Date(now).toISOString(), last_used_at: null,
-      creator_user_id: sim.config.accounts[0]!.id, permissions: expect.objectContaining({ 'protect.management': ['admin'] }),
-      key_permissions: [], scopes: [],
-    }])
+    expect(list.data).toEqual([
+      {
+        id: body.data.id,
+        name: 'keyward',
+        masked_api_key: `${k.slice(0, 4)}***${k.slice(-4)}`,
+        description: 'tray',
+        created_at: new Date(now).toISOString(),
+        updated_at: new Date(now).toISOString(),
+        last_used_at: null,
+        creator_user_id: sim.config.accounts[0]!.id,
+        permissions: expect.objectContaining({ 'protect.management': ['admin'] }),
+        key_permissions: [],
+        scopes: [],
+      },
+    ])
     // The {id} form lists the same keys.
     expect(json(await s.request('GET', `/proxy/users/api/v2/user/${sim.config.accounts[0]!.id}/keys`))).toEqual(list)
 
     // Using the key sets last_used_at.
     now += 5_000
     expect((await call(sim.url, '/proxy/protect/integration/v1/meta/info', withKey(k))).status).toBe(200)
-    const used = json(await s.request('GET', '/proxy/users/api/v2/user/self/keys')) as { data: { last_used_at: string }[] }
+    const used = json(await s.request('GET', '/proxy/users/api/v2/user/self/keys')) as {
+      data: { last_used_at: string }[]
+    }
     expect(used.data[0]!.last_used_at).toBe(new Date(now).toISOString())
 
     const del = await s.request('DELETE', `/proxy/users/api/v2/keys/${body.data.id}`)
@@ -90,22 +124,33 @@ describe('API keys', () => {
     // The owner can, and the key belongs to (and is listed under) the target user.
     const o = await login(sim)
     const forCloud = await mint(o, 'for-cloud', `/proxy/users/api/v2/user/${cloudId}/keys`)
-    const listed = json(await cloud.request('GET', '/proxy/users/api/v2/user/self/keys')) as { data: { id: string; creator_user_id: string }[] }
+    const listed = json(await cloud.request('GET', '/proxy/users/api/v2/user/self/keys')) as {
+      data: { id: string; creator_user_id: string }[]
+    }
     expect(listed.data.map((k) => k.id)).toContain(forCloud.id)
     expect(listed.data.find((k) => k.id === forCloud.id)!.creator_user_id).toBe(ownerId)
-    expect(json(await o.request('POST', '/proxy/users/api/v2/user/nope/keys', { name: 'x' }))).toMatchObject({ code: 404 })
+    expect(json(await o.request('POST', '/proxy/users/api/v2/user/nope/keys', { name: 'x' }))).toMatchObject({
+      code: 404,
+    })
     expect(json(await o.request('POST', '/proxy/users/api/v2/user/self/keys', {}))).toMatchObject({ code: 400 })
   })
 
   it('ckg2-plus: the limited (non-super-admin) account is refused; the owner mints', async () => {
     const sim = await start('ckg2-plus')
     const s = await login(sim, LIMITED_USERNAME, LIMITED_PASSWORD)
-    for (const path of ['/proxy/users/api/v2/user/self/keys', `/proxy/users/api/v2/user/${sim.config.accounts[1]!.id}/keys`]) {
+    for (const path of [
+      '/proxy/users/api/v2/user/self/keys',
+      `/proxy/users/api/v2/user/${sim.config.accounts[1]!.id}/keys`,
+    ]) {
       const r = await s.request('POST', path, { name: 'k' })
       expect(r.status).toBe(403)
       expect(json(r)).toEqual({ code: 403, codeS: 'PERMISSION_DENIED', msg: expect.any(String) })
     }
-    expect(json(await s.request('GET', '/proxy/users/api/v2/user/self/keys'))).toEqual({ code: 1, codeS: 'SUCCESS', data: [] })
+    expect(json(await s.request('GET', '/proxy/users/api/v2/user/self/keys'))).toEqual({
+      code: 1,
+      codeS: 'SUCCESS',
+      data: [],
+    })
     const key = await mint(await login(sim))
     const info = await call(sim.url, '/proxy/protect/integration/v1/meta/info', withKey(key.full_api_key))
     expect(json(info)).toEqual({ applicationVersion: '6.0.53' })
@@ -133,9 +178,16 @@ describe('integration APIs', () => {
     expect(header(info, 'ratelimit-policy')).toMatch(POLICY_10)
     // UDM: Protect installed but empty; UNVR: 6 cameras.
     expect(json(await call(udm!.url, '/proxy/protect/integration/v1/cameras', withKey(k1)))).toEqual([])
-    const cams = json(await call(nvr!.url, '/proxy/protect/integration/v1/cameras', withKey(k2))) as { id: string; modelKey: string }[]
+    const cams = json(await call(nvr!.url, '/proxy/protect/integration/v1/cameras', withKey(k2))) as {
+      id: string
+      modelKey: string
+    }[]
     expect(cams).toHaveLength(6)
-    expect(cams[0]).toMatchObject({ modelKey: 'camera', state: 'CONNECTED', id: expect.stringMatching(/^[0-9a-f]{24}$/) })
+    expect(cams[0]).toMatchObject({
+      modelKey: 'camera',
+      state: 'CONNECTED',
+      id: expect.stringMatching(/^[0-9a-f]{24}$/),
+    })
     const bad = await call(udm!.url, '/proxy/protect/integration/v1/meta/info', withKey('nope'))
     expect(bad.status).toBe(401)
     expect(json(bad)).toEqual(GATEWAY_401)
@@ -147,24 +199,41 @@ describe('integration APIs', () => {
   it('Network info and sites (§5.2 shape), paging and errors in the Network schema', async () => {
     const sim = await start('udm-pro')
     const key = (await mint(await login(sim))).full_api_key
-    expect(json(await call(sim.url, '/proxy/network/integration/v1/info', withKey(key)))).toEqual({ applicationVersion: '10.2.105' })
+    expect(json(await call(sim.url, '/proxy/network/integration/v1/info', withKey(key)))).toEqual({
+      applicationVersion: '10.2.105',
+    })
     const sites = json(await call(sim.url, '/proxy/network/integration/v1/sites?offset=0&limit=25', withKey(key)))
     expect(sites).toEqual({
-      offset: 0, limit: 25, count: 1, totalCount: 1,
+      offset: 0,
+      limit: 25,
+      count: 1,
+      totalCount: 1,
       data: [{ id: sim.state.defaultSiteId, internalReference: 'default', name: 'Default' }],
     })
     expect(sim.state.defaultSiteId).toMatch(/^[0-9a-f-]{36}$/)
-    expect(json(await call(sim.url, '/proxy/network/integration/v1/sites?offset=1', withKey(key)))).toMatchObject({ offset: 1, count: 0, totalCount: 1, data: [] })
+    expect(json(await call(sim.url, '/proxy/network/integration/v1/sites?offset=1', withKey(key)))).toMatchObject({
+      offset: 1,
+      count: 0,
+      totalCount: 1,
+      data: [],
+    })
     const badLimit = await call(sim.url, '/proxy/network/integration/v1/sites?limit=500', withKey(key))
     expect(badLimit.status).toBe(400)
 
     const unknown = await call(sim.url, '/proxy/network/integration/v1/sites', withKey('not-a-key'))
     expect(unknown.status).toBe(401)
     expect(json(unknown)).toEqual({
-      statusCode: 401, statusName: 'UNAUTHORIZED', code: 'api.authentication.invalid-credentials', message: 'Unauthorized',
-      timestamp: new Date(now).toISOString(), requestPath: '/integration/v1/sites', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      statusCode: 401,
+      statusName: 'UNAUTHORIZED',
+      code: 'api.authentication.invalid-credentials',
+      message: 'Unauthorized',
+      timestamp: new Date(now).toISOString(),
+      requestPath: '/integration/v1/sites',
+      requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     })
-    expect(json(await call(sim.url, '/proxy/network/integration/v1/info'))).toMatchObject({ code: 'api.authentication.missing-credentials' })
+    expect(json(await call(sim.url, '/proxy/network/integration/v1/info'))).toMatchObject({
+      code: 'api.authentication.missing-credentials',
+    })
   })
 
   it("networkErrorBody 'gateway' knob; app not installed → 404", async () => {
@@ -181,9 +250,23 @@ describe('integration APIs', () => {
     const sim = await start('udm-pro', {
       accounts: [
         ...createConsoleConfig('udm-pro').accounts,
-        { id: viewerId, username: 'viewer', password: 'Viewer-123', role: 'viewer', isOwner: false, localAccount: true },
-        { id: readerId, username: 'reader', password: 'Reader-123', role: 'viewer', isOwner: false, localAccount: true,
-          permissions: { 'protect.management': ['readonly'] } },
+        {
+          id: viewerId,
+          username: 'viewer',
+          password: 'Viewer-123',
+          role: 'viewer',
+          isOwner: false,
+          localAccount: true,
+        },
+        {
+          id: readerId,
+          username: 'reader',
+          password: 'Reader-123',
+          role: 'viewer',
+          isOwner: false,
+          localAccount: true,
+          permissions: { 'protect.management': ['readonly'] },
+        },
       ],
     })
     const o = await login(sim)
@@ -209,8 +292,18 @@ describe('integration APIs', () => {
     const r = await call(sim.url, '/proxy/protect/api/bootstrap', withKey(key))
     expect(r.status).toBe(401)
     expect(json(r)).toEqual(GATEWAY_401)
-    const boot = json(await s.request('GET', '/proxy/protect/api/bootstrap')) as { nvr: Record<string, unknown>; cameras: unknown[]; authUserId: string }
-    expect(boot.nvr).toMatchObject({ mac: sim.config.mac, hostShortname: 'UDMPRO', version: '7.3.12', firmwareVersion: '4.4.6', isSetup: true })
+    const boot = json(await s.request('GET', '/proxy/protect/api/bootstrap')) as {
+      nvr: Record<string, unknown>
+      cameras: unknown[]
+      authUserId: string
+    }
+    expect(boot.nvr).toMatchObject({
+      mac: sim.config.mac,
+      hostShortname: 'UDMPRO',
+      version: '7.3.12',
+      firmwareVersion: '4.4.6',
+      isSetup: true,
+    })
     expect(boot.cameras).toEqual([])
     expect(boot.authUserId).toBe(sim.config.accounts[0]!.id)
     expect((await call(sim.url, '/proxy/protect/api')).status).toBe(401) // the probe is unchanged
@@ -245,8 +338,13 @@ describe('integration APIs', () => {
     expect((await hit(a2)).status).toBe(200)
     const who = (p: string) => (p === ownerId ? 'owner' : p === otherId ? 'other' : p.startsWith('anon:') ? 'anon' : p)
     expect(sim.state.integrationLog.map((e) => [who(e.principal), e.status, e.remaining])).toEqual([
-      ['owner', 200, 2], ['owner', 200, 1], ['owner', 200, 0], ['owner', 429, 0],
-      ['other', 200, 2], ['anon', 401, 2], ['owner', 200, 2],
+      ['owner', 200, 2],
+      ['owner', 200, 1],
+      ['owner', 200, 0],
+      ['owner', 429, 0],
+      ['other', 200, 2],
+      ['anon', 401, 2],
+      ['owner', 200, 2],
     ])
   })
 
@@ -292,10 +390,16 @@ describe('integration APIs', () => {
 
     const read = (r: Reply) =>
       parseRateLimit(r.headers).map((p) => [p.name, p.quota, p.windowSeconds, p.remaining, p.resetSeconds])
-    const draft8 = [['10-in-1sec', 10, 1, 9, 1], ['600-in-1min', 600, 60, 599, 60]]
+    const draft8 = [
+      ['10-in-1sec', 10, 1, 9, 1],
+      ['600-in-1min', 600, 60, 599, 60],
+    ]
     expect(read(replies.single!)).toEqual(draft8)
     expect(read(replies.lines!)).toEqual(draft8)
-    expect(read(replies['draft-7']!)).toEqual([['', 10, 1, 9, 1], ['', 600, 60, null, null]])
+    expect(read(replies['draft-7']!)).toEqual([
+      ['', 10, 1, 9, 1],
+      ['', 600, 60, null, null],
+    ])
     expect(read(replies.none!)).toEqual([])
   })
 
@@ -315,7 +419,9 @@ describe('integration APIs', () => {
   it('default budget is 10/s; Network answers api.rate-limit.exceeded', async () => {
     const sim = await start('udm-pro')
     const key = (await mint(await login(sim))).full_api_key
-    const results = await Promise.all(Array.from({ length: 11 }, () => call(sim.url, '/proxy/network/integration/v1/info', withKey(key))))
+    const results = await Promise.all(
+      Array.from({ length: 11 }, () => call(sim.url, '/proxy/network/integration/v1/info', withKey(key))),
+    )
     expect(results.filter((r) => r.status === 200)).toHaveLength(10)
     const limited = results.find((r) => r.status === 429)!
     expect(json(limited)).toMatchObject({ statusCode: 429, code: 'api.rate-limit.exceeded' })

@@ -2,7 +2,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { call, json } from '../simulators/console/client.ts'
 import { createConsoleConfig } from '../simulators/console/presets.ts'
-import { hostFromConsole, startSiteManagerSimulator, type RunningSiteManager } from '../simulators/site-manager/server.ts'
+import {
+  hostFromConsole,
+  startSiteManagerSimulator,
+  type RunningSiteManager,
+} from '../simulators/site-manager/server.ts'
 
 const running: RunningSiteManager[] = []
 afterEach(async () => {
@@ -25,14 +29,22 @@ describe('Site Manager simulator', () => {
     expect(body).toMatchObject({ httpStatusCode: 200, traceId: expect.stringMatching(/^[0-9a-f]{32}$/) })
     expect(body.data).toEqual([host])
     expect(body.data[0]).toMatchObject({
-      type: 'console', ipAddress: '203.0.113.7', owner: true, isBlocked: false,
+      type: 'console',
+      ipAddress: '203.0.113.7',
+      owner: true,
+      isBlocked: false,
       reportedState: { hardware: { shortname: 'UNVR' }, controllers: [{ name: 'protect', version: '7.3.12' }] },
     })
 
     for (const headers of [{ 'x-api-key': 'a-console-key-that-is-not-cloud' }, {}] as Record<string, string>[]) {
       const r = await call(sm.url, '/v1/hosts', { headers })
       expect(r.status).toBe(401)
-      expect(json(r)).toEqual({ code: 'UNAUTHORIZED', httpStatusCode: 401, message: 'unauthorized', traceId: expect.any(String) })
+      expect(json(r)).toEqual({
+        code: 'UNAUTHORIZED',
+        httpStatusCode: 401,
+        message: 'unauthorized',
+        traceId: expect.any(String),
+      })
     }
     const missing = await call(sm.url, '/v1/nope', { headers: { 'x-api-key': CLOUD_KEY } })
     expect(missing.status).toBe(404)

@@ -58,7 +58,13 @@ describe('generateCertificate', () => {
 
 describe('presets', () => {
   it('have the documented identities', () => {
-    expect(presets['udm-pro']).toMatchObject({ model: 'UDMPRO', name: 'Dream Machine Pro', apps: ['network', 'protect'], kind: 'unifi-os', defaultPort: 443 })
+    expect(presets['udm-pro']).toMatchObject({
+      model: 'UDMPRO',
+      name: 'Dream Machine Pro',
+      apps: ['network', 'protect'],
+      kind: 'unifi-os',
+      defaultPort: 443,
+    })
     expect(presets.unvr).toMatchObject({ model: 'UNVR', name: 'NVR', apps: ['protect'], defaultPort: 443 })
     expect(presets['udm-se']).toMatchObject({ model: 'UDMPROSE', apps: ['network', 'protect'] })
     expect(presets['ckg2-plus']).toMatchObject({ model: 'UCKP', apps: ['network', 'protect'] })
@@ -105,8 +111,12 @@ describe('console simulator (unifi-os)', () => {
     expect(r.status).toBe(200)
     expect(r.headers['content-type']).toMatch(/^application\/json/)
     expect(JSON.parse(r.body)).toEqual({
-      hardware: { shortname: 'UDMPRO' }, name: 'Home UDM', mac: '245A4C000001',
-      directConnectDomain: sim.config.directConnectDomain, isSsoEnabled: true, isSingleUser: false,
+      hardware: { shortname: 'UDMPRO' },
+      name: 'Home UDM',
+      mac: '245A4C000001',
+      directConnectDomain: sim.config.directConnectDomain,
+      isSsoEnabled: true,
+      isSingleUser: false,
     })
   })
 
@@ -120,13 +130,20 @@ describe('console simulator (unifi-os)', () => {
     for (const [app, status] of Object.entries(expected)) {
       const r = await get(sim.url, `/proxy/${app}/api`)
       expect(r.status, app).toBe(status)
-      expect(JSON.parse(r.body)).toEqual({ error: { code: status, message: status === 401 ? 'Unauthorized' : 'Not Found' } })
+      expect(JSON.parse(r.body)).toEqual({
+        error: { code: status, message: status === 401 ? 'Unauthorized' : 'Not Found' },
+      })
     }
   })
 
   it('anything else → 404 JSON', async () => {
     const sim = await start('unvr')
-    for (const [path, method] of [['/nope', 'GET'], ['/manage', 'GET'], ['/api/system', 'POST'], ['/proxy/talk/api', 'GET']]) {
+    for (const [path, method] of [
+      ['/nope', 'GET'],
+      ['/manage', 'GET'],
+      ['/api/system', 'POST'],
+      ['/proxy/talk/api', 'GET'],
+    ]) {
       const r = await get(sim.url, path!, method)
       expect(r.status, `${method} ${path}`).toBe(404)
       expect(JSON.parse(r.body)).toEqual({ error: { code: 404, message: 'Not Found' } })

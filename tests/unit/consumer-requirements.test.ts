@@ -14,13 +14,20 @@ import type { HomeAssistantRecord } from '../../shared/domain.ts'
 import { appName, appShort, consoleLabel, kindLabel, legacyNetworkExplanation } from '../../shared/labels.ts'
 
 const ha = (id: string, version: string | null, locationName: string | null = 'Home'): HomeAssistantRecord => ({
-  id, url: `http://${id}.lan:8123`, version, locationName, tokenRef: `ha-token:${id}`, addedAt: '2026-10-01T00:00:00Z',
+  id,
+  url: `http://${id}.lan:8123`,
+  version,
+  locationName,
+  tokenRef: `ha-token:${id}`,
+  addedAt: '2026-10-01T00:00:00Z',
 })
 
 describe('minimum Protect per Home Assistant release (home-assistant.md §2.1)', () => {
   it('follows the table, oldest first, each row with its source', () => {
     expect(HA_PROTECT_FLOORS.map((f) => [f.since, f.minimum])).toEqual([
-      ['2025.8', '6.0.0'], ['2026.8', '7.1.0'], ['2026.9', '7.2.105'],
+      ['2025.8', '6.0.0'],
+      ['2026.8', '7.1.0'],
+      ['2026.9', '7.2.105'],
     ])
     expect(HA_PROTECT_FLOORS.every((f) => /PR #\d+/.test(f.source))).toBe(true)
     expect(minimumProtectFor('2025.7.4')).toBeNull()
@@ -49,10 +56,12 @@ describe('who consumes a key', () => {
 
   it('the strictest consumer sets the check, named', () => {
     expect(protectRequirement(keyConsumers([old, now], ['old', 'now']))).toEqual({
-      minimumVersion: '7.2.105', minimumFor: 'Home Assistant 2026.9.1 (Home)',
+      minimumVersion: '7.2.105',
+      minimumFor: 'Home Assistant 2026.9.1 (Home)',
     })
     expect(protectRequirement(keyConsumers([old], []))).toEqual({
-      minimumVersion: '7.1.0', minimumFor: 'Home Assistant 2026.8.3 (Home)',
+      minimumVersion: '7.1.0',
+      minimumFor: 'Home Assistant 2026.8.3 (Home)',
     })
     expect(protectRequirement([])).toBeNull()
   })

@@ -57,7 +57,10 @@ describe('discovery on first use', () => {
     fake.fireChange()
     expect(fake.calls).toEqual({ created: 1, started: 1, scans: 1, stopped: 1 })
     expect(emitted.map(([name]) => name)).toEqual([
-      'discovery.changed', 'discovery.changed', 'discovery.changed', 'inventory.changed',
+      'discovery.changed',
+      'discovery.changed',
+      'discovery.changed',
+      'inventory.changed',
     ])
   })
 })

@@ -7,7 +7,10 @@ import type { Fingerprint } from '../../electron/core/discovery/fingerprint.ts'
 import { InventoryStore, MAX_CARDS } from '../../electron/core/discovery/inventory.ts'
 import { SourceRateLimiter } from '../../electron/core/discovery/limits.ts'
 import {
-  MAX_RECORDS, MAX_SERVICES, MAX_SERVICES_PER_SOURCE, ServiceGuard,
+  MAX_RECORDS,
+  MAX_SERVICES,
+  MAX_SERVICES_PER_SOURCE,
+  ServiceGuard,
 } from '../../electron/core/discovery/mdns-guard.ts'
 import { parseUbntPacket, ubntHeaderKind, type UbntReply } from '../../electron/core/discovery/ubnt.ts'
 import { SAMPLE_A, SAMPLE_B } from '../simulators/ubnt/fixtures.ts'
@@ -67,9 +70,20 @@ describe('InventoryStore bounds', () => {
     let now = 1_700_000_000_000
     const store = new InventoryStore({ now: () => now })
     const fp: Fingerprint = {
-      host: '192.168.1.1', port: 443, reachable: true, error: null, certificateSha256: 'AA:BB', uispServer: null,
-      uispDevice: null, console: {
-        kind: 'unifi-os', model: 'UDMPRO', name: 'Rack', mac: 'F4E2C6000001', directConnectDomain: null, apps: [],
+      host: '192.168.1.1',
+      port: 443,
+      reachable: true,
+      error: null,
+      certificateSha256: 'AA:BB',
+      uispServer: null,
+      uispDevice: null,
+      console: {
+        kind: 'unifi-os',
+        model: 'UDMPRO',
+        name: 'Rack',
+        mac: 'F4E2C6000001',
+        directConnectDomain: null,
+        apps: [],
       },
       at: now,
     }
@@ -130,7 +144,8 @@ describe('ServiceGuard (mDNS)', () => {
 
 describe('device text', () => {
   it('replaces controls, bidi embeddings, overrides, isolates and marks; caps the length', () => {
-    const all = '\u0000\u0007\t\n\u001b\u007f\u0085\u061c\u200e\u200f\u2028\u2029' +
+    const all =
+      '\u0000\u0007\t\n\u001b\u007f\u0085\u061c\u200e\u200f\u2028\u2029' +
       '\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069'
     expect(cleanText(`a${all}b`)).toBe(`a${'\uFFFD'.repeat(all.length)}b`)
     expect(cleanText('Zürich 東京 🙂')).toBe('Zürich 東京 🙂')

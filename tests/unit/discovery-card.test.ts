@@ -13,10 +13,20 @@ const reply = (packet: Buffer): UbntReply => {
 }
 
 const card = (): Card => ({
-  id: 'mac:802aa853587a', macs: ['802aa853587a'], replyAddresses: ['172.39.0.148'],
-  addresses: new Set(['172.39.0.148']), sorted: null, ubnt: emptyUbnt(), https: null, ha: null, haAddresses: [],
-  foundBy: new Set<DiscoveryMethod>(['ubnt-v2']), manualAddress: null,
-  firstSeen: 0, lastSeen: 0, view: null,
+  id: 'mac:802aa853587a',
+  macs: ['802aa853587a'],
+  replyAddresses: ['172.39.0.148'],
+  addresses: new Set(['172.39.0.148']),
+  sorted: null,
+  ubnt: emptyUbnt(),
+  https: null,
+  ha: null,
+  haAddresses: [],
+  foundBy: new Set<DiscoveryMethod>(['ubnt-v2']),
+  manualAddress: null,
+  firstSeen: 0,
+  lastSeen: 0,
+  view: null,
 })
 
 describe('card UBNT evidence', () => {
@@ -25,14 +35,25 @@ describe('card UBNT evidence', () => {
     absorbReply(c.ubnt!, reply(SAMPLE_A))
     const view = viewOf(c, () => true)
     expect(view.ubnt).toMatchObject({
-      signatures: ['v2'], commands: [6], echoed: false, hostname: 'Zi0001', platform: 'U7PG2', model: 'U7PG2',
+      signatures: ['v2'],
+      commands: [6],
+      echoed: false,
+      hostname: 'Zi0001',
+      platform: 'U7PG2',
+      model: 'U7PG2',
       platformVersion: '3.4.1',
-      unknown: [{ type: 0x27, hex: '1ee19be8059b3ecf' }, { type: 0x2a, hex: 'e4a6775b72a346c18ee19be8059b3ecf' }],
+      unknown: [
+        { type: 0x27, hex: '1ee19be8059b3ecf' },
+        { type: 0x2a, hex: 'e4a6775b72a346c18ee19be8059b3ecf' },
+      ],
     })
     expect(view.ubnt).not.toHaveProperty('firmware')
     expect(view).toMatchObject({
-      firmware: 'BZ.qca956x_6.0.21+13673.220607.2004', version: '6.0.21.13673', state: 'managed',
-      uptimeSeconds: 3457066, name: 'Zi0001',
+      firmware: 'BZ.qca956x_6.0.21+13673.220607.2004',
+      version: '6.0.21.13673',
+      state: 'managed',
+      uptimeSeconds: 3457066,
+      name: 'Zi0001',
     })
   })
 
@@ -43,7 +64,10 @@ describe('card UBNT evidence', () => {
     const view = viewOf(c, () => true)
     expect(view).toMatchObject({ productName: 'Unifi-Protect-UAP-Bridge', name: 'AlexanderTechRoom', state: 'managed' })
     expect(view.ubnt).toMatchObject({
-      signatures: ['v1', 'v2'], commands: [6], systemId: 'a620', platform: 'UFP-UAP-B',
+      signatures: ['v1', 'v2'],
+      commands: [6],
+      systemId: 'a620',
+      platform: 'UFP-UAP-B',
     })
   })
 })

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest'
 import type { InventoryItem } from '../../shared/inventory.ts'
 import type { Fingerprint } from '../../electron/core/discovery/fingerprint.ts'
 import {
-  broadcastOf, chooseInterfaces, inSubnet, listInterfaces, prefixFromNetmask, subnetHosts,
+  broadcastOf,
+  chooseInterfaces,
+  inSubnet,
+  listInterfaces,
+  prefixFromNetmask,
+  subnetHosts,
 } from '../../electron/core/discovery/interfaces.ts'
 import { InventoryStore, MAX_CARDS } from '../../electron/core/discovery/inventory.ts'
 import { parseUbntPacket, type UbntReply } from '../../electron/core/discovery/ubnt.ts'
@@ -20,13 +25,31 @@ const parse = (b: Buffer): UbntReply => {
 function clockStore(): { store: InventoryStore; tick: (ms: number) => void; changes: string[] } {
   let now = 1_700_000_000_000
   const changes: string[] = []
-  const store = new InventoryStore({ now: () => now, onChange: (k) => changes.push(k), isLocal: (a) => a.startsWith('192.168.1.') })
-  return { store, tick: (ms) => { now += ms }, changes }
+  const store = new InventoryStore({
+    now: () => now,
+    onChange: (k) => changes.push(k),
+    isLocal: (a) => a.startsWith('192.168.1.'),
+  })
+  return {
+    store,
+    tick: (ms) => {
+      now += ms
+    },
+    changes,
+  }
 }
 
 const fp = (over: Partial<Fingerprint>): Fingerprint => ({
-  host: '192.168.1.1', port: 443, reachable: true, error: null, certificateSha256: 'AA:BB', console: null,
-  uispServer: null, uispDevice: null, at: 1, ...over,
+  host: '192.168.1.1',
+  port: 443,
+  reachable: true,
+  error: null,
+  certificateSha256: 'AA:BB',
+  console: null,
+  uispServer: null,
+  uispDevice: null,
+  at: 1,
+  ...over,
 })
 
 const only = (store: InventoryStore): InventoryItem => {
@@ -43,8 +66,14 @@ describe('InventoryStore', () => {
     store.applyUbnt(reply, '192.168.20.1', 'ubnt-v2')
     const card = only(store)
     expect(card).toMatchObject({
-      id: 'mac:E063DA005E08', kind: 'console', model: 'UDMPROMAX', version: '10.3.47', firmware: '7.0.0',
-      addresses: ['192.168.1.1', '192.168.20.1'], address: '192.168.1.1', foundBy: ['ubnt-v2'],
+      id: 'mac:E063DA005E08',
+      kind: 'console',
+      model: 'UDMPROMAX',
+      version: '10.3.47',
+      firmware: '7.0.0',
+      addresses: ['192.168.1.1', '192.168.20.1'],
+      address: '192.168.1.1',
+      foundBy: ['ubnt-v2'],
     })
   })
 
@@ -61,8 +90,28 @@ describe('InventoryStore', () => {
   it('an echo followed by a UniFi OS fingerprint is a console keyed by the /api/system MAC', () => {
     const { store } = clockStore()
     store.applyEcho('192.168.1.1')
-    store.applyFingerprint(fp({ console: { kind: 'unifi-os', model: 'UCKP', name: 'CloudKey', mac: '28704E522AFF', directConnectDomain: null, apps: ['protect'] } }), null, false)
-    expect(only(store)).toMatchObject({ id: 'mac:28704E522AFF', kind: 'console', name: 'CloudKey', apps: ['protect'], platform: 'unifi-os', ubnt: { echoed: true } })
+    store.applyFingerprint(
+      fp({
+        console: {
+          kind: 'unifi-os',
+          model: 'UCKP',
+          name: 'CloudKey',
+          mac: '28704E522AFF',
+          directConnectDomain: null,
+          apps: ['protect'],
+        },
+      }),
+      null,
+      false,
+    )
+    expect(only(store)).toMatchObject({
+      id: 'mac:28704E522AFF',
+      kind: 'console',
+      name: 'CloudKey',
+      apps: ['protect'],
+      platform: 'unifi-os',
+      ubnt: { echoed: true },
+    })
   })
 
   it('TLV 0x16 alone (sample A, an access point) does not make a console; v2 cmd 9 and v0 do', () => {
@@ -77,7 +126,11 @@ describe('InventoryStore', () => {
     const { store } = clockStore()
     store.applyUbnt(parse(SAMPLE_F_ER), '192.168.0.1', 'ubnt-v1')
     expect(only(store)).toMatchObject({
-      id: 'mac:802AAEAEF163', kind: 'device', name: 'ubnt-router', model: 'ER-X', version: 'v1.10.7',
+      id: 'mac:802AAEAEF163',
+      kind: 'device',
+      name: 'ubnt-router',
+      model: 'ER-X',
+      version: 'v1.10.7',
       macs: ['802AAEAEF15E', '802AAEAEF163'],
       addresses: ['55.55.55.10', '55.55.55.11', '55.55.55.12', '172.25.16.1', '192.168.0.1'],
     })
@@ -85,7 +138,9 @@ describe('InventoryStore', () => {
 
   it('a reply with nothing identifying creates nothing', () => {
     const { store } = clockStore()
-    expect(store.applyUbnt(parse(Buffer.from('0100000b0a00040000000117000100', 'hex')), '192.168.1.5', 'ubnt-v1')).toBeNull()
+    expect(
+      store.applyUbnt(parse(Buffer.from('0100000b0a00040000000117000100', 'hex')), '192.168.1.5', 'ubnt-v1'),
+    ).toBeNull()
     expect(store.size).toBe(0)
   })
 
@@ -93,7 +148,11 @@ describe('InventoryStore', () => {
     const { store } = clockStore()
     store.applyFingerprint(fp({ host: '192.168.1.9' }), null, false)
     expect(store.size).toBe(0)
-    store.applyFingerprint(fp({ host: '192.168.1.10', uispServer: { version: '2.4.155', deployment: 'docker', build: null, time: null } }), null, false)
+    store.applyFingerprint(
+      fp({ host: '192.168.1.10', uispServer: { version: '2.4.155', deployment: 'docker', build: null, time: null } }),
+      null,
+      false,
+    )
     store.applyFingerprint(fp({ host: '192.168.1.9' }), null, true)
     const list = store.list()
     expect(list.map((c) => [c.id, c.kind, c.manual, c.foundBy])).toEqual([
@@ -106,7 +165,11 @@ describe('InventoryStore', () => {
   it('an address-keyed card becomes the MAC card when UBNT names its MAC', () => {
     const { store } = clockStore()
     store.applyFingerprint(fp({ host: '192.168.1.7' }), null, true)
-    store.applyUbnt(parse(substitute(SAMPLE_B, { interfaces: [{ mac: 'E063DA000001', ip: '192.168.1.7' }], mac: 'E063DA000001' })), '192.168.1.7', 'ubnt-v1')
+    store.applyUbnt(
+      parse(substitute(SAMPLE_B, { interfaces: [{ mac: 'E063DA000001', ip: '192.168.1.7' }], mac: 'E063DA000001' })),
+      '192.168.1.7',
+      'ubnt-v1',
+    )
     expect(only(store)).toMatchObject({ id: 'mac:E063DA000001', manual: true, foundBy: ['https', 'manual', 'ubnt-v1'] })
   })
 
@@ -126,12 +189,31 @@ describe('InventoryStore', () => {
   it('Home Assistant: keyed by uuid, refreshed by sightings, removed by a goodbye', () => {
     const { store, tick } = clockStore()
     const details = {
-      instance: 'Home', fqdn: 'Home._home-assistant._tcp.local', host: 'x.local', port: 8123, uuid: 'u1', version: '2026.9.1',
-      locationName: 'Home', baseUrl: null, internalUrl: null, externalUrl: null, txt: {}, rawTxt: [],
-      source: '192.168.1.50', connectUrl: 'http://192.168.1.50:8123', urlIgnored: false, sameUuidElsewhere: [],
+      instance: 'Home',
+      fqdn: 'Home._home-assistant._tcp.local',
+      host: 'x.local',
+      port: 8123,
+      uuid: 'u1',
+      version: '2026.9.1',
+      locationName: 'Home',
+      baseUrl: null,
+      internalUrl: null,
+      externalUrl: null,
+      txt: {},
+      rawTxt: [],
+      source: '192.168.1.50',
+      connectUrl: 'http://192.168.1.50:8123',
+      urlIgnored: false,
+      sameUuidElsewhere: [],
     }
     store.applyHomeAssistant(details, ['192.168.1.50'])
-    expect(only(store)).toMatchObject({ id: 'ha:u1', kind: 'home-assistant', name: 'Home', version: '2026.9.1', foundBy: ['mdns'] })
+    expect(only(store)).toMatchObject({
+      id: 'ha:u1',
+      kind: 'home-assistant',
+      name: 'Home',
+      version: '2026.9.1',
+      foundBy: ['mdns'],
+    })
     const before = only(store).lastSeen
     tick(5000)
     store.touchMdns('home._home-assistant._tcp.local')
@@ -142,10 +224,18 @@ describe('InventoryStore', () => {
 
   it(`never holds more than ${MAX_CARDS} cards (spoofed MAC floods)`, () => {
     let overflow = 0
-    const store = new InventoryStore({ onOverflow: () => { overflow++ } })
+    const store = new InventoryStore({
+      onOverflow: () => {
+        overflow++
+      },
+    })
     for (let i = 0; i < MAX_CARDS + 100; i++) {
       const mac = (0x0200_0000_0000 + i).toString(16).padStart(12, '0')
-      store.applyUbnt(parse(substitute(SAMPLE_B, { mac, interfaces: [{ mac, ip: '10.0.0.1' }] })), `10.0.${i >> 8}.${i & 255}`, 'ubnt-v1')
+      store.applyUbnt(
+        parse(substitute(SAMPLE_B, { mac, interfaces: [{ mac, ip: '10.0.0.1' }] })),
+        `10.0.${i >> 8}.${i & 255}`,
+        'ubnt-v1',
+      )
     }
     expect(store.size).toBe(MAX_CARDS)
     expect(overflow).toBe(100)
@@ -161,17 +251,78 @@ describe('InventoryStore', () => {
 })
 
 describe('interfaces', () => {
-  const source = () => ({
-    lo: [{ address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: true, cidr: '127.0.0.1/8' }],
-    eth0: [
-      { address: '192.168.1.20', netmask: '255.255.255.0', family: 'IPv4', mac: '3c:22:fb:00:00:01', internal: false, cidr: '192.168.1.20/24' },
-      { address: 'fe80::1', netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', mac: '3c:22:fb:00:00:01', internal: false, cidr: 'fe80::1/64', scopeid: 2 },
-    ],
-    wlan0: [{ address: '169.254.3.4', netmask: '255.255.0.0', family: 'IPv4', mac: '3c:22:fb:00:00:02', internal: false, cidr: '169.254.3.4/16' }],
-    tailscale0: [{ address: '100.64.0.5', netmask: '255.255.255.255', family: 'IPv4', mac: '00:00:00:00:00:00', internal: false, cidr: '100.64.0.5/32' }],
-    wg0: [{ address: '10.8.0.2', netmask: '255.255.255.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: false, cidr: '10.8.0.2/24' }],
-    docker0: [{ address: '172.17.0.1', netmask: '255.255.0.0', family: 'IPv4', mac: '02:42:00:00:00:01', internal: false, cidr: '172.17.0.1/16' }],
-  }) as never
+  const source = () =>
+    ({
+      lo: [
+        {
+          address: '127.0.0.1',
+          netmask: '255.0.0.0',
+          family: 'IPv4',
+          mac: '00:00:00:00:00:00',
+          internal: true,
+          cidr: '127.0.0.1/8',
+        },
+      ],
+      eth0: [
+        {
+          address: '192.168.1.20',
+          netmask: '255.255.255.0',
+          family: 'IPv4',
+          mac: '3c:22:fb:00:00:01',
+          internal: false,
+          cidr: '192.168.1.20/24',
+        },
+        {
+          address: 'fe80::1',
+          netmask: 'ffff:ffff:ffff:ffff::',
+          family: 'IPv6',
+          mac: '3c:22:fb:00:00:01',
+          internal: false,
+          cidr: 'fe80::1/64',
+          scopeid: 2,
+        },
+      ],
+      wlan0: [
+        {
+          address: '169.254.3.4',
+          netmask: '255.255.0.0',
+          family: 'IPv4',
+          mac: '3c:22:fb:00:00:02',
+          internal: false,
+          cidr: '169.254.3.4/16',
+        },
+      ],
+      tailscale0: [
+        {
+          address: '100.64.0.5',
+          netmask: '255.255.255.255',
+          family: 'IPv4',
+          mac: '00:00:00:00:00:00',
+          internal: false,
+          cidr: '100.64.0.5/32',
+        },
+      ],
+      wg0: [
+        {
+          address: '10.8.0.2',
+          netmask: '255.255.255.0',
+          family: 'IPv4',
+          mac: '00:00:00:00:00:00',
+          internal: false,
+          cidr: '10.8.0.2/24',
+        },
+      ],
+      docker0: [
+        {
+          address: '172.17.0.1',
+          netmask: '255.255.0.0',
+          family: 'IPv4',
+          mac: '02:42:00:00:00:01',
+          internal: false,
+          cidr: '172.17.0.1/16',
+        },
+      ],
+    }) as never
 
   it('recommends real LAN interfaces and says why others are skipped', () => {
     const list = listInterfaces(source)
@@ -184,13 +335,20 @@ describe('interfaces', () => {
       ['docker0', false, 'looks like a container or VM network', '172.17.255.255'],
     ])
     expect(list[0]).toMatchObject({ mac: '3C22FB000001', prefixLength: 24 })
-    expect(listInterfaces(() => { throw new Error('boom') })).toEqual([])
+    expect(
+      listInterfaces(() => {
+        throw new Error('boom')
+      }),
+    ).toEqual([])
   })
 
   it('chooses by name or address; default = recommended; reports unknown names', () => {
     const list = listInterfaces(source)
     expect(chooseInterfaces(list, undefined).chosen.map((i) => i.name)).toEqual(['eth0'])
-    expect(chooseInterfaces(list, ['wg0', '127.0.0.1', 'eth9'])).toMatchObject({ chosen: [{ name: 'wg0' }, { name: 'lo' }], missing: ['eth9'] })
+    expect(chooseInterfaces(list, ['wg0', '127.0.0.1', 'eth9'])).toMatchObject({
+      chosen: [{ name: 'wg0' }, { name: 'lo' }],
+      missing: ['eth9'],
+    })
   })
 
   it('does subnet arithmetic', () => {

@@ -6,11 +6,28 @@ import { parseAirosPacket, parsePythonAirosShape } from '../../electron/core/dis
 import { homeAssistantDetails, parseTxt } from '../../electron/core/discovery/mdns.ts'
 import { MAX_TLVS, readTlvs } from '../../electron/core/discovery/tlv.ts'
 import {
-  deviceState, ipv6Text, parseUbntPacket, replyAddresses, replyMacs, V1_REQUEST, V2_REQUEST, versionFromFirmware,
-  type UbntPacket, type UbntReply,
+  deviceState,
+  ipv6Text,
+  parseUbntPacket,
+  replyAddresses,
+  replyMacs,
+  V1_REQUEST,
+  V2_REQUEST,
+  versionFromFirmware,
+  type UbntPacket,
+  type UbntReply,
 } from '../../electron/core/discovery/ubnt.ts'
 import {
-  EXPECTED, SAMPLE_A, SAMPLE_B, SAMPLE_C, SAMPLE_D_EXTRA, SAMPLE_D_V0, SAMPLE_D_V2, SAMPLE_E_LM5, SAMPLE_F_ER, SAMPLE_P_PYAIROS,
+  EXPECTED,
+  SAMPLE_A,
+  SAMPLE_B,
+  SAMPLE_C,
+  SAMPLE_D_EXTRA,
+  SAMPLE_D_V0,
+  SAMPLE_D_V2,
+  SAMPLE_E_LM5,
+  SAMPLE_F_ER,
+  SAMPLE_P_PYAIROS,
 } from '../simulators/ubnt/fixtures.ts'
 
 function reply(packet: UbntPacket): UbntReply {
@@ -30,7 +47,16 @@ function prng(seed: number): () => number {
   }
 }
 
-const SAMPLES = { A: SAMPLE_A, B: SAMPLE_B, C: SAMPLE_C, D_V2: SAMPLE_D_V2, D_V0: SAMPLE_D_V0, D_EXTRA: SAMPLE_D_EXTRA, F: SAMPLE_F_ER, E: SAMPLE_E_LM5 }
+const SAMPLES = {
+  A: SAMPLE_A,
+  B: SAMPLE_B,
+  C: SAMPLE_C,
+  D_V2: SAMPLE_D_V2,
+  D_V0: SAMPLE_D_V0,
+  D_EXTRA: SAMPLE_D_EXTRA,
+  F: SAMPLE_F_ER,
+  E: SAMPLE_E_LM5,
+}
 
 describe('UBNT sample packets (discovery.md §1.5)', () => {
   it('have the documented sizes', () => {
@@ -73,10 +99,27 @@ describe('UBNT sample packets (discovery.md §1.5)', () => {
 
   it('accepts the reply headers of §1.3 and rejects others', () => {
     const body = '010006112233445566'
-    const pkt = (v: number, c: number): Buffer => Buffer.from(`${v.toString(16).padStart(2, '0')}${c.toString(16).padStart(2, '0')}0009${body}`, 'hex')
-    const accepted = [[1, 0], [1, 6], [2, 6], [2, 8], [2, 9], [2, 11], [0, 0], [0, 77]]
+    const pkt = (v: number, c: number): Buffer =>
+      Buffer.from(`${v.toString(16).padStart(2, '0')}${c.toString(16).padStart(2, '0')}0009${body}`, 'hex')
+    const accepted = [
+      [1, 0],
+      [1, 6],
+      [2, 6],
+      [2, 8],
+      [2, 9],
+      [2, 11],
+      [0, 0],
+      [0, 77],
+    ]
     for (const [v, c] of accepted) expect(parseUbntPacket(pkt(v!, c!)).kind, `${v}/${c}`).toBe('reply')
-    for (const [v, c] of [[1, 1], [2, 1], [2, 7], [3, 0], [255, 0]]) expect(parseUbntPacket(pkt(v!, c!)).kind, `${v}/${c}`).toBe('invalid')
+    for (const [v, c] of [
+      [1, 1],
+      [2, 1],
+      [2, 7],
+      [3, 0],
+      [255, 0],
+    ])
+      expect(parseUbntPacket(pkt(v!, c!)).kind, `${v}/${c}`).toBe('invalid')
   })
 
   it('truncated payloads keep the fields before the cut (unifi-discovery test_parse_response_truncated_payload)', () => {
@@ -120,13 +163,22 @@ describe('airOS 10002 announcements (discovery.md §2)', () => {
     const withMac = Buffer.concat([Buffer.from('010006', 'hex'), Buffer.from('24a43c0a0b0c', 'hex'), body])
     const packet = Buffer.concat([Buffer.from([1, 6, withMac.length >> 8, withMac.length & 255]), withMac])
     const r = reply(parseAirosPacket(packet))
-    expect(r).toMatchObject({ signature: 'v1', command: 6, hwAddr: '24A43C0A0B0C', platform: 'LM5', essid: 'ubnt-bridge' })
+    expect(r).toMatchObject({
+      signature: 'v1',
+      command: 6,
+      hwAddr: '24A43C0A0B0C',
+      platform: 'LM5',
+      essid: 'ubnt-bridge',
+    })
   })
 
   it('reads the python-airos 6-byte header form with a bare 0x06 MAC', () => {
     const r = reply(parseAirosPacket(SAMPLE_P_PYAIROS))
     expect(r).toMatchObject({
-      hwAddr: 'FCECDA112233', hostname: 'Rooftop', platform: 'NBE-5AC-Gen2', firmware: 'WA.V8.7.17',
+      hwAddr: 'FCECDA112233',
+      hostname: 'Rooftop',
+      platform: 'NBE-5AC-Gen2',
+      firmware: 'WA.V8.7.17',
       interfaces: [{ mac: 'FCECDA112233', ip: '192.168.1.2' }],
     })
     expect(parsePythonAirosShape(Buffer.from('010600000000', 'hex'))).toBeNull()
@@ -155,7 +207,8 @@ describe('hostile input', () => {
     const rand = prng(0x5eed)
     const corpus: Buffer[] = [Buffer.alloc(0), Buffer.from([1]), Buffer.from([1, 0]), Buffer.from([1, 0, 0])]
     // Every prefix of every sample: truncated at each byte.
-    for (const p of Object.values(SAMPLES)) for (let i = 0; i < p.length; i++) corpus.push(Buffer.from(p.subarray(0, i)))
+    for (const p of Object.values(SAMPLES))
+      for (let i = 0; i < p.length; i++) corpus.push(Buffer.from(p.subarray(0, i)))
     // Lengths past the end, in the header and in each field.
     for (const p of Object.values(SAMPLES)) {
       for (const len of [0xffff, p.length, p.length - 3]) {
@@ -175,15 +228,28 @@ describe('hostile input', () => {
     const huge = Buffer.alloc(65507, 0x41)
     huge.set([1, 0, 0xff, 0xdf, 0x0b, 0xff, 0xdc])
     corpus.push(huge)
-    const many02 = Buffer.concat([Buffer.from([2, 9, 0, 0]), ...Array.from({ length: 5000 }, (_, i) =>
-      Buffer.from([0x02, 0, 10, 0, 0x27, 0x22, 0, i >> 8, i & 255, 10, 0, i >> 8, i & 255]))])
+    const many02 = Buffer.concat([
+      Buffer.from([2, 9, 0, 0]),
+      ...Array.from({ length: 5000 }, (_, i) =>
+        Buffer.from([0x02, 0, 10, 0, 0x27, 0x22, 0, i >> 8, i & 255, 10, 0, i >> 8, i & 255]),
+      ),
+    ])
     many02.writeUInt16BE(Math.min(0xffff, many02.length - 4), 2)
     corpus.push(many02)
-    const manyUnknown = Buffer.concat([Buffer.from([1, 0, 0, 0]), ...Array.from({ length: 3000 }, (_, i) => Buffer.from([0x80 + (i % 100), 0, 1, i & 255]))])
+    const manyUnknown = Buffer.concat([
+      Buffer.from([1, 0, 0, 0]),
+      ...Array.from({ length: 3000 }, (_, i) => Buffer.from([0x80 + (i % 100), 0, 1, i & 255])),
+    ])
     manyUnknown.writeUInt16BE(Math.min(0xffff, manyUnknown.length - 4), 2)
     corpus.push(manyUnknown)
     // Random bytes; random bytes behind each valid header; bit flips in samples.
-    const headers = [[1, 0], [2, 6], [2, 9], [0, 0], [1, 6]]
+    const headers = [
+      [1, 0],
+      [2, 6],
+      [2, 9],
+      [0, 0],
+      [1, 6],
+    ]
     for (let i = 0; i < 300; i++) {
       const len = Math.floor(rand() * (i % 10 === 0 ? 4000 : 200))
       const b = Buffer.alloc(len)
@@ -214,8 +280,12 @@ describe('hostile input', () => {
     for (const packet of corpus) {
       let a: UbntPacket | undefined
       let b: UbntPacket | undefined
-      expect(() => { a = parseUbntPacket(packet) }).not.toThrow()
-      expect(() => { b = parseAirosPacket(packet) }).not.toThrow()
+      expect(() => {
+        a = parseUbntPacket(packet)
+      }).not.toThrow()
+      expect(() => {
+        b = parseAirosPacket(packet)
+      }).not.toThrow()
       checkBounded(a!)
       checkBounded(b!)
     }
@@ -242,7 +312,15 @@ describe('mDNS TXT (bonjour-service limit 4: lossy TXT, so we parse rawTxt)', ()
   const b = (s: string): Buffer => Buffer.from(s, 'utf8')
 
   it('keeps what bonjour-service drops or mangles', () => {
-    const { txt, rawTxt } = parseTxt([b('flag'), b('empty='), b('a=1=2'), b('K=upper'), b('k=dup'), b('x'), Buffer.alloc(0)])
+    const { txt, rawTxt } = parseTxt([
+      b('flag'),
+      b('empty='),
+      b('a=1=2'),
+      b('K=upper'),
+      b('k=dup'),
+      b('x'),
+      Buffer.alloc(0),
+    ])
     expect(txt).toEqual({ flag: '', empty: '', a: '1=2', k: 'upper', x: '' })
     expect(rawTxt).toHaveLength(7)
     expect(rawTxt[0]).toBe(b('flag').toString('hex'))
@@ -265,20 +343,42 @@ describe('mDNS TXT (bonjour-service limit 4: lossy TXT, so we parse rawTxt)', ()
     }
     const deep: unknown[] = []
     let cur = deep
-    for (let i = 0; i < 10_000; i++) { const next: unknown[] = []; cur.push(next); cur = next }
+    for (let i = 0; i < 10_000; i++) {
+      const next: unknown[] = []
+      cur.push(next)
+      cur = next
+    }
     expect(parseTxt(deep).rawTxt).toEqual([])
   })
 
   it('maps the Home Assistant TXT keys (discovery.md §9a)', () => {
     const details = homeAssistantDetails({
-      type: 'home-assistant', fqdn: 'My Home v1.2._home-assistant._tcp.local', instance: 'My Home v1.2', host: 'abc.local',
-      port: 8123, addresses: ['10.0.0.5'], referer: '10.0.0.5',
-      rawTxt: [b('location_name=My Home'), b('uuid=abc'), b('version=2026.9.1'), b('base_url=http://10.0.0.5:8123'),
-        b('internal_url=http://10.0.0.5:8123'), b('external_url='), b('requires_api_password=True')],
+      type: 'home-assistant',
+      fqdn: 'My Home v1.2._home-assistant._tcp.local',
+      instance: 'My Home v1.2',
+      host: 'abc.local',
+      port: 8123,
+      addresses: ['10.0.0.5'],
+      referer: '10.0.0.5',
+      rawTxt: [
+        b('location_name=My Home'),
+        b('uuid=abc'),
+        b('version=2026.9.1'),
+        b('base_url=http://10.0.0.5:8123'),
+        b('internal_url=http://10.0.0.5:8123'),
+        b('external_url='),
+        b('requires_api_password=True'),
+      ],
     })
     expect(details).toMatchObject({
-      instance: 'My Home v1.2', uuid: 'abc', version: '2026.9.1', locationName: 'My Home', baseUrl: 'http://10.0.0.5:8123',
-      internalUrl: 'http://10.0.0.5:8123', externalUrl: null, port: 8123,
+      instance: 'My Home v1.2',
+      uuid: 'abc',
+      version: '2026.9.1',
+      locationName: 'My Home',
+      baseUrl: 'http://10.0.0.5:8123',
+      internalUrl: 'http://10.0.0.5:8123',
+      externalUrl: null,
+      port: 8123,
     })
     expect(details.txt.requires_api_password).toBe('True')
   })

@@ -48,7 +48,18 @@ describe('the dispatcher answers every malformed request with an error value', (
   }
 
   it('refuses unknown request names, including inherited property names', async () => {
-    for (const name of ['console.delete', '', 'constructor', '__proto__', 'toString', 'hasOwnProperty', 42, null, {}, huge]) {
+    for (const name of [
+      'console.delete',
+      '',
+      'constructor',
+      '__proto__',
+      'toString',
+      'hasOwnProperty',
+      42,
+      null,
+      {},
+      huge,
+    ]) {
       const outcome = await core.invoke(name, {})
       expect(outcome.ok).toBe(false)
       if (!outcome.ok) {
@@ -80,8 +91,14 @@ describe('preferences', () => {
     const seen: unknown[] = []
     prefsCore.subscribe('preferences.changed', (p) => seen.push(p))
     expect(await prefsCore.invoke('preferences.get', {})).toMatchObject({ ok: true, value: { startAtLogin: false } })
-    expect(await prefsCore.invoke('preferences.set', { startAtLogin: true })).toMatchObject({ ok: true, value: { startAtLogin: true } })
+    expect(await prefsCore.invoke('preferences.set', { startAtLogin: true })).toMatchObject({
+      ok: true,
+      value: { startAtLogin: true },
+    })
     expect(seen).toEqual([expect.objectContaining({ startAtLogin: true })])
-    expect(await prefsCore.invoke('preferences.set', { startAtLogin: 'yes' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
+    expect(await prefsCore.invoke('preferences.set', { startAtLogin: 'yes' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    })
   })
 })

@@ -5,7 +5,15 @@ import { describe, expect, it } from 'vitest'
 import { normalizeBaseUrl } from '../../electron/core/homeassistant/client.ts'
 import { copyFields, hasProtectMenu } from '../../electron/core/homeassistant/copy.ts'
 import { matchConsole, normalizeMacHex, type DomainSnapshot } from '../../electron/core/homeassistant/entries.ts'
-import { describeAbort, describeFormError, formErrorsFailure, KNOWN_ABORTS, KNOWN_FORM_ERRORS, minimumProtectVersion, type ErrorContext } from '../../electron/core/homeassistant/errors.ts'
+import {
+  describeAbort,
+  describeFormError,
+  formErrorsFailure,
+  KNOWN_ABORTS,
+  KNOWN_FORM_ERRORS,
+  minimumProtectVersion,
+  type ErrorContext,
+} from '../../electron/core/homeassistant/errors.ts'
 import { fillForm, menuOptions, parseFlowResult, pickMenuOption } from '../../electron/core/homeassistant/forms.ts'
 import { classifyEntry } from '../../electron/core/homeassistant/health.ts'
 import type { HaEntry, HaFlowResult } from '../../electron/core/homeassistant/types.ts'
@@ -23,24 +31,59 @@ describe('normalizeBaseUrl', () => {
     expect(normalizeBaseUrl(raw)).toMatchObject({ origin, websocketUrl: ws })
   })
 
-  it.each(['', 'ftp://ha', 'user:pw@ha.lan', 'ha.lan:99999', 'ha .lan', '999.1.1.1', '[fe80::1'])('rejects %j', (raw) => {
-    expect(() => normalizeBaseUrl(raw)).toThrow(expect.objectContaining({ code: 'invalid-input' }))
-  })
+  it.each(['', 'ftp://ha', 'user:pw@ha.lan', 'ha.lan:99999', 'ha .lan', '999.1.1.1', '[fe80::1'])(
+    'rejects %j',
+    (raw) => {
+      expect(() => normalizeBaseUrl(raw)).toThrow(expect.objectContaining({ code: 'invalid-input' }))
+    },
+  )
 })
 
 describe('flow results and forms', () => {
   it('parses the §1.2 shapes', () => {
-    expect(parseFlowResult({ type: 'form', flow_id: 'f', handler: 'h', step_id: 'user', data_schema: [{ name: 'host', required: true, type: 'string' }], errors: null, description_placeholders: null })).toMatchObject({ type: 'form', errors: null })
-    expect(parseFlowResult({ type: 'abort', flow_id: 'f', handler: 'h', reason: 'bla', description_placeholders: null })).toMatchObject({ type: 'abort', reason: 'bla' })
-    expect(parseFlowResult({ type: 'create_entry', flow_id: 'f', handler: 'h', title: 'T', result: { entry_id: 'e', domain: 'h', state: 'loaded' } })).toMatchObject({ type: 'create_entry', result: { entry_id: 'e', state: 'loaded' } })
+    expect(
+      parseFlowResult({
+        type: 'form',
+        flow_id: 'f',
+        handler: 'h',
+        step_id: 'user',
+        data_schema: [{ name: 'host', required: true, type: 'string' }],
+        errors: null,
+        description_placeholders: null,
+      }),
+    ).toMatchObject({ type: 'form', errors: null })
+    expect(
+      parseFlowResult({ type: 'abort', flow_id: 'f', handler: 'h', reason: 'bla', description_placeholders: null }),
+    ).toMatchObject({ type: 'abort', reason: 'bla' })
+    expect(
+      parseFlowResult({
+        type: 'create_entry',
+        flow_id: 'f',
+        handler: 'h',
+        title: 'T',
+        result: { entry_id: 'e', domain: 'h', state: 'loaded' },
+      }),
+    ).toMatchObject({ type: 'create_entry', result: { entry_id: 'e', state: 'loaded' } })
     expect(parseFlowResult({ type: 'progress', flow_id: 'f', handler: 'h' })).toMatchObject({ type: 'progress' })
     expect(parseFlowResult({ type: 'nonsense' })).toBeNull()
     expect(parseFlowResult('text')).toBeNull()
   })
 
   it('reads menu options as a list or a dict and picks the mode', () => {
-    const list = parseFlowResult({ type: 'menu', flow_id: 'f', handler: 'h', step_id: 'user', menu_options: ['full', 'api_key'] }) as Extract<HaFlowResult, { type: 'menu' }>
-    const dict = parseFlowResult({ type: 'menu', flow_id: 'f', handler: 'h', step_id: 'reconfigure', menu_options: { reconfigure_full: 'Full', reconfigure_api_key: 'API key only' } }) as Extract<HaFlowResult, { type: 'menu' }>
+    const list = parseFlowResult({
+      type: 'menu',
+      flow_id: 'f',
+      handler: 'h',
+      step_id: 'user',
+      menu_options: ['full', 'api_key'],
+    }) as Extract<HaFlowResult, { type: 'menu' }>
+    const dict = parseFlowResult({
+      type: 'menu',
+      flow_id: 'f',
+      handler: 'h',
+      step_id: 'reconfigure',
+      menu_options: { reconfigure_full: 'Full', reconfigure_api_key: 'API key only' },
+    }) as Extract<HaFlowResult, { type: 'menu' }>
     expect(menuOptions(list)).toEqual(['full', 'api_key'])
     expect(pickMenuOption(menuOptions(list), 'api_key')).toBe('api_key')
     expect(pickMenuOption(menuOptions(dict), 'full')).toBe('reconfigure_full')
@@ -60,57 +103,106 @@ describe('flow results and forms', () => {
   })
 })
 
-const ctx: ErrorContext = { domain: 'unifiprotect', consoleLabel: 'NVR (10.0.0.5)', host: '10.0.0.5', port: 443, haVersion: '2026.9.1' }
+const ctx: ErrorContext = {
+  domain: 'unifiprotect',
+  consoleLabel: 'NVR (10.0.0.5)',
+  host: '10.0.0.5',
+  port: 443,
+  haVersion: '2026.9.1',
+}
 
 describe('every error and abort key of the reference maps to a specific failure', () => {
-  it.each(Object.entries(KNOWN_FORM_ERRORS).flatMap(([domain, keys]) => keys.map((key) => [domain, key] as const)))('%s error %s', (domain, key) => {
-    const mapped = describeFormError('base', key, { ...ctx, domain })
-    expect(errorCodes).toContain(mapped.code)
-    if (key !== 'unknown') expect(mapped.problem).not.toBe('unknown_error')
-    expect(mapped.message.length).toBeGreaterThan(30)
-    expect(mapped.message).not.toMatch(/undefined|null/)
-  })
+  it.each(Object.entries(KNOWN_FORM_ERRORS).flatMap(([domain, keys]) => keys.map((key) => [domain, key] as const)))(
+    '%s error %s',
+    (domain, key) => {
+      const mapped = describeFormError('base', key, { ...ctx, domain })
+      expect(errorCodes).toContain(mapped.code)
+      if (key !== 'unknown') expect(mapped.problem).not.toBe('unknown_error')
+      expect(mapped.message.length).toBeGreaterThan(30)
+      expect(mapped.message).not.toMatch(/undefined|null/)
+    },
+  )
 
   it('"unknown" is the one generic key, and it still says where to look', () => {
-    expect(describeFormError('base', 'unknown', { ...ctx, domain: 'unifi_access' })).toMatchObject({ problem: 'unknown_error', message: expect.stringMatching(/log/) })
+    expect(describeFormError('base', 'unknown', { ...ctx, domain: 'unifi_access' })).toMatchObject({
+      problem: 'unknown_error',
+      message: expect.stringMatching(/log/),
+    })
   })
 
   it('tells the password from the key for invalid_auth (§2.3)', () => {
-    expect(formErrorsFailure({ password: 'invalid_auth' }, ctx)).toMatchObject({ problem: 'credentials_rejected', field: 'password', code: 'invalid-credentials' })
+    expect(formErrorsFailure({ password: 'invalid_auth' }, ctx)).toMatchObject({
+      problem: 'credentials_rejected',
+      field: 'password',
+      code: 'invalid-credentials',
+    })
     const key = formErrorsFailure({ api_key: 'invalid_auth' }, ctx)
     expect(key).toMatchObject({ problem: 'key_rejected', field: 'api_key' })
     expect(key.message).toMatch(/only on the console that made it/)
-    expect(formErrorsFailure({ base: 'cannot_connect' }, ctx)).toMatchObject({ problem: 'cannot_connect', code: 'unreachable' })
+    expect(formErrorsFailure({ base: 'cannot_connect' }, ctx)).toMatchObject({
+      problem: 'cannot_connect',
+      code: 'unreachable',
+    })
     expect(formErrorsFailure({ base: 'protect_version' }, ctx).message).toMatch(/7\.2\.105/)
     expect(formErrorsFailure({ base: 'cloud_user' }, ctx)).toMatchObject({ problem: 'cloud_user' })
-    expect(formErrorsFailure({ base: 'invalid_auth' }, { ...ctx, domain: 'unifi_access' })).toMatchObject({ problem: 'key_rejected' })
-    expect(formErrorsFailure({ base: 'protect_api_key' }, { ...ctx, domain: 'unifi_access' })).toMatchObject({ problem: 'token_wrong_type' })
-    expect(formErrorsFailure({ base: 'invalid_api_key' }, { ...ctx, domain: 'unifi_access' })).toMatchObject({ problem: 'token_wrong_type' })
-    expect(formErrorsFailure({ base: 'ssl_error' }, { ...ctx, domain: 'unifi_access' })).toMatchObject({ problem: 'tls', code: 'tls' })
-    expect(formErrorsFailure({ base: 'faulty_credentials' }, { ...ctx, domain: 'unifi' })).toMatchObject({ problem: 'credentials_rejected' })
-    expect(formErrorsFailure({ base: 'service_unavailable' }, { ...ctx, domain: 'unifi' })).toMatchObject({ problem: 'cannot_connect' })
+    expect(formErrorsFailure({ base: 'invalid_auth' }, { ...ctx, domain: 'unifi_access' })).toMatchObject({
+      problem: 'key_rejected',
+    })
+    expect(formErrorsFailure({ base: 'protect_api_key' }, { ...ctx, domain: 'unifi_access' })).toMatchObject({
+      problem: 'token_wrong_type',
+    })
+    expect(formErrorsFailure({ base: 'invalid_api_key' }, { ...ctx, domain: 'unifi_access' })).toMatchObject({
+      problem: 'token_wrong_type',
+    })
+    expect(formErrorsFailure({ base: 'ssl_error' }, { ...ctx, domain: 'unifi_access' })).toMatchObject({
+      problem: 'tls',
+      code: 'tls',
+    })
+    expect(formErrorsFailure({ base: 'faulty_credentials' }, { ...ctx, domain: 'unifi' })).toMatchObject({
+      problem: 'credentials_rejected',
+    })
+    expect(formErrorsFailure({ base: 'service_unavailable' }, { ...ctx, domain: 'unifi' })).toMatchObject({
+      problem: 'cannot_connect',
+    })
     // Several errors: the key comes first (HA checks it only after the login worked).
-    expect(formErrorsFailure({ base: 'cannot_connect', api_key: 'invalid_auth' }, ctx)).toMatchObject({ field: 'api_key' })
+    expect(formErrorsFailure({ base: 'cannot_connect', api_key: 'invalid_auth' }, ctx)).toMatchObject({
+      field: 'api_key',
+    })
   })
 
-  it.each(Object.entries(KNOWN_ABORTS).flatMap(([domain, keys]) => keys.map((key) => [domain, key] as const)))('%s abort %s', (domain, reason) => {
-    const meaning = describeAbort(reason, { ...ctx, domain })
-    if (meaning.ok) {
-      expect(['reconfigured', 'reauthenticated']).toContain(meaning.outcome)
-    } else {
-      expect(errorCodes).toContain(meaning.failure.code)
-      expect(meaning.failure.message).toMatch(/\w{20,}|Home Assistant/)
-      expect(meaning.failure.detail).toBe(`${domain} abort ${reason}`)
-    }
-  })
+  it.each(Object.entries(KNOWN_ABORTS).flatMap(([domain, keys]) => keys.map((key) => [domain, key] as const)))(
+    '%s abort %s',
+    (domain, reason) => {
+      const meaning = describeAbort(reason, { ...ctx, domain })
+      if (meaning.ok) {
+        expect(['reconfigured', 'reauthenticated']).toContain(meaning.outcome)
+      } else {
+        expect(errorCodes).toContain(meaning.failure.code)
+        expect(meaning.failure.message).toMatch(/\w{20,}|Home Assistant/)
+        expect(meaning.failure.detail).toBe(`${domain} abort ${reason}`)
+      }
+    },
+  )
 
   it('successful aborts and the specific ones', () => {
     expect(describeAbort('reconfigure_successful', ctx)).toEqual({ ok: true, outcome: 'reconfigured' })
-    expect(describeAbort('configuration_updated', { ...ctx, domain: 'unifi' })).toEqual({ ok: true, outcome: 'reconfigured' })
+    expect(describeAbort('configuration_updated', { ...ctx, domain: 'unifi' })).toEqual({
+      ok: true,
+      outcome: 'reconfigured',
+    })
     expect(describeAbort('reauth_successful', ctx)).toEqual({ ok: true, outcome: 'reauthenticated' })
-    expect(describeAbort('wrong_nvr', ctx)).toMatchObject({ ok: false, failure: { problem: 'wrong_nvr', code: 'conflict' } })
-    expect(describeAbort('already_configured', ctx)).toMatchObject({ ok: false, failure: { problem: 'already_configured' } })
-    expect(describeAbort('something_new', ctx)).toMatchObject({ ok: false, failure: { problem: 'needs_ui', message: expect.stringContaining('something_new') } })
+    expect(describeAbort('wrong_nvr', ctx)).toMatchObject({
+      ok: false,
+      failure: { problem: 'wrong_nvr', code: 'conflict' },
+    })
+    expect(describeAbort('already_configured', ctx)).toMatchObject({
+      ok: false,
+      failure: { problem: 'already_configured' },
+    })
+    expect(describeAbort('something_new', ctx)).toMatchObject({
+      ok: false,
+      failure: { problem: 'needs_ui', message: expect.stringContaining('something_new') },
+    })
   })
 
   it('minimum Protect by HA version (§2.1)', () => {
@@ -124,8 +216,17 @@ describe('every error and abort key of the reference maps to a specific failure'
 })
 
 const entry = (over: Partial<HaEntry>): HaEntry => ({
-  entry_id: 'E1', domain: 'unifiprotect', title: 'NVR', source: 'user', state: 'loaded', reason: null,
-  error_reason_translation_key: null, error_reason_translation_placeholders: null, disabled_by: null, supports_reconfigure: true, ...over,
+  entry_id: 'E1',
+  domain: 'unifiprotect',
+  title: 'NVR',
+  source: 'user',
+  state: 'loaded',
+  reason: null,
+  error_reason_translation_key: null,
+  error_reason_translation_placeholders: null,
+  disabled_by: null,
+  supports_reconfigure: true,
+  ...over,
 })
 
 describe('matching entries to consoles', () => {
@@ -135,12 +236,40 @@ describe('matching entries to consoles', () => {
   it('by the NVR device (MAC) and by a reauth context, never by title', () => {
     const e1 = entry({ entry_id: 'E1', title: 'Other' })
     const e2 = entry({ entry_id: 'E2', title: 'Something' })
-    const byDevice = matchConsole(consoleRef, { ...empty, entries: [e1, e2], devices: [{ id: 'd', config_entries: ['E2'], connections: [['mac', '70:a7:41:1b:2c:3d']], identifiers: [['unifiprotect', '70A7411B2C3D']], name: 'NVR' }] })
+    const byDevice = matchConsole(consoleRef, {
+      ...empty,
+      entries: [e1, e2],
+      devices: [
+        {
+          id: 'd',
+          config_entries: ['E2'],
+          connections: [['mac', '70:a7:41:1b:2c:3d']],
+          identifiers: [['unifiprotect', '70A7411B2C3D']],
+          name: 'NVR',
+        },
+      ],
+    })
     expect(byDevice).toMatchObject({ entry: { entry_id: 'E2' }, how: 'device' })
-    const reauth = { flowId: 'F', entryId: 'E1', stepId: 'reauth_api_key', uniqueId: null, host: '10.0.0.5', title: 'Other', issueId: null }
-    expect(matchConsole(consoleRef, { ...empty, entries: [e1, e2], reauths: [reauth] })).toMatchObject({ entry: { entry_id: 'E1' }, reauth: { flowId: 'F' }, how: 'reauth' })
+    const reauth = {
+      flowId: 'F',
+      entryId: 'E1',
+      stepId: 'reauth_api_key',
+      uniqueId: null,
+      host: '10.0.0.5',
+      title: 'Other',
+      issueId: null,
+    }
+    expect(matchConsole(consoleRef, { ...empty, entries: [e1, e2], reauths: [reauth] })).toMatchObject({
+      entry: { entry_id: 'E1' },
+      reauth: { flowId: 'F' },
+      how: 'reauth',
+    })
     // A same-named entry may be another console's (home-assistant.md §1.6): no match, a new entry is made.
-    expect(matchConsole(consoleRef, { ...empty, entries: [e1, entry({ entry_id: 'E3', title: 'nvr' })] })).toEqual({ entry: null, reauth: null, how: null })
+    expect(matchConsole(consoleRef, { ...empty, entries: [e1, entry({ entry_id: 'E3', title: 'nvr' })] })).toEqual({
+      entry: null,
+      reauth: null,
+      how: null,
+    })
     expect(matchConsole(consoleRef, { ...empty, entries: [e1, e2] })).toEqual({ entry: null, reauth: null, how: null })
   })
 
@@ -153,7 +282,16 @@ describe('matching entries to consoles', () => {
 describe('health classification (§1.4, §2.5)', () => {
   it.each([
     [entry({}), null, 'ok', false],
-    [entry({ state: 'setup_error', reason: 'could not authenticate', error_reason_translation_key: 'entry_auth_failed' }), null, 'key_rejected', true],
+    [
+      entry({
+        state: 'setup_error',
+        reason: 'could not authenticate',
+        error_reason_translation_key: 'entry_auth_failed',
+      }),
+      null,
+      'key_rejected',
+      true,
+    ],
     [entry({ state: 'setup_error', error_reason_translation_key: 'api_key_required' }), null, 'key_rejected', true],
     [entry({ state: 'setup_error', error_reason_translation_key: 'protect_version' }), null, 'protect_too_old', false],
     [entry({ state: 'setup_retry', reason: 'Failed to connect' }), null, 'retrying', false],
@@ -175,7 +313,14 @@ describe('copyFields (clipboard path)', () => {
   const consoleRef = { key: '10.0.0.5:443', host: '10.0.0.5', port: 443, name: 'NVR' }
 
   it('HA 2026.8: the full form with username, password and key', () => {
-    const plan = copyFields({ app: 'protect', console: consoleRef, secret: 'KEY', credentials: { username: 'keyward', password: 'pw' }, haVersion: '2026.8.3', haUrl: 'ha.lan' })
+    const plan = copyFields({
+      app: 'protect',
+      console: consoleRef,
+      secret: 'KEY',
+      credentials: { username: 'keyward', password: 'pw' },
+      haVersion: '2026.8.3',
+      haUrl: 'ha.lan',
+    })
     expect(plan.fields.map((f) => f.field)).toEqual(['host', 'port', 'verify_ssl', 'username', 'password', 'api_key'])
     expect(plan.fields.find((f) => f.field === 'api_key')).toMatchObject({ value: 'KEY', secret: true })
     expect(plan.fields.find((f) => f.field === 'verify_ssl')!.value).toBe('off')
@@ -185,10 +330,21 @@ describe('copyFields (clipboard path)', () => {
 
   it('HA 2026.9 with a dedicated user: still API key only unless the full setup is asked for', () => {
     const credentials = { username: 'keyward', password: '' }
-    expect(copyFields({ app: 'protect', console: consoleRef, secret: 'KEY', credentials, haVersion: '2026.9.1' }).fields.map((f) => f.field))
-      .toEqual(['host', 'api_key'])
-    expect(copyFields({ app: 'protect', console: consoleRef, secret: 'KEY', credentials, haVersion: '2026.9.1', mode: 'full' }).fields.map((f) => f.field))
-      .toEqual(['host', 'port', 'verify_ssl', 'username', 'password', 'api_key'])
+    expect(
+      copyFields({ app: 'protect', console: consoleRef, secret: 'KEY', credentials, haVersion: '2026.9.1' }).fields.map(
+        (f) => f.field,
+      ),
+    ).toEqual(['host', 'api_key'])
+    expect(
+      copyFields({
+        app: 'protect',
+        console: consoleRef,
+        secret: 'KEY',
+        credentials,
+        haVersion: '2026.9.1',
+        mode: 'full',
+      }).fields.map((f) => f.field),
+    ).toEqual(['host', 'port', 'verify_ssl', 'username', 'password', 'api_key'])
   })
 
   it('HA 2026.9 without credentials: API key only, host and key', () => {
@@ -201,7 +357,11 @@ describe('copyFields (clipboard path)', () => {
   })
 
   it('Access uses api_token; Network uses the API-key mode (HA 2026.10+)', () => {
-    expect(copyFields({ app: 'access', console: consoleRef, secret: 'TOK' }).fields.map((f) => f.field)).toEqual(['host', 'api_token', 'verify_ssl'])
+    expect(copyFields({ app: 'access', console: consoleRef, secret: 'TOK' }).fields.map((f) => f.field)).toEqual([
+      'host',
+      'api_token',
+      'verify_ssl',
+    ])
     const network = copyFields({ app: 'network', console: consoleRef })
     expect(network).toMatchObject({ applicable: true, domain: 'unifi' })
     expect(network.fields.map((f) => f.field)).toEqual(['host', 'api_key', 'port', 'verify_ssl'])

@@ -17,14 +17,33 @@ afterEach(() => {
 })
 
 const record = (id: string, app: KeyApp): KeyRecord => ({
-  id, name: `key ${id}`, app, consoleKey: '192.0.2.1:443', username: 'keyward-ha', remoteId: null,
-  keyRef: `ref-${id}`, passwordRef: null, masked: 'ab…yz', createdAt: '2026-01-01T00:00:00.000Z', expiresAt: null,
-  paused: false, lastCheck: null, unreachableStreak: 0, pushedTo: [], haHealth: null,
+  id,
+  name: `key ${id}`,
+  app,
+  consoleKey: '192.0.2.1:443',
+  username: 'keyward-ha',
+  remoteId: null,
+  keyRef: `ref-${id}`,
+  passwordRef: null,
+  masked: 'ab…yz',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  expiresAt: null,
+  paused: false,
+  lastCheck: null,
+  unreachableStreak: 0,
+  pushedTo: [],
+  haHealth: null,
 })
 
-const ok = (r: KeyRecord): KeyCheck => ({
-  status: 'ok', app: r.app, host: r.consoleKey, appVersion: '6.0.0', latencyMs: 5, checkedAt: new Date().toISOString(),
-} as KeyCheck)
+const ok = (r: KeyRecord): KeyCheck =>
+  ({
+    status: 'ok',
+    app: r.app,
+    host: r.consoleKey,
+    appVersion: '6.0.0',
+    latencyMs: 5,
+    checkedAt: new Date().toISOString(),
+  }) as KeyCheck
 
 async function setup(keys: KeyRecord[]) {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-checkers-'))
@@ -41,15 +60,22 @@ describe('key watch checkers', () => {
   it('sends each key to the checker registered for its kind, with the key’s own secret', async () => {
     const { watch } = await setup([record('p', 'protect'), record('u', 'uisp')])
     const seen: string[] = []
-    const checker = (label: string): KeyChecker => async (r, secret) => {
-      seen.push(`${label}:${r.id}:${secret}`)
-      return ok(r)
-    }
+    const checker =
+      (label: string): KeyChecker =>
+      async (r, secret) => {
+        seen.push(`${label}:${r.id}:${secret}`)
+        return ok(r)
+      }
     watch.registerChecker(['protect', 'network', 'access'], checker('unifi'))
     watch.registerChecker(['uisp'], checker('uisp'))
     const views = await watch.checkNow()
     expect(seen.sort()).toEqual(['uisp:u:secret-u', 'unifi:p:secret-p'])
-    expect(views.map((v) => [v.id, v.lastCheck?.status])).toEqual(expect.arrayContaining([['p', 'ok'], ['u', 'ok']]))
+    expect(views.map((v) => [v.id, v.lastCheck?.status])).toEqual(
+      expect.arrayContaining([
+        ['p', 'ok'],
+        ['u', 'ok'],
+      ]),
+    )
   })
 
   it('leaves a key of a kind nobody registered as it was, and still checks the others', async () => {
@@ -65,11 +91,19 @@ describe('key watch checkers', () => {
     watch.registerChecker(['network'], async () => {
       throw new Error('the replaced checker must not run')
     })
-    watch.registerChecker(['network'], async (r) => ({
-      status: 'failed', app: r.app, host: r.consoleKey, problem: 'invalid_key',
-      message: 'The console does not know this key.',
-      nextStep: 'Rotate it.', checkedAt: new Date().toISOString(),
-    } as KeyCheck))
+    watch.registerChecker(
+      ['network'],
+      async (r) =>
+        ({
+          status: 'failed',
+          app: r.app,
+          host: r.consoleKey,
+          problem: 'invalid_key',
+          message: 'The console does not know this key.',
+          nextStep: 'Rotate it.',
+          checkedAt: new Date().toISOString(),
+        }) as KeyCheck,
+    )
     const [view] = await watch.checkNow()
     expect(view?.lastCheck).toMatchObject({ status: 'failed', problem: 'invalid_key' })
   })

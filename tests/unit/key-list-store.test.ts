@@ -9,11 +9,35 @@ import { fakeApi, gate, ok } from '../support/fake-api.ts'
 import { until } from '../support/until.ts'
 
 const key = (id: string, over: Partial<KeyView> = {}): KeyView => ({
-  id, name: `key ${id}`, app: 'protect', consoleKey: '10.0.0.2:443', username: 'keyward-ha', remoteId: 'r1', keyRef: `key:${id}`, passwordRef: null,
-  masked: 'abcd…wxyz', createdAt: '2026-11-01T00:00:00Z', expiresAt: null, paused: false, lastCheck: null, unreachableStreak: 0, pushedTo: [], haHealth: null,
-  status: 'ok', consoleName: 'Dream Machine', host: '10.0.0.2', ...over,
+  id,
+  name: `key ${id}`,
+  app: 'protect',
+  consoleKey: '10.0.0.2:443',
+  username: 'keyward-ha',
+  remoteId: 'r1',
+  keyRef: `key:${id}`,
+  passwordRef: null,
+  masked: 'abcd…wxyz',
+  createdAt: '2026-11-01T00:00:00Z',
+  expiresAt: null,
+  paused: false,
+  lastCheck: null,
+  unreachableStreak: 0,
+  pushedTo: [],
+  haHealth: null,
+  status: 'ok',
+  consoleName: 'Dream Machine',
+  host: '10.0.0.2',
+  ...over,
 })
-const pushed = (message: string): HaPushSummary => ({ outcome: 'created', entryId: 'e1', title: 'UniFi Protect', entryState: 'loaded', haVersion: '2026.10.1', message })
+const pushed = (message: string): HaPushSummary => ({
+  outcome: 'created',
+  entryId: 'e1',
+  title: 'UniFi Protect',
+  entryState: 'loaded',
+  haVersion: '2026.10.1',
+  message,
+})
 
 describe('Send to Home Assistant, per key', () => {
   it("a push runs on its own key's row: a second press there waits, another key pushes meanwhile", async () => {
@@ -31,14 +55,23 @@ describe('Send to Home Assistant, per key', () => {
     expect(store.getState().rows.a?.push).toBeNull()
     held.open(ok(pushed('A sent')))
     await first
-    expect(store.getState().rows.a).toMatchObject({ busy: null, pushHa: 'ha1', push: { message: 'A sent', haId: 'ha1' } })
+    expect(store.getState().rows.a).toMatchObject({
+      busy: null,
+      pushHa: 'ha1',
+      push: { message: 'A sent', haId: 'ha1' },
+    })
   })
 
   it('a refused push shows its error on that key only; dismissing clears it', async () => {
-    const fake = fakeApi({ 'ha.push': () => ({ ok: false, error: { code: 'unreachable', message: 'Home Assistant did not answer.' } }) })
+    const fake = fakeApi({
+      'ha.push': () => ({ ok: false, error: { code: 'unreachable', message: 'Home Assistant did not answer.' } }),
+    })
     const store = createKeysStore(fake.api)
     await store.getState().push('a', 'ha1')
-    expect(store.getState().rows.a?.error).toEqual({ action: 'push', error: { code: 'unreachable', message: 'Home Assistant did not answer.' } })
+    expect(store.getState().rows.a?.error).toEqual({
+      action: 'push',
+      error: { code: 'unreachable', message: 'Home Assistant did not answer.' },
+    })
     expect(store.getState().rows.b ?? IDLE_ROW).toEqual(IDLE_ROW)
     store.getState().dismiss('a')
     expect(store.getState().rows.a?.error).toBeNull()
@@ -59,7 +92,10 @@ describe('Send to Home Assistant, per key', () => {
 
 describe('key actions', () => {
   it('revoking removes the key and its row and names it in the notice', async () => {
-    const fake = fakeApi({ 'keys.revoke': () => ok([key('b')]), 'ha.push': () => ({ ok: false, error: { code: 'unreachable', message: 'x' } }) })
+    const fake = fakeApi({
+      'keys.revoke': () => ok([key('b')]),
+      'ha.push': () => ({ ok: false, error: { code: 'unreachable', message: 'x' } }),
+    })
     const store = createKeysStore(fake.api)
     store.setState({ keys: [key('a'), key('b')] })
     await store.getState().push('a', 'ha1')
@@ -70,11 +106,16 @@ describe('key actions', () => {
   })
 
   it("a UISP token's sign-in goes to its UISP server and comes back as a console sign-in", async () => {
-    const fake = fakeApi({ 'uisp.signIn': () => ok({ state: 'signed-in', user: { username: 'ops', role: 'superadmin' } }) })
+    const fake = fakeApi({
+      'uisp.signIn': () => ok({ state: 'signed-in', user: { username: 'ops', role: 'superadmin' } }),
+    })
     const store = createKeysStore(fake.api)
     store.setState({ keys: [key('u', { app: 'uisp', consoleKey: 'uisp.lan:443' })] })
     const outcome = await store.getState().signIn({ key: 'uisp.lan:443', username: 'ops', password: 'pw' })
-    expect(outcome).toEqual({ ok: true, value: { state: 'signed-in', user: { username: 'ops', isOwner: false, isSuperAdmin: true } } })
+    expect(outcome).toEqual({
+      ok: true,
+      value: { state: 'signed-in', user: { username: 'ops', isOwner: false, isSuperAdmin: true } },
+    })
     expect(fake.count('console.signIn')).toBe(0)
   })
 })
@@ -82,7 +123,9 @@ describe('key actions', () => {
 describe('what the list says', () => {
   it('"Check all" counts the keys that need attention', () => {
     expect(checkAllNotice([key('a')])).toBe('Checked 1 key.')
-    expect(checkAllNotice([key('a'), key('b', { status: 'failing' }), key('c', { status: 'expired' })])).toBe('Checked 3 keys: 2 need attention.')
+    expect(checkAllNotice([key('a'), key('b', { status: 'failing' }), key('c', { status: 'expired' })])).toBe(
+      'Checked 3 keys: 2 need attention.',
+    )
     expect(checkAllNotice([key('a'), key('b', { status: 'failing' })])).toBe('Checked 2 keys: 1 needs attention.')
   })
   it('a rotation whose old key could not be revoked warns and says where to delete it', () => {
@@ -90,6 +133,9 @@ describe('what the list says', () => {
     expect(warn.tone).toBe('warn')
     expect(warn.text).toContain('Home Assistant already uses it.')
     expect(warn.text).toContain('still works on Dream Machine')
-    expect(rotateNote(key('a'), false)).toMatchObject({ tone: 'ok', text: expect.stringContaining('The old key was revoked on Dream Machine.') })
+    expect(rotateNote(key('a'), false)).toMatchObject({
+      tone: 'ok',
+      text: expect.stringContaining('The old key was revoked on Dream Machine.'),
+    })
   })
 })

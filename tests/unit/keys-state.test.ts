@@ -11,11 +11,32 @@ const DAY = 86_400_000
 const STATUSES: KeyStatus[] = ['ok', 'failing', 'expiring', 'expired', 'paused', 'unknown']
 
 const key = (over: Partial<KeyRecord> = {}): KeyRecord => ({
-  id: 'k1', name: 'ha', app: 'protect', consoleKey: '10.0.0.2:443', username: 'keyward', remoteId: 'r1', keyRef: 'key:1', passwordRef: null,
-  masked: 'abcd…wxyz', createdAt: '2026-11-01T00:00:00Z', expiresAt: null, paused: false, lastCheck: null, unreachableStreak: 0, pushedTo: [], haHealth: null, ...over,
+  id: 'k1',
+  name: 'ha',
+  app: 'protect',
+  consoleKey: '10.0.0.2:443',
+  username: 'keyward',
+  remoteId: 'r1',
+  keyRef: 'key:1',
+  passwordRef: null,
+  masked: 'abcd…wxyz',
+  createdAt: '2026-11-01T00:00:00Z',
+  expiresAt: null,
+  paused: false,
+  lastCheck: null,
+  unreachableStreak: 0,
+  pushedTo: [],
+  haHealth: null,
+  ...over,
 })
 const checked = (status: 'ok' | 'failed', problem: KeyProblem | null = null) => ({
-  status, problem, message: null, nextStep: null, appVersion: null, latencyMs: null, checkedAt: new Date(NOW).toISOString(),
+  status,
+  problem,
+  message: null,
+  nextStep: null,
+  appVersion: null,
+  latencyMs: null,
+  checkedAt: new Date(NOW).toISOString(),
 })
 
 describe('keyStatus', () => {
@@ -26,7 +47,16 @@ describe('keyStatus', () => {
   it('an unreachable console or a rate limit leaves the key unknown; a refusal makes it failing at once', () => {
     expect(keyStatus(key({ lastCheck: checked('failed', 'unreachable') }), NOW)).toBe('unknown')
     expect(keyStatus(key({ lastCheck: checked('failed', 'rate_limited') }), NOW)).toBe('unknown')
-    for (const problem of ['invalid_key', 'wrong_host', 'cloud_key', 'wrong_key_type', 'insufficient_permission', 'app_not_on_host', 'version_too_old', 'tls_pin_mismatch'] as const) {
+    for (const problem of [
+      'invalid_key',
+      'wrong_host',
+      'cloud_key',
+      'wrong_key_type',
+      'insufficient_permission',
+      'app_not_on_host',
+      'version_too_old',
+      'tls_pin_mismatch',
+    ] as const) {
       expect(keyStatus(key({ lastCheck: checked('failed', problem) }), NOW)).toBe('failing')
     }
   })
@@ -39,9 +69,20 @@ describe('keyStatus', () => {
     expect(keyStatus(key({ expiresAt: at(-1), lastCheck: checked('failed', 'invalid_key') }), NOW)).toBe('expired')
   })
   it('is failing when Home Assistant cannot use a key that itself verifies', () => {
-    const haHealth = { haId: 'h', signal: 'key_rejected' as const, keyProblem: true, message: 'HA asks to re-authenticate', checkedAt: new Date(NOW).toISOString() }
+    const haHealth = {
+      haId: 'h',
+      signal: 'key_rejected' as const,
+      keyProblem: true,
+      message: 'HA asks to re-authenticate',
+      checkedAt: new Date(NOW).toISOString(),
+    }
     expect(keyStatus(key({ lastCheck: checked('ok'), haHealth }), NOW)).toBe('failing')
-    expect(keyStatus(key({ lastCheck: checked('ok'), haHealth: { ...haHealth, signal: 'retrying', keyProblem: false } }), NOW)).toBe('ok')
+    expect(
+      keyStatus(
+        key({ lastCheck: checked('ok'), haHealth: { ...haHealth, signal: 'retrying', keyProblem: false } }),
+        NOW,
+      ),
+    ).toBe('ok')
   })
 
   it('paused wins over everything', () => {
@@ -64,7 +105,12 @@ describe('trayModel over every combination of up to 4 keys', () => {
     let cases = 0
     for (const statuses of combos(4)) {
       cases++
-      const keys: TrayKey[] = statuses.map((status, i) => ({ id: `k${i}`, name: `key ${i}`, consoleName: 'NVR', status }))
+      const keys: TrayKey[] = statuses.map((status, i) => ({
+        id: `k${i}`,
+        name: `key ${i}`,
+        consoleName: 'NVR',
+        status,
+      }))
       const model = trayModel(keys)
       const has = (...s: KeyStatus[]) => statuses.some((x) => s.includes(x))
       expect(model.icon).toBe(has('failing', 'expired') ? 'error' : has('expiring', 'unknown') ? 'attention' : 'ok')
@@ -92,7 +138,12 @@ describe('trayModel over every combination of up to 4 keys', () => {
   })
 
   it('caps the key lines and says how many more there are', () => {
-    const keys = Array.from({ length: MAX_MENU_KEYS + 5 }, (_, i) => ({ id: `k${i}`, name: `key ${i}`, consoleName: 'UDM', status: 'ok' as const }))
+    const keys = Array.from({ length: MAX_MENU_KEYS + 5 }, (_, i) => ({
+      id: `k${i}`,
+      name: `key ${i}`,
+      consoleName: 'UDM',
+      status: 'ok' as const,
+    }))
     const model = trayModel(keys)
     expect(model.menu.filter((m) => m.type === 'key')).toHaveLength(MAX_MENU_KEYS)
     expect(model.menu.find((m) => m.type === 'more')).toMatchObject({ label: 'and 5 more…' })
@@ -100,12 +151,16 @@ describe('trayModel over every combination of up to 4 keys', () => {
 
   it('shows a running check and disables a second one', () => {
     const model = trayModel([{ id: 'a', name: 'a', consoleName: 'x', status: 'ok' }], { checking: true })
-    expect(model.menu.find((m) => m.type === 'action' && m.id === 'check-all')).toMatchObject({ label: 'Checking…', enabled: false })
+    expect(model.menu.find((m) => m.type === 'action' && m.id === 'check-all')).toMatchObject({
+      label: 'Checking…',
+      enabled: false,
+    })
   })
 })
 
 describe('notification rules', () => {
-  const states = (entries: [string, KeyStatus][]) => new Map(entries.map(([id, status]) => [id, { name: `key ${id}`, status }]))
+  const states = (entries: [string, KeyStatus][]) =>
+    new Map(entries.map(([id, status]) => [id, { name: `key ${id}`, status }]))
 
   it('maps every pair of statuses to a transition or silence', () => {
     for (const before of STATUSES) {
@@ -113,7 +168,8 @@ describe('notification rules', () => {
         const t = transitionOf(before, after)
         if (before === after) expect(t).toBeNull()
         else if (after === 'failing' || after === 'expired' || after === 'expiring') expect(t).toBe(after)
-        else if (after === 'ok' && (before === 'failing' || before === 'expired' || before === 'unknown')) expect(t).toBe('recovered')
+        else if (after === 'ok' && (before === 'failing' || before === 'expired' || before === 'unknown'))
+          expect(t).toBe('recovered')
         else expect(t).toBeNull()
       }
     }
@@ -124,7 +180,10 @@ describe('notification rules', () => {
     expect(planner.update(states([['a', 'failing']]), NOW)).toBeNull() // first sighting
     expect(planner.update(states([['a', 'ok']]), NOW + 1)).toMatchObject({ body: 'key a works again.' })
     expect(planner.update(states([['a', 'ok']]), NOW + 2)).toBeNull()
-    expect(planner.update(states([['a', 'failing']]), NOW + 3)).toMatchObject({ body: 'key a stopped working.', keyIds: ['a'] })
+    expect(planner.update(states([['a', 'failing']]), NOW + 3)).toMatchObject({
+      body: 'key a stopped working.',
+      keyIds: ['a'],
+    })
     expect(planner.update(states([['a', 'unknown']]), NOW + 4)).toBeNull() // offline is silent
     expect(planner.update(states([['a', 'failing']]), NOW + 5)).toBeNull() // already told: de-duplicated
     expect(planner.update(states([['a', 'unknown']]), NOW + 6)).toBeNull()
@@ -133,17 +192,55 @@ describe('notification rules', () => {
 
   it('throttles, then shows what waited', () => {
     const planner = new NotificationPlanner({ throttleMs: 60_000 })
-    planner.update(states([['a', 'ok'], ['b', 'ok']]), NOW)
-    expect(planner.update(states([['a', 'failing'], ['b', 'ok']]), NOW + 1000)).toMatchObject({ keyIds: ['a'] })
-    expect(planner.update(states([['a', 'failing'], ['b', 'expiring']]), NOW + 2000)).toBeNull()
+    planner.update(
+      states([
+        ['a', 'ok'],
+        ['b', 'ok'],
+      ]),
+      NOW,
+    )
+    expect(
+      planner.update(
+        states([
+          ['a', 'failing'],
+          ['b', 'ok'],
+        ]),
+        NOW + 1000,
+      ),
+    ).toMatchObject({ keyIds: ['a'] })
+    expect(
+      planner.update(
+        states([
+          ['a', 'failing'],
+          ['b', 'expiring'],
+        ]),
+        NOW + 2000,
+      ),
+    ).toBeNull()
     expect(planner.flush(NOW + 30_000)).toBeNull()
     expect(planner.flush(NOW + 61_000)).toMatchObject({ body: 'key b expires soon.', keyIds: ['b'] })
   })
 
   it('groups many changes into one notification', () => {
     const planner = new NotificationPlanner({ throttleMs: 0, groupAbove: 2 })
-    planner.update(states([['a', 'ok'], ['b', 'ok'], ['c', 'ok'], ['d', 'expired']]), NOW)
-    const grouped = planner.update(states([['a', 'failing'], ['b', 'failing'], ['c', 'expiring'], ['d', 'ok']]), NOW + 1)
+    planner.update(
+      states([
+        ['a', 'ok'],
+        ['b', 'ok'],
+        ['c', 'ok'],
+        ['d', 'expired'],
+      ]),
+      NOW,
+    )
+    const grouped = planner.update(
+      states([
+        ['a', 'failing'],
+        ['b', 'failing'],
+        ['c', 'expiring'],
+        ['d', 'ok'],
+      ]),
+      NOW + 1,
+    )
     expect(grouped).toEqual({
       title: 'Keyward: 4 keys changed',
       body: '2 stopped working, 1 expire soon, 1 recovered. Open the key list for details.',

@@ -42,12 +42,27 @@ describe('secret-leak scan', () => {
   it.each([
     ['a log line', 'test-a/core.log', `{"level":"error","message":"failed","body":"${SECRET}"}`, 'raw'],
     ['the settings file', 'test-a/settings/config.json', `{"keys":[{"note":"${SECRET}"}]}`, 'raw'],
-    ['a response body', 'test-a/traffic.jsonl', `{"kind":"response","request":"keys.list","body":"${JSON.stringify(SECRET).slice(1, -1)}"}`, 'raw'],
-    ['an SSE event', 'test-a/traffic.jsonl', `{"kind":"event","request":"keys.changed","body":"data: ${Buffer.from(SECRET).toString('base64')}"}`, 'base64'],
+    [
+      'a response body',
+      'test-a/traffic.jsonl',
+      `{"kind":"response","request":"keys.list","body":"${JSON.stringify(SECRET).slice(1, -1)}"}`,
+      'raw',
+    ],
+    [
+      'an SSE event',
+      'test-a/traffic.jsonl',
+      `{"kind":"event","request":"keys.changed","body":"data: ${Buffer.from(SECRET).toString('base64')}"}`,
+      'base64',
+    ],
     ['the DOM', 'test-a/dom.html', `<a href="x?k=${encodeURIComponent(SECRET + '/+')}">`, 'raw'],
     ['renderer console, hex', 'test-a/console.log', Buffer.from(SECRET).toString('hex'), 'hex'],
-    ['another test\'s artifact', 'test-b/core.log', SECRET, 'raw'],
-    ['a copy reply outside the explicit request', 'test-a/traffic.jsonl', `{"kind":"event","request":"keys.copy","body":"${SECRET}"}`, 'raw'],
+    ["another test's artifact", 'test-b/core.log', SECRET, 'raw'],
+    [
+      'a copy reply outside the explicit request',
+      'test-a/traffic.jsonl',
+      `{"kind":"event","request":"keys.copy","body":"${SECRET}"}`,
+      'raw',
+    ],
   ])('finds a secret planted in %s and says where', (_name, file, text, encoding) => {
     const dir = run({ ...clean, [file]: `first line\n${text}\n` })
     const { hits } = scanForLeaks(dir)
@@ -59,6 +74,8 @@ describe('secret-leak scan', () => {
 
   it('finds a simulator-issued token of any test in any test’s artifacts', () => {
     const { hits } = scanForLeaks(run({ ...clean, 'test-a/dom.html': `<pre>${OTHER}</pre>` }))
-    expect(hits).toEqual([{ file: 'test-a/dom.html', line: 1, encoding: 'raw', secret: 'si…89 (29 chars)', owner: 'test-b' }])
+    expect(hits).toEqual([
+      { file: 'test-a/dom.html', line: 1, encoding: 'raw', secret: 'si…89 (29 chars)', owner: 'test-b' },
+    ])
   })
 })

@@ -3,8 +3,14 @@ import { describe, expect, it } from 'vitest'
 import { homeAssistantDetails, type MdnsService } from '../../electron/core/discovery/mdns-txt.ts'
 
 const service = (txt: string[], referer: string | null = '192.0.2.10'): MdnsService => ({
-  type: 'home-assistant', fqdn: 'Home._home-assistant._tcp.local', instance: 'Home', host: 'ha.local', port: 8123,
-  addresses: ['192.0.2.10'], referer, rawTxt: txt.map((t) => Buffer.from(t)),
+  type: 'home-assistant',
+  fqdn: 'Home._home-assistant._tcp.local',
+  instance: 'Home',
+  host: 'ha.local',
+  port: 8123,
+  addresses: ['192.0.2.10'],
+  referer,
+  rawTxt: txt.map((t) => Buffer.from(t)),
 })
 
 describe('HA card from an mDNS announcement', () => {
@@ -12,7 +18,11 @@ describe('HA card from an mDNS announcement', () => {
     const txt = ['internal_url=https://192.0.2.10:8443', 'UUID=abc', 'uuid=second', 'version=2026.9.0']
     const d = homeAssistantDetails(service(txt))
     expect(d).toMatchObject({
-      connectUrl: 'https://192.0.2.10:8443', urlIgnored: false, uuid: 'abc', version: '2026.9.0', source: '192.0.2.10',
+      connectUrl: 'https://192.0.2.10:8443',
+      urlIgnored: false,
+      uuid: 'abc',
+      version: '2026.9.0',
+      source: '192.0.2.10',
     })
   })
 

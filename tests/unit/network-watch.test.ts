@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { networkSignature, watchNetwork, type AddressSource } from '../../electron/core/keys/network-watch.ts'
 
-const iface = (address: string, internal = false) => ({ address, internal, family: 'IPv4', netmask: '255.255.255.0', mac: '00:00:00:00:00:00', cidr: null }) as never
+const iface = (address: string, internal = false) =>
+  ({ address, internal, family: 'IPv4', netmask: '255.255.255.0', mac: '00:00:00:00:00:00', cidr: null }) as never
 
 describe('network change re-check', () => {
   afterEach(() => vi.useRealTimers())

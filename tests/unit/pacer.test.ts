@@ -17,10 +17,12 @@ afterEach(() => {
 
 /** Starts `n` waits for (console, principal); each records when it was let through. */
 function queue(released: string[], consoleKey: string, principal: string | undefined, n: number): Promise<void[]> {
-  return Promise.all(Array.from({ length: n }, async () => {
-    await pacer.wait(consoleKey, principal)
-    released.push(`${principal ?? '?'}@${Date.now() - t0}`)
-  }))
+  return Promise.all(
+    Array.from({ length: n }, async () => {
+      await pacer.wait(consoleKey, principal)
+      released.push(`${principal ?? '?'}@${Date.now() - t0}`)
+    }),
+  )
 }
 
 const reply = (status: number, headers: Record<string, string>) => ({ status, headers })
@@ -38,7 +40,9 @@ describe('budgets per (console, user principal)', () => {
   it('another user, or the same user on another console, has a budget of its own', async () => {
     const released: string[] = []
     const done = Promise.all([
-      queue(released, 'nvr', 'alice', 2), queue(released, 'nvr', 'bob', 2), queue(released, 'udm', 'alice', 1),
+      queue(released, 'nvr', 'alice', 2),
+      queue(released, 'nvr', 'bob', 2),
+      queue(released, 'udm', 'alice', 1),
     ])
     await vi.runAllTimersAsync()
     await done
@@ -53,10 +57,14 @@ describe('budgets per (console, user principal)', () => {
   })
 
   it('a reply announcing a slower policy slows that principal only', async () => {
-    pacer.observe('nvr', 'alice', reply(200, {
-      'ratelimit': '"3-in-1sec";r=2;t=1, "600-in-1min";r=500;t=9',
-      'ratelimit-policy': '"3-in-1sec";q=3;w=1, "600-in-1min";q=600;w=60',
-    }))
+    pacer.observe(
+      'nvr',
+      'alice',
+      reply(200, {
+        ratelimit: '"3-in-1sec";r=2;t=1, "600-in-1min";r=500;t=9',
+        'ratelimit-policy': '"3-in-1sec";q=3;w=1, "600-in-1min";q=600;w=60',
+      }),
+    )
     const released: string[] = []
     const done = Promise.all([queue(released, 'nvr', 'alice', 3), queue(released, 'nvr', 'bob', 2)])
     await vi.runAllTimersAsync()
@@ -68,9 +76,14 @@ describe('budgets per (console, user principal)', () => {
 describe('honouring what the console says', () => {
   it('remaining 0 with a reset: nothing for that principal until the reset, then spaced again', async () => {
     const released: string[] = []
-    pacer.observe('nvr', 'alice', reply(200, {
-      'ratelimit': '"10-in-1sec";r=0;t=2', 'ratelimit-policy': '"10-in-1sec";q=10;w=1',
-    }))
+    pacer.observe(
+      'nvr',
+      'alice',
+      reply(200, {
+        ratelimit: '"10-in-1sec";r=0;t=2',
+        'ratelimit-policy': '"10-in-1sec";q=10;w=1',
+      }),
+    )
     const done = Promise.all([queue(released, 'nvr', 'alice', 2), queue(released, 'nvr', 'bob', 1)])
     await vi.runAllTimersAsync()
     await done
@@ -78,9 +91,9 @@ describe('honouring what the console says', () => {
   })
 
   it('one left goes on (the spacing keeps it in reserve), as do replies with no or unreadable headers', async () => {
-    pacer.observe('nvr', 'alice', reply(200, { 'ratelimit': '"10-in-1sec";r=1;t=1' }))
+    pacer.observe('nvr', 'alice', reply(200, { ratelimit: '"10-in-1sec";r=1;t=1' }))
     pacer.observe('nvr', 'alice', reply(200, {}))
-    pacer.observe('nvr', 'alice', reply(200, { 'ratelimit': 'garbage;;', 'ratelimit-policy': 'q=1;w=1' }))
+    pacer.observe('nvr', 'alice', reply(200, { ratelimit: 'garbage;;', 'ratelimit-policy': 'q=1;w=1' }))
     const released: string[] = []
     const done = queue(released, 'nvr', 'alice', 2)
     await vi.runAllTimersAsync()
@@ -92,7 +105,7 @@ describe('honouring what the console says', () => {
     const released: string[] = []
     const done = queue(released, 'nvr', 'alice', 3)
     await vi.advanceTimersByTimeAsync(10) // the first went at 0; two are waiting for 125 and 250
-    pacer.observe('nvr', 'alice', reply(200, { 'ratelimit': '"10-in-1sec";r=0;t=1' }))
+    pacer.observe('nvr', 'alice', reply(200, { ratelimit: '"10-in-1sec";r=0;t=1' }))
     await vi.runAllTimersAsync()
     await done
     expect(released).toEqual(['alice@0', 'alice@1010', 'alice@1135'])

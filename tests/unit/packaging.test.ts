@@ -68,7 +68,9 @@ describe('packaging config', () => {
     for (const file of [...shipped, 'package.json']) expect(packed(file), file).toBe(true)
     for (const icon of ['ok', 'attention', 'error'] as const) {
       for (const platform of ['linux', 'darwin', 'win32'] as const) {
-        const file = relative(root, iconPath(join(root, 'resources'), icon, platform)).split(sep).join('/')
+        const file = relative(root, iconPath(join(root, 'resources'), icon, platform))
+          .split(sep)
+          .join('/')
         expect(existsSync(join(root, file)), file).toBe(true)
         expect(packed(file), file).toBe(true)
       }
@@ -127,11 +129,11 @@ describe('packaging config', () => {
     expect(profile).toContain(`"${binary}" flags=(unconfined)`)
     expect(profile).toMatch(/^\s*userns,$/m)
     const postinst = render('after-install.tpl')
-    expect(postinst).toContain("cp -f \"$APPARMOR_PROFILE_SOURCE\" \"$APPARMOR_PROFILE_TARGET\"")
+    expect(postinst).toContain('cp -f "$APPARMOR_PROFILE_SOURCE" "$APPARMOR_PROFILE_TARGET"')
     expect(postinst).toContain("APPARMOR_PROFILE_TARGET='/etc/apparmor.d/keyward'")
     // setuid root only where user namespaces do not work (PR #8368).
     expect(postinst).toMatch(/unshare --user true[\s\S]*chmod 4755 '\/opt\/Keyward\/chrome-sandbox'[\s\S]*chmod 0755/)
-    expect(render('after-remove.tpl')).toContain("apparmor_parser --remove \"$APPARMOR_PROFILE_DEST\"")
+    expect(render('after-remove.tpl')).toContain('apparmor_parser --remove "$APPARMOR_PROFILE_DEST"')
   })
 
   it('signs macOS builds with the hardened runtime and only the JIT entitlement', () => {

@@ -43,7 +43,9 @@ describe('keyward:// renderer handler', () => {
   })
 
   it('gives module scripts, styles and images the MIME types Chromium requires', async () => {
-    expect((await get('keyward://app/assets/app.js')).headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    expect((await get('keyward://app/assets/app.js')).headers.get('content-type')).toBe(
+      'text/javascript; charset=utf-8',
+    )
     expect((await get('keyward://app/assets/app.css')).headers.get('content-type')).toBe('text/css; charset=utf-8')
     expect((await get('keyward://app/assets/logo.svg')).headers.get('content-type')).toBe('image/svg+xml')
   })

@@ -39,14 +39,19 @@ describe('registerIpc', () => {
     removeHandler: (channel: string) => handlers.delete(channel),
   } as unknown as IpcMain
   const sent: [string, unknown][] = []
-  const window = { isDestroyed: () => false, send: (channel: string, payload: unknown) => sent.push([channel, payload]) }
+  const window = {
+    isDestroyed: () => false,
+    send: (channel: string, payload: unknown) => sent.push([channel, payload]),
+  }
   const closed = { isDestroyed: () => true, send: () => sent.push(['closed window', null]) }
   const dispose = registerIpc(ipcMain, core, RENDERER, () => [window, closed] as unknown as WebContents[])
 
   it('answers our renderer through the validating dispatcher', async () => {
     const invoke = handlers.get(INVOKE_CHANNEL)!
     expect(await invoke({ senderFrame: frame(RENDERER) }, 'preferences.get', {})).toMatchObject({ ok: true })
-    expect(await invoke({ senderFrame: frame(RENDERER) }, 'preferences.set', { clipboardClearSeconds: -1 })).toMatchObject({
+    expect(
+      await invoke({ senderFrame: frame(RENDERER) }, 'preferences.set', { clipboardClearSeconds: -1 }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'invalid-input' },
     })
@@ -55,7 +60,9 @@ describe('registerIpc', () => {
   it('refuses a foreign frame before the core sees the request', async () => {
     const invoke = handlers.get(INVOKE_CHANNEL)!
     const before = (await core.invoke('preferences.get', {})) as { value: unknown }
-    const outcome = await invoke({ senderFrame: frame('https://evil.example/') }, 'preferences.set', { clipboardClearSeconds: 99 })
+    const outcome = await invoke({ senderFrame: frame('https://evil.example/') }, 'preferences.set', {
+      clipboardClearSeconds: 99,
+    })
     expect(outcome).toMatchObject({ ok: false, error: { code: 'unauthorized' } })
     expect(await core.invoke('preferences.get', {})).toEqual({ ok: true, value: before.value })
   })

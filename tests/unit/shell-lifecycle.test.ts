@@ -14,7 +14,11 @@ describe('readLaunch', () => {
     readLaunch({ env, isPackaged, argv: ['electron', '.', ...argv] })
 
   it('loads the keyward:// entry by default, with DevTools only unpackaged', () => {
-    expect(launch({}, true)).toMatchObject({ rendererUrl: 'keyward://app/index.html', devServer: false, devTools: false })
+    expect(launch({}, true)).toMatchObject({
+      rendererUrl: 'keyward://app/index.html',
+      devServer: false,
+      devTools: false,
+    })
     expect(launch({}, false)).toMatchObject({ rendererUrl: 'keyward://app/index.html', devTools: true })
   })
 
@@ -53,13 +57,21 @@ describe('externalUrlAllowed', () => {
   })
 
   it('opens a connected Home Assistant, and nothing else on the LAN', () => {
-    expect(externalUrlAllowed('http://homeassistant.local:8123/_my_redirect/config_flow_start?domain=unifi', ha)).toBe(true)
+    expect(externalUrlAllowed('http://homeassistant.local:8123/_my_redirect/config_flow_start?domain=unifi', ha)).toBe(
+      true,
+    )
     expect(externalUrlAllowed('http://homeassistant.local:8124/', ha)).toBe(false)
     expect(externalUrlAllowed('http://192.168.1.1/', ha)).toBe(false)
   })
 
   it('never hands other schemes to the OS', () => {
-    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://nas/share', 'keyward://app/index.html', '']) {
+    for (const url of [
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'smb://nas/share',
+      'keyward://app/index.html',
+      '',
+    ]) {
       expect(externalUrlAllowed(url, ha), url).toBe(false)
     }
   })
@@ -132,7 +144,12 @@ describe('installQuitGuard', () => {
     const exits: number[] = []
     const app = { on: emitter.on.bind(emitter), exit: (code?: number) => void exits.push(code ?? 0) }
     const quit = () => {
-      const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true } }
+      const event = {
+        defaultPrevented: false,
+        preventDefault() {
+          this.defaultPrevented = true
+        },
+      }
       emitter.emit('before-quit', event)
       return event.defaultPrevented
     }

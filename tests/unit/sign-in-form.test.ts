@@ -8,15 +8,24 @@ const refused = (code: KeywardError['code']) => ({ ok: false as const, error: { 
 
 describe('afterAnswer', () => {
   it('an account with 2FA moves to the code screen and keeps the password for it', () => {
-    expect(afterAnswer('credentials', { ok: true, value: { state: 'mfa-required' } })).toEqual({ phase: 'mfa', clearPassword: false })
+    expect(afterAnswer('credentials', { ok: true, value: { state: 'mfa-required' } })).toEqual({
+      phase: 'mfa',
+      clearPassword: false,
+    })
   })
   it('signed in: the password is cleared', () => {
-    expect(afterAnswer('mfa', { ok: true, value: { state: 'signed-in' } })).toEqual({ phase: 'mfa', clearPassword: true })
+    expect(afterAnswer('mfa', { ok: true, value: { state: 'signed-in' } })).toEqual({
+      phase: 'mfa',
+      clearPassword: true,
+    })
     expect(afterAnswer('credentials', { ok: true, value: { state: 'signed-in' } }).clearPassword).toBe(true)
   })
   it('a wrong 2FA code stays on the code screen; a wrong password or any other refusal starts over with no password', () => {
     expect(afterAnswer('mfa', refused('invalid-credentials'))).toEqual({ phase: 'mfa', clearPassword: false })
-    expect(afterAnswer('credentials', refused('invalid-credentials'))).toEqual({ phase: 'credentials', clearPassword: true })
+    expect(afterAnswer('credentials', refused('invalid-credentials'))).toEqual({
+      phase: 'credentials',
+      clearPassword: true,
+    })
     expect(afterAnswer('mfa', refused('locked-out'))).toEqual({ phase: 'credentials', clearPassword: true })
     expect(afterAnswer('mfa', refused('unreachable'))).toEqual({ phase: 'credentials', clearPassword: true })
   })
@@ -30,9 +39,11 @@ describe('the lock-out countdown', () => {
     expect(secondsLeft(end, now + 299_500)).toBe(1)
     expect(secondsLeft(end, now + 300_000)).toBe(0)
   })
-  it("without `until`: the seconds the message names, else a minute", () => {
+  it('without `until`: the seconds the message names, else a minute', () => {
     expect(secondsLeft(lockEnd({ code: 'locked-out', message: 'Try again in 90 s.' }, now), now)).toBe(90)
-    expect(secondsLeft(lockEnd({ code: 'locked-out', message: 'Paused.', detail: 'retry-after 15' }, now), now)).toBe(15)
+    expect(secondsLeft(lockEnd({ code: 'locked-out', message: 'Paused.', detail: 'retry-after 15' }, now), now)).toBe(
+      15,
+    )
     expect(secondsLeft(lockEnd({ code: 'locked-out', message: 'Paused.' }, now), now)).toBe(60)
   })
   it('no lock: nothing to wait for', () => {

@@ -29,7 +29,8 @@ function nameOf(node: ts.Node): string {
   const own = (node as ts.FunctionDeclaration).name
   if (own) return own.getText()
   const parent = node.parent
-  if (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) return parent.name.getText()
+  if (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent))
+    return parent.name.getText()
   for (let up: ts.Node | undefined = parent; up; up = up.parent) {
     if (ts.isFunctionLike(up)) return `<anonymous> in ${nameOf(up)}`
   }
@@ -44,9 +45,20 @@ function measure(): Map<string, number> {
     const rel = relative(ROOT, file)
     const lines = text.split('\n').length
     if (lines > MAX_FILE_LINES) over.set(rel, lines)
-    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS)
+    const source = ts.createSourceFile(
+      file,
+      text,
+      ts.ScriptTarget.Latest,
+      true,
+      file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+    )
     const visit = (node: ts.Node): void => {
-      if (ts.isFunctionDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isMethodDeclaration(node)) {
+      if (
+        ts.isFunctionDeclaration(node) ||
+        ts.isArrowFunction(node) ||
+        ts.isFunctionExpression(node) ||
+        ts.isMethodDeclaration(node)
+      ) {
         const start = source.getLineAndCharacterOfPosition(node.getStart()).line
         const end = source.getLineAndCharacterOfPosition(node.getEnd()).line
         const length = end - start + 1
@@ -65,7 +77,8 @@ function exceptions(): Map<string, { lines: number; why: string }> {
   const doc = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8')
   const section = doc.split(/^## Size exceptions$/m)[1]?.split(/^## /m)[0] ?? ''
   const listed = new Map<string, { lines: number; why: string }>()
-  for (const m of section.matchAll(/^\| `([^`]+)` \| (\d+) \| (.+) \|$/gm)) listed.set(m[1]!, { lines: Number(m[2]), why: m[3]!.trim() })
+  for (const m of section.matchAll(/^\| `([^`]+)` \| (\d+) \| (.+) \|$/gm))
+    listed.set(m[1]!, { lines: Number(m[2]), why: m[3]!.trim() })
   return listed
 }
 
@@ -74,13 +87,17 @@ describe('product code sizes (issue 16)', () => {
   const listed = exceptions()
 
   it('every file over 400 lines and every function over 80 is a named exception, with a reason', () => {
-    const unexplained = [...over].filter(([what]) => !listed.has(what)).map(([what, lines]) => `${what} (${lines} lines)`)
+    const unexplained = [...over]
+      .filter(([what]) => !listed.has(what))
+      .map(([what, lines]) => `${what} (${lines} lines)`)
     expect(unexplained).toEqual([])
     for (const [what, { why }] of listed) expect(why.length, what).toBeGreaterThan(10)
   })
 
   it('no exception grows past its listed size, and none is listed that no longer needs to be', () => {
-    const grown = [...listed].filter(([what, { lines }]) => (over.get(what) ?? 0) > lines).map(([what, { lines }]) => `${what}: ${over.get(what)} > ${lines}`)
+    const grown = [...listed]
+      .filter(([what, { lines }]) => (over.get(what) ?? 0) > lines)
+      .map(([what, { lines }]) => `${what}: ${over.get(what)} > ${lines}`)
     expect(grown).toEqual([])
     const stale = [...listed.keys()].filter((what) => !over.has(what))
     expect(stale).toEqual([])

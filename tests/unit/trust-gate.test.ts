@@ -33,7 +33,10 @@ describe('dropHostSessions', () => {
   it("discards the host's session without a logout and keeps the others", () => {
     const a = session()
     const b = session()
-    const sessions = new Map([['10.0.0.1:443', a], ['10.0.0.2:443', b]])
+    const sessions = new Map([
+      ['10.0.0.1:443', a],
+      ['10.0.0.2:443', b],
+    ])
     dropHostSessions(sessions, '10.0.0.1:443', { host: '10.0.0.1', port: 443 })
     expect(a.discarded).toBe(1)
     expect(b.discarded).toBe(0)

@@ -19,19 +19,54 @@ async function refusal(name: string, input: unknown) {
 
 describe('UISP inputs are validated with a specific error', () => {
   const cases: [string, string, unknown, RegExp][] = [
-    ['a token name over 20 characters', 'uisp.createToken', { key: SERVER, purpose: 'monitor', name: 'home-assistant-uisp-1' }, /^name: at most 20 characters \(UISP’s limit for token names\)$/],
-    ['a blank token name', 'uisp.createToken', { key: SERVER, purpose: 'monitor', name: '   ' }, /^name: a token needs a name$/],
-    ['a control character in the name', 'uisp.createToken', { key: SERVER, purpose: 'monitor', name: 'ha\nuisp' }, /^name: no control characters$/],
+    [
+      'a token name over 20 characters',
+      'uisp.createToken',
+      { key: SERVER, purpose: 'monitor', name: 'home-assistant-uisp-1' },
+      /^name: at most 20 characters \(UISP’s limit for token names\)$/,
+    ],
+    [
+      'a blank token name',
+      'uisp.createToken',
+      { key: SERVER, purpose: 'monitor', name: '   ' },
+      /^name: a token needs a name$/,
+    ],
+    [
+      'a control character in the name',
+      'uisp.createToken',
+      { key: SERVER, purpose: 'monitor', name: 'ha\nuisp' },
+      /^name: no control characters$/,
+    ],
     ['a purpose that is a scope', 'uisp.createToken', { key: SERVER, purpose: 'superadmin', name: 'ha' }, /^purpose: /],
-    ['a scope instead of a purpose', 'uisp.createToken', { key: SERVER, scope: 'admin', name: 'ha' }, /purpose: .*|Unrecognized key.*scope/],
-    ['a token id that is not a UUID', 'uisp.revokeToken', { key: SERVER, tokenId: '../token' }, /^tokenId: a UISP token id \(a UUID\)$/],
-    ['a 2FA code with letters', 'uisp.signIn', { key: SERVER, username: 'admin', password: 'pw', mfaCode: '12ab56' }, /^mfaCode: a 6–8 digit code$/],
+    [
+      'a scope instead of a purpose',
+      'uisp.createToken',
+      { key: SERVER, scope: 'admin', name: 'ha' },
+      /purpose: .*|Unrecognized key.*scope/,
+    ],
+    [
+      'a token id that is not a UUID',
+      'uisp.revokeToken',
+      { key: SERVER, tokenId: '../token' },
+      /^tokenId: a UISP token id \(a UUID\)$/,
+    ],
+    [
+      'a 2FA code with letters',
+      'uisp.signIn',
+      { key: SERVER, username: 'admin', password: 'pw', mfaCode: '12ab56' },
+      /^mfaCode: a 6–8 digit code$/,
+    ],
     ['an empty password', 'uisp.signIn', { key: SERVER, username: 'admin', password: '' }, /^password: /],
     ['a fingerprint in the wrong form', 'uisp.trust', { key: SERVER, sha256: 'ab:cd' }, /^sha256: /],
     ['an empty UISP key', 'uispKey.save', { text: '' }, /^text: paste a UISP key$/],
     ['a UISP key id with capitals', 'uispKey.check', { id: 'NOT-AN-ID' }, /^id: /],
     ['an unknown device kind', 'uispKey.registration', { device: { kind: 'unifi' } }, /^device\.kind: /],
-    ['an extra device field', 'uispKey.copyRegistration', { id: 'abc', device: { kind: 'edgeos', key: 'wss://x' } }, /^device: .*key/],
+    [
+      'an extra device field',
+      'uispKey.copyRegistration',
+      { id: 'abc', device: { kind: 'edgeos', key: 'wss://x' } },
+      /^device: .*key/,
+    ],
     ['copying commands without a key', 'uispKey.copyRegistration', { device: { kind: 'edgeos' } }, /^id: /],
   ]
   for (const [label, name, input, detail] of cases) {
@@ -44,14 +79,20 @@ describe('UISP inputs are validated with a specific error', () => {
   }
 
   it('never echoes a refused value back', async () => {
-    const error = await refusal('uisp.signIn', { key: SERVER, username: 'admin', password: 'Secret-Pass-99', mfaCode: 'Secret-Code' })
+    const error = await refusal('uisp.signIn', {
+      key: SERVER,
+      username: 'admin',
+      password: 'Secret-Pass-99',
+      mfaCode: 'Secret-Code',
+    })
     expect(JSON.stringify(error)).not.toContain('Secret-')
   })
 })
 
 describe('what passes the schema reaches the handler', () => {
   it('answers a malformed UISP key with the parser’s precise message, without the key', async () => {
-    const key = "'wss://uisp.example:443+9exGQ9uBkKr4Kb2pxqfVZ0t8WnqzS_UyZ2H3kRb9GH_i7wAAAAA+allowSelfSignedCertificate'"
+    const key =
+      "'wss://uisp.example:443+9exGQ9uBkKr4Kb2pxqfVZ0t8WnqzS_UyZ2H3kRb9GH_i7wAAAAA+allowSelfSignedCertificate'"
     const error = await refusal('uispKey.save', { text: key })
     expect(error).toMatchObject({ code: 'invalid-input', detail: 'quoted' })
     expect(error.message).toMatch(/quote/i)
@@ -60,13 +101,24 @@ describe('what passes the schema reaches the handler', () => {
   })
 
   it('asks for a known server before signing in or making tokens', async () => {
-    expect(await refusal('uisp.signIn', { key: SERVER, username: 'admin', password: 'pw', mfaCode: '123456' })).toMatchObject({ code: 'not-found', message: expect.stringMatching(/does not know that UISP server/) })
-    expect(await refusal('uisp.createToken', { key: SERVER, purpose: 'register-devices', name: ' keyward-register ' })).toMatchObject({ code: 'not-found' })
+    expect(
+      await refusal('uisp.signIn', { key: SERVER, username: 'admin', password: 'pw', mfaCode: '123456' }),
+    ).toMatchObject({ code: 'not-found', message: expect.stringMatching(/does not know that UISP server/) })
+    expect(
+      await refusal('uisp.createToken', { key: SERVER, purpose: 'register-devices', name: ' keyward-register ' }),
+    ).toMatchObject({ code: 'not-found' })
     expect(await refusal('uisp.revokeToken', { key: SERVER, tokenId: TOKEN_ID })).toMatchObject({ code: 'not-found' })
   })
 
   it('shows registration commands without any key', async () => {
     const outcome = await core.invoke('uispKey.registration', { device: { kind: 'airos', firmware: 'XC.v8.7.4' } })
-    expect(outcome).toMatchObject({ ok: true, value: { kind: 'airos', variant: 'display', lines: ['unms.uri=<UISP key>', 'unms.uri.changed=<UISP key>', 'unms.status=enabled'] } })
+    expect(outcome).toMatchObject({
+      ok: true,
+      value: {
+        kind: 'airos',
+        variant: 'display',
+        lines: ['unms.uri=<UISP key>', 'unms.uri.changed=<UISP key>', 'unms.status=enabled'],
+      },
+    })
   })
 })

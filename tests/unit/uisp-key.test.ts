@@ -4,7 +4,13 @@
 // expected result. Nothing may throw, and no error message or mask may carry
 // the AES part or the host.
 import { describe, expect, it } from 'vitest'
-import { maskUispKey, parseUispKey, sameUispKey, type UispKeyErrorCode, type UispKeyParse } from '../../electron/core/uisp/key.ts'
+import {
+  maskUispKey,
+  parseUispKey,
+  sameUispKey,
+  type UispKeyErrorCode,
+  type UispKeyParse,
+} from '../../electron/core/uisp/key.ts'
 import { aes, BASES, host, MALFORMED, NOT_TEXT, STD_PLUS, valid } from '../support/uisp-key-corpus.ts'
 
 function expectNoLeak(result: UispKeyParse | string, secrets: string[]): void {
@@ -18,7 +24,9 @@ function expectNoLeak(result: UispKeyParse | string, secrets: string[]): void {
 
 const safeParse = (input: unknown): UispKeyParse => {
   let result: UispKeyParse | undefined
-  expect(() => { result = parseUispKey(input) }).not.toThrow()
+  expect(() => {
+    result = parseUispKey(input)
+  }).not.toThrow()
   return result!
 }
 
@@ -30,9 +38,20 @@ describe('parseUispKey: valid keys', () => {
     expect(result).toEqual({
       ok: true,
       key: {
-        host: v.host, hostKind: v.hostKind, port: v.port, explicitPort: v.explicitPort, aesKey: v.aes, option: v.option,
-        certificate: v.option === null ? 'verify' : v.option === 'allowSelfSignedCertificate' ? 'allow-self-signed' : 'allow-untrusted',
-        text: v.text, warnings: v.warnings.map((code) => ({ code, message: expect.any(String) })),
+        host: v.host,
+        hostKind: v.hostKind,
+        port: v.port,
+        explicitPort: v.explicitPort,
+        aesKey: v.aes,
+        option: v.option,
+        certificate:
+          v.option === null
+            ? 'verify'
+            : v.option === 'allowSelfSignedCertificate'
+              ? 'allow-self-signed'
+              : 'allow-untrusted',
+        text: v.text,
+        warnings: v.warnings.map((code) => ({ code, message: expect.any(String) })),
       },
     })
   })
@@ -57,16 +76,44 @@ describe('parseUispKey: valid keys', () => {
 })
 
 describe('parseUispKey: malformed keys', () => {
-  const corpus = MALFORMED.flatMap(([name, make, code, part]) => BASES.map((b, i) => [`${name} (base ${i + 1})`, make(b), code, part, b] as const))
+  const corpus = MALFORMED.flatMap(([name, make, code, part]) =>
+    BASES.map((b, i) => [`${name} (base ${i + 1})`, make(b), code, part, b] as const),
+  )
 
   it('has a corpus of at least 200 malformed keys covering every error code', () => {
     expect(corpus.length + NOT_TEXT.length).toBeGreaterThanOrEqual(200)
     const codes = new Set<string>([...MALFORMED.map((c) => c[2]), 'not-text'])
     const all: UispKeyErrorCode[] = [
-      'not-text', 'empty', 'too-long', 'quoted', 'whitespace', 'control-character', 'not-ascii', 'aes-key-only', 'missing-scheme',
-      'wrong-scheme', 'has-userinfo', 'has-path', 'missing-host', 'bad-host', 'ipv6-needs-brackets', 'bad-port', 'port-out-of-range',
-      'empty-part', 'missing-aes-key', 'option-before-key', 'aes-bad-character', 'aes-mixed-alphabet', 'aes-bad-padding',
-      'aes-not-base64', 'aes-wrong-length', 'aes-contains-plus', 'option-wrong-case', 'unknown-option', 'duplicate-option', 'too-many-parts',
+      'not-text',
+      'empty',
+      'too-long',
+      'quoted',
+      'whitespace',
+      'control-character',
+      'not-ascii',
+      'aes-key-only',
+      'missing-scheme',
+      'wrong-scheme',
+      'has-userinfo',
+      'has-path',
+      'missing-host',
+      'bad-host',
+      'ipv6-needs-brackets',
+      'bad-port',
+      'port-out-of-range',
+      'empty-part',
+      'missing-aes-key',
+      'option-before-key',
+      'aes-bad-character',
+      'aes-mixed-alphabet',
+      'aes-bad-padding',
+      'aes-not-base64',
+      'aes-wrong-length',
+      'aes-contains-plus',
+      'option-wrong-case',
+      'unknown-option',
+      'duplicate-option',
+      'too-many-parts',
     ]
     expect([...codes].sort()).toEqual([...all].sort())
   })
@@ -103,23 +150,33 @@ describe('parseUispKey: malformed keys', () => {
 
 describe('maskUispKey', () => {
   const samples = [...valid.slice(0, 40), ...valid.slice(-10)]
-  it.each(samples.map((v) => [v.text.replace(/\+[^+]{16,}/, '+<aes>'), v] as const))('obscures host and AES part of %s', (_name, v) => {
-    const masked = maskUispKey(v.text)
-    expect(masked.startsWith('wss://••••••')).toBe(true)
-    expect(masked).toContain(v.explicitPort ? `:${v.port}+` : '••••••+')
-    if (v.option) expect(masked.endsWith(`+${v.option}`)).toBe(true)
-    expectNoLeak(masked, [v.aes, v.host])
-    expect(masked).not.toContain(v.host)
-  })
+  it.each(samples.map((v) => [v.text.replace(/\+[^+]{16,}/, '+<aes>'), v] as const))(
+    'obscures host and AES part of %s',
+    (_name, v) => {
+      const masked = maskUispKey(v.text)
+      expect(masked.startsWith('wss://••••••')).toBe(true)
+      expect(masked).toContain(v.explicitPort ? `:${v.port}+` : '••••••+')
+      if (v.option) expect(masked.endsWith(`+${v.option}`)).toBe(true)
+      expectNoLeak(masked, [v.aes, v.host])
+      expect(masked).not.toContain(v.host)
+    },
+  )
 
   it('obscures whatever could be secret in text that is not a valid key', () => {
     const key = aes('m')
-    for (const text of [`wss://secret-host.lan:443+${key.slice(0, 40)}`, key, `https://secret-host.lan+${key}+allowSelfSignedCertificate`, '']) {
+    for (const text of [
+      `wss://secret-host.lan:443+${key.slice(0, 40)}`,
+      key,
+      `https://secret-host.lan+${key}+allowSelfSignedCertificate`,
+      '',
+    ]) {
       const masked = maskUispKey(text)
       expect(masked).not.toContain('secret-host')
       expectNoLeak(masked, [key])
     }
-    expect(maskUispKey(`wss://secret-host.lan:8443+${key.slice(0, 40)}+allowUntrustedCertificate`)).toBe('wss://••••••:8443+••••••+allowUntrustedCertificate')
+    expect(maskUispKey(`wss://secret-host.lan:8443+${key.slice(0, 40)}+allowUntrustedCertificate`)).toBe(
+      'wss://••••••:8443+••••••+allowUntrustedCertificate',
+    )
     expect(maskUispKey(42)).toBe('••••••')
   })
 })
@@ -135,6 +192,8 @@ describe('sameUispKey', () => {
     expect(sameUispKey(k(`wss://UISP.lan:443+${a}`), k(`wss://uisp.lan:443+${a}`))).toBe(true)
     expect(sameUispKey(k(`wss://uisp.lan:443+${a}`), k(`wss://uisp.lan:443+${aes('other')}`))).toBe(false)
     expect(sameUispKey(k(`wss://uisp.lan:443+${a}`), k(`wss://uisp.lan:8443+${a}`))).toBe(false)
-    expect(sameUispKey(k(`wss://uisp.lan:443+${a}`), k(`wss://uisp.lan:443+${a}+allowSelfSignedCertificate`))).toBe(false)
+    expect(sameUispKey(k(`wss://uisp.lan:443+${a}`), k(`wss://uisp.lan:443+${a}+allowSelfSignedCertificate`))).toBe(
+      false,
+    )
   })
 })

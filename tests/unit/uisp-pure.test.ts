@@ -2,8 +2,16 @@
 // scopes and purposes (§2), token expiry and the 2FA token's `exp` (§1).
 import { describe, expect, it } from 'vitest'
 import {
-  firmwareNumber, leastScopeFor, registrationCommands, scopeCovers, tokenNameProblem, twoFactorExpiry, uispExpiry,
-  UISP_KEY_PLACEHOLDER, UISP_SCOPES, UISP_TOKEN_PURPOSES,
+  firmwareNumber,
+  leastScopeFor,
+  registrationCommands,
+  scopeCovers,
+  tokenNameProblem,
+  twoFactorExpiry,
+  uispExpiry,
+  UISP_KEY_PLACEHOLDER,
+  UISP_SCOPES,
+  UISP_TOKEN_PURPOSES,
 } from '../../electron/core/uisp/index.ts'
 
 const AES = Buffer.concat([Buffer.alloc(32, 0x5a), Buffer.alloc(4)]).toString('base64url')
@@ -52,7 +60,9 @@ describe('registrationCommands', () => {
 
   it('gives the UBIOS udapi command with the key inside JSON', () => {
     const result = registrationCommands({ kind: 'ubios' }, KEY, 'copy')
-    expect(result.ok && result.commands.lines).toEqual([`/usr/bin/ubios-udapi-client -X PUT -d '{"connectionString": "${KEY}"}' /v2.1/nms/connection`])
+    expect(result.ok && result.commands.lines).toEqual([
+      `/usr/bin/ubios-udapi-client -X PUT -d '{"connectionString": "${KEY}"}' /v2.1/nms/connection`,
+    ])
     expect(result.ok && result.commands.source).toMatch(/reported/)
   })
 
@@ -77,13 +87,20 @@ describe('registrationCommands', () => {
   })
 
   it('refuses an invalid key, and the copy variant without a key', () => {
-    expect(registrationCommands({ kind: 'edgeos' }, `wss://10.0.154.3:9443+${AES.slice(0, 40)}`, 'copy')).toMatchObject({ ok: false, error: { code: 'aes-wrong-length' } })
-    expect(registrationCommands({ kind: 'edgeos' }, `wss://10.0.154.3:9443+${AES.slice(0, 40)}`)).toMatchObject({ ok: false })
+    expect(registrationCommands({ kind: 'edgeos' }, `wss://10.0.154.3:9443+${AES.slice(0, 40)}`, 'copy')).toMatchObject(
+      { ok: false, error: { code: 'aes-wrong-length' } },
+    )
+    expect(registrationCommands({ kind: 'edgeos' }, `wss://10.0.154.3:9443+${AES.slice(0, 40)}`)).toMatchObject({
+      ok: false,
+    })
     expect(registrationCommands({ kind: 'ubios' }, null, 'copy')).toMatchObject({ ok: false, error: { code: 'empty' } })
   })
 
   it('notes what the certificate option means for the device', () => {
-    const untrusted = registrationCommands({ kind: 'edgeos' }, KEY.replace('allowSelfSignedCertificate', 'allowUntrustedCertificate'))
+    const untrusted = registrationCommands(
+      { kind: 'edgeos' },
+      KEY.replace('allowSelfSignedCertificate', 'allowUntrustedCertificate'),
+    )
     expect(untrusted.ok && untrusted.commands.notes.join(' ')).toMatch(/any server certificate/)
   })
 })

@@ -20,7 +20,15 @@ const NOW = Date.parse('2026-12-01T10:00:00Z')
 const SHA = Array(32).fill('AB').join(':')
 const server = (key: string, confirmed: boolean): UispServerRecord => {
   const [host, port] = key.split(':')
-  return { key, host: host!, port: Number(port), version: '2.4.0', certificateSha256: SHA, confirmed, lastSeen: '2026-12-01T09:00:00.000Z' }
+  return {
+    key,
+    host: host!,
+    port: Number(port),
+    version: '2.4.0',
+    certificateSha256: SHA,
+    confirmed,
+    lastSeen: '2026-12-01T09:00:00.000Z',
+  }
 }
 
 async function failure(promise: Promise<unknown> | (() => unknown)): Promise<KeywardFailure> {
@@ -51,7 +59,13 @@ describe('UISP server trust', () => {
     ['a new server', undefined, false, SHA, 'first-contact'],
     ['the same certificate', server('s:1', true), true, SHA, 'matches'],
     ['another certificate on a confirmed server', server('s:1', true), true, Array(32).fill('CD').join(':'), 'changed'],
-    ['another certificate on a never-confirmed server', server('s:1', false), false, Array(32).fill('CD').join(':'), 'first-contact'],
+    [
+      'another certificate on a never-confirmed server',
+      server('s:1', false),
+      false,
+      Array(32).fill('CD').join(':'),
+      'first-contact',
+    ],
   ] as const)('%s', (_name, known, wasConfirmed, sha, expected) => {
     expect(uispTrustOf(known, wasConfirmed, sha)).toBe(expected)
   })
@@ -76,13 +90,17 @@ describe('UISP sessions', () => {
   })
 
   it('does not know a server it was never shown', async () => {
-    expect((await failure(sessions.signIn({ key: '10.9.9.9:443', username: 'a', password: 'b' }))).code).toBe('not-found')
+    expect((await failure(sessions.signIn({ key: '10.9.9.9:443', username: 'a', password: 'b' }))).code).toBe(
+      'not-found',
+    )
   })
 })
 
 describe('UISP token plan', () => {
   const allowed = (role: string | null) =>
-    Object.fromEntries(uispTokenPlan('s:1', 'UISP at s:1', { username: 'u', role } as never).purposes.map((p) => [p.purpose, p.allowed]))
+    Object.fromEntries(
+      uispTokenPlan('s:1', 'UISP at s:1', { username: 'u', role } as never).purposes.map((p) => [p.purpose, p.allowed]),
+    )
 
   it('offers a guest user monitoring only', () => {
     expect(allowed('guest')).toEqual({ monitor: true, 'register-devices': false })
@@ -96,13 +114,17 @@ describe('UISP token plan', () => {
   it('says where the token goes and the least scope of each purpose', () => {
     const plan = uispTokenPlan('s:1', 'UISP at s:1', null)
     expect(plan.secretLocation).toContain('UISP at s:1 keeps only its own copy')
-    expect(plan.purposes.map((p) => [p.purpose, p.scope])).toEqual([['monitor', 'guest'], ['register-devices', 'admin']])
+    expect(plan.purposes.map((p) => [p.purpose, p.scope])).toEqual([
+      ['monitor', 'guest'],
+      ['register-devices', 'admin'],
+    ])
   })
 })
 
 describe('watched UISP tokens', () => {
   const watched = () => new UispWatchedTokens(servers, sessions, new MemorySecretStore(), () => NOW)
-  const key = (consoleKey: string) => ({ consoleKey, expiresAt: null, uisp: { purpose: 'monitor', scope: 'guest' } }) as unknown as KeyRecord
+  const key = (consoleKey: string) =>
+    ({ consoleKey, expiresAt: null, uisp: { purpose: 'monitor', scope: 'guest' } }) as unknown as KeyRecord
 
   it('fails the check of a token on an unconfirmed server without pacing or sending it', async () => {
     let paced = 0
@@ -113,7 +135,11 @@ describe('watched UISP tokens', () => {
 
   it('fails the check of a token whose server was forgotten', async () => {
     const check = await watched().check(key('10.0.0.7:443'), 'tok', () => Promise.resolve())
-    expect(check).toMatchObject({ status: 'failed', problem: 'unreachable', message: 'Keyward no longer knows this UISP server.' })
+    expect(check).toMatchObject({
+      status: 'failed',
+      problem: 'unreachable',
+      message: 'Keyward no longer knows this UISP server.',
+    })
   })
 
   it('needs a sign-in to rotate', async () => {
@@ -129,8 +155,18 @@ describe('UISP key store', () => {
   beforeEach(() => {
     vault = new MemorySecretStore()
     copied = []
-    const copier = { copy: (text: string) => Promise.resolve(void copied.push(text)).then(() => ({ copied: true, clearsInSeconds: 30 })) }
-    store = new UispKeyStore({ settings, vault, copier: copier as unknown as SecretCopier, servers, sessions, now: () => NOW })
+    const copier = {
+      copy: (text: string) =>
+        Promise.resolve(void copied.push(text)).then(() => ({ copied: true, clearsInSeconds: 30 })),
+    }
+    store = new UispKeyStore({
+      settings,
+      vault,
+      copier: copier as unknown as SecretCopier,
+      servers,
+      sessions,
+      now: () => NOW,
+    })
   })
 
   it('keeps the same key pasted twice as one masked entry, its text only in the keychain', async () => {

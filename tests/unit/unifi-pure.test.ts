@@ -93,7 +93,13 @@ const record = (over: Partial<ConsoleRecord>): ConsoleRecord => ({
 
 describe('picking the console that runs the app', () => {
   const udm = record({ host: '10.0.0.1', name: 'Dream Machine Pro', apps: ['network', 'protect'] })
-  const unvr = record({ host: '10.0.0.2', name: 'NVR', model: 'UNVR', apps: ['protect'], lastSeen: '2026-11-22T09:00:00Z' })
+  const unvr = record({
+    host: '10.0.0.2',
+    name: 'NVR',
+    model: 'UNVR',
+    apps: ['protect'],
+    lastSeen: '2026-11-22T09:00:00Z',
+  })
 
   it('prefers the recorder for Protect before sign-in, and camera counts once known', () => {
     expect(rankHosts('protect', [udm, unvr]).ranked.map((r) => r.console.name)).toEqual(['NVR', 'Dream Machine Pro'])
@@ -109,7 +115,9 @@ describe('picking the console that runs the app', () => {
 
   it('explains the "Invalid authentication" trap when the user picks the wrong console', () => {
     expect(explainPick('protect', udm, [udm, unvr])).toMatch(/cameras are most likely on NVR \(10\.0\.0\.2\)/)
-    expect(explainPick('network', unvr, [udm, unvr])).toMatch(/UniFi Network does not run on NVR .*Invalid authentication/)
+    expect(explainPick('network', unvr, [udm, unvr])).toMatch(
+      /UniFi Network does not run on NVR .*Invalid authentication/,
+    )
     expect(explainPick('protect', unvr, [udm, unvr])).toBeNull()
   })
 })

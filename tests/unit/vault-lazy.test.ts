@@ -4,11 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import {
-  BINDING_ADVICE,
-  KeyringSecretStore,
-  type KeyringBinding,
-} from '../../electron/core/vault/secret-store.ts'
+import { BINDING_ADVICE, KeyringSecretStore, type KeyringBinding } from '../../electron/core/vault/secret-store.ts'
 import { KeywardFailure } from '../../shared/result.ts'
 import { makeCore } from '../support/core.ts'
 
@@ -52,23 +48,26 @@ describe('a keychain binding that fails to load', () => {
     ['throws', throwing, LOAD_ERROR],
     ['rejects', () => Promise.reject(new Error(LOAD_ERROR)), LOAD_ERROR],
     ['answers no AsyncEntry', () => Promise.resolve({} as KeyringBinding), 'no AsyncEntry'],
-  ])('a loader that %s: status unavailable with advice, set/get/delete keychain-unavailable', async (_, loader, said) => {
-    const store = new KeyringSecretStore({ loadBinding: loader })
-    const status = await store.status()
-    expect(status).toEqual({ available: false, backend: store.backend, problem: BINDING_ADVICE })
-    expect(BINDING_ADVICE).toMatch(/could not load its keychain component.*Reinstalling Keyward usually fixes/)
+  ])(
+    'a loader that %s: status unavailable with advice, set/get/delete keychain-unavailable',
+    async (_, loader, said) => {
+      const store = new KeyringSecretStore({ loadBinding: loader })
+      const status = await store.status()
+      expect(status).toEqual({ available: false, backend: store.backend, problem: BINDING_ADVICE })
+      expect(BINDING_ADVICE).toMatch(/could not load its keychain component.*Reinstalling Keyward usually fixes/)
 
-    const secret = 'kw-lazy-secret-0123456789'
-    const calls = [() => store.set('key:one', secret), () => store.get('key:one'), () => store.delete('key:one')]
-    for (const call of calls) {
-      const failure = await failureOf(call())
-      expect(failure.code).toBe('keychain-unavailable')
-      expect(failure.message).toBe(BINDING_ADVICE)
-      expect(failure.detail).toMatch(/^@napi-rs\/keyring did not load: /)
-      expect(failure.detail).toContain(said)
-      expect(failure.detail).not.toContain(secret)
-    }
-  })
+      const secret = 'kw-lazy-secret-0123456789'
+      const calls = [() => store.set('key:one', secret), () => store.get('key:one'), () => store.delete('key:one')]
+      for (const call of calls) {
+        const failure = await failureOf(call())
+        expect(failure.code).toBe('keychain-unavailable')
+        expect(failure.message).toBe(BINDING_ADVICE)
+        expect(failure.detail).toMatch(/^@napi-rs\/keyring did not load: /)
+        expect(failure.detail).toContain(said)
+        expect(failure.detail).not.toContain(secret)
+      }
+    },
+  )
 
   it('reports the chain of causes napi-rs attaches', async () => {
     const cause = new Error('keyring.linux-x64-gnu.node: wrong ELF class')

@@ -10,17 +10,43 @@ import { IDLE_CLEANUP } from '../../renderer/src/wizard/state.ts'
 
 const T0 = Date.parse('2026-12-01T10:00:00Z')
 const target: Target = { key: '10.0.0.2:443', host: '10.0.0.2', name: 'Dream Machine', model: 'UDMPRO' }
-const draft: PlanDraft = { key: target.key, app: 'protect', username: 'keyward-ha', keyName: 'home-assistant', accessValidityDays: 365 }
+const draft: PlanDraft = {
+  key: target.key,
+  app: 'protect',
+  username: 'keyward-ha',
+  keyName: 'home-assistant',
+  accessValidityDays: 365,
+}
 
 const record = (over: Partial<ProvisionRecord> = {}): ProvisionRecord => ({
-  id: 'flow-1', consoleKey: target.key, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'home-assistant',
-  userId: 'u1', passwordRef: 'pw:1', keyRef: 'key:1', keyId: null, expiresAt: null, accessValidityDays: null,
-  steps: { user: 'done', key: 'failed', verify: 'pending' }, lastError: { code: 'unreachable', message: 'The console did not answer.' },
-  createdAt: new Date(T0 + 1000).toISOString(), updatedAt: new Date(T0 + 2000).toISOString(), ...over,
+  id: 'flow-1',
+  consoleKey: target.key,
+  app: 'protect',
+  mode: 'dedicated-user',
+  username: 'keyward-ha',
+  keyName: 'home-assistant',
+  userId: 'u1',
+  passwordRef: 'pw:1',
+  keyRef: 'key:1',
+  keyId: null,
+  expiresAt: null,
+  accessValidityDays: null,
+  steps: { user: 'done', key: 'failed', verify: 'pending' },
+  lastError: { code: 'unreachable', message: 'The console did not answer.' },
+  createdAt: new Date(T0 + 1000).toISOString(),
+  updatedAt: new Date(T0 + 2000).toISOString(),
+  ...over,
 })
 
 const stopped = (over: Partial<Parameters<typeof resumable>[0]> = {}) => ({
-  app: 'protect' as const, target, draft, provisionId: 'flow-1', outcome: null, progress: record(), cleanup: IDLE_CLEANUP, ...over,
+  app: 'protect' as const,
+  target,
+  draft,
+  provisionId: 'flow-1',
+  outcome: null,
+  progress: record(),
+  cleanup: IDLE_CLEANUP,
+  ...over,
 })
 
 describe('resumable: running again continues the stopped flow (no second user, no stray key)', () => {
@@ -32,7 +58,12 @@ describe('resumable: running again continues the stopped flow (no second user, n
     expect(resumable(stopped({ draft: { ...draft, keyName: 'other' } }), 'dedicated-user')).toBe(false)
     expect(resumable(stopped({ draft: { ...draft, username: 'someone' } }), 'dedicated-user')).toBe(false)
     expect(resumable(stopped(), 'signed-in-admin')).toBe(false)
-    expect(resumable(stopped({ progress: record({ steps: { user: 'done', key: 'done', verify: 'skipped' } }) }), 'dedicated-user')).toBe(false)
+    expect(
+      resumable(
+        stopped({ progress: record({ steps: { user: 'done', key: 'done', verify: 'skipped' } }) }),
+        'dedicated-user',
+      ),
+    ).toBe(false)
     expect(resumable(stopped({ cleanup: { ...IDLE_CLEANUP, flow: 'flow-1' } }), 'dedicated-user')).toBe(false)
     expect(resumable(stopped({ provisionId: null }), 'dedicated-user')).toBe(false)
   })
@@ -69,8 +100,13 @@ describe('reopened: the window closed mid-run and opened again', () => {
   })
   it('a running flow is followed, a finished one fetched, a stopped one shows its own error', () => {
     expect(reopened(record({ steps: { user: 'done', key: 'running', verify: 'pending' } }), true).kind).toBe('running')
-    expect(reopened(record({ steps: { user: 'done', key: 'done', verify: 'done' }, lastError: null }), true).kind).toBe('finished')
-    expect(reopened(record(), true)).toMatchObject({ kind: 'stopped', error: { code: 'unreachable', message: 'The console did not answer.' } })
+    expect(reopened(record({ steps: { user: 'done', key: 'done', verify: 'done' }, lastError: null }), true).kind).toBe(
+      'finished',
+    )
+    expect(reopened(record(), true)).toMatchObject({
+      kind: 'stopped',
+      error: { code: 'unreachable', message: 'The console did not answer.' },
+    })
     expect(reopened(record({ lastError: null }), true)).toMatchObject({ kind: 'stopped', error: { code: 'internal' } })
   })
 })
@@ -82,13 +118,20 @@ describe('draftFor', () => {
     expect(draftFor(plan, target, 'protect', edited)).toBe(edited)
   })
   it("takes the plan's proposal for another app or console (a year for Access unless the plan says)", () => {
-    expect(draftFor(plan, target, 'access', { ...draft, keyName: 'mine' })).toEqual({ key: target.key, app: 'access', username: 'keyward-ha', keyName: 'home-assistant', accessValidityDays: 365 })
+    expect(draftFor(plan, target, 'access', { ...draft, keyName: 'mine' })).toEqual({
+      key: target.key,
+      app: 'access',
+      username: 'keyward-ha',
+      keyName: 'home-assistant',
+      accessValidityDays: 365,
+    })
     expect(draftFor({ ...plan, accessValidityDays: 0 }, target, 'access', null).accessValidityDays).toBe(0)
   })
 })
 
 describe('keepFirstContact', () => {
-  const probe = (trust: ConsoleProbe['trust'], sha256 = 'AA') => ({ status: 'done', result: { trust, certificate: { sha256 } } }) as unknown as ProbeEntry
+  const probe = (trust: ConsoleProbe['trust'], sha256 = 'AA') =>
+    ({ status: 'done', result: { trust, certificate: { sha256 } } }) as unknown as ProbeEntry
   it('a second look at a first-contact console still shows the first-contact screen', () => {
     const next = keepFirstContact(probe('first-contact'), probe('matches'))
     expect(next.status === 'done' && next.result.trust).toBe('first-contact')

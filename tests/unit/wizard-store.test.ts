@@ -10,29 +10,63 @@ import { until } from '../support/until.ts'
 
 const T0 = Date.now() - 60_000
 const target: Target = { key: '10.0.0.2:443', host: '10.0.0.2', name: 'Dream Machine', model: 'UDMPRO' }
-const draft: PlanDraft = { key: target.key, app: 'protect', username: 'keyward-ha', keyName: 'home-assistant', accessValidityDays: 365 }
+const draft: PlanDraft = {
+  key: target.key,
+  app: 'protect',
+  username: 'keyward-ha',
+  keyName: 'home-assistant',
+  accessValidityDays: 365,
+}
 
 const record = (steps: ProvisionRecord['steps'], over: Partial<ProvisionRecord> = {}): ProvisionRecord => ({
-  id: 'flow-1', consoleKey: target.key, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'home-assistant',
-  userId: 'u1', passwordRef: 'pw:1', keyRef: 'key:1', keyId: null, expiresAt: null, accessValidityDays: null, steps,
-  lastError: null, createdAt: new Date(T0 + 1000).toISOString(), updatedAt: new Date(T0 + 2000).toISOString(), ...over,
+  id: 'flow-1',
+  consoleKey: target.key,
+  app: 'protect',
+  mode: 'dedicated-user',
+  username: 'keyward-ha',
+  keyName: 'home-assistant',
+  userId: 'u1',
+  passwordRef: 'pw:1',
+  keyRef: 'key:1',
+  keyId: null,
+  expiresAt: null,
+  accessValidityDays: null,
+  steps,
+  lastError: null,
+  createdAt: new Date(T0 + 1000).toISOString(),
+  updatedAt: new Date(T0 + 2000).toISOString(),
+  ...over,
 })
 const DONE = { user: 'done', key: 'done', verify: 'done' } as const
 const RUNNING = { user: 'done', key: 'running', verify: 'pending' } as const
 const verified = (r: ProvisionRecord): ProvisionOutcome => ({
-  record: r, maskedKey: 'RHgz…xqH5', failure: null,
+  record: r,
+  maskedKey: 'RHgz…xqH5',
+  failure: null,
   check: { status: 'ok' } as ProvisionOutcome['check'],
 })
 
 function memoryStorage(initial: Record<string, unknown> | null = null) {
   const items = new Map<string, string>()
   if (initial) items.set(WIZARD_STORAGE_KEY, JSON.stringify({ state: initial, version: 1 }))
-  const storage: StateStorage = { getItem: (k) => items.get(k) ?? null, setItem: (k, v) => void items.set(k, v), removeItem: (k) => void items.delete(k) }
+  const storage: StateStorage = {
+    getItem: (k) => items.get(k) ?? null,
+    setItem: (k, v) => void items.set(k, v),
+    removeItem: (k) => void items.delete(k),
+  }
   return { storage, dump: () => [...items.values()].join('\n') }
 }
 
 /** The window closed while the run was going: step, console, plan edits and the time it was asked for. */
-const midRun = { step: 'run', app: 'protect', target, draft, runStartedAt: T0, provisionId: null, confirmed: { [target.key]: 'AA' } }
+const midRun = {
+  step: 'run',
+  app: 'protect',
+  target,
+  draft,
+  runStartedAt: T0,
+  provisionId: null,
+  confirmed: { [target.key]: 'AA' },
+}
 
 describe('the window reopens mid-run', () => {
   it('a flow that finished meanwhile is fetched and the wizard lands on Done', async () => {
@@ -83,10 +117,19 @@ describe('the window reopens mid-run', () => {
 
 describe('creating the key again after a failure', () => {
   it('resumes the same flow instead of making a second user', async () => {
-    const failed = record({ user: 'done', key: 'failed', verify: 'pending' }, { lastError: { code: 'unreachable', message: 'No answer.' } })
+    const failed = record(
+      { user: 'done', key: 'failed', verify: 'pending' },
+      { lastError: { code: 'unreachable', message: 'No answer.' } },
+    )
     const fake = fakeApi({
       'console.list': () => ok([]),
-      'provision.run': () => ok({ record: failed, check: null, maskedKey: null, failure: { step: 'key', code: 'unreachable', message: 'No answer.', fallbackAvailable: false } }),
+      'provision.run': () =>
+        ok({
+          record: failed,
+          check: null,
+          maskedKey: null,
+          failure: { step: 'key', code: 'unreachable', message: 'No answer.', fallbackAvailable: false },
+        }),
       'provision.resume': () => ok(verified(record(DONE))),
       'hosts.forApp': () => ok({ ranked: [] } as never),
     })
@@ -103,15 +146,30 @@ describe('creating the key again after a failure', () => {
 
 describe('storage', () => {
   it('the sign-in password never reaches storage; signing in leads to the plan', async () => {
-    const { storage, dump } = memoryStorage({ step: 'signin', app: 'protect', target, confirmed: { [target.key]: 'AA' } })
+    const { storage, dump } = memoryStorage({
+      step: 'signin',
+      app: 'protect',
+      target,
+      confirmed: { [target.key]: 'AA' },
+    })
     const fake = fakeApi({
       'console.list': () => ok([]),
-      'console.signIn': () => ok({ state: 'signed-in', user: { username: 'owner', isOwner: true, isSuperAdmin: true } }),
-      'provision.plan': () => ok({ key: target.key, app: 'protect', mode: 'dedicated-user', username: 'keyward-ha', keyName: 'home-assistant' } as never),
+      'console.signIn': () =>
+        ok({ state: 'signed-in', user: { username: 'owner', isOwner: true, isSuperAdmin: true } }),
+      'provision.plan': () =>
+        ok({
+          key: target.key,
+          app: 'protect',
+          mode: 'dedicated-user',
+          username: 'keyward-ha',
+          keyName: 'home-assistant',
+        } as never),
       'hosts.forApp': () => ok({ ranked: [] } as never),
     })
     const store = createWizardStore(fake.api, storage)
-    const outcome = await store.getState().signIn({ username: 'owner', password: 'correct horse battery', mfaCode: '123456' })
+    const outcome = await store
+      .getState()
+      .signIn({ username: 'owner', password: 'correct horse battery', mfaCode: '123456' })
     expect(outcome.ok).toBe(true)
     await until('the plan is loaded', () => store.getState().draft)
     expect(store.getState().step).toBe('plan')

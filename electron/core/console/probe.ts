@@ -19,7 +19,10 @@ export interface ProbeOptions {
 // Every field optional: /api/system is off-contract and its full shape is an
 // open question (unifi-os.md §9); we take what is there and say null otherwise.
 const systemSchema = z.object({
-  hardware: z.object({ shortname: z.string().max(64).optional() }).partial().optional(),
+  hardware: z
+    .object({ shortname: z.string().max(64).optional() })
+    .partial()
+    .optional(),
   name: z.string().max(256).optional(),
   mac: z.string().max(64).optional(),
   directConnectDomain: z.string().max(256).optional(),
@@ -57,7 +60,14 @@ const APPS: UnifiApp[] = ['protect', 'network', 'access']
 export async function appsOnHost(address: ConsoleAddress, pin: string, timeoutMs: number): Promise<UnifiApp[]> {
   const answers = await Promise.all(
     APPS.map((app) =>
-      httpsRequest({ host: address.host, port: address.port, path: `/proxy/${app}/api`, pin, timeoutMs, maxBytes: 64 * 1024 })
+      httpsRequest({
+        host: address.host,
+        port: address.port,
+        path: `/proxy/${app}/api`,
+        pin,
+        timeoutMs,
+        maxBytes: 64 * 1024,
+      })
         .then((reply) => (reply.status === 401 ? app : null))
         .catch((error: unknown) => {
           // A swapped certificate is never "app absent".

@@ -83,13 +83,19 @@ export function createConsoleRegistry(options: ConsoleRegistryOptions): ConsoleR
       if (!known) throw new KeywardFailure('not-found', 'Keyward does not know that console; check its address first.')
       const raw = await probeOne(normalizeAddress(key), timeouts)
       if (raw.certificate.sha256 !== sha256) {
-        const message =
-          `${known.name ?? known.host} now presents a different certificate than the one you confirmed. Compare again.`
+        const message = `${known.name ?? known.host} now presents a different certificate than the one you confirmed. Compare again.`
         throw new KeywardFailure('certificate-changed', message)
       }
       const { model, name, mac, apps } = raw
       const record: ConsoleRecord = {
-        ...known, model, name, mac, apps, certificateSha256: sha256, confirmed: true, lastSeen: raw.probedAt,
+        ...known,
+        model,
+        name,
+        mac,
+        apps,
+        certificateSha256: sha256,
+        confirmed: true,
+        lastSeen: raw.probedAt,
       }
       settings.upsertConsole(record)
       // Sessions pinned to the certificate it replaces go now, not at the next restart (issue 14 §3).

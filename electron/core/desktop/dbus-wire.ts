@@ -3,20 +3,29 @@
 // Spec: https://dbus.freedesktop.org/doc/dbus-specification.html ("Message Protocol").
 export const MAX_MESSAGE_BYTES = 1024 * 1024
 export const E = 'org.freedesktop.DBus.Error.'
-export const enum Type { Call = 1, Return = 2, Error = 3, Signal = 4 }
+export const enum Type {
+  Call = 1,
+  Return = 2,
+  Error = 3,
+  Signal = 4,
+}
 
 /** A failure named like D-Bus errors: the peer's error name, or a standard name for local failures. */
 export class DBusError extends Error {
   override readonly name = 'DBusError'
-  constructor(readonly errorName: string, message: string) {
+  constructor(
+    readonly errorName: string,
+    message: string,
+  ) {
     super(`${message} (${errorName})`)
   }
 }
 
 export type DBusValue = string | number | boolean | DBusValue[] | { signature: string; value: DBusValue }
 /** A received message's header (type 1 call, 2 reply, 3 error, 4 signal); its body is passed alongside. */
-export type DBusMessage = { type: number; serial: number; signature: string; replySerial?: number }
-  & Partial<Record<'path' | 'interface' | 'member' | 'errorName' | 'destination' | 'sender', string>>
+export type DBusMessage = { type: number; serial: number; signature: string; replySerial?: number } & Partial<
+  Record<'path' | 'interface' | 'member' | 'errorName' | 'destination' | 'sender', string>
+>
 
 export interface CallOptions {
   destination: string
@@ -82,8 +91,13 @@ export function encodeCall(serial: number, call: Omit<CallOptions, 'timeoutMs'>)
   const bodyLength = w.u32(0)
   w.u32(serial)
   const fieldsLength = w.u32(0) // then the a(yv) header fields, from offset 16
-  const fields: [number, string, string][] = [[1, 'o', call.path], [2, 's', call.interface], [3, 's', call.member],
-    [6, 's', call.destination], [8, 'g', signature]]
+  const fields: [number, string, string][] = [
+    [1, 'o', call.path],
+    [2, 's', call.interface],
+    [3, 's', call.member],
+    [6, 's', call.destination],
+    [8, 'g', signature],
+  ]
   for (const [code, type, value] of fields) {
     if (value === '') continue
     w.align(8)
@@ -117,7 +131,7 @@ function splitTypes(sig: string): string[] {
     return j + 1
   }
   const types: string[] = []
-  for (let i = 0; i < sig.length; ) types.push(sig.slice(i, (i = end(i))))
+  for (let i = 0; i < sig.length;) types.push(sig.slice(i, (i = end(i))))
   return types
 }
 
@@ -125,7 +139,10 @@ export const bad = (what: string) => fail('InconsistentMessage', what)
 
 /** Positions count from the message start, as D-Bus alignment does. */
 class Reader {
-  constructor(readonly buf: Buffer, public pos: number) {}
+  constructor(
+    readonly buf: Buffer,
+    public pos: number,
+  ) {}
   take(n: number, align = n): number {
     this.pos += pad(this.pos, align)
     const at = this.pos
@@ -145,12 +162,19 @@ class Reader {
   value(type: string, depth = 0): DBusValue {
     if (depth > 64) throw bad('values nested too deeply')
     switch (type[0]) {
-      case 'y': return this.buf[this.take(1)]!
-      case 'b': return this.u32() !== 0
-      case 'u': return this.u32()
-      case 'i': return this.u32() | 0
-      case 's': case 'o': return this.text(4)
-      case 'g': return this.text(1)
+      case 'y':
+        return this.buf[this.take(1)]!
+      case 'b':
+        return this.u32() !== 0
+      case 'u':
+        return this.u32()
+      case 'i':
+        return this.u32() | 0
+      case 's':
+      case 'o':
+        return this.text(4)
+      case 'g':
+        return this.text(1)
       case 'v': {
         const signature = this.text(1)
         if (splitTypes(signature).length !== 1) throw bad('a variant must hold exactly one type')

@@ -41,7 +41,11 @@ export class Bus {
   private readonly signals = new Set<{ match: SignalMatch; listener: SignalListener }>()
   private readonly closeListeners = new Set<(error: DBusError) => void>()
 
-  constructor(private readonly socket: Socket, private inbox: Buffer, private readonly timeoutMs: number) {
+  constructor(
+    private readonly socket: Socket,
+    private inbox: Buffer,
+    private readonly timeoutMs: number,
+  ) {
     socket.on('data', (chunk: Buffer) => this.receive(chunk))
     socket.on('error', (e) => this.shutdown(asDBusError(e)))
     socket.on('close', () => this.shutdown(fail('Disconnected', 'the bus closed the connection')))
@@ -139,11 +143,13 @@ export class Bus {
 
 function matches(match: SignalMatch, message: DBusMessage, body: DBusValue[]): boolean {
   const senderKnown = match.sender?.startsWith(':') || match.sender === DRIVER.destination
-  return (!senderKnown || message.sender === match.sender)
-    && (match.path === undefined || message.path === match.path)
-    && (match.interface === undefined || message.interface === match.interface)
-    && (match.member === undefined || message.member === match.member)
-    && (match.arg0 === undefined || body[0] === match.arg0)
+  return (
+    (!senderKnown || message.sender === match.sender) &&
+    (match.path === undefined || message.path === match.path) &&
+    (match.interface === undefined || message.interface === match.interface) &&
+    (match.member === undefined || message.member === match.member) &&
+    (match.arg0 === undefined || body[0] === match.arg0)
+  )
 }
 
 /**
@@ -154,7 +160,12 @@ function matches(match: SignalMatch, message: DBusMessage, body: DBusValue[]): b
 export function socketPaths(address: string): string[] {
   return address.split(';').flatMap((entry) => {
     if (!entry.startsWith('unix:')) return []
-    const params = new Map(entry.slice(5).split(',').map((kv) => [kv.split('=', 1)[0], kv.slice(kv.indexOf('=') + 1)]))
+    const params = new Map(
+      entry
+        .slice(5)
+        .split(',')
+        .map((kv) => [kv.split('=', 1)[0], kv.slice(kv.indexOf('=') + 1)]),
+    )
     const [key, value] = params.has('path') ? ['path', params.get('path')] : ['abstract', params.get('abstract')]
     try {
       return value ? [(key === 'abstract' ? '\0' : '') + decodeURIComponent(value)] : []

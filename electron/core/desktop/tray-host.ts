@@ -12,15 +12,15 @@ const DRIVER = { destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DB
 export type TrayHostStatus =
   | { available: true }
   | {
-    available: false
-    /** no-session-bus: DBUS_SESSION_BUS_ADDRESS unset; no-watcher: nobody owns the watcher name; bus-error: the bus
-     *  could not be asked (unreachable, not a bus, too slow). */
-    reason: 'no-session-bus' | 'no-watcher' | 'bus-error'
-    /** Plain words for the user: how to get tray icons on this desktop. */
-    advice: string
-    /** bus-error only: what went wrong, for the log. */
-    detail?: string
-  }
+      available: false
+      /** no-session-bus: DBUS_SESSION_BUS_ADDRESS unset; no-watcher: nobody owns the watcher name; bus-error: the bus
+       *  could not be asked (unreachable, not a bus, too slow). */
+      reason: 'no-session-bus' | 'no-watcher' | 'bus-error'
+      /** Plain words for the user: how to get tray icons on this desktop. */
+      advice: string
+      /** bus-error only: what went wrong, for the log. */
+      detail?: string
+    }
 
 export interface TrayHostOptions {
   /** Defaults to process.platform; only 'linux' is checked. */
@@ -38,12 +38,15 @@ const HOW_TO_GET_TRAY_ICONS =
   'waybar, or run snixembed. Until then Keyward opens its window instead of hiding in the tray.'
 
 const ADVICE: Record<'no-session-bus' | 'no-watcher' | 'bus-error', string> = {
-  'no-session-bus': 'Keyward was started outside a desktop session (no session bus), so it cannot tell whether ' +
-    'your desktop shows tray icons. Start it from your desktop session or its autostart. ' + HOW_TO_GET_TRAY_ICONS,
-  'no-watcher': 'Your desktop does not show tray icons, so Keyward\'s icon would be invisible. ' +
+  'no-session-bus':
+    'Keyward was started outside a desktop session (no session bus), so it cannot tell whether ' +
+    'your desktop shows tray icons. Start it from your desktop session or its autostart. ' +
     HOW_TO_GET_TRAY_ICONS,
-  'bus-error': 'Keyward could not ask your desktop whether it shows tray icons. If you see no Keyward icon in ' +
-    'the tray: ' + HOW_TO_GET_TRAY_ICONS,
+  'no-watcher': "Your desktop does not show tray icons, so Keyward's icon would be invisible. " + HOW_TO_GET_TRAY_ICONS,
+  'bus-error':
+    'Keyward could not ask your desktop whether it shows tray icons. If you see no Keyward icon in ' +
+    'the tray: ' +
+    HOW_TO_GET_TRAY_ICONS,
 }
 
 const AVAILABLE: TrayHostStatus = { available: true }

@@ -1,7 +1,12 @@
 // One inventory card and its public view (inventory.ts keeps the cards and
 // their indexes). Split out of inventory.ts so each file stays small.
 import type {
-  DiscoveryMethod, HomeAssistantDetails, InventoryApp, InventoryItem, InventoryKind, UbntDetails,
+  DiscoveryMethod,
+  HomeAssistantDetails,
+  InventoryApp,
+  InventoryItem,
+  InventoryKind,
+  UbntDetails,
 } from '../../../shared/inventory.ts'
 import { compareAddresses } from '../../../shared/inventory.ts'
 import type { Fingerprint } from './fingerprint.ts'
@@ -32,9 +37,22 @@ export interface UbntEvidence extends UbntValues {
  * UbntDetails and not here fails to build), so the field list is not kept by hand elsewhere.
  */
 const NO_VALUES: { [K in keyof UbntValues]: null } = {
-  hostname: null, platform: null, model: null, essid: null, wirelessMode: null, webPort: null, webHttps: null,
-  systemId: null, platformVersion: null, sshdPort: null, uuid: null,
-  productName: null, firmware: null, version16: null, state: null, uptimeSeconds: null,
+  hostname: null,
+  platform: null,
+  model: null,
+  essid: null,
+  wirelessMode: null,
+  webPort: null,
+  webHttps: null,
+  systemId: null,
+  platformVersion: null,
+  sshdPort: null,
+  uuid: null,
+  productName: null,
+  firmware: null,
+  version16: null,
+  state: null,
+  uptimeSeconds: null,
 }
 const VALUE_FIELDS = Object.keys(NO_VALUES) as (keyof UbntValues)[]
 
@@ -109,7 +127,9 @@ export function sortedAddresses(card: Card): readonly string[] {
 /** Addresses by preference: HTTPS worked, answered on a local subnet, answered, reported. */
 export function addressOrder(card: Card, isLocal: (address: string) => boolean): string[] {
   const out: string[] = []
-  const add = (a: string | null | undefined): void => { if (a && !out.includes(a)) out.push(a) }
+  const add = (a: string | null | undefined): void => {
+    if (a && !out.includes(a)) out.push(a)
+  }
   if (card.https?.reachable) add(card.https.host)
   add(card.manualAddress)
   for (const a of [...card.replyAddresses].reverse()) if (isLocal(a)) add(a)
@@ -161,7 +181,7 @@ export function viewOf(card: Card, isLocal: (address: string) => boolean): Inven
     name: c?.name ?? u?.hostname ?? card.ha?.locationName ?? card.ha?.instance ?? null,
     model,
     productName: u?.productName ?? fp?.uispDevice?.product ?? null,
-    mac: card.id.startsWith('mac:') ? card.id.slice(4) : card.macs[0] ?? null,
+    mac: card.id.startsWith('mac:') ? card.id.slice(4) : (card.macs[0] ?? null),
     macs: [...card.macs].sort(),
     address: addressOrder(card, isLocal)[0] ?? null,
     addresses,

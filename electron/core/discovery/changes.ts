@@ -58,7 +58,9 @@ export function createChangeEmitter(options: {
       queueMicrotask(() => {
         if (listeners.has(listener)) deliver(listener, list)
       })
-      return () => { listeners.delete(listener) }
+      return () => {
+        listeners.delete(listener)
+      }
     },
     cancel() {
       if (timer) clearTimeout(timer)

@@ -42,8 +42,15 @@ function remember(map: Map<string, number>, key: string, at: number): void {
 }
 
 const deadResult = (host: string, port: number): Fingerprint => ({
-  host, port, reachable: false, error: 'nothing answered HTTPS there a moment ago', certificateSha256: null,
-  console: null, uispServer: null, uispDevice: null, at: Date.now(),
+  host,
+  port,
+  reachable: false,
+  error: 'nothing answered HTTPS there a moment ago',
+  certificateSha256: null,
+  console: null,
+  uispServer: null,
+  uispDevice: null,
+  at: Date.now(),
 })
 
 export function createFingerprintQueue(o: FingerprintQueueOptions): FingerprintQueue {

@@ -83,8 +83,15 @@ function failureText(err: unknown): string {
 export async function fingerprint(target: FingerprintTarget, options: FingerprintOptions = {}): Promise<Fingerprint> {
   const timeoutMs = options.timeoutMs ?? 3000
   const result: Fingerprint = {
-    host: target.host, port: target.port, reachable: false, error: null, certificateSha256: null,
-    console: null, uispServer: null, uispDevice: null, at: Date.now(),
+    host: target.host,
+    port: target.port,
+    reachable: false,
+    error: null,
+    certificateSha256: null,
+    console: null,
+    uispServer: null,
+    uispDevice: null,
+    at: Date.now(),
   }
   const base = { host: target.host, port: target.port, timeoutMs, maxBytes: MAX_BYTES }
 
@@ -111,8 +118,12 @@ export async function fingerprint(target: FingerprintTarget, options: Fingerprin
         { pin, timeoutMs },
       )
       result.console = {
-        kind: probe.kind, model: cleanOptional(probe.model), name: cleanOptional(probe.name), mac: probe.mac,
-        directConnectDomain: cleanOptional(probe.directConnectDomain), apps: probe.apps,
+        kind: probe.kind,
+        model: cleanOptional(probe.model),
+        name: cleanOptional(probe.name),
+        mac: probe.mac,
+        directConnectDomain: cleanOptional(probe.directConnectDomain),
+        apps: probe.apps,
       }
       return result
     } catch (err) {
@@ -147,7 +158,9 @@ export async function fingerprint(target: FingerprintTarget, options: Fingerprin
     if (parsed.success) {
       const id = parsed.data.identification
       result.uispDevice = {
-        product: cleanOptional(id.product), model: cleanOptional(id.model), family: cleanOptional(id.family),
+        product: cleanOptional(id.product),
+        model: cleanOptional(id.model),
+        family: cleanOptional(id.family),
       }
     }
   } catch (err) {

@@ -25,7 +25,10 @@ export function fromSource(card: Card, source: string | null): boolean {
 export function flagUuidClaims(cards: Map<string, Card>, uuid: string): void {
   const claims = [...cards.values()].filter((c) => c.ha?.uuid === uuid)
   for (const card of claims) {
-    const others = claims.filter((c) => c !== card).map((c) => c.ha!.source ?? c.id).slice(0, 8)
+    const others = claims
+      .filter((c) => c !== card)
+      .map((c) => c.ha!.source ?? c.id)
+      .slice(0, 8)
     card.ha = { ...card.ha!, sameUuidElsewhere: others }
     card.view = null
   }
@@ -38,7 +41,8 @@ export function flagUuidClaims(cards: Map<string, Card>, uuid: string): void {
 export function announcedHaUuid(items: InventoryItem[], addresses: string[]): string | null {
   for (const item of items) {
     const ha = item.homeAssistant
-    if (item.kind === 'home-assistant' && ha?.uuid && ha.source && addresses.includes(ha.source)) return ha.uuid.toLowerCase()
+    if (item.kind === 'home-assistant' && ha?.uuid && ha.source && addresses.includes(ha.source))
+      return ha.uuid.toLowerCase()
   }
   return null
 }

@@ -24,7 +24,15 @@ import { InventoryStore, MAX_CARDS } from './inventory.ts'
 import { SourceRateLimiter } from './limits.ts'
 import { Notices } from './notices.ts'
 import {
-  closeSession, configOf, isLocal, live, MAX_MANUAL_TARGETS, openSession, scan, track, type Ctx,
+  closeSession,
+  configOf,
+  isLocal,
+  live,
+  MAX_MANUAL_TARGETS,
+  openSession,
+  scan,
+  track,
+  type Ctx,
 } from './session.ts'
 import type { Discovery, DiscoveryOptions, DiscoveryStats } from './types.ts'
 import { V1_REQUEST, V2_REQUEST } from './ubnt.ts'
@@ -81,31 +89,64 @@ type Context = Ctx & { changes: ChangeEmitter }
 function createContext(options: DiscoveryOptions): Context {
   const cfg = configOf(options)
   const stats: DiscoveryStats = {
-    ubntReceived: 0, ubntInvalid: 0, ubntIgnored: 0, airosReceived: 0, airosInvalid: 0, handlerErrors: 0,
-    requestsSent: 0, fingerprints: 0, mdnsServices: 0, mdnsResponses: 0, overflow: 0, rateLimited: 0,
-    mdnsRefused: 0, fingerprintsDropped: 0,
+    ubntReceived: 0,
+    ubntInvalid: 0,
+    ubntIgnored: 0,
+    airosReceived: 0,
+    airosInvalid: 0,
+    handlerErrors: 0,
+    requestsSent: 0,
+    fingerprints: 0,
+    mdnsServices: 0,
+    mdnsResponses: 0,
+    overflow: 0,
+    rateLimited: 0,
+    mdnsRefused: 0,
+    fingerprintsDropped: 0,
   }
   // The callbacks below run only once `self.ctx` is set (at the end of this function).
   const self: { ctx?: Context } = {}
   const store = new InventoryStore({
     isLocal: (a) => isLocal(self.ctx!, a),
     onChange: (kind) => changes.request(kind),
-    onOverflow: () => { stats.overflow++ },
+    onOverflow: () => {
+      stats.overflow++
+    },
   })
   const changes = createChangeEmitter({
-    list: () => store.list(), throttleMs: options.throttleMs ?? 250, touchEmitMs: options.touchEmitMs ?? 10_000,
-    onListenerError: () => { stats.handlerErrors++ },
+    list: () => store.list(),
+    throttleMs: options.throttleMs ?? 250,
+    touchEmitMs: options.touchEmitMs ?? 10_000,
+    onListenerError: () => {
+      stats.handlerErrors++
+    },
   })
   const fp = options.fingerprint === false ? null : (options.fingerprint ?? {})
   const queue = createFingerprintQueue({
-    store, stats, automatic: fp !== null, concurrency: fp?.concurrency ?? 6, timeoutMs: fp?.timeoutMs ?? 3000,
-    maxAgeMs: fp?.maxAgeMs ?? 10 * 60_000, port: cfg.fpPort, current: () => self.ctx!.session,
-    live: (s): s is NonNullable<typeof s> => live(self.ctx!, s), track: (p) => track(self.ctx!, p),
+    store,
+    stats,
+    automatic: fp !== null,
+    concurrency: fp?.concurrency ?? 6,
+    timeoutMs: fp?.timeoutMs ?? 3000,
+    maxAgeMs: fp?.maxAgeMs ?? 10 * 60_000,
+    port: cfg.fpPort,
+    current: () => self.ctx!.session,
+    live: (s): s is NonNullable<typeof s> => live(self.ctx!, s),
+    track: (p) => track(self.ctx!, p),
     onProbe: options.onProbe,
   })
   self.ctx = {
-    options, cfg, stats, store, fp: queue, changes, sources: new SourceRateLimiter(cfg.perSourcePerSecond),
-    notices: new Notices(), session: null, pending: new Set(), manualTargets: new Set(),
+    options,
+    cfg,
+    stats,
+    store,
+    fp: queue,
+    changes,
+    sources: new SourceRateLimiter(cfg.perSourcePerSecond),
+    notices: new Notices(),
+    session: null,
+    pending: new Set(),
+    manualTargets: new Set(),
   }
   return self.ctx
 }
@@ -167,8 +208,11 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
         interfaces: s?.interfaces.map((i) => i.name).filter((n, i, a) => a.indexOf(n) === i) ?? [],
         ubntPort: s?.ubnt?.port ?? null,
         notices: ctx.notices.current({
-          rateLimited: stats.rateLimited, lastDropped: ctx.sources.lastDropped, overflow: stats.overflow,
-          maxCards: MAX_CARDS, mdnsRefused: stats.mdnsRefused,
+          rateLimited: stats.rateLimited,
+          lastDropped: ctx.sources.lastDropped,
+          overflow: stats.overflow,
+          maxCards: MAX_CARDS,
+          mdnsRefused: stats.mdnsRefused,
         }),
       }
     },

@@ -44,7 +44,7 @@ export function inSubnet(address: string, network: string, prefix: number): bool
   const b = ipv4ToNumber(network)
   if (a === null || b === null) return false
   const mask = maskOf(prefix)
-  return ((a & mask) >>> 0) === ((b & mask) >>> 0)
+  return (a & mask) >>> 0 === (b & mask) >>> 0
 }
 
 /** Host addresses of a subnet (no network/broadcast), or null above `maxHosts`. */

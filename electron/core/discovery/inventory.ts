@@ -246,7 +246,8 @@ export class InventoryStore {
   /** Goodbye (TTL 0) for an instance: a second announcer's goodbye does not remove the first one's card. */
   removeMdns(fqdn: string, source: string | null = null): void {
     for (const card of [...this.cards.values()]) {
-      if (card.ha && card.ha.fqdn.toLowerCase() === fqdn && card.manualAddress === null && fromSource(card, source)) this.remove(card)
+      if (card.ha && card.ha.fqdn.toLowerCase() === fqdn && card.manualAddress === null && fromSource(card, source))
+        this.remove(card)
     }
   }
 
@@ -295,9 +296,20 @@ export class InventoryStore {
       if (!this.evictOne()) return undefined
     }
     const card: Card = {
-      id, macs: [], replyAddresses: [], addresses: new Set(), sorted: null, ubnt: null, https: null, ha: null,
+      id,
+      macs: [],
+      replyAddresses: [],
+      addresses: new Set(),
+      sorted: null,
+      ubnt: null,
+      https: null,
+      ha: null,
       haAddresses: [],
-      foundBy: new Set(), manualAddress: null, firstSeen: now, lastSeen: now, view: null,
+      foundBy: new Set(),
+      manualAddress: null,
+      firstSeen: now,
+      lastSeen: now,
+      view: null,
     }
     this.cards.set(id, card)
     return card

@@ -50,8 +50,19 @@ export interface ServiceTableOptions {
   now?: () => number
 }
 
-interface Pending { type: string; fqdn: string; referer: string; asked: number; askedA: boolean }
-interface Record_ { name: string; type: string; ttl?: number; data?: unknown }
+interface Pending {
+  type: string
+  fqdn: string
+  referer: string
+  asked: number
+  askedA: boolean
+}
+interface Record_ {
+  name: string
+  type: string
+  ttl?: number
+  data?: unknown
+}
 
 export class ServiceTable {
   readonly suffixes: string[]
@@ -153,7 +164,10 @@ export class ServiceTable {
       const now = (this.options.now ?? Date.now)()
       if (!entry || now - entry.asked > REASK_MS) {
         this.pending.set(fqdn, { type, fqdn: rr.data, referer: source, asked: now, askedA: false })
-        this.options.query([{ name: rr.data, type: 'SRV' }, { name: rr.data, type: 'TXT' }])
+        this.options.query([
+          { name: rr.data, type: 'SRV' },
+          { name: rr.data, type: 'TXT' },
+        ])
       }
     }
   }
@@ -176,8 +190,14 @@ export class ServiceTable {
         this.options.query([{ name: srv.target, type: 'A' }])
       }
       const service: MdnsService = {
-        type: p.type, fqdn: p.fqdn, instance: instanceOf(p.fqdn, `_${p.type}._tcp.local`), host: srv.target,
-        port: srv.port, addresses: addresses ?? [], referer: p.referer, rawTxt: normalizeTxt(this.txt.get(key)),
+        type: p.type,
+        fqdn: p.fqdn,
+        instance: instanceOf(p.fqdn, `_${p.type}._tcp.local`),
+        host: srv.target,
+        port: srv.port,
+        addresses: addresses ?? [],
+        referer: p.referer,
+        rawTxt: normalizeTxt(this.txt.get(key)),
       }
       const signature = JSON.stringify({ ...service, rawTxt: service.rawTxt.map((b) => b.toString('hex')) })
       if (this.assembled.get(key) !== signature) {

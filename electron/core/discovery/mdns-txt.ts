@@ -33,7 +33,9 @@ export interface ParsedTxt {
 export function parseTxt(raw: unknown): ParsedTxt {
   const strings: Uint8Array[] = Array.isArray(raw)
     ? raw.filter((b): b is Uint8Array => b instanceof Uint8Array)
-    : raw instanceof Uint8Array ? [raw] : []
+    : raw instanceof Uint8Array
+      ? [raw]
+      : []
   const txt: Record<string, string> = {}
   const rawTxt: string[] = []
   for (const s of strings.slice(0, MAX_TXT_ENTRIES)) {

@@ -59,9 +59,13 @@ export interface MdnsBrowser {
   retain(keep: (fqdn: string) => boolean): void
   close(): Promise<void>
   readonly stats: {
-    responses: number; ignored: number; handlerErrors: number; warnings: number
+    responses: number
+    ignored: number
+    handlerErrors: number
+    warnings: number
     /** Packets dropped by the per-source rate limit; new instances refused by the guard. */
-    rateLimited: number; refused: number
+    rateLimited: number
+    refused: number
   }
 }
 
@@ -91,14 +95,17 @@ interface BonjourService {
   rawTxt?: unknown
 }
 
-
 /** The multicast socket on one interface (§6 multicast-dns: interface = its address, bind 0.0.0.0). */
 function openSocket(options: MdnsBrowserOptions, onWarning: () => void): { bonjour: Bonjour; mdns: MulticastDns } {
   const { iface } = options
   const bonjour = new Bonjour(
     {
-      interface: iface.address, bind: '0.0.0.0', port: options.port ?? MDNS_PORT, ip: options.group ?? MDNS_GROUP,
-      multicast: true, reuseAddr: true,
+      interface: iface.address,
+      bind: '0.0.0.0',
+      port: options.port ?? MDNS_PORT,
+      ip: options.group ?? MDNS_GROUP,
+      multicast: true,
+      reuseAddr: true,
     } as never,
     (err: Error) => options.onError(err.message),
   )
@@ -118,7 +125,10 @@ function openBrowsers(proxy: MulticastDns, types: string[], table: ServiceTable)
       const host = typeof s.host === 'string' ? s.host : null
       const fromPacket = (s.addresses ?? []).filter((a) => typeof a === 'string' && isIP(a))
       return {
-        type, fqdn: s.fqdn, instance: instanceOf(s.fqdn, table.suffixes[i]!), host,
+        type,
+        fqdn: s.fqdn,
+        instance: instanceOf(s.fqdn, table.suffixes[i]!),
+        host,
         port: typeof s.port === 'number' ? s.port : null,
         addresses: (fromPacket.length > 0 ? fromPacket : (host && table.addressesOf(host)) || []).slice(0, 16),
         referer: typeof s.referer?.address === 'string' ? s.referer.address : null,
@@ -143,15 +153,28 @@ export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
   const guard = new ServiceGuard()
   const limiter = new SourceRateLimiter(options.perSourcePerSecond ?? PER_SOURCE_PER_SECOND)
   const stats = {
-    responses: 0, ignored: 0, handlerErrors: 0, warnings: 0,
-    get rateLimited() { return limiter.dropped },
-    get refused() { return guard.refused },
+    responses: 0,
+    ignored: 0,
+    handlerErrors: 0,
+    warnings: 0,
+    get rateLimited() {
+      return limiter.dropped
+    },
+    get refused() {
+      return guard.refused
+    },
   }
   const { iface } = options
-  const { bonjour, mdns } = openSocket(options, () => { stats.warnings++ })
+  const { bonjour, mdns } = openSocket(options, () => {
+    stats.warnings++
+  })
   const table = new ServiceTable({
-    types: options.types, held: guard, query: (questions) => mdns.query(questions),
-    onUp: options.onUp, onSeen: options.onSeen, onDown: options.onDown,
+    types: options.types,
+    held: guard,
+    query: (questions) => mdns.query(questions),
+    onUp: options.onUp,
+    onSeen: options.onSeen,
+    onDown: options.onDown,
   })
 
   // The Browser sees only packets from this interface's subnet, within the rate limit and the guard's bounds.

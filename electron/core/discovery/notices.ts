@@ -35,15 +35,23 @@ export class Notices {
     }
     if (flood.rateLimited > 0) {
       const last = flood.lastDropped ? ` (most recently ${flood.lastDropped})` : ''
-      computed('rate-limited', 'rate', `Ignored ${flood.rateLimited} discovery packet(s) from addresses sending ` +
-        `more a second than any device needs${last}; something on this network is flooding it.`)
+      computed(
+        'rate-limited',
+        'rate',
+        `Ignored ${flood.rateLimited} discovery packet(s) from addresses sending ` +
+          `more a second than any device needs${last}; something on this network is flooding it.`,
+      )
     }
     if (flood.overflow > 0 || flood.mdnsRefused > 0) {
       const parts = [
-        flood.overflow > 0 ? `more devices than Keyward keeps (${flood.maxCards}); the ones seen least recently ` +
-          'were dropped to make room' : '',
-        flood.mdnsRefused > 0 ? `${flood.mdnsRefused} mDNS service(s) beyond what Keyward follows per network ` +
-          'and sender, which were ignored' : '',
+        flood.overflow > 0
+          ? `more devices than Keyward keeps (${flood.maxCards}); the ones seen least recently ` +
+            'were dropped to make room'
+          : '',
+        flood.mdnsRefused > 0
+          ? `${flood.mdnsRefused} mDNS service(s) beyond what Keyward follows per network ` +
+            'and sender, which were ignored'
+          : '',
       ].filter(Boolean)
       computed('inventory-full', 'full', `The network announced ${parts.join(', and ')}.`)
     }

@@ -183,7 +183,9 @@ function startSweep(ctx: Ctx, s: Session): void {
         connectTimeoutMs: sweep.connectTimeoutMs ?? 700,
         skip: (a) => s.ownAddresses.has(a) || store.idForAddress(a) !== null,
         cancelled: () => !live(ctx, s),
-        onOpen: (address) => { if (store.idForAddress(address) === null) ctx.fp.address(address, 0) },
+        onOpen: (address) => {
+          if (store.idForAddress(address) === null) ctx.fp.address(address, 0)
+        },
       })
       if (open === null) {
         const message = `The network on ${iface.name} is too large to probe address by address.`
@@ -191,7 +193,12 @@ function startSweep(ctx: Ctx, s: Session): void {
       }
     }
   }
-  track(ctx, run().finally(() => { s.sweeping = false }))
+  track(
+    ctx,
+    run().finally(() => {
+      s.sweeping = false
+    }),
+  )
 }
 
 /**
@@ -222,7 +229,10 @@ function expire(ctx: Ctx, s: Session): void {
 function openMdns(ctx: Ctx, s: Session, iface: DiscoveryInterface): MdnsBrowser {
   const mdns: Exclude<DiscoveryOptions['mdns'], false | undefined> = ctx.options.mdns || {}
   return openMdnsBrowser({
-    iface, types: mdns.types ?? [HOME_ASSISTANT_TYPE], port: mdns.port, group: mdns.group,
+    iface,
+    types: mdns.types ?? [HOME_ASSISTANT_TYPE],
+    port: mdns.port,
+    group: mdns.group,
     perSourcePerSecond: mdns.perSourcePerSecond,
     onUp: (svc) => {
       if (!live(ctx, s)) return
@@ -238,8 +248,12 @@ function openMdns(ctx: Ctx, s: Session, iface: DiscoveryInterface): MdnsBrowser 
       }
     },
     // Cards keep cleaned names (clean.ts); look them up the same way.
-    onSeen: (fqdn, source) => { if (live(ctx, s)) ctx.store.touchMdns(cleanText(fqdn), source) },
-    onDown: (fqdn, source) => { if (live(ctx, s)) ctx.store.removeMdns(cleanText(fqdn), source) },
+    onSeen: (fqdn, source) => {
+      if (live(ctx, s)) ctx.store.touchMdns(cleanText(fqdn), source)
+    },
+    onDown: (fqdn, source) => {
+      if (live(ctx, s)) ctx.store.removeMdns(cleanText(fqdn), source)
+    },
     onError: (message) => ctx.notices.add('mdns-failed', message, iface.name),
   })
 }
@@ -248,12 +262,18 @@ async function openSockets(ctx: Ctx, s: Session): Promise<void> {
   const { cfg, notices } = ctx
   try {
     s.ubnt = await openUdpEndpoint({
-      port: cfg.bindPort, fallbackToEphemeral: true, group: cfg.group, interfaces: s.interfaces,
+      port: cfg.bindPort,
+      fallbackToEphemeral: true,
+      group: cfg.group,
+      interfaces: s.interfaces,
       onMessage: (m, from) => onUbnt(ctx, s, m, from),
     })
     if (s.ubnt.fellBack) {
-      notices.add('port-busy', `${s.ubnt.bindError}. Keyward scans from port ${s.ubnt.port} instead; devices that ` +
-        `only answer on port ${cfg.bindPort}, and devices announcing themselves, may be missed.`)
+      notices.add(
+        'port-busy',
+        `${s.ubnt.bindError}. Keyward scans from port ${s.ubnt.port} instead; devices that ` +
+          `only answer on port ${cfg.bindPort}, and devices announcing themselves, may be missed.`,
+      )
     }
   } catch (err) {
     notices.add('socket-failed', `Discovery could not open a UDP socket: ${(err as Error).message}.`)
@@ -261,7 +281,9 @@ async function openSockets(ctx: Ctx, s: Session): Promise<void> {
   if (cfg.airosPort !== null) {
     try {
       s.airos = await openUdpEndpoint({
-        port: cfg.airosPort, fallbackToEphemeral: false, interfaces: s.interfaces,
+        port: cfg.airosPort,
+        fallbackToEphemeral: false,
+        interfaces: s.interfaces,
         onMessage: (m, from) => onAiros(ctx, s, m, from),
       })
     } catch (err) {
@@ -288,17 +310,29 @@ export async function openSession(ctx: Ctx, wanted: string[] | undefined): Promi
     interfaces: chosen,
     ownAddresses: new Set(all.map((i) => i.address)),
     otherSubnets: all.filter((i) => !chosen.includes(i) && !chosen.some((c) => c.name === i.name)),
-    ubnt: null, airos: null, mdns: [], timers: new Set(), burst: null, scanUntil: 0, sweeping: false, stopped: false,
+    ubnt: null,
+    airos: null,
+    mdns: [],
+    timers: new Set(),
+    burst: null,
+    scanUntil: 0,
+    sweeping: false,
+    stopped: false,
   }
   ctx.session = s
   if (chosen.length === 0) {
-    ctx.notices.add('no-interfaces', 'No network interface to look for devices on (only loopback, VPN or ' +
-      'link-local ones were found). Enter the console’s address instead.')
+    ctx.notices.add(
+      'no-interfaces',
+      'No network interface to look for devices on (only loopback, VPN or ' +
+        'link-local ones were found). Enter the console’s address instead.',
+    )
     return
   }
   await openSockets(ctx, s)
   if (s.stopped) return
-  const every = (ms: number, fn: () => void): void => { s.timers.add(setInterval(fn, ms)) }
+  const every = (ms: number, fn: () => void): void => {
+    s.timers.add(setInterval(fn, ms))
+  }
   every(ctx.cfg.rescanIntervalMs, () => scan(ctx, s, false))
   every(Math.max(1000, Math.min(ctx.cfg.ttlMs / 4, 30_000)), () => expire(ctx, s))
   // The mDNS browsers queried when they were created; no restart needed.

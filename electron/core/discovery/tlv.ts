@@ -46,7 +46,9 @@ export function readTlvs(data: Buffer, maxCount = MAX_TLVS): TlvWalk {
     const length = data.readUInt16BE(pos + 1)
     const start = pos + 3
     if (start + length > data.length) {
-      problems.push(`field 0x${type.toString(16).padStart(2, '0')} claims ${length} bytes but only ${data.length - start} remain`)
+      problems.push(
+        `field 0x${type.toString(16).padStart(2, '0')} claims ${length} bytes but only ${data.length - start} remain`,
+      )
       break
     }
     tlvs.push({ type, offset: pos, value: data.subarray(start, start + length) })

@@ -1,7 +1,5 @@
 // Discovery's public types (and the per-start session), split out of index.ts.
-import type {
-  DiscoveryInterface, DiscoveryStatus, InventoryItem, ManualAddResult,
-} from '../../../shared/inventory.ts'
+import type { DiscoveryInterface, DiscoveryStatus, InventoryItem, ManualAddResult } from '../../../shared/inventory.ts'
 import type { InterfaceSource } from './interfaces.ts'
 import type { MdnsBrowser } from './mdns.ts'
 import type { UdpEndpoint } from './udp.ts'

@@ -120,11 +120,17 @@ export function ipv6Text(value: Uint8Array, offset = 0): string {
   for (let i = 0; i < 8; i++) groups.push((value[offset + 2 * i]! << 8) | value[offset + 2 * i + 1]!)
   let bestStart = -1
   let bestLen = 0
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) { i++; continue }
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++
+      continue
+    }
     let j = i
     while (j < 8 && groups[j] === 0) j++
-    if (j - i > bestLen && j - i > 1) { bestStart = i; bestLen = j - i }
+    if (j - i > bestLen && j - i > 1) {
+      bestStart = i
+      bestLen = j - i
+    }
     i = j
   }
   const parts = groups.map((g) => g.toString(16))
@@ -166,13 +172,42 @@ export function versionFromFirmware(firmware: string | null): string | null {
 
 function emptyReply(signature: UbntSignature, version: number, command: number, declaredLength: number): UbntReply {
   return {
-    signature, version, command, declaredLength,
-    hwAddr: null, interfaces: [], firmware: null, ipAddresses: [], macAddresses: [], username: null,
-    salt: null, randomChallenge: null, challenge: null, uptimeSeconds: null, hostname: null, platform: null,
-    essid: null, wirelessMode: null, webPort: null, webHttps: null, systemId: null, counter: null,
-    productName: null, model: null, version16: null, deviceStateRaw: null, deviceState: null, locating: null,
-    dhcpClient: null, dhcpBound: null, platformVersion: null, sshdPort: null, uuid: null,
-    defaultCredentialVersion: null, unknown: [], problems: [],
+    signature,
+    version,
+    command,
+    declaredLength,
+    hwAddr: null,
+    interfaces: [],
+    firmware: null,
+    ipAddresses: [],
+    macAddresses: [],
+    username: null,
+    salt: null,
+    randomChallenge: null,
+    challenge: null,
+    uptimeSeconds: null,
+    hostname: null,
+    platform: null,
+    essid: null,
+    wirelessMode: null,
+    webPort: null,
+    webHttps: null,
+    systemId: null,
+    counter: null,
+    productName: null,
+    model: null,
+    version16: null,
+    deviceStateRaw: null,
+    deviceState: null,
+    locating: null,
+    dhcpClient: null,
+    dhcpBound: null,
+    platformVersion: null,
+    sshdPort: null,
+    uuid: null,
+    defaultCredentialVersion: null,
+    unknown: [],
+    problems: [],
   }
 }
 
@@ -233,8 +268,10 @@ function parseUnsafe(buf: Buffer): UbntPacket {
   const available = buf.length - 4
   // Walk min(data_length, payload) like unifi-discovery (§1.7 step 3); nmap
   // would drop the packet instead, so say why fields may be missing.
-  if (declaredLength > available) reply.problems.push(`header says ${declaredLength} bytes of fields, only ${available} arrived`)
-  else if (declaredLength < available) reply.problems.push(`${available - declaredLength} byte(s) after the declared length ignored`)
+  if (declaredLength > available)
+    reply.problems.push(`header says ${declaredLength} bytes of fields, only ${available} arrived`)
+  else if (declaredLength < available)
+    reply.problems.push(`${available - declaredLength} byte(s) after the declared length ignored`)
   const walk = readTlvs(buf.subarray(4, 4 + Math.min(declaredLength, available)))
   reply.problems.push(...walk.problems)
   for (const { type, value } of walk.tlvs) decodeField(reply, type, value)
@@ -353,7 +390,9 @@ function decodeField(r: UbntReply, type: number, v: Buffer): void {
 /** All MACs a reply names: 0x01 first, then interfaces, then 0x05/0x13. */
 export function replyMacs(reply: UbntReply): string[] {
   const out: string[] = []
-  const add = (m: string | null): void => { if (m && !out.includes(m)) out.push(m) }
+  const add = (m: string | null): void => {
+    if (m && !out.includes(m)) out.push(m)
+  }
   add(reply.hwAddr)
   for (const e of reply.interfaces) add(e.mac)
   for (const m of reply.macAddresses) add(m)

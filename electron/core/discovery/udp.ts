@@ -31,7 +31,10 @@ export interface UdpEndpoint {
 }
 
 export class UdpOpenError extends Error {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message)
   }
 }
@@ -61,7 +64,8 @@ function closeQuietly(socket: dgram.Socket): void {
 }
 
 function describeBindError(err: NodeJS.ErrnoException, port: number): string {
-  if (err.code === 'EADDRINUSE') return `UDP port ${port} is in use by another program (a local UniFi Network Application, perhaps)`
+  if (err.code === 'EADDRINUSE')
+    return `UDP port ${port} is in use by another program (a local UniFi Network Application, perhaps)`
   if (err.code === 'EACCES' || err.code === 'EPERM') return `this computer refused UDP port ${port} to Keyward`
   return `UDP port ${port} could not be opened (${err.code ?? err.message})`
 }
@@ -77,20 +81,26 @@ export async function openUdpEndpoint(options: UdpEndpointOptions): Promise<UdpE
   } catch (err) {
     closeQuietly(socket)
     bindError = describeBindError(err as NodeJS.ErrnoException, options.port)
-    if (!options.fallbackToEphemeral) throw new UdpOpenError(bindError, (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN')
+    if (!options.fallbackToEphemeral)
+      throw new UdpOpenError(bindError, (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN')
     socket = create()
     try {
       await bind(socket, 0)
     } catch (err2) {
       closeQuietly(socket)
       const e = err2 as NodeJS.ErrnoException
-      throw new UdpOpenError(`${bindError}, and no other UDP port could be opened either (${e.code ?? e.message})`, e.code ?? 'EUNKNOWN')
+      throw new UdpOpenError(
+        `${bindError}, and no other UDP port could be opened either (${e.code ?? e.message})`,
+        e.code ?? 'EUNKNOWN',
+      )
     }
     fellBack = true
   }
 
   // Late socket errors (ICMP-induced, ENOBUFS…) must not crash the app.
-  socket.on('error', () => { stats.sendErrors++ })
+  socket.on('error', () => {
+    stats.sendErrors++
+  })
   socket.on('message', (message, rinfo) => {
     stats.received++
     try {

@@ -8,8 +8,18 @@ import type { createConsoleService } from '../unifi/service.ts'
 type ConsoleService = ReturnType<typeof createConsoleService>
 
 type ConsoleRequests =
-  | 'console.probe' | 'console.trust' | 'console.forget' | 'console.list' | 'console.signIn' | 'console.signOut'
-  | 'hosts.forApp' | 'provision.plan' | 'provision.run' | 'provision.resume' | 'provision.list' | 'provision.cleanup'
+  | 'console.probe'
+  | 'console.trust'
+  | 'console.forget'
+  | 'console.list'
+  | 'console.signIn'
+  | 'console.signOut'
+  | 'hosts.forApp'
+  | 'provision.plan'
+  | 'provision.run'
+  | 'provision.resume'
+  | 'provision.list'
+  | 'provision.cleanup'
 
 export function consoleHandlers(deps: {
   settings: Settings

@@ -72,8 +72,13 @@ export function logsHandlers(logs: LogsOptions | undefined): Pick<Handlers, 'log
 }
 
 type SettingsRequests =
-  | 'settings.status' | 'preferences.get' | 'preferences.set' | 'desktop.status' | 'vault.status'
-  | 'logs.location' | 'logs.open'
+  | 'settings.status'
+  | 'preferences.get'
+  | 'preferences.set'
+  | 'desktop.status'
+  | 'vault.status'
+  | 'logs.location'
+  | 'logs.open'
 
 export function settingsHandlers(deps: {
   settings: Settings

@@ -28,12 +28,15 @@ export function summaryOf(r: HomeAssistantRecord): HaSummary {
     warning: unencrypted ? UNENCRYPTED_WARNING : null,
     certificateSha256: r.certificateSha256 ?? null,
     identity: r.identity?.kind ?? 'none',
-    status: hold ? { state: hold.reason === 'changed' ? 'changed' : 'paused', message: hold.message, since: hold.since } : { state: 'ok' },
+    status: hold
+      ? { state: hold.reason === 'changed' ? 'changed' : 'paused', message: hold.message, since: hold.since }
+      : { state: 'ok' },
   }
 }
 
 /** The TLS options every REST and WebSocket call to this HA uses: its pin, or CA verification. */
-export const tlsOf = (r: HomeAssistantRecord): { pin: string } | undefined => (r.certificateSha256 ? { pin: r.certificateSha256 } : undefined)
+export const tlsOf = (r: HomeAssistantRecord): { pin: string } | undefined =>
+  r.certificateSha256 ? { pin: r.certificateSha256 } : undefined
 
 /** Thrown when Keyward will not send the token; the message says why and what to do. */
 export class HaHeldFailure extends KeywardFailure {
@@ -74,15 +77,26 @@ export function createBinding({ settings, network, announced }: BindingOptions) 
       // Connected before identities were recorded: bind to what answers now, on this network.
       const kind = record.certificateSha256 || record.url.startsWith('https://') ? 'certificate' : 'none'
       const source = kind === 'certificate' ? 'certificate' : null
-      return patch(record.id, { identity: { kind, uuid: null, source, network: now, confirmedAt: new Date().toISOString() } })
+      return patch(record.id, {
+        identity: { kind, uuid: null, source, network: now, confirmedAt: new Date().toISOString() },
+      })
     }
     if (record.identity.network === now) return record
-    const check = await recheckIdentity(normalizeBaseUrl(record.url), record.identity, record.certificateSha256 ?? null, announced)
+    const check = await recheckIdentity(
+      normalizeBaseUrl(record.url),
+      record.identity,
+      record.certificateSha256 ?? null,
+      announced,
+    )
     if (check.result === 'same') {
-      return patch(record.id, { identity: { ...record.identity, network: now, confirmedAt: new Date().toISOString() }, hold: null })
+      return patch(record.id, {
+        identity: { ...record.identity, network: now, confirmedAt: new Date().toISOString() },
+        hold: null,
+      })
     }
     if (check.result === 'changed') return hold(record, 'changed', check.message)
-    if (check.result === 'unreachable') throw new KeywardFailure('unreachable', `Home Assistant at ${record.url} did not answer: ${check.message}`)
+    if (check.result === 'unreachable')
+      throw new KeywardFailure('unreachable', `Home Assistant at ${record.url} did not answer: ${check.message}`)
     // Unverifiable: held for user actions too (a push right after moving to a café's Wi-Fi must not go
     // to whatever answers there); "It's mine — continue" lifts it.
     return hold(record, 'unverifiable', check.message)
@@ -92,7 +106,8 @@ export function createBinding({ settings, network, announced }: BindingOptions) 
   function certificateChanged(record: HomeAssistantRecord): HaHeldFailure {
     const h: HaHold = {
       reason: 'changed',
-      message: `The certificate of Home Assistant at ${record.url} is not the one you confirmed, so Keyward sent nothing, not the token either. ` +
+      message:
+        `The certificate of Home Assistant at ${record.url} is not the one you confirmed, so Keyward sent nothing, not the token either. ` +
         'If you renewed it or reinstalled Home Assistant, compare the new fingerprint and confirm it (“It’s mine — continue”).',
       since: new Date().toISOString(),
     }
@@ -108,16 +123,34 @@ export function createBinding({ settings, network, announced }: BindingOptions) 
   async function resume(record: HomeAssistantRecord, sha256: string | undefined): Promise<HomeAssistantRecord> {
     const base = normalizeBaseUrl(record.url)
     const now = network()
-    const identity = record.identity ?? { kind: 'none' as const, uuid: null, source: null, network: now, confirmedAt: new Date().toISOString() }
+    const identity = record.identity ?? {
+      kind: 'none' as const,
+      uuid: null,
+      source: null,
+      network: now,
+      confirmedAt: new Date().toISOString(),
+    }
     if (base.scheme === 'https' && record.certificateSha256) {
       const contact = await firstContact(base, sha256 ?? record.certificateSha256).catch((error: unknown) => {
         if (error instanceof HaCertificateFailure && sha256 === undefined) {
-          throw new HaCertificateFailure('certificate-changed', `${error.message} To continue, confirm the fingerprint shown.`, error.certificate)
+          throw new HaCertificateFailure(
+            'certificate-changed',
+            `${error.message} To continue, confirm the fingerprint shown.`,
+            error.certificate,
+          )
         }
         throw error
       })
-      if (identity.kind === 'uuid' && identity.source === 'discovery-info' && contact.uuid && contact.uuid !== identity.uuid) {
-        throw new KeywardFailure('refused', `A different Home Assistant answers at ${record.url}. Keyward sent it nothing. If you replaced Home Assistant, connect to it again with a token made there.`)
+      if (
+        identity.kind === 'uuid' &&
+        identity.source === 'discovery-info' &&
+        contact.uuid &&
+        contact.uuid !== identity.uuid
+      ) {
+        throw new KeywardFailure(
+          'refused',
+          `A different Home Assistant answers at ${record.url}. Keyward sent it nothing. If you replaced Home Assistant, connect to it again with a token made there.`,
+        )
       }
       return patch(record.id, {
         certificateSha256: contact.certificate!.sha256.toUpperCase(),
@@ -126,9 +159,15 @@ export function createBinding({ settings, network, announced }: BindingOptions) 
       })
     }
     if (record.hold?.reason === 'changed') {
-      throw new KeywardFailure('refused', `A different Home Assistant answers at ${record.url}, so Keyward keeps the token from it. If you replaced Home Assistant, connect to it again with a token made there.`)
+      throw new KeywardFailure(
+        'refused',
+        `A different Home Assistant answers at ${record.url}, so Keyward keeps the token from it. If you replaced Home Assistant, connect to it again with a token made there.`,
+      )
     }
-    return patch(record.id, { identity: { ...identity, network: now, confirmedAt: new Date().toISOString() }, hold: null })
+    return patch(record.id, {
+      identity: { ...identity, network: now, confirmedAt: new Date().toISOString() },
+      hold: null,
+    })
   }
 
   return { guard, resume, certificateChanged }

@@ -38,13 +38,20 @@ export function normalizeBaseUrl(raw: string): HaBaseUrl {
     text = text.slice(m[0].length)
   }
   text = text.replace(/[/?#].*$/s, '')
-  if (text.includes('@')) throw bad('Leave the user name and password out of the address; Keyward uses an access token.')
+  if (text.includes('@'))
+    throw bad('Leave the user name and password out of the address; Keyward uses an access token.')
   if (text === '') throw bad('The address has no host name or IP address.')
 
   const { host, port } = parseHostPort(text, DEFAULT_HA_PORT, { underscore: true, emptyPortIsDefault: true })
   const hostPart = bracketHost(host)
   const origin = `${scheme}://${hostPart}:${port}`
-  return { scheme, host, port, origin, websocketUrl: `${scheme === 'https' ? 'wss' : 'ws'}://${hostPart}:${port}/api/websocket` }
+  return {
+    scheme,
+    host,
+    port,
+    origin,
+    websocketUrl: `${scheme === 'https' ? 'wss' : 'ws'}://${hostPart}:${port}/api/websocket`,
+  }
 }
 
 export interface HaConnectOptions {
@@ -85,7 +92,11 @@ export class HomeAssistantClient {
   constructor(private readonly options: HaConnectOptions) {
     this.base = normalizeBaseUrl(options.url)
     if (!TOKEN_SHAPE.test(options.token.trim())) {
-      throw new HomeAssistantFailure('invalid-input', 'token_rejected', 'That does not look like a Home Assistant long-lived access token (a long string from your HA profile → Security).')
+      throw new HomeAssistantFailure(
+        'invalid-input',
+        'token_rejected',
+        'That does not look like a Home Assistant long-lived access token (a long string from your HA profile → Security).',
+      )
     }
   }
 
@@ -105,14 +116,21 @@ export class HomeAssistantClient {
     if (status.status !== 200) throw this.unexpected(status, 'GET /api/')
     const body = status.body as { message?: unknown } | null
     if (!body || typeof body !== 'object' || typeof body.message !== 'string') {
-      throw new HomeAssistantFailure('bad-reply', 'not_home_assistant', `${this.base.origin} answered, but not like Home Assistant's API.`)
+      throw new HomeAssistantFailure(
+        'bad-reply',
+        'not_home_assistant',
+        `${this.base.origin} answered, but not like Home Assistant's API.`,
+      )
     }
     const config = await this.request('GET', '/api/config')
     // HA's config is an object that always names its version (§5); anything else is not HA's API.
     const c = config.body as Record<string, unknown> | null
-    if (config.status !== 200 || !c || typeof c !== 'object' || Array.isArray(c) || typeof c.version !== 'string') throw this.unexpected(config, 'GET /api/config')
+    if (config.status !== 200 || !c || typeof c !== 'object' || Array.isArray(c) || typeof c.version !== 'string')
+      throw this.unexpected(config, 'GET /api/config')
     const version = c.version.slice(0, 40)
-    const components = Array.isArray(c.components) ? c.components.filter((x): x is string => typeof x === 'string').slice(0, 5000) : []
+    const components = Array.isArray(c.components)
+      ? c.components.filter((x): x is string => typeof x === 'string').slice(0, 5000)
+      : []
 
     let isAdmin: boolean | null = null
     try {
@@ -146,7 +164,12 @@ export class HomeAssistantClient {
    * was accepted); 403 → banned address; 503 → HA starting/stopping. Other statuses
    * are returned for the caller to interpret.
    */
-  async request(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, options: { timeoutMs?: number } = {}): Promise<HaReply> {
+  async request(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+    options: { timeoutMs?: number } = {},
+  ): Promise<HaReply> {
     if (this.stopped) throw this.stopped
     this.requestsSent++
     let reply: HttpReply
@@ -167,7 +190,12 @@ export class HomeAssistantClient {
       })
     } catch (error) {
       if (error instanceof KeywardFailure && (error.code === 'unreachable' || error.code === 'timeout')) {
-        throw new HomeAssistantFailure(error.code, 'ha_unreachable', `Home Assistant at ${this.base.origin} did not answer: ${error.message}`, error.detail)
+        throw new HomeAssistantFailure(
+          error.code,
+          'ha_unreachable',
+          `Home Assistant at ${this.base.origin} did not answer: ${error.message}`,
+          error.detail,
+        )
       }
       throw error
     }
@@ -187,10 +215,20 @@ export class HomeAssistantClient {
     }
     this.tokenAccepted = true
     if (reply.status === 403 && !/json/.test(String(reply.headers['content-type'] ?? ''))) {
-      throw new HomeAssistantFailure('forbidden', 'banned', `Home Assistant refuses this computer (403). Its address was probably banned after failed logins: remove it from ip_bans.yaml in the HA configuration folder and restart HA.`, `403 on ${method} ${path}`)
+      throw new HomeAssistantFailure(
+        'forbidden',
+        'banned',
+        `Home Assistant refuses this computer (403). Its address was probably banned after failed logins: remove it from ip_bans.yaml in the HA configuration folder and restart HA.`,
+        `403 on ${method} ${path}`,
+      )
     }
     if (reply.status === 503) {
-      throw new HomeAssistantFailure('unreachable', 'ha_unavailable', 'Home Assistant is starting or stopping. Try again in a minute.', `503 on ${method} ${path}`)
+      throw new HomeAssistantFailure(
+        'unreachable',
+        'ha_unavailable',
+        'Home Assistant is starting or stopping. Try again in a minute.',
+        `503 on ${method} ${path}`,
+      )
     }
     let parsed: unknown = null
     const type = String(reply.headers['content-type'] ?? '')
@@ -234,17 +272,32 @@ export class HomeAssistantClient {
   private closeSocket(): void {
     const pending = this.socketPromise
     this.socketPromise = null
-    void pending?.then((s) => s.close(), () => {})
+    void pending?.then(
+      (s) => s.close(),
+      () => {},
+    )
   }
 
   private unexpected(reply: HaReply, what: string): KeywardFailure {
     if (reply.status === 404) {
-      return new HomeAssistantFailure('bad-reply', 'not_home_assistant', `${this.base.origin} has no Home Assistant API (${what} → 404). Check the address and port (usually 8123).`)
+      return new HomeAssistantFailure(
+        'bad-reply',
+        'not_home_assistant',
+        `${this.base.origin} has no Home Assistant API (${what} → 404). Check the address and port (usually 8123).`,
+      )
     }
     if (reply.status === 200) {
-      return new HomeAssistantFailure('bad-reply', 'not_home_assistant', `${this.base.origin} answered ${what}, but not like Home Assistant's API.`)
+      return new HomeAssistantFailure(
+        'bad-reply',
+        'not_home_assistant',
+        `${this.base.origin} answered ${what}, but not like Home Assistant's API.`,
+      )
     }
-    return new HomeAssistantFailure('bad-reply', 'not_home_assistant', `${this.base.origin} answered ${what} with status ${reply.status}.`)
+    return new HomeAssistantFailure(
+      'bad-reply',
+      'not_home_assistant',
+      `${this.base.origin} answered ${what} with status ${reply.status}.`,
+    )
   }
 }
 
@@ -257,7 +310,10 @@ export function connectHomeAssistant(options: HaConnectOptions): Promise<HomeAss
  * Onboarding state without a token (§5: `GET /api/onboarding`, no auth). A fresh HA
  * has no users and so no tokens: send the user to HA's own UI. Never counts as a login.
  */
-export async function onboardingState(url: string, options: { timeoutMs?: number; tls?: { pin?: string; ca?: string } } = {}): Promise<'done' | 'pending' | 'unknown'> {
+export async function onboardingState(
+  url: string,
+  options: { timeoutMs?: number; tls?: { pin?: string; ca?: string } } = {},
+): Promise<'done' | 'pending' | 'unknown'> {
   const base = normalizeBaseUrl(url)
   const reply = await httpRequest({
     url: `${base.origin}/api/onboarding`,
@@ -268,7 +324,8 @@ export async function onboardingState(url: string, options: { timeoutMs?: number
   if (reply.status !== 200) return 'unknown'
   const steps = parseJsonReply(reply, 'Home Assistant onboarding')
   if (!Array.isArray(steps)) return 'unknown'
-  const user = steps.find((s) => s && typeof s === 'object' && (s as { step?: unknown }).step === 'user') as { done?: unknown } | undefined
+  const user = steps.find((s) => s && typeof s === 'object' && (s as { step?: unknown }).step === 'user') as
+    { done?: unknown } | undefined
   if (!user) return 'unknown'
   return user.done === true ? 'done' : 'pending'
 }

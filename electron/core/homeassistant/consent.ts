@@ -57,7 +57,9 @@ export function consentSentence(input: { username: string; consoleLabel: string;
 
 /** The consent on record for this key and HA, if it still applies (same HA, same URL, same user). */
 export function findConsent(key: KeyRecord, ha: HomeAssistantRecord): HaConsent | null {
-  return (key.haConsents ?? []).find((c) => c.haId === ha.id && c.haUrl === ha.url && c.username === key.username) ?? null
+  return (
+    (key.haConsents ?? []).find((c) => c.haId === ha.id && c.haUrl === ha.url && c.username === key.username) ?? null
+  )
 }
 
 export function pushOptions(key: KeyRecord, ha: HomeAssistantRecord, consoleLabel: string): HaPushOptions {
@@ -82,14 +84,37 @@ export function pushOptions(key: KeyRecord, ha: HomeAssistantRecord, consoleLabe
 }
 
 /** Records consent after checking the user saw exactly the sentence Keyward would show now. */
-export function recordConsent(key: KeyRecord, ha: HomeAssistantRecord, consoleLabel: string, shown: string, now: Date): KeyRecord {
-  if (key.app !== 'protect') throw new KeywardFailure('refused', 'Only UniFi Protect in Home Assistant asks for a password besides the key.')
-  if (!key.passwordRef) throw new KeywardFailure('refused', 'This key has no dedicated local user, so there is no password to send: Keyward made it as the signed-in admin, whose password it never kept.')
+export function recordConsent(
+  key: KeyRecord,
+  ha: HomeAssistantRecord,
+  consoleLabel: string,
+  shown: string,
+  now: Date,
+): KeyRecord {
+  if (key.app !== 'protect')
+    throw new KeywardFailure('refused', 'Only UniFi Protect in Home Assistant asks for a password besides the key.')
+  if (!key.passwordRef)
+    throw new KeywardFailure(
+      'refused',
+      'This key has no dedicated local user, so there is no password to send: Keyward made it as the signed-in admin, whose password it never kept.',
+    )
   const sentence = consentSentence({ username: key.username, consoleLabel, haUrl: ha.url })
   if (shown !== sentence) {
-    throw new KeywardFailure('invalid-input', 'What you agreed to is not what Keyward would send now (the Home Assistant address or the user changed). Read it again and agree to the current text.')
+    throw new KeywardFailure(
+      'invalid-input',
+      'What you agreed to is not what Keyward would send now (the Home Assistant address or the user changed). Read it again and agree to the current text.',
+    )
   }
-  const consent: HaConsent = { haId: ha.id, haUrl: ha.url, haVersion: ha.version, username: key.username, sentence, grantedAt: now.toISOString(), by: 'user', fullModeInUse: false }
+  const consent: HaConsent = {
+    haId: ha.id,
+    haUrl: ha.url,
+    haVersion: ha.version,
+    username: key.username,
+    sentence,
+    grantedAt: now.toISOString(),
+    by: 'user',
+    fullModeInUse: false,
+  }
   const others = (key.haConsents ?? []).filter((c) => c.haId !== ha.id)
   return { ...key, haConsents: [...others, consent] }
 }
@@ -97,12 +122,21 @@ export function recordConsent(key: KeyRecord, ha: HomeAssistantRecord, consoleLa
 /** After a push: whether full mode is now in use at that HA (a rotation keeps the mode). */
 export function noteMode(key: KeyRecord, haId: string, mode: 'full' | 'api_key' | null): KeyRecord {
   if (!key.haConsents?.some((c) => c.haId === haId)) return key
-  return { ...key, haConsents: key.haConsents.map((c) => (c.haId === haId ? { ...c, fullModeInUse: mode === 'full' } : c)) }
+  return {
+    ...key,
+    haConsents: key.haConsents.map((c) => (c.haId === haId ? { ...c, fullModeInUse: mode === 'full' } : c)),
+  }
 }
 
 /** The flows' own guard: a password HA would need, and no consent on record (nothing is sent). */
 export function consentRequired(haVersion: string | null, consoleLabel: string, detail: string): HomeAssistantFailure {
-  return new HomeAssistantFailure('refused', 'consent_required',
-    `Home Assistant ${haVersion ?? ''} would need the password of the dedicated local user of ${consoleLabel}, and you have not agreed to send it. Nothing was sent. Agree to it in Keyward (it says what is sent where), use Home Assistant 2026.9 or later with API-key-only mode, or use "Copy fields".`.replace('  ', ' '),
-    detail)
+  return new HomeAssistantFailure(
+    'refused',
+    'consent_required',
+    `Home Assistant ${haVersion ?? ''} would need the password of the dedicated local user of ${consoleLabel}, and you have not agreed to send it. Nothing was sent. Agree to it in Keyward (it says what is sent where), use Home Assistant 2026.9 or later with API-key-only mode, or use "Copy fields".`.replace(
+      '  ',
+      ' ',
+    ),
+    detail,
+  )
 }

@@ -67,7 +67,13 @@ export function copyFields(req: CopyFieldsRequest): CopyFieldsPlan {
   const link = addLink(domain, req.haUrl)
   const secretValue = req.secret ?? ''
   const verify = req.verifySsl ?? false
-  const host: CopyField = { field: 'host', label: 'Host', value: req.console.host, secret: false, note: 'Only the address: no https://, no port, no path.' }
+  const host: CopyField = {
+    field: 'host',
+    label: 'Host',
+    value: req.console.host,
+    secret: false,
+    note: 'Only the address: no https://, no port, no path.',
+  }
 
   if (req.app === 'network') {
     // API-key mode (home-assistant.md §3.2): menu "API key" → {host, api_key, port, verify_ssl}; HA
@@ -75,15 +81,31 @@ export function copyFields(req: CopyFieldsRequest): CopyFieldsPlan {
     return {
       domain,
       applicable: true,
-      steps: ['Settings → Devices & services → Add integration → UniFi Network.', 'Choose "API key" (Home Assistant 2026.10 or later).'],
+      steps: [
+        'Settings → Devices & services → Add integration → UniFi Network.',
+        'Choose "API key" (Home Assistant 2026.10 or later).',
+      ],
       fields: [
         host,
-        { field: 'api_key', label: 'API key', value: secretValue, secret: true, note: `Made on ${req.console.name ?? req.console.host}: a key works only on the console that made it.` },
+        {
+          field: 'api_key',
+          label: 'API key',
+          value: secretValue,
+          secret: true,
+          note: `Made on ${req.console.name ?? req.console.host}: a key works only on the console that made it.`,
+        },
         { field: 'port', label: 'Port', value: String(req.console.port), secret: false },
-        { field: 'verify_ssl', label: 'Verify SSL certificate', value: verify ? 'on' : 'off', secret: false, note: 'Off for a console with its own self-signed certificate.' },
+        {
+          field: 'verify_ssl',
+          label: 'Verify SSL certificate',
+          value: verify ? 'on' : 'off',
+          secret: false,
+          note: 'Off for a console with its own self-signed certificate.',
+        },
       ],
       link,
-      message: 'If Home Assistant offers no "API key" choice, it is older than its UniFi Network API-key mode and cannot take this key: it signs in only with a local username and password.',
+      message:
+        'If Home Assistant offers no "API key" choice, it is older than its UniFi Network API-key mode and cannot take this key: it signs in only with a local username and password.',
     }
   }
 
@@ -94,11 +116,18 @@ export function copyFields(req: CopyFieldsRequest): CopyFieldsPlan {
       steps: ['Settings → Devices & services → Add integration → UniFi Access.'],
       fields: [
         host,
-        { field: 'api_token', label: 'API token', value: secretValue, secret: true, note: 'A UniFi Access API token, not a console API key.' },
+        {
+          field: 'api_token',
+          label: 'API token',
+          value: secretValue,
+          secret: true,
+          note: 'A UniFi Access API token, not a console API key.',
+        },
         { field: 'verify_ssl', label: 'Verify SSL certificate', value: verify ? 'on' : 'off', secret: false },
       ],
       link,
-      message: 'Fill these fields in the UniFi Access setup form. The HACS version also shows "use polling": leave it off.',
+      message:
+        'Fill these fields in the UniFi Access setup form. The HACS version also shows "use polling": leave it off.',
     }
   }
 
@@ -107,9 +136,20 @@ export function copyFields(req: CopyFieldsRequest): CopyFieldsPlan {
   // Least privilege (home-assistant.md §2.2 [inferred]): where HA offers API-key-only mode the plan is that
   // one, with no password to type; the full setup only when asked for (or when HA ≤ 2026.8 needs it).
   const mode = (req.mode ?? 'auto') === 'auto' ? (menu ? 'api_key' : 'full') : req.mode!
-  const keyField: CopyField = { field: 'api_key', label: 'API key', value: secretValue, secret: true, note: `Made on ${req.console.name ?? req.console.host}: a key works only on the console that made it.` }
+  const keyField: CopyField = {
+    field: 'api_key',
+    label: 'API key',
+    value: secretValue,
+    secret: true,
+    note: `Made on ${req.console.name ?? req.console.host}: a key works only on the console that made it.`,
+  }
   const steps = ['Settings → Devices & services → Add integration → UniFi Protect.']
-  if (menu) steps.push(mode === 'api_key' ? 'Choose "API key only (limited feature set)".' : 'Choose the full setup (username, password and API key).')
+  if (menu)
+    steps.push(
+      mode === 'api_key'
+        ? 'Choose "API key only (limited feature set)".'
+        : 'Choose the full setup (username, password and API key).',
+    )
   if (mode === 'api_key' && menu) {
     return {
       domain,
@@ -127,12 +167,26 @@ export function copyFields(req: CopyFieldsRequest): CopyFieldsPlan {
     fields: [
       host,
       { field: 'port', label: 'Port', value: String(req.console.port), secret: false },
-      { field: 'verify_ssl', label: 'Verify SSL certificate', value: verify ? 'on' : 'off', secret: false, note: 'Off for a console with its own self-signed certificate.' },
-      { field: 'username', label: 'Username', value: creds?.username ?? '', secret: false, note: 'A local user of the console, not a Ubiquiti cloud account.' },
+      {
+        field: 'verify_ssl',
+        label: 'Verify SSL certificate',
+        value: verify ? 'on' : 'off',
+        secret: false,
+        note: 'Off for a console with its own self-signed certificate.',
+      },
+      {
+        field: 'username',
+        label: 'Username',
+        value: creds?.username ?? '',
+        secret: false,
+        note: 'A local user of the console, not a Ubiquiti cloud account.',
+      },
       { field: 'password', label: 'Password', value: creds?.password ?? '', secret: true },
       keyField,
     ],
     link,
-    message: menu ? 'Fill these fields in the full UniFi Protect setup form.' : 'Home Assistant before 2026.9 needs the username and password as well as the key.',
+    message: menu
+      ? 'Fill these fields in the full UniFi Protect setup form.'
+      : 'Home Assistant before 2026.9 needs the username and password as well as the key.',
   }
 }

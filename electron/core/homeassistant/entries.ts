@@ -8,7 +8,15 @@
 //      unifiprotect, the host for unifi_access [inferred from §3 unique_id = host]) and
 //      unifiprotect's `title_placeholders.ip_address` = host (§1.3);
 //   3. the entry title: full-mode unifiprotect titles entries `nvr.display_name` (§2.2).
-import { HomeAssistantFailure, type HaConsoleRef, type HaDevice, type HaDomain, type HaEntry, type HaFlowProgress, type HaIssue } from './types.ts'
+import {
+  HomeAssistantFailure,
+  type HaConsoleRef,
+  type HaDevice,
+  type HaDomain,
+  type HaEntry,
+  type HaFlowProgress,
+  type HaIssue,
+} from './types.ts'
 import type { HomeAssistantClient } from './client.ts'
 import { HaCommandError } from './ws.ts'
 
@@ -47,7 +55,11 @@ export function parseEntry(raw: unknown): HaEntry | null {
 export async function listEntries(ha: HomeAssistantClient, domain: string): Promise<HaEntry[]> {
   const reply = await ha.request('GET', `/api/config/config_entries/entry?domain=${encodeURIComponent(domain)}`)
   if (reply.status !== 200 || !Array.isArray(reply.body)) {
-    throw new HomeAssistantFailure('bad-reply', 'not_home_assistant', `Home Assistant did not list its ${domain} entries (status ${reply.status}).`)
+    throw new HomeAssistantFailure(
+      'bad-reply',
+      'not_home_assistant',
+      `Home Assistant did not list its ${domain} entries (status ${reply.status}).`,
+    )
   }
   return reply.body.map(parseEntry).filter((e): e is HaEntry => e !== null && e.domain === domain)
 }
@@ -97,14 +109,21 @@ function parseIssue(raw: unknown): HaIssue | null {
 function parseDevice(raw: unknown): HaDevice | null {
   if (!isObject(raw) || !str(raw.id)) return null
   const pairs = (v: unknown): [string, string][] =>
-    Array.isArray(v) ? v.filter((p): p is [string, string] => Array.isArray(p) && p.length >= 2).map((p) => [String(p[0]), String(p[1])]) : []
+    Array.isArray(v)
+      ? v
+          .filter((p): p is [string, string] => Array.isArray(p) && p.length >= 2)
+          .map((p) => [String(p[0]), String(p[1])])
+      : []
   return {
     id: str(raw.id)!,
     // Since 2026.8 a device belongs to one entry, `config_entry_id`, which replaces the list
     // `config_entries` of older builds (home-assistant.md §1.3): read the first, else the list.
-    config_entries: typeof raw.config_entry_id === 'string' && raw.config_entry_id
-      ? [raw.config_entry_id]
-      : Array.isArray(raw.config_entries) ? raw.config_entries.filter((x): x is string => typeof x === 'string') : [],
+    config_entries:
+      typeof raw.config_entry_id === 'string' && raw.config_entry_id
+        ? [raw.config_entry_id]
+        : Array.isArray(raw.config_entries)
+          ? raw.config_entries.filter((x): x is string => typeof x === 'string')
+          : [],
     connections: pairs(raw.connections),
     identifiers: pairs(raw.identifiers),
     name: str(raw.name_by_user) ?? str(raw.name),
@@ -136,7 +155,11 @@ export interface DomainSnapshot {
  * issues (`repairs/list_issues` + `repairs/get_issue_data`), and devices. WebSocket
  * problems other than a rejected token degrade to REST-only information.
  */
-export async function snapshotDomain(ha: HomeAssistantClient, domain: HaDomain | string, options: { devices?: boolean } = {}): Promise<DomainSnapshot> {
+export async function snapshotDomain(
+  ha: HomeAssistantClient,
+  domain: HaDomain | string,
+  options: { devices?: boolean } = {},
+): Promise<DomainSnapshot> {
   const entries = await listEntries(ha, domain)
   const reauths = new Map<string, PendingReauth>()
   let devices: HaDevice[] = []
@@ -169,7 +192,10 @@ export async function snapshotDomain(ha: HomeAssistantClient, domain: HaDomain |
         const entryId = issue.issue_id.slice(prefix.length)
         let flowId: string | null = null
         try {
-          const data = await socket.command<{ issue_data?: { flow_id?: unknown } }>('repairs/get_issue_data', { domain: issue.domain, issue_id: issue.issue_id })
+          const data = await socket.command<{ issue_data?: { flow_id?: unknown } }>('repairs/get_issue_data', {
+            domain: issue.domain,
+            issue_id: issue.issue_id,
+          })
           flowId = str(data?.issue_data?.flow_id)
         } catch (error) {
           if (!(error instanceof HaCommandError)) throw error
@@ -179,7 +205,15 @@ export async function snapshotDomain(ha: HomeAssistantClient, domain: HaDomain |
           known.issueId = issue.issue_id
           known.entryId ??= entryId
         } else if (flowId) {
-          reauths.set(flowId, { flowId, entryId, stepId: null, uniqueId: null, host: null, title: issue.translation_placeholders?.name ?? null, issueId: issue.issue_id })
+          reauths.set(flowId, {
+            flowId,
+            entryId,
+            stepId: null,
+            uniqueId: null,
+            host: null,
+            title: issue.translation_placeholders?.name ?? null,
+            issueId: issue.issue_id,
+          })
         }
       }
     } catch (error) {
@@ -208,7 +242,8 @@ export interface EntryMatch {
   how: 'device' | 'reauth' | null
 }
 
-const sameHost = (a: string | null | undefined, b: string): boolean => !!a && a.toLowerCase().replace(/^\[|\]$/g, '') === b.toLowerCase()
+const sameHost = (a: string | null | undefined, b: string): boolean =>
+  !!a && a.toLowerCase().replace(/^\[|\]$/g, '') === b.toLowerCase()
 
 /** The entry (and pending reauth) that belongs to this console, if HA shows enough to tell. */
 export function matchConsole(consoleRef: HaConsoleRef, snapshot: DomainSnapshot): EntryMatch {
@@ -228,7 +263,10 @@ export function matchConsole(consoleRef: HaConsoleRef, snapshot: DomainSnapshot)
     }
   }
   for (const reauth of snapshot.reauths) {
-    const hit = (mac && normalizeMacHex(reauth.uniqueId) === mac) || sameHost(reauth.host, consoleRef.host) || sameHost(reauth.uniqueId, consoleRef.host)
+    const hit =
+      (mac && normalizeMacHex(reauth.uniqueId) === mac) ||
+      sameHost(reauth.host, consoleRef.host) ||
+      sameHost(reauth.uniqueId, consoleRef.host)
     if (hit) return { entry: byId(reauth.entryId), reauth, how: 'reauth' }
   }
   // Never by title (home-assistant.md §1.6): a title is a console's display name, not unique (two "NVR"s),

@@ -112,7 +112,11 @@ export function describeFormError(field: string, key: string, ctx: ErrorContext)
         message: `Home Assistant could not sign in to UniFi Network on ${at} with that username and password.`,
       }
     case 'service_unavailable':
-      return { code: 'unreachable', problem: 'cannot_connect', message: `UniFi Network on ${at} is not available to Home Assistant right now.` }
+      return {
+        code: 'unreachable',
+        problem: 'cannot_connect',
+        message: `UniFi Network on ${at} is not available to Home Assistant right now.`,
+      }
     case 'unknown':
       return {
         code: 'refused',
@@ -133,15 +137,22 @@ export function formErrorsFailure(errors: Record<string, string>, ctx: ErrorCont
   const entries = Object.entries(errors).filter(([, v]) => typeof v === 'string')
   // api_key before password: unifiprotect only checks the key after the login worked (§2.3).
   const order = ['api_key', 'api_token', 'password', 'base']
-  entries.sort(([a], [b]) => (order.indexOf(a) === -1 ? 99 : order.indexOf(a)) - (order.indexOf(b) === -1 ? 99 : order.indexOf(b)))
+  entries.sort(
+    ([a], [b]) => (order.indexOf(a) === -1 ? 99 : order.indexOf(a)) - (order.indexOf(b) === -1 ? 99 : order.indexOf(b)),
+  )
   const [field, key] = entries[0] ?? ['base', 'unknown']
   const mapped = describeFormError(field, key, ctx)
-  return new HomeAssistantFailure(mapped.code, mapped.problem, mapped.message, `${ctx.domain} form error ${field}=${key}`.slice(0, 200), field)
+  return new HomeAssistantFailure(
+    mapped.code,
+    mapped.problem,
+    mapped.message,
+    `${ctx.domain} form error ${field}=${key}`.slice(0, 200),
+    field,
+  )
 }
 
 export type AbortMeaning =
-  | { ok: true; outcome: 'reconfigured' | 'reauthenticated' }
-  | { ok: false; failure: HomeAssistantFailure }
+  { ok: true; outcome: 'reconfigured' | 'reauthenticated' } | { ok: false; failure: HomeAssistantFailure }
 
 /** What an `abort` result means. */
 export function describeAbort(reason: string, ctx: ErrorContext): AbortMeaning {
@@ -158,16 +169,36 @@ export function describeAbort(reason: string, ctx: ErrorContext): AbortMeaning {
     case 'reauth_successful':
       return { ok: true, outcome: 'reauthenticated' }
     case 'already_configured':
-      return fail('conflict', 'already_configured', `Home Assistant already has ${app} set up for ${at}, and Keyward could not tell which entry it is. Open it in Settings → Devices & services → ${app} and choose Reconfigure, or use "Copy fields".`)
+      return fail(
+        'conflict',
+        'already_configured',
+        `Home Assistant already has ${app} set up for ${at}, and Keyward could not tell which entry it is. Open it in Settings → Devices & services → ${app} and choose Reconfigure, or use "Copy fields".`,
+      )
     case 'wrong_nvr':
       // Keyward never advises removing it: the entry may belong to another console that still works (§1.6).
-      return fail('conflict', 'wrong_nvr', `Home Assistant's ${app} entry belongs to a different console than ${at}, so Keyward left it as it is. Add this console as its own entry in Home Assistant (Settings → Devices & services), or push the key again.`)
+      return fail(
+        'conflict',
+        'wrong_nvr',
+        `Home Assistant's ${app} entry belongs to a different console than ${at}, so Keyward left it as it is. Add this console as its own entry in Home Assistant (Settings → Devices & services), or push the key again.`,
+      )
     case 'discovery_started':
-      return fail('refused', 'needs_ui', `Home Assistant is already discovering ${app} consoles. Wait a minute and push again, or finish the discovered entry in Settings → Devices & services.`)
+      return fail(
+        'refused',
+        'needs_ui',
+        `Home Assistant is already discovering ${app} consoles. Wait a minute and push again, or finish the discovered entry in Settings → Devices & services.`,
+      )
     case 'already_in_progress':
-      return fail('conflict', 'needs_ui', `Home Assistant already has a ${app} setup in progress for ${at}. Finish or cancel it in Settings → Devices & services, then push again.`)
+      return fail(
+        'conflict',
+        'needs_ui',
+        `Home Assistant already has a ${app} setup in progress for ${at}. Finish or cancel it in Settings → Devices & services, then push again.`,
+      )
     case 'single_instance_allowed':
-      return fail('conflict', 'already_configured', `Home Assistant allows only one ${app} entry, and it already has one.`)
+      return fail(
+        'conflict',
+        'already_configured',
+        `Home Assistant allows only one ${app} entry, and it already has one.`,
+      )
     case 'cannot_connect':
       return fail('unreachable', 'cannot_connect', `Home Assistant could not connect to ${at}.`)
     default:

@@ -18,7 +18,15 @@ import { consentRequired } from './consent.ts'
 import { APP_LABEL, describeAbort, formErrorsFailure, type ErrorContext } from './errors.ts'
 import { fillForm, menuOptions, parseFlowResult, pickMenuOption, type FormValues } from './forms.ts'
 import { pushNetworkKey, type NetworkPush } from './network.ts'
-import { HomeAssistantFailure, type HaConsoleRef, type HaDomain, type HaEntry, type HaFlowResult, type PushOutcome, type PushResult } from './types.ts'
+import {
+  HomeAssistantFailure,
+  type HaConsoleRef,
+  type HaDomain,
+  type HaEntry,
+  type HaFlowResult,
+  type PushOutcome,
+  type PushResult,
+} from './types.ts'
 
 export { copyFields } from './copy.ts'
 
@@ -60,9 +68,7 @@ export interface AccessPush {
 }
 
 export type PushRequest =
-  | ({ app: 'protect' } & ProtectPush)
-  | ({ app: 'access' } & AccessPush)
-  | ({ app: 'network' } & NetworkPush)
+  ({ app: 'protect' } & ProtectPush) | ({ app: 'access' } & AccessPush) | ({ app: 'network' } & NetworkPush)
 
 const label = (c: HaConsoleRef) => consoleLabel(c)
 
@@ -73,7 +79,8 @@ function checkConsole(c: HaConsoleRef): void {
   if (!c.host || /[/\s@?#]/.test(c.host) || /^[a-z][a-z0-9+.-]*:\/\//i.test(c.host)) {
     throw new KeywardFailure('invalid-input', `"${c.host}" is not a bare host name or IP address.`)
   }
-  if (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535) throw new KeywardFailure('invalid-input', `Port ${c.port} is outside 1–65535.`)
+  if (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535)
+    throw new KeywardFailure('invalid-input', `Port ${c.port} is outside 1–65535.`)
 }
 
 // ---- REST plumbing -----------------------------------------------------------
@@ -83,30 +90,77 @@ function restFailure(reply: HaReply, what: string, ctx: ErrorContext): HomeAssis
   const message = body && typeof body.message === 'string' ? body.message : reply.text
   const app = APP_LABEL[ctx.domain] ?? ctx.domain
   if (reply.status === 404 && /handler/i.test(message)) {
-    return new HomeAssistantFailure('not-found', 'integration_missing', `This Home Assistant has no ${app} integration to set up.`, `${what}: ${message}`.slice(0, 200))
+    return new HomeAssistantFailure(
+      'not-found',
+      'integration_missing',
+      `This Home Assistant has no ${app} integration to set up.`,
+      `${what}: ${message}`.slice(0, 200),
+    )
   }
   if (reply.status === 404) {
-    return new HomeAssistantFailure('not-found', 'flow_expired', `Home Assistant no longer has that ${app} setup open (it finished or expired). Push the key again.`, `${what}: ${message}`.slice(0, 200))
+    return new HomeAssistantFailure(
+      'not-found',
+      'flow_expired',
+      `Home Assistant no longer has that ${app} setup open (it finished or expired). Push the key again.`,
+      `${what}: ${message}`.slice(0, 200),
+    )
   }
   if (reply.status === 400 && body && typeof body.errors === 'object' && body.errors !== null) {
     // InvalidData (§1.1): the schema check before the step ran.
-    const fields = Object.entries(body.errors as Record<string, unknown>).map(([k, v]) => `${k}: ${String(v)}`).join('; ')
-    return new HomeAssistantFailure('invalid-input', 'schema_mismatch', `Home Assistant ${ctx.haVersion ?? ''} expects different ${app} fields than Keyward sent (${fields.slice(0, 160)}). Use "Copy fields" and fill the form in Home Assistant.`.replace('  ', ' '), `${what}: ${fields}`.slice(0, 200))
+    const fields = Object.entries(body.errors as Record<string, unknown>)
+      .map(([k, v]) => `${k}: ${String(v)}`)
+      .join('; ')
+    return new HomeAssistantFailure(
+      'invalid-input',
+      'schema_mismatch',
+      `Home Assistant ${ctx.haVersion ?? ''} expects different ${app} fields than Keyward sent (${fields.slice(0, 160)}). Use "Copy fields" and fill the form in Home Assistant.`.replace(
+        '  ',
+        ' ',
+      ),
+      `${what}: ${fields}`.slice(0, 200),
+    )
   }
   if (reply.status === 400 && /doesn't support step/i.test(message)) {
-    return new HomeAssistantFailure('refused', 'needs_ui', `${app} in this Home Assistant cannot be changed from outside (${message.slice(0, 120)}).`, `${what}: unknown_step`)
+    return new HomeAssistantFailure(
+      'refused',
+      'needs_ui',
+      `${app} in this Home Assistant cannot be changed from outside (${message.slice(0, 120)}).`,
+      `${what}: unknown_step`,
+    )
   }
   if (reply.status === 400 && /^Failed dependencies/i.test(reply.text)) {
-    return new HomeAssistantFailure('refused', 'integration_missing', `Home Assistant cannot load ${app}: ${reply.text.slice(0, 120)}.`, what)
+    return new HomeAssistantFailure(
+      'refused',
+      'integration_missing',
+      `Home Assistant cannot load ${app}: ${reply.text.slice(0, 120)}.`,
+      what,
+    )
   }
-  return new HomeAssistantFailure('bad-reply', 'needs_ui', `Home Assistant answered ${what} with status ${reply.status}.`, message.slice(0, 200))
+  return new HomeAssistantFailure(
+    'bad-reply',
+    'needs_ui',
+    `Home Assistant answered ${what} with status ${reply.status}.`,
+    message.slice(0, 200),
+  )
 }
 
-async function flowCall(ha: HomeAssistantClient, method: 'GET' | 'POST', path: string, body: unknown, what: string, ctx: ErrorContext): Promise<HaFlowResult> {
+async function flowCall(
+  ha: HomeAssistantClient,
+  method: 'GET' | 'POST',
+  path: string,
+  body: unknown,
+  what: string,
+  ctx: ErrorContext,
+): Promise<HaFlowResult> {
   const reply = await ha.request(method, path, body, { timeoutMs: ha.flowTimeoutMs })
   if (reply.status !== 200) throw restFailure(reply, what, ctx)
   const result = parseFlowResult(reply.body)
-  if (!result) throw new HomeAssistantFailure('bad-reply', 'needs_ui', `Home Assistant's answer to ${what} is not a config-flow result.`)
+  if (!result)
+    throw new HomeAssistantFailure(
+      'bad-reply',
+      'needs_ui',
+      `Home Assistant's answer to ${what} is not a config-flow result.`,
+    )
   return result
 }
 
@@ -155,9 +209,12 @@ async function drive(ha: HomeAssistantClient, first: HaFlowResult, opts: DriveOp
           const options = menuOptions(current)
           const choice = pickMenuOption(options, opts.want)
           if (!choice) {
-            throw new HomeAssistantFailure('refused', opts.want === 'full' ? 'schema_mismatch' : 'needs_credentials',
+            throw new HomeAssistantFailure(
+              'refused',
+              opts.want === 'full' ? 'schema_mismatch' : 'needs_credentials',
               `Home Assistant offers ${options.join(', ') || 'no options'} for ${APP_LABEL[opts.ctx.domain] ?? opts.ctx.domain}, not the ${opts.want === 'full' ? 'full' : 'API-key-only'} setup Keyward needs.`,
-              `menu ${current.step_id}: ${options.join(',')}`.slice(0, 200))
+              `menu ${current.step_id}: ${options.join(',')}`.slice(0, 200),
+            )
           }
           mode = choice.endsWith('api_key') ? 'api_key' : 'full'
           current = await flowCall(ha, 'POST', path, { next_step_id: choice }, `menu ${current.step_id}`, opts.ctx)
@@ -167,8 +224,16 @@ async function drive(ha: HomeAssistantClient, first: HaFlowResult, opts: DriveOp
           const form = current
           if (submitted.has(form.step_id)) {
             const errors = form.errors ?? {}
-            if (Object.keys(errors).length > 0) throw formErrorsFailure(errors, { ...opts.ctx, apiKeyOnly: mode === 'api_key' || !form.data_schema.some((f) => f.name === 'username') })
-            throw new HomeAssistantFailure('refused', 'needs_ui', `Home Assistant showed the "${form.step_id}" step again without saying why.`)
+            if (Object.keys(errors).length > 0)
+              throw formErrorsFailure(errors, {
+                ...opts.ctx,
+                apiKeyOnly: mode === 'api_key' || !form.data_schema.some((f) => f.name === 'username'),
+              })
+            throw new HomeAssistantFailure(
+              'refused',
+              'needs_ui',
+              `Home Assistant showed the "${form.step_id}" step again without saying why.`,
+            )
           }
           opts.onForm?.(form)
           const names = new Set(form.data_schema.map((f) => f.name))
@@ -176,19 +241,30 @@ async function drive(ha: HomeAssistantClient, first: HaFlowResult, opts: DriveOp
           const filled = fillForm(form.data_schema, opts.valuesFor(form.step_id, mode))
           opts.beforeSubmit?.(form, filled.missing)
           if (filled.missing.length > 0) {
-            throw new HomeAssistantFailure('invalid-input', 'schema_mismatch',
+            throw new HomeAssistantFailure(
+              'invalid-input',
+              'schema_mismatch',
               `Home Assistant asks for ${filled.missing.join(', ')} in the "${form.step_id}" step, which Keyward cannot fill. Use "Copy fields" and finish in Home Assistant.`,
-              `${form.step_id}: missing ${filled.missing.join(',')}`.slice(0, 200))
+              `${form.step_id}: missing ${filled.missing.join(',')}`.slice(0, 200),
+            )
           }
           submitted.add(form.step_id)
           current = await flowCall(ha, 'POST', path, filled.input, `step ${form.step_id}`, opts.ctx)
           break
         }
         default:
-          throw new HomeAssistantFailure('refused', 'needs_ui', `Home Assistant wants to continue this setup in its own window (${current.type}). Finish it in Settings → Devices & services.`)
+          throw new HomeAssistantFailure(
+            'refused',
+            'needs_ui',
+            `Home Assistant wants to continue this setup in its own window (${current.type}). Finish it in Settings → Devices & services.`,
+          )
       }
     }
-    throw new HomeAssistantFailure('refused', 'needs_ui', 'Home Assistant kept asking for more steps than Keyward expects.')
+    throw new HomeAssistantFailure(
+      'refused',
+      'needs_ui',
+      'Home Assistant kept asking for more steps than Keyward expects.',
+    )
   } catch (error) {
     if (opts.own && current.flow_id) await deleteFlow(ha, current.flow_id)
     throw error
@@ -243,7 +319,15 @@ function finish(
   }
 }
 
-async function conclude(ha: HomeAssistantClient, domain: HaDomain, consoleRef: HaConsoleRef, driven: Driven, ctx: ErrorContext, knownEntryId: string | null, extra: Partial<PushResult> = {}): Promise<PushResult> {
+async function conclude(
+  ha: HomeAssistantClient,
+  domain: HaDomain,
+  consoleRef: HaConsoleRef,
+  driven: Driven,
+  ctx: ErrorContext,
+  knownEntryId: string | null,
+  extra: Partial<PushResult> = {},
+): Promise<PushResult> {
   const { result } = driven
   if (result.type === 'create_entry') {
     const entryId = result.result?.entry_id ?? null
@@ -252,7 +336,16 @@ async function conclude(ha: HomeAssistantClient, domain: HaDomain, consoleRef: H
   }
   const meaning = describeAbort(result.reason, ctx)
   if (!meaning.ok) throw meaning.failure
-  return finish(ha, domain, consoleRef, meaning.outcome, await entryState(ha, domain, knownEntryId), knownEntryId, driven.mode, extra)
+  return finish(
+    ha,
+    domain,
+    consoleRef,
+    meaning.outcome,
+    await entryState(ha, domain, knownEntryId),
+    knownEntryId,
+    driven.mode,
+    extra,
+  )
 }
 
 // ---- UniFi Protect -------------------------------------------------------------
@@ -268,7 +361,13 @@ export async function pushProtectKey(ha: HomeAssistantClient, req: ProtectPush):
   }
   const creds = req.credentials ?? null
   const want: 'full' | 'api_key' = req.mode ?? 'api_key'
-  const ctx: ErrorContext = { domain, consoleLabel: label(req.console), host: req.console.host, port: req.console.port, haVersion: ha.haVersion }
+  const ctx: ErrorContext = {
+    domain,
+    consoleLabel: label(req.console),
+    host: req.console.host,
+    port: req.console.port,
+    haVersion: ha.haVersion,
+  }
 
   const valuesFor = (stepId: string, mode: 'full' | 'api_key' | null): FormValues => {
     const key = { api_key: req.apiKey }
@@ -284,19 +383,39 @@ export async function pushProtectKey(ha: HomeAssistantClient, req: ProtectPush):
   }
   const beforeSubmit = (form: Extract<HaFlowResult, { type: 'form' }>, missing: string[], mode: 'full' | 'api_key') => {
     if (missing.includes('username') || missing.includes('password')) {
-      if (req.credentialsAvailable && !creds) throw consentRequired(ha.haVersion, label(req.console), `${form.step_id}: missing ${missing.join(',')}`)
-      throw new HomeAssistantFailure('invalid-input', 'needs_credentials',
-        `Home Assistant ${ha.haVersion ?? ''} needs a local username and password of ${label(req.console)} as well as the API key (API-key-only setup arrived in Home Assistant 2026.9). Let Keyward create a dedicated local user, or update Home Assistant.`.replace('  ', ' '),
-        `${form.step_id}: missing ${missing.join(',')}`)
+      if (req.credentialsAvailable && !creds)
+        throw consentRequired(ha.haVersion, label(req.console), `${form.step_id}: missing ${missing.join(',')}`)
+      throw new HomeAssistantFailure(
+        'invalid-input',
+        'needs_credentials',
+        `Home Assistant ${ha.haVersion ?? ''} needs a local username and password of ${label(req.console)} as well as the API key (API-key-only setup arrived in Home Assistant 2026.9). Let Keyward create a dedicated local user, or update Home Assistant.`.replace(
+          '  ',
+          ' ',
+        ),
+        `${form.step_id}: missing ${missing.join(',')}`,
+      )
     }
     const apiKeyForm = !form.data_schema.some((f) => f.name === 'username')
-    if (form.step_id !== 'reauth_api_key' && mode === 'api_key' && apiKeyForm && !form.data_schema.some((f) => f.name === 'port') && req.console.port !== 443) {
+    if (
+      form.step_id !== 'reauth_api_key' &&
+      mode === 'api_key' &&
+      apiKeyForm &&
+      !form.data_schema.some((f) => f.name === 'port') &&
+      req.console.port !== 443
+    ) {
       // API-key-only mode has no port field: HA uses 443 (§2.2).
-      throw new HomeAssistantFailure('invalid-input', 'schema_mismatch', `Home Assistant's API-key-only setup always uses port 443, but ${label(req.console)} answers on ${req.console.port}.`)
+      throw new HomeAssistantFailure(
+        'invalid-input',
+        'schema_mismatch',
+        `Home Assistant's API-key-only setup always uses port 443, but ${label(req.console)} answers on ${req.console.port}.`,
+      )
     }
   }
   const opts = (own: boolean, mode: 'full' | 'api_key' = want): DriveOptions => ({
-    ctx, valuesFor, want: mode, own,
+    ctx,
+    valuesFor,
+    want: mode,
+    own,
     beforeSubmit: (form, missing) => beforeSubmit(form, missing, mode),
   })
   // API-key-only unless the caller asked for full mode (with consent for any password sent).
@@ -333,7 +452,8 @@ async function runPush(
   }
   if (match.reauth) {
     const done = await finishReauth(ha, match.reauth, opts(false), ctx)
-    if (done) return conclude(ha, domain, consoleRef, done, ctx, match.reauth.entryId ?? match.entry?.entry_id ?? null, extra())
+    if (done)
+      return conclude(ha, domain, consoleRef, done, ctx, match.reauth.entryId ?? match.entry?.entry_id ?? null, extra())
   }
   if (match.entry) {
     try {
@@ -349,7 +469,12 @@ async function runPush(
   } catch (error) {
     // HA knows this console (unique id match) but showed nothing Keyward could link.
     // With exactly one entry in the domain, that entry is the one (§2.2 abort rule).
-    if (!(error instanceof HomeAssistantFailure) || error.problem !== 'already_configured' || snapshot.entries.length !== 1) throw error
+    if (
+      !(error instanceof HomeAssistantFailure) ||
+      error.problem !== 'already_configured' ||
+      snapshot.entries.length !== 1
+    )
+      throw error
     const only = snapshot.entries[0]!
     const pending = snapshot.reauths.find((r) => r.entryId === only.entry_id)
     if (pending) {
@@ -361,11 +486,23 @@ async function runPush(
 }
 
 /** Continues HA's own reauth flow; null when it has gone (then reconfigure instead). */
-async function finishReauth(ha: HomeAssistantClient, reauth: PendingReauth, opts: DriveOptions, ctx: ErrorContext): Promise<Driven | null> {
+async function finishReauth(
+  ha: HomeAssistantClient,
+  reauth: PendingReauth,
+  opts: DriveOptions,
+  ctx: ErrorContext,
+): Promise<Driven | null> {
   let current: HaFlowResult
   try {
     // GET re-runs the current step without input → its form and schema (§1.1).
-    current = await flowCall(ha, 'GET', `/api/config/config_entries/flow/${encodeURIComponent(reauth.flowId)}`, undefined, 'reauth', ctx)
+    current = await flowCall(
+      ha,
+      'GET',
+      `/api/config/config_entries/flow/${encodeURIComponent(reauth.flowId)}`,
+      undefined,
+      'reauth',
+      ctx,
+    )
   } catch (error) {
     if (error instanceof HomeAssistantFailure && error.problem === 'flow_expired') return null
     throw error
@@ -378,9 +515,16 @@ async function finishReauth(ha: HomeAssistantClient, reauth: PendingReauth, opts
 export async function pushAccessToken(ha: HomeAssistantClient, req: AccessPush): Promise<PushResult> {
   const domain = 'unifi_access'
   checkConsole(req.console)
-  if (!KEY_SHAPE.test(req.token)) throw new KeywardFailure('invalid-input', 'That does not look like a UniFi Access API token.')
+  if (!KEY_SHAPE.test(req.token))
+    throw new KeywardFailure('invalid-input', 'That does not look like a UniFi Access API token.')
   ha.requireAdmin()
-  const ctx: ErrorContext = { domain, consoleLabel: label(req.console), host: req.console.host, port: req.console.port, haVersion: ha.haVersion }
+  const ctx: ErrorContext = {
+    domain,
+    consoleLabel: label(req.console),
+    host: req.console.host,
+    port: req.console.port,
+    haVersion: ha.haVersion,
+  }
   let variant: 'core' | 'custom' | undefined
   // Core (2026.4+) and HACS imhotep/hass-unifi-access share the domain and the names
   // host / api_token / verify_ssl; only HACS has `use_polling` (§3, [inferred] detection).
@@ -389,17 +533,26 @@ export async function pushAccessToken(ha: HomeAssistantClient, req: AccessPush):
     if (names.includes('use_polling')) variant = 'custom'
     else if (names.includes('host')) variant ??= 'core'
   }
-  const valuesFor = (): FormValues => ({ host: req.console.host, api_token: req.token, verify_ssl: req.verifySsl ?? false })
+  const valuesFor = (): FormValues => ({
+    host: req.console.host,
+    api_token: req.token,
+    verify_ssl: req.verifySsl ?? false,
+  })
   const opts = (own: boolean): DriveOptions => ({ ctx, valuesFor, want: 'full', own, onForm })
   const snapshot = await snapshotDomain(ha, domain, { devices: false })
   const match = matchConsole(req.console, snapshot)
   try {
-    return await runPush(ha, domain, req.console, snapshot, match, opts, ctx, () => (variant ? { accessVariant: variant } : {}))
+    return await runPush(ha, domain, req.console, snapshot, match, opts, ctx, () =>
+      variant ? { accessVariant: variant } : {},
+    )
   } catch (error) {
     if (error instanceof HomeAssistantFailure && error.detail?.endsWith('unknown_step')) {
-      throw new HomeAssistantFailure('refused', 'needs_ui',
+      throw new HomeAssistantFailure(
+        'refused',
+        'needs_ui',
         `The UniFi Access integration in this Home Assistant${variant === 'custom' ? ' (the HACS one)' : ''} cannot be reconfigured from outside. In Home Assistant, delete its entry for ${label(req.console)} and push the token again, or use "Copy fields".`,
-        error.detail)
+        error.detail,
+      )
     }
     throw error
   }
@@ -420,4 +573,8 @@ export async function pushKey(ha: HomeAssistantClient, req: PushRequest): Promis
 }
 
 /** The HA domain for a UniFi app. */
-export const DOMAIN_FOR_APP: Record<UnifiApp, HaDomain> = { protect: 'unifiprotect', access: 'unifi_access', network: 'unifi' }
+export const DOMAIN_FOR_APP: Record<UnifiApp, HaDomain> = {
+  protect: 'unifiprotect',
+  access: 'unifi_access',
+  network: 'unifi',
+}

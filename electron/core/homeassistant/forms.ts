@@ -59,9 +59,23 @@ export function parseFlowResult(raw: unknown): HaFlowResult | null {
   const stepId = typeof raw.step_id === 'string' ? raw.step_id : ''
   switch (raw.type) {
     case 'form': {
-      const schema = Array.isArray(raw.data_schema) ? raw.data_schema.filter((f): f is HaSchemaField => isObject(f) && typeof f.name === 'string') : []
-      const errors = isObject(raw.errors) ? Object.fromEntries(Object.entries(raw.errors).map(([k, v]) => [k, Array.isArray(v) ? String(v[0]) : String(v)])) : null
-      return { type: 'form', flow_id: flowId, handler, step_id: stepId, data_schema: schema, errors, description_placeholders: placeholders(raw.description_placeholders) }
+      const schema = Array.isArray(raw.data_schema)
+        ? raw.data_schema.filter((f): f is HaSchemaField => isObject(f) && typeof f.name === 'string')
+        : []
+      const errors = isObject(raw.errors)
+        ? Object.fromEntries(
+            Object.entries(raw.errors).map(([k, v]) => [k, Array.isArray(v) ? String(v[0]) : String(v)]),
+          )
+        : null
+      return {
+        type: 'form',
+        flow_id: flowId,
+        handler,
+        step_id: stepId,
+        data_schema: schema,
+        errors,
+        description_placeholders: placeholders(raw.description_placeholders),
+      }
     }
     case 'menu': {
       const options = Array.isArray(raw.menu_options)
@@ -69,10 +83,23 @@ export function parseFlowResult(raw: unknown): HaFlowResult | null {
         : isObject(raw.menu_options)
           ? Object.fromEntries(Object.entries(raw.menu_options).map(([k, v]) => [k, String(v)]))
           : []
-      return { type: 'menu', flow_id: flowId, handler, step_id: stepId, menu_options: options, description_placeholders: placeholders(raw.description_placeholders) }
+      return {
+        type: 'menu',
+        flow_id: flowId,
+        handler,
+        step_id: stepId,
+        menu_options: options,
+        description_placeholders: placeholders(raw.description_placeholders),
+      }
     }
     case 'abort':
-      return { type: 'abort', flow_id: flowId, handler, reason: typeof raw.reason === 'string' ? raw.reason : 'unknown', description_placeholders: placeholders(raw.description_placeholders) }
+      return {
+        type: 'abort',
+        flow_id: flowId,
+        handler,
+        reason: typeof raw.reason === 'string' ? raw.reason : 'unknown',
+        description_placeholders: placeholders(raw.description_placeholders),
+      }
     case 'create_entry':
       return {
         type: 'create_entry',

@@ -15,7 +15,10 @@ import type { HaConsoleRef, HaDomain, HaEntry, HaEntryHealth, HaHealthSignal } f
 
 const AUTH_KEYS = new Set(['entry_auth_failed', 'api_key_required', 'invalid_auth', 'reauth_required'])
 
-export function classifyEntry(entry: HaEntry | null, reauth: PendingReauth | null): { signal: HaHealthSignal; keyProblem: boolean } {
+export function classifyEntry(
+  entry: HaEntry | null,
+  reauth: PendingReauth | null,
+): { signal: HaHealthSignal; keyProblem: boolean } {
   if (!entry) return { signal: reauth ? 'key_rejected' : 'no_entry', keyProblem: reauth !== null }
   if (entry.disabled_by) return { signal: 'disabled', keyProblem: false }
   const authFailed =
@@ -27,7 +30,8 @@ export function classifyEntry(entry: HaEntry | null, reauth: PendingReauth | nul
       return reauth ? { signal: 'key_rejected', keyProblem: true } : { signal: 'ok', keyProblem: false }
     case 'setup_error':
       if (authFailed) return { signal: 'key_rejected', keyProblem: true }
-      if (entry.error_reason_translation_key === 'protect_version') return { signal: 'protect_too_old', keyProblem: false }
+      if (entry.error_reason_translation_key === 'protect_version')
+        return { signal: 'protect_too_old', keyProblem: false }
       return { signal: 'error', keyProblem: false }
     case 'setup_retry':
       return authFailed ? { signal: 'key_rejected', keyProblem: true } : { signal: 'retrying', keyProblem: false }
@@ -76,12 +80,17 @@ export interface HealthReport {
 }
 
 /** Reads HA's entries for `domain` and tells, per managed console, whether HA can use its key. */
-export async function readHealth(ha: HomeAssistantClient, domain: HaDomain, consoles: HaConsoleRef[]): Promise<HealthReport> {
+export async function readHealth(
+  ha: HomeAssistantClient,
+  domain: HaDomain,
+  consoles: HaConsoleRef[],
+): Promise<HealthReport> {
   const snapshot = await snapshotDomain(ha, domain, { devices: domain !== 'unifi_access' })
   const used = new Set<string>()
   const results = consoles.map((consoleRef): HaEntryHealth => {
     // `unifi` entries belong to a site (unique_id = site UUID), not to a console MAC (§1.6, §3.2).
-    const match = domain === 'unifi' ? matchNetworkSites(snapshot, consoleRef.siteIds ?? []) : matchConsole(consoleRef, snapshot)
+    const match =
+      domain === 'unifi' ? matchNetworkSites(snapshot, consoleRef.siteIds ?? []) : matchConsole(consoleRef, snapshot)
     const entry = match.entry
     if (entry) used.add(entry.entry_id)
     const { signal, keyProblem } = classifyEntry(entry, match.reauth)

@@ -47,7 +47,9 @@ export interface FirstContact {
 /** A certificate no CA vouches for: Node's verify codes reach us as `tls`, or as `detail` of a connection failure. */
 const isCertificateProblem = (error: unknown): boolean =>
   error instanceof KeywardFailure &&
-  (error.code === 'tls' || error.code === 'certificate-changed' || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/i.test(error.detail ?? ''))
+  (error.code === 'tls' ||
+    error.code === 'certificate-changed' ||
+    /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/i.test(error.detail ?? ''))
 
 const PROBE_PATH = '/api/discovery_info'
 const TIMEOUT_MS = 8000
@@ -58,20 +60,34 @@ function uuidOf(status: number, type: string, body: () => unknown): string | nul
   if (status !== 200 || !type.includes('json')) return null
   try {
     const b = body() as { uuid?: unknown } | null
-    return b && typeof b === 'object' && typeof b.uuid === 'string' && /^[0-9a-f-]{8,64}$/i.test(b.uuid) ? b.uuid.toLowerCase() : null
+    return b && typeof b === 'object' && typeof b.uuid === 'string' && /^[0-9a-f-]{8,64}$/i.test(b.uuid)
+      ? b.uuid.toLowerCase()
+      : null
   } catch {
     return null
   }
 }
 
 /** GET /api/discovery_info with no Authorization header, pinned or CA-verified as asked. */
-export async function discoveryUuid(base: HaBaseUrl, tls?: { pin?: string }, timeoutMs = TIMEOUT_MS): Promise<string | null> {
-  const reply = await httpRequest({ url: `${base.origin}${PROBE_PATH}`, timeoutMs, maxBytes: MAX_BYTES, ...(tls ? { tls } : {}) }).catch((error: unknown) => {
+export async function discoveryUuid(
+  base: HaBaseUrl,
+  tls?: { pin?: string },
+  timeoutMs = TIMEOUT_MS,
+): Promise<string | null> {
+  const reply = await httpRequest({
+    url: `${base.origin}${PROBE_PATH}`,
+    timeoutMs,
+    maxBytes: MAX_BYTES,
+    ...(tls ? { tls } : {}),
+  }).catch((error: unknown) => {
     // An oversized page there is "no uuid from here", not a failed connect.
     if (error instanceof KeywardFailure && error.code === 'too-large') return null
     throw error
   })
-  return reply && uuidOf(reply.status, String(reply.headers['content-type'] ?? ''), () => parseJsonReply(reply, 'discovery_info'))
+  return (
+    reply &&
+    uuidOf(reply.status, String(reply.headers['content-type'] ?? ''), () => parseJsonReply(reply, 'discovery_info'))
+  )
 }
 
 /**
@@ -80,12 +96,25 @@ export async function discoveryUuid(base: HaBaseUrl, tls?: { pin?: string }, tim
  * `certificate-unconfirmed` (nothing confirmed yet) or `certificate-changed` (the user
  * confirmed another one), both carrying the certificate seen now.
  */
-export async function firstContact(base: HaBaseUrl, confirmed: string | undefined, timeoutMs = TIMEOUT_MS): Promise<FirstContact> {
-  if (base.scheme === 'http') return { trust: 'http', certificate: null, uuid: await discoveryUuid(base, undefined, timeoutMs) }
+export async function firstContact(
+  base: HaBaseUrl,
+  confirmed: string | undefined,
+  timeoutMs = TIMEOUT_MS,
+): Promise<FirstContact> {
+  if (base.scheme === 'http')
+    return { trust: 'http', certificate: null, uuid: await discoveryUuid(base, undefined, timeoutMs) }
   // Unverified and unpinned, and with no credential: only to see the certificate.
-  const seen = await httpsRequest({ host: base.host, port: base.port, path: PROBE_PATH, timeoutMs, maxBytes: MAX_BYTES })
+  const seen = await httpsRequest({
+    host: base.host,
+    port: base.port,
+    path: PROBE_PATH,
+    timeoutMs,
+    maxBytes: MAX_BYTES,
+  })
   const certificate = seen.certificate
-  const uuid = uuidOf(seen.status, String(seen.headers['content-type'] ?? ''), () => JSON.parse(seen.body.toString('utf8')))
+  const uuid = uuidOf(seen.status, String(seen.headers['content-type'] ?? ''), () =>
+    JSON.parse(seen.body.toString('utf8')),
+  )
   if (confirmed !== undefined) {
     if (certificate.sha256.toUpperCase() === confirmed.toUpperCase()) return { trust: 'pin', certificate, uuid }
     throw new HaCertificateFailure(
@@ -94,7 +123,12 @@ export async function firstContact(base: HaBaseUrl, confirmed: string | undefine
       certificate,
     )
   }
-  const vouched = await httpRequest({ url: `${base.origin}${PROBE_PATH}`, timeoutMs, maxBytes: MAX_BYTES, tls: {} }).then(
+  const vouched = await httpRequest({
+    url: `${base.origin}${PROBE_PATH}`,
+    timeoutMs,
+    maxBytes: MAX_BYTES,
+    tls: {},
+  }).then(
     () => true,
     (error: unknown) => {
       if (isCertificateProblem(error)) return false
@@ -157,21 +191,30 @@ export async function recheckIdentity(
     uuid = await discoveryUuid(base, pin ? { pin } : undefined)
   } catch (error) {
     if (isCertificateProblem(error)) {
-      return { result: 'changed', message: `A different server answers at ${where}: its certificate is not the one you confirmed. Keyward sends it nothing, not the token either.` }
+      return {
+        result: 'changed',
+        message: `A different server answers at ${where}: its certificate is not the one you confirmed. Keyward sends it nothing, not the token either.`,
+      }
     }
-    if (error instanceof KeywardFailure && (error.code === 'unreachable' || error.code === 'timeout')) return { result: 'unreachable', message: error.message }
+    if (error instanceof KeywardFailure && (error.code === 'unreachable' || error.code === 'timeout'))
+      return { result: 'unreachable', message: error.message }
     throw error
   }
   if (identity.kind === 'uuid' && identity.uuid) {
     uuid ??= announced(await addressesOf(base.host))
     if (uuid === identity.uuid) return { result: 'same' }
-    if (uuid) return { result: 'changed', message: `A different Home Assistant answers at ${where} (it is not the one you connected). Keyward sends it nothing, not the token either.` }
+    if (uuid)
+      return {
+        result: 'changed',
+        message: `A different Home Assistant answers at ${where} (it is not the one you connected). Keyward sends it nothing, not the token either.`,
+      }
   }
   // https: the pin (or the CA) held on this handshake, and nothing contradicts it.
   if (base.scheme === 'https') return { result: 'same' }
   return {
     result: 'unverifiable',
-    message: `This computer moved to another network, and over plain http Keyward cannot tell whether ${where} is still your Home Assistant. ` +
+    message:
+      `This computer moved to another network, and over plain http Keyward cannot tell whether ${where} is still your Home Assistant. ` +
       'Background checks are paused, so the token is not sent there. If it is yours, choose “It’s mine — continue”.',
   }
 }

@@ -14,7 +14,15 @@ import { KeywardFailure, type ErrorCode } from '../../../shared/result.ts'
 import type { HomeAssistantClient } from './client.ts'
 import { listEntries, snapshotDomain, type DomainSnapshot, type PendingReauth } from './entries.ts'
 import { fillForm, menuOptions, parseFlowResult, pickMenuOption, type FormValues } from './forms.ts'
-import { HomeAssistantFailure, type HaConsoleRef, type HaEntry, type HaFlowResult, type HaProblem, type NetworkSite, type PushResult } from './types.ts'
+import {
+  HomeAssistantFailure,
+  type HaConsoleRef,
+  type HaEntry,
+  type HaFlowResult,
+  type HaProblem,
+  type NetworkSite,
+  type PushResult,
+} from './types.ts'
 
 const DOMAIN = 'unifi'
 const FLOW = '/api/config/config_entries/flow'
@@ -43,21 +51,54 @@ export interface NetworkPush {
 function restFailure(status: number, body: unknown, text: string, what: string): HomeAssistantFailure {
   const b = body as { message?: unknown; errors?: unknown } | null
   const message = b && typeof b.message === 'string' ? b.message : text
-  if (status === 404 && /handler/i.test(message)) return new HomeAssistantFailure('not-found', 'integration_missing', 'This Home Assistant has no UniFi Network integration to set up.', `${what}: ${message}`.slice(0, 200))
-  if (status === 404) return new HomeAssistantFailure('not-found', 'flow_expired', 'Home Assistant no longer has that UniFi Network setup open (it finished or expired). Send the key again.', `${what}: ${message}`.slice(0, 200))
+  if (status === 404 && /handler/i.test(message))
+    return new HomeAssistantFailure(
+      'not-found',
+      'integration_missing',
+      'This Home Assistant has no UniFi Network integration to set up.',
+      `${what}: ${message}`.slice(0, 200),
+    )
+  if (status === 404)
+    return new HomeAssistantFailure(
+      'not-found',
+      'flow_expired',
+      'Home Assistant no longer has that UniFi Network setup open (it finished or expired). Send the key again.',
+      `${what}: ${message}`.slice(0, 200),
+    )
   if (status === 400 && b && typeof b.errors === 'object' && b.errors !== null) {
     // InvalidData (§1.1): key on the field names, never on the (probatio-rendered) texts.
     const fields = Object.keys(b.errors as Record<string, unknown>).join(', ')
-    return new HomeAssistantFailure('invalid-input', 'schema_mismatch', `Home Assistant expects different UniFi Network fields than Keyward sent (${fields.slice(0, 120)}).`, `${what}: ${fields}`.slice(0, 200))
+    return new HomeAssistantFailure(
+      'invalid-input',
+      'schema_mismatch',
+      `Home Assistant expects different UniFi Network fields than Keyward sent (${fields.slice(0, 120)}).`,
+      `${what}: ${fields}`.slice(0, 200),
+    )
   }
-  return new HomeAssistantFailure('bad-reply', 'needs_ui', `Home Assistant answered ${what} with status ${status}.`, message.slice(0, 200))
+  return new HomeAssistantFailure(
+    'bad-reply',
+    'needs_ui',
+    `Home Assistant answered ${what} with status ${status}.`,
+    message.slice(0, 200),
+  )
 }
 
-async function call(ha: HomeAssistantClient, method: 'GET' | 'POST', path: string, body: unknown, what: string): Promise<HaFlowResult> {
+async function call(
+  ha: HomeAssistantClient,
+  method: 'GET' | 'POST',
+  path: string,
+  body: unknown,
+  what: string,
+): Promise<HaFlowResult> {
   const reply = await ha.request(method, path, body, { timeoutMs: ha.flowTimeoutMs })
   if (reply.status !== 200) throw restFailure(reply.status, reply.body, reply.text, what)
   const result = parseFlowResult(reply.body)
-  if (!result) throw new HomeAssistantFailure('bad-reply', 'needs_ui', `Home Assistant's answer to ${what} is not a config-flow result.`)
+  if (!result)
+    throw new HomeAssistantFailure(
+      'bad-reply',
+      'needs_ui',
+      `Home Assistant's answer to ${what} is not a config-flow result.`,
+    )
   return result
 }
 
@@ -81,7 +122,10 @@ export async function probeNetworkFit(ha: HomeAssistantClient): Promise<{ fit: N
     first = await call(ha, 'POST', FLOW, { handler: DOMAIN }, 'start UniFi Network setup')
   } catch (error) {
     if (error instanceof HomeAssistantFailure && error.problem === 'integration_missing') {
-      return { fit: 'unavailable', message: 'This Home Assistant has no UniFi Network integration, so it cannot take a Network key.' }
+      return {
+        fit: 'unavailable',
+        message: 'This Home Assistant has no UniFi Network integration, so it cannot take a Network key.',
+      }
     }
     throw error
   }
@@ -92,7 +136,10 @@ export async function probeNetworkFit(ha: HomeAssistantClient): Promise<{ fit: N
       : { fit: 'needs-upgrade', message: UPGRADE_MESSAGE }
   }
   if (first.type === 'form') return { fit: 'needs-upgrade', message: UPGRADE_MESSAGE }
-  return { fit: 'unknown', message: `Home Assistant's UniFi Network setup stopped at once (${first.type === 'abort' ? first.reason : first.type}).` }
+  return {
+    fit: 'unknown',
+    message: `Home Assistant's UniFi Network setup stopped at once (${first.type === 'abort' ? first.reason : first.type}).`,
+  }
 }
 
 // ---- errors ---------------------------------------------------------------------------
@@ -109,21 +156,42 @@ const fail = (code: ErrorCode, problem: HaProblem, message: string, detail: stri
 /** §3.2 form errors: `{"api_key":"faulty_credentials"}` (the key) vs `{"base":"service_unavailable"}`. */
 function formFailure(errors: Record<string, string>, ctx: Ctx): HomeAssistantFailure {
   const at = consoleLabel(ctx.console)
-  const detail = `unifi form error ${Object.entries(errors).map(([k, v]) => `${k}=${v}`).join(',')}`
+  const detail = `unifi form error ${Object.entries(errors)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')}`
   if (errors.api_key === 'faulty_credentials' || errors.base === 'faulty_credentials') {
-    return fail('invalid-credentials', 'key_rejected',
-      `Home Assistant reached UniFi Network on ${at}, but it refused the API key: it was revoked, or made on another console (a key works only on the console that made it).`, detail, 'api_key')
+    return fail(
+      'invalid-credentials',
+      'key_rejected',
+      `Home Assistant reached UniFi Network on ${at}, but it refused the API key: it was revoked, or made on another console (a key works only on the console that made it).`,
+      detail,
+      'api_key',
+    )
   }
   if (errors.base === 'service_unavailable') {
-    return fail('unreachable', 'cannot_connect',
-      `Home Assistant could not use UniFi Network on ${at}: it cannot reach ${ctx.console.host}:${ctx.console.port}, Network is not running there, the key's user has no Network rights, or the console is rate-limiting. Check that Home Assistant can reach the console, then send the key again.`, detail, 'base')
+    return fail(
+      'unreachable',
+      'cannot_connect',
+      `Home Assistant could not use UniFi Network on ${at}: it cannot reach ${ctx.console.host}:${ctx.console.port}, Network is not running there, the key's user has no Network rights, or the console is rate-limiting. Check that Home Assistant can reach the console, then send the key again.`,
+      detail,
+      'base',
+    )
   }
-  return fail('refused', 'unknown_error', `Home Assistant's UniFi Network setup said "${Object.values(errors)[0] ?? 'unknown'}".`, detail)
+  return fail(
+    'refused',
+    'unknown_error',
+    `Home Assistant's UniFi Network setup said "${Object.values(errors)[0] ?? 'unknown'}".`,
+    detail,
+  )
 }
 
 /** Entries that could be the username/password entry of this site (for naming it; never to push into). */
 function otherModeEntries(ctx: Ctx): HaEntry[] {
-  const apiKeyEntries = new Set(ctx.snapshot.devices.filter((d) => d.identifiers.some(([k, v]) => k === DOMAIN && UUID.test(v))).flatMap((d) => d.config_entries))
+  const apiKeyEntries = new Set(
+    ctx.snapshot.devices
+      .filter((d) => d.identifiers.some(([k, v]) => k === DOMAIN && UUID.test(v)))
+      .flatMap((d) => d.config_entries),
+  )
   const candidates = ctx.snapshot.entries.filter((e) => !apiKeyEntries.has(e.entry_id))
   const titled = candidates.filter((e) => e.title.trim().toLowerCase() === ctx.site.name.trim().toLowerCase())
   return titled.length > 0 ? titled : candidates
@@ -136,19 +204,36 @@ function abortFailure(reason: string, ctx: Ctx): HomeAssistantFailure {
   const site = `"${ctx.site.name}"`
   switch (reason) {
     case 'unknown_site_id':
-      return fail('conflict', 'unknown_site',
-        `The new key does not see the UniFi Network site ${site} that Home Assistant's entry is for, so Home Assistant kept its old key. Make the key on ${at} as a user who can see that site.`, 'unifi abort unknown_site_id')
+      return fail(
+        'conflict',
+        'unknown_site',
+        `The new key does not see the UniFi Network site ${site} that Home Assistant's entry is for, so Home Assistant kept its old key. Make the key on ${at} as a user who can see that site.`,
+        'unifi abort unknown_site_id',
+      )
     case 'already_configured': {
       const named = otherModeEntries(ctx).map((e) => `"${e.title}"`)
-      return fail('conflict', 'other_mode_entry',
+      return fail(
+        'conflict',
+        'other_mode_entry',
         `Home Assistant already has a UniFi Network entry for site ${site} on ${ctx.console.host} that signs in with a username and password${named.length > 0 ? ` (${named.slice(0, 3).join(', ')})` : ''}. ` +
           'Home Assistant allows one entry per site, so remove that entry first (Settings → Devices & services → UniFi Network → ⋮ → Delete), then send the key again.',
-        'unifi abort already_configured (cross-mode)')
+        'unifi abort already_configured (cross-mode)',
+      )
     }
     case 'cannot_connect':
-      return fail('unreachable', 'cannot_connect', `Home Assistant could not connect to ${at}.`, 'unifi abort cannot_connect')
+      return fail(
+        'unreachable',
+        'cannot_connect',
+        `Home Assistant could not connect to ${at}.`,
+        'unifi abort cannot_connect',
+      )
     default:
-      return fail('refused', 'needs_ui', `Home Assistant stopped the UniFi Network setup ("${reason}").`, `unifi abort ${reason}`)
+      return fail(
+        'refused',
+        'needs_ui',
+        `Home Assistant stopped the UniFi Network setup ("${reason}").`,
+        `unifi abort ${reason}`,
+      )
   }
 }
 
@@ -156,7 +241,13 @@ function abortFailure(reason: string, ctx: Ctx): HomeAssistantFailure {
 
 type Final = Extract<HaFlowResult, { type: 'abort' | 'create_entry' }>
 
-async function drive(ha: HomeAssistantClient, first: HaFlowResult, values: FormValues, ctx: Ctx, own: boolean): Promise<Final> {
+async function drive(
+  ha: HomeAssistantClient,
+  first: HaFlowResult,
+  values: FormValues,
+  ctx: Ctx,
+  own: boolean,
+): Promise<Final> {
   let current = first
   const submitted = new Set<string>()
   try {
@@ -164,29 +255,56 @@ async function drive(ha: HomeAssistantClient, first: HaFlowResult, values: FormV
       if (current.type === 'abort' || current.type === 'create_entry') return current
       if (current.type === 'menu') {
         const choice = pickMenuOption(menuOptions(current), 'api_key')
-        if (!choice) throw fail('refused', 'needs_ui', UPGRADE_MESSAGE, `menu ${current.step_id}: ${menuOptions(current).join(',')}`)
+        if (!choice)
+          throw fail(
+            'refused',
+            'needs_ui',
+            UPGRADE_MESSAGE,
+            `menu ${current.step_id}: ${menuOptions(current).join(',')}`,
+          )
         current = await call(ha, 'POST', flowPath(current.flow_id), { next_step_id: choice }, `menu ${current.step_id}`)
         continue
       }
       if (current.type !== 'form') {
-        throw fail('refused', 'needs_ui', `Home Assistant wants to continue the UniFi Network setup in its own window (${current.type}).`, current.type)
+        throw fail(
+          'refused',
+          'needs_ui',
+          `Home Assistant wants to continue the UniFi Network setup in its own window (${current.type}).`,
+          current.type,
+        )
       }
       const form = current
       if (submitted.has(form.step_id)) {
         if (form.errors && Object.keys(form.errors).length > 0) throw formFailure(form.errors, ctx)
-        throw fail('refused', 'needs_ui', `Home Assistant showed the "${form.step_id}" step again without saying why.`, form.step_id)
+        throw fail(
+          'refused',
+          'needs_ui',
+          `Home Assistant showed the "${form.step_id}" step again without saying why.`,
+          form.step_id,
+        )
       }
       const names = form.data_schema.map((f) => f.name)
       // A form asking for a username is the old, local-user-only shape: it never gets the key.
-      if (names.includes('username') || names.includes('password')) throw fail('refused', 'needs_ui', UPGRADE_MESSAGE, `form ${form.step_id}: ${names.join(',')}`)
+      if (names.includes('username') || names.includes('password'))
+        throw fail('refused', 'needs_ui', UPGRADE_MESSAGE, `form ${form.step_id}: ${names.join(',')}`)
       const filled = fillForm(form.data_schema, values)
       if (filled.missing.length > 0) {
-        throw fail('invalid-input', 'schema_mismatch', `Home Assistant asks for ${filled.missing.join(', ')} in the "${form.step_id}" step, which Keyward cannot fill.`, `${form.step_id}: missing ${filled.missing.join(',')}`)
+        throw fail(
+          'invalid-input',
+          'schema_mismatch',
+          `Home Assistant asks for ${filled.missing.join(', ')} in the "${form.step_id}" step, which Keyward cannot fill.`,
+          `${form.step_id}: missing ${filled.missing.join(',')}`,
+        )
       }
       submitted.add(form.step_id)
       current = await call(ha, 'POST', flowPath(form.flow_id), filled.input, `step ${form.step_id}`)
     }
-    throw fail('refused', 'needs_ui', 'Home Assistant kept asking for more steps than Keyward expects.', 'too many steps')
+    throw fail(
+      'refused',
+      'needs_ui',
+      'Home Assistant kept asking for more steps than Keyward expects.',
+      'too many steps',
+    )
   } catch (error) {
     if (own && current.flow_id) await deleteFlow(ha, current.flow_id)
     throw error
@@ -196,16 +314,23 @@ async function drive(ha: HomeAssistantClient, first: HaFlowResult, values: FormV
 // ---- push ------------------------------------------------------------------------------
 
 /** The entry whose unique_id is this site's UUID: its service device, or a pending reauth (§1.6). */
-function entryForSite(snapshot: DomainSnapshot, siteId: string): { entry: HaEntry | null; reauth: PendingReauth | null } {
+function entryForSite(
+  snapshot: DomainSnapshot,
+  siteId: string,
+): { entry: HaEntry | null; reauth: PendingReauth | null } {
   const device = snapshot.devices.find((d) => d.identifiers.some(([k, v]) => k === DOMAIN && v === siteId))
   const byId = (id: string | null | undefined) => snapshot.entries.find((e) => e.entry_id === id) ?? null
   const entry = device ? (device.config_entries.map(byId).find((e) => e !== null) ?? null) : null
-  const reauth = snapshot.reauths.find((r) => r.uniqueId === siteId || (entry !== null && r.entryId === entry.entry_id)) ?? null
+  const reauth =
+    snapshot.reauths.find((r) => r.uniqueId === siteId || (entry !== null && r.entryId === entry.entry_id)) ?? null
   return { entry: entry ?? byId(reauth?.entryId), reauth }
 }
 
 /** Health: the `unifi` entry (and pending reauth) of the first of `siteIds` HA has one for. */
-export function matchNetworkSites(snapshot: DomainSnapshot, siteIds: readonly string[]): { entry: HaEntry | null; reauth: PendingReauth | null } {
+export function matchNetworkSites(
+  snapshot: DomainSnapshot,
+  siteIds: readonly string[],
+): { entry: HaEntry | null; reauth: PendingReauth | null } {
   for (const id of siteIds) {
     const found = entryForSite(snapshot, id)
     if (found.entry || found.reauth) return found
@@ -216,7 +341,11 @@ export function matchNetworkSites(snapshot: DomainSnapshot, siteIds: readonly st
 function chooseSite(req: NetworkPush, snapshot: DomainSnapshot): NetworkSite | null {
   if (req.siteId) {
     const chosen = req.sites.find((s) => s.id === req.siteId)
-    if (!chosen) throw new KeywardFailure('invalid-input', 'The key does not see that UniFi Network site (any more). Send it again and choose one of the sites listed.')
+    if (!chosen)
+      throw new KeywardFailure(
+        'invalid-input',
+        'The key does not see that UniFi Network site (any more). Send it again and choose one of the sites listed.',
+      )
     return chosen
   }
   if (req.sites.length === 1) return req.sites[0]!
@@ -227,11 +356,27 @@ function chooseSite(req: NetworkPush, snapshot: DomainSnapshot): NetworkSite | n
   return null
 }
 
-function result(ha: HomeAssistantClient, req: NetworkPush, outcome: PushResult['outcome'], entry: HaEntry | null, site: NetworkSite | null, message: string, extra: Partial<PushResult> = {}): PushResult {
+function result(
+  ha: HomeAssistantClient,
+  req: NetworkPush,
+  outcome: PushResult['outcome'],
+  entry: HaEntry | null,
+  site: NetworkSite | null,
+  message: string,
+  extra: Partial<PushResult> = {},
+): PushResult {
   return {
-    outcome, domain: DOMAIN, consoleKey: req.console.key, entryId: entry?.entry_id ?? null, title: entry?.title ?? null,
-    entryState: entry?.state ?? null, mode: outcome === 'created' || outcome === 'reconfigured' || outcome === 'reauthenticated' ? 'api_key' : null,
-    haVersion: ha.haVersion, message, ...(site ? { site } : {}), ...extra,
+    outcome,
+    domain: DOMAIN,
+    consoleKey: req.console.key,
+    entryId: entry?.entry_id ?? null,
+    title: entry?.title ?? null,
+    entryState: entry?.state ?? null,
+    mode: outcome === 'created' || outcome === 'reconfigured' || outcome === 'reauthenticated' ? 'api_key' : null,
+    haVersion: ha.haVersion,
+    message,
+    ...(site ? { site } : {}),
+    ...extra,
   }
 }
 
@@ -255,19 +400,35 @@ export async function pushNetworkKey(ha: HomeAssistantClient, req: NetworkPush):
   ha.requireAdmin()
   const fit = await probeNetworkFit(ha)
   if (fit.fit !== 'ready') return result(ha, req, 'not-applicable', null, null, `${fit.message} Nothing was sent.`)
-  if (req.sites.length === 0) throw new KeywardFailure('refused', `The key sees no UniFi Network site on ${consoleLabel(req.console)}, so Home Assistant could not use it. Make the key as a user with access to UniFi Network.`)
+  if (req.sites.length === 0)
+    throw new KeywardFailure(
+      'refused',
+      `The key sees no UniFi Network site on ${consoleLabel(req.console)}, so Home Assistant could not use it. Make the key as a user with access to UniFi Network.`,
+    )
   const snapshot = await snapshotDomain(ha, DOMAIN)
   const site = chooseSite(req, snapshot)
   if (!site) {
-    return result(ha, req, 'choose-site', null, null,
+    return result(
+      ha,
+      req,
+      'choose-site',
+      null,
+      null,
       `The key sees ${req.sites.length} UniFi Network sites on ${consoleLabel(req.console)}. Home Assistant makes one entry per site: choose which one it should use.`,
-      { sites: req.sites })
+      { sites: req.sites },
+    )
   }
   const ctx: Ctx = { console: req.console, site, snapshot }
   const who = `site "${site.name}" on ${consoleLabel(req.console)}`
   // HA reaches the console at the address the key was minted on; verify_ssl off: a pinned self-signed
   // certificate means nothing to HA's CA check (§2.2 DEFAULT_VERIFY_SSL, same for `unifi` §3.1).
-  const values: FormValues = { host: req.console.host, api_key: req.apiKey, port: req.console.port, verify_ssl: false, site: site.id }
+  const values: FormValues = {
+    host: req.console.host,
+    api_key: req.apiKey,
+    port: req.console.port,
+    verify_ssl: false,
+    site: site.id,
+  }
   const found = entryForSite(snapshot, site.id)
 
   if (found.reauth) {
@@ -290,18 +451,40 @@ export async function pushNetworkKey(ha: HomeAssistantClient, req: NetworkPush):
   return conclude(ha, req, await drive(ha, first, values, ctx, true), ctx, null, who)
 }
 
-async function conclude(ha: HomeAssistantClient, req: NetworkPush, done: Final, ctx: Ctx, entryId: string | null, who: string): Promise<PushResult> {
+async function conclude(
+  ha: HomeAssistantClient,
+  req: NetworkPush,
+  done: Final,
+  ctx: Ctx,
+  entryId: string | null,
+  who: string,
+): Promise<PushResult> {
   if (done.type === 'create_entry') {
     const id = done.result?.entry_id ?? null
     const entry = (await readBack(ha, id)) ?? done.result
-    return result(ha, req, 'created', entry, ctx.site, `Home Assistant set up UniFi Network for ${who} with the new key.${stateTail(entry, req.console)}`)
+    return result(
+      ha,
+      req,
+      'created',
+      entry,
+      ctx.site,
+      `Home Assistant set up UniFi Network for ${who} with the new key.${stateTail(entry, req.console)}`,
+    )
   }
   if (done.reason === 'reauth_successful' || done.reason === 'reconfigure_successful') {
     const entry = await readBack(ha, entryId)
-    const message = done.reason === 'reauth_successful'
-      ? `Home Assistant finished its pending re-authentication of UniFi Network for ${who} with the new key.`
-      : `Home Assistant's UniFi Network entry for ${who} now uses the new key.`
-    return result(ha, req, done.reason === 'reauth_successful' ? 'reauthenticated' : 'reconfigured', entry, ctx.site, message + stateTail(entry, req.console))
+    const message =
+      done.reason === 'reauth_successful'
+        ? `Home Assistant finished its pending re-authentication of UniFi Network for ${who} with the new key.`
+        : `Home Assistant's UniFi Network entry for ${who} now uses the new key.`
+    return result(
+      ha,
+      req,
+      done.reason === 'reauth_successful' ? 'reauthenticated' : 'reconfigured',
+      entry,
+      ctx.site,
+      message + stateTail(entry, req.console),
+    )
   }
   throw abortFailure(done.reason, ctx)
 }

@@ -2,7 +2,17 @@
 // the keychain), push a key into HA's UniFi setup, show the fields for the
 // copy path, and read HA's health for the keys Keyward pushed.
 import { randomUUID } from 'node:crypto'
-import type { HaConsent, HaFit, HaKeyHealth, HaPushOptions, HaPushSummary, HaSummary, HomeAssistantRecord, KeyRecord, UnifiApp } from '../../../shared/domain.ts'
+import type {
+  HaConsent,
+  HaFit,
+  HaKeyHealth,
+  HaPushOptions,
+  HaPushSummary,
+  HaSummary,
+  HomeAssistantRecord,
+  KeyRecord,
+  UnifiApp,
+} from '../../../shared/domain.ts'
 import { consoleLabel } from '../../../shared/labels.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { Settings } from '../settings/settings.ts'
@@ -48,14 +58,22 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
   const open = async (stored: HomeAssistantRecord): Promise<HomeAssistantClient> => {
     const record = await binding.guard(stored)
     const token = await vault.get(record.tokenRef)
-    if (!token) throw new KeywardFailure('keychain-unavailable', 'The Home Assistant token is missing from the keychain; connect to Home Assistant again.')
+    if (!token)
+      throw new KeywardFailure(
+        'keychain-unavailable',
+        'The Home Assistant token is missing from the keychain; connect to Home Assistant again.',
+      )
     const tls = tlsOf(record)
-    return connectHomeAssistant({ url: record.url, token, ...(tls ? { tls } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }).catch(
-      (error: unknown) => {
-        if (tls && error instanceof KeywardFailure && error.code === 'certificate-changed') throw binding.certificateChanged(record)
-        throw error
-      },
-    )
+    return connectHomeAssistant({
+      url: record.url,
+      token,
+      ...(tls ? { tls } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    }).catch((error: unknown) => {
+      if (tls && error instanceof KeywardFailure && error.code === 'certificate-changed')
+        throw binding.certificateChanged(record)
+      throw error
+    })
   }
 
   /** HA's version as it is now: which Protect it accepts depends on it (requirements.ts, issue 14 §6). */
@@ -78,7 +96,11 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
 
   /** The UniFi app of a key; UISP tokens have no HA integration Keyward fills (home-assistant.md covers UniFi only). */
   const unifiApp = (key: KeyRecord): UnifiApp => {
-    if (key.app === 'uisp') throw new KeywardFailure('refused', 'Keyward sends only UniFi keys to Home Assistant; copy the UISP token to where you use it.')
+    if (key.app === 'uisp')
+      throw new KeywardFailure(
+        'refused',
+        'Keyward sends only UniFi keys to Home Assistant; copy the UISP token to where you use it.',
+      )
     return key.app
   }
 
@@ -92,7 +114,12 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
    * it; the dedicated user's password only with the user's recorded consent — refused before any
    * flow request otherwise.
    */
-  const protectPlan = async (key: KeyRecord, record: HomeAssistantRecord, haVersion: string | null, requested: 'full' | 'api_key' | undefined) => {
+  const protectPlan = async (
+    key: KeyRecord,
+    record: HomeAssistantRecord,
+    haVersion: string | null,
+    requested: 'full' | 'api_key' | undefined,
+  ) => {
     const consent = findConsent(key, record)
     // A rotation keeps the mode the last push set up (full only where consent says it is in use).
     const mode = requested ?? (consent?.fullModeInUse ? 'full' : 'api_key')
@@ -100,15 +127,23 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
     if (!needsPassword) return { mode, credentials: null, consent: null }
     const version = haVersion ?? 'of unknown version'
     if (!key.passwordRef) {
-      throw new HomeAssistantFailure('invalid-input', 'needs_credentials',
+      throw new HomeAssistantFailure(
+        'invalid-input',
+        'needs_credentials',
         mode === 'full'
           ? 'Full mode needs a local user’s password, and this key was made as the signed-in admin, whose password Keyward never keeps. Use API-key-only mode.'
-          : `Home Assistant ${version} needs a local username and password besides the key, and this key has no dedicated user. Update Home Assistant to 2026.9 or later (API-key-only mode), or use "Copy fields".`)
+          : `Home Assistant ${version} needs a local username and password besides the key, and this key has no dedicated user. Update Home Assistant to 2026.9 or later (API-key-only mode), or use "Copy fields".`,
+      )
     }
     if (!consent) {
-      throw new HomeAssistantFailure('refused', 'consent_required',
+      throw new HomeAssistantFailure(
+        'refused',
+        'consent_required',
         `${mode === 'full' ? 'Full mode' : `Home Assistant ${version}`} needs the password of “${key.username}”, the dedicated local user of ${labelOf(key)}, and you have not agreed to send it to ${record.url}. Nothing was sent.` +
-          (offersApiKeyOnly(haVersion) ? ' Use API-key-only mode, or agree to send it first.' : ' Agree to send it first, or update Home Assistant to 2026.9 or later for API-key-only mode.'))
+          (offersApiKeyOnly(haVersion)
+            ? ' Use API-key-only mode, or agree to send it first.'
+            : ' Agree to send it first, or update Home Assistant to 2026.9 or later for API-key-only mode.'),
+      )
     }
     return { mode, credentials: await credentialsOf(key), consent }
   }
@@ -117,10 +152,21 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
   const networkSites = async (key: KeyRecord, secret: string): Promise<NetworkSite[]> => {
     const c = settings.listConsoles().find((r) => r.key === key.consoleKey)
     if (!c) throw new KeywardFailure('not-found', 'Keyward no longer knows the console of this key.')
-    const found = await fetchNetworkSites({ key: c.key, host: c.host, port: c.port, name: c.name, pin: c.certificateSha256, apps: c.apps ?? [] }, secret, { ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) })
+    const found = await fetchNetworkSites(
+      { key: c.key, host: c.host, port: c.port, name: c.name, pin: c.certificateSha256, apps: c.apps ?? [] },
+      secret,
+      { ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) },
+    )
     if ('sites' in found) return found.sites
-    if (found.status === 401) throw new KeywardFailure('invalid-credentials', 'UniFi Network refused this key when Keyward listed its sites: it was revoked or made on another console. Nothing was sent to Home Assistant.')
-    throw new KeywardFailure('unreachable', `Keyward could not list the key's UniFi Network sites, so nothing was sent to Home Assistant: ${found.message}`)
+    if (found.status === 401)
+      throw new KeywardFailure(
+        'invalid-credentials',
+        'UniFi Network refused this key when Keyward listed its sites: it was revoked or made on another console. Nothing was sent to Home Assistant.',
+      )
+    throw new KeywardFailure(
+      'unreachable',
+      `Keyward could not list the key's UniFi Network sites, so nothing was sent to Home Assistant: ${found.message}`,
+    )
   }
 
   /** Site UUIDs each Network key was last seen to reach (in memory): a revoked key can no longer list them. */
@@ -145,7 +191,9 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
 
   /** Pushes `secret` (the key's current or a rotated one) into HA. */
   const pushSecret = async (
-    haId: string, key: KeyRecord, secret: string,
+    haId: string,
+    key: KeyRecord,
+    secret: string,
     opts: { requested?: 'full' | 'api_key'; siteId?: string; rotation?: boolean } = {},
   ): Promise<HaPushSummary> => {
     unifiApp(key)
@@ -159,23 +207,41 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
       if (key.app === 'protect') {
         const plan = await protectPlan(key, record, ha.haVersion ?? record.version, opts.requested)
         result = await pushKey(ha, {
-          app: 'protect', console: target, apiKey: secret, mode: plan.mode,
-          credentials: plan.credentials, consent: plan.consent, credentialsAvailable: key.passwordRef !== null,
+          app: 'protect',
+          console: target,
+          apiKey: secret,
+          mode: plan.mode,
+          credentials: plan.credentials,
+          consent: plan.consent,
+          credentialsAvailable: key.passwordRef !== null,
         })
         saveKey(key.id, (k) => noteMode(k, haId, result!.mode))
       } else if (key.app === 'access') {
         result = await pushKey(ha, { app: 'access', console: target, token: secret })
       } else {
         result = await pushKey(ha, {
-          app: 'network', console: target, apiKey: secret, siteId: opts.siteId ?? null, preferConfigured: opts.rotation === true,
+          app: 'network',
+          console: target,
+          apiKey: secret,
+          siteId: opts.siteId ?? null,
+          preferConfigured: opts.rotation === true,
           sites: await networkSites(key, secret).then((sites) => {
-            lastSites.set(key.id, sites.map((x) => x.id))
+            lastSites.set(
+              key.id,
+              sites.map((x) => x.id),
+            )
             return sites
           }),
         })
       }
       return {
-        outcome: result.outcome, entryId: result.entryId, title: result.title, entryState: result.entryState, haVersion: result.haVersion, message: result.message, mode: result.mode,
+        outcome: result.outcome,
+        entryId: result.entryId,
+        title: result.title,
+        entryState: result.entryState,
+        haVersion: result.haVersion,
+        message: result.message,
+        mode: result.mode,
         ...(result.sites ? { sites: result.sites.map((s) => ({ id: s.id, name: s.name })) } : {}),
       }
     } finally {
@@ -195,7 +261,12 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
       const known = settings.listHomeAssistants().find((h) => h.url === base.origin)?.certificateSha256 ?? undefined
       const contact = await firstContact(base, input.sha256 ?? known, options.timeoutMs).catch((error: unknown) => {
         if (error instanceof KeywardFailure && (error.code === 'unreachable' || error.code === 'timeout')) {
-          throw new HomeAssistantFailure(error.code, 'ha_unreachable', `Home Assistant at ${base.origin} did not answer: ${error.message}`, error.detail)
+          throw new HomeAssistantFailure(
+            error.code,
+            'ha_unreachable',
+            `Home Assistant at ${base.origin} did not answer: ${error.message}`,
+            error.detail,
+          )
         }
         throw error
       })
@@ -216,8 +287,15 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
         const identity = await identityAtConnect(base, contact, announced, network())
         await vault.set(tokenRef, input.token) // keychain first: nothing is saved if it refuses
         const record: HomeAssistantRecord = {
-          id, url, version: info.version, locationName: info.locationName, tokenRef, addedAt: existing?.addedAt ?? new Date().toISOString(),
-          certificateSha256: pin, identity, hold: null,
+          id,
+          url,
+          version: info.version,
+          locationName: info.locationName,
+          tokenRef,
+          addedAt: existing?.addedAt ?? new Date().toISOString(),
+          certificateSha256: pin,
+          identity,
+          hold: null,
         }
         settings.saveHomeAssistants([...settings.listHomeAssistants().filter((h) => h.id !== id), record])
         refusedTokens.delete(id)
@@ -238,17 +316,23 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
       const record = find(id)
       await vault.delete(record.tokenRef).catch(() => false)
       settings.saveHomeAssistants(settings.listHomeAssistants().filter((h) => h.id !== id))
-      settings.saveKeys(settings.listKeys().map((k) => ({
-        ...k,
-        pushedTo: k.pushedTo.filter((h) => h !== id),
-        haHealth: k.haHealth?.haId === id ? null : k.haHealth,
-        ...(k.haConsents ? { haConsents: k.haConsents.filter((c) => c.haId !== id) } : {}),
-      })))
+      settings.saveKeys(
+        settings.listKeys().map((k) => ({
+          ...k,
+          pushedTo: k.pushedTo.filter((h) => h !== id),
+          haHealth: k.haHealth?.haId === id ? null : k.haHealth,
+          ...(k.haConsents ? { haConsents: k.haConsents.filter((c) => c.haId !== id) } : {}),
+        })),
+      )
       return settings.listHomeAssistants().map(summary)
     },
 
     /** Puts a key into HA's integration for its app (new entry, reconfigure or pending reauth). */
-    async push(keyId: string, haId: string, choice: { mode?: 'full' | 'api_key'; siteId?: string } = {}): Promise<HaPushSummary> {
+    async push(
+      keyId: string,
+      haId: string,
+      choice: { mode?: 'full' | 'api_key'; siteId?: string } = {},
+    ): Promise<HaPushSummary> {
       const key = settings.listKeys().find((k) => k.id === keyId)
       if (!key) throw new KeywardFailure('not-found', 'That key is no longer on record.')
       const secret = await vault.get(key.keyRef)
@@ -259,7 +343,11 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
         ...(choice.siteId ? { siteId: choice.siteId } : {}),
       })
       if (result.outcome !== 'not-applicable' && result.outcome !== 'choose-site') {
-        settings.saveKeys(settings.listKeys().map((k) => (k.id === keyId ? { ...k, pushedTo: [...new Set([...k.pushedTo, haId])] } : k)))
+        settings.saveKeys(
+          settings
+            .listKeys()
+            .map((k) => (k.id === keyId ? { ...k, pushedTo: [...new Set([...k.pushedTo, haId])] } : k)),
+        )
       }
       return result
     },
@@ -292,7 +380,10 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
         // Several of the key's sites have entries in HA and none can be picked for the user: throwing
         // aborts the rotation (the old key keeps working) rather than leaving HA with a revoked key.
         if (result.outcome === 'choose-site') {
-          throw new KeywardFailure('refused', `Home Assistant at ${find(haId).url} uses this key for more than one UniFi Network site, so Keyward cannot hand a rotated key over to just one. The old key was kept; make a new key and send it to each site instead.`)
+          throw new KeywardFailure(
+            'refused',
+            `Home Assistant at ${find(haId).url} uses this key for more than one UniFi Network site, so Keyward cannot hand a rotated key over to just one. The old key was kept; make a new key and send it to each site instead.`,
+          )
         }
       }
     },
@@ -324,7 +415,15 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
       // user chose it (consent.ts). The password is never read here (the user copies it with keys.copyPassword).
       const credentials = key.passwordRef ? { username: key.username, password: '' } : null
       const mode = ha && findConsent(key, ha)?.fullModeInUse ? 'full' : 'auto'
-      const plan = copyFields({ app: unifiApp(key), console: consoleRef(key), secret: null, credentials, haVersion: ha?.version ?? null, haUrl: ha?.url ?? null, mode })
+      const plan = copyFields({
+        app: unifiApp(key),
+        console: consoleRef(key),
+        secret: null,
+        credentials,
+        haVersion: ha?.version ?? null,
+        haUrl: ha?.url ?? null,
+        mode,
+      })
       // Secrets never travel with the plan: the user copies them with "Copy" (auto-clearing).
       return { ...plan, fields: plan.fields.map((f) => (f.secret ? { ...f, value: '' } : f)) }
     },
@@ -337,7 +436,14 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
         if (mine.length === 0) continue
         const tokenRefused = (): void => {
           const message = `Home Assistant at ${record.url} refused Keyward’s access token, so Keyward cannot see how it uses this key. Connect to it again with a new long-lived token; until then Keyward does not ask (HA counts every refusal as a failed login).`
-          for (const k of mine) out.set(k.id, { haId: record.id, signal: 'error', keyProblem: false, message, checkedAt: new Date().toISOString() })
+          for (const k of mine)
+            out.set(k.id, {
+              haId: record.id,
+              signal: 'error',
+              keyProblem: false,
+              message,
+              checkedAt: new Date().toISOString(),
+            })
         }
         // One refusal per token and run: HA raises a notice for every failed login and may ban the address (§4).
         if (refusedTokens.has(record.id)) {
@@ -352,11 +458,18 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
             const ofApp = mine.filter((k) => k.app === app)
             const refs = [...new Map(ofApp.map((k) => [k.consoleKey, consoleRef(k)])).values()]
             // UniFi Network entries are found by the site UUIDs the key sees, read as HA reads them (§3.2).
-            if (app === 'network') for (const ref of refs) ref.siteIds = await siteIdsOf(ofApp.filter((k) => k.consoleKey === ref.key))
+            if (app === 'network')
+              for (const ref of refs) ref.siteIds = await siteIdsOf(ofApp.filter((k) => k.consoleKey === ref.key))
             const report = await readHealth(ha, DOMAIN_FOR_APP[app as UnifiApp], refs)
             for (const entry of report.consoles) {
               for (const k of ofApp.filter((x) => x.consoleKey === entry.consoleKey)) {
-                out.set(k.id, { haId: record.id, signal: entry.signal, keyProblem: entry.keyProblem, message: entry.message, checkedAt: new Date().toISOString() })
+                out.set(k.id, {
+                  haId: record.id,
+                  signal: entry.signal,
+                  keyProblem: entry.keyProblem,
+                  message: entry.message,
+                  checkedAt: new Date().toISOString(),
+                })
               }
             }
           }
@@ -364,7 +477,14 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
           if (error instanceof HaHeldFailure) {
             // Nothing was sent: say so on each key until the identity checks out or the user continues.
             const message = `Keyward paused its checks of Home Assistant at ${record.url}: ${error.hold.message}`
-            for (const k of mine) out.set(k.id, { haId: record.id, signal: 'error', keyProblem: false, message: message.slice(0, 600), checkedAt: new Date().toISOString() })
+            for (const k of mine)
+              out.set(k.id, {
+                haId: record.id,
+                signal: 'error',
+                keyProblem: false,
+                message: message.slice(0, 600),
+                checkedAt: new Date().toISOString(),
+              })
           } else if (error instanceof KeywardFailure && error.code === 'invalid-credentials') {
             refusedTokens.add(record.id)
             tokenRefused()

@@ -88,9 +88,20 @@ export type HaFlowResult =
       menu_options: string[] | Record<string, string>
       description_placeholders: Record<string, string> | null
     }
-  | { type: 'abort'; flow_id: string; handler: string; reason: string; description_placeholders: Record<string, string> | null }
+  | {
+      type: 'abort'
+      flow_id: string
+      handler: string
+      reason: string
+      description_placeholders: Record<string, string> | null
+    }
   | { type: 'create_entry'; flow_id: string; handler: string; title: string; result: HaEntry | null }
-  | { type: 'external' | 'external_done' | 'progress' | 'progress_done'; flow_id: string; handler: string; step_id?: string }
+  | {
+      type: 'external' | 'external_done' | 'progress' | 'progress_done'
+      flow_id: string
+      handler: string
+      step_id?: string
+    }
 
 /** An in-progress flow from WS `config_entries/flow/progress` (§1.3). */
 export interface HaFlowProgress {

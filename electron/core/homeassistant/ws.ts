@@ -26,7 +26,11 @@ export class HaCommandError extends KeywardFailure {
     readonly haCode: string,
     haMessage: string,
   ) {
-    super(haCode === 'unauthorized' ? 'forbidden' : haCode === 'not_found' ? 'not-found' : 'refused', `Home Assistant refused "${command}": ${haMessage}`, haCode)
+    super(
+      haCode === 'unauthorized' ? 'forbidden' : haCode === 'not_found' ? 'not-found' : 'refused',
+      `Home Assistant refused "${command}": ${haMessage}`,
+      haCode,
+    )
     this.name = 'HaCommandError'
   }
 }
@@ -52,8 +56,14 @@ export class HaSocket {
     private readonly timeoutMs: number,
   ) {
     ws.on('message', (data) => this.onMessage(data))
-    ws.on('close', () => this.failAll(new KeywardFailure('unreachable', 'Home Assistant closed the WebSocket connection.')))
-    ws.on('error', (error) => this.failAll(new KeywardFailure('unreachable', 'The WebSocket connection to Home Assistant failed.', error.message)))
+    ws.on('close', () =>
+      this.failAll(new KeywardFailure('unreachable', 'Home Assistant closed the WebSocket connection.')),
+    )
+    ws.on('error', (error) =>
+      this.failAll(
+        new KeywardFailure('unreachable', 'The WebSocket connection to Home Assistant failed.', error.message),
+      ),
+    )
   }
 
   /** Connects and authenticates. `auth_invalid` is a failed login in HA (§4): never retried. */
@@ -93,7 +103,13 @@ export class HaSocket {
         } else resolve(socket!)
       }
       const deadline = setTimeout(
-        () => done(new KeywardFailure('timeout', `Home Assistant's WebSocket API at ${where} did not answer within ${timeoutMs / 1000} s.`)),
+        () =>
+          done(
+            new KeywardFailure(
+              'timeout',
+              `Home Assistant's WebSocket API at ${where} did not answer within ${timeoutMs / 1000} s.`,
+            ),
+          ),
         timeoutMs,
       )
       ws.on('upgrade', (res) => {
@@ -101,25 +117,66 @@ export class HaSocket {
         const socket = res.socket as import('node:tls').TLSSocket
         const seen = socket.getPeerX509Certificate?.()?.fingerprint256
         if (seen?.toUpperCase() !== pin) {
-          done(new KeywardFailure('certificate-changed', `The certificate of ${where} is not the one you trusted. Nothing was sent.`, `expected ${pin}, got ${seen ?? 'none'}`))
+          done(
+            new KeywardFailure(
+              'certificate-changed',
+              `The certificate of ${where} is not the one you trusted. Nothing was sent.`,
+              `expected ${pin}, got ${seen ?? 'none'}`,
+            ),
+          )
         }
       })
       ws.on('unexpected-response', (_req, res) => {
         const status = res.statusCode ?? 0
         res.resume()
-        if (status >= 300 && status < 400) done(new KeywardFailure('redirect-refused', `${where} redirected the WebSocket connection; Keyward does not follow it.`))
-        else if (status === 403) done(new HomeAssistantFailure('forbidden', 'banned', `Home Assistant at ${where} refuses this computer (403): its address may be banned after failed logins.`))
-        else done(new KeywardFailure('bad-reply', `${where} did not accept a WebSocket connection on /api/websocket (status ${status}).`))
+        if (status >= 300 && status < 400)
+          done(
+            new KeywardFailure(
+              'redirect-refused',
+              `${where} redirected the WebSocket connection; Keyward does not follow it.`,
+            ),
+          )
+        else if (status === 403)
+          done(
+            new HomeAssistantFailure(
+              'forbidden',
+              'banned',
+              `Home Assistant at ${where} refuses this computer (403): its address may be banned after failed logins.`,
+            ),
+          )
+        else
+          done(
+            new KeywardFailure(
+              'bad-reply',
+              `${where} did not accept a WebSocket connection on /api/websocket (status ${status}).`,
+            ),
+          )
       })
-      ws.on('error', (error) => done(new KeywardFailure('unreachable', `Home Assistant's WebSocket API at ${where} could not be reached.`, error.message)))
-      const onEarlyClose = () => done(new KeywardFailure('unreachable', `Home Assistant at ${where} closed the WebSocket connection before authenticating.`))
+      ws.on('error', (error) =>
+        done(
+          new KeywardFailure(
+            'unreachable',
+            `Home Assistant's WebSocket API at ${where} could not be reached.`,
+            error.message,
+          ),
+        ),
+      )
+      const onEarlyClose = () =>
+        done(
+          new KeywardFailure(
+            'unreachable',
+            `Home Assistant at ${where} closed the WebSocket connection before authenticating.`,
+          ),
+        )
       ws.on('close', onEarlyClose)
       const onHandshake = (data: WebSocket.RawData) => {
         let message: { type?: unknown; ha_version?: unknown; message?: unknown }
         try {
           message = JSON.parse(String(data))
         } catch {
-          return done(new KeywardFailure('bad-reply', `Home Assistant at ${where} sent a WebSocket message that is not JSON.`))
+          return done(
+            new KeywardFailure('bad-reply', `Home Assistant at ${where} sent a WebSocket message that is not JSON.`),
+          )
         }
         if (message.type === 'auth_required') {
           ws.send(JSON.stringify({ type: 'auth', access_token: options.token }))
@@ -127,9 +184,21 @@ export class HaSocket {
           const version = typeof message.ha_version === 'string' ? message.ha_version : null
           done(null, new HaSocket(ws, version, timeoutMs))
         } else if (message.type === 'auth_invalid') {
-          done(new HomeAssistantFailure('invalid-credentials', 'token_rejected', 'Home Assistant refused the access token on its WebSocket API.', typeof message.message === 'string' ? message.message.slice(0, 200) : undefined))
+          done(
+            new HomeAssistantFailure(
+              'invalid-credentials',
+              'token_rejected',
+              'Home Assistant refused the access token on its WebSocket API.',
+              typeof message.message === 'string' ? message.message.slice(0, 200) : undefined,
+            ),
+          )
         } else {
-          done(new KeywardFailure('bad-reply', `Home Assistant at ${where} answered the WebSocket handshake with an unexpected message.`))
+          done(
+            new KeywardFailure(
+              'bad-reply',
+              `Home Assistant at ${where} answered the WebSocket handshake with an unexpected message.`,
+            ),
+          )
         }
       }
       ws.on('message', onHandshake)
@@ -171,7 +240,13 @@ export class HaSocket {
   }
 
   private onMessage(data: WebSocket.RawData): void {
-    let message: { id?: unknown; type?: unknown; success?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } }
+    let message: {
+      id?: unknown
+      type?: unknown
+      success?: unknown
+      result?: unknown
+      error?: { code?: unknown; message?: unknown }
+    }
     try {
       message = JSON.parse(String(data))
     } catch {

@@ -91,7 +91,8 @@ export interface KeyActionsOptions {
 
 export function createKeyActions(options: KeyActionsOptions) {
   const { settings, vault, watch } = options
-  const copier = options.copier ?? createSecretCopier(options.clipboard ? { settings, clipboard: options.clipboard } : { settings })
+  const copier =
+    options.copier ?? createSecretCopier(options.clipboard ? { settings, clipboard: options.clipboard } : { settings })
 
   const find = (id: string): KeyRecord => {
     const key = settings.listKeys().find((k) => k.id === id)
@@ -100,7 +101,8 @@ export function createKeyActions(options: KeyActionsOptions) {
   }
   const secretOf = async (key: KeyRecord) => {
     const secret = await vault.get(key.keyRef)
-    if (!secret) throw new KeywardFailure('not-found', `The keychain no longer holds “${key.name}”. Rotate it to make a new one.`)
+    if (!secret)
+      throw new KeywardFailure('not-found', `The keychain no longer holds “${key.name}”. Rotate it to make a new one.`)
     return secret
   }
 
@@ -122,10 +124,14 @@ export function createKeyActions(options: KeyActionsOptions) {
     async copyPassword(id: string): Promise<CopyResult> {
       const key = find(id)
       if (!key.passwordRef) {
-        throw new KeywardFailure('not-found', `“${key.name}” was made as ${key.username}, your own account: Keyward has no password for it. Type your own password.`)
+        throw new KeywardFailure(
+          'not-found',
+          `“${key.name}” was made as ${key.username}, your own account: Keyward has no password for it. Type your own password.`,
+        )
       }
       const password = await vault.get(key.passwordRef)
-      if (!password) throw new KeywardFailure('not-found', `The keychain no longer holds the password of ${key.username}.`)
+      if (!password)
+        throw new KeywardFailure('not-found', `The keychain no longer holds the password of ${key.username}.`)
       return copier.copy(password)
     },
 
@@ -142,12 +148,16 @@ export function createKeyActions(options: KeyActionsOptions) {
         return { keys: watch.list(), oldKeyStillActive: rotated.oldKeyStillActive }
       }
       const app = key.app
-      const result = await rotateKey(key, {
-        vault,
-        sessionFor,
-        verify: (candidate, secret) => options.verifyFor(candidate.consoleKey, app, candidate.pushedTo)(secret),
-        ...(options.handOver ? { handOver: options.handOver } : {}),
-      }, options.maskSecret)
+      const result = await rotateKey(
+        key,
+        {
+          vault,
+          sessionFor,
+          verify: (candidate, secret) => options.verifyFor(candidate.consoleKey, app, candidate.pushedTo)(secret),
+          ...(options.handOver ? { handOver: options.handOver } : {}),
+        },
+        options.maskSecret,
+      )
       watch.replace(result.record, result.check)
       return { keys: watch.list(), oldKeyStillActive: result.oldKeyStillActive }
     },

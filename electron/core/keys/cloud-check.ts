@@ -20,15 +20,21 @@ export interface CloudCheckDeps {
 
 /** A console key the console refuses (invalid_key) is the only kind worth asking the cloud about. */
 const asksCloud = (key: KeyRecord) =>
-  (key.app === 'protect' || key.app === 'network') && key.lastCheck?.status === 'failed' && (key.lastCheck.problem === 'invalid_key' || key.lastCheck.problem === 'cloud_key')
+  (key.app === 'protect' || key.app === 'network') &&
+  key.lastCheck?.status === 'failed' &&
+  (key.lastCheck.problem === 'invalid_key' || key.lastCheck.problem === 'cloud_key')
 
 export async function cloudCheck(deps: CloudCheckDeps, id: string): Promise<CloudCheckResult> {
   const key = deps.settings.listKeys().find((k) => k.id === id)
   if (!key) throw new KeywardFailure('not-found', 'That key is no longer on record.')
   if (!asksCloud(key)) {
-    throw new KeywardFailure('refused', 'Keyward asks Ubiquiti’s cloud only about a console key that its console refuses as invalid. Nothing was sent.')
+    throw new KeywardFailure(
+      'refused',
+      'Keyward asks Ubiquiti’s cloud only about a console key that its console refuses as invalid. Nothing was sent.',
+    )
   }
-  if (!deps.siteManager) throw new KeywardFailure('refused', 'This copy of Keyward does not ask Ubiquiti’s cloud. Nothing was sent.')
+  if (!deps.siteManager)
+    throw new KeywardFailure('refused', 'This copy of Keyward does not ask Ubiquiti’s cloud. Nothing was sent.')
   const secret = await deps.vault.get(key.keyRef)
   if (!secret) throw new KeywardFailure('not-found', `The keychain no longer holds “${key.name}”.`)
   const host = new URL(deps.siteManager.url).host
@@ -45,7 +51,8 @@ export async function cloudCheck(deps: CloudCheckDeps, id: string): Promise<Clou
     return {
       cloudKey: false,
       sentTo: host,
-      message: 'Ubiquiti’s cloud does not accept this key either, so it is not a cloud key: it was revoked on the console, or the console was reset.',
+      message:
+        'Ubiquiti’s cloud does not accept this key either, so it is not a cloud key: it was revoked on the console, or the console was reset.',
       nextStep: 'Make a new key on the console.',
     }
   }

@@ -28,31 +28,56 @@ export interface RotationResult {
 }
 
 async function revokeRemote(session: ConsoleSession, key: Pick<KeyRecord, 'app' | 'remoteId'>): Promise<void> {
-  if (!key.remoteId) throw new KeywardFailure('not-found', 'Keyward does not know this key’s id on the console; remove it on the console’s Integrations page.')
+  if (!key.remoteId)
+    throw new KeywardFailure(
+      'not-found',
+      'Keyward does not know this key’s id on the console; remove it on the console’s Integrations page.',
+    )
   if (key.app === 'access') await revokeAccessToken(session, key.remoteId)
   else await revokeKey(session, key.remoteId)
 }
 
-export async function rotateKey(key: KeyRecord, deps: LifecycleDeps, maskSecret: (s: string) => string): Promise<RotationResult> {
+export async function rotateKey(
+  key: KeyRecord,
+  deps: LifecycleDeps,
+  maskSecret: (s: string) => string,
+): Promise<RotationResult> {
   const { session, release } = await deps.sessionFor(key)
   const newRef = `key:${randomUUID()}`
   let minted: { id: string | null; secret: string; expiresAt: string | null } | null = null
   try {
     if (key.app === 'access') {
-      const validityDays = key.expiresAt ? Math.max(1, Math.round((Date.parse(key.expiresAt) - Date.parse(key.createdAt)) / 86_400_000)) : 0
+      const validityDays = key.expiresAt
+        ? Math.max(1, Math.round((Date.parse(key.expiresAt) - Date.parse(key.createdAt)) / 86_400_000))
+        : 0
       // The new token gets the old one's scopes (what whoever uses it was given).
       const scopes = key.access?.scopes.length ? { scopes: key.access.scopes } : {}
-      const token = await createAccessToken(session, { name: `${key.name} (rotated)`, validityDays, ...scopes }, (deps.now ?? Date.now)())
+      const token = await createAccessToken(
+        session,
+        { name: `${key.name} (rotated)`, validityDays, ...scopes },
+        (deps.now ?? Date.now)(),
+      )
       minted = { id: token.id, secret: token.token, expiresAt: token.expiresAt }
     } else {
       const k = await mintKey(session, key.name, `Keyward rotation of ${key.id}`)
       minted = { id: k.id, secret: k.key, expiresAt: null }
     }
     await deps.vault.set(newRef, minted.secret)
-    const candidate: KeyRecord = { ...key, keyRef: newRef, remoteId: minted.id, masked: maskSecret(minted.secret), expiresAt: minted.expiresAt, usage: null }
+    const candidate: KeyRecord = {
+      ...key,
+      keyRef: newRef,
+      remoteId: minted.id,
+      masked: maskSecret(minted.secret),
+      expiresAt: minted.expiresAt,
+      usage: null,
+    }
     const check = await deps.verify(candidate, minted.secret)
     if (check.status !== 'ok') {
-      throw new KeywardFailure('refused', `The new key did not verify (${check.message}); the old key was kept.`, check.problem)
+      throw new KeywardFailure(
+        'refused',
+        `The new key did not verify (${check.message}); the old key was kept.`,
+        check.problem,
+      )
     }
     await deps.handOver?.(candidate, minted.secret)
 
@@ -77,7 +102,10 @@ export async function rotateKey(key: KeyRecord, deps: LifecycleDeps, maskSecret:
 }
 
 /** Revokes the key on its console and forgets the secret. */
-export async function revokeOnConsole(key: KeyRecord, deps: Pick<LifecycleDeps, 'vault' | 'sessionFor'>): Promise<void> {
+export async function revokeOnConsole(
+  key: KeyRecord,
+  deps: Pick<LifecycleDeps, 'vault' | 'sessionFor'>,
+): Promise<void> {
   const { session, release } = await deps.sessionFor(key)
   try {
     await revokeRemote(session, key)

@@ -14,7 +14,10 @@ export function networkSignature(source: AddressSource = networkInterfaces): str
   return found.sort().join(',')
 }
 
-export function watchNetwork(onChange: () => void, options: { intervalMs?: number; source?: AddressSource } = {}): () => void {
+export function watchNetwork(
+  onChange: () => void,
+  options: { intervalMs?: number; source?: AddressSource } = {},
+): () => void {
   let last = networkSignature(options.source)
   const timer = setInterval(() => {
     const now = networkSignature(options.source)

@@ -62,7 +62,11 @@ export class NotificationPlanner {
    * Feed the current statuses; returns what to show now (possibly nothing).
    * `suppressed`: the key list is open, so the user sees the change there.
    */
-  update(statuses: ReadonlyMap<string, { name: string; status: KeyStatus }>, now: number, suppressed = false): PlannedNotification | null {
+  update(
+    statuses: ReadonlyMap<string, { name: string; status: KeyStatus }>,
+    now: number,
+    suppressed = false,
+  ): PlannedNotification | null {
     for (const [keyId, { name, status }] of statuses) {
       const before = this.#last.get(keyId)
       this.#last.set(keyId, status)
@@ -107,6 +111,13 @@ function compose(batch: Transition[], groupAbove: number): PlannedNotification {
   const by = (kind: TransitionKind) => batch.filter((t) => t.kind === kind).length
   const parts = (['failing', 'expired', 'expiring', 'recovered'] as const)
     .filter((k) => by(k) > 0)
-    .map((k) => `${by(k)} ${k === 'failing' ? 'stopped working' : k === 'expiring' ? 'expire soon' : k === 'expired' ? 'expired' : 'recovered'}`)
-  return { title: `Keyward: ${batch.length} keys changed`, body: `${parts.join(', ')}. Open the key list for details.`, keyIds }
+    .map(
+      (k) =>
+        `${by(k)} ${k === 'failing' ? 'stopped working' : k === 'expiring' ? 'expire soon' : k === 'expired' ? 'expired' : 'recovered'}`,
+    )
+  return {
+    title: `Keyward: ${batch.length} keys changed`,
+    body: `${parts.join(', ')}. Open the key list for details.`,
+    keyIds,
+  }
 }

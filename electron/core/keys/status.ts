@@ -20,4 +20,11 @@ export function keyStatus(key: KeyRecord, now: number, leadDays = DEFAULT_EXPIRY
 }
 
 /** Worst first, for sorting and for the tray. */
-export const STATUS_SEVERITY: Record<KeyStatus, number> = { failing: 5, expired: 4, expiring: 3, unknown: 2, ok: 1, paused: 0 }
+export const STATUS_SEVERITY: Record<KeyStatus, number> = {
+  failing: 5,
+  expired: 4,
+  expiring: 3,
+  unknown: 2,
+  ok: 1,
+  paused: 0,
+}

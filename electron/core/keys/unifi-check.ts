@@ -10,12 +10,20 @@ import type { KeyChecker } from './checkers.ts'
 export const UNIFI_KEY_APPS: readonly UnifiApp[] = ['protect', 'network', 'access']
 
 const toKnown = (c: ConsoleRecord) => ({
-  key: c.key, host: c.host, port: c.port, name: c.name, pin: c.certificateSha256, apps: c.apps ?? [],
+  key: c.key,
+  host: c.host,
+  port: c.port,
+  name: c.name,
+  pin: c.certificateSha256,
+  apps: c.apps ?? [],
 })
 
 /** Nothing is sent: the console is unconfirmed (a pin problem) or no longer known (unreachable). */
 const refused = (record: KeyRecord, unconfirmed: boolean): KeyCheck => ({
-  status: 'failed', app: record.app, host: record.consoleKey, checkedAt: new Date().toISOString(),
+  status: 'failed',
+  app: record.app,
+  host: record.consoleKey,
+  checkedAt: new Date().toISOString(),
   ...(unconfirmed
     ? {
         problem: 'tls_pin_mismatch',
@@ -37,7 +45,13 @@ export function createUnifiKeyChecker(options: { settings: Settings; accessPort?
     const confirmedKeys = new Set(records.filter((c) => isConsoleConfirmed(c, settings)).map((c) => c.key))
     const all = records.map(toKnown)
     const target = all.find((c) => c.key === record.consoleKey && confirmedKeys.has(c.key))
-    if (!target) return Promise.resolve(refused(record, records.some((c) => c.key === record.consoleKey)))
+    if (!target)
+      return Promise.resolve(
+        refused(
+          record,
+          records.some((c) => c.key === record.consoleKey),
+        ),
+      )
     return verifyKey({
       console: target,
       others: all.filter((c) => c.key !== target.key),

@@ -23,7 +23,11 @@ export function roleName(user: Pick<SignedInUser, 'isOwner' | 'isSuperAdmin' | '
 export function permissionScopes(permissions: unknown): string[] {
   if (typeof permissions !== 'object' || permissions === null || Array.isArray(permissions)) return []
   return Object.entries(permissions)
-    .flatMap(([area, levels]) => (Array.isArray(levels) && levels.length > 0 ? [`${area}: ${levels.filter((l) => typeof l === 'string').join(', ')}`] : []))
+    .flatMap(([area, levels]) =>
+      Array.isArray(levels) && levels.length > 0
+        ? [`${area}: ${levels.filter((l) => typeof l === 'string').join(', ')}`]
+        : [],
+    )
     .sort()
     .slice(0, 100)
 }
@@ -100,13 +104,15 @@ export function createUsageReader(options: UsageReaderOptions) {
   const readUisp = async (group: KeyRecord[], changed: Changes) => {
     const listed = await options.uispTokens!(group[0]!.consoleKey)
     const readAt = new Date(now()).toISOString()
-    for (const [key, found] of matched(group, listed)) changed.set(key.id, { usage: { lastUsedAt: found.lastUsed, readAt }, access: key.access ?? null })
+    for (const [key, found] of matched(group, listed))
+      changed.set(key.id, { usage: { lastUsedAt: found.lastUsed, readAt }, access: key.access ?? null })
   }
 
   const refresh = async (force: boolean) => {
     const t = now()
     const due = (consoleKey: string) => force || t - (lastRead.get(consoleKey) ?? -Infinity) >= minIntervalMs
-    const add = (groups: Map<string, KeyRecord[]>, id: string, key: KeyRecord) => groups.set(id, [...(groups.get(id) ?? []), key])
+    const add = (groups: Map<string, KeyRecord[]>, id: string, key: KeyRecord) =>
+      groups.set(id, [...(groups.get(id) ?? []), key])
     const consoleGroups = new Map<string, KeyRecord[]>()
     const uispGroups = new Map<string, KeyRecord[]>()
     for (const key of options.listKeys()) {
@@ -123,7 +129,9 @@ export function createUsageReader(options: UsageReaderOptions) {
     await Promise.all([
       ...[...uispGroups.values()].map(async (group) => {
         lastRead.set(group[0]!.consoleKey, t)
-        await readUisp(group, changed).catch((error: unknown) => options.log.info('token usage not read', { server: group[0]!.consoleKey, error }))
+        await readUisp(group, changed).catch((error: unknown) =>
+          options.log.info('token usage not read', { server: group[0]!.consoleKey, error }),
+        )
       }),
       ...[...consoleGroups.entries()].map(async ([id, group]) => {
         lastRead.set(group[0]!.consoleKey, t)
@@ -138,7 +146,10 @@ export function createUsageReader(options: UsageReaderOptions) {
           }
           if (error instanceof KeywardFailure && error.code === 'invalid-credentials') {
             refused.add(id)
-            options.log.warn('key usage: the console refused the stored sign-in; not trying again', { console: group[0]!.consoleKey, code: error.code })
+            options.log.warn('key usage: the console refused the stored sign-in; not trying again', {
+              console: group[0]!.consoleKey,
+              code: error.code,
+            })
             return
           }
           options.log.info('key usage not read', { console: group[0]!.consoleKey, error })

@@ -4,7 +4,15 @@
 // model and notifications. State is persisted (metadata only) so the tray is
 // right immediately after a restart.
 import { randomUUID } from 'node:crypto'
-import type { HaKeyHealth, KeyApp, KeyCheck, KeyCheckSummary, KeyNotification, KeyRecord, KeyView } from '../../../shared/domain.ts'
+import type {
+  HaKeyHealth,
+  KeyApp,
+  KeyCheck,
+  KeyCheckSummary,
+  KeyNotification,
+  KeyRecord,
+  KeyView,
+} from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { EventHub } from '../events.ts'
 import type { Logger } from '../log.ts'
@@ -36,8 +44,24 @@ export interface KeyWatchOptions {
 
 export const summarize = (check: KeyCheck): KeyCheckSummary =>
   check.status === 'ok'
-    ? { status: 'ok', problem: null, message: check.warning ?? null, nextStep: null, appVersion: check.appVersion, latencyMs: check.latencyMs, checkedAt: check.checkedAt }
-    : { status: 'failed', problem: check.problem, message: check.message, nextStep: check.nextStep, appVersion: null, latencyMs: null, checkedAt: check.checkedAt }
+    ? {
+        status: 'ok',
+        problem: null,
+        message: check.warning ?? null,
+        nextStep: null,
+        appVersion: check.appVersion,
+        latencyMs: check.latencyMs,
+        checkedAt: check.checkedAt,
+      }
+    : {
+        status: 'failed',
+        problem: check.problem,
+        message: check.message,
+        nextStep: check.nextStep,
+        appVersion: null,
+        latencyMs: null,
+        checkedAt: check.checkedAt,
+      }
 
 export function createKeyWatch(options: KeyWatchOptions) {
   const { settings, vault, hub, log } = options
@@ -57,23 +81,44 @@ export function createKeyWatch(options: KeyWatchOptions) {
 
   const intervalMs = () => settings.getPreferences().checkIntervalMinutes * 60_000
   // UISP tokens' consoleKey is their server (no name: the host is shown).
-  const consoles = () => new Map<string, { name: string | null; host: string }>([...settings.getUisp().servers.map((s) => [s.key, { name: null, host: s.host }] as const), ...settings.listConsoles().map((c) => [c.key, c] as const)])
+  const consoles = () =>
+    new Map<string, { name: string | null; host: string }>([
+      ...settings.getUisp().servers.map((s) => [s.key, { name: null, host: s.host }] as const),
+      ...settings.listConsoles().map((c) => [c.key, c] as const),
+    ])
 
   const views = (): KeyView[] => {
     const byKey = consoles()
     const t = now()
     const lead = options.leadDays ?? settings.getPreferences().expiryLeadDays
-    return settings.listKeys().map((k) => ({ ...k, status: keyStatus(k, t, lead), consoleName: byKey.get(k.consoleKey)?.name ?? null, host: byKey.get(k.consoleKey)?.host ?? null }))
+    return settings.listKeys().map((k) => ({
+      ...k,
+      status: keyStatus(k, t, lead),
+      consoleName: byKey.get(k.consoleKey)?.name ?? null,
+      host: byKey.get(k.consoleKey)?.host ?? null,
+    }))
   }
 
   const tray = (): TrayModel =>
-    trayModel(views().map((v) => ({ id: v.id, name: v.name, consoleName: v.consoleName ?? v.host ?? v.consoleKey, status: v.status })), { checking: sweeping !== null })
+    trayModel(
+      views().map((v) => ({
+        id: v.id,
+        name: v.name,
+        consoleName: v.consoleName ?? v.host ?? v.consoleKey,
+        status: v.status,
+      })),
+      { checking: sweeping !== null },
+    )
 
   const publish = () => {
     const list = views()
     hub.emit('keys.changed', list)
     hub.emit('tray.changed', tray())
-    const planned = planner.update(new Map(list.map((v) => [v.id, { name: v.name, status: v.status }])), now(), keyListOpen)
+    const planned = planner.update(
+      new Map(list.map((v) => [v.id, { name: v.name, status: v.status }])),
+      now(),
+      keyListOpen,
+    )
     notify(planned)
     return list
   }
@@ -106,8 +151,12 @@ export function createKeyWatch(options: KeyWatchOptions) {
     try {
       // The principal is the key's user on its own console; elsewhere (the wrong-host diagnosis) it is unknown.
       const principal = (consoleKey: string) => (consoleKey === k.consoleKey ? k.username : undefined)
-      const check = await checkers.check(k, secret, (consoleKey) => pacer.wait(consoleKey, principal(consoleKey)),
-        (consoleKey, reply) => pacer.observe(consoleKey, principal(consoleKey), reply))
+      const check = await checkers.check(
+        k,
+        secret,
+        (consoleKey) => pacer.wait(consoleKey, principal(consoleKey)),
+        (consoleKey, reply) => pacer.observe(consoleKey, principal(consoleKey), reply),
+      )
       const streak = check.status === 'failed' && check.problem === 'unreachable' ? k.unreachableStreak + 1 : 0
       return { ...k, lastCheck: summarize(check), unreachableStreak: streak }
     } catch (error) {
@@ -125,18 +174,26 @@ export function createKeyWatch(options: KeyWatchOptions) {
       const chosen = settings.listKeys().filter((k) => (ids ? ids.includes(k.id) : !k.paused && (force || due(k, t))))
       const results = await Promise.all(chosen.map(checkOne))
       const updated = new Map(results.map((r) => [r.id, r]))
-      const ha = options.haHealth ? await options.haHealth(chosen.filter((k) => k.pushedTo.length > 0)).catch(() => new Map<string, HaKeyHealth>()) : new Map<string, HaKeyHealth>()
+      const ha = options.haHealth
+        ? await options
+            .haHealth(chosen.filter((k) => k.pushedTo.length > 0))
+            .catch(() => new Map<string, HaKeyHealth>())
+        : new Map<string, HaKeyHealth>()
       // Re-read: a key may have been added or removed while the sweep ran.
-      settings.saveKeys(settings.listKeys().map((k) => {
-        const fresh = updated.get(k.id)
-        const merged = fresh ? { ...k, lastCheck: fresh.lastCheck, unreachableStreak: fresh.unreachableStreak } : k
-        return ha.has(k.id) ? { ...merged, haHealth: ha.get(k.id)! } : merged
-      }))
+      settings.saveKeys(
+        settings.listKeys().map((k) => {
+          const fresh = updated.get(k.id)
+          const merged = fresh ? { ...k, lastCheck: fresh.lastCheck, unreachableStreak: fresh.unreachableStreak } : k
+          return ha.has(k.id) ? { ...merged, haHealth: ha.get(k.id)! } : merged
+        }),
+      )
       lastSweep = now()
       return chosen
-    })().finally(() => {
-      sweeping = null
-    }).then(() => publish())
+    })()
+      .finally(() => {
+        sweeping = null
+      })
+      .then(() => publish())
     return sweeping
   }
 

@@ -9,7 +9,8 @@ import { addressKey } from '../../../shared/format.ts'
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i
 /** mDNS and some home routers hand out names with underscores (Home Assistant accepts them). */
-const HOSTNAME_UNDERSCORE = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)*\.?$/i
+const HOSTNAME_UNDERSCORE =
+  /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)*\.?$/i
 
 const bad = (message: string) => new KeywardFailure('invalid-input', message)
 
@@ -48,7 +49,6 @@ export function consoleCandidates(raw: string): ConsoleAddress[] {
   return CONSOLE_PORTS.map((port) => ({ host: typed.host, port, key: addressKey(typed.host, port) }))
 }
 
-
 export interface HostPortOptions {
   /** Allow "_" in host names. */
   underscore?: boolean
@@ -62,7 +62,11 @@ export interface HostPortOptions {
  * "host", "host:port", "[v6]:port" or a bare "v6", once scheme, path and credentials are gone →
  * a validated host (names lower-cased, trailing dot dropped) and port.
  */
-export function parseHostPort(text: string, defaultPort: number, options: HostPortOptions = {}): { host: string; port: number } {
+export function parseHostPort(
+  text: string,
+  defaultPort: number,
+  options: HostPortOptions = {},
+): { host: string; port: number } {
   const v6 = (h: string) => isIP(options.zone ? h.split('%')[0]! : h) === 6
   let host: string
   let portText: string | undefined
@@ -84,7 +88,8 @@ export function parseHostPort(text: string, defaultPort: number, options: HostPo
     portText = colon < 0 ? undefined : text.slice(colon + 1)
     if (isIP(host) === 0) {
       if (/^[0-9.]+$/.test(host)) throw bad(`"${host}" is not a valid IPv4 address.`)
-      if (!(options.underscore ? HOSTNAME_UNDERSCORE : HOSTNAME).test(host)) throw bad(`"${host}" is not a valid host name.`)
+      if (!(options.underscore ? HOSTNAME_UNDERSCORE : HOSTNAME).test(host))
+        throw bad(`"${host}" is not a valid host name.`)
       host = host.toLowerCase().replace(/\.$/, '')
     }
   }

@@ -102,7 +102,14 @@ async function once(url: URL, req: HttpRequest): Promise<HttpReply> {
     // certificate presented now (a changed one is seen at once, binding.ts); consoles keep theirs alive.
     keepAlive: false,
   })
-  return { status: reply.status, headers: reply.headers, body: reply.body, url: url.href, certificate: reply.certificate, elapsedMs: reply.elapsedMs }
+  return {
+    status: reply.status,
+    headers: reply.headers,
+    body: reply.body,
+    url: url.href,
+    certificate: reply.certificate,
+    elapsedMs: reply.elapsedMs,
+  }
 }
 
 function parseUrl(raw: string): URL {
@@ -113,9 +120,13 @@ function parseUrl(raw: string): URL {
     throw new KeywardFailure('invalid-input', `"${raw.slice(0, 100)}" is not a web address.`)
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new KeywardFailure('invalid-input', `Only http:// and https:// addresses are supported, not "${url.protocol}".`)
+    throw new KeywardFailure(
+      'invalid-input',
+      `Only http:// and https:// addresses are supported, not "${url.protocol}".`,
+    )
   }
-  if (url.username || url.password) throw new KeywardFailure('invalid-input', 'Addresses with a user name or password in them are not used.')
+  if (url.username || url.password)
+    throw new KeywardFailure('invalid-input', 'Addresses with a user name or password in them are not used.')
   return url
 }
 
@@ -137,7 +148,11 @@ export async function httpRequest(req: HttpRequest): Promise<HttpReply> {
     const keepsMethod = reply.status === 307 || reply.status === 308 || (current.method ?? 'GET') === 'GET'
     if (!sameHost || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
       const where = next.host || `a ${next.protocol} address`
-      throw new KeywardFailure('redirect-refused', `${url.host} redirected to ${where}; Keyward does not follow redirects to another host.`, `${reply.status} → ${next.protocol}//${next.host}`)
+      throw new KeywardFailure(
+        'redirect-refused',
+        `${url.host} redirected to ${where}; Keyward does not follow redirects to another host.`,
+        `${reply.status} → ${next.protocol}//${next.host}`,
+      )
     }
     if (next.protocol !== url.protocol || portOf(next) !== portOf(url)) {
       throw new KeywardFailure(
@@ -147,7 +162,11 @@ export async function httpRequest(req: HttpRequest): Promise<HttpReply> {
       )
     }
     if (!keepsMethod) {
-      throw new KeywardFailure('redirect-refused', `${url.host} redirected a ${current.method} request; Keyward does not resend it.`, `${reply.status} → ${next.href}`)
+      throw new KeywardFailure(
+        'redirect-refused',
+        `${url.host} redirected a ${current.method} request; Keyward does not resend it.`,
+        `${reply.status} → ${next.href}`,
+      )
     }
     if (hop + 1 >= MAX_REDIRECTS) throw new KeywardFailure('redirect-refused', `${url.host} redirected too many times.`)
     url = next
@@ -164,6 +183,10 @@ export function parseJsonReply(reply: HttpReply, what: string): unknown {
   } catch {
     const type = String(reply.headers['content-type'] ?? '')
     const hint = type.includes('html') ? ' (it sent a web page)' : ''
-    throw new KeywardFailure('bad-reply', `${what} was not valid JSON${hint}.`, `status ${reply.status}, content-type: ${type || 'none'}`)
+    throw new KeywardFailure(
+      'bad-reply',
+      `${what} was not valid JSON${hint}.`,
+      `status ${reply.status}, content-type: ${type || 'none'}`,
+    )
   }
 }

@@ -77,7 +77,11 @@ function networkFailure(error: unknown, where: string, protocol: 'https' | 'http
   const text = error instanceof Error ? error.message : String(error)
   switch (code) {
     case 'ECONNREFUSED':
-      return new KeywardFailure('unreachable', `Nothing answers ${protocol === 'https' ? 'HTTPS ' : ''}at ${where}.`, code)
+      return new KeywardFailure(
+        'unreachable',
+        `Nothing answers ${protocol === 'https' ? 'HTTPS ' : ''}at ${where}.`,
+        code,
+      )
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
     case 'EHOSTDOWN':
@@ -93,7 +97,11 @@ function networkFailure(error: unknown, where: string, protocol: 'https' | 'http
     return new KeywardFailure('tls', `${where} did not complete a TLS handshake; is this an HTTPS port?`, code || text)
   }
   if (code.startsWith('HPE_')) {
-    return new KeywardFailure('bad-reply', `${where} did not answer with valid HTTP${protocol === 'http' ? '; is it an HTTPS port?' : ''}.`, code)
+    return new KeywardFailure(
+      'bad-reply',
+      `${where} did not answer with valid HTTP${protocol === 'http' ? '; is it an HTTPS port?' : ''}.`,
+      code,
+    )
   }
   return new KeywardFailure('unreachable', `The connection to ${where} failed.`, code || text)
 }
@@ -170,7 +178,12 @@ export function exchange(options: {
         fail: failWith,
         done: (body) =>
           finish(() =>
-            resolve({ status: response.statusCode ?? 0, headers: response.headers, body, elapsedMs: Math.round(performance.now() - started) }),
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              body,
+              elapsedMs: Math.round(performance.now() - started),
+            }),
           ),
       }),
     )
@@ -238,7 +251,12 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsReply> {
   }
   const open = () => {
     const request = pooled
-      ? http.request({ agent: agentFor({ host: req.host, port: req.port, pin, verify: req.verify }, where, handshake), method, path: req.path, headers })
+      ? http.request({
+          agent: agentFor({ host: req.host, port: req.port, pin, verify: req.verify }, where, handshake),
+          method,
+          path: req.path,
+          headers,
+        })
       : // No `agent`: with createConnection and no agent, Node uses our socket for exactly this
         // request (agent:false would build a default Agent and ignore it).
         http.request({

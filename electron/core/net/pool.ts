@@ -36,7 +36,11 @@ export interface HandshakeCheck {
 }
 
 /** TLS options for one connection to a LAN host (SNI only for names, never for an IP literal). */
-export function tlsOptions(target: { host: string; port: number; verify?: { ca?: string } | undefined }): tls.ConnectionOptions {
+export function tlsOptions(target: {
+  host: string
+  port: number
+  verify?: { ca?: string } | undefined
+}): tls.ConnectionOptions {
   return {
     host: target.host,
     port: target.port,
@@ -74,7 +78,13 @@ export function pinnedConnect(
   })
   socket.once('error', (err: NodeJS.ErrnoException) => {
     if (secured || (err.code !== 'ECONNRESET' && err.code !== 'EPIPE')) return done(err)
-    done(new KeywardFailure('tls', `${where} closed the connection during the TLS handshake; is this an HTTPS port?`, err.code))
+    done(
+      new KeywardFailure(
+        'tls',
+        `${where} closed the connection during the TLS handshake; is this an HTTPS port?`,
+        err.code,
+      ),
+    )
   })
   return socket
 }
@@ -85,11 +95,20 @@ class PinnedAgent extends http.Agent {
     private readonly where: string,
     private readonly handshake: HandshakeCheck,
   ) {
-    super({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_CONSOLE, maxFreeSockets: MAX_SOCKETS_PER_CONSOLE, timeout: IDLE_MS, scheduling: 'lifo' })
+    super({
+      keepAlive: true,
+      maxSockets: MAX_SOCKETS_PER_CONSOLE,
+      maxFreeSockets: MAX_SOCKETS_PER_CONSOLE,
+      timeout: IDLE_MS,
+      scheduling: 'lifo',
+    })
   }
 
   // Node's Agent accepts an asynchronous createConnection: return nothing, call back when ready.
-  override createConnection(_options: http.ClientRequestArgs, oncreate?: (err: Error | null, stream: Duplex) => void): undefined {
+  override createConnection(
+    _options: http.ClientRequestArgs,
+    oncreate?: (err: Error | null, stream: Duplex) => void,
+  ): undefined {
     pinnedConnect(this.target, this.where, this.handshake, (err, socket) => oncreate?.(err, socket as Duplex))
     return undefined
   }
@@ -107,7 +126,16 @@ const pools = new Map<string, { where: string; agent: PinnedAgent }>()
 const stats = { handshakes: new Map<string, number>() }
 
 const poolId = (t: PoolTarget): string =>
-  [t.host, t.port, t.pin ?? '-', t.verify ? createHash('sha256').update(t.verify.ca ?? 'system').digest('hex') : 'lan'].join('|')
+  [
+    t.host,
+    t.port,
+    t.pin ?? '-',
+    t.verify
+      ? createHash('sha256')
+          .update(t.verify.ca ?? 'system')
+          .digest('hex')
+      : 'lan',
+  ].join('|')
 
 /** The keep-alive agent for this console and pin, made on first use. */
 export function agentFor(target: PoolTarget, where: string, handshake: HandshakeCheck): http.Agent {

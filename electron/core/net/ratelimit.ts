@@ -39,7 +39,10 @@ type Bare =
   | { type: 'integer' | 'decimal'; value: number }
   | { type: 'string' | 'token' | 'bytes'; value: string }
   | { type: 'boolean'; value: boolean }
-interface Item { bare: Bare; params: Map<string, Bare> }
+interface Item {
+  bare: Bare
+  params: Map<string, Bare>
+}
 /** A list or dictionary member: an item, or an inner list (which no rate-limit field uses). */
 type Member = Item | { inner: Item[]; params: Map<string, Bare> }
 
@@ -48,11 +51,21 @@ class Malformed extends Error {}
 class Reader {
   i = 0
   constructor(readonly s: string) {}
-  peek(): string { return this.s[this.i] ?? '' }
-  done(): boolean { return this.i >= this.s.length }
-  fail(): never { throw new Malformed(`malformed structured field at ${this.i}`) }
-  spaces(): void { while (this.peek() === ' ') this.i++ }
-  ows(): void { while (this.peek() === ' ' || this.peek() === '\t') this.i++ }
+  peek(): string {
+    return this.s[this.i] ?? ''
+  }
+  done(): boolean {
+    return this.i >= this.s.length
+  }
+  fail(): never {
+    throw new Malformed(`malformed structured field at ${this.i}`)
+  }
+  spaces(): void {
+    while (this.peek() === ' ') this.i++
+  }
+  ows(): void {
+    while (this.peek() === ' ' || this.peek() === '\t') this.i++
+  }
 }
 
 const DIGIT = /^[0-9]$/
@@ -224,16 +237,21 @@ function orElse<T>(parse: () => T, fallback: T): T {
 }
 
 const isItem = (m: Member | undefined): m is Item => m !== undefined && 'bare' in m
-const count = (b: Bare | undefined): number | null =>
-  b?.type === 'integer' && b.value >= 0 ? b.value : null
+const count = (b: Bare | undefined): number | null => (b?.type === 'integer' && b.value >= 0 ? b.value : null)
 const nameOf = (b: Bare): string | null => (b.type === 'string' || b.type === 'token' ? b.value : null)
 const keyOf = (params: Map<string, Bare>): string | null => {
   const pk = params.get('pk')
   return pk?.type === 'bytes' ? pk.value : null
 }
 
-const empty = (name: string): RateLimitPolicy =>
-  ({ name, quota: null, windowSeconds: null, remaining: null, resetSeconds: null, partitionKey: null })
+const empty = (name: string): RateLimitPolicy => ({
+  name,
+  quota: null,
+  windowSeconds: null,
+  remaining: null,
+  resetSeconds: null,
+  partitionKey: null,
+})
 
 /** `RateLimit-Policy` members: draft-8 `"name";q=;w=;pk=` or draft-7 `<quota>;w=`. No quota, no policy. */
 function policiesOf(members: Member[]): RateLimitPolicy[] {

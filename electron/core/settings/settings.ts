@@ -5,7 +5,16 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { basename, dirname, join } from 'node:path'
 import Conf, { type Schema } from 'conf'
 import { KeywardFailure } from '../../../shared/result.ts'
-import type { ConsoleRecord, HomeAssistantRecord, KeyRecord, Preferences, ProvisionRecord, UispKeyRecord, UispServerRecord, UispTokenRecord } from '../../../shared/domain.ts'
+import type {
+  ConsoleRecord,
+  HomeAssistantRecord,
+  KeyRecord,
+  Preferences,
+  ProvisionRecord,
+  UispKeyRecord,
+  UispServerRecord,
+  UispTokenRecord,
+} from '../../../shared/domain.ts'
 
 export interface SettingsData extends Record<string, unknown> {
   consoles: ConsoleRecord[]
@@ -34,7 +43,14 @@ export const defaultPreferences: Readonly<Preferences> = Object.freeze({
   expiryLeadDays: 7,
 })
 
-const defaults = (): SettingsData => ({ consoles: [], provisions: [], keys: [], homeAssistants: [], preferences: { ...defaultPreferences }, uisp: { servers: [], keys: [], flows: [] } })
+const defaults = (): SettingsData => ({
+  consoles: [],
+  provisions: [],
+  keys: [],
+  homeAssistants: [],
+  preferences: { ...defaultPreferences },
+  uisp: { servers: [], keys: [], flows: [] },
+})
 
 const nullableText = { type: ['string', 'null'], maxLength: 200 } as const
 const recordId = { type: 'string', pattern: '^[a-z0-9-]{1,64}$' } as const
@@ -91,7 +107,23 @@ export const settingsSchema: Schema<SettingsData> = {
     items: {
       type: 'object',
       additionalProperties: false,
-      required: ['id', 'consoleKey', 'app', 'mode', 'username', 'keyName', 'userId', 'passwordRef', 'keyRef', 'keyId', 'expiresAt', 'steps', 'lastError', 'createdAt', 'updatedAt'],
+      required: [
+        'id',
+        'consoleKey',
+        'app',
+        'mode',
+        'username',
+        'keyName',
+        'userId',
+        'passwordRef',
+        'keyRef',
+        'keyId',
+        'expiresAt',
+        'steps',
+        'lastError',
+        'createdAt',
+        'updatedAt',
+      ],
       properties: {
         id: recordId,
         consoleKey: hostKey,
@@ -141,7 +173,24 @@ export const settingsSchema: Schema<SettingsData> = {
     items: {
       type: 'object',
       additionalProperties: false,
-      required: ['id', 'name', 'app', 'consoleKey', 'username', 'remoteId', 'keyRef', 'passwordRef', 'masked', 'createdAt', 'expiresAt', 'paused', 'lastCheck', 'unreachableStreak', 'pushedTo', 'haHealth'],
+      required: [
+        'id',
+        'name',
+        'app',
+        'consoleKey',
+        'username',
+        'remoteId',
+        'keyRef',
+        'passwordRef',
+        'masked',
+        'createdAt',
+        'expiresAt',
+        'paused',
+        'lastCheck',
+        'unreachableStreak',
+        'pushedTo',
+        'haHealth',
+      ],
       properties: {
         id: recordId,
         name: { type: 'string', minLength: 1, maxLength: 100 },
@@ -152,7 +201,10 @@ export const settingsSchema: Schema<SettingsData> = {
           type: 'object',
           additionalProperties: false,
           required: ['purpose', 'scope'],
-          properties: { purpose: { enum: ['monitor', 'register-devices'] }, scope: { enum: ['guest', 'admin', 'superadmin'] } },
+          properties: {
+            purpose: { enum: ['monitor', 'register-devices'] },
+            scope: { enum: ['guest', 'admin', 'superadmin'] },
+          },
         },
         remoteId: nullableText,
         keyRef: { type: 'string', maxLength: 128 },
@@ -309,7 +361,12 @@ export const settingsSchema: Schema<SettingsData> = {
             warnings: {
               type: 'array',
               maxItems: 10,
-              items: { type: 'object', additionalProperties: false, required: ['code', 'message'], properties: { code: { type: 'string', maxLength: 40 }, message: { type: 'string', maxLength: 600 } } },
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['code', 'message'],
+                properties: { code: { type: 'string', maxLength: 40 }, message: { type: 'string', maxLength: 600 } },
+              },
             },
             from: { enum: ['pasted', 'server'] },
             serverKey: { type: ['string', 'null'], maxLength: 300 },
@@ -335,7 +392,20 @@ export const settingsSchema: Schema<SettingsData> = {
         items: {
           type: 'object',
           additionalProperties: false,
-          required: ['id', 'serverKey', 'purpose', 'scope', 'name', 'tokenId', 'keyRef', 'expiresAt', 'steps', 'lastError', 'createdAt', 'updatedAt'],
+          required: [
+            'id',
+            'serverKey',
+            'purpose',
+            'scope',
+            'name',
+            'tokenId',
+            'keyRef',
+            'expiresAt',
+            'steps',
+            'lastError',
+            'createdAt',
+            'updatedAt',
+          ],
           properties: {
             id: recordId,
             serverKey: hostKey,
@@ -349,7 +419,9 @@ export const settingsSchema: Schema<SettingsData> = {
               type: 'object',
               additionalProperties: false,
               required: ['token', 'verify'],
-              properties: Object.fromEntries(['token', 'verify'].map((k) => [k, { enum: ['pending', 'running', 'done', 'failed'] }])),
+              properties: Object.fromEntries(
+                ['token', 'verify'].map((k) => [k, { enum: ['pending', 'running', 'done', 'failed'] }]),
+              ),
             },
             lastError,
             createdAt: dateTime,

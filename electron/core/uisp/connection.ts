@@ -25,15 +25,29 @@ export async function fetchUispKey(caller: UispCaller): Promise<UispKey> {
   const label = caller.target.label
   const reply = await caller.call('GET', '/nms/connection')
   if (reply.status === 403) {
-    throw new KeywardFailure('forbidden', `${label} gives the UISP key only to admin scope; this account or token has less.`, hapiMessage(reply.body) ?? undefined)
+    throw new KeywardFailure(
+      'forbidden',
+      `${label} gives the UISP key only to admin scope; this account or token has less.`,
+      hapiMessage(reply.body) ?? undefined,
+    )
   }
-  if (reply.status !== 200) throw new KeywardFailure('bad-reply', `${label} did not send its UISP key (${reply.status}).`, `status ${reply.status}`)
+  if (reply.status !== 200)
+    throw new KeywardFailure(
+      'bad-reply',
+      `${label} did not send its UISP key (${reply.status}).`,
+      `status ${reply.status}`,
+    )
   // A plain string [source]; as raw text (hapi's default for a string) or a JSON string [inferred]: both accepted.
   const body = reply.body
   const text = typeof body === 'string' ? body : null
   if (text === null) throw new KeywardFailure('bad-reply', `${label} answered /nms/connection without a key.`)
   const parsed = parseUispKey(text)
-  if (!parsed.ok) throw new KeywardFailure('bad-reply', `The UISP key that ${label} sent is not valid: ${parsed.error.message}`, parsed.error.code)
+  if (!parsed.ok)
+    throw new KeywardFailure(
+      'bad-reply',
+      `The UISP key that ${label} sent is not valid: ${parsed.error.message}`,
+      parsed.error.code,
+    )
   return parsed.key
 }
 
@@ -71,10 +85,35 @@ function lookAtTls(host: string, port: number, ca: string | undefined, timeoutMs
       clearTimeout(timer)
       socket.destroy()
       const code = error.code ?? ''
-      if (['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT'].includes(code)) {
-        reject(new KeywardFailure('unreachable', code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'The server name in the key could not be resolved.' : 'Nothing answers at the address and port in the key.', code))
+      if (
+        [
+          'ECONNREFUSED',
+          'EHOSTUNREACH',
+          'ENETUNREACH',
+          'EHOSTDOWN',
+          'ENOTFOUND',
+          'EAI_AGAIN',
+          'ECONNRESET',
+          'ETIMEDOUT',
+        ].includes(code)
+      ) {
+        reject(
+          new KeywardFailure(
+            'unreachable',
+            code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+              ? 'The server name in the key could not be resolved.'
+              : 'Nothing answers at the address and port in the key.',
+            code,
+          ),
+        )
       } else {
-        reject(new KeywardFailure('tls', 'Something answers at the address in the key, but it did not complete a TLS handshake.', code || error.message))
+        reject(
+          new KeywardFailure(
+            'tls',
+            'Something answers at the address in the key, but it did not complete a TLS handshake.',
+            code || error.message,
+          ),
+        )
       }
     })
   })
@@ -102,15 +141,33 @@ export async function checkUispKey(key: string | UispKey, opts: UispKeyCheckOpti
   if (typeof key === 'string') {
     const result = parseUispKey(key)
     if (!result.ok) {
-      return { status: 'failed', host: null, problem: 'invalid_key', message: result.error.message, nextStep: 'Copy the UISP key again from UISP, or let Keyward read it from the server.', checkedAt: checkedAt() }
+      return {
+        status: 'failed',
+        host: null,
+        problem: 'invalid_key',
+        message: result.error.message,
+        nextStep: 'Copy the UISP key again from UISP, or let Keyward read it from the server.',
+        checkedAt: checkedAt(),
+      }
     }
     parsed = result.key
   } else {
     parsed = key
   }
   const host = `${parsed.hostKind === 'ipv6' ? `[${parsed.host}]` : parsed.host}:${parsed.port}`
-  const failed = (problem: UispKeyProblem, message: string, nextStep: string, extra: Partial<UispKeyCheckFailed> = {}): UispKeyCheck => ({
-    status: 'failed', host, problem, message, nextStep, checkedAt: checkedAt(), ...extra,
+  const failed = (
+    problem: UispKeyProblem,
+    message: string,
+    nextStep: string,
+    extra: Partial<UispKeyCheckFailed> = {},
+  ): UispKeyCheck => ({
+    status: 'failed',
+    host,
+    problem,
+    message,
+    nextStep,
+    checkedAt: checkedAt(),
+    ...extra,
   })
   const timeoutMs = opts.timeoutMs ?? 6000
 
@@ -120,13 +177,26 @@ export async function checkUispKey(key: string | UispKey, opts: UispKeyCheckOpti
   } catch (error) {
     if (!(error instanceof KeywardFailure)) throw error
     return error.code === 'tls'
-      ? failed('tls', `${error.message} Devices could not connect either.`, 'Check the port in the key: UISP listens for devices on the port it shows in the key (usually 443).')
-      : failed('unreachable', `${error.message} (This computer may simply not see the network the devices are on.)`, 'Check that the UISP server is running and that this address and port are reachable, then check again.')
+      ? failed(
+          'tls',
+          `${error.message} Devices could not connect either.`,
+          'Check the port in the key: UISP listens for devices on the port it shows in the key (usually 443).',
+        )
+      : failed(
+          'unreachable',
+          `${error.message} (This computer may simply not see the network the devices are on.)`,
+          'Check that the UISP server is running and that this address and port are reachable, then check again.',
+        )
   }
   const { certificate } = look
   // An empty pin is a mismatch, never "no pin" (issue 14 §8).
   if (opts.pin !== undefined && certificate.sha256 !== opts.pin) {
-    return failed('tls_pin_mismatch', 'The server in this key presents a different certificate than the one you trusted, so Keyward went no further.', 'If the UISP certificate was renewed, trust the server again; otherwise check who answers at that address.', { certificate })
+    return failed(
+      'tls_pin_mismatch',
+      'The server in this key presents a different certificate than the one you trusted, so Keyward went no further.',
+      'If the UISP certificate was renewed, trust the server again; otherwise check who answers at that address.',
+      { certificate },
+    )
   }
 
   let trust: 'verified' | 'self-signed-allowed' | 'untrusted-allowed'
@@ -145,13 +215,14 @@ export async function checkUispKey(key: string | UispKey, opts: UispKeyCheckOpti
     )
   } else {
     const error = look.authorizationError ?? ''
-    const why = SELF_SIGNED_ERRORS.has(error) || certificate.selfSigned
-      ? 'The server uses a self-signed certificate, but the key has no +allowSelfSignedCertificate'
-      : NAME_ERRORS.has(error)
-        ? 'The server certificate is not made out for the host name in the key'
-        : error === 'CERT_HAS_EXPIRED'
-          ? 'The server certificate has expired'
-          : 'The server certificate is not trusted'
+    const why =
+      SELF_SIGNED_ERRORS.has(error) || certificate.selfSigned
+        ? 'The server uses a self-signed certificate, but the key has no +allowSelfSignedCertificate'
+        : NAME_ERRORS.has(error)
+          ? 'The server certificate is not made out for the host name in the key'
+          : error === 'CERT_HAS_EXPIRED'
+            ? 'The server certificate has expired'
+            : 'The server certificate is not trusted'
     return failed(
       'certificate_untrusted',
       `${why}, so devices will refuse to connect.`,
@@ -165,21 +236,48 @@ export async function checkUispKey(key: string | UispKey, opts: UispKeyCheckOpti
   let version: Awaited<ReturnType<typeof fetchUispVersion>>
   try {
     // Pinned to the certificate just judged: the same server answers, and no credential is sent.
-    version = await fetchUispVersion({ host: parsed.host, port: parsed.port, pin: certificate.sha256, label: 'The server in this key' }, { timeoutMs })
+    version = await fetchUispVersion(
+      { host: parsed.host, port: parsed.port, pin: certificate.sha256, label: 'The server in this key' },
+      { timeoutMs },
+    )
   } catch (error) {
     if (!(error instanceof KeywardFailure)) throw error
     if (error.detail === 'not-uisp') {
-      return failed('not_uisp', 'The address in the key answers HTTPS, but not as a UISP server.', 'Check the host and port in the key; copy it again from UISP if in doubt.', { certificate })
+      return failed(
+        'not_uisp',
+        'The address in the key answers HTTPS, but not as a UISP server.',
+        'Check the host and port in the key; copy it again from UISP if in doubt.',
+        { certificate },
+      )
     }
-    return failed('unreachable', `The server in this key stopped answering: ${error.message}`, 'Check again in a minute.', { certificate })
+    return failed(
+      'unreachable',
+      `The server in this key stopped answering: ${error.message}`,
+      'Check again in a minute.',
+      { certificate },
+    )
   }
 
   let matchesServer: boolean | null = null
   if (opts.serverKey) {
     matchesServer = sameUispKey(parsed, opts.serverKey)
     if (!matchesServer) {
-      return failed('key_outdated', 'The UISP server now hands out a different key than this one (it was regenerated, or the server moved), so devices holding this key will not connect.', 'Use the current key from the server (Keyward can read it) and register the devices again.', { certificate })
+      return failed(
+        'key_outdated',
+        'The UISP server now hands out a different key than this one (it was regenerated, or the server moved), so devices holding this key will not connect.',
+        'Use the current key from the server (Keyward can read it) and register the devices again.',
+        { certificate },
+      )
     }
   }
-  return { status: 'ok', host, appVersion: version.version, latencyMs: version.latencyMs, checkedAt: checkedAt(), certificate, trust, matchesServer }
+  return {
+    status: 'ok',
+    host,
+    appVersion: version.version,
+    latencyMs: version.latencyMs,
+    checkedAt: checkedAt(),
+    certificate,
+    trust,
+    matchesServer,
+  }
 }

@@ -28,7 +28,11 @@ export function isHtml(reply: HttpsReply): boolean {
  */
 export function parseBody(reply: HttpsReply, what: string): unknown {
   if (isHtml(reply)) {
-    throw new KeywardFailure('bad-reply', `${what}: the server answered with a web page, not the UISP API. It may still be starting up, or it is not a UISP server.`, `status ${reply.status}`)
+    throw new KeywardFailure(
+      'bad-reply',
+      `${what}: the server answered with a web page, not the UISP API. It may still be starting up, or it is not a UISP server.`,
+      `status ${reply.status}`,
+    )
   }
   if (reply.body.length === 0) return null
   const type = String(reply.headers['content-type'] ?? '')

@@ -3,7 +3,12 @@
 // through the copier (clipboard with auto-clear), which the user asked for.
 import { randomUUID } from 'node:crypto'
 import type {
-  CopyResult, RegistrationCommands, UispDeviceKind, UispKeyCheck, UispKeyRecord, UispKeyView,
+  CopyResult,
+  RegistrationCommands,
+  UispDeviceKind,
+  UispKeyCheck,
+  UispKeyRecord,
+  UispKeyView,
 } from '../../../shared/domain.ts'
 import { addressKey } from '../../../shared/format.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
@@ -51,7 +56,9 @@ export class UispKeyStore {
 
   /** Newest first, masked. */
   list(): UispKeyView[] {
-    return this.#records().sort((a, b) => Date.parse(b.savedAt) - Date.parse(a.savedAt)).map(view)
+    return this.#records()
+      .sort((a, b) => Date.parse(b.savedAt) - Date.parse(a.savedAt))
+      .map(view)
   }
 
   async save(text: string): Promise<UispKeyView> {
@@ -81,7 +88,10 @@ export class UispKeyStore {
     })
     const failed = check.status === 'failed'
     const lastCheck = {
-      status: check.status, problem: failed ? check.problem : null, message: failed ? check.message : null, checkedAt: check.checkedAt,
+      status: check.status,
+      problem: failed ? check.problem : null,
+      message: failed ? check.message : null,
+      checkedAt: check.checkedAt,
     }
     this.#o.settings.saveUisp({ keys: this.#records().map((k) => (k.id === id ? { ...k, lastCheck } : k)) })
     return check
@@ -127,7 +137,10 @@ export class UispKeyStore {
     const text = await this.#o.vault.get(record.keyRef)
     const parsed = text ? parseUispKey(text) : null
     if (!parsed?.ok) {
-      throw new KeywardFailure('not-found', 'The keychain no longer holds this UISP key. Paste it again or read it from the server.')
+      throw new KeywardFailure(
+        'not-found',
+        'The keychain no longer holds this UISP key. Paste it again or read it from the server.',
+      )
     }
     return parsed.key
   }

@@ -101,11 +101,16 @@ const POLICY: Record<UispKeyOption, UispCertificatePolicy> = {
 
 const AES_ALPHABET = /^[A-Za-z0-9_\-/=]*$/
 const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/
-const SHAPE = 'A UISP key looks like wss://server:443+<48-character AES key>, optionally followed by +allowSelfSignedCertificate or +allowUntrustedCertificate.'
+const SHAPE =
+  'A UISP key looks like wss://server:443+<48-character AES key>, optionally followed by +allowSelfSignedCertificate or +allowUntrustedCertificate.'
 
-const fail = (code: UispKeyErrorCode, part: UispKeyError['part'], message: string): UispKeyParse => ({ ok: false, error: { code, part, message } })
+const fail = (code: UispKeyErrorCode, part: UispKeyError['part'], message: string): UispKeyParse => ({
+  ok: false,
+  error: { code, part, message },
+})
 
-const ordinal = (n: number) => `${n}${n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th'}`
+const ordinal = (n: number) =>
+  `${n}${n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th'}`
 
 function partAt(text: string, index: number): UispKeyError['part'] {
   const plusses = [...text.slice(0, index)].filter((c) => c === '+').length
@@ -133,7 +138,8 @@ function levenshtein(a: string, b: string): number {
   return row[b.length]!
 }
 
-const optionCaseless = (s: string): UispKeyOption | null => UISP_KEY_OPTIONS.find((o) => o.toLowerCase() === s.toLowerCase()) ?? null
+const optionCaseless = (s: string): UispKeyOption | null =>
+  UISP_KEY_OPTIONS.find((o) => o.toLowerCase() === s.toLowerCase()) ?? null
 
 /** Decodes a base64/base64url AES part, or null when it is not canonical base64 of that alphabet. */
 function decodeAes(aes: string): Buffer | null {
@@ -147,21 +153,36 @@ function decodeAes(aes: string): Buffer | null {
 type AesVerdict = { ok: true; warnings: UispKeyWarning[] } | { ok: false; result: UispKeyParse }
 
 function checkAes(aes: string): AesVerdict {
-  const bad = (code: UispKeyErrorCode, message: string): AesVerdict => ({ ok: false, result: fail(code, 'aes-key', message) })
+  const bad = (code: UispKeyErrorCode, message: string): AesVerdict => ({
+    ok: false,
+    result: fail(code, 'aes-key', message),
+  })
   if (!AES_ALPHABET.test(aes)) {
     const at = [...aes].findIndex((c) => !/[A-Za-z0-9_\-/=]/.test(c))
-    return bad('aes-bad-character', `The ${ordinal(at + 1)} character of the AES key part is not allowed there: an AES key uses only letters, digits, "-" and "_".`)
+    return bad(
+      'aes-bad-character',
+      `The ${ordinal(at + 1)} character of the AES key part is not allowed there: an AES key uses only letters, digits, "-" and "_".`,
+    )
   }
   if (/[-_]/.test(aes) && aes.includes('/')) {
-    return bad('aes-mixed-alphabet', 'The AES key part mixes "-" or "_" (base64url) with "/" (standard base64), so part of it was altered. Copy the key again from UISP.')
+    return bad(
+      'aes-mixed-alphabet',
+      'The AES key part mixes "-" or "_" (base64url) with "/" (standard base64), so part of it was altered. Copy the key again from UISP.',
+    )
   }
   const padding = aes.length - aes.replace(/=+$/, '').length
   if (aes.replace(/=+$/, '').includes('=') || padding > 2 || (padding > 0 && aes.length % 4 !== 0)) {
-    return bad('aes-bad-padding', 'The AES key part has "=" where base64 does not allow it ("=" may only close the key, at most twice).')
+    return bad(
+      'aes-bad-padding',
+      'The AES key part has "=" where base64 does not allow it ("=" may only close the key, at most twice).',
+    )
   }
   const bare = aes.replace(/=+$/, '')
   if (bare.length % 4 === 1) {
-    return bad('aes-not-base64', `The AES key part is not valid base64 (${aes.length} characters cannot encode whole bytes); it was probably cut or has an extra character. Copy the key again from UISP.`)
+    return bad(
+      'aes-not-base64',
+      `The AES key part is not valid base64 (${aes.length} characters cannot encode whole bytes); it was probably cut or has an extra character. Copy the key again from UISP.`,
+    )
   }
   // Length before canonical form: a key cut short is "too short", not "not base64".
   const size = Math.floor((bare.length * 6) / 8)
@@ -173,7 +194,10 @@ function checkAes(aes: string): AesVerdict {
   }
   const bytes = decodeAes(aes)
   if (!bytes) {
-    return bad('aes-not-base64', 'The AES key part is not valid base64: its last character does not fit, so it was probably mistyped. Copy the key again from UISP.')
+    return bad(
+      'aes-not-base64',
+      'The AES key part is not valid base64: its last character does not fit, so it was probably mistyped. Copy the key again from UISP.',
+    )
   }
   if (bytes.length === 36) {
     const tail = bytes.subarray(32)
@@ -181,23 +205,45 @@ function checkAes(aes: string): AesVerdict {
       ? { ok: true, warnings: [] }
       : {
           ok: true,
-          warnings: [{ code: 'aes-key-unusual-tail', message: 'The AES key does not end the way known UISP keys do (…AAAAA); check that it was copied whole.' }],
+          warnings: [
+            {
+              code: 'aes-key-unusual-tail',
+              message: 'The AES key does not end the way known UISP keys do (…AAAAA); check that it was copied whole.',
+            },
+          ],
         }
   }
   return {
     ok: true,
-    warnings: [{ code: 'aes-key-unusual-length', message: `The AES key is ${aes.length} characters; known UISP keys have ${UISP_AES_KEY_LENGTH}. It may come from another UISP version: check it before relying on it.` }],
+    warnings: [
+      {
+        code: 'aes-key-unusual-length',
+        message: `The AES key is ${aes.length} characters; known UISP keys have ${UISP_AES_KEY_LENGTH}. It may come from another UISP version: check it before relying on it.`,
+      },
+    ],
   }
 }
 
-type AddressVerdict = { ok: true; host: string; hostKind: UispKey['hostKind']; port: number; explicitPort: boolean } | { ok: false; result: UispKeyParse }
+type AddressVerdict =
+  | { ok: true; host: string; hostKind: UispKey['hostKind']; port: number; explicitPort: boolean }
+  | { ok: false; result: UispKeyParse }
 
 function checkAddress(address: string, alone: boolean): AddressVerdict {
-  const bad = (code: UispKeyErrorCode, message: string): AddressVerdict => ({ ok: false, result: fail(code, 'address', message) })
+  const bad = (code: UispKeyErrorCode, message: string): AddressVerdict => ({
+    ok: false,
+    result: fail(code, 'address', message),
+  })
   const schemeEnd = address.indexOf('://')
   if (schemeEnd < 0) {
     if (alone && address.length >= 16 && AES_ALPHABET.test(address) && !address.includes('.')) {
-      return { ok: false, result: fail('aes-key-only', 'whole', `This looks like the AES key alone. Paste the whole UISP key, starting with wss://. ${SHAPE}`) }
+      return {
+        ok: false,
+        result: fail(
+          'aes-key-only',
+          'whole',
+          `This looks like the AES key alone. Paste the whole UISP key, starting with wss://. ${SHAPE}`,
+        ),
+      }
     }
     return bad('missing-scheme', `The key must start with wss://. ${SHAPE}`)
   }
@@ -205,17 +251,27 @@ function checkAddress(address: string, alone: boolean): AddressVerdict {
   if (scheme !== 'wss') {
     const lower = scheme.toLowerCase()
     const message =
-      lower === 'wss' ? 'The key must start with wss:// in lower case, exactly as UISP shows it.'
-        : lower === 'ws' ? 'The key starts with ws://, an unencrypted address; a UISP key always starts with wss://.'
-          : lower === 'https' || lower === 'http' ? `This is a web address, not a UISP key. ${SHAPE}`
+      lower === 'wss'
+        ? 'The key must start with wss:// in lower case, exactly as UISP shows it.'
+        : lower === 'ws'
+          ? 'The key starts with ws://, an unencrypted address; a UISP key always starts with wss://.'
+          : lower === 'https' || lower === 'http'
+            ? `This is a web address, not a UISP key. ${SHAPE}`
             : `The key must start with wss://. ${SHAPE}`
     return bad('wrong-scheme', message)
   }
   let rest = address.slice(schemeEnd + 3)
-  if (rest.includes('@')) return bad('has-userinfo', 'The address part contains "@" (a user name); a UISP key has only the server and port before the first "+".')
+  if (rest.includes('@'))
+    return bad(
+      'has-userinfo',
+      'The address part contains "@" (a user name); a UISP key has only the server and port before the first "+".',
+    )
   const cut = rest.search(/[/?#]/)
   if (cut >= 0) {
-    return bad('has-path', 'The address part contains a path ("/", "?" or "#" after the server); a UISP key has only the server and port before the first "+".')
+    return bad(
+      'has-path',
+      'The address part contains a path ("/", "?" or "#" after the server); a UISP key has only the server and port before the first "+".',
+    )
   }
   if (rest === '') return bad('missing-host', 'The key has no server name or address after wss://.')
 
@@ -238,7 +294,10 @@ function checkAddress(address: string, alone: boolean): AddressVerdict {
     if (colons > 1) {
       const lastColon = rest.lastIndexOf(':')
       if (isIPv6(rest) || isIPv6(rest.slice(0, lastColon))) {
-        return bad('ipv6-needs-brackets', 'An IPv6 address in a UISP key must be written in brackets, e.g. wss://[fd12:3456::1]:443.')
+        return bad(
+          'ipv6-needs-brackets',
+          'An IPv6 address in a UISP key must be written in brackets, e.g. wss://[fd12:3456::1]:443.',
+        )
       }
       return bad('bad-port', 'The address part has more than one ":"; only one port number may follow the server.')
     }
@@ -247,14 +306,19 @@ function checkAddress(address: string, alone: boolean): AddressVerdict {
     portText = colon < 0 ? null : rest.slice(colon + 1)
     if (host === '') return bad('missing-host', 'The key has no server name or address between wss:// and the port.')
     if (/^[0-9.]+$/.test(host)) {
-      if (!isIPv4(host)) return bad('bad-host', 'The server address is not a valid IPv4 address (four numbers 0–255 separated by dots).')
+      if (!isIPv4(host))
+        return bad('bad-host', 'The server address is not a valid IPv4 address (four numbers 0–255 separated by dots).')
       hostKind = 'ipv4'
     } else {
       const labels = host.split('.')
       if (host.length > 253 || !labels.every((l) => HOST_LABEL.test(l))) {
-        return bad('bad-host', 'The server name is not a valid host name (letters, digits and "-" in dot-separated parts, no "_" or empty parts).')
+        return bad(
+          'bad-host',
+          'The server name is not a valid host name (letters, digits and "-" in dot-separated parts, no "_" or empty parts).',
+        )
       }
-      if (/^[0-9]+$/.test(labels[labels.length - 1]!)) return bad('bad-host', 'The server name ends in a number but is not a valid IPv4 address.')
+      if (/^[0-9]+$/.test(labels[labels.length - 1]!))
+        return bad('bad-host', 'The server name ends in a number but is not a valid IPv4 address.')
       hostKind = 'name'
     }
   }
@@ -262,7 +326,11 @@ function checkAddress(address: string, alone: boolean): AddressVerdict {
   if (portText === '') return bad('bad-port', 'The address part ends with ":" but no port number follows.')
   if (!/^[0-9]+$/.test(portText)) return bad('bad-port', 'The port after ":" must be a number.')
   const port = Number(portText)
-  if (portText.length > 5 || port < 1 || port > 65535) return bad('port-out-of-range', `The port ${portText.length > 5 ? 'number is too long' : `${port} is out of range`}; a port is between 1 and 65535.`)
+  if (portText.length > 5 || port < 1 || port > 65535)
+    return bad(
+      'port-out-of-range',
+      `The port ${portText.length > 5 ? 'number is too long' : `${port} is out of range`}; a port is between 1 and 65535.`,
+    )
   return { ok: true, host, hostKind, port, explicitPort: true }
 }
 
@@ -274,33 +342,61 @@ function checkAddress(address: string, alone: boolean): AddressVerdict {
 export function parseUispKey(input: unknown): UispKeyParse {
   if (typeof input !== 'string') return fail('not-text', 'whole', 'The UISP key must be text.')
   const text = input.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '')
-  const warnings: UispKeyWarning[] = text.length !== input.length && text !== '' ? [{ code: 'trimmed', message: 'Spaces or line breaks around the key were removed.' }] : []
+  const warnings: UispKeyWarning[] =
+    text.length !== input.length && text !== ''
+      ? [{ code: 'trimmed', message: 'Spaces or line breaks around the key were removed.' }]
+      : []
   if (text === '') return fail('empty', 'whole', `No UISP key was given. ${SHAPE}`)
-  if (text.length > UISP_KEY_MAX_LENGTH) return fail('too-long', 'whole', `That is ${text.length} characters, far longer than a UISP key (about 120). ${SHAPE}`)
+  if (text.length > UISP_KEY_MAX_LENGTH)
+    return fail(
+      'too-long',
+      'whole',
+      `That is ${text.length} characters, far longer than a UISP key (about 120). ${SHAPE}`,
+    )
   if (/^['"`]/.test(text) || /['"`]$/.test(text)) {
-    return fail('quoted', 'whole', 'Remove the quotes around the key: they come from a configuration file and are not part of the key.')
+    return fail(
+      'quoted',
+      'whole',
+      'Remove the quotes around the key: they come from a configuration file and are not part of the key.',
+    )
   }
   // eslint-disable-next-line no-control-regex
   const nonAscii = text.search(/[^\x00-\x7f]/)
   if (nonAscii >= 0) {
     const part = partAt(text, nonAscii)
-    return fail('not-ascii', part, `${PART_NAME[part][0]!.toUpperCase()}${PART_NAME[part].slice(1)} contains a character that is not plain ASCII (often a typographic dash or an invisible space picked up while copying). Copy the key again from UISP.`)
+    return fail(
+      'not-ascii',
+      part,
+      `${PART_NAME[part][0]!.toUpperCase()}${PART_NAME[part].slice(1)} contains a character that is not plain ASCII (often a typographic dash or an invisible space picked up while copying). Copy the key again from UISP.`,
+    )
   }
   const blank = text.search(/[ \t\r\n]/)
   if (blank >= 0) {
     const part = partAt(text, blank)
-    return fail('whitespace', part, `${PART_NAME[part][0]!.toUpperCase()}${PART_NAME[part].slice(1)} contains a space or line break; a UISP key is one unbroken line.`)
+    return fail(
+      'whitespace',
+      part,
+      `${PART_NAME[part][0]!.toUpperCase()}${PART_NAME[part].slice(1)} contains a space or line break; a UISP key is one unbroken line.`,
+    )
   }
   // eslint-disable-next-line no-control-regex
   const control = text.search(/[\x00-\x1f\x7f]/)
   if (control >= 0) {
     const part = partAt(text, control)
-    return fail('control-character', part, `${PART_NAME[part][0]!.toUpperCase()}${PART_NAME[part].slice(1)} contains an invisible control character. Copy the key again from UISP.`)
+    return fail(
+      'control-character',
+      part,
+      `${PART_NAME[part][0]!.toUpperCase()}${PART_NAME[part].slice(1)} contains an invisible control character. Copy the key again from UISP.`,
+    )
   }
 
   const parts = text.split('+')
   if (parts.some((p) => p === '')) {
-    const where = text.startsWith('+') ? 'starts with "+"' : text.endsWith('+') ? 'ends with "+"' : 'has two "+" in a row'
+    const where = text.startsWith('+')
+      ? 'starts with "+"'
+      : text.endsWith('+')
+        ? 'ends with "+"'
+        : 'has two "+" in a row'
     const empty = parts.indexOf('')
     const part: UispKeyError['part'] = empty === 0 ? 'address' : empty === 1 ? 'aes-key' : 'option'
     return fail('empty-part', part, `The key ${where}; each "+" must separate two non-empty parts. ${SHAPE}`)
@@ -308,13 +404,18 @@ export function parseUispKey(input: unknown): UispKeyParse {
 
   const address = checkAddress(parts[0]!, parts.length === 1)
   if (!address.ok) return address.result
-  if (parts.length === 1) return fail('missing-aes-key', 'aes-key', `The key has no AES key after the address. ${SHAPE}`)
+  if (parts.length === 1)
+    return fail('missing-aes-key', 'aes-key', `The key has no AES key after the address. ${SHAPE}`)
 
   const second = parts[1]!
   if (optionCaseless(second)) {
     return parts.length === 2
       ? fail('missing-aes-key', 'aes-key', `The key has a certificate option but no AES key. ${SHAPE}`)
-      : fail('option-before-key', 'option', 'The certificate option comes before the AES key; the AES key must come first, the option last.')
+      : fail(
+          'option-before-key',
+          'option',
+          'The certificate option comes before the AES key; the AES key must come first, the option last.',
+        )
   }
 
   // A standard-base64 key with "+" was split by the separator: re-joined, it decodes (§4 rule 1).
@@ -324,7 +425,11 @@ export function parseUispKey(input: unknown): UispKeyParse {
       const tail = parts.slice(end)
       const bytes = /^[A-Za-z0-9+/=]+$/.test(joined) ? decodeAes(joined.replace(/\+/g, '-')) : null
       if (bytes && bytes.length === 36 && tail.length <= 1 && (tail.length === 0 || optionCaseless(tail[0]!))) {
-        return fail('aes-contains-plus', 'aes-key', 'The AES key part contains "+", which separates the parts of a UISP key; it seems to be in another encoding. Copy the key again from UISP.')
+        return fail(
+          'aes-contains-plus',
+          'aes-key',
+          'The AES key part contains "+", which separates the parts of a UISP key; it seems to be in another encoding. Copy the key again from UISP.',
+        )
       }
     }
   }
@@ -338,20 +443,42 @@ export function parseUispKey(input: unknown): UispKeyParse {
     const exact = UISP_KEY_OPTIONS.find((o) => o === third)
     if (parts.length > 3) {
       return parts.slice(2).every((p) => optionCaseless(p))
-        ? fail('duplicate-option', 'option', 'The key has more than one certificate option; keep exactly one (or none).')
-        : fail('too-many-parts', 'option', `The key has ${parts.length} parts separated by "+"; a UISP key has two or three. ${SHAPE}`)
+        ? fail(
+            'duplicate-option',
+            'option',
+            'The key has more than one certificate option; keep exactly one (or none).',
+          )
+        : fail(
+            'too-many-parts',
+            'option',
+            `The key has ${parts.length} parts separated by "+"; a UISP key has two or three. ${SHAPE}`,
+          )
     }
     if (!exact) {
       const caseless = optionCaseless(third)
-      if (caseless) return fail('option-wrong-case', 'option', `The certificate option must be written exactly ${caseless} (letter case matters).`)
-      const near = UISP_KEY_OPTIONS.find((o) => levenshtein(o.toLowerCase(), third.toLowerCase()) <= 4 || (third.length >= 8 && o.toLowerCase().startsWith(third.toLowerCase())))
-      return fail('unknown-option', 'option', near
-        ? `The part after the AES key is not a known certificate option; did you mean ${near}?`
-        : 'The part after the AES key is not a known certificate option; it must be allowSelfSignedCertificate or allowUntrustedCertificate.')
+      if (caseless)
+        return fail(
+          'option-wrong-case',
+          'option',
+          `The certificate option must be written exactly ${caseless} (letter case matters).`,
+        )
+      const near = UISP_KEY_OPTIONS.find(
+        (o) =>
+          levenshtein(o.toLowerCase(), third.toLowerCase()) <= 4 ||
+          (third.length >= 8 && o.toLowerCase().startsWith(third.toLowerCase())),
+      )
+      return fail(
+        'unknown-option',
+        'option',
+        near
+          ? `The part after the AES key is not a known certificate option; did you mean ${near}?`
+          : 'The part after the AES key is not a known certificate option; it must be allowSelfSignedCertificate or allowUntrustedCertificate.',
+      )
     }
     option = exact
   }
-  if (!address.explicitPort) warnings.push({ code: 'default-port', message: `The key has no port; devices will use ${UISP_KEY_DEFAULT_PORT}.` })
+  if (!address.explicitPort)
+    warnings.push({ code: 'default-port', message: `The key has no port; devices will use ${UISP_KEY_DEFAULT_PORT}.` })
   return {
     ok: true,
     key: {
@@ -393,5 +520,7 @@ export function maskUispKey(input: unknown): string {
 
 /** True when two keys send devices to the same place with the same AES key and option (e.g. to notice a regenerated key). */
 export function sameUispKey(a: UispKey, b: UispKey): boolean {
-  return a.host.toLowerCase() === b.host.toLowerCase() && a.port === b.port && a.aesKey === b.aesKey && a.option === b.option
+  return (
+    a.host.toLowerCase() === b.host.toLowerCase() && a.port === b.port && a.aesKey === b.aesKey && a.option === b.option
+  )
 }

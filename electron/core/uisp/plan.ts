@@ -5,7 +5,8 @@ import { suggestUispTokenName } from './provision.ts'
 import type { UispUser } from './session.ts'
 import { scopeCovers, UISP_SCOPES, UISP_TOKEN_NAME_MAX, UISP_TOKEN_PURPOSES, type UispScope } from './tokens.ts'
 
-const isScope = (role: string | null): role is UispScope => role === 'guest' || role === 'admin' || role === 'superadmin'
+const isScope = (role: string | null): role is UispScope =>
+  role === 'guest' || role === 'admin' || role === 'superadmin'
 
 /** The plan for `key` (the server's host:port) as `user`; `label` names the server in plain words. */
 export function uispTokenPlan(key: string, label: string, user: UispUser | null): UispTokenPlan {

@@ -11,7 +11,14 @@ import { KeywardFailure } from '../../../shared/result.ts'
 import { journaled } from '../journal.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import type { UispCaller } from './session.ts'
-import { createUispToken, leastScopeFor, listUispTokens, revokeUispToken, tokenNameProblem, type UispTokenPurpose } from './tokens.ts'
+import {
+  createUispToken,
+  leastScopeFor,
+  listUispTokens,
+  revokeUispToken,
+  tokenNameProblem,
+  type UispTokenPurpose,
+} from './tokens.ts'
 import type { UispStepState, UispTokenCheck, UispTokenRecord } from '../../../shared/domain.ts'
 
 export type { UispStepState, UispTokenRecord }
@@ -35,7 +42,8 @@ export interface UispTokenRequest {
   name: string
 }
 
-export const suggestUispTokenName = (purpose: UispTokenPurpose) => (purpose === 'monitor' ? 'keyward-monitor' : 'keyward-register')
+export const suggestUispTokenName = (purpose: UispTokenPurpose) =>
+  purpose === 'monitor' ? 'keyward-monitor' : 'keyward-register'
 
 export const uispMarker = (record: Pick<UispTokenRecord, 'id'>) => `Keyward ${record.id}`
 
@@ -70,7 +78,11 @@ export class UispProvisionFailure extends KeywardFailure {
 }
 
 /** Runs (or resumes) the flow with `caller` signed in; the token itself stays in the vault. */
-export async function runUispTokenProvision(caller: UispCaller, start: UispTokenRecord, deps: UispProvisionDeps): Promise<{ record: UispTokenRecord; check: UispTokenCheck }> {
+export async function runUispTokenProvision(
+  caller: UispCaller,
+  start: UispTokenRecord,
+  deps: UispProvisionDeps,
+): Promise<{ record: UispTokenRecord; check: UispTokenCheck }> {
   const flow = journaled<'token' | 'verify', UispTokenRecord>(start, deps.journal, {
     ...(deps.now ? { now: deps.now } : {}),
     fail: (failure, step) => new UispProvisionFailure(failure, step),
@@ -83,7 +95,11 @@ export async function runUispTokenProvision(caller: UispCaller, start: UispToken
       for (const stray of (await listUispTokens(caller)).filter((t) => t.meta === uispMarker(flow.record))) {
         await revokeUispToken(caller, stray.id)
       }
-      const minted = await createUispToken(caller, { name: flow.record.name, scope: flow.record.scope, meta: uispMarker(flow.record) })
+      const minted = await createUispToken(caller, {
+        name: flow.record.name,
+        scope: flow.record.scope,
+        meta: uispMarker(flow.record),
+      })
       try {
         await deps.vault.set(flow.record.keyRef, minted.token)
       } catch (error) {

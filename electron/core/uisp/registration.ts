@@ -46,7 +46,14 @@ export function firmwareNumber(firmware: string): string | null {
 function firmwareWarning(device: UispDevice, airmax: 'ac' | 'm' | null): string | null {
   const number = device.firmware ? firmwareNumber(device.firmware) : null
   if (!number) return null
-  const minimum = device.kind === 'edgeos' ? UISP_MINIMUM_FIRMWARE.edgeos : device.kind === 'airos' ? (airmax === 'm' ? UISP_MINIMUM_FIRMWARE.airmaxM : UISP_MINIMUM_FIRMWARE.airmaxAc) : null
+  const minimum =
+    device.kind === 'edgeos'
+      ? UISP_MINIMUM_FIRMWARE.edgeos
+      : device.kind === 'airos'
+        ? airmax === 'm'
+          ? UISP_MINIMUM_FIRMWARE.airmaxM
+          : UISP_MINIMUM_FIRMWARE.airmaxAc
+        : null
   if (!minimum || versionAtLeast(number, minimum.version)) return null
   return `This device runs firmware ${number}; UISP keys need ${minimum.label} or later. Update the firmware first.`
 }
@@ -55,7 +62,11 @@ function firmwareWarning(device: UispDevice, airmax: 'ac' | 'm' | null): string 
  * The exact commands for `device`. `display` needs no key (it shows the
  * placeholder; a key, if given, is still validated); `copy` needs a valid key.
  */
-export function registrationCommands(device: UispDevice, key: string | UispKey | null, variant: 'display' | 'copy' = 'display'): RegistrationResult {
+export function registrationCommands(
+  device: UispDevice,
+  key: string | UispKey | null,
+  variant: 'display' | 'copy' = 'display',
+): RegistrationResult {
   let parsed: UispKey | null
   if (typeof key === 'string') {
     const result = parseUispKey(key)
@@ -65,26 +76,37 @@ export function registrationCommands(device: UispDevice, key: string | UispKey |
     parsed = key
   }
   if (variant === 'copy' && !parsed) {
-    return { ok: false, error: { code: 'empty', part: 'whole', message: 'The commands to copy need the UISP key itself.' } }
+    return {
+      ok: false,
+      error: { code: 'empty', part: 'whole', message: 'The commands to copy need the UISP key itself.' },
+    }
   }
   const value = variant === 'copy' ? parsed!.text : UISP_KEY_PLACEHOLDER
-  const airmax = device.kind === 'airos'
-    ? (device.airmax ?? (() => {
-        const major = Number((device.firmware && firmwareNumber(device.firmware))?.split('.')[0])
-        return Number.isFinite(major) && major > 0 && major < 8 ? 'm' : 'ac' // airOS 8 = AC, 6 = M [inferred]
-      })())
-    : null
+  const airmax =
+    device.kind === 'airos'
+      ? (device.airmax ??
+        (() => {
+          const major = Number((device.firmware && firmwareNumber(device.firmware))?.split('.')[0])
+          return Number.isFinite(major) && major > 0 && major < 8 ? 'm' : 'ac' // airOS 8 = AC, 6 = M [inferred]
+        })())
+      : null
   const warnings = [firmwareWarning(device, airmax)].filter((w): w is string => w !== null)
   const notes: string[] = []
-  if (parsed?.option === 'allowSelfSignedCertificate') notes.push('The key lets the device accept the server’s self-signed certificate.')
-  if (parsed?.option === 'allowUntrustedCertificate') notes.push('The key lets the device accept any server certificate, so it cannot tell your UISP server from an impostor.')
+  if (parsed?.option === 'allowSelfSignedCertificate')
+    notes.push('The key lets the device accept the server’s self-signed certificate.')
+  if (parsed?.option === 'allowUntrustedCertificate')
+    notes.push(
+      'The key lets the device accept any server certificate, so it cannot tell your UISP server from an impostor.',
+    )
 
   let out: Omit<RegistrationCommands, 'kind' | 'variant' | 'text' | 'notes' | 'warnings'>
   if (device.kind === 'edgeos') {
     const script = device.mode === 'script'
     out = {
       form: 'shell',
-      where: script ? 'Save as a file on the EdgeRouter and run it with /bin/vbash.' : 'Sign in to the EdgeRouter over SSH and paste these lines.',
+      where: script
+        ? 'Save as a file on the EdgeRouter and run it with /bin/vbash.'
+        : 'Sign in to the EdgeRouter over SSH and paste these lines.',
       lines: [
         ...(script ? ['source /opt/vyatta/etc/functions/script-template'] : []),
         'configure',
@@ -96,7 +118,9 @@ export function registrationCommands(device: UispDevice, key: string | UispKey |
       ],
       source: 'UNMS lib/discovery/connect/erouter.js (uisp.md §5)',
     }
-    notes.push('"delete service unms disable" may answer "Nothing to delete" when UISP was never disabled; that is fine.')
+    notes.push(
+      '"delete service unms disable" may answer "Nothing to delete" when UISP was never disabled; that is fine.',
+    )
   } else if (device.kind === 'airos') {
     out = {
       form: 'config-lines',

@@ -50,7 +50,8 @@ export class UispServers {
 
   get(key: string): UispServerRecord {
     const found = this.find(key)
-    if (!found) throw new KeywardFailure('not-found', 'Keyward does not know that UISP server; check its address first.')
+    if (!found)
+      throw new KeywardFailure('not-found', 'Keyward does not know that UISP server; check its address first.')
     return found
   }
 
@@ -72,7 +73,12 @@ export class UispServers {
   }
 
   /** A token checked on its (confirmed, pinned) server: version, then the purpose's call (verify.ts). */
-  verifyToken(s: UispServerRecord, token: string, purpose: UispTokenPurpose, expiresAt: string | null): Promise<UispTokenCheck> {
+  verifyToken(
+    s: UispServerRecord,
+    token: string,
+    purpose: UispTokenPurpose,
+    expiresAt: string | null,
+  ): Promise<UispTokenCheck> {
     const target = this.target(this.confirmed(s))
     return verifyUispToken({ target, token, purpose, expiresAt, now: this.#options.now, ...this.timeouts })
   }
@@ -81,7 +87,12 @@ export class UispServers {
   async probe(text: string): Promise<UispProbe> {
     const address = normalizeAddress(text)
     const certificate = await this.#certificate(address.host, address.port)
-    const pinned = { host: address.host, port: address.port, pin: certificate.sha256, label: `The server at ${address.key}` }
+    const pinned = {
+      host: address.host,
+      port: address.port,
+      pin: certificate.sha256,
+      label: `The server at ${address.key}`,
+    }
     const version = await fetchUispVersion(pinned, this.timeouts).catch((error: unknown) => {
       if (error instanceof KeywardFailure && error.detail === 'not-uisp') {
         const message = `${address.key} answers HTTPS, but not as a UISP server. Enter the address you open UISP with in a browser.`
@@ -96,7 +107,15 @@ export class UispServers {
     if (trust !== 'changed') {
       const { key, host, port } = address
       const confirmed = trust === 'matches' && wasConfirmed
-      this.#upsert({ key, host, port, version: version.version, certificateSha256: certificate.sha256, confirmed, lastSeen: probedAt })
+      this.#upsert({
+        key,
+        host,
+        port,
+        version: version.version,
+        certificateSha256: certificate.sha256,
+        confirmed,
+        lastSeen: probedAt,
+      })
     }
     const { deployment, latencyMs } = version
     return { address, version: version.version, deployment, certificate, trust, latencyMs, probedAt }
@@ -110,7 +129,12 @@ export class UispServers {
       const message = `${this.label(known)} now presents a different certificate than the one you confirmed. Compare again.`
       throw new KeywardFailure('certificate-changed', message)
     }
-    const record = { ...known, certificateSha256: sha256, confirmed: true, lastSeen: new Date(this.#options.now()).toISOString() }
+    const record = {
+      ...known,
+      certificateSha256: sha256,
+      confirmed: true,
+      lastSeen: new Date(this.#options.now()).toISOString(),
+    }
     this.#upsert(record)
     return { record, pinReplaced: known.certificateSha256 !== sha256 }
   }
@@ -124,7 +148,13 @@ export class UispServers {
   /** First look: the certificate (nothing but the unauthenticated version path is asked for). */
   async #certificate(host: string, port: number) {
     const path = `${UISP_API}/nms/version`
-    const reply = await httpsRequest({ host, port, path, timeoutMs: this.#options.timeoutMs ?? 6000, maxBytes: 64 * 1024 })
+    const reply = await httpsRequest({
+      host,
+      port,
+      path,
+      timeoutMs: this.#options.timeoutMs ?? 6000,
+      maxBytes: 64 * 1024,
+    })
     return reply.certificate
   }
 

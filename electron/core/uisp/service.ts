@@ -40,7 +40,13 @@ export function createUispService(options: UispServiceOptions) {
   const servers = new UispServers(settings, { ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), now })
   const sessions = new UispSessions(servers, now)
   const flows = new UispTokenFlows({
-    settings, vault, servers, sessions, now, onTokenReady: options.onTokenReady, onTokenRevoked: options.onTokenRevoked,
+    settings,
+    vault,
+    servers,
+    sessions,
+    now,
+    onTokenReady: options.onTokenReady,
+    onTokenRevoked: options.onTokenRevoked,
   })
   const watched = new UispWatchedTokens(servers, sessions, vault, now)
   const keys = new UispKeyStore({ settings, vault, copier: options.copier, servers, sessions, now })
@@ -69,7 +75,8 @@ export function createUispService(options: UispServiceOptions) {
     listTokens: (key: string) => flows.list(key),
     revokeToken: (key: string, tokenId: string) => flows.revoke(key, tokenId),
 
-    checkToken: (key: KeyRecord, token: string, pace: (serverKey: string) => Promise<void>) => watched.check(key, token, pace),
+    checkToken: (key: KeyRecord, token: string, pace: (serverKey: string) => Promise<void>) =>
+      watched.check(key, token, pace),
     rotate: (key: KeyRecord) => watched.rotate(key),
     revoke: (key: KeyRecord) => watched.revoke(key),
 

@@ -100,7 +100,12 @@ function tokenHeader(reply: HttpsReply): string | null {
 }
 
 async function send(
-  target: UispTarget, options: Settled, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, token: string | null, body?: unknown,
+  target: UispTarget,
+  options: Settled,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  token: string | null,
+  body?: unknown,
 ): Promise<HttpsReply> {
   return httpsRequest({
     host: target.host,
@@ -132,9 +137,17 @@ const defaults = (options: UispSessionOptions): Settled => ({
  * or 403 body on exactly this path counts as UISP with its version hidden
  * (`version: null`) [inferred]; any other answer is "not UISP".
  */
-export async function fetchUispVersion(target: UispTarget, options: UispSessionOptions = {}): Promise<UispVersion & { latencyMs: number }> {
+export async function fetchUispVersion(
+  target: UispTarget,
+  options: UispSessionOptions = {},
+): Promise<UispVersion & { latencyMs: number }> {
   const reply = await send(target, defaults(options), 'GET', '/nms/version', null)
-  const notUisp = () => new KeywardFailure('bad-reply', `${target.label} answered HTTPS, but not as a UISP server (no version at ${UISP_API}/nms/version).`, 'not-uisp')
+  const notUisp = () =>
+    new KeywardFailure(
+      'bad-reply',
+      `${target.label} answered HTTPS, but not as a UISP server (no version at ${UISP_API}/nms/version).`,
+      'not-uisp',
+    )
   if ((reply.status === 401 || reply.status === 403) && !isHtml(reply)) {
     let boom: unknown
     try {
@@ -155,7 +168,13 @@ export async function fetchUispVersion(target: UispTarget, options: UispSessionO
   }
   if (!isObject(body) || typeof body.version !== 'string' || body.version === '') throw notUisp()
   const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v).slice(0, 100) : null)
-  return { version: body.version.slice(0, 64), deployment: text(body.deployment), build: text(body.build), time: text(body.time), latencyMs: reply.elapsedMs }
+  return {
+    version: body.version.slice(0, 64),
+    deployment: text(body.deployment),
+    build: text(body.build),
+    time: text(body.time),
+    latencyMs: reply.elapsedMs,
+  }
 }
 
 function signInFailure(target: UispTarget, reply: HttpsReply, body: unknown, now: number, locks: LoginLocks) {
@@ -164,7 +183,11 @@ function signInFailure(target: UispTarget, reply: HttpsReply, body: unknown, now
     const seconds = retryAfterSeconds(reply.headers['retry-after'], now)
     return locks.lock(addressKey(target.host, target.port), target.label, seconds, now)
   }
-  return new KeywardFailure('bad-reply', `${target.label} answered the sign-in with ${reply.status}: ${hapiMessage(body) ?? 'no explanation'}.`, `status ${reply.status}`)
+  return new KeywardFailure(
+    'bad-reply',
+    `${target.label} answered the sign-in with ${reply.status}: ${hapiMessage(body) ?? 'no explanation'}.`,
+    `status ${reply.status}`,
+  )
 }
 
 export class UispSession implements UispCaller {
@@ -201,7 +224,8 @@ export class UispSession implements UispCaller {
     this.#locks.check(addressKey(this.target.host, this.target.port), this.target.label, this.#options.now())
     if (mfaCode !== undefined) {
       const code = mfaCode.replace(/\s+/g, '')
-      if (!/^\d{6,8}$/.test(code)) throw new KeywardFailure('invalid-input', 'A two-factor code is the 6 digits your authenticator app shows.')
+      if (!/^\d{6,8}$/.test(code))
+        throw new KeywardFailure('invalid-input', 'A two-factor code is the 6 digits your authenticator app shows.')
       if (!this.#pending || this.#pending.expiresAt <= this.#options.now()) {
         // The first step's token is gone or stale: ask again (the code is still current).
         this.#pending = null
@@ -214,23 +238,37 @@ export class UispSession implements UispCaller {
   }
 
   async #passwordStep(credentials: UispCredentials): Promise<UispLoginOutcome> {
-    const reply = await send(this.target, this.#options, 'POST', '/user/login', null, { username: credentials.username, password: credentials.password })
+    const reply = await send(this.target, this.#options, 'POST', '/user/login', null, {
+      username: credentials.username,
+      password: credentials.password,
+    })
     const body = reply.body.length && !isHtml(reply) ? parseBody(reply, 'The sign-in reply') : null
     if (reply.status === 200) return this.#signedIn(reply, body, credentials, false)
     if (reply.status === 201) {
       // 2FA: swagger/UNMS TwoFactorToken {id, userId, exp} (uisp.md §1).
       if (!isObject(body) || typeof body.id !== 'string' || body.id === '') {
-        throw new KeywardFailure('bad-reply', `${this.target.label} asked for a two-factor code but sent no sign-in token.`)
+        throw new KeywardFailure(
+          'bad-reply',
+          `${this.target.label} asked for a two-factor code but sent no sign-in token.`,
+        )
       }
       this.#pending = { id: body.id, expiresAt: twoFactorExpiry(body.exp, this.#options.now()) }
       return { state: 'mfa-required', methods: ['totp'] }
     }
     if (isHtml(reply)) {
-      throw new KeywardFailure('bad-reply', `${this.target.label} is still starting up (it answered the sign-in with a web page). Try again in a minute.`, `status ${reply.status}`)
+      throw new KeywardFailure(
+        'bad-reply',
+        `${this.target.label} is still starting up (it answered the sign-in with a web page). Try again in a minute.`,
+        `status ${reply.status}`,
+      )
     }
     if (reply.status === 401 || reply.status === 400) {
       // 400 is hapi's validation error (e.g. an empty or too short password): for the user the same thing.
-      throw new KeywardFailure('invalid-credentials', `${this.target.label} did not accept that username and password. Use a UISP user account (Settings → Users).`, hapiMessage(body) ?? `status ${reply.status}`)
+      throw new KeywardFailure(
+        'invalid-credentials',
+        `${this.target.label} did not accept that username and password. Use a UISP user account (Settings → Users).`,
+        hapiMessage(body) ?? `status ${reply.status}`,
+      )
     }
     throw signInFailure(this.target, reply, body, this.#options.now(), this.#locks)
   }
@@ -240,10 +278,17 @@ export class UispSession implements UispCaller {
     // uisp.md §1 (swagger): {token, verificationCode}. UNMS 0.11.3 user/routes.js also validates a
     // `password` there, and hapi/joi refuses unknown keys: the sources disagree, so we send the
     // swagger shape and, if the server names the missing password, once more with it.
-    let reply = await send(this.target, this.#options, 'POST', '/user/login/totpauth', null, { token: pending.id, verificationCode: code })
+    let reply = await send(this.target, this.#options, 'POST', '/user/login/totpauth', null, {
+      token: pending.id,
+      verificationCode: code,
+    })
     let body = reply.body.length && !isHtml(reply) ? parseBody(reply, 'The two-factor reply') : null
     if (reply.status === 400 && /password/i.test(hapiMessage(body) ?? '')) {
-      reply = await send(this.target, this.#options, 'POST', '/user/login/totpauth', null, { token: pending.id, verificationCode: code, password: credentials.password })
+      reply = await send(this.target, this.#options, 'POST', '/user/login/totpauth', null, {
+        token: pending.id,
+        verificationCode: code,
+        password: credentials.password,
+      })
       body = reply.body.length && !isHtml(reply) ? parseBody(reply, 'The two-factor reply') : null
     }
     if (reply.status === 200) {
@@ -251,14 +296,19 @@ export class UispSession implements UispCaller {
       return this.#signedIn(reply, body, credentials, true)
     }
     if (reply.status === 401 || reply.status === 400) {
-      throw new KeywardFailure('invalid-credentials', 'The two-factor code was not accepted. Codes change every 30 seconds: enter the current one.', hapiMessage(body) ?? `status ${reply.status}`)
+      throw new KeywardFailure(
+        'invalid-credentials',
+        'The two-factor code was not accepted. Codes change every 30 seconds: enter the current one.',
+        hapiMessage(body) ?? `status ${reply.status}`,
+      )
     }
     throw signInFailure(this.target, reply, body, this.#options.now(), this.#locks)
   }
 
   #signedIn(reply: HttpsReply, body: unknown, credentials: UispCredentials, usedMfa: boolean): UispLoginOutcome {
     const token = tokenHeader(reply)
-    if (!token) throw new KeywardFailure('bad-reply', `${this.target.label} accepted the sign-in but sent no x-auth-token.`)
+    if (!token)
+      throw new KeywardFailure('bad-reply', `${this.target.label} accepted the sign-in but sent no x-auth-token.`)
     this.#token = token
     this.#user = parseUser(body)
     this.#credentials = usedMfa ? null : credentials
@@ -277,7 +327,10 @@ export class UispSession implements UispCaller {
       })
       if (outcome.state !== 'signed-in') {
         this.#token = null
-        throw new KeywardFailure('session-expired', `The session on ${this.target.label} ended and renewing it needs a two-factor code. Sign in again.`)
+        throw new KeywardFailure(
+          'session-expired',
+          `The session on ${this.target.label} ended and renewing it needs a two-factor code. Sign in again.`,
+        )
       }
       reply = await send(this.target, this.#options, method, path, this.#token, body)
     }
@@ -328,7 +381,11 @@ export class UispTokenCaller implements UispCaller {
   async call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<UispReply> {
     const reply = await send(this.target, this.#options, method, path, this.#token, body)
     if (reply.status === 401) {
-      throw new KeywardFailure('invalid-credentials', `${this.target.label} refused the API token: it was revoked, has expired, or belongs to another server.`, replyMessage(reply) ?? 'status 401')
+      throw new KeywardFailure(
+        'invalid-credentials',
+        `${this.target.label} refused the API token: it was revoked, has expired, or belongs to another server.`,
+        replyMessage(reply) ?? 'status 401',
+      )
     }
     return { status: reply.status, headers: reply.headers, body: parseBody(reply, `${method} ${path}`) }
   }

@@ -39,7 +39,8 @@ export class UispSessions {
   /** The signed-in session on a server; without one, the user is asked to sign in. */
   require(key: string): UispSession {
     const s = this.signedIn(key)
-    if (!s) throw new KeywardFailure('session-expired', `Sign in to ${this.#servers.label(this.#servers.get(key))} first.`)
+    if (!s)
+      throw new KeywardFailure('session-expired', `Sign in to ${this.#servers.label(this.#servers.get(key))} first.`)
     return s
   }
 
@@ -62,7 +63,10 @@ export class UispSessions {
   }
 
   async signOut(key: string): Promise<null> {
-    await this.#sessions.get(key)?.logout().catch(() => undefined)
+    await this.#sessions
+      .get(key)
+      ?.logout()
+      .catch(() => undefined)
     this.#sessions.delete(key)
     const s = this.#servers.find(key)
     if (s) closeConnections(s.host, s.port)

@@ -2,7 +2,12 @@
 // config.json (`uisp.flows`, resumable: provision.ts), one flow per server, purpose and name at a
 // time; a token that was made, stored and checked is handed to the key watch.
 import type {
-  KeyRecord, UispTokenInfo, UispTokenOutcome, UispTokenPlan, UispTokenPurpose, UispTokenRecord,
+  KeyRecord,
+  UispTokenInfo,
+  UispTokenOutcome,
+  UispTokenPlan,
+  UispTokenPurpose,
+  UispTokenRecord,
 } from '../../../shared/domain.ts'
 import { maskSecret } from '../../../shared/format.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
@@ -10,7 +15,12 @@ import { summarize } from '../keys/watch.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import { uispTokenPlan } from './plan.ts'
-import { newUispTokenProvision, runUispTokenProvision, UispProvisionFailure, type UispTokenJournal } from './provision.ts'
+import {
+  newUispTokenProvision,
+  runUispTokenProvision,
+  UispProvisionFailure,
+  type UispTokenJournal,
+} from './provision.ts'
 import type { UispServers } from './servers.ts'
 import type { UispSession } from './session.ts'
 import type { UispSessions } from './sessions.ts'
@@ -54,7 +64,10 @@ export class UispTokenFlows {
 
   async create(input: { key: string; purpose: UispTokenPurpose; name: string }): Promise<UispTokenOutcome> {
     const caller = this.#o.sessions.require(input.key)
-    const start = newUispTokenProvision({ serverKey: input.key, purpose: input.purpose, name: input.name }, this.#o.now())
+    const start = newUispTokenProvision(
+      { serverKey: input.key, purpose: input.purpose, name: input.name },
+      this.#o.now(),
+    )
     const flowKey = `${input.key}|${input.purpose}|${input.name}`
     if (this.#running.has(flowKey)) {
       const where = this.#o.servers.label(this.#o.servers.get(input.key))
@@ -81,7 +94,10 @@ export class UispTokenFlows {
   async revoke(key: string, tokenId: string): Promise<UispTokenInfo[]> {
     const caller = this.#o.sessions.require(key)
     if (!(await revokeUispToken(caller, tokenId))) {
-      throw new KeywardFailure('not-found', `${this.#o.servers.label(this.#o.servers.get(key))} has no such token (any more).`)
+      throw new KeywardFailure(
+        'not-found',
+        `${this.#o.servers.label(this.#o.servers.get(key))} has no such token (any more).`,
+      )
     }
     await this.#o.onTokenRevoked?.(key, tokenId)
     return listUispTokens(caller)

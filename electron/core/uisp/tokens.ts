@@ -33,7 +33,8 @@ export const UISP_SCOPES: Record<UispScope, { rank: number; label: string; allow
   admin: {
     rank: 2,
     label: 'Admin',
-    allows: 'Everything a guest can, plus changing devices and settings and reading the UISP key that devices use to connect.',
+    allows:
+      'Everything a guest can, plus changing devices and settings and reading the UISP key that devices use to connect.',
     risk: 'If it leaks, someone can reconfigure devices and attach their own devices to your UISP.',
   },
   superadmin: {
@@ -45,7 +46,10 @@ export const UISP_SCOPES: Record<UispScope, { rank: number; label: string; allow
 }
 
 /** Why a token is made, the least scope that serves it, and the one call that proves it works. */
-export const UISP_TOKEN_PURPOSES: Record<UispTokenPurpose, { label: string; scope: UispScope; why: string; checkPath: string }> = {
+export const UISP_TOKEN_PURPOSES: Record<
+  UispTokenPurpose,
+  { label: string; scope: UispScope; why: string; checkPath: string }
+> = {
   monitor: {
     label: 'Watch devices (dashboards, Home Assistant, scripts)',
     scope: 'guest',
@@ -64,14 +68,16 @@ export const UISP_TOKEN_PURPOSES: Record<UispTokenPurpose, { label: string; scop
 
 export const leastScopeFor = (purpose: UispTokenPurpose): UispScope => UISP_TOKEN_PURPOSES[purpose].scope
 
-export const scopeCovers = (held: UispScope, needed: UispScope): boolean => UISP_SCOPES[held].rank >= UISP_SCOPES[needed].rank
+export const scopeCovers = (held: UispScope, needed: UispScope): boolean =>
+  UISP_SCOPES[held].rank >= UISP_SCOPES[needed].rank
 
 const isScope = (v: unknown): v is UispScope => v === 'guest' || v === 'admin' || v === 'superadmin'
 
 /** Why a token name cannot be used, or null (swagger: name ≤ 20 characters). */
 export function tokenNameProblem(name: string): string | null {
   if (name.trim() === '') return 'A token needs a name.'
-  if ([...name].length > UISP_TOKEN_NAME_MAX) return `UISP token names are at most ${UISP_TOKEN_NAME_MAX} characters; this one has ${[...name].length}.`
+  if ([...name].length > UISP_TOKEN_NAME_MAX)
+    return `UISP token names are at most ${UISP_TOKEN_NAME_MAX} characters; this one has ${[...name].length}.`
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(name)) return 'A token name cannot contain control characters.'
   return null
@@ -114,15 +120,31 @@ export async function createUispToken(caller: UispCaller, request: CreateUispTok
   if (request.meta !== undefined && request.meta.length > UISP_TOKEN_META_MAX) {
     throw new KeywardFailure('invalid-input', `The token note is at most ${UISP_TOKEN_META_MAX} characters.`)
   }
-  const reply = await caller.call('POST', '/token', { name: request.name, scope: request.scope, ...(request.meta !== undefined ? { meta: request.meta } : {}) })
+  const reply = await caller.call('POST', '/token', {
+    name: request.name,
+    scope: request.scope,
+    ...(request.meta !== undefined ? { meta: request.meta } : {}),
+  })
   if (reply.status === 403) {
-    throw new KeywardFailure('forbidden', `${label} refused to create a ${UISP_SCOPES[request.scope].label} token: an account can only create tokens of its own scope or lower.`, hapiMessage(reply.body) ?? undefined)
+    throw new KeywardFailure(
+      'forbidden',
+      `${label} refused to create a ${UISP_SCOPES[request.scope].label} token: an account can only create tokens of its own scope or lower.`,
+      hapiMessage(reply.body) ?? undefined,
+    )
   }
   if (reply.status === 400) {
-    throw new KeywardFailure('refused', `${label} refused the token: ${hapiMessage(reply.body) ?? 'invalid request'}.`, 'status 400')
+    throw new KeywardFailure(
+      'refused',
+      `${label} refused the token: ${hapiMessage(reply.body) ?? 'invalid request'}.`,
+      'status 400',
+    )
   }
   if (reply.status !== 200 && reply.status !== 201) {
-    throw new KeywardFailure('refused', `${label} refused to create the token (${reply.status}): ${hapiMessage(reply.body) ?? 'no explanation'}.`, `status ${reply.status}`)
+    throw new KeywardFailure(
+      'refused',
+      `${label} refused to create the token (${reply.status}): ${hapiMessage(reply.body) ?? 'no explanation'}.`,
+      `status ${reply.status}`,
+    )
   }
   const info = parseToken(reply.body)
   const secret = isObject(reply.body) ? str(reply.body.token)?.trim() : null
@@ -130,17 +152,32 @@ export async function createUispToken(caller: UispCaller, request: CreateUispTok
   // A token made with a scope must carry it; a server that ignored it would hand out more rights than asked.
   if (info.scope !== null && info.scope !== request.scope) {
     await revokeUispToken(caller, info.id).catch(() => undefined)
-    throw new KeywardFailure('bad-reply', `${label} created the token with scope "${info.scope}" instead of "${request.scope}"; Keyward revoked it.`)
+    throw new KeywardFailure(
+      'bad-reply',
+      `${label} created the token with scope "${info.scope}" instead of "${request.scope}"; Keyward revoked it.`,
+    )
   }
   return { ...info, scope: info.scope ?? request.scope, token: secret }
 }
 
 /** The tokens of the calling user. Sign-in sessions are left out unless asked for. */
-export async function listUispTokens(caller: UispCaller, options: { includeSessions?: boolean } = {}): Promise<UispTokenInfo[]> {
+export async function listUispTokens(
+  caller: UispCaller,
+  options: { includeSessions?: boolean } = {},
+): Promise<UispTokenInfo[]> {
   const reply = await caller.call('GET', '/token')
-  if (reply.status === 403) throw new KeywardFailure('forbidden', `${caller.target.label} does not let this account list tokens.`, hapiMessage(reply.body) ?? undefined)
+  if (reply.status === 403)
+    throw new KeywardFailure(
+      'forbidden',
+      `${caller.target.label} does not let this account list tokens.`,
+      hapiMessage(reply.body) ?? undefined,
+    )
   if (reply.status !== 200 || !Array.isArray(reply.body)) {
-    throw new KeywardFailure('bad-reply', `${caller.target.label} did not list its tokens (${reply.status}).`, `status ${reply.status}`)
+    throw new KeywardFailure(
+      'bad-reply',
+      `${caller.target.label} did not list its tokens (${reply.status}).`,
+      `status ${reply.status}`,
+    )
   }
   const all = reply.body.flatMap((t) => parseToken(t) ?? [])
   return options.includeSessions ? all : all.filter((t) => !t.transient)
@@ -149,7 +186,12 @@ export async function listUispTokens(caller: UispCaller, options: { includeSessi
 export async function getUispToken(caller: UispCaller, id: string): Promise<UispTokenInfo | null> {
   const reply = await caller.call('GET', `/token/${encodeURIComponent(id)}`)
   if (reply.status === 404) return null
-  if (reply.status !== 200) throw new KeywardFailure('bad-reply', `${caller.target.label} did not show the token (${reply.status}).`, `status ${reply.status}`)
+  if (reply.status !== 200)
+    throw new KeywardFailure(
+      'bad-reply',
+      `${caller.target.label} did not show the token (${reply.status}).`,
+      `status ${reply.status}`,
+    )
   const info = parseToken(reply.body)
   if (!info) throw new KeywardFailure('bad-reply', `${caller.target.label} sent a token without an id.`)
   return info
@@ -159,12 +201,24 @@ export async function getUispToken(caller: UispCaller, id: string): Promise<Uisp
 export async function revokeUispToken(caller: UispCaller, id: string): Promise<boolean> {
   const reply = await caller.call('DELETE', `/token/${encodeURIComponent(id)}`)
   if (reply.status === 404) return false
-  if (reply.status === 403) throw new KeywardFailure('forbidden', `${caller.target.label} does not let this account revoke that token.`, hapiMessage(reply.body) ?? undefined)
+  if (reply.status === 403)
+    throw new KeywardFailure(
+      'forbidden',
+      `${caller.target.label} does not let this account revoke that token.`,
+      hapiMessage(reply.body) ?? undefined,
+    )
   if (reply.status !== 200 && reply.status !== 204) {
-    throw new KeywardFailure('refused', `${caller.target.label} refused to revoke the token (${reply.status}): ${hapiMessage(reply.body) ?? 'no explanation'}.`, `status ${reply.status}`)
+    throw new KeywardFailure(
+      'refused',
+      `${caller.target.label} refused to revoke the token (${reply.status}): ${hapiMessage(reply.body) ?? 'no explanation'}.`,
+      `status ${reply.status}`,
+    )
   }
   if (isObject(reply.body) && reply.body.result === false) {
-    throw new KeywardFailure('refused', `${caller.target.label} did not revoke the token: ${hapiMessage(reply.body) ?? 'no explanation'}.`)
+    throw new KeywardFailure(
+      'refused',
+      `${caller.target.label} did not revoke the token: ${hapiMessage(reply.body) ?? 'no explanation'}.`,
+    )
   }
   return true
 }

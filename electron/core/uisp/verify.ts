@@ -21,7 +21,11 @@ import { addressKey } from '../../../shared/format.ts'
 export const DEFAULT_UISP_EXPIRY_LEAD_DAYS = 7
 
 /** A token's expiry state at `now`; `expiring` within `leadDays`. */
-export function uispExpiry(expiresAt: string | null, now: number, leadDays = DEFAULT_UISP_EXPIRY_LEAD_DAYS): UispExpiry {
+export function uispExpiry(
+  expiresAt: string | null,
+  now: number,
+  leadDays = DEFAULT_UISP_EXPIRY_LEAD_DAYS,
+): UispExpiry {
   if (expiresAt === null) return 'never'
   const at = Date.parse(expiresAt)
   if (Number.isNaN(at)) return 'valid'
@@ -45,13 +49,33 @@ export async function verifyUispToken(opts: UispVerifyOptions): Promise<UispToke
   const { target, purpose } = opts
   const host = addressKey(target.host, target.port)
   const checkedAt = () => new Date(now()).toISOString()
-  const failed = (problem: UispTokenProblem, message: string, nextStep: string, extra: Partial<UispTokenCheckFailed> = {}): UispTokenCheckFailed => ({
-    status: 'failed', app: 'uisp', host, problem, message, nextStep, checkedAt: checkedAt(), ...extra,
+  const failed = (
+    problem: UispTokenProblem,
+    message: string,
+    nextStep: string,
+    extra: Partial<UispTokenCheckFailed> = {},
+  ): UispTokenCheckFailed => ({
+    status: 'failed',
+    app: 'uisp',
+    host,
+    problem,
+    message,
+    nextStep,
+    checkedAt: checkedAt(),
+    ...extra,
   })
   const network = (f: KeywardFailure): UispTokenCheck =>
     f.code === 'certificate-changed'
-      ? failed('tls_pin_mismatch', `${target.label} now presents a different certificate than the one you trusted, so Keyward sent nothing.`, 'If you renewed the UISP certificate, trust the server again; otherwise check who is answering at that address.')
-      : failed('unreachable', `${target.label} did not answer: ${f.message}`, 'Check that the UISP server is running and reachable from this computer, then check again.')
+      ? failed(
+          'tls_pin_mismatch',
+          `${target.label} now presents a different certificate than the one you trusted, so Keyward sent nothing.`,
+          'If you renewed the UISP certificate, trust the server again; otherwise check who is answering at that address.',
+        )
+      : failed(
+          'unreachable',
+          `${target.label} did not answer: ${f.message}`,
+          'Check that the UISP server is running and reachable from this computer, then check again.',
+        )
 
   let appVersion: string | null
   try {
@@ -59,7 +83,11 @@ export async function verifyUispToken(opts: UispVerifyOptions): Promise<UispToke
   } catch (error) {
     if (!(error instanceof KeywardFailure)) throw error
     if (error.detail === 'not-uisp') {
-      return failed('not_uisp', `${target.label} answers, but not as a UISP server, so Keyward did not send the token.`, 'Check the address and port of your UISP server (the one you open UISP with in a browser).')
+      return failed(
+        'not_uisp',
+        `${target.label} answers, but not as a UISP server, so Keyward did not send the token.`,
+        'Check the address and port of your UISP server (the one you open UISP with in a browser).',
+      )
     }
     return network(error)
   }
@@ -95,20 +123,42 @@ export async function verifyUispToken(opts: UispVerifyOptions): Promise<UispToke
     }
     const shaped = purpose === 'monitor' ? isObject(body) : typeof body === 'string' && body.trim() !== ''
     if (!shaped) {
-      return failed('not_uisp', `${target.label} answered ${UISP_API}${spec.checkPath}, but not as the UISP API, so the token could not be checked.`, 'Check the address and port of your UISP server (not a proxy or login page in front of it), then check again.')
+      return failed(
+        'not_uisp',
+        `${target.label} answered ${UISP_API}${spec.checkPath}, but not as the UISP API, so the token could not be checked.`,
+        'Check the address and port of your UISP server (not a proxy or login page in front of it), then check again.',
+      )
     }
     let username: string | undefined
-    if (purpose === 'monitor' && isObject(body) && typeof body.username === 'string') username = body.username.slice(0, 256)
+    if (purpose === 'monitor' && isObject(body) && typeof body.username === 'string')
+      username = body.username.slice(0, 256)
     return {
-      status: 'ok', app: 'uisp', host, appVersion, latencyMs, checkedAt: checkedAt(), purpose, scope: spec.scope,
-      expiresAt, expiry: uispExpiry(expiresAt, now(), opts.leadDays), ...(username !== undefined ? { username } : {}),
+      status: 'ok',
+      app: 'uisp',
+      host,
+      appVersion,
+      latencyMs,
+      checkedAt: checkedAt(),
+      purpose,
+      scope: spec.scope,
+      expiresAt,
+      expiry: uispExpiry(expiresAt, now(), opts.leadDays),
+      ...(username !== undefined ? { username } : {}),
     }
   }
   if (reply.status === 401) {
     if (uispExpiry(expiresAt, now()) === 'expired') {
-      return failed('expired', `This UISP token expired on ${new Date(Date.parse(expiresAt!)).toISOString().slice(0, 16).replace('T', ' ')} UTC.`, 'Make a new token (Keyward can do it for you) and replace this one wherever it is used.')
+      return failed(
+        'expired',
+        `This UISP token expired on ${new Date(Date.parse(expiresAt!)).toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+        'Make a new token (Keyward can do it for you) and replace this one wherever it is used.',
+      )
     }
-    return failed('invalid_key', `${target.label} does not accept this token: it was revoked, mistyped, or made on another UISP server.`, `Make a new token on ${target.label}.`)
+    return failed(
+      'invalid_key',
+      `${target.label} does not accept this token: it was revoked, mistyped, or made on another UISP server.`,
+      `Make a new token on ${target.label}.`,
+    )
   }
   if (reply.status === 403) {
     return failed(
@@ -119,10 +169,23 @@ export async function verifyUispToken(opts: UispVerifyOptions): Promise<UispToke
   }
   if (reply.status === 429) {
     const seconds = retryAfterSeconds(reply.headers['retry-after'], now())
-    return failed('rate_limited', `${target.label} is rate-limiting API calls right now.`, `Wait ${seconds} s, then check again.`, { retryAfterSeconds: seconds })
+    return failed(
+      'rate_limited',
+      `${target.label} is rate-limiting API calls right now.`,
+      `Wait ${seconds} s, then check again.`,
+      { retryAfterSeconds: seconds },
+    )
   }
   if (reply.status === 404) {
-    return failed('not_uisp', `${target.label} has no ${UISP_API}${spec.checkPath}; it may be a UISP version Keyward does not know.`, 'Check the address, and that the server runs UISP (not a UISP device).')
+    return failed(
+      'not_uisp',
+      `${target.label} has no ${UISP_API}${spec.checkPath}; it may be a UISP version Keyward does not know.`,
+      'Check the address, and that the server runs UISP (not a UISP device).',
+    )
   }
-  return failed('unreachable', `${target.label} answered ${reply.status}; it may be starting or updating.`, 'Check again in a minute.')
+  return failed(
+    'unreachable',
+    `${target.label} answered ${reply.status}; it may be starting or updating.`,
+    'Check again in a minute.',
+  )
 }

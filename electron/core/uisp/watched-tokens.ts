@@ -36,12 +36,28 @@ export class UispWatchedTokens {
     if (!s) {
       const message = 'Keyward no longer knows this UISP server.'
       const nextStep = 'Check the server by its address again.'
-      return { status: 'failed', app: 'uisp', host: key.consoleKey, problem: 'unreachable', message, nextStep, checkedAt: checkedAt() }
+      return {
+        status: 'failed',
+        app: 'uisp',
+        host: key.consoleKey,
+        problem: 'unreachable',
+        message,
+        nextStep,
+        checkedAt: checkedAt(),
+      }
     }
     if (!this.#servers.isConfirmed(s)) {
       const message = 'The server’s certificate is not confirmed, so Keyward sent nothing.'
       const nextStep = 'Confirm this UISP server’s certificate first: open it in Keyward and trust it.'
-      return { status: 'failed', app: 'uisp', host: key.consoleKey, problem: 'tls_pin_mismatch', message, nextStep, checkedAt: checkedAt() }
+      return {
+        status: 'failed',
+        app: 'uisp',
+        host: key.consoleKey,
+        problem: 'tls_pin_mismatch',
+        message,
+        nextStep,
+        checkedAt: checkedAt(),
+      }
     }
     await pace(s.key)
     await pace(s.key)
@@ -63,7 +79,11 @@ export class UispWatchedTokens {
       await this.#vault.set(newRef, minted.token)
       const check = await this.#servers.verifyToken(s, minted.token, purpose, minted.expiresAt)
       if (check.status !== 'ok') {
-        throw new KeywardFailure('refused', `The new token did not verify (${check.message}); the old token was kept.`, check.problem)
+        throw new KeywardFailure(
+          'refused',
+          `The new token did not verify (${check.message}); the old token was kept.`,
+          check.problem,
+        )
       }
       let oldKeyStillActive = false
       try {
@@ -75,7 +95,12 @@ export class UispWatchedTokens {
       await this.#vault.delete(key.keyRef).catch(() => false)
       const at = new Date(this.#now()).toISOString()
       const record: KeyRecord = {
-        ...key, keyRef: newRef, remoteId: minted.id, masked: maskSecret(minted.token), expiresAt: minted.expiresAt, createdAt: at,
+        ...key,
+        keyRef: newRef,
+        remoteId: minted.id,
+        masked: maskSecret(minted.token),
+        expiresAt: minted.expiresAt,
+        createdAt: at,
         unreachableStreak: 0,
       }
       return { record, check, oldKeyStillActive }
@@ -111,7 +136,10 @@ export class UispWatchedTokens {
       } catch (error) {
         if (!(error instanceof KeywardFailure)) throw error
         if (error.code === 'forbidden') {
-          throw new KeywardFailure('session-expired', `${label} does not let the token revoke itself. Sign in to revoke it.`)
+          throw new KeywardFailure(
+            'session-expired',
+            `${label} does not let the token revoke itself. Sign in to revoke it.`,
+          )
         }
         if (error.code !== 'invalid-credentials') throw error
       }

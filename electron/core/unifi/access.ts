@@ -6,7 +6,15 @@ import { errorCode, errorMessage, isObject, unwrap } from './envelope.ts'
 import type { ConsoleSession } from './session.ts'
 
 /** Scopes the web UI's browser capture sends (scottmsilver create_api_token(), §5.3). */
-export const DEFAULT_ACCESS_SCOPES = ['edit:user', 'edit:space', 'edit:visitor', 'edit:credential', 'view:system_log', 'edit:policy', 'view:device']
+export const DEFAULT_ACCESS_SCOPES = [
+  'edit:user',
+  'edit:space',
+  'edit:visitor',
+  'edit:credential',
+  'view:system_log',
+  'edit:policy',
+  'view:device',
+]
 
 export interface AccessTokenRequest {
   name: string
@@ -26,15 +34,33 @@ export interface AccessToken {
 
 const TOKENS = '/proxy/access/api/v1/developer/tokens'
 
-export async function createAccessToken(session: ConsoleSession, request: AccessTokenRequest, now = Date.now()): Promise<AccessToken> {
+export async function createAccessToken(
+  session: ConsoleSession,
+  request: AccessTokenRequest,
+  now = Date.now(),
+): Promise<AccessToken> {
   // `validity_period` is known only as "0 = never" (§5.3); we send days, the
   // unit the Access settings page offers ([inferred]). The expiry we record is
   // the console's when it says one, else computed from what we asked for.
-  const reply = await session.call('POST', TOKENS, { name: request.name, validity_period: request.validityDays, scopes: request.scopes ?? DEFAULT_ACCESS_SCOPES })
-  if (reply.status === 404) throw new KeywardFailure('not-found', `UniFi Access is not installed on ${session.target.label}.`)
-  if (reply.status === 403) throw new KeywardFailure('forbidden', `${session.target.label} refused to create an Access token: this account is not Owner or Super Admin.`, errorCode(reply.body) ?? undefined)
+  const reply = await session.call('POST', TOKENS, {
+    name: request.name,
+    validity_period: request.validityDays,
+    scopes: request.scopes ?? DEFAULT_ACCESS_SCOPES,
+  })
+  if (reply.status === 404)
+    throw new KeywardFailure('not-found', `UniFi Access is not installed on ${session.target.label}.`)
+  if (reply.status === 403)
+    throw new KeywardFailure(
+      'forbidden',
+      `${session.target.label} refused to create an Access token: this account is not Owner or Super Admin.`,
+      errorCode(reply.body) ?? undefined,
+    )
   if (reply.status !== 200 && reply.status !== 201) {
-    throw new KeywardFailure('refused', `${session.target.label} refused to create an Access token: ${errorMessage(reply.body) ?? reply.status}.`, errorCode(reply.body) ?? undefined)
+    throw new KeywardFailure(
+      'refused',
+      `${session.target.label} refused to create an Access token: ${errorMessage(reply.body) ?? reply.status}.`,
+      errorCode(reply.body) ?? undefined,
+    )
   }
   const data = unwrap(reply.body, 'Creating the Access token')
   if (!isObject(data) || typeof data.api_key !== 'string' || data.api_key.trim() === '') {
@@ -55,7 +81,10 @@ export async function revokeAccessToken(session: ConsoleSession, id: string): Pr
   const reply = await session.call('DELETE', `${TOKENS}/${encodeURIComponent(id)}`)
   if (reply.status === 404) return false
   if (reply.status !== 200 && reply.status !== 204) {
-    throw new KeywardFailure('refused', `${session.target.label} refused to revoke the Access token: ${errorMessage(reply.body) ?? reply.status}.`)
+    throw new KeywardFailure(
+      'refused',
+      `${session.target.label} refused to revoke the Access token: ${errorMessage(reply.body) ?? reply.status}.`,
+    )
   }
   unwrap(reply.body, 'Revoking the Access token')
   return true
@@ -69,9 +98,13 @@ export interface ListedAccessToken {
 /** Access tokens on the console, masked (the token itself is shown only at creation). */
 export async function listAccessTokens(session: ConsoleSession): Promise<ListedAccessToken[]> {
   const reply = await session.call('GET', TOKENS)
-  if (reply.status === 404) throw new KeywardFailure('not-found', `UniFi Access is not installed on ${session.target.label}.`)
-  if (reply.status !== 200) throw new KeywardFailure('refused', `${session.target.label} refused to list Access tokens (${reply.status}).`)
+  if (reply.status === 404)
+    throw new KeywardFailure('not-found', `UniFi Access is not installed on ${session.target.label}.`)
+  if (reply.status !== 200)
+    throw new KeywardFailure('refused', `${session.target.label} refused to list Access tokens (${reply.status}).`)
   const data = unwrap(reply.body, 'Listing Access tokens')
   const list = Array.isArray(data) ? data : []
-  return list.flatMap((t) => (isObject(t) && typeof t.id === 'string' ? [{ id: t.id, name: String(t.name ?? '') }] : []))
+  return list.flatMap((t) =>
+    isObject(t) && typeof t.id === 'string' ? [{ id: t.id, name: String(t.name ?? '') }] : [],
+  )
 }

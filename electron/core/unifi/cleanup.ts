@@ -10,7 +10,11 @@
 // the signed-in account or the owner. Facts: unifi-os.md §3 (delete user), §4.1 (keys), §5.3.
 import { CLEANUP_ORDER, cleanupFinal, keyLabel, keyMade, outcomeOf, userMade } from '../../../shared/cleanup.ts'
 import type {
-  CleanupOutcome, CleanupPart, CleanupPartName, ProvisionCleanup, ProvisionRecord,
+  CleanupOutcome,
+  CleanupPart,
+  CleanupPartName,
+  ProvisionCleanup,
+  ProvisionRecord,
 } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
@@ -50,7 +54,9 @@ interface Context {
  * ones after it (kept, with the reason), so nothing is removed out of order.
  */
 export async function cleanupProvision(
-  admin: ConsoleSession, start: ProvisionRecord, deps: CleanupDeps,
+  admin: ConsoleSession,
+  start: ProvisionRecord,
+  deps: CleanupDeps,
 ): Promise<CleanupOutcome> {
   const now = deps.now ?? Date.now
   let record = deps.journal.get(start.id) ?? start
@@ -60,8 +66,12 @@ export async function cleanupProvision(
     deps.journal.save(record)
   }
   const mark = (part: CleanupPartName, result: Result) => {
-    const cleanup: ProvisionCleanup =
-      record.cleanup ?? { key: pending(), user: pending(), password: pending(), updatedAt: '' }
+    const cleanup: ProvisionCleanup = record.cleanup ?? {
+      key: pending(),
+      user: pending(),
+      password: pending(),
+      updatedAt: '',
+    }
     const entry = { result: result.result, reason: result.reason?.slice(0, 600) ?? null }
     save({ cleanup: { ...cleanup, [part]: entry, updatedAt: new Date(now()).toISOString() } })
   }
@@ -162,8 +172,10 @@ async function keyHolder(ctx: Context): Promise<Holder | Result> {
   if (record.keyId) return { ...asAdmin, listable: false }
   return {
     result: 'failed',
-    reason: `Keyward cannot sign in as ${record.username} (${password ? 'its password was changed on the console' :
-      'its password is not in the keychain'}), so it cannot find the key that run may have made. Remove ` +
+    reason:
+      `Keyward cannot sign in as ${record.username} (${
+        password ? 'its password was changed on the console' : 'its password is not in the keychain'
+      }), so it cannot find the key that run may have made. Remove ` +
       `${record.username} on the console’s Admins page; its keys go with it.`,
   }
 }

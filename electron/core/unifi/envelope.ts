@@ -22,7 +22,11 @@ export function isHtml(reply: HttpsReply): boolean {
 
 export function parseJson(reply: HttpsReply, what: string): unknown {
   if (isHtml(reply)) {
-    throw new KeywardFailure('bad-reply', `${what}: the console answered with a web page; it may still be starting up. Try again in a minute.`, `status ${reply.status}`)
+    throw new KeywardFailure(
+      'bad-reply',
+      `${what}: the console answered with a web page; it may still be starting up. Try again in a minute.`,
+      `status ${reply.status}`,
+    )
   }
   if (reply.body.length === 0) return null
   return jsonBody(reply, what)
@@ -39,7 +43,8 @@ export function errorMessage(body: unknown): string | null {
 /** The machine code a UniFi error body carries (`code` string or `codeS`), if any. */
 export function errorCode(body: unknown): string | null {
   if (!isObject(body)) return null
-  for (const value of [body.codeS, body.code]) if (typeof value === 'string' && !SUCCESS.has(value)) return value.slice(0, 80)
+  for (const value of [body.codeS, body.code])
+    if (typeof value === 'string' && !SUCCESS.has(value)) return value.slice(0, 80)
   return null
 }
 
@@ -50,7 +55,11 @@ export function unwrap(body: unknown, what: string): unknown {
   if (hasCode) {
     const ok = SUCCESS.has(body.code) || body.codeS === 'SUCCESS'
     if (!ok) {
-      throw new KeywardFailure('refused', `${what}: the console said "${errorMessage(body) ?? errorCode(body) ?? 'no'}".`, errorCode(body) ?? undefined)
+      throw new KeywardFailure(
+        'refused',
+        `${what}: the console said "${errorMessage(body) ?? errorCode(body) ?? 'no'}".`,
+        errorCode(body) ?? undefined,
+      )
     }
   }
   return 'data' in body ? body.data : body

@@ -16,7 +16,11 @@ const APP_NAME: Readonly<Record<UnifiApp, string>> = APP_NAMES
 // #151119 and #154972, unifi-os.md §6); camera counts confirm it after sign-in.
 const isRecorder = (model: string | null) => /NVR/i.test(model ?? '')
 
-export function rankHosts(app: UnifiApp, consoles: ConsoleRecord[], cameraCounts: Record<string, number> = {}): HostChoice {
+export function rankHosts(
+  app: UnifiApp,
+  consoles: ConsoleRecord[],
+  cameraCounts: Record<string, number> = {},
+): HostChoice {
   const running = consoles.filter((c) => c.kind === 'unifi-os' && (c.apps ?? []).includes(app))
   const score = (c: ConsoleRecord) => {
     const cameras = cameraCounts[c.key]
@@ -41,14 +45,22 @@ export function rankHosts(app: UnifiApp, consoles: ConsoleRecord[], cameraCounts
 }
 
 /** Why a console the user picked is the wrong place, or null when it is fine. */
-export function explainPick(app: UnifiApp, picked: ConsoleRecord, consoles: ConsoleRecord[], cameraCounts: Record<string, number> = {}): string | null {
+export function explainPick(
+  app: UnifiApp,
+  picked: ConsoleRecord,
+  consoles: ConsoleRecord[],
+  cameraCounts: Record<string, number> = {},
+): string | null {
   const best = rankHosts(app, consoles, cameraCounts).ranked[0]
   if (!best || best.console.key === picked.key) return null
   const name = (c: ConsoleRecord) => consoleLabel(c)
   if (!(picked.apps ?? []).includes(app)) {
     return `${APP_NAME[app]} does not run on ${name(picked)}; it runs on ${name(best.console)}. A key made on ${name(picked)} would be refused there with "Invalid authentication".`
   }
-  if (app === 'protect' && (cameraCounts[picked.key] === 0 || (cameraCounts[picked.key] === undefined && isRecorder(best.console.model)))) {
+  if (
+    app === 'protect' &&
+    (cameraCounts[picked.key] === 0 || (cameraCounts[picked.key] === undefined && isRecorder(best.console.model)))
+  ) {
     return `${name(picked)} runs Protect too, but your cameras are most likely on ${name(best.console)}. Keys work only on the console that made them, so make it there.`
   }
   return null

@@ -75,7 +75,10 @@ async function signedInUserId(session: ConsoleSession): Promise<string> {
     if (id) return id
   }
   const label = session.target.label
-  throw new KeywardFailure('bad-reply', `${label} did not say which user is signed in, so its key list cannot be found.`)
+  throw new KeywardFailure(
+    'bad-reply',
+    `${label} did not say which user is signed in, so its key list cannot be found.`,
+  )
 }
 
 async function keysPath(session: ConsoleSession, shape: KeyPathShape): Promise<string> {
@@ -112,15 +115,21 @@ function refused(status: number, body: unknown, what: string, label: string): Ke
   return new KeywardFailure('refused', `${label} refused to ${what}${said ? `: "${said}"` : ''}.`, code)
 }
 
-export async function mintKey(session: ConsoleSession, name: string, description = 'Created by Keyward'): Promise<MintedKey> {
+export async function mintKey(
+  session: ConsoleSession,
+  name: string,
+  description = 'Created by Keyward',
+): Promise<MintedKey> {
   const reply = await keysCall(session, 'POST', { name, description })
-  if (reply.status !== 200 && reply.status !== 201) throw refused(reply.status, reply.body, 'create an API key', session.target.label)
+  if (reply.status !== 200 && reply.status !== 201)
+    throw refused(reply.status, reply.body, 'create an API key', session.target.label)
   const data = unwrap(reply.body, 'Creating the key')
   if (!isObject(data) || typeof data.full_api_key !== 'string' || typeof data.id !== 'string') {
     throw new KeywardFailure('bad-reply', `${session.target.label} created a key but did not send it back.`)
   }
   const key = data.full_api_key.trim()
-  if (!KEY_SHAPE.test(key)) throw new KeywardFailure('bad-reply', `${session.target.label} sent a key in an unexpected format.`)
+  if (!KEY_SHAPE.test(key))
+    throw new KeywardFailure('bad-reply', `${session.target.label} sent a key in an unexpected format.`)
   return { id: data.id, name: typeof data.name === 'string' ? data.name : name, key }
 }
 
@@ -128,11 +137,22 @@ export async function listKeys(session: ConsoleSession): Promise<ListedKey[]> {
   const reply = await keysCall(session, 'GET')
   if (reply.status !== 200) throw refused(reply.status, reply.body, 'list API keys', session.target.label)
   const data = unwrap(reply.body, 'Listing keys')
-  if (!Array.isArray(data)) throw new KeywardFailure('bad-reply', `${session.target.label} sent an unexpected key list.`)
+  if (!Array.isArray(data))
+    throw new KeywardFailure('bad-reply', `${session.target.label} sent an unexpected key list.`)
   const text = (v: unknown) => (typeof v === 'string' ? v : null)
   return data.flatMap((k) =>
     isObject(k) && typeof k.id === 'string'
-      ? [{ id: k.id, name: String(k.name ?? ''), masked: text(k.masked_api_key), description: text(k.description), createdAt: text(k.created_at), lastUsedAt: text(k.last_used_at), permissions: k.permissions ?? null }]
+      ? [
+          {
+            id: k.id,
+            name: String(k.name ?? ''),
+            masked: text(k.masked_api_key),
+            description: text(k.description),
+            createdAt: text(k.created_at),
+            lastUsedAt: text(k.last_used_at),
+            permissions: k.permissions ?? null,
+          },
+        ]
       : [],
   )
 }
@@ -141,7 +161,8 @@ export async function listKeys(session: ConsoleSession): Promise<ListedKey[]> {
 export async function revokeKey(session: ConsoleSession, id: string): Promise<boolean> {
   const reply = await session.call('DELETE', `/proxy/users/api/v2/keys/${encodeURIComponent(id)}`)
   if (reply.status === 404) return false // already revoked
-  if (reply.status !== 200 && reply.status !== 204) throw refused(reply.status, reply.body, 'revoke the key', session.target.label)
+  if (reply.status !== 200 && reply.status !== 204)
+    throw refused(reply.status, reply.body, 'revoke the key', session.target.label)
   unwrap(reply.body, 'Revoking the key')
   return true
 }

@@ -14,9 +14,13 @@ export interface ProtectSummary {
 
 export async function protectSummary(session: ConsoleSession): Promise<ProtectSummary> {
   const reply = await session.call('GET', '/proxy/protect/api/bootstrap')
-  if (reply.status === 404) throw new KeywardFailure('not-found', `UniFi Protect is not installed on ${session.target.label}.`)
+  if (reply.status === 404)
+    throw new KeywardFailure('not-found', `UniFi Protect is not installed on ${session.target.label}.`)
   if (reply.status !== 200 || !isObject(reply.body)) {
-    throw new KeywardFailure('bad-reply', `${session.target.label} did not return the Protect bootstrap (status ${reply.status}).`)
+    throw new KeywardFailure(
+      'bad-reply',
+      `${session.target.label} did not return the Protect bootstrap (status ${reply.status}).`,
+    )
   }
   const nvr = isObject(reply.body.nvr) ? reply.body.nvr : {}
   return {

@@ -90,7 +90,13 @@ export function generatePassword(): string {
   const pick = (chars: string) => chars[randomInt(chars.length)]!
   // 20 random characters plus one of each class, shuffled: never cut after the shuffle.
   const body = randomBytes(30).toString('base64url').replace(/[-_]/g, '').slice(0, 20)
-  const parts = [pick('ABCDEFGHJKLMNPQRSTUVWXYZ'), pick('abcdefghijkmnopqrstuvwxyz'), pick('23456789'), pick('!#%+=?@'), ...body]
+  const parts = [
+    pick('ABCDEFGHJKLMNPQRSTUVWXYZ'),
+    pick('abcdefghijkmnopqrstuvwxyz'),
+    pick('23456789'),
+    pick('!#%+=?@'),
+    ...body,
+  ]
   for (let i = parts.length - 1; i > 0; i--) {
     const j = randomInt(i + 1)
     ;[parts[i], parts[j]] = [parts[j]!, parts[i]!]
@@ -114,7 +120,10 @@ const MADE_NOTHING = new Set(['forbidden', 'refused', 'not-found', 'conflict', '
  * refused it (nothing was made), so the journal always says what Keyward may have made.
  */
 async function creating<T>(
-  record: ProvisionRecord, step: 'user' | 'key', save: Save, send: () => Promise<T>,
+  record: ProvisionRecord,
+  step: 'user' | 'key',
+  save: Save,
+  send: () => Promise<T>,
 ): Promise<T> {
   const requested = (value: boolean) => ({
     requested: { user: requestSent(record, 'user'), key: requestSent(record, 'key'), [step]: value },
@@ -136,7 +145,10 @@ type ProvisionStep = 'user' | 'key' | 'verify'
 
 /** A user an earlier flow made is in the way: names that flow, whose cleanup can remove it (issue 14 §5). */
 export class MadeByEarlierRun extends KeywardFailure {
-  constructor(message: string, readonly flowId: string) {
+  constructor(
+    message: string,
+    readonly flowId: string,
+  ) {
     super('conflict', message)
   }
 }
@@ -170,7 +182,11 @@ export async function runProvision(
   })
   // A refused user creation (UniFi OS 5 "Fabric") may fall back to minting as the signed-in admin.
   const userFailed = (failure: KeywardFailure) =>
-    new ProvisionFailure(failure, 'user', failure.code === 'refused' || failure.code === 'forbidden' || failure.code === 'not-found')
+    new ProvisionFailure(
+      failure,
+      'user',
+      failure.code === 'refused' || failure.code === 'forbidden' || failure.code === 'not-found',
+    )
 
   if (flow.record.mode === 'dedicated-user' && flow.record.steps.user !== 'done') {
     await flow.step('user', () => ensureUser(admin, flow.record, deps, flow.save), userFailed)
@@ -187,7 +203,10 @@ export async function runProvision(
 }
 
 async function ensureUser(
-  admin: ConsoleSession, record: ProvisionRecord, deps: ProvisionDeps, save: Save,
+  admin: ConsoleSession,
+  record: ProvisionRecord,
+  deps: ProvisionDeps,
+  save: Save,
 ): Promise<void> {
   const existing = (await listAdmins(admin)).find((u) => sameName(u.username, record.username))
   if (existing) {
@@ -199,7 +218,11 @@ async function ensureUser(
     return adoptOrName(admin, record, existing, deps, save)
   }
   const superAdmin = (await listRoles(admin)).find((r) => r.systemKey === 'super_administrator')
-  if (!superAdmin) throw new KeywardFailure('not-found', `${admin.target.label} lists no Super Admin role, which a user needs to create API keys.`)
+  if (!superAdmin)
+    throw new KeywardFailure(
+      'not-found',
+      `${admin.target.label} lists no Super Admin role, which a user needs to create API keys.`,
+    )
   let password = await deps.vault.get(record.passwordRef)
   if (!password) {
     password = generatePassword()
@@ -225,7 +248,11 @@ async function ensureUser(
  * untouched.
  */
 async function adoptOrName(
-  admin: ConsoleSession, record: ProvisionRecord, existing: ConsoleUser, deps: ProvisionDeps, save: Save,
+  admin: ConsoleSession,
+  record: ProvisionRecord,
+  existing: ConsoleUser,
+  deps: ProvisionDeps,
+  save: Save,
 ): Promise<void> {
   const label = admin.target.label
   const earlier = (deps.journal.list?.() ?? [])
@@ -265,16 +292,26 @@ async function adoptOrName(
 }
 
 async function mintAndStore(
-  admin: ConsoleSession, record: ProvisionRecord, deps: ProvisionDeps, save: Save,
+  admin: ConsoleSession,
+  record: ProvisionRecord,
+  deps: ProvisionDeps,
+  save: Save,
 ): Promise<string> {
   let session = admin
   if (record.mode === 'dedicated-user') {
     const password = await deps.vault.get(record.passwordRef)
-    if (!password) throw new KeywardFailure('keychain-unavailable', `The password of "${record.username}" is missing from the keychain; start over to create a new user.`)
+    if (!password)
+      throw new KeywardFailure(
+        'keychain-unavailable',
+        `The password of "${record.username}" is missing from the keychain; start over to create a new user.`,
+      )
     session = (deps.openSession ?? ((t) => new ConsoleSession(t)))(admin.target)
     const outcome = await session.login({ username: record.username, password })
     if (outcome.state !== 'signed-in') {
-      throw new KeywardFailure('refused', `${admin.target.label} asked the new local user for a two-factor code, which local-only users should not need.`)
+      throw new KeywardFailure(
+        'refused',
+        `${admin.target.label} asked the new local user for a two-factor code, which local-only users should not need.`,
+      )
     }
   }
   try {
@@ -303,7 +340,10 @@ async function mintAndStore(
  * so the flow id goes into the name the Access settings page shows.
  */
 async function mintAccessToken(
-  session: ConsoleSession, record: ProvisionRecord, deps: ProvisionDeps, save: Save,
+  session: ConsoleSession,
+  record: ProvisionRecord,
+  deps: ProvisionDeps,
+  save: Save,
 ): Promise<string> {
   const name = accessTokenName(record)
   for (const stray of (await listAccessTokens(session)).filter((t) => t.name === name)) {

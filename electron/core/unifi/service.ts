@@ -70,16 +70,30 @@ export function createConsoleService(options: ConsoleServiceOptions) {
     if (c.kind === 'legacy-network') throw new KeywardFailure('unsupported', legacyNetworkExplanation(label(c)))
     return c
   }
-  const known = (c: ConsoleRecord): KnownConsole => ({ key: c.key, host: c.host, port: c.port, name: c.name, pin: c.certificateSha256, apps: c.apps ?? [] })
+  const known = (c: ConsoleRecord): KnownConsole => ({
+    key: c.key,
+    host: c.host,
+    port: c.port,
+    name: c.name,
+    pin: c.certificateSha256,
+    apps: c.apps ?? [],
+  })
   const targetOf = (c: ConsoleRecord): ConsoleTarget => ({
-    host: c.host, port: c.port, pin: c.certificateSha256, label: label(c),
+    host: c.host,
+    port: c.port,
+    pin: c.certificateSha256,
+    label: label(c),
   })
   /** No credential goes to a console whose certificate the user has not confirmed (issue 14 §3). */
   const confirmed = (c: ConsoleRecord): ConsoleRecord =>
     requireConfirmed(c, isConsoleConfirmed(c, settings), label(c), 'console')
   /** Drops every session on a console, signed in or half-way (2FA), here only (a replaced pin, a forgotten console). */
   const invalidate = (key: string) => {
-    dropHostSessions(sessions, key, settings.listConsoles().find((r) => r.key === key))
+    dropHostSessions(
+      sessions,
+      key,
+      settings.listConsoles().find((r) => r.key === key),
+    )
     delete cameraCounts[key]
   }
   /** Kept-alive connections to a console close with its sessions (re-trust, forget, sign-out). */
@@ -96,17 +110,22 @@ export function createConsoleService(options: ConsoleServiceOptions) {
   // The key goes to this console and, to find where a stray key belongs, to the other confirmed ones; every
   // known console's recorded apps may name the right host (no credential goes there for that).
   // A too-old Protect fails the check only for the Home Assistant that consumes the key (issue 14 §6).
-  const verifyFor = (c: ConsoleRecord, app: UnifiApp, pushedTo: readonly string[] = []) => (key: string) =>
-    verifyKey({
-      console: known(confirmed(c)),
-      others: settings.listConsoles().filter((o) => o.key !== c.key).map(known),
-      mayReceiveKey: (o) => isConsoleConfirmed(record(o.key), settings),
-      app,
-      key,
-      ...(app === 'protect' ? (protectRequirement(keyConsumers(settings.listHomeAssistants(), pushedTo)) ?? {}) : {}),
-      ...(options.accessPort ? { accessPort: options.accessPort } : {}),
-      // No Site Manager here: the wizard's verify stays on the LAN (keys.cloudCheck asks the cloud on request).
-    })
+  const verifyFor =
+    (c: ConsoleRecord, app: UnifiApp, pushedTo: readonly string[] = []) =>
+    (key: string) =>
+      verifyKey({
+        console: known(confirmed(c)),
+        others: settings
+          .listConsoles()
+          .filter((o) => o.key !== c.key)
+          .map(known),
+        mayReceiveKey: (o) => isConsoleConfirmed(record(o.key), settings),
+        app,
+        key,
+        ...(app === 'protect' ? (protectRequirement(keyConsumers(settings.listHomeAssistants(), pushedTo)) ?? {}) : {}),
+        ...(options.accessPort ? { accessPort: options.accessPort } : {}),
+        // No Site Manager here: the wizard's verify stays on the LAN (keys.cloudCheck asks the cloud on request).
+      })
 
   /** A fresh session as a given user (the dedicated user, from its stored password). */
   const userSession = async (key: string, username: string, password: string): Promise<ConsoleSession> => {
@@ -146,7 +165,8 @@ export function createConsoleService(options: ConsoleServiceOptions) {
   }
   /** Watched keys (other than this flow's) that sign in as its user, or with its password. */
   const keysUsing = (p: ProvisionRecord) => {
-    const others = settings.listKeys()
+    const others = settings
+      .listKeys()
       .filter((k) => k.app !== 'uisp' && k.consoleKey === p.consoleKey && k.keyRef !== p.keyRef)
     const sameName = (name: string) => name.toLowerCase() === p.username.toLowerCase()
     return {
@@ -190,7 +210,10 @@ export function createConsoleService(options: ConsoleServiceOptions) {
         check: null,
         maskedKey: null,
         failure: {
-          step: error.step, code: error.code, message: error.message, fallbackAvailable: error.fallbackAvailable,
+          step: error.step,
+          code: error.code,
+          message: error.message,
+          fallbackAvailable: error.fallbackAvailable,
           ...(error.earlierFlow ? { earlierFlow: error.earlierFlow } : {}),
         },
       }
@@ -218,7 +241,10 @@ export function createConsoleService(options: ConsoleServiceOptions) {
       if (outcome.state === 'mfa-required') return outcome
       if (!outcome.user.isOwner && !outcome.user.isSuperAdmin) {
         await s.logout().catch(() => undefined)
-        throw new KeywardFailure('forbidden', `${input.username} can sign in to ${label(c)} but is not Owner or Super Admin, so the console will not let it create users or API keys (the Integrations page is hidden). Sign in with the owner account.`)
+        throw new KeywardFailure(
+          'forbidden',
+          `${input.username} can sign in to ${label(c)} but is not Owner or Super Admin, so the console will not let it create users or API keys (the Integrations page is hidden). Sign in with the owner account.`,
+        )
       }
       if ((c.apps ?? []).includes('protect')) {
         const protect = await protectSummary(s).catch(() => null)
@@ -230,7 +256,10 @@ export function createConsoleService(options: ConsoleServiceOptions) {
     },
 
     async signOut(key: string): Promise<null> {
-      await sessions.get(key)?.logout().catch(() => undefined)
+      await sessions
+        .get(key)
+        ?.logout()
+        .catch(() => undefined)
       sessions.delete(key)
       closeConsoleConnections(key)
       return null
@@ -247,15 +276,20 @@ export function createConsoleService(options: ConsoleServiceOptions) {
         ...(cameraCounts[c.key] !== undefined ? { cameras: cameraCounts[c.key] } : {}),
       }))
       const pickedRecord = picked ? consoles.find((c) => c.key === picked) : undefined
-      return { app, ranked, pickedWarning: pickedRecord ? explainPick(app, pickedRecord, consoles, cameraCounts) : null }
+      return {
+        app,
+        ranked,
+        pickedWarning: pickedRecord ? explainPick(app, pickedRecord, consoles, cameraCounts) : null,
+      }
     },
 
     plan(key: string, app: UnifiApp): ProvisionPlan {
       const c = supported(record(key))
       // Before minting: a connected Home Assistant that will refuse this Protect (home-assistant.md §2.1).
-      const warning = app === 'protect'
-        ? protectWarning(protectVersions[c.key] ?? null, label(c), possibleConsumers(settings.listHomeAssistants()))
-        : null
+      const warning =
+        app === 'protect'
+          ? protectWarning(protectVersions[c.key] ?? null, label(c), possibleConsumers(settings.listHomeAssistants()))
+          : null
       return {
         key,
         app,
@@ -272,7 +306,14 @@ export function createConsoleService(options: ConsoleServiceOptions) {
       }
     },
 
-    async provision(input: { key: string; app: UnifiApp; mode: ProvisionRecord['mode']; username: string; keyName: string; accessValidityDays?: number }): Promise<ProvisionOutcome> {
+    async provision(input: {
+      key: string
+      app: UnifiApp
+      mode: ProvisionRecord['mode']
+      username: string
+      keyName: string
+      accessValidityDays?: number
+    }): Promise<ProvisionOutcome> {
       const c = confirmed(supported(record(input.key)))
       const admin = session(input.key)
       if (!(c.apps ?? []).includes(input.app)) {
@@ -324,7 +365,8 @@ export function createConsoleService(options: ConsoleServiceOptions) {
           userSession: (username, password) => userSession(start.consoleKey, username, password),
           keysUsing,
           onKeyGone: (r) => options.onKeyGone?.(r.keyRef),
-        }))
+        }),
+      )
     },
 
     /**

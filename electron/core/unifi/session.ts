@@ -37,9 +37,7 @@ export interface SignedInUser {
   roles: string[]
 }
 
-export type LoginOutcome =
-  | { state: 'signed-in'; user: SignedInUser }
-  | { state: 'mfa-required'; methods: string[] }
+export type LoginOutcome = { state: 'signed-in'; user: SignedInUser } | { state: 'mfa-required'; methods: string[] }
 
 export interface SessionOptions {
   timeoutMs?: number
@@ -82,7 +80,8 @@ function setCookies(reply: HttpsReply): { name: string; value: string }[] {
 }
 
 function parseUser(body: unknown): SignedInUser {
-  if (!isObject(body)) throw new KeywardFailure('bad-reply', 'The console accepted the sign-in but sent no user profile.')
+  if (!isObject(body))
+    throw new KeywardFailure('bad-reply', 'The console accepted the sign-in but sent no user profile.')
   const roles = Array.isArray(body.roles)
     ? body.roles.flatMap((r) => (isObject(r) && typeof r.system_key === 'string' ? [r.system_key] : []))
     : []
@@ -109,7 +108,11 @@ export class ConsoleSession {
 
   constructor(target: ConsoleTarget, options: SessionOptions = {}) {
     this.target = target
-    this.#options = { timeoutMs: options.timeoutMs ?? 8000, maxBytes: options.maxBytes ?? 2 * 1024 * 1024, now: options.now ?? Date.now }
+    this.#options = {
+      timeoutMs: options.timeoutMs ?? 8000,
+      maxBytes: options.maxBytes ?? 2 * 1024 * 1024,
+      now: options.now ?? Date.now,
+    }
     this.#locks = options.locks ?? new LoginLocks()
   }
 
@@ -183,13 +186,18 @@ export class ConsoleSession {
       extra,
     )
     if (isHtml(reply)) {
-      throw new KeywardFailure('bad-reply', `${this.target.label} is still starting up (it answered the sign-in with a web page). Try again in a minute.`, `status ${reply.status}`)
+      throw new KeywardFailure(
+        'bad-reply',
+        `${this.target.label} is still starting up (it answered the sign-in with a web page). Try again in a minute.`,
+        `status ${reply.status}`,
+      )
     }
     const body = reply.body.length ? parseJson(reply, 'The sign-in reply') : null
 
     if (reply.status === 200) {
       this.#absorb(reply)
-      if (!this.#cookie) throw new KeywardFailure('bad-reply', `${this.target.label} accepted the sign-in but set no session cookie.`)
+      if (!this.#cookie)
+        throw new KeywardFailure('bad-reply', `${this.target.label} accepted the sign-in but set no session cookie.`)
       this.#credentials = credentials
       this.#mfaCookie = null
       this.#locks.clear(this.#id)
@@ -200,7 +208,11 @@ export class ConsoleSession {
       const data = isObject(body) && isObject(body.data) ? (body.data as Json) : {}
       if (typeof data.mfaCookie === 'string') this.#mfaCookie = data.mfaCookie
       if (mfaCode) {
-        throw new KeywardFailure('invalid-credentials', 'The two-factor code was not accepted. Codes change every 30 seconds: enter the current one.', 'MFA_AUTH_REQUIRED')
+        throw new KeywardFailure(
+          'invalid-credentials',
+          'The two-factor code was not accepted. Codes change every 30 seconds: enter the current one.',
+          'MFA_AUTH_REQUIRED',
+        )
       }
       const methods = Array.isArray(data.authenticators)
         ? data.authenticators.flatMap((a) => (isObject(a) && typeof a.type === 'string' ? [a.type] : []))
@@ -219,7 +231,11 @@ export class ConsoleSession {
         errorCode(body) ?? `status ${reply.status}`,
       )
     }
-    throw new KeywardFailure('bad-reply', `${this.target.label} answered the sign-in with ${reply.status}: ${errorMessage(body) ?? 'no explanation'}.`, `status ${reply.status}`)
+    throw new KeywardFailure(
+      'bad-reply',
+      `${this.target.label} answered the sign-in with ${reply.status}: ${errorMessage(body) ?? 'no explanation'}.`,
+      `status ${reply.status}`,
+    )
   }
 
   /** An authenticated call; renews the session once if the console says it expired. */
@@ -234,7 +250,10 @@ export class ConsoleSession {
       })
       if (outcome.state !== 'signed-in') {
         this.#cookie = null
-        throw new KeywardFailure('session-expired', `The session on ${this.target.label} ended and renewing it needs a new two-factor code. Sign in again.`)
+        throw new KeywardFailure(
+          'session-expired',
+          `The session on ${this.target.label} ended and renewing it needs a new two-factor code. Sign in again.`,
+        )
       }
       reply = await this.#send(method, path, body)
       this.#absorb(reply)

@@ -37,7 +37,11 @@ function failureFor(status: number, body: unknown, what: string, label: string):
     return new KeywardFailure('refused', noLocalUsers(label, said ? `it said "${said}"` : null), code)
   }
   if (status === 403) {
-    return new KeywardFailure('forbidden', `${label} refused to ${what}: this account is not Owner or Super Admin.`, code)
+    return new KeywardFailure(
+      'forbidden',
+      `${label} refused to ${what}: this account is not Owner or Super Admin.`,
+      code,
+    )
   }
   // No users service answers at all: UniFi OS 5 "Fabric" consoles no longer offer local users (§3:
   // ZSamuels28/UnifiClientCheck-Docker#33, Kane610/aiounifi#941). Say that, and the fallback that works.
@@ -55,10 +59,17 @@ export async function listRoles(session: ConsoleSession): Promise<ConsoleRole[]>
   const reply = await session.call('GET', `${USERS}/roles`)
   if (reply.status !== 200) throw failureFor(reply.status, reply.body, 'list its roles', session.target.label)
   const data = unwrap(reply.body, 'Listing roles')
-  if (!Array.isArray(data)) throw new KeywardFailure('bad-reply', `${session.target.label} sent an unexpected roles list.`)
+  if (!Array.isArray(data))
+    throw new KeywardFailure('bad-reply', `${session.target.label} sent an unexpected roles list.`)
   return data.flatMap((r) =>
     isObject(r) && typeof r.unique_id === 'string'
-      ? [{ id: r.unique_id, name: String(r.name ?? r.system_key ?? r.unique_id), systemKey: typeof r.system_key === 'string' ? r.system_key : null }]
+      ? [
+          {
+            id: r.unique_id,
+            name: String(r.name ?? r.system_key ?? r.unique_id),
+            systemKey: typeof r.system_key === 'string' ? r.system_key : null,
+          },
+        ]
       : [],
   )
 }
@@ -102,9 +113,11 @@ export async function createLocalUser(session: ConsoleSession, user: NewLocalUse
     throw failureFor(reply.status, reply.body, 'create a local user', session.target.label)
   }
   const data = unwrap(reply.body, 'Creating the user')
-  if (!isObject(data)) throw new KeywardFailure('bad-reply', `${session.target.label} created the user but sent no details.`)
+  if (!isObject(data))
+    throw new KeywardFailure('bad-reply', `${session.target.label} created the user but sent no details.`)
   const id = data.unique_id ?? data.id
-  if (typeof id !== 'string') throw new KeywardFailure('bad-reply', `${session.target.label} created the user but sent no id.`)
+  if (typeof id !== 'string')
+    throw new KeywardFailure('bad-reply', `${session.target.label} created the user but sent no id.`)
   return { id, username: user.username }
 }
 

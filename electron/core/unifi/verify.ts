@@ -52,7 +52,13 @@ const APP_NAME: Readonly<Record<UnifiApp, string>> = APP_NAMES
 /** Longest Retry-After we wait out once before reporting rate_limited (uiprotect also retries 429s, §5.1). */
 const MAX_RATE_WAIT_S = 5
 
-async function attempt(target: KnownConsole, app: UnifiApp, key: string, path: string, opts: VerifyOptions): Promise<Attempt> {
+async function attempt(
+  target: KnownConsole,
+  app: UnifiApp,
+  key: string,
+  path: string,
+  opts: VerifyOptions,
+): Promise<Attempt> {
   const first = await attemptOnce(target, app, key, path, opts)
   if ('failure' in first || first.reply.status !== 429) return first
   // The console's budget is shared with everything else that uses it (Home Assistant too).
@@ -62,7 +68,13 @@ async function attempt(target: KnownConsole, app: UnifiApp, key: string, path: s
   return attemptOnce(target, app, key, path, opts)
 }
 
-async function attemptOnce(target: KnownConsole, app: UnifiApp, key: string, path: string, opts: VerifyOptions): Promise<Attempt> {
+async function attemptOnce(
+  target: KnownConsole,
+  app: UnifiApp,
+  key: string,
+  path: string,
+  opts: VerifyOptions,
+): Promise<Attempt> {
   const access = app === 'access'
   try {
     await opts.pace?.(target.key)
@@ -103,20 +115,33 @@ const QUALITIES = ['high', 'medium', 'low', 'package'] as const
  * read both ways: a null body, or every quality null. No active stream, 403 or 404 (older Protect)
  * → a warning in plain words, not a failure: the key works, HA's live view falls back to snapshots.
  */
-async function streamWarning(target: KnownConsole, opts: VerifyOptions, camera: Record<string, unknown>): Promise<string | undefined> {
+async function streamWarning(
+  target: KnownConsole,
+  opts: VerifyOptions,
+  camera: Record<string, unknown>,
+): Promise<string | undefined> {
   if (typeof camera.id !== 'string' || camera.id === '') return undefined
   const name = typeof camera.name === 'string' && camera.name ? `“${camera.name.slice(0, 64)}”` : 'a camera'
   const fallback = 'so Home Assistant’s live view will fall back to snapshots (a slideshow). The key itself works.'
-  const read = await attempt(target, 'protect', opts.key, `/proxy/protect/integration/v1/cameras/${encodeURIComponent(camera.id)}/rtsps-stream`, opts)
-  if ('failure' in read) return `Keyward could not read the camera streams of ${name} on ${label(target)} (${read.failure.message}); if Home Assistant cannot either, ${fallback}`
+  const read = await attempt(
+    target,
+    'protect',
+    opts.key,
+    `/proxy/protect/integration/v1/cameras/${encodeURIComponent(camera.id)}/rtsps-stream`,
+    opts,
+  )
+  if ('failure' in read)
+    return `Keyward could not read the camera streams of ${name} on ${label(target)} (${read.failure.message}); if Home Assistant cannot either, ${fallback}`
   const { reply, body } = read
   if (reply.status === 200) {
     const active = isObject(body) && QUALITIES.some((q) => typeof body[q] === 'string' && body[q] !== '')
     if (active) return undefined
     return `No RTSPS stream is active for ${name} on ${label(target)}, ${fallback} Confirm Home Assistant’s “No RTSPS stream” repair (or enable a stream in Protect) to get live video.`
   }
-  if (reply.status === 403) return `Protect on ${label(target)} does not let this key read camera streams (403), ${fallback}`
-  if (reply.status === 404) return `Protect on ${label(target)} does not offer camera streams through its public API (404: an older Protect), ${fallback} Update Protect to get live video in Home Assistant.`
+  if (reply.status === 403)
+    return `Protect on ${label(target)} does not let this key read camera streams (403), ${fallback}`
+  if (reply.status === 404)
+    return `Protect on ${label(target)} does not offer camera streams through its public API (404: an older Protect), ${fallback} Update Protect to get live video in Home Assistant.`
   return `Protect on ${label(target)} answered ${reply.status} when asked for the camera streams of ${name}; if that lasts, ${fallback}`
 }
 
@@ -124,7 +149,12 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
   const now = opts.now ?? Date.now
   const target = opts.console
   const checkedAt = () => new Date(now()).toISOString()
-  const failed = (problem: KeyProblem, message: string, nextStep: string, extra: Partial<KeyCheckFailed> = {}): KeyCheckFailed => ({
+  const failed = (
+    problem: KeyProblem,
+    message: string,
+    nextStep: string,
+    extra: Partial<KeyCheckFailed> = {},
+  ): KeyCheckFailed => ({
     status: 'failed',
     app: opts.app,
     host: target.key,
@@ -142,9 +172,17 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
   if ('failure' in result) {
     const f = result.failure
     if (f.code === 'certificate-changed') {
-      return failed('tls_pin_mismatch', `${label(target)} now presents a different certificate than the one you trusted, so Keyward sent nothing.`, 'If you replaced the certificate or updated the firmware, re-trust the console; otherwise check who is answering at that address.')
+      return failed(
+        'tls_pin_mismatch',
+        `${label(target)} now presents a different certificate than the one you trusted, so Keyward sent nothing.`,
+        'If you replaced the certificate or updated the firmware, re-trust the console; otherwise check who is answering at that address.',
+      )
     }
-    return failed('unreachable', `${label(target)} did not answer: ${f.message}`, 'Check that the console is on and reachable from this computer, then check again.')
+    return failed(
+      'unreachable',
+      `${label(target)} did not answer: ${f.message}`,
+      'Check that the console is on and reachable from this computer, then check again.',
+    )
   }
   const { reply, body } = result
   const latencyMs = Math.round(performance.now() - started)
@@ -153,7 +191,11 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
     // Every check path answers a JSON object (§5.1, §5.3); anything else came from something
     // in front of the app (a proxy, a captive page), so the key was not proven.
     if (!isObject(body)) {
-      return failed('unreachable', `${APP_NAME[opts.app]} on ${label(target)} answered, but not with its API, so the key could not be checked.`, 'Check that the address is the console itself (not a proxy in front of it), then check again.')
+      return failed(
+        'unreachable',
+        `${APP_NAME[opts.app]} on ${label(target)} answered, but not with its API, so the key could not be checked.`,
+        'Check that the address is the console itself (not a proxy in front of it), then check again.',
+      )
     }
     const version = isObject(body) && typeof body.applicationVersion === 'string' ? body.applicationVersion : null
     if (opts.minimumVersion && version && !versionAtLeast(version, opts.minimumVersion)) {
@@ -170,7 +212,11 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
       // unifi-os.md §4.2 table: "verify Network keys on integration/v1/sites, which is what HA needs").
       const sites = await fetchNetworkSites(target, opts.key, opts)
       if (!('sites' in sites) && sites.status === 403) {
-        return failed('insufficient_permission', `${label(target)} knows this key, but its owner cannot list UniFi Network sites, which Home Assistant needs.`, 'Give that user a role with Network access, or make the key as a Super Admin.')
+        return failed(
+          'insufficient_permission',
+          `${label(target)} knows this key, but its owner cannot list UniFi Network sites, which Home Assistant needs.`,
+          'Give that user a role with Network access, or make the key as a Super Admin.',
+        )
       }
     }
     let warning: string | undefined
@@ -187,11 +233,17 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
           { rightHost: { key: right.key, name: right.name } },
         )
       }
-      const first = !('failure' in list) && Array.isArray(list.body) ? (list.body as unknown[]).find(isObject) : undefined
+      const first =
+        !('failure' in list) && Array.isArray(list.body) ? (list.body as unknown[]).find(isObject) : undefined
       if (first) warning = await streamWarning(target, opts, first)
     }
     return {
-      status: 'ok', app: opts.app, host: target.key, appVersion: version, latencyMs, checkedAt: checkedAt(),
+      status: 'ok',
+      app: opts.app,
+      host: target.key,
+      appVersion: version,
+      latencyMs,
+      checkedAt: checkedAt(),
       ...(cameras !== undefined ? { cameras } : {}),
       ...(warning ? { warning } : {}),
     }
@@ -199,14 +251,21 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
 
   if (reply.status === 429) {
     const seconds = retryAfterSeconds(reply.headers['retry-after'], now())
-    return failed('rate_limited', `${label(target)} is rate-limiting API calls right now.`, `Wait ${seconds} s, then check again.`, { retryAfterSeconds: seconds })
+    return failed(
+      'rate_limited',
+      `${label(target)} is rate-limiting API calls right now.`,
+      `Wait ${seconds} s, then check again.`,
+      { retryAfterSeconds: seconds },
+    )
   }
   if (reply.status === 404) {
     const right = hostsWithApp[0]
     return failed(
       'app_not_on_host',
       `${APP_NAME[opts.app]} is not installed on ${label(target)}.`,
-      right ? `${label(right)} runs ${APP_NAME[opts.app]}: make the key there.` : `Pick the console that runs ${APP_NAME[opts.app]}.`,
+      right
+        ? `${label(right)} runs ${APP_NAME[opts.app]}: make the key there.`
+        : `Pick the console that runs ${APP_NAME[opts.app]}.`,
       right ? { rightHost: { key: right.key, name: right.name } } : {},
     )
   }
@@ -218,7 +277,11 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
     )
   }
   if (reply.status !== 401 && reply.status !== 400) {
-    return failed('unreachable', `${APP_NAME[opts.app]} on ${label(target)} answered ${reply.status}; it may be starting or updating.`, 'Check again in a minute.')
+    return failed(
+      'unreachable',
+      `${APP_NAME[opts.app]} on ${label(target)} answered ${reply.status}; it may be starting or updating.`,
+      'Check again in a minute.',
+    )
   }
 
   // 401: the key is not valid here. Find where it does belong (only where the user confirmed the certificate).
@@ -236,21 +299,34 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
   if (opts.app === 'access') {
     // A console key where an Access token belongs (HA unifi_access probes Protect the same way, §5.3).
     const asConsoleKey = await attempt(target, 'protect', opts.key, CHECK_PATH.protect, opts)
-    const asNetworkKey = 'failure' in asConsoleKey || asConsoleKey.reply.status !== 200
-      ? await attempt(target, 'network', opts.key, CHECK_PATH.network, opts)
-      : asConsoleKey
+    const asNetworkKey =
+      'failure' in asConsoleKey || asConsoleKey.reply.status !== 200
+        ? await attempt(target, 'network', opts.key, CHECK_PATH.network, opts)
+        : asConsoleKey
     if (!('failure' in asNetworkKey) && asNetworkKey.reply.status === 200) {
-      return failed('wrong_key_type', 'This is a console API key; UniFi Access needs its own API token (Access → Settings → API Token).', 'Create an Access API token instead (Keyward can do it for you).')
+      return failed(
+        'wrong_key_type',
+        'This is a console API key; UniFi Access needs its own API token (Access → Settings → API Token).',
+        'Create an Access API token instead (Keyward can do it for you).',
+      )
     }
   } else if (target.apps.includes('access')) {
     const asAccessToken = await attempt(target, 'access', opts.key, CHECK_PATH.access, opts)
     if (!('failure' in asAccessToken) && asAccessToken.reply.status === 200) {
-      return failed('wrong_key_type', `This is a UniFi Access API token; ${APP_NAME[opts.app]} needs a console API key.`, `Make a console API key on ${label(target)}.`)
+      return failed(
+        'wrong_key_type',
+        `This is a UniFi Access API token; ${APP_NAME[opts.app]} needs a console API key.`,
+        `Make a console API key on ${label(target)}.`,
+      )
     }
   }
   // Whether it is a Site Manager (cloud) key is asked only when the user asks (`cloudKeyCheck`,
   // contract keys.cloudCheck): that sends the key to api.ui.com (unifi-os.md §5.4 [inferred]).
-  return failed('invalid_key', `No console Keyward knows accepts this key for ${APP_NAME[opts.app]}: it was revoked, mistyped, or made on a console Keyward has not seen.`, `Make a new key on ${label(target)}.`)
+  return failed(
+    'invalid_key',
+    `No console Keyward knows accepts this key for ${APP_NAME[opts.app]}: it was revoked, mistyped, or made on a console Keyward has not seen.`,
+    `Make a new key on ${label(target)}.`,
+  )
 }
 
 /**
@@ -261,7 +337,11 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
  * interactively … after saying so, never in background checks").
  * 'unknown' when the cloud answered neither yes nor no (rate limit, outage).
  */
-export async function cloudKeyCheck(key: string, siteManager: { url: string; ca?: string }, timeoutMs = 6000): Promise<'cloud' | 'not-cloud' | 'unknown'> {
+export async function cloudKeyCheck(
+  key: string,
+  siteManager: { url: string; ca?: string },
+  timeoutMs = 6000,
+): Promise<'cloud' | 'not-cloud' | 'unknown'> {
   const url = new URL('/v1/hosts', siteManager.url)
   const reply = await httpsRequest({
     host: url.hostname.replace(/^\[|\]$/g, ''),
@@ -279,8 +359,7 @@ export async function cloudKeyCheck(key: string, siteManager: { url: string; ca?
 }
 
 export type NetworkSitesResult =
-  | { sites: { id: string; internalReference: string; name: string }[] }
-  | { status: number; message: string }
+  { sites: { id: string; internalReference: string; name: string }[] } | { status: number; message: string }
 
 /**
  * The Network sites a key sees (`GET /proxy/network/integration/v1/sites`, unifi-os.md §5.2: `{id (uuid),
@@ -288,20 +367,36 @@ export type NetworkSitesResult =
  * (home-assistant.md §3.2). Pinned like every key call; status 0 = no answer.
  */
 export async function fetchNetworkSites(
-  target: KnownConsole, key: string, opts: Pick<VerifyOptions, 'timeoutMs' | 'now' | 'pace' | 'onReply'> = {},
+  target: KnownConsole,
+  key: string,
+  opts: Pick<VerifyOptions, 'timeoutMs' | 'now' | 'pace' | 'onReply'> = {},
 ): Promise<NetworkSitesResult> {
   const out: { id: string; internalReference: string; name: string }[] = []
   for (let offset = 0; offset < 1000; offset += 200) {
-    const result = await attempt(target, 'network', key, `/proxy/network/integration/v1/sites?offset=${offset}&limit=200`, { console: target, app: 'network', key, ...opts })
+    const result = await attempt(
+      target,
+      'network',
+      key,
+      `/proxy/network/integration/v1/sites?offset=${offset}&limit=200`,
+      { console: target, app: 'network', key, ...opts },
+    )
     if ('failure' in result) return { status: 0, message: result.failure.message }
-    if (result.reply.status !== 200) return { status: result.reply.status, message: `UniFi Network on ${label(target)} answered ${result.reply.status}.` }
+    if (result.reply.status !== 200)
+      return {
+        status: result.reply.status,
+        message: `UniFi Network on ${label(target)} answered ${result.reply.status}.`,
+      }
     const body = result.body
     const data = isObject(body) && Array.isArray(body.data) ? body.data : null
     if (!data) return { status: 200, message: `UniFi Network on ${label(target)} did not list its sites.` }
     for (const site of data) {
       if (!isObject(site) || typeof site.id !== 'string' || site.id === '') continue
       const name = typeof site.name === 'string' && site.name ? site.name : site.id
-      out.push({ id: site.id.slice(0, 100), internalReference: typeof site.internalReference === 'string' ? site.internalReference.slice(0, 100) : '', name: name.slice(0, 200) })
+      out.push({
+        id: site.id.slice(0, 100),
+        internalReference: typeof site.internalReference === 'string' ? site.internalReference.slice(0, 100) : '',
+        name: name.slice(0, 200),
+      })
     }
     const total = isObject(body) && typeof body.totalCount === 'number' ? body.totalCount : out.length
     if (data.length < 200 || out.length >= total) break

@@ -159,7 +159,11 @@ export class KeyringSecretStore implements SecretStore {
       try {
         const readBack = await this.#run('read the test item', probeRef, (entry) => entry.getPassword())
         if (readBack !== probeValue) {
-          throw new KeywardFailure('keychain-unavailable', userAdvice(this.#platform, false), 'probe item read back differently')
+          throw new KeywardFailure(
+            'keychain-unavailable',
+            userAdvice(this.#platform, false),
+            'probe item read back differently',
+          )
         }
       } finally {
         await this.#run('delete the test item', probeRef, (entry) => entry.deleteCredential()).catch(() => false)
@@ -314,7 +318,11 @@ export class MemorySecretStore implements SecretStore {
 
   #assertAvailable(action: string): void {
     if (!this.#available) {
-      throw new KeywardFailure('keychain-unavailable', this.#problem, `${this.backend}: could not ${action} (simulated)`)
+      throw new KeywardFailure(
+        'keychain-unavailable',
+        this.#problem,
+        `${this.backend}: could not ${action} (simulated)`,
+      )
     }
   }
 }

@@ -4,7 +4,13 @@
 import { useId, useState, type FormEvent } from 'react'
 import type { KeywardError } from '../../../shared/result.ts'
 
-export function AddressEntry({ label, placeholder, running, error, onAdd }: {
+export function AddressEntry({
+  label,
+  placeholder,
+  running,
+  error,
+  onAdd,
+}: {
   label: string
   placeholder: string
   running: boolean

@@ -38,7 +38,11 @@ export function ProbeResult({ probe }: { probe: ProbeState }) {
         <dt>Answered in</dt>
         <dd>{c.latencyMs} ms</dd>
         <dt>Certificate SHA-256</dt>
-        <dd className="fingerprint" data-testid="console-fingerprint" aria-label={`Certificate fingerprint ${c.certificate.sha256}`}>
+        <dd
+          className="fingerprint"
+          data-testid="console-fingerprint"
+          aria-label={`Certificate fingerprint ${c.certificate.sha256}`}
+        >
           <span>{fp1}</span>
           <span>{fp2}</span>
         </dd>

@@ -3,7 +3,17 @@
 // values live in the caller's state, which clears them once the host answers.
 import type { Ref } from 'react'
 
-export function CredentialFields({ id, username, password, onUsername, onPassword, userLabel = 'Username or email', passwordRef, rejected, autoFocus }: {
+export function CredentialFields({
+  id,
+  username,
+  password,
+  onUsername,
+  onPassword,
+  userLabel = 'Username or email',
+  passwordRef,
+  rejected,
+  autoFocus,
+}: {
   id: string
   username: string
   password: string
@@ -48,7 +58,14 @@ export function CredentialFields({ id, username, password, onUsername, onPasswor
   )
 }
 
-export function CodeField({ id, code, onCode, codeRef, hint = '6 to 8 digits. Codes change every 30 seconds.', rejected }: {
+export function CodeField({
+  id,
+  code,
+  onCode,
+  codeRef,
+  hint = '6 to 8 digits. Codes change every 30 seconds.',
+  rejected,
+}: {
   id: string
   code: string
   onCode: (value: string) => void

@@ -54,7 +54,10 @@ export function InventoryView() {
     }
   }, [])
 
-  const counts = (items ?? []).reduce<Record<string, number>>((acc, i) => ({ ...acc, [i.kind]: (acc[i.kind] ?? 0) + 1 }), {})
+  const counts = (items ?? []).reduce<Record<string, number>>(
+    (acc, i) => ({ ...acc, [i.kind]: (acc[i.kind] ?? 0) + 1 }),
+    {},
+  )
   return (
     <section className="inventory-view" aria-labelledby="inventory-heading">
       <h2 id="inventory-heading" className="screen-heading">

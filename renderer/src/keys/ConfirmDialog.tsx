@@ -6,7 +6,13 @@ import { Dialog } from './Dialog.tsx'
 import { forgetConsequences, hostLabel, revokeConsequences } from './model.ts'
 import { IDLE_ROW } from './store.ts'
 
-export function ConfirmDialog({ kind, keyView, ha, onClose, fallbackFocus }: {
+export function ConfirmDialog({
+  kind,
+  keyView,
+  ha,
+  onClose,
+  fallbackFocus,
+}: {
   kind: 'revoke' | 'forget'
   keyView: KeyView
   ha: HaSummary[]
@@ -55,7 +61,12 @@ export function ConfirmDialog({ kind, keyView, ha, onClose, fallbackFocus }: {
         <button type="button" className="button secondary" data-autofocus onClick={onClose}>
           Cancel
         </button>
-        <button type="button" className="button destructive" aria-disabled={working || undefined} onClick={() => void confirm()}>
+        <button
+          type="button"
+          className="button destructive"
+          aria-disabled={working || undefined}
+          onClick={() => void confirm()}
+        >
           {working ? (revoking ? 'Revoking…' : 'Forgetting…') : revoking ? 'Revoke the key' : 'Forget the key'}
         </button>
       </div>

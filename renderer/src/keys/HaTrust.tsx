@@ -9,9 +9,20 @@ import { useKeys } from './context.ts'
 type Certificate = NonNullable<KeywardError['certificate']>
 
 /** First contact over https: nothing was sent; the user compares the fingerprint and confirms. */
-export function HaCertificateConfirm({ certificate, changed, onConfirm }: { certificate: Certificate; changed: boolean; onConfirm: () => void }) {
+export function HaCertificateConfirm({
+  certificate,
+  changed,
+  onConfirm,
+}: {
+  certificate: Certificate
+  changed: boolean
+  onConfirm: () => void
+}) {
   return (
-    <Callout tone="warn" title={changed ? 'Home Assistant’s certificate changed' : 'Confirm Home Assistant’s certificate'}>
+    <Callout
+      tone="warn"
+      title={changed ? 'Home Assistant’s certificate changed' : 'Confirm Home Assistant’s certificate'}
+    >
       <p>
         {changed
           ? 'This is not the certificate you confirmed before. Keyward has sent nothing, not the token either. '
@@ -38,7 +49,8 @@ export function HaHoldNote({ summary }: { summary: HaSummary }) {
     setError(null)
     const outcome = await haContinue(summary.id, sha256)
     if (outcome.ok) return setCertificate(null)
-    if (outcome.error.code === 'certificate-changed' && outcome.error.certificate) setCertificate(outcome.error.certificate)
+    if (outcome.error.code === 'certificate-changed' && outcome.error.certificate)
+      setCertificate(outcome.error.certificate)
     else setError(outcome.error)
   }
   return (
@@ -46,7 +58,9 @@ export function HaHoldNote({ summary }: { summary: HaSummary }) {
       <span className="row-note tone-warn">{summary.status.message}</span>
       {certificate ? (
         <>
-          <span className="row-note">New certificate fingerprint: <span className="mono">{certificate.sha256}</span></span>
+          <span className="row-note">
+            New certificate fingerprint: <span className="mono">{certificate.sha256}</span>
+          </span>
           <button type="button" className="button small secondary" onClick={() => void resume(certificate.sha256)}>
             It matches: trust the new certificate
           </button>
@@ -60,4 +74,3 @@ export function HaHoldNote({ summary }: { summary: HaSummary }) {
     </span>
   )
 }
-

@@ -21,7 +21,11 @@ export function focusHaConnect(): void {
   field?.focus()
 }
 
-export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }: {
+export function HaConnectForm({
+  fieldId,
+  onConnected,
+  submitLabel = 'Connect',
+}: {
   fieldId?: string
   onConnected?: (ha: HaSummary) => void
   submitLabel?: string
@@ -36,7 +40,9 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
   const [pending, setPending] = useState(false)
   const [error, setError] = useState<KeywardError | null>(null)
   // https with a self-signed certificate: nothing was sent; the user compares and confirms this one.
-  const [certificate, setCertificate] = useState<(NonNullable<KeywardError['certificate']> & { changed: boolean }) | null>(null)
+  const [certificate, setCertificate] = useState<
+    (NonNullable<KeywardError['certificate']> & { changed: boolean }) | null
+  >(null)
   const [problem, setProblem] = useState<{ url?: string; token?: string }>({})
   const urlRef = useRef<HTMLInputElement>(null)
   const tokenRef = useRef<HTMLInputElement>(null)
@@ -49,7 +55,8 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
     event?.preventDefault()
     if (pending) return
     const found: { url?: string; token?: string } = {}
-    if (url.trim() === '') found.url = 'Enter the address you open Home Assistant at, for example homeassistant.local:8123.'
+    if (url.trim() === '')
+      found.url = 'Enter the address you open Home Assistant at, for example homeassistant.local:8123.'
     if (token.trim().length < 10) found.token = 'Paste the whole token: it is a long string.'
     setProblem(found)
     if (found.url || found.token) {
@@ -61,7 +68,11 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
     setCertificate(null)
     const outcome = await haConnect(url.trim(), token.trim(), sha256)
     setPending(false)
-    if (!outcome.ok && (outcome.error.code === 'certificate-unconfirmed' || outcome.error.code === 'certificate-changed') && outcome.error.certificate) {
+    if (
+      !outcome.ok &&
+      (outcome.error.code === 'certificate-unconfirmed' || outcome.error.code === 'certificate-changed') &&
+      outcome.error.certificate
+    ) {
       // Nothing was sent: the token stays in the field until the user confirms or changes the address.
       setCertificate({ ...outcome.error.certificate, changed: outcome.error.code === 'certificate-changed' })
       return
@@ -69,7 +80,8 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
     setToken('') // the token is in the keychain now, or it was refused: either way it leaves the page
     if (!outcome.ok) {
       setError(outcome.error)
-      if (outcome.error.code === 'invalid-input' && /address|host|port/i.test(outcome.error.message)) urlRef.current?.focus()
+      if (outcome.error.code === 'invalid-input' && /address|host|port/i.test(outcome.error.message))
+        urlRef.current?.focus()
       else tokenRef.current?.focus()
       return
     }
@@ -78,7 +90,12 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
   }
 
   return (
-    <form className="form ha-connect" onSubmit={(e) => void submit(e)} noValidate aria-label="Connect to Home Assistant">
+    <form
+      className="form ha-connect"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+      aria-label="Connect to Home Assistant"
+    >
       {/* The found list and the certificate step below are issue 15's trust checks; keep them with the form. */}
       {found.length > 0 && (
         <div className="ha-found">
@@ -151,7 +168,13 @@ export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect' }:
       </div>
       <div className="message-slot" aria-live="polite">
         {error && <ConnectError error={error} />}
-        {certificate && <HaCertificateConfirm certificate={certificate} changed={certificate.changed} onConfirm={() => void submit(null, certificate.sha256)} />}
+        {certificate && (
+          <HaCertificateConfirm
+            certificate={certificate}
+            changed={certificate.changed}
+            onConfirm={() => void submit(null, certificate.sha256)}
+          />
+        )}
       </div>
       <div className="actions">
         <button type="submit" className="button primary" aria-disabled={pending || undefined}>
@@ -173,7 +196,9 @@ function ConnectError({ error }: { error: KeywardError }) {
     <Callout tone="danger" alert title={title}>
       <p data-testid="ha-connect-error">{error.message}</p>
       {error.code === 'invalid-credentials' && (
-        <p>Nothing more was sent. Check that you copied the whole token from the same Home Assistant, then try once more.</p>
+        <p>
+          Nothing more was sent. Check that you copied the whole token from the same Home Assistant, then try once more.
+        </p>
       )}
       {error.detail && <p className="detail">Details: {error.detail}</p>}
     </Callout>
@@ -202,7 +227,9 @@ export function HomeAssistantPanel() {
       setError(outcome.error)
       return
     }
-    setStatus(`Forgot ${which ? haLabel(which) : 'that Home Assistant'}; its token left the keychain. Its integrations keep working.`)
+    setStatus(
+      `Forgot ${which ? haLabel(which) : 'that Home Assistant'}; its token left the keychain. Its integrations keep working.`,
+    )
     headingRef.current?.focus()
   }
 
@@ -219,8 +246,9 @@ export function HomeAssistantPanel() {
         Home Assistant
       </h2>
       <p className="lead">
-        With Home Assistant’s address and an administrator’s access token, Keyward puts a key straight into Home Assistant’s
-        UniFi integration: a new entry, or the existing one updated. Without it, “Copy fields” shows what to type.
+        With Home Assistant’s address and an administrator’s access token, Keyward puts a key straight into Home
+        Assistant’s UniFi integration: a new entry, or the existing one updated. Without it, “Copy fields” shows what to
+        type.
       </p>
       {ha.length > 0 && (
         <ul className="ha-list" aria-label="Connected Home Assistant">
@@ -236,7 +264,12 @@ export function HomeAssistantPanel() {
                 )}
                 <HaHoldNote summary={h} />
               </span>
-              <button type="button" className="button small secondary" aria-disabled={pending === h.id || undefined} onClick={() => void forget(h.id)}>
+              <button
+                type="button"
+                className="button small secondary"
+                aria-disabled={pending === h.id || undefined}
+                onClick={() => void forget(h.id)}
+              >
                 Forget<span className="visually-hidden"> {h.locationName ?? h.url}</span>
               </button>
             </li>
@@ -295,10 +328,16 @@ const PUSH_OUTCOME: Record<HaPushSummary['outcome'], string> = {
 export function HaPushResult({ summary, keyId }: { summary: HaPushSummary & { haId?: string }; keyId?: string }) {
   const na = summary.outcome === 'not-applicable' || summary.outcome === 'choose-site'
   return (
-    <div className={`callout ${na ? 'callout-info' : 'callout-ok'} ha-result`} data-testid="ha-push-result" data-outcome={summary.outcome}>
+    <div
+      className={`callout ${na ? 'callout-info' : 'callout-ok'} ha-result`}
+      data-testid="ha-push-result"
+      data-outcome={summary.outcome}
+    >
       <p className="callout-title">{PUSH_TITLE[summary.outcome]}</p>
       <p data-testid="ha-push-message">{summary.message}</p>
-      {summary.outcome === 'choose-site' && keyId && summary.haId && <HaSiteChoice keyId={keyId} haId={summary.haId} sites={summary.sites ?? []} />}
+      {summary.outcome === 'choose-site' && keyId && summary.haId && (
+        <HaSiteChoice keyId={keyId} haId={summary.haId} sites={summary.sites ?? []} />
+      )}
       {!na && (
         <dl className="facts compact">
           <dt>Result</dt>
@@ -329,7 +368,17 @@ export function HaPushResult({ summary, keyId }: { summary: HaPushSummary & { ha
 
 const KEY_FIELDS = new Set(['api_key', 'api_token'])
 
-export function CopyFieldsView({ plan, keyView, onHide, level = 3 }: { plan: CopyFieldsPlan; keyView: KeyView; onHide?: () => void; level?: 3 | 4 }) {
+export function CopyFieldsView({
+  plan,
+  keyView,
+  onHide,
+  level = 3,
+}: {
+  plan: CopyFieldsPlan
+  keyView: KeyView
+  onHide?: () => void
+  level?: 3 | 4
+}) {
   const Heading = level === 3 ? 'h3' : 'h4'
   const copy = useKeys((s) => s.copy)
   const copyPassword = useKeys((s) => s.copyPassword)
@@ -340,7 +389,12 @@ export function CopyFieldsView({ plan, keyView, onHide, level = 3 }: { plan: Cop
       return (
         <span className="secret-field">
           <span className="muted">use Copy key</span>
-          <button type="button" className="button small secondary" aria-disabled={busy === 'copy' || undefined} onClick={() => void copy(keyView.id)}>
+          <button
+            type="button"
+            className="button small secondary"
+            aria-disabled={busy === 'copy' || undefined}
+            onClick={() => void copy(keyView.id)}
+          >
             Copy key
           </button>
         </span>
@@ -350,15 +404,26 @@ export function CopyFieldsView({ plan, keyView, onHide, level = 3 }: { plan: Cop
       // Never shown: copied from the keychain like a key, and cleared after the same time.
       return (
         <span className="secret-field">
-          <span className="muted">The password of {keyView.username} stays in this computer’s keychain: use Copy password</span>
-          <button type="button" className="button small secondary" aria-disabled={busy === 'copy-password' || undefined} onClick={() => void copyPassword(keyView.id)}>
+          <span className="muted">
+            The password of {keyView.username} stays in this computer’s keychain: use Copy password
+          </span>
+          <button
+            type="button"
+            className="button small secondary"
+            aria-disabled={busy === 'copy-password' || undefined}
+            onClick={() => void copyPassword(keyView.id)}
+          >
             Copy password
           </button>
         </span>
       )
     }
     if (f.secret) {
-      return <span className="muted">{keyView.passwordRef ? 'Send to Home Assistant fills it in.' : `Your own password for ${keyView.username}.`}</span>
+      return (
+        <span className="muted">
+          {keyView.passwordRef ? 'Send to Home Assistant fills it in.' : `Your own password for ${keyView.username}.`}
+        </span>
+      )
     }
     // The core leaves the user name out; it is the key's own console user.
     const shown = f.value || (f.field === 'username' ? keyView.username : '')

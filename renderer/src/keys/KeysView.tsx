@@ -9,7 +9,20 @@ import { useKeys } from './context.ts'
 import { ConfirmDialog } from './ConfirmDialog.tsx'
 import { HomeAssistantPanel } from './HomeAssistant.tsx'
 import { PreferencesPanel } from './Preferences.tsx'
-import { accessLabel, COLUMNS, filterKeys, formatAgo, formatDate, formatDateTime, formatShortDate, hostLabel, sortKeys, STATUS, usageLabel, type SortKey } from './model.ts'
+import {
+  accessLabel,
+  COLUMNS,
+  filterKeys,
+  formatAgo,
+  formatDate,
+  formatDateTime,
+  formatShortDate,
+  hostLabel,
+  sortKeys,
+  STATUS,
+  usageLabel,
+  type SortKey,
+} from './model.ts'
 import { FieldsButton, RowOutput, SendButtons, type SignInRequest } from './RowOutput.tsx'
 import { SignInDialog } from './SignInDialog.tsx'
 import { IDLE_ROW } from './store.ts'
@@ -72,10 +85,17 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
             <h2 id="keys-heading" ref={headingRef} tabIndex={-1} className="panel-heading">
               Keys
             </h2>
-            <p className="lead">Every key Keyward made or watches, checked in the background against the console that made it.</p>
+            <p className="lead">
+              Every key Keyward made or watches, checked in the background against the console that made it.
+            </p>
           </div>
           {keys.length > 0 && (
-            <button type="button" className="button secondary" aria-disabled={checkingAll || undefined} onClick={() => void checkAll()}>
+            <button
+              type="button"
+              className="button secondary"
+              aria-disabled={checkingAll || undefined}
+              onClick={() => void checkAll()}
+            >
               {checkingAll ? 'Checking all…' : 'Check all'}
             </button>
           )}
@@ -97,7 +117,9 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
               />
             </div>
             <p id="keys-count" className="keys-count muted" role="status">
-              {shown.length === keys.length ? `${keys.length} key${keys.length === 1 ? '' : 's'}` : `${shown.length} of ${keys.length} keys`}
+              {shown.length === keys.length
+                ? `${keys.length} key${keys.length === 1 ? '' : 's'}`
+                : `${shown.length} of ${keys.length} keys`}
             </p>
           </div>
         )}
@@ -210,7 +232,13 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
   )
 }
 
-function KeyRow({ keyView: k, ha, now, onConfirm, onSignIn }: {
+function KeyRow({
+  keyView: k,
+  ha,
+  now,
+  onConfirm,
+  onSignIn,
+}: {
   keyView: KeyView
   ha: HaSummary[]
   now: number
@@ -254,7 +282,13 @@ function KeyRow({ keyView: k, ha, now, onConfirm, onSignIn }: {
   const used = usageLabel(k, now)
 
   return (
-    <tbody className={`key-group status-${k.status}`} data-testid="key-row" data-key-id={k.id} data-status={k.status} aria-busy={busy ? true : undefined}>
+    <tbody
+      className={`key-group status-${k.status}`}
+      data-testid="key-row"
+      data-key-id={k.id}
+      data-status={k.status}
+      aria-busy={busy ? true : undefined}
+    >
       <tr className="key-main">
         <th scope="row" className="col-name">
           <span className="key-name" data-testid="key-name">
@@ -297,10 +331,22 @@ function KeyRow({ keyView: k, ha, now, onConfirm, onSignIn }: {
           {check0?.status === 'failed' && <span className="muted block">(failed)</span>}
         </td>
         <td className="col-used" data-testid="last-used" title={used.title}>
-          {used.muted ? <span className="muted">{used.text}</span> : <time dateTime={k.usage!.lastUsedAt!}>{used.text}</time>}
+          {used.muted ? (
+            <span className="muted">{used.text}</span>
+          ) : (
+            <time dateTime={k.usage!.lastUsedAt!}>{used.text}</time>
+          )}
           {used.note && <span className="muted block">({used.note})</span>}
         </td>
-        <td className="col-expires">{expires ? <time dateTime={k.expiresAt!} title={formatDateTime(k.expiresAt!)}>{formatShortDate(k.expiresAt, now)}</time> : <span className="muted">never</span>}</td>
+        <td className="col-expires">
+          {expires ? (
+            <time dateTime={k.expiresAt!} title={formatDateTime(k.expiresAt!)}>
+              {formatShortDate(k.expiresAt, now)}
+            </time>
+          ) : (
+            <span className="muted">never</span>
+          )}
+        </td>
       </tr>
       <tr className="key-sub">
         <td colSpan={COLUMNS.length}>
@@ -314,10 +360,17 @@ function KeyRow({ keyView: k, ha, now, onConfirm, onSignIn }: {
               )}
               {failedCheck.problem === 'invalid_key' && (k.app === 'protect' || k.app === 'network') && (
                 <p>
-                  <button type="button" className="button small secondary" aria-disabled={busy === 'cloud' || undefined} onClick={run(() => void cloudCheck(k.id))}>
+                  <button
+                    type="button"
+                    className="button small secondary"
+                    aria-disabled={busy === 'cloud' || undefined}
+                    onClick={run(() => void cloudCheck(k.id))}
+                  >
                     Is it a cloud key? Ask Ubiquiti
                   </button>{' '}
-                  <span className="muted">This sends the key to Ubiquiti’s cloud (api.ui.com). Keyward never does it on its own.</span>
+                  <span className="muted">
+                    This sends the key to Ubiquiti’s cloud (api.ui.com). Keyward never does it on its own.
+                  </span>
                 </p>
               )}
             </div>
@@ -330,13 +383,16 @@ function KeyRow({ keyView: k, ha, now, onConfirm, onSignIn }: {
           {(k.status === 'expired' || k.status === 'expiring') && expires && (
             <div className={`status-detail tone-${status.tone}`}>
               <p>
-                {k.status === 'expired' ? `Expired on ${expires}.` : `Expires on ${expires}.`} Rotate it to make a new one;
-                whatever uses it gets the new one when you send it again.
+                {k.status === 'expired' ? `Expired on ${expires}.` : `Expires on ${expires}.`} Rotate it to make a new
+                one; whatever uses it gets the new one when you send it again.
               </p>
             </div>
           )}
           {k.haHealth && (
-            <p className={`ha-health tone-${k.haHealth.keyProblem ? 'danger' : k.haHealth.signal === 'ok' ? 'ok' : 'warn'}`} data-testid="ha-health">
+            <p
+              className={`ha-health tone-${k.haHealth.keyProblem ? 'danger' : k.haHealth.signal === 'ok' ? 'ok' : 'warn'}`}
+              data-testid="ha-health"
+            >
               <strong>Home Assistant:</strong> {k.haHealth.message}
             </p>
           )}
@@ -348,19 +404,43 @@ function KeyRow({ keyView: k, ha, now, onConfirm, onSignIn }: {
           )}
           <div className="row-actions" role="group" aria-label={`Actions for ${k.name}`}>
             <span className="action-group">
-              <button type="button" className="button small secondary" aria-disabled={busy === 'copy' || undefined} onClick={run(() => void copy(k.id))}>
+              <button
+                type="button"
+                className="button small secondary"
+                aria-disabled={busy === 'copy' || undefined}
+                onClick={run(() => void copy(k.id))}
+              >
                 Copy
               </button>
-              <button type="button" className="button small secondary" onClick={revealed ? () => setRevealed(null) : run(() => void showSecret())}>
+              <button
+                type="button"
+                className="button small secondary"
+                onClick={revealed ? () => setRevealed(null) : run(() => void showSecret())}
+              >
                 {revealed ? 'Hide' : 'Reveal'}
               </button>
-              <button type="button" className="button small secondary" aria-disabled={busy === 'check' || undefined} onClick={run(() => void check(k.id))}>
+              <button
+                type="button"
+                className="button small secondary"
+                aria-disabled={busy === 'check' || undefined}
+                onClick={run(() => void check(k.id))}
+              >
                 Verify now
               </button>
-              <button type="button" className="button small secondary" aria-disabled={busy === 'rotate' || undefined} onClick={run(() => void rotate(k.id))}>
+              <button
+                type="button"
+                className="button small secondary"
+                aria-disabled={busy === 'rotate' || undefined}
+                onClick={run(() => void rotate(k.id))}
+              >
                 Rotate
               </button>
-              <button type="button" className="button small secondary" aria-disabled={busy === 'pause' || undefined} onClick={run(() => void setPaused(k.id, !k.paused))}>
+              <button
+                type="button"
+                className="button small secondary"
+                aria-disabled={busy === 'pause' || undefined}
+                onClick={run(() => void setPaused(k.id, !k.paused))}
+              >
                 {k.paused ? 'Resume checks' : 'Pause checks'}
               </button>
             </span>
@@ -371,10 +451,18 @@ function KeyRow({ keyView: k, ha, now, onConfirm, onSignIn }: {
               </span>
             )}
             <span className="action-group end">
-              <button type="button" className="button small danger" onClick={run(() => onConfirm({ kind: 'revoke', id: k.id }))}>
+              <button
+                type="button"
+                className="button small danger"
+                onClick={run(() => onConfirm({ kind: 'revoke', id: k.id }))}
+              >
                 Revoke…
               </button>
-              <button type="button" className="button small danger" onClick={run(() => onConfirm({ kind: 'forget', id: k.id }))}>
+              <button
+                type="button"
+                className="button small danger"
+                onClick={run(() => onConfirm({ kind: 'forget', id: k.id }))}
+              >
                 Forget…
               </button>
             </span>

@@ -51,12 +51,21 @@ export function PreferencesPanel() {
       {prefs && (
         <div className="prefs">
           <label htmlFor={loginId} className="check">
-            <input id={loginId} type="checkbox" checked={prefs.startAtLogin} onChange={(e) => void save({ startAtLogin: e.target.checked })} />
+            <input
+              id={loginId}
+              type="checkbox"
+              checked={prefs.startAtLogin}
+              onChange={(e) => void save({ startAtLogin: e.target.checked })}
+            />
             Start Keyward when I log in (it stays in the tray and keeps checking your keys)
           </label>
           <label htmlFor={clearId}>
             Clear a copied key from the clipboard after{' '}
-            <select id={clearId} value={prefs.clipboardClearSeconds} onChange={(e) => void save({ clipboardClearSeconds: Number(e.target.value) })}>
+            <select
+              id={clearId}
+              value={prefs.clipboardClearSeconds}
+              onChange={(e) => void save({ clipboardClearSeconds: Number(e.target.value) })}
+            >
               {[15, 30, 60, 120, 300].map((s) => (
                 <option key={s} value={s}>
                   {s} seconds
@@ -66,7 +75,11 @@ export function PreferencesPanel() {
           </label>
           <label htmlFor={intervalId}>
             Check every key every{' '}
-            <select id={intervalId} value={prefs.checkIntervalMinutes} onChange={(e) => void save({ checkIntervalMinutes: Number(e.target.value) })}>
+            <select
+              id={intervalId}
+              value={prefs.checkIntervalMinutes}
+              onChange={(e) => void save({ checkIntervalMinutes: Number(e.target.value) })}
+            >
               {options([5, 15, 30, 60, 240], prefs.checkIntervalMinutes).map((m) => (
                 <option key={m} value={m}>
                   {m < 60 ? `${m} minutes` : `${m / 60} hour${m === 60 ? '' : 's'}`}
@@ -76,7 +89,11 @@ export function PreferencesPanel() {
           </label>
           <label htmlFor={leadId}>
             Warn that a key is expiring{' '}
-            <select id={leadId} value={prefs.expiryLeadDays} onChange={(e) => void save({ expiryLeadDays: Number(e.target.value) })}>
+            <select
+              id={leadId}
+              value={prefs.expiryLeadDays}
+              onChange={(e) => void save({ expiryLeadDays: Number(e.target.value) })}
+            >
               {options([1, 3, 7, 14, 30], prefs.expiryLeadDays).map((d) => (
                 <option key={d} value={d}>
                   {d} day{d === 1 ? '' : 's'}

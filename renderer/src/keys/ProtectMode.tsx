@@ -42,8 +42,8 @@ export function ProtectMode({ keyView, haId }: { keyView: KeyView; haId: string 
         </p>
       ) : (
         <p data-testid="ha-mode-current">
-          Home Assistant {options.haVersion ?? ''} has no API-key-only mode (it arrived in 2026.9): its UniFi Protect form
-          requires a local user’s password besides the key. Update Home Assistant to keep the password out of it.
+          Home Assistant {options.haVersion ?? ''} has no API-key-only mode (it arrived in 2026.9): its UniFi Protect
+          form requires a local user’s password besides the key. Update Home Assistant to keep the password out of it.
         </p>
       )}
       <p>
@@ -53,7 +53,9 @@ export function ProtectMode({ keyView, haId }: { keyView: KeyView; haId: string 
         <strong>What it costs:</strong> {options.fullModeCosts}
       </p>
       {options.consentSentence === null ? (
-        <p className="muted">This key was made as the signed-in admin, whose password Keyward never keeps, so full mode is not offered.</p>
+        <p className="muted">
+          This key was made as the signed-in admin, whose password Keyward never keeps, so full mode is not offered.
+        </p>
       ) : options.consent ? (
         <>
           <p className="muted" data-testid="ha-consent-recorded">
@@ -61,7 +63,12 @@ export function ProtectMode({ keyView, haId }: { keyView: KeyView; haId: string 
           </p>
           {mode !== 'full' && (
             <Actions>
-              <button type="button" className="button small secondary" aria-disabled={busy || undefined} onClick={() => !busy && void push(keyView.id, haId, { mode: 'full' })}>
+              <button
+                type="button"
+                className="button small secondary"
+                aria-disabled={busy || undefined}
+                onClick={() => !busy && void push(keyView.id, haId, { mode: 'full' })}
+              >
                 {fullLabel}
               </button>
             </Actions>
@@ -70,8 +77,16 @@ export function ProtectMode({ keyView, haId }: { keyView: KeyView; haId: string 
       ) : (
         <Callout tone="warn" label="Consent to send a password">
           <p>
-            <input id={checkboxId} type="checkbox" checked={agreed} onChange={(e) => setAgreed(e.target.checked)} data-testid="ha-consent-check" />{' '}
-            <label htmlFor={checkboxId} data-testid="ha-consent-sentence">{options.consentSentence}</label>
+            <input
+              id={checkboxId}
+              type="checkbox"
+              checked={agreed}
+              onChange={(e) => setAgreed(e.target.checked)}
+              data-testid="ha-consent-check"
+            />{' '}
+            <label htmlFor={checkboxId} data-testid="ha-consent-sentence">
+              {options.consentSentence}
+            </label>
           </p>
           <Actions>
             <button
@@ -87,7 +102,12 @@ export function ProtectMode({ keyView, haId }: { keyView: KeyView; haId: string 
       )}
       {mode === 'full' && options.apiKeyOnlyAvailable && (
         <Actions>
-          <button type="button" className="button small secondary" aria-disabled={busy || undefined} onClick={() => !busy && void push(keyView.id, haId, { mode: 'api_key' })}>
+          <button
+            type="button"
+            className="button small secondary"
+            aria-disabled={busy || undefined}
+            onClick={() => !busy && void push(keyView.id, haId, { mode: 'api_key' })}
+          >
             Switch back to API-key-only mode
           </button>
         </Actions>

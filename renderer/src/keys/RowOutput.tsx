@@ -44,7 +44,12 @@ export interface SignInRequest {
   retry: 'rotate' | 'revoke'
 }
 
-export function RowOutput({ keyView, onSignIn, needHa, level = 3 }: {
+export function RowOutput({
+  keyView,
+  onSignIn,
+  needHa,
+  level = 3,
+}: {
   keyView: KeyView
   /** Heading level of the fields panel (4 under the Done screen's "Home Assistant"). */
   level?: 3 | 4
@@ -93,7 +98,12 @@ export function RowOutput({ keyView, onSignIn, needHa, level = 3 }: {
                 type="button"
                 className="button small primary"
                 onClick={() =>
-                  onSignIn({ keyId: keyView.id, consoleKey: keyView.consoleKey, consoleName: hostLabel(keyView), retry: error.action === 'rotate' ? 'rotate' : 'revoke' })
+                  onSignIn({
+                    keyId: keyView.id,
+                    consoleKey: keyView.consoleKey,
+                    consoleName: hostLabel(keyView),
+                    retry: error.action === 'rotate' ? 'rotate' : 'revoke',
+                  })
                 }
               >
                 Sign in to {hostLabel(keyView)}
@@ -106,7 +116,9 @@ export function RowOutput({ keyView, onSignIn, needHa, level = 3 }: {
         </Callout>
       )}
       {push && <HaPushResult summary={push} keyId={keyView.id} />}
-      {keyView.app === 'protect' && pushHa && (push || error?.action === 'push') && <ProtectMode keyView={keyView} haId={pushHa} />}
+      {keyView.app === 'protect' && pushHa && (push || error?.action === 'push') && (
+        <ProtectMode keyView={keyView} haId={pushHa} />
+      )}
       {cloud && (
         <Callout tone={cloud.cloudKey ? 'warn' : 'info'} title={`Asked ${cloud.sentTo}`}>
           <p data-testid="cloud-check-message">{cloud.message}</p>
@@ -137,7 +149,13 @@ export function SendButtons({ keyView, ha, onNeedHa }: { keyView: KeyView; ha: H
   return (
     <>
       {ha.map((h) => (
-        <button key={h.id} type="button" className="button small secondary" aria-disabled={busy === 'push' || undefined} onClick={() => void push(keyView.id, h.id)}>
+        <button
+          key={h.id}
+          type="button"
+          className="button small secondary"
+          aria-disabled={busy === 'push' || undefined}
+          onClick={() => void push(keyView.id, h.id)}
+        >
           Send to {h.locationName ?? h.url}
         </button>
       ))}

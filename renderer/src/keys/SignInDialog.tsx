@@ -9,9 +9,21 @@ import type { KeywardError, Outcome } from '../../../shared/result.ts'
 import { Callout } from '../wizard/parts.tsx'
 import { Dialog } from './Dialog.tsx'
 
-export type SignInCall = (input: { key: string; username: string; password: string; mfaCode?: string }) => Promise<Outcome<{ state: 'signed-in' | 'mfa-required' }>>
+export type SignInCall = (input: {
+  key: string
+  username: string
+  password: string
+  mfaCode?: string
+}) => Promise<Outcome<{ state: 'signed-in' | 'mfa-required' }>>
 
-export function SignInDialog({ consoleKey, consoleName, signIn, who, onClose, fallbackFocus }: {
+export function SignInDialog({
+  consoleKey,
+  consoleName,
+  signIn,
+  who,
+  onClose,
+  fallbackFocus,
+}: {
   consoleKey: string
   consoleName: string
   /** The host's sign-in (console or UISP server). */
@@ -41,7 +53,12 @@ export function SignInDialog({ consoleKey, consoleName, signIn, who, onClose, fa
     }
     setPending(true)
     setError(null)
-    const outcome = await signIn({ key: consoleKey, username: username.trim(), password, ...(phase === 'mfa' ? { mfaCode: code } : {}) })
+    const outcome = await signIn({
+      key: consoleKey,
+      username: username.trim(),
+      password,
+      ...(phase === 'mfa' ? { mfaCode: code } : {}),
+    })
     setPending(false)
     setCode('')
     if (outcome.ok && outcome.value.state === 'mfa-required') {
@@ -68,8 +85,8 @@ export function SignInDialog({ consoleKey, consoleName, signIn, who, onClose, fa
       testId="signin-dialog"
       description={
         <p>
-          Use {who ?? 'the console’s owner account or another Super Admin'}. Keyward uses the session for this one action and
-          does not store your password.
+          Use {who ?? 'the console’s owner account or another Super Admin'}. Keyward uses the session for this one
+          action and does not store your password.
         </p>
       }
     >
@@ -86,11 +103,21 @@ export function SignInDialog({ consoleKey, consoleName, signIn, who, onClose, fa
             autoFocus
           />
         ) : (
-          <CodeField id={ids} code={code} onCode={setCode} codeRef={codeRef} hint="6 to 8 digits from your authenticator app." />
+          <CodeField
+            id={ids}
+            code={code}
+            onCode={setCode}
+            codeRef={codeRef}
+            hint="6 to 8 digits from your authenticator app."
+          />
         )}
         <div className="message-slot">
           {error && (
-            <Callout tone={error.code === 'locked-out' ? 'warn' : 'danger'} alert title={error.code === 'locked-out' ? 'Sign-ins are paused' : 'Not signed in'}>
+            <Callout
+              tone={error.code === 'locked-out' ? 'warn' : 'danger'}
+              alert
+              title={error.code === 'locked-out' ? 'Sign-ins are paused' : 'Not signed in'}
+            >
               <p data-testid="signin-error">{error.message}</p>
             </Callout>
           )}
@@ -99,7 +126,11 @@ export function SignInDialog({ consoleKey, consoleName, signIn, who, onClose, fa
           <button type="button" className="button secondary" onClick={() => onClose(false)}>
             Cancel
           </button>
-          <button type="submit" className="button primary" aria-disabled={pending || !username.trim() || !password || undefined}>
+          <button
+            type="submit"
+            className="button primary"
+            aria-disabled={pending || !username.trim() || !password || undefined}
+          >
             {pending ? 'Signing in…' : 'Sign in'}
           </button>
         </div>

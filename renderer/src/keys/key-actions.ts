@@ -64,7 +64,11 @@ export class KeyActions {
       this.rows.failed(id, how, outcome.error)
       return false
     }
-    this.ctx.set((s) => ({ keys: outcome.value, rows: withoutRow(s.rows, id), notice: how === 'revoke' ? revokedNotice(key) : forgotNotice(key) }))
+    this.ctx.set((s) => ({
+      keys: outcome.value,
+      rows: withoutRow(s.rows, id),
+      notice: how === 'revoke' ? revokedNotice(key) : forgotNotice(key),
+    }))
     return true
   }
 
@@ -73,9 +77,17 @@ export class KeyActions {
     const outcome = await this.ctx.api.keys.copy({ id })
     if (!outcome.ok) return this.rows.failed(id, 'copy', outcome.error)
     if (!(await pageCopy(outcome.value))) {
-      return this.rows.failed(id, 'copy', { code: 'refused', message: 'This browser did not let Keyward use the clipboard. Use Reveal and copy the key by hand.' })
+      return this.rows.failed(id, 'copy', {
+        code: 'refused',
+        message: 'This browser did not let Keyward use the clipboard. Use Reveal and copy the key by hand.',
+      })
     }
-    this.rows.done(id, { note: { tone: 'ok', text: `Copied. Keyward clears the clipboard in ${outcome.value.clearsInSeconds} s if it still holds the key.` } })
+    this.rows.done(id, {
+      note: {
+        tone: 'ok',
+        text: `Copied. Keyward clears the clipboard in ${outcome.value.clearsInSeconds} s if it still holds the key.`,
+      },
+    })
   }
 
   async copyPassword(id: string): Promise<void> {
@@ -83,10 +95,18 @@ export class KeyActions {
     const outcome = await this.ctx.api.keys.copyPassword({ id })
     if (!outcome.ok) return this.rows.failed(id, 'copy-password', outcome.error)
     if (!(await pageCopy(outcome.value))) {
-      return this.rows.failed(id, 'copy-password', { code: 'refused', message: 'This browser did not let Keyward use the clipboard.' })
+      return this.rows.failed(id, 'copy-password', {
+        code: 'refused',
+        message: 'This browser did not let Keyward use the clipboard.',
+      })
     }
     const user = this.nameOf(id)?.username ?? 'the user'
-    this.rows.done(id, { note: { tone: 'ok', text: `Copied the password of ${user}. Keyward clears the clipboard in ${outcome.value.clearsInSeconds} s if it still holds it.` } })
+    this.rows.done(id, {
+      note: {
+        tone: 'ok',
+        text: `Copied the password of ${user}. Keyward clears the clipboard in ${outcome.value.clearsInSeconds} s if it still holds it.`,
+      },
+    })
   }
 
   async reveal(id: string): Promise<{ secret: string; hideAfterSeconds: number } | null> {
@@ -108,14 +128,22 @@ export class KeyActions {
     this.rows.done(id, { cloud: outcome.value })
   }
 
-  async signIn(input: { key: string; username: string; password: string; mfaCode?: string }): Promise<Outcome<SignInResult>> {
+  async signIn(input: {
+    key: string
+    username: string
+    password: string
+    mfaCode?: string
+  }): Promise<Outcome<SignInResult>> {
     const { api, get } = this.ctx
     // A UISP token's "console" is its UISP server: same dialog, the server's sign-in.
     if (get().keys.some((k) => k.app === 'uisp' && k.consoleKey === input.key)) {
       const outcome = await api.uisp.signIn(input)
       if (!outcome.ok || outcome.value.state === 'mfa-required') return outcome as Outcome<SignInResult>
       const { username, role } = outcome.value.user
-      return { ok: true, value: { state: 'signed-in', user: { username, isOwner: false, isSuperAdmin: role === 'superadmin' } } }
+      return {
+        ok: true,
+        value: { state: 'signed-in', user: { username, isOwner: false, isSuperAdmin: role === 'superadmin' } },
+      }
     }
     return api.console.signIn(input)
   }

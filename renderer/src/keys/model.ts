@@ -76,7 +76,17 @@ export function filterKeys(keys: KeyView[], text: string): KeyView[] {
   const words = text.toLowerCase().split(/\s+/).filter(Boolean)
   if (words.length === 0) return keys
   return keys.filter((k) => {
-    const hay = [k.name, appName(k.app), k.consoleName ?? '', k.consoleKey, k.host ?? '', k.username, STATUS[k.status].label, k.masked, k.access?.role ?? '']
+    const hay = [
+      k.name,
+      appName(k.app),
+      k.consoleName ?? '',
+      k.consoleKey,
+      k.host ?? '',
+      k.username,
+      STATUS[k.status].label,
+      k.masked,
+      k.access?.role ?? '',
+    ]
       .join(' ')
       .toLowerCase()
     return words.every((w) => hay.includes(w))
@@ -97,11 +107,20 @@ export const formatShortDate = (iso: string | null, now = Date.now()) => {
   if (!iso) return null
   const date = new Date(iso)
   const sameYear = date.getFullYear() === new Date(now).getFullYear()
-  return date.toLocaleDateString(undefined, sameYear ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' })
+  return date.toLocaleDateString(
+    undefined,
+    sameYear ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' },
+  )
 }
 
 export const formatDateTime = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+  new Date(iso).toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  })
 
 /** "just now", "4 min ago", "3 h ago", then the date. */
 export function formatAgo(iso: string, now: number): string {
@@ -139,10 +158,20 @@ export function foundHomeAssistants(items: InventoryItem[]): FoundHa[] {
     if (item.kind !== 'home-assistant' || !ha?.connectUrl) continue
     const warnings: string[] = []
     if (ha.sameUuidElsewhere.length > 0) {
-      warnings.push(`Another device (${ha.sameUuidElsewhere.join(', ')}) announces itself as this same Home Assistant; one of them may be an impostor. Connect only to the address you know.`)
+      warnings.push(
+        `Another device (${ha.sameUuidElsewhere.join(', ')}) announces itself as this same Home Assistant; one of them may be an impostor. Connect only to the address you know.`,
+      )
     }
-    if (ha.urlIgnored) warnings.push('It announced an address on another device; Keyward ignored that and uses the address the announcement came from.')
-    out.push({ id: item.id, name: ha.locationName ?? ha.instance, url: ha.connectUrl, warning: warnings.length > 0 ? warnings.join(' ') : null })
+    if (ha.urlIgnored)
+      warnings.push(
+        'It announced an address on another device; Keyward ignored that and uses the address the announcement came from.',
+      )
+    out.push({
+      id: item.id,
+      name: ha.locationName ?? ha.instance,
+      url: ha.connectUrl,
+      warning: warnings.length > 0 ? warnings.join(' ') : null,
+    })
   }
   return out
 }
@@ -181,13 +210,19 @@ export function forgetConsequences(key: KeyView, ha: HaSummary[]): string[] {
 /** "Super Admin" and up to two scopes ("protect admin"), the rest counted; `full` lists all. */
 export function accessLabel(k: KeyView): { role: string | null; scopes: string | null; full: string } | null {
   // UISP tokens carry one scope and belong to no console role (uisp.md: token `scope`).
-  if (!k.access && k.uisp) return { role: null, scopes: `${k.uisp.scope} scope`, full: `${k.uisp.scope} scope (for ${k.uisp.purpose})` }
+  if (!k.access && k.uisp)
+    return { role: null, scopes: `${k.uisp.scope} scope`, full: `${k.uisp.scope} scope (for ${k.uisp.purpose})` }
   if (!k.access) return null
   // The key's own app first: that is what whoever uses the key needs.
   const own = `${k.app}.management:`
   const ordered = [...k.access.scopes].sort((a, b) => Number(b.startsWith(own)) - Number(a.startsWith(own)))
   const short = ordered.map((s) => s.replace(/\.management: /, ' '))
-  const scopes = short.length === 0 ? null : short.length <= 2 ? short.join(', ') : `${short.slice(0, 2).join(', ')} +${short.length - 2}`
+  const scopes =
+    short.length === 0
+      ? null
+      : short.length <= 2
+        ? short.join(', ')
+        : `${short.slice(0, 2).join(', ')} +${short.length - 2}`
   return { role: k.access.role, scopes, full: [k.access.role, ...k.access.scopes].filter(Boolean).join('\n') }
 }
 
@@ -195,15 +230,34 @@ export function accessLabel(k: KeyView): { role: string | null; scopes: string |
  * The "Last used" cell. The console counts Keyward's own checks as uses, so a use
  * within a few seconds of the last check is labelled as that check.
  */
-export function usageLabel(k: KeyView, now: number): { text: string; note: string | null; muted: boolean; title: string } {
-  if (k.app === 'access') return { text: 'not reported', note: null, muted: true, title: 'UniFi Access does not report when a token was last used.' }
+export function usageLabel(
+  k: KeyView,
+  now: number,
+): { text: string; note: string | null; muted: boolean; title: string } {
+  if (k.app === 'access')
+    return {
+      text: 'not reported',
+      note: null,
+      muted: true,
+      title: 'UniFi Access does not report when a token was last used.',
+    }
   if (!k.usage) {
-    return { text: 'not read yet', note: null, muted: true, title: 'Read from the console’s key list while this list is open, signed in as the key’s user.' }
+    return {
+      text: 'not read yet',
+      note: null,
+      muted: true,
+      title: 'Read from the console’s key list while this list is open, signed in as the key’s user.',
+    }
   }
   const read = `Read ${formatDateTime(k.usage.readAt)}`
   const used = k.usage.lastUsedAt
   if (!used) return { text: 'never', note: null, muted: true, title: read }
   const checked = k.lastCheck ? Date.parse(k.lastCheck.checkedAt) : null
   const own = checked !== null && Math.abs(Date.parse(used) - checked) <= 5000
-  return { text: formatAgo(used, Math.max(now, Date.parse(used))), note: own ? 'Keyward’s check' : null, muted: false, title: `${formatDateTime(used)} · ${read}` }
+  return {
+    text: formatAgo(used, Math.max(now, Date.parse(used))),
+    note: own ? 'Keyward’s check' : null,
+    muted: false,
+    title: `${formatDateTime(used)} · ${read}`,
+  }
 }

@@ -4,7 +4,8 @@
 import type { CloudCheckResult, CopyFieldsPlan, HaPushSummary } from '../../../shared/domain.ts'
 import type { KeywardError } from '../../../shared/result.ts'
 
-export type RowAction = 'copy' | 'copy-password' | 'reveal' | 'check' | 'rotate' | 'revoke' | 'forget' | 'pause' | 'push' | 'fields' | 'cloud'
+export type RowAction =
+  'copy' | 'copy-password' | 'reveal' | 'check' | 'rotate' | 'revoke' | 'forget' | 'pause' | 'push' | 'fields' | 'cloud'
 
 export interface RowNote {
   tone: 'ok' | 'warn' | 'info'
@@ -25,7 +26,15 @@ export interface RowState {
   cloud?: CloudCheckResult | null
 }
 
-export const IDLE_ROW: RowState = { busy: null, error: null, note: null, push: null, fields: null, pushHa: null, cloud: null }
+export const IDLE_ROW: RowState = {
+  busy: null,
+  error: null,
+  note: null,
+  push: null,
+  fields: null,
+  pushHa: null,
+  cloud: null,
+}
 
 type Rows = Record<string, RowState>
 

@@ -21,7 +21,10 @@ export function createKeysStore(api: KeywardApi) {
     api.on('keys.changed', (keys) => set({ keys, loaded: true }))
     api.on('inventory.changed', (items: InventoryItem[]) => set({ haFound: foundHomeAssistants(items) }))
     const ctx: KeysCtx = { api, get, set }
-    const rows = new RowBook(() => get().rows, (change) => set((s) => ({ rows: change(s.rows) })))
+    const rows = new RowBook(
+      () => get().rows,
+      (change) => set((s) => ({ rows: change(s.rows) })),
+    )
     const keys = new KeyActions(ctx, rows)
     const ha = new HaActions(ctx, rows)
     let lastViewing: boolean | null = null

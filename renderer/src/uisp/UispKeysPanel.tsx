@@ -4,7 +4,13 @@
 // the registration commands for a device from the inventory, shown with a
 // placeholder where the key goes — "Copy commands" puts the real ones on the clipboard.
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react'
-import type { CopyResult, RegistrationCommands, UispKeyCheck, UispKeyView, UispServerRecord } from '../../../shared/domain.ts'
+import type {
+  CopyResult,
+  RegistrationCommands,
+  UispKeyCheck,
+  UispKeyView,
+  UispServerRecord,
+} from '../../../shared/domain.ts'
 import type { InventoryItem } from '../../../shared/inventory.ts'
 import type { KeywardError, Outcome } from '../../../shared/result.ts'
 import { keyward } from '../api.ts'
@@ -25,7 +31,10 @@ async function finishCopy(outcome: Outcome<CopyResult>, what: string): Promise<N
       return { tone: 'danger', text: 'This browser did not let Keyward use the clipboard.' }
     }
   }
-  return { tone: 'ok', text: `Copied ${what}. Keyward clears the clipboard in ${outcome.value.clearsInSeconds} s if it still holds it.` }
+  return {
+    tone: 'ok',
+    text: `Copied ${what}. Keyward clears the clipboard in ${outcome.value.clearsInSeconds} s if it still holds it.`,
+  }
 }
 
 export function UispKeysPanel() {
@@ -36,11 +45,13 @@ export function UispKeysPanel() {
 
   const reload = useCallback(() => {
     if (!keyward) return Promise.resolve()
-    return Promise.all([keyward.uispKey.list({}), keyward.uisp.servers({}), keyward.inventory.list({})]).then(([list, known, inventory]) => {
-      if (list.ok) setKeys(list.value)
-      if (known.ok) setServers(known.value)
-      if (inventory.ok) setDevices(registrable(inventory.value))
-    })
+    return Promise.all([keyward.uispKey.list({}), keyward.uisp.servers({}), keyward.inventory.list({})]).then(
+      ([list, known, inventory]) => {
+        if (list.ok) setKeys(list.value)
+        if (known.ok) setServers(known.value)
+        if (inventory.ok) setDevices(registrable(inventory.value))
+      },
+    )
   }, [])
 
   useEffect(() => {
@@ -84,7 +95,15 @@ const uispSignIn: SignInCall = async (input) => {
   return outcome.ok ? { ok: true, value: { state: outcome.value.state } } : outcome
 }
 
-function AddKey({ servers, onAdded, onError }: { servers: UispServerRecord[]; onAdded: () => Promise<void>; onError: (e: KeywardError | null) => void }) {
+function AddKey({
+  servers,
+  onAdded,
+  onError,
+}: {
+  servers: UispServerRecord[]
+  onAdded: () => Promise<void>
+  onError: (e: KeywardError | null) => void
+}) {
   const [text, setText] = useState('')
   const [server, setServer] = useState('')
   const [busy, setBusy] = useState(false)
@@ -123,7 +142,15 @@ function AddKey({ servers, onAdded, onError }: { servers: UispServerRecord[]; on
         <label htmlFor={id}>Paste a UISP key</label>
         <div className="row">
           {/* A password field: the pasted key is not shown on screen. */}
-          <input id={id} type="password" autoComplete="off" spellCheck={false} placeholder="wss://…" value={text} onChange={(e) => setText(e.target.value)} />
+          <input
+            id={id}
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="wss://…"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
           <button type="submit" className="button secondary" disabled={busy || text.trim() === ''}>
             Save to keychain
           </button>
@@ -140,7 +167,13 @@ function AddKey({ servers, onAdded, onError }: { servers: UispServerRecord[]; on
               </option>
             ))}
           </select>
-          <button ref={readButton} type="button" className="button secondary" disabled={busy} onClick={() => void fetchFrom()}>
+          <button
+            ref={readButton}
+            type="button"
+            className="button secondary"
+            disabled={busy}
+            onClick={() => void fetchFrom()}
+          >
             Read from server
           </button>
         </div>
@@ -162,7 +195,15 @@ function AddKey({ servers, onAdded, onError }: { servers: UispServerRecord[]; on
   )
 }
 
-function UispKeyItem({ uispKey: k, devices, onChange }: { uispKey: UispKeyView; devices: RegistrableDevice[]; onChange: () => Promise<void> }) {
+function UispKeyItem({
+  uispKey: k,
+  devices,
+  onChange,
+}: {
+  uispKey: UispKeyView
+  devices: RegistrableDevice[]
+  onChange: () => Promise<void>
+}) {
   const [note, setNote] = useState<Note | null>(null)
   const [check, setCheck] = useState<UispKeyCheck | null>(null)
   const [registering, setRegistering] = useState(false)
@@ -210,8 +251,12 @@ function UispKeyItem({ uispKey: k, devices, onChange }: { uispKey: UispKeyView; 
           {check.status === 'ok' ? (
             <p>
               Reachable: UISP{check.appVersion ? ` ${check.appVersion}` : ''} answered in {check.latencyMs} ms;{' '}
-              {check.trust === 'verified' ? 'its certificate is trusted' : check.trust === 'self-signed-allowed' ? 'its self-signed certificate is allowed by the key' : 'the key lets devices accept its certificate'}.
-              {check.matchesServer === true ? ' It is the server’s current key.' : ''}
+              {check.trust === 'verified'
+                ? 'its certificate is trusted'
+                : check.trust === 'self-signed-allowed'
+                  ? 'its self-signed certificate is allowed by the key'
+                  : 'the key lets devices accept its certificate'}
+              .{check.matchesServer === true ? ' It is the server’s current key.' : ''}
             </p>
           ) : (
             <>
@@ -233,7 +278,12 @@ function UispKeyItem({ uispKey: k, devices, onChange }: { uispKey: UispKeyView; 
         <button type="button" className="button small secondary" onClick={() => void verify()}>
           Check reachability
         </button>
-        <button type="button" className="button small secondary" aria-expanded={registering} onClick={() => setRegistering(!registering)}>
+        <button
+          type="button"
+          className="button small secondary"
+          aria-expanded={registering}
+          onClick={() => setRegistering(!registering)}
+        >
           Register a device…
         </button>
         <button type="button" className="button small danger" onClick={() => void forget()}>
@@ -276,7 +326,9 @@ function Registration({ keyId, devices }: { keyId: string; devices: RegistrableD
 
   const copy = async () => {
     if (!keyward) return
-    setNote(await finishCopy(await keyward.uispKey.copyRegistration({ id: keyId, device }), 'the commands with the key'))
+    setNote(
+      await finishCopy(await keyward.uispKey.copyRegistration({ id: keyId, device }), 'the commands with the key'),
+    )
   }
 
   return (

@@ -20,7 +20,11 @@ export function registrableDevice(item: InventoryItem): RegistrableDevice | null
   const firmware = item.firmware ?? item.version ?? undefined
   const name = item.name ?? item.model ?? item.address ?? item.id
   const label = `${name}${item.model && item.model !== name ? ` (${item.model})` : ''}${item.address ? ` · ${item.address}` : ''}`
-  const withFirmware = (kind: RegistrableDevice['device']['kind']): RegistrableDevice => ({ id: item.id, label, device: { kind, ...(firmware ? { firmware } : {}) } })
+  const withFirmware = (kind: RegistrableDevice['device']['kind']): RegistrableDevice => ({
+    id: item.id,
+    label,
+    device: { kind, ...(firmware ? { firmware } : {}) },
+  })
   if (item.uispDevice) {
     // UISP routers run UBIOS (uisp.md §5, reported); other UISP-firmware devices have no known command.
     return /^UISP-R/i.test(item.uispDevice.model ?? item.model ?? '') ? withFirmware('ubios') : null

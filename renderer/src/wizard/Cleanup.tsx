@@ -12,7 +12,11 @@ import { Actions, Callout } from './parts.tsx'
  * The button and its confirmation; nothing when the journal says the run made nothing. `earlier`:
  * the record is an earlier run's, whose user took the name this run wanted.
  */
-export function CleanupAction({ record, where, earlier }: {
+export function CleanupAction({
+  record,
+  where,
+  earlier,
+}: {
   record: ProvisionRecord
   where: string
   earlier?: boolean
@@ -96,9 +100,9 @@ export function CleanupPanel({ record, where }: { record: ProvisionRecord; where
     <Callout
       tone={cleanup.error ? 'danger' : outcome.complete ? 'ok' : 'warn'}
       alert={!outcome.complete}
-      title={outcome.complete
-        ? `Keyward removed what it made on ${where}`
-        : `Some of what Keyward made is still on ${where}`}
+      title={
+        outcome.complete ? `Keyward removed what it made on ${where}` : `Some of what Keyward made is still on ${where}`
+      }
     >
       {cleanup.error && <p data-testid="cleanup-error">{cleanup.error.message}</p>}
       <ul className="consequences" data-testid="cleanup-result">

@@ -79,7 +79,8 @@ export function DoneStep() {
         <dt>Stored in</dt>
         <dd data-testid="stored-in">
           This computer’s keychain: the {info.credential}
-          {record.mode === 'dedicated-user' ? ` and the password of ${record.username}` : ''}. {name} keeps only its own copy.
+          {record.mode === 'dedicated-user' ? ` and the password of ${record.username}` : ''}. {name} keeps only its own
+          copy.
         </dd>
       </dl>
       <DoneHomeAssistant record={record} />

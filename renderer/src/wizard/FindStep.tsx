@@ -37,7 +37,10 @@ export function FindStep() {
   const selected = cards.find((c) => c.key === selectedKey) ?? null
   const adviceForApp = advice?.app === app ? advice : null
   const best = adviceForApp?.ranked[0] ?? null
-  const warning = selectedBy === 'user' && selectedKey && best && best.key !== selectedKey ? adviceForApp?.pickedWarning ?? null : null
+  const warning =
+    selectedBy === 'user' && selectedKey && best && best.key !== selectedKey
+      ? (adviceForApp?.pickedWarning ?? null)
+      : null
   const continueHint = useId()
 
   return (
@@ -189,7 +192,9 @@ function EmptyState({ loaded }: { loaded: boolean }) {
     <div className="empty-state">
       <p className="empty-title">Nothing found yet.</p>
       <ul className="hints">
-        <li>Your computer and the console must be on the same network (the same VLAN); discovery does not cross routers.</li>
+        <li>
+          Your computer and the console must be on the same network (the same VLAN); discovery does not cross routers.
+        </li>
         <li>A firewall between them can block UniFi discovery (UDP port 10001).</li>
         <li>Enter the console’s address below: the one you open in a browser, such as 192.168.1.1.</li>
       </ul>
@@ -197,7 +202,15 @@ function EmptyState({ loaded }: { loaded: boolean }) {
   )
 }
 
-function ConsoleOption({ card, app, probe, selected, recommendation, best, onSelect }: {
+function ConsoleOption({
+  card,
+  app,
+  probe,
+  selected,
+  recommendation,
+  best,
+  onSelect,
+}: {
   card: ConsoleCard
   app: UnifiApp
   probe: ProbeEntry | undefined
@@ -210,7 +223,10 @@ function ConsoleOption({ card, app, probe, selected, recommendation, best, onSel
   const runsApp = card.apps.includes(app)
   const disabled = card.key === null || card.unsupported
   return (
-    <label className={`console-option${selected ? ' selected' : ''}${disabled ? ' disabled' : ''}`} data-testid="console-card">
+    <label
+      className={`console-option${selected ? ' selected' : ''}${disabled ? ' disabled' : ''}`}
+      data-testid="console-card"
+    >
       <input
         type="radio"
         name="console"
@@ -275,5 +291,13 @@ function ConsoleOption({ card, app, probe, selected, recommendation, best, onSel
 function ManualAddress() {
   const manual = useWizard((s) => s.manual)
   const addAddress = useWizard((s) => s.addAddress)
-  return <AddressEntry label="Console address" placeholder="192.168.1.1 or unvr.lan:443" running={manual.running} error={manual.error} onAdd={addAddress} />
+  return (
+    <AddressEntry
+      label="Console address"
+      placeholder="192.168.1.1 or unvr.lan:443"
+      running={manual.running}
+      error={manual.error}
+      onAdd={addAddress}
+    />
+  )
 }

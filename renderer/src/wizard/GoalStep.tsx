@@ -31,7 +31,9 @@ export function GoalStep() {
                   {a.haIntegration}
                 </span>
               </span>
-              <span className="chevron" aria-hidden="true">›</span>
+              <span className="chevron" aria-hidden="true">
+                ›
+              </span>
             </button>
           </li>
         ))}
@@ -45,7 +47,9 @@ export function GoalStep() {
                 <span className="choice-meta">Makes an API token.</span>
               </span>
             </span>
-            <span className="chevron" aria-hidden="true">›</span>
+            <span className="chevron" aria-hidden="true">
+              ›
+            </span>
           </button>
         </li>
       </ul>

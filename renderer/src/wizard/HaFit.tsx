@@ -22,7 +22,11 @@ export function HaFit({ app }: { app: UnifiApp }) {
     let live = true
     if (app !== 'network' || ids === '') return
     void Promise.all(ids.split(',').map((id) => haFit(id, app))).then((all) => {
-      if (live) setAnswer({ asked: `${app}|${ids}`, fits: all.flatMap((o) => (o.ok && o.value.fit !== 'ready' && o.value.message ? [o.value] : [])) })
+      if (live)
+        setAnswer({
+          asked: `${app}|${ids}`,
+          fits: all.flatMap((o) => (o.ok && o.value.fit !== 'ready' && o.value.message ? [o.value] : [])),
+        })
     })
     return () => {
       live = false

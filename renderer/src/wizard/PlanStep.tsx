@@ -66,7 +66,11 @@ export function PlanStep() {
   const days = Number(validity)
   const expiry =
     app === 'access' && Number.isInteger(days) && days > 0
-      ? new Date(openedAt + days * 86_400_000).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' })
+      ? new Date(openedAt + days * 86_400_000).toLocaleDateString(undefined, {
+          year: 'numeric',
+          month: 'long',
+          day: 'numeric',
+        })
       : null
 
   return (
@@ -102,8 +106,8 @@ export function PlanStep() {
       ) : (
         <form className="form plan" onSubmit={submit} noValidate aria-labelledby="plan-heading">
           <p className="lead">
-            Signed in as <strong>{signedIn?.user.username ?? 'an administrator'}</strong>. Nothing changes on {name} until you
-            create the {info.credential}.
+            Signed in as <strong>{signedIn?.user.username ?? 'an administrator'}</strong>. Nothing changes on {name}{' '}
+            until you create the {info.credential}.
           </p>
           <ol className="plan-steps" aria-label="What Keyward will do">
             <li>
@@ -111,7 +115,8 @@ export function PlanStep() {
               <span className="mono">{target.key}</span>) with the <strong>{plan.role.name}</strong> role.
             </li>
             <li>
-              Sign in as that user and create the {info.credential} <strong className="mono">{draft.keyName.trim() || '…'}</strong>
+              Sign in as that user and create the {info.credential}{' '}
+              <strong className="mono">{draft.keyName.trim() || '…'}</strong>
               {app === 'access' && (expiry ? `, valid until ${expiry}` : days === 0 ? ', which never expires' : '')}.
             </li>
             <li>{plan.secretLocation}</li>

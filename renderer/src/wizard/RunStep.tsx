@@ -40,7 +40,9 @@ export function RunStep() {
   const credential = appInfo(app).credential
   const title = cleaning
     ? `Removing what Keyward made on ${name}`
-    : busy || !stopped ? `Making the ${credential} on ${name}…` : `The ${credential} is not ready yet`
+    : busy || !stopped
+      ? `Making the ${credential} on ${name}…`
+      : `The ${credential} is not ready yet`
 
   return (
     <Screen id="run" title={title}>
@@ -48,10 +50,17 @@ export function RunStep() {
         {cleaning
           ? 'Keyward removes only what this run made: the key first, then the user, then its password.'
           : stopped
-          ? 'Nothing is lost: what is done stays done, and trying again continues from the step that stopped.'
-          : 'This takes a few seconds. If the connection drops, Keyward continues where it stopped instead of starting over.'}
+            ? 'Nothing is lost: what is done stays done, and trying again continues from the step that stopped.'
+            : 'This takes a few seconds. If the connection drops, Keyward continues where it stopped instead of starting over.'}
       </p>
-      <StepList record={record} app={app} name={name} username={draft?.username ?? record?.username ?? ''} keyName={draft?.keyName ?? record?.keyName ?? ''} busy={busy} />
+      <StepList
+        record={record}
+        app={app}
+        name={name}
+        username={draft?.username ?? record?.username ?? ''}
+        keyName={draft?.keyName ?? record?.keyName ?? ''}
+        busy={busy}
+      />
       <div className="run-outcome" aria-live="polite">
         {cleaning && record && <CleanupPanel record={record} where={name} />}
         {!cleaning && stopped && failure && (
@@ -74,7 +83,14 @@ export function RunStep() {
   )
 }
 
-function StepList({ record, app, name, username, keyName, busy }: {
+function StepList({
+  record,
+  app,
+  name,
+  username,
+  keyName,
+  busy,
+}: {
   record: ProvisionRecord | null
   app: UnifiApp
   name: string
@@ -83,17 +99,27 @@ function StepList({ record, app, name, username, keyName, busy }: {
   busy: boolean
 }) {
   const credential = appInfo(app).credential
-  const steps = record?.steps ?? { user: record?.mode === 'signed-in-admin' ? 'skipped' : 'pending', key: 'pending', verify: 'pending' }
+  const steps = record?.steps ?? {
+    user: record?.mode === 'signed-in-admin' ? 'skipped' : 'pending',
+    key: 'pending',
+    verify: 'pending',
+  }
   const admin = record?.mode === 'signed-in-admin'
   const items: { id: 'user' | 'key' | 'verify'; label: string }[] = [
-    { id: 'user', label: admin ? `Use your own account ${record.username} (no new user)` : `Create the user ${record?.username ?? username}` },
+    {
+      id: 'user',
+      label: admin
+        ? `Use your own account ${record.username} (no new user)`
+        : `Create the user ${record?.username ?? username}`,
+    },
     { id: 'key', label: `Create the ${credential} ${record?.keyName ?? keyName}` },
     { id: 'verify', label: `Check it against ${appShort(app)} on ${name}` },
   ]
   return (
     <ol className="run-steps" aria-label="Progress" aria-busy={busy}>
       {items.map((item) => {
-        const state: ProvisionStepState = steps[item.id] === 'pending' && busy && !record && item.id === 'user' ? 'running' : steps[item.id]
+        const state: ProvisionStepState =
+          steps[item.id] === 'pending' && busy && !record && item.id === 'user' ? 'running' : steps[item.id]
         return (
           <li key={item.id} className={`run-step state-${state}`} data-testid={`step-${item.id}`} data-state={state}>
             <span className="state-icon" aria-hidden="true" />
@@ -109,12 +135,24 @@ function StepList({ record, app, name, username, keyName, busy }: {
   )
 }
 
-function OtherHostButton({ target, app, rightHost }: { target: Target; app: UnifiApp; rightHost?: { key: string; name: string | null } }) {
+function OtherHostButton({
+  target,
+  app,
+  rightHost,
+}: {
+  target: Target
+  app: UnifiApp
+  rightHost?: { key: string; name: string | null }
+}) {
   const advice = useWizard((s) => s.advice)
   const select = useWizard((s) => s.select)
   const continueWith = useWizard((s) => s.continueWith)
   const best = advice?.app === app ? advice.ranked.find((r) => r.key !== target.key) : undefined
-  const other = rightHost ?? (advice?.app === app && advice.ranked[0]?.key !== target.key && best ? { key: best.key, name: best.name ?? best.host } : null)
+  const other =
+    rightHost ??
+    (advice?.app === app && advice.ranked[0]?.key !== target.key && best
+      ? { key: best.key, name: best.name ?? best.host }
+      : null)
   if (!other) return null
   return (
     <button
@@ -130,7 +168,15 @@ function OtherHostButton({ target, app, rightHost }: { target: Target; app: Unif
   )
 }
 
-function FailurePanel({ message, code, step, fallback, target, app, record }: {
+function FailurePanel({
+  message,
+  code,
+  step,
+  fallback,
+  target,
+  app,
+  record,
+}: {
   message: string
   code: string
   step: 'user' | 'key' | 'verify'
@@ -144,17 +190,17 @@ function FailurePanel({ message, code, step, fallback, target, app, record }: {
   const goTo = useWizard((s) => s.goTo)
   const signedIn = useWizard((s) => s.signedIn)
   const earlier = useWizard((s) => s.earlierFlow)
-  const what = step === 'user' ? 'create the user' : step === 'key' ? `create the ${appInfo(app).credential}` : 'check the key'
+  const what =
+    step === 'user' ? 'create the user' : step === 'key' ? `create the ${appInfo(app).credential}` : 'check the key'
   const admin = signedIn?.user.username ?? 'your account'
   return (
     <Callout tone="danger" alert title={`Keyward could not ${what}`}>
       <p data-testid="failure-message">{message}</p>
       {fallback ? (
         <p data-testid="fallback-explanation">
-          This console does not allow new local users: UniFi OS 5 consoles (“Fabric”) no longer offer them, to
-          Keyward or in their own web page. That is normal, and there is a way that works: Keyward makes the key
-          as {admin}. The key then carries that account’s rights, and it stops working if that account is removed
-          or loses Super Admin.
+          This console does not allow new local users: UniFi OS 5 consoles (“Fabric”) no longer offer them, to Keyward
+          or in their own web page. That is normal, and there is a way that works: Keyward makes the key as {admin}. The
+          key then carries that account’s rights, and it stops working if that account is removed or loses Super Admin.
         </p>
       ) : code === 'conflict' ? (
         <p>Choose another user name in the plan.</p>
@@ -178,7 +224,11 @@ function FailurePanel({ message, code, step, fallback, target, app, record }: {
             Sign in again
           </button>
         ) : (
-          <button type="button" className={`button ${fallback ? 'secondary' : 'primary'}`} onClick={() => void resume()}>
+          <button
+            type="button"
+            className={`button ${fallback ? 'secondary' : 'primary'}`}
+            onClick={() => void resume()}
+          >
             Try again
           </button>
         )}
@@ -190,7 +240,12 @@ function FailurePanel({ message, code, step, fallback, target, app, record }: {
   )
 }
 
-function CheckPanel({ check, target, app, record }: {
+function CheckPanel({
+  check,
+  target,
+  app,
+  record,
+}: {
   check: KeyCheckFailed
   target: Target
   app: UnifiApp
@@ -203,7 +258,9 @@ function CheckPanel({ check, target, app, record }: {
       <p data-testid="check-next-step">
         <strong>What to do:</strong> {check.nextStep}
       </p>
-      {check.retryAfterSeconds !== undefined && <p className="muted">The console asks to wait {check.retryAfterSeconds} s.</p>}
+      {check.retryAfterSeconds !== undefined && (
+        <p className="muted">The console asks to wait {check.retryAfterSeconds} s.</p>
+      )}
       <Actions>
         <button type="button" className="button primary" onClick={() => void resume()}>
           Check again
@@ -238,7 +295,11 @@ function RequestErrorPanel({ runError }: { runError: RunError }) {
             Try again
           </button>
         ) : null}
-        <button type="button" className={`button ${signIn || provisionId ? 'secondary' : 'primary'}`} onClick={() => goTo('plan')}>
+        <button
+          type="button"
+          className={`button ${signIn || provisionId ? 'secondary' : 'primary'}`}
+          onClick={() => goTo('plan')}
+        >
           Back to the plan
         </button>
       </Actions>

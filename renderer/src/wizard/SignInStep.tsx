@@ -72,7 +72,11 @@ export function SignInStep() {
           <button type="button" className="button secondary" onClick={() => goTo('find')}>
             Back
           </button>
-          <button type="submit" className="button primary" disabled={pending || locked || !username.trim() || !password}>
+          <button
+            type="submit"
+            className="button primary"
+            disabled={pending || locked || !username.trim() || !password}
+          >
             {pending ? 'Signing in…' : locked ? `Wait ${lockLeft} s` : 'Sign in'}
           </button>
         </Actions>
@@ -89,13 +93,15 @@ function SignInError({ error, lockLeft }: { error: KeywardError | null; lockLeft
           <p data-testid="signin-error">{error.message}</p>
           {error.code === 'locked-out' && (
             <p className="countdown" data-testid="lock-countdown">
-              {lockLeft > 0 ? `You can try again in ${lockLeft} s. Keyward will not try on its own.` : 'You can try again now.'}
+              {lockLeft > 0
+                ? `You can try again in ${lockLeft} s. Keyward will not try on its own.`
+                : 'You can try again now.'}
             </p>
           )}
           {error.code === 'forbidden' && (
             <p>
-              API keys can only be made by the console’s owner or a Super Admin. In UniFi OS, Admins &amp; Users shows each
-              account’s role.
+              API keys can only be made by the console’s owner or a Super Admin. In UniFi OS, Admins &amp; Users shows
+              each account’s role.
             </p>
           )}
           {error.code === 'invalid-credentials' && (

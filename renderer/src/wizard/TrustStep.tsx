@@ -31,9 +31,9 @@ export function TrustStep() {
       <Screen id="trust" tone="danger" title={`The certificate of ${name} has changed`}>
         <Callout tone="danger" alert>
           <p>
-            Keyward trusted a different certificate at {probe.address.key} before. A firmware update, a factory reset or a
-            certificate you installed changes it — and so does someone intercepting the connection. Keyward sends nothing
-            to this console until you decide.
+            Keyward trusted a different certificate at {probe.address.key} before. A firmware update, a factory reset or
+            a certificate you installed changes it — and so does someone intercepting the connection. Keyward sends
+            nothing to this console until you decide.
           </p>
         </Callout>
         <dl className="facts compare">
@@ -47,7 +47,8 @@ export function TrustStep() {
           <dd>{probe.certificate.subject || 'unknown'}</dd>
           <dt>Valid</dt>
           <dd>
-            {new Date(probe.certificate.validFrom).toLocaleDateString()} – {new Date(probe.certificate.validTo).toLocaleDateString()}
+            {new Date(probe.certificate.validFrom).toLocaleDateString()} –{' '}
+            {new Date(probe.certificate.validTo).toLocaleDateString()}
           </dd>
         </dl>
         <p>
@@ -95,8 +96,8 @@ export function TrustStep() {
         </dd>
       </dl>
       <p className="note">
-        To compare: open <span className="mono">{url}</span> in a browser, click the warning or padlock next to the address,
-        and view the certificate’s SHA-256 fingerprint.
+        To compare: open <span className="mono">{url}</span> in a browser, click the warning or padlock next to the
+        address, and view the certificate’s SHA-256 fingerprint.
       </p>
       {error && <ErrorCallout error={error} />}
       <Actions>

@@ -41,7 +41,9 @@ export class WizardFinder {
     if (!get().probes[key]) set((s) => ({ probes: { ...s.probes, [key]: { status: 'running' } } }))
     const work = api.console.probe({ address: key }).then((outcome) => {
       this.inflight.delete(key)
-      const entry: ProbeEntry = outcome.ok ? { status: 'done', result: outcome.value } : { status: 'failed', error: outcome.error }
+      const entry: ProbeEntry = outcome.ok
+        ? { status: 'done', result: outcome.value }
+        : { status: 'failed', error: outcome.error }
       set((s) => ({ probes: { ...s.probes, [key]: keepFirstContact(s.probes[key], entry) } }))
       return get().probes[key]!
     })
@@ -69,7 +71,18 @@ export class WizardFinder {
       error: null,
       ...(keep
         ? {}
-        : { advice: null, selectedKey: null, selectedBy: null, plan: null, draft: null, provisionId: null, runStartedAt: null, outcome: null, progress: null, runError: null }),
+        : {
+            advice: null,
+            selectedKey: null,
+            selectedBy: null,
+            plan: null,
+            draft: null,
+            provisionId: null,
+            runStartedAt: null,
+            outcome: null,
+            progress: null,
+            runError: null,
+          }),
     })
     if (!keep) set({ cleanup: IDLE_CLEANUP, earlierFlow: null })
   }
@@ -130,7 +143,10 @@ export class WizardFinder {
     const probe = outcome.value
     set((s) => ({
       manual: { running: false, error: null },
-      probes: { ...s.probes, [probe.address.key]: keepFirstContact(s.probes[probe.address.key], { status: 'done', result: probe }) },
+      probes: {
+        ...s.probes,
+        [probe.address.key]: keepFirstContact(s.probes[probe.address.key], { status: 'done', result: probe }),
+      },
     }))
     // The typed console joins the inventory like a found one (same card, "found by" the address).
     void api.inventory.addManual({ address: probe.address.key })
@@ -170,7 +186,9 @@ export class WizardFinder {
       target,
       probe,
       step: confirmed ? 'signin' : 'trust',
-      ...(sameFlow ? {} : { signedIn: null, plan: null, provisionId: null, outcome: null, progress: null, runError: null }),
+      ...(sameFlow
+        ? {}
+        : { signedIn: null, plan: null, provisionId: null, outcome: null, progress: null, runError: null }),
     })
     if (!sameFlow) set({ cleanup: IDLE_CLEANUP, earlierFlow: null })
   }

@@ -8,7 +8,8 @@ import type { PlanDraft, Target, WizardPersisted } from './persisted.ts'
 import type { CleanupState } from './state.ts'
 
 /** A run counts as made for the user only when its key was checked and works. */
-export const isVerified = (o: ProvisionOutcome | null): boolean => o !== null && o.failure === null && o.check?.status === 'ok'
+export const isVerified = (o: ProvisionOutcome | null): boolean =>
+  o !== null && o.failure === null && o.check?.status === 'ok'
 
 const finished = (record: ProvisionRecord) => Object.values(record.steps).every((s) => s === 'done' || s === 'skipped')
 
@@ -23,7 +24,12 @@ type FlowRef = Pick<WizardPersisted, 'provisionId' | 'runStartedAt' | 'target' |
  */
 export function isOurFlow(record: ProvisionRecord, s: FlowRef): boolean {
   if (s.provisionId) return record.id === s.provisionId
-  return s.runStartedAt !== null && record.consoleKey === s.target?.key && record.app === s.app && Date.parse(record.createdAt) >= s.runStartedAt - 5000
+  return (
+    s.runStartedAt !== null &&
+    record.consoleKey === s.target?.key &&
+    record.app === s.app &&
+    Date.parse(record.createdAt) >= s.runStartedAt - 5000
+  )
 }
 
 interface ResumeRef {
@@ -62,7 +68,13 @@ export type Reopened =
 
 export function reopened(record: ProvisionRecord | undefined, hadId: boolean): Reopened {
   if (!record && !hadId) {
-    return { kind: 'never-started', error: { code: 'not-found', message: 'The window closed before the console was asked to make anything. Create the key again from the plan.' } }
+    return {
+      kind: 'never-started',
+      error: {
+        code: 'not-found',
+        message: 'The window closed before the console was asked to make anything. Create the key again from the plan.',
+      },
+    }
   }
   if (!record) return { kind: 'gone', error: { code: 'not-found', message: 'That key flow is no longer on record.' } }
   if (!isStopped(record)) return { kind: 'running', record } // progress events will follow
@@ -74,7 +86,13 @@ export function reopened(record: ProvisionRecord | undefined, hadId: boolean): R
 /** The plan's edits: the user's earlier ones for the same console and app, else the plan's proposal. */
 export function draftFor(plan: ProvisionPlan, target: Target, app: UnifiApp, draft: PlanDraft | null): PlanDraft {
   if (draft !== null && draft.key === target.key && draft.app === app) return draft
-  return { key: target.key, app, username: plan.username, keyName: plan.keyName, accessValidityDays: plan.accessValidityDays ?? 365 }
+  return {
+    key: target.key,
+    app,
+    username: plan.username,
+    keyName: plan.keyName,
+    accessValidityDays: plan.accessValidityDays ?? 365,
+  }
 }
 
 /** A probe after a first contact answers `matches`; the user still has to see the first-contact screen. */

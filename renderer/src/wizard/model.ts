@@ -18,7 +18,8 @@ export const STEPS: { step: WizardStep; label: string }[] = [
   { step: 'run', label: 'Key' },
 ]
 
-export const stepIndex = (step: WizardStep) => (step === 'done' ? STEPS.length : STEPS.findIndex((s) => s.step === step))
+export const stepIndex = (step: WizardStep) =>
+  step === 'done' ? STEPS.length : STEPS.findIndex((s) => s.step === step)
 
 export interface AppChoice {
   app: UnifiApp
@@ -33,17 +34,24 @@ export interface AppChoice {
 
 export const APPS: AppChoice[] = [
   {
-    app: 'protect', name: APP_NAMES.protect, credential: 'API key',
+    app: 'protect',
+    name: APP_NAMES.protect,
+    credential: 'API key',
     purpose: 'Cameras, doorbells and sensors in Home Assistant.',
     haIntegration: 'Home Assistant: “UniFi Protect” (unifiprotect) takes this key.',
   },
   {
-    app: 'network', name: APP_NAMES.network, credential: 'API key',
+    app: 'network',
+    name: APP_NAMES.network,
+    credential: 'API key',
     purpose: 'Clients, devices and traffic from your gateway.',
-    haIntegration: 'Home Assistant: “UniFi Network” (unifi) takes it in its API-key mode (Home Assistant 2026.10 and later).',
+    haIntegration:
+      'Home Assistant: “UniFi Network” (unifi) takes it in its API-key mode (Home Assistant 2026.10 and later).',
   },
   {
-    app: 'access', name: APP_NAMES.access, credential: 'Access token',
+    app: 'access',
+    name: APP_NAMES.access,
+    credential: 'Access token',
     purpose: 'Doors and readers; a token that expires when you choose.',
     haIntegration: 'Home Assistant: “UniFi Access” (unifi_access) takes an Access API token, not a console key.',
   },
@@ -68,9 +76,7 @@ const FOUND_BY: Record<DiscoveryMethod, string> = {
 }
 
 export type ProbeEntry =
-  | { status: 'running' }
-  | { status: 'done'; result: ConsoleProbe }
-  | { status: 'failed'; error: KeywardError }
+  { status: 'running' } | { status: 'done'; result: ConsoleProbe } | { status: 'failed'; error: KeywardError }
 
 /** One console on the Find step. */
 export interface ConsoleCard {
@@ -194,4 +200,5 @@ export function lockSeconds(error: KeywardError, now = Date.now()): number | nul
   return m ? Number(m[1]) : null
 }
 
-export const consoleLabel = (c: { name: string | null; host?: string; key?: string }) => c.name ?? c.host ?? c.key ?? 'this console'
+export const consoleLabel = (c: { name: string | null; host?: string; key?: string }) =>
+  c.name ?? c.host ?? c.key ?? 'this console'

@@ -16,7 +16,17 @@ export function ScreenHeading({ id, children }: { id: string; children: ReactNod
   )
 }
 
-export function Screen({ id, title, tone, children }: { id: string; title: ReactNode; tone?: 'danger'; children: ReactNode }) {
+export function Screen({
+  id,
+  title,
+  tone,
+  children,
+}: {
+  id: string
+  title: ReactNode
+  tone?: 'danger'
+  children: ReactNode
+}) {
   return (
     <section className={`screen${tone ? ` screen-${tone}` : ''}`} aria-labelledby={`${id}-heading`} data-screen={id}>
       <ScreenHeading id={`${id}-heading`}>{title}</ScreenHeading>
@@ -26,7 +36,13 @@ export function Screen({ id, title, tone, children }: { id: string; title: React
 }
 
 /** A boxed message. `alert` ones are announced at once; the others politely. */
-export function Callout({ tone, title, children, alert, label }: {
+export function Callout({
+  tone,
+  title,
+  children,
+  alert,
+  label,
+}: {
   tone: 'info' | 'warn' | 'danger' | 'ok'
   title?: ReactNode
   children?: ReactNode
@@ -41,7 +57,15 @@ export function Callout({ tone, title, children, alert, label }: {
   )
 }
 
-export function ErrorCallout({ error, title, children }: { error: KeywardError; title?: string; children?: ReactNode }) {
+export function ErrorCallout({
+  error,
+  title,
+  children,
+}: {
+  error: KeywardError
+  title?: string
+  children?: ReactNode
+}) {
   return (
     <Callout tone="danger" alert title={title}>
       <p>{error.message}</p>
@@ -78,7 +102,11 @@ export function Stepper({ steps, current }: { steps: { step: string; label: stri
         {steps.map((s, i) => {
           const state = i < current ? 'done' : i === current ? 'current' : 'todo'
           return (
-            <li key={s.step} className={`stepper-item ${state}`} aria-current={state === 'current' ? 'step' : undefined}>
+            <li
+              key={s.step}
+              className={`stepper-item ${state}`}
+              aria-current={state === 'current' ? 'step' : undefined}
+            >
               <span className="stepper-dot" aria-hidden="true">
                 {state === 'done' ? '✓' : i + 1}
               </span>

@@ -1,7 +1,13 @@
 // What of the wizard survives closing the window (localStorage), and how it
 // comes back. No secrets: the sign-in password and 2FA code live in the
 // sign-in screen's local state, and the core sends masked keys only.
-import type { ConsoleProbe, ConsoleUserSummary, ProvisionOutcome, ProvisionPlan, UnifiApp } from '../../../shared/domain.ts'
+import type {
+  ConsoleProbe,
+  ConsoleUserSummary,
+  ProvisionOutcome,
+  ProvisionPlan,
+  UnifiApp,
+} from '../../../shared/domain.ts'
 import type { WizardStep } from './model.ts'
 
 export interface Target {

@@ -31,7 +31,15 @@ export class WizardRun {
       set({ step: 'run' })
       return get().resume()
     }
-    set({ step: 'run', busy: true, outcome: null, progress: null, provisionId: null, runError: null, runStartedAt: Date.now() })
+    set({
+      step: 'run',
+      busy: true,
+      outcome: null,
+      progress: null,
+      provisionId: null,
+      runError: null,
+      runStartedAt: Date.now(),
+    })
     set({ cleanup: IDLE_CLEANUP, earlierFlow: null })
     const outcome = await api.provision.run({
       key: target.key,
@@ -57,7 +65,14 @@ export class WizardRun {
 
   private afterRun(outcome: ProvisionOutcome): void {
     const { api, get, set } = this.ctx
-    set({ outcome, provisionId: outcome.record.id, progress: outcome.record, runError: null, busy: false, runStartedAt: null })
+    set({
+      outcome,
+      provisionId: outcome.record.id,
+      progress: outcome.record,
+      runError: null,
+      busy: false,
+      runStartedAt: null,
+    })
     // The name is taken by a user an earlier run made: that run's cleanup is offered too.
     const earlier = outcome.failure?.earlierFlow
     set({ earlierFlow: null })
@@ -86,7 +101,9 @@ export class WizardRun {
     set((s) => ({
       cleanup: { flow, busy: false, outcome: outcome.value, error: null },
       // This run's own record, or the earlier run's whose user was in the way.
-      ...(record.id === s.provisionId ? { progress: record, outcome: s.outcome ? { ...s.outcome, record } : s.outcome } : { earlierFlow: record }),
+      ...(record.id === s.provisionId
+        ? { progress: record, outcome: s.outcome ? { ...s.outcome, record } : s.outcome }
+        : { earlierFlow: record }),
     }))
   }
 
@@ -97,7 +114,10 @@ export class WizardRun {
     if (step !== 'run' || outcome || busy) return
     const list = await api.provision.list({})
     const ref = { provisionId, runStartedAt, target, app }
-    const found = reopened((list.ok ? list.value : []).find((r) => isOurFlow(r, ref)), provisionId !== null)
+    const found = reopened(
+      (list.ok ? list.value : []).find((r) => isOurFlow(r, ref)),
+      provisionId !== null,
+    )
     switch (found.kind) {
       case 'never-started':
         return set({ runStartedAt: null, runError: { error: found.error, during: 'run' } })

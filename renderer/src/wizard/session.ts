@@ -36,11 +36,21 @@ export class WizardSession {
     }))
   }
 
-  async signIn({ username, password, mfaCode }: { username: string; password: string; mfaCode?: string }): Promise<Outcome<SignInResult>> {
+  async signIn({
+    username,
+    password,
+    mfaCode,
+  }: {
+    username: string
+    password: string
+    mfaCode?: string
+  }): Promise<Outcome<SignInResult>> {
     const { api, get, set } = this.ctx
     const target = get().target
     if (!target) return { ok: false, error: { code: 'invalid-input', message: 'Choose a console first.' } }
-    const outcome = await api.console.signIn(mfaCode ? { key: target.key, username, password, mfaCode } : { key: target.key, username, password })
+    const outcome = await api.console.signIn(
+      mfaCode ? { key: target.key, username, password, mfaCode } : { key: target.key, username, password },
+    )
     if (outcome.ok && outcome.value.state === 'signed-in') {
       set({ signedIn: { key: target.key, user: outcome.value.user }, error: null })
       this.afterSignIn()
@@ -76,7 +86,10 @@ export class WizardSession {
     const { target, app } = get()
     if (!target || !app) return
     set({ busy: true, error: null })
-    const [plan, advice] = await Promise.all([api.provision.plan({ key: target.key, app }), api.hosts.forApp({ app, picked: target.key })])
+    const [plan, advice] = await Promise.all([
+      api.provision.plan({ key: target.key, app }),
+      api.hosts.forApp({ app, picked: target.key }),
+    ])
     if (advice.ok) set({ advice: advice.value })
     if (!plan.ok) {
       set({ busy: false, error: plan.error })

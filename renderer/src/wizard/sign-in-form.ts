@@ -11,8 +11,14 @@ import { lockSeconds } from './model.ts'
 export type SignInPhase = 'credentials' | 'mfa'
 
 /** What the console's answer does to the form: the next phase, and whether the password is cleared. */
-export function afterAnswer(phase: SignInPhase, outcome: Outcome<{ state: string }>): { phase: SignInPhase; clearPassword: boolean } {
-  if (outcome.ok) return outcome.value.state === 'mfa-required' ? { phase: 'mfa', clearPassword: false } : { phase, clearPassword: true }
+export function afterAnswer(
+  phase: SignInPhase,
+  outcome: Outcome<{ state: string }>,
+): { phase: SignInPhase; clearPassword: boolean } {
+  if (outcome.ok)
+    return outcome.value.state === 'mfa-required'
+      ? { phase: 'mfa', clearPassword: false }
+      : { phase, clearPassword: true }
   // A wrong 2FA code keeps the password for the next code; anything else starts over with the username kept.
   if (phase === 'mfa' && outcome.error.code === 'invalid-credentials') return { phase: 'mfa', clearPassword: false }
   return { phase: 'credentials', clearPassword: true }
@@ -24,7 +30,8 @@ export function lockEnd(error: KeywardError, now: number): number {
   return Number.isNaN(until) ? now + (lockSeconds(error, now) ?? 60) * 1000 : until
 }
 
-export const secondsLeft = (end: number | null, now: number): number => (end === null ? 0 : Math.max(0, Math.ceil((end - now) / 1000)))
+export const secondsLeft = (end: number | null, now: number): number =>
+  end === null ? 0 : Math.max(0, Math.ceil((end - now) / 1000))
 
 /** The current time, ticking every half second while `active`. */
 function useNow(active: boolean): number {
@@ -44,7 +51,11 @@ export function useLockCountdown(): { lockLeft: number; lockFrom(error: KeywardE
   return { lockLeft: secondsLeft(lockedUntil, now), lockFrom: (error) => setLockedUntil(lockEnd(error, Date.now())) }
 }
 
-type SignIn = (input: { username: string; password: string; mfaCode?: string }) => Promise<Outcome<SignInResult | { state: string }>>
+type SignIn = (input: {
+  username: string
+  password: string
+  mfaCode?: string
+}) => Promise<Outcome<SignInResult | { state: string }>>
 
 export interface SignInFormOptions {
   signIn: SignIn
@@ -57,7 +68,13 @@ export interface SignInFormOptions {
   onFailure?(error: KeywardError, cleared: boolean): void
 }
 
-export function useSignInForm({ signIn, codeMessage, blocked = false, initialError = null, onFailure }: SignInFormOptions) {
+export function useSignInForm({
+  signIn,
+  codeMessage,
+  blocked = false,
+  initialError = null,
+  onFailure,
+}: SignInFormOptions) {
   const [phase, setPhase] = useState<SignInPhase>('credentials')
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')

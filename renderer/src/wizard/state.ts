@@ -4,7 +4,14 @@
 // the ranked hosts), session.ts (certificate, sign-in, plan) and run.ts (the
 // provision run, its progress, resume, reconcile and cleanup).
 import type { KeywardApi } from '../../../shared/contract.ts'
-import type { CleanupOutcome, ConsoleRecord, HostAdvice, ProvisionRecord, SignInResult, UnifiApp } from '../../../shared/domain.ts'
+import type {
+  CleanupOutcome,
+  ConsoleRecord,
+  HostAdvice,
+  ProvisionRecord,
+  SignInResult,
+  UnifiApp,
+} from '../../../shared/domain.ts'
 import type { DiscoveryStatus, InventoryItem } from '../../../shared/inventory.ts'
 import type { KeywardError, Outcome } from '../../../shared/result.ts'
 import type { ProbeEntry, WizardStep } from './model.ts'

@@ -29,9 +29,11 @@ function expiryFor(state: SimulatorState, validity: number, now: number): number
 
 function tokenJson(token: AccessTokenRecord, full: boolean): Record<string, unknown> {
   return {
-    id: token.id, name: token.name,
+    id: token.id,
+    name: token.name,
     ...(full ? { api_key: token.token } : { masked_api_key: `${token.token.slice(0, 4)}***${token.token.slice(-4)}` }),
-    scopes: token.scopes, created_at: isoTime(token.createdAt),
+    scopes: token.scopes,
+    created_at: isoTime(token.createdAt),
     expires_at: token.expiresAt === null ? null : isoTime(token.expiresAt),
   }
 }
@@ -51,15 +53,27 @@ async function createToken(ctx: RequestContext): Promise<void> {
   if (!canManage(found.user)) return sendAccess(res, 403, 'CODE_UNAUTHORIZED', 'not allowed')
   const b = body.ok ? asRecord(body.value) : {}
   const { name, validity_period: validity, scopes } = b
-  if (typeof name !== 'string' || name.trim() === ''
-    || typeof validity !== 'number' || !Number.isInteger(validity) || validity < 0
-    || !Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s) => typeof s === 'string' && SCOPE.test(s))) {
+  if (
+    typeof name !== 'string' ||
+    name.trim() === '' ||
+    typeof validity !== 'number' ||
+    !Number.isInteger(validity) ||
+    validity < 0 ||
+    !Array.isArray(scopes) ||
+    scopes.length === 0 ||
+    !scopes.every((s) => typeof s === 'string' && SCOPE.test(s))
+  ) {
     return sendAccess(res, 400, 'CODE_PARAMS_INVALID', 'invalid parameters')
   }
   const now = state.clock()
   const token: AccessTokenRecord = {
-    id: randomUUID(), name: name.trim(), token: generateAccessToken(), scopes: [...new Set(scopes as string[])],
-    createdAt: now, expiresAt: expiryFor(state, validity, now), creatorUserId: found.user.id,
+    id: randomUUID(),
+    name: name.trim(),
+    token: generateAccessToken(),
+    scopes: [...new Set(scopes as string[])],
+    createdAt: now,
+    expiresAt: expiryFor(state, validity, now),
+    creatorUserId: found.user.id,
   }
   state.accessTokens.set(token.id, token)
   // §5.3 [report: scottmsilver create_api_token()]: {"data":{"api_key":"<token>",…}}, shown once.
@@ -71,27 +85,37 @@ export function accessProxyRoutes(): Route[] {
   return [
     { method: 'POST', path: '/proxy/access/api/v1/developer/tokens', handler: createToken },
     {
-      method: 'GET', path: '/proxy/access/api/v1/developer/tokens',
+      method: 'GET',
+      path: '/proxy/access/api/v1/developer/tokens',
       handler: (ctx) => {
         if (!accessInstalled(ctx) || !authenticate(ctx)) return
-        sendAccess(ctx.res, 200, 'SUCCESS', 'success', [...ctx.state.accessTokens.values()].map((t) => tokenJson(t, false)))
+        sendAccess(
+          ctx.res,
+          200,
+          'SUCCESS',
+          'success',
+          [...ctx.state.accessTokens.values()].map((t) => tokenJson(t, false)),
+        )
       },
     },
     {
-      method: 'DELETE', path: /^\/proxy\/access\/api\/v1\/developer\/tokens\/([^/]+)$/,
+      method: 'DELETE',
+      path: /^\/proxy\/access\/api\/v1\/developer\/tokens\/([^/]+)$/,
       handler: (ctx) => {
         if (!accessInstalled(ctx)) return
         const found = authenticate(ctx)
         if (!found) return
         if (!canManage(found.user)) return sendAccess(ctx.res, 403, 'CODE_UNAUTHORIZED', 'not allowed')
-        if (!ctx.state.accessTokens.delete(ctx.params[0] ?? '')) return sendAccess(ctx.res, 404, 'CODE_NOT_FOUND', 'token not found')
+        if (!ctx.state.accessTokens.delete(ctx.params[0] ?? ''))
+          return sendAccess(ctx.res, 404, 'CODE_NOT_FOUND', 'token not found')
         sendAccess(ctx.res, 200, 'SUCCESS', 'success', null)
       },
     },
     {
       // Any other Access path through the proxy: the gateway refuses keys/no session with
       // {"error":{"code":401,"message":"Unauthorized"}} (§5.1, hass-unifi-access#163 [report]).
-      method: '*', path: /^\/proxy\/access\/api\/.+$/,
+      method: '*',
+      path: /^\/proxy\/access\/api\/.+$/,
       handler: (ctx) => {
         if (accessInstalled(ctx) && authenticate(ctx)) sendError(ctx.res, 404, 'Not Found')
       },
@@ -105,9 +129,14 @@ function fakeDoors(state: SimulatorState): Record<string, unknown>[] {
   return Array.from({ length: state.config.access.doors }, (_, i) => {
     const name = names[i % names.length] ?? 'Door'
     return {
-      id: seedUuid(state.config.mac, 'door', String(i)), name, full_name: `${state.config.name} - 1F - ${name}`,
-      floor_id: seedUuid(state.config.mac, 'floor', '1'), type: 'door', is_bind_hub: true,
-      door_lock_relay_status: 'lock', door_position_status: 'close',
+      id: seedUuid(state.config.mac, 'door', String(i)),
+      name,
+      full_name: `${state.config.name} - 1F - ${name}`,
+      floor_id: seedUuid(state.config.mac, 'floor', '1'),
+      type: 'door',
+      is_bind_hub: true,
+      door_lock_relay_status: 'lock',
+      door_position_status: 'close',
     }
   })
 }
@@ -129,7 +158,8 @@ export function accessApiRoutes(): Route[] {
   }
   return [
     {
-      method: 'GET', path: '/api/v1/developer/doors',
+      method: 'GET',
+      path: '/api/v1/developer/doors',
       handler: (ctx) => {
         const token = bearer(ctx)
         if (!token) return
@@ -141,7 +171,8 @@ export function accessApiRoutes(): Route[] {
       },
     },
     {
-      method: '*', path: /^\/.*$/,
+      method: '*',
+      path: /^\/.*$/,
       handler: (ctx) => {
         if (bearer(ctx)) sendAccess(ctx.res, 404, 'CODE_NOT_FOUND', 'not found')
       },

@@ -2,7 +2,14 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import {
-  asRecord, headerValue, parseCookies, readJsonBody, sendError, sendJson, type RequestContext, type Route,
+  asRecord,
+  headerValue,
+  parseCookies,
+  readJsonBody,
+  sendError,
+  sendJson,
+  type RequestContext,
+  type Route,
 } from './http.ts'
 import { signJwt, verifyJwt, type SessionJwtPayload } from './jwt.ts'
 import { userProfile } from './profile.ts'
@@ -10,12 +17,15 @@ import { findUserByName, type SessionRecord, type SimulatorState, type UserRecor
 
 /** §2 Failures, bad credentials [fixture] (status 403 or 401 per `auth.badCredentialsStatus`). */
 export const INVALID_CREDENTIALS_BODY = {
-  code: 'AUTHENTICATION_FAILED_INVALID_CREDENTIALS', message: 'Invalid username or password', level: 'debug',
+  code: 'AUTHENTICATION_FAILED_INVALID_CREDENTIALS',
+  message: 'Invalid username or password',
+  level: 'debug',
 } as const
 
 /** §2 Failures, rate limit [fixture: aiounifi test_controller_authentication_rate_limit_error]. */
 export const LOGIN_LIMIT_BODY = {
-  code: 'AUTHENTICATION_FAILED_LIMIT_REACHED', message: "You've reached the login attempt limit",
+  code: 'AUTHENTICATION_FAILED_LIMIT_REACHED',
+  message: "You've reached the login attempt limit",
 } as const
 
 /** How long a `UBIC_2FA` challenge cookie stays usable [inferred]. */
@@ -33,10 +43,15 @@ function cookieHeader(name: string, value: string): string {
 }
 
 function issueJwt(state: SimulatorState, session: SessionRecord, csrfToken: string): string {
-  const jwt = signJwt({
-    userId: session.userId, csrfToken,
-    iat: Math.floor(state.clock() / 1000), exp: Math.floor(session.expiresAt / 1000),
-  }, state.jwtSecret)
+  const jwt = signJwt(
+    {
+      userId: session.userId,
+      csrfToken,
+      iat: Math.floor(state.clock() / 1000),
+      exp: Math.floor(session.expiresAt / 1000),
+    },
+    state.jwtSecret,
+  )
   session.jwts.push(jwt)
   state.sessionsByJwt.set(jwt, session.id)
   return jwt
@@ -94,8 +109,9 @@ export function authenticate(ctx: RequestContext, options: { rotate?: boolean } 
   const method = req.method ?? 'GET'
   if (method !== 'GET' && method !== 'HEAD') {
     const sent = headerValue(req, 'x-csrf-token')
-    const valid = sent !== undefined
-      && (auth.csrfInJwtOnly ? sent === found.payload.csrfToken : found.session.csrfTokens.includes(sent))
+    const valid =
+      sent !== undefined &&
+      (auth.csrfInJwtOnly ? sent === found.payload.csrfToken : found.session.csrfTokens.includes(sent))
     if (!valid) {
       sendError(res, 403, 'Forbidden')
       return undefined
@@ -109,15 +125,22 @@ function sendMfaChallenge(state: SimulatorState, res: ServerResponse, user: User
   const cookie = randomBytes(16).toString('hex')
   state.mfaChallenges.set(cookie, { userId: user.id, expiresAt: state.clock() + MFA_CHALLENGE_TTL_MS })
   // §2 Failures, MFA [report: hyperb1iss/unifly#2]; authenticator ids are stable per user.
-  sendJson(res, 499, {
-    code: 'MFA_AUTH_REQUIRED',
-    message: 'MFA token required to authenticate to SSO',
-    data: {
-      required: '2fa',
-      mfaCookie: `UBIC_2FA=${cookie}`,
-      authenticators: [{ id: `${user.id.slice(0, 8)}-totp`, type: 'totp', status: 'ACTIVE', name: 'Authenticator app' }],
+  sendJson(
+    res,
+    499,
+    {
+      code: 'MFA_AUTH_REQUIRED',
+      message: 'MFA token required to authenticate to SSO',
+      data: {
+        required: '2fa',
+        mfaCookie: `UBIC_2FA=${cookie}`,
+        authenticators: [
+          { id: `${user.id.slice(0, 8)}-totp`, type: 'totp', status: 'ACTIVE', name: 'Authenticator app' },
+        ],
+      },
     },
-  }, { 'set-cookie': `UBIC_2FA=${cookie}; path=/; samesite=none; secure; httponly` })
+    { 'set-cookie': `UBIC_2FA=${cookie}; path=/; samesite=none; secure; httponly` },
+  )
 }
 
 /** `X-Token-Expire-Time` in the fixture's format "2099-01-01T00:00:00Z" (§2) [fixture]. */
@@ -145,8 +168,12 @@ async function login(ctx: RequestContext): Promise<void> {
   if (user.mfaCode !== undefined) {
     const cookie = parseCookies(req.headers.cookie).get('UBIC_2FA')
     const challenge = cookie === undefined ? undefined : state.mfaChallenges.get(cookie)
-    const passed = challenge !== undefined && challenge.userId === user.id && challenge.expiresAt > now
-      && typeof token === 'string' && token === user.mfaCode
+    const passed =
+      challenge !== undefined &&
+      challenge.userId === user.id &&
+      challenge.expiresAt > now &&
+      typeof token === 'string' &&
+      token === user.mfaCode
     if (!passed) return sendMfaChallenge(state, res, user)
     state.mfaChallenges.delete(cookie as string)
   }
@@ -155,8 +182,13 @@ async function login(ctx: RequestContext): Promise<void> {
   const auth = state.config.auth
   const csrf = randomUUID()
   const session: SessionRecord = {
-    id: randomUUID(), userId: user.id, issuedAt: now, expiresAt: now + auth.sessionTtlSeconds * 1000,
-    csrfTokens: [csrf], jwts: [], loggedOut: false,
+    id: randomUUID(),
+    userId: user.id,
+    issuedAt: now,
+    expiresAt: now + auth.sessionTtlSeconds * 1000,
+    csrfTokens: [csrf],
+    jwts: [],
+    loggedOut: false,
   }
   state.sessions.set(session.id, session)
   const jwt = issueJwt(state, session, csrf)
@@ -179,18 +211,25 @@ export function authRoutes(): Route[] {
     { method: 'POST', path: '/api/auth/login', handler: login },
     {
       // §2 Session: logout needs the CSRF token and invalidates the session.
-      method: 'POST', path: '/api/auth/logout',
+      method: 'POST',
+      path: '/api/auth/logout',
       handler: (ctx) => {
         const found = authenticate(ctx, { rotate: false })
         if (!found) return
         found.session.loggedOut = true
         const name = ctx.state.config.auth.cookieName
-        sendJson(ctx.res, 200, {}, { 'set-cookie': `${name}=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; samesite=none; secure; httponly` })
+        sendJson(
+          ctx.res,
+          200,
+          {},
+          { 'set-cookie': `${name}=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; samesite=none; secure; httponly` },
+        )
       },
     },
     {
       // §2 "Who am I": login-body shape or 401. Knob `shapes.whoAmI: 'v2'`: only the v2 path answers.
-      method: 'GET', path: '/api/users/self',
+      method: 'GET',
+      path: '/api/users/self',
       handler: (ctx) => {
         if (ctx.state.config.shapes.whoAmI === 'v2') return sendError(ctx.res, 404, 'Not Found')
         const found = authenticate(ctx)

@@ -40,8 +40,21 @@ export async function generateCertificate(options: CertificateOptions = {}): Pro
     const keyPath = join(dir, 'key.pem')
     const certPath = join(dir, 'cert.pem')
     const args = [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '30',
-      '-subj', `/CN=${commonName}`, '-keyout', keyPath, '-out', certPath,
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '30',
+      '-subj',
+      `/CN=${commonName}`,
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
     ]
     if (altNames.length > 0) {
       const san = altNames.map((n) => (isIP(n) ? `IP:${n}` : `DNS:${n}`)).join(',')

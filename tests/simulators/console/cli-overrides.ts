@@ -20,8 +20,11 @@ export function parseSetting(base: ConsoleConfig, assignment: string): { path: s
   const raw = assignment.slice(eq + 1)
   let current: unknown = base
   for (const [i, segment] of path.entries()) {
-    if (!isPlainObject(current) || (!Object.hasOwn(current, segment)
-      && !(i === path.length - 1 && OPTIONAL_PARENTS.has(path.slice(0, -1).join('.'))))) {
+    if (
+      !isPlainObject(current) ||
+      (!Object.hasOwn(current, segment) &&
+        !(i === path.length - 1 && OPTIONAL_PARENTS.has(path.slice(0, -1).join('.'))))
+    ) {
       throw new Error(`unknown setting ${JSON.stringify(path.join('.'))}`)
     }
     current = current[segment]
@@ -30,7 +33,8 @@ export function parseSetting(base: ConsoleConfig, assignment: string): { path: s
   if (current === undefined || typeof current === 'string') return { path, value: raw }
   if (typeof current === 'number') {
     const n = Number(raw)
-    if (raw.trim() === '' || !Number.isFinite(n)) throw new Error(`${name} expects a number, got ${JSON.stringify(raw)}`)
+    if (raw.trim() === '' || !Number.isFinite(n))
+      throw new Error(`${name} expects a number, got ${JSON.stringify(raw)}`)
     return { path, value: n }
   }
   if (typeof current === 'boolean') {
@@ -50,7 +54,10 @@ export function parseSetting(base: ConsoleConfig, assignment: string): { path: s
 }
 
 /** `--config-json` first (deep), then each `--set` in order. */
-export function overridesFromCli(base: ConsoleConfig, options: { configJson?: string; set?: readonly string[] }): ConsoleOverrides {
+export function overridesFromCli(
+  base: ConsoleConfig,
+  options: { configJson?: string; set?: readonly string[] },
+): ConsoleOverrides {
   let overrides: Record<string, unknown> = {}
   if (options.configJson !== undefined) {
     let parsed: unknown

@@ -30,18 +30,31 @@ export function call(base: string, path: string, options: CallOptions = {}): Pro
     headers['content-length'] = String(Buffer.byteLength(payload))
   }
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, base), {
-      method: options.method ?? 'GET', headers, rejectUnauthorized: false, agent: false,
-    }, (res) => {
-      const fingerprint256 = (res.socket as TLSSocket).getPeerCertificate().fingerprint256
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => resolve({
-        status: res.statusCode ?? 0, headers: res.headers, body, fingerprint256, rawHeaders: res.rawHeaders,
-      }))
-      res.on('error', reject)
-    })
+    const req = request(
+      new URL(path, base),
+      {
+        method: options.method ?? 'GET',
+        headers,
+        rejectUnauthorized: false,
+        agent: false,
+      },
+      (res) => {
+        const fingerprint256 = (res.socket as TLSSocket).getPeerCertificate().fingerprint256
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => (body += chunk))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body,
+            fingerprint256,
+            rawHeaders: res.rawHeaders,
+          }),
+        )
+        res.on('error', reject)
+      },
+    )
     req.on('error', reject)
     req.end(payload)
   })
@@ -82,7 +95,10 @@ export class ConsoleSession {
   csrf: string | undefined
   readonly cookieName: string
 
-  constructor(readonly base: string, private readonly options: SessionOptions = {}) {
+  constructor(
+    readonly base: string,
+    private readonly options: SessionOptions = {},
+  ) {
     this.cookieName = options.cookieName ?? 'TOKEN'
   }
 
@@ -110,7 +126,8 @@ export class ConsoleSession {
     const cookie = setCookies(reply).get(this.cookieName)
     if (cookie) this.cookie = cookie
     if (this.options.csrfFromJwt) {
-      const payload = this.cookie === undefined ? undefined : decodeJwtPayload(this.cookie) as { csrfToken?: string } | undefined
+      const payload =
+        this.cookie === undefined ? undefined : (decodeJwtPayload(this.cookie) as { csrfToken?: string } | undefined)
       if (payload?.csrfToken) this.csrf = payload.csrfToken
       return
     }

@@ -21,11 +21,20 @@ export function queueFault(state: SimulatorState, spec: FaultSpec): Promise<void
 }
 
 /** Removes and returns the first queued fault matching this request. */
-export function takeFault(state: SimulatorState, server: 'console' | 'access', method: string, pathname: string): PendingFault | undefined {
-  const index = state.faults.findIndex((f) =>
-    (f.server ?? 'console') === server
-    && (f.method === '*' || f.method.toUpperCase() === method)
-    && (typeof f.path === 'string' ? f.path === pathname : new RegExp(f.path.source, f.path.flags.replace('g', '')).test(pathname)))
+export function takeFault(
+  state: SimulatorState,
+  server: 'console' | 'access',
+  method: string,
+  pathname: string,
+): PendingFault | undefined {
+  const index = state.faults.findIndex(
+    (f) =>
+      (f.server ?? 'console') === server &&
+      (f.method === '*' || f.method.toUpperCase() === method) &&
+      (typeof f.path === 'string'
+        ? f.path === pathname
+        : new RegExp(f.path.source, f.path.flags.replace('g', '')).test(pathname)),
+  )
   if (index < 0) return undefined
   return state.faults.splice(index, 1)[0]
 }

@@ -25,10 +25,18 @@ export interface Route {
 }
 
 function safeDecode(s: string): string {
-  try { return decodeURIComponent(s) } catch { return s }
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
+  }
 }
 
-export function matchRoute(routes: readonly Route[], method: string, pathname: string): { route: Route; params: string[] } | undefined {
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  pathname: string,
+): { route: Route; params: string[] } | undefined {
   for (const route of routes) {
     if (route.method !== '*' && route.method !== method) continue
     if (typeof route.path === 'string') {
@@ -48,12 +56,25 @@ export type ExtraHeaders = Record<string, string | string[]>
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: ExtraHeaders = {}): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers })
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  })
   res.end(text)
 }
 
-export function sendHtml(res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), ...headers })
+export function sendHtml(
+  res: ServerResponse,
+  status: number,
+  html: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    ...headers,
+  })
   res.end(html)
 }
 
@@ -92,8 +113,11 @@ export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&
 
 /** What a booting console serves instead of JSON (§2: aiounifi "Login Failed: Host starting up"). */
 export function sendStartingUp(res: ServerResponse): void {
-  sendHtml(res, 200,
-    '<!doctype html><html><head><title>UniFi OS</title></head><body><div id="root">UniFi OS is starting up. Please wait…</div></body></html>\n')
+  sendHtml(
+    res,
+    200,
+    '<!doctype html><html><head><title>UniFi OS</title></head><body><div id="root">UniFi OS is starting up. Please wait…</div></body></html>\n',
+  )
 }
 
 // ---- requests ---------------------------------------------------------------

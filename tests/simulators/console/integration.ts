@@ -11,7 +11,10 @@ type IntegrationApp = Extract<ConsoleApp, 'protect' | 'network'>
 
 /** Stable hex id derived from the console, like Protect's 24-hex object ids. */
 function hexId(config: ConsoleConfig, ...parts: (string | number)[]): string {
-  return createHash('sha256').update([config.mac, ...parts].join(':')).digest('hex').slice(0, 24)
+  return createHash('sha256')
+    .update([config.mac, ...parts].join(':'))
+    .digest('hex')
+    .slice(0, 24)
 }
 
 /** `protect.cameras` fake cameras in the integration API's shape (developer.ui.com Protect 6.2.83, abridged). */
@@ -19,12 +22,24 @@ export function fakeCameras(config: ConsoleConfig): Record<string, unknown>[] {
   return Array.from({ length: config.protect.cameras }, (_, i) => {
     const id = hexId(config, 'camera', i)
     return {
-      id, modelKey: 'camera', state: 'CONNECTED', name: `Camera ${i + 1}`,
-      mac: `F4E2C6${id.slice(0, 6).toUpperCase()}`, isMicEnabled: true, micVolume: 100, videoMode: 'default',
+      id,
+      modelKey: 'camera',
+      state: 'CONNECTED',
+      name: `Camera ${i + 1}`,
+      mac: `F4E2C6${id.slice(0, 6).toUpperCase()}`,
+      isMicEnabled: true,
+      micVolume: 100,
+      videoMode: 'default',
       hdrType: 'auto',
       featureFlags: {
-        supportFullHdSnapshot: true, hasHdr: true, smartDetectTypes: ['person', 'vehicle'], smartDetectAudioTypes: [],
-        videoModes: ['default'], hasMic: true, hasLedStatus: true, hasSpeaker: false,
+        supportFullHdSnapshot: true,
+        hasHdr: true,
+        smartDetectTypes: ['person', 'vehicle'],
+        smartDetectAudioTypes: [],
+        videoModes: ['default'],
+        hasMic: true,
+        hasLedStatus: true,
+        hasSpeaker: false,
       },
       smartDetectSettings: { objectTypes: [], audioTypes: [] },
     }
@@ -37,19 +52,31 @@ export function fakeCameras(config: ConsoleConfig): Record<string, unknown>[] {
  * §5.2 [source]; which one a real console sends for a bad key is open (§9) [inferred].
  */
 function integrationError(
-  ctx: RequestContext, app: IntegrationApp, status: number, message: string,
-  network: { statusName: string; code: string }, headers: ExtraHeaders,
+  ctx: RequestContext,
+  app: IntegrationApp,
+  status: number,
+  message: string,
+  network: { statusName: string; code: string },
+  headers: ExtraHeaders,
 ): void {
   const { res, state, url } = ctx
   if (app === 'protect' || state.config.integration.networkErrorBody === 'gateway') {
     return sendError(res, status, message, headers)
   }
-  sendJson(res, status, {
-    statusCode: status, statusName: network.statusName, code: network.code, message,
-    timestamp: new Date(state.clock()).toISOString(),
-    requestPath: url.pathname.replace(/^\/proxy\/network/, ''),
-    requestId: randomUUID(),
-  }, headers)
+  sendJson(
+    res,
+    status,
+    {
+      statusCode: status,
+      statusName: network.statusName,
+      code: network.code,
+      message,
+      timestamp: new Date(state.clock()).toISOString(),
+      requestPath: url.pathname.replace(/^\/proxy\/network/, ''),
+      requestId: randomUUID(),
+    },
+    headers,
+  )
 }
 
 function findKey(state: SimulatorState, value: string): ApiKeyRecord | undefined {
@@ -67,16 +94,28 @@ function intParam(url: URL, name: string, fallback: number, max: number): number
 
 /** Records the request in `state.integrationLog` (arrival order); its status once the reply is sent. */
 function logRequest(
-  ctx: RequestContext, app: IntegrationApp, path: string, principal: string, verdict: RateVerdict,
+  ctx: RequestContext,
+  app: IntegrationApp,
+  path: string,
+  principal: string,
+  verdict: RateVerdict,
 ): void {
   const { res, state } = ctx
   const least = verdict.states.reduce((a, b) => (b.remaining < a.remaining ? b : a))
   const entry = {
-    at: state.clock(), app, path, principal, status: 0, remaining: least.remaining, resetSeconds: least.resetSeconds,
+    at: state.clock(),
+    app,
+    path,
+    principal,
+    status: 0,
+    remaining: least.remaining,
+    resetSeconds: least.resetSeconds,
   }
   state.integrationLog.push(entry)
   if (state.integrationLog.length > 10_000) state.integrationLog.shift()
-  res.once('finish', () => { entry.status = res.statusCode })
+  res.once('finish', () => {
+    entry.status = res.statusCode
+  })
 }
 
 /** `pk`: an opaque partition key per principal (§5.1: "pk=:<key>:", a byte sequence). */
@@ -100,25 +139,43 @@ function integration(ctx: RequestContext): void {
   const headers = rateLimitHeaders(state.config.rateLimit.headers, verdict, partitionKey(principal))
   logRequest(ctx, app, rest, principal, verdict)
   if (!verdict.ok) {
-    return integrationError(ctx, app, 429, 'Too Many Requests',
+    return integrationError(
+      ctx,
+      app,
+      429,
+      'Too Many Requests',
       { statusName: 'TOO_MANY_REQUESTS', code: 'api.rate-limit.exceeded' },
-      { ...headers, 'retry-after': String(verdict.retryAfterSeconds) })
+      { ...headers, 'retry-after': String(verdict.retryAfterSeconds) },
+    )
   }
   if (!key) {
-    return integrationError(ctx, app, 401, sent === '' ? 'Missing credentials' : 'Unauthorized', sent === ''
-      ? { statusName: 'UNAUTHORIZED', code: 'api.authentication.missing-credentials' }
-      : { statusName: 'UNAUTHORIZED', code: 'api.authentication.invalid-credentials' }, headers)
+    return integrationError(
+      ctx,
+      app,
+      401,
+      sent === '' ? 'Missing credentials' : 'Unauthorized',
+      sent === ''
+        ? { statusName: 'UNAUTHORIZED', code: 'api.authentication.missing-credentials' }
+        : { statusName: 'UNAUTHORIZED', code: 'api.authentication.invalid-credentials' },
+      headers,
+    )
   }
   // §4.2: a key carries its holder's rights; without `<app>.management` the app refuses it [inferred: 403].
   const holder = state.users.get(key.userId)
   if (!holder || !hasAppPermission(state, holder, app)) {
-    return integrationError(ctx, app, 403, 'Forbidden',
-      { statusName: 'FORBIDDEN', code: 'api.authorization.forbidden' }, headers)
+    return integrationError(
+      ctx,
+      app,
+      403,
+      'Forbidden',
+      { statusName: 'FORBIDDEN', code: 'api.authorization.forbidden' },
+      headers,
+    )
   }
   key.lastUsedAt = now
 
-  const notFound = (): void => integrationError(ctx, app, 404, 'Not Found',
-    { statusName: 'NOT_FOUND', code: 'api.request.not-found' }, headers)
+  const notFound = (): void =>
+    integrationError(ctx, app, 404, 'Not Found', { statusName: 'NOT_FOUND', code: 'api.request.not-found' }, headers)
   if (req.method !== 'GET') return notFound()
   const version = state.config.appVersions[app] ?? '0.0.0'
 
@@ -126,30 +183,42 @@ function integration(ctx: RequestContext): void {
     const stream = /^v1\/cameras\/([^/]+)\/rtsps-stream$/.exec(rest)
     if (stream) return rtspsStream(ctx, stream[1]!, notFound, headers)
     switch (rest) {
-      case 'v1/meta/info': return sendJson(res, 200, { applicationVersion: version }, headers) // §5.1 [source]
-      case 'v1/cameras': return sendJson(res, 200, fakeCameras(state.config), headers)
+      case 'v1/meta/info':
+        return sendJson(res, 200, { applicationVersion: version }, headers) // §5.1 [source]
+      case 'v1/cameras':
+        return sendJson(res, 200, fakeCameras(state.config), headers)
       case 'v1/nvrs':
         return sendJson(res, 200, { id: hexId(state.config, 'nvr'), modelKey: 'nvr', name: state.config.name }, headers)
-      default: return notFound()
+      default:
+        return notFound()
     }
   }
   switch (rest) {
-    case 'v1/info': return sendJson(res, 200, { applicationVersion: version }, headers) // §5.2 [report]
+    case 'v1/info':
+      return sendJson(res, 200, { applicationVersion: version }, headers) // §5.2 [report]
     case 'v1/sites': {
       // §5.2 [source]: offset/limit paging, limit 0–200 (default 25); site id is a UUID.
       const offset = intParam(url, 'offset', 0, Number.MAX_SAFE_INTEGER)
       const limit = intParam(url, 'limit', 25, 200)
       if (offset === undefined || limit === undefined) {
-        return integrationError(ctx, app, 400, 'Invalid paging parameters',
-          { statusName: 'BAD_REQUEST', code: 'api.request.argument-type-mismatch' }, headers)
+        return integrationError(
+          ctx,
+          app,
+          400,
+          'Invalid paging parameters',
+          { statusName: 'BAD_REQUEST', code: 'api.request.argument-type-mismatch' },
+          headers,
+        )
       }
-      const all = state.config.networkSites.length > 0
-        ? state.config.networkSites
-        : [{ id: state.defaultSiteId, internalReference: 'default', name: 'Default' }]
+      const all =
+        state.config.networkSites.length > 0
+          ? state.config.networkSites
+          : [{ id: state.defaultSiteId, internalReference: 'default', name: 'Default' }]
       const data = all.slice(offset, offset + limit)
       return sendJson(res, 200, { offset, limit, count: data.length, totalCount: all.length, data }, headers)
     }
-    default: return notFound()
+    default:
+      return notFound()
   }
 }
 
@@ -164,7 +233,10 @@ function rtspsStream(ctx: RequestContext, cameraId: string, notFound: () => void
   if (mode === 'forbidden') return sendError(res, 403, 'Forbidden', headers)
   if (!fakeCameras(state.config).some((c) => c.id === cameraId)) return notFound()
   if (mode === 'null') return sendJson(res, 200, null, headers)
-  const url = (quality: string) => mode === 'active' ? `rtsps://${ctx.req.headers.host ?? 'console'}:7441/${hexId(state.config, cameraId, quality)}?enableSrtp` : null
+  const url = (quality: string) =>
+    mode === 'active'
+      ? `rtsps://${ctx.req.headers.host ?? 'console'}:7441/${hexId(state.config, cameraId, quality)}?enableSrtp`
+      : null
   return sendJson(res, 200, { high: url('high'), medium: url('medium'), low: url('low'), package: null }, headers)
 }
 
@@ -175,10 +247,22 @@ function bootstrap(ctx: RequestContext, authUserId: string): void {
     authUserId,
     accessKey: '',
     nvr: {
-      id: hexId(c, 'nvr'), mac: c.mac, host: ctx.req.socket.localAddress ?? '', name: c.name, type: c.model,
-      marketName: c.name, hostShortname: c.model, hostType: 0, hardwareId: hexId(c, 'hw'),
-      firmwareVersion: c.firmware, version: c.appVersions.protect ?? '', isSetup: true, isUCoreSetup: true,
-      isNetworkInstalled: c.apps.includes('network'), isProtectUpdatable: false, isUcoreUpdatable: false,
+      id: hexId(c, 'nvr'),
+      mac: c.mac,
+      host: ctx.req.socket.localAddress ?? '',
+      name: c.name,
+      type: c.model,
+      marketName: c.name,
+      hostShortname: c.model,
+      hostType: 0,
+      hardwareId: hexId(c, 'hw'),
+      firmwareVersion: c.firmware,
+      version: c.appVersions.protect ?? '',
+      isSetup: true,
+      isUCoreSetup: true,
+      isNetworkInstalled: c.apps.includes('network'),
+      isProtectUpdatable: false,
+      isUcoreUpdatable: false,
     },
     cameras: fakeCameras(c),
     users: [],
@@ -190,7 +274,8 @@ export function integrationRoutes(): Route[] {
     { method: '*', path: /^\/proxy\/(protect|network)\/integration\/(.*)$/, handler: integration },
     {
       // §4.2 [report]: `/proxy/protect/api/*` refuses X-API-KEY (401); cookie sessions work.
-      method: '*', path: /^\/proxy\/protect\/api\/(.+)$/,
+      method: '*',
+      path: /^\/proxy\/protect\/api\/(.+)$/,
       handler: (ctx) => {
         if (!ctx.state.config.apps.includes('protect')) return sendError(ctx.res, 404, 'Not Found')
         const found = authenticate(ctx)

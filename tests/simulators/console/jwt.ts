@@ -41,7 +41,13 @@ export function verifyJwt(token: string, secret: Buffer): SessionJwtPayload | un
   const given = Buffer.from(sig, 'base64url')
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined
   const p = decodeJwtPayload(token) as Partial<SessionJwtPayload> | undefined
-  if (!p || typeof p.userId !== 'string' || typeof p.csrfToken !== 'string'
-    || typeof p.iat !== 'number' || typeof p.exp !== 'number') return undefined
+  if (
+    !p ||
+    typeof p.userId !== 'string' ||
+    typeof p.csrfToken !== 'string' ||
+    typeof p.iat !== 'number' ||
+    typeof p.exp !== 'number'
+  )
+    return undefined
   return { userId: p.userId, csrfToken: p.csrfToken, iat: p.iat, exp: p.exp }
 }

@@ -3,7 +3,13 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { authenticate, type Authenticated } from './auth.ts'
 import {
-  asRecord, readJsonBody, sendEnvelope, sendEnvelopeError, sendError, type RequestContext, type Route,
+  asRecord,
+  readJsonBody,
+  sendEnvelope,
+  sendEnvelopeError,
+  sendError,
+  type RequestContext,
+  type Route,
 } from './http.ts'
 import { canManage, isoTime, permissionsOf, type ApiKeyRecord, type SimulatorState, type UserRecord } from './state.ts'
 
@@ -72,7 +78,12 @@ async function createKey(ctx: RequestContext): Promise<void> {
   if (!found || pathMissing(ctx)) return
   // §3 end: "accounts without owner rights are refused" / "It needs to be 'super admin'" [report].
   if (!canManage(found.user)) {
-    return sendEnvelopeError(res, 403, 'PERMISSION_DENIED', 'Only a Super Administrator or the Owner can create API keys')
+    return sendEnvelopeError(
+      res,
+      403,
+      'PERMISSION_DENIED',
+      'Only a Super Administrator or the Owner can create API keys',
+    )
   }
   // Knob `keyCreation: 'owner-only'`: firmware that lets only the owner mint (§9 open question) [inferred body].
   if (state.config.keyCreation === 'owner-only' && !found.user.isOwner) {
@@ -85,9 +96,15 @@ async function createKey(ctx: RequestContext): Promise<void> {
   if (name === '' || name.length > 128) return sendEnvelopeError(res, 400, 'INVALID_PARAMETERS', 'name is required')
   const now = state.clock()
   const key: ApiKeyRecord = {
-    id: randomUUID(), name, description: typeof b.description === 'string' ? b.description : '',
-    key: generateApiKey(), userId: target.id, creatorUserId: found.user.id,
-    createdAt: now, updatedAt: now, lastUsedAt: null,
+    id: randomUUID(),
+    name,
+    description: typeof b.description === 'string' ? b.description : '',
+    key: generateApiKey(),
+    userId: target.id,
+    creatorUserId: found.user.id,
+    createdAt: now,
+    updatedAt: now,
+    lastUsedAt: null,
   }
   state.apiKeys.set(key.id, key)
   // §4.1 browser form [source]: the only time the full key is returned.
@@ -99,19 +116,24 @@ export function keysRoutes(): Route[] {
     { method: 'POST', path: /^\/proxy\/users\/api\/v2\/user\/([^/]+)\/keys$/, handler: createKey },
     {
       // §4.1 List [source]: masked keys of one user.
-      method: 'GET', path: /^\/proxy\/users\/api\/v2\/user\/([^/]+)\/keys$/,
+      method: 'GET',
+      path: /^\/proxy\/users\/api\/v2\/user\/([^/]+)\/keys$/,
       handler: (ctx) => {
         const found = authenticate(ctx)
         if (!found || pathMissing(ctx)) return
         const target = resolveTarget(ctx, found)
         if (!target) return
         const keys = [...ctx.state.apiKeys.values()].filter((k) => k.userId === target.id)
-        sendEnvelope(ctx.res, keys.map((k) => keyListItem(ctx.state, k)))
+        sendEnvelope(
+          ctx.res,
+          keys.map((k) => keyListItem(ctx.state, k)),
+        )
       },
     },
     {
       // §4.1 Delete [source]: 200 {"code":1,"codeS":"SUCCESS","data":"success"}.
-      method: 'DELETE', path: /^\/proxy\/users\/api\/v2\/keys\/([^/]+)$/,
+      method: 'DELETE',
+      path: /^\/proxy\/users\/api\/v2\/keys\/([^/]+)$/,
       handler: (ctx) => {
         const found = authenticate(ctx)
         if (!found) return

@@ -39,10 +39,13 @@ const config = (() => {
       ...(values['config-json'] === undefined ? {} : { configJson: values['config-json'] }),
       ...(values.set === undefined ? {} : { set: values.set }),
     })
-    return createConsoleConfig(preset, deepMerge(knobs, {
-      ...(values.name === undefined ? {} : { name: values.name }),
-      ...(values.mac === undefined ? {} : { mac: values.mac }),
-    }))
+    return createConsoleConfig(
+      preset,
+      deepMerge(knobs, {
+        ...(values.name === undefined ? {} : { name: values.name }),
+        ...(values.mac === undefined ? {} : { mac: values.mac }),
+      }),
+    )
   } catch (err) {
     return fail((err as Error).message)
   }
@@ -54,8 +57,12 @@ await serve(() => startConsoleSimulator(config, { host: values.host, port }), {
   fail,
   where: `${values.host}:${port}`,
   ready: (running) => ({
-    url: running.url, port: running.port, sha256: running.sha256,
-    preset: config.preset, mac: config.mac, name: config.name,
+    url: running.url,
+    port: running.port,
+    sha256: running.sha256,
+    preset: config.preset,
+    mac: config.mac,
+    name: config.name,
     ...(running.accessPort === undefined ? {} : { accessPort: running.accessPort, accessUrl: running.accessUrl }),
   }),
 })

@@ -196,11 +196,7 @@ export interface NetworkSite {
   name: string
 }
 
-type DeepPartial<T> = T extends readonly unknown[]
-  ? T
-  : T extends object
-    ? { [K in keyof T]?: DeepPartial<T[K]> }
-    : T
+type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T
 
 /** What a caller may change on top of a preset: any nested field; arrays replace wholesale. */
 export type ConsoleOverrides = DeepPartial<Omit<ConsoleConfig, 'preset' | 'kind'>>
@@ -226,50 +222,95 @@ export const LIMITED_PASSWORD = 'Passw0rd!limited'
 
 function owner(preset: string): AccountSeed {
   return {
-    id: seedUuid(preset, OWNER_USERNAME), username: OWNER_USERNAME, password: OWNER_PASSWORD,
-    role: 'super_administrator', isOwner: true, localAccount: true, firstName: 'Console', lastName: 'Owner',
+    id: seedUuid(preset, OWNER_USERNAME),
+    username: OWNER_USERNAME,
+    password: OWNER_PASSWORD,
+    role: 'super_administrator',
+    isOwner: true,
+    localAccount: true,
+    firstName: 'Console',
+    lastName: 'Owner',
   }
 }
 
 function cloudAdmin(preset: string): AccountSeed {
   return {
-    id: seedUuid(preset, CLOUD_USERNAME), username: CLOUD_USERNAME, password: CLOUD_PASSWORD,
-    role: 'super_administrator', isOwner: false, localAccount: false, mfa: { code: CLOUD_MFA_CODE },
-    email: CLOUD_USERNAME, firstName: 'Cloud', lastName: 'Admin',
+    id: seedUuid(preset, CLOUD_USERNAME),
+    username: CLOUD_USERNAME,
+    password: CLOUD_PASSWORD,
+    role: 'super_administrator',
+    isOwner: false,
+    localAccount: false,
+    mfa: { code: CLOUD_MFA_CODE },
+    email: CLOUD_USERNAME,
+    firstName: 'Cloud',
+    lastName: 'Admin',
   }
 }
 
 function limitedAdmin(preset: string): AccountSeed {
   return {
-    id: seedUuid(preset, LIMITED_USERNAME), username: LIMITED_USERNAME, password: LIMITED_PASSWORD,
-    role: 'admin', isOwner: false, localAccount: true, firstName: 'Limited', lastName: 'Admin',
+    id: seedUuid(preset, LIMITED_USERNAME),
+    username: LIMITED_USERNAME,
+    password: LIMITED_PASSWORD,
+    role: 'admin',
+    isOwner: false,
+    localAccount: true,
+    firstName: 'Limited',
+    lastName: 'Admin',
   }
 }
 
 const defaultAuth: AuthConfig = {
-  cookieName: 'TOKEN', csrfInJwtOnly: false, badCredentialsStatus: 403, sessionTtlSeconds: 7200,
-  lockout: { maxFailures: 5, lockSeconds: 60 }, reissueCookieOnCsrfRotation: true, csrfHeaders: 'both',
+  cookieName: 'TOKEN',
+  csrfInJwtOnly: false,
+  badCredentialsStatus: 403,
+  sessionTtlSeconds: 7200,
+  lockout: { maxFailures: 5, lockSeconds: 60 },
+  reissueCookieOnCsrfRotation: true,
+  csrfHeaders: 'both',
 }
 
 const defaultShapes: ShapeKnobs = {
-  keyPaths: 'both', whoAmI: 'both', profileIds: 'both', loginReplyHasId: true, envelope: 'code-1', adminList: 'array',
+  keyPaths: 'both',
+  whoAmI: 'both',
+  profileIds: 'both',
+  loginReplyHasId: true,
+  envelope: 'code-1',
+  adminList: 'array',
 }
 
 const defaultRateLimit: ConsoleConfig['rateLimit'] = {
-  quota: 10, windowSeconds: 1, second: { quota: 0, windowSeconds: 60 }, window: 'sliding', headers: 'single',
+  quota: 10,
+  windowSeconds: 1,
+  second: { quota: 0, windowSeconds: 60 },
+  window: 'sliding',
+  headers: 'single',
 }
 
-type PresetSpecific = Pick<ConsoleConfig, 'preset' | 'model' | 'name' | 'mac' | 'apps'>
-  & Partial<Omit<ConsoleConfig, 'preset' | 'model' | 'name' | 'mac' | 'apps'>>
+type PresetSpecific = Pick<ConsoleConfig, 'preset' | 'model' | 'name' | 'mac' | 'apps'> &
+  Partial<Omit<ConsoleConfig, 'preset' | 'model' | 'name' | 'mac' | 'apps'>>
 
 function unifiOs(spec: PresetSpecific): ConsoleConfig {
   return {
-    directConnectDomain: directConnectDomainFor(spec.mac), kind: 'unifi-os', defaultPort: 443,
-    isSsoEnabled: false, isSingleUser: false, firmware: '4.3.6',
+    directConnectDomain: directConnectDomainFor(spec.mac),
+    kind: 'unifi-os',
+    defaultPort: 443,
+    isSsoEnabled: false,
+    isSingleUser: false,
+    firmware: '4.3.6',
     appVersions: { network: '10.2.105', protect: '7.3.12', access: '4.2.10' },
-    protect: { cameras: 0 }, auth: defaultAuth, accounts: [owner(spec.preset)],
-    localUserCreation: 'allowed', booting: false, apiSystem: 'served', rateLimit: defaultRateLimit, accessPort: 12445,
-    networkSites: [], integration: { networkErrorBody: 'network' }, access: { validityPeriodUnit: 'days', doors: 2 },
+    protect: { cameras: 0 },
+    auth: defaultAuth,
+    accounts: [owner(spec.preset)],
+    localUserCreation: 'allowed',
+    booting: false,
+    apiSystem: 'served',
+    rateLimit: defaultRateLimit,
+    accessPort: 12445,
+    networkSites: [],
+    integration: { networkErrorBody: 'network' },
+    access: { validityPeriodUnit: 'days', doors: 2 },
     shapes: defaultShapes,
     keyCreation: 'super-admin',
     ...spec,
@@ -279,38 +320,78 @@ function unifiOs(spec: PresetSpecific): ConsoleConfig {
 export const presets: Readonly<Record<PresetName, Readonly<ConsoleConfig>>> = deepFreeze({
   // Protect installed but empty: the cameras moved to the NVR (§6, core#154972).
   'udm-pro': unifiOs({
-    preset: 'udm-pro', model: 'UDMPRO', name: 'Dream Machine Pro', mac: '245A4CDD6616', apps: ['network', 'protect'],
-    isSsoEnabled: true, firmware: '4.4.6', protect: { cameras: 0 },
+    preset: 'udm-pro',
+    model: 'UDMPRO',
+    name: 'Dream Machine Pro',
+    mac: '245A4CDD6616',
+    apps: ['network', 'protect'],
+    isSsoEnabled: true,
+    firmware: '4.4.6',
+    protect: { cameras: 0 },
     accounts: [owner('udm-pro'), cloudAdmin('udm-pro')],
   }),
   unvr: unifiOs({
-    preset: 'unvr', model: 'UNVR', name: 'NVR', mac: '70A7411B2C3D', apps: ['protect'],
-    isSsoEnabled: true, firmware: '4.4.6', appVersions: { protect: '7.3.12', access: '4.2.10' },
-    protect: { cameras: 6 }, accounts: [owner('unvr'), cloudAdmin('unvr')],
+    preset: 'unvr',
+    model: 'UNVR',
+    name: 'NVR',
+    mac: '70A7411B2C3D',
+    apps: ['protect'],
+    isSsoEnabled: true,
+    firmware: '4.4.6',
+    appVersions: { protect: '7.3.12', access: '4.2.10' },
+    protect: { cameras: 6 },
+    accounts: [owner('unvr'), cloudAdmin('unvr')],
   }),
   // UniFi OS 5.x "Fabric": local-user creation refused (§3, ZSamuels28/UnifiClientCheck-Docker#33).
   'udm-se': unifiOs({
-    preset: 'udm-se', model: 'UDMPROSE', name: 'Dream Machine SE', mac: '784558A1B2C3', apps: ['network', 'protect'],
-    firmware: '5.0.16', protect: { cameras: 4 }, localUserCreation: 'refused',
+    preset: 'udm-se',
+    model: 'UDMPROSE',
+    name: 'Dream Machine SE',
+    mac: '784558A1B2C3',
+    apps: ['network', 'protect'],
+    firmware: '5.0.16',
+    protect: { cameras: 4 },
+    localUserCreation: 'refused',
   }),
   // Old Cloud Key: UniFi OS 4.3.6 / Protect 6.0.53, below HA's 7.2.105 minimum (§4.3, home-assistant.io#40483).
   'ckg2-plus': unifiOs({
-    preset: 'ckg2-plus', model: 'UCKP', name: 'Cloud Key Gen2 Plus', mac: '74ACB9112233', apps: ['network', 'protect'],
-    isSingleUser: true, firmware: '4.3.6', appVersions: { network: '10.2.105', protect: '6.0.53', access: '4.2.10' },
-    protect: { cameras: 2 }, accounts: [owner('ckg2-plus'), limitedAdmin('ckg2-plus')],
+    preset: 'ckg2-plus',
+    model: 'UCKP',
+    name: 'Cloud Key Gen2 Plus',
+    mac: '74ACB9112233',
+    apps: ['network', 'protect'],
+    isSingleUser: true,
+    firmware: '4.3.6',
+    appVersions: { network: '10.2.105', protect: '6.0.53', access: '4.2.10' },
+    protect: { cameras: 2 },
+    accounts: [owner('ckg2-plus'), limitedAdmin('ckg2-plus')],
   }),
   // Self-hosted Network application (no UniFi OS): `/` redirects to `/manage`, port 8443.
   // UniFi OS Server: self-hosted UniFi OS on :11443 with local API keys (§1 Ports; hyperb1iss/unifly#16,
   // UOS Server 5.0.6 runs Network and its Integrations page). Model and name are made up; whether it
   // serves /api/system is open (§9), so by default it does not: Keyward must cope with a nameless console.
   'uos-server': unifiOs({
-    preset: 'uos-server', model: 'UOSSERVER', name: 'UniFi OS Server', mac: 'E43883AABBCC', apps: ['network'],
-    defaultPort: 11443, firmware: '5.0.6', appVersions: { network: '10.2.105' }, apiSystem: 'absent',
+    preset: 'uos-server',
+    model: 'UOSSERVER',
+    name: 'UniFi OS Server',
+    mac: 'E43883AABBCC',
+    apps: ['network'],
+    defaultPort: 11443,
+    firmware: '5.0.6',
+    appVersions: { network: '10.2.105' },
+    apiSystem: 'absent',
   }),
   'legacy-network': unifiOs({
-    preset: 'legacy-network', model: 'NETWORK-APP', name: 'UniFi Network Application', mac: 'F4E2C6445566',
-    apps: ['network'], kind: 'legacy-network', defaultPort: 8443, firmware: '',
-    appVersions: { network: '9.0.108' }, accounts: [],
+    preset: 'legacy-network',
+    model: 'NETWORK-APP',
+    name: 'UniFi Network Application',
+    mac: 'F4E2C6445566',
+    apps: ['network'],
+    kind: 'legacy-network',
+    defaultPort: 8443,
+    firmware: '',
+    appVersions: { network: '9.0.108' },
+    accounts: [],
   }),
 })
 
@@ -364,7 +445,8 @@ export function createConsoleConfig(preset: PresetName, overrides: ConsoleOverri
   const merged = deepMerge(base, overrides)
   return {
     ...merged,
-    directConnectDomain: overrides.directConnectDomain ?? (mac === base.mac ? base.directConnectDomain : directConnectDomainFor(mac)),
+    directConnectDomain:
+      overrides.directConnectDomain ?? (mac === base.mac ? base.directConnectDomain : directConnectDomainFor(mac)),
     mac,
     preset: base.preset,
     kind: base.kind,

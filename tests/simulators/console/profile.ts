@@ -35,7 +35,9 @@ export function userProfile(state: SimulatorState, user: UserRecord): Record<str
     nfc_token: '',
     nfc_display_id: '',
     groups: [],
-    roles: [{ unique_id: role.uniqueId, name: role.name, system_role: true, system_key: role.systemKey, level: role.level }],
+    roles: [
+      { unique_id: role.uniqueId, name: role.name, system_role: true, system_key: role.systemKey, level: role.level },
+    ],
     permissions,
     scopes: scopesFor(permissions),
     cloud_access_granted: !user.localAccount,

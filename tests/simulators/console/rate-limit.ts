@@ -105,7 +105,9 @@ export class PrincipalRateLimiter {
       const current = w
       return {
         count: current.used,
-        spend: () => { current.used += 1 },
+        spend: () => {
+          current.used += 1
+        },
         resetSeconds: () => ceilS(current.start + p.windowMs - now),
       }
     }
@@ -113,7 +115,9 @@ export class PrincipalRateLimiter {
     this.hits.set(id, times)
     return {
       count: times.length,
-      spend: () => { times.push(now) },
+      spend: () => {
+        times.push(now)
+      },
       // When the oldest request in the window leaves it: the budget grows again by one.
       resetSeconds: () => (times.length > 0 ? ceilS(times[0]! + p.windowMs - now) : 0),
     }
@@ -137,22 +141,26 @@ export function policyName(quota: number, windowSeconds: number): string {
  * [inferred]); 'draft-7': express-rate-limit's other form, `limit=…, remaining=…, reset=…` for the
  * policy with least left and `<q>;w=<w>` per policy; 'none': older firmware, no headers at all.
  */
-export function rateLimitHeaders(shape: RateHeaderShape, verdict: RateVerdict, partitionKey: string):
-Record<string, string | string[]> {
+export function rateLimitHeaders(
+  shape: RateHeaderShape,
+  verdict: RateVerdict,
+  partitionKey: string,
+): Record<string, string | string[]> {
   const states = verdict.states
   if (shape === 'none' || states.length === 0) return {}
   const seconds = (p: RatePolicy) => Math.max(1, Math.round(p.windowMs / 1000))
   if (shape === 'draft-7') {
     const least = states.reduce((a, b) => (b.remaining < a.remaining ? b : a))
     return {
-      'ratelimit': `limit=${least.policy.quota}, remaining=${least.remaining}, reset=${least.resetSeconds}`,
+      ratelimit: `limit=${least.policy.quota}, remaining=${least.remaining}, reset=${least.resetSeconds}`,
       'ratelimit-policy': states.map((s) => `${s.policy.quota};w=${seconds(s.policy)}`).join(', '),
     }
   }
   const limits = states.map((s) => `"${s.policy.name}";r=${s.remaining};t=${s.resetSeconds}`)
-  const policies = states.map((s) =>
-    `"${s.policy.name}";q=${s.policy.quota};w=${seconds(s.policy)};pk=:${partitionKey}:`)
+  const policies = states.map(
+    (s) => `"${s.policy.name}";q=${s.policy.quota};w=${seconds(s.policy)};pk=:${partitionKey}:`,
+  )
   return shape === 'lines'
-    ? { 'ratelimit': limits, 'ratelimit-policy': policies }
-    : { 'ratelimit': limits.join(', '), 'ratelimit-policy': policies.join(', ') }
+    ? { ratelimit: limits, 'ratelimit-policy': policies }
+    : { ratelimit: limits.join(', '), 'ratelimit-policy': policies.join(', ') }
 }

@@ -19,33 +19,53 @@ export interface RoleRecord extends RoleDefinition {
 export const ROLE_DEFINITIONS: Readonly<Record<RoleKey, RoleDefinition>> = {
   // [fixture] aiounifi LOGIN_UNIFIOS_JSON_RESPONSE: name, system_key, level 2, permission map.
   super_administrator: {
-    key: 'super_administrator', name: 'Super Administrator', systemKey: 'super_administrator', level: 2,
+    key: 'super_administrator',
+    name: 'Super Administrator',
+    systemKey: 'super_administrator',
+    level: 2,
     permissions: {
-      'access.management': ['admin'], 'led.management': ['admin'], 'network.management': ['admin'],
-      'protect.management': ['admin'], 'system.management.location': ['admin'],
-      'system.management.user': ['admin'], 'talk.management': ['admin'],
+      'access.management': ['admin'],
+      'led.management': ['admin'],
+      'network.management': ['admin'],
+      'protect.management': ['admin'],
+      'system.management.location': ['admin'],
+      'system.management.user': ['admin'],
+      'talk.management': ['admin'],
     },
   },
   // [inferred] a full-management admin without user management (cannot mint keys, §3 end).
   admin: {
-    key: 'admin', name: 'Administrator', systemKey: 'admin', level: 1,
+    key: 'admin',
+    name: 'Administrator',
+    systemKey: 'admin',
+    level: 1,
     permissions: {
-      'access.management': ['admin'], 'network.management': ['admin'], 'protect.management': ['admin'],
-      'system.management.location': ['readonly'], 'talk.management': ['admin'],
+      'access.management': ['admin'],
+      'network.management': ['admin'],
+      'protect.management': ['admin'],
+      'system.management.location': ['readonly'],
+      'talk.management': ['admin'],
     },
   },
   // [inferred] a limited custom role (§3 `custom_administrator` [report]) with no application
   // permission, so its keys are refused by every app (403). Seed `permissions` on the account
   // to model e.g. `{"protect.management":["readonly"]}` instead.
   viewer: {
-    key: 'viewer', name: 'Viewer', systemKey: 'viewer', level: 0,
+    key: 'viewer',
+    name: 'Viewer',
+    systemKey: 'viewer',
+    level: 0,
     permissions: { 'system.management.location': ['readonly'] },
   },
 }
 
 export function roleJson(role: RoleRecord): Record<string, unknown> {
   return {
-    unique_id: role.uniqueId, name: role.name, system_role: true, system_key: role.systemKey, level: role.level,
+    unique_id: role.uniqueId,
+    name: role.name,
+    system_role: true,
+    system_key: role.systemKey,
+    level: role.level,
     permissions: role.permissions,
   }
 }

@@ -12,7 +12,14 @@ import { authRoutes } from './auth.ts'
 import { generateCertificate, type GeneratedCertificate } from './cert.ts'
 import { queueFault, sabotageReply, takeFault, type FaultSpec } from './faults.ts'
 import {
-  bindResponse, escapeHtml, matchRoute, sendError, sendHtml, sendJson, sendStartingUp, type Route,
+  bindResponse,
+  escapeHtml,
+  matchRoute,
+  sendError,
+  sendHtml,
+  sendJson,
+  sendStartingUp,
+  type Route,
 } from './http.ts'
 import { integrationRoutes } from './integration.ts'
 import { keysRoutes } from './keys.ts'
@@ -60,24 +67,37 @@ function unifiOsRoutes(): Route[] {
   return [
     {
       // 200 + x-csrf-token is how clients tell UniFi OS from a legacy controller (§1).
-      method: 'GET', path: '/', servedWhileBooting: true,
-      handler: ({ res, state }) => sendHtml(res, 200,
-        `<!doctype html><html><head><title>${escapeHtml(state.config.name)}</title></head><body><div id="root">UniFi OS</div></body></html>\n`,
-        { 'x-csrf-token': randomUUID() }),
+      method: 'GET',
+      path: '/',
+      servedWhileBooting: true,
+      handler: ({ res, state }) =>
+        sendHtml(
+          res,
+          200,
+          `<!doctype html><html><head><title>${escapeHtml(state.config.name)}</title></head><body><div id="root">UniFi OS</div></body></html>\n`,
+          { 'x-csrf-token': randomUUID() },
+        ),
     },
     {
-      method: 'GET', path: '/api/system',
+      method: 'GET',
+      path: '/api/system',
       // Knob `apiSystem: 'absent'`: not served (a UniFi OS Server may not, §9 open question).
-      handler: ({ res, state: { config: c } }) => c.apiSystem === 'absent'
-        ? sendError(res, 404, 'Not Found')
-        : sendJson(res, 200, {
-          hardware: { shortname: c.model }, name: c.name, mac: c.mac,
-          directConnectDomain: c.directConnectDomain, isSsoEnabled: c.isSsoEnabled, isSingleUser: c.isSingleUser,
-        }),
+      handler: ({ res, state: { config: c } }) =>
+        c.apiSystem === 'absent'
+          ? sendError(res, 404, 'Not Found')
+          : sendJson(res, 200, {
+              hardware: { shortname: c.model },
+              name: c.name,
+              mac: c.mac,
+              directConnectDomain: c.directConnectDomain,
+              isSsoEnabled: c.isSsoEnabled,
+              isSingleUser: c.isSingleUser,
+            }),
     },
     {
       // Unauthenticated probe (§1): 401 means "this app is installed here", 404 means absent.
-      method: 'GET', path: /^\/proxy\/(network|protect|access)\/api\/?$/,
+      method: 'GET',
+      path: /^\/proxy\/(network|protect|access)\/api\/?$/,
       handler: ({ res, params, state }) => {
         const app = params[0] as ConsoleApp
         if (state.config.apps.includes(app)) sendError(res, 401, 'Unauthorized')
@@ -95,12 +115,23 @@ function unifiOsRoutes(): Route[] {
 function legacyNetworkRoutes(): Route[] {
   return [
     {
-      method: 'GET', path: '/', servedWhileBooting: true,
-      handler: ({ res }) => { res.writeHead(302, { location: '/manage', 'content-length': 0 }); res.end() },
+      method: 'GET',
+      path: '/',
+      servedWhileBooting: true,
+      handler: ({ res }) => {
+        res.writeHead(302, { location: '/manage', 'content-length': 0 })
+        res.end()
+      },
     },
     {
-      method: 'GET', path: '/manage',
-      handler: ({ res }) => sendHtml(res, 200, '<!doctype html><html><head><title>UniFi Network</title></head><body>UniFi Network</body></html>\n'),
+      method: 'GET',
+      path: '/manage',
+      handler: ({ res }) =>
+        sendHtml(
+          res,
+          200,
+          '<!doctype html><html><head><title>UniFi Network</title></head><body>UniFi Network</body></html>\n',
+        ),
     },
   ]
 }
@@ -154,8 +185,12 @@ interface TrackedServer {
   close(): Promise<void>
 }
 
-async function listen(cert: GeneratedCertificate, host: string, port: number,
-  handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<TrackedServer> {
+async function listen(
+  cert: GeneratedCertificate,
+  host: string,
+  port: number,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<TrackedServer> {
   const server = createServer({ key: cert.keyPem, cert: cert.certPem }, handler)
   // Track raw sockets (including ones mid-TLS-handshake, which closeAllConnections()
   // does not know about) so close() never waits for a client.
@@ -168,7 +203,10 @@ async function listen(cert: GeneratedCertificate, host: string, port: number,
   server.on('tlsClientError', (_err, socket) => socket.destroy())
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(port, host, () => { server.off('error', reject); resolve() })
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
   })
   let closing: Promise<void> | undefined
   return {
@@ -189,7 +227,8 @@ async function listen(cert: GeneratedCertificate, host: string, port: number,
 export async function startConsoleSimulator(config: ConsoleConfig, options: ListenOptions): Promise<RunningConsole> {
   const { host, port } = options
   const altNames = ['unifi.local', ...(host === '0.0.0.0' || host === '::' ? [] : [host])]
-  const newCertificate = (): Promise<GeneratedCertificate> => generateCertificate({ commonName: 'unifi.local', altNames })
+  const newCertificate = (): Promise<GeneratedCertificate> =>
+    generateCertificate({ commonName: 'unifi.local', altNames })
   const cert = await newCertificate()
   const state = createState(config, options.clock ?? Date.now)
   const extra = options.routes ?? []

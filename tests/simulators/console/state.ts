@@ -126,9 +126,17 @@ export function ratePolicies(config: ConsoleConfig): RatePolicy[] {
 
 export function userFromSeed(seed: AccountSeed, nowSeconds: number): UserRecord {
   return {
-    id: seed.id, username: seed.username, password: seed.password, roleKey: seed.role, isOwner: seed.isOwner,
-    localAccount: seed.localAccount, email: seed.email ?? '', firstName: seed.firstName ?? '', lastName: seed.lastName ?? '',
-    createTime: nowSeconds, updateTime: nowSeconds,
+    id: seed.id,
+    username: seed.username,
+    password: seed.password,
+    roleKey: seed.role,
+    isOwner: seed.isOwner,
+    localAccount: seed.localAccount,
+    email: seed.email ?? '',
+    firstName: seed.firstName ?? '',
+    lastName: seed.lastName ?? '',
+    createTime: nowSeconds,
+    updateTime: nowSeconds,
     ...(seed.mfa ? { mfaCode: seed.mfa.code } : {}),
     ...(seed.permissions ? { permissionsOverride: seed.permissions } : {}),
   }
@@ -153,7 +161,8 @@ export function createState(config: ConsoleConfig, clock: () => number): Simulat
     loginAttempts: 0,
     handshakes: [],
     integrationLimiter: new PrincipalRateLimiter(() => ({
-      policies: ratePolicies(config), window: config.rateLimit.window,
+      policies: ratePolicies(config),
+      window: config.rateLimit.window,
     })),
     integrationLog: [],
     faults: [],

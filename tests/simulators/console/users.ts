@@ -3,7 +3,13 @@
 import { randomUUID } from 'node:crypto'
 import { authenticate } from './auth.ts'
 import {
-  asRecord, readJsonBody, sendEnvelope, sendEnvelopeError, sendError, type RequestContext, type Route,
+  asRecord,
+  readJsonBody,
+  sendEnvelope,
+  sendEnvelopeError,
+  sendError,
+  type RequestContext,
+  type Route,
 } from './http.ts'
 import { userProfile } from './profile.ts'
 import { roleJson } from './roles.ts'
@@ -26,8 +32,12 @@ async function createUser(ctx: RequestContext): Promise<void> {
   }
   // §3: UniFi OS 5.x "Fabric" no longer lets local users be added [report]; status/body [inferred].
   if (state.config.localUserCreation === 'refused') {
-    return sendEnvelopeError(res, 403, 'LOCAL_USER_CREATION_NOT_ALLOWED',
-      'Local users can no longer be created on this console; invite a UI account instead')
+    return sendEnvelopeError(
+      res,
+      403,
+      'LOCAL_USER_CREATION_NOT_ALLOWED',
+      'Local users can no longer be created on this console; invite a UI account instead',
+    )
   }
   // The other shape seen from an independent implementation: no creation endpoint at all (issue 14 §4).
   if (state.config.localUserCreation === 'absent') return sendError(res, 404, 'Not Found')
@@ -48,16 +58,27 @@ async function createUser(ctx: RequestContext): Promise<void> {
     return sendEnvelopeError(res, 400, 'USERNAME_ALREADY_EXISTS', `Username ${username} already exists`)
   }
   if (typeof password !== 'string' || !isStrongPassword(password)) {
-    return sendEnvelopeError(res, 400, 'PASSWORD_TOO_WEAK',
-      'Password must be at least 8 characters and contain a letter and a number')
+    return sendEnvelopeError(
+      res,
+      400,
+      'PASSWORD_TOO_WEAK',
+      'Password must be at least 8 characters and contain a letter and a number',
+    )
   }
   const nowSeconds = Math.floor(state.clock() / 1000)
   const str = (v: unknown): string => (typeof v === 'string' ? v : '')
   const user: UserRecord = {
-    id: randomUUID(), username, password, roleKey: role.key, isOwner: false,
+    id: randomUUID(),
+    username,
+    password,
+    roleKey: role.key,
+    isOwner: false,
     localAccount: b.only_local_account !== false,
-    email: str(b.user_email), firstName: str(b.first_name), lastName: str(b.last_name),
-    createTime: nowSeconds, updateTime: nowSeconds,
+    email: str(b.user_email),
+    firstName: str(b.first_name),
+    lastName: str(b.last_name),
+    createTime: nowSeconds,
+    updateTime: nowSeconds,
   }
   state.users.set(user.id, user)
   sendEnvelope(res, userProfile(state, user))
@@ -67,14 +88,16 @@ export function usersRoutes(): Route[] {
   return [
     {
       // §3 Roles [source]: {"data":[{unique_id,name,system_key,level,…}]}.
-      method: 'GET', path: '/proxy/users/api/v2/roles',
+      method: 'GET',
+      path: '/proxy/users/api/v2/roles',
       handler: (ctx) => {
         if (authenticate(ctx)) sendEnvelope(ctx.res, ctx.state.roles.map(roleJson))
       },
     },
     {
       // §2 "Current user (v2)" [report, unattributed]. Knob `shapes.whoAmI: 'api'`: not served.
-      method: 'GET', path: '/proxy/users/api/v2/user/self',
+      method: 'GET',
+      path: '/proxy/users/api/v2/user/self',
       handler: (ctx) => {
         if (ctx.state.config.shapes.whoAmI === 'api') return sendError(ctx.res, 404, 'Not Found')
         const found = authenticate(ctx)
@@ -85,7 +108,8 @@ export function usersRoutes(): Route[] {
     {
       // §2 list admins [report, unattributed]; paging is accepted and ignored. `data` is a plain array, or
       // with knob `shapes.adminList: 'paged'` a page object (both [inferred]).
-      method: 'GET', path: '/proxy/users/api/v2/users/admin/uos',
+      method: 'GET',
+      path: '/proxy/users/api/v2/users/admin/uos',
       handler: (ctx) => {
         if (!authenticate(ctx)) return
         const admins = [...ctx.state.users.values()].map((u) => userProfile(ctx.state, u))
@@ -95,13 +119,15 @@ export function usersRoutes(): Route[] {
     },
     {
       // §3: DELETE /proxy/users/api/v2/user/{unique_id} [report, unattributed]; also drops the user's keys.
-      method: 'DELETE', path: /^\/proxy\/users\/api\/v2\/user\/([^/]+)$/,
+      method: 'DELETE',
+      path: /^\/proxy\/users\/api\/v2\/user\/([^/]+)$/,
       handler: (ctx) => {
         const found = authenticate(ctx)
         if (!found) return
         const { res, state } = ctx
         const target = state.users.get(ctx.params[0] ?? '')
-        if (!canManage(found.user)) return sendEnvelopeError(res, 403, 'PERMISSION_DENIED', 'Not allowed to remove admins')
+        if (!canManage(found.user))
+          return sendEnvelopeError(res, 403, 'PERMISSION_DENIED', 'Not allowed to remove admins')
         if (!target) return sendEnvelopeError(res, 404, 'USER_NOT_FOUND', 'User not found')
         if (target.isOwner) return sendEnvelopeError(res, 403, 'PERMISSION_DENIED', 'The owner cannot be removed')
         deleteUser(state, target.id)
@@ -110,7 +136,8 @@ export function usersRoutes(): Route[] {
     },
     // Anything else under the users service: 401 without a session, else 404.
     {
-      method: '*', path: /^\/proxy\/users\/.*$/,
+      method: '*',
+      path: /^\/proxy\/users\/.*$/,
       handler: (ctx) => {
         if (authenticate(ctx, { rotate: false })) sendError(ctx.res, 404, 'Not Found')
       },

@@ -43,7 +43,13 @@ export async function startAnnouncer(options: AnnouncerOptions): Promise<Announc
   mdns.on('warning', () => {})
   const fqdn = `${options.instance}.${TYPE}`
   const host = `${options.uuid}.local`
-  const txt = [`location_name=${options.instance}`, `uuid=${options.uuid}`, 'version=2026.9.1', `base_url=${options.url}`, `internal_url=${options.url}`].map((s) => Buffer.from(s))
+  const txt = [
+    `location_name=${options.instance}`,
+    `uuid=${options.uuid}`,
+    'version=2026.9.1',
+    `base_url=${options.url}`,
+    `internal_url=${options.url}`,
+  ].map((s) => Buffer.from(s))
   const packet = {
     answers: [{ name: TYPE, type: 'PTR', ttl: 4500, data: fqdn }],
     additionals: [

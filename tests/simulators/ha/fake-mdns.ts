@@ -28,7 +28,10 @@ export interface FakeHomeAssistant {
   close(): Promise<void>
 }
 
-interface Question { name: string; type: string }
+interface Question {
+  name: string
+  type: string
+}
 interface Mdns extends EventEmitter {
   respond(packet: unknown, cb?: (err?: Error) => void): void
 }
@@ -43,7 +46,12 @@ export async function startFakeHomeAssistant(options: FakeHomeAssistantOptions):
   mdns.on('warning', () => {})
   const fqdn = `${options.instance}.${TYPE}`
   const ptr = (ttl: number) => ({ name: TYPE, type: 'PTR', ttl, data: fqdn })
-  const srv = { name: fqdn, type: 'SRV', ttl: 120, data: { target: options.host, port: options.servicePort ?? 8123, priority: 0, weight: 0 } }
+  const srv = {
+    name: fqdn,
+    type: 'SRV',
+    ttl: 120,
+    data: { target: options.host, port: options.servicePort ?? 8123, priority: 0, weight: 0 },
+  }
   const txt = { name: fqdn, type: 'TXT', ttl: 4500, data: options.txt }
   const a = { name: options.host, type: 'A', ttl: 120, data: options.address }
   let queries = 0
@@ -54,7 +62,9 @@ export async function startFakeHomeAssistant(options: FakeHomeAssistantOptions):
       const name = q.name.toLowerCase()
       if (name === TYPE.toLowerCase() && (q.type === 'PTR' || q.type === 'ANY')) {
         queries++
-        void respond(options.mode === 'ptr-only' ? { answers: [ptr(4500)] } : { answers: [ptr(4500)], additionals: [srv, txt, a] })
+        void respond(
+          options.mode === 'ptr-only' ? { answers: [ptr(4500)] } : { answers: [ptr(4500)], additionals: [srv, txt, a] },
+        )
       } else if (name === fqdn.toLowerCase() && (q.type === 'SRV' || q.type === 'TXT' || q.type === 'ANY')) {
         void respond({ answers: q.type === 'TXT' ? [txt] : q.type === 'SRV' ? [srv] : [srv, txt], additionals: [a] })
       } else if (name === options.host.toLowerCase() && (q.type === 'A' || q.type === 'ANY')) {

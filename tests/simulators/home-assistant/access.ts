@@ -15,7 +15,12 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '')
 
 function coreSchema(defaults: Record<string, unknown> = {}): SchemaField[] {
   return [
-    { name: 'host', required: true, kind: 'string', ...(defaults.host !== undefined ? { default: defaults.host } : {}) },
+    {
+      name: 'host',
+      required: true,
+      kind: 'string',
+      ...(defaults.host !== undefined ? { default: defaults.host } : {}),
+    },
     { name: 'api_token', required: true, kind: 'password' },
     { name: 'verify_ssl', required: true, kind: 'boolean', default: defaults.verify_ssl ?? false },
   ]
@@ -29,24 +34,50 @@ const customSchema = (): SchemaField[] => [
 ]
 
 const hostTaken = (state: HaSimState, host: string, except?: string) =>
-  [...state.entries.values()].some((e) => e.domain === 'unifi_access' && e.entry_id !== except && str(e.data.host).toLowerCase() === host.toLowerCase())
+  [...state.entries.values()].some(
+    (e) =>
+      e.domain === 'unifi_access' && e.entry_id !== except && str(e.data.host).toLowerCase() === host.toLowerCase(),
+  )
 
 async function coreErrors(ctx: StepContext, input: Record<string, unknown>): Promise<Record<string, string> | null> {
-  const check = await checkAccessToken(ctx.state, str(input.host), str(input.api_token), input.verify_ssl === true, true)
+  const check = await checkAccessToken(
+    ctx.state,
+    str(input.host),
+    str(input.api_token),
+    input.verify_ssl === true,
+    true,
+  )
   switch (check) {
-    case 'ok': return null
-    case 'protect_key': return { base: 'protect_api_key' }
-    case 'unauthorized': return { base: 'invalid_auth' }
+    case 'ok':
+      return null
+    case 'protect_key':
+      return { base: 'protect_api_key' }
+    case 'unauthorized':
+      return { base: 'invalid_auth' }
     case 'tls':
-    case 'connect': return { base: 'cannot_connect' }
-    default: return { base: 'unknown' }
+    case 'connect':
+      return { base: 'cannot_connect' }
+    default:
+      return { base: 'unknown' }
   }
 }
 
 async function setupAccess(state: HaSimState, entry: SimEntry, reauth: boolean) {
-  const check = await checkAccessToken(state, str(entry.data.host), str(entry.data.api_token), entry.data.verify_ssl === true, false)
+  const check = await checkAccessToken(
+    state,
+    str(entry.data.host),
+    str(entry.data.api_token),
+    entry.data.verify_ssl === true,
+    false,
+  )
   if (check === 'ok') return { state: 'loaded' as const }
-  if (check === 'unauthorized') return { state: 'setup_error' as const, reason: 'could not authenticate', translationKey: 'entry_auth_failed', reauth }
+  if (check === 'unauthorized')
+    return {
+      state: 'setup_error' as const,
+      reason: 'could not authenticate',
+      translationKey: 'entry_auth_failed',
+      reauth,
+    }
   return { state: 'setup_retry' as const, reason: `Failed to connect to ${str(entry.data.host)}` }
 }
 
@@ -74,13 +105,31 @@ export function accessCoreHandler(): IntegrationHandler {
       },
       reauth: async (ctx) => {
         const entry = ctx.entry()
-        return { type: 'form', step_id: 'reauth_confirm', schema: reauthSchema, placeholders: { host: str(entry.data.host) } }
+        return {
+          type: 'form',
+          step_id: 'reauth_confirm',
+          schema: reauthSchema,
+          placeholders: { host: str(entry.data.host) },
+        }
       },
       reauth_confirm: async (ctx, input): Promise<StepResult> => {
         const entry = ctx.entry()
-        if (!input) return { type: 'form', step_id: 'reauth_confirm', schema: reauthSchema, placeholders: { host: str(entry.data.host) } }
+        if (!input)
+          return {
+            type: 'form',
+            step_id: 'reauth_confirm',
+            schema: reauthSchema,
+            placeholders: { host: str(entry.data.host) },
+          }
         const errors = await coreErrors(ctx, { ...entry.data, api_token: input.api_token })
-        if (errors) return { type: 'form', step_id: 'reauth_confirm', schema: reauthSchema, errors, placeholders: { host: str(entry.data.host) } }
+        if (errors)
+          return {
+            type: 'form',
+            step_id: 'reauth_confirm',
+            schema: reauthSchema,
+            errors,
+            placeholders: { host: str(entry.data.host) },
+          }
         await ctx.manager.updateAndReload(entry, { ...entry.data, api_token: input.api_token })
         return { type: 'abort', reason: 'reauth_successful' }
       },
@@ -97,12 +146,23 @@ export function accessCustomHandler(): IntegrationHandler {
       user: async (ctx, input): Promise<StepResult> => {
         if (!input) return { type: 'form', step_id: 'user', schema: customSchema() }
         if (hostTaken(ctx.state, str(input.host))) return { type: 'abort', reason: 'already_configured' }
-        const check = await checkAccessToken(ctx.state, str(input.host), str(input.api_token), input.verify_ssl === true, false)
+        const check = await checkAccessToken(
+          ctx.state,
+          str(input.host),
+          str(input.api_token),
+          input.verify_ssl === true,
+          false,
+        )
         const errors: Record<string, string> | null =
-          check === 'ok' ? null
-            : check === 'unauthorized' || check === 'protect_key' ? { base: 'invalid_api_key' }
-              : check === 'tls' ? { base: 'ssl_error' }
-                : check === 'connect' ? { base: 'cannot_connect' } : { base: 'unknown' }
+          check === 'ok'
+            ? null
+            : check === 'unauthorized' || check === 'protect_key'
+              ? { base: 'invalid_api_key' }
+              : check === 'tls'
+                ? { base: 'ssl_error' }
+                : check === 'connect'
+                  ? { base: 'cannot_connect' }
+                  : { base: 'unknown' }
         if (errors) return { type: 'form', step_id: 'user', schema: customSchema(), errors }
         return { type: 'create_entry', title: str(input.host), data: { ...input }, unique_id: str(input.host) }
       },

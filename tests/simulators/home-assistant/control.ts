@@ -12,7 +12,15 @@ import type { RunningHomeAssistant } from './server.ts'
 import type { HaSimConfig, RequestRecord, SimEntry } from './state.ts'
 
 /** Knobs a running fake HA may change (the flow handlers are built from `version` at start). */
-export const RUNTIME_KNOBS = ['unifiClassicSites', 'revokedKeyInFullMode', 'menuOptionsShape', 'deviceEntryShape', 'wwwAuthenticate', 'upstreamTimeoutMs', 'loginAttemptsThreshold'] as const
+export const RUNTIME_KNOBS = [
+  'unifiClassicSites',
+  'revokedKeyInFullMode',
+  'menuOptionsShape',
+  'deviceEntryShape',
+  'wwwAuthenticate',
+  'upstreamTimeoutMs',
+  'loginAttemptsThreshold',
+] as const
 export type RuntimeKnobs = Partial<Pick<HaSimConfig, (typeof RUNTIME_KNOBS)[number]>>
 
 function applyKnobs(ha: RunningHomeAssistant, patch: unknown): string | null {
@@ -41,8 +49,18 @@ export function controlState(ha: RunningHomeAssistant): HaControlState {
     failedLogins: s.failedLogins,
     requests: s.requests,
     entries: [...s.entries.values()],
-    flows: [...s.flows.values()].map((f) => ({ flow_id: f.flow_id, handler: f.handler, step_id: f.step_id, source: f.context.source, entry_id: f.context.entry_id ?? null })),
-    issues: [...s.issues.values()].map((i) => ({ issue_id: i.issue_id, domain: i.domain, translation_key: i.translation_key })),
+    flows: [...s.flows.values()].map((f) => ({
+      flow_id: f.flow_id,
+      handler: f.handler,
+      step_id: f.step_id,
+      source: f.context.source,
+      entry_id: f.context.entry_id ?? null,
+    })),
+    issues: [...s.issues.values()].map((i) => ({
+      issue_id: i.issue_id,
+      domain: i.domain,
+      translation_key: i.translation_key,
+    })),
   }
 }
 
@@ -56,7 +74,10 @@ function reset(ha: RunningHomeAssistant): void {
   s.failedLogins = 0
 }
 
-export async function startControl(ha: RunningHomeAssistant, listen: { host: string; port: number }): Promise<{ url: string; close(): Promise<void> }> {
+export async function startControl(
+  ha: RunningHomeAssistant,
+  listen: { host: string; port: number },
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const reply = (status: number, body: unknown) => {
       const text = JSON.stringify(body)
@@ -86,7 +107,10 @@ export async function startControl(ha: RunningHomeAssistant, listen: { host: str
       return reply(200, { ok: true })
     }
     if (route === 'POST /refresh') {
-      ha.refresh().then(() => reply(200, { ok: true }), (error: Error) => reply(500, { error: error.message }))
+      ha.refresh().then(
+        () => reply(200, { ok: true }),
+        (error: Error) => reply(500, { error: error.message }),
+      )
       return
     }
     reply(404, { error: 'unknown control route' })
@@ -98,10 +122,11 @@ export async function startControl(ha: RunningHomeAssistant, listen: { host: str
   const port = (server.address() as AddressInfo).port
   return {
     url: `http://${listen.host}:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve())
-      server.closeAllConnections()
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
   }
 }
 
@@ -109,7 +134,8 @@ export async function startControl(ha: RunningHomeAssistant, listen: { host: str
 export function haControl(url: string) {
   const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${url}${path}`, {
-      method, signal: AbortSignal.timeout(5000),
+      method,
+      signal: AbortSignal.timeout(5000),
       ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
     })
     if (!res.ok) throw new Error(`fake HA control ${method} ${path}: ${res.status} ${await res.text()}`)

@@ -6,7 +6,13 @@ import type { HaSimState, SchemaField, SimEntry, SimFlow, SimFlowContext } from 
 import { deviceIdFor, entryFragment, ulid } from './state.ts'
 
 export type StepResult =
-  | { type: 'form'; step_id: string; schema: SchemaField[]; errors?: Record<string, string>; placeholders?: Record<string, string> }
+  | {
+      type: 'form'
+      step_id: string
+      schema: SchemaField[]
+      errors?: Record<string, string>
+      placeholders?: Record<string, string>
+    }
   | { type: 'menu'; step_id: string; options: string[]; placeholders?: Record<string, string> }
   | { type: 'abort'; reason: string; placeholders?: Record<string, string> }
   | { type: 'create_entry'; title: string; data: Record<string, unknown>; unique_id: string | null }
@@ -41,8 +47,16 @@ export interface IntegrationHandler {
 }
 
 export class FlowError extends Error {
-  constructor(readonly status: number, readonly body: unknown, readonly text?: string) {
-    super(typeof body === 'object' && body && 'message' in body ? String((body as { message: unknown }).message) : 'flow error')
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly text?: string,
+  ) {
+    super(
+      typeof body === 'object' && body && 'message' in body
+        ? String((body as { message: unknown }).message)
+        : 'flow error',
+    )
   }
 }
 
@@ -53,17 +67,25 @@ export function serializeSchema(schema: SchemaField[]): Record<string, unknown>[
     if (f.default !== undefined) base.default = f.default
     if (f.suggested !== undefined) base.description = { suggested_value: f.suggested }
     switch (f.kind) {
-      case 'string': return { ...base, type: 'string' }
-      case 'password': return { ...base, selector: { text: { type: 'password', multiline: false, multiple: false } } }
-      case 'port': return { ...base, selector: { number: { min: 1, max: 65535, mode: 'box', step: 1 } } }
-      case 'boolean': return { ...base, selector: { boolean: {} } }
-      case 'select': return { ...base, type: 'select', options: f.options ?? [] }
+      case 'string':
+        return { ...base, type: 'string' }
+      case 'password':
+        return { ...base, selector: { text: { type: 'password', multiline: false, multiple: false } } }
+      case 'port':
+        return { ...base, selector: { number: { min: 1, max: 65535, mode: 'box', step: 1 } } }
+      case 'boolean':
+        return { ...base, selector: { boolean: {} } }
+      case 'select':
+        return { ...base, type: 'select', options: f.options ?? [] }
     }
   })
 }
 
 /** Schema check before the step (§1.1 InvalidData); voluptuous default texts [inferred]. */
-export function validateInput(schema: SchemaField[], input: Record<string, unknown>): { ok: true; data: Record<string, unknown> } | { ok: false; errors: Record<string, string> } {
+export function validateInput(
+  schema: SchemaField[],
+  input: Record<string, unknown>,
+): { ok: true; data: Record<string, unknown> } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {}
   const data: Record<string, unknown> = {}
   const known = new Set(schema.map((f) => f.name))
@@ -72,8 +94,10 @@ export function validateInput(schema: SchemaField[], input: Record<string, unkno
     let value = input[f.name]
     if (value === undefined) {
       if (f.default !== undefined) value = f.default
-      else if (f.required) { errors[f.name] = 'required key not provided'; continue }
-      else continue
+      else if (f.required) {
+        errors[f.name] = 'required key not provided'
+        continue
+      } else continue
     }
     switch (f.kind) {
       case 'string':
@@ -81,13 +105,15 @@ export function validateInput(schema: SchemaField[], input: Record<string, unkno
         if (typeof value !== 'string') errors[f.name] = 'expected str'
         break
       case 'port':
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) errors[f.name] = 'value must be at most 65535'
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535)
+          errors[f.name] = 'value must be at most 65535'
         break
       case 'boolean':
         if (typeof value !== 'boolean') errors[f.name] = 'expected bool'
         break
       case 'select':
-        if (typeof value !== 'string' || !(f.options ?? []).some(([v]) => v === value)) errors[f.name] = 'value must be one of the options'
+        if (typeof value !== 'string' || !(f.options ?? []).some(([v]) => v === value))
+          errors[f.name] = 'value must be one of the options'
         break
     }
     data[f.name] = value
@@ -96,7 +122,10 @@ export function validateInput(schema: SchemaField[], input: Record<string, unkno
 }
 
 export class FlowManager {
-  constructor(readonly state: HaSimState, readonly handlers: Map<string, IntegrationHandler>) {}
+  constructor(
+    readonly state: HaSimState,
+    readonly handlers: Map<string, IntegrationHandler>,
+  ) {}
 
   handlerFor(domain: string): IntegrationHandler {
     const handler = this.handlers.get(domain)
@@ -106,7 +135,9 @@ export class FlowManager {
 
   private ctx(flow: SimFlow): StepContext {
     return {
-      state: this.state, flow, manager: this,
+      state: this.state,
+      flow,
+      manager: this,
       entry: () => {
         const entry = flow.context.entry_id ? this.state.entries.get(flow.context.entry_id) : undefined
         if (!entry) throw new FlowError(404, { message: 'Invalid entry specified' })
@@ -115,7 +146,11 @@ export class FlowManager {
     }
   }
 
-  private async runStep(flow: SimFlow, stepId: string, input?: Record<string, unknown>): Promise<Record<string, unknown>> {
+  private async runStep(
+    flow: SimFlow,
+    stepId: string,
+    input?: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
     const handler = this.handlerFor(flow.handler)
     const fn = handler.steps[stepId]
     if (!fn) {
@@ -134,19 +169,29 @@ export class FlowManager {
         flow.step_id = result.step_id
         flow.shown = { kind: 'form', schema: result.schema }
         return {
-          type: 'form', ...base, step_id: result.step_id, data_schema: serializeSchema(result.schema),
+          type: 'form',
+          ...base,
+          step_id: result.step_id,
+          data_schema: serializeSchema(result.schema),
           errors: result.errors && Object.keys(result.errors).length > 0 ? result.errors : null,
-          description_placeholders: result.placeholders ?? null, last_step: null, preview: null,
+          description_placeholders: result.placeholders ?? null,
+          last_step: null,
+          preview: null,
         }
       case 'menu':
         flow.step_id = result.step_id
         flow.shown = { kind: 'menu', options: result.options }
         return {
-          type: 'menu', ...base, step_id: result.step_id,
-          data_schema: [{ name: 'next_step_id', required: true, type: 'select', options: result.options.map((o) => [o, o]) }],
-          menu_options: this.state.config.menuOptionsShape === 'dict'
-            ? Object.fromEntries(result.options.map((o) => [o, o.replace(/_/g, ' ')]))
-            : result.options,
+          type: 'menu',
+          ...base,
+          step_id: result.step_id,
+          data_schema: [
+            { name: 'next_step_id', required: true, type: 'select', options: result.options.map((o) => [o, o]) },
+          ],
+          menu_options:
+            this.state.config.menuOptionsShape === 'dict'
+              ? Object.fromEntries(result.options.map((o) => [o, o.replace(/_/g, ' ')]))
+              : result.options,
           description_placeholders: result.placeholders ?? null,
         }
       case 'abort':
@@ -156,8 +201,16 @@ export class FlowManager {
         this.finish(flow)
         const entry = await this.addEntry(flow, result)
         return {
-          type: 'create_entry', ...base, title: result.title, version: 2, minor_version: 1,
-          description: null, description_placeholders: null, options: {}, subentries: [], result: entryFragment(entry),
+          type: 'create_entry',
+          ...base,
+          title: result.title,
+          version: 2,
+          minor_version: 1,
+          description: null,
+          description_placeholders: null,
+          options: {},
+          subentries: [],
+          result: entryFragment(entry),
         }
       }
     }
@@ -177,7 +230,13 @@ export class FlowManager {
       // [inferred] HA's UnknownEntry for a bad entry_id.
       throw new FlowError(404, { message: 'Invalid entry specified' })
     }
-    const flow: SimFlow = { flow_id: ulid(this.state.clock()), handler: domain, context, step_id: context.source, shown: { kind: 'form', schema: [] } }
+    const flow: SimFlow = {
+      flow_id: ulid(this.state.clock()),
+      handler: domain,
+      context,
+      step_id: context.source,
+      shown: { kind: 'form', schema: [] },
+    }
     this.state.flows.set(flow.flow_id, flow)
     return this.runStep(flow, context.source)
   }
@@ -196,7 +255,9 @@ export class FlowManager {
       const choice = input.next_step_id
       const extra = Object.keys(input).filter((k) => k !== 'next_step_id')
       if (typeof choice !== 'string' || !flow.shown.options.includes(choice) || extra.length > 0) {
-        throw new FlowError(400, { errors: { next_step_id: `value must be one of [${flow.shown.options.map((o) => `'${o}'`).join(', ')}]` } })
+        throw new FlowError(400, {
+          errors: { next_step_id: `value must be one of [${flow.shown.options.map((o) => `'${o}'`).join(', ')}]` },
+        })
       }
       return this.runStep(flow, choice)
     }
@@ -214,10 +275,19 @@ export class FlowManager {
   private async addEntry(flow: SimFlow, result: Extract<StepResult, { type: 'create_entry' }>): Promise<SimEntry> {
     const now = this.state.clock()
     const entry: SimEntry = {
-      entry_id: ulid(now), domain: flow.handler, title: result.title, source: flow.context.source,
-      unique_id: result.unique_id, data: result.data, state: 'not_loaded', reason: null,
-      error_reason_translation_key: null, error_reason_translation_placeholders: null,
-      created_at: now, modified_at: now, disabled_by: null,
+      entry_id: ulid(now),
+      domain: flow.handler,
+      title: result.title,
+      source: flow.context.source,
+      unique_id: result.unique_id,
+      data: result.data,
+      state: 'not_loaded',
+      reason: null,
+      error_reason_translation_key: null,
+      error_reason_translation_placeholders: null,
+      created_at: now,
+      modified_at: now,
+      disabled_by: null,
       supports_reconfigure: 'reconfigure' in this.handlerFor(flow.handler).steps,
     }
     this.state.entries.set(entry.entry_id, entry)
@@ -243,10 +313,19 @@ export class FlowManager {
     entry.error_reason_translation_placeholders = null
     if (outcome.device) {
       const id = deviceIdFor(entry.domain, outcome.device.mac)
-      const pretty = outcome.device.mac.toLowerCase().replace(/[^0-9a-f]/g, '').replace(/(..)(?!$)/g, '$1:')
+      const pretty = outcome.device.mac
+        .toLowerCase()
+        .replace(/[^0-9a-f]/g, '')
+        .replace(/(..)(?!$)/g, '$1:')
       this.state.devices.set(id, {
-        id, config_entries: [entry.entry_id], connections: [['mac', pretty]], identifiers: [[entry.domain, outcome.device.mac]],
-        name: outcome.device.name, manufacturer: 'Ubiquiti', model: outcome.device.model, configuration_url: outcome.device.url,
+        id,
+        config_entries: [entry.entry_id],
+        connections: [['mac', pretty]],
+        identifiers: [[entry.domain, outcome.device.mac]],
+        name: outcome.device.name,
+        manufacturer: 'Ubiquiti',
+        model: outcome.device.model,
+        configuration_url: outcome.device.url,
       })
     }
     if (outcome.reauth) await this.startReauth(entry, handler)
@@ -255,22 +334,39 @@ export class FlowManager {
   /** `async_start_reauth` (§1.5): refused while a reauth or reconfigure flow is active for the entry. */
   async startReauth(entry: SimEntry, handler: IntegrationHandler): Promise<void> {
     for (const flow of this.state.flows.values()) {
-      if (flow.context.entry_id === entry.entry_id && (flow.context.source === 'reauth' || flow.context.source === 'reconfigure')) return
+      if (
+        flow.context.entry_id === entry.entry_id &&
+        (flow.context.source === 'reauth' || flow.context.source === 'reconfigure')
+      )
+        return
     }
     if (!('reauth' in handler.steps)) return
     const placeholders = handler.reauthPlaceholders?.(entry) ?? { name: entry.title }
     const flow: SimFlow = {
-      flow_id: ulid(this.state.clock()), handler: entry.domain,
-      context: { source: 'reauth', entry_id: entry.entry_id, unique_id: entry.unique_id, title_placeholders: placeholders },
-      step_id: 'reauth', shown: { kind: 'form', schema: [] },
+      flow_id: ulid(this.state.clock()),
+      handler: entry.domain,
+      context: {
+        source: 'reauth',
+        entry_id: entry.entry_id,
+        unique_id: entry.unique_id,
+        title_placeholders: placeholders,
+      },
+      step_id: 'reauth',
+      shown: { kind: 'form', schema: [] },
     }
     this.state.flows.set(flow.flow_id, flow)
     await this.runStep(flow, 'reauth', entry.data)
     const issueId = `config_entry_reauth_${entry.domain}_${entry.entry_id}`
     this.state.issues.set(issueId, {
-      domain: 'homeassistant', issue_id: issueId, issue_domain: entry.domain, is_fixable: false, severity: 'error',
-      translation_key: 'config_entry_reauth', translation_placeholders: { name: entry.title },
-      data: { flow_id: flow.flow_id }, created: new Date(this.state.clock()).toISOString(),
+      domain: 'homeassistant',
+      issue_id: issueId,
+      issue_domain: entry.domain,
+      is_fixable: false,
+      severity: 'error',
+      translation_key: 'config_entry_reauth',
+      translation_placeholders: { name: entry.title },
+      data: { flow_id: flow.flow_id },
+      created: new Date(this.state.clock()).toISOString(),
     })
   }
 

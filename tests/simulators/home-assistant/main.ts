@@ -12,7 +12,14 @@
 import { parseArgs } from 'node:util'
 import { startControl } from './control.ts'
 import { startHomeAssistantSimulator, type RunningHomeAssistant } from './server.ts'
-import { ADMIN_TOKEN, createHaConfig, HA_SIM_VERSIONS, USER_TOKEN, type HaSimConfig, type HaSimVersion } from './state.ts'
+import {
+  ADMIN_TOKEN,
+  createHaConfig,
+  HA_SIM_VERSIONS,
+  USER_TOKEN,
+  type HaSimConfig,
+  type HaSimVersion,
+} from './state.ts'
 
 function fail(message: string): never {
   console.error(`home-assistant simulator: ${message}`)
@@ -37,8 +44,10 @@ const { values } = parseArgs({
 
 if (!HA_SIM_VERSIONS.includes(values.version as HaSimVersion)) fail(`--version must be ${HA_SIM_VERSIONS.join(', ')}`)
 if (!['core', 'custom', 'none'].includes(values.access)) fail('--access must be core, custom or none')
-if (values['discovery-info'] !== 'present' && values['discovery-info'] !== 'absent') fail('--discovery-info must be present or absent')
-if (values.uuid !== undefined && !/^[0-9a-f]{8,64}$/.test(values.uuid)) fail('--uuid must be 8 to 64 lower-case hex digits')
+if (values['discovery-info'] !== 'present' && values['discovery-info'] !== 'absent')
+  fail('--discovery-info must be present or absent')
+if (values.uuid !== undefined && !/^[0-9a-f]{8,64}$/.test(values.uuid))
+  fail('--uuid must be 8 to 64 lower-case hex digits')
 const port = Number(values.port)
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`bad --port ${values.port}`)
 const resolve: Record<string, string> = {}
@@ -66,14 +75,19 @@ const config = createHaConfig({
 
 let running: RunningHomeAssistant
 try {
-  running = await startHomeAssistantSimulator(config, { host: values.host, port, ...(values.https ? { https: true } : {}) })
+  running = await startHomeAssistantSimulator(config, {
+    host: values.host,
+    port,
+    ...(values.https ? { https: true } : {}),
+  })
 } catch (error) {
   fail(`cannot listen on ${values.host}:${port}: ${(error as Error).message}`)
 }
 let control: Awaited<ReturnType<typeof startControl>> | null = null
 if (values['control-port'] !== undefined) {
   const controlPort = Number(values['control-port'])
-  if (!Number.isInteger(controlPort) || controlPort < 0 || controlPort > 65535) fail(`bad --control-port ${values['control-port']}`)
+  if (!Number.isInteger(controlPort) || controlPort < 0 || controlPort > 65535)
+    fail(`bad --control-port ${values['control-port']}`)
   try {
     control = await startControl(running, { host: values.host, port: controlPort })
   } catch (error) {
@@ -87,11 +101,17 @@ const stop = async () => {
 }
 process.on('SIGTERM', () => void stop())
 process.on('SIGINT', () => void stop())
-process.stdout.write(`${JSON.stringify({
-  ready: true, url: running.url, port: running.port, version: config.version, haVersion: config.haVersion,
-  adminToken: config.tokens.find((t) => t.admin)?.token ?? ADMIN_TOKEN,
-  userToken: config.tokens.find((t) => !t.admin)?.token ?? USER_TOKEN,
-  controlUrl: control?.url ?? null,
-  sha256: running.sha256,
-  uuid: config.uuid,
-})}\n`)
+process.stdout.write(
+  `${JSON.stringify({
+    ready: true,
+    url: running.url,
+    port: running.port,
+    version: config.version,
+    haVersion: config.haVersion,
+    adminToken: config.tokens.find((t) => t.admin)?.token ?? ADMIN_TOKEN,
+    userToken: config.tokens.find((t) => !t.admin)?.token ?? USER_TOKEN,
+    controlUrl: control?.url ?? null,
+    sha256: running.sha256,
+    uuid: config.uuid,
+  })}\n`,
+)

@@ -45,7 +45,11 @@ export interface RogueServer {
   close(): Promise<void>
 }
 
-const json = (body: unknown): RogueReply => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const json = (body: unknown): RogueReply => ({
+  status: 200,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+})
 
 function lookAlike(req: IncomingMessage): RogueReply {
   const path = new URL(req.url ?? '/', 'http://rogue.invalid').pathname
@@ -65,7 +69,9 @@ export async function startRogueServer(options: RogueOptions = {}): Promise<Rogu
     res.writeHead(r.status, { 'content-length': String(Buffer.byteLength(r.body ?? '')), ...r.headers })
     res.end(r.body ?? '')
   }
-  const cert = options.https ? await generateCertificate({ commonName: 'homeassistant.local', altNames: ['homeassistant.local', host] }) : null
+  const cert = options.https
+    ? await generateCertificate({ commonName: 'homeassistant.local', altNames: ['homeassistant.local', host] })
+    : null
   const server = cert ? createTlsServer({ key: cert.keyPem, cert: cert.certPem }, handler) : createServer(handler)
   if (cert) server.on('tlsClientError', (_err, socket) => socket.destroy())
   const wss = new WebSocketServer({ noServer: true })

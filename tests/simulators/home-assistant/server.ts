@@ -18,7 +18,14 @@ import { accessCoreHandler, accessCustomHandler } from './access.ts'
 import { FlowError, FlowManager, type IntegrationHandler } from './flow-manager.ts'
 import { networkHandler } from './network.ts'
 import { protectHandler } from './protect.ts'
-import { createHaState, entryFragment, type HaSimConfig, type HaSimState, type HaTokenSeed, type SimEntry } from './state.ts'
+import {
+  createHaState,
+  entryFragment,
+  type HaSimConfig,
+  type HaSimState,
+  type HaTokenSeed,
+  type SimEntry,
+} from './state.ts'
 
 export interface RunningHomeAssistant {
   /** http://… or, with `https`, https://… */
@@ -49,13 +56,22 @@ export interface HaListenOptions {
 }
 
 const certificateFor = (host: string): Promise<GeneratedCertificate> =>
-  generateCertificate({ commonName: 'homeassistant.local', altNames: ['homeassistant.local', ...(host === '0.0.0.0' || host === '::' ? [] : [host])] })
+  generateCertificate({
+    commonName: 'homeassistant.local',
+    altNames: ['homeassistant.local', ...(host === '0.0.0.0' || host === '::' ? [] : [host])],
+  })
 
 /** §5 [inferred]: the 2021 `discovery_info` body (no auth). */
 function discoveryInfo(state: HaSimState, origin: string): Record<string, unknown> {
   return {
-    base_url: origin, external_url: null, internal_url: origin, location_name: state.config.locationName,
-    installation_type: 'Home Assistant OS', requires_api_password: true, uuid: state.config.uuid, version: state.config.haVersion,
+    base_url: origin,
+    external_url: null,
+    internal_url: origin,
+    location_name: state.config.locationName,
+    installation_type: 'Home Assistant OS',
+    requires_api_password: true,
+    uuid: state.config.uuid,
+    version: state.config.haVersion,
   }
 }
 
@@ -67,7 +83,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 /** aiohttp default error body: text/plain "<status>: <reason>" (§5). */
 function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers })
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  })
   res.end(text)
 }
 
@@ -101,7 +121,11 @@ function handlersFor(state: HaSimState): Map<string, IntegrationHandler> {
 /** `process_wrong_login` (§4): notification, counter, ban after the threshold. */
 function wrongLogin(state: HaSimState, address: string): void {
   state.failedLogins++
-  state.notifications.push({ notification_id: 'http-login', title: 'Login attempt failed', message: `Login attempt or request with invalid authentication from ${address}.` })
+  state.notifications.push({
+    notification_id: 'http-login',
+    title: 'Login attempt failed',
+    message: `Login attempt or request with invalid authentication from ${address}.`,
+  })
   const count = (state.failuresByAddress.get(address) ?? 0) + 1
   state.failuresByAddress.set(address, count)
   const threshold = state.config.loginAttemptsThreshold
@@ -118,18 +142,48 @@ function tokenOf(state: HaSimState, header: string | undefined): HaTokenSeed | u
 function configDict(state: HaSimState): Record<string, unknown> {
   const c = state.config
   const components = ['api', 'config', 'http', 'websocket_api', 'repairs', 'onboarding']
-  for (const domain of new Set([...state.entries.values()].filter((e) => e.state === 'loaded').map((e) => e.domain))) components.push(domain)
+  for (const domain of new Set([...state.entries.values()].filter((e) => e.state === 'loaded').map((e) => e.domain)))
+    components.push(domain)
   return {
-    allowlist_external_dirs: [], allowlist_external_urls: [], components, config_dir: '/config', config_source: 'storage',
-    country: 'US', currency: 'USD', debug: false, elevation: 0, external_url: null, internal_url: null, language: 'en',
-    latitude: 52.37, location_name: c.locationName, longitude: 4.89, radius: 100, recovery_mode: false, safe_mode: false,
-    state: 'RUNNING', time_zone: 'Europe/Amsterdam',
-    unit_system: { length: 'km', accumulated_precipitation: 'mm', area: 'm²', mass: 'g', pressure: 'Pa', temperature: '°C', volume: 'L', wind_speed: 'm/s' },
-    version: c.haVersion, whitelist_external_dirs: [],
+    allowlist_external_dirs: [],
+    allowlist_external_urls: [],
+    components,
+    config_dir: '/config',
+    config_source: 'storage',
+    country: 'US',
+    currency: 'USD',
+    debug: false,
+    elevation: 0,
+    external_url: null,
+    internal_url: null,
+    language: 'en',
+    latitude: 52.37,
+    location_name: c.locationName,
+    longitude: 4.89,
+    radius: 100,
+    recovery_mode: false,
+    safe_mode: false,
+    state: 'RUNNING',
+    time_zone: 'Europe/Amsterdam',
+    unit_system: {
+      length: 'km',
+      accumulated_precipitation: 'mm',
+      area: 'm²',
+      mass: 'g',
+      pressure: 'Pa',
+      temperature: '°C',
+      volume: 'L',
+      wind_speed: 'm/s',
+    },
+    version: c.haVersion,
+    whitelist_external_dirs: [],
   }
 }
 
-export async function startHomeAssistantSimulator(config: HaSimConfig, options: HaListenOptions): Promise<RunningHomeAssistant> {
+export async function startHomeAssistantSimulator(
+  config: HaSimConfig,
+  options: HaListenOptions,
+): Promise<RunningHomeAssistant> {
   const state = createHaState(config, options.clock ?? Date.now)
   const manager = new FlowManager(state, handlersFor(state))
 
@@ -148,7 +202,11 @@ export async function startHomeAssistantSimulator(config: HaSimConfig, options: 
     if (method === 'GET' && path === '/api/config') return sendJson(res, 200, configDict(state))
     if (method === 'GET' && path === '/api/config/config_entries/entry') {
       const domain = url.searchParams.get('domain')
-      return sendJson(res, 200, [...state.entries.values()].filter((e) => !domain || e.domain === domain).map(entryFragment))
+      return sendJson(
+        res,
+        200,
+        [...state.entries.values()].filter((e) => !domain || e.domain === domain).map(entryFragment),
+      )
     }
     let m = /^\/api\/config\/config_entries\/entry\/([^/]+)$/.exec(path)
     if (m && method === 'DELETE') {
@@ -156,7 +214,8 @@ export async function startHomeAssistantSimulator(config: HaSimConfig, options: 
       const entry = state.entries.get(m[1]!)
       if (!entry) return sendJson(res, 404, { message: 'Invalid entry specified' })
       state.entries.delete(entry.entry_id)
-      for (const [id, device] of state.devices) if (device.config_entries.includes(entry.entry_id)) state.devices.delete(id)
+      for (const [id, device] of state.devices)
+        if (device.config_entries.includes(entry.entry_id)) state.devices.delete(id)
       for (const flow of [...state.flows.values()]) if (flow.context.entry_id === entry.entry_id) manager.finish(flow)
       return sendJson(res, 200, { require_restart: false })
     }
@@ -168,23 +227,33 @@ export async function startHomeAssistantSimulator(config: HaSimConfig, options: 
       await manager.setupEntry(entry)
       return sendJson(res, 200, { require_restart: false })
     }
-    if (path === '/api/config/config_entries/flow_handlers' && method === 'GET') return sendJson(res, 200, [...manager.handlers.keys()])
+    if (path === '/api/config/config_entries/flow_handlers' && method === 'GET')
+      return sendJson(res, 200, [...manager.handlers.keys()])
     if (path === '/api/config/config_entries/flow') {
       if (method === 'GET') return sendText(res, 405, '405: Method Not Allowed')
       if (method === 'POST') {
         requireAdmin()
         const body = await readBody(req, (text) => state.flowBodies.push(text))
-        if (!isObject(body) || typeof body.handler !== 'string') throw new FlowError(400, { message: 'Message format incorrect: required key not provided @ data[\'handler\']' })
-        const context = typeof body.entry_id === 'string'
-          ? { source: 'reconfigure' as const, entry_id: body.entry_id, show_advanced_options: body.show_advanced_options === true }
-          : { source: 'user' as const, show_advanced_options: body.show_advanced_options === true }
+        if (!isObject(body) || typeof body.handler !== 'string')
+          throw new FlowError(400, { message: "Message format incorrect: required key not provided @ data['handler']" })
+        const context =
+          typeof body.entry_id === 'string'
+            ? {
+                source: 'reconfigure' as const,
+                entry_id: body.entry_id,
+                show_advanced_options: body.show_advanced_options === true,
+              }
+            : { source: 'user' as const, show_advanced_options: body.show_advanced_options === true }
         return sendJson(res, 200, await manager.start(body.handler, context))
       }
     }
     m = /^\/api\/config\/config_entries\/flow\/([^/]+)$/.exec(path)
     if (m) {
       const flowId = m[1]!
-      if (method === 'GET') { requireAdmin(); return sendJson(res, 200, await manager.current(flowId)) }
+      if (method === 'GET') {
+        requireAdmin()
+        return sendJson(res, 200, await manager.current(flowId))
+      }
       if (method === 'POST') {
         requireAdmin()
         const body = await readBody(req, (text) => state.flowBodies.push(text))
@@ -211,7 +280,11 @@ export async function startHomeAssistantSimulator(config: HaSimConfig, options: 
     if (path === '/api/onboarding' && method === 'GET') {
       record(200, 'none')
       const done = state.config.onboarded
-      return sendJson(res, 200, ['user', 'core_config', 'analytics', 'integration'].map((step) => ({ step, done })))
+      return sendJson(
+        res,
+        200,
+        ['user', 'core_config', 'analytics', 'integration'].map((step) => ({ step, done })),
+      )
     }
     if (path === '/api/discovery_info' && method === 'GET') {
       // Unknown routes are 404 before any auth check in HA (aiohttp routing); no failed login.
@@ -220,11 +293,17 @@ export async function startHomeAssistantSimulator(config: HaSimConfig, options: 
         return sendText(res, 404, '404: Not Found')
       }
       record(200, 'none')
-      return sendJson(res, 200, discoveryInfo(state, `${options.https ? 'https' : 'http'}://${req.headers.host ?? 'homeassistant.local:8123'}`))
+      return sendJson(
+        res,
+        200,
+        discoveryInfo(state, `${options.https ? 'https' : 'http'}://${req.headers.host ?? 'homeassistant.local:8123'}`),
+      )
     }
     if (!path.startsWith('/api/')) {
       record(200, 'none')
-      return sendText(res, 200, '<!DOCTYPE html><html><body>Home Assistant</body></html>', { 'content-type': 'text/html; charset=utf-8' })
+      return sendText(res, 200, '<!DOCTYPE html><html><body>Home Assistant</body></html>', {
+        'content-type': 'text/html; charset=utf-8',
+      })
     }
     const header = req.headers.authorization
     const token = tokenOf(state, header)
@@ -232,8 +311,14 @@ export async function startHomeAssistantSimulator(config: HaSimConfig, options: 
       wrongLogin(state, address)
       record(401, header ? 'invalid' : 'none')
       const origin = `http://${req.headers.host ?? 'homeassistant.local:8123'}`
-      return sendText(res, 401, '401: Unauthorized', state.config.wwwAuthenticate
-        ? { 'www-authenticate': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource"` } : {})
+      return sendText(
+        res,
+        401,
+        '401: Unauthorized',
+        state.config.wwwAuthenticate
+          ? { 'www-authenticate': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource"` }
+          : {},
+      )
     }
     const auth = token.admin ? 'admin' : 'user'
     route(req, res, token, address).then(
@@ -281,8 +366,10 @@ export async function startHomeAssistantSimulator(config: HaSimConfig, options: 
         return
       }
       if (!token) {
-        const found = msg.type === 'auth' && typeof msg.access_token === 'string'
-          ? state.config.tokens.find((t) => t.token === msg.access_token) : undefined
+        const found =
+          msg.type === 'auth' && typeof msg.access_token === 'string'
+            ? state.config.tokens.find((t) => t.token === msg.access_token)
+            : undefined
         if (!found) {
           wrongLogin(state, address)
           send({ type: 'auth_invalid', message: 'Invalid access token or password' })
@@ -296,14 +383,16 @@ export async function startHomeAssistantSimulator(config: HaSimConfig, options: 
       const id = msg.id
       if (typeof id !== 'number') return
       const ok = (result: unknown) => send({ id, type: 'result', success: true, result })
-      const err = (code: string, message: string) => send({ id, type: 'result', success: false, error: { code, message } })
+      const err = (code: string, message: string) =>
+        send({ id, type: 'result', success: false, error: { code, message } })
       const admin = () => {
         if (token!.admin) return true
         err('unauthorized', 'Unauthorized')
         return false
       }
       switch (msg.type) {
-        case 'ping': return send({ id, type: 'pong' })
+        case 'ping':
+          return send({ id, type: 'pong' })
         case 'config_entries/get': {
           const domain = typeof msg.domain === 'string' ? msg.domain : null
           return ok([...state.entries.values()].filter((e) => !domain || e.domain === domain).map(entryFragment))
@@ -314,25 +403,45 @@ export async function startHomeAssistantSimulator(config: HaSimConfig, options: 
         case 'repairs/list_issues':
           return ok({
             issues: [...state.issues.values()].map((i) => ({
-              domain: i.domain, issue_id: i.issue_id, issue_domain: i.issue_domain, is_fixable: i.is_fixable, severity: i.severity,
-              translation_key: i.translation_key, translation_placeholders: i.translation_placeholders, created: i.created,
-              dismissed_version: null, ignored: false, active: true, learn_more_url: null, breaks_in_ha_version: null,
+              domain: i.domain,
+              issue_id: i.issue_id,
+              issue_domain: i.issue_domain,
+              is_fixable: i.is_fixable,
+              severity: i.severity,
+              translation_key: i.translation_key,
+              translation_placeholders: i.translation_placeholders,
+              created: i.created,
+              dismissed_version: null,
+              ignored: false,
+              active: true,
+              learn_more_url: null,
+              breaks_in_ha_version: null,
             })),
           })
         case 'repairs/get_issue_data': {
           if (!admin()) return
           const issue = state.issues.get(String(msg.issue_id))
-          if (!issue || issue.domain !== msg.domain) return err('unknown_issue', `Issue '${String(msg.issue_id)}' not found`)
+          if (!issue || issue.domain !== msg.domain)
+            return err('unknown_issue', `Issue '${String(msg.issue_id)}' not found`)
           return ok({ issue_data: issue.data })
         }
         case 'config/device_registry/list':
-          return ok([...state.devices.values()].map(({ config_entries: entries, ...d }) => ({
-            ...d, area_id: null, disabled_by: null, entry_type: null, hw_version: null, name_by_user: null, sw_version: null, via_device_id: null,
-            // §1.3: 2026.8+ `config_entry_id`/`config_subentry_id`; older builds the list (knob `deviceEntryShape`).
-            ...(state.config.deviceEntryShape === 'config_entries'
-              ? { config_entries: entries }
-              : { config_entry_id: entries[0] ?? null, config_subentry_id: null }),
-          })))
+          return ok(
+            [...state.devices.values()].map(({ config_entries: entries, ...d }) => ({
+              ...d,
+              area_id: null,
+              disabled_by: null,
+              entry_type: null,
+              hw_version: null,
+              name_by_user: null,
+              sw_version: null,
+              via_device_id: null,
+              // §1.3: 2026.8+ `config_entry_id`/`config_subentry_id`; older builds the list (knob `deviceEntryShape`).
+              ...(state.config.deviceEntryShape === 'config_entries'
+                ? { config_entries: entries }
+                : { config_entry_id: entries[0] ?? null, config_subentry_id: null }),
+            })),
+          )
         default:
           return err('unknown_command', 'Unknown command.')
       }
@@ -346,7 +455,10 @@ export async function startHomeAssistantSimulator(config: HaSimConfig, options: 
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port, options.host, () => { server.off('error', reject); resolve() })
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
   })
   const port = (server.address() as AddressInfo).port
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host

@@ -10,7 +10,11 @@ export type HaSimVersion = '2026.8.x' | '2026.9.x' | '2026.10.x'
 
 export const HA_SIM_VERSIONS: readonly HaSimVersion[] = ['2026.8.x', '2026.9.x', '2026.10.x']
 
-const HA_VERSION_OF: Record<HaSimVersion, string> = { '2026.8.x': '2026.8.3', '2026.9.x': '2026.9.1', '2026.10.x': '2026.10.2' }
+const HA_VERSION_OF: Record<HaSimVersion, string> = {
+  '2026.8.x': '2026.8.3',
+  '2026.9.x': '2026.9.1',
+  '2026.10.x': '2026.10.2',
+}
 
 export interface HaTokenSeed {
   token: string
@@ -207,8 +211,19 @@ export interface HaSimState {
 
 export function createHaState(config: HaSimConfig, clock: () => number = Date.now): HaSimState {
   return {
-    config, clock, entries: new Map(), flows: new Map(), issues: new Map(), devices: new Map(),
-    requests: [], flowBodies: [], failedLogins: 0, notifications: [], failuresByAddress: new Map(), banned: new Set(), log: [],
+    config,
+    clock,
+    entries: new Map(),
+    flows: new Map(),
+    issues: new Map(),
+    devices: new Map(),
+    requests: [],
+    flowBodies: [],
+    failedLogins: 0,
+    notifications: [],
+    failuresByAddress: new Map(),
+    banned: new Set(),
+    log: [],
   }
 }
 

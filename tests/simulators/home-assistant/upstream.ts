@@ -18,7 +18,10 @@ export interface UpstreamReply {
 
 /** A connection-level failure: aiohttp ClientError in HA terms. */
 export class UpstreamError extends Error {
-  constructor(readonly kind: 'connect' | 'tls' | 'timeout', message: string) {
+  constructor(
+    readonly kind: 'connect' | 'tls' | 'timeout',
+    message: string,
+  ) {
     super(message)
   }
 }
@@ -62,37 +65,53 @@ export function upstreamOnce(
   const { host, port } = resolveTarget(state, target.host, target.port)
   const payload = body === undefined ? undefined : JSON.stringify(body)
   return new Promise((resolve, reject) => {
-    const req = https.request({
-      host, port, method, path, agent: false,
-      // verify_ssl (§2.2): off accepts the console's self-signed certificate.
-      rejectUnauthorized: target.verifySsl,
-      servername: /^[\d.]+$|:/.test(target.host) ? undefined : target.host,
-      headers: {
-        accept: 'application/json',
-        ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
-        ...headers,
+    const req = https.request(
+      {
+        host,
+        port,
+        method,
+        path,
+        agent: false,
+        // verify_ssl (§2.2): off accepts the console's self-signed certificate.
+        rejectUnauthorized: target.verifySsl,
+        servername: /^[\d.]+$|:/.test(target.host) ? undefined : target.host,
+        headers: {
+          accept: 'application/json',
+          ...(payload !== undefined
+            ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }
+            : {}),
+          ...headers,
+        },
+        timeout: state.config.upstreamTimeoutMs,
       },
-      timeout: state.config.upstreamTimeoutMs,
-    }, (res) => {
-      const chunks: Buffer[] = []
-      let size = 0
-      res.on('data', (c: Buffer) => {
-        size += c.length
-        if (size > 4 << 20) req.destroy(new Error('reply too large'))
-        else chunks.push(c)
-      })
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        let parsed: unknown = text
-        try { parsed = JSON.parse(text) } catch { /* keep text */ }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed })
-      })
-      res.on('error', (e) => reject(new UpstreamError('connect', e.message)))
-    })
+      (res) => {
+        const chunks: Buffer[] = []
+        let size = 0
+        res.on('data', (c: Buffer) => {
+          size += c.length
+          if (size > 4 << 20) req.destroy(new Error('reply too large'))
+          else chunks.push(c)
+        })
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8')
+          let parsed: unknown = text
+          try {
+            parsed = JSON.parse(text)
+          } catch {
+            /* keep text */
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed })
+        })
+        res.on('error', (e) => reject(new UpstreamError('connect', e.message)))
+      },
+    )
     req.on('timeout', () => req.destroy(new UpstreamError('timeout', 'timed out')))
     req.on('error', (e: NodeJS.ErrnoException) => {
       if (e instanceof UpstreamError) return reject(e)
-      const tls = /certificate|self.signed|SSL|TLS/i.test(e.message) || (e.code ?? '').startsWith('ERR_TLS') || (e.code ?? '').includes('CERT')
+      const tls =
+        /certificate|self.signed|SSL|TLS/i.test(e.message) ||
+        (e.code ?? '').startsWith('ERR_TLS') ||
+        (e.code ?? '').includes('CERT')
       reject(new UpstreamError(tls ? 'tls' : 'connect', e.message))
     })
     req.end(payload)
@@ -125,19 +144,34 @@ interface FullInput {
  * invalid_auth / cannot_connect / protect_version / cloud_user), then meta/info with the key
  * (api_key invalid_auth). `checkKey: false` is the setup path of §2.5 (key not checked).
  */
-export async function validateProtectFull(state: HaSimState, input: FullInput, minVersion: string, options: { checkKey?: boolean } = {}): Promise<Validation> {
+export async function validateProtectFull(
+  state: HaSimState,
+  input: FullInput,
+  minVersion: string,
+  options: { checkKey?: boolean } = {},
+): Promise<Validation> {
   const target = { host: input.host, port: input.port, verifySsl: input.verifySsl }
   let login: UpstreamReply
   try {
-    login = await upstream(state, target, 'POST', '/api/auth/login', {}, { username: input.username, password: input.password, token: '', rememberMe: false })
+    login = await upstream(
+      state,
+      target,
+      'POST',
+      '/api/auth/login',
+      {},
+      { username: input.username, password: input.password, token: '', rememberMe: false },
+    )
   } catch {
     return { ok: false, errors: { base: 'cannot_connect' } }
   }
   // 401/403 → NotAuthorized; a 2FA challenge (499) cannot be answered by HA either [inferred].
-  if (login.status === 401 || login.status === 403 || login.status === 499) return { ok: false, errors: { password: 'invalid_auth' } }
+  if (login.status === 401 || login.status === 403 || login.status === 499)
+    return { ok: false, errors: { password: 'invalid_auth' } }
   if (login.status !== 200) return { ok: false, errors: { base: 'cannot_connect' } }
   const setCookie = login.headers['set-cookie']
-  const cookie = (Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : []).map((c) => c.split(';')[0]).join('; ')
+  const cookie = (Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [])
+    .map((c) => c.split(';')[0])
+    .join('; ')
 
   let boot: UpstreamReply
   try {
@@ -146,9 +180,14 @@ export async function validateProtectFull(state: HaSimState, input: FullInput, m
     return { ok: false, errors: { base: 'cannot_connect' } }
   }
   if (boot.status === 401 || boot.status === 403) return { ok: false, errors: { password: 'invalid_auth' } }
-  if (boot.status !== 200 || !isObject(boot.body) || !isObject(boot.body.nvr)) return { ok: false, errors: { base: 'cannot_connect' } }
+  if (boot.status !== 200 || !isObject(boot.body) || !isObject(boot.body.nvr))
+    return { ok: false, errors: { base: 'cannot_connect' } }
   const nvr = boot.body.nvr
-  const data: NvrData = { mac: String(nvr.mac ?? ''), name: String(nvr.name ?? input.host), version: String(nvr.version ?? '0') }
+  const data: NvrData = {
+    mac: String(nvr.mac ?? ''),
+    name: String(nvr.name ?? input.host),
+    version: String(nvr.version ?? '0'),
+  }
   if (!versionAtLeast(data.version, minVersion)) return { ok: false, errors: { base: 'protect_version' } }
 
   // Real HA reads bootstrap `users[authUserId].cloudAccount`; the console simulator's bootstrap
@@ -163,7 +202,11 @@ export async function validateProtectFull(state: HaSimState, input: FullInput, m
   }
 
   if (options.checkKey !== false) {
-    const key = await protectMetaInfo(state, { host: input.host, port: input.port, verifySsl: input.verifySsl }, input.apiKey)
+    const key = await protectMetaInfo(
+      state,
+      { host: input.host, port: input.port, verifySsl: input.verifySsl },
+      input.apiKey,
+    )
     if (key === 'unauthorized') return { ok: false, errors: { api_key: 'invalid_auth' } }
     if (key === 'error') return { ok: false, errors: { base: 'cannot_connect' } }
   }
@@ -171,9 +214,15 @@ export async function validateProtectFull(state: HaSimState, input: FullInput, m
 }
 
 /** `get_meta_info()` (§2.3): version on 200; 401/403 NotAuthorized; anything else a ClientError. */
-export async function protectMetaInfo(state: HaSimState, target: { host: string; port: number; verifySsl: boolean }, apiKey: string): Promise<{ version: string } | 'unauthorized' | 'error'> {
+export async function protectMetaInfo(
+  state: HaSimState,
+  target: { host: string; port: number; verifySsl: boolean },
+  apiKey: string,
+): Promise<{ version: string } | 'unauthorized' | 'error'> {
   try {
-    const reply = await upstream(state, target, 'GET', '/proxy/protect/integration/v1/meta/info', { 'x-api-key': apiKey })
+    const reply = await upstream(state, target, 'GET', '/proxy/protect/integration/v1/meta/info', {
+      'x-api-key': apiKey,
+    })
     if (reply.status === 401 || reply.status === 403) return 'unauthorized'
     if (reply.status !== 200 || !isObject(reply.body)) return 'error'
     return { version: String(reply.body.applicationVersion ?? '0') }
@@ -187,7 +236,12 @@ export async function protectMetaInfo(state: HaSimState, target: { host: string;
  * protect_version; then `resolve_nvr_mac()` — here the console's unauthenticated /api/system
  * (how uiprotect resolves it is not in the reference [inferred]). Port 443, verify_ssl false.
  */
-export async function validateProtectApiKey(state: HaSimState, host: string, apiKey: string, minVersion: string): Promise<Validation> {
+export async function validateProtectApiKey(
+  state: HaSimState,
+  host: string,
+  apiKey: string,
+  minVersion: string,
+): Promise<Validation> {
   const target = { host, port: 443, verifySsl: false }
   const info = await protectMetaInfo(state, target, apiKey)
   if (info === 'unauthorized') return { ok: false, errors: { api_key: 'invalid_auth' } }
@@ -210,10 +264,18 @@ export async function validateProtectApiKey(state: HaSimState, host: string, api
 export type AccessCheck = 'ok' | 'unauthorized' | 'protect_key' | 'tls' | 'connect' | 'unknown'
 
 /** Access developer API on :12445 with a Bearer token (§3, unifi-os.md §5.3). */
-export async function checkAccessToken(state: HaSimState, host: string, token: string, verifySsl: boolean, probeProtect: boolean): Promise<AccessCheck> {
+export async function checkAccessToken(
+  state: HaSimState,
+  host: string,
+  token: string,
+  verifySsl: boolean,
+  probeProtect: boolean,
+): Promise<AccessCheck> {
   let reply: UpstreamReply
   try {
-    reply = await upstream(state, { host, port: 12445, verifySsl }, 'GET', '/api/v1/developer/doors', { authorization: `Bearer ${token}` })
+    reply = await upstream(state, { host, port: 12445, verifySsl }, 'GET', '/api/v1/developer/doors', {
+      authorization: `Bearer ${token}`,
+    })
   } catch (error) {
     return error instanceof UpstreamError && error.kind === 'tls' ? 'tls' : 'connect'
   }

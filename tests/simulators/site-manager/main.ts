@@ -31,12 +31,15 @@ if (values['hosts-json'] !== undefined) {
   if (!Array.isArray(hosts)) fail('--hosts-json must be a JSON array')
 }
 
-const running = await startSiteManagerSimulator({ host: values.host, port, apiKeys: values.key, hosts })
-  .catch((err: unknown) => fail(`cannot listen on ${values.host}:${port}: ${(err as Error).message}`))
+const running = await startSiteManagerSimulator({ host: values.host, port, apiKeys: values.key, hosts }).catch(
+  (err: unknown) => fail(`cannot listen on ${values.host}:${port}: ${(err as Error).message}`),
+)
 const stop = async (): Promise<void> => {
   await running.close()
   process.exit(0)
 }
 process.on('SIGTERM', () => void stop())
 process.on('SIGINT', () => void stop())
-process.stdout.write(`${JSON.stringify({ ready: true, url: running.url, port: running.port, sha256: running.sha256 })}\n`)
+process.stdout.write(
+  `${JSON.stringify({ ready: true, url: running.url, port: running.port, sha256: running.sha256 })}\n`,
+)

@@ -55,18 +55,33 @@ export function hostFromConsole(config: ConsoleConfig, ipAddress: string): SiteM
     owner: true,
     isBlocked: false,
     userData: {
-      consoleGroupMembers: [{
-        roleAttributes: {
-          applications: Object.fromEntries(config.apps.map((a) => [a, { owned: true, required: false, supported: true }])),
+      consoleGroupMembers: [
+        {
+          roleAttributes: {
+            applications: Object.fromEntries(
+              config.apps.map((a) => [a, { owned: true, required: false, supported: true }]),
+            ),
+          },
         },
-      }],
+      ],
     },
     reportedState: {
-      hostname: config.name, name: config.name, version: config.firmware, mac: config.mac,
+      hostname: config.name,
+      name: config.name,
+      version: config.firmware,
+      mac: config.mac,
       hardware: { shortname: config.model, mac: config.mac },
       controllers: config.apps.map((name) => ({
-        name, abridged: true, controllerStatus: 'READY', installState: 'installed', isConfigured: true,
-        isInstalled: true, isRunning: true, state: 'active', status: 'ok', version: config.appVersions[name] ?? '',
+        name,
+        abridged: true,
+        controllerStatus: 'READY',
+        installState: 'installed',
+        isConfigured: true,
+        isInstalled: true,
+        isRunning: true,
+        state: 'active',
+        status: 'ok',
+        version: config.appVersions[name] ?? '',
       })),
     },
   }
@@ -79,7 +94,10 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  })
   res.end(text)
 }
 
@@ -111,7 +129,10 @@ export async function startSiteManagerSimulator(options: SiteManagerOptions): Pr
   server.on('tlsClientError', (_err, socket) => socket.destroy())
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port, options.host, () => { server.off('error', reject); resolve() })
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
   })
   const port = (server.address() as AddressInfo).port
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host

@@ -21,6 +21,10 @@ const stop = (): void => {
 }
 process.on('SIGTERM', stop)
 process.on('SIGINT', stop)
-process.stdout.write(`${JSON.stringify({
-  ready: true, devices: spec.devices.length, addresses: spec.devices.flatMap((d) => d.addresses),
-})}\n`)
+process.stdout.write(
+  `${JSON.stringify({
+    ready: true,
+    devices: spec.devices.length,
+    addresses: spec.devices.flatMap((d) => d.addresses),
+  })}\n`,
+)

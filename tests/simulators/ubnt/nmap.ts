@@ -32,7 +32,11 @@ export function nmapArgs(targets: string[], extra: string[] = []): string[] {
 
 const attr = (s: string, name: string): string | undefined => new RegExp(`${name}="([^"]*)"`).exec(s)?.[1]
 const unxml = (s: string): string =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'")
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
     .replace(/&#(x?)([0-9a-f]+);/gi, (_, x: string, n: string) => String.fromCharCode(parseInt(n, x ? 16 : 10)))
     .replace(/&amp;/g, '&')
 

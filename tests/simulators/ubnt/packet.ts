@@ -83,17 +83,20 @@ export function substitute(fixture: Buffer, subs: Substitutions): Buffer {
     p.command = subs.header.command
   }
   if (subs.mac) {
-    const own = p.fields.find((f) => f.type === 0x01)?.value ?? p.fields.find((f) => f.type === 0x02)?.value.subarray(0, 6)
+    const own =
+      p.fields.find((f) => f.type === 0x01)?.value ?? p.fields.find((f) => f.type === 0x02)?.value.subarray(0, 6)
     const next = macBytes(subs.mac)
     for (const f of p.fields) {
       if ((f.type === 0x01 || f.type === 0x05 || f.type === 0x13) && f.value.length === 6) f.value = next
-      if (f.type === 0x02 && own && f.value.subarray(0, 6).equals(own)) f.value = Buffer.concat([next, f.value.subarray(6)])
+      if (f.type === 0x02 && own && f.value.subarray(0, 6).equals(own))
+        f.value = Buffer.concat([next, f.value.subarray(6)])
     }
   }
   if (subs.interfaces) {
     const at = p.fields.findIndex((f) => f.type === 0x02)
     const entries = subs.interfaces.map((e) => ({
-      type: 0x02, value: Buffer.concat([macBytes(e.mac), e.ip ? ipBytes(e.ip) : Buffer.alloc(0)]),
+      type: 0x02,
+      value: Buffer.concat([macBytes(e.mac), e.ip ? ipBytes(e.ip) : Buffer.alloc(0)]),
     }))
     p.fields = p.fields.filter((f) => f.type !== 0x02)
     p.fields.splice(at < 0 ? 0 : at, 0, ...entries)

@@ -124,31 +124,54 @@ export function buildReply(d: SimDevice, kind: 'v1' | 'v2', address: string): Bu
       if (kind !== 'v2') return null
       // D's four fields plus 0x02/0x0B/0x17 as in nmap's UCK-v2 v2 example (§1.5 F).
       return substitute(SAMPLE_D_V2, {
-        ...common, ...(d.model !== undefined ? { model: d.model } : {}), interfaces: ifaces, state: d.state ?? 0,
+        ...common,
+        ...(d.model !== undefined ? { model: d.model } : {}),
+        interfaces: ifaces,
+        state: d.state ?? 0,
       })
     case 'nvr':
       if (kind !== 'v2') return null
       return substitute(SAMPLE_D_V0, { ...common, ...(d.model !== undefined ? { model: d.model } : {}) })
     case 'access-point':
       return substitute(SAMPLE_A, {
-        ...common, ...(d.model !== undefined ? { platform: d.model, model: d.model } : {}), interfaces: ifaces,
-        state: d.state ?? 0, header: kind === 'v1' ? { version: 1, command: 0 } : { version: 2, command: 6 },
+        ...common,
+        ...(d.model !== undefined ? { platform: d.model, model: d.model } : {}),
+        interfaces: ifaces,
+        state: d.state ?? 0,
+        header: kind === 'v1' ? { version: 1, command: 0 } : { version: 2, command: 6 },
       })
     case 'camera':
       return kind === 'v1'
-        ? substitute(SAMPLE_B, { ...common, ...(d.model !== undefined ? { platform: d.model } : {}), interfaces: ifaces })
+        ? substitute(SAMPLE_B, {
+            ...common,
+            ...(d.model !== undefined ? { platform: d.model } : {}),
+            interfaces: ifaces,
+          })
         : null
     case 'bridge':
       return kind === 'v1'
-        ? substitute(SAMPLE_C, { ...common, ...(d.model !== undefined ? { platform: d.model } : {}), interfaces: ifaces, ip: address })
+        ? substitute(SAMPLE_C, {
+            ...common,
+            ...(d.model !== undefined ? { platform: d.model } : {}),
+            interfaces: ifaces,
+            ip: address,
+          })
         : null
     case 'edgerouter':
       return kind === 'v1'
-        ? substitute(SAMPLE_F_ER, { ...common, ...(d.model !== undefined ? { platform: d.model } : {}), interfaces: ifaces })
+        ? substitute(SAMPLE_F_ER, {
+            ...common,
+            ...(d.model !== undefined ? { platform: d.model } : {}),
+            interfaces: ifaces,
+          })
         : null
     case 'airos':
       return kind === 'v1'
-        ? substitute(SAMPLE_E_LM5, { ...common, ...(d.model !== undefined ? { platform: d.model } : {}), interfaces: ifaces })
+        ? substitute(SAMPLE_E_LM5, {
+            ...common,
+            ...(d.model !== undefined ? { platform: d.model } : {}),
+            interfaces: ifaces,
+          })
         : null
   }
 }
@@ -156,7 +179,9 @@ export function buildReply(d: SimDevice, kind: 'v1' | 'v2', address: string): Bu
 /** v2 cmd 6 announcement (sample A's shape). */
 export function buildAnnouncement(d: SimDevice, address: string): Buffer {
   return substitute(SAMPLE_A, {
-    mac: d.mac, interfaces: [{ mac: d.mac, ip: address }], state: d.state ?? 1,
+    mac: d.mac,
+    interfaces: [{ mac: d.mac, ip: address }],
+    state: d.state ?? 1,
     ...(d.hostname !== undefined ? { hostname: d.hostname } : {}),
     ...(d.model !== undefined ? { platform: d.model, model: d.model } : {}),
     ...(d.firmware !== undefined ? { firmware: d.firmware } : {}),

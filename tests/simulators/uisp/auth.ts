@@ -9,12 +9,27 @@
 // Messages of 401s are [inferred]; the body shape is [source].
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import { asRecord, headerValue, readJsonBody, sendBoom, sendJson, sendValidation, unknownKey, type Principal, type Route } from './http.ts'
+import {
+  asRecord,
+  headerValue,
+  readJsonBody,
+  sendBoom,
+  sendJson,
+  sendValidation,
+  unknownKey,
+  type Principal,
+  type Route,
+} from './http.ts'
 import type { UispState, UserSpec } from './state.ts'
 import { totpMatches } from './totp.ts'
 
 export const apiUser = (user: UserSpec) => ({
-  id: user.id, username: user.username, email: user.email, alerts: false, totpAuthEnabled: user.totpSecret !== null, role: user.role,
+  id: user.id,
+  username: user.username,
+  email: user.email,
+  alerts: false,
+  totpAuthEnabled: user.totpSecret !== null,
+  role: user.role,
 })
 
 function newJwt(state: UispState, user: UserSpec, sessionId: string, expiresAt: number): string {
@@ -59,7 +74,9 @@ export function resolvePrincipal(req: IncomingMessage, state: UispState): Resolu
 export function authRoutes(): Route[] {
   return [
     {
-      method: 'POST', path: '/user/login', auth: false,
+      method: 'POST',
+      path: '/user/login',
+      auth: false,
       async handler({ req, res, state }) {
         const parsed = await readJsonBody(req)
         if (!parsed.ok) return sendBoom(res, 400, 'Invalid request payload JSON format')
@@ -80,13 +97,20 @@ export function authRoutes(): Route[] {
       },
     },
     {
-      method: 'POST', path: '/user/login/totpauth', auth: false,
+      method: 'POST',
+      path: '/user/login/totpauth',
+      auth: false,
       async handler({ req, res, state }) {
         const parsed = await readJsonBody(req)
         if (!parsed.ok) return sendBoom(res, 400, 'Invalid request payload JSON format')
         const body = asRecord(parsed.value)
         const needsPassword = state.config.totpNeedsPassword
-        const extra = unknownKey(body, ['token', 'verificationCode', 'sessionTimeout', ...(needsPassword ? ['password'] : [])])
+        const extra = unknownKey(body, [
+          'token',
+          'verificationCode',
+          'sessionTimeout',
+          ...(needsPassword ? ['password'] : []),
+        ])
         if (extra) return sendValidation(res, extra, `"${extra}" is not allowed`)
         for (const key of ['token', 'verificationCode', ...(needsPassword ? ['password'] : [])]) {
           if (typeof body[key] !== 'string' || body[key] === '') return sendValidation(res, key, `"${key}" is required`)
@@ -96,20 +120,33 @@ export function authRoutes(): Route[] {
         const user = state.config.users.find((u) => u.id === pending.userId)
         if (!user?.totpSecret) return sendBoom(res, 401, 'Invalid token')
         if (needsPassword && body.password !== user.password) return sendBoom(res, 401, 'Invalid credentials')
-        if (!totpMatches(user.totpSecret, state.clock(), String(body.verificationCode))) return sendBoom(res, 401, 'Invalid verification code')
+        if (!totpMatches(user.totpSecret, state.clock(), String(body.verificationCode)))
+          return sendBoom(res, 401, 'Invalid verification code')
         state.pending.delete(pending.id)
         sendJson(res, 200, apiUser(user), { 'x-auth-token': startSession(state, user) })
       },
     },
     {
-      method: 'POST', path: '/user/logout', auth: 'guest',
+      method: 'POST',
+      path: '/user/logout',
+      auth: 'guest',
       handler({ res, state, principal }) {
         if (principal.kind === 'session') state.sessions.delete(principal.id)
         else state.tokens.delete(principal.id)
         sendJson(res, 200, { result: true, message: 'Logged out' })
       },
     },
-    { method: 'GET', path: '/user', auth: 'guest', handler: ({ res, principal }) => sendJson(res, 200, apiUser(principal.user)) },
-    { method: 'GET', path: '/nms/keep-alive', auth: 'guest', handler: ({ res }) => sendJson(res, 200, { result: true, message: 'Session extended' }) },
+    {
+      method: 'GET',
+      path: '/user',
+      auth: 'guest',
+      handler: ({ res, principal }) => sendJson(res, 200, apiUser(principal.user)),
+    },
+    {
+      method: 'GET',
+      path: '/nms/keep-alive',
+      auth: 'guest',
+      handler: ({ res }) => sendJson(res, 200, { result: true, message: 'Session extended' }),
+    },
   ]
 }

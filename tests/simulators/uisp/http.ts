@@ -37,7 +37,12 @@ export interface Route {
   handler: (ctx: Ctx) => void | Promise<void>
 }
 
-export function sendBoom(res: ServerResponse, status: number, message: string, extra: Record<string, unknown> = {}): void {
+export function sendBoom(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  extra: Record<string, unknown> = {},
+): void {
   sendJson(res, status, { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, ...extra })
 }
 
@@ -55,7 +60,11 @@ export function unknownKey(body: Record<string, unknown>, allowed: readonly stri
   return extra === undefined ? null : extra
 }
 
-export function matchRoute(routes: readonly Route[], method: string, path: string): { route: Route; params: string[] } | undefined {
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  path: string,
+): { route: Route; params: string[] } | undefined {
   for (const route of routes) {
     if (route.method !== method) continue
     if (typeof route.path === 'string') {

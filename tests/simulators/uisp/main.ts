@@ -8,7 +8,14 @@
 // Exits 0 after closing on SIGTERM/SIGINT.
 import { parseArgs } from 'node:util'
 import { serve } from '../serve.ts'
-import { startUispServer, UISP_ADMIN, UISP_OPERATOR, UISP_TOTP_SECRET, UISP_VIEWER, type UispServerOptions } from './server.ts'
+import {
+  startUispServer,
+  UISP_ADMIN,
+  UISP_OPERATOR,
+  UISP_TOTP_SECRET,
+  UISP_VIEWER,
+  type UispServerOptions,
+} from './server.ts'
 
 function fail(message: string): never {
   console.error(`uisp simulator: ${message}`)
@@ -44,7 +51,8 @@ const portOf = (name: string, text: string): number => {
 
 const mode = choice('mode', values.mode, ['server', 'device'] as const)
 const lifetime = values['token-lifetime'] === 'never' ? null : Number(values['token-lifetime'])
-if (lifetime !== null && !(Number.isFinite(lifetime) && lifetime > 0)) fail('--token-lifetime must be seconds or "never"')
+if (lifetime !== null && !(Number.isFinite(lifetime) && lifetime > 0))
+  fail('--token-lifetime must be seconds or "never"')
 const keyOption = choice('key-option', values['key-option'], ['self-signed', 'untrusted', 'none'] as const)
 const options: UispServerOptions = {
   host: values.host,
@@ -52,23 +60,35 @@ const options: UispServerOptions = {
   mode,
   twoFactor: values['two-factor'],
   tokenLifetimeMs: lifetime === null ? null : lifetime * 1000,
-  keyOption: keyOption === 'self-signed' ? 'allowSelfSignedCertificate' : keyOption === 'untrusted' ? 'allowUntrustedCertificate' : null,
+  keyOption:
+    keyOption === 'self-signed'
+      ? 'allowSelfSignedCertificate'
+      : keyOption === 'untrusted'
+        ? 'allowUntrustedCertificate'
+        : null,
   connectionFormat: choice('connection-format', values['connection-format'], ['raw', 'json'] as const),
   certificate: choice('certificate', values.certificate, ['self-signed', 'ca-issued'] as const),
   totpNeedsPassword: values['totp-needs-password'],
   ...(values['connection-host'] === undefined ? {} : { connectionHost: values['connection-host'] }),
-  ...(values['connection-port'] === undefined ? {} : { connectionPort: portOf('connection-port', values['connection-port']) }),
+  ...(values['connection-port'] === undefined
+    ? {}
+    : { connectionPort: portOf('connection-port', values['connection-port']) }),
 }
 
 await serve(() => startUispServer(options), {
   fail,
   where: `${values.host}:${values.port}`,
   ready: (running) => ({
-    url: running.url, port: running.port, sha256: running.sha256, mode,
-    ...(mode === 'server' ? {
-      users: { superadmin: UISP_ADMIN.username, admin: UISP_OPERATOR.username, guest: UISP_VIEWER.username },
-      ...(options.twoFactor ? { totpSecret: UISP_TOTP_SECRET } : {}),
-    } : {}),
+    url: running.url,
+    port: running.port,
+    sha256: running.sha256,
+    mode,
+    ...(mode === 'server'
+      ? {
+          users: { superadmin: UISP_ADMIN.username, admin: UISP_OPERATOR.username, guest: UISP_VIEWER.username },
+          ...(options.twoFactor ? { totpSecret: UISP_TOTP_SECRET } : {}),
+        }
+      : {}),
     ...(running.caPem ? { caPem: running.caPem } : {}),
   }),
 })

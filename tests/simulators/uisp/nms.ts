@@ -15,17 +15,59 @@ export interface VersionInfo {
 }
 
 export const DEFAULT_DEVICES = [
-  { identification: { id: 'd1a2b3c4-0000-4000-8000-000000000001', name: 'Rooftop AP', model: 'LAP-GPS', type: 'airMax', role: 'ap', mac: '68:D7:9A:00:00:01' }, overview: { status: 'active' } },
-  { identification: { id: 'd1a2b3c4-0000-4000-8000-000000000002', name: 'Core router', model: 'ER-X', type: 'erouter', role: 'router', mac: '68:D7:9A:00:00:02' }, overview: { status: 'active' } },
-  { identification: { id: 'd1a2b3c4-0000-4000-8000-000000000003', name: 'Client CPE', model: 'LBE-5AC-Gen2', type: 'airMax', role: 'station', mac: '68:D7:9A:00:00:03' }, overview: { status: 'disconnected' } },
+  {
+    identification: {
+      id: 'd1a2b3c4-0000-4000-8000-000000000001',
+      name: 'Rooftop AP',
+      model: 'LAP-GPS',
+      type: 'airMax',
+      role: 'ap',
+      mac: '68:D7:9A:00:00:01',
+    },
+    overview: { status: 'active' },
+  },
+  {
+    identification: {
+      id: 'd1a2b3c4-0000-4000-8000-000000000002',
+      name: 'Core router',
+      model: 'ER-X',
+      type: 'erouter',
+      role: 'router',
+      mac: '68:D7:9A:00:00:02',
+    },
+    overview: { status: 'active' },
+  },
+  {
+    identification: {
+      id: 'd1a2b3c4-0000-4000-8000-000000000003',
+      name: 'Client CPE',
+      model: 'LBE-5AC-Gen2',
+      type: 'airMax',
+      role: 'station',
+      mac: '68:D7:9A:00:00:03',
+    },
+    overview: { status: 'disconnected' },
+  },
 ]
 
 export function nmsRoutes(version: VersionInfo, versionNeedsAuth = false): Route[] {
   return [
-    { method: 'GET', path: '/nms/version', auth: versionNeedsAuth ? 'guest' : false, handler: ({ res }) => sendJson(res, 200, version) },
-    { method: 'GET', path: '/nms/heartbeat', auth: false, handler: ({ res }) => sendJson(res, 200, { result: true, message: "I'm alive" }) },
     {
-      method: 'GET', path: '/nms/connection', auth: 'admin',
+      method: 'GET',
+      path: '/nms/version',
+      auth: versionNeedsAuth ? 'guest' : false,
+      handler: ({ res }) => sendJson(res, 200, version),
+    },
+    {
+      method: 'GET',
+      path: '/nms/heartbeat',
+      auth: false,
+      handler: ({ res }) => sendJson(res, 200, { result: true, message: "I'm alive" }),
+    },
+    {
+      method: 'GET',
+      path: '/nms/connection',
+      auth: 'admin',
       handler({ res, state }) {
         const key = connectionString(state)
         if (state.config.connectionFormat === 'json') return sendJson(res, 200, key)
@@ -34,6 +76,11 @@ export function nmsRoutes(version: VersionInfo, versionNeedsAuth = false): Route
         res.end(key)
       },
     },
-    { method: 'GET', path: '/devices', auth: 'guest', handler: ({ res, state }) => sendJson(res, 200, state.config.devices) },
+    {
+      method: 'GET',
+      path: '/devices',
+      auth: 'guest',
+      handler: ({ res, state }) => sendJson(res, 200, state.config.devices),
+    },
   ]
 }

@@ -17,7 +17,16 @@ import { authRoutes, resolvePrincipal } from './auth.ts'
 import { generateCaIssuedCertificate } from './cert.ts'
 import { matchRoute, sendBoom, sendJson, type Route } from './http.ts'
 import { DEFAULT_DEVICES, nmsRoutes, type VersionInfo } from './nms.ts'
-import { connectionString, createState, defaultUsers, newAesKey, SCOPE_RANK, type KeyOption, type UispState, type UserSpec } from './state.ts'
+import {
+  connectionString,
+  createState,
+  defaultUsers,
+  newAesKey,
+  SCOPE_RANK,
+  type KeyOption,
+  type UispState,
+  type UserSpec,
+} from './state.ts'
 import { tokenRoutes } from './tokens.ts'
 import { totp } from './totp.ts'
 
@@ -76,7 +85,12 @@ export interface RunningUisp {
   close(): Promise<void>
 }
 
-export const DEFAULT_VERSION: VersionInfo = { version: '2.4.155', deployment: 'docker', build: '12345', time: '2026-01-15T10:00:00.000Z' }
+export const DEFAULT_VERSION: VersionInfo = {
+  version: '2.4.155',
+  deployment: 'docker',
+  build: '12345',
+  time: '2026-01-15T10:00:00.000Z',
+}
 export const DEFAULT_IDENTIFICATION = { product: 'UISP Router', model: 'UISP-R', family: 'UISP Router' }
 const API = '/nms/api/v2.1'
 
@@ -86,14 +100,20 @@ function sendPage(res: ServerResponse, title: string): void {
   res.end(html)
 }
 
-function handlerFor(mode: 'server' | 'device', routes: Route[], state: UispState, identification: UispServerOptions['identification']) {
+function handlerFor(
+  mode: 'server' | 'device',
+  routes: Route[],
+  state: UispState,
+  identification: UispServerOptions['identification'],
+) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const method = req.method ?? 'GET'
     const path = new URL(req.url ?? '/', 'https://uisp.invalid').pathname
     state.requests.push(`${method} ${path}`)
     if (method === 'GET' && path === '/') return sendPage(res, mode === 'server' ? 'UISP' : 'UISP Device')
     if (mode === 'device') {
-      if (method === 'GET' && path === '/api/v1.0/public/device') return sendJson(res, 200, { identification: identification ?? DEFAULT_IDENTIFICATION })
+      if (method === 'GET' && path === '/api/v1.0/public/device')
+        return sendJson(res, 200, { identification: identification ?? DEFAULT_IDENTIFICATION })
       return sendBoom(res, 404, 'Not Found')
     }
     if (!path.startsWith(`${API}/`)) return sendBoom(res, 404, 'Not Found')
@@ -119,8 +139,18 @@ function handlerFor(mode: 'server' | 'device', routes: Route[], state: UispState
       principal = who.principal
     }
     const needed = found.route.auth
-    if (needed && principal && SCOPE_RANK[principal.scope] < SCOPE_RANK[needed]) return sendBoom(res, 403, 'Insufficient scope')
-    Promise.resolve(found.route.handler({ req, res, url: new URL(req.url ?? '/', 'https://uisp.invalid'), params: found.params, state, principal: principal! })).catch((err: unknown) => {
+    if (needed && principal && SCOPE_RANK[principal.scope] < SCOPE_RANK[needed])
+      return sendBoom(res, 403, 'Insufficient scope')
+    Promise.resolve(
+      found.route.handler({
+        req,
+        res,
+        url: new URL(req.url ?? '/', 'https://uisp.invalid'),
+        params: found.params,
+        state,
+        principal: principal!,
+      }),
+    ).catch((err: unknown) => {
       console.error('uisp simulator handler failed:', err)
       if (!res.headersSent) sendBoom(res, 500, 'An internal server error occurred')
       else res.destroy()
@@ -132,23 +162,35 @@ export async function startUispServer(options: UispServerOptions): Promise<Runni
   const mode = options.mode ?? 'server'
   const altNames = ['uisp.local', ...(options.host === '0.0.0.0' || options.host === '::' ? [] : [options.host])]
   const newCertificate = (): Promise<GeneratedCertificate & { caPem?: string }> =>
-    options.certificate === 'ca-issued' ? generateCaIssuedCertificate({ commonName: 'uisp.local', altNames }) : generateCertificate({ commonName: 'uisp.local', altNames })
+    options.certificate === 'ca-issued'
+      ? generateCaIssuedCertificate({ commonName: 'uisp.local', altNames })
+      : generateCertificate({ commonName: 'uisp.local', altNames })
   const cert = await newCertificate()
-  const state = createState({
-    users: options.users ?? defaultUsers(options.twoFactor ?? false),
-    tokenLifetimeMs: options.tokenLifetimeMs ?? null,
-    sessionLifetimeMs: options.sessionLifetimeMs ?? 60 * 60_000,
-    twoFactorWindowMs: 5 * 60_000,
-    totpNeedsPassword: options.totpNeedsPassword ?? false,
-    aesKey: options.aesKey ?? newAesKey(),
-    keyOption: options.keyOption === undefined ? 'allowSelfSignedCertificate' : options.keyOption,
-    connectionHost: options.connectionHost ?? null,
-    connectionPort: options.connectionPort ?? null,
-    connectionFormat: options.connectionFormat ?? 'raw',
-    devices: DEFAULT_DEVICES,
-  }, options.clock ?? Date.now)
-  const routes = [...nmsRoutes(options.version ?? DEFAULT_VERSION, options.versionNeedsAuth ?? false), ...authRoutes(), ...tokenRoutes()]
-  const server = createServer({ key: cert.keyPem, cert: cert.certPem }, handlerFor(mode, routes, state, options.identification))
+  const state = createState(
+    {
+      users: options.users ?? defaultUsers(options.twoFactor ?? false),
+      tokenLifetimeMs: options.tokenLifetimeMs ?? null,
+      sessionLifetimeMs: options.sessionLifetimeMs ?? 60 * 60_000,
+      twoFactorWindowMs: 5 * 60_000,
+      totpNeedsPassword: options.totpNeedsPassword ?? false,
+      aesKey: options.aesKey ?? newAesKey(),
+      keyOption: options.keyOption === undefined ? 'allowSelfSignedCertificate' : options.keyOption,
+      connectionHost: options.connectionHost ?? null,
+      connectionPort: options.connectionPort ?? null,
+      connectionFormat: options.connectionFormat ?? 'raw',
+      devices: DEFAULT_DEVICES,
+    },
+    options.clock ?? Date.now,
+  )
+  const routes = [
+    ...nmsRoutes(options.version ?? DEFAULT_VERSION, options.versionNeedsAuth ?? false),
+    ...authRoutes(),
+    ...tokenRoutes(),
+  ]
+  const server = createServer(
+    { key: cert.keyPem, cert: cert.certPem },
+    handlerFor(mode, routes, state, options.identification),
+  )
   const sockets = new Set<Socket>()
   server.on('connection', (s: Socket) => {
     sockets.add(s)

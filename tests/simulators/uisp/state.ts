@@ -28,9 +28,27 @@ export const UISP_VIEWER = { username: 'viewer', password: 'Viewer-Pass-3' } as 
 
 export function defaultUsers(twoFactor: boolean): UserSpec[] {
   return [
-    { id: '5a6c1f00-0000-4000-8000-000000000001', ...UISP_ADMIN, email: 'admin@example.invalid', role: 'superadmin', totpSecret: twoFactor ? UISP_TOTP_SECRET : null },
-    { id: '5a6c1f00-0000-4000-8000-000000000002', ...UISP_OPERATOR, email: 'operator@example.invalid', role: 'admin', totpSecret: null },
-    { id: '5a6c1f00-0000-4000-8000-000000000003', ...UISP_VIEWER, email: 'viewer@example.invalid', role: 'guest', totpSecret: null },
+    {
+      id: '5a6c1f00-0000-4000-8000-000000000001',
+      ...UISP_ADMIN,
+      email: 'admin@example.invalid',
+      role: 'superadmin',
+      totpSecret: twoFactor ? UISP_TOTP_SECRET : null,
+    },
+    {
+      id: '5a6c1f00-0000-4000-8000-000000000002',
+      ...UISP_OPERATOR,
+      email: 'operator@example.invalid',
+      role: 'admin',
+      totpSecret: null,
+    },
+    {
+      id: '5a6c1f00-0000-4000-8000-000000000003',
+      ...UISP_VIEWER,
+      email: 'viewer@example.invalid',
+      role: 'guest',
+      totpSecret: null,
+    },
   ]
 }
 
@@ -102,7 +120,16 @@ export interface UispState {
 }
 
 export function createState(config: UispConfig, clock: () => number): UispState {
-  return { config, clock, sessions: new Map(), tokens: new Map(), pending: new Map(), requests: [], dropReply: null, listen: { host: '127.0.0.1', port: 0 } }
+  return {
+    config,
+    clock,
+    sessions: new Map(),
+    tokens: new Map(),
+    pending: new Map(),
+    requests: [],
+    dropReply: null,
+    listen: { host: '127.0.0.1', port: 0 },
+  }
 }
 
 /** The key `/nms/connection` hands out (UNMS lib/settings: `wss://${hostname}:${publicWsPort}+${aesKey}`). */

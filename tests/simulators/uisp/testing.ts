@@ -15,10 +15,19 @@ export async function startUisp(options: Omit<UispServerOptions, 'host' | 'port'
   return sim
 }
 
-export const uispTarget = (sim: RunningUisp): UispTarget => ({ host: '127.0.0.1', port: sim.port, pin: sim.sha256, label: `UISP (127.0.0.1:${sim.port})` })
+export const uispTarget = (sim: RunningUisp): UispTarget => ({
+  host: '127.0.0.1',
+  port: sim.port,
+  pin: sim.sha256,
+  label: `UISP (127.0.0.1:${sim.port})`,
+})
 
 /** A session signed in as `who` (default the admin-role operator, no 2FA). */
-export async function uispSession(sim: RunningUisp, who: { username: string; password: string } = UISP_OPERATOR, options: { now?: () => number } = {}): Promise<UispSession> {
+export async function uispSession(
+  sim: RunningUisp,
+  who: { username: string; password: string } = UISP_OPERATOR,
+  options: { now?: () => number } = {},
+): Promise<UispSession> {
   const session = new UispSession(uispTarget(sim), options)
   const outcome = await session.login(who)
   if (outcome.state !== 'signed-in') throw new Error(`${who.username} needs no 2FA in these tests`)
@@ -26,7 +35,9 @@ export async function uispSession(sim: RunningUisp, who: { username: string; pas
 }
 
 /** Runs a promise expected to fail and returns the KeywardFailure-like error. */
-export async function failureOf(promise: Promise<unknown>): Promise<{ code: string; message: string; detail?: string }> {
+export async function failureOf(
+  promise: Promise<unknown>,
+): Promise<{ code: string; message: string; detail?: string }> {
   try {
     await promise
   } catch (error) {

@@ -40,12 +40,20 @@ try {
   const retriedPrefs = await core.invoke('preferences.set', { checkIntervalMinutes: 60 })
   const retriedProbe = await core.invoke('console.probe', { address: `127.0.0.1:${sim.port}` })
   const final = JSON.parse(readFileSync(file, 'utf8'))
-  console.log(JSON.stringify({
-    prefs, probe, intact: before.equals(afterFull), prefsInMemory, leftovers,
-    retriedPrefs: retriedPrefs.ok, retriedProbe: retriedProbe.ok,
-    final: { checkIntervalMinutes: final.preferences.checkIntervalMinutes, consoles: final.consoles.length },
-    tempFiles: readdirSync(dataDir).filter((f) => f !== 'config.json'), exists: existsSync(file),
-  }))
+  console.log(
+    JSON.stringify({
+      prefs,
+      probe,
+      intact: before.equals(afterFull),
+      prefsInMemory,
+      leftovers,
+      retriedPrefs: retriedPrefs.ok,
+      retriedProbe: retriedProbe.ok,
+      final: { checkIntervalMinutes: final.preferences.checkIntervalMinutes, consoles: final.consoles.length },
+      tempFiles: readdirSync(dataDir).filter((f) => f !== 'config.json'),
+      exists: existsSync(file),
+    }),
+  )
 } finally {
   await core.close()
   await sim.close()

@@ -26,8 +26,8 @@ export function FindServer() {
   return (
     <Screen id="uisp-find" title="Which UISP server?">
       <p className="lead">
-        UISP servers do not announce themselves on the network, so Keyward lists the ones it found by probing addresses and
-        the ones it knows. Or enter the address you open UISP with in a browser.
+        UISP servers do not announce themselves on the network, so Keyward lists the ones it found by probing addresses
+        and the ones it knows. Or enter the address you open UISP with in a browser.
       </p>
       <fieldset className="console-list">
         <legend>UISP servers</legend>
@@ -38,7 +38,14 @@ export function FindServer() {
             {cards.map((c) => (
               <li key={c.key}>
                 <label className={`console-option${c.key === selectedKey ? ' selected' : ''}`} data-testid="uisp-card">
-                  <input type="radio" name="uisp-server" value={c.key} checked={c.key === selectedKey} onChange={() => select(c.key)} aria-label={`UISP at ${c.key}`} />
+                  <input
+                    type="radio"
+                    name="uisp-server"
+                    value={c.key}
+                    checked={c.key === selectedKey}
+                    onChange={() => select(c.key)}
+                    aria-label={`UISP at ${c.key}`}
+                  />
                   <span className="option-body">
                     <span className="option-head">
                       <span className="option-title">UISP at {c.key}</span>
@@ -62,7 +69,12 @@ export function FindServer() {
         <button type="button" className="button secondary" onClick={startOver}>
           Back
         </button>
-        <button type="button" className="button primary" disabled={!selected || busy} onClick={() => selected && void continueWith(selected.key)}>
+        <button
+          type="button"
+          className="button primary"
+          disabled={!selected || busy}
+          onClick={() => selected && void continueWith(selected.key)}
+        >
           {busy ? 'Checking…' : selected ? `Continue with UISP at ${selected.key}` : 'Continue'}
         </button>
       </Actions>
@@ -82,5 +94,13 @@ function ServerAddress() {
       setRunning(false)
     }
   }
-  return <AddressEntry label="UISP server address" placeholder="uisp.lan or 192.168.1.10:443" running={running} error={error} onAdd={add} />
+  return (
+    <AddressEntry
+      label="UISP server address"
+      placeholder="uisp.lan or 192.168.1.10:443"
+      running={running}
+      error={error}
+      onAdd={add}
+    />
+  )
 }

@@ -23,7 +23,11 @@ export function Run() {
         </p>
       )}
       {!busy && failure && (
-        <Callout tone="danger" alert title={failure.step === 'token' ? 'The server did not make the token' : 'The token did not verify'}>
+        <Callout
+          tone="danger"
+          alert
+          title={failure.step === 'token' ? 'The server did not make the token' : 'The token did not verify'}
+        >
           <p>{check?.message ?? failure.message}</p>
           {check?.nextStep && <p>{check.nextStep}</p>}
         </Callout>
@@ -63,7 +67,9 @@ export function Done() {
   }
   const { record, check, maskedToken, keyId } = outcome
   const scope = plan?.purposes.find((p) => p.purpose === record.purpose)
-  const expires = record.expiresAt ? new Date(record.expiresAt).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' }) : null
+  const expires = record.expiresAt
+    ? new Date(record.expiresAt).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' })
+    : null
   const copyToken = async () => {
     if (!keyward || !keyId) return
     const result = await keyward.keys.copy({ id: keyId })
@@ -72,16 +78,23 @@ export function Done() {
       try {
         await copyAndClear(result.value.secret, result.value.clearsInSeconds)
       } catch {
-        return setCopy({ tone: 'danger', text: 'This browser did not let Keyward use the clipboard. Copy the token from the key list instead.' })
+        return setCopy({
+          tone: 'danger',
+          text: 'This browser did not let Keyward use the clipboard. Copy the token from the key list instead.',
+        })
       }
     }
-    setCopy({ tone: 'ok', text: `Copied. Keyward clears the clipboard in ${result.value.clearsInSeconds} s if it still holds the token.` })
+    setCopy({
+      tone: 'ok',
+      text: `Copied. Keyward clears the clipboard in ${result.value.clearsInSeconds} s if it still holds the token.`,
+    })
   }
   return (
     <Screen id="uisp-done" title="Your UISP token is ready">
       <Callout tone="ok" label="Verified">
         <p data-testid="verified">
-          <strong>Verified.</strong> UISP{check.appVersion ? ` ${check.appVersion}` : ''} at {record.serverKey} accepted it with {record.scope} scope and answered in {check.latencyMs} ms.
+          <strong>Verified.</strong> UISP{check.appVersion ? ` ${check.appVersion}` : ''} at {record.serverKey} accepted
+          it with {record.scope} scope and answered in {check.latencyMs} ms.
         </p>
       </Callout>
       <dl className="facts">

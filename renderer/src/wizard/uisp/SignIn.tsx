@@ -22,7 +22,11 @@ export function SignIn() {
   const { phase, username, setUsername, password, setPassword, code, setCode, pending, error, submit, back } = form
 
   const message = error && (
-    <Callout tone={error.code === 'locked-out' ? 'warn' : 'danger'} alert title={error.code === 'invalid-credentials' ? 'Not signed in' : 'Sign-in failed'}>
+    <Callout
+      tone={error.code === 'locked-out' ? 'warn' : 'danger'}
+      alert
+      title={error.code === 'invalid-credentials' ? 'Not signed in' : 'Sign-in failed'}
+    >
       <p data-testid="signin-error">{error.message}</p>
       {error.code === 'locked-out' && lockSeconds(error) !== null && <p>Keyward will not try again on its own.</p>}
     </Callout>
@@ -31,9 +35,17 @@ export function SignIn() {
   if (phase === 'mfa') {
     return (
       <Screen key="mfa" id="uisp-mfa" title="Enter the two-factor code">
-        <p className="lead">{username} uses two-factor authentication. Enter the current code from your authenticator app for {where}.</p>
+        <p className="lead">
+          {username} uses two-factor authentication. Enter the current code from your authenticator app for {where}.
+        </p>
         <form className="form" onSubmit={(e) => void submit(e)}>
-          <CodeField id={ids} code={code} onCode={setCode} hint="6 digits. Codes change every 30 seconds." rejected={error !== null} />
+          <CodeField
+            id={ids}
+            code={code}
+            onCode={setCode}
+            hint="6 digits. Codes change every 30 seconds."
+            rejected={error !== null}
+          />
           <div className="message-slot">{message}</div>
           <Actions>
             <button type="button" className="button secondary" onClick={back}>
@@ -51,11 +63,19 @@ export function SignIn() {
   return (
     <Screen key="signin" id="uisp-signin" title={`Sign in to ${where}`}>
       <p className="lead">
-        Use a UISP user account (Settings → Users). Keyward signs in once to make the token; a user can only make tokens of
-        its own scope or lower. Your password is not stored anywhere.
+        Use a UISP user account (Settings → Users). Keyward signs in once to make the token; a user can only make tokens
+        of its own scope or lower. Your password is not stored anywhere.
       </p>
       <form className="form" onSubmit={(e) => void submit(e)}>
-        <CredentialFields id={ids} userLabel="Username" username={username} password={password} onUsername={setUsername} onPassword={setPassword} rejected={error?.code === 'invalid-credentials'} />
+        <CredentialFields
+          id={ids}
+          userLabel="Username"
+          username={username}
+          password={password}
+          onUsername={setUsername}
+          onPassword={setPassword}
+          rejected={error?.code === 'invalid-credentials'}
+        />
         <div className="message-slot">{message}</div>
         <Actions>
           <button type="button" className="button secondary" onClick={() => goTo('find')}>

@@ -21,13 +21,23 @@ export function TrustServer() {
   }
   const changed = probe.trust === 'changed'
   return (
-    <Screen id="uisp-trust" tone={changed ? 'danger' : undefined} title={changed ? 'The certificate of this UISP server has changed' : 'Is this your UISP server?'}>
+    <Screen
+      id="uisp-trust"
+      tone={changed ? 'danger' : undefined}
+      title={changed ? 'The certificate of this UISP server has changed' : 'Is this your UISP server?'}
+    >
       {changed ? (
         <Callout tone="danger" alert>
-          <p>Keyward trusted a different certificate at {probe.address.key} before. Renewing the certificate changes it — and so does someone intercepting the connection. Keyward sends nothing until you decide.</p>
+          <p>
+            Keyward trusted a different certificate at {probe.address.key} before. Renewing the certificate changes it —
+            and so does someone intercepting the connection. Keyward sends nothing until you decide.
+          </p>
         </Callout>
       ) : (
-        <p className="lead">UISP usually runs with its own certificate, so browsers warn about it; the fingerprint below tells you it is really your server.</p>
+        <p className="lead">
+          UISP usually runs with its own certificate, so browsers warn about it; the fingerprint below tells you it is
+          really your server.
+        </p>
       )}
       <dl className="facts">
         <dt>Address</dt>
@@ -40,14 +50,20 @@ export function TrustServer() {
         </dd>
       </dl>
       <p className="note">
-        To compare: open <span className="mono">https://{probe.address.key}</span> in a browser and view the certificate’s SHA-256 fingerprint.
+        To compare: open <span className="mono">https://{probe.address.key}</span> in a browser and view the
+        certificate’s SHA-256 fingerprint.
       </p>
       {error && <ErrorCallout error={error} />}
       <Actions>
         <button type="button" className="button secondary" onClick={() => goTo('find')}>
           Back
         </button>
-        <button type="button" className={`button ${changed ? 'danger' : 'primary'}`} disabled={busy} onClick={() => void accept()}>
+        <button
+          type="button"
+          className={`button ${changed ? 'danger' : 'primary'}`}
+          disabled={busy}
+          onClick={() => void accept()}
+        >
           {changed ? 'Trust the new certificate' : 'Trust this server'}
         </button>
       </Actions>

@@ -9,7 +9,14 @@
 import { create } from 'zustand'
 import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware'
 import type { KeywardApi } from '../../../../shared/contract.ts'
-import type { UispProbe, UispServerRecord, UispSignInResult, UispTokenOutcome, UispTokenPlan, UispTokenPurpose } from '../../../../shared/domain.ts'
+import type {
+  UispProbe,
+  UispServerRecord,
+  UispSignInResult,
+  UispTokenOutcome,
+  UispTokenPlan,
+  UispTokenPurpose,
+} from '../../../../shared/domain.ts'
 import type { InventoryItem } from '../../../../shared/inventory.ts'
 import type { KeywardError, Outcome } from '../../../../shared/result.ts'
 import { addressKey } from '../../../../shared/format.ts'
@@ -25,7 +32,8 @@ export const UISP_STEPS: { step: UispStep; label: string }[] = [
   { step: 'run', label: 'Token' },
 ]
 
-export const uispStepIndex = (step: UispStep) => (step === 'done' ? UISP_STEPS.length : UISP_STEPS.findIndex((s) => s.step === step))
+export const uispStepIndex = (step: UispStep) =>
+  step === 'done' ? UISP_STEPS.length : UISP_STEPS.findIndex((s) => s.step === step)
 
 /** One UISP server on the Find step: found by discovery, known from before, or typed in. */
 export interface UispServerCard {
@@ -36,15 +44,30 @@ export interface UispServerCard {
 }
 
 /** Discovered `uisp-server` cards and servers Keyward knows, one card per `host:port`. */
-export function uispServerCards(inventory: InventoryItem[], known: UispServerRecord[], typed: string[]): UispServerCard[] {
+export function uispServerCards(
+  inventory: InventoryItem[],
+  known: UispServerRecord[],
+  typed: string[],
+): UispServerCard[] {
   const cards = new Map<string, UispServerCard>()
   for (const item of inventory) {
     if (item.kind !== 'uisp-server' || !item.address) continue
     const key = addressKey(item.address, item.httpsPort ?? 443)
-    cards.set(key, { key, host: item.address, version: item.uisp?.version ?? item.version, foundBy: item.manual ? 'Address you entered' : 'Found on the network' })
+    cards.set(key, {
+      key,
+      host: item.address,
+      version: item.uisp?.version ?? item.version,
+      foundBy: item.manual ? 'Address you entered' : 'Found on the network',
+    })
   }
   for (const s of known) {
-    if (!cards.has(s.key)) cards.set(s.key, { key: s.key, host: s.host, version: s.version, foundBy: typed.includes(s.key) ? 'Address you entered' : 'Checked before' })
+    if (!cards.has(s.key))
+      cards.set(s.key, {
+        key: s.key,
+        host: s.host,
+        version: s.version,
+        foundBy: typed.includes(s.key) ? 'Address you entered' : 'Checked before',
+      })
   }
   return [...cards.values()].sort((a, b) => a.key.localeCompare(b.key, undefined, { numeric: true }))
 }
@@ -111,7 +134,12 @@ export function createUispWizardStore(api: KeywardApi, storage: StateStorage = l
         }
 
         const afterCreate = (outcome: UispTokenOutcome) => {
-          set({ outcome, busy: false, error: null, step: outcome.failure === null && outcome.check?.status === 'ok' ? 'done' : 'run' })
+          set({
+            outcome,
+            busy: false,
+            error: null,
+            step: outcome.failure === null && outcome.check?.status === 'ok' ? 'done' : 'run',
+          })
         }
 
         return {
@@ -170,7 +198,12 @@ export function createUispWizardStore(api: KeywardApi, storage: StateStorage = l
             const probe = outcome.value
             const confirmed = probe.trust !== 'changed' && get().confirmed[key] === probe.certificate.sha256
             const sameServer = get().signedIn?.key === key
-            set({ busy: false, probe, step: confirmed ? 'signin' : 'trust', ...(sameServer ? {} : { signedIn: null, plan: null, outcome: null }) })
+            set({
+              busy: false,
+              probe,
+              step: confirmed ? 'signin' : 'trust',
+              ...(sameServer ? {} : { signedIn: null, plan: null, outcome: null }),
+            })
             await refreshKnown()
           },
 
@@ -197,7 +230,9 @@ export function createUispWizardStore(api: KeywardApi, storage: StateStorage = l
             const probe = get().probe
             if (!probe) return { ok: false, error: { code: 'invalid-input', message: 'Choose a UISP server first.' } }
             const key = probe.address.key
-            const outcome = await api.uisp.signIn(mfaCode ? { key, username, password, mfaCode } : { key, username, password })
+            const outcome = await api.uisp.signIn(
+              mfaCode ? { key, username, password, mfaCode } : { key, username, password },
+            )
             if (outcome.ok && outcome.value.state === 'signed-in') {
               set({ signedIn: { key, ...outcome.value.user }, step: 'purpose', error: null })
               void get().loadPlan()
@@ -217,12 +252,22 @@ export function createUispWizardStore(api: KeywardApi, storage: StateStorage = l
             const plan = await api.uisp.plan({ key })
             if (!plan.ok) {
               // The session ended (a restart, a closed window): sign in again.
-              set({ busy: false, error: plan.error, ...(plan.error.code === 'session-expired' ? { step: 'signin', signedIn: null } : {}) })
+              set({
+                busy: false,
+                error: plan.error,
+                ...(plan.error.code === 'session-expired' ? { step: 'signin', signedIn: null } : {}),
+              })
               return
             }
             const current = plan.value.purposes.find((p) => p.purpose === get().purpose)
             const usable = current?.allowed ? current : plan.value.purposes.find((p) => p.allowed)
-            set({ busy: false, plan: plan.value, ...(usable && usable.purpose !== get().purpose ? { purpose: usable.purpose, name: usable.suggestedName } : {}) })
+            set({
+              busy: false,
+              plan: plan.value,
+              ...(usable && usable.purpose !== get().purpose
+                ? { purpose: usable.purpose, name: usable.suggestedName }
+                : {}),
+            })
           },
 
           choose(purpose) {
@@ -242,7 +287,12 @@ export function createUispWizardStore(api: KeywardApi, storage: StateStorage = l
             set({ step: 'run', busy: true, error: null, outcome: null })
             const outcome = await api.uisp.createToken({ key: signedIn.key, purpose, name: name.trim() })
             if (outcome.ok) afterCreate(outcome.value)
-            else set({ busy: false, error: outcome.error, ...(outcome.error.code === 'session-expired' ? { step: 'signin', signedIn: null } : {}) })
+            else
+              set({
+                busy: false,
+                error: outcome.error,
+                ...(outcome.error.code === 'session-expired' ? { step: 'signin', signedIn: null } : {}),
+              })
           },
 
           async resume() {
@@ -251,7 +301,12 @@ export function createUispWizardStore(api: KeywardApi, storage: StateStorage = l
             set({ busy: true, error: null })
             const outcome = await api.uisp.resumeToken({ id })
             if (outcome.ok) afterCreate(outcome.value)
-            else set({ busy: false, error: outcome.error, ...(outcome.error.code === 'session-expired' ? { step: 'signin', signedIn: null } : {}) })
+            else
+              set({
+                busy: false,
+                error: outcome.error,
+                ...(outcome.error.code === 'session-expired' ? { step: 'signin', signedIn: null } : {}),
+              })
           },
 
           goTo(step) {
