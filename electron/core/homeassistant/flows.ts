@@ -12,11 +12,12 @@
 import type { UnifiApp } from '../../../shared/domain.ts'
 import { consoleLabel } from '../../../shared/labels.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
-import type { HomeAssistantClient, HaReply } from './client.ts'
+import type { HomeAssistantClient } from './client.ts'
 import { listEntries, matchConsole, snapshotDomain, type DomainSnapshot, type PendingReauth } from './entries.ts'
 import { consentRequired } from './consent.ts'
 import { APP_LABEL, describeAbort, formErrorsFailure, type ErrorContext } from './errors.ts'
-import { fillForm, menuOptions, parseFlowResult, pickMenuOption, type FormValues } from './forms.ts'
+import { deleteFlow, FLOW_PATH, flowCall, flowPath } from './flow-rest.ts'
+import { fillForm, menuOptions, pickMenuOption, type FormValues } from './forms.ts'
 import { pushNetworkKey, type NetworkPush } from './network.ts'
 import {
   HomeAssistantFailure,
@@ -85,93 +86,6 @@ function checkConsole(c: HaConsoleRef): void {
 
 // ---- REST plumbing -----------------------------------------------------------
 
-function restFailure(reply: HaReply, what: string, ctx: ErrorContext): HomeAssistantFailure {
-  const body = reply.body as { message?: unknown; errors?: unknown } | null
-  const message = body && typeof body.message === 'string' ? body.message : reply.text
-  const app = APP_LABEL[ctx.domain] ?? ctx.domain
-  if (reply.status === 404 && /handler/i.test(message)) {
-    return new HomeAssistantFailure(
-      'not-found',
-      'integration_missing',
-      `This Home Assistant has no ${app} integration to set up.`,
-      `${what}: ${message}`.slice(0, 200),
-    )
-  }
-  if (reply.status === 404) {
-    return new HomeAssistantFailure(
-      'not-found',
-      'flow_expired',
-      `Home Assistant no longer has that ${app} setup open (it finished or expired). Push the key again.`,
-      `${what}: ${message}`.slice(0, 200),
-    )
-  }
-  if (reply.status === 400 && body && typeof body.errors === 'object' && body.errors !== null) {
-    // InvalidData (§1.1): the schema check before the step ran.
-    const fields = Object.entries(body.errors as Record<string, unknown>)
-      .map(([k, v]) => `${k}: ${String(v)}`)
-      .join('; ')
-    return new HomeAssistantFailure(
-      'invalid-input',
-      'schema_mismatch',
-      `Home Assistant ${ctx.haVersion ?? ''} expects different ${app} fields than Keyward sent (${fields.slice(0, 160)}). Use "Copy fields" and fill the form in Home Assistant.`.replace(
-        '  ',
-        ' ',
-      ),
-      `${what}: ${fields}`.slice(0, 200),
-    )
-  }
-  if (reply.status === 400 && /doesn't support step/i.test(message)) {
-    return new HomeAssistantFailure(
-      'refused',
-      'needs_ui',
-      `${app} in this Home Assistant cannot be changed from outside (${message.slice(0, 120)}).`,
-      `${what}: unknown_step`,
-    )
-  }
-  if (reply.status === 400 && /^Failed dependencies/i.test(reply.text)) {
-    return new HomeAssistantFailure(
-      'refused',
-      'integration_missing',
-      `Home Assistant cannot load ${app}: ${reply.text.slice(0, 120)}.`,
-      what,
-    )
-  }
-  return new HomeAssistantFailure(
-    'bad-reply',
-    'needs_ui',
-    `Home Assistant answered ${what} with status ${reply.status}.`,
-    message.slice(0, 200),
-  )
-}
-
-async function flowCall(
-  ha: HomeAssistantClient,
-  method: 'GET' | 'POST',
-  path: string,
-  body: unknown,
-  what: string,
-  ctx: ErrorContext,
-): Promise<HaFlowResult> {
-  const reply = await ha.request(method, path, body, { timeoutMs: ha.flowTimeoutMs })
-  if (reply.status !== 200) throw restFailure(reply, what, ctx)
-  const result = parseFlowResult(reply.body)
-  if (!result)
-    throw new HomeAssistantFailure(
-      'bad-reply',
-      'needs_ui',
-      `Home Assistant's answer to ${what} is not a config-flow result.`,
-    )
-  return result
-}
-
-async function deleteFlow(ha: HomeAssistantClient, flowId: string): Promise<void> {
-  try {
-    await ha.request('DELETE', `/api/config/config_entries/flow/${encodeURIComponent(flowId)}`)
-  } catch {
-    // Best effort: a flow HA keeps open times out on its own.
-  }
-}
-
 // ---- the driver --------------------------------------------------------------
 
 interface DriveOptions {
@@ -200,7 +114,7 @@ async function drive(ha: HomeAssistantClient, first: HaFlowResult, opts: DriveOp
   const submitted = new Set<string>()
   try {
     for (let step = 0; step < MAX_STEPS; step++) {
-      const path = `/api/config/config_entries/flow/${encodeURIComponent(current.flow_id)}`
+      const path = flowPath(current.flow_id)
       switch (current.type) {
         case 'abort':
         case 'create_entry':
@@ -437,11 +351,10 @@ async function runPush(
   extra: () => Partial<PushResult> = () => ({}),
   reconfigureModes: ('full' | 'api_key' | undefined)[] = [undefined],
 ): Promise<PushResult> {
-  const flowPath = '/api/config/config_entries/flow'
   const reconfigure = async (entryId: string): Promise<PushResult> => {
     for (let i = 0; ; i++) {
       const mode = reconfigureModes[i]
-      const first = await flowCall(ha, 'POST', flowPath, { handler: domain, entry_id: entryId }, 'reconfigure', ctx)
+      const first = await flowCall(ha, 'POST', FLOW_PATH, { handler: domain, entry_id: entryId }, 'reconfigure', ctx)
       try {
         return await conclude(ha, domain, consoleRef, await drive(ha, first, opts(true, mode)), ctx, entryId, extra())
       } catch (error) {
@@ -463,7 +376,7 @@ async function runPush(
       if (!(error instanceof HomeAssistantFailure) || error.problem !== 'wrong_nvr') throw error
     }
   }
-  const first = await flowCall(ha, 'POST', flowPath, { handler: domain }, 'start setup', ctx)
+  const first = await flowCall(ha, 'POST', FLOW_PATH, { handler: domain }, 'start setup', ctx)
   try {
     return await conclude(ha, domain, consoleRef, await drive(ha, first, opts(true)), ctx, null, extra())
   } catch (error) {
@@ -495,14 +408,7 @@ async function finishReauth(
   let current: HaFlowResult
   try {
     // GET re-runs the current step without input → its form and schema (§1.1).
-    current = await flowCall(
-      ha,
-      'GET',
-      `/api/config/config_entries/flow/${encodeURIComponent(reauth.flowId)}`,
-      undefined,
-      'reauth',
-      ctx,
-    )
+    current = await flowCall(ha, 'GET', flowPath(reauth.flowId), undefined, 'reauth', ctx)
   } catch (error) {
     if (error instanceof HomeAssistantFailure && error.problem === 'flow_expired') return null
     throw error

@@ -13,7 +13,8 @@ import { consoleLabel } from '../../../shared/labels.ts'
 import { KeywardFailure, type ErrorCode } from '../../../shared/result.ts'
 import type { HomeAssistantClient } from './client.ts'
 import { listEntries, snapshotDomain, type DomainSnapshot, type PendingReauth } from './entries.ts'
-import { fillForm, menuOptions, parseFlowResult, pickMenuOption, type FormValues } from './forms.ts'
+import { deleteFlow, FLOW_PATH, flowCall, flowPath } from './flow-rest.ts'
+import { fillForm, menuOptions, pickMenuOption, type FormValues } from './forms.ts'
 import {
   HomeAssistantFailure,
   type HaConsoleRef,
@@ -25,7 +26,6 @@ import {
 } from './types.ts'
 
 const DOMAIN = 'unifi'
-const FLOW = '/api/config/config_entries/flow'
 const KEY_SHAPE = /^[\x21-\x7e]{8,512}$/
 const MAX_STEPS = 6
 
@@ -46,71 +46,11 @@ export interface NetworkPush {
   preferConfigured?: boolean
 }
 
-// ---- REST plumbing --------------------------------------------------------------
+// ---- REST plumbing: flow-rest.ts, shared with the other integrations ----------------------
 
-function restFailure(status: number, body: unknown, text: string, what: string): HomeAssistantFailure {
-  const b = body as { message?: unknown; errors?: unknown } | null
-  const message = b && typeof b.message === 'string' ? b.message : text
-  if (status === 404 && /handler/i.test(message))
-    return new HomeAssistantFailure(
-      'not-found',
-      'integration_missing',
-      'This Home Assistant has no UniFi Network integration to set up.',
-      `${what}: ${message}`.slice(0, 200),
-    )
-  if (status === 404)
-    return new HomeAssistantFailure(
-      'not-found',
-      'flow_expired',
-      'Home Assistant no longer has that UniFi Network setup open (it finished or expired). Send the key again.',
-      `${what}: ${message}`.slice(0, 200),
-    )
-  if (status === 400 && b && typeof b.errors === 'object' && b.errors !== null) {
-    // InvalidData (§1.1): key on the field names, never on the (probatio-rendered) texts.
-    const fields = Object.keys(b.errors as Record<string, unknown>).join(', ')
-    return new HomeAssistantFailure(
-      'invalid-input',
-      'schema_mismatch',
-      `Home Assistant expects different UniFi Network fields than Keyward sent (${fields.slice(0, 120)}).`,
-      `${what}: ${fields}`.slice(0, 200),
-    )
-  }
-  return new HomeAssistantFailure(
-    'bad-reply',
-    'needs_ui',
-    `Home Assistant answered ${what} with status ${status}.`,
-    message.slice(0, 200),
-  )
-}
-
-async function call(
-  ha: HomeAssistantClient,
-  method: 'GET' | 'POST',
-  path: string,
-  body: unknown,
-  what: string,
-): Promise<HaFlowResult> {
-  const reply = await ha.request(method, path, body, { timeoutMs: ha.flowTimeoutMs })
-  if (reply.status !== 200) throw restFailure(reply.status, reply.body, reply.text, what)
-  const result = parseFlowResult(reply.body)
-  if (!result)
-    throw new HomeAssistantFailure(
-      'bad-reply',
-      'needs_ui',
-      `Home Assistant's answer to ${what} is not a config-flow result.`,
-    )
-  return result
-}
-
-async function deleteFlow(ha: HomeAssistantClient, flowId: string): Promise<void> {
-  try {
-    await ha.request('DELETE', `${FLOW}/${encodeURIComponent(flowId)}`)
-  } catch {
-    // Best effort: HA times an open flow out on its own.
-  }
-}
-
-const flowPath = (id: string) => `${FLOW}/${encodeURIComponent(id)}`
+/** Failures name UniFi Network and this HA's version (flow-rest.ts). */
+const call = (ha: HomeAssistantClient, method: 'GET' | 'POST', path: string, body: unknown, what: string) =>
+  flowCall(ha, method, path, body, what, { domain: DOMAIN, haVersion: ha.haVersion })
 
 // ---- fit: does this HA have the API-key mode? ------------------------------------------
 
@@ -119,7 +59,7 @@ export async function probeNetworkFit(ha: HomeAssistantClient): Promise<{ fit: N
   ha.requireAdmin()
   let first: HaFlowResult
   try {
-    first = await call(ha, 'POST', FLOW, { handler: DOMAIN }, 'start UniFi Network setup')
+    first = await call(ha, 'POST', FLOW_PATH, { handler: DOMAIN }, 'start UniFi Network setup')
   } catch (error) {
     if (error instanceof HomeAssistantFailure && error.problem === 'integration_missing') {
       return {
@@ -444,10 +384,10 @@ export async function pushNetworkKey(ha: HomeAssistantClient, req: NetworkPush):
     }
   }
   if (found.entry) {
-    const first = await call(ha, 'POST', FLOW, { handler: DOMAIN, entry_id: found.entry.entry_id }, 'reconfigure')
+    const first = await call(ha, 'POST', FLOW_PATH, { handler: DOMAIN, entry_id: found.entry.entry_id }, 'reconfigure')
     return conclude(ha, req, await drive(ha, first, values, ctx, true), ctx, found.entry.entry_id, who)
   }
-  const first = await call(ha, 'POST', FLOW, { handler: DOMAIN }, 'start setup')
+  const first = await call(ha, 'POST', FLOW_PATH, { handler: DOMAIN }, 'start setup')
   return conclude(ha, req, await drive(ha, first, values, ctx, true), ctx, null, who)
 }
 
