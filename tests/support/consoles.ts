@@ -10,7 +10,7 @@ import {
   type PresetName,
 } from '../simulators/console/presets.ts'
 import { ConsoleSession } from '../../electron/core/unifi/session.ts'
-import type { KnownConsole } from '../../electron/core/unifi/verify.ts'
+import type { KnownConsole } from '../../electron/core/console/known.ts'
 
 const running: RunningConsole[] = []
 afterAll(async () => {

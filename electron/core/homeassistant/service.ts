@@ -25,6 +25,7 @@ import { copyFields, type CopyFieldsPlan } from './copy.ts'
 import { DOMAIN_FOR_APP, pushKey } from './flows.ts'
 import { readHealth } from './health.ts'
 import { firstContact, identityAtConnect, type AnnouncedUuid } from './identity.ts'
+import { knownConsole } from '../console/known.ts'
 import { fetchNetworkSites } from '../unifi/verify.ts'
 import { probeNetworkFit } from './network.ts'
 import { HomeAssistantFailure, type HaConsoleRef, type NetworkSite } from './types.ts'
@@ -152,11 +153,9 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
   const networkSites = async (key: KeyRecord, secret: string): Promise<NetworkSite[]> => {
     const c = settings.listConsoles().find((r) => r.key === key.consoleKey)
     if (!c) throw new KeywardFailure('not-found', 'Keyward no longer knows the console of this key.')
-    const found = await fetchNetworkSites(
-      { key: c.key, host: c.host, port: c.port, name: c.name, pin: c.certificateSha256, apps: c.apps ?? [] },
-      secret,
-      { ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) },
-    )
+    const found = await fetchNetworkSites(knownConsole(c), secret, {
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    })
     if ('sites' in found) return found.sites
     if (found.status === 401)
       throw new KeywardFailure(

@@ -1,22 +1,14 @@
 // The key watch's checker for UniFi keys (Protect, Network, Access): the same verification as the
 // wizard, sent only to a console whose certificate the user confirmed (issue 14 §3).
-import type { ConsoleRecord, KeyCheck, KeyRecord, UnifiApp } from '../../../shared/domain.ts'
+import type { KeyCheck, KeyRecord, UnifiApp } from '../../../shared/domain.ts'
 import { isConsoleConfirmed } from '../console/trust.ts'
 import { keyConsumers, protectRequirement } from '../homeassistant/requirements.ts'
 import type { Settings } from '../settings/settings.ts'
+import { knownConsole } from '../console/known.ts'
 import { verifyKey } from '../unifi/verify.ts'
 import type { KeyChecker } from './checkers.ts'
 
 export const UNIFI_KEY_APPS: readonly UnifiApp[] = ['protect', 'network', 'access']
-
-const toKnown = (c: ConsoleRecord) => ({
-  key: c.key,
-  host: c.host,
-  port: c.port,
-  name: c.name,
-  pin: c.certificateSha256,
-  apps: c.apps ?? [],
-})
 
 /** Nothing is sent: the console is unconfirmed (a pin problem) or no longer known (unreachable). */
 const refused = (record: KeyRecord, unconfirmed: boolean): KeyCheck => ({
@@ -43,7 +35,7 @@ export function createUnifiKeyChecker(options: { settings: Settings; accessPort?
     const app = record.app as UnifiApp
     const records = settings.listConsoles()
     const confirmedKeys = new Set(records.filter((c) => isConsoleConfirmed(c, settings)).map((c) => c.key))
-    const all = records.map(toKnown)
+    const all = records.map(knownConsole)
     const target = all.find((c) => c.key === record.consoleKey && confirmedKeys.has(c.key))
     if (!target)
       return Promise.resolve(

@@ -19,6 +19,7 @@ import { hapiMessage } from './http.ts'
 import { parseUispKey, sameUispKey, type UispKey } from './key.ts'
 import { fetchUispVersion, type UispCaller } from './session.ts'
 import type { UispKeyCheck, UispKeyCheckFailed, UispKeyProblem } from './types.ts'
+import { addressKey } from '../../../shared/format.ts'
 
 /** Reads the server's current UISP key (needs admin scope). The result is secret. */
 export async function fetchUispKey(caller: UispCaller): Promise<UispKey> {
@@ -154,7 +155,7 @@ export async function checkUispKey(key: string | UispKey, opts: UispKeyCheckOpti
   } else {
     parsed = key
   }
-  const host = `${parsed.hostKind === 'ipv6' ? `[${parsed.host}]` : parsed.host}:${parsed.port}`
+  const host = addressKey(parsed.host, parsed.port)
   const failed = (
     problem: UispKeyProblem,
     message: string,

@@ -30,7 +30,8 @@ import { protectSummary } from './protect.ts'
 import { closeConnections } from '../net/pool.ts'
 import { LoginLocks } from './lockout.ts'
 import { ConsoleSession, type ConsoleTarget } from './session.ts'
-import { verifyKey, type KnownConsole } from './verify.ts'
+import { knownConsole } from '../console/known.ts'
+import { verifyKey } from './verify.ts'
 import { addressKey, maskSecret } from '../../../shared/format.ts'
 
 export interface ConsoleServiceOptions {
@@ -70,14 +71,6 @@ export function createConsoleService(options: ConsoleServiceOptions) {
     if (c.kind === 'legacy-network') throw new KeywardFailure('unsupported', legacyNetworkExplanation(label(c)))
     return c
   }
-  const known = (c: ConsoleRecord): KnownConsole => ({
-    key: c.key,
-    host: c.host,
-    port: c.port,
-    name: c.name,
-    pin: c.certificateSha256,
-    apps: c.apps ?? [],
-  })
   const targetOf = (c: ConsoleRecord): ConsoleTarget => ({
     host: c.host,
     port: c.port,
@@ -114,11 +107,11 @@ export function createConsoleService(options: ConsoleServiceOptions) {
     (c: ConsoleRecord, app: UnifiApp, pushedTo: readonly string[] = []) =>
     (key: string) =>
       verifyKey({
-        console: known(confirmed(c)),
+        console: knownConsole(confirmed(c)),
         others: settings
           .listConsoles()
           .filter((o) => o.key !== c.key)
-          .map(known),
+          .map(knownConsole),
         mayReceiveKey: (o) => isConsoleConfirmed(record(o.key), settings),
         app,
         key,

@@ -2,21 +2,13 @@
 // finds out why: a key made on another console, a cloud key, the wrong kind of
 // key, missing rights, an app that is not there or too old (unifi-os.md §4.2, §5, §6).
 import type { KeyCheck, KeyCheckFailed, KeyProblem, UnifiApp } from '../../../shared/domain.ts'
+import type { KnownConsole } from '../console/known.ts'
 import { APP_NAMES, consoleLabel } from '../../../shared/labels.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import { httpsRequest, type HttpsReply } from '../net/https.ts'
 import { isObject, parseJson } from './envelope.ts'
 import { retryAfterSeconds } from '../net/retry-after.ts'
 import { versionAtLeast } from '../../../shared/format.ts'
-
-export interface KnownConsole {
-  key: string
-  host: string
-  port: number
-  name: string | null
-  pin: string
-  apps: UnifiApp[]
-}
 
 export interface VerifyOptions {
   /** The console the key is meant for. */
