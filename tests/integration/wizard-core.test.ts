@@ -123,6 +123,33 @@ describe('wizard requests through the contract', () => {
     })
   })
 
+  it('a window that reopens mid-run and resumes joins the run under way: one user, one key, one outcome', async () => {
+    const unvr = await startConsole('unvr')
+    const key = `127.0.0.1:${unvr.port}`
+    await probeAndTrust(core, key)
+    await core.invoke('console.signIn', { key, username: OWNER_USERNAME, password: OWNER_PASSWORD })
+    let joined: Promise<unknown> | null = null
+    const stop = core.subscribeAll((name, payload) => {
+      // The first progress event: the run is under way when the reopened window asks to resume it.
+      if (name === 'provision.progress' && !joined) {
+        joined = core.invoke('provision.resume', { id: (payload as ProvisionRecord).id })
+      }
+    })
+    const run = await core.invoke('provision.run', {
+      key,
+      app: 'protect',
+      mode: 'dedicated-user',
+      username: 'keyward-joined',
+      keyName: 'ha',
+    })
+    stop()
+    expect(run).toMatchObject({ ok: true, value: { failure: null, check: { status: 'ok' } } })
+    expect(await joined).toEqual(run)
+    const users = [...unvr.state.users.values()].filter((u) => u.username === 'keyward-joined')
+    expect(users).toHaveLength(1)
+    expect([...unvr.state.apiKeys.values()].filter((k) => k.userId === users[0]!.id)).toHaveLength(1)
+  })
+
   it('refuses a non-Super-Admin at sign-in with the reason', async () => {
     const ck = await startConsole('ckg2-plus')
     const key = `127.0.0.1:${ck.port}`

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { StateStorage } from 'zustand/middleware'
 import type { ProvisionOutcome, ProvisionRecord } from '../../shared/domain.ts'
 import { createWizardStore, WIZARD_STORAGE_KEY, type PlanDraft, type Target } from '../../renderer/src/wizard/store.ts'
-import { fakeApi, ok } from '../support/fake-api.ts'
+import { fakeApi, gate, ok } from '../support/fake-api.ts'
 import { until } from '../support/until.ts'
 
 const T0 = Date.now() - 60_000
@@ -82,20 +82,23 @@ describe('the window reopens mid-run', () => {
     expect(fake.calls.find((c) => c.name === 'provision.resume')?.input).toEqual({ id: 'flow-1' })
   })
 
-  it('a flow still running is followed; when its last step ends, the outcome is fetched', async () => {
-    let onRecord = record(RUNNING) // the core's record of the flow
+  it('a flow still running is joined: its progress shows, and its outcome lands without waiting for an event', async () => {
+    const runEnds = gate<ReturnType<typeof ok<ProvisionOutcome>>>() // the core's run under way
     const fake = fakeApi({
       'console.list': () => ok([]),
-      'provision.list': () => ok([onRecord]),
-      'provision.resume': () => ok(verified(record(DONE))),
+      'provision.list': () => ok([record(RUNNING)]),
+      'provision.resume': () => runEnds.promise,
     })
     const store = createWizardStore(fake.api, memoryStorage(midRun).storage)
-    await store.getState().reconcile()
+    const reconciled = store.getState().reconcile()
+    await until('the running flow is joined', () => fake.count('provision.resume') === 1)
     expect(store.getState().progress?.steps.key).toBe('running')
-    expect(fake.count('provision.resume')).toBe(0)
-    onRecord = record(DONE)
-    fake.emit('provision.progress', onRecord)
-    await until('the wizard reaches Done', () => store.getState().step === 'done')
+    expect(store.getState().step).toBe('run')
+    // The run's last progress event came before this page listened: only the joined outcome tells.
+    runEnds.open(ok(verified(record(DONE))))
+    await reconciled
+    expect(store.getState().step).toBe('done')
+    expect(fake.count('provision.resume')).toBe(1)
   })
 
   it('no flow was made before the window closed: the user is told to create the key again', async () => {

@@ -28,6 +28,7 @@ import { cleanupProvision } from './cleanup.ts'
 import { madeByFlow } from '../../../shared/cleanup.ts'
 import { protectSummary } from './protect.ts'
 import { closeConnections } from '../net/pool.ts'
+import { FlowLock } from './flow-lock.ts'
 import { LoginLocks } from './lockout.ts'
 import { ConsoleSession, type ConsoleTarget } from './session.ts'
 import { knownConsole } from '../console/known.ts'
@@ -132,21 +133,9 @@ export function createConsoleService(options: ConsoleServiceOptions) {
     return s
   }
 
-  const running = new Set<string>()
-  /** One flow or cleanup per console and user at a time: a repeated request must not make a second user. */
-  const exclusive = async <T>(start: ProvisionRecord, what: string, work: () => Promise<T>): Promise<T> => {
-    const flowKey = `${start.consoleKey}|${start.username}`
-    if (running.has(flowKey)) {
-      const where = label(record(start.consoleKey))
-      throw new KeywardFailure('conflict', `${what} for ${start.username} is already under way on ${where}.`)
-    }
-    running.add(flowKey)
-    try {
-      return await work()
-    } finally {
-      running.delete(flowKey)
-    }
-  }
+  const flows = new FlowLock()
+  const exclusive = <T>(start: ProvisionRecord, what: string, work: () => Promise<T>): Promise<T> =>
+    flows.run(start, what, () => label(record(start.consoleKey)), work)
   const journal = {
     get: (id: string) => settings.getProvision(id),
     save: (r: ProvisionRecord) => {

@@ -77,7 +77,7 @@ export function reopened(record: ProvisionRecord | undefined, hadId: boolean): R
     }
   }
   if (!record) return { kind: 'gone', error: { code: 'not-found', message: 'That key flow is no longer on record.' } }
-  if (!isStopped(record)) return { kind: 'running', record } // progress events will follow
+  if (!isStopped(record)) return { kind: 'running', record } // resuming joins it
   if (finished(record)) return { kind: 'finished', record } // finished while the window was closed
   const error = record.lastError ?? { code: 'internal', message: 'This flow stopped before it finished.' }
   return { kind: 'stopped', record, error: { code: error.code as KeywardError['code'], message: error.message } }

@@ -125,7 +125,10 @@ export class WizardRun {
         return set({ provisionId: null, runError: { error: found.error, during: 'resume' } })
     }
     set({ progress: found.record, provisionId: found.record.id })
-    if (found.kind === 'finished') await get().resume()
+    // Still running: resuming joins the run under way in the core and returns its outcome, so the
+    // outcome does not depend on catching its last progress event (which may come before this page
+    // listens).
+    if (found.kind === 'finished' || found.kind === 'running') await get().resume()
     else if (found.kind === 'stopped') set({ runError: { error: found.error, during: 'resume' } })
   }
 }
