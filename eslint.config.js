@@ -27,6 +27,19 @@ export default tseslint.config(
     },
   },
   { files: ['electron/core/**', 'shared/**', 'renderer/**', 'electron/browser-host/**'], rules: noElectron },
+  // Type-aware rules on product code (issue 16): a promise is awaited, returned or marked `void`.
+  {
+    files: ['electron/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/return-await': ['error', 'in-try-catch'],
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
+
   // Tests may name Electron's types to build fakes of them; never its runtime.
   {
     files: ['tests/**'],

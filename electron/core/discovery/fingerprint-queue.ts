@@ -91,7 +91,7 @@ export function createFingerprintQueue(o: FingerprintQueueOptions): FingerprintQ
     }
     remember(attempts, key, now)
     inFlight.add(key)
-    o.track(limiter.run(task, priority).finally(() => inFlight.delete(key)))
+    void o.track(limiter.run(task, priority).finally(() => inFlight.delete(key)))
   }
 
   return {

@@ -193,7 +193,7 @@ function startSweep(ctx: Ctx, s: Session): void {
       }
     }
   }
-  track(
+  void track(
     ctx,
     run().finally(() => {
       s.sweeping = false

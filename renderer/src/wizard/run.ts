@@ -123,12 +123,19 @@ export class WizardRun {
         return set({ runStartedAt: null, runError: { error: found.error, during: 'run' } })
       case 'gone':
         return set({ provisionId: null, runError: { error: found.error, during: 'resume' } })
+      case 'stopped':
+        return set({
+          progress: found.record,
+          provisionId: found.record.id,
+          runError: { error: found.error, during: 'resume' },
+        })
+      case 'finished':
+      case 'running':
+        // Still running: resuming joins the run under way in the core and returns its outcome, so the
+        // outcome does not depend on catching its last progress event (which may come before this
+        // page listens).
+        set({ progress: found.record, provisionId: found.record.id })
+        return get().resume()
     }
-    set({ progress: found.record, provisionId: found.record.id })
-    // Still running: resuming joins the run under way in the core and returns its outcome, so the
-    // outcome does not depend on catching its last progress event (which may come before this page
-    // listens).
-    if (found.kind === 'finished' || found.kind === 'running') await get().resume()
-    else if (found.kind === 'stopped') set({ runError: { error: found.error, during: 'resume' } })
   }
 }
