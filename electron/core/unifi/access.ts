@@ -2,7 +2,8 @@
 // (unifi-os.md §4.2, §5.3). Created through the console session; used as
 // Bearer tokens on the Access developer API (:12445); they can expire.
 import { KeywardFailure } from '../../../shared/result.ts'
-import { errorCode, errorMessage, isObject, unwrap } from './envelope.ts'
+import { z } from 'zod'
+import { errorCode, errorMessage, optionalText, parseReply, unwrap, usableEntries } from './envelope.ts'
 import type { ConsoleSession } from './session.ts'
 
 /** Scopes the web UI's browser capture sends (scottmsilver create_api_token(), §5.3). */
@@ -34,6 +35,17 @@ export interface AccessToken {
 
 const TOKENS = '/proxy/access/api/v1/developer/tokens'
 
+/** A created token (§5.3, in Access's `{code:"SUCCESS",msg,data}` or bare): `api_key` is the secret. */
+const createdToken = z.looseObject({
+  api_key: z.string().refine((key) => key.trim() !== ''),
+  id: optionalText,
+  name: optionalText,
+  expires_at: optionalText,
+})
+
+/** A listed token (§5.3); one without an id is skipped. */
+const listedToken = z.looseObject({ id: z.string(), name: z.unknown().optional() })
+
 export async function createAccessToken(
   session: ConsoleSession,
   request: AccessTokenRequest,
@@ -63,16 +75,17 @@ export async function createAccessToken(
     )
   }
   const data = unwrap(reply.body, 'Creating the Access token')
-  if (!isObject(data) || typeof data.api_key !== 'string' || data.api_key.trim() === '') {
-    throw new KeywardFailure('bad-reply', `${session.target.label} created an Access token but did not send it back.`)
-  }
-  const stated = typeof data.expires_at === 'string' ? data.expires_at : null
+  const created = parseReply(
+    createdToken,
+    data,
+    `${session.target.label} created an Access token but did not send it back.`,
+  )
   const computed = request.validityDays > 0 ? new Date(now + request.validityDays * 86_400_000).toISOString() : null
   return {
-    id: typeof data.id === 'string' ? data.id : null,
-    name: typeof data.name === 'string' ? data.name : request.name,
-    token: data.api_key.trim(),
-    expiresAt: stated ?? computed,
+    id: created.id ?? null,
+    name: created.name ?? request.name,
+    token: created.api_key.trim(),
+    expiresAt: created.expires_at ?? computed,
   }
 }
 
@@ -103,8 +116,7 @@ export async function listAccessTokens(session: ConsoleSession): Promise<ListedA
   if (reply.status !== 200)
     throw new KeywardFailure('refused', `${session.target.label} refused to list Access tokens (${reply.status}).`)
   const data = unwrap(reply.body, 'Listing Access tokens')
-  const list = Array.isArray(data) ? data : []
-  return list.flatMap((t) =>
-    isObject(t) && typeof t.id === 'string' ? [{ id: t.id, name: String(t.name ?? '') }] : [],
-  )
+  // A list in the envelope's `data` or bare; anything else lists no token (as before).
+  const list = z.array(z.unknown()).catch([]).parse(data)
+  return usableEntries(listedToken, list).map((t) => ({ id: t.id, name: String(t.name ?? '') }))
 }

@@ -8,7 +8,7 @@ import { KeywardFailure } from '../../../shared/result.ts'
 import type { KnownConsole } from '../console/known.ts'
 import { httpsRequest, type HttpsReply } from '../net/https.ts'
 import { retryAfterSeconds } from '../net/retry-after.ts'
-import { parseJson } from './envelope.ts'
+import { optionalText, parseJson } from './envelope.ts'
 
 export interface VerifyOptions {
   /** The console the key is meant for. */
@@ -131,9 +131,6 @@ export async function cloudKeyCheck(
 
 export type NetworkSite = { id: string; internalReference: string; name: string }
 export type NetworkSitesResult = { sites: NetworkSite[] } | { status: number; message: string }
-
-/** A string field that may be absent or of another type (then ignored, not a reason to drop the reply). */
-const optionalText = z.string().optional().catch(undefined)
 
 /** One page of `integration/v1/sites` (§5.2): `data` is required; `totalCount` when the console pages. */
 const sitesPage = z.object({

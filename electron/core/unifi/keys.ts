@@ -5,7 +5,8 @@
 // browser capture); some firmware answers only the second (issue 14 §1). Delete has
 // one shape, `/keys/{keyId}`.
 import { KeywardFailure } from '../../../shared/result.ts'
-import { errorCode, errorMessage, isObject, unwrap } from './envelope.ts'
+import { z } from 'zod'
+import { errorCode, errorMessage, parseReply, unwrap, usableEntries } from './envelope.ts'
 import type { ApiReply, ConsoleSession } from './session.ts'
 
 export interface MintedKey {
@@ -54,10 +55,37 @@ function remember(session: ConsoleSession, shape: KeyPathShape): void {
   if (workingShape.size > MAX_REMEMBERED) workingShape.delete(workingShape.keys().next().value!)
 }
 
-const profileId = (profile: unknown): string | null => {
-  const id = isObject(profile) ? (profile.unique_id ?? profile.id) : null
+/** A "who am I" profile (§2): its id is `unique_id`, or `id` (= `unique_id`) on some builds. */
+const profile = z.looseObject({ unique_id: z.unknown().optional(), id: z.unknown().optional() })
+
+const profileId = (body: unknown): string | null => {
+  const parsed = profile.safeParse(body)
+  const id = parsed.success ? (parsed.data.unique_id ?? parsed.data.id) : null
   return typeof id === 'string' && id !== '' ? id : null
 }
+
+/**
+ * A minted key (§4.1 create, in the envelope's `data` or bare: `unwrap` takes both; the same on
+ * `/user/self/keys` and `/user/{userId}/keys`): `{id, name, full_api_key, permissions, scopes}`.
+ */
+const mintedKey = z.looseObject({ id: z.string(), full_api_key: z.string(), name: z.unknown().optional() })
+
+/** Text fields of a listed key; any other type reads as null. */
+const nullableText = z.string().nullable().optional().catch(null)
+
+/**
+ * One entry of the key list (§4.1 list, either path, enveloped or bare): `{id, name, masked_api_key,
+ * description, created_at, last_used_at, permissions, …}`; one without an id is skipped.
+ */
+const listedKey = z.looseObject({
+  id: z.string(),
+  name: z.unknown().optional(),
+  masked_api_key: nullableText,
+  description: nullableText,
+  created_at: nullableText,
+  last_used_at: nullableText,
+  permissions: z.unknown().optional(),
+})
 
 /**
  * The signed-in user's id for `/user/{userId}/keys`. The login reply's `unique_id` (= `id`) is
@@ -124,37 +152,27 @@ export async function mintKey(
   if (reply.status !== 200 && reply.status !== 201)
     throw refused(reply.status, reply.body, 'create an API key', session.target.label)
   const data = unwrap(reply.body, 'Creating the key')
-  if (!isObject(data) || typeof data.full_api_key !== 'string' || typeof data.id !== 'string') {
-    throw new KeywardFailure('bad-reply', `${session.target.label} created a key but did not send it back.`)
-  }
-  const key = data.full_api_key.trim()
-  if (!KEY_SHAPE.test(key))
-    throw new KeywardFailure('bad-reply', `${session.target.label} sent a key in an unexpected format.`)
-  return { id: data.id, name: typeof data.name === 'string' ? data.name : name, key }
+  const label = session.target.label
+  const minted = parseReply(mintedKey, data, `${label} created a key but did not send it back.`)
+  const key = minted.full_api_key.trim()
+  if (!KEY_SHAPE.test(key)) throw new KeywardFailure('bad-reply', `${label} sent a key in an unexpected format.`)
+  return { id: minted.id, name: typeof minted.name === 'string' ? minted.name : name, key }
 }
 
 export async function listKeys(session: ConsoleSession): Promise<ListedKey[]> {
   const reply = await keysCall(session, 'GET')
   if (reply.status !== 200) throw refused(reply.status, reply.body, 'list API keys', session.target.label)
   const data = unwrap(reply.body, 'Listing keys')
-  if (!Array.isArray(data))
-    throw new KeywardFailure('bad-reply', `${session.target.label} sent an unexpected key list.`)
-  const text = (v: unknown) => (typeof v === 'string' ? v : null)
-  return data.flatMap((k) =>
-    isObject(k) && typeof k.id === 'string'
-      ? [
-          {
-            id: k.id,
-            name: String(k.name ?? ''),
-            masked: text(k.masked_api_key),
-            description: text(k.description),
-            createdAt: text(k.created_at),
-            lastUsedAt: text(k.last_used_at),
-            permissions: k.permissions ?? null,
-          },
-        ]
-      : [],
-  )
+  const list = parseReply(z.array(z.unknown()), data, `${session.target.label} sent an unexpected key list.`)
+  return usableEntries(listedKey, list).map((k) => ({
+    id: k.id,
+    name: String(k.name ?? ''),
+    masked: k.masked_api_key ?? null,
+    description: k.description ?? null,
+    createdAt: k.created_at ?? null,
+    lastUsedAt: k.last_used_at ?? null,
+    permissions: k.permissions ?? null,
+  }))
 }
 
 /** Revokes a key; true when this call removed it, false when it was gone already (404). */

@@ -9,7 +9,8 @@
 // (cookie sessions over HTTP/2 return empty bodies on some builds, §2 Session).
 import { KeywardFailure } from '../../../shared/result.ts'
 import { httpsRequest, type HttpsReply } from '../net/https.ts'
-import { errorCode, errorMessage, isHtml, isObject, parseJson, type Json } from './envelope.ts'
+import { z } from 'zod'
+import { errorCode, errorMessage, isHtml, optionalText, parseJson, parseReply, usableEntries } from './envelope.ts'
 import { LoginLocks } from './lockout.ts'
 import { retryAfterSeconds } from '../net/retry-after.ts'
 import { addressKey } from '../../../shared/format.ts'
@@ -58,13 +59,41 @@ export interface ApiReply {
 
 const TOKEN_COOKIE = /^(UOS_TOKEN|TOKEN)$/
 
+/** The JWT claims read here; some builds send CSRF only there (§2). */
+const jwtClaims = z.looseObject({ csrfToken: optionalText })
+
+/**
+ * The login reply's profile (§2 200 success): id as `unique_id`, or `id` (= `unique_id`) on some builds;
+ * `roles[].system_key`. A field of another type reads as missing, as before.
+ */
+const profile = z.looseObject({
+  unique_id: z.unknown().optional(),
+  id: z.unknown().optional(),
+  username: optionalText,
+  isOwner: z.unknown().optional(),
+  isSuperAdmin: z.unknown().optional(),
+  roles: z.array(z.unknown()).optional().catch(undefined),
+})
+const role = z.looseObject({ system_key: z.string() })
+
+/** The 499 reply's `data` (§2 MFA): the MFA cookie and the account's authenticators. */
+const mfaChallenge = z.looseObject({
+  data: z
+    .looseObject({
+      mfaCookie: optionalText,
+      authenticators: z.array(z.unknown()).optional().catch(undefined),
+    })
+    .catch({}),
+})
+const authenticator = z.looseObject({ type: z.string() })
+
 /** Reads `csrfToken` from a JWT payload; some builds send CSRF only there (§2, [report, unattributed]). */
 export function csrfFromJwt(jwt: string): string | null {
   const payload = jwt.split('.')[1]
   if (!payload) return null
   try {
-    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
-    return isObject(claims) && typeof claims.csrfToken === 'string' ? claims.csrfToken : null
+    const claims = jwtClaims.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')))
+    return claims.success ? (claims.data.csrfToken ?? null) : null
   } catch {
     return null
   }
@@ -80,17 +109,14 @@ function setCookies(reply: HttpsReply): { name: string; value: string }[] {
 }
 
 function parseUser(body: unknown): SignedInUser {
-  if (!isObject(body))
-    throw new KeywardFailure('bad-reply', 'The console accepted the sign-in but sent no user profile.')
-  const roles = Array.isArray(body.roles)
-    ? body.roles.flatMap((r) => (isObject(r) && typeof r.system_key === 'string' ? [r.system_key] : []))
-    : []
-  const id = body.unique_id ?? body.id
+  const user = parseReply(profile, body, 'The console accepted the sign-in but sent no user profile.')
+  const roles = usableEntries(role, user.roles ?? []).map((r) => r.system_key)
+  const id = user.unique_id ?? user.id
   return {
     id: typeof id === 'string' ? id : '',
-    username: typeof body.username === 'string' ? body.username : '',
-    isOwner: body.isOwner === true,
-    isSuperAdmin: body.isSuperAdmin === true || roles.includes('super_administrator'),
+    username: user.username ?? '',
+    isOwner: user.isOwner === true,
+    isSuperAdmin: user.isSuperAdmin === true || roles.includes('super_administrator'),
     roles,
   }
 }
@@ -205,8 +231,9 @@ export class ConsoleSession {
       return { state: 'signed-in', user: this.#user }
     }
     if (reply.status === 499) {
-      const data = isObject(body) && isObject(body.data) ? (body.data as Json) : {}
-      if (typeof data.mfaCookie === 'string') this.#mfaCookie = data.mfaCookie
+      const challenge = mfaChallenge.safeParse(body)
+      const data = challenge.success ? (challenge.data.data ?? {}) : {}
+      if (data.mfaCookie !== undefined) this.#mfaCookie = data.mfaCookie
       if (mfaCode) {
         throw new KeywardFailure(
           'invalid-credentials',
@@ -214,9 +241,7 @@ export class ConsoleSession {
           'MFA_AUTH_REQUIRED',
         )
       }
-      const methods = Array.isArray(data.authenticators)
-        ? data.authenticators.flatMap((a) => (isObject(a) && typeof a.type === 'string' ? [a.type] : []))
-        : []
+      const methods = usableEntries(authenticator, data.authenticators ?? []).map((a) => a.type)
       return { state: 'mfa-required', methods }
     }
     if (reply.status === 429) {

@@ -2,7 +2,8 @@
 // the web UI sends (browser capture in scottmsilver/unifi-gate): `role_id` is a
 // single string, `only_local_account: true` is "Restrict to local access only".
 import { KeywardFailure } from '../../../shared/result.ts'
-import { errorCode, errorMessage, isObject, unwrap } from './envelope.ts'
+import { z } from 'zod'
+import { anObject, errorCode, errorMessage, parseReply, unwrap, usableEntries } from './envelope.ts'
 import type { ConsoleSession } from './session.ts'
 
 export interface ConsoleRole {
@@ -19,6 +20,30 @@ export interface ConsoleUser {
 }
 
 const USERS = '/proxy/users/api/v2'
+
+/** A role (§3 `GET …/v2/roles` → `{"data":[{unique_id,name,system_key,level,…}]}`); one without an id is skipped. */
+const role = z.looseObject({ unique_id: z.string(), name: z.unknown().optional(), system_key: z.unknown().optional() })
+
+/**
+ * The admin list's `data` (§2 [report, unattributed]): a plain array, or a page object `{data:[…]}` ([inferred]
+ * from `page_num`/`page_size`); anything else lists nobody, as before.
+ */
+const adminList = z
+  .union([z.array(z.unknown()), z.looseObject({ data: z.array(z.unknown()) }).transform((page) => page.data)])
+  .catch([])
+
+/** A profile's id is `unique_id`, or `id` (= `unique_id`) on some builds (§2 200 success): both accepted. */
+const admin = z
+  .looseObject({
+    unique_id: z.unknown().optional(),
+    id: z.unknown().optional(),
+    username: z.string(),
+    isOwner: z.unknown().optional(),
+  })
+  .refine((u) => typeof (u.unique_id ?? u.id) === 'string')
+
+/** The created user (§3): `unique_id` or `id`. */
+const createdUser = anObject.extend({ unique_id: z.unknown().optional(), id: z.unknown().optional() })
 
 /** The "no local users" outcome (unifi-os.md §3: a normal outcome on UniFi OS 5 "Fabric"), with its fallback. */
 function noLocalUsers(label: string, evidence: string | null): string {
@@ -59,31 +84,23 @@ export async function listRoles(session: ConsoleSession): Promise<ConsoleRole[]>
   const reply = await session.call('GET', `${USERS}/roles`)
   if (reply.status !== 200) throw failureFor(reply.status, reply.body, 'list its roles', session.target.label)
   const data = unwrap(reply.body, 'Listing roles')
-  if (!Array.isArray(data))
-    throw new KeywardFailure('bad-reply', `${session.target.label} sent an unexpected roles list.`)
-  return data.flatMap((r) =>
-    isObject(r) && typeof r.unique_id === 'string'
-      ? [
-          {
-            id: r.unique_id,
-            name: String(r.name ?? r.system_key ?? r.unique_id),
-            systemKey: typeof r.system_key === 'string' ? r.system_key : null,
-          },
-        ]
-      : [],
-  )
+  const list = parseReply(z.array(z.unknown()), data, `${session.target.label} sent an unexpected roles list.`)
+  return usableEntries(role, list).map((r) => ({
+    id: r.unique_id,
+    name: String(r.name ?? r.system_key ?? r.unique_id),
+    systemKey: typeof r.system_key === 'string' ? r.system_key : null,
+  }))
 }
 
 export async function listAdmins(session: ConsoleSession): Promise<ConsoleUser[]> {
   const reply = await session.call('GET', `${USERS}/users/admin/uos?page_num=1&page_size=999`)
   if (reply.status !== 200) throw failureFor(reply.status, reply.body, 'list its admins', session.target.label)
-  const data = unwrap(reply.body, 'Listing admins')
-  const list = Array.isArray(data) ? data : isObject(data) && Array.isArray(data.data) ? data.data : []
-  return list.flatMap((u) =>
-    isObject(u) && typeof (u.unique_id ?? u.id) === 'string' && typeof u.username === 'string'
-      ? [{ id: String(u.unique_id ?? u.id), username: u.username, ...(u.isOwner === true ? { isOwner: true } : {}) }]
-      : [],
-  )
+  const list = adminList.parse(unwrap(reply.body, 'Listing admins'))
+  return usableEntries(admin, list).map((u) => ({
+    id: String(u.unique_id ?? u.id),
+    username: u.username,
+    ...(u.isOwner === true ? { isOwner: true } : {}),
+  }))
 }
 
 export interface NewLocalUser {
@@ -113,11 +130,9 @@ export async function createLocalUser(session: ConsoleSession, user: NewLocalUse
     throw failureFor(reply.status, reply.body, 'create a local user', session.target.label)
   }
   const data = unwrap(reply.body, 'Creating the user')
-  if (!isObject(data))
-    throw new KeywardFailure('bad-reply', `${session.target.label} created the user but sent no details.`)
-  const id = data.unique_id ?? data.id
-  if (typeof id !== 'string')
-    throw new KeywardFailure('bad-reply', `${session.target.label} created the user but sent no id.`)
+  const label = session.target.label
+  const created = parseReply(createdUser, data, `${label} created the user but sent no details.`)
+  const id = parseReply(z.string(), created.unique_id ?? created.id, `${label} created the user but sent no id.`)
   return { id, username: user.username }
 }
 

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import type { KeyCheckFailed, KeyProblem } from '../../../shared/domain.ts'
 import { versionAtLeast } from '../../../shared/format.ts'
 import type { KnownConsole } from '../console/known.ts'
+import { anObject, optionalText } from './envelope.ts'
 import { APP_NAME, attempt, fetchNetworkSites, label, type VerifyOptions } from './key-calls.ts'
 
 /** What an app check reads about the check under way, and how it fails. */
@@ -20,7 +21,7 @@ export interface CheckContext {
 export type AppCheck = { cameras?: number; warning?: string } | { failed: KeyCheckFailed }
 
 /** `integration/v1/meta/info`, `v1/info`, `v1/developer/doors`: each a JSON object (§5.1–§5.3). */
-export const checkReply = z.object({ applicationVersion: z.string().optional().catch(undefined) }).loose()
+export const checkReply = z.looseObject({ applicationVersion: optionalText })
 
 /**
  * Network: HA's `unifi` API-key mode validates with the sites list, not /v1/info (home-assistant.md §3.2,
@@ -41,7 +42,7 @@ export async function checkNetwork(ctx: CheckContext): Promise<AppCheck> {
 }
 
 /** A camera in the public API's list (§5.1); the first one with an id is asked for its streams. */
-const camera = z.object({ id: z.string().min(1), name: z.string().optional().catch(undefined) })
+const camera = z.object({ id: z.string().min(1), name: optionalText })
 
 /** Protect: count the cameras (the seed failure: Protect installed but empty here, cameras elsewhere, §6). */
 export async function checkProtect(ctx: CheckContext): Promise<AppCheck> {
@@ -60,8 +61,8 @@ export async function checkProtect(ctx: CheckContext): Promise<AppCheck> {
       ),
     }
   }
-  // The first object in the list; one without a usable id gets no stream check (as before zod).
-  const first = listed?.find((c) => typeof c === 'object' && c !== null && !Array.isArray(c))
+  // The first object in the list; one without a usable id gets no stream check.
+  const first = listed?.find((c) => anObject.safeParse(c).success)
   const parsed = camera.safeParse(first)
   const warning = parsed.success ? await streamWarning(target, opts, parsed.data) : undefined
   return { ...(cameras !== undefined ? { cameras } : {}), ...(warning ? { warning } : {}) }
