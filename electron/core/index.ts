@@ -16,6 +16,7 @@ import { createDesktopState, createVaultStatus, settingsHandlers, type LogsOptio
 import { uispHandlers } from './handlers/uisp.ts'
 import { createHomeAssistantService, type HomeAssistantService } from './homeassistant/service.ts'
 import { createKeyActions, createSecretCopier, type ClipboardPort } from './keys/actions.ts'
+import { keyFromFlow } from './keys/from-flow.ts'
 import { createUsageReader } from './keys/usage.ts'
 import { createUnifiKeyChecker, UNIFI_KEY_APPS } from './keys/unifi-check.ts'
 import { createKeyWatch, type KeyWatch, type KeyWatchOptions } from './keys/watch.ts'
@@ -132,7 +133,7 @@ function createServices(options: CoreOptions, base: Base, keys: KeyWatch, homeAs
     vault,
     hub,
     log,
-    onKeyReady: (record) => keys.register(record),
+    onKeyReady: (ready) => keys.register(keyFromFlow(ready)),
     onKeyGone: (keyRef) => keys.dismiss(keyRef),
     ...(options.accessPort ? { accessPort: options.accessPort } : {}),
   })

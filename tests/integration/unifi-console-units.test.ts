@@ -10,7 +10,8 @@ import { createEventHub } from '../../electron/core/events.ts'
 import { openSettings, type Settings } from '../../electron/core/settings/settings.ts'
 import { hostAdvice, provisionPlan } from '../../electron/core/unifi/advice.ts'
 import { ConsoleRecords } from '../../electron/core/unifi/consoles.ts'
-import { ProvisionFlows, type NewKey } from '../../electron/core/unifi/flows.ts'
+import { keyFromFlow } from '../../electron/core/keys/from-flow.ts'
+import { ProvisionFlows, type KeyReady } from '../../electron/core/unifi/flows.ts'
 import { ConsoleSessions } from '../../electron/core/unifi/sessions.ts'
 import { MemorySecretStore } from '../../electron/core/vault/secret-store.ts'
 import {
@@ -162,7 +163,7 @@ describe('key flows (flows.ts)', () => {
     const hub = createEventHub()
     const progress: ProvisionRecord[] = []
     hub.subscribe('provision.progress', (r) => progress.push(r))
-    const ready: NewKey[] = []
+    const ready: KeyReady[] = []
     const vault = new MemorySecretStore()
     const flows = new ProvisionFlows({ settings, vault, hub, consoles, sessions, onKeyReady: (k) => ready.push(k) })
     return { flows, progress, ready, vault }
@@ -184,8 +185,17 @@ describe('key flows (flows.ts)', () => {
     const secret = await vault.get(outcome.record.keyRef)
     expect(secret).toBeTruthy()
     expect(ready).toHaveLength(1)
-    expect(ready[0]).toMatchObject({ consoleKey: record.key, masked: outcome.maskedKey, username: 'keyward-protect' })
-    expect(JSON.stringify(ready)).not.toContain(secret)
+    expect(ready[0]).toMatchObject({ masked: outcome.maskedKey, check: { status: 'ok' } })
+    // The key list's entry built from it (keys/from-flow.ts): masked, the dedicated user, its Super Admin role.
+    expect(keyFromFlow(ready[0]!)).toMatchObject({
+      consoleKey: record.key,
+      masked: outcome.maskedKey,
+      username: 'keyward-protect',
+      passwordRef: outcome.record.passwordRef,
+      access: { role: 'Super Admin' },
+      lastCheck: { status: 'ok' },
+    })
+    expect(JSON.stringify([ready, keyFromFlow(ready[0]!)])).not.toContain(secret!)
     expect(progress.at(-1)?.steps.verify).toBe('done')
     expect(flows.list().map((r) => r.id)).toEqual([outcome.record.id])
   })

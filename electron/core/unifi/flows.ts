@@ -5,20 +5,11 @@
 // (`onKeyReady`, masked; the secret stays in the keychain); a key a cleanup revoked leaves it
 // (`onKeyGone`).
 import { madeByFlow } from '../../../shared/cleanup.ts'
-import type {
-  CleanupOutcome,
-  KeyCheck,
-  KeyRecord,
-  ProvisionOutcome,
-  ProvisionRecord,
-  UnifiApp,
-} from '../../../shared/domain.ts'
+import type { CleanupOutcome, KeyCheck, ProvisionOutcome, ProvisionRecord, UnifiApp } from '../../../shared/domain.ts'
 import { appName } from '../../../shared/labels.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import { maskSecret } from '../../../shared/format.ts'
 import type { EventHub } from '../events.ts'
-import { accessOf } from '../keys/usage.ts'
-import { summarize } from '../keys/watch.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import { cleanupProvision } from './cleanup.ts'
@@ -26,9 +17,20 @@ import type { ConsoleRecords } from './consoles.ts'
 import { FlowLock } from './flow-lock.ts'
 import { newProvision, ProvisionFailure, runProvision, type ProvisionJournal } from './provision.ts'
 import type { ConsoleSessions } from './sessions.ts'
-import type { ConsoleSession } from './session.ts'
+import type { ConsoleSession, SignedInUser } from './session.ts'
 
-export type NewKey = Omit<KeyRecord, 'id' | 'paused' | 'unreachableStreak' | 'pushedTo' | 'haHealth'>
+/**
+ * A flow's key was minted, stored and checked: what the key watch needs to list it (the secret stays
+ * in the keychain under `record.keyRef`; `masked` only). The key watch builds its entry
+ * (keys/from-flow.ts), so this module needs nothing from keys/.
+ */
+export interface KeyReady {
+  record: ProvisionRecord
+  check: KeyCheck
+  masked: string
+  /** Who was signed in when the key was made (a key made as the admin has the admin's role). */
+  signedInAs: SignedInUser | null
+}
 
 export interface ProvisionInput {
   key: string
@@ -46,7 +48,7 @@ export interface FlowDeps {
   consoles: ConsoleRecords
   sessions: ConsoleSessions
   /** A key was minted, stored and checked: start watching it. */
-  onKeyReady?: (key: NewKey) => void
+  onKeyReady?: (key: KeyReady) => void
   /** A flow's cleanup revoked its key: stop watching the key stored under `keyRef` (secrets are handled). */
   onKeyGone?: (keyRef: string) => void
 }
@@ -165,7 +167,7 @@ export class ProvisionFlows {
       })
       const key = await vault.get(done.keyRef)
       const masked = key ? maskSecret(key) : null
-      if (masked) this.deps.onKeyReady?.(readyKey(done, check, masked, admin))
+      if (masked) this.deps.onKeyReady?.({ record: done, check, masked, signedInAs: admin.user })
       return { record: done, check, maskedKey: masked, failure: null }
     } catch (error) {
       if (!(error instanceof ProvisionFailure)) throw error
@@ -182,23 +184,5 @@ export class ProvisionFlows {
         },
       }
     }
-  }
-}
-
-/** The key list's entry for a verified flow (the secret stays in the keychain; `masked` only). */
-function readyKey(done: ProvisionRecord, check: KeyCheck, masked: string, admin: ConsoleSession): NewKey {
-  return {
-    name: done.keyName,
-    app: done.app,
-    consoleKey: done.consoleKey,
-    username: done.username,
-    remoteId: done.keyId,
-    keyRef: done.keyRef,
-    passwordRef: done.mode === 'dedicated-user' ? done.passwordRef : null,
-    masked,
-    createdAt: done.updatedAt,
-    expiresAt: done.expiresAt,
-    lastCheck: summarize(check),
-    access: accessOf(done, admin),
   }
 }

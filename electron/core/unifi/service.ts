@@ -13,7 +13,7 @@ import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import { hostAdvice, provisionPlan } from './advice.ts'
 import { ConsoleRecords } from './consoles.ts'
-import { ProvisionFlows, type NewKey } from './flows.ts'
+import { ProvisionFlows, type KeyReady } from './flows.ts'
 import { ConsoleSessions } from './sessions.ts'
 
 export interface ConsoleServiceOptions {
@@ -24,7 +24,7 @@ export interface ConsoleServiceOptions {
   accessPort?: number
   sessionTimeoutMs?: number
   /** A key was minted, stored and checked: start watching it. */
-  onKeyReady?: (key: NewKey) => void
+  onKeyReady?: (key: KeyReady) => void
   /** A flow's cleanup revoked its key: stop watching the key stored under `keyRef` (secrets are handled). */
   onKeyGone?: (keyRef: string) => void
 }
