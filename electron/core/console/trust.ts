@@ -72,3 +72,21 @@ export function dropHostSessions(
   sessions.delete(key)
   if (address) closeConnections(address.host, address.port)
 }
+
+/**
+ * Signs out of a host (the host hears the logout; a failed one is ignored), forgets the session and
+ * closes the host's kept-alive connections. `address` as in `dropHostSessions`.
+ */
+export async function endHostSession(
+  sessions: Map<string, { logout(): Promise<void> }>,
+  key: string,
+  address: { host: string; port: number } | undefined,
+): Promise<null> {
+  await sessions
+    .get(key)
+    ?.logout()
+    .catch(() => undefined)
+  sessions.delete(key)
+  if (address) closeConnections(address.host, address.port)
+  return null
+}

@@ -70,13 +70,7 @@ export async function attempt(
   return attemptOnce(target, app, key, path, opts)
 }
 
-async function attemptOnce(
-  target: KnownConsole,
-  app: UnifiApp,
-  key: string,
-  path: string,
-  opts: CallOptions,
-): Promise<Attempt> {
+async function attemptOnce(...[target, app, key, path, opts]: Parameters<typeof attempt>): Promise<Attempt> {
   const access = app === 'access'
   try {
     await opts.pace?.(target.key)

@@ -5,8 +5,7 @@
 import type { ConsoleRecord, SignInResult } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import { addressKey } from '../../../shared/format.ts'
-import { dropHostSessions } from '../console/trust.ts'
-import { closeConnections } from '../net/pool.ts'
+import { dropHostSessions, endHostSession } from '../console/trust.ts'
 import type { ConsoleRecords } from './consoles.ts'
 import { LoginLocks } from './lockout.ts'
 import { protectSummary } from './protect.ts'
@@ -102,15 +101,8 @@ export class ConsoleSessions {
   }
 
   /** Ends the session on the console; kept-alive connections to it close too. */
-  async signOut(key: string): Promise<null> {
-    await this.#sessions
-      .get(key)
-      ?.logout()
-      .catch(() => undefined)
-    this.#sessions.delete(key)
-    const c = this.consoles.find(key)
-    if (c) closeConnections(c.host, c.port)
-    return null
+  signOut(key: string): Promise<null> {
+    return endHostSession(this.#sessions, key, this.consoles.find(key))
   }
 
   /**
