@@ -8,11 +8,11 @@
 // at the same moment. Prints ONE JSON document: per-round figures and medians.
 //   node --import tsx tests/lab/with-lab.ts --scenario discovery -- node --import tsx tests/bench/discovery-rounds.ts [--rounds 5]
 // Refuses to run outside a lab namespace (the peers would otherwise probe a real network).
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { readLabFromEnv } from '../lab/env.ts'
+import { labUnavailableReason, readLabFromEnv } from '../lab/env.ts'
 import { SYSTEM_PYTHON } from '../lab/scenarios.ts'
 import { median, ROUND_FIGURES, type RoundFigures } from './figures.ts'
 
@@ -29,13 +29,29 @@ function fail(message: string): never {
 }
 
 const lab = readLabFromEnv()
-if (!lab) fail('no lab: run under tests/lab/with-lab.ts --scenario discovery')
+if (!lab) fail(`no lab: ${labUnavailableReason()}`)
 const outside = Object.values(os.networkInterfaces())
   .flatMap((infos) => infos ?? [])
   .filter(
     (i) => !i.internal && (i.family === 'IPv4' ? !i.address.startsWith('10.73.') : !i.address.startsWith('fe80:')),
   )
 if (outside.length > 0) fail(`refusing to run outside a lab namespace (${outside.map((i) => i.address).join(', ')})`)
+/** The two peers, or why they cannot run (the round would otherwise lose its contrast silently). */
+function peersMissing(): string | null {
+  try {
+    execFileSync('nmap', ['--version'], { stdio: 'ignore' })
+  } catch {
+    return 'nmap is not installed'
+  }
+  try {
+    execFileSync(SYSTEM_PYTHON, ['-c', 'import zeroconf'], { stdio: 'ignore' })
+  } catch {
+    return `python3-zeroconf is not importable by ${SYSTEM_PYTHON}`
+  }
+  return null
+}
+const missing = peersMissing()
+if (missing) fail(missing)
 const wsIp = lab.hosts[lab.workstation ?? 'ws']?.ip ?? fail('the lab names no workstation address')
 
 function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -83,7 +83,7 @@ interface Rinfo {
   address: string
   port: number
 }
-interface MulticastDns extends EventEmitter {
+export interface MulticastDns extends EventEmitter {
   query(q: unknown, type?: unknown): void
 }
 interface BonjourService {
@@ -150,7 +150,7 @@ function openBrowsers(proxy: MulticastDns, types: string[], table: ServiceTable)
 }
 
 /** What the Browser may see (admittedResponses): the interface, the bounds, and where to count. */
-interface Admission {
+export interface Admission {
   iface: DiscoveryInterface
   limiter: SourceRateLimiter
   guard: ServiceGuard
@@ -163,7 +163,7 @@ interface Admission {
  * subnet, within the per-source rate limit and the guard's bounds; queries go
  * out through the real socket.
  */
-function admittedResponses(
+export function admittedResponses(
   mdns: MulticastDns,
   { iface, limiter, guard, table, stats }: Admission,
 ): { proxy: MulticastDns; onResponse: (packet: DnsPacket, rinfo: Rinfo) => void } {
