@@ -30,7 +30,7 @@ const lab = spawnSync(
     'tsx',
     'tests/bench/discovery-rounds.ts',
     '--rounds',
-    '5',
+    '7',
   ],
   {
     cwd: root,
