@@ -19,20 +19,17 @@
 import type { DiscoveryMethod, HomeAssistantDetails, InventoryItem } from '../../../shared/inventory.ts'
 import { compareItems } from '../../../shared/inventory.ts'
 import { absorbReply, addressOrder, emptyUbnt, fingerprintOf, viewOf, type Card } from './card.ts'
-import { CardTable, type ChangeKind } from './card-table.ts'
+import { CardTable, type CardTableEvents } from './card-table.ts'
 import type { Fingerprint } from './fingerprint.ts'
 import { flagUuidClaims, fromSource, haCardId } from './ha-claims.ts'
 import { replyAddresses, replyMacs, type UbntReply } from './ubnt.ts'
 
 export { MAX_CARDS, type ChangeKind } from './card-table.ts'
 
-export interface InventoryStoreOptions {
+export interface InventoryStoreOptions extends CardTableEvents {
   /** Is this address on one of the chosen interfaces' subnets? Used to pick the primary address. */
   isLocal?: (address: string) => boolean
   now?: () => number
-  onChange?: (kind: ChangeKind) => void
-  /** A card was evicted to make room, or could not be made at all. */
-  onOverflow?: () => void
 }
 
 export class InventoryStore extends CardTable {
