@@ -1,6 +1,5 @@
-// Verifies a key with one real call to the app it is for, and when that fails,
-// finds out why: a key made on another console, a cloud key, the wrong kind of
-// key, missing rights, an app that is not there or too old (unifi-os.md §4.2, §5, §6).
+// Verifies a key with one real call to its app and, when that fails, finds out why: made on another console,
+// a cloud key, the wrong kind of key, missing rights, an app absent or too old (unifi-os.md §4.2, §5, §6).
 import type { KeyCheck, KeyCheckFailed, KeyProblem, UnifiApp } from '../../../shared/domain.ts'
 import type { KnownConsole } from '../console/known.ts'
 import { APP_NAMES, consoleLabel } from '../../../shared/labels.ts'
@@ -34,6 +33,8 @@ export interface VerifyOptions {
   pace?: (consoleKey: string) => Promise<void>
   /** Each reply's status and headers, so the pacer honours `RateLimit` and `Retry-After` (§5.1). */
   onReply?: (consoleKey: string, reply: Pick<HttpsReply, 'status' | 'headers'>) => void
+  /** The Network site ids the check read (a sweep hands them to HA's health step rather than reading twice). */
+  onSites?: (siteIds: string[]) => void
 }
 
 type Attempt = { reply: HttpsReply; body: unknown } | { failure: KeywardFailure }
@@ -361,7 +362,7 @@ export type NetworkSitesResult =
 export async function fetchNetworkSites(
   target: KnownConsole,
   key: string,
-  opts: Pick<VerifyOptions, 'timeoutMs' | 'now' | 'pace' | 'onReply'> = {},
+  opts: Pick<VerifyOptions, 'timeoutMs' | 'now' | 'pace' | 'onReply' | 'onSites'> = {},
 ): Promise<NetworkSitesResult> {
   const out: { id: string; internalReference: string; name: string }[] = []
   for (let offset = 0; offset < 1000; offset += 200) {
@@ -393,5 +394,6 @@ export async function fetchNetworkSites(
     const total = isObject(body) && typeof body.totalCount === 'number' ? body.totalCount : out.length
     if (data.length < 200 || out.length >= total) break
   }
+  opts.onSites?.(out.map((s) => s.id))
   return { sites: out }
 }
