@@ -1,33 +1,15 @@
 // The watched keys' records (metadata only, in config.json under `keys`): every change the key watch
 // makes to them, each one read-modify-write so a key added or removed meanwhile is kept.
 import { randomUUID } from 'node:crypto'
-import type { HaKeyHealth, KeyCheck, KeyCheckSummary, KeyRecord } from '../../../shared/domain.ts'
+import { summarize } from '../../../shared/check-summary.ts'
+import type { HaKeyHealth, KeyCheck, KeyRecord } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 
 export type NewKeyRecord = Omit<KeyRecord, 'id' | 'paused' | 'unreachableStreak' | 'pushedTo' | 'haHealth'>
 
-export const summarize = (check: KeyCheck): KeyCheckSummary =>
-  check.status === 'ok'
-    ? {
-        status: 'ok',
-        problem: null,
-        message: check.warning ?? null,
-        nextStep: null,
-        appVersion: check.appVersion,
-        latencyMs: check.latencyMs,
-        checkedAt: check.checkedAt,
-      }
-    : {
-        status: 'failed',
-        problem: check.problem,
-        message: check.message,
-        nextStep: check.nextStep,
-        appVersion: null,
-        latencyMs: null,
-        checkedAt: check.checkedAt,
-      }
+export { summarize }
 
 const notFound = () => new KeywardFailure('not-found', 'That key is no longer on record.')
 
