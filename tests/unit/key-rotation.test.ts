@@ -11,30 +11,20 @@ import { openSettings } from '../../electron/core/settings/settings.ts'
 import { MemorySecretStore } from '../../electron/core/vault/secret-store.ts'
 import { createRotation, keySessions } from '../../electron/core/keys/key-rotation.ts'
 import { createKeyWatch } from '../../electron/core/keys/watch.ts'
+import { keyRecord } from '../support/key-record.ts'
 
 const dirs: string[] = []
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
-const token: KeyRecord = {
-  id: 't1',
+const token: KeyRecord = keyRecord('t1', {
   name: 'monitoring',
   app: 'uisp',
   consoleKey: 'uisp.example:443',
   username: 'admin',
   remoteId: 'tok-1',
-  keyRef: 'ref-t1',
-  passwordRef: null,
-  masked: 'ab…yz',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  expiresAt: null,
-  paused: false,
-  lastCheck: null,
-  unreachableStreak: 0,
-  pushedTo: [],
-  haHealth: null,
-}
+})
 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-rotation-'))

@@ -15,6 +15,7 @@ import { KeyRecords } from '../../electron/core/keys/key-records.ts'
 import { createPacer } from '../../electron/core/keys/pacer.ts'
 import { isDue, SweepRunner } from '../../electron/core/keys/sweep.ts'
 import { SweepScheduler } from '../../electron/core/keys/sweep-scheduler.ts'
+import { keyRecord } from '../support/key-record.ts'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -22,25 +23,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
-const record = (id: string, extra: Partial<KeyRecord> = {}): KeyRecord => ({
-  id,
-  name: `key ${id}`,
-  app: 'network',
-  consoleKey: '192.0.2.1:443',
-  username: 'keyward-ha',
-  remoteId: null,
-  keyRef: `ref-${id}`,
-  passwordRef: null,
-  masked: 'ab…yz',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  expiresAt: null,
-  paused: false,
-  lastCheck: null,
-  unreachableStreak: 0,
-  pushedTo: [],
-  haHealth: null,
-  ...extra,
-})
+const record = keyRecord
 
 function store(keys: KeyRecord[]) {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-units-'))

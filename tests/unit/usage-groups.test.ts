@@ -2,26 +2,10 @@
 import { describe, expect, it } from 'vitest'
 import type { KeyApp, KeyRecord } from '../../shared/domain.ts'
 import { signInOf, usageGroups } from '../../electron/core/keys/usage-groups.ts'
+import { keyRecord } from '../support/key-record.ts'
 
-const key = (id: string, app: KeyApp, extra: Partial<KeyRecord> = {}): KeyRecord => ({
-  id,
-  name: id,
-  app,
-  consoleKey: '192.0.2.1:443',
-  username: 'kw-ha',
-  remoteId: `remote-${id}`,
-  keyRef: `ref-${id}`,
-  passwordRef: 'pw-ha',
-  masked: 'ab…yz',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  expiresAt: null,
-  paused: false,
-  lastCheck: null,
-  unreachableStreak: 0,
-  pushedTo: [],
-  haHealth: null,
-  ...extra,
-})
+const key = (id: string, app: KeyApp, extra: Partial<KeyRecord> = {}): KeyRecord =>
+  keyRecord(id, { app, username: 'kw-ha', remoteId: `remote-${id}`, passwordRef: 'pw-ha', ...extra })
 
 const ids = (m: Map<string, KeyRecord[]>) => [...m.values()].map((g) => g.map((k) => k.id))
 
