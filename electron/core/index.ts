@@ -107,7 +107,7 @@ export function createCore(options: CoreOptions): Core {
     vault,
     hub,
     log,
-    haHealth: (records) => homeAssistant.health(records),
+    haHealth: (records, seen) => homeAssistant.health(records, seen),
     ...(options.keyWatch ?? {}),
   })
 

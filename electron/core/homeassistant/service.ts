@@ -25,10 +25,9 @@ import { copyFields, type CopyFieldsPlan } from './copy.ts'
 import { DOMAIN_FOR_APP, pushKey } from './flows.ts'
 import { readHealth } from './health.ts'
 import { firstContact, identityAtConnect, type AnnouncedUuid } from './identity.ts'
-import { knownConsole } from '../console/known.ts'
-import { fetchNetworkSites } from '../unifi/verify.ts'
+import { KeySites, type CheckedSites } from './key-sites.ts'
 import { probeNetworkFit } from './network.ts'
-import { HomeAssistantFailure, type HaConsoleRef, type NetworkSite } from './types.ts'
+import { HomeAssistantFailure, type HaConsoleRef } from './types.ts'
 
 export interface HomeAssistantServiceOptions {
   settings: Settings
@@ -149,44 +148,7 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
     return { mode, credentials: await credentialsOf(key), consent }
   }
 
-  /** The Network sites the key sees, read from its console with the key (pinned), as HA will read them (§3.2). */
-  const networkSites = async (key: KeyRecord, secret: string): Promise<NetworkSite[]> => {
-    const c = settings.listConsoles().find((r) => r.key === key.consoleKey)
-    if (!c) throw new KeywardFailure('not-found', 'Keyward no longer knows the console of this key.')
-    const found = await fetchNetworkSites(knownConsole(c), secret, {
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-    })
-    if ('sites' in found) return found.sites
-    if (found.status === 401)
-      throw new KeywardFailure(
-        'invalid-credentials',
-        'UniFi Network refused this key when Keyward listed its sites: it was revoked or made on another console. Nothing was sent to Home Assistant.',
-      )
-    throw new KeywardFailure(
-      'unreachable',
-      `Keyward could not list the key's UniFi Network sites, so nothing was sent to Home Assistant: ${found.message}`,
-    )
-  }
-
-  /** Site UUIDs each Network key was last seen to reach (in memory): a revoked key can no longer list them. */
-  const lastSites = new Map<string, string[]>()
-
-  /** The site UUIDs these keys see (else the last ones seen), so health can find their `unifi` entries. */
-  const siteIdsOf = async (keys: KeyRecord[]): Promise<string[]> => {
-    const ids = new Set<string>()
-    for (const key of keys) {
-      const secret = await vault.get(key.keyRef).catch(() => null)
-      try {
-        if (!secret) throw new Error('no secret')
-        const sites = (await networkSites(key, secret)).map((s) => s.id)
-        lastSites.set(key.id, sites)
-      } catch {
-        // The key watch reports a refused or unreachable key itself; keep what it last reached.
-      }
-      for (const id of lastSites.get(key.id) ?? []) ids.add(id)
-    }
-    return [...ids]
-  }
+  const keySites = new KeySites(settings, vault, options.timeoutMs)
 
   /** Pushes `secret` (the key's current or a rotated one) into HA. */
   const pushSecret = async (
@@ -224,13 +186,7 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
           apiKey: secret,
           siteId: opts.siteId ?? null,
           preferConfigured: opts.rotation === true,
-          sites: await networkSites(key, secret).then((sites) => {
-            lastSites.set(
-              key.id,
-              sites.map((x) => x.id),
-            )
-            return sites
-          }),
+          sites: await keySites.read(key, secret),
         })
       }
       return {
@@ -428,7 +384,7 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
     },
 
     /** HA's view of each pushed key's entry; errors leave the previous view in place. */
-    async health(keys: KeyRecord[]): Promise<Map<string, HaKeyHealth>> {
+    async health(keys: KeyRecord[], checked?: CheckedSites): Promise<Map<string, HaKeyHealth>> {
       const out = new Map<string, HaKeyHealth>()
       for (const record of settings.listHomeAssistants()) {
         const mine = keys.filter((k) => k.pushedTo.includes(record.id) && k.app !== 'uisp')
@@ -458,7 +414,11 @@ export function createHomeAssistantService(options: HomeAssistantServiceOptions)
             const refs = [...new Map(ofApp.map((k) => [k.consoleKey, consoleRef(k)])).values()]
             // UniFi Network entries are found by the site UUIDs the key sees, read as HA reads them (§3.2).
             if (app === 'network')
-              for (const ref of refs) ref.siteIds = await siteIdsOf(ofApp.filter((k) => k.consoleKey === ref.key))
+              for (const ref of refs)
+                ref.siteIds = await keySites.idsOf(
+                  ofApp.filter((k) => k.consoleKey === ref.key),
+                  checked,
+                )
             const report = await readHealth(ha, DOMAIN_FOR_APP[app as UnifiApp], refs)
             for (const entry of report.consoles) {
               for (const k of ofApp.filter((x) => x.consoleKey === entry.consoleKey)) {

@@ -7,7 +7,8 @@ import { KeywardFailure } from '../../../shared/result.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import type { ConsoleSession } from '../unifi/session.ts'
-import { rotateKey, revokeOnConsole, type LifecycleDeps } from './lifecycle.ts'
+import type { LifecycleDeps } from './lifecycle.ts'
+import { createRotation, keySessions, type UispKeyLifecycle } from './key-rotation.ts'
 import type { KeyWatch } from './watch.ts'
 import type { KeyCheck, UnifiApp } from '../../../shared/domain.ts'
 
@@ -67,11 +68,7 @@ export function createSecretCopier(options: { settings: Settings; clipboard?: Cl
 
 export type SecretCopier = ReturnType<typeof createSecretCopier>
 
-/** UISP API tokens are rotated and revoked by the UISP service (electron/core/uisp/service.ts). */
-export interface UispKeyLifecycle {
-  rotate(key: KeyRecord): Promise<{ record: KeyRecord; check: KeyCheck; oldKeyStillActive: boolean }>
-  revoke(key: KeyRecord): Promise<void>
-}
+export type { UispKeyLifecycle } from './key-rotation.ts'
 
 export interface KeyActionsOptions {
   settings: Settings
@@ -90,7 +87,7 @@ export interface KeyActionsOptions {
 }
 
 export function createKeyActions(options: KeyActionsOptions) {
-  const { settings, vault, watch } = options
+  const { settings, vault } = options
   const copier =
     options.copier ?? createSecretCopier(options.clipboard ? { settings, clipboard: options.clipboard } : { settings })
 
@@ -105,15 +102,8 @@ export function createKeyActions(options: KeyActionsOptions) {
       throw new KeywardFailure('not-found', `The keychain no longer holds “${key.name}”. Rotate it to make a new one.`)
     return secret
   }
-
-  const sessionFor: LifecycleDeps['sessionFor'] = async (key) => {
-    const password = key.passwordRef ? await vault.get(key.passwordRef) : null
-    if (password) {
-      const session = await options.userSession(key.consoleKey, key.username, password)
-      return { session, release: () => session.logout().catch(() => undefined) }
-    }
-    return { session: options.adminSession(key.consoleKey), release: async () => {} }
-  }
+  const sessionFor = keySessions(options)
+  const rotation = createRotation({ ...options, sessionFor })
 
   return {
     sessionFor,
@@ -139,39 +129,11 @@ export function createKeyActions(options: KeyActionsOptions) {
       return { secret: await secretOf(find(id)), hideAfterSeconds: 20 }
     },
 
-    async rotate(id: string): Promise<{ keys: KeyView[]; oldKeyStillActive: boolean }> {
-      const key = find(id)
-      if (key.app === 'uisp') {
-        if (!options.uisp) throw new KeywardFailure('refused', 'Keyward cannot rotate UISP tokens here.')
-        const rotated = await options.uisp.rotate(key)
-        watch.replace(rotated.record, rotated.check)
-        return { keys: watch.list(), oldKeyStillActive: rotated.oldKeyStillActive }
-      }
-      const app = key.app
-      const result = await rotateKey(
-        key,
-        {
-          vault,
-          sessionFor,
-          verify: (candidate, secret) => options.verifyFor(candidate.consoleKey, app, candidate.pushedTo)(secret),
-          ...(options.handOver ? { handOver: options.handOver } : {}),
-        },
-        options.maskSecret,
-      )
-      watch.replace(result.record, result.check)
-      return { keys: watch.list(), oldKeyStillActive: result.oldKeyStillActive }
-    },
+    /** A new secret for the key (verified, handed over, the old one revoked); see key-rotation.ts. */
+    rotate: (id: string): Promise<{ keys: KeyView[]; oldKeyStillActive: boolean }> => rotation.rotate(find(id)),
 
-    async revoke(id: string): Promise<KeyView[]> {
-      const key = find(id)
-      if (key.app === 'uisp') {
-        if (!options.uisp) throw new KeywardFailure('refused', 'Keyward cannot revoke UISP tokens here.')
-        await options.uisp.revoke(key)
-        return watch.forget(id)
-      }
-      await revokeOnConsole(key, { vault, sessionFor })
-      return watch.forget(id)
-    },
+    /** Revokes the key where it was made and forgets it here. */
+    revoke: (id: string): Promise<KeyView[]> => rotation.revoke(find(id)),
 
     stop() {
       copier.stop()

@@ -4,11 +4,21 @@ import type { KeyApp, KeyCheck, KeyRecord } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { Pace, PaceReply } from './pacer.ts'
 
+/** The UniFi Network site ids a check read (unifi-os.md §5.2), handed on so HA's health step need not read them again. */
+export type SitesSeen = (siteIds: string[]) => void
+
 /**
  * One real check of a key against its console or server: `pace` before each request, `paced` with
- * each reply (its rate-limit headers), both bound to the key's user, whose budget it spends (§5.1).
+ * each reply (its rate-limit headers), both bound to the key's user, whose budget it spends (§5.1);
+ * `sites` with the Network sites the check read, if it read them.
  */
-export type KeyChecker = (record: KeyRecord, key: string, pace: Pace, paced: PaceReply) => Promise<KeyCheck>
+export type KeyChecker = (
+  record: KeyRecord,
+  key: string,
+  pace: Pace,
+  paced: PaceReply,
+  sites?: SitesSeen,
+) => Promise<KeyCheck>
 
 export class CheckerRegistry {
   private readonly byApp = new Map<KeyApp, KeyChecker>()
@@ -23,11 +33,11 @@ export class CheckerRegistry {
   }
 
   /** Checks with the kind's checker; a kind nobody registered is an internal error (the record stays as it was). */
-  check(record: KeyRecord, key: string, pace: Pace, paced: PaceReply): Promise<KeyCheck> {
+  check(record: KeyRecord, key: string, pace: Pace, paced: PaceReply, sites?: SitesSeen): Promise<KeyCheck> {
     const checker = this.byApp.get(record.app)
     if (!checker) {
       return Promise.reject(new KeywardFailure('internal', `No checker is registered for ${record.app} keys.`))
     }
-    return checker(record, key, pace, paced)
+    return checker(record, key, pace, paced, sites)
   }
 }

@@ -31,7 +31,7 @@ const refused = (record: KeyRecord, unconfirmed: boolean): KeyCheck => ({
 
 export function createUnifiKeyChecker(options: { settings: Settings; accessPort?: number }): KeyChecker {
   const { settings } = options
-  return (record, secret, pace, paced) => {
+  return (record, secret, pace, paced, sites) => {
     const app = record.app as UnifiApp
     const records = settings.listConsoles()
     const confirmedKeys = new Set(records.filter((c) => isConsoleConfirmed(c, settings)).map((c) => c.key))
@@ -52,6 +52,7 @@ export function createUnifiKeyChecker(options: { settings: Settings; accessPort?
       key: secret,
       pace,
       onReply: paced,
+      ...(sites ? { onSites: sites } : {}),
       // Failing for a too-old Protect only where a Home Assistant that consumes this key refuses it (issue 14 §6).
       ...(app === 'protect'
         ? (protectRequirement(keyConsumers(settings.listHomeAssistants(), record.pushedTo)) ?? {})

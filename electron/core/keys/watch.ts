@@ -1,28 +1,22 @@
-// Watches every key: sweeps on an interval with jitter, paces each console's
-// users below their rate limits, backs off from consoles that do not answer, re-checks
-// at once on wake or network change, and turns state changes into the tray
-// model and notifications. State is persisted (metadata only) so the tray is
-// right immediately after a restart.
-import { randomUUID } from 'node:crypto'
-import type {
-  HaKeyHealth,
-  KeyApp,
-  KeyCheck,
-  KeyCheckSummary,
-  KeyNotification,
-  KeyRecord,
-  KeyView,
-} from '../../../shared/domain.ts'
-import { KeywardFailure } from '../../../shared/result.ts'
+// Watches every key: sweeps on an interval with jitter (sweep-scheduler.ts), paces each console's users
+// below their rate limits and backs off from consoles that do not answer (sweep.ts), re-checks at once on
+// wake or network change, and turns state changes into the tray model and notifications (key-notifier.ts).
+// State is persisted (metadata only, key-records.ts) so the tray is right immediately after a restart.
+import type { KeyApp, KeyCheck, KeyRecord, KeyView } from '../../../shared/domain.ts'
 import type { EventHub } from '../events.ts'
 import type { Logger } from '../log.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import { CheckerRegistry, type KeyChecker } from './checkers.ts'
-import { NotificationPlanner } from './notifications.ts'
+import { KeyNotifier } from './key-notifier.ts'
+import { KeyRecords, type NewKeyRecord } from './key-records.ts'
+import { keyViews, trayOf } from './key-views.ts'
 import { createPacer, type Pacer } from './pacer.ts'
-import { keyStatus } from './status.ts'
-import { trayModel, type TrayModel } from './tray-model.ts'
+import { SweepRunner, type HaHealthReader } from './sweep.ts'
+import { SweepScheduler } from './sweep-scheduler.ts'
+
+export { summarize } from './key-records.ts'
+export type { SeenSites } from './sweep.ts'
 
 export interface KeyWatchOptions {
   settings: Settings
@@ -38,265 +32,108 @@ export interface KeyWatchOptions {
   leadDays?: number
   /** Longest wait before retrying an unreachable console. */
   maxBackoffMs?: number
-  /** HA's view of the keys it uses (read after each sweep; missing keys keep their last view). */
-  haHealth?: (keys: KeyRecord[]) => Promise<Map<string, HaKeyHealth>>
+  /** HA's view of the keys it uses (read after each sweep, with the sites the sweep's checks read). */
+  haHealth?: HaHealthReader
 }
 
-export const summarize = (check: KeyCheck): KeyCheckSummary =>
-  check.status === 'ok'
-    ? {
-        status: 'ok',
-        problem: null,
-        message: check.warning ?? null,
-        nextStep: null,
-        appVersion: check.appVersion,
-        latencyMs: check.latencyMs,
-        checkedAt: check.checkedAt,
-      }
-    : {
-        status: 'failed',
-        problem: check.problem,
-        message: check.message,
-        nextStep: check.nextStep,
-        appVersion: null,
-        latencyMs: null,
-        checkedAt: check.checkedAt,
-      }
-
-export function createKeyWatch(options: KeyWatchOptions) {
-  const { settings, vault, hub, log } = options
+/** The watch's parts: its records, notifier, sweep runner and scheduler, and how it publishes. */
+function assemble(options: KeyWatchOptions) {
+  const { settings, hub } = options
   const now = options.now ?? Date.now
-  const random = options.random ?? Math.random
-  const pacer = options.pacer ?? createPacer()
-  const maxBackoffMs = options.maxBackoffMs ?? 6 * 3600_000
-  const planner = new NotificationPlanner()
   const checkers = new CheckerRegistry()
   for (const [app, checker] of Object.entries(options.checkers ?? {})) checkers.register([app as KeyApp], checker)
-  let timer: NodeJS.Timeout | null = null
-  let flushTimer: NodeJS.Timeout | null = null
-  let sweeping: Promise<KeyView[]> | null = null
-  let lastSweep = 0
-  let keyListOpen = false
-  let running = false
-
+  const records = new KeyRecords(settings, options.vault)
+  const notifier = new KeyNotifier(hub, now)
   const intervalMs = () => settings.getPreferences().checkIntervalMinutes * 60_000
-  // UISP tokens' consoleKey is their server (no name: the host is shown).
-  const consoles = () =>
-    new Map<string, { name: string | null; host: string }>([
-      ...settings.getUisp().servers.map((s) => [s.key, { name: null, host: s.host }] as const),
-      ...settings.listConsoles().map((c) => [c.key, c] as const),
-    ])
-
-  const views = (): KeyView[] => {
-    const byKey = consoles()
-    const t = now()
-    const lead = options.leadDays ?? settings.getPreferences().expiryLeadDays
-    return settings.listKeys().map((k) => ({
-      ...k,
-      status: keyStatus(k, t, lead),
-      consoleName: byKey.get(k.consoleKey)?.name ?? null,
-      host: byKey.get(k.consoleKey)?.host ?? null,
-    }))
-  }
-
-  const tray = (): TrayModel =>
-    trayModel(
-      views().map((v) => ({
-        id: v.id,
-        name: v.name,
-        consoleName: v.consoleName ?? v.host ?? v.consoleKey,
-        status: v.status,
-      })),
-      { checking: sweeping !== null },
-    )
-
-  const publish = () => {
+  const views = () => keyViews(settings, now(), options.leadDays ?? settings.getPreferences().expiryLeadDays)
+  const tray = () => trayOf(views(), runner.sweeping)
+  /** Tells the renderer, the tray and the notifier what the records say now. */
+  const publish = (): KeyView[] => {
     const list = views()
     hub.emit('keys.changed', list)
     hub.emit('tray.changed', tray())
-    const planned = planner.update(
-      new Map(list.map((v) => [v.id, { name: v.name, status: v.status }])),
-      now(),
-      keyListOpen,
-    )
-    notify(planned)
+    notifier.update(list)
     return list
   }
+  const runner: SweepRunner<KeyView[]> = new SweepRunner({
+    ...options,
+    records,
+    checkers,
+    pacer: options.pacer ?? createPacer(),
+    now,
+    intervalMs,
+    maxBackoffMs: options.maxBackoffMs ?? 6 * 3600_000,
+    onStart: () => hub.emit('tray.changed', tray()),
+    onDone: publish,
+  })
+  const scheduler = new SweepScheduler({ intervalMs, sweep: () => runner.run(), random: options.random ?? Math.random })
+  return { now, checkers, records, notifier, views, tray, publish, runner, scheduler }
+}
 
-  const notify = (planned: KeyNotification | null) => {
-    if (planned) hub.emit('keys.notification', planned)
-    // Throttled notifications wait; one timer at most, only while something waits.
-    if (!flushTimer && running) {
-      flushTimer = setTimeout(() => {
-        flushTimer = null
-        notify(planner.flush(now()))
-      }, 60_000)
-      flushTimer.unref()
-    }
-  }
-
-  /** Unreachable consoles are retried after 1, 2, 4… intervals, at most maxBackoff. */
-  const due = (k: KeyRecord, t: number) => {
-    if (k.unreachableStreak === 0 || !k.lastCheck) return true
-    const wait = Math.min(maxBackoffMs, intervalMs() * 2 ** (k.unreachableStreak - 1))
-    return Date.parse(k.lastCheck.checkedAt) + wait <= t
-  }
-
-  const checkOne = async (k: KeyRecord): Promise<KeyRecord> => {
-    const secret = await vault.get(k.keyRef).catch((error: unknown) => {
-      log.warn('key check skipped: keychain unavailable', { key: k.id, error })
-      return null
-    })
-    if (secret === null) return k // nothing to check with; the status stays what it was
-    try {
-      // The principal is the key's user on its own console; elsewhere (the wrong-host diagnosis) it is unknown.
-      const principal = (consoleKey: string) => (consoleKey === k.consoleKey ? k.username : undefined)
-      const check = await checkers.check(
-        k,
-        secret,
-        (consoleKey) => pacer.wait(consoleKey, principal(consoleKey)),
-        (consoleKey, reply) => pacer.observe(consoleKey, principal(consoleKey), reply),
-      )
-      const streak = check.status === 'failed' && check.problem === 'unreachable' ? k.unreachableStreak + 1 : 0
-      return { ...k, lastCheck: summarize(check), unreachableStreak: streak }
-    } catch (error) {
-      log.error('key check failed unexpectedly', { key: k.id, error })
-      return k
-    }
-  }
-
-  /** Checks the given keys (default: every watched key that is due) and publishes. */
-  const sweep = (ids?: string[], force = false): Promise<KeyView[]> => {
-    if (sweeping) return sweeping
-    sweeping = (async () => {
-      hub.emit('tray.changed', tray())
-      const t = now()
-      const chosen = settings.listKeys().filter((k) => (ids ? ids.includes(k.id) : !k.paused && (force || due(k, t))))
-      const results = await Promise.all(chosen.map(checkOne))
-      const updated = new Map(results.map((r) => [r.id, r]))
-      const ha = options.haHealth
-        ? await options
-            .haHealth(chosen.filter((k) => k.pushedTo.length > 0))
-            .catch(() => new Map<string, HaKeyHealth>())
-        : new Map<string, HaKeyHealth>()
-      // Re-read: a key may have been added or removed while the sweep ran.
-      settings.saveKeys(
-        settings.listKeys().map((k) => {
-          const fresh = updated.get(k.id)
-          const merged = fresh ? { ...k, lastCheck: fresh.lastCheck, unreachableStreak: fresh.unreachableStreak } : k
-          return ha.has(k.id) ? { ...merged, haHealth: ha.get(k.id)! } : merged
-        }),
-      )
-      lastSweep = now()
-      return chosen
-    })()
-      .finally(() => {
-        sweeping = null
-      })
-      .then(() => publish())
-    return sweeping
-  }
-
-  const schedule = () => {
-    if (!running) return
-    if (timer) clearTimeout(timer)
-    // ±10 % jitter so many Keyward instances (or keys) do not hit consoles in lockstep.
-    const delay = intervalMs() * (0.9 + 0.2 * random())
-    timer = setTimeout(() => {
-      timer = null
-      void sweep().finally(schedule)
-    }, delay)
-    timer.unref()
+export function createKeyWatch(options: KeyWatchOptions) {
+  const { now, checkers, records, notifier, views, tray, publish, runner, scheduler } = assemble(options)
+  /** Applies a change to the records, then publishes. */
+  const changed = <R>(change: () => R): R => {
+    const result = change()
+    publish()
+    return result
   }
 
   return {
     list: views,
     tray,
     /** A service's checker for its key kinds (UniFi apps, UISP tokens); the watch itself knows none. */
-    registerChecker(apps: readonly KeyApp[], checker: KeyChecker): void {
-      checkers.register(apps, checker)
-    },
+    registerChecker: (apps: readonly KeyApp[], checker: KeyChecker): void => checkers.register(apps, checker),
     /** Adds a freshly minted key (after its first verification). */
-    register(input: Omit<KeyRecord, 'id' | 'paused' | 'unreachableStreak' | 'pushedTo' | 'haHealth'>): KeyRecord {
-      const keys = settings.listKeys()
-      // A resumed flow re-verifies the same key: update it rather than list it twice.
-      const existing = keys.find((k) => k.keyRef === input.keyRef)
-      const record: KeyRecord = existing
-        ? { ...existing, ...input, unreachableStreak: 0 }
-        : { ...input, id: randomUUID(), paused: false, unreachableStreak: 0, pushedTo: [], haHealth: null }
-      settings.saveKeys([...keys.filter((k) => k.id !== record.id), record])
-      publish()
-      return record
-    },
+    register: (input: NewKeyRecord): KeyRecord => changed(() => records.add(input)),
     /**
      * A key revoked elsewhere (a flow's cleanup) leaves the list; its keychain entries are the
      * caller's to remove, in the caller's order (the user's password only after the user).
      */
     dismiss(keyRef: string): void {
-      const keys = settings.listKeys()
-      if (!keys.some((k) => k.keyRef === keyRef)) return
-      settings.saveKeys(keys.filter((k) => k.keyRef !== keyRef))
-      publish()
+      if (records.dropByRef(keyRef)) publish()
     },
-    checkNow: (ids?: string[]) => sweep(ids, true),
+    checkNow: (ids?: string[]) => runner.run(ids, true),
     /** After a rotation: the same key entry, now holding the new secret. */
-    replace(record: KeyRecord, check: KeyCheck): KeyRecord {
-      const updated = { ...record, lastCheck: summarize(check) }
-      settings.saveKeys(settings.listKeys().map((k) => (k.id === record.id ? updated : k)))
-      publish()
-      return updated
-    },
+    replace: (record: KeyRecord, check: KeyCheck): KeyRecord => changed(() => records.replace(record, check)),
     /** Merges metadata read elsewhere (key usage) into the records and publishes. */
-    amend(changed: Map<string, Partial<Pick<KeyRecord, 'usage' | 'access'>>>): KeyView[] {
-      settings.saveKeys(settings.listKeys().map((k) => (changed.has(k.id) ? { ...k, ...changed.get(k.id) } : k)))
+    amend(changes: Map<string, Partial<Pick<KeyRecord, 'usage' | 'access'>>>): KeyView[] {
+      records.amend(changes)
       return publish()
     },
     /** A preference changed: re-plan the next sweep and re-derive statuses (expiry lead time). */
-    preferencesChanged() {
-      if (running && !sweeping) schedule()
+    preferencesChanged: (): void => {
+      if (!runner.sweeping) scheduler.reschedule()
       publish()
     },
     setPaused(id: string, paused: boolean): KeyView[] {
-      const keys = settings.listKeys()
-      if (!keys.some((k) => k.id === id)) throw new KeywardFailure('not-found', 'That key is no longer on record.')
-      settings.saveKeys(keys.map((k) => (k.id === id ? { ...k, paused } : k)))
+      records.setPaused(id, paused)
       return publish()
     },
     /** Forgets a key locally (and its secret); it keeps working on the console. */
-    async forget(id: string): Promise<KeyView[]> {
-      const key = settings.listKeys().find((k) => k.id === id)
-      if (!key) throw new KeywardFailure('not-found', 'That key is no longer on record.')
-      await vault.delete(key.keyRef)
-      // The dedicated user's password goes too unless another key still signs in with it.
-      if (key.passwordRef && !settings.listKeys().some((k) => k.id !== id && k.passwordRef === key.passwordRef)) {
-        await vault.delete(key.passwordRef).catch(() => false)
-      }
-      settings.saveKeys(settings.listKeys().filter((k) => k.id !== id))
+    forget: async (id: string): Promise<KeyView[]> => {
+      await records.forget(id)
       return publish()
     },
     /** The key list window opened or closed: notifications are suppressed while it is open. */
-    setKeyListOpen(open: boolean) {
-      keyListOpen = open
-    },
+    setKeyListOpen: (open: boolean): void => notifier.setListOpen(open),
     /** The machine woke up or the network changed: check now rather than at the next tick. */
-    wake() {
-      if (running && now() - lastSweep > 30_000) void sweep(undefined, true)
+    wake(): void {
+      if (scheduler.running && now() - runner.lastSweepAt > 30_000) void runner.run(undefined, true)
     },
-    start() {
-      if (running) return
-      running = true
+    start(): void {
+      if (scheduler.running) return
+      notifier.start()
       publish() // the persisted state is right before the first check
-      void sweep().finally(schedule)
+      scheduler.start()
     },
-    async stop() {
-      running = false
-      if (timer) clearTimeout(timer)
-      if (flushTimer) clearTimeout(flushTimer)
-      timer = flushTimer = null
-      await sweeping
+    async stop(): Promise<void> {
+      scheduler.stop()
+      notifier.stop()
+      await runner.current
     },
     get running() {
-      return running
+      return scheduler.running
     },
   }
 }

@@ -134,113 +134,84 @@ export interface UispKeyCheckOptions {
   now?: () => number
 }
 
-/** Could a device holding this key connect? Never throws for a bad key or an unreachable server. */
-export async function checkUispKey(key: string | UispKey, opts: UispKeyCheckOptions = {}): Promise<UispKeyCheck> {
-  const now = opts.now ?? Date.now
-  const checkedAt = () => new Date(now()).toISOString()
-  let parsed: UispKey
-  if (typeof key === 'string') {
-    const result = parseUispKey(key)
-    if (!result.ok) {
-      return {
-        status: 'failed',
-        host: null,
-        problem: 'invalid_key',
-        message: result.error.message,
-        nextStep: 'Copy the UISP key again from UISP, or let Keyward read it from the server.',
-        checkedAt: checkedAt(),
-      }
-    }
-    parsed = result.key
-  } else {
-    parsed = key
-  }
-  const host = addressKey(parsed.host, parsed.port)
-  const failed = (
-    problem: UispKeyProblem,
-    message: string,
-    nextStep: string,
-    extra: Partial<UispKeyCheckFailed> = {},
-  ): UispKeyCheck => ({
+type Fail = (
+  problem: UispKeyProblem,
+  message: string,
+  nextStep: string,
+  extra?: Partial<UispKeyCheckFailed>,
+) => UispKeyCheck
+
+/** The key as given, parsed; a key that does not parse is the check's answer. */
+function parsedKey(key: string | UispKey, checkedAt: () => string): UispKey | UispKeyCheck {
+  if (typeof key !== 'string') return key
+  const result = parseUispKey(key)
+  if (result.ok) return result.key
+  return {
     status: 'failed',
-    host,
-    problem,
-    message,
-    nextStep,
+    host: null,
+    problem: 'invalid_key',
+    message: result.error.message,
+    nextStep: 'Copy the UISP key again from UISP, or let Keyward read it from the server.',
     checkedAt: checkedAt(),
-    ...extra,
-  })
-  const timeoutMs = opts.timeoutMs ?? 6000
-
-  let look: TlsLook
-  try {
-    look = await lookAtTls(parsed.host, parsed.port, opts.ca, timeoutMs)
-  } catch (error) {
-    if (!(error instanceof KeywardFailure)) throw error
-    return error.code === 'tls'
-      ? failed(
-          'tls',
-          `${error.message} Devices could not connect either.`,
-          'Check the port in the key: UISP listens for devices on the port it shows in the key (usually 443).',
-        )
-      : failed(
-          'unreachable',
-          `${error.message} (This computer may simply not see the network the devices are on.)`,
-          'Check that the UISP server is running and that this address and port are reachable, then check again.',
-        )
   }
+}
+
+/** Nothing answered at the key's address, or something that speaks no TLS. */
+function handshakeFailed(error: KeywardFailure, failed: Fail): UispKeyCheck {
+  return error.code === 'tls'
+    ? failed(
+        'tls',
+        `${error.message} Devices could not connect either.`,
+        'Check the port in the key: UISP listens for devices on the port it shows in the key (usually 443).',
+      )
+    : failed(
+        'unreachable',
+        `${error.message} (This computer may simply not see the network the devices are on.)`,
+        'Check that the UISP server is running and that this address and port are reachable, then check again.',
+      )
+}
+
+type Trust = 'verified' | 'self-signed-allowed' | 'untrusted-allowed'
+
+/** Whether devices would accept the certificate, by the trust the key's option grants them (§4, §6). */
+function judgeTrust(look: TlsLook, parsed: UispKey, failed: Fail): Trust | UispKeyCheck {
   const { certificate } = look
-  // An empty pin is a mismatch, never "no pin" (issue 14 §8).
-  if (opts.pin !== undefined && certificate.sha256 !== opts.pin) {
-    return failed(
-      'tls_pin_mismatch',
-      'The server in this key presents a different certificate than the one you trusted, so Keyward went no further.',
-      'If the UISP certificate was renewed, trust the server again; otherwise check who answers at that address.',
-      { certificate },
-    )
-  }
-
-  let trust: 'verified' | 'self-signed-allowed' | 'untrusted-allowed'
-  if (look.authorized) {
-    trust = 'verified'
-  } else if (parsed.certificate === 'allow-untrusted') {
-    trust = 'untrusted-allowed'
-  } else if (parsed.certificate === 'allow-self-signed' && certificate.selfSigned) {
-    trust = 'self-signed-allowed'
-  } else if (parsed.certificate === 'allow-self-signed') {
+  if (look.authorized) return 'verified'
+  if (parsed.certificate === 'allow-untrusted') return 'untrusted-allowed'
+  if (parsed.certificate === 'allow-self-signed' && certificate.selfSigned) return 'self-signed-allowed'
+  if (parsed.certificate === 'allow-self-signed') {
     return failed(
       'certificate_untrusted',
       'The server certificate is neither trusted nor self-signed (it comes from an unknown authority), and +allowSelfSignedCertificate covers only self-signed ones, so devices would probably refuse it.',
       'Use the key with +allowUntrustedCertificate, or give UISP a certificate from a trusted authority.',
       { certificate },
     )
-  } else {
-    const error = look.authorizationError ?? ''
-    const why =
-      SELF_SIGNED_ERRORS.has(error) || certificate.selfSigned
-        ? 'The server uses a self-signed certificate, but the key has no +allowSelfSignedCertificate'
-        : NAME_ERRORS.has(error)
-          ? 'The server certificate is not made out for the host name in the key'
-          : error === 'CERT_HAS_EXPIRED'
-            ? 'The server certificate has expired'
-            : 'The server certificate is not trusted'
-    return failed(
-      'certificate_untrusted',
-      `${why}, so devices will refuse to connect.`,
-      certificate.selfSigned
-        ? 'Copy the key again from UISP (it adds +allowSelfSignedCertificate for a self-signed certificate), or give UISP a trusted certificate.'
-        : 'Give UISP a valid certificate for that name, or use a key with +allowUntrustedCertificate.',
-      { certificate },
-    )
   }
+  const error = look.authorizationError ?? ''
+  const why =
+    SELF_SIGNED_ERRORS.has(error) || certificate.selfSigned
+      ? 'The server uses a self-signed certificate, but the key has no +allowSelfSignedCertificate'
+      : NAME_ERRORS.has(error)
+        ? 'The server certificate is not made out for the host name in the key'
+        : error === 'CERT_HAS_EXPIRED'
+          ? 'The server certificate has expired'
+          : 'The server certificate is not trusted'
+  return failed(
+    'certificate_untrusted',
+    `${why}, so devices will refuse to connect.`,
+    certificate.selfSigned
+      ? 'Copy the key again from UISP (it adds +allowSelfSignedCertificate for a self-signed certificate), or give UISP a trusted certificate.'
+      : 'Give UISP a valid certificate for that name, or use a key with +allowUntrustedCertificate.',
+    { certificate },
+  )
+}
 
-  let version: Awaited<ReturnType<typeof fetchUispVersion>>
+/** `/nms/version` over a connection pinned to the certificate just judged: the same server, no credential. */
+async function versionBehind(parsed: UispKey, look: TlsLook, timeoutMs: number, failed: Fail) {
+  const { certificate } = look
   try {
-    // Pinned to the certificate just judged: the same server answers, and no credential is sent.
-    version = await fetchUispVersion(
-      { host: parsed.host, port: parsed.port, pin: certificate.sha256, label: 'The server in this key' },
-      { timeoutMs },
-    )
+    const target = { host: parsed.host, port: parsed.port, pin: certificate.sha256, label: 'The server in this key' }
+    return await fetchUispVersion(target, { timeoutMs })
   } catch (error) {
     if (!(error instanceof KeywardFailure)) throw error
     if (error.detail === 'not-uisp') {
@@ -258,18 +229,54 @@ export async function checkUispKey(key: string | UispKey, opts: UispKeyCheckOpti
       { certificate },
     )
   }
+}
 
-  let matchesServer: boolean | null = null
-  if (opts.serverKey) {
-    matchesServer = sameUispKey(parsed, opts.serverKey)
-    if (!matchesServer) {
-      return failed(
-        'key_outdated',
-        'The UISP server now hands out a different key than this one (it was regenerated, or the server moved), so devices holding this key will not connect.',
-        'Use the current key from the server (Keyward can read it) and register the devices again.',
-        { certificate },
-      )
-    }
+/** Could a device holding this key connect? Never throws for a bad key or an unreachable server. */
+export async function checkUispKey(key: string | UispKey, opts: UispKeyCheckOptions = {}): Promise<UispKeyCheck> {
+  const now = opts.now ?? Date.now
+  const checkedAt = () => new Date(now()).toISOString()
+  const parsed = parsedKey(key, checkedAt)
+  if ('status' in parsed) return parsed
+  const host = addressKey(parsed.host, parsed.port)
+  const failed: Fail = (problem, message, nextStep, extra = {}) => ({
+    status: 'failed',
+    host,
+    problem,
+    message,
+    nextStep,
+    checkedAt: checkedAt(),
+    ...extra,
+  })
+  const timeoutMs = opts.timeoutMs ?? 6000
+  let look: TlsLook
+  try {
+    look = await lookAtTls(parsed.host, parsed.port, opts.ca, timeoutMs)
+  } catch (error) {
+    if (!(error instanceof KeywardFailure)) throw error
+    return handshakeFailed(error, failed)
+  }
+  const { certificate } = look
+  // An empty pin is a mismatch, never "no pin" (issue 14 §8).
+  if (opts.pin !== undefined && certificate.sha256 !== opts.pin) {
+    return failed(
+      'tls_pin_mismatch',
+      'The server in this key presents a different certificate than the one you trusted, so Keyward went no further.',
+      'If the UISP certificate was renewed, trust the server again; otherwise check who answers at that address.',
+      { certificate },
+    )
+  }
+  const trust = judgeTrust(look, parsed, failed)
+  if (typeof trust !== 'string') return trust
+  const version = await versionBehind(parsed, look, timeoutMs, failed)
+  if ('status' in version) return version
+  const matchesServer = opts.serverKey ? sameUispKey(parsed, opts.serverKey) : null
+  if (matchesServer === false) {
+    return failed(
+      'key_outdated',
+      'The UISP server now hands out a different key than this one (it was regenerated, or the server moved), so devices holding this key will not connect.',
+      'Use the current key from the server (Keyward can read it) and register the devices again.',
+      { certificate },
+    )
   }
   return {
     status: 'ok',

@@ -2,6 +2,7 @@
 // bodies, and the hapi/boom error body `{"statusCode","error","message"}` (uisp.md §1).
 import { KeywardFailure } from '../../../shared/result.ts'
 import { jsonBody, type HttpsReply } from '../net/https.ts'
+import { errorWords } from './replies.ts'
 
 /** Every UISP API path starts here (uisp.md header: swagger `basePath`). */
 export const UISP_API = '/nms/api/v2.1'
@@ -56,8 +57,9 @@ export function replyMessage(reply: HttpsReply): string | null {
 
 /** The `message` of a hapi/boom error body, bounded, or null. */
 export function hapiMessage(body: unknown): string | null {
-  if (!isObject(body)) return null
-  const text = body.message ?? body.error
+  const parsed = errorWords.safeParse(body) // uisp.md §1 "Error body"
+  if (!parsed.success) return null
+  const text = parsed.data.message ?? parsed.data.error
   return typeof text === 'string' ? text.slice(0, 200) : null
 }
 

@@ -11,7 +11,8 @@ import { KeywardFailure } from '../../../shared/result.ts'
 import { httpsRequest, type HttpsReply } from '../net/https.ts'
 import { LoginLocks } from '../unifi/lockout.ts'
 import { retryAfterSeconds } from '../net/retry-after.ts'
-import { AUTH_HEADER, hapiMessage, isHtml, isObject, parseBody, replyMessage, str, UISP_API } from './http.ts'
+import { AUTH_HEADER, hapiMessage, isHtml, parseBody, replyMessage, str, UISP_API } from './http.ts'
+import { boomReply, objectReply, replyAs, twoFactorReply, versionReply } from './replies.ts'
 import { addressKey } from '../../../shared/format.ts'
 
 export interface UispTarget {
@@ -75,8 +76,8 @@ export interface UispVersion {
 /** Lifetime we assume for a TwoFactorToken without a usable `exp` [inferred]. */
 const MFA_TOKEN_FALLBACK_MS = 5 * 60_000
 
-function parseUser(body: unknown): UispUser {
-  if (!isObject(body)) throw new KeywardFailure('bad-reply', 'UISP accepted the sign-in but sent no user profile.')
+function parseUser(reply: unknown): UispUser {
+  const body = replyAs(objectReply, reply, 'UISP accepted the sign-in but sent no user profile.')
   return {
     id: str(body.id) ?? '',
     username: str(body.username) ?? '',
@@ -155,7 +156,8 @@ export async function fetchUispVersion(
     } catch {
       throw notUisp()
     }
-    if (isObject(boom) && boom.statusCode === reply.status && typeof boom.error === 'string') {
+    const denied = boomReply.safeParse(boom) // uisp.md §1 "Error body"
+    if (denied.success && denied.data.statusCode === reply.status) {
       return { version: null, deployment: null, build: null, time: null, latencyMs: reply.elapsedMs }
     }
   }
@@ -166,13 +168,15 @@ export async function fetchUispVersion(
   } catch {
     throw notUisp()
   }
-  if (!isObject(body) || typeof body.version !== 'string' || body.version === '') throw notUisp()
+  const parsed = versionReply.safeParse(body)
+  if (!parsed.success) throw notUisp()
+  const version = parsed.data
   const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v).slice(0, 100) : null)
   return {
-    version: body.version.slice(0, 64),
-    deployment: text(body.deployment),
-    build: text(body.build),
-    time: text(body.time),
+    version: version.version.slice(0, 64),
+    deployment: text(version.deployment),
+    build: text(version.build),
+    time: text(version.time),
     latencyMs: reply.elapsedMs,
   }
 }
@@ -246,13 +250,12 @@ export class UispSession implements UispCaller {
     if (reply.status === 200) return this.#signedIn(reply, body, credentials, false)
     if (reply.status === 201) {
       // 2FA: swagger/UNMS TwoFactorToken {id, userId, exp} (uisp.md §1).
-      if (!isObject(body) || typeof body.id !== 'string' || body.id === '') {
-        throw new KeywardFailure(
-          'bad-reply',
-          `${this.target.label} asked for a two-factor code but sent no sign-in token.`,
-        )
-      }
-      this.#pending = { id: body.id, expiresAt: twoFactorExpiry(body.exp, this.#options.now()) }
+      const token = replyAs(
+        twoFactorReply,
+        body,
+        `${this.target.label} asked for a two-factor code but sent no sign-in token.`,
+      )
+      this.#pending = { id: token.id, expiresAt: twoFactorExpiry(token.exp, this.#options.now()) }
       return { state: 'mfa-required', methods: ['totp'] }
     }
     if (isHtml(reply)) {

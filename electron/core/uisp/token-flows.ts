@@ -11,7 +11,7 @@ import type {
 } from '../../../shared/domain.ts'
 import { maskSecret } from '../../../shared/format.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
-import { summarize } from '../keys/watch.ts'
+import { summarize } from '../../../shared/check-summary.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import { uispTokenPlan } from './plan.ts'

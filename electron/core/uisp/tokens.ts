@@ -7,7 +7,8 @@
 // and a user can only create tokens of its own scope or lower (swagger) [source].
 // We always send a scope: the least one that serves the purpose.
 import { KeywardFailure } from '../../../shared/result.ts'
-import { hapiMessage, isObject, isoOrNull, str } from './http.ts'
+import { hapiMessage, isoOrNull, str } from './http.ts'
+import { newTokenReply, revokeRefused, tokenReply } from './replies.ts'
 import type { UispCaller } from './session.ts'
 import type { UispScope, UispTokenInfo, UispTokenPurpose } from '../../../shared/domain.ts'
 
@@ -89,8 +90,10 @@ export interface NewUispToken extends UispTokenInfo {
   token: string
 }
 
-function parseToken(t: unknown): UispTokenInfo | null {
-  if (!isObject(t) || typeof t.id !== 'string') return null
+function parseToken(reply: unknown): UispTokenInfo | null {
+  const parsed = tokenReply.safeParse(reply) // TokenSchema, uisp.md §2
+  if (!parsed.success) return null
+  const t = parsed.data
   return {
     id: t.id,
     name: str(t.name) ?? '',
@@ -147,7 +150,8 @@ export async function createUispToken(caller: UispCaller, request: CreateUispTok
     )
   }
   const info = parseToken(reply.body)
-  const secret = isObject(reply.body) ? str(reply.body.token)?.trim() : null
+  const created = newTokenReply.safeParse(reply.body) // NewTokenSchema, uisp.md §2
+  const secret = created.success ? created.data.token.trim() : null
   if (!info || !secret) throw new KeywardFailure('bad-reply', `${label} created a token but did not send it back.`)
   // A token made with a scope must carry it; a server that ignored it would hand out more rights than asked.
   if (info.scope !== null && info.scope !== request.scope) {
@@ -214,7 +218,7 @@ export async function revokeUispToken(caller: UispCaller, id: string): Promise<b
       `status ${reply.status}`,
     )
   }
-  if (isObject(reply.body) && reply.body.result === false) {
+  if (revokeRefused.safeParse(reply.body).success) {
     throw new KeywardFailure(
       'refused',
       `${caller.target.label} did not revoke the token: ${hapiMessage(reply.body) ?? 'no explanation'}.`,

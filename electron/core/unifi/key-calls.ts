@@ -34,6 +34,8 @@ export interface VerifyOptions {
   pace?: (consoleKey: string) => Promise<void>
   /** Each reply's status and headers, so the pacer honours `RateLimit` and `Retry-After` (§5.1). */
   onReply?: (consoleKey: string, reply: Pick<HttpsReply, 'status' | 'headers'>) => void
+  /** The Network site ids the check read (a sweep hands them to HA's health step rather than reading twice). */
+  onSites?: (siteIds: string[]) => void
 }
 
 type CallOptions = Pick<VerifyOptions, 'accessPort' | 'timeoutMs' | 'now' | 'pace' | 'onReply'>
@@ -142,7 +144,7 @@ const siteEntry = z.object({ id: z.string().min(1), name: optionalText, internal
 export async function fetchNetworkSites(
   target: KnownConsole,
   key: string,
-  opts: Pick<VerifyOptions, 'timeoutMs' | 'now' | 'pace' | 'onReply'> = {},
+  opts: Pick<VerifyOptions, 'timeoutMs' | 'now' | 'pace' | 'onReply' | 'onSites'> = {},
 ): Promise<NetworkSitesResult> {
   const out: NetworkSite[] = []
   for (let offset = 0; offset < 1000; offset += 200) {
@@ -169,5 +171,6 @@ export async function fetchNetworkSites(
     const total = page.data.totalCount ?? out.length
     if (page.data.data.length < 200 || out.length >= total) break
   }
+  opts.onSites?.(out.map((s) => s.id))
   return { sites: out }
 }

@@ -1,0 +1,34 @@
+// What the key list and the tray show: each stored key record with its status (derived at `t` with the
+// expiry lead time) and the name and host of its console or UISP server.
+import type { KeyView } from '../../../shared/domain.ts'
+import type { Settings } from '../settings/settings.ts'
+import { keyStatus } from './status.ts'
+import { trayModel, type TrayModel } from './tray-model.ts'
+
+/** The stored keys as the user sees them at `t`; `leadDays`: how early "expires soon" starts. */
+export function keyViews(settings: Settings, t: number, leadDays: number): KeyView[] {
+  // UISP tokens' consoleKey is their server (no name: the host is shown).
+  const byKey = new Map<string, { name: string | null; host: string }>([
+    ...settings.getUisp().servers.map((s) => [s.key, { name: null, host: s.host }] as const),
+    ...settings.listConsoles().map((c) => [c.key, c] as const),
+  ])
+  return settings.listKeys().map((k) => ({
+    ...k,
+    status: keyStatus(k, t, leadDays),
+    consoleName: byKey.get(k.consoleKey)?.name ?? null,
+    host: byKey.get(k.consoleKey)?.host ?? null,
+  }))
+}
+
+/** The tray for these views; `checking` while a sweep runs. */
+export function trayOf(views: KeyView[], checking: boolean): TrayModel {
+  return trayModel(
+    views.map((v) => ({
+      id: v.id,
+      name: v.name,
+      consoleName: v.consoleName ?? v.host ?? v.consoleKey,
+      status: v.status,
+    })),
+    { checking },
+  )
+}
