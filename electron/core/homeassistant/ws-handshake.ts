@@ -19,7 +19,7 @@ export type HandshakeStep =
 // §1.3: `{"type":"auth_required"}`, `{"type":"auth_ok","ha_version":"…"}`, `{"type":"auth_invalid","message":"…"}`.
 // Unknown keys are ignored; a wrong-typed `ha_version` or `message` is treated as absent.
 const handshakeMessage = z.object({
-  type: z.unknown(),
+  type: z.unknown().optional(),
   ha_version: z.string().nullable().catch(null),
   message: z.string().nullable().catch(null),
 })

@@ -9,6 +9,7 @@ import WebSocket from 'ws'
 import { KeywardFailure } from '../../../shared/result.ts'
 import { checkPin } from '../net/https.ts'
 import type { HaBaseUrl } from './types.ts'
+import { parseCommandResult } from './replies.ts'
 import { WsHandshake } from './ws-handshake.ts'
 
 export interface HaSocketOptions {
@@ -133,29 +134,20 @@ export class HaSocket {
   }
 
   private onMessage(data: WebSocket.RawData): void {
-    let message: {
-      id?: unknown
-      type?: unknown
-      success?: unknown
-      result?: unknown
-      error?: { code?: unknown; message?: unknown }
-    }
+    let raw: unknown
     try {
-      message = JSON.parse(String(data))
+      raw = JSON.parse(String(data))
     } catch {
       return
     }
-    if (message.type !== 'result' || typeof message.id !== 'number') return
-    const pending = this.pending.get(message.id)
-    if (!pending) return
+    // Only command results are read (§1.3); events and anything unreadable are ignored.
+    const message = parseCommandResult(raw)
+    const pending = message ? this.pending.get(message.id) : undefined
+    if (!message || !pending) return
     this.pending.delete(message.id)
     clearTimeout(pending.timer)
     if (message.success === true) pending.resolve(message.result ?? null)
-    else {
-      const code = typeof message.error?.code === 'string' ? message.error.code : 'unknown_error'
-      const text = typeof message.error?.message === 'string' ? message.error.message.slice(0, 200) : 'no reason given'
-      pending.reject(new HaCommandError(pending.command, code, text))
-    }
+    else pending.reject(new HaCommandError(pending.command, message.error.code, message.error.message))
   }
 
   private failAll(error: KeywardFailure): void {
