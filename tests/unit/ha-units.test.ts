@@ -187,7 +187,6 @@ const haRecord: HomeAssistantRecord = {
   tokenRef: 'ha-token:h1',
   addedAt: '2026-12-01T00:00:00.000Z',
   certificateSha256: null,
-  identity: null,
   hold: null,
 }
 const consentFor = (fullModeInUse: boolean) => ({
