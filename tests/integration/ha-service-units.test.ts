@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ConsoleRecord, KeyRecord } from '../../shared/domain.ts'
-import { KeywardFailure } from '../../shared/result.ts'
+import type { ConsoleRecord } from '../../shared/domain.ts'
+import { failureOf } from '../support/consoles.ts'
+import { HA_TEST_CONSOLE_KEY, haKeyRecord as keyRecord } from '../support/ha-records.ts'
 import { createBinding } from '../../electron/core/homeassistant/binding.ts'
 import type { HomeAssistantClient } from '../../electron/core/homeassistant/client.ts'
 import type { DomainSnapshot } from '../../electron/core/homeassistant/entries.ts'
@@ -22,7 +23,7 @@ import { MemorySecretStore } from '../../electron/core/vault/secret-store.ts'
 import { ADMIN_TOKEN, flowRequests, startHomeAssistant, USER_TOKEN } from '../simulators/home-assistant/testing.ts'
 
 const CONSOLE: ConsoleRecord = {
-  key: '10.0.0.2:443',
+  key: HA_TEST_CONSOLE_KEY,
   host: '10.0.0.2',
   port: 443,
   kind: 'unifi-os',
@@ -32,36 +33,6 @@ const CONSOLE: ConsoleRecord = {
   certificateSha256: Array(32).fill('AB').join(':'),
   confirmed: true,
   lastSeen: '2026-12-01T00:00:00.000Z',
-}
-
-const keyRecord = (over: Partial<KeyRecord> = {}): KeyRecord => ({
-  id: 'k1',
-  name: 'ha',
-  app: 'protect',
-  consoleKey: CONSOLE.key,
-  username: 'keyward-ha',
-  remoteId: null,
-  keyRef: 'key:k1',
-  passwordRef: 'pw:k1',
-  masked: 'ab…yz',
-  createdAt: '2026-12-01T00:00:00.000Z',
-  expiresAt: null,
-  paused: false,
-  lastCheck: null,
-  unreachableStreak: 0,
-  pushedTo: [],
-  haHealth: null,
-  ...over,
-})
-
-async function failureOf(promise: Promise<unknown>): Promise<KeywardFailure> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof KeywardFailure) return error
-    throw error
-  }
-  throw new Error('expected a KeywardFailure')
 }
 
 let dir: string

@@ -4,6 +4,8 @@
 // sites a key sees, and the health view when HA holds, refuses or is away.
 import { describe, expect, it } from 'vitest'
 import type { HomeAssistantRecord, KeyRecord } from '../../shared/domain.ts'
+import { failureOf } from '../support/consoles.ts'
+import { haKeyRecord } from '../support/ha-records.ts'
 import { KeywardFailure } from '../../shared/result.ts'
 import { HaHeldFailure } from '../../electron/core/homeassistant/binding.ts'
 import type { HomeAssistantClient } from '../../electron/core/homeassistant/client.ts'
@@ -11,13 +13,12 @@ import { planProtectPush } from '../../electron/core/homeassistant/consent.ts'
 import { listEntries, type DomainSnapshot } from '../../electron/core/homeassistant/entries.ts'
 import { drive } from '../../electron/core/homeassistant/flow-driver.ts'
 import { flowCall } from '../../electron/core/homeassistant/flow-rest.ts'
-import { menuOptions } from '../../electron/core/homeassistant/forms.ts'
 import { createHealthReader } from '../../electron/core/homeassistant/health-reader.ts'
 import { abortFailure, formFailure } from '../../electron/core/homeassistant/network-failures.ts'
 import { chooseSite, entryForSite } from '../../electron/core/homeassistant/network-sites.ts'
 import type { HaRegistry } from '../../electron/core/homeassistant/registry.ts'
 import { parseDeviceList, parseFlowResult } from '../../electron/core/homeassistant/replies.ts'
-import { HomeAssistantFailure, type HaConsoleRef, type HaFlowResult } from '../../electron/core/homeassistant/types.ts'
+import { HomeAssistantFailure, type HaConsoleRef } from '../../electron/core/homeassistant/types.ts'
 import { pinMismatch, readHandshake, refusedUpgrade } from '../../electron/core/homeassistant/ws-handshake.ts'
 
 /** A stand-in HA client answering REST requests from a script, recording each one. */
@@ -36,16 +37,6 @@ function scriptedHa(answer: (method: string, path: string, body: unknown) => { s
   return { ha, seen }
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<KeywardFailure> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof KeywardFailure) return error
-    throw error
-  }
-  throw new Error('expected a KeywardFailure')
-}
-
 const nvr: HaConsoleRef = { key: '10.0.0.2:443', host: '10.0.0.2', port: 443, mac: '70A7411B0001', name: 'NVR' }
 const ctx = {
   domain: 'unifiprotect',
@@ -56,25 +47,6 @@ const ctx = {
 }
 
 describe('HA replies (replies.ts, home-assistant.md §1.2, §1.3)', () => {
-  it('reads a menu the same whether HA sends its options as a list or as an {id: label} dict', () => {
-    const list = parseFlowResult({
-      type: 'menu',
-      flow_id: 'f',
-      handler: 'unifiprotect',
-      step_id: 'user',
-      menu_options: ['full', 'api_key'],
-    })
-    const dict = parseFlowResult({
-      type: 'menu',
-      flow_id: 'f',
-      handler: 'unifiprotect',
-      step_id: 'user',
-      menu_options: { full: 'Full', api_key: 'API key only' },
-    })
-    for (const menu of [list, dict])
-      expect(menuOptions(menu as Extract<HaFlowResult, { type: 'menu' }>)).toEqual(['full', 'api_key'])
-  })
-
   it('links a device to its entry by `config_entry_id` (2026.8+) or the older `config_entries` list, dropping junk', () => {
     const devices = parseDeviceList([
       { id: 'a', config_entry_id: 'E1', connections: [['mac', '70:a7:41:1b:00:01']], identifiers: [] },
@@ -160,25 +132,7 @@ describe('the WebSocket handshake steps (ws-handshake.ts, §1.3)', () => {
   })
 })
 
-const key = (over: Partial<KeyRecord> = {}): KeyRecord => ({
-  id: 'k1',
-  name: 'ha',
-  app: 'protect',
-  consoleKey: nvr.key,
-  username: 'keyward-ha',
-  remoteId: null,
-  keyRef: 'key:k1',
-  passwordRef: 'pw:k1',
-  masked: 'ab…yz',
-  createdAt: '2026-12-01T00:00:00.000Z',
-  expiresAt: null,
-  paused: false,
-  lastCheck: null,
-  unreachableStreak: 0,
-  pushedTo: ['h1'],
-  haHealth: null,
-  ...over,
-})
+const key = (over: Partial<KeyRecord> = {}): KeyRecord => haKeyRecord({ pushedTo: ['h1'], ...over })
 const haRecord: HomeAssistantRecord = {
   id: 'h1',
   url: 'http://ha.local:8123',

@@ -5,8 +5,7 @@ import { consoleLabel } from '../../../shared/labels.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { HomeAssistantClient } from './client.ts'
 import { matchConsole, snapshotDomain } from './entries.ts'
-import type { ErrorContext } from './errors.ts'
-import { checkConsole, KEY_SHAPE, type DriveOptions, type FlowForm } from './flow-driver.ts'
+import { checkConsole, errorContext, KEY_SHAPE, type DriveOptions, type FlowForm } from './flow-driver.ts'
 import { ConsolePush } from './flow-push.ts'
 import type { FormValues } from './forms.ts'
 import { HomeAssistantFailure, type HaConsoleRef, type PushResult } from './types.ts'
@@ -24,13 +23,7 @@ export async function pushAccessToken(ha: HomeAssistantClient, req: AccessPush):
   if (!KEY_SHAPE.test(req.token))
     throw new KeywardFailure('invalid-input', 'That does not look like a UniFi Access API token.')
   ha.requireAdmin()
-  const ctx: ErrorContext = {
-    domain,
-    consoleLabel: consoleLabel(req.console),
-    host: req.console.host,
-    port: req.console.port,
-    haVersion: ha.haVersion,
-  }
+  const ctx = errorContext(ha, domain, req.console)
   let variant: 'core' | 'custom' | undefined
   // Core (2026.4+) and HACS imhotep/hass-unifi-access share the domain and the names
   // host / api_token / verify_ssl; only HACS has `use_polling` (§3, [inferred] detection).

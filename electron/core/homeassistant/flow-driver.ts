@@ -4,6 +4,7 @@
 // explicit: the current step, the mode the menu or form chose, and the steps already submitted (a form
 // shown again is HA saying no). Flows Keyward starts are deleted when they fail (§1.5: an open
 // reconfigure flow blocks HA's own reauth); HA's reauth flows are left for the user.
+import { consoleLabel } from '../../../shared/labels.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { HomeAssistantClient } from './client.ts'
 import { APP_LABEL, formErrorsFailure, type ErrorContext } from './errors.ts'
@@ -45,6 +46,11 @@ export function checkConsole(c: HaConsoleRef): void {
   }
   if (!Number.isInteger(c.port) || c.port < 1 || c.port > 65535)
     throw new KeywardFailure('invalid-input', `Port ${c.port} is outside 1–65535.`)
+}
+
+/** What a push's failures name: the integration, the console and where HA reaches it, HA's version. */
+export function errorContext(ha: HomeAssistantClient, domain: string, c: HaConsoleRef): ErrorContext {
+  return { domain, consoleLabel: consoleLabel(c), host: c.host, port: c.port, haVersion: ha.haVersion }
 }
 
 /** One run of a flow, step by step, until HA aborts or creates the entry. */

@@ -7,8 +7,14 @@ import { KeywardFailure } from '../../../shared/result.ts'
 import type { HomeAssistantClient } from './client.ts'
 import { consentRequired } from './consent.ts'
 import { matchConsole, snapshotDomain } from './entries.ts'
-import type { ErrorContext } from './errors.ts'
-import { checkConsole, KEY_SHAPE, type DriveOptions, type FlowForm, type FlowMode } from './flow-driver.ts'
+import {
+  checkConsole,
+  errorContext,
+  KEY_SHAPE,
+  type DriveOptions,
+  type FlowForm,
+  type FlowMode,
+} from './flow-driver.ts'
 import { ConsolePush } from './flow-push.ts'
 import type { FormValues } from './forms.ts'
 import { HomeAssistantFailure, type HaConsoleRef, type PushResult } from './types.ts'
@@ -101,13 +107,7 @@ export async function pushProtectKey(ha: HomeAssistantClient, req: ProtectPush):
     throw consentRequired(ha.haVersion, consoleLabel(req.console), 'credentials without consent')
   }
   const want: FlowMode = req.mode ?? 'api_key'
-  const ctx: ErrorContext = {
-    domain,
-    consoleLabel: consoleLabel(req.console),
-    host: req.console.host,
-    port: req.console.port,
-    haVersion: ha.haVersion,
-  }
+  const ctx = errorContext(ha, domain, req.console)
   const opts = (own: boolean, mode: FlowMode = want): DriveOptions => ({
     ctx,
     valuesFor: (stepId, chosen) => protectValues(req, stepId, chosen),
