@@ -70,6 +70,23 @@ describe('HA replies (replies.ts, home-assistant.md §1.2, §1.3)', () => {
     }
   })
 
+  it('a refused step is named from HA’s JSON body: a missing integration, or the fields its schema check refused', async () => {
+    const { ha: missing } = scriptedHa(() => ({ status: 404, body: { message: 'Invalid handler specified' } }))
+    expect(
+      await failureOf(flowCall(missing, 'POST', '/api/config/config_entries/flow', {}, 'start setup', ctx)),
+    ).toMatchObject({
+      code: 'not-found',
+      problem: 'integration_missing',
+      message: 'This Home Assistant has no UniFi Protect integration to set up.',
+    })
+    const { ha: schema } = scriptedHa(() => ({ status: 400, body: { errors: { port: 'expected int' } } }))
+    const failure = await failureOf(
+      flowCall(schema, 'POST', '/api/config/config_entries/flow/F1', {}, 'step user', ctx),
+    )
+    expect(failure).toMatchObject({ code: 'invalid-input', problem: 'schema_mismatch' })
+    expect(failure.message).toContain('(port: expected int)')
+  })
+
   it('an entry list keeps the readable entries of the domain; a reply that is no list is a bad-reply', async () => {
     const good = { entry_id: 'E1', domain: 'unifiprotect', title: 'NVR', state: 'loaded' }
     const { ha } = scriptedHa(() => ({

@@ -243,3 +243,19 @@ export const parseCommandResult = (raw: unknown) =>
     }),
     raw,
   )
+
+/**
+ * A refused REST call's JSON body (§1.1): `{"message": "…"}`, and for a schema check that failed before the
+ * step ran (InvalidData) `{"errors": {field: reason}}`; nulls where the body has neither.
+ */
+export const parseRestError = (raw: unknown): { message: string | null; errors: object | null } =>
+  z
+    .object({
+      message: optText,
+      errors: z
+        .union([z.record(z.string(), z.unknown()), z.array(z.unknown())])
+        .nullable()
+        .catch(null),
+    })
+    .catch({ message: null, errors: null })
+    .parse(raw)
