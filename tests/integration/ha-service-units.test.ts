@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ConsoleRecord } from '../../shared/domain.ts'
 import { failureOf } from '../support/consoles.ts'
-import { HA_TEST_CONSOLE_KEY, haKeyRecord as keyRecord } from '../support/ha-records.ts'
+import { HA_TEST_CONSOLE_KEY, haEntry, haKeyRecord as keyRecord } from '../support/ha-records.ts'
 import { createBinding } from '../../electron/core/homeassistant/binding.ts'
 import type { HomeAssistantClient } from '../../electron/core/homeassistant/client.ts'
 import type { DomainSnapshot } from '../../electron/core/homeassistant/entries.ts'
@@ -198,18 +198,7 @@ describe('where a push lands (flow-push.ts)', () => {
         return { status: 200, body: [], text: '[]' }
       },
     } as unknown as HomeAssistantClient
-    const entry = {
-      entry_id: 'E1',
-      domain: 'unifiprotect',
-      title: 'NVR',
-      source: 'user',
-      state: 'setup_error',
-      reason: null,
-      error_reason_translation_key: null,
-      error_reason_translation_placeholders: null,
-      disabled_by: null,
-      supports_reconfigure: true,
-    }
+    const entry = haEntry({ entry_id: 'E1', domain: 'unifiprotect', title: 'NVR', state: 'setup_error' })
     const reauth = { flowId: 'R1', entryId: 'E1', stepId: null, uniqueId: null, host: null, title: null, issueId: null }
     const snapshot: DomainSnapshot = {
       domain: 'unifiprotect',

@@ -1,5 +1,6 @@
-// Stored records for tests of the Home Assistant units: a Protect key with a dedicated user, pushed nowhere yet.
+// Records for tests of the Home Assistant units: a Protect key with a dedicated user (pushed nowhere yet), an entry.
 import type { KeyRecord } from '../../shared/domain.ts'
+import type { HaEntry } from '../../electron/core/homeassistant/types.ts'
 
 export const HA_TEST_CONSOLE_KEY = '10.0.0.2:443'
 
@@ -20,5 +21,18 @@ export const haKeyRecord = (over: Partial<KeyRecord> = {}): KeyRecord => ({
   unreachableStreak: 0,
   pushedTo: [],
   haHealth: null,
+  ...over,
+})
+
+/** A config entry fragment as HA lists it (home-assistant.md §1.4), loaded unless told otherwise. */
+export const haEntry = (over: Partial<HaEntry> & Pick<HaEntry, 'entry_id' | 'domain'>): HaEntry => ({
+  title: '',
+  source: 'user',
+  state: 'loaded',
+  reason: null,
+  error_reason_translation_key: null,
+  error_reason_translation_placeholders: null,
+  disabled_by: null,
+  supports_reconfigure: true,
   ...over,
 })

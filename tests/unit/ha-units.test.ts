@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import type { HomeAssistantRecord, KeyRecord } from '../../shared/domain.ts'
 import { failureOf } from '../support/consoles.ts'
-import { haKeyRecord } from '../support/ha-records.ts'
+import { haEntry, haKeyRecord } from '../support/ha-records.ts'
 import { KeywardFailure } from '../../shared/result.ts'
 import { HaHeldFailure } from '../../electron/core/homeassistant/binding.ts'
 import type { HomeAssistantClient } from '../../electron/core/homeassistant/client.ts'
@@ -271,18 +271,7 @@ describe('the flow driver (flow-driver.ts)', () => {
 
 const SITE_A = '0b6e1c3a-1111-4aaa-8bbb-000000000001'
 const SITE_B = '0b6e1c3a-1111-4aaa-8bbb-000000000002'
-const entry = (id: string, title: string) => ({
-  entry_id: id,
-  domain: 'unifi',
-  title,
-  source: 'user',
-  state: 'loaded',
-  reason: null,
-  error_reason_translation_key: null,
-  error_reason_translation_placeholders: null,
-  disabled_by: null,
-  supports_reconfigure: true,
-})
+const entry = (id: string, title: string) => haEntry({ entry_id: id, domain: 'unifi', title })
 const snapshot: DomainSnapshot = {
   domain: 'unifi',
   entries: [entry('E-A', 'Default'), entry('E-local', 'Default')],
