@@ -12,6 +12,7 @@ import { KeywardFailure } from '../../../shared/result.ts'
 import { parseHostPort } from '../net/address.ts'
 import { httpRequest, parseJsonReply, type HttpReply } from '../net/http.ts'
 import { HomeAssistantFailure, type HaBaseUrl, type HaInstance } from './types.ts'
+import { isApiRunning, parseConfig, parseOnboarding } from './replies.ts'
 import { HaCommandError, HaSocket } from './ws.ts'
 import { bracketHost } from '../../../shared/format.ts'
 
@@ -114,8 +115,7 @@ export class HomeAssistantClient {
   async refreshInfo(): Promise<HaInstance> {
     const status = await this.request('GET', '/api/')
     if (status.status !== 200) throw this.unexpected(status, 'GET /api/')
-    const body = status.body as { message?: unknown } | null
-    if (!body || typeof body !== 'object' || typeof body.message !== 'string') {
+    if (!isApiRunning(status.body)) {
       throw new HomeAssistantFailure(
         'bad-reply',
         'not_home_assistant',
@@ -124,13 +124,8 @@ export class HomeAssistantClient {
     }
     const config = await this.request('GET', '/api/config')
     // HA's config is an object that always names its version (§5); anything else is not HA's API.
-    const c = config.body as Record<string, unknown> | null
-    if (config.status !== 200 || !c || typeof c !== 'object' || Array.isArray(c) || typeof c.version !== 'string')
-      throw this.unexpected(config, 'GET /api/config')
-    const version = c.version.slice(0, 40)
-    const components = Array.isArray(c.components)
-      ? c.components.filter((x): x is string => typeof x === 'string').slice(0, 5000)
-      : []
+    const c = config.status === 200 ? parseConfig(config.body) : null
+    if (!c) throw this.unexpected(config, 'GET /api/config')
 
     let isAdmin: boolean | null = null
     try {
@@ -145,9 +140,9 @@ export class HomeAssistantClient {
     }
     this.info = {
       base: this.base,
-      version,
-      locationName: typeof c.location_name === 'string' ? c.location_name.slice(0, 200) : null,
-      components,
+      version: c.version,
+      locationName: c.location_name,
+      components: c.components,
       isAdmin,
       adminProblem: isAdmin === false ? NOT_ADMIN_MESSAGE : null,
     }
@@ -322,10 +317,6 @@ export async function onboardingState(
     ...(options.tls ? { tls: options.tls } : {}),
   })
   if (reply.status !== 200) return 'unknown'
-  const steps = parseJsonReply(reply, 'Home Assistant onboarding')
-  if (!Array.isArray(steps)) return 'unknown'
-  const user = steps.find((s) => s && typeof s === 'object' && (s as { step?: unknown }).step === 'user') as
-    { done?: unknown } | undefined
-  if (!user) return 'unknown'
-  return user.done === true ? 'done' : 'pending'
+  // `[{step, done}]` (§5): whether the `user` step is done (replies.ts).
+  return parseOnboarding(parseJsonReply(reply, 'Home Assistant onboarding'))
 }

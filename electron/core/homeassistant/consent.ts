@@ -140,3 +140,49 @@ export function consentRequired(haVersion: string | null, consoleLabel: string, 
     detail,
   )
 }
+
+/** What a Protect push to this HA may send: its mode, and whether the dedicated user's password goes along. */
+export interface ProtectPlan {
+  mode: 'full' | 'api_key'
+  /** The consent that lets the password go; null when the push sends the key alone. */
+  consent: HaConsent | null
+}
+
+/**
+ * API-key-only by default where HA offers it; the dedicated user's password only with the user's
+ * recorded consent, refused before any flow request otherwise. A rotation (`requested` undefined)
+ * keeps the mode the last push set up (full only where the consent says it is in use).
+ */
+export function planProtectPush(
+  key: KeyRecord,
+  ha: HomeAssistantRecord,
+  haVersion: string | null,
+  requested: 'full' | 'api_key' | undefined,
+  consoleLabel: string,
+): ProtectPlan {
+  const consent = findConsent(key, ha)
+  const mode = requested ?? (consent?.fullModeInUse ? 'full' : 'api_key')
+  const needsPassword = mode === 'full' || !offersApiKeyOnly(haVersion)
+  if (!needsPassword) return { mode, consent: null }
+  const version = haVersion ?? 'of unknown version'
+  if (!key.passwordRef) {
+    throw new HomeAssistantFailure(
+      'invalid-input',
+      'needs_credentials',
+      mode === 'full'
+        ? 'Full mode needs a local user’s password, and this key was made as the signed-in admin, whose password Keyward never keeps. Use API-key-only mode.'
+        : `Home Assistant ${version} needs a local username and password besides the key, and this key has no dedicated user. Update Home Assistant to 2026.9 or later (API-key-only mode), or use "Copy fields".`,
+    )
+  }
+  if (!consent) {
+    throw new HomeAssistantFailure(
+      'refused',
+      'consent_required',
+      `${mode === 'full' ? 'Full mode' : `Home Assistant ${version}`} needs the password of “${key.username}”, the dedicated local user of ${consoleLabel}, and you have not agreed to send it to ${ha.url}. Nothing was sent.` +
+        (offersApiKeyOnly(haVersion)
+          ? ' Use API-key-only mode, or agree to send it first.'
+          : ' Agree to send it first, or update Home Assistant to 2026.9 or later for API-key-only mode.'),
+    )
+  }
+  return { mode, consent }
+}

@@ -8,20 +8,10 @@
 //      unifiprotect, the host for unifi_access [inferred from §3 unique_id = host]) and
 //      unifiprotect's `title_placeholders.ip_address` = host (§1.3);
 //   3. the entry title: full-mode unifiprotect titles entries `nvr.display_name` (§2.2).
-import {
-  HomeAssistantFailure,
-  type HaConsoleRef,
-  type HaDevice,
-  type HaDomain,
-  type HaEntry,
-  type HaFlowProgress,
-  type HaIssue,
-} from './types.ts'
+import { HomeAssistantFailure, type HaConsoleRef, type HaDevice, type HaDomain, type HaEntry } from './types.ts'
 import type { HomeAssistantClient } from './client.ts'
 import { HaCommandError } from './ws.ts'
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null)
+import { parseDeviceList, parseEntryList, parseIssueFlowId, parseIssueList, parseProgressList } from './replies.ts'
 
 export function normalizeMacHex(value: string | null | undefined): string | null {
   if (!value) return null
@@ -29,105 +19,20 @@ export function normalizeMacHex(value: string | null | undefined): string | null
   return /^[0-9A-F]{12}$/.test(hex) ? hex : null
 }
 
-export function parseEntry(raw: unknown): HaEntry | null {
-  if (!isObject(raw)) return null
-  const entryId = str(raw.entry_id)
-  const domain = str(raw.domain)
-  if (!entryId || !domain) return null
-  const placeholders = isObject(raw.error_reason_translation_placeholders)
-    ? Object.fromEntries(Object.entries(raw.error_reason_translation_placeholders).map(([k, v]) => [k, String(v)]))
-    : null
-  return {
-    entry_id: entryId,
-    domain,
-    title: str(raw.title) ?? '',
-    source: str(raw.source) ?? '',
-    state: str(raw.state) ?? 'not_loaded',
-    reason: str(raw.reason),
-    error_reason_translation_key: str(raw.error_reason_translation_key),
-    error_reason_translation_placeholders: placeholders,
-    disabled_by: str(raw.disabled_by),
-    supports_reconfigure: raw.supports_reconfigure === true,
-  }
-}
+export { parseEntry } from './replies.ts'
 
 /** `GET /api/config/config_entries/entry?domain=X` (§1.1; any user). */
 export async function listEntries(ha: HomeAssistantClient, domain: string): Promise<HaEntry[]> {
   const reply = await ha.request('GET', `/api/config/config_entries/entry?domain=${encodeURIComponent(domain)}`)
-  if (reply.status !== 200 || !Array.isArray(reply.body)) {
+  const listed = reply.status === 200 ? parseEntryList(reply.body) : null
+  if (!listed) {
     throw new HomeAssistantFailure(
       'bad-reply',
       'not_home_assistant',
       `Home Assistant did not list its ${domain} entries (status ${reply.status}).`,
     )
   }
-  return reply.body.map(parseEntry).filter((e): e is HaEntry => e !== null && e.domain === domain)
-}
-
-function parseProgress(raw: unknown): HaFlowProgress | null {
-  if (!isObject(raw)) return null
-  const flowId = str(raw.flow_id)
-  const handler = str(raw.handler)
-  if (!flowId || !handler) return null
-  const ctx = isObject(raw.context) ? raw.context : {}
-  const placeholders = isObject(ctx.title_placeholders)
-    ? Object.fromEntries(Object.entries(ctx.title_placeholders).map(([k, v]) => [k, String(v)]))
-    : undefined
-  return {
-    flow_id: flowId,
-    handler,
-    step_id: str(raw.step_id) ?? '',
-    context: {
-      ...(str(ctx.source) ? { source: str(ctx.source)! } : {}),
-      ...(str(ctx.entry_id) ? { entry_id: str(ctx.entry_id)! } : {}),
-      unique_id: str(ctx.unique_id),
-      ...(placeholders ? { title_placeholders: placeholders } : {}),
-    },
-  }
-}
-
-function parseIssue(raw: unknown): HaIssue | null {
-  if (!isObject(raw)) return null
-  const domain = str(raw.domain)
-  const issueId = str(raw.issue_id)
-  if (!domain || !issueId) return null
-  return {
-    domain,
-    issue_id: issueId,
-    issue_domain: str(raw.issue_domain),
-    is_fixable: raw.is_fixable === true,
-    severity: str(raw.severity) ?? '',
-    translation_key: str(raw.translation_key),
-    translation_placeholders: isObject(raw.translation_placeholders)
-      ? Object.fromEntries(Object.entries(raw.translation_placeholders).map(([k, v]) => [k, String(v)]))
-      : null,
-    ...(typeof raw.active === 'boolean' ? { active: raw.active } : {}),
-    ...(typeof raw.ignored === 'boolean' ? { ignored: raw.ignored } : {}),
-  }
-}
-
-function parseDevice(raw: unknown): HaDevice | null {
-  if (!isObject(raw) || !str(raw.id)) return null
-  const pairs = (v: unknown): [string, string][] =>
-    Array.isArray(v)
-      ? v
-          .filter((p): p is [string, string] => Array.isArray(p) && p.length >= 2)
-          .map((p) => [String(p[0]), String(p[1])])
-      : []
-  return {
-    id: str(raw.id)!,
-    // Since 2026.8 a device belongs to one entry, `config_entry_id`, which replaces the list
-    // `config_entries` of older builds (home-assistant.md §1.3): read the first, else the list.
-    config_entries:
-      typeof raw.config_entry_id === 'string' && raw.config_entry_id
-        ? [raw.config_entry_id]
-        : Array.isArray(raw.config_entries)
-          ? raw.config_entries.filter((x): x is string => typeof x === 'string')
-          : [],
-    connections: pairs(raw.connections),
-    identifiers: pairs(raw.identifiers),
-    name: str(raw.name_by_user) ?? str(raw.name),
-  }
+  return listed.filter((e) => e.domain === domain)
 }
 
 /** A reauth HA is waiting for: the flow to finish, and the repair issue that shows it (§1.5). */
@@ -167,9 +72,9 @@ export async function snapshotDomain(
   try {
     const socket = await ha.socket()
     try {
-      const progress = await socket.command<unknown[]>('config_entries/flow/progress')
-      for (const flow of (Array.isArray(progress) ? progress : []).map(parseProgress)) {
-        if (!flow || flow.handler !== domain || flow.context.source !== 'reauth') continue
+      const progress = await socket.command('config_entries/flow/progress')
+      for (const flow of parseProgressList(progress)) {
+        if (flow.handler !== domain || flow.context.source !== 'reauth') continue
         const placeholders = flow.context.title_placeholders ?? {}
         reauths.set(flow.flow_id, {
           flowId: flow.flow_id,
@@ -185,18 +90,18 @@ export async function snapshotDomain(
       if (!(error instanceof HaCommandError)) throw error
     }
     try {
-      const listed = await socket.command<{ issues?: unknown[] }>('repairs/list_issues')
+      const listed = await socket.command('repairs/list_issues')
       const prefix = `config_entry_reauth_${domain}_`
-      for (const issue of (listed?.issues ?? []).map(parseIssue)) {
-        if (!issue || issue.domain !== 'homeassistant' || !issue.issue_id.startsWith(prefix)) continue
+      for (const issue of parseIssueList(listed)) {
+        if (issue.domain !== 'homeassistant' || !issue.issue_id.startsWith(prefix)) continue
         const entryId = issue.issue_id.slice(prefix.length)
         let flowId: string | null = null
         try {
-          const data = await socket.command<{ issue_data?: { flow_id?: unknown } }>('repairs/get_issue_data', {
+          const data = await socket.command('repairs/get_issue_data', {
             domain: issue.domain,
             issue_id: issue.issue_id,
           })
-          flowId = str(data?.issue_data?.flow_id)
+          flowId = parseIssueFlowId(data)
         } catch (error) {
           if (!(error instanceof HaCommandError)) throw error
         }
@@ -221,8 +126,7 @@ export async function snapshotDomain(
     }
     if (options.devices !== false) {
       try {
-        const listed = await socket.command<unknown[]>('config/device_registry/list')
-        devices = (Array.isArray(listed) ? listed : []).map(parseDevice).filter((d): d is HaDevice => d !== null)
+        devices = parseDeviceList(await socket.command('config/device_registry/list'))
       } catch (error) {
         if (!(error instanceof HaCommandError)) throw error
       }

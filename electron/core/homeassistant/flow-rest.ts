@@ -2,7 +2,7 @@
 // with its deadline and a specific failure per status, and the best-effort delete of an open flow.
 import type { HaReply, HomeAssistantClient } from './client.ts'
 import { APP_LABEL, type ErrorContext } from './errors.ts'
-import { parseFlowResult } from './forms.ts'
+import { parseFlowResult, parseRestError } from './replies.ts'
 import { HomeAssistantFailure, type HaFlowResult } from './types.ts'
 
 /** What a failure names: the integration, and the HA version where the wording depends on it. */
@@ -14,8 +14,8 @@ export const FLOW_PATH = '/api/config/config_entries/flow'
 export const flowPath = (flowId: string): string => `${FLOW_PATH}/${encodeURIComponent(flowId)}`
 
 export function restFailure(reply: HaReply, what: string, ctx: FlowContext): HomeAssistantFailure {
-  const body = reply.body as { message?: unknown; errors?: unknown } | null
-  const message = body && typeof body.message === 'string' ? body.message : reply.text
+  const body = parseRestError(reply.body)
+  const message = body.message ?? reply.text
   const app = APP_LABEL[ctx.domain] ?? ctx.domain
   if (reply.status === 404 && /handler/i.test(message)) {
     return new HomeAssistantFailure(
@@ -33,9 +33,9 @@ export function restFailure(reply: HaReply, what: string, ctx: FlowContext): Hom
       `${what}: ${message}`.slice(0, 200),
     )
   }
-  if (reply.status === 400 && body && typeof body.errors === 'object' && body.errors !== null) {
+  if (reply.status === 400 && body.errors) {
     // InvalidData (§1.1): the schema check before the step ran.
-    const fields = Object.entries(body.errors as Record<string, unknown>)
+    const fields = Object.entries(body.errors)
       .map(([k, v]) => `${k}: ${String(v)}`)
       .join('; ')
     return new HomeAssistantFailure(

@@ -16,6 +16,7 @@ import type { CertificateInfo, HaIdentity } from '../../../shared/domain.ts'
 import { KeywardFailure, type KeywardError } from '../../../shared/result.ts'
 import { httpRequest, parseJsonReply } from '../net/http.ts'
 import { httpsRequest } from '../net/https.ts'
+import { parseDiscoveryUuid } from './replies.ts'
 import type { HaBaseUrl } from './types.ts'
 
 /** A certificate to compare and confirm travels with the failure (the UI shows its fingerprint). */
@@ -59,10 +60,7 @@ const MAX_BYTES = 64 * 1024
 function uuidOf(status: number, type: string, body: () => unknown): string | null {
   if (status !== 200 || !type.includes('json')) return null
   try {
-    const b = body() as { uuid?: unknown } | null
-    return b && typeof b === 'object' && typeof b.uuid === 'string' && /^[0-9a-f-]{8,64}$/i.test(b.uuid)
-      ? b.uuid.toLowerCase()
-      : null
+    return parseDiscoveryUuid(body())
   } catch {
     return null
   }

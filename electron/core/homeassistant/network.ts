@@ -9,31 +9,32 @@
 // Existing entry: HA's open `reauth_api_key` flow if there is one (§1.5: only HA starts reauth),
 // else `reconfigure_api_key` (new key and the console's current address). Flows Keyward opens are
 // deleted when they fail (§1.5: an open flow blocks HA's own reauth).
+// Here: the flow steps and the push. The fit probe is network-fit.ts, the site choice and the entry
+// of a site network-sites.ts, HA's errors and aborts in plain words network-failures.ts.
 import { consoleLabel } from '../../../shared/labels.ts'
-import { KeywardFailure, type ErrorCode } from '../../../shared/result.ts'
+import { KeywardFailure } from '../../../shared/result.ts'
 import type { HomeAssistantClient } from './client.ts'
-import { listEntries, snapshotDomain, type DomainSnapshot, type PendingReauth } from './entries.ts'
-import { deleteFlow, FLOW_PATH, flowCall, flowPath } from './flow-rest.ts'
+import { snapshotDomain } from './entries.ts'
+import { KEY_SHAPE } from './flow-driver.ts'
+import { entryStateTail, readEntry } from './flow-push.ts'
+import { deleteFlow, FLOW_PATH, flowPath } from './flow-rest.ts'
 import { fillForm, menuOptions, pickMenuOption, type FormValues } from './forms.ts'
+import { abortFailure, formFailure, networkFailure as fail, type NetworkCtx as Ctx } from './network-failures.ts'
+import { NETWORK_DOMAIN as DOMAIN, networkCall as call, probeNetworkFit, UPGRADE_MESSAGE } from './network-fit.ts'
+import { chooseSite, entryForSite } from './network-sites.ts'
 import {
   HomeAssistantFailure,
   type HaConsoleRef,
   type HaEntry,
   type HaFlowResult,
-  type HaProblem,
   type NetworkSite,
   type PushResult,
 } from './types.ts'
 
-const DOMAIN = 'unifi'
-const KEY_SHAPE = /^[\x21-\x7e]{8,512}$/
+export { probeNetworkFit, UPGRADE_MESSAGE, type NetworkFit } from './network-fit.ts'
+export { matchNetworkSites } from './network-sites.ts'
+
 const MAX_STEPS = 6
-
-export type NetworkFit = 'ready' | 'needs-upgrade' | 'unavailable' | 'unknown'
-
-export const UPGRADE_MESSAGE =
-  'This Home Assistant cannot take a UniFi Network key yet: its UniFi Network integration signs in only with a username and password. ' +
-  'Update Home Assistant to 2026.10 or later (the release with the API-key mode), then send the key.'
 
 export interface NetworkPush {
   console: HaConsoleRef
@@ -44,137 +45,6 @@ export interface NetworkPush {
   siteId?: string | null
   /** Rotation: with several sites and no choice, update the one site HA already has an entry for. */
   preferConfigured?: boolean
-}
-
-// ---- REST plumbing: flow-rest.ts, shared with the other integrations ----------------------
-
-/** Failures name UniFi Network and this HA's version (flow-rest.ts). */
-const call = (ha: HomeAssistantClient, method: 'GET' | 'POST', path: string, body: unknown, what: string) =>
-  flowCall(ha, method, path, body, what, { domain: DOMAIN, haVersion: ha.haVersion })
-
-// ---- fit: does this HA have the API-key mode? ------------------------------------------
-
-/** Opens a `unifi` flow, reads its first step and deletes it (§3.2: detect the mode by the menu). */
-export async function probeNetworkFit(ha: HomeAssistantClient): Promise<{ fit: NetworkFit; message: string }> {
-  ha.requireAdmin()
-  let first: HaFlowResult
-  try {
-    first = await call(ha, 'POST', FLOW_PATH, { handler: DOMAIN }, 'start UniFi Network setup')
-  } catch (error) {
-    if (error instanceof HomeAssistantFailure && error.problem === 'integration_missing') {
-      return {
-        fit: 'unavailable',
-        message: 'This Home Assistant has no UniFi Network integration, so it cannot take a Network key.',
-      }
-    }
-    throw error
-  }
-  if (first.flow_id) await deleteFlow(ha, first.flow_id)
-  if (first.type === 'menu') {
-    return pickMenuOption(menuOptions(first), 'api_key')
-      ? { fit: 'ready', message: '' }
-      : { fit: 'needs-upgrade', message: UPGRADE_MESSAGE }
-  }
-  if (first.type === 'form') return { fit: 'needs-upgrade', message: UPGRADE_MESSAGE }
-  return {
-    fit: 'unknown',
-    message: `Home Assistant's UniFi Network setup stopped at once (${first.type === 'abort' ? first.reason : first.type}).`,
-  }
-}
-
-// ---- errors ---------------------------------------------------------------------------
-
-interface Ctx {
-  console: HaConsoleRef
-  site: NetworkSite
-  snapshot: DomainSnapshot
-}
-
-const fail = (code: ErrorCode, problem: HaProblem, message: string, detail: string, field?: string) =>
-  new HomeAssistantFailure(code, problem, message, detail.slice(0, 200), field)
-
-/** §3.2 form errors: `{"api_key":"faulty_credentials"}` (the key) vs `{"base":"service_unavailable"}`. */
-function formFailure(errors: Record<string, string>, ctx: Ctx): HomeAssistantFailure {
-  const at = consoleLabel(ctx.console)
-  const detail = `unifi form error ${Object.entries(errors)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',')}`
-  if (errors.api_key === 'faulty_credentials' || errors.base === 'faulty_credentials') {
-    return fail(
-      'invalid-credentials',
-      'key_rejected',
-      `Home Assistant reached UniFi Network on ${at}, but it refused the API key: it was revoked, or made on another console (a key works only on the console that made it).`,
-      detail,
-      'api_key',
-    )
-  }
-  if (errors.base === 'service_unavailable') {
-    return fail(
-      'unreachable',
-      'cannot_connect',
-      `Home Assistant could not use UniFi Network on ${at}: it cannot reach ${ctx.console.host}:${ctx.console.port}, Network is not running there, the key's user has no Network rights, or the console is rate-limiting. Check that Home Assistant can reach the console, then send the key again.`,
-      detail,
-      'base',
-    )
-  }
-  return fail(
-    'refused',
-    'unknown_error',
-    `Home Assistant's UniFi Network setup said "${Object.values(errors)[0] ?? 'unknown'}".`,
-    detail,
-  )
-}
-
-/** Entries that could be the username/password entry of this site (for naming it; never to push into). */
-function otherModeEntries(ctx: Ctx): HaEntry[] {
-  const apiKeyEntries = new Set(
-    ctx.snapshot.devices
-      .filter((d) => d.identifiers.some(([k, v]) => k === DOMAIN && UUID.test(v)))
-      .flatMap((d) => d.config_entries),
-  )
-  const candidates = ctx.snapshot.entries.filter((e) => !apiKeyEntries.has(e.entry_id))
-  const titled = candidates.filter((e) => e.title.trim().toLowerCase() === ctx.site.name.trim().toLowerCase())
-  return titled.length > 0 ? titled : candidates
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-function abortFailure(reason: string, ctx: Ctx): HomeAssistantFailure {
-  const at = consoleLabel(ctx.console)
-  const site = `"${ctx.site.name}"`
-  switch (reason) {
-    case 'unknown_site_id':
-      return fail(
-        'conflict',
-        'unknown_site',
-        `The new key does not see the UniFi Network site ${site} that Home Assistant's entry is for, so Home Assistant kept its old key. Make the key on ${at} as a user who can see that site.`,
-        'unifi abort unknown_site_id',
-      )
-    case 'already_configured': {
-      const named = otherModeEntries(ctx).map((e) => `"${e.title}"`)
-      return fail(
-        'conflict',
-        'other_mode_entry',
-        `Home Assistant already has a UniFi Network entry for site ${site} on ${ctx.console.host} that signs in with a username and password${named.length > 0 ? ` (${named.slice(0, 3).join(', ')})` : ''}. ` +
-          'Home Assistant allows one entry per site, so remove that entry first (Settings → Devices & services → UniFi Network → ⋮ → Delete), then send the key again.',
-        'unifi abort already_configured (cross-mode)',
-      )
-    }
-    case 'cannot_connect':
-      return fail(
-        'unreachable',
-        'cannot_connect',
-        `Home Assistant could not connect to ${at}.`,
-        'unifi abort cannot_connect',
-      )
-    default:
-      return fail(
-        'refused',
-        'needs_ui',
-        `Home Assistant stopped the UniFi Network setup ("${reason}").`,
-        `unifi abort ${reason}`,
-      )
-  }
 }
 
 // ---- the driver ------------------------------------------------------------------------
@@ -253,49 +123,6 @@ async function drive(
 
 // ---- push ------------------------------------------------------------------------------
 
-/** The entry whose unique_id is this site's UUID: its service device, or a pending reauth (§1.6). */
-function entryForSite(
-  snapshot: DomainSnapshot,
-  siteId: string,
-): { entry: HaEntry | null; reauth: PendingReauth | null } {
-  const device = snapshot.devices.find((d) => d.identifiers.some(([k, v]) => k === DOMAIN && v === siteId))
-  const byId = (id: string | null | undefined) => snapshot.entries.find((e) => e.entry_id === id) ?? null
-  const entry = device ? (device.config_entries.map(byId).find((e) => e !== null) ?? null) : null
-  const reauth =
-    snapshot.reauths.find((r) => r.uniqueId === siteId || (entry !== null && r.entryId === entry.entry_id)) ?? null
-  return { entry: entry ?? byId(reauth?.entryId), reauth }
-}
-
-/** Health: the `unifi` entry (and pending reauth) of the first of `siteIds` HA has one for. */
-export function matchNetworkSites(
-  snapshot: DomainSnapshot,
-  siteIds: readonly string[],
-): { entry: HaEntry | null; reauth: PendingReauth | null } {
-  for (const id of siteIds) {
-    const found = entryForSite(snapshot, id)
-    if (found.entry || found.reauth) return found
-  }
-  return { entry: null, reauth: null }
-}
-
-function chooseSite(req: NetworkPush, snapshot: DomainSnapshot): NetworkSite | null {
-  if (req.siteId) {
-    const chosen = req.sites.find((s) => s.id === req.siteId)
-    if (!chosen)
-      throw new KeywardFailure(
-        'invalid-input',
-        'The key does not see that UniFi Network site (any more). Send it again and choose one of the sites listed.',
-      )
-    return chosen
-  }
-  if (req.sites.length === 1) return req.sites[0]!
-  if (req.preferConfigured) {
-    const configured = req.sites.filter((s) => entryForSite(snapshot, s.id).entry !== null)
-    if (configured.length === 1) return configured[0]!
-  }
-  return null
-}
-
 function result(
   ha: HomeAssistantClient,
   req: NetworkPush,
@@ -318,21 +145,6 @@ function result(
     ...(site ? { site } : {}),
     ...extra,
   }
-}
-
-async function readBack(ha: HomeAssistantClient, entryId: string | null): Promise<HaEntry | null> {
-  if (!entryId) return null
-  try {
-    return (await listEntries(ha, DOMAIN)).find((e) => e.entry_id === entryId) ?? null
-  } catch {
-    return null
-  }
-}
-
-function stateTail(entry: HaEntry | null, c: HaConsoleRef): string {
-  if (!entry || entry.state === 'loaded') return ''
-  if (entry.state === 'setup_retry') return ` The entry is retrying: Home Assistant cannot reach ${c.host} right now.`
-  return ` The entry is ${entry.state.replace(/_/g, ' ')}${entry.reason ? ` (${entry.reason})` : ''}.`
 }
 
 export async function pushNetworkKey(ha: HomeAssistantClient, req: NetworkPush): Promise<PushResult> {
@@ -401,18 +213,18 @@ async function conclude(
 ): Promise<PushResult> {
   if (done.type === 'create_entry') {
     const id = done.result?.entry_id ?? null
-    const entry = (await readBack(ha, id)) ?? done.result
+    const entry = (await readEntry(ha, DOMAIN, id)) ?? done.result
     return result(
       ha,
       req,
       'created',
       entry,
       ctx.site,
-      `Home Assistant set up UniFi Network for ${who} with the new key.${stateTail(entry, req.console)}`,
+      `Home Assistant set up UniFi Network for ${who} with the new key.${entryStateTail(entry, req.console.host)}`,
     )
   }
   if (done.reason === 'reauth_successful' || done.reason === 'reconfigure_successful') {
-    const entry = await readBack(ha, entryId)
+    const entry = await readEntry(ha, DOMAIN, entryId)
     const message =
       done.reason === 'reauth_successful'
         ? `Home Assistant finished its pending re-authentication of UniFi Network for ${who} with the new key.`
@@ -423,7 +235,7 @@ async function conclude(
       done.reason === 'reauth_successful' ? 'reauthenticated' : 'reconfigured',
       entry,
       ctx.site,
-      message + stateTail(entry, req.console),
+      message + entryStateTail(entry, req.console.host),
     )
   }
   throw abortFailure(done.reason, ctx)

@@ -3,11 +3,14 @@
 // `auth_ok` (with `ha_version`) or `auth_invalid` and hangs up. Commands carry
 // increasing ids; results are `{id,type:"result",success,result|error}`.
 // Every step has a deadline, frames are size-capped, redirects are not followed,
-// and a pinned certificate is checked on the upgrade, before the token is sent.
+// and a pinned certificate is checked on the upgrade, before the token is sent (the handshake's
+// steps: ws-handshake.ts).
 import WebSocket from 'ws'
 import { KeywardFailure } from '../../../shared/result.ts'
 import { checkPin } from '../net/https.ts'
-import { HomeAssistantFailure, type HaBaseUrl } from './types.ts'
+import type { HaBaseUrl } from './types.ts'
+import { parseCommandResult } from './replies.ts'
+import { WsHandshake } from './ws-handshake.ts'
 
 export interface HaSocketOptions {
   base: HaBaseUrl
@@ -77,7 +80,6 @@ export class HaSocket {
       return Promise.reject(error as Error)
     }
     return new Promise<HaSocket>((resolve, reject) => {
-      let settled = false
       const ws = new WebSocket(options.base.websocketUrl, {
         maxPayload: options.maxBytes ?? DEFAULT_MAX_BYTES,
         handshakeTimeout: timeoutMs,
@@ -90,118 +92,10 @@ export class HaSocket {
             : { rejectUnauthorized: true, ...(options.tls?.ca ? { ca: options.tls.ca } : {}) }
           : {}),
       })
-      const done = (error: KeywardFailure | null, socket?: HaSocket) => {
-        if (settled) return
-        settled = true
-        clearTimeout(deadline)
-        ws.off('message', onHandshake)
-        ws.off('close', onEarlyClose)
-        if (error) {
-          ws.on('error', () => {})
-          ws.terminate()
-          reject(error)
-        } else resolve(socket!)
-      }
-      const deadline = setTimeout(
-        () =>
-          done(
-            new KeywardFailure(
-              'timeout',
-              `Home Assistant's WebSocket API at ${where} did not answer within ${timeoutMs / 1000} s.`,
-            ),
-          ),
-        timeoutMs,
-      )
-      ws.on('upgrade', (res) => {
-        if (pin === undefined) return
-        const socket = res.socket as import('node:tls').TLSSocket
-        const seen = socket.getPeerX509Certificate?.()?.fingerprint256
-        if (seen?.toUpperCase() !== pin) {
-          done(
-            new KeywardFailure(
-              'certificate-changed',
-              `The certificate of ${where} is not the one you trusted. Nothing was sent.`,
-              `expected ${pin}, got ${seen ?? 'none'}`,
-            ),
-          )
-        }
+      new WsHandshake(ws, { where, token: options.token, pin, timeoutMs }, (error, haVersion) => {
+        if (error) reject(error)
+        else resolve(new HaSocket(ws, haVersion, timeoutMs))
       })
-      ws.on('unexpected-response', (_req, res) => {
-        const status = res.statusCode ?? 0
-        res.resume()
-        if (status >= 300 && status < 400)
-          done(
-            new KeywardFailure(
-              'redirect-refused',
-              `${where} redirected the WebSocket connection; Keyward does not follow it.`,
-            ),
-          )
-        else if (status === 403)
-          done(
-            new HomeAssistantFailure(
-              'forbidden',
-              'banned',
-              `Home Assistant at ${where} refuses this computer (403): its address may be banned after failed logins.`,
-            ),
-          )
-        else
-          done(
-            new KeywardFailure(
-              'bad-reply',
-              `${where} did not accept a WebSocket connection on /api/websocket (status ${status}).`,
-            ),
-          )
-      })
-      ws.on('error', (error) =>
-        done(
-          new KeywardFailure(
-            'unreachable',
-            `Home Assistant's WebSocket API at ${where} could not be reached.`,
-            error.message,
-          ),
-        ),
-      )
-      const onEarlyClose = () =>
-        done(
-          new KeywardFailure(
-            'unreachable',
-            `Home Assistant at ${where} closed the WebSocket connection before authenticating.`,
-          ),
-        )
-      ws.on('close', onEarlyClose)
-      const onHandshake = (data: WebSocket.RawData) => {
-        let message: { type?: unknown; ha_version?: unknown; message?: unknown }
-        try {
-          message = JSON.parse(String(data))
-        } catch {
-          return done(
-            new KeywardFailure('bad-reply', `Home Assistant at ${where} sent a WebSocket message that is not JSON.`),
-          )
-        }
-        if (message.type === 'auth_required') {
-          ws.send(JSON.stringify({ type: 'auth', access_token: options.token }))
-        } else if (message.type === 'auth_ok') {
-          const version = typeof message.ha_version === 'string' ? message.ha_version : null
-          done(null, new HaSocket(ws, version, timeoutMs))
-        } else if (message.type === 'auth_invalid') {
-          done(
-            new HomeAssistantFailure(
-              'invalid-credentials',
-              'token_rejected',
-              'Home Assistant refused the access token on its WebSocket API.',
-              typeof message.message === 'string' ? message.message.slice(0, 200) : undefined,
-            ),
-          )
-        } else {
-          done(
-            new KeywardFailure(
-              'bad-reply',
-              `Home Assistant at ${where} answered the WebSocket handshake with an unexpected message.`,
-            ),
-          )
-        }
-      }
-      ws.on('message', onHandshake)
     })
   }
 
@@ -240,29 +134,20 @@ export class HaSocket {
   }
 
   private onMessage(data: WebSocket.RawData): void {
-    let message: {
-      id?: unknown
-      type?: unknown
-      success?: unknown
-      result?: unknown
-      error?: { code?: unknown; message?: unknown }
-    }
+    let raw: unknown
     try {
-      message = JSON.parse(String(data))
+      raw = JSON.parse(String(data))
     } catch {
       return
     }
-    if (message.type !== 'result' || typeof message.id !== 'number') return
-    const pending = this.pending.get(message.id)
-    if (!pending) return
+    // Only command results are read (§1.3); events and anything unreadable are ignored.
+    const message = parseCommandResult(raw)
+    const pending = message ? this.pending.get(message.id) : undefined
+    if (!message || !pending) return
     this.pending.delete(message.id)
     clearTimeout(pending.timer)
     if (message.success === true) pending.resolve(message.result ?? null)
-    else {
-      const code = typeof message.error?.code === 'string' ? message.error.code : 'unknown_error'
-      const text = typeof message.error?.message === 'string' ? message.error.message.slice(0, 200) : 'no reason given'
-      pending.reject(new HaCommandError(pending.command, code, text))
-    }
+    else pending.reject(new HaCommandError(pending.command, message.error.code, message.error.message))
   }
 
   private failAll(error: KeywardFailure): void {
