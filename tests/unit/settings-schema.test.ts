@@ -96,18 +96,26 @@ describe('the settings file schema (generated from zod)', () => {
   })
 
   it.each([
-    ['a port out of range', (f: WrittenFile) => (f.consoles[0].port = 70000), '/consoles/0/port'],
-    ['an unknown field on a key', (f: WrittenFile) => (f.keys[0].secret = 'x'), '/keys/0'],
+    ['a port out of range', (f: WrittenFile) => (f.consoles[0]!.port = 70000), '/consoles/0/port'],
+    ['an unknown field on a key', (f: WrittenFile) => (f.keys[0]!.secret = 'x'), '/keys/0'],
     [
       'more than a few characters of a key',
-      (f: WrittenFile) => (f.keys[0].masked = 'RHgzABCDEFGHxqH5'),
+      (f: WrittenFile) => (f.keys[0]!.masked = 'RHgzABCDEFGHxqH5'),
       '/keys/0/masked',
     ],
-    ['a time without a zone', (f: WrittenFile) => (f.provisions[0].updatedAt = 'yesterday'), '/provisions/0/updatedAt'],
-    ['a record without its keychain ref', (f: WrittenFile) => delete f.homeAssistants[0].tokenRef, '/homeAssistants/0'],
+    [
+      'a time without a zone',
+      (f: WrittenFile) => (f.provisions[0]!.updatedAt = 'yesterday'),
+      '/provisions/0/updatedAt',
+    ],
+    [
+      'a record without its keychain ref',
+      (f: WrittenFile) => delete f.homeAssistants[0]!.tokenRef,
+      '/homeAssistants/0',
+    ],
     [
       'a step state the journal never writes',
-      (f: WrittenFile) => (f.provisions[0].steps.key = 'maybe'),
+      (f: WrittenFile) => (f.provisions[0]!.steps.key = 'maybe'),
       '/provisions/0/steps/key',
     ],
     ['preferences that are not an object', (f: WrittenFile) => (f.preferences = 'fast'), '/preferences'],
