@@ -2,13 +2,14 @@
 // configured time, only if it still holds the key), copy its dedicated user's
 // password the same way, reveal, verify now, rotate, revoke on the console.
 // Secrets leave the core only for copy and reveal, which the user asked for.
-import type { CopyResult, KeyRecord, KeyView } from '../../../shared/domain.ts'
+import type { CopyResult, KeyRecord } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import type { ConsoleSession } from '../unifi/session.ts'
 import { rotateKey, revokeOnConsole, type LifecycleDeps } from './lifecycle.ts'
 import type { KeyWatch } from './watch.ts'
+import type { WatchedKey } from '../views.ts'
 import type { KeyCheck, UnifiApp } from '../../../shared/domain.ts'
 
 /** The system clipboard, supplied by the Electron shell (core never imports electron). */
@@ -139,7 +140,7 @@ export function createKeyActions(options: KeyActionsOptions) {
       return { secret: await secretOf(find(id)), hideAfterSeconds: 20 }
     },
 
-    async rotate(id: string): Promise<{ keys: KeyView[]; oldKeyStillActive: boolean }> {
+    async rotate(id: string): Promise<{ keys: WatchedKey[]; oldKeyStillActive: boolean }> {
       const key = find(id)
       if (key.app === 'uisp') {
         if (!options.uisp) throw new KeywardFailure('refused', 'Keyward cannot rotate UISP tokens here.')
@@ -162,7 +163,7 @@ export function createKeyActions(options: KeyActionsOptions) {
       return { keys: watch.list(), oldKeyStillActive: result.oldKeyStillActive }
     },
 
-    async revoke(id: string): Promise<KeyView[]> {
+    async revoke(id: string): Promise<WatchedKey[]> {
       const key = find(id)
       if (key.app === 'uisp') {
         if (!options.uisp) throw new KeywardFailure('refused', 'Keyward cannot revoke UISP tokens here.')

@@ -11,13 +11,13 @@ import type {
   KeyCheckSummary,
   KeyNotification,
   KeyRecord,
-  KeyView,
 } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { EventHub } from '../events.ts'
 import type { Logger } from '../log.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
+import { keyViews, type WatchedKey } from '../views.ts'
 import { CheckerRegistry, type KeyChecker } from './checkers.ts'
 import { NotificationPlanner } from './notifications.ts'
 import { createPacer, type Pacer } from './pacer.ts'
@@ -74,7 +74,7 @@ export function createKeyWatch(options: KeyWatchOptions) {
   for (const [app, checker] of Object.entries(options.checkers ?? {})) checkers.register([app as KeyApp], checker)
   let timer: NodeJS.Timeout | null = null
   let flushTimer: NodeJS.Timeout | null = null
-  let sweeping: Promise<KeyView[]> | null = null
+  let sweeping: Promise<WatchedKey[]> | null = null
   let lastSweep = 0
   let keyListOpen = false
   let running = false
@@ -87,7 +87,7 @@ export function createKeyWatch(options: KeyWatchOptions) {
       ...settings.listConsoles().map((c) => [c.key, c] as const),
     ])
 
-  const views = (): KeyView[] => {
+  const views = (): WatchedKey[] => {
     const byKey = consoles()
     const t = now()
     const lead = options.leadDays ?? settings.getPreferences().expiryLeadDays
@@ -112,7 +112,7 @@ export function createKeyWatch(options: KeyWatchOptions) {
 
   const publish = () => {
     const list = views()
-    hub.emit('keys.changed', list)
+    hub.emit('keys.changed', keyViews(list))
     hub.emit('tray.changed', tray())
     const planned = planner.update(
       new Map(list.map((v) => [v.id, { name: v.name, status: v.status }])),
@@ -166,7 +166,7 @@ export function createKeyWatch(options: KeyWatchOptions) {
   }
 
   /** Checks the given keys (default: every watched key that is due) and publishes. */
-  const sweep = (ids?: string[], force = false): Promise<KeyView[]> => {
+  const sweep = (ids?: string[], force = false): Promise<WatchedKey[]> => {
     if (sweeping) return sweeping
     sweeping = (async () => {
       hub.emit('tray.changed', tray())
@@ -247,7 +247,7 @@ export function createKeyWatch(options: KeyWatchOptions) {
       return updated
     },
     /** Merges metadata read elsewhere (key usage) into the records and publishes. */
-    amend(changed: Map<string, Partial<Pick<KeyRecord, 'usage' | 'access'>>>): KeyView[] {
+    amend(changed: Map<string, Partial<Pick<KeyRecord, 'usage' | 'access'>>>): WatchedKey[] {
       settings.saveKeys(settings.listKeys().map((k) => (changed.has(k.id) ? { ...k, ...changed.get(k.id) } : k)))
       return publish()
     },
@@ -256,14 +256,14 @@ export function createKeyWatch(options: KeyWatchOptions) {
       if (running && !sweeping) schedule()
       publish()
     },
-    setPaused(id: string, paused: boolean): KeyView[] {
+    setPaused(id: string, paused: boolean): WatchedKey[] {
       const keys = settings.listKeys()
       if (!keys.some((k) => k.id === id)) throw new KeywardFailure('not-found', 'That key is no longer on record.')
       settings.saveKeys(keys.map((k) => (k.id === id ? { ...k, paused } : k)))
       return publish()
     },
     /** Forgets a key locally (and its secret); it keeps working on the console. */
-    async forget(id: string): Promise<KeyView[]> {
+    async forget(id: string): Promise<WatchedKey[]> {
       const key = settings.listKeys().find((k) => k.id === id)
       if (!key) throw new KeywardFailure('not-found', 'That key is no longer on record.')
       await vault.delete(key.keyRef)

@@ -33,6 +33,7 @@ import { LoginLocks } from './lockout.ts'
 import { ConsoleSession, type ConsoleTarget } from './session.ts'
 import { knownConsole } from '../console/known.ts'
 import { verifyKey } from './verify.ts'
+import { provisionView } from '../views.ts'
 import { addressKey, maskSecret } from '../../../shared/format.ts'
 
 export interface ConsoleServiceOptions {
@@ -140,7 +141,7 @@ export function createConsoleService(options: ConsoleServiceOptions) {
     get: (id: string) => settings.getProvision(id),
     save: (r: ProvisionRecord) => {
       settings.saveProvision(r)
-      hub.emit('provision.progress', r)
+      hub.emit('provision.progress', provisionView(r)) // a view: no keychain names (views.ts)
     },
     list: () => settings.listProvisions(),
     watched: (p: ProvisionRecord) => settings.listKeys().some((k) => k.keyRef === p.keyRef),
