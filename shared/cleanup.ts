@@ -2,7 +2,8 @@
 // minted (or may have, when the reply was lost), the dedicated user it created, and that user's
 // password in the keychain. The core's cleanup (electron/core/unifi/cleanup.ts) removes these
 // and nothing else; the wizard names them before it asks.
-import type { CleanupItem, CleanupOutcome, CleanupPartName, CleanupResult, ProvisionRecord } from './domain.ts'
+import type { CleanupItem, CleanupOutcome, CleanupPartName, CleanupResult } from './domain.ts'
+import type { ProvisionView } from './views.ts'
 
 export interface MadePart {
   part: CleanupPartName
@@ -15,34 +16,33 @@ export interface MadePart {
 export const cleanupFinal = (result: CleanupResult | undefined): boolean =>
   result === 'removed' || result === 'was-gone' || result === 'not-made'
 
-export const keyLabel = (record: Pick<ProvisionRecord, 'app' | 'keyName'>): string =>
+export const keyLabel = (record: Pick<ProvisionView, 'app' | 'keyName'>): string =>
   record.app === 'access' ? `the Access token “${record.keyName}”` : `the API key “${record.keyName}”`
-export const userLabel = (record: Pick<ProvisionRecord, 'username'>): string =>
-  `the local Super Admin ${record.username}`
-export const passwordLabel = (record: Pick<ProvisionRecord, 'username'>): string =>
+export const userLabel = (record: Pick<ProvisionView, 'username'>): string => `the local Super Admin ${record.username}`
+export const passwordLabel = (record: Pick<ProvisionView, 'username'>): string =>
   `the password of ${record.username} in this computer’s keychain`
 
 /**
  * Whether the create request of a step may have reached the console. Records from before
  * `requested` existed: any step that ran may have sent it.
  */
-export function requestSent(record: ProvisionRecord, step: 'user' | 'key'): boolean {
+export function requestSent(record: ProvisionView, step: 'user' | 'key'): boolean {
   if (record.requested) return record.requested[step]
   return record.steps[step] !== 'pending' && record.steps[step] !== 'skipped'
 }
 
 /** Whether the flow (may have) made its dedicated user. */
-export const userMade = (record: ProvisionRecord): boolean =>
+export const userMade = (record: ProvisionView): boolean =>
   record.mode === 'dedicated-user' && (record.userId !== null || requestSent(record, 'user'))
 
 /** Whether the flow (may have) minted its key. */
-export const keyMade = (record: ProvisionRecord): boolean => record.keyId !== null || requestSent(record, 'key')
+export const keyMade = (record: ProvisionView): boolean => record.keyId !== null || requestSent(record, 'key')
 
 /**
  * What this flow made and a cleanup has not removed yet, in the order the cleanup goes: the
  * key, the user (unless a later flow took it over), the password last. Empty: nothing to offer.
  */
-export function madeByFlow(record: ProvisionRecord): MadePart[] {
+export function madeByFlow(record: ProvisionView): MadePart[] {
   const open = (part: CleanupPartName) => !cleanupFinal(record.cleanup?.[part].result)
   const parts: MadePart[] = []
   if (keyMade(record) && open('key')) {
@@ -60,8 +60,11 @@ export function madeByFlow(record: ProvisionRecord): MadePart[] {
 /** The order a cleanup goes in: the key, the user, the password last. */
 export const CLEANUP_ORDER: readonly CleanupPartName[] = ['key', 'user', 'password']
 
-/** A flow's cleanup as its journal has it (parts not yet handled are `pending`). */
-export function outcomeOf(record: ProvisionRecord): CleanupOutcome {
+/**
+ * A flow's cleanup as its journal has it (parts not yet handled are `pending`), for the core's
+ * record (CleanupOutcome) or the renderer's view alike.
+ */
+export function outcomeOf<R extends ProvisionView>(record: R): Omit<CleanupOutcome, 'record'> & { record: R } {
   const labels: Record<CleanupPartName, string> = {
     key: keyLabel(record),
     user: userLabel(record),

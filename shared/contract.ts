@@ -5,7 +5,6 @@
 // shared/schemas.ts, loaded by the main side only: here they are types (`import type`), so the preload and
 // the renderer carry no zod.
 import type {
-  CleanupOutcome,
   ConsoleProbe,
   ConsoleRecord,
   CopyResult,
@@ -22,9 +21,7 @@ import type {
   KeyView,
   Preferences,
   SettingsStatus,
-  ProvisionOutcome,
   ProvisionPlan,
-  ProvisionRecord,
   SignInResult,
   RegistrationCommands,
   UispKeyCheck,
@@ -33,10 +30,10 @@ import type {
   UispServerRecord,
   UispSignInResult,
   UispTokenInfo,
-  UispTokenOutcome,
   UispTokenPlan,
   VaultStatus,
 } from './domain.ts'
+import type { CleanupOutcomeView, ProvisionOutcomeView, ProvisionView, UispTokenOutcomeView } from './views.ts'
 import type { DiscoveryInterface, DiscoveryStatus, InventoryItem, ManualAddResult } from './inventory.ts'
 import type { Outcome } from './result.ts'
 import type { TrayModel } from './tray.ts'
@@ -87,17 +84,17 @@ export const requests = {
   /** The default plan for making a key for `app` on console `key`. */
   'provision.plan': request<ProvisionPlan>(),
   /** Create the user, mint, store and verify; flow failures come back inside the outcome. */
-  'provision.run': request<ProvisionOutcome>(),
+  'provision.run': request<ProvisionOutcomeView>(),
   /** Resume a flow that stopped (needs a signed-in session on its console). */
-  'provision.resume': request<ProvisionOutcome>(),
+  'provision.resume': request<ProvisionOutcomeView>(),
   /** Flows on record, newest first (unfinished ones can be resumed). */
-  'provision.list': request<ProvisionRecord[]>(),
+  'provision.list': request<ProvisionView[]>(),
   /**
    * Remove what a failed or wrong-host flow made, as its journal names it: the key first, then the
    * dedicated user, then its password from the keychain; resumes a cleanup that stopped. Needs a
    * signed-in session on the flow's console. Says per part what was removed, and what was not and why.
    */
-  'provision.cleanup': request<CleanupOutcome>(),
+  'provision.cleanup': request<CleanupOutcomeView>(),
   /** Network interfaces discovery can use, with the recommended ones marked. */
   'discovery.interfaces': request<DiscoveryInterface[]>(),
   /**
@@ -206,9 +203,9 @@ export const requests = {
   /** The purposes a token can serve, each with the least scope that serves it and why. */
   'uisp.plan': request<UispTokenPlan>(),
   /** Create a token with the purpose's least scope, store it in the keychain, verify it, watch it. */
-  'uisp.createToken': request<UispTokenOutcome>(),
+  'uisp.createToken': request<UispTokenOutcomeView>(),
   /** Resume a token flow that stopped (needs a signed-in session on its server). */
-  'uisp.resumeToken': request<UispTokenOutcome>(),
+  'uisp.resumeToken': request<UispTokenOutcomeView>(),
   /** The signed-in user's API tokens (never their secrets). */
   'uisp.listTokens': request<UispTokenInfo[]>(),
   /** Revoke a token on the server (DELETE /token/{id}); a watched one leaves the key list. */
@@ -262,7 +259,7 @@ export const events = {
   /** Preferences changed (the shell applies start-at-login). */
   'preferences.changed': event<Preferences>(),
   /** A provision flow moved a step (the progress view's step list). */
-  'provision.progress': event<ProvisionRecord>(),
+  'provision.progress': event<ProvisionView>(),
   /** A tray host appeared or went away (Linux StatusNotifierWatcher). */
   'desktop.changed': event<DesktopStatus>(),
 } as const

@@ -151,10 +151,9 @@ export type KeyCheck = KeyCheckOk | KeyCheckFailed
 export type ProvisionStepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped'
 
 /**
- * A key being made on a console, step by step. Persisted (metadata only: the
- * password and key live in the keychain under the refs) so a flow that stopped
- * halfway — a dropped connection, a closed window, a crash — resumes where it
- * stopped instead of leaving a stray user or key behind.
+ * A key being made on a console, step by step. Persisted (metadata only: the password and key live in the
+ * keychain under the refs) so a flow that stopped halfway — a dropped connection, a closed window, a crash —
+ * resumes where it stopped instead of leaving a stray user or key behind.
  */
 export interface ProvisionRecord {
   id: string
@@ -354,8 +353,10 @@ export interface KeyUsage {
   readAt: string
 }
 
-/** A key as the key list shows it: the record plus what it means now. */
-export interface KeyView extends KeyRecord {
+/** A key as the key list shows it: no keychain entry names, no retry counter (electron/core/views.ts). */
+export interface KeyView extends Omit<KeyRecord, 'keyRef' | 'passwordRef' | 'unreachableStreak'> {
+  /** Its dedicated console user's password is in the keychain (Keyward can send or copy it). */
+  hasPassword: boolean
   status: KeyStatus
   consoleName: string | null
   host: string | null
@@ -712,9 +713,8 @@ export interface UispKeyCheckFailed {
 export type UispKeyCheck = UispKeyCheckOk | UispKeyCheckFailed
 
 /**
- * A UISP key (device connection string) as the renderer may see it: masked,
- * host and AES part obscured (the vendor warns never to share them). The key
- * itself is in the keychain under `keyRef`.
+ * A UISP key (device connection string) as the renderer may see it: masked, host and AES part obscured
+ * (the vendor warns never to share them). The key itself is in the keychain under `keyRef`.
  */
 export interface UispKeyRecord {
   id: string

@@ -3,7 +3,8 @@
 // one key's rows in the list.
 import type { Locator, Page } from '@playwright/test'
 import type { Core } from '../../electron/core/index.ts'
-import type { KeyView, ProvisionOutcome, UnifiApp } from '../../shared/domain.ts'
+import type { ProvisionOutcome, UnifiApp } from '../../shared/domain.ts'
+import type { WatchedKey } from '../../electron/core/views.ts'
 import type { BrowserHost } from '../../electron/browser-host/server.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
@@ -27,7 +28,7 @@ export async function makeKey(
     mode?: 'dedicated-user' | 'signed-in-admin'
     signOut?: boolean
   },
-): Promise<{ key: KeyView; secret: string }> {
+): Promise<{ key: WatchedKey; secret: string }> {
   const key = consoleKeyOf(sim)
   const app = options.app ?? 'protect'
   expect(await probeAndTrust(core, key)).toMatchObject({ ok: true })
@@ -44,7 +45,9 @@ export async function makeKey(
   expect(run).toMatchObject({ ok: true, value: { check: { status: 'ok' }, failure: null } })
   const outcome = (run as { ok: true; value: ProvisionOutcome }).value
   if (options.signOut !== false) await core.invoke('console.signOut', { key })
-  const view = core.keys.list().find((k) => k.keyRef === outcome.record.keyRef)!
+  // The keychain entry name is on the stored flow, not on the answer (a view).
+  const keyRef = core.settings.getProvision(outcome.record.id)!.keyRef
+  const view = core.keys.list().find((k) => k.keyRef === keyRef)!
   const secret = (await core.vault.get(view.keyRef))!
   expect(secret).toBeTruthy()
   return { key: view, secret }

@@ -3,7 +3,8 @@
 // (home-assistant.md §2.1: 2026.8 → 7.1, 2026.9 → 7.2.105). The plan warns
 // before minting; a key is failing only for a consumer that refuses it.
 import { afterAll, describe, expect, it } from 'vitest'
-import type { HaSummary, KeyView, ProvisionOutcome, ProvisionPlan } from '../../shared/domain.ts'
+import type { HaSummary, ProvisionOutcome, ProvisionPlan } from '../../shared/domain.ts'
+import type { WatchedKey } from '../../electron/core/views.ts'
 import type { Outcome } from '../../shared/result.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import type { RunningHomeAssistant } from '../simulators/home-assistant/server.ts'
@@ -91,7 +92,7 @@ describe('the Protect minimum of the Home Assistant that consumes the key', () =
     const specific = new RegExp(`${where}; ${needs}\\.`)
     const message = expect.stringMatching(specific) as unknown
     expect(outcome.check).toMatchObject({ status: 'failed', problem: 'version_too_old', message })
-    const list: KeyView[] = await core.keys.checkNow()
+    const list: WatchedKey[] = await core.keys.checkNow()
     expect(list[0]).toMatchObject({
       status: 'failing',
       lastCheck: { problem: 'version_too_old', message },

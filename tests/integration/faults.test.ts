@@ -104,7 +104,9 @@ describe('a console reboots mid-wizard', () => {
     const users = usersNamed(sim, 'keyward-ha')
     expect(users).toHaveLength(1)
     expect(keysOf(sim, users[0]!.id)).toHaveLength(1)
-    expect(await core.vault.get(done.record.keyRef)).toBe(keysOf(sim, users[0]!.id)[0]!.key)
+    expect(await core.vault.get(core.settings.getProvision(done.record.id)!.keyRef)).toBe(
+      keysOf(sim, users[0]!.id)[0]!.key,
+    )
     expect(core.keys.list()).toHaveLength(1)
   })
 })
@@ -129,7 +131,7 @@ describe('the connection drops between creating the user and minting the key', (
     expect(first.record.steps).toMatchObject({ user: 'done', key: 'failed' })
     const [user] = usersNamed(sim, 'keyward-drop')
     expect(keysOf(sim, user!.id)).toEqual([])
-    expect(await core.vault.get(first.record.passwordRef)).toBe(user!.password)
+    expect(await core.vault.get(core.settings.getProvision(first.record.id)!.passwordRef)).toBe(user!.password)
 
     // A drop after the mint too (the key exists, its reply is lost): the resume revokes that one.
     void sim.failNext({ method: 'POST', path: /\/keys$/, when: 'after' })

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest'
 import type { CopyFieldsPlan, HaSummary, KeyView, ProvisionOutcome } from '../../shared/domain.ts'
+import type { WatchedKey } from '../../electron/core/views.ts'
 import type { Outcome } from '../../shared/result.ts'
 import { ADMIN_TOKEN, startHomeAssistant, USER_TOKEN } from '../simulators/home-assistant/testing.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
@@ -36,7 +37,7 @@ describe('Home Assistant from the core', () => {
     const haId = (
       (await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN })) as { ok: true; value: HaSummary }
     ).value.id
-    const keys: KeyView[] = []
+    const keys: WatchedKey[] = []
     for (const [i, sim] of consoles.entries()) {
       const address = `127.0.0.1:${sim.port}`
       await probeAndTrust(core, address)

@@ -2,6 +2,7 @@
 // rollback when the new key fails), revoke on the console.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { KeyView, ProvisionOutcome } from '../../shared/domain.ts'
+import type { WatchedKey } from '../../electron/core/views.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { startConsole } from '../support/consoles.ts'
@@ -14,7 +15,7 @@ let clip = ''
 const clipboard = { writeText: (t: string) => void (clip = t), readText: () => clip }
 const core = makeCore({ clipboard })
 let nvr: RunningConsole
-let key: KeyView
+let key: WatchedKey
 
 const keysOnConsole = () => [...nvr.state.apiKeys.values()]
 
@@ -134,14 +135,16 @@ describe('key actions', () => {
     expect(outcome.ok).toBe(true)
     expect(outcome.value.oldKeyStillActive).toBe(false)
     const rotated = outcome.value.keys.find((k) => k.id === key.id)!
-    expect(rotated.keyRef).not.toBe(key.keyRef)
+    // Keychain entry names stay in the core: the new one is on the stored record.
+    const rotatedRecord = core.keys.list().find((k) => k.id === key.id)!
+    expect(rotatedRecord.keyRef).not.toBe(key.keyRef)
     expect(rotated.status).toBe('ok')
-    const fresh = await core.vault.get(rotated.keyRef)
+    const fresh = await core.vault.get(rotatedRecord.keyRef)
     expect(fresh).not.toBe(old)
     expect(await core.vault.get(key.keyRef)).toBeNull()
     expect(keysOnConsole().map((k) => k.key)).toEqual([fresh])
     expect(rotated.masked).toBe(`${fresh!.slice(0, 4)}…${fresh!.slice(-4)}`)
-    key = rotated
+    key = rotatedRecord
   })
 
   it('revokes on the console and forgets the key and its user’s password here', async () => {

@@ -64,7 +64,7 @@ describe('watching keys', () => {
     await make(`127.0.0.1:${udm.port}`, 'access', 'ha-access')
     await make(`127.0.0.1:${seLink.port}`, 'protect', 'nvr-backup', 'signed-in-admin')
 
-    const byName = (list: KeyView[]) => Object.fromEntries(list.map((k) => [k.name, k.status]))
+    const byName = (list: Pick<KeyView, 'name' | 'status'>[]) => Object.fromEntries(list.map((k) => [k.name, k.status]))
     let list = await core.keys.checkNow()
     expect(byName(list)).toEqual({
       'ha-protect': 'ok',

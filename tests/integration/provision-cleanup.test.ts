@@ -66,14 +66,14 @@ describe('the key step is refused after the user was created', () => {
       steps: { user: 'done', key: 'failed' },
       requested: { user: true, key: false },
     })
-    expect(await core.vault.get(failed.record.passwordRef)).toBe(user!.password)
+    expect(await core.vault.get(core.settings.getProvision(failed.record.id)!.passwordRef)).toBe(user!.password)
 
     const done = await cleanup(core, failed.record.id)
     expect(done.complete).toBe(true)
     expect(resultOf(done)).toEqual({ key: 'not-made', user: 'removed', password: 'removed' })
     expect(usersNamed(sim, 'keyward-ha')).toEqual([])
     expect(sim.state.users.has(user!.id)).toBe(false)
-    expect(await core.vault.get(failed.record.passwordRef)).toBeNull()
+    expect(await core.vault.get(core.settings.getProvision(failed.record.id)!.passwordRef)).toBeNull()
     expect([...sim.state.users.values()].map((u) => u.username)).toContain(OWNER_USERNAME)
     // What was cleaned up is not resumed into a new user.
     const resumed = await core.invoke('provision.resume', { id: failed.record.id })
@@ -101,7 +101,7 @@ describe('the key step is refused after the user was created', () => {
     expect(resultOf(cleaned)).toMatchObject({ key: 'not-made', user: 'kept', password: 'removed' })
     expect(cleaned.items.find((i) => i.part === 'user')!.reason).toMatch(/later run/)
     expect(usersNamed(sim, 'keyward-ha')).toHaveLength(1)
-    expect(await core.vault.get(second.record.passwordRef)).toBe(user!.password)
+    expect(await core.vault.get(core.settings.getProvision(second.record.id)!.passwordRef)).toBe(user!.password)
     expect(core.keys.list()).toHaveLength(1)
   })
 })
@@ -125,15 +125,15 @@ describe('the key was minted on the wrong console', () => {
     expect(cut.complete).toBe(false)
     expect(keysOf(udm, user!.id)).toEqual([])
     expect(usersNamed(udm, 'keyward-ha')).toHaveLength(1)
-    expect(await core.vault.get(wrong.record.keyRef)).toBeNull()
-    expect(await core.vault.get(wrong.record.passwordRef)).toBe(user!.password)
+    expect(await core.vault.get(core.settings.getProvision(wrong.record.id)!.keyRef)).toBeNull()
+    expect(await core.vault.get(core.settings.getProvision(wrong.record.id)!.passwordRef)).toBe(user!.password)
     expect(core.keys.list()).toEqual([])
 
     const resumed = await cleanup(core, wrong.record.id)
     expect(resultOf(resumed)).toEqual({ key: 'removed', user: 'removed', password: 'removed' })
     expect(resumed.complete).toBe(true)
     expect(usersNamed(udm, 'keyward-ha')).toEqual([])
-    expect(await core.vault.get(wrong.record.passwordRef)).toBeNull()
+    expect(await core.vault.get(core.settings.getProvision(wrong.record.id)!.passwordRef)).toBeNull()
   })
 
   it('a later run on that console names the user as Keyward’s and offers that run’s cleanup', async () => {

@@ -118,7 +118,7 @@ describe('issue 14 §1: the wizard on a console that answers only one key path',
     expect(dedicated).toHaveLength(1)
     expect(keysOf(sim)).toHaveLength(1)
     expect(keysOf(sim)[0]).toMatchObject({ userId: dedicated[0]!.id, creatorUserId: dedicated[0]!.id })
-    expect(await core.vault.get(run.value.record.keyRef)).toBe(keysOf(sim)[0]!.key)
+    expect(await core.vault.get(core.settings.getProvision(run.value.record.id)!.keyRef)).toBe(keysOf(sim)[0]!.key)
   })
 })
 

@@ -1,11 +1,12 @@
 // The units behind the console service (electron/core/unifi/consoles.ts, sessions.ts, advice.ts,
 // flows.ts), each on its own against simulated consoles: what the user sees at sign-in, in the
 // plan and during a key run.
+import type { ProvisionView } from '../../shared/views.ts'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ConsoleRecord, HomeAssistantRecord, ProvisionRecord } from '../../shared/domain.ts'
+import type { ConsoleRecord, HomeAssistantRecord } from '../../shared/domain.ts'
 import { createEventHub } from '../../electron/core/events.ts'
 import { openSettings, type Settings } from '../../electron/core/settings/settings.ts'
 import { hostAdvice, provisionPlan } from '../../electron/core/unifi/advice.ts'
@@ -161,7 +162,7 @@ describe('advice (advice.ts)', () => {
 describe('key flows (flows.ts)', () => {
   function makeFlows() {
     const hub = createEventHub()
-    const progress: ProvisionRecord[] = []
+    const progress: ProvisionView[] = []
     hub.subscribe('provision.progress', (r) => progress.push(r))
     const ready: KeyReady[] = []
     const vault = new MemorySecretStore()

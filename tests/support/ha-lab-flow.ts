@@ -45,7 +45,7 @@ const view = (state: HaControlState) =>
       username: e.data.username,
       apiKey: e.data.api_key,
     }))
-const health = (k: KeyView | undefined) => ({
+const health = (k: Pick<KeyView, 'status' | 'lastCheck' | 'haHealth'> | undefined) => ({
   status: k?.status,
   problem: k?.lastCheck?.problem ?? null,
   ha: k?.haHealth ?? null,

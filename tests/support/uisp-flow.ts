@@ -44,7 +44,8 @@ const errorOf = async (name: string, input: unknown) => {
 }
 const keyOf = (address: string) => (address.includes(':') ? address : `${address}:443`)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const statusOf = (list: KeyView[], name: string) => list.find((k) => k.name === name)?.status ?? null
+const statusOf = (list: Pick<KeyView, 'name' | 'status'>[], name: string) =>
+  list.find((k) => k.name === name)?.status ?? null
 
 try {
   const A = keyOf(main)

@@ -34,7 +34,7 @@ const notifications: KeyNotification[] = []
 let tray: TrayModel | null = null
 core.subscribe('keys.notification', (n) => notifications.push(n as KeyNotification))
 core.subscribe('tray.changed', (t) => (tray = t as TrayModel))
-const statuses = (list: KeyView[]) => Object.fromEntries(list.map((k) => [k.name, k.status]))
+const statuses = (list: Pick<KeyView, 'name' | 'status'>[]) => Object.fromEntries(list.map((k) => [k.name, k.status]))
 const link = (state: 'up' | 'down') => execFileSync('ip', ['-n', seNamespace, 'link', 'set', 'eth0', state])
 
 try {

@@ -1,10 +1,11 @@
 // The key watch's units (issue 16): when sweeps run, which keys a sweep checks, what the user is told,
 // and what forgetting a key removes.
+import type { WatchedKey } from '../../electron/core/views.ts'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { KeyNotification, KeyRecord, KeyView } from '../../shared/domain.ts'
+import type { KeyNotification, KeyRecord } from '../../shared/domain.ts'
 import { createEventHub } from '../../electron/core/events.ts'
 import { silentLogger } from '../../electron/core/log.ts'
 import { openSettings } from '../../electron/core/settings/settings.ts'
@@ -56,8 +57,12 @@ describe('SweepScheduler', () => {
 })
 
 describe('KeyNotifier', () => {
-  const view = (id: string, status: KeyView['status']) =>
-    ({ ...record(id), status, consoleName: null, host: null }) as KeyView
+  const view = (id: string, status: WatchedKey['status']): WatchedKey => ({
+    ...record(id),
+    status,
+    consoleName: null,
+    host: null,
+  })
 
   it('tells of a key that stopped working; one more change within a minute waits for the throttle', async () => {
     vi.useFakeTimers()

@@ -2,7 +2,8 @@
 // "Create the key" again resumes instead of making a second user, what a flow found after the window
 // reopened leads to, and what comes back from storage.
 import { describe, expect, it } from 'vitest'
-import type { ConsoleProbe, ProvisionPlan, ProvisionRecord } from '../../shared/domain.ts'
+import type { ConsoleProbe, ProvisionPlan } from '../../shared/domain.ts'
+import type { ProvisionView } from '../../shared/views.ts'
 import { draftFor, isOurFlow, keepFirstContact, reopened, resumable } from '../../renderer/src/wizard/flow.ts'
 import type { ProbeEntry } from '../../renderer/src/wizard/model.ts'
 import { sanitize, type PlanDraft, type Target } from '../../renderer/src/wizard/persisted.ts'
@@ -18,7 +19,7 @@ const draft: PlanDraft = {
   accessValidityDays: 365,
 }
 
-const record = (over: Partial<ProvisionRecord> = {}): ProvisionRecord => ({
+const record = (over: Partial<ProvisionView> = {}): ProvisionView => ({
   id: 'flow-1',
   consoleKey: target.key,
   app: 'protect',
@@ -26,8 +27,6 @@ const record = (over: Partial<ProvisionRecord> = {}): ProvisionRecord => ({
   username: 'keyward-ha',
   keyName: 'home-assistant',
   userId: 'u1',
-  passwordRef: 'pw:1',
-  keyRef: 'key:1',
   keyId: null,
   expiresAt: null,
   accessValidityDays: null,

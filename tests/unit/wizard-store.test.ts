@@ -3,7 +3,7 @@
 // is (not) kept in storage.
 import { describe, expect, it } from 'vitest'
 import type { StateStorage } from 'zustand/middleware'
-import type { ProvisionOutcome, ProvisionRecord } from '../../shared/domain.ts'
+import type { ProvisionOutcomeView, ProvisionView } from '../../shared/views.ts'
 import { createWizardStore, WIZARD_STORAGE_KEY, type PlanDraft, type Target } from '../../renderer/src/wizard/store.ts'
 import { fakeApi, gate, ok } from '../support/fake-api.ts'
 import { until } from '../support/until.ts'
@@ -18,7 +18,7 @@ const draft: PlanDraft = {
   accessValidityDays: 365,
 }
 
-const record = (steps: ProvisionRecord['steps'], over: Partial<ProvisionRecord> = {}): ProvisionRecord => ({
+const record = (steps: ProvisionView['steps'], over: Partial<ProvisionView> = {}): ProvisionView => ({
   id: 'flow-1',
   consoleKey: target.key,
   app: 'protect',
@@ -26,8 +26,6 @@ const record = (steps: ProvisionRecord['steps'], over: Partial<ProvisionRecord> 
   username: 'keyward-ha',
   keyName: 'home-assistant',
   userId: 'u1',
-  passwordRef: 'pw:1',
-  keyRef: 'key:1',
   keyId: null,
   expiresAt: null,
   accessValidityDays: null,
@@ -39,11 +37,11 @@ const record = (steps: ProvisionRecord['steps'], over: Partial<ProvisionRecord> 
 })
 const DONE = { user: 'done', key: 'done', verify: 'done' } as const
 const RUNNING = { user: 'done', key: 'running', verify: 'pending' } as const
-const verified = (r: ProvisionRecord): ProvisionOutcome => ({
+const verified = (r: ProvisionView): ProvisionOutcomeView => ({
   record: r,
   maskedKey: 'RHgz…xqH5',
   failure: null,
-  check: { status: 'ok' } as ProvisionOutcome['check'],
+  check: { status: 'ok' } as ProvisionOutcomeView['check'],
 })
 
 function memoryStorage(initial: Record<string, unknown> | null = null) {
@@ -83,7 +81,7 @@ describe('the window reopens mid-run', () => {
   })
 
   it('a flow still running is joined: its progress shows, and its outcome lands without waiting for an event', async () => {
-    const runEnds = gate<ReturnType<typeof ok<ProvisionOutcome>>>() // the core's run under way
+    const runEnds = gate<ReturnType<typeof ok<ProvisionOutcomeView>>>() // the core's run under way
     const fake = fakeApi({
       'console.list': () => ok([]),
       'provision.list': () => ok([record(RUNNING)]),

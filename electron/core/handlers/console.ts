@@ -4,6 +4,7 @@ import type { ConsoleRegistry } from '../console/registry.ts'
 import type { Handlers } from '../dispatch.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { createConsoleService } from '../unifi/service.ts'
+import { cleanupOutcomeView, provisionOutcomeView, provisionView } from '../views.ts'
 
 type ConsoleService = ReturnType<typeof createConsoleService>
 
@@ -36,9 +37,10 @@ export function consoleHandlers(deps: {
     'console.signOut': ({ key }) => consoles.signOut(key),
     'hosts.forApp': ({ app, picked }) => consoles.hostsFor(app, picked),
     'provision.plan': ({ key, app }) => consoles.plan(key, app),
-    'provision.run': (input) => consoles.provision(input),
-    'provision.resume': ({ id }) => consoles.resume(id),
-    'provision.list': () => consoles.list(),
-    'provision.cleanup': ({ id }) => consoles.cleanup(id),
+    // Key flows cross as views: no keychain entry names, no journal internals (views.ts).
+    'provision.run': async (input) => provisionOutcomeView(await consoles.provision(input)),
+    'provision.resume': async ({ id }) => provisionOutcomeView(await consoles.resume(id)),
+    'provision.list': () => consoles.list().map(provisionView),
+    'provision.cleanup': async ({ id }) => cleanupOutcomeView(await consoles.cleanup(id)),
   }
 }

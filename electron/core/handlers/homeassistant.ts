@@ -3,6 +3,7 @@ import type { Handlers } from '../dispatch.ts'
 import type { EventHub } from '../events.ts'
 import type { HomeAssistantService } from '../homeassistant/service.ts'
 import type { KeyWatch } from '../keys/watch.ts'
+import { keyViews } from '../views.ts'
 
 type HaRequests = Extract<keyof Handlers, `ha.${string}`>
 
@@ -20,7 +21,7 @@ export function homeAssistantHandlers(deps: {
     'ha.push': async ({ keyId, haId, mode, siteId }) => {
       const result = await homeAssistant.push(keyId, haId, { ...(mode ? { mode } : {}), ...(siteId ? { siteId } : {}) })
       // The key list shows where each key went.
-      hub.emit('keys.changed', keys.list())
+      hub.emit('keys.changed', keyViews(keys.list()))
       return result
     },
     'ha.pushOptions': ({ keyId, haId }) => homeAssistant.pushOptions(keyId, haId),

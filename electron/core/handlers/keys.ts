@@ -4,6 +4,7 @@ import type { KeyActions } from '../keys/actions.ts'
 import { cloudCheck, type CloudCheckDeps } from '../keys/cloud-check.ts'
 import type { createUsageReader } from '../keys/usage.ts'
 import type { KeyWatch } from '../keys/watch.ts'
+import { keyViews } from '../views.ts'
 
 type UsageReader = ReturnType<typeof createUsageReader>
 type KeyRequests = Extract<keyof Handlers, `keys.${string}`> | 'tray.model'
@@ -16,24 +17,27 @@ export function keyHandlers(deps: {
 }): Pick<Handlers, KeyRequests> {
   const { keys, actions, usage } = deps
   return {
-    'keys.list': () => keys.list(),
-    'keys.check': ({ ids }) => keys.checkNow(ids),
+    'keys.list': () => keyViews(keys.list()),
+    'keys.check': async ({ ids }) => keyViews(await keys.checkNow(ids)),
     'keys.usage': async ({ force }) => {
       await usage.refresh(force ?? false)
-      return keys.list()
+      return keyViews(keys.list())
     },
     'keys.viewing': ({ open }) => {
       keys.setKeyListOpen(open)
       if (open) void usage.refresh() // the list's "last used" column; throttled per console
       return null
     },
-    'keys.pause': ({ id, paused }) => keys.setPaused(id, paused),
-    'keys.forget': ({ id }) => keys.forget(id),
+    'keys.pause': ({ id, paused }) => keyViews(keys.setPaused(id, paused)),
+    'keys.forget': async ({ id }) => keyViews(await keys.forget(id)),
     'keys.copy': ({ id }) => actions.copy(id),
     'keys.copyPassword': ({ id }) => actions.copyPassword(id),
     'keys.reveal': ({ id }) => actions.reveal(id),
-    'keys.rotate': ({ id }) => actions.rotate(id),
-    'keys.revoke': ({ id }) => actions.revoke(id),
+    'keys.rotate': async ({ id }) => {
+      const rotated = await actions.rotate(id)
+      return { keys: keyViews(rotated.keys), oldKeyStillActive: rotated.oldKeyStillActive }
+    },
+    'keys.revoke': async ({ id }) => keyViews(await actions.revoke(id)),
     // The only call to the cloud, on the user's request (unifi-os.md §5.4).
     'keys.cloudCheck': ({ id }) => cloudCheck(deps.cloud, id),
     'tray.model': () => keys.tray(),

@@ -1,6 +1,7 @@
 // uisp.* and uispKey.*: UISP servers, their API tokens and UISP keys, forwarded to uisp/service.ts.
 import type { Handlers } from '../dispatch.ts'
 import type { UispService } from '../uisp/service.ts'
+import { uispTokenOutcomeView } from '../views.ts'
 
 type UispRequests = Extract<keyof Handlers, `uisp.${string}` | `uispKey.${string}`>
 
@@ -14,8 +15,9 @@ export function uispHandlers(uisp: UispService): Pick<Handlers, UispRequests> {
     'uisp.signIn': (input) => uisp.signIn(input),
     'uisp.signOut': ({ key }) => uisp.signOut(key),
     'uisp.plan': ({ key }) => uisp.plan(key),
-    'uisp.createToken': (input) => uisp.createToken(input),
-    'uisp.resumeToken': ({ id }) => uisp.resumeToken(id),
+    // Token flows cross without their keychain entry name (views.ts); UISP keys are views already.
+    'uisp.createToken': async (input) => uispTokenOutcomeView(await uisp.createToken(input)),
+    'uisp.resumeToken': async ({ id }) => uispTokenOutcomeView(await uisp.resumeToken(id)),
     'uisp.listTokens': ({ key }) => uisp.listTokens(key),
     'uisp.revokeToken': ({ key, tokenId }) => uisp.revokeToken(key, tokenId),
     'uispKey.list': () => uisp.listKeys(),

@@ -2,7 +2,8 @@
 // configured time, only if it still holds the key), copy its dedicated user's
 // password the same way, reveal, verify now, rotate, revoke on the console.
 // Secrets leave the core only for copy and reveal, which the user asked for.
-import type { CopyResult, KeyRecord, KeyView } from '../../../shared/domain.ts'
+import type { CopyResult, KeyRecord } from '../../../shared/domain.ts'
+import type { WatchedKey } from '../views.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
@@ -130,10 +131,10 @@ export function createKeyActions(options: KeyActionsOptions) {
     },
 
     /** A new secret for the key (verified, handed over, the old one revoked); see key-rotation.ts. */
-    rotate: (id: string): Promise<{ keys: KeyView[]; oldKeyStillActive: boolean }> => rotation.rotate(find(id)),
+    rotate: (id: string): Promise<{ keys: WatchedKey[]; oldKeyStillActive: boolean }> => rotation.rotate(find(id)),
 
     /** Revokes the key where it was made and forgets it here. */
-    revoke: (id: string): Promise<KeyView[]> => rotation.revoke(find(id)),
+    revoke: (id: string): Promise<WatchedKey[]> => rotation.revoke(find(id)),
 
     stop() {
       copier.stop()

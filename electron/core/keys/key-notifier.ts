@@ -1,7 +1,8 @@
 // Turns the key list's states into desktop notifications (the planner decides which: transitions only,
 // throttled, grouped, none while the key list is open). Notifications the throttle held back are shown by
 // one timer, set only while something waits and the watch runs.
-import type { KeyNotification, KeyView } from '../../../shared/domain.ts'
+import type { KeyNotification } from '../../../shared/domain.ts'
+import type { WatchedKey } from '../views.ts'
 import type { EventHub } from '../events.ts'
 import { NotificationPlanner } from './notifications.ts'
 
@@ -22,7 +23,7 @@ export class KeyNotifier {
   }
 
   /** The current list: shows what its changes call for now, and keeps the rest for the throttle. */
-  update(list: readonly KeyView[]): void {
+  update(list: readonly WatchedKey[]): void {
     const statuses = new Map(list.map((v) => [v.id, { name: v.name, status: v.status }]))
     this.#notify(this.#planner.update(statuses, this.now(), this.#listOpen))
   }

@@ -1,7 +1,8 @@
 // Rotate and revoke as the key list calls them: UISP tokens through the UISP service, UniFi keys through
 // lifecycle.ts with a session that may manage the key (its dedicated user's, else the signed-in admin's).
 // Both end in the key watch: a rotated key keeps its entry with the new secret; a revoked one is forgotten.
-import type { KeyCheck, KeyRecord, KeyView, UnifiApp } from '../../../shared/domain.ts'
+import type { KeyCheck, KeyRecord, UnifiApp } from '../../../shared/domain.ts'
+import type { WatchedKey } from '../views.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { ConsoleSession } from '../unifi/session.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
@@ -50,7 +51,7 @@ export function createRotation(options: RotationOptions) {
     return options.uisp
   }
   return {
-    async rotate(key: KeyRecord): Promise<{ keys: KeyView[]; oldKeyStillActive: boolean }> {
+    async rotate(key: KeyRecord): Promise<{ keys: WatchedKey[]; oldKeyStillActive: boolean }> {
       if (key.app === 'uisp') {
         const rotated = await uisp('rotate').rotate(key)
         watch.replace(rotated.record, rotated.check)
@@ -68,7 +69,7 @@ export function createRotation(options: RotationOptions) {
       return { keys: watch.list(), oldKeyStillActive: result.oldKeyStillActive }
     },
 
-    async revoke(key: KeyRecord): Promise<KeyView[]> {
+    async revoke(key: KeyRecord): Promise<WatchedKey[]> {
       if (key.app === 'uisp') await uisp('revoke').revoke(key)
       else await revokeOnConsole(key, { vault, sessionFor })
       return watch.forget(key.id)

@@ -1,12 +1,13 @@
 // What the key list and the tray show: each stored key record with its status (derived at `t` with the
 // expiry lead time) and the name and host of its console or UISP server.
-import type { KeyView } from '../../../shared/domain.ts'
+import type {} from '../../../shared/domain.ts'
+import type { WatchedKey } from '../views.ts'
 import type { Settings } from '../settings/settings.ts'
 import { keyStatus } from './status.ts'
 import { trayModel, type TrayModel } from './tray-model.ts'
 
 /** The stored keys as the user sees them at `t`; `leadDays`: how early "expires soon" starts. */
-export function keyViews(settings: Settings, t: number, leadDays: number): KeyView[] {
+export function keyViews(settings: Settings, t: number, leadDays: number): WatchedKey[] {
   // UISP tokens' consoleKey is their server (no name: the host is shown).
   const byKey = new Map<string, { name: string | null; host: string }>([
     ...settings.getUisp().servers.map((s) => [s.key, { name: null, host: s.host }] as const),
@@ -21,7 +22,7 @@ export function keyViews(settings: Settings, t: number, leadDays: number): KeyVi
 }
 
 /** The tray for these views; `checking` while a sweep runs. */
-export function trayOf(views: KeyView[], checking: boolean): TrayModel {
+export function trayOf(views: WatchedKey[], checking: boolean): TrayModel {
   return trayModel(
     views.map((v) => ({
       id: v.id,

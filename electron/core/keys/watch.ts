@@ -2,7 +2,8 @@
 // below their rate limits and backs off from consoles that do not answer (sweep.ts), re-checks at once on
 // wake or network change, and turns state changes into the tray model and notifications (key-notifier.ts).
 // State is persisted (metadata only, key-records.ts) so the tray is right immediately after a restart.
-import type { KeyApp, KeyCheck, KeyRecord, KeyView } from '../../../shared/domain.ts'
+import type { KeyApp, KeyCheck, KeyRecord } from '../../../shared/domain.ts'
+import { keyViews as toViews, type WatchedKey } from '../views.ts'
 import type { EventHub } from '../events.ts'
 import type { Logger } from '../log.ts'
 import type { Settings } from '../settings/settings.ts'
@@ -48,14 +49,14 @@ function assemble(options: KeyWatchOptions) {
   const views = () => keyViews(settings, now(), options.leadDays ?? settings.getPreferences().expiryLeadDays)
   const tray = () => trayOf(views(), runner.sweeping)
   /** Tells the renderer, the tray and the notifier what the records say now. */
-  const publish = (): KeyView[] => {
+  const publish = (): WatchedKey[] => {
     const list = views()
-    hub.emit('keys.changed', list)
+    hub.emit('keys.changed', toViews(list)) // a view: no keychain names (views.ts)
     hub.emit('tray.changed', tray())
     notifier.update(list)
     return list
   }
-  const runner: SweepRunner<KeyView[]> = new SweepRunner({
+  const runner: SweepRunner<WatchedKey[]> = new SweepRunner({
     ...options,
     records,
     checkers,
@@ -97,7 +98,7 @@ export function createKeyWatch(options: KeyWatchOptions) {
     /** After a rotation: the same key entry, now holding the new secret. */
     replace: (record: KeyRecord, check: KeyCheck): KeyRecord => changed(() => records.replace(record, check)),
     /** Merges metadata read elsewhere (key usage) into the records and publishes. */
-    amend(changes: Map<string, Partial<Pick<KeyRecord, 'usage' | 'access'>>>): KeyView[] {
+    amend(changes: Map<string, Partial<Pick<KeyRecord, 'usage' | 'access'>>>): WatchedKey[] {
       records.amend(changes)
       return publish()
     },
@@ -106,12 +107,12 @@ export function createKeyWatch(options: KeyWatchOptions) {
       if (!runner.sweeping) scheduler.reschedule()
       publish()
     },
-    setPaused(id: string, paused: boolean): KeyView[] {
+    setPaused(id: string, paused: boolean): WatchedKey[] {
       records.setPaused(id, paused)
       return publish()
     },
     /** Forgets a key locally (and its secret); it keeps working on the console. */
-    forget: async (id: string): Promise<KeyView[]> => {
+    forget: async (id: string): Promise<WatchedKey[]> => {
       await records.forget(id)
       return publish()
     },

@@ -4,6 +4,7 @@
 // per console and user at a time (flow-lock.ts). A verified key goes to the key watch
 // (`onKeyReady`, masked; the secret stays in the keychain); a key a cleanup revoked leaves it
 // (`onKeyGone`).
+import { provisionView } from '../views.ts'
 import { madeByFlow } from '../../../shared/cleanup.ts'
 import type { CleanupOutcome, KeyCheck, ProvisionOutcome, ProvisionRecord, UnifiApp } from '../../../shared/domain.ts'
 import { appName } from '../../../shared/labels.ts'
@@ -63,7 +64,7 @@ export class ProvisionFlows {
       get: (id) => settings.getProvision(id),
       save: (r) => {
         settings.saveProvision(r)
-        hub.emit('provision.progress', r)
+        hub.emit('provision.progress', provisionView(r)) // a view: no keychain names (views.ts)
       },
       list: () => settings.listProvisions(),
       watched: (p) => settings.listKeys().some((k) => k.keyRef === p.keyRef),

@@ -1,16 +1,19 @@
 // The wizard's Done screen: put the new key into Home Assistant in one click,
 // or show the fields to fill by hand. The key is found in the watched list by
-// the flow's keychain ref (then by name and console, then the newest key of
-// that console).
+// the id the console gave it (the flow's keyId is the key's remoteId on the same
+// console), then by name and console, then the newest key of that console.
 import { useEffect, useRef, useState } from 'react'
-import type { HaSummary, KeyView, ProvisionRecord } from '../../../shared/domain.ts'
+import type { HaSummary, KeyView } from '../../../shared/domain.ts'
+import type { ProvisionView } from '../../../shared/views.ts'
 import { useKeys } from './context.ts'
 import { HaConnectForm } from './HomeAssistant.tsx'
 import { FieldsButton, RowOutput, SendButtons } from './RowOutput.tsx'
 
-export function findKeyFor(keys: KeyView[], record: ProvisionRecord): KeyView | null {
+export function findKeyFor(keys: KeyView[], record: ProvisionView): KeyView | null {
   return (
-    keys.find((k) => k.keyRef === record.keyRef) ??
+    (record.keyId !== null
+      ? keys.find((k) => k.consoleKey === record.consoleKey && k.remoteId === record.keyId)
+      : undefined) ??
     keys.find((k) => k.name === record.keyName && k.consoleKey === record.consoleKey) ??
     keys
       .filter((k) => k.consoleKey === record.consoleKey && k.app === record.app)
@@ -19,7 +22,7 @@ export function findKeyFor(keys: KeyView[], record: ProvisionRecord): KeyView | 
   )
 }
 
-export function DoneHomeAssistant({ record }: { record: ProvisionRecord }) {
+export function DoneHomeAssistant({ record }: { record: ProvisionView }) {
   const keys = useKeys((s) => s.keys)
   const loaded = useKeys((s) => s.loaded)
   const ha = useKeys((s) => s.ha)

@@ -400,7 +400,7 @@ export function CopyFieldsView({
         </span>
       )
     }
-    if (f.secret && f.field === 'password' && keyView.passwordRef) {
+    if (f.secret && f.field === 'password' && keyView.hasPassword) {
       // Never shown: copied from the keychain like a key, and cleared after the same time.
       return (
         <span className="secret-field">
@@ -421,7 +421,7 @@ export function CopyFieldsView({
     if (f.secret) {
       return (
         <span className="muted">
-          {keyView.passwordRef ? 'Send to Home Assistant fills it in.' : `Your own password for ${keyView.username}.`}
+          {keyView.hasPassword ? 'Send to Home Assistant fills it in.' : `Your own password for ${keyView.username}.`}
         </span>
       )
     }

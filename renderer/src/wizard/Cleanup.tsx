@@ -3,7 +3,8 @@
 // flow's journal (shared/cleanup.ts); the result says what went and what stayed, and why.
 import { useState } from 'react'
 import { madeByFlow, outcomeOf } from '../../../shared/cleanup.ts'
-import type { CleanupItem, ProvisionRecord } from '../../../shared/domain.ts'
+import type { CleanupItem } from '../../../shared/domain.ts'
+import type { ProvisionView } from '../../../shared/views.ts'
 import { Dialog } from '../keys/Dialog.tsx'
 import { useWizard } from './context.ts'
 import { Actions, Callout } from './parts.tsx'
@@ -12,15 +13,7 @@ import { Actions, Callout } from './parts.tsx'
  * The button and its confirmation; nothing when the journal says the run made nothing. `earlier`:
  * the record is an earlier run's, whose user took the name this run wanted.
  */
-export function CleanupAction({
-  record,
-  where,
-  earlier,
-}: {
-  record: ProvisionRecord
-  where: string
-  earlier?: boolean
-}) {
+export function CleanupAction({ record, where, earlier }: { record: ProvisionView; where: string; earlier?: boolean }) {
   const [asking, setAsking] = useState(false)
   const remove = useWizard((s) => s.removeWhatKeywardMade)
   const parts = madeByFlow(record)
@@ -84,7 +77,7 @@ const RESULT_TEXT: Record<CleanupItem['result'], string> = {
 }
 
 /** Replaces the failure view once removal was asked for: progress, then what went and what stayed. */
-export function CleanupPanel({ record, where }: { record: ProvisionRecord; where: string }) {
+export function CleanupPanel({ record, where }: { record: ProvisionView; where: string }) {
   const cleanup = useWizard((s) => s.cleanup)
   const earlier = useWizard((s) => s.earlierFlow)
   const remove = useWizard((s) => s.removeWhatKeywardMade)

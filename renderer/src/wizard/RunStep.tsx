@@ -1,5 +1,6 @@
 import { useEffect } from 'react'
-import type { KeyCheckFailed, ProvisionRecord, ProvisionStepState, UnifiApp } from '../../../shared/domain.ts'
+import type { KeyCheckFailed, ProvisionStepState, UnifiApp } from '../../../shared/domain.ts'
+import type { ProvisionView } from '../../../shared/views.ts'
 import { CleanupAction, CleanupPanel } from './Cleanup.tsx'
 import { useWizard } from './context.ts'
 import { appInfo, appShort } from './model.ts'
@@ -91,7 +92,7 @@ function StepList({
   keyName,
   busy,
 }: {
-  record: ProvisionRecord | null
+  record: ProvisionView | null
   app: UnifiApp
   name: string
   username: string
@@ -183,7 +184,7 @@ function FailurePanel({
   fallback: boolean
   target: Target
   app: UnifiApp
-  record: ProvisionRecord | null
+  record: ProvisionView | null
 }) {
   const resume = useWizard((s) => s.resume)
   const run = useWizard((s) => s.run)
@@ -249,7 +250,7 @@ function CheckPanel({
   check: KeyCheckFailed
   target: Target
   app: UnifiApp
-  record: ProvisionRecord | null
+  record: ProvisionView | null
 }) {
   const resume = useWizard((s) => s.resume)
   return (

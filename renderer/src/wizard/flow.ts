@@ -1,20 +1,21 @@
 // The wizard's run rules as pure functions (no store, no API): which flow is
 // ours, when running again means resuming, what a flow found after the window
 // reopened calls for, and the first-contact rule for probes.
-import type { ProvisionOutcome, ProvisionRecord, ProvisionPlan, UnifiApp } from '../../../shared/domain.ts'
+import type { ProvisionPlan, UnifiApp } from '../../../shared/domain.ts'
+import type { ProvisionOutcomeView, ProvisionView } from '../../../shared/views.ts'
 import type { KeywardError } from '../../../shared/result.ts'
 import type { ProbeEntry } from './model.ts'
 import type { PlanDraft, Target, WizardPersisted } from './persisted.ts'
 import type { CleanupState } from './state.ts'
 
 /** A run counts as made for the user only when its key was checked and works. */
-export const isVerified = (o: ProvisionOutcome | null): boolean =>
+export const isVerified = (o: ProvisionOutcomeView | null): boolean =>
   o !== null && o.failure === null && o.check?.status === 'ok'
 
-const finished = (record: ProvisionRecord) => Object.values(record.steps).every((s) => s === 'done' || s === 'skipped')
+const finished = (record: ProvisionView) => Object.values(record.steps).every((s) => s === 'done' || s === 'skipped')
 
 /** No step of the flow is running any more (it finished or stopped). */
-export const isStopped = (record: ProvisionRecord): boolean => !Object.values(record.steps).includes('running')
+export const isStopped = (record: ProvisionView): boolean => !Object.values(record.steps).includes('running')
 
 type FlowRef = Pick<WizardPersisted, 'provisionId' | 'runStartedAt' | 'target' | 'app'>
 
@@ -22,7 +23,7 @@ type FlowRef = Pick<WizardPersisted, 'provisionId' | 'runStartedAt' | 'target' |
  * The flow this wizard is following: the one with its id, or, before the first progress event named
  * it, one for the same console and app created since the run was asked for (5 s of clock slack).
  */
-export function isOurFlow(record: ProvisionRecord, s: FlowRef): boolean {
+export function isOurFlow(record: ProvisionView, s: FlowRef): boolean {
   if (s.provisionId) return record.id === s.provisionId
   return (
     s.runStartedAt !== null &&
@@ -37,13 +38,13 @@ interface ResumeRef {
   target: Target | null
   draft: PlanDraft | null
   provisionId: string | null
-  outcome: ProvisionOutcome | null
-  progress: ProvisionRecord | null
+  outcome: ProvisionOutcomeView | null
+  progress: ProvisionView | null
   cleanup: CleanupState
 }
 
 /** An unfinished flow for the same console, app, mode and names: run it again by resuming it. */
-export function resumable(s: ResumeRef, mode: ProvisionRecord['mode']): boolean {
+export function resumable(s: ResumeRef, mode: ProvisionView['mode']): boolean {
   const record = s.outcome?.record ?? s.progress
   if (!record || !s.provisionId || record.id !== s.provisionId || !s.target || !s.draft) return false
   return (
@@ -62,11 +63,11 @@ export function resumable(s: ResumeRef, mode: ProvisionRecord['mode']): boolean 
 export type Reopened =
   | { kind: 'never-started'; error: KeywardError }
   | { kind: 'gone'; error: KeywardError }
-  | { kind: 'running'; record: ProvisionRecord }
-  | { kind: 'finished'; record: ProvisionRecord }
-  | { kind: 'stopped'; record: ProvisionRecord; error: KeywardError }
+  | { kind: 'running'; record: ProvisionView }
+  | { kind: 'finished'; record: ProvisionView }
+  | { kind: 'stopped'; record: ProvisionView; error: KeywardError }
 
-export function reopened(record: ProvisionRecord | undefined, hadId: boolean): Reopened {
+export function reopened(record: ProvisionView | undefined, hadId: boolean): Reopened {
   if (!record && !hadId) {
     return {
       kind: 'never-started',

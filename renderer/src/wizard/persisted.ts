@@ -1,13 +1,8 @@
 // What of the wizard survives closing the window (localStorage), and how it
 // comes back. No secrets: the sign-in password and 2FA code live in the
 // sign-in screen's local state, and the core sends masked keys only.
-import type {
-  ConsoleProbe,
-  ConsoleUserSummary,
-  ProvisionOutcome,
-  ProvisionPlan,
-  UnifiApp,
-} from '../../../shared/domain.ts'
+import type { ConsoleProbe, ConsoleUserSummary, ProvisionPlan, UnifiApp } from '../../../shared/domain.ts'
+import type { ProvisionOutcomeView } from '../../../shared/views.ts'
 import type { WizardStep } from './model.ts'
 
 export interface Target {
@@ -44,7 +39,7 @@ export interface WizardPersisted {
   provisionId: string | null
   /** When the current run was asked for (ms), to find its flow if the window closed before the first progress event. */
   runStartedAt: number | null
-  outcome: ProvisionOutcome | null
+  outcome: ProvisionOutcomeView | null
 }
 
 export const WIZARD_STORAGE_KEY = 'keyward.wizard'

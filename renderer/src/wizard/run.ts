@@ -2,7 +2,7 @@
 // `provision.progress` events, picking it up after the window reopened
 // (reconcile), and removing what it made (cleanup). The run's state lives in
 // the store (provisionId, runStartedAt, progress, outcome, runError, cleanup).
-import type { ProvisionOutcome, ProvisionRecord } from '../../../shared/domain.ts'
+import type { ProvisionOutcomeView, ProvisionView } from '../../../shared/views.ts'
 import type { WizardFinder } from './find.ts'
 import { isOurFlow, isStopped, isVerified, reopened, resumable } from './flow.ts'
 import { IDLE_CLEANUP, type WizardCtx } from './state.ts'
@@ -14,7 +14,7 @@ export class WizardRun {
   ) {}
 
   /** A `provision.progress` event: ours is followed; a flow picked up after reopening fetches its outcome when it stops. */
-  onProgress(record: ProvisionRecord): void {
+  onProgress(record: ProvisionView): void {
     const { get, set } = this.ctx
     if (!isOurFlow(record, get())) return
     set({ progress: record, provisionId: record.id })
@@ -63,7 +63,7 @@ export class WizardRun {
     else set({ busy: false, runError: { error: outcome.error, during: 'resume' } })
   }
 
-  private afterRun(outcome: ProvisionOutcome): void {
+  private afterRun(outcome: ProvisionOutcomeView): void {
     const { api, get, set } = this.ctx
     set({
       outcome,

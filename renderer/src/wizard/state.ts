@@ -4,14 +4,8 @@
 // the ranked hosts), session.ts (certificate, sign-in, plan) and run.ts (the
 // provision run, its progress, resume, reconcile and cleanup).
 import type { KeywardApi } from '../../../shared/contract.ts'
-import type {
-  CleanupOutcome,
-  ConsoleRecord,
-  HostAdvice,
-  ProvisionRecord,
-  SignInResult,
-  UnifiApp,
-} from '../../../shared/domain.ts'
+import type { ConsoleRecord, HostAdvice, SignInResult, UnifiApp } from '../../../shared/domain.ts'
+import type { CleanupOutcomeView, ProvisionView } from '../../../shared/views.ts'
 import type { DiscoveryStatus, InventoryItem } from '../../../shared/inventory.ts'
 import type { KeywardError, Outcome } from '../../../shared/result.ts'
 import type { ProbeEntry, WizardStep } from './model.ts'
@@ -24,7 +18,7 @@ export interface CleanupState {
   /** The flow being cleaned up: this run's, or the earlier one whose user was in the way. */
   flow: string | null
   busy: boolean
-  outcome: CleanupOutcome | null
+  outcome: CleanupOutcomeView | null
   error: KeywardError | null
 }
 
@@ -44,11 +38,11 @@ export interface WizardState extends WizardPersisted {
   /** The last error of the current screen (not sign-in: that screen keeps its own). */
   error: KeywardError | null
   /** The flow's live state from `provision.progress`. */
-  progress: ProvisionRecord | null
+  progress: ProvisionView | null
   runError: RunError | null
   cleanup: CleanupState
   /** The earlier flow whose user took the chosen name (the failure names it), to offer its cleanup. */
-  earlierFlow: ProvisionRecord | null
+  earlierFlow: ProvisionView | null
 
   chooseApp(app: UnifiApp): void
   startFinding(): Promise<void>

@@ -71,7 +71,7 @@ try {
   const resumed = id ? await core.invoke('provision.resume', { id }) : null
   const done = resumed?.ok ? (resumed.value as ProvisionOutcome) : null
   const user = [...sim.state.users.values()].find((u) => u.username === 'keyward-ha')
-  const stored = done ? await core.vault.get(done.record.keyRef) : null
+  const stored = done ? await core.vault.get(core.settings.getProvision(done.record.id)!.keyRef) : null
   const keys = user ? [...sim.state.apiKeys.values()].filter((k) => k.userId === user.id) : []
   console.log(
     JSON.stringify({

@@ -13,10 +13,10 @@ import type {
   UispProbe,
   UispServerRecord,
   UispSignInResult,
-  UispTokenOutcome,
   UispTokenPlan,
   UispTokenPurpose,
 } from '../../../../shared/domain.ts'
+import type { UispTokenOutcomeView } from '../../../../shared/views.ts'
 import type { InventoryItem } from '../../../../shared/inventory.ts'
 import type { KeywardError, Outcome } from '../../../../shared/result.ts'
 import { addressKey } from '../../../../shared/format.ts'
@@ -81,7 +81,7 @@ export interface UispWizardPersisted {
   signedIn: { key: string; username: string; role: string | null } | null
   purpose: UispTokenPurpose
   name: string
-  outcome: UispTokenOutcome | null
+  outcome: UispTokenOutcomeView | null
 }
 
 export interface UispWizardState extends UispWizardPersisted {
@@ -133,7 +133,7 @@ export function createUispWizardStore(api: KeywardApi, storage: StateStorage = l
           if (known.ok) set({ known: known.value })
         }
 
-        const afterCreate = (outcome: UispTokenOutcome) => {
+        const afterCreate = (outcome: UispTokenOutcomeView) => {
           set({
             outcome,
             busy: false,
