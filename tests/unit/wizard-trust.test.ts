@@ -95,6 +95,15 @@ function storageWith(key: string, state: Record<string, unknown>): StateStorage 
   }
 }
 
+/** On the sign-in screen of a server whose certificate the user confirmed. */
+const signingIn = (path: Path) =>
+  storageWith(path.storageKey, {
+    step: 'signin',
+    target: { key: KEY, host: address.host, name: null, model: null },
+    probe: path.probe('matches', PINNED),
+    confirmed: { [KEY]: PINNED },
+  })
+
 describe.each(paths)('certificate trust on the $name path', (path) => {
   it('first contact asks the user to compare, and confirming goes to the core before sign-in', async () => {
     const fake = fakeApi({
@@ -151,15 +160,7 @@ describe.each(paths)('certificate trust on the $name path', (path) => {
       [path.requests.probe]: () => ok(path.probe('changed', NEW)),
       [path.requests.signIn]: () => ({ ok: false, error: { code: 'certificate-changed', message: 'It changed.' } }),
     })
-    const store = path.make(
-      fake,
-      storageWith(path.storageKey, {
-        step: 'signin',
-        target: { key: KEY, host: address.host, name: null, model: null },
-        probe: path.probe('matches', PINNED),
-        confirmed: { [KEY]: PINNED },
-      }),
-    )
+    const store = path.make(fake, signingIn(path))
     const outcome = await store.getState().signIn({ username: 'owner', password: 'secret' })
     expect(outcome.ok).toBe(false)
     expect(store.getState().step).toBe('trust')
@@ -171,15 +172,7 @@ describe.each(paths)('certificate trust on the $name path', (path) => {
       ...path.base,
       [path.requests.signIn]: () => ({ ok: false, error: { code: 'invalid-credentials', message: 'Wrong password.' } }),
     })
-    const store = path.make(
-      fake,
-      storageWith(path.storageKey, {
-        step: 'signin',
-        target: { key: KEY, host: address.host, name: null, model: null },
-        probe: path.probe('matches', PINNED),
-        confirmed: { [KEY]: PINNED },
-      }),
-    )
+    const store = path.make(fake, signingIn(path))
     await store.getState().signIn({ username: 'owner', password: 'wrong' })
     expect(store.getState().step).toBe('signin')
     expect(fake.count(path.requests.probe)).toBe(0)

@@ -9,7 +9,7 @@ import type { WizardFinder } from './find.ts'
 import { draftFor, resumable } from './flow.ts'
 import type { PlanDraft } from './persisted.ts'
 import type { WizardCtx } from './state.ts'
-import { CertificateTrust } from './trust.ts'
+import { CertificateTrust, signInRequest, type SignInInput } from './trust.ts'
 
 /** The UniFi side of the shared trust rule: `console.trust`, and probes through the finder. */
 export function consoleTrust(ctx: WizardCtx, finder: WizardFinder): CertificateTrust<ConsoleProbe> {
@@ -32,38 +32,23 @@ export class WizardSession {
     const { get, set } = this.ctx
     const { probe, target } = get()
     if (!probe || !target) return
-    set({ busy: true, error: null })
-    const outcome = await this.trust.accept(target.key, probe, get().confirmed)
-    if (!outcome.ok) {
-      set({ busy: false, error: outcome.error })
-      return
-    }
-    const trusted = outcome.value.probe
+    const trusted = await this.trust.accept(target.key, probe, set)
+    if (!trusted) return
     set((s) => ({
       busy: false,
       error: null,
-      confirmed: { ...s.confirmed, ...outcome.value.confirmed },
-      probe: trusted,
-      probes: { ...s.probes, [target.key]: { status: 'done', result: trusted } },
+      confirmed: { ...s.confirmed, ...trusted.pin },
+      probe: trusted.probe,
+      probes: { ...s.probes, [target.key]: { status: 'done', result: trusted.probe } },
       step: 'signin',
     }))
   }
 
-  async signIn({
-    username,
-    password,
-    mfaCode,
-  }: {
-    username: string
-    password: string
-    mfaCode?: string
-  }): Promise<Outcome<SignInResult>> {
+  async signIn(input: SignInInput): Promise<Outcome<SignInResult>> {
     const { api, get, set } = this.ctx
     const target = get().target
     if (!target) return { ok: false, error: { code: 'invalid-input', message: 'Choose a console first.' } }
-    const outcome = await api.console.signIn(
-      mfaCode ? { key: target.key, username, password, mfaCode } : { key: target.key, username, password },
-    )
+    const outcome = await api.console.signIn(signInRequest(target.key, input))
     if (outcome.ok && outcome.value.state === 'signed-in') {
       set({ signedIn: { key: target.key, user: outcome.value.user }, error: null })
       this.afterSignIn()

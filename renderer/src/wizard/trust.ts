@@ -4,7 +4,7 @@
 // core (`console.trust` / `uisp.trust`), which sends no credential to a server
 // the user has not confirmed; and a sign-in the core refuses for the
 // certificate brings the fresh comparison back.
-import type { Outcome } from '../../../shared/result.ts'
+import type { KeywardError, Outcome } from '../../../shared/result.ts'
 
 /** What the trust rule needs of a probe (`ConsoleProbe` and `UispProbe` both have it). */
 export interface PinnedProbe {
@@ -23,6 +23,17 @@ export interface TrustCore<P> {
   probe(key: string): Promise<P | null>
 }
 
+/** What a sign-in screen sends (the password and 2FA code never enter a store). */
+export interface SignInInput {
+  username: string
+  password: string
+  mfaCode?: string
+}
+
+/** The sign-in request for a pinned server: the 2FA code only when there is one. */
+export const signInRequest = (key: string, { username, password, mfaCode }: SignInInput) =>
+  mfaCode ? { key, username, password, mfaCode } : { key, username, password }
+
 /** Sign-in refusals that mean "compare the certificate (again)" rather than "wrong password". */
 const TRUST_REFUSALS = new Set(['certificate-changed', 'certificate-unconfirmed'])
 
@@ -34,14 +45,22 @@ export function stepAfterProbe(key: string, probe: PinnedProbe, confirmed: Confi
 export class CertificateTrust<P extends PinnedProbe> {
   constructor(private readonly core: TrustCore<P>) {}
 
-  /** The user compared and confirmed: the core records it; the probe now matches and the pin joins `confirmed`. */
-  async accept(key: string, probe: P, confirmed: Confirmed): Promise<Outcome<{ probe: P; confirmed: Confirmed }>> {
+  /**
+   * The user compared and confirmed: the core records it while the screen shows busy (its refusal as the
+   * screen's error). Then the probe, now matching, and the pin to add to `confirmed`; null when refused.
+   */
+  async accept(
+    key: string,
+    probe: P,
+    show: (patch: { busy: boolean; error: KeywardError | null }) => void,
+  ): Promise<{ probe: P; pin: Confirmed } | null> {
+    show({ busy: true, error: null })
     const outcome = await this.core.trust({ key, sha256: probe.certificate.sha256 })
-    if (!outcome.ok) return outcome
-    return {
-      ok: true,
-      value: { probe: { ...probe, trust: 'matches' }, confirmed: { ...confirmed, [key]: probe.certificate.sha256 } },
+    if (!outcome.ok) {
+      show({ busy: false, error: outcome.error })
+      return null
     }
+    return { probe: { ...probe, trust: 'matches' }, pin: { [key]: probe.certificate.sha256 } }
   }
 
   /** After a sign-in: when the core refused it for the certificate, the server's fresh probe to compare. */

@@ -3,7 +3,7 @@
 // never enters the store), loading the plan and choosing the purpose and name.
 import type { UispProbe, UispSignInResult, UispTokenPurpose } from '../../../../shared/domain.ts'
 import type { Outcome } from '../../../../shared/result.ts'
-import { CertificateTrust } from '../trust.ts'
+import { CertificateTrust, signInRequest, type SignInInput } from '../trust.ts'
 import { failedWith, type UispCtx } from './state.ts'
 
 /** The UISP side of the shared trust rule: `uisp.trust`, and `uisp.probe` for a fresh look. */
@@ -27,35 +27,23 @@ export class UispSession {
     const { get, set } = this.ctx
     const probe = get().probe
     if (!probe) return
-    set({ busy: true, error: null })
-    const outcome = await this.trust.accept(probe.address.key, probe, get().confirmed)
-    if (!outcome.ok) {
-      set({ busy: false, error: outcome.error })
-      return
-    }
+    const trusted = await this.trust.accept(probe.address.key, probe, set)
+    if (!trusted) return
     set((s) => ({
       busy: false,
       error: null,
-      confirmed: { ...s.confirmed, ...outcome.value.confirmed },
-      probe: outcome.value.probe,
+      confirmed: { ...s.confirmed, ...trusted.pin },
+      probe: trusted.probe,
       step: 'signin',
     }))
   }
 
-  async signIn({
-    username,
-    password,
-    mfaCode,
-  }: {
-    username: string
-    password: string
-    mfaCode?: string
-  }): Promise<Outcome<UispSignInResult>> {
+  async signIn(input: SignInInput): Promise<Outcome<UispSignInResult>> {
     const { api, get, set } = this.ctx
     const probe = get().probe
     if (!probe) return { ok: false, error: { code: 'invalid-input', message: 'Choose a UISP server first.' } }
     const key = probe.address.key
-    const outcome = await api.uisp.signIn(mfaCode ? { key, username, password, mfaCode } : { key, username, password })
+    const outcome = await api.uisp.signIn(signInRequest(key, input))
     if (outcome.ok && outcome.value.state === 'signed-in') {
       set({ signedIn: { key, ...outcome.value.user }, step: 'purpose', error: null })
       void get().loadPlan()
