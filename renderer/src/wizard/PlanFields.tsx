@@ -1,6 +1,6 @@
 // The plan step's form: the user name, the key (or token) name, and for Access
 // the validity in days; checked on submit, the first problem focused.
-import { useRef, useState, type FormEvent, type RefObject } from 'react'
+import { useState, type FormEvent, type RefObject } from 'react'
 import type { UnifiApp } from '../../../shared/domain.ts'
 import { nameProblem, validityProblem } from './model.ts'
 import type { PlanDraft } from './persisted.ts'
@@ -8,11 +8,13 @@ import type { PlanDraft } from './persisted.ts'
 type Field = 'username' | 'keyName' | 'validity'
 type Edit = Partial<Pick<PlanDraft, 'username' | 'keyName' | 'accessValidityDays'>>
 
+/** The inputs, to focus the first one with a problem (made by the screen, so the form state holds no refs). */
+export type PlanRefs = Record<Field, RefObject<HTMLInputElement | null>>
+
 export interface PlanForm {
   problems: Partial<Record<Field, string>>
   /** The validity field's text as typed (it may be empty or not a number for a moment). */
   validity: string
-  refs: Record<Field, RefObject<HTMLInputElement | null>>
   submit(event: FormEvent): void
   typeValidity(text: string): void
 }
@@ -23,14 +25,10 @@ export function usePlanForm(
   draft: PlanDraft | null,
   editDraft: (patch: Edit) => void,
   run: () => void,
+  refs: PlanRefs,
 ): PlanForm {
   const [problems, setProblems] = useState<Partial<Record<Field, string>>>({})
   const [validityText, setValidityText] = useState<string | null>(null)
-  const refs = {
-    username: useRef<HTMLInputElement>(null),
-    keyName: useRef<HTMLInputElement>(null),
-    validity: useRef<HTMLInputElement>(null),
-  }
   const validity = validityText ?? String(draft?.accessValidityDays ?? 365)
 
   const submit = (event: FormEvent) => {
@@ -60,7 +58,7 @@ export function usePlanForm(
     if (text.trim() !== '' && !validityProblem(n)) editDraft({ accessValidityDays: n })
   }
 
-  return { problems, validity, refs, submit, typeValidity }
+  return { problems, validity, submit, typeValidity }
 }
 
 function NameField({
@@ -101,13 +99,21 @@ function NameField({
   )
 }
 
-function ValidityField({ id, form }: { id: string; form: PlanForm }) {
+function ValidityField({
+  id,
+  form,
+  inputRef,
+}: {
+  id: string
+  form: PlanForm
+  inputRef: RefObject<HTMLInputElement | null>
+}) {
   return (
     <div className="field">
       <label htmlFor={id}>Valid for (days)</label>
       <input
         id={id}
-        ref={form.refs.validity}
+        ref={inputRef}
         type="number"
         min={0}
         max={3650}
@@ -131,6 +137,7 @@ export function PlanFields({
   draft,
   credential,
   form,
+  refs,
   editDraft,
 }: {
   ids: string
@@ -138,6 +145,7 @@ export function PlanFields({
   draft: PlanDraft
   credential: string
   form: PlanForm
+  refs: PlanRefs
   editDraft(patch: Edit): void
 }) {
   return (
@@ -148,7 +156,7 @@ export function PlanFields({
         value={draft.username}
         problem={form.problems.username}
         hint="Shown on the console’s Admins page."
-        inputRef={form.refs.username}
+        inputRef={refs.username}
         onChange={(username) => editDraft({ username })}
       />
       <NameField
@@ -157,10 +165,10 @@ export function PlanFields({
         value={draft.keyName}
         problem={form.problems.keyName}
         hint="Shown on the console’s Integrations page."
-        inputRef={form.refs.keyName}
+        inputRef={refs.keyName}
         onChange={(keyName) => editDraft({ keyName })}
       />
-      {app === 'access' && <ValidityField id={`${ids}-days`} form={form} />}
+      {app === 'access' && <ValidityField id={`${ids}-days`} form={form} inputRef={refs.validity} />}
     </div>
   )
 }

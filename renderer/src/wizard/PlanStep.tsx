@@ -1,7 +1,7 @@
 // The plan step: what Keyward will do on the console (the user, the key), what
 // the key's consumer (Home Assistant) will make of it, what rights it carries,
 // and the form (PlanFields.tsx). Nothing changes on the console until Create.
-import { useEffect, useId, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import type { ProvisionPlan, UnifiApp } from '../../../shared/domain.ts'
 import { useWizard } from './context.ts'
 import { appInfo, appShort } from './model.ts'
@@ -107,7 +107,10 @@ export function PlanStep() {
   const run = useWizard((s) => s.run)
   const goTo = useWizard((s) => s.goTo)
   const ids = useId()
-  const form = usePlanForm(app, draft, editDraft, () => void run('dedicated-user'))
+  const username = useRef<HTMLInputElement>(null)
+  const keyName = useRef<HTMLInputElement>(null)
+  const validity = useRef<HTMLInputElement>(null)
+  const form = usePlanForm(app, draft, editDraft, () => void run('dedicated-user'), { username, keyName, validity })
   const [openedAt] = useState(() => Date.now())
 
   const stale = !plan || plan.key !== target?.key || plan.app !== app
@@ -153,6 +156,7 @@ export function PlanStep() {
             draft={draft}
             credential={info.credential}
             form={form}
+            refs={{ username, keyName, validity }}
             editDraft={editDraft}
           />
           <Actions>
