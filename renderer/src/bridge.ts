@@ -27,42 +27,68 @@ const transportFailure = (message: string): Outcome<never> => ({
   error: { code: 'unreachable', message },
 })
 
-export function createBridgeTransport(token: string): Transport {
-  const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
-  let stream: AbortController | null = null
+/**
+ * The event half: one Server-Sent Events stream (`/api/events`) while anyone listens, reconnected
+ * with a capped backoff when the host restarts or the stream drops, closed when the last listener goes.
+ */
+export class BridgeEvents {
+  private readonly listeners = new Map<EventName, Set<(payload: unknown) => void>>()
+  private stream: AbortController | null = null
 
-  const connect = async (attempt = 0): Promise<void> => {
+  constructor(private readonly token: string) {}
+
+  subscribe(name: EventName, listener: (payload: unknown) => void): () => void {
+    const set = this.listeners.get(name) ?? new Set()
+    this.listeners.set(name, set)
+    set.add(listener)
+    if (!this.stream) void this.connect()
+    return () => {
+      set.delete(listener)
+      if (set.size === 0) this.listeners.delete(name)
+      if (this.listeners.size === 0) {
+        this.stream?.abort()
+        this.stream = null
+      }
+    }
+  }
+
+  private async connect(attempt = 0): Promise<void> {
     const controller = new AbortController()
-    stream = controller
+    this.stream = controller
     try {
       const response = await fetch('/api/events', {
-        headers: { 'x-keyward-token': token, accept: 'text/event-stream' },
+        headers: { 'x-keyward-token': this.token, accept: 'text/event-stream' },
         signal: controller.signal,
       })
       if (!response.ok || !response.body) throw new Error(`events: HTTP ${response.status}`)
       attempt = 0
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
-      let buffer = ''
-      for (;;) {
-        const { value, done } = await reader.read()
-        if (done) break
-        buffer += value
-        let end: number
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          dispatch(buffer.slice(0, end))
-          buffer = buffer.slice(end + 2)
-        }
-      }
+      await this.read(response.body)
     } catch {
       if (controller.signal.aborted) return
     }
     // The host restarted or the stream dropped: reconnect with a capped backoff.
-    if (stream === controller && listeners.size > 0) {
-      setTimeout(() => void connect(attempt + 1), Math.min(10_000, 250 * 2 ** attempt))
+    if (this.stream === controller && this.listeners.size > 0) {
+      setTimeout(() => void this.connect(attempt + 1), Math.min(10_000, 250 * 2 ** attempt))
     }
   }
 
-  const dispatch = (frame: string) => {
+  private async read(body: NonNullable<Response['body']>): Promise<void> {
+    const reader = body.pipeThrough(new TextDecoderStream()).getReader()
+    let buffer = ''
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) return
+      buffer += value
+      let end: number
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        this.dispatch(buffer.slice(0, end))
+        buffer = buffer.slice(end + 2)
+      }
+    }
+  }
+
+  /** One SSE frame (`event:` and `data:` lines) to the listeners of a known event; anything else is dropped. */
+  private dispatch(frame: string): void {
     let name = ''
     let data = ''
     for (const line of frame.split('\n')) {
@@ -76,35 +102,28 @@ export function createBridgeTransport(token: string): Transport {
     } catch {
       return
     }
-    for (const listener of listeners.get(name) ?? []) listener(payload)
+    for (const listener of this.listeners.get(name) ?? []) listener(payload)
   }
+}
 
+/** The request half: one POST per request to `/api/invoke/<name>`; a host that does not answer is an error value. */
+async function invokeOverHttp(token: string, name: string, input: unknown): Promise<Outcome<unknown>> {
+  try {
+    const response = await fetch(`/api/invoke/${encodeURIComponent(name)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-keyward-token': token },
+      body: JSON.stringify(input ?? {}),
+    })
+    return (await response.json()) as Outcome<unknown>
+  } catch {
+    return transportFailure('Keyward’s background service is not answering. Is the browser host still running?')
+  }
+}
+
+export function createBridgeTransport(token: string): Transport {
+  const events = new BridgeEvents(token)
   return {
-    async invoke(name, input) {
-      try {
-        const response = await fetch(`/api/invoke/${encodeURIComponent(name)}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-keyward-token': token },
-          body: JSON.stringify(input ?? {}),
-        })
-        return (await response.json()) as Outcome<unknown>
-      } catch {
-        return transportFailure('Keyward’s background service is not answering. Is the browser host still running?')
-      }
-    },
-    subscribe(name, listener) {
-      const set = listeners.get(name) ?? new Set()
-      listeners.set(name, set)
-      set.add(listener)
-      if (!stream) void connect()
-      return () => {
-        set.delete(listener)
-        if (set.size === 0) listeners.delete(name)
-        if (listeners.size === 0) {
-          stream?.abort()
-          stream = null
-        }
-      }
-    },
+    invoke: (name, input) => invokeOverHttp(token, name, input),
+    subscribe: (name, listener) => events.subscribe(name, listener),
   }
 }

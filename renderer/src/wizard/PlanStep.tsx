@@ -1,32 +1,116 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+// The plan step: what Keyward will do on the console (the user, the key), what
+// the key's consumer (Home Assistant) will make of it, what rights it carries,
+// and the form (PlanFields.tsx). Nothing changes on the console until Create.
+import { useEffect, useId, useRef, useState } from 'react'
+import type { ProvisionPlan, UnifiApp } from '../../../shared/domain.ts'
 import { useWizard } from './context.ts'
-import { appInfo, appShort, nameProblem, validityProblem } from './model.ts'
+import { appInfo, appShort } from './model.ts'
 import { HaFit } from './HaFit.tsx'
 import { Actions, Callout, ErrorCallout, Screen } from './parts.tsx'
+import { PlanFields, usePlanForm } from './PlanFields.tsx'
+import type { PlanDraft, Target } from './persisted.ts'
 
-type Field = 'username' | 'keyName' | 'validity'
+/** Access tokens expire: the day a token made now would, in the user's words. */
+function expiryOf(app: UnifiApp, validity: string, openedAt: number): string | null {
+  const days = Number(validity)
+  return app === 'access' && Number.isInteger(days) && days > 0
+    ? new Date(openedAt + days * 86_400_000).toLocaleDateString(undefined, {
+        year: 'numeric',
+        month: 'long',
+        day: 'numeric',
+      })
+    : null
+}
+
+/** The core thinks another console runs the app: say so, and offer it. */
+function WrongConsole({ app, target, name }: { app: UnifiApp; target: Target; name: string }) {
+  const advice = useWizard((s) => s.advice)
+  const select = useWizard((s) => s.select)
+  const continueWith = useWizard((s) => s.continueWith)
+  const best = advice?.app === app ? advice.ranked[0] : undefined
+  const warning = advice?.app === app && best && best.key !== target.key ? advice.pickedWarning : null
+  return (
+    <div className="warning-slot">
+      {warning && best && (
+        <Callout tone="warn" title={`${appShort(app)} is probably not on ${name}`} label="Wrong console">
+          <p data-testid="picked-warning">{warning}</p>
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => {
+              select(best.key)
+              void continueWith(best.key)
+            }}
+          >
+            Use {best.name ?? best.host} instead
+          </button>
+        </Callout>
+      )}
+    </div>
+  )
+}
+
+/** The user and the key Keyward will make, in order, then the rights the key carries and why this role. */
+function WhatKeywardWillDo(p: {
+  app: UnifiApp
+  plan: ProvisionPlan
+  draft: PlanDraft
+  target: Target
+  name: string
+  validity: string
+  expiry: string | null
+}) {
+  const { app, plan, draft, target, name } = p
+  const credential = appInfo(app).credential
+  const days = Number(p.validity)
+  return (
+    <>
+      <ol className="plan-steps" aria-label="What Keyward will do">
+        <li>
+          Create the local-only user <strong className="mono">{draft.username.trim() || '…'}</strong> on {name} (
+          <span className="mono">{target.key}</span>) with the <strong>{plan.role.name}</strong> role.
+        </li>
+        <li>
+          Sign in as that user and create the {credential}{' '}
+          <strong className="mono">{draft.keyName.trim() || '…'}</strong>
+          {app === 'access' && (p.expiry ? `, valid until ${p.expiry}` : days === 0 ? ', which never expires' : '')}.
+        </li>
+        <li>{plan.secretLocation}</li>
+        <li>
+          Check the {credential} against {appShort(app)} on {name}.
+        </li>
+      </ol>
+      {app !== 'access' && (
+        <p className="plan-rights" data-testid="plan-key-rights">
+          <strong>A UniFi key carries all rights of its user on every app of the console.</strong> Keep one key per use,
+          and send it only where you mean to.
+        </p>
+      )}
+      <details className="why">
+        <summary>Why {plan.role.name}?</summary>
+        <p>{plan.role.why}</p>
+      </details>
+    </>
+  )
+}
 
 export function PlanStep() {
   const target = useWizard((s) => s.target)
   const app = useWizard((s) => s.app)
   const plan = useWizard((s) => s.plan)
   const draft = useWizard((s) => s.draft)
-  const advice = useWizard((s) => s.advice)
   const signedIn = useWizard((s) => s.signedIn)
   const busy = useWizard((s) => s.busy)
   const error = useWizard((s) => s.error)
   const loadPlan = useWizard((s) => s.loadPlan)
   const editDraft = useWizard((s) => s.editDraft)
   const run = useWizard((s) => s.run)
-  const select = useWizard((s) => s.select)
-  const continueWith = useWizard((s) => s.continueWith)
   const goTo = useWizard((s) => s.goTo)
   const ids = useId()
-  const [problems, setProblems] = useState<Partial<Record<Field, string>>>({})
-  const [validityText, setValidityText] = useState<string | null>(null)
-  const usernameRef = useRef<HTMLInputElement>(null)
-  const keyNameRef = useRef<HTMLInputElement>(null)
-  const validityRef = useRef<HTMLInputElement>(null)
+  const username = useRef<HTMLInputElement>(null)
+  const keyName = useRef<HTMLInputElement>(null)
+  const validity = useRef<HTMLInputElement>(null)
+  const form = usePlanForm(app, draft, editDraft, () => void run('dedicated-user'), { username, keyName, validity })
   const [openedAt] = useState(() => Date.now())
 
   const stale = !plan || plan.key !== target?.key || plan.app !== app
@@ -37,61 +121,9 @@ export function PlanStep() {
   if (!target || !app) return null
   const name = target.name ?? target.host
   const info = appInfo(app)
-  const best = advice?.app === app ? advice.ranked[0] : undefined
-  const warning = advice?.app === app && best && best.key !== target.key ? advice.pickedWarning : null
-  const validity = validityText ?? String(draft?.accessValidityDays ?? 365)
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
-    if (!draft) return
-    const days = Number(validity)
-    const found: Partial<Record<Field, string>> = {}
-    const u = nameProblem(draft.username)
-    const k = nameProblem(draft.keyName)
-    if (u) found.username = u
-    if (k) found.keyName = k
-    if (app === 'access') {
-      const v = validity.trim() === '' ? 'Enter a number of days.' : validityProblem(days)
-      if (v) found.validity = v
-    }
-    setProblems(found)
-    const first = (['username', 'keyName', 'validity'] as Field[]).find((f) => found[f])
-    if (first) {
-      ;({ username: usernameRef, keyName: keyNameRef, validity: validityRef })[first].current?.focus()
-      return
-    }
-    void run('dedicated-user')
-  }
-
-  const days = Number(validity)
-  const expiry =
-    app === 'access' && Number.isInteger(days) && days > 0
-      ? new Date(openedAt + days * 86_400_000).toLocaleDateString(undefined, {
-          year: 'numeric',
-          month: 'long',
-          day: 'numeric',
-        })
-      : null
-
   return (
     <Screen id="plan" title={`Ready to make the ${info.credential} on ${name}`}>
-      <div className="warning-slot">
-        {warning && best && (
-          <Callout tone="warn" title={`${appShort(app)} is probably not on ${name}`} label="Wrong console">
-            <p data-testid="picked-warning">{warning}</p>
-            <button
-              type="button"
-              className="button secondary"
-              onClick={() => {
-                select(best.key)
-                void continueWith(best.key)
-              }}
-            >
-              Use {best.name ?? best.host} instead
-            </button>
-          </Callout>
-        )}
-      </div>
+      <WrongConsole app={app} target={target} name={name} />
       {plan && !stale && plan.warning && (
         <Callout tone="warn" title="Home Assistant will refuse this key for now" label="Consumer requirement">
           <p data-testid="plan-warning">{plan.warning}</p>
@@ -104,99 +136,29 @@ export function PlanStep() {
           <p className="muted">Preparing the plan…</p>
         </div>
       ) : (
-        <form className="form plan" onSubmit={submit} noValidate aria-labelledby="plan-heading">
+        <form className="form plan" onSubmit={form.submit} noValidate aria-labelledby="plan-heading">
           <p className="lead">
             Signed in as <strong>{signedIn?.user.username ?? 'an administrator'}</strong>. Nothing changes on {name}{' '}
             until you create the {info.credential}.
           </p>
-          <ol className="plan-steps" aria-label="What Keyward will do">
-            <li>
-              Create the local-only user <strong className="mono">{draft.username.trim() || '…'}</strong> on {name} (
-              <span className="mono">{target.key}</span>) with the <strong>{plan.role.name}</strong> role.
-            </li>
-            <li>
-              Sign in as that user and create the {info.credential}{' '}
-              <strong className="mono">{draft.keyName.trim() || '…'}</strong>
-              {app === 'access' && (expiry ? `, valid until ${expiry}` : days === 0 ? ', which never expires' : '')}.
-            </li>
-            <li>{plan.secretLocation}</li>
-            <li>
-              Check the {info.credential} against {appShort(app)} on {name}.
-            </li>
-          </ol>
-          {app !== 'access' && (
-            <p className="plan-rights" data-testid="plan-key-rights">
-              <strong>A UniFi key carries all rights of its user on every app of the console.</strong> Keep one key per
-              use, and send it only where you mean to.
-            </p>
-          )}
-          <details className="why">
-            <summary>Why {plan.role.name}?</summary>
-            <p>{plan.role.why}</p>
-          </details>
-
-          <div className="field-grid">
-            <div className="field">
-              <label htmlFor={`${ids}-user`}>User name</label>
-              <input
-                id={`${ids}-user`}
-                ref={usernameRef}
-                type="text"
-                spellCheck={false}
-                autoComplete="off"
-                value={draft.username}
-                aria-invalid={problems.username ? true : undefined}
-                aria-describedby={`${ids}-user-msg`}
-                onChange={(e) => editDraft({ username: e.target.value })}
-              />
-              <p id={`${ids}-user-msg`} className={problems.username ? 'field-error' : 'hint'}>
-                {problems.username ?? 'Shown on the console’s Admins page.'}
-              </p>
-            </div>
-            <div className="field">
-              <label htmlFor={`${ids}-key`}>{info.credential === 'API key' ? 'Key name' : 'Token name'}</label>
-              <input
-                id={`${ids}-key`}
-                ref={keyNameRef}
-                type="text"
-                spellCheck={false}
-                autoComplete="off"
-                value={draft.keyName}
-                aria-invalid={problems.keyName ? true : undefined}
-                aria-describedby={`${ids}-key-msg`}
-                onChange={(e) => editDraft({ keyName: e.target.value })}
-              />
-              <p id={`${ids}-key-msg`} className={problems.keyName ? 'field-error' : 'hint'}>
-                {problems.keyName ?? 'Shown on the console’s Integrations page.'}
-              </p>
-            </div>
-            {app === 'access' && (
-              <div className="field">
-                <label htmlFor={`${ids}-days`}>Valid for (days)</label>
-                <input
-                  id={`${ids}-days`}
-                  ref={validityRef}
-                  type="number"
-                  min={0}
-                  max={3650}
-                  step={1}
-                  inputMode="numeric"
-                  value={validity}
-                  aria-invalid={problems.validity ? true : undefined}
-                  aria-describedby={`${ids}-days-msg`}
-                  onChange={(e) => {
-                    setValidityText(e.target.value)
-                    const n = Number(e.target.value)
-                    if (e.target.value.trim() !== '' && !validityProblem(n)) editDraft({ accessValidityDays: n })
-                  }}
-                />
-                <p id={`${ids}-days-msg`} className={problems.validity ? 'field-error' : 'hint'}>
-                  {problems.validity ?? '0 means the token never expires.'}
-                </p>
-              </div>
-            )}
-          </div>
-
+          <WhatKeywardWillDo
+            app={app}
+            plan={plan}
+            draft={draft}
+            target={target}
+            name={name}
+            validity={form.validity}
+            expiry={expiryOf(app, form.validity, openedAt)}
+          />
+          <PlanFields
+            ids={ids}
+            app={app}
+            draft={draft}
+            credential={info.credential}
+            form={form}
+            refs={{ username, keyName, validity }}
+            editDraft={editDraft}
+          />
           <Actions>
             <button type="button" className="button secondary" onClick={() => goTo('find')}>
               Back

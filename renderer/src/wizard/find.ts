@@ -8,6 +8,7 @@ import { keepFirstContact } from './flow.ts'
 import { buildCards, type ProbeEntry } from './model.ts'
 import type { Target } from './persisted.ts'
 import { IDLE_CLEANUP, type WizardCtx } from './state.ts'
+import { stepAfterProbe } from './trust.ts'
 
 export class WizardFinder {
   private adviceSeq = 0
@@ -179,13 +180,12 @@ export class WizardFinder {
       name: probe.name ?? card?.name ?? null,
       model: probe.model ?? card?.model ?? null,
     }
-    const confirmed = probe.trust !== 'changed' && get().confirmed[target.key] === probe.certificate.sha256
     const sameFlow = get().target?.key === target.key
     set({
       busy: false,
       target,
       probe,
-      step: confirmed ? 'signin' : 'trust',
+      step: stepAfterProbe(target.key, probe, get().confirmed),
       ...(sameFlow
         ? {}
         : { signedIn: null, plan: null, provisionId: null, outcome: null, progress: null, runError: null }),

@@ -9,7 +9,8 @@ import type { PlanDraft, Target, WizardPersisted } from './persisted.ts'
 import type { CleanupState } from './state.ts'
 
 /** A run counts as made for the user only when its key was checked and works. */
-export const isVerified = (o: ProvisionOutcomeView | null): boolean =>
+/** A run's outcome leads to the Done screen (UniFi key and UISP token alike): no failure, and the check passed. */
+export const isVerified = (o: { failure: unknown; check: { status: string } | null } | null): boolean =>
   o !== null && o.failure === null && o.check?.status === 'ok'
 
 const finished = (record: ProvisionView) => Object.values(record.steps).every((s) => s === 'done' || s === 'skipped')

@@ -1,66 +1,61 @@
 // From a chosen console to a plan: confirming its certificate (`console.trust`),
 // signing in (the password never enters the store), and loading the plan with
 // the user's edits (the draft). Probes go through the finder, so a changed
-// certificate found at sign-in shows on the comparison screen again.
-import type { SignInResult } from '../../../shared/domain.ts'
+// certificate found at sign-in shows on the comparison screen again. The trust
+// rule itself is trust.ts, shared with the UISP path.
+import type { ConsoleProbe, SignInResult } from '../../../shared/domain.ts'
 import type { Outcome } from '../../../shared/result.ts'
 import type { WizardFinder } from './find.ts'
 import { draftFor, resumable } from './flow.ts'
 import type { PlanDraft } from './persisted.ts'
 import type { WizardCtx } from './state.ts'
+import { CertificateTrust, signInRequest, type SignInInput } from './trust.ts'
+
+/** The UniFi side of the shared trust rule: `console.trust`, and probes through the finder. */
+export function consoleTrust(ctx: WizardCtx, finder: WizardFinder): CertificateTrust<ConsoleProbe> {
+  return new CertificateTrust<ConsoleProbe>({
+    trust: (input) => ctx.api.console.trust(input),
+    probe: async (key) => {
+      const entry = await finder.probeKey(key)
+      return entry.status === 'done' ? entry.result : null
+    },
+  })
+}
 
 export class WizardSession {
   constructor(
     private readonly ctx: WizardCtx,
-    private readonly finder: WizardFinder,
+    private readonly trust: CertificateTrust<ConsoleProbe>,
   ) {}
 
   async acceptCertificate(): Promise<void> {
-    const { api, get, set } = this.ctx
+    const { get, set } = this.ctx
     const { probe, target } = get()
     if (!probe || !target) return
-    // Every confirmation goes to the core: it sends no credential to a console the user has not confirmed.
-    set({ busy: true, error: null })
-    const outcome = await api.console.trust({ key: target.key, sha256: probe.certificate.sha256 })
-    if (!outcome.ok) {
-      set({ busy: false, error: outcome.error })
-      return
-    }
+    const trusted = await this.trust.accept(target.key, probe, set)
+    if (!trusted) return
     set((s) => ({
       busy: false,
       error: null,
-      confirmed: { ...s.confirmed, [target.key]: probe.certificate.sha256 },
-      probe: { ...probe, trust: 'matches' },
-      probes: { ...s.probes, [target.key]: { status: 'done', result: { ...probe, trust: 'matches' } } },
+      confirmed: { ...s.confirmed, ...trusted.pin },
+      probe: trusted.probe,
+      probes: { ...s.probes, [target.key]: { status: 'done', result: trusted.probe } },
       step: 'signin',
     }))
   }
 
-  async signIn({
-    username,
-    password,
-    mfaCode,
-  }: {
-    username: string
-    password: string
-    mfaCode?: string
-  }): Promise<Outcome<SignInResult>> {
+  async signIn(input: SignInInput): Promise<Outcome<SignInResult>> {
     const { api, get, set } = this.ctx
     const target = get().target
     if (!target) return { ok: false, error: { code: 'invalid-input', message: 'Choose a console first.' } }
-    const outcome = await api.console.signIn(
-      mfaCode ? { key: target.key, username, password, mfaCode } : { key: target.key, username, password },
-    )
+    const outcome = await api.console.signIn(signInRequest(target.key, input))
     if (outcome.ok && outcome.value.state === 'signed-in') {
       set({ signedIn: { key: target.key, user: outcome.value.user }, error: null })
       this.afterSignIn()
     }
-    const code = outcome.ok ? null : outcome.error.code
-    if (code === 'certificate-changed' || code === 'certificate-unconfirmed') {
-      // The console now shows another certificate (or none was confirmed): back to the comparison.
-      const entry = await this.finder.probeKey(target.key)
-      if (entry.status === 'done') set({ probe: entry.result, step: 'trust' })
-    }
+    // The console now shows another certificate (or none was confirmed): back to the comparison.
+    const fresh = await this.trust.recheck(outcome, target.key)
+    if (fresh) set({ probe: fresh, step: 'trust' })
     return outcome
   }
 

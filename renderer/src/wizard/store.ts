@@ -16,7 +16,7 @@ import { WizardFinder } from './find.ts'
 import type { ConsoleCard } from './model.ts'
 import { initialPersisted, persistedOf, sanitize, WIZARD_STORAGE_KEY } from './persisted.ts'
 import { WizardRun } from './run.ts'
-import { WizardSession } from './session.ts'
+import { consoleTrust, WizardSession } from './session.ts'
 import { IDLE_CLEANUP, type WizardCtx, type WizardState } from './state.ts'
 
 /** Everything that is live only while the window is open, as it is when the wizard starts (over). */
@@ -50,7 +50,7 @@ export function createWizardStore(api: KeywardApi, storage: StateStorage = local
       (set, get): WizardState => {
         const ctx: WizardCtx = { api, get, set }
         const finder = new WizardFinder(ctx)
-        const session = new WizardSession(ctx, finder)
+        const session = new WizardSession(ctx, consoleTrust(ctx, finder))
         const runner = new WizardRun(ctx, finder)
         listen(api, ctx, finder, runner)
         return {

@@ -1,9 +1,11 @@
 // UISP steps 5–6: the token is made, stored, verified; then the done screen, where
-// the token reaches the page only when the user presses Copy.
+// the token reaches the page only when the user presses Copy. The done screen
+// is the one the UniFi path uses (../DoneScreen.tsx).
 import { useState } from 'react'
 import { keyward } from '../../api.ts'
 import { copyAndClear } from '../../keys/clipboard.ts'
 import { openView } from '../../route.ts'
+import { DoneScreen, longDate, NothingToShow } from '../DoneScreen.tsx'
 import { Actions, Callout, ErrorCallout, Screen } from '../parts.tsx'
 import { useUispWizard } from './context.ts'
 
@@ -49,91 +51,88 @@ export function Run() {
   )
 }
 
-export function Done() {
-  const outcome = useUispWizard((s) => s.outcome)
-  const plan = useUispWizard((s) => s.plan)
-  const startOver = useUispWizard((s) => s.startOver)
-  const [copy, setCopy] = useState<{ tone: 'ok' | 'danger'; text: string } | null>(null)
-  if (!outcome || outcome.check?.status !== 'ok') {
-    return (
-      <Screen id="uisp-done" title="Nothing to show yet">
-        <Actions>
-          <button type="button" className="button primary" onClick={startOver}>
-            Start over
-          </button>
-        </Actions>
-      </Screen>
-    )
-  }
-  const { record, check, maskedToken, keyId } = outcome
-  const scope = plan?.purposes.find((p) => p.purpose === record.purpose)
-  const expires = record.expiresAt
-    ? new Date(record.expiresAt).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' })
-    : null
-  const copyToken = async () => {
+type CopyNote = { tone: 'ok' | 'danger'; text: string }
+
+/** Copy the token (the core copies, or hands it over once for the page's clipboard, cleared after a while). */
+function useCopyToken(keyId: string | null): { note: CopyNote | null; copy(): Promise<void> } {
+  const [note, setNote] = useState<CopyNote | null>(null)
+  const copy = async () => {
     if (!keyward || !keyId) return
     const result = await keyward.keys.copy({ id: keyId })
-    if (!result.ok) return setCopy({ tone: 'danger', text: result.error.message })
+    if (!result.ok) return setNote({ tone: 'danger', text: result.error.message })
     if (!result.value.copied) {
       try {
         await copyAndClear(result.value.secret, result.value.clearsInSeconds)
       } catch {
-        return setCopy({
+        return setNote({
           tone: 'danger',
           text: 'This browser did not let Keyward use the clipboard. Copy the token from the key list instead.',
         })
       }
     }
-    setCopy({
+    setNote({
       tone: 'ok',
       text: `Copied. Keyward clears the clipboard in ${result.value.clearsInSeconds} s if it still holds the token.`,
     })
   }
+  return { note, copy }
+}
+
+export function Done() {
+  const outcome = useUispWizard((s) => s.outcome)
+  const plan = useUispWizard((s) => s.plan)
+  const startOver = useUispWizard((s) => s.startOver)
+  const { note, copy } = useCopyToken(outcome?.keyId ?? null)
+  if (!outcome || outcome.check?.status !== 'ok') return <NothingToShow id="uisp-done" onStartOver={startOver} />
+  const { record, check } = outcome
+  const scope = plan?.purposes.find((p) => p.purpose === record.purpose)
   return (
-    <Screen id="uisp-done" title="Your UISP token is ready">
-      <Callout tone="ok" label="Verified">
-        <p data-testid="verified">
-          <strong>Verified.</strong> UISP{check.appVersion ? ` ${check.appVersion}` : ''} at {record.serverKey} accepted
-          it with {record.scope} scope and answered in {check.latencyMs} ms.
-        </p>
-      </Callout>
-      <dl className="facts">
-        <dt>Token</dt>
-        <dd>
-          <span className="mono masked" data-testid="masked-key">
-            {maskedToken ?? 'stored'}
-          </span>
-          <span className="hint block">Shown shortened; the full token stays in the keychain.</span>
-        </dd>
-        <dt>Name</dt>
-        <dd className="mono">{record.name}</dd>
-        <dt>Scope</dt>
-        <dd data-testid="token-scope">{scope?.scopeLabel ?? record.scope}</dd>
-        <dt>Expires</dt>
-        <dd data-testid="expires">{expires ?? 'never'}</dd>
-        <dt>Server</dt>
-        <dd className="mono">{record.serverKey}</dd>
-        <dt>Stored in</dt>
-        <dd>This computer’s keychain. Keyward checks it in the background and warns before it expires.</dd>
-      </dl>
-      <div className="row-status" role="status">
-        {copy && (
-          <p className={`row-note tone-${copy.tone}`} data-testid="copy-note">
-            {copy.text}
-          </p>
-        )}
-      </div>
-      <Actions>
-        <button type="button" className="button primary" onClick={() => void copyToken()}>
-          Copy token
-        </button>
-        <button type="button" className="button secondary" onClick={() => openView('keys')}>
-          See all keys
-        </button>
-        <button type="button" className="button secondary" onClick={startOver}>
-          Done
-        </button>
-      </Actions>
-    </Screen>
+    <DoneScreen
+      id="uisp-done"
+      title="Your UISP token is ready"
+      verified={
+        <>
+          UISP{check.appVersion ? ` ${check.appVersion}` : ''} at {record.serverKey} accepted it with {record.scope}{' '}
+          scope and answered in {check.latencyMs} ms.
+        </>
+      }
+      masked={{ label: 'Token', credential: 'token', value: outcome.maskedToken }}
+      facts={
+        <>
+          <dt>Name</dt>
+          <dd className="mono">{record.name}</dd>
+          <dt>Scope</dt>
+          <dd data-testid="token-scope">{scope?.scopeLabel ?? record.scope}</dd>
+          <dt>Expires</dt>
+          <dd data-testid="expires">{longDate(record.expiresAt) ?? 'never'}</dd>
+          <dt>Server</dt>
+          <dd className="mono">{record.serverKey}</dd>
+          <dt>Stored in</dt>
+          <dd>This computer’s keychain. Keyward checks it in the background and warns before it expires.</dd>
+        </>
+      }
+      after={
+        <div className="row-status" role="status">
+          {note && (
+            <p className={`row-note tone-${note.tone}`} data-testid="copy-note">
+              {note.text}
+            </p>
+          )}
+        </div>
+      }
+      actions={
+        <>
+          <button type="button" className="button primary" onClick={() => void copy()}>
+            Copy token
+          </button>
+          <button type="button" className="button secondary" onClick={() => openView('keys')}>
+            See all keys
+          </button>
+          <button type="button" className="button secondary" onClick={startOver}>
+            Done
+          </button>
+        </>
+      }
+    />
   )
 }

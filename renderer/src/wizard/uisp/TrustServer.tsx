@@ -1,5 +1,6 @@
-// UISP step 2: compare and trust the server's certificate (trust on first use).
-import { Actions, Callout, ErrorCallout, Fingerprint, Screen } from '../parts.tsx'
+// UISP step 2: compare and trust the server's certificate (trust on first use),
+// on the certificate screen shared with the UniFi path.
+import { CertificateCheck } from '../CertificateCheck.tsx'
 import { useUispWizard } from './context.ts'
 
 export function TrustServer() {
@@ -8,65 +9,40 @@ export function TrustServer() {
   const error = useUispWizard((s) => s.error)
   const accept = useUispWizard((s) => s.acceptCertificate)
   const goTo = useUispWizard((s) => s.goTo)
-  if (!probe) {
-    return (
-      <Screen id="uisp-trust" title="Choose a UISP server first">
-        <Actions>
-          <button type="button" className="button primary" onClick={() => goTo('find')}>
-            Back to servers
-          </button>
-        </Actions>
-      </Screen>
-    )
-  }
-  const changed = probe.trust === 'changed'
+  const key = probe?.address.key ?? ''
   return (
-    <Screen
+    <CertificateCheck
       id="uisp-trust"
-      tone={changed ? 'danger' : undefined}
-      title={changed ? 'The certificate of this UISP server has changed' : 'Is this your UISP server?'}
-    >
-      {changed ? (
-        <Callout tone="danger" alert>
-          <p>
-            Keyward trusted a different certificate at {probe.address.key} before. Renewing the certificate changes it —
-            and so does someone intercepting the connection. Keyward sends nothing until you decide.
-          </p>
-        </Callout>
-      ) : (
-        <p className="lead">
-          UISP usually runs with its own certificate, so browsers warn about it; the fingerprint below tells you it is
-          really your server.
-        </p>
-      )}
-      <dl className="facts">
-        <dt>Address</dt>
-        <dd className="mono">{probe.address.key}</dd>
-        <dt>UISP version</dt>
-        <dd data-testid="uisp-version">{probe.version ?? 'not shown before sign-in'}</dd>
-        <dt>Certificate SHA-256</dt>
-        <dd>
-          <Fingerprint sha256={probe.certificate.sha256} testId="trust-fingerprint" />
-        </dd>
-      </dl>
-      <p className="note">
-        To compare: open <span className="mono">https://{probe.address.key}</span> in a browser and view the
-        certificate’s SHA-256 fingerprint.
-      </p>
-      {error && <ErrorCallout error={error} />}
-      <Actions>
-        <button type="button" className="button secondary" onClick={() => goTo('find')}>
-          Back
-        </button>
-        <button
-          type="button"
-          className={`button ${changed ? 'danger' : 'primary'}`}
-          disabled={busy}
-          onClick={() => void accept()}
-        >
-          {changed ? 'Trust the new certificate' : 'Trust this server'}
-        </button>
-      </Actions>
-    </Screen>
+      probe={probe}
+      busy={busy}
+      error={error}
+      onAccept={() => void accept()}
+      onBack={() => goTo('find')}
+      facts={
+        probe && (
+          <>
+            <dt>Address</dt>
+            <dd className="mono">{key}</dd>
+            <dt>UISP version</dt>
+            <dd data-testid="uisp-version">{probe.version ?? 'not shown before sign-in'}</dd>
+          </>
+        )
+      }
+      wording={{
+        missingTitle: 'Choose a UISP server first',
+        backToList: 'Back to servers',
+        askTitle: 'Is this your UISP server?',
+        changedTitle: 'The certificate of this UISP server has changed',
+        lead: 'UISP usually runs with its own certificate, so browsers warn about it; the fingerprint below tells you it is really your server.',
+        changedWarning: `Keyward trusted a different certificate at ${key} before. Renewing the certificate changes it — and so does someone intercepting the connection. Keyward sends nothing until you decide.`,
+        trustThis: 'Trust this server',
+        howToCompare: (
+          <>
+            To compare: open <span className="mono">https://{key}</span> in a browser and view the certificate’s SHA-256
+            fingerprint.
+          </>
+        ),
+      }}
+    />
   )
 }
