@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
+import { runWithLab } from '../../scripts/with-lab.mjs'
 import { benchBrowserHostIdle } from './idle.ts'
 import { benchKeySweep } from './keys.ts'
 
@@ -15,28 +16,12 @@ console.error('bench: key sweep (200 keys, 20 consoles)…')
 report.keySweep = await benchKeySweep()
 
 console.error('bench: discovery in the lab (3 consoles, 30 devices, UISP, HA) against nmap…')
-const lab = spawnSync(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    'tests/lab/with-lab.ts',
-    '--scenario',
-    'discovery',
-    '--',
-    process.execPath,
-    '--import',
-    'tsx',
-    'tests/bench/discovery.ts',
-    '--nmap',
-  ],
-  {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 180_000,
-    maxBuffer: 64 * 1024 * 1024,
-  },
-)
+const lab = await runWithLab({
+  scenario: 'discovery',
+  command: [process.execPath, '--import', 'tsx', 'tests/bench/discovery.ts', '--nmap'],
+  stdio: ['ignore', 'pipe', 'pipe'],
+  timeoutMs: 180_000,
+})
 try {
   const result = JSON.parse(lab.stdout) as {
     ok: boolean
