@@ -4,16 +4,15 @@
 // computer's browser through a loopback-only forward. Nothing is sent to the
 // real LAN. Ctrl-C tears everything down.
 //   --port N   the loopback port to open (default: a free one)
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { labSupport } from '../tests/lab/lab.ts'
+import { spawnWithLab } from './with-lab.mjs'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../tests/simulators/console/presets.ts'
 
-const root = resolve(import.meta.dirname, '..')
 const { values } = parseArgs({ options: { port: { type: 'string', default: '0' } } })
 
 const support = labSupport()
@@ -34,15 +33,12 @@ async function freePort(wanted: number): Promise<number> {
 const port = await freePort(Number(values.port))
 const work = mkdtempSync(join(tmpdir(), 'keyward-demo-'))
 const socket = join(work, 'host.sock')
-const lab = spawn(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    'tests/lab/with-lab.ts',
-    '--scenario',
-    'discovery',
-    '--',
+let forward: net.Server | null = null
+let stopping = false
+// with-lab.mjs forwards Ctrl-C / SIGTERM to the lab, which removes its namespaces, then exits.
+const lab = spawnWithLab({
+  scenario: 'discovery',
+  command: [
     process.execPath,
     '--import',
     'tsx',
@@ -54,23 +50,17 @@ const lab = spawn(
     '--data-dir',
     join(work, 'data'),
   ],
-  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, KEYWARD_REQUIRE_LAB: '1' } },
-)
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, KEYWARD_REQUIRE_LAB: '1' },
+  onSignal: () => {
+    stopping = true
+    console.log('demo: stopping (tearing down the lab)…')
+    forward?.close()
+  },
+})
 
-let forward: net.Server | null = null
-let stopping = false
-const stop = (signal: NodeJS.Signals) => {
-  if (stopping) return
-  stopping = true
-  console.log('demo: stopping (tearing down the lab)…')
-  forward?.close()
-  lab.kill(signal) // with-lab forwards it, removes the namespaces, then exits
-}
-process.on('SIGINT', () => stop('SIGINT'))
-process.on('SIGTERM', () => stop('SIGTERM'))
-
-lab.stdout.setEncoding('utf8')
-lab.stdout.on('data', (text: string) => {
+lab.stdout!.setEncoding('utf8')
+lab.stdout!.on('data', (text: string) => {
   const ready = /demo-host ready (\S+)/.exec(text)
   if (!ready) return void process.stdout.write(text)
   forward = net.createServer((client) => {

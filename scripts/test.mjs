@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { runWithLab } from './with-lab.mjs'
 
 const root = join(import.meta.dirname, '..')
 // Not under test-results/: Playwright empties that directory when it starts.
@@ -33,45 +34,25 @@ const stages = [
   ],
   // The lab's Home Assistant is 2026.10 (unifiprotect menu, unifi API-key mode): the main path sends a
   // Protect key and a Network key into it. Then the HA specs again against 2026.8 (the form-only shapes).
-  [
-    'playwright',
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'tests/lab/with-lab.ts',
-      '--scenario',
-      'discovery',
-      '--ha-version',
-      '2026.10.x',
-      '--',
-      bin('playwright'),
-      'test',
-    ],
-  ],
+  ['playwright', { scenario: 'discovery', haVersion: '2026.10.x', command: [bin('playwright'), 'test'] }],
   [
     'playwright-ha-2026.8',
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'tests/lab/with-lab.ts',
-      '--scenario',
-      'discovery',
-      '--ha-version',
-      '2026.8.x',
-      '--',
-      bin('playwright'),
-      'test',
-      'tests/e2e/home-assistant-lab.spec.ts',
-      'tests/e2e/home-assistant-network-lab.spec.ts',
-    ],
+    {
+      scenario: 'discovery',
+      haVersion: '2026.8.x',
+      command: [
+        bin('playwright'),
+        'test',
+        'tests/e2e/home-assistant-lab.spec.ts',
+        'tests/e2e/home-assistant-network-lab.spec.ts',
+      ],
+    },
   ],
 ]
 
 const only = process.argv.slice(2)
 let failedStage = null
-for (const [name, command, args] of stages) {
+for (const [name, commandOrLab, args] of stages) {
   const playwright = name.startsWith('playwright')
   if (only.length && !only.includes(name) && !(playwright && only.includes('playwright'))) continue
   console.log(`\n▶ ${name}`)
@@ -79,9 +60,12 @@ for (const [name, command, args] of stages) {
   const env = { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: join(reports, `${name}.json`) }
   if (playwright) env.PLAYWRIGHT_REPORTER = 'list'
   const extra = playwright ? ['--reporter=list,json'] : []
-  const result = spawnSync(command, [...args, ...extra], { cwd: root, stdio: 'inherit', env })
-  console.log(`◀ ${name}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-  if (result.status !== 0) {
+  // A lab stage runs through with-lab.mjs: Ctrl-C reaches the lab, which removes its namespaces first.
+  const status = playwright
+    ? (await runWithLab({ ...commandOrLab, command: [...commandOrLab.command, ...extra], stdio: 'inherit', env })).code
+    : spawnSync(commandOrLab, args, { cwd: root, stdio: 'inherit', env }).status
+  console.log(`◀ ${name}: ${status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  if (status !== 0) {
     failedStage = name
     break
   }

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
+import { runWithLab } from '../../scripts/with-lab.mjs'
 import { CONSOLES_GOAL_MS, discoveryTable, type Medians } from './figures.ts'
 import { benchBrowserHostIdle } from './idle.ts'
 import { benchKeySweep } from './keys.ts'
@@ -16,30 +17,12 @@ console.error('bench: key sweep (200 keys, 20 consoles)…')
 report.keySweep = await benchKeySweep()
 
 console.error('bench: discovery in the lab (3 consoles, 30 devices, UISP, HA), nmap and python3-zeroconf alongside…')
-const lab = spawnSync(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    'tests/lab/with-lab.ts',
-    '--scenario',
-    'discovery',
-    '--',
-    process.execPath,
-    '--import',
-    'tsx',
-    'tests/bench/discovery-rounds.ts',
-    '--rounds',
-    '7',
-  ],
-  {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 600_000,
-    maxBuffer: 64 * 1024 * 1024,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  },
-)
+const lab = await runWithLab({
+  scenario: 'discovery',
+  command: [process.execPath, '--import', 'tsx', 'tests/bench/discovery-rounds.ts', '--rounds', '7'],
+  stdio: ['ignore', 'pipe', 'inherit'],
+  timeoutMs: 600_000,
+})
 interface DiscoveryRounds {
   ok: boolean
   error?: string
@@ -66,7 +49,7 @@ if (rounds?.median) {
   }
   console.error(discoveryTable(rounds.median, rounds.rounds, rounds.exactRounds))
 } else {
-  report.discovery = { skipped: rounds?.error ?? `the discovery lab printed no result (exit ${lab.status})` }
+  report.discovery = { skipped: rounds?.error ?? `the discovery lab printed no result (exit ${lab.code})` }
 }
 
 console.error('bench: core cold start (5 fresh processes)…')

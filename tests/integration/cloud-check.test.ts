@@ -2,13 +2,12 @@
 // when the user asks why a failing key fails (keys.cloudCheck), never in a background sweep or the
 // wizard's verify (unifi-os.md §5.4 [inferred]). The cloud is a local stub that counts connections.
 import { afterAll, describe, expect, it } from 'vitest'
-import type { CloudCheckResult, ProvisionOutcome } from '../../shared/domain.ts'
+import type { CloudCheckResult } from '../../shared/domain.ts'
 import type { Outcome } from '../../shared/result.ts'
-import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { startSiteManagerSimulator, type RunningSiteManager } from '../simulators/site-manager/server.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
-import { probeAndTrust } from '../support/trust.ts'
+import { provisionedKey } from '../support/provisioned-key.ts'
 
 const clouds: RunningSiteManager[] = []
 const cores: ReturnType<typeof makeCore>[] = []
@@ -27,19 +26,9 @@ describe('the Site Manager (cloud) check', () => {
     const core = makeCore({ siteManager: { url: cloud.url, ca: cloud.certPem } })
     cores.push(core)
     const nvr = await startConsole('unvr')
-    const address = `127.0.0.1:${nvr.port}`
-    await probeAndTrust(core, address)
-    await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-    const made = (await core.invoke('provision.run', {
-      key: address,
-      app: 'protect',
-      mode: 'dedicated-user',
-      username: 'keyward-ha',
-      keyName: 'ha',
-    })) as Outcome<ProvisionOutcome>
-    expect(made).toMatchObject({ ok: true, value: { check: { status: 'ok' } } })
-    const key = core.keys.list()[0]!
-    const secret = (await core.vault.get(key.keyRef))!
+    const made = await provisionedKey(core, nvr, { keyName: 'ha' })
+    expect(made.outcome).toMatchObject({ check: { status: 'ok' } })
+    const { key, secret } = made
 
     // A key that works is not worth asking the cloud about: refused, nothing sent.
     const early = await core.invoke('keys.cloudCheck', { id: key.id })
@@ -73,17 +62,8 @@ describe('the Site Manager (cloud) check', () => {
     nvr.state.apiKeys.set = function () {
       return this
     }
-    const address = `127.0.0.1:${nvr.port}`
-    await probeAndTrust(core, address)
-    await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-    const made = (await core.invoke('provision.run', {
-      key: address,
-      app: 'protect',
-      mode: 'dedicated-user',
-      username: 'keyward-ha',
-      keyName: 'ha',
-    })) as Outcome<ProvisionOutcome>
-    expect(made).toMatchObject({ ok: true, value: { check: { status: 'failed', problem: 'invalid_key' } } })
+    const made = await provisionedKey(core, nvr, { keyName: 'ha' })
+    expect(made.outcome).toMatchObject({ check: { status: 'failed', problem: 'invalid_key' } })
     expect(cloud.connections()).toBe(0)
   })
 
@@ -91,16 +71,7 @@ describe('the Site Manager (cloud) check', () => {
     const core = makeCore({ siteManager: null })
     cores.push(core)
     const nvr = await startConsole('unvr')
-    const address = `127.0.0.1:${nvr.port}`
-    await probeAndTrust(core, address)
-    await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-    await core.invoke('provision.run', {
-      key: address,
-      app: 'protect',
-      mode: 'dedicated-user',
-      username: 'keyward-ha',
-      keyName: 'ha',
-    })
+    await provisionedKey(core, nvr, { keyName: 'ha' })
     const onConsole = [...nvr.state.apiKeys.values()].find((k) => k.name === 'ha')!
     nvr.state.apiKeys.delete(onConsole.id)
     const key = (await core.keys.checkNow())[0]!

@@ -9,7 +9,7 @@ import type { KeywardError, Outcome } from '../../shared/result.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
-import { probeAndTrust } from '../support/trust.ts'
+import { provisionedKey } from '../support/provisioned-key.ts'
 
 const core = makeCore()
 afterAll(async () => {
@@ -34,11 +34,10 @@ describe('a console that locked sign-ins', () => {
       const input = { key, app: 'protect', mode, username, keyName } as const
       return (await core.invoke('provision.run', input)) as Outcome<ProvisionOutcome>
     }
-    expect(await probeAndTrust(core, key)).toMatchObject({ ok: true })
-    expect(await core.invoke('console.signIn', owner)).toMatchObject({ ok: true })
-    const run = await provision('dedicated-user', 'keyward-ha', 'ha')
-    expect(run).toMatchObject({ ok: true, value: { failure: null, check: { status: 'ok' } } })
-    const made = core.keys.list()[0]!
+    // Trust, owner sign-in (throws unless both succeed), then the dedicated user's key.
+    const run = await provisionedKey(core, key, { keyName: 'ha' })
+    expect(run.outcome).toMatchObject({ failure: null, check: { status: 'ok' } })
+    const made = run.key
 
     // The dedicated user's password was changed on the console: rotations fail until it locks.
     const dedicated = [...sim.state.users.values()].find((u) => u.username === 'keyward-ha')!

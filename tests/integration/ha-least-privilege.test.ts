@@ -6,16 +6,16 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { HaConsent, HaPushOptions, HaSummary, KeyRecord, ProvisionOutcome } from '../../shared/domain.ts'
+import type { HaConsent, HaPushOptions, HaSummary, KeyRecord } from '../../shared/domain.ts'
 import type { Outcome } from '../../shared/result.ts'
 import { startConsoleSimulator, type RunningConsole } from '../simulators/console/server.ts'
-import { createConsoleConfig, OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
+import { createConsoleConfig } from '../simulators/console/presets.ts'
 import type { RunningHomeAssistant } from '../simulators/home-assistant/server.ts'
 import { ADMIN_TOKEN, startHomeAssistant } from '../simulators/home-assistant/testing.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
 import { agreeToSendPassword } from '../support/ha-consent.ts'
-import { probeAndTrust } from '../support/trust.ts'
+import { provisionedKey } from '../support/provisioned-key.ts'
 
 type TestCore = ReturnType<typeof makeCore>
 const cores: TestCore[] = []
@@ -52,19 +52,9 @@ async function nvrOn443(): Promise<{ sim: RunningConsole; address: string }> {
 }
 
 async function protectKey(core: TestCore, address: string): Promise<KeyRecord> {
-  const probed = await probeAndTrust(core, address)
-  if (!probed.ok) throw new Error(probed.error.message)
-  const key = probed.value.address.key
-  await core.invoke('console.signIn', { key, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-  const made = (await core.invoke('provision.run', {
-    key,
-    app: 'protect',
-    mode: 'dedicated-user',
-    username: 'keyward-ha',
-    keyName: 'home-assistant',
-  })) as Outcome<ProvisionOutcome>
-  if (!made.ok || made.value.check?.status !== 'ok') throw new Error('the key was not made and verified')
-  return core.keys.list()[0]!
+  const made = await provisionedKey(core, address)
+  if (made.outcome.check?.status !== 'ok') throw new Error('the key was not made and verified')
+  return made.key
 }
 
 async function connect(core: TestCore, ha: RunningHomeAssistant): Promise<HaSummary> {

@@ -5,14 +5,13 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest'
-import type { CopyFieldsPlan, HaSummary, KeyView, ProvisionOutcome } from '../../shared/domain.ts'
+import type { CopyFieldsPlan, HaSummary, KeyView } from '../../shared/domain.ts'
 import type { WatchedKey } from '../../electron/core/views.ts'
 import type { Outcome } from '../../shared/result.ts'
 import { ADMIN_TOKEN, startHomeAssistant, USER_TOKEN } from '../simulators/home-assistant/testing.ts'
-import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
-import { probeAndTrust } from '../support/trust.ts'
+import { provisionedKey } from '../support/provisioned-key.ts'
 import { agreeToSendPassword } from '../support/ha-consent.ts'
 
 describe('Home Assistant from the core', () => {
@@ -39,18 +38,9 @@ describe('Home Assistant from the core', () => {
     ).value.id
     const keys: WatchedKey[] = []
     for (const [i, sim] of consoles.entries()) {
-      const address = `127.0.0.1:${sim.port}`
-      await probeAndTrust(core, address)
-      await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-      const made = (await core.invoke('provision.run', {
-        key: address,
-        app: 'protect',
-        mode: 'dedicated-user',
-        username: `keyward-ha-${i}`,
-        keyName: `ha-${i}`,
-      })) as { ok: true; value: ProvisionOutcome }
-      expect(made.value.check?.status).toBe('ok')
-      const key = core.keys.list().find((k) => k.consoleKey === address)!
+      const made = await provisionedKey(core, sim, { username: `keyward-ha-${i}`, keyName: `ha-${i}` })
+      expect(made.outcome.check?.status).toBe('ok')
+      const key = made.key
       keys.push(key)
       // Ephemeral console ports: full mode, after the user's consent (API-key-only mode is port 443 only, §2.2).
       await agreeToSendPassword(core, key.id, haId)
@@ -97,18 +87,9 @@ describe('Home Assistant from the core', () => {
     expect(connected).toMatchObject({ ok: true, value: { url: ha.url, version: '2026.9.1' } })
     const haId = connected.value.id
 
-    const address = `127.0.0.1:${nvr.port}`
-    await probeAndTrust(core, address)
-    await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-    const made = (await core.invoke('provision.run', {
-      key: address,
-      app: 'protect',
-      mode: 'dedicated-user',
-      username: 'keyward-ha',
-      keyName: 'home-assistant',
-    })) as { ok: true; value: ProvisionOutcome }
-    expect(made.value.check?.status).toBe('ok')
-    const key = core.keys.list()[0]!
+    const made = await provisionedKey(core, nvr)
+    expect(made.outcome.check?.status).toBe('ok')
+    const key = made.key
     // The console listens on an ephemeral port, and API-key-only mode has no port field (§2.2):
     // this test uses full mode, after the user's consent to send the dedicated user's password.
     await agreeToSendPassword(core, key.id, haId)

@@ -3,13 +3,12 @@
 // request and may ban the address, home-assistant.md §4), tell the user on the
 // key, and start again once the user connects with a new token.
 import { afterAll, describe, expect, it } from 'vitest'
-import type { HaSummary, ProvisionOutcome } from '../../shared/domain.ts'
+import type { HaSummary } from '../../shared/domain.ts'
 import { ADMIN_TOKEN, startHomeAssistant } from '../simulators/home-assistant/testing.ts'
 import { agreeToSendPassword } from '../support/ha-consent.ts'
-import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
-import { probeAndTrust } from '../support/trust.ts'
+import { provisionedKey } from '../support/provisioned-key.ts'
 
 const core = makeCore()
 afterAll(async () => {
@@ -21,20 +20,11 @@ describe('a Home Assistant token revoked in HA', () => {
   it('costs one failed login across many sweeps, is explained on the key, and is forgiven by a new token', async () => {
     const nvr = await startConsole('unvr')
     const ha = await startHomeAssistant({ version: '2026.9.x' })
-    const address = `127.0.0.1:${nvr.port}`
-    await probeAndTrust(core, address)
-    await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-    const made = await core.invoke('provision.run', {
-      key: address,
-      app: 'protect',
-      mode: 'dedicated-user',
-      username: 'kw-ha',
-      keyName: 'ha',
-    })
-    expect((made as { ok: true; value: ProvisionOutcome }).value.check?.status).toBe('ok')
+    const made = await provisionedKey(core, nvr, { username: 'kw-ha', keyName: 'ha' })
+    expect(made.outcome.check?.status).toBe('ok')
     const connected = await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN })
     const haId = (connected as { ok: true; value: HaSummary }).value.id
-    const key = core.keys.list()[0]!
+    const key = made.key
     // The console listens on an ephemeral port, and API-key-only mode has no port field (§2.2):
     // this test uses full mode, after the user's consent to send the dedicated user's password.
     await agreeToSendPassword(core, key.id, haId)

@@ -8,7 +8,7 @@
 import dgram from 'node:dgram'
 import type os from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { HaSummary, ProvisionOutcome } from '../../shared/domain.ts'
+import type { HaSummary } from '../../shared/domain.ts'
 import type { InventoryItem } from '../../shared/inventory.ts'
 import type { KeywardError, Outcome } from '../../shared/result.ts'
 import { startHomeAssistantSimulator, type RunningHomeAssistant } from '../simulators/home-assistant/server.ts'
@@ -16,12 +16,11 @@ import { createHaConfig, type HaSimConfig } from '../simulators/home-assistant/s
 import { ADMIN_TOKEN, startHomeAssistant } from '../simulators/home-assistant/testing.ts'
 import { startRogueServer, type RogueServer } from '../simulators/home-assistant/rogue.ts'
 import { startAnnouncer } from '../simulators/ha/announce.ts'
-import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
 import { agreeToSendPassword } from '../support/ha-consent.ts'
-import { probeAndTrust } from '../support/trust.ts'
+import { provisionedKey } from '../support/provisioned-key.ts'
 
 type TestCore = ReturnType<typeof makeCore>
 
@@ -54,20 +53,9 @@ afterAll(async () => {
 async function coreWithKey(net: { value: string }, options: Parameters<typeof makeCore>[0] = {}) {
   const core = makeCore({ networkSignature: () => net.value, ...options })
   cores.push(core)
-  const address = `127.0.0.1:${nvr.port}`
-  value(await probeAndTrust(core, address))
-  value(await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD }))
-  const made = value<ProvisionOutcome>(
-    await core.invoke('provision.run', {
-      key: address,
-      app: 'protect',
-      mode: 'dedicated-user',
-      username: `kw-trust${++users}`,
-      keyName: `trust ${users}`,
-    }),
-  )
-  expect(made.check?.status).toBe('ok')
-  return { core, key: core.keys.list()[0]! }
+  const made = await provisionedKey(core, nvr, { username: `kw-trust${++users}`, keyName: `trust ${users}` })
+  expect(made.outcome.check?.status).toBe('ok')
+  return { core, key: made.key }
 }
 
 // The simulated consoles answer on a random loopback port, and HA's API-key-only Protect setup always uses

@@ -1,15 +1,14 @@
 // Key list actions on real keys: copy with auto-clear, reveal, rotate (and its
 // rollback when the new key fails), revoke on the console.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { KeyView, ProvisionOutcome } from '../../shared/domain.ts'
+import type { KeyView } from '../../shared/domain.ts'
 import type { WatchedKey } from '../../electron/core/views.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
-import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
 import { createCore } from '../../electron/core/index.ts'
 import { silentLogger } from '../../electron/core/log.ts'
-import { probeAndTrust } from '../support/trust.ts'
+import { provisionedKey } from '../support/provisioned-key.ts'
 
 let clip = ''
 const clipboard = { writeText: (t: string) => void (clip = t), readText: () => clip }
@@ -21,20 +20,11 @@ const keysOnConsole = () => [...nvr.state.apiKeys.values()]
 
 beforeAll(async () => {
   nvr = await startConsole('unvr')
-  const address = `127.0.0.1:${nvr.port}`
-  await probeAndTrust(core, address)
-  await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-  const run = (await core.invoke('provision.run', {
-    key: address,
-    app: 'protect',
-    mode: 'dedicated-user',
-    username: 'keyward-ha',
-    keyName: 'home-assistant',
-  })) as { ok: true; value: ProvisionOutcome }
-  expect(run.value.check?.status).toBe('ok')
+  const made = await provisionedKey(core, nvr)
+  expect(made.outcome.check?.status).toBe('ok')
   // Sign out: rotation must work with the dedicated user's own stored password.
-  await core.invoke('console.signOut', { key: address })
-  key = core.keys.list()[0]!
+  await core.invoke('console.signOut', { key: made.address })
+  key = made.key
 })
 afterAll(async () => {
   await core.close()

@@ -9,6 +9,7 @@ import type { RunningConsole } from '../simulators/console/server.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
+import { provisionedKey } from '../support/provisioned-key.ts'
 import { probeAndTrust, probeAndTrustUisp } from '../support/trust.ts'
 
 let skew = 0
@@ -120,19 +121,7 @@ describe('a refused stored password', () => {
     try {
       const sim = await startConsole('unvr')
       const at = `127.0.0.1:${sim.port}`
-      await probeAndTrust(other, at)
-      await other.invoke('console.signIn', { key: at, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-      expect(
-        (
-          await other.invoke('provision.run', {
-            key: at,
-            app: 'protect',
-            mode: 'dedicated-user',
-            username: 'kw-changed',
-            keyName: 'changed',
-          })
-        ).ok,
-      ).toBe(true)
+      await provisionedKey(other, sim, { username: 'kw-changed', keyName: 'changed' })
       await other.invoke('console.signOut', { key: at })
       // Someone changes the dedicated user's password on the console.
       const user = [...sim.state.users.values()].find((u) => u.username === 'kw-changed')!

@@ -3,13 +3,12 @@
 // network turn failing / expired / unknown after the next sweep; the tray model
 // and notifications say so; recovery is reported when the console returns.
 import { afterAll, describe, expect, it } from 'vitest'
-import type { KeyNotification, KeyView, ProvisionOutcome } from '../../shared/domain.ts'
+import type { KeyNotification, KeyView } from '../../shared/domain.ts'
 import type { TrayModel } from '../../shared/tray.ts'
-import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
 import { relay } from '../support/outage.ts'
-import { probeAndTrust } from '../support/trust.ts'
+import { provisionedKey } from '../support/provisioned-key.ts'
 
 describe('watching keys', () => {
   let now = Date.parse('2026-11-22T12:00:00Z')
@@ -45,18 +44,14 @@ describe('watching keys', () => {
       keyName: string,
       mode: 'dedicated-user' | 'signed-in-admin' = 'dedicated-user',
     ) => {
-      const key = address
-      await probeAndTrust(core, address)
-      await core.invoke('console.signIn', { key, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-      const outcome = (await core.invoke('provision.run', {
-        key,
+      const made = await provisionedKey(core, address, {
         app,
         mode,
         username: `keyward-${keyName}`,
         keyName,
         ...(app === 'access' ? { accessValidityDays: 30 } : {}),
-      })) as { ok: true; value: ProvisionOutcome }
-      expect(outcome.value.check).toMatchObject({ status: 'ok' })
+      })
+      expect(made.outcome.check).toMatchObject({ status: 'ok' })
     }
     await make(`127.0.0.1:${nvr.port}`, 'protect', 'ha-protect')
     await make(`127.0.0.1:${nvr.port}`, 'protect', 'frigate')

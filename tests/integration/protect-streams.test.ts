@@ -4,14 +4,12 @@
 // for one camera (unifi-os.md §5.1). No active stream, 403, or 404 (older Protect) → the check is
 // ok with a plain-words warning that HA's live view falls back to snapshots.
 import { afterAll, describe, expect, it } from 'vitest'
-import type { KeyCheck, ProvisionOutcome } from '../../shared/domain.ts'
-import type { Outcome } from '../../shared/result.ts'
+import type { KeyCheck } from '../../shared/domain.ts'
 import { mintKey } from '../../electron/core/unifi/keys.ts'
 import { verifyKey } from '../../electron/core/unifi/verify.ts'
-import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { knownOf, ownerSession, startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
-import { probeAndTrust } from '../support/trust.ts'
+import { provisionedKey } from '../support/provisioned-key.ts'
 
 const cores: ReturnType<typeof makeCore>[] = []
 afterAll(async () => {
@@ -52,19 +50,10 @@ describe('the Protect verify reads camera streams', () => {
     const core = makeCore()
     cores.push(core)
     const nvr = await startConsole('unvr', { protect: { cameras: 3, streams: 'inactive' } })
-    const address = `127.0.0.1:${nvr.port}`
-    await probeAndTrust(core, address)
-    await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-    const made = (await core.invoke('provision.run', {
-      key: address,
-      app: 'protect',
-      mode: 'dedicated-user',
-      username: 'keyward-ha',
-      keyName: 'ha',
-    })) as Outcome<ProvisionOutcome>
-    expect(made).toMatchObject({
-      ok: true,
-      value: { failure: null, check: { status: 'ok', warning: expect.stringMatching(SLIDESHOW) } },
+    const made = await provisionedKey(core, nvr, { keyName: 'ha' })
+    expect(made.outcome).toMatchObject({
+      failure: null,
+      check: { status: 'ok', warning: expect.stringMatching(SLIDESHOW) },
     })
     const [key] = await core.keys.checkNow()
     expect(key).toMatchObject({ status: 'ok', lastCheck: { status: 'ok', message: expect.stringMatching(SLIDESHOW) } })

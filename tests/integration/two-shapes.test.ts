@@ -8,13 +8,12 @@ import { pushProtectKey } from '../../electron/core/homeassistant/flows.ts'
 import { listKeys, mintKey, rememberedKeyPath, revokeKey } from '../../electron/core/unifi/keys.ts'
 import { ConsoleSession } from '../../electron/core/unifi/session.ts'
 import { createLocalUser, deleteUser, listAdmins, listRoles } from '../../electron/core/unifi/users.ts'
-import type { ProvisionOutcome } from '../../shared/domain.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME, type ShapeKnobs } from '../simulators/console/presets.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
 import { ADMIN_TOKEN, startHomeAssistant } from '../simulators/home-assistant/testing.ts'
 import { failureOf, ownerSession, startConsole, targetOf } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
-import { probeAndTrust } from '../support/trust.ts'
+import { provisionedKey } from '../support/provisioned-key.ts'
 
 const owner = { username: OWNER_USERNAME, password: OWNER_PASSWORD }
 const PASSWORD = 'Str0ng-and-long!'
@@ -100,25 +99,16 @@ describe('issue 14 §1: the wizard on a console that answers only one key path',
   const onlyOne = ['user-id', 'self'] as const
   it.each(onlyOne)('provisions on a %s-only console: one user, one key, verified', async (keyPaths) => {
     const sim = await startConsole('unvr', shapes({ keyPaths }))
-    const key = `127.0.0.1:${sim.port}`
-    expect(await probeAndTrust(core, key)).toMatchObject({ ok: true })
-    const signedIn = await core.invoke('console.signIn', { key, ...owner })
-    expect(signedIn).toMatchObject({ ok: true, value: { state: 'signed-in' } })
-    const run = (await core.invoke('provision.run', {
-      key,
-      app: 'protect',
-      mode: 'dedicated-user',
-      username: 'keyward-ha',
-      keyName: 'home-assistant',
-    })) as { ok: true; value: ProvisionOutcome }
-    expect(run).toMatchObject({ ok: true, value: { failure: null, check: { status: 'ok', cameras: 6 } } })
-    expect(run.value.record.steps).toEqual({ user: 'done', key: 'done', verify: 'done' })
+    // Trust, owner sign-in (throws unless both succeed), then the dedicated user's key.
+    const run = await provisionedKey(core, sim)
+    expect(run.outcome).toMatchObject({ failure: null, check: { status: 'ok', cameras: 6 } })
+    expect(run.outcome.record.steps).toEqual({ user: 'done', key: 'done', verify: 'done' })
 
     const dedicated = [...sim.state.users.values()].filter((u) => u.username === 'keyward-ha')
     expect(dedicated).toHaveLength(1)
     expect(keysOf(sim)).toHaveLength(1)
     expect(keysOf(sim)[0]).toMatchObject({ userId: dedicated[0]!.id, creatorUserId: dedicated[0]!.id })
-    expect(await core.vault.get(core.settings.getProvision(run.value.record.id)!.keyRef)).toBe(keysOf(sim)[0]!.key)
+    expect(run.secret).toBe(keysOf(sim)[0]!.key)
   })
 })
 

@@ -1,10 +1,12 @@
 // The shell's small units, without Electron: what a launch is (dev server only
 // unpackaged, test mode), which links may leave for the browser, notifications
-// kept until clicked, and a quit that waits — boundedly — for clean-up.
+// kept until clicked and none once quitting, and a quit that waits — boundedly — for clean-up.
 import { EventEmitter } from 'node:events'
 import type { App, Notification } from 'electron'
 import { describe, expect, it, vi } from 'vitest'
+import type { KeyNotification } from '../../shared/domain.ts'
 import { externalUrlAllowed } from '../../electron/shell/external.ts'
+import { createKeyNotifier } from '../../electron/shell/key-notifier.ts'
 import { readLaunch } from '../../electron/shell/launch.ts'
 import { NotificationCenter } from '../../electron/shell/notifications.ts'
 import { installQuitGuard } from '../../electron/shell/quit.ts'
@@ -89,24 +91,25 @@ class FakeNotification extends EventEmitter {
   }
 }
 
-describe('NotificationCenter', () => {
-  const center = (supported = true) => {
-    const made: FakeNotification[] = []
-    const onClick = vi.fn()
-    const log = vi.fn()
-    const notifications = new NotificationCenter({
-      create: () => {
-        const n = new FakeNotification()
-        made.push(n)
-        return n as unknown as Notification
-      },
-      isSupported: () => supported,
-      onClick,
-      log,
-    })
-    return { notifications, made, onClick, log }
-  }
+/** A notification center over fake notifications, as the shell builds it over Electron's. */
+function center(supported = true) {
+  const made: FakeNotification[] = []
+  const onClick = vi.fn()
+  const log = vi.fn()
+  const notifications = new NotificationCenter({
+    create: () => {
+      const n = new FakeNotification()
+      made.push(n)
+      return n as unknown as Notification
+    },
+    isSupported: () => supported,
+    onClick,
+    log,
+  })
+  return { notifications, made, onClick, log }
+}
 
+describe('NotificationCenter', () => {
   it('holds every shown notification until it is clicked or closed, and a click opens the app', () => {
     const { notifications, made, onClick } = center()
     notifications.show({ title: 'A key is failing', body: 'ha · NVR' })
@@ -135,6 +138,33 @@ describe('NotificationCenter', () => {
     notifications.closeAll()
     expect(made[0]!.closed).toBe(true)
     expect(notifications.live).toBe(0)
+  })
+})
+
+describe('key notifications (createKeyNotifier)', () => {
+  const failing: KeyNotification = { title: 'A key is failing', body: 'home-assistant · NVR', keyIds: ['k1'] }
+  const setup = () => {
+    const { notifications, made } = center()
+    let publish: (n: KeyNotification) => void = () => {}
+    const notifier = createKeyNotifier(notifications, (listener) => (publish = listener))
+    return { made, notifier, publish: (n: KeyNotification) => publish(n) }
+  }
+
+  it('shows each key notification the core publishes', () => {
+    const { made, publish } = setup()
+    publish(failing)
+    publish({ title: 'A key expires soon', body: 'door · UDM', keyIds: ['k2'] })
+    expect(made.map((n) => n.shown)).toEqual([true, true])
+  })
+
+  it('after quit: shows no more, and closes those still on screen', () => {
+    const { made, notifier, publish } = setup()
+    publish(failing)
+    notifier.stop()
+    expect(made[0]!.closed).toBe(true)
+    publish({ title: 'A key recovered', body: 'home-assistant · NVR', keyIds: ['k1'] })
+    expect(notifier.notify(failing)).toBeNull()
+    expect(made).toHaveLength(1)
   })
 })
 
