@@ -51,8 +51,9 @@ export function forgetConsequences(host: TrustedHost): string[] {
     'Nothing changes on the device itself.',
   ]
   if (host.keys > 0) {
+    const one = host.keys === 1
     lines.push(
-      `${host.keys === 1 ? 'The key' : `The ${host.keys} keys`} made there keep working, but Keyward cannot check or rotate ${host.keys === 1 ? 'it' : 'them'} until you add and trust ${host.name} again.`,
+      `${one ? 'The key' : `The ${host.keys} keys`} made there ${one ? 'keeps' : 'keep'} working, but Keyward cannot check or rotate ${one ? 'it' : 'them'} until you add and trust ${host.name} again.`,
     )
   }
   return lines
