@@ -3,6 +3,7 @@
 // keys were last checked and are next due.
 import { describe, expect, it } from 'vitest'
 import type { HaSummary, KeyView } from '../../shared/domain.ts'
+import { keyView } from '../support/key-view.ts'
 import {
   attention,
   overviewTray,
@@ -14,38 +15,7 @@ import {
 
 const T0 = Date.parse('2026-11-20T12:00:00Z')
 
-function key(over: Partial<KeyView>): KeyView {
-  return {
-    id: over.name ?? 'k',
-    name: 'k',
-    app: 'protect',
-    consoleKey: '10.0.0.1:443',
-    username: 'kw',
-    remoteId: 'r',
-    keyRef: 'key:x',
-    passwordRef: null,
-    masked: 'abcd…wxyz',
-    createdAt: new Date(T0 - 86_400_000).toISOString(),
-    expiresAt: null,
-    paused: false,
-    unreachableStreak: 0,
-    pushedTo: [],
-    haHealth: null,
-    lastCheck: {
-      status: 'ok',
-      problem: null,
-      message: null,
-      nextStep: null,
-      appVersion: '7.0.0',
-      latencyMs: 20,
-      checkedAt: new Date(T0).toISOString(),
-    },
-    status: 'ok',
-    consoleName: 'NVR',
-    host: '10.0.0.1',
-    ...over,
-  }
-}
+const key = (over: Partial<KeyView>): KeyView => keyView(over, new Date(T0).toISOString())
 
 const failed = (message: string, nextStep: string) => ({
   status: 'failed' as const,

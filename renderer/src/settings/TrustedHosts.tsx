@@ -10,7 +10,7 @@ import { AddressForm } from '../components/AddressForm.tsx'
 import { ProbeResult } from '../components/ProbeResult.tsx'
 import { fingerprintLines } from '../format.ts'
 import { useKeys } from '../keys/context.ts'
-import { Dialog } from '../keys/Dialog.tsx'
+import { ConfirmActions, Dialog } from '../keys/Dialog.tsx'
 import type { KeywardStore } from '../store.ts'
 import { forgetConsequences, shortFingerprint, trustedHosts, type TrustedHost } from './trusted.ts'
 
@@ -239,19 +239,12 @@ function ForgetDialog(props: {
           {problem}
         </p>
       )}
-      <div className="actions dialog-actions">
-        <button type="button" className="button secondary" data-autofocus onClick={props.onClose}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="button destructive"
-          aria-disabled={working || undefined}
-          onClick={() => void confirm()}
-        >
-          {working ? 'Forgetting…' : `Forget ${host.name}`}
-        </button>
-      </div>
+      <ConfirmActions
+        onCancel={props.onClose}
+        onConfirm={() => void confirm()}
+        working={working}
+        label={working ? 'Forgetting…' : `Forget ${host.name}`}
+      />
     </Dialog>
   )
 }
