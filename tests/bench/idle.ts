@@ -56,8 +56,11 @@ export async function benchBrowserHostIdle(root: string, windowMs = 60_000): Pro
       threads: readdirSync(`/proc/${child.pid}/task`).length,
     }
   } finally {
-    child.kill('SIGTERM')
-    await new Promise((r) => child.once('exit', r))
+    // A host that already exited (it failed to start) will not emit 'exit' again.
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM')
+      await new Promise((r) => child.once('exit', r))
+    }
     rmSync(dataDir, { recursive: true, force: true })
   }
 }

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
+import { CONSOLES_GOAL_MS, discoveryTable, type Medians } from './figures.ts'
 import { benchBrowserHostIdle } from './idle.ts'
 import { benchKeySweep } from './keys.ts'
 
@@ -14,7 +15,7 @@ const report: Record<string, unknown> = { node: process.version, at: new Date().
 console.error('bench: key sweep (200 keys, 20 consoles)…')
 report.keySweep = await benchKeySweep()
 
-console.error('bench: discovery in the lab (3 consoles, 30 devices, UISP, HA) against nmap…')
+console.error('bench: discovery in the lab (3 consoles, 30 devices, UISP, HA), nmap and python3-zeroconf alongside…')
 const lab = spawnSync(
   process.execPath,
   [
@@ -27,33 +28,45 @@ const lab = spawnSync(
     process.execPath,
     '--import',
     'tsx',
-    'tests/bench/discovery.ts',
-    '--nmap',
+    'tests/bench/discovery-rounds.ts',
+    '--rounds',
+    '7',
   ],
   {
     cwd: root,
     encoding: 'utf8',
-    timeout: 180_000,
+    timeout: 600_000,
     maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
   },
 )
+interface DiscoveryRounds {
+  ok: boolean
+  error?: string
+  rounds: number
+  exactRounds: number
+  cards: number
+  median?: Medians
+  perRound: unknown[]
+}
+let rounds: DiscoveryRounds | null = null
 try {
-  const result = JSON.parse(lab.stdout) as {
-    ok: boolean
-    timings: Record<string, number | null>
-    expectedCount: number
-    nmap: { ms: number; hosts: unknown[] } | null
-  }
-  report.discovery = {
-    exact: result.ok,
-    cards: result.expectedCount,
-    ...result.timings,
-    targetCompleteMs: 1500,
-    nmapMs: result.nmap?.ms ?? null,
-    nmapHostsDecoded: result.nmap?.hosts.length ?? null,
-  }
+  rounds = JSON.parse(lab.stdout) as DiscoveryRounds
 } catch {
-  report.discovery = { skipped: (lab.stderr || 'no output').trim().split('\n').slice(-3).join(' ') }
+  // no JSON: the lab could not start (its reason went to stderr)
+}
+if (rounds?.median) {
+  report.discovery = {
+    exact: rounds.ok,
+    cards: rounds.cards,
+    rounds: rounds.rounds,
+    ...rounds.median,
+    targetConsolesMs: CONSOLES_GOAL_MS,
+    perRound: rounds.perRound,
+  }
+  console.error(discoveryTable(rounds.median, rounds.rounds, rounds.exactRounds))
+} else {
+  report.discovery = { skipped: rounds?.error ?? `the discovery lab printed no result (exit ${lab.status})` }
 }
 
 console.error('bench: core cold start (5 fresh processes)…')

@@ -263,9 +263,11 @@ describe.skipIf(reason !== null && !labRequired())(title, () => {
     expect(er.theirs.ips).toHaveLength(5)
   })
 
-  it('is fast: a console within a second, everything within the scan', () => {
+  // How fast is `npm run bench`'s business (issue 16: no speed in a test's assertion); what a user
+  // notices is the order: a console shows up before the scan has finished.
+  it('shows the first console before the scan completes', () => {
     expect(bench.timings.firstConsoleMs).not.toBeNull()
-    expect(bench.timings.firstConsoleMs!).toBeLessThan(1500)
-    expect(bench.timings.completeMs!).toBeLessThan(8000)
+    expect(bench.timings.completeMs).not.toBeNull()
+    expect(bench.timings.firstConsoleMs!).toBeLessThan(bench.timings.completeMs!)
   })
 })

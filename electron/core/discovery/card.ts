@@ -1,5 +1,5 @@
-// One inventory card and its public view (inventory.ts keeps the cards and
-// their indexes). Split out of inventory.ts so each file stays small.
+// One inventory card and its public view (card-table.ts keeps the cards and
+// their indexes, inventory.ts decides which card the evidence belongs to).
 import type {
   DiscoveryMethod,
   HomeAssistantDetails,

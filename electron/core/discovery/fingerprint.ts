@@ -11,7 +11,7 @@ import { z } from 'zod'
 import type { UispDeviceDetails, UispServerDetails } from '../../../shared/inventory.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import { probeConsole, type RawProbe } from '../console/probe.ts'
-import { httpsRequest, type HttpsReply } from '../net/https.ts'
+import { httpsRequest, type HttpsReply, type HttpsRequest } from '../net/https.ts'
 import { cleanOptional, cleanText } from './clean.ts'
 import { addressKey } from '../../../shared/format.ts'
 
@@ -80,8 +80,79 @@ function failureText(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
 
+/** `/` says UniFi OS (200 + x-csrf-token) or the legacy Network application (redirect to /manage, unifi-os.md §1). */
+export function looksLikeConsole(root: Pick<HttpsReply, 'status' | 'headers'>): boolean {
+  const location = String(root.headers.location ?? '')
+  const unifiOs = root.status === 200 && root.headers['x-csrf-token'] !== undefined
+  const legacy = (root.status === 301 || root.status === 302) && /\/manage/.test(location)
+  return unifiOs || legacy
+}
+
+/** `/nms/api/v2.1/nms/version` (uisp.md §3), or null when it is not a UISP server's answer. */
+export function uispServerOf(reply: HttpsReply): UispServerDetails | null {
+  const parsed = uispVersionSchema.safeParse(json(reply))
+  if (!parsed.success) return null
+  return {
+    version: cleanText(parsed.data.version),
+    deployment: scalarText(parsed.data.deployment),
+    build: scalarText(parsed.data.build),
+    time: scalarText(parsed.data.time),
+  }
+}
+
+/** `/api/v1.0/public/device` (uisp.md §3 [report]), or null when it is not a UISP-firmware device's answer. */
+export function uispDeviceOf(reply: HttpsReply): UispDeviceDetails | null {
+  const parsed = uispDeviceSchema.safeParse(json(reply))
+  if (!parsed.success) return null
+  const id = parsed.data.identification
+  return { product: cleanOptional(id.product), model: cleanOptional(id.model), family: cleanOptional(id.family) }
+}
+
+/** Whether the fingerprint goes on to the next question after one step. */
+type Next = 'next' | 'done'
+
+/** /api/system and the per-app probes (console/probe.ts), pinned to the first handshake. */
+async function identifyConsole(result: Fingerprint, pin: string, timeoutMs: number): Promise<Next> {
+  try {
+    const probe = await probeConsole(
+      { host: result.host, port: result.port, key: addressKey(result.host, result.port) },
+      { pin, timeoutMs },
+    )
+    result.console = {
+      kind: probe.kind,
+      model: cleanOptional(probe.model),
+      name: cleanOptional(probe.name),
+      mac: probe.mac,
+      directConnectDomain: cleanOptional(probe.directConnectDomain),
+      apps: probe.apps,
+    }
+    return 'done'
+  } catch (err) {
+    result.error = failureText(err)
+    // A certificate swap mid-fingerprint is not "some other server": stop.
+    return err instanceof KeywardFailure && err.code === 'certificate-changed' ? 'done' : 'next'
+  }
+}
+
+/** One pinned GET whose answer `read` turns into the card's fact; a failed request ends the fingerprint. */
+async function ask<T>(
+  result: Fingerprint,
+  request: Omit<HttpsRequest, 'path'>,
+  path: string,
+  read: (reply: HttpsReply) => T | null,
+): Promise<{ next: Next; found: T | null }> {
+  try {
+    const found = read(await httpsRequest({ ...request, path }))
+    return { next: found ? 'done' : 'next', found }
+  } catch (err) {
+    result.error = failureText(err)
+    return { next: 'done', found: null }
+  }
+}
+
 export async function fingerprint(target: FingerprintTarget, options: FingerprintOptions = {}): Promise<Fingerprint> {
   const timeoutMs = options.timeoutMs ?? 3000
+  const cancelled = options.cancelled ?? (() => false)
   const result: Fingerprint = {
     host: target.host,
     port: target.port,
@@ -105,67 +176,14 @@ export async function fingerprint(target: FingerprintTarget, options: Fingerprin
   result.reachable = true
   const pin = root.certificate.sha256
   result.certificateSha256 = pin
-  const cancelled = options.cancelled ?? (() => false)
   if (cancelled()) return result
-
-  const location = String(root.headers.location ?? '')
-  const looksUnifiOs = root.status === 200 && root.headers['x-csrf-token'] !== undefined
-  const looksLegacy = (root.status === 301 || root.status === 302) && /\/manage/.test(location)
-  if (looksUnifiOs || looksLegacy) {
-    try {
-      const probe = await probeConsole(
-        { host: target.host, port: target.port, key: addressKey(target.host, target.port) },
-        { pin, timeoutMs },
-      )
-      result.console = {
-        kind: probe.kind,
-        model: cleanOptional(probe.model),
-        name: cleanOptional(probe.name),
-        mac: probe.mac,
-        directConnectDomain: cleanOptional(probe.directConnectDomain),
-        apps: probe.apps,
-      }
-      return result
-    } catch (err) {
-      result.error = failureText(err)
-      // A certificate swap mid-fingerprint is not "some other server": stop.
-      if (err instanceof KeywardFailure && err.code === 'certificate-changed') return result
-    }
-  }
+  if (looksLikeConsole(root) && (await identifyConsole(result, pin, timeoutMs)) === 'done') return result
 
   if (cancelled()) return result
-  try {
-    const reply = await httpsRequest({ ...base, path: '/nms/api/v2.1/nms/version', pin })
-    const parsed = uispVersionSchema.safeParse(json(reply))
-    if (parsed.success) {
-      result.uispServer = {
-        version: cleanText(parsed.data.version),
-        deployment: scalarText(parsed.data.deployment),
-        build: scalarText(parsed.data.build),
-        time: scalarText(parsed.data.time),
-      }
-      return result
-    }
-  } catch (err) {
-    result.error = failureText(err)
-    return result
-  }
-
-  if (cancelled()) return result
-  try {
-    const reply = await httpsRequest({ ...base, path: '/api/v1.0/public/device', pin })
-    const parsed = uispDeviceSchema.safeParse(json(reply))
-    if (parsed.success) {
-      const id = parsed.data.identification
-      result.uispDevice = {
-        product: cleanOptional(id.product),
-        model: cleanOptional(id.model),
-        family: cleanOptional(id.family),
-      }
-    }
-  } catch (err) {
-    result.error = failureText(err)
-  }
+  const server = await ask(result, { ...base, pin }, '/nms/api/v2.1/nms/version', uispServerOf)
+  result.uispServer = server.found
+  if (server.next === 'done' || cancelled()) return result
+  result.uispDevice = (await ask(result, { ...base, pin }, '/api/v1.0/public/device', uispDeviceOf)).found
   return result
 }
 

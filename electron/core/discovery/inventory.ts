@@ -14,46 +14,32 @@
 //   every AP announcing with v2 cmd 6 a console, so only cmd 9 counts.
 //
 // Bounds (issue 14 §8): replies may name any number of MACs and addresses, yet
-// everything here is bounded by what the cards show: ≤ MAX_CARDS cards; the MAC
-// and address indexes hold only what a card holds and lose it with the card.
-// When full, the least recently seen card nobody vouches for makes room, so a
-// flood of spoofed devices cannot keep a real one out.
+// everything here is bounded by what the cards show; the cards, their MAC and
+// address indexes, eviction and merging are card-table.ts (the base class).
 import type { DiscoveryMethod, HomeAssistantDetails, InventoryItem } from '../../../shared/inventory.ts'
 import { compareItems } from '../../../shared/inventory.ts'
-import { absorbReply, addressOrder, emptyUbnt, fingerprintOf, mergeUbnt, viewOf, type Card } from './card.ts'
+import { absorbReply, addressOrder, emptyUbnt, fingerprintOf, viewOf, type Card } from './card.ts'
+import { CardTable, type CardTableEvents } from './card-table.ts'
 import type { Fingerprint } from './fingerprint.ts'
 import { flagUuidClaims, fromSource, haCardId } from './ha-claims.ts'
 import { replyAddresses, replyMacs, type UbntReply } from './ubnt.ts'
 
-/** Hostile floods of spoofed MACs must not grow memory without bound. */
-export const MAX_CARDS = 2048
-const MAX_ADDRESSES = 64
-const MAX_MACS = 32
-const MAX_REPLY_ADDRESSES = 16
-/** How many of the least recently seen cards are considered for eviction. */
-const EVICTION_SCAN = 64
+export { MAX_CARDS, type ChangeKind } from './card-table.ts'
 
-export type ChangeKind = 'significant' | 'touch'
-
-export interface InventoryStoreOptions {
+export interface InventoryStoreOptions extends CardTableEvents {
   /** Is this address on one of the chosen interfaces' subnets? Used to pick the primary address. */
   isLocal?: (address: string) => boolean
   now?: () => number
-  onChange?: (kind: ChangeKind) => void
-  /** A card was evicted to make room, or could not be made at all. */
-  onOverflow?: () => void
 }
 
-export class InventoryStore {
-  private readonly cards = new Map<string, Card>()
-  private readonly byMac = new Map<string, string>()
-  private readonly byAddress = new Map<string, string>()
+export class InventoryStore extends CardTable {
   /** Echoes from addresses without a card yet (§1.6): applied when one appears. */
   private readonly pendingEchoes = new Map<string, number>()
   private readonly isLocal: (address: string) => boolean
   private readonly now: () => number
 
-  constructor(private readonly options: InventoryStoreOptions = {}) {
+  constructor(options: InventoryStoreOptions = {}) {
+    super(options)
     this.isLocal = options.isLocal ?? (() => true)
     this.now = options.now ?? Date.now
   }
@@ -64,18 +50,9 @@ export class InventoryStore {
     return [...this.cards.values()].map((c) => viewOf(c, this.isLocal)).sort(compareItems)
   }
 
-  get size(): number {
-    return this.cards.size
-  }
-
   get(id: string): InventoryItem | null {
     const card = this.cards.get(id)
     return card ? viewOf(card, this.isLocal) : null
-  }
-
-  /** Card id for an address, if any card has it. */
-  idForAddress(address: string): string | null {
-    return this.byAddress.get(address) ?? null
   }
 
   /** Lower-case fqdns of the Home Assistant cards (mDNS keeps only services a card shows). */
@@ -107,7 +84,7 @@ export class InventoryStore {
     const macs = replyMacs(reply)
     // A header with nothing usable (truncated or junk fields) identifies nothing.
     if (macs.length === 0 && !reply.hostname && !reply.platform && !reply.model && !reply.productName) return null
-    let card = this.findByMacs(macs) ?? (macs.length === 0 ? this.cards.get(this.byAddress.get(from) ?? '') : undefined)
+    let card = this.findByMacs(macs) ?? (macs.length === 0 ? this.cardAt(from) : undefined)
     let significant = false
     if (!card) {
       card = this.create(macs[0] ? `mac:${macs[0]}` : `addr:${from}`, now)
@@ -115,7 +92,7 @@ export class InventoryStore {
       significant = true
     }
     // An address-keyed card (an HTTPS find without a MAC) for this address belongs here.
-    const orphan = this.cards.get(this.byAddress.get(from) ?? '')
+    const orphan = this.cardAt(from)
     if (orphan && orphan !== card && orphan.macs.length === 0 && !orphan.ha) {
       this.mergeInto(card, orphan)
       significant = true
@@ -140,7 +117,7 @@ export class InventoryStore {
    * address yet (the echo is remembered; the caller should fingerprint it).
    */
   applyEcho(from: string): string | null {
-    const card = this.cards.get(this.byAddress.get(from) ?? '')
+    const card = this.cardAt(from)
     if (!card) {
       if (this.pendingEchoes.size < 256 || this.pendingEchoes.has(from)) this.pendingEchoes.set(from, this.now())
       return null
@@ -170,8 +147,7 @@ export class InventoryStore {
     }
     const mac = fp.console?.mac ?? null
     const requested = forId ? this.cards.get(forId) : undefined
-    let card: Card | undefined =
-      (mac ? this.findByMacs([mac]) : undefined) ?? requested ?? this.cards.get(this.byAddress.get(fp.host) ?? '')
+    let card: Card | undefined = (mac ? this.findByMacs([mac]) : undefined) ?? requested ?? this.cardAt(fp.host)
     const identified = fp.console !== null || fp.uispServer !== null || fp.uispDevice !== null
     if (!card) {
       if (!identified && !manual) return null
@@ -271,143 +247,5 @@ export class InventoryStore {
     }
     for (const [address, at] of this.pendingEchoes) if (at < limit) this.pendingEchoes.delete(address)
     return dropped
-  }
-
-  // ---- internals -------------------------------------------------------------
-
-  private changed(kind: ChangeKind): void {
-    this.options.onChange?.(kind)
-  }
-
-  /** Marks a card as just seen: the card map is kept in least-recently-seen-first order for eviction. */
-  private touch(card: Card, now: number): void {
-    card.lastSeen = Math.max(card.lastSeen, now)
-    card.view = null
-    if (this.cards.get(card.id) !== card) return
-    this.cards.delete(card.id)
-    this.cards.set(card.id, card)
-  }
-
-  private create(id: string, now: number): Card | undefined {
-    const existing = this.cards.get(id)
-    if (existing) return existing
-    if (this.cards.size >= MAX_CARDS) {
-      this.options.onOverflow?.()
-      if (!this.evictOne()) return undefined
-    }
-    const card: Card = {
-      id,
-      macs: [],
-      replyAddresses: [],
-      addresses: new Set(),
-      sorted: null,
-      ubnt: null,
-      https: null,
-      ha: null,
-      haAddresses: [],
-      foundBy: new Set(),
-      manualAddress: null,
-      firstSeen: now,
-      lastSeen: now,
-      view: null,
-    }
-    this.cards.set(id, card)
-    return card
-  }
-
-  /**
-   * Drops the least recently seen card that nobody vouches for (not typed in, not
-   * identified over HTTPS, not Home Assistant); failing that among the oldest
-   * few, the oldest one not typed in. False when every card was typed in.
-   */
-  private evictOne(): boolean {
-    let fallback: Card | undefined
-    let scanned = 0
-    for (const card of this.cards.values()) {
-      if (card.manualAddress !== null) continue
-      const vouched = card.ha !== null || card.https?.console || card.https?.uispServer || card.https?.uispDevice
-      if (!vouched) {
-        this.remove(card)
-        return true
-      }
-      fallback ??= card
-      if (++scanned >= EVICTION_SCAN) break
-    }
-    if (fallback) this.remove(fallback)
-    return fallback !== undefined
-  }
-
-  /** Drops a card and every index entry that points at it (the indexes hold nothing else). */
-  private remove(card: Card): void {
-    this.cards.delete(card.id)
-    for (const m of card.macs) if (this.byMac.get(m) === card.id) this.byMac.delete(m)
-    for (const a of card.addresses) if (this.byAddress.get(a) === card.id) this.byAddress.delete(a)
-    if (card.ha?.uuid) flagUuidClaims(this.cards, card.ha.uuid)
-    this.changed('significant')
-  }
-
-  private findByMacs(macs: string[]): Card | undefined {
-    for (const m of macs) {
-      const card = this.cards.get(this.byMac.get(m) ?? '')
-      if (card) return card
-    }
-    return undefined
-  }
-
-  /** Indexes a MAC only if the card keeps it: the index never outgrows the cards (issue 14 §8). */
-  private addMac(card: Card, mac: string): void {
-    if (!card.macs.includes(mac)) {
-      if (card.macs.length >= MAX_MACS) return
-      card.macs.push(mac)
-    }
-    if (!this.cards.has(this.byMac.get(mac) ?? '')) this.byMac.set(mac, card.id)
-    // An address-keyed card learns its MAC: re-key it.
-    if (card.id.startsWith('addr:') && this.byMac.get(mac) === card.id) this.rekey(card, `mac:${mac}`)
-  }
-
-  private rekey(card: Card, id: string): void {
-    if (this.cards.has(id)) return
-    const old = card.id
-    this.cards.delete(old)
-    card.id = id
-    this.cards.set(id, card)
-    for (const m of card.macs) if (this.byMac.get(m) === old) this.byMac.set(m, id)
-    for (const a of card.addresses) if (this.byAddress.get(a) === old) this.byAddress.set(a, id)
-  }
-
-  private addAddress(card: Card, address: string): void {
-    if (!address || address === '0.0.0.0') return
-    if (!card.addresses.has(address)) {
-      if (card.addresses.size >= MAX_ADDRESSES) return
-      card.addresses.add(address)
-      card.sorted = null
-    }
-    this.byAddress.set(address, card.id)
-  }
-
-  private addReplyAddress(card: Card, address: string): void {
-    const i = card.replyAddresses.indexOf(address)
-    if (i >= 0) card.replyAddresses.splice(i, 1)
-    card.replyAddresses.push(address)
-    if (card.replyAddresses.length > MAX_REPLY_ADDRESSES) card.replyAddresses.shift()
-    this.addAddress(card, address)
-  }
-
-  private mergeInto(into: Card, from: Card): void {
-    this.remove(from)
-    for (const m of from.macs) this.addMac(into, m)
-    for (const a of from.replyAddresses) {
-      const room = into.replyAddresses.length < MAX_REPLY_ADDRESSES
-      if (room && !into.replyAddresses.includes(a)) into.replyAddresses.push(a)
-    }
-    for (const a of from.addresses) this.addAddress(into, a)
-    if (from.ubnt) mergeUbnt((into.ubnt ??= emptyUbnt()), from.ubnt)
-    if (from.https && (!into.https || from.https.at > into.https.at)) into.https = from.https
-    into.ha ??= from.ha
-    for (const m of from.foundBy) into.foundBy.add(m)
-    into.manualAddress ??= from.manualAddress
-    into.firstSeen = Math.min(into.firstSeen, from.firstSeen)
-    into.lastSeen = Math.max(into.lastSeen, from.lastSeen)
-    into.view = null
   }
 }

@@ -83,7 +83,7 @@ interface Rinfo {
   address: string
   port: number
 }
-interface MulticastDns extends EventEmitter {
+export interface MulticastDns extends EventEmitter {
   query(q: unknown, type?: unknown): void
 }
 interface BonjourService {
@@ -149,6 +149,55 @@ function openBrowsers(proxy: MulticastDns, types: string[], table: ServiceTable)
   })
 }
 
+/** What the Browser may see (admittedResponses): the interface, the bounds, and where to count. */
+export interface Admission {
+  iface: DiscoveryInterface
+  limiter: SourceRateLimiter
+  guard: ServiceGuard
+  table: ServiceTable
+  stats: { responses: number; ignored: number; handlerErrors: number }
+}
+
+/**
+ * A stand-in socket for the Browsers: it sees only packets from this interface's
+ * subnet, within the per-source rate limit and the guard's bounds; queries go
+ * out through the real socket.
+ */
+export function admittedResponses(
+  mdns: MulticastDns,
+  { iface, limiter, guard, table, stats }: Admission,
+): { proxy: MulticastDns; onResponse: (packet: DnsPacket, rinfo: Rinfo) => void } {
+  const proxy = new EventEmitter() as MulticastDns
+  proxy.setMaxListeners(0)
+  proxy.query = (q: unknown, type?: unknown) => mdns.query(q, type)
+  const onResponse = (packet: DnsPacket, rinfo: Rinfo): void => {
+    stats.responses++
+    if (!rinfo || typeof rinfo.address !== 'string' || !inSubnet(rinfo.address, iface.address, iface.prefixLength)) {
+      stats.ignored++
+      return
+    }
+    if (!limiter.admit(rinfo.address)) return
+    try {
+      const admitted = guard.filter(packet, rinfo.address, table.suffixes)
+      table.track(admitted, rinfo.address)
+      proxy.emit('response', admitted, rinfo)
+    } catch {
+      stats.handlerErrors++
+    }
+  }
+  return { proxy, onResponse }
+}
+
+/** Drops one instance everywhere it is held (Browser, table); the Browser reports it `down`. */
+function forgetInstance(fqdn: string, table: ServiceTable, browsers: Browser[]): void {
+  table.forget(fqdn)
+  for (const b of browsers) {
+    const held = b.services.find((svc) => typeof svc.fqdn === 'string' && lower(svc.fqdn) === fqdn)
+    // removeService is private in the typings; it splices `_services` and emits `down` (browser.js 1.4.4).
+    if (held) (b as unknown as { removeService(fqdn: string): void }).removeService(held.fqdn)
+  }
+}
+
 export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
   const guard = new ServiceGuard()
   const limiter = new SourceRateLimiter(options.perSourcePerSecond ?? PER_SOURCE_PER_SECOND)
@@ -177,37 +226,11 @@ export function openMdnsBrowser(options: MdnsBrowserOptions): MdnsBrowser {
     onDown: options.onDown,
   })
 
-  // The Browser sees only packets from this interface's subnet, within the rate limit and the guard's bounds.
-  const proxy = new EventEmitter() as MulticastDns
-  proxy.setMaxListeners(0)
-  proxy.query = (q: unknown, type?: unknown) => mdns.query(q, type)
-  const onResponse = (packet: DnsPacket, rinfo: Rinfo): void => {
-    stats.responses++
-    if (!rinfo || typeof rinfo.address !== 'string' || !inSubnet(rinfo.address, iface.address, iface.prefixLength)) {
-      stats.ignored++
-      return
-    }
-    if (!limiter.admit(rinfo.address)) return
-    try {
-      const admitted = guard.filter(packet, rinfo.address, table.suffixes)
-      table.track(admitted, rinfo.address)
-      proxy.emit('response', admitted, rinfo)
-    } catch {
-      stats.handlerErrors++
-    }
-  }
+  const { proxy, onResponse } = admittedResponses(mdns, { iface, limiter, guard, table, stats })
   mdns.on('response', onResponse)
 
   const browsers = openBrowsers(proxy, options.types, table)
-  /** Drops one instance everywhere it is held (Browser, table); the Browser reports it `down`. */
-  const forget = (fqdn: string): void => {
-    table.forget(fqdn)
-    for (const b of browsers) {
-      const held = b.services.find((svc) => typeof svc.fqdn === 'string' && lower(svc.fqdn) === fqdn)
-      // removeService is private in the typings; it splices `_services` and emits `down` (browser.js 1.4.4).
-      if (held) (b as unknown as { removeService(fqdn: string): void }).removeService(held.fqdn)
-    }
-  }
+  const forget = (fqdn: string): void => forgetInstance(fqdn, table, browsers)
   const requery = new RequerySchedule(() => {
     for (const b of browsers) b.update()
   })

@@ -70,33 +70,41 @@ function describeBindError(err: NodeJS.ErrnoException, port: number): string {
   return `UDP port ${port} could not be opened (${err.code ?? err.message})`
 }
 
-export async function openUdpEndpoint(options: UdpEndpointOptions): Promise<UdpEndpoint> {
-  const stats = { received: 0, handlerErrors: 0, sendErrors: 0 }
+/** A bound socket: the preferred port, or an ephemeral one when it was taken and fallback is allowed. */
+export interface BoundSocket {
+  socket: dgram.Socket
+  fellBack: boolean
+  bindError: string | null
+}
+
+/** Binds 0.0.0.0:`port` (SO_REUSEADDR), else an ephemeral port; throws UdpOpenError in plain words. */
+export async function bindPreferred(port: number, fallbackToEphemeral: boolean): Promise<BoundSocket> {
   const create = (): dgram.Socket => dgram.createSocket({ type: 'udp4', reuseAddr: true })
-  let socket = create()
-  let fellBack = false
-  let bindError: string | null = null
+  const socket = create()
   try {
-    await bind(socket, options.port)
+    await bind(socket, port)
+    return { socket, fellBack: false, bindError: null }
   } catch (err) {
     closeQuietly(socket)
-    bindError = describeBindError(err as NodeJS.ErrnoException, options.port)
-    if (!options.fallbackToEphemeral)
-      throw new UdpOpenError(bindError, (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN')
-    socket = create()
+    const bindError = describeBindError(err as NodeJS.ErrnoException, port)
+    if (!fallbackToEphemeral) throw new UdpOpenError(bindError, (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN')
+    const fallback = create()
     try {
-      await bind(socket, 0)
+      await bind(fallback, 0)
     } catch (err2) {
-      closeQuietly(socket)
+      closeQuietly(fallback)
       const e = err2 as NodeJS.ErrnoException
       throw new UdpOpenError(
         `${bindError}, and no other UDP port could be opened either (${e.code ?? e.message})`,
         e.code ?? 'EUNKNOWN',
       )
     }
-    fellBack = true
+    return { socket: fallback, fellBack: true, bindError }
   }
+}
 
+/** Receive side: contained handler, broadcast, link-local multicast, group membership on the chosen interfaces. */
+function listen(socket: dgram.Socket, options: UdpEndpointOptions, stats: UdpEndpoint['stats']): void {
   // Late socket errors (ICMP-induced, ENOBUFS…) must not crash the app.
   socket.on('error', () => {
     stats.sendErrors++
@@ -112,60 +120,79 @@ export async function openUdpEndpoint(options: UdpEndpointOptions): Promise<UdpE
   socket.setBroadcast(true)
   // Discovery is link-local by nature; TTL 1 keeps multicast on the link.
   socket.setMulticastTTL(1)
-  if (options.group) {
-    for (const iface of options.interfaces) {
-      try {
-        socket.addMembership(options.group, iface.address)
-      } catch {
-        // e.g. an interface without MULTICAST; broadcast still works there.
-      }
+  if (!options.group) return
+  for (const iface of options.interfaces) {
+    try {
+      socket.addMembership(options.group, iface.address)
+    } catch {
+      // e.g. an interface without MULTICAST; broadcast still works there.
     }
   }
+}
 
-  // Sends are serialized: the multicast interface is a socket-wide option, so
-  // it must not change while an earlier send is still queued.
-  let chain: Promise<unknown> = Promise.resolve()
-  let closed = false
-  const port = socket.address().port
+/**
+ * Sends are serialized: the multicast interface is a socket-wide option, so it
+ * must not change while an earlier send is still queued. After close, sends
+ * resolve false and nothing more goes out.
+ */
+class SerialSender {
+  private chain: Promise<unknown> = Promise.resolve()
+  private closed = false
 
-  const sendOne = (payload: Uint8Array, address: string, dport: number, via?: DiscoveryInterface): Promise<boolean> =>
-    new Promise((resolve) => {
-      if (closed) return resolve(false)
+  constructor(
+    private readonly socket: dgram.Socket,
+    private readonly stats: UdpEndpoint['stats'],
+  ) {}
+
+  send(payload: Uint8Array, address: string, port: number, via?: DiscoveryInterface): Promise<boolean> {
+    const next = this.chain.then(() => this.sendOne(payload, address, port, via))
+    this.chain = next
+    return next
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve()
+    this.closed = true
+    return this.chain.then(
+      () =>
+        new Promise<void>((resolve) => {
+          try {
+            this.socket.close(() => resolve())
+          } catch {
+            resolve()
+          }
+        }),
+    )
+  }
+
+  private sendOne(payload: Uint8Array, address: string, port: number, via?: DiscoveryInterface): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (this.closed) return resolve(false)
       try {
-        if (via && isMulticast(address)) socket.setMulticastInterface(via.address)
-        socket.send(payload, dport, address, (err) => {
-          if (err) stats.sendErrors++
+        if (via && isMulticast(address)) this.socket.setMulticastInterface(via.address)
+        this.socket.send(payload, port, address, (err) => {
+          if (err) this.stats.sendErrors++
           resolve(!err)
         })
       } catch {
-        stats.sendErrors++
+        this.stats.sendErrors++
         resolve(false)
       }
     })
+  }
+}
 
+export async function openUdpEndpoint(options: UdpEndpointOptions): Promise<UdpEndpoint> {
+  const stats = { received: 0, handlerErrors: 0, sendErrors: 0 }
+  const { socket, fellBack, bindError } = await bindPreferred(options.port, options.fallbackToEphemeral)
+  listen(socket, options, stats)
+  const sender = new SerialSender(socket, stats)
   return {
-    port,
+    port: socket.address().port,
     fellBack,
     bindError,
     stats,
-    send(payload, address, dport, via) {
-      const next = chain.then(() => sendOne(payload, address, dport, via))
-      chain = next
-      return next
-    },
-    close() {
-      if (closed) return Promise.resolve()
-      closed = true
-      return chain.then(
-        () =>
-          new Promise<void>((resolve) => {
-            try {
-              socket.close(() => resolve())
-            } catch {
-              resolve()
-            }
-          }),
-      )
-    },
+    send: (payload, address, port, via) => sender.send(payload, address, port, via),
+    close: () => sender.close(),
   }
 }
