@@ -67,17 +67,18 @@ export function Overview({
   return (
     <div className="overview">
       <section className="panel" aria-labelledby="overview-heading">
-        <div className="view-head">
-          <div>
-            <h2 id="overview-heading" ref={headingRef} tabIndex={-1} className="panel-heading">
-              Overview
-            </h2>
-            <p className="lead">What the tray icon says, with what needs you.</p>
+        <h2 id="overview-heading" ref={headingRef} tabIndex={-1} className="panel-heading">
+          Overview
+        </h2>
+        <p className="lead">What the tray icon says, with what needs you.</p>
+        {loaded && keys.length === 0 && (
+          <div className="empty-state" data-testid="overview-empty">
+            <p className="empty-title">No keys yet — make one</p>
+            <button type="button" className="button primary" onClick={() => go('new')}>
+              Make a key
+            </button>
           </div>
-          <button type="button" className="button primary" onClick={() => go('new')}>
-            New key
-          </button>
-        </div>
+        )}
         <StatusAtAGlance tray={tray} counts={counts} loaded={loaded} />
         <p className="sweep-line" data-testid="overview-sweep">
           {sweep.last ? `Last checked ${formatDateTime(sweep.last)}` : 'No key has been checked yet'}
