@@ -50,6 +50,11 @@ export interface LogsLocation {
   canOpen: boolean
 }
 
+/** What Keyward is (`app.about`): the version the app was built as. */
+export interface AboutInfo {
+  version: string
+}
+
 /** A request's result type, carried for the type system only. */
 interface RequestSpec<R> {
   result?: R
@@ -239,6 +244,8 @@ export const requests = {
   'logs.open': request<null>(),
   /** What the desktop offers: on Linux, whether tray icons can be shown at all. */
   'desktop.status': request<DesktopStatus>(),
+  /** The app's version, for Settings → About. */
+  'app.about': request<AboutInfo>(),
 } as const
 
 export const events = {

@@ -179,6 +179,7 @@ export const inputs = {
   'logs.location': none,
   'logs.open': none,
   'desktop.status': none,
+  'app.about': none,
 } as const satisfies Record<RequestName, z.ZodType>
 
 export type Inputs = typeof inputs

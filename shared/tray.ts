@@ -1,5 +1,5 @@
-// The tray as data: what icon, tooltip and menu to show. Computed in core
-// (electron/core/keys/tray-model.ts), drawn by electron/shell.
+// The tray as data: what icon, tooltip and menu to show. Computed by shared/tray-model.ts
+// (the core publishes it, the Overview shows the same), drawn by electron/shell.
 import type { KeyStatus } from './domain.ts'
 
 export type TrayIcon = 'ok' | 'attention' | 'error'

@@ -209,7 +209,7 @@ function wire(options: CoreOptions, base: Base, services: Services): Core {
     ...keyHandlers({ keys, actions: keyActions, usage, cloud }),
     ...homeAssistantHandlers({ homeAssistant, hub, keys }),
     ...uispHandlers(uisp),
-    ...settingsHandlers({ settings, hub, keys, desktop, vaultStatus, logs: options.logs }),
+    ...settingsHandlers({ settings, hub, keys, desktop, vaultStatus, logs: options.logs, version: options.version }),
   }
 
   return {

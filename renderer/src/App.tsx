@@ -1,31 +1,50 @@
+// The app shell: tabs along the user's nouns (Overview, Keys, Devices, Settings)
+// with "New key" as the primary action, and the app-wide callouts. Without a
+// fragment the app opens on the Overview when keys exist, on the wizard when
+// there are none or a key is being made (a wizard flow under way).
 import { useEffect } from 'react'
 import type { KeyNotification } from '../../shared/domain.ts'
-import type { KeywardStore } from './store.ts'
-import { AddressForm } from './components/AddressForm.tsx'
-import { KnownConsoles } from './components/KnownConsoles.tsx'
-import { ProbeResult } from './components/ProbeResult.tsx'
+import { Devices } from './devices/Devices.tsx'
+import { useKeys } from './keys/context.ts'
 import { KeysView } from './keys/KeysView.tsx'
-import { useView, type View } from './route.ts'
+import { Overview } from './overview/Overview.tsx'
+import { openView, useView, type Route, type View } from './route.ts'
+import { Settings } from './settings/Settings.tsx'
+import type { KeywardStore } from './store.ts'
+import { useWizard } from './wizard/context.ts'
+import { useUispWizard } from './wizard/uisp/context.ts'
 import { Wizard } from './wizard/Wizard.tsx'
-import { InventoryView } from './inventory/InventoryView.tsx'
-import { UispKeysPanel } from './uisp/UispKeysPanel.tsx'
 
 const TABS: { view: View; label: string }[] = [
-  { view: 'new', label: 'New key' },
+  { view: 'overview', label: 'Overview' },
   { view: 'keys', label: 'Keys' },
-  { view: 'network', label: 'Network' },
-  { view: 'consoles', label: 'Consoles' },
+  { view: 'devices', label: 'Devices' },
+  { view: 'settings', label: 'Settings' },
 ]
 
+/** 'home' (no fragment) → the Overview with keys, else the wizard; null while the keys load. */
+function useHome(route: Route): View | null {
+  const keys = useKeys((s) => s.keys)
+  const loaded = useKeys((s) => s.loaded)
+  const failed = useKeys((s) => s.error !== null)
+  const load = useKeys((s) => s.load)
+  const wizardUnderWay = useWizard((s) => s.step !== 'goal')
+  const uispUnderWay = useUispWizard((s) => s.step !== 'off')
+  useEffect(() => {
+    if (route === 'home') void load()
+  }, [route, load])
+  if (route !== 'home') return route
+  if (wizardUnderWay || uispUnderWay) return 'new'
+  if (!loaded) return failed ? 'new' : null
+  return keys.length > 0 ? 'overview' : 'new'
+}
+
 export function App({ useStore }: { useStore: KeywardStore }) {
-  const vault = useStore((s) => s.vault)
-  const loadError = useStore((s) => s.loadError)
-  const settingsStatus = useStore((s) => s.settingsStatus)
-  const trayHost = useStore((s) => s.desktop?.trayHost ?? null)
   const notification = useStore((s) => s.notification)
   const dismissNotification = useStore((s) => s.dismissNotification)
   const load = useStore((s) => s.load)
-  const [view, setView] = useView()
+  const [route, setView] = useView()
+  const view = useHome(route)
 
   useEffect(() => {
     void load()
@@ -50,33 +69,19 @@ export function App({ useStore }: { useStore: KeywardStore }) {
               {t.label}
             </button>
           ))}
+          <button
+            type="button"
+            className="button primary new-key"
+            aria-current={view === 'new' ? 'page' : undefined}
+            onClick={() => setView('new')}
+          >
+            New key
+          </button>
         </nav>
       </header>
-      <main className={view === 'keys' || view === 'network' ? 'wide' : undefined}>
-        {vault && !vault.available && (
-          <p className="callout callout-warn" role="alert">
-            The system keychain is not available: {vault.problem} Keyward will not store keys until it is.
-          </p>
-        )}
-        {settingsStatus?.recoveredFrom && (
-          <p className="callout callout-warn" role="alert">
-            Keyward’s settings file was damaged, so Keyward started with fresh settings. The damaged file was kept as{' '}
-            <code>{settingsStatus.recoveredFrom}</code>. The keys themselves are still on your consoles and in the
-            system keychain.
-          </p>
-        )}
-        {trayHost && !trayHost.available && (
-          <p className="callout callout-warn" role="status" data-testid="no-tray-host">
-            Keyward’s tray icon cannot be shown on this desktop. It keeps checking your keys after you close this
-            window; open Keyward again from your applications menu to come back. {trayHost.advice}
-          </p>
-        )}
-        {loadError && (
-          <p className="callout callout-warn" role="alert">
-            {loadError.message}
-          </p>
-        )}
-        {notification && view !== 'keys' && (
+      <main className={view === 'keys' || view === 'devices' ? 'wide' : undefined}>
+        <AppCallouts useStore={useStore} />
+        {notification && view !== 'keys' && view !== 'overview' && (
           <Notice
             notification={notification}
             onOpen={() => {
@@ -86,17 +91,63 @@ export function App({ useStore }: { useStore: KeywardStore }) {
             onDismiss={dismissNotification}
           />
         )}
-        {view === 'new' ? (
-          <Wizard />
-        ) : view === 'keys' ? (
-          <KeysView onNewKey={() => setView('new')} />
-        ) : view === 'network' ? (
-          <InventoryView />
-        ) : (
-          <Consoles useStore={useStore} />
-        )}
+        <Screen view={view} useStore={useStore} go={setView} />
       </main>
     </div>
+  )
+}
+
+function Screen({ view, useStore, go }: { view: View | null; useStore: KeywardStore; go: (view: View) => void }) {
+  switch (view) {
+    case null:
+      return <p className="muted">Loading…</p>
+    case 'overview':
+      return (
+        <Overview useStore={useStore} go={go} openKey={(id) => openView('keys', `key=${encodeURIComponent(id)}`)} />
+      )
+    case 'new':
+      return <Wizard />
+    case 'keys':
+      return <KeysView onNewKey={() => go('new')} />
+    case 'devices':
+      return <Devices />
+    case 'settings':
+      return <Settings useStore={useStore} />
+  }
+}
+
+/** The keychain, a damaged settings file, a desktop without a tray, a failed load: said on every screen. */
+function AppCallouts({ useStore }: { useStore: KeywardStore }) {
+  const vault = useStore((s) => s.vault)
+  const loadError = useStore((s) => s.loadError)
+  const settingsStatus = useStore((s) => s.settingsStatus)
+  const trayHost = useStore((s) => s.desktop?.trayHost ?? null)
+  return (
+    <>
+      {vault && !vault.available && (
+        <p className="callout callout-warn" role="alert">
+          The system keychain is not available: {vault.problem} Keyward will not store keys until it is.
+        </p>
+      )}
+      {settingsStatus?.recoveredFrom && (
+        <p className="callout callout-warn" role="alert">
+          Keyward’s settings file was damaged, so Keyward started with fresh settings. The damaged file was kept as{' '}
+          <code>{settingsStatus.recoveredFrom}</code>. The keys themselves are still on your consoles and in the system
+          keychain.
+        </p>
+      )}
+      {trayHost && !trayHost.available && (
+        <p className="callout callout-warn" role="status" data-testid="no-tray-host">
+          Keyward’s tray icon cannot be shown on this desktop. It keeps checking your keys after you close this window;
+          open Keyward again from your applications menu to come back. {trayHost.advice}
+        </p>
+      )}
+      {loadError && (
+        <p className="callout callout-warn" role="alert">
+          {loadError.message}
+        </p>
+      )}
+    </>
   )
 }
 
@@ -122,22 +173,6 @@ function Notice({
           Dismiss
         </button>
       </div>
-    </div>
-  )
-}
-
-/** Check any console by address and see the ones Keyward knows (the first slice's screen). */
-function Consoles({ useStore }: { useStore: KeywardStore }) {
-  const probe = useStore((s) => s.probe)
-  const consoles = useStore((s) => s.consoles)
-  const probeAddress = useStore((s) => s.probeAddress)
-  return (
-    <div className="consoles-view">
-      <p className="lead">API keys for your UniFi consoles, made on the right host and checked.</p>
-      <AddressForm busy={probe.status === 'running'} onSubmit={(a) => void probeAddress(a)} />
-      <ProbeResult probe={probe} />
-      <KnownConsoles consoles={consoles} />
-      <UispKeysPanel />
     </div>
   )
 }

@@ -1,26 +1,50 @@
 // The app's sections as URL fragments, so the tray can open one directly:
-// `index.html#/keys` (the key list), `#/new` (the setup wizard), `#/network`
-// (everything discovery found), `#/consoles`.
-// Anything else (no fragment at all) opens the wizard.
+// `index.html#/overview` (status at a glance), `#/keys` (the key list), `#/new`
+// (the setup wizard), `#/devices` (everything discovery found), `#/settings`.
+// Fragments of earlier versions still land: `#/network` is Devices, `#/consoles`
+// Settings (its trusted consoles). No fragment at all is 'home': the app picks
+// (App.tsx: the Overview when keys exist, the wizard when none or mid-flow).
 import { useCallback, useEffect, useState } from 'react'
 
-export type View = 'new' | 'keys' | 'network' | 'consoles'
+export type View = 'overview' | 'keys' | 'new' | 'devices' | 'settings'
+export type Route = View | 'home'
 
-const VIEWS: Record<string, View> = { '/new': 'new', '/keys': 'keys', '/network': 'network', '/consoles': 'consoles' }
-
-export function viewFromHash(hash: string): View {
-  const path = hash.replace(/^#/, '').split('&')[0] ?? ''
-  return VIEWS[path] ?? 'new'
+const VIEWS: Record<string, View> = {
+  '/overview': 'overview',
+  '/keys': 'keys',
+  '/new': 'new',
+  '/devices': 'devices',
+  '/settings': 'settings',
+  '/network': 'devices',
+  '/consoles': 'settings',
 }
 
-/** Switches section; the fragment changes so a reload (or the tray) lands on the same one. */
-export function openView(view: View): void {
-  if (viewFromHash(window.location.hash) !== view || window.location.hash === '') window.location.hash = `/${view}`
+export function viewFromHash(hash: string): Route {
+  const path = hash.replace(/^#/, '').split('&')[0] ?? ''
+  return VIEWS[path] ?? 'home'
+}
+
+/**
+ * Switches section; the fragment changes so a reload (or the tray) lands on the same one. `detail`
+ * (`key=<id>`, `focus=ha-connect`) tells the section what to show first.
+ */
+export function openView(view: View, detail?: string): void {
+  const hash = `/${view}${detail ? `&${detail}` : ''}`
+  if (detail || viewFromHash(window.location.hash) !== view || window.location.hash === '') window.location.hash = hash
+}
+
+/** A `name=value` part of the fragment (`#/keys&key=…` → `hashParam('key')`), or null. */
+export function hashParam(name: string, hash = window.location.hash): string | null {
+  for (const part of hash.replace(/^#/, '').split('&').slice(1)) {
+    const [k, v] = part.split('=')
+    if (k === name && v) return decodeURIComponent(v)
+  }
+  return null
 }
 
 /** The current section, following the fragment (tray links, back/forward, `openView`). */
-export function useView(): [View, (view: View) => void] {
-  const [view, setView] = useState<View>(() => viewFromHash(window.location.hash))
+export function useView(): [Route, (view: View) => void] {
+  const [view, setView] = useState<Route>(() => viewFromHash(window.location.hash))
   useEffect(() => {
     const follow = () => setView(viewFromHash(window.location.hash))
     window.addEventListener('hashchange', follow)

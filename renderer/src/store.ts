@@ -32,6 +32,8 @@ export interface KeywardState {
   load(): Promise<void>
   dismissNotification(): void
   probeAddress(address: string): Promise<void>
+  /** Asks the core for the keychain's status again (Settings → Keychain "Check again"). */
+  refreshVault(): Promise<KeywardError | null>
 }
 
 export function createKeywardStore(api: KeywardApi) {
@@ -65,6 +67,11 @@ export function createKeywardStore(api: KeywardApi) {
           settingsStatus: settingsStatus.ok ? settingsStatus.value : null,
           loadError: consoles.ok ? (vault.ok ? null : vault.error) : consoles.error,
         })
+      },
+      async refreshVault() {
+        const vault = await api.vault.status({})
+        if (vault.ok) set({ vault: vault.value })
+        return vault.ok ? null : vault.error
       },
       async probeAddress(address) {
         if (get().probe.status === 'running') return

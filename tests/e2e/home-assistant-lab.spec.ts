@@ -1,5 +1,5 @@
 // The main path on the simulated LAN, all of it found rather than typed: the
-// Network tab lists the UNVR and the Home Assistant that announces itself over
+// Devices tab lists the UNVR and the Home Assistant that announces itself over
 // mDNS; the wizard makes a verified Protect key on the discovered UNVR; "Send to
 // Home Assistant" connects the HA discovery found (the user pastes the token)
 // and the fake HA in its own lab host — which checks the key against the UNVR
@@ -41,12 +41,12 @@ test.describe('discovered console and Home Assistant', () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin })
     expect(await core.invoke('preferences.set', { clipboardClearSeconds: 5 })).toMatchObject({ ok: true })
 
-    // The Network tab: the UNVR and Home Assistant, found on the LAN.
+    // The Devices tab: the UNVR and Home Assistant, found on the LAN.
     const w = new Wizard(page)
     await w.open(host.url)
     await page
       .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: 'Network', exact: true })
+      .getByRole('button', { name: 'Devices', exact: true })
       .click()
     const found = page.getByRole('table', { name: 'Devices found' })
     await expect(found.locator(`tr[data-id="ha:${HA_INSTANCE.uuid}"] [data-col="found"]`)).toContainText('mDNS', {

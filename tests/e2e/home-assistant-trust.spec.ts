@@ -5,7 +5,7 @@
 import type { HaSummary } from '../../shared/domain.ts'
 import { ADMIN_TOKEN } from '../simulators/home-assistant/state.ts'
 import { expect, test } from './fixtures.ts'
-import { openKeyList } from './keys.ts'
+import { openSettings } from './keys.ts'
 
 test.use({ viewport: { width: 920, height: 720 } })
 
@@ -16,7 +16,7 @@ test('https: confirm the certificate, then connect; a changed certificate is hel
   homeAssistants,
 }) => {
   const ha = await homeAssistants.start({}, { https: true })
-  await openKeyList(page, host)
+  await openSettings(page, host)
   const panel = page.getByTestId('ha-panel')
   await panel.getByLabel('Home Assistant address').fill(ha.url)
   await panel.getByLabel('Long-lived access token').fill(ADMIN_TOKEN)

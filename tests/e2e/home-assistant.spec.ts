@@ -135,15 +135,19 @@ test('connect, send the new key from the Done screen twice, copy the fields', as
   await expect(section.getByTestId('row-note')).toContainText('Copied.')
   await captureScreen(page, testInfo, 'ha-01-done')
 
-  // The key list shows the same key, and the Home Assistant panel the connection.
+  // The key list shows the same key, and Settings → Home Assistant the connection.
   await page.getByRole('button', { name: 'See all keys' }).click()
   await expect(page).toHaveURL(`${host.origin}/#/keys`)
   await expect(keyRow(page, record.keyName).getByTestId('key-status')).toHaveText('OK')
+  await page
+    .getByRole('navigation', { name: 'Sections' })
+    .getByRole('button', { name: 'Settings', exact: true })
+    .click()
   const panel = page.getByTestId('ha-panel')
   await expect(panel.getByRole('list', { name: 'Connected Home Assistant' })).toContainText(`Home ${ha.url}`)
   // Plain http: the list says so (issue 15).
   await expect(panel.getByTestId('ha-unencrypted')).toHaveText('Not encrypted (http)')
-  await captureScreen(page, testInfo, 'ha-02-key-list')
+  await captureScreen(page, testInfo, 'ha-02-settings')
   expect(core.keys.list()[0]!.pushedTo).toHaveLength(1)
 
   // Forgetting the connection: its token leaves the keychain; HA keeps its entry.

@@ -1,6 +1,6 @@
 // Discovery in the UI: in the lab's discovery scenario (3 consoles, one of them
 // on two "VLAN" addresses, 30 devices, an EdgeRouter, an airOS radio, a UISP
-// server and Home Assistant), the Network tab lists exactly the expected cards —
+// server and Home Assistant), the Devices tab lists exactly the expected cards —
 // no duplicates, the right kind and apps per host.
 import { expect, test } from '@playwright/test'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -30,7 +30,7 @@ const FOUND: Record<string, string> = {
   manual: 'typed in',
 }
 
-test('the Network tab shows exactly what is on the simulated LAN', async ({ page }) => {
+test('the Devices tab shows exactly what is on the simulated LAN', async ({ page }) => {
   test.skip(
     !lab || lab.consoles.length < 3,
     'needs the lab’s discovery scenario (node --import tsx tests/lab/with-lab.ts --scenario discovery)',
@@ -53,7 +53,7 @@ test('the Network tab shows exactly what is on the simulated LAN', async ({ page
     await page.goto(host.url)
     await page
       .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: 'Network', exact: true })
+      .getByRole('button', { name: 'Devices', exact: true })
       .click()
     const rows = page.getByRole('table', { name: 'Devices found' }).locator('tbody tr')
     await expect(rows).toHaveCount(expected.length, { timeout: 60_000 })

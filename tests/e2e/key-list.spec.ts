@@ -12,6 +12,7 @@ import {
   makeKey,
   masked,
   openKeyList,
+  openSettings,
   rowButton,
   shownNames,
 } from './keys.ts'
@@ -159,8 +160,12 @@ test('columns, sorting, filter, copy with clearing, reveal, verify now and pause
   const networkRow = keyRow(page, 'ha-network')
   await rowButton(page, 'ha-network', 'Send to Home Assistant').click()
   await expect(networkRow.getByText('Connect Home Assistant first')).toBeVisible()
+  // The connect form is in Settings (day two); the key list keeps the row's state for the way back.
   await networkRow.getByRole('button', { name: 'Go to Home Assistant' }).click()
   await expect(page.getByLabel('Home Assistant address')).toBeFocused()
+  await expect(page).toHaveURL(`${host.origin}/#/settings&focus=ha-connect`)
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Keys', exact: true }).click()
+  await expect(page.getByRole('heading', { level: 2, name: 'Keys', exact: true })).toBeFocused()
   await rowButton(page, 'ha-network', 'Copy fields for Home Assistant').click()
   await expect(networkRow.getByTestId('copy-fields')).toContainText(
     'Choose "API key" (Home Assistant 2026.10 or later).',
@@ -333,7 +338,7 @@ test('preferences the core keeps: start at login (opt-in), clipboard, check inte
   page,
   app,
 }) => {
-  await openKeyList(page, app.host)
+  await openSettings(page, app.host)
   const login = page.getByLabel(/Start Keyward when I log in/)
   await expect(login).not.toBeChecked()
   await login.check()

@@ -63,6 +63,13 @@ export async function openKeyList(page: Page, host: BrowserHost): Promise<void> 
   await expect(page).toHaveURL(`${host.origin}/#/keys`)
 }
 
+/** Settings (preferences, Home Assistant, trusted consoles), opened by its fragment with the bridge token. */
+export async function openSettings(page: Page, host: BrowserHost): Promise<void> {
+  await page.goto(host.url.replace('#', '#/settings&'))
+  await expect(page.getByRole('heading', { level: 2, name: 'Preferences', exact: true })).toBeVisible()
+  await expect(page).toHaveURL(`${host.origin}/#/settings`)
+}
+
 /** The table body of one key (its data row and its actions row). */
 export function keyRow(page: Page, name: string): Locator {
   return page.getByTestId('key-row').filter({ has: page.getByTestId('key-name').getByText(name, { exact: true }) })

@@ -1,12 +1,17 @@
 // The foundation slice, end to end: a user types a console's address (as pasted
 // from a browser), the core probes the simulated console inside the lab, and the
 // UI shows model, name, MAC and the certificate fingerprint. The app opens on
-// the setup wizard; this screen lives under "Consoles".
+// the setup wizard; this form lives under Settings → Trusted consoles and servers.
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
 
-const openConsoles = (page: Page) =>
-  page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Consoles', exact: true }).click()
+const openConsoles = async (page: Page) => {
+  await page
+    .getByRole('navigation', { name: 'Sections' })
+    .getByRole('button', { name: 'Settings', exact: true })
+    .click()
+  await page.getByText('Add a console by address').click()
+}
 
 const colonMac = (mac: string) => mac.match(/../g)!.join(':')
 

@@ -173,7 +173,7 @@ test('UISP key: read from the server, masked, reachable, registration commands c
   // The server is known (its certificate trusted), but no one is signed in to it.
   expect(await probeAndTrustUisp(core, ip)).toMatchObject({ ok: true })
 
-  await page.goto(host.url.replace('#', '#/consoles&'))
+  await page.goto(host.url.replace('#', '#/devices&'))
   const panel = page.getByRole('region', { name: 'UISP keys' })
   await panel.getByRole('button', { name: 'Read from server' }).click()
   // Reading the key needs an admin session: the panel asks for one, here the admin-role operator (no 2FA).

@@ -74,8 +74,8 @@ test('every screen of the main path, light and dark, passes axe', async ({ page,
   await captureScreen(page, testInfo, '11-done')
   await expectKeyInKeychain(page, core, unvr, 'protect')
 
-  await page.getByRole('button', { name: 'Consoles', exact: true }).click()
-  await captureScreen(page, testInfo, '12-consoles')
+  await page.getByRole('button', { name: 'Settings', exact: true }).click()
+  await captureScreen(page, testInfo, '12-settings')
 })
 
 test('designed states: a changed certificate, the Super Admin fallback, an Access plan', async ({

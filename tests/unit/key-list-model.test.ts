@@ -2,41 +2,13 @@
 // kind of reading, and sorting by last use.
 import { describe, expect, it } from 'vitest'
 import type { KeyView } from '../../shared/domain.ts'
+import { keyView } from '../support/key-view.ts'
 import { accessLabel, nextSort, sortKeys, usageLabel } from '../../renderer/src/keys/model.ts'
 
 const at = (offsetMs: number) => new Date(Date.parse('2026-11-20T12:00:00Z') + offsetMs).toISOString()
 const NOW = Date.parse('2026-11-20T12:30:00Z')
 
-function key(over: Partial<KeyView>): KeyView {
-  return {
-    id: over.name ?? 'k',
-    name: 'k',
-    app: 'protect',
-    consoleKey: '10.0.0.1',
-    username: 'kw',
-    remoteId: 'r',
-    hasPassword: false,
-    masked: 'abcd…wxyz',
-    createdAt: at(-86_400_000),
-    expiresAt: null,
-    paused: false,
-    pushedTo: [],
-    haHealth: null,
-    lastCheck: {
-      status: 'ok',
-      problem: null,
-      message: null,
-      nextStep: null,
-      appVersion: '7.0.0',
-      latencyMs: 20,
-      checkedAt: at(0),
-    },
-    status: 'ok',
-    consoleName: 'NVR',
-    host: '10.0.0.1',
-    ...over,
-  }
-}
+const key = (over: Partial<KeyView>): KeyView => keyView({ consoleKey: '10.0.0.1', ...over }, at(0))
 
 describe('usageLabel', () => {
   it('says when a key has not been read, was never used, or is an Access token that reports no use', () => {

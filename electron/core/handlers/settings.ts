@@ -1,4 +1,4 @@
-// settings.status, preferences.*, logs.*, desktop.status and vault.status: the app's own
+// settings.status, preferences.*, logs.*, desktop.status, vault.status and app.about: the app's own
 // state, with the small pieces of state behind them (what the desktop offers, the last
 // keychain status seen).
 import type { DesktopStatus, VaultStatus } from '../../../shared/domain.ts'
@@ -79,6 +79,7 @@ type SettingsRequests =
   | 'vault.status'
   | 'logs.location'
   | 'logs.open'
+  | 'app.about'
 
 export function settingsHandlers(deps: {
   settings: Settings
@@ -87,6 +88,7 @@ export function settingsHandlers(deps: {
   desktop: DesktopState
   vaultStatus: () => Promise<VaultStatus>
   logs: LogsOptions | undefined
+  version: string
 }): Pick<Handlers, SettingsRequests> {
   const { settings, hub, keys } = deps
   return {
@@ -101,6 +103,7 @@ export function settingsHandlers(deps: {
     },
     'desktop.status': () => deps.desktop.status(),
     'vault.status': () => deps.vaultStatus(),
+    'app.about': () => ({ version: deps.version }),
     ...logsHandlers(deps.logs),
   }
 }

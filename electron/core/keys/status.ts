@@ -19,12 +19,5 @@ export function keyStatus(key: KeyRecord, now: number, leadDays = DEFAULT_EXPIRY
   return 'ok'
 }
 
-/** Worst first, for sorting and for the tray. */
-export const STATUS_SEVERITY: Record<KeyStatus, number> = {
-  failing: 5,
-  expired: 4,
-  expiring: 3,
-  unknown: 2,
-  ok: 1,
-  paused: 0,
-}
+/** Worst first, for sorting and for the tray (one copy, shared with the renderer). */
+export { STATUS_SEVERITY } from '../../../shared/tray-model.ts'

@@ -2,7 +2,7 @@
 // says what will stop working (or keep working) before anything happens.
 import type { HaSummary, KeyView } from '../../../shared/domain.ts'
 import { useKeys } from './context.ts'
-import { Dialog } from './Dialog.tsx'
+import { ConfirmActions, Dialog } from './Dialog.tsx'
 import { forgetConsequences, hostLabel, revokeConsequences } from './model.ts'
 import { IDLE_ROW } from './store.ts'
 
@@ -57,19 +57,12 @@ export function ConfirmDialog({
         </>
       }
     >
-      <div className="actions dialog-actions">
-        <button type="button" className="button secondary" data-autofocus onClick={onClose}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="button destructive"
-          aria-disabled={working || undefined}
-          onClick={() => void confirm()}
-        >
-          {working ? (revoking ? 'Revoking…' : 'Forgetting…') : revoking ? 'Revoke the key' : 'Forget the key'}
-        </button>
-      </div>
+      <ConfirmActions
+        onCancel={onClose}
+        onConfirm={() => void confirm()}
+        working={working}
+        label={working ? (revoking ? 'Revoking…' : 'Forgetting…') : revoking ? 'Revoke the key' : 'Forget the key'}
+      />
     </Dialog>
   )
 }

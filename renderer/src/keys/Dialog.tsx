@@ -90,3 +90,27 @@ export function Dialog({ title, onClose, description, children, tone, fallbackFo
     </dialog>
   )
 }
+
+/** A confirmation's two buttons: Cancel (focused first) and the destructive action, busy while it runs. */
+export function ConfirmActions(props: {
+  onCancel: () => void
+  onConfirm: () => void
+  working: boolean
+  label: string
+}) {
+  return (
+    <div className="actions dialog-actions">
+      <button type="button" className="button secondary" data-autofocus onClick={props.onCancel}>
+        Cancel
+      </button>
+      <button
+        type="button"
+        className="button destructive"
+        aria-disabled={props.working || undefined}
+        onClick={props.onConfirm}
+      >
+        {props.label}
+      </button>
+    </div>
+  )
+}

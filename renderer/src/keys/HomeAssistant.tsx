@@ -1,24 +1,23 @@
-// Home Assistant: connect with a long-lived access token, list and forget the
-// connections, and for one key: the answer of "Send to Home Assistant" and the
-// fields to fill by hand ("Copy fields for Home Assistant"). Secrets never
-// appear here: a secret field offers Copy, which goes through keys.copy.
+// Home Assistant: the connect form (used by Settings and the wizard's Done screen), and for one
+// key: the answer of "Send to Home Assistant" and the fields to fill by hand ("Copy fields for Home
+// Assistant"). The connections list lives in Settings (settings/HomeAssistantSettings.tsx). Secrets
+// never appear here: a secret field offers Copy, which goes through keys.copy.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import type { CopyFieldsPlan, HaPushSummary, HaSummary, KeyView } from '../../../shared/domain.ts'
 import type { KeywardError } from '../../../shared/result.ts'
+import { openView } from '../route.ts'
 import { Callout } from '../wizard/parts.tsx'
 import { useKeys } from './context.ts'
-import { HaCertificateConfirm, HaHoldNote } from './HaTrust.tsx'
-import { haLabel } from './model.ts'
+import { HaCertificateConfirm } from './HaTrust.tsx'
 import { IDLE_ROW } from './store.ts'
 import { HaSiteChoice } from './HaSiteChoice.tsx'
 
 /** The address field of the Home Assistant panel, so other places can send the user there. */
 export const HA_URL_FIELD_ID = 'ha-connect-url'
 
+/** Opens Settings on the Home Assistant connect form (HomeAssistantSettings focuses the field). */
 export function focusHaConnect(): void {
-  const field = document.getElementById(HA_URL_FIELD_ID)
-  field?.scrollIntoView({ block: 'center' })
-  field?.focus()
+  openView('settings', 'focus=ha-connect')
 }
 
 export function HaConnectForm({
@@ -205,103 +204,7 @@ function ConnectError({ error }: { error: KeywardError }) {
   )
 }
 
-/** The panel in the Keys tab: connected instances and the connect form. */
-export function HomeAssistantPanel() {
-  const ha = useKeys((s) => s.ha)
-  const haForget = useKeys((s) => s.haForget)
-  const [error, setError] = useState<KeywardError | null>(null)
-  const [pending, setPending] = useState<string | null>(null)
-  const [status, setStatus] = useState<string | null>(null)
-  const [warning, setWarning] = useState<string | null>(null)
-  const headingRef = useRef<HTMLHeadingElement>(null)
-
-  const forget = async (id: string) => {
-    if (pending) return
-    const which = ha.find((h) => h.id === id)
-    setPending(id)
-    setError(null)
-    setStatus(null)
-    const outcome = await haForget(id)
-    setPending(null)
-    if (!outcome.ok) {
-      setError(outcome.error)
-      return
-    }
-    setStatus(
-      `Forgot ${which ? haLabel(which) : 'that Home Assistant'}; its token left the keychain. Its integrations keep working.`,
-    )
-    headingRef.current?.focus()
-  }
-
-  // The form moves (into "Connect another") once one is connected: the heading takes focus instead.
-  const connected = (h: HaSummary) => {
-    setStatus(`Connected to ${haLabel(h)}${h.version ? `, Home Assistant ${h.version}` : ''}.`)
-    setWarning(h.warning)
-    headingRef.current?.focus()
-  }
-
-  return (
-    <section className="panel ha-panel" aria-labelledby="ha-heading" data-testid="ha-panel">
-      <h2 id="ha-heading" ref={headingRef} tabIndex={-1} className="panel-heading">
-        Home Assistant
-      </h2>
-      <p className="lead">
-        With Home Assistant’s address and an administrator’s access token, Keyward puts a key straight into Home
-        Assistant’s UniFi integration: a new entry, or the existing one updated. Without it, “Copy fields” shows what to
-        type.
-      </p>
-      {ha.length > 0 && (
-        <ul className="ha-list" aria-label="Connected Home Assistant">
-          {ha.map((h) => (
-            <li key={h.id} className="ha-item">
-              <span className="ha-item-body">
-                <strong>{h.locationName ?? 'Home Assistant'}</strong> <span className="mono muted">{h.url}</span>
-                {h.version && <span className="muted"> · version {h.version}</span>}
-                {h.unencrypted && (
-                  <span className="status-badge tone-warn" title={h.warning ?? undefined} data-testid="ha-unencrypted">
-                    Not encrypted (http)
-                  </span>
-                )}
-                <HaHoldNote summary={h} />
-              </span>
-              <button
-                type="button"
-                className="button small secondary"
-                aria-disabled={pending === h.id || undefined}
-                onClick={() => void forget(h.id)}
-              >
-                Forget<span className="visually-hidden"> {h.locationName ?? h.url}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-      <div className="list-message" role="status">
-        {status && (
-          <p className="row-note tone-ok" data-testid="ha-status">
-            {status}
-          </p>
-        )}
-        {status && warning && (
-          <p className="row-note tone-warn" data-testid="ha-connect-warning">
-            {warning}
-          </p>
-        )}
-      </div>
-      {error && <ErrorNote error={error} title="Keyward could not forget this Home Assistant" />}
-      {ha.length === 0 ? (
-        <HaConnectForm fieldId={HA_URL_FIELD_ID} onConnected={connected} />
-      ) : (
-        <details className="why ha-more">
-          <summary>Connect another Home Assistant</summary>
-          <HaConnectForm fieldId={HA_URL_FIELD_ID} onConnected={connected} />
-        </details>
-      )}
-    </section>
-  )
-}
-
-function ErrorNote({ error, title }: { error: KeywardError; title: string }) {
+export function ErrorNote({ error, title }: { error: KeywardError; title: string }) {
   return (
     <Callout tone="danger" alert title={title}>
       <p>{error.message}</p>

@@ -1,5 +1,5 @@
 // The key list: every key Keyward watches, live through `keys.changed`, with
-// sorting, a filter, and per-key actions; Home Assistant below it.
+// sorting, a filter, and per-key actions (Home Assistant connections are in Settings).
 import { useEffect, useRef, useState } from 'react'
 import type { HaSummary, KeyView } from '../../../shared/domain.ts'
 import { useNow } from '../hooks.ts'
@@ -7,8 +7,6 @@ import { appShort } from '../wizard/model.ts'
 import { Callout } from '../wizard/parts.tsx'
 import { useKeys } from './context.ts'
 import { ConfirmDialog } from './ConfirmDialog.tsx'
-import { HomeAssistantPanel } from './HomeAssistant.tsx'
-import { PreferencesPanel } from './Preferences.tsx'
 import {
   accessLabel,
   COLUMNS,
@@ -26,6 +24,7 @@ import {
 import { FieldsButton, RowOutput, SendButtons, type SignInRequest } from './RowOutput.tsx'
 import { SignInDialog } from './SignInDialog.tsx'
 import { IDLE_ROW } from './store.ts'
+import { useOpenedKey } from './opened-key.ts'
 
 type Confirm = { kind: 'revoke' | 'forget'; id: string }
 
@@ -55,9 +54,7 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
     void load()
   }, [load])
 
-  useEffect(() => {
-    headingRef.current?.focus()
-  }, [])
+  useOpenedKey(headingRef, loaded, setFilter)
 
   // The core suppresses notifications while the list is on screen.
   useEffect(() => {
@@ -201,10 +198,6 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
         )}
       </section>
 
-      <HomeAssistantPanel />
-
-      <PreferencesPanel />
-
       {confirm && confirmKey && (
         <ConfirmDialog
           kind={confirm.kind}
@@ -290,7 +283,7 @@ function KeyRow({
       aria-busy={busy ? true : undefined}
     >
       <tr className="key-main">
-        <th scope="row" className="col-name">
+        <th scope="row" className="col-name" tabIndex={-1}>
           <span className="key-name" data-testid="key-name">
             {k.name}
           </span>

@@ -2,6 +2,7 @@
 // what stops working when a key is revoked or forgotten.
 import type { HaSummary, KeyApp, KeyStatus, KeyView } from '../../../shared/domain.ts'
 import type { InventoryItem } from '../../../shared/inventory.ts'
+import { STATUS_SEVERITY } from '../../../shared/tray-model.ts'
 import { appName, appShort } from '../wizard/model.ts'
 
 export const STATUS: Record<KeyStatus, { label: string; tone: 'ok' | 'warn' | 'danger' | 'muted' }> = {
@@ -12,9 +13,6 @@ export const STATUS: Record<KeyStatus, { label: string; tone: 'ok' | 'warn' | 'd
   paused: { label: 'Paused', tone: 'muted' },
   unknown: { label: 'Unknown', tone: 'muted' },
 }
-
-/** Worst first (the tray's order). */
-const SEVERITY: Record<KeyStatus, number> = { failing: 0, expired: 1, expiring: 2, unknown: 3, ok: 4, paused: 5 }
 
 export type SortKey = 'name' | 'app' | 'host' | 'user' | 'status' | 'created' | 'verified' | 'used' | 'expires'
 export type SortDir = 'ascending' | 'descending'
@@ -53,7 +51,7 @@ function compare(a: KeyView, b: KeyView, by: SortKey): number {
     case 'user':
       return text(a.username, b.username)
     case 'status':
-      return SEVERITY[a.status] - SEVERITY[b.status]
+      return STATUS_SEVERITY[b.status] - STATUS_SEVERITY[a.status] // worst first (the tray's order)
     case 'created':
       return time(a.createdAt, 0) - time(b.createdAt, 0)
     case 'verified':
