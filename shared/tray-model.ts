@@ -24,6 +24,27 @@ export interface TrayKey {
   status: KeyStatus
 }
 
+/** A key as the key list shows it: its console by name, else its host, else its address key. */
+export interface ListedKey {
+  id: string
+  name: string
+  consoleName: string | null
+  host: string | null
+  consoleKey: string
+  status: KeyStatus
+}
+
+/** The tray for the key list's keys (`checking` while a sweep runs): one copy for the core's tray and the Overview. */
+export function trayOfKeys(keys: readonly ListedKey[], checking: boolean): TrayModel {
+  const named = keys.map((k) => ({
+    id: k.id,
+    name: k.name,
+    consoleName: k.consoleName ?? k.host ?? k.consoleKey,
+    status: k.status,
+  }))
+  return trayModel(named, { checking })
+}
+
 /** A status in the tray's words ("3 failing, 1 expiring soon"). */
 export const STATUS_WORDS: Record<KeyStatus, string> = {
   ok: 'OK',

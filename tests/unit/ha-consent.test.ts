@@ -9,6 +9,7 @@ import {
   recordConsent,
 } from '../../electron/core/homeassistant/consent.ts'
 import type { HomeAssistantRecord, KeyRecord } from '../../shared/domain.ts'
+import { keyRecord } from '../support/key-record.ts'
 
 const ha: HomeAssistantRecord = {
   id: 'h1',
@@ -18,24 +19,16 @@ const ha: HomeAssistantRecord = {
   tokenRef: 'ha-token:h1',
   addedAt: '2026-12-01T00:00:00.000Z',
 }
-const key: KeyRecord = {
-  id: 'k1',
+const key: KeyRecord = keyRecord('k1', {
   name: 'ha',
   app: 'protect',
   consoleKey: '10.0.0.5:443',
-  username: 'keyward-ha',
   remoteId: 'r1',
   keyRef: 'key:k1',
   passwordRef: 'password:k1',
   masked: 'abcd…wxyz',
   createdAt: '2026-12-01T00:00:00.000Z',
-  expiresAt: null,
-  paused: false,
-  lastCheck: null,
-  unreachableStreak: 0,
-  pushedTo: [],
-  haHealth: null,
-}
+})
 
 describe('Home Assistant consent', () => {
   it.each([

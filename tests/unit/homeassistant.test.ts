@@ -1,6 +1,7 @@
 // Pure parts of the Home Assistant module: base URLs, result parsing, form
 // filling, every error and abort key of home-assistant.md §2.3/§3 mapped to a
 // specific failure, entry matching, health classification and copy fields.
+import { haEntry } from '../support/ha-records.ts'
 import { describe, expect, it } from 'vitest'
 import { normalizeBaseUrl } from '../../electron/core/homeassistant/client.ts'
 import { copyFields, hasProtectMenu } from '../../electron/core/homeassistant/copy.ts'
@@ -215,19 +216,8 @@ describe('every error and abort key of the reference maps to a specific failure'
   })
 })
 
-const entry = (over: Partial<HaEntry>): HaEntry => ({
-  entry_id: 'E1',
-  domain: 'unifiprotect',
-  title: 'NVR',
-  source: 'user',
-  state: 'loaded',
-  reason: null,
-  error_reason_translation_key: null,
-  error_reason_translation_placeholders: null,
-  disabled_by: null,
-  supports_reconfigure: true,
-  ...over,
-})
+const entry = (over: Partial<HaEntry>): HaEntry =>
+  haEntry({ entry_id: 'E1', domain: 'unifiprotect', title: 'NVR', ...over })
 
 describe('matching entries to consoles', () => {
   const consoleRef = { key: '10.0.0.5:443', host: '10.0.0.5', port: 443, mac: '70:a7:41:1b:2c:3d', name: 'NVR' }

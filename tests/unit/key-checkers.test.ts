@@ -1,4 +1,5 @@
 // The key watch checks each key with the checker its kind's service registered; it knows no kind itself.
+import { keyRecord } from '../support/key-record.ts'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,24 +17,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
-const record = (id: string, app: KeyApp): KeyRecord => ({
-  id,
-  name: `key ${id}`,
-  app,
-  consoleKey: '192.0.2.1:443',
-  username: 'keyward-ha',
-  remoteId: null,
-  keyRef: `ref-${id}`,
-  passwordRef: null,
-  masked: 'ab…yz',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  expiresAt: null,
-  paused: false,
-  lastCheck: null,
-  unreachableStreak: 0,
-  pushedTo: [],
-  haHealth: null,
-})
+const record = (id: string, app: KeyApp): KeyRecord => keyRecord(id, { app })
 
 const ok = (r: KeyRecord): KeyCheck =>
   ({

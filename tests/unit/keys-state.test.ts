@@ -5,30 +5,24 @@ import type { KeyProblem, KeyRecord, KeyStatus } from '../../shared/domain.ts'
 import { keyStatus } from '../../electron/core/keys/status.ts'
 import { MAX_MENU_KEYS, trayModel, type TrayKey } from '../../electron/core/keys/tray-model.ts'
 import { NotificationPlanner, transitionOf } from '../../electron/core/keys/notifications.ts'
+import { keyRecord } from '../support/key-record.ts'
 
 const NOW = Date.parse('2026-11-22T12:00:00Z')
 const DAY = 86_400_000
 const STATUSES: KeyStatus[] = ['ok', 'failing', 'expiring', 'expired', 'paused', 'unknown']
 
-const key = (over: Partial<KeyRecord> = {}): KeyRecord => ({
-  id: 'k1',
-  name: 'ha',
-  app: 'protect',
-  consoleKey: '10.0.0.2:443',
-  username: 'keyward',
-  remoteId: 'r1',
-  keyRef: 'key:1',
-  passwordRef: null,
-  masked: 'abcd…wxyz',
-  createdAt: '2026-11-01T00:00:00Z',
-  expiresAt: null,
-  paused: false,
-  lastCheck: null,
-  unreachableStreak: 0,
-  pushedTo: [],
-  haHealth: null,
-  ...over,
-})
+const key = (over: Partial<KeyRecord> = {}): KeyRecord =>
+  keyRecord('k1', {
+    name: 'ha',
+    app: 'protect',
+    consoleKey: '10.0.0.2:443',
+    username: 'keyward',
+    remoteId: 'r1',
+    keyRef: 'key:1',
+    masked: 'abcd…wxyz',
+    createdAt: '2026-11-01T00:00:00Z',
+    ...over,
+  })
 const checked = (status: 'ok' | 'failed', problem: KeyProblem | null = null) => ({
   status,
   problem,

@@ -1,17 +1,11 @@
 // The Overview's pure model: the tray's icon and sentence for the window, what
 // needs attention (worst first, told apart by console, with its fix), and when
 // keys were last checked and are next due.
+import { trayOfKeys } from '../../shared/tray-model.ts'
 import { describe, expect, it } from 'vitest'
 import type { HaSummary, KeyView } from '../../shared/domain.ts'
 import { keyView } from '../support/key-view.ts'
-import {
-  attention,
-  overviewTray,
-  relativeFuture,
-  statusCounts,
-  sweepTimes,
-  trayLine,
-} from '../../renderer/src/overview/model.ts'
+import { attention, relativeFuture, statusCounts, sweepTimes, trayLine } from '../../renderer/src/overview/model.ts'
 
 const T0 = Date.parse('2026-11-20T12:00:00Z')
 
@@ -35,15 +29,15 @@ describe('the Overview says what the tray says', () => {
       key({ name: 'c', status: 'expiring' }),
       key({ name: 'd', status: 'paused', paused: true }),
     ]
-    const tray = overviewTray(keys, false)
+    const tray = trayOfKeys(keys, false)
     expect(tray.icon).toBe('error')
     expect(trayLine(tray)).toBe('4 keys: 1 failing, 1 expiring soon')
     expect(statusCounts(keys)).toEqual({ ok: 1, failing: 1, expiring: 1, expired: 0, paused: 1, unknown: 0 })
   })
 
   it('all good when every watched key is OK', () => {
-    expect(overviewTray([key({ name: 'a' }), key({ name: 'b' })], false).icon).toBe('ok')
-    expect(trayLine(overviewTray([key({ name: 'a' }), key({ name: 'b' })], false))).toBe('all 2 keys are OK')
+    expect(trayOfKeys([key({ name: 'a' }), key({ name: 'b' })], false).icon).toBe('ok')
+    expect(trayLine(trayOfKeys([key({ name: 'a' }), key({ name: 'b' })], false))).toBe('all 2 keys are OK')
   })
 })
 

@@ -1,10 +1,8 @@
 // What the key list and the tray show: each stored key record with its status (derived at `t` with the
 // expiry lead time) and the name and host of its console or UISP server.
-import type {} from '../../../shared/domain.ts'
 import type { WatchedKey } from '../views.ts'
 import type { Settings } from '../settings/settings.ts'
 import { keyStatus } from './status.ts'
-import { trayModel, type TrayModel } from './tray-model.ts'
 
 /** The stored keys as the user sees them at `t`; `leadDays`: how early "expires soon" starts. */
 export function keyViews(settings: Settings, t: number, leadDays: number): WatchedKey[] {
@@ -19,17 +17,4 @@ export function keyViews(settings: Settings, t: number, leadDays: number): Watch
     consoleName: byKey.get(k.consoleKey)?.name ?? null,
     host: byKey.get(k.consoleKey)?.host ?? null,
   }))
-}
-
-/** The tray for these views; `checking` while a sweep runs. */
-export function trayOf(views: WatchedKey[], checking: boolean): TrayModel {
-  return trayModel(
-    views.map((v) => ({
-      id: v.id,
-      name: v.name,
-      consoleName: v.consoleName ?? v.host ?? v.consoleKey,
-      status: v.status,
-    })),
-    { checking },
-  )
 }

@@ -11,7 +11,8 @@ import type { SecretStore } from '../vault/secret-store.ts'
 import { CheckerRegistry, type KeyChecker } from './checkers.ts'
 import { KeyNotifier } from './key-notifier.ts'
 import { KeyRecords, type NewKeyRecord } from './key-records.ts'
-import { keyViews, trayOf } from './key-views.ts'
+import { trayOfKeys } from '../../../shared/tray-model.ts'
+import { keyViews } from './key-views.ts'
 import { createPacer, type Pacer } from './pacer.ts'
 import { SweepRunner, type HaHealthReader } from './sweep.ts'
 import { SweepScheduler } from './sweep-scheduler.ts'
@@ -47,7 +48,7 @@ function assemble(options: KeyWatchOptions) {
   const notifier = new KeyNotifier(hub, now)
   const intervalMs = () => settings.getPreferences().checkIntervalMinutes * 60_000
   const views = () => keyViews(settings, now(), options.leadDays ?? settings.getPreferences().expiryLeadDays)
-  const tray = () => trayOf(views(), runner.sweeping)
+  const tray = () => trayOfKeys(views(), runner.sweeping)
   /** Tells the renderer, the tray and the notifier what the records say now. */
   const publish = (): WatchedKey[] => {
     const list = views()

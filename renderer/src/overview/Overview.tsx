@@ -2,6 +2,7 @@
 // state and sentence come from the tray's own model (shared/tray-model.ts), the
 // counts from the same statuses, then the last and next check, and what needs
 // attention with the button that fixes it.
+import { trayOfKeys } from '../../../shared/tray-model.ts'
 import { useEffect, useRef } from 'react'
 import type { KeyStatus } from '../../../shared/domain.ts'
 import { useNow } from '../hooks.ts'
@@ -13,7 +14,6 @@ import type { KeywardStore } from '../store.ts'
 import {
   attention,
   HEADLINE,
-  overviewTray,
   relativeFuture,
   statusCounts,
   sweepTimes,
@@ -58,7 +58,7 @@ export function Overview({
     headingRef.current?.focus()
   }, [load])
 
-  const tray = overviewTray(keys, checking)
+  const tray = trayOfKeys(keys, checking)
   const counts = statusCounts(keys)
   const sweep = sweepTimes(keys, interval)
   const items = attention(keys, vault, ha)

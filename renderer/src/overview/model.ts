@@ -4,20 +4,7 @@
 // checked and when the next background check is due, and what needs attention
 // with the one action that fixes it.
 import type { HaSummary, KeyStatus, KeyView, VaultStatus } from '../../../shared/domain.ts'
-import { STATUS_SEVERITY, statusCounts, trayModel, type TrayModel } from '../../../shared/tray-model.ts'
-
-/** The tray's model for these keys, built exactly as the core builds it (keys/watch.ts). */
-export function overviewTray(keys: readonly KeyView[], checking: boolean): TrayModel {
-  return trayModel(
-    keys.map((k) => ({
-      id: k.id,
-      name: k.name,
-      consoleName: k.consoleName ?? k.host ?? k.consoleKey,
-      status: k.status,
-    })),
-    { checking },
-  )
-}
+import { STATUS_SEVERITY, statusCounts, type TrayModel } from '../../../shared/tray-model.ts'
 
 export { statusCounts }
 
