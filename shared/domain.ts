@@ -1,5 +1,6 @@
 // Domain types shared by core and renderer. Plain data only: these cross IPC
 // (structured clone) and the browser bridge (JSON).
+import type { KeyUserView } from './views.ts'
 
 /** SHA-256 of the leaf certificate's DER, as colon-separated upper-case hex. */
 export type CertificateFingerprint = string
@@ -360,6 +361,8 @@ export interface KeyView extends Omit<KeyRecord, 'keyRef' | 'passwordRef' | 'unr
   status: KeyStatus
   consoleName: string | null
   host: string | null
+  /** Its console user, when Keyward created it (revoke may delete it too); null or absent otherwise. */
+  dedicatedUser?: KeyUserView | null
 }
 
 /** A notification the shell shows (and the browser host forwards). */
