@@ -1,32 +1,20 @@
-// The key list: every key Keyward watches, live through `keys.changed`, with
-// sorting, a filter, and per-key actions (Home Assistant connections are in Settings).
+// The Keys tab: every key Keyward watches, live through `keys.changed`, as a compact list (one
+// Tab stop, KeyList.tsx) with a filter and a sort, and the open key in a detail pane beside it
+// (under ~800 px in its place, keys.css) holding every field and action (KeyDetail.tsx).
+// Home Assistant connections are in Settings.
 import { useEffect, useRef, useState } from 'react'
-import type { HaSummary, KeyView } from '../../../shared/domain.ts'
 import { useNow } from '../hooks.ts'
-import { appShort } from '../wizard/model.ts'
 import { Callout } from '../wizard/parts.tsx'
 import { useKeys } from './context.ts'
 import { ConfirmDialog } from './ConfirmDialog.tsx'
-import {
-  accessLabel,
-  COLUMNS,
-  filterKeys,
-  formatAgo,
-  formatDate,
-  formatDateTime,
-  formatShortDate,
-  hostLabel,
-  sortKeys,
-  STATUS,
-  usageLabel,
-  type SortKey,
-} from './model.ts'
-import { FieldsButton, RowOutput, SendButtons, type SignInRequest } from './RowOutput.tsx'
-import { SignInDialog } from './SignInDialog.tsx'
-import { IDLE_ROW } from './store.ts'
+import { KeyDetail, type ConfirmKind } from './KeyDetail.tsx'
+import { KeyList } from './KeyList.tsx'
+import './keys.css'
+import { filterKeys, SORTS, sortKeys, type SortKey } from './model.ts'
 import { useOpenedKey } from './opened-key.ts'
-
-type Confirm = { kind: 'revoke' | 'forget'; id: string }
+import type { SignInRequest } from './RowOutput.tsx'
+import { SignInDialog } from './SignInDialog.tsx'
+import { UserRemoval } from './UserRemoval.tsx'
 
 export function KeysView({ onNewKey }: { onNewKey: () => void }) {
   const keys = useKeys((s) => s.keys)
@@ -45,16 +33,18 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
   const rotate = useKeys((s) => s.rotate)
   const revoke = useKeys((s) => s.revoke)
   const signInTo = useKeys((s) => s.signIn)
-  const [confirm, setConfirm] = useState<Confirm | null>(null)
+  const [confirm, setConfirm] = useState<{ kind: ConfirmKind; id: string } | null>(null)
   const [signIn, setSignIn] = useState<SignInRequest | null>(null)
+  // What the last revoke asked for, so a retry after signing in asks the same.
+  const lastRevoke = useRef(false)
   const headingRef = useRef<HTMLHeadingElement>(null)
+  const detailRef = useRef<HTMLHeadingElement>(null)
   const now = useNow(true, 30_000)
+  const { openId, open, close } = useOpenedKey(headingRef, detailRef, keys, loaded, setFilter)
 
   useEffect(() => {
     void load()
   }, [load])
-
-  useOpenedKey(headingRef, loaded, setFilter)
 
   // The core suppresses notifications while the list is on screen.
   useEffect(() => {
@@ -71,8 +61,9 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
   }, [viewing])
 
   const shown = sortKeys(filterKeys(keys, filter), sort)
+  const opened = keys.find((k) => k.id === openId)
   const confirmKey = confirm ? keys.find((k) => k.id === confirm.id) : undefined
-  const sortLabel = COLUMNS.find((c) => c.key === sort.by)?.label ?? sort.by
+  const sortLabel = SORTS.find((c) => c.key === sort.by)?.label ?? sort.by
 
   return (
     <div className="keys-view">
@@ -113,6 +104,24 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
                 onChange={(e) => setFilter(e.target.value)}
               />
             </div>
+            <div className="sort-field">
+              <label htmlFor="keys-sort">Sort by</label>
+              <select id="keys-sort" value={sort.by} onChange={(e) => setSort(e.target.value as SortKey)}>
+                {SORTS.map((s) => (
+                  <option key={s.key} value={s.key}>
+                    {s.label}
+                  </option>
+                ))}
+              </select>
+              <button
+                type="button"
+                className="button small secondary sort-direction"
+                aria-label={`Order: ${sort.dir}. Reverse it`}
+                onClick={() => setSort(sort.by)}
+              >
+                <span aria-hidden="true">{sort.dir === 'ascending' ? '▲' : '▼'}</span>
+              </button>
+            </div>
             <p id="keys-count" className="keys-count muted" role="status">
               {shown.length === keys.length
                 ? `${keys.length} key${keys.length === 1 ? '' : 's'}`
@@ -128,6 +137,7 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
             </p>
           )}
         </div>
+        <UserRemoval />
         {error && (
           <Callout tone="danger" alert title="Keyward could not read the keys">
             <p>{error.message}</p>
@@ -152,48 +162,38 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
             </button>
           </div>
         ) : (
-          <div className="table-wrap">
-            <table className="keys-table" data-testid="keys-table">
-              <caption className="visually-hidden">
-                Keys, sorted by {sortLabel}, {sort.dir}
-              </caption>
-              <thead>
-                <tr>
-                  {COLUMNS.map((c) => {
-                    const active = c.sortable && sort.by === c.key
-                    return (
-                      <th key={c.key} scope="col" className={`col-${c.key}`} aria-sort={active ? sort.dir : undefined}>
-                        {c.sortable ? (
-                          <button type="button" className="sort-button" onClick={() => setSort(c.key as SortKey)}>
-                            {c.label}
-                            <span className={`sort-icon${active ? ' active' : ''}`} aria-hidden="true">
-                              {active ? (sort.dir === 'ascending' ? '▲' : '▼') : '↕'}
-                            </span>
-                          </button>
-                        ) : (
-                          <span className="sort-static">{c.label}</span>
-                        )}
-                      </th>
-                    )
-                  })}
-                </tr>
-              </thead>
-              {shown.map((k) => (
-                <KeyRow key={k.id} keyView={k} ha={ha} now={now} onConfirm={setConfirm} onSignIn={setSignIn} />
-              ))}
+          <div className={`keys-layout${opened ? ' detail-open' : ''}`}>
+            <div className="key-list-pane">
+              <KeyList
+                keys={shown}
+                all={keys}
+                openId={openId}
+                now={now}
+                onOpen={open}
+                label={`Keys, sorted by ${sortLabel}, ${sort.dir}. Enter opens a key.`}
+              />
               {shown.length === 0 && (
-                <tbody>
-                  <tr>
-                    <td colSpan={COLUMNS.length} className="no-match">
-                      No key matches “{filter}”.{' '}
-                      <button type="button" className="button link" onClick={() => setFilter('')}>
-                        Clear the filter
-                      </button>
-                    </td>
-                  </tr>
-                </tbody>
+                <p className="no-match">
+                  No key matches “{filter}”.{' '}
+                  <button type="button" className="button link" onClick={() => setFilter('')}>
+                    Clear the filter
+                  </button>
+                </p>
               )}
-            </table>
+            </div>
+            {opened ? (
+              <KeyDetail
+                keyView={opened}
+                ha={ha}
+                now={now}
+                headingRef={detailRef}
+                onClose={close}
+                onConfirm={(kind) => setConfirm({ kind, id: opened.id })}
+                onSignIn={setSignIn}
+              />
+            ) : (
+              <p className="key-detail-empty muted">Open a key to see all it holds and what you can do with it.</p>
+            )}
           </div>
         )}
       </section>
@@ -204,6 +204,7 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
           keyView={confirmKey}
           ha={ha}
           onClose={() => setConfirm(null)}
+          onRevoke={(deleteUser) => (lastRevoke.current = deleteUser)}
           fallbackFocus={() => headingRef.current}
         />
       )}
@@ -217,252 +218,11 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
             const request = signIn
             setSignIn(null)
             // Signed in: do what the session was needed for (the user asked for it already).
-            if (signedIn) void (request.retry === 'rotate' ? rotate(request.keyId) : revoke(request.keyId))
+            if (signedIn)
+              void (request.retry === 'rotate' ? rotate(request.keyId) : revoke(request.keyId, lastRevoke.current))
           }}
         />
       )}
     </div>
-  )
-}
-
-function KeyRow({
-  keyView: k,
-  ha,
-  now,
-  onConfirm,
-  onSignIn,
-}: {
-  keyView: KeyView
-  ha: HaSummary[]
-  now: number
-  onConfirm: (c: Confirm) => void
-  onSignIn: (request: SignInRequest) => void
-}) {
-  const busy = useKeys((s) => (s.rows[k.id] ?? IDLE_ROW).busy)
-  const copy = useKeys((s) => s.copy)
-  const reveal = useKeys((s) => s.reveal)
-  const check = useKeys((s) => s.check)
-  const rotate = useKeys((s) => s.rotate)
-  const setPaused = useKeys((s) => s.setPaused)
-  const cloudCheck = useKeys((s) => s.cloudCheck)
-  // The revealed key lives here only, counting down to hiding itself.
-  const [revealed, setRevealed] = useState<{ secret: string; left: number } | null>(null)
-  const [needHa, setNeedHa] = useState(false)
-  const showing = revealed !== null
-
-  useEffect(() => {
-    if (!showing) return
-    const timer = setInterval(() => setRevealed((r) => (r && r.left > 1 ? { ...r, left: r.left - 1 } : null)), 1000)
-    return () => clearInterval(timer)
-  }, [showing])
-
-  const showSecret = async () => {
-    const answer = await reveal(k.id)
-    if (answer) setRevealed({ secret: answer.secret, left: answer.hideAfterSeconds })
-  }
-
-  const run = (action: () => unknown) => () => {
-    if (busy) return
-    setNeedHa(false)
-    action()
-  }
-
-  const status = STATUS[k.status]
-  const check0 = k.lastCheck
-  const failedCheck = check0?.status === 'failed' && k.status !== 'paused' ? check0 : null
-  const expires = formatDate(k.expiresAt)
-  const access = accessLabel(k)
-  const used = usageLabel(k, now)
-
-  return (
-    <tbody
-      className={`key-group status-${k.status}`}
-      data-testid="key-row"
-      data-key-id={k.id}
-      data-status={k.status}
-      aria-busy={busy ? true : undefined}
-    >
-      <tr className="key-main">
-        <th scope="row" className="col-name" tabIndex={-1}>
-          <span className="key-name" data-testid="key-name">
-            {k.name}
-          </span>
-        </th>
-        <td className="col-app">{appShort(k.app)}</td>
-        <td className="col-host">
-          <span className="host-name">{hostLabel(k)}</span>
-          <span className="mono muted host-address">{k.consoleKey}</span>
-        </td>
-        <td className="col-user">
-          <span className="mono block">{k.username}</span>
-          <span className="key-access muted block" data-testid="key-access" title={access?.full}>
-            {access ? [access.role, access.scopes].filter(Boolean).join(' · ') : 'role not known'}
-          </span>
-        </td>
-        <td className="col-key mono" data-testid="masked-key">
-          {k.masked}
-        </td>
-        <td className="col-status">
-          <span className={`status-badge tone-${status.tone}`} data-testid="key-status">
-            <span className="status-dot" aria-hidden="true" />
-            {status.label}
-          </span>
-        </td>
-        <td className="col-created">
-          <time dateTime={k.createdAt} title={formatDateTime(k.createdAt)}>
-            {formatShortDate(k.createdAt, now)}
-          </time>
-        </td>
-        <td className="col-verified" data-testid="last-verified">
-          {check0 ? (
-            <time dateTime={check0.checkedAt} title={formatDateTime(check0.checkedAt)}>
-              {formatAgo(check0.checkedAt, Math.max(now, Date.parse(check0.checkedAt)))}
-            </time>
-          ) : (
-            <span className="muted">not yet</span>
-          )}
-          {check0?.status === 'failed' && <span className="muted block">(failed)</span>}
-        </td>
-        <td className="col-used" data-testid="last-used" title={used.title}>
-          {used.muted ? (
-            <span className="muted">{used.text}</span>
-          ) : (
-            <time dateTime={k.usage!.lastUsedAt!}>{used.text}</time>
-          )}
-          {used.note && <span className="muted block">({used.note})</span>}
-        </td>
-        <td className="col-expires">
-          {expires ? (
-            <time dateTime={k.expiresAt!} title={formatDateTime(k.expiresAt!)}>
-              {formatShortDate(k.expiresAt, now)}
-            </time>
-          ) : (
-            <span className="muted">never</span>
-          )}
-        </td>
-      </tr>
-      <tr className="key-sub">
-        <td colSpan={COLUMNS.length}>
-          {failedCheck && (
-            <div className={`status-detail tone-${status.tone}`} data-testid="status-detail">
-              <p data-testid="status-message">{failedCheck.message}</p>
-              {failedCheck.nextStep && (
-                <p data-testid="status-next-step">
-                  <strong>What to do:</strong> {failedCheck.nextStep}
-                </p>
-              )}
-              {failedCheck.problem === 'invalid_key' && (k.app === 'protect' || k.app === 'network') && (
-                <p>
-                  <button
-                    type="button"
-                    className="button small secondary"
-                    aria-disabled={busy === 'cloud' || undefined}
-                    onClick={run(() => void cloudCheck(k.id))}
-                  >
-                    Is it a cloud key? Ask Ubiquiti
-                  </button>{' '}
-                  <span className="muted">
-                    This sends the key to Ubiquiti’s cloud (api.ui.com). Keyward never does it on its own.
-                  </span>
-                </p>
-              )}
-            </div>
-          )}
-          {check0?.status === 'ok' && check0.message && k.status !== 'paused' && (
-            <div className="status-detail tone-warn" data-testid="status-warning">
-              <p>{check0.message}</p>
-            </div>
-          )}
-          {(k.status === 'expired' || k.status === 'expiring') && expires && (
-            <div className={`status-detail tone-${status.tone}`}>
-              <p>
-                {k.status === 'expired' ? `Expired on ${expires}.` : `Expires on ${expires}.`} Rotate it to make a new
-                one; whatever uses it gets the new one when you send it again.
-              </p>
-            </div>
-          )}
-          {k.haHealth && (
-            <p
-              className={`ha-health tone-${k.haHealth.keyProblem ? 'danger' : k.haHealth.signal === 'ok' ? 'ok' : 'warn'}`}
-              data-testid="ha-health"
-            >
-              <strong>Home Assistant:</strong> {k.haHealth.message}
-            </p>
-          )}
-          {revealed && (
-            <p className="revealed" data-testid="revealed-key">
-              <span className="muted">Key</span> <code className="mono secret">{revealed.secret}</code>{' '}
-              <span className="muted">hides in {revealed.left} s</span>
-            </p>
-          )}
-          <div className="row-actions" role="group" aria-label={`Actions for ${k.name}`}>
-            <span className="action-group">
-              <button
-                type="button"
-                className="button small secondary"
-                aria-disabled={busy === 'copy' || undefined}
-                onClick={run(() => void copy(k.id))}
-              >
-                Copy
-              </button>
-              <button
-                type="button"
-                className="button small secondary"
-                onClick={revealed ? () => setRevealed(null) : run(() => void showSecret())}
-              >
-                {revealed ? 'Hide' : 'Reveal'}
-              </button>
-              <button
-                type="button"
-                className="button small secondary"
-                aria-disabled={busy === 'check' || undefined}
-                onClick={run(() => void check(k.id))}
-              >
-                Verify now
-              </button>
-              <button
-                type="button"
-                className="button small secondary"
-                aria-disabled={busy === 'rotate' || undefined}
-                onClick={run(() => void rotate(k.id))}
-              >
-                Rotate
-              </button>
-              <button
-                type="button"
-                className="button small secondary"
-                aria-disabled={busy === 'pause' || undefined}
-                onClick={run(() => void setPaused(k.id, !k.paused))}
-              >
-                {k.paused ? 'Resume checks' : 'Pause checks'}
-              </button>
-            </span>
-            {k.app !== 'uisp' && (
-              <span className="action-group">
-                <SendButtons keyView={k} ha={ha} onNeedHa={() => setNeedHa(true)} />
-                <FieldsButton keyView={k} />
-              </span>
-            )}
-            <span className="action-group end">
-              <button
-                type="button"
-                className="button small danger"
-                onClick={run(() => onConfirm({ kind: 'revoke', id: k.id }))}
-              >
-                Revoke…
-              </button>
-              <button
-                type="button"
-                className="button small danger"
-                onClick={run(() => onConfirm({ kind: 'forget', id: k.id }))}
-              >
-                Forget…
-              </button>
-            </span>
-          </div>
-          <RowOutput keyView={k} onSignIn={onSignIn} needHa={needHa && ha.length === 0} />
-        </td>
-      </tr>
-    </tbody>
   )
 }

@@ -88,7 +88,9 @@ export function RowOutput({
             <p>
               {keyView.app === 'uisp'
                 ? `${hostLabel(keyView)} wants a signed-in UISP user to ${error.action === 'rotate' ? 'rotate' : 'revoke'} this token.`
-                : `This key was made with your own account, so ${hostLabel(keyView)} wants a signed-in Owner or Super Admin to ${error.action === 'rotate' ? 'rotate' : 'revoke'} it.`}
+                : error.action === 'revoke' && keyView.dedicatedUser
+                  ? `Deleting ${keyView.username} needs a signed-in Owner or Super Admin on ${hostLabel(keyView)}. Nothing was revoked yet.`
+                  : `This key was made with your own account, so ${hostLabel(keyView)} wants a signed-in Owner or Super Admin to ${error.action === 'rotate' ? 'rotate' : 'revoke'} it.`}
             </p>
           )}
           {error.error.detail && <p className="detail">Details: {error.error.detail}</p>}
