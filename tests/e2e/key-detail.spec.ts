@@ -134,7 +134,9 @@ test('same-named keys show their console; at 600 px a key opens in place with no
   await page.setViewportSize({ width: 600, height: 800 })
   await expect(page.getByTestId('key-detail')).toBeVisible()
   await expect(page.getByRole('listbox')).toBeHidden()
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  )
   expect(overflow, 'the Keys tab at 600 px with a key open scrolls sideways').toBeLessThanOrEqual(0)
   await captureScreen(page, testInfo, 'keys-detail-600')
   await page.getByRole('button', { name: 'Back to the list' }).click()

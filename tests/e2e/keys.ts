@@ -77,7 +77,9 @@ export function keyRow(page: Page, name: string): Locator {
 
 /** The detail pane of one key (open it first with `openKey`). */
 export function keyDetail(page: Page, name: string): Locator {
-  return page.getByTestId('key-detail').filter({ has: page.getByTestId('detail-name').getByText(name, { exact: true }) })
+  return page
+    .getByTestId('key-detail')
+    .filter({ has: page.getByTestId('detail-name').getByText(name, { exact: true }) })
 }
 
 /** Opens a key's detail pane from the list, as a click does. */

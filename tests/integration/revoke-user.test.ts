@@ -109,7 +109,10 @@ describe('revoke with the dedicated user', () => {
     expect(view!.dedicatedUser ?? null).toBeNull()
     const before = usernames(sim).sort()
     const refused = await core.invoke('keys.revoke', { id: view!.id, deleteUser: true })
-    expect(refused).toMatchObject({ ok: false, error: { code: 'refused', message: expect.stringMatching(/did not create/) } })
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'refused', message: expect.stringMatching(/did not create/) },
+    })
     expect(usernames(sim).sort()).toEqual(before)
     expect(await list()).toHaveLength(1)
   })

@@ -3,6 +3,7 @@
 // hands the new key to and those it cannot; Revoke offers to delete the key's dedicated user when
 // Keyward created it (ticked when no other key uses it; the core checks again).
 import { useId, useState } from 'react'
+import type { KeyUserView } from '../../../shared/views.ts'
 import type { HaSummary, KeyView } from '../../../shared/domain.ts'
 import { useKeys } from './context.ts'
 import { ConfirmActions, Dialog } from './Dialog.tsx'
@@ -39,7 +40,6 @@ export function ConfirmDialog({
   const busy = useKeys((s) => (s.rows[keyView.id] ?? IDLE_ROW).busy)
   const user = keyView.dedicatedUser ?? null
   const [deleteUser, setDeleteUser] = useState(user !== null && user.sharedWith.length === 0)
-  const checkboxId = useId()
   const where = hostLabel(keyView)
   const working = busy === kind
 
@@ -75,22 +75,7 @@ export function ConfirmDialog({
       description={<Consequences kind={kind} keyView={keyView} ha={ha} />}
     >
       {kind === 'revoke' && user && (
-        <div className="confirm-user">
-          <label htmlFor={checkboxId} className="check-row">
-            <input
-              id={checkboxId}
-              type="checkbox"
-              checked={deleteUser}
-              onChange={(e) => setDeleteUser(e.target.checked)}
-            />{' '}
-            Also delete the user {keyView.username} that Keyward created on {where}
-          </label>
-          <p className="muted" data-testid="user-note">
-            {user.sharedWith.length > 0
-              ? `${user.sharedWith.map((o) => `“${o.name}”`).join(', ')} also belong${user.sharedWith.length === 1 ? 's' : ''} to ${keyView.username}; Keyward will not delete the user while ${user.sharedWith.length === 1 ? 'it is' : 'they are'} in the list.`
-              : `No other key in your list uses ${keyView.username}. Keyward revokes the key first, then deletes the user (you need to be signed in to ${where} as an Owner or Super Admin), then its password from this computer’s keychain.`}
-          </p>
-        </div>
+        <UserChoice keyView={keyView} user={user} checked={deleteUser} onChange={setDeleteUser} />
       )}
       <ConfirmActions
         onCancel={onClose}
@@ -109,8 +94,8 @@ function Consequences({ kind, keyView, ha }: { kind: ConfirmKind; keyView: KeyVi
     return (
       <>
         <p>
-          Keyward makes a new key on {where}, checks it, hands it over, and only then revokes this one. If anything fails
-          on the way, this key stays as it is.
+          Keyward makes a new key on {where}, checks it, hands it over, and only then revokes this one. If anything
+          fails on the way, this key stays as it is.
         </p>
         <ul className="consequences" data-testid="consequences">
           {updates.map((line) => (
@@ -137,5 +122,38 @@ function Consequences({ kind, keyView, ha }: { kind: ConfirmKind; keyView: KeyVi
         {revoking && <li>Keyward forgets the key and removes it from this computer’s keychain.</li>}
       </ul>
     </>
+  )
+}
+
+/** "Also delete the user": ticked by default when no other key uses it (the core checks again). */
+function UserChoice(props: {
+  keyView: KeyView
+  user: KeyUserView
+  checked: boolean
+  onChange: (checked: boolean) => void
+}) {
+  const { keyView, user } = props
+  const id = useId()
+  const where = hostLabel(keyView)
+  const others = user.sharedWith.map((o) => `“${o.name}”`).join(', ')
+  const one = user.sharedWith.length === 1
+  return (
+    <div className="confirm-user">
+      <label htmlFor={id} className="check-row">
+        <input
+          id={id}
+          type="checkbox"
+          checked={props.checked}
+          disabled={user.sharedWith.length > 0}
+          onChange={(e) => props.onChange(e.target.checked)}
+        />{' '}
+        Also delete the user {keyView.username} that Keyward created on {where}
+      </label>
+      <p className="muted" data-testid="user-note">
+        {user.sharedWith.length > 0
+          ? `${others} also belong${one ? 's' : ''} to ${keyView.username}; Keyward will not delete the user while ${one ? 'it is' : 'they are'} in the list.`
+          : `No other key in your list uses ${keyView.username}. Keyward revokes the key first, then deletes the user (you need to be signed in to ${where} as an Owner or Super Admin), then its password from this computer’s keychain.`}
+      </p>
+    </div>
   )
 }

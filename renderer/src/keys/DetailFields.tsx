@@ -2,23 +2,22 @@
 // key, and its dates (created, last verified, last used, expiry), then the Home Assistants fed by it.
 import type { HaSummary, KeyView } from '../../../shared/domain.ts'
 import { appShort } from '../wizard/model.ts'
-import {
-  accessLabel,
-  formatAgo,
-  formatDateTime,
-  formatShortDate,
-  haLabel,
-  hostLabel,
-  usageLabel,
-} from './model.ts'
+import { accessLabel, formatAgo, formatDateTime, formatShortDate, haLabel, hostLabel, usageLabel } from './model.ts'
 
-export function DetailFields({ keyView: k, ha, now }: { keyView: KeyView; ha: HaSummary[]; now: number }) {
-  const access = accessLabel(k)
-  const used = usageLabel(k, now)
-  const check = k.lastCheck
-  const fed = ha.filter((h) => k.pushedTo.includes(h.id))
+export function DetailFields({ keyView, ha, now }: { keyView: KeyView; ha: HaSummary[]; now: number }) {
   return (
     <dl className="key-fields">
+      <WhatFields keyView={keyView} />
+      <WhenFields keyView={keyView} ha={ha} now={now} />
+    </dl>
+  )
+}
+
+/** Where the key lives, whose it is and what it may do, and the masked key. */
+function WhatFields({ keyView: k }: { keyView: KeyView }) {
+  const access = accessLabel(k)
+  return (
+    <>
       <div>
         <dt>Console</dt>
         <dd className="col-host">
@@ -54,6 +53,17 @@ export function DetailFields({ keyView: k, ha, now }: { keyView: KeyView; ha: Ha
           {k.masked}
         </dd>
       </div>
+    </>
+  )
+}
+
+/** Its dates (created, last verified, last used, expiry) and the Home Assistants it feeds. */
+function WhenFields({ keyView: k, ha, now }: { keyView: KeyView; ha: HaSummary[]; now: number }) {
+  const used = usageLabel(k, now)
+  const check = k.lastCheck
+  const fed = ha.filter((h) => k.pushedTo.includes(h.id))
+  return (
+    <>
       <div>
         <dt>Created</dt>
         <dd>
@@ -106,6 +116,6 @@ export function DetailFields({ keyView: k, ha, now }: { keyView: KeyView; ha: Ha
           </dd>
         </div>
       )}
-    </dl>
+    </>
   )
 }

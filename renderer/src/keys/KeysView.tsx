@@ -2,7 +2,8 @@
 // Tab stop, KeyList.tsx) with a filter and a sort, and the open key in a detail pane beside it
 // (under ~800 px in its place, keys.css) holding every field and action (KeyDetail.tsx).
 // Home Assistant connections are in Settings.
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useRef, useState, type RefObject } from 'react'
+import type { KeyView } from '../../../shared/domain.ts'
 import { useNow } from '../hooks.ts'
 import { Callout } from '../wizard/parts.tsx'
 import { useKeys } from './context.ts'
@@ -10,7 +11,8 @@ import { ConfirmDialog } from './ConfirmDialog.tsx'
 import { KeyDetail, type ConfirmKind } from './KeyDetail.tsx'
 import { KeyList } from './KeyList.tsx'
 import './keys.css'
-import { filterKeys, SORTS, sortKeys, type SortKey } from './model.ts'
+import { KeysToolbar } from './KeysToolbar.tsx'
+import { filterKeys, SORTS, sortKeys } from './model.ts'
 import { useOpenedKey } from './opened-key.ts'
 import type { SignInRequest } from './RowOutput.tsx'
 import { SignInDialog } from './SignInDialog.tsx'
@@ -21,22 +23,13 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
   const loaded = useKeys((s) => s.loaded)
   const error = useKeys((s) => s.error)
   const notice = useKeys((s) => s.notice)
-  const sort = useKeys((s) => s.sort)
   const filter = useKeys((s) => s.filter)
-  const ha = useKeys((s) => s.ha)
-  const checkingAll = useKeys((s) => s.checkingAll)
+  const sort = useKeys((s) => s.sort)
   const load = useKeys((s) => s.load)
-  const setSort = useKeys((s) => s.setSort)
   const setFilter = useKeys((s) => s.setFilter)
-  const checkAll = useKeys((s) => s.checkAll)
   const viewing = useKeys((s) => s.viewing)
-  const rotate = useKeys((s) => s.rotate)
-  const revoke = useKeys((s) => s.revoke)
-  const signInTo = useKeys((s) => s.signIn)
   const [confirm, setConfirm] = useState<{ kind: ConfirmKind; id: string } | null>(null)
   const [signIn, setSignIn] = useState<SignInRequest | null>(null)
-  // What the last revoke asked for, so a retry after signing in asks the same.
-  const lastRevoke = useRef(false)
   const headingRef = useRef<HTMLHeadingElement>(null)
   const detailRef = useRef<HTMLHeadingElement>(null)
   const now = useNow(true, 30_000)
@@ -46,89 +39,16 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
     void load()
   }, [load])
 
-  // The core suppresses notifications while the list is on screen.
-  useEffect(() => {
-    const update = () => viewing(document.visibilityState === 'visible')
-    const hidden = () => viewing(false)
-    update()
-    document.addEventListener('visibilitychange', update)
-    window.addEventListener('pagehide', hidden)
-    return () => {
-      document.removeEventListener('visibilitychange', update)
-      window.removeEventListener('pagehide', hidden)
-      viewing(false)
-    }
-  }, [viewing])
+  useListOnScreen(viewing)
 
   const shown = sortKeys(filterKeys(keys, filter), sort)
   const opened = keys.find((k) => k.id === openId)
-  const confirmKey = confirm ? keys.find((k) => k.id === confirm.id) : undefined
-  const sortLabel = SORTS.find((c) => c.key === sort.by)?.label ?? sort.by
 
   return (
     <div className="keys-view">
       <section className="panel" aria-labelledby="keys-heading">
-        <div className="view-head">
-          <div>
-            <h2 id="keys-heading" ref={headingRef} tabIndex={-1} className="panel-heading">
-              Keys
-            </h2>
-            <p className="lead">
-              Every key Keyward made or watches, checked in the background against the console that made it.
-            </p>
-          </div>
-          {keys.length > 0 && (
-            <button
-              type="button"
-              className="button secondary"
-              aria-disabled={checkingAll || undefined}
-              onClick={() => void checkAll()}
-            >
-              {checkingAll ? 'Checking all…' : 'Check all'}
-            </button>
-          )}
-        </div>
-
-        {keys.length > 0 && (
-          <div className="keys-toolbar">
-            <div className="filter-field">
-              <label htmlFor="keys-filter">Filter</label>
-              <input
-                id="keys-filter"
-                type="search"
-                autoComplete="off"
-                spellCheck={false}
-                placeholder="Name, app, console, user or status"
-                value={filter}
-                aria-describedby="keys-count"
-                onChange={(e) => setFilter(e.target.value)}
-              />
-            </div>
-            <div className="sort-field">
-              <label htmlFor="keys-sort">Sort by</label>
-              <select id="keys-sort" value={sort.by} onChange={(e) => setSort(e.target.value as SortKey)}>
-                {SORTS.map((s) => (
-                  <option key={s.key} value={s.key}>
-                    {s.label}
-                  </option>
-                ))}
-              </select>
-              <button
-                type="button"
-                className="button small secondary sort-direction"
-                aria-label={`Order: ${sort.dir}. Reverse it`}
-                onClick={() => setSort(sort.by)}
-              >
-                <span aria-hidden="true">{sort.dir === 'ascending' ? '▲' : '▼'}</span>
-              </button>
-            </div>
-            <p id="keys-count" className="keys-count muted" role="status">
-              {shown.length === keys.length
-                ? `${keys.length} key${keys.length === 1 ? '' : 's'}`
-                : `${shown.length} of ${keys.length} keys`}
-            </p>
-          </div>
-        )}
+        <KeysHeader headingRef={headingRef} />
+        {keys.length > 0 && <KeysToolbar keys={keys} shown={shown.length} />}
 
         <div className="list-message" role="status">
           {notice && (
@@ -144,66 +64,140 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
           </Callout>
         )}
 
-        {!loaded ? (
-          <div className="keys-loading" aria-busy="true">
-            <p className="muted">Loading the keys…</p>
-            <div className="skeleton" />
-            <div className="skeleton" />
-          </div>
-        ) : keys.length === 0 ? (
-          <div className="empty-state keys-empty" data-testid="keys-empty">
-            <p className="empty-title">No keys yet — make one</p>
-            <p className="muted">
-              Keyward makes a key on the console that really runs the app, checks it with a real call, keeps it in this
-              computer’s keychain and watches it from here.
-            </p>
-            <button type="button" className="button primary" onClick={onNewKey}>
-              Make a key
-            </button>
-          </div>
-        ) : (
-          <div className={`keys-layout${opened ? ' detail-open' : ''}`}>
-            <div className="key-list-pane">
-              <KeyList
-                keys={shown}
-                all={keys}
-                openId={openId}
-                now={now}
-                onOpen={open}
-                label={`Keys, sorted by ${sortLabel}, ${sort.dir}. Enter opens a key.`}
-              />
-              {shown.length === 0 && (
-                <p className="no-match">
-                  No key matches “{filter}”.{' '}
-                  <button type="button" className="button link" onClick={() => setFilter('')}>
-                    Clear the filter
-                  </button>
-                </p>
-              )}
-            </div>
-            {opened ? (
-              <KeyDetail
-                keyView={opened}
-                ha={ha}
-                now={now}
-                headingRef={detailRef}
-                onClose={close}
-                onConfirm={(kind) => setConfirm({ kind, id: opened.id })}
-                onSignIn={setSignIn}
-              />
-            ) : (
-              <p className="key-detail-empty muted">Open a key to see all it holds and what you can do with it.</p>
-            )}
-          </div>
-        )}
+        <KeysBody
+          shown={shown}
+          opened={opened}
+          openId={openId}
+          now={now}
+          detailRef={detailRef}
+          onNewKey={onNewKey}
+          onOpen={open}
+          onClose={close}
+          onConfirm={(kind, id) => setConfirm({ kind, id })}
+          onSignIn={setSignIn}
+        />
       </section>
 
+      <KeysDialogs
+        confirm={confirm}
+        signIn={signIn}
+        onCloseConfirm={() => setConfirm(null)}
+        onCloseSignIn={() => setSignIn(null)}
+        headingRef={headingRef}
+      />
+    </div>
+  )
+}
+
+/** Loading, the designed empty state, or the list with the open key's detail beside it. */
+function KeysBody(props: {
+  shown: KeyView[]
+  opened: KeyView | undefined
+  openId: string | null
+  now: number
+  detailRef: RefObject<HTMLHeadingElement | null>
+  onNewKey: () => void
+  onOpen: (id: string) => void
+  onClose: () => void
+  onConfirm: (kind: ConfirmKind, id: string) => void
+  onSignIn: (request: SignInRequest) => void
+}) {
+  const { shown, opened, openId, now } = props
+  const keys = useKeys((s) => s.keys)
+  const loaded = useKeys((s) => s.loaded)
+  const sort = useKeys((s) => s.sort)
+  const filter = useKeys((s) => s.filter)
+  const ha = useKeys((s) => s.ha)
+  const setFilter = useKeys((s) => s.setFilter)
+  const sortLabel = SORTS.find((c) => c.key === sort.by)?.label ?? sort.by
+  if (!loaded) {
+    return (
+      <div className="keys-loading" aria-busy="true">
+        <p className="muted">Loading the keys…</p>
+        <div className="skeleton" />
+        <div className="skeleton" />
+      </div>
+    )
+  }
+  if (keys.length === 0) return <EmptyKeys onNewKey={props.onNewKey} />
+  return (
+    <div className={`keys-layout${opened ? ' detail-open' : ''}`}>
+      <div className="key-list-pane">
+        <KeyList
+          keys={shown}
+          all={keys}
+          openId={openId}
+          now={now}
+          onOpen={props.onOpen}
+          label={`Keys, sorted by ${sortLabel}, ${sort.dir}. Enter opens a key.`}
+        />
+        {shown.length === 0 && (
+          <p className="no-match">
+            No key matches “{filter}”.{' '}
+            <button type="button" className="button link" onClick={() => setFilter('')}>
+              Clear the filter
+            </button>
+          </p>
+        )}
+      </div>
+      {opened ? (
+        <KeyDetail
+          key={opened.id}
+          keyView={opened}
+          ha={ha}
+          now={now}
+          headingRef={props.detailRef}
+          onClose={props.onClose}
+          onConfirm={(kind) => props.onConfirm(kind, opened.id)}
+          onSignIn={props.onSignIn}
+        />
+      ) : (
+        <p className="key-detail-empty muted">Open a key to see all it holds and what you can do with it.</p>
+      )}
+    </div>
+  )
+}
+
+function EmptyKeys({ onNewKey }: { onNewKey: () => void }) {
+  return (
+    <div className="empty-state keys-empty" data-testid="keys-empty">
+      <p className="empty-title">No keys yet — make one</p>
+      <p className="muted">
+        Keyward makes a key on the console that really runs the app, checks it with a real call, keeps it in this
+        computer’s keychain and watches it from here.
+      </p>
+      <button type="button" className="button primary" onClick={onNewKey}>
+        Make a key
+      </button>
+    </div>
+  )
+}
+
+/** The confirmations (rotate, revoke, forget) and the sign-in a rotate or revoke may need. */
+function KeysDialogs(props: {
+  confirm: { kind: ConfirmKind; id: string } | null
+  signIn: SignInRequest | null
+  onCloseConfirm: () => void
+  onCloseSignIn: () => void
+  headingRef: RefObject<HTMLHeadingElement | null>
+}) {
+  const { confirm, signIn, headingRef } = props
+  const keys = useKeys((s) => s.keys)
+  const ha = useKeys((s) => s.ha)
+  const rotate = useKeys((s) => s.rotate)
+  const revoke = useKeys((s) => s.revoke)
+  const signInTo = useKeys((s) => s.signIn)
+  // What the last revoke asked for, so a retry after signing in asks the same.
+  const lastRevoke = useRef(false)
+  const confirmKey = confirm ? keys.find((k) => k.id === confirm.id) : undefined
+  return (
+    <>
       {confirm && confirmKey && (
         <ConfirmDialog
           kind={confirm.kind}
           keyView={confirmKey}
           ha={ha}
-          onClose={() => setConfirm(null)}
+          onClose={props.onCloseConfirm}
           onRevoke={(deleteUser) => (lastRevoke.current = deleteUser)}
           fallbackFocus={() => headingRef.current}
         />
@@ -215,13 +209,57 @@ export function KeysView({ onNewKey }: { onNewKey: () => void }) {
           consoleName={signIn.consoleName}
           fallbackFocus={() => headingRef.current}
           onClose={(signedIn) => {
-            const request = signIn
-            setSignIn(null)
+            props.onCloseSignIn()
             // Signed in: do what the session was needed for (the user asked for it already).
             if (signedIn)
-              void (request.retry === 'rotate' ? rotate(request.keyId) : revoke(request.keyId, lastRevoke.current))
+              void (signIn.retry === 'rotate' ? rotate(signIn.keyId) : revoke(signIn.keyId, lastRevoke.current))
           }}
         />
+      )}
+    </>
+  )
+}
+
+/** Tells the core while the list is on screen (it holds notifications back meanwhile). */
+function useListOnScreen(viewing: (open: boolean) => void): void {
+  useEffect(() => {
+    const update = () => viewing(document.visibilityState === 'visible')
+    const hidden = () => viewing(false)
+    update()
+    document.addEventListener('visibilitychange', update)
+    window.addEventListener('pagehide', hidden)
+    return () => {
+      document.removeEventListener('visibilitychange', update)
+      window.removeEventListener('pagehide', hidden)
+      viewing(false)
+    }
+  }, [viewing])
+}
+
+/** The tab's heading (focused when the tab opens), what it is, and "Check all". */
+function KeysHeader({ headingRef }: { headingRef: RefObject<HTMLHeadingElement | null> }) {
+  const count = useKeys((s) => s.keys.length)
+  const checkingAll = useKeys((s) => s.checkingAll)
+  const checkAll = useKeys((s) => s.checkAll)
+  return (
+    <div className="view-head">
+      <div>
+        <h2 id="keys-heading" ref={headingRef} tabIndex={-1} className="panel-heading">
+          Keys
+        </h2>
+        <p className="lead">
+          Every key Keyward made or watches, checked in the background against the console that made it.
+        </p>
+      </div>
+      {count > 0 && (
+        <button
+          type="button"
+          className="button secondary"
+          aria-disabled={checkingAll || undefined}
+          onClick={() => void checkAll()}
+        >
+          {checkingAll ? 'Checking all…' : 'Check all'}
+        </button>
       )}
     </div>
   )

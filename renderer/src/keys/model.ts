@@ -42,9 +42,7 @@ export const hostLabel = (k: KeyView) => k.consoleName ?? k.host ?? k.consoleKey
  */
 export function consoleLine(k: KeyView, all: readonly KeyView[]): string {
   const label = hostLabel(k)
-  const twin = all.some(
-    (o) => o.id !== k.id && o.name.toLowerCase() === k.name.toLowerCase() && hostLabel(o) === label,
-  )
+  const twin = all.some((o) => o.id !== k.id && o.name.toLowerCase() === k.name.toLowerCase() && hostLabel(o) === label)
   return twin && label !== k.consoleKey ? `${label} · ${k.consoleKey}` : label
 }
 
