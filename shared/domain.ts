@@ -381,6 +381,8 @@ export interface DesktopStatus {
    * tells the user how to get one. Null where this was not checked (other platforms, the browser host).
    */
   trayHost: { available: boolean; advice: string | null } | null
+  /** True in `npm run demo` (scripts/demo-host.ts): everything Keyward talks to is the simulated lab; absent elsewhere. */
+  demo?: boolean
 }
 
 /** A Home Assistant instance Keyward may push keys into (its token is in the keychain). */

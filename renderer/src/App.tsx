@@ -4,6 +4,7 @@
 // there are none or a key is being made (a wizard flow under way).
 import { useEffect } from 'react'
 import type { KeyNotification } from '../../shared/domain.ts'
+import { AppIcon } from './components/AppIcon.tsx'
 import { Devices } from './devices/Devices.tsx'
 import { useKeys } from './keys/context.ts'
 import { KeysView } from './keys/KeysView.tsx'
@@ -45,6 +46,7 @@ export function App({ useStore }: { useStore: KeywardStore }) {
   const load = useStore((s) => s.load)
   const [route, setView] = useView()
   const view = useHome(route)
+  const demo = useStore((s) => s.desktop?.demo === true)
 
   useEffect(() => {
     void load()
@@ -52,9 +54,14 @@ export function App({ useStore }: { useStore: KeywardStore }) {
 
   return (
     <div className="app">
+      {demo && (
+        <aside className="demo-banner" aria-label="Demo" data-testid="demo-banner">
+          Demo: simulated lab, nothing leaves this computer
+        </aside>
+      )}
       <header className="app-header">
         <div className="brand">
-          <span className="brand-mark" aria-hidden="true" />
+          <AppIcon app="keyward" className="brand-mark" />
           <h1 className="brand-name">Keyward</h1>
         </div>
         <nav aria-label="Sections" className="sections">
