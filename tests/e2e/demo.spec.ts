@@ -13,7 +13,7 @@ import { labSupport } from '../lab/lab.ts'
 import { startUispServer } from '../simulators/uisp/server.ts'
 import { startDemo, type RunningDemo } from '../../scripts/demo-run.ts'
 import { expect, test } from './fixtures.ts'
-import { Wizard } from './wizard.ts'
+import { expectAccessible, Wizard } from './wizard.ts'
 
 const support = labSupport()
 test.skip(!support.ok, `the demo needs Linux network namespaces (root): ${support.ok ? '' : support.reason}`)
@@ -67,6 +67,11 @@ test('a Protect key on the NVR with the printed two-factor account, in the demo 
   await expect(page.getByTestId('demo-banner')).toHaveText('Demo: simulated lab, nothing leaves this computer')
   const w = new Wizard(page)
   await expect(w.heading).toHaveText('What do you want to connect?')
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme })
+    await expectAccessible(page, `demo, first screen (${colorScheme})`, { colorsOnly: colorScheme === 'dark' })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
   // Each app has its glyph (a mask painted in the accent colour), and the tab has a favicon.
   for (const app of ['protect', 'network', 'access', 'uisp']) {
     const mask = await page.locator(`.app-mark.app-${app}`).evaluate((el) => getComputedStyle(el, '::after').maskImage)
