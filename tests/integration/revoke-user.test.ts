@@ -2,9 +2,10 @@
 // contract the key list calls, against the console simulator: the console's own user list proves
 // the user is gone; the key goes first, the user next, its password leaves the keychain last; a
 // user another tracked key belongs to stays (and the key list said so); a user Keyward did not
-// make is never deleted; without a signed-in admin nothing is touched.
+// make is never deleted; without a signed-in admin nothing is touched; a user delete that fails keeps
+// the password and is finished by `provision.cleanup`.
 import { afterAll, describe, expect, it } from 'vitest'
-import type { KeyView, ProvisionOutcome } from '../../shared/domain.ts'
+import type { CleanupOutcome, KeyView, ProvisionOutcome } from '../../shared/domain.ts'
 import type { Outcome } from '../../shared/result.ts'
 import type { RevokeOutcomeView } from '../../shared/views.ts'
 import { MemorySecretStore } from '../../electron/core/vault/secret-store.ts'
@@ -131,6 +132,28 @@ describe('revoke with the dedicated user', () => {
     const revoked = value<RevokeOutcomeView>(await core.invoke('keys.revoke', { id: view!.id, deleteUser: true }))
     expect(resultOf(revoked)).toMatchObject({ user: 'removed', password: 'removed' })
     expect(usernames(sim)).not.toContain('keyward-later')
+  })
+
+  it('a user delete the console drops: the key is revoked, the user and its password kept, and a retry finishes', async () => {
+    const { core, sim, make, list } = await setUp()
+    const { flow } = await make('keyward-retry')
+    const [view] = await list()
+    const userDelete = { method: 'DELETE', path: /^\/proxy\/users\/api\/v2\/user\//, when: 'before' } as const
+    const dropped = sim.failNext(userDelete)
+    void dropped.then(() => sim.failNext(userDelete)) // a retry on a fresh socket dies too
+    const revoked = value<RevokeOutcomeView>(await core.invoke('keys.revoke', { id: view!.id, deleteUser: true }))
+    expect(revoked.keys).toEqual([])
+    expect(resultOf(revoked)).toMatchObject({ user: 'failed', password: 'kept' })
+    expect(revoked.user!.complete).toBe(false)
+    expect(revoked.user!.items.find((i) => i.part === 'password')!.reason).toMatch(/may still be on the console/)
+    expect(usernames(sim)).toContain('keyward-retry')
+    expect(await core.vault.get(flow.passwordRef)).not.toBeNull() // still the way to sign in as it
+
+    sim.state.faults.length = 0
+    const retried = value<CleanupOutcome>(await core.invoke('provision.cleanup', { id: revoked.user!.record.id }))
+    expect(retried.complete).toBe(true)
+    expect(usernames(sim)).not.toContain('keyward-retry')
+    expect(await core.vault.get(flow.passwordRef)).toBeNull()
   })
 
   it('without deleteUser, revoke leaves the user on the console as before', async () => {
