@@ -4,7 +4,7 @@
 // is ever offered, and only while no other watched key belongs to it; the removal itself is the
 // flow's cleanup (unifi/cleanup.ts): the key, then the user as the signed-in admin, the password
 // from the keychain last.
-import { userMade } from '../../../shared/cleanup.ts'
+import { cleanupFinal, outcomeOf, userMade } from '../../../shared/cleanup.ts'
 import type { CleanupOutcome, KeyRecord, ProvisionRecord } from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { KeyUserView } from '../../../shared/views.ts'
@@ -82,9 +82,26 @@ export function createUserRemoval(deps: UserRemovalDeps) {
         )
       }
       deps.adminSession(key.consoleKey)
-      return () => deps.cleanup(flow.id)
+      return () => removeOrSay(deps, flow)
     },
   }
 }
 
 export type UserRemoval = ReturnType<typeof createUserRemoval>
+
+/**
+ * The flow's cleanup; when it cannot even start (the key is revoked by then), the outcome still
+ * says what is left, with the reason on the user, so the key list can offer the retry.
+ */
+async function removeOrSay(deps: UserRemovalDeps, flow: ProvisionRecord): Promise<CleanupOutcome> {
+  try {
+    return await deps.cleanup(flow.id)
+  } catch (error) {
+    if (!(error instanceof KeywardFailure)) throw error
+    const outcome = outcomeOf(deps.listProvisions().find((p) => p.id === flow.id) ?? flow)
+    const items = outcome.items.map((i) =>
+      i.part === 'user' && !cleanupFinal(i.result) ? { ...i, result: 'failed' as const, reason: error.message } : i,
+    )
+    return { ...outcome, items, complete: false }
+  }
+}
