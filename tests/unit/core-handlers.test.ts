@@ -16,13 +16,22 @@ function fakeDiscovery() {
   const calls = { created: 0, started: 0, scans: 0, stopped: 0 }
   let running = false
   let changed: ((items: never[]) => void) | null = null
-  const status = (): DiscoveryStatus => ({ running, scanning: false, interfaces: [], ubntPort: null, notices: [] })
+  const status = (): DiscoveryStatus => ({
+    running,
+    scanning: false,
+    lastScanEndedAt: null,
+    uispSearch: null,
+    interfaces: [],
+    ubntPort: null,
+    notices: [],
+  })
   const discovery = {
     start: async () => void ((running = true), calls.started++),
     stop: async () => void ((running = false), calls.stopped++),
     scanNow: () => void calls.scans++,
     inventory: () => [],
     onChange: (listener: (items: never[]) => void) => ((changed = listener), () => {}),
+    onStatus: () => () => {},
     status,
     listInterfaces: () => [],
   } as unknown as Discovery

@@ -6,7 +6,15 @@ import { createDiscovery, type Discovery, type DiscoveryOptions } from '../disco
 import type { Handlers } from '../dispatch.ts'
 import type { EventHub } from '../events.ts'
 
-const IDLE: DiscoveryStatus = { running: false, scanning: false, interfaces: [], ubntPort: null, notices: [] }
+const IDLE: DiscoveryStatus = {
+  running: false,
+  scanning: false,
+  lastScanEndedAt: null,
+  uispSearch: null,
+  interfaces: [],
+  ubntPort: null,
+  notices: [],
+}
 
 /** The discovery, once something needed it; its inventory changes go out as `inventory.changed`. */
 export interface LazyDiscovery {
@@ -28,8 +36,11 @@ export function createLazyDiscovery(
     current: () => discovery,
     get() {
       if (!discovery) {
-        discovery = create(options)
-        discovery.onChange((items) => hub.emit('inventory.changed', items))
+        const created = create(options)
+        discovery = created
+        created.onChange((items) => hub.emit('inventory.changed', items))
+        // A round's end and the UISP search's progress happen on their own: every window hears of them.
+        created.onStatus(() => hub.emit('discovery.changed', created.status()))
       }
       return discovery
     },
@@ -66,6 +77,18 @@ export function discoveryHandlers(
         throw new KeywardFailure('invalid-input', 'Discovery is not running; start it first.')
       }
       discovery.scanNow()
+      return announce()
+    },
+    'discovery.searchUisp': () => {
+      const discovery = finder.current()
+      if (!discovery?.status().running) {
+        throw new KeywardFailure('invalid-input', 'Discovery is not running; start it first.')
+      }
+      discovery.searchUisp()
+      return announce()
+    },
+    'discovery.cancelUispSearch': () => {
+      finder.current()?.cancelUispSearch()
       return announce()
     },
     'inventory.list': () => finder.current()?.inventory() ?? [],
