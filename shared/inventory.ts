@@ -223,8 +223,13 @@ export interface DiscoveryStatus {
   notices: DiscoveryNotice[]
 }
 
-/** A refusal: `message` in plain words with what to check; `detail` what the network said (for a details element). */
-export type ManualAddResult = { ok: true; item: InventoryItem } | { ok: false; message: string; detail?: string }
+/**
+ * A refusal: `invalid-input` when the text is no address, `unreachable` when nothing answered there;
+ * `message` in plain words, `detail` what the network said (for a details element).
+ */
+export type ManualAddResult =
+  | { ok: true; item: InventoryItem }
+  | { ok: false; code: 'invalid-input' | 'unreachable'; message: string; detail?: string }
 
 const KIND_ORDER: Record<InventoryKind, number> = {
   console: 0,

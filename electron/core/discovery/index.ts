@@ -51,7 +51,7 @@ async function addManual(ctx: Ctx, raw: string): Promise<ManualAddResult> {
   try {
     ;({ host, port } = normalizeAddress(raw, 0))
   } catch (err) {
-    return { ok: false, message: (err as Error).message }
+    return { ok: false, code: 'invalid-input', message: (err as Error).message }
   }
   const s = ctx.session
   // No port typed: the console port, then UniFi OS Server's and the Network app's (unifi-os.md §1 Ports).
@@ -83,13 +83,11 @@ async function addManual(ctx: Ctx, raw: string): Promise<ManualAddResult> {
     await new Promise((r) => setTimeout(r, 100))
   }
   const where = port === 0 ? host : `${host}:${port}`
-  // Plain words and what to check in the message; what the network said goes in `detail` (issue 17).
+  // Plain words; what the network said goes in `detail`, and the screen adds what to check (issue 17).
   return {
     ok: false,
-    message:
-      `Nothing answered at ${where}. Check the address, that the device is switched on, and that this ` +
-      'computer is on the same network (VLAN) as the device' +
-      (port === 0 ? '.' : `; check the port too (consoles use 443).`),
+    code: 'unreachable',
+    message: `Nothing answered at ${where}.`,
     ...(last?.error ? { detail: last.error } : {}),
   }
 }
@@ -117,7 +115,16 @@ function startUispSearch(ctx: Context): void {
   const sweep = ctx.cfg.sweep ?? {}
   const port = sweep.port ?? ctx.cfg.fpPort
   const run: NonNullable<Context['uispSearch']> = {
-    progress: { running: true, tried: 0, total: 0, found: [], cancelled: false, tooLarge: [], startedAt: '', endedAt: null },
+    progress: {
+      running: true,
+      tried: 0,
+      total: 0,
+      found: [],
+      cancelled: false,
+      tooLarge: [],
+      startedAt: '',
+      endedAt: null,
+    },
     cancelled: false,
   }
   ctx.uispSearch = run
@@ -140,7 +147,6 @@ function startUispSearch(ctx: Context): void {
   })
   void track(ctx, search)
 }
-
 
 function createContext(options: DiscoveryOptions): Context {
   const cfg = configOf(options)

@@ -1,0 +1,232 @@
+// The Devices tab's groups (issue 17 "grouped with consoles first and
+// actionable"): consoles with their apps and "Make a key here", Home Assistant
+// with "Connect this Home Assistant", UISP servers with "Make a UISP key", then
+// every other device compactly, by model. Titles are stable (model.ts
+// stableTitles); how a device was found (protocol names) and on which addresses
+// is in each card's details element only.
+import { useId, type ReactNode } from 'react'
+import type { DiscoveryMethod, InventoryItem } from '../../../shared/inventory.ts'
+import { formatMac } from '../format.ts'
+import { openView } from '../route.ts'
+import { APP_NAME, consoleKey, laterName, type OtherGroup, type ShownTitle } from './model.ts'
+
+/** How a device was found, for the details element only. */
+export const FOUND_BY: Record<DiscoveryMethod, string> = {
+  'ubnt-v1': 'UBNT discovery v1 (UDP 10001)',
+  'ubnt-v2': 'UBNT discovery v2 (UDP 10001)',
+  airos: 'airOS announcement (UDP 10002)',
+  mdns: 'mDNS',
+  https: 'HTTPS',
+  manual: 'typed in',
+}
+
+export type Titles = ReadonlyMap<string, ShownTitle>
+
+const titleOf = (titles: Titles, item: InventoryItem): string => titles.get(item.id)?.title ?? item.name ?? item.id
+
+function Details({ item, titles, children }: { item: InventoryItem; titles: Titles; children?: ReactNode }) {
+  const other = laterName(item, titles.get(item.id))
+  return (
+    <details className="device-details">
+      <summary>Details</summary>
+      <dl>
+        {other && (
+          <>
+            <dt>Also called</dt>
+            <dd>{other}</dd>
+          </>
+        )}
+        {children}
+        <dt>Addresses</dt>
+        <dd className="mono">{item.addresses.join(', ') || 'none yet'}</dd>
+        {item.mac && (
+          <>
+            <dt>MAC address</dt>
+            <dd className="mono">{formatMac(item.mac)}</dd>
+          </>
+        )}
+        {item.version && (
+          <>
+            <dt>Version</dt>
+            <dd>{item.version}</dd>
+          </>
+        )}
+        <dt>Found by</dt>
+        <dd>{item.foundBy.map((f) => FOUND_BY[f]).join(', ')}</dd>
+      </dl>
+    </details>
+  )
+}
+
+function Card({
+  item,
+  titles,
+  testId,
+  line,
+  action,
+}: {
+  item: InventoryItem
+  titles: Titles
+  testId: string
+  line: ReactNode
+  action: (titleId: string) => ReactNode
+}) {
+  const titleId = useId()
+  return (
+    <li className="device-card" data-testid={testId} data-id={item.id}>
+      <div className="device-card-head">
+        <h4 id={titleId} className="device-title">
+          {titleOf(titles, item)}
+        </h4>
+        {item.model && <span className="model">{item.model}</span>}
+      </div>
+      <div className="device-line">{line}</div>
+      <div className="device-actions">{action(titleId)}</div>
+      <Details item={item} titles={titles} />
+    </li>
+  )
+}
+
+export function ConsoleCards({ items, titles }: { items: InventoryItem[]; titles: Titles }) {
+  return (
+    <ul className="device-cards">
+      {items.map((item) => {
+        const key = consoleKey(item)
+        const legacy = item.platform === 'legacy-network'
+        return (
+          <Card
+            key={item.id}
+            item={item}
+            titles={titles}
+            testId="console-card"
+            line={
+              <>
+                <span>{item.kind === 'nvr' ? 'Video recorder' : 'Console'}</span>
+                {item.address && <span className="mono"> · {item.address}</span>}
+                <span className="device-apps" data-testid="console-apps">
+                  {' · '}
+                  {item.apps.length > 0
+                    ? item.apps.map((a) => APP_NAME[a]).join(', ')
+                    : item.httpsPort === null
+                      ? 'apps not checked yet'
+                      : 'no apps answered'}
+                </span>
+              </>
+            }
+            action={(titleId) =>
+              legacy ? (
+                <p className="muted">The self-hosted Network application has no local API keys.</p>
+              ) : key ? (
+                <button
+                  type="button"
+                  className="button secondary"
+                  aria-describedby={titleId}
+                  onClick={() => openView('new', `console=${encodeURIComponent(key)}`)}
+                >
+                  Make a key here
+                </button>
+              ) : null
+            }
+          />
+        )
+      })}
+    </ul>
+  )
+}
+
+export function HomeAssistantCards({ items, titles }: { items: InventoryItem[]; titles: Titles }) {
+  return (
+    <ul className="device-cards">
+      {items.map((item) => (
+        <Card
+          key={item.id}
+          item={item}
+          titles={titles}
+          testId="ha-card"
+          line={
+            <>
+              <span>Home Assistant{item.version ? ` ${item.version}` : ''}</span>
+              {item.homeAssistant?.connectUrl && <span className="mono"> · {item.homeAssistant.connectUrl}</span>}
+            </>
+          }
+          action={(titleId) => (
+            <button
+              type="button"
+              className="button secondary"
+              aria-describedby={titleId}
+              onClick={() => {
+                const url = item.homeAssistant?.connectUrl
+                openView('settings', `focus=ha-connect${url ? `&ha=${encodeURIComponent(url)}` : ''}`)
+              }}
+            >
+              Connect this Home Assistant
+            </button>
+          )}
+        />
+      ))}
+    </ul>
+  )
+}
+
+export function UispServerCards({ items, titles }: { items: InventoryItem[]; titles: Titles }) {
+  return (
+    <ul className="device-cards">
+      {items.map((item) => {
+        const key = consoleKey(item)
+        return (
+          <Card
+            key={item.id}
+            item={item}
+            titles={titles}
+            testId="uisp-card"
+            line={
+              <>
+                <span>UISP server{item.uisp ? ` ${item.uisp.version}` : ''}</span>
+                {key && <span className="mono"> · {key}</span>}
+              </>
+            }
+            action={(titleId) =>
+              key && (
+                <button
+                  type="button"
+                  className="button secondary"
+                  aria-describedby={titleId}
+                  onClick={() => openView('new', `uisp=${encodeURIComponent(key)}`)}
+                >
+                  Make a UISP key
+                </button>
+              )
+            }
+          />
+        )
+      })}
+    </ul>
+  )
+}
+
+/** Everything else, one line per model: "U7PG2 · 12", its devices listed on request. */
+export function OtherDevices({ groups, titles }: { groups: OtherGroup[]; titles: Titles }) {
+  return (
+    <ul className="device-groups">
+      {groups.map((g) => (
+        <li key={g.label} className="device-group" data-testid="device-group">
+          <details>
+            <summary>
+              <span className="device-group-label">{g.label}</span>{' '}
+              <span className="device-group-count">{g.items.length}</span>
+            </summary>
+            <ul className="device-group-items">
+              {g.items.map((item) => (
+                <li key={item.id}>
+                  <span>{titleOf(titles, item)}</span>
+                  {item.address && <span className="mono muted"> {item.address}</span>}
+                  {item.state === 'default' && <span className="muted"> · not set up yet</span>}
+                </li>
+              ))}
+            </ul>
+          </details>
+        </li>
+      ))}
+    </ul>
+  )
+}
