@@ -14,7 +14,7 @@ import { silentLogger } from '../../electron/core/log.ts'
 import { MemorySecretStore } from '../../electron/core/vault/secret-store.ts'
 import { readLabFromEnv } from '../lab/env.ts'
 import { expectedDiscovery, projectCards } from '../lab/scenarios.ts'
-import { captureScreen } from './wizard.ts'
+import { captureScreen, Wizard } from './wizard.ts'
 
 const lab = readLabFromEnv()
 const KIND: Record<string, string> = {
@@ -233,6 +233,22 @@ test('a scan ends with what it found, consoles come first with their actions, UI
       await expect(
         page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'New key' }),
       ).toHaveAttribute('aria-current', 'page')
+    })
+
+    await test.step('the wizard agrees on whether a scan runs: its Scan again runs and ends too', async () => {
+      const w = new Wizard(page)
+      await w.chooseApp('protect')
+      const wizardStatus = page.locator('p.discovery-status')
+      await expect(wizardStatus).toHaveText(/^Listening/)
+      await page.getByRole('button', { name: 'Scan again' }).click()
+      await expect(wizardStatus).toHaveText(/^Looking for consoles/)
+      // The end of the round reaches the wizard as it reaches the Devices tab (the core announces it).
+      await expect(wizardStatus).toHaveText(/^Listening/, { timeout: 90_000 })
+      await page
+        .getByRole('navigation', { name: 'Sections' })
+        .getByRole('button', { name: 'Devices', exact: true })
+        .click()
+      await expect(summary).toHaveText(ended)
     })
   })
 })

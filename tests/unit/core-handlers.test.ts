@@ -16,6 +16,7 @@ function fakeDiscovery() {
   const calls = { created: 0, started: 0, scans: 0, stopped: 0 }
   let running = false
   let changed: ((items: never[]) => void) | null = null
+  let statusChanged: (() => void) | null = null
   const status = (): DiscoveryStatus => ({
     running,
     scanning: false,
@@ -31,7 +32,7 @@ function fakeDiscovery() {
     scanNow: () => void calls.scans++,
     inventory: () => [],
     onChange: (listener: (items: never[]) => void) => ((changed = listener), () => {}),
-    onStatus: () => () => {},
+    onStatus: (listener: () => void) => ((statusChanged = listener), () => {}),
     status,
     listInterfaces: () => [],
   } as unknown as Discovery
@@ -39,7 +40,7 @@ function fakeDiscovery() {
     calls.created++
     return discovery
   }
-  return { calls, create, fireChange: () => changed?.([]) }
+  return { calls, create, fireChange: () => changed?.([]), fireStatus: () => statusChanged?.() }
 }
 
 describe('discovery on first use', () => {
@@ -71,6 +72,27 @@ describe('discovery on first use', () => {
       'discovery.changed',
       'inventory.changed',
     ])
+  })
+})
+
+describe('discovery status on its own', () => {
+  it('announces a round ending or UISP search progress as discovery.changed, to every window', async () => {
+    const fake = fakeDiscovery()
+    const emitted: Emitted = []
+    const finder = createLazyDiscovery(hubInto(emitted), {}, fake.create)
+    const handlers = discoveryHandlers(finder, hubInto(emitted))
+    await handlers['discovery.start']({})
+    emitted.length = 0
+    fake.fireStatus()
+    expect(emitted).toEqual([['discovery.changed', expect.objectContaining({ running: true, scanning: false })]])
+  })
+
+  it('refuses the UISP search before discovery runs, without creating it', () => {
+    const fake = fakeDiscovery()
+    const finder = createLazyDiscovery(hubInto([]), {}, fake.create)
+    const handlers = discoveryHandlers(finder, hubInto([]))
+    expect(() => handlers['discovery.searchUisp']({})).toThrow(/not running/)
+    expect(fake.calls.created).toBe(0)
   })
 })
 
