@@ -209,8 +209,9 @@ export interface UispSearchProgress {
 export interface DiscoveryStatus {
   running: boolean
   /**
-   * A scan round is under way: from a burst's start until the burst is over and what it set off
-   * (sweep, HTTPS looks) has finished (discovery/scan-round.ts). Every view reads this one flag.
+   * A scan round is under way: from a requested scan's start (start, Scan again; not the quiet
+   * periodic rescan) until its burst is over and what it set off (sweep, HTTPS looks) has finished
+   * (discovery/scan-round.ts). Every view reads this one flag.
    */
   scanning: boolean
   /** When the last scan round ended (ISO), or null before one did. */

@@ -1,7 +1,8 @@
 // When a scan round ends (issue 17 "Discovery that finishes"). A round opens
-// when a burst of requests starts (start, Scan again, the periodic rescan) and
-// closes once the burst is over AND nothing it set off is still working: the
-// optional subnet sweep, the queued HTTPS looks (which fill in names and apps).
+// when a scan someone asked for starts (start, Scan again; the quiet periodic
+// rescan opens none, session.ts startBurst) and closes once the burst is over
+// AND nothing it set off is still working: the optional subnet sweep, the
+// queued HTTPS looks (which fill in names and apps).
 // A LAN that keeps feeding the fingerprint queue cannot hold a round open
 // forever: after `graceMs` past the burst it closes anyway. Every open and
 // close is announced (`onChange`), so every view reads the same "scanning".

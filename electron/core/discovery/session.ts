@@ -158,9 +158,14 @@ function sendRound(ctx: Ctx, s: Session): void {
   for (const target of [...ctx.manualTargets, ...(ctx.options.unicastTargets ?? [])]) send(target)
 }
 
-export function startBurst(ctx: Ctx, s: Session): void {
+/**
+ * A burst of requests. `visible`: a scan someone asked for (start, Scan again) opens a round the
+ * views show ("Looking…" until it ends); the quiet periodic rescan does not, so the summary line does
+ * not flicker every minute.
+ */
+export function startBurst(ctx: Ctx, s: Session, visible = true): void {
   s.scanUntil = Date.now() + ctx.cfg.scanDurationMs
-  ctx.round.begin()
+  if (visible) ctx.round.begin()
   if (s.burst) return
   sendRound(ctx, s)
   s.burst = setInterval(() => {
@@ -212,7 +217,7 @@ function startSweep(ctx: Ctx, s: Session): void {
  */
 export function scan(ctx: Ctx, s: Session, requested: boolean): void {
   if (!live(ctx, s)) return
-  startBurst(ctx, s)
+  startBurst(ctx, s, requested)
   if (!requested) return
   for (const m of s.mdns) m.restart()
   for (const item of ctx.store.list()) {
