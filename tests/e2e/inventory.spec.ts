@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startBrowserHost } from '../../electron/browser-host/server.ts'
+import type { DiscoveryOptions } from '../../electron/core/discovery/index.ts'
 import { createCore } from '../../electron/core/index.ts'
 import { silentLogger } from '../../electron/core/log.ts'
 import { MemorySecretStore } from '../../electron/core/vault/secret-store.ts'
@@ -34,31 +35,40 @@ const FOUND: Record<string, string> = {
   manual: 'typed in',
 }
 
-test('the Devices tab shows exactly what is on the simulated LAN', async ({ page }) => {
-  test.skip(
-    !lab || lab.consoles.length < 3,
-    'needs the lab’s discovery scenario (node --import tsx tests/lab/with-lab.ts --scenario discovery)',
-  )
-  const dataDir = mkdtempSync(join(tmpdir(), 'keyward-inventory-'))
-  // The lab's own interfaces only (this runs inside its workstation namespace); the
-  // subnet sweep finds the UISP server, which announces nothing.
+/** A core on the lab's workstation (its own interfaces only), served to the page, on the Devices tab. */
+async function withDevicesHost(page: Page, discovery: DiscoveryOptions, run: () => Promise<void>): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'keyward-devices-'))
   const core = createCore({
     dataDir,
     version: '0.1.0',
     vault: new MemorySecretStore(),
     log: silentLogger,
-    discovery: { sweep: true, scanDurationMs: 4000 },
+    discovery,
   })
   const host = await startBrowserHost({ core, rendererDir: join(import.meta.dirname, '../../out/renderer') })
   try {
-    const hosts = Object.fromEntries(Object.entries(lab!.hosts).map(([name, h]) => [name, { ip: h.ip }]))
-    const expected = projectCards(expectedDiscovery(hosts))
-
     await page.goto(host.url)
     await page
       .getByRole('navigation', { name: 'Sections' })
       .getByRole('button', { name: 'Devices', exact: true })
       .click()
+    await run()
+  } finally {
+    await host.close()
+    await core.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+test('the Devices tab shows exactly what is on the simulated LAN', async ({ page }) => {
+  test.skip(
+    !lab || lab.consoles.length < 3,
+    'needs the lab’s discovery scenario (node --import tsx tests/lab/with-lab.ts --scenario discovery)',
+  )
+  const hosts = Object.fromEntries(Object.entries(lab!.hosts).map(([name, h]) => [name, { ip: h.ip }]))
+  const expected = projectCards(expectedDiscovery(hosts))
+  // The automatic subnet sweep finds the UISP server, which announces nothing.
+  await withDevicesHost(page, { sweep: true, scanDurationMs: 4000 }, async () => {
     // The full table (how each was found) is technical: it sits in a details element (issue 17).
     await page.getByText('Everything found, with how each was found').click({ timeout: 60_000 })
     const rows = page.getByRole('table', { name: 'Devices found' }).locator('tbody tr')
@@ -96,37 +106,8 @@ test('the Devices tab shows exactly what is on the simulated LAN', async ({ page
       }
     }).toPass({ timeout: 60_000 })
     await page.screenshot({ path: test.info().outputPath('network-tab.png'), fullPage: true })
-  } finally {
-    await host.close()
-    await core.close()
-    rmSync(dataDir, { recursive: true, force: true })
-  }
-})
-
-/** A core on the lab's workstation, served to the page; no automatic sweep, so only the search finds UISP. */
-async function withDevicesHost(page: Page, run: () => Promise<void>): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'keyward-devices-'))
-  const core = createCore({
-    dataDir,
-    version: '0.1.0',
-    vault: new MemorySecretStore(),
-    log: silentLogger,
-    discovery: { scanDurationMs: 4000 },
   })
-  const host = await startBrowserHost({ core, rendererDir: join(import.meta.dirname, '../../out/renderer') })
-  try {
-    await page.goto(host.url)
-    await page
-      .getByRole('navigation', { name: 'Sections' })
-      .getByRole('button', { name: 'Devices', exact: true })
-      .click()
-    await run()
-  } finally {
-    await host.close()
-    await core.close()
-    rmSync(dataDir, { recursive: true, force: true })
-  }
-}
+})
 
 test('a scan ends with what it found, consoles come first with their actions, UISP is found on request', async ({
   page,
@@ -147,7 +128,8 @@ test('a scan ends with what it found, consoles come first with their actions, UI
   const summary = page.getByTestId('scan-summary')
   const ended = new RegExp(`^Found ${consoles} consoles, ${devices} devices, 1 Home Assistant · \\d{1,2}:\\d{2}`)
 
-  await withDevicesHost(page, async () => {
+  // No automatic sweep: only the search finds the UISP server.
+  await withDevicesHost(page, { scanDurationMs: 4000 }, async () => {
     await test.step('the scan visibly ends with the lab’s counts', async () => {
       await expect(summary).toHaveText(ended, { timeout: 90_000 })
       await expect(page.getByRole('button', { name: 'Scan again' })).toBeVisible()

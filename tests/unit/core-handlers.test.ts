@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { VaultStatus } from '../../shared/domain.ts'
 import type { DiscoveryStatus } from '../../shared/inventory.ts'
 import type { Discovery } from '../../electron/core/discovery/index.ts'
-import { createLazyDiscovery, discoveryHandlers } from '../../electron/core/handlers/discovery.ts'
+import { createLazyDiscovery, discoveryHandlers, IDLE } from '../../electron/core/handlers/discovery.ts'
 import { createDesktopState, createVaultStatus } from '../../electron/core/handlers/settings.ts'
 
 type Emitted = [string, unknown][]
@@ -17,15 +17,7 @@ function fakeDiscovery() {
   let running = false
   let changed: ((items: never[]) => void) | null = null
   let statusChanged: (() => void) | null = null
-  const status = (): DiscoveryStatus => ({
-    running,
-    scanning: false,
-    lastScanEndedAt: null,
-    uispSearch: null,
-    interfaces: [],
-    ubntPort: null,
-    notices: [],
-  })
+  const status = (): DiscoveryStatus => ({ ...IDLE, running })
   const discovery = {
     start: async () => void ((running = true), calls.started++),
     stop: async () => void ((running = false), calls.stopped++),

@@ -6,7 +6,8 @@ import { createDiscovery, type Discovery, type DiscoveryOptions } from '../disco
 import type { Handlers } from '../dispatch.ts'
 import type { EventHub } from '../events.ts'
 
-const IDLE: DiscoveryStatus = {
+/** The status of a discovery never created (also the tests' starting point). */
+export const IDLE: DiscoveryStatus = {
   running: false,
   scanning: false,
   lastScanEndedAt: null,
@@ -54,6 +55,14 @@ export function discoveryHandlers(
   finder: LazyDiscovery,
   hub: Pick<EventHub, 'emit'>,
 ): Pick<Handlers, DiscoveryRequests> {
+  /** The running discovery; a scan or search asked of a stopped one is refused (never creates it). */
+  const running = (): Discovery => {
+    const discovery = finder.current()
+    if (!discovery?.status().running) {
+      throw new KeywardFailure('invalid-input', 'Discovery is not running; start it first.')
+    }
+    return discovery
+  }
   /** Every change of state is announced, so a second window sees it too. */
   const announce = () => {
     const status = finder.status()
@@ -72,19 +81,11 @@ export function discoveryHandlers(
     },
     'discovery.status': () => finder.status(),
     'discovery.scan': () => {
-      const discovery = finder.current()
-      if (!discovery?.status().running) {
-        throw new KeywardFailure('invalid-input', 'Discovery is not running; start it first.')
-      }
-      discovery.scanNow()
+      running().scanNow()
       return announce()
     },
     'discovery.searchUisp': () => {
-      const discovery = finder.current()
-      if (!discovery?.status().running) {
-        throw new KeywardFailure('invalid-input', 'Discovery is not running; start it first.')
-      }
-      discovery.searchUisp()
+      running().searchUisp()
       return announce()
     },
     'discovery.cancelUispSearch': () => {

@@ -58,18 +58,26 @@ function Details({ item, titles, children }: { item: InventoryItem; titles: Titl
   )
 }
 
+/** What a card offers: one button, described by the card's title. */
+interface CardAction {
+  label: string
+  go: () => void
+}
+
 function Card({
   item,
   titles,
   testId,
   line,
   action,
+  note,
 }: {
   item: InventoryItem
   titles: Titles
   testId: string
   line: ReactNode
-  action: (titleId: string) => ReactNode
+  action: CardAction | null
+  note?: ReactNode
 }) {
   const titleId = useId()
   return (
@@ -81,128 +89,112 @@ function Card({
         {item.model && <span className="model">{item.model}</span>}
       </div>
       <div className="device-line">{line}</div>
-      <div className="device-actions">{action(titleId)}</div>
+      <div className="device-actions">
+        {note}
+        {action && (
+          <button type="button" className="button secondary" aria-describedby={titleId} onClick={action.go}>
+            {action.label}
+          </button>
+        )}
+      </div>
       <Details item={item} titles={titles} />
     </li>
   )
 }
 
-export function ConsoleCards({ items, titles }: { items: InventoryItem[]; titles: Titles }) {
-  return (
-    <ul className="device-cards">
-      {items.map((item) => {
-        const key = consoleKey(item)
-        const legacy = item.platform === 'legacy-network'
-        return (
-          <Card
-            key={item.id}
-            item={item}
-            titles={titles}
-            testId="console-card"
-            line={
-              <>
-                <span>{item.kind === 'nvr' ? 'Video recorder' : 'Console'}</span>
-                {item.address && <span className="mono"> · {item.address}</span>}
-                <span className="device-apps" data-testid="console-apps">
-                  {' · '}
-                  {item.apps.length > 0
-                    ? item.apps.map((a) => APP_NAME[a]).join(', ')
-                    : item.httpsPort === null
-                      ? 'apps not checked yet'
-                      : 'no apps answered'}
-                </span>
-              </>
-            }
-            action={(titleId) =>
-              legacy ? (
-                <p className="muted">The self-hosted Network application has no local API keys.</p>
-              ) : key ? (
-                <button
-                  type="button"
-                  className="button secondary"
-                  aria-describedby={titleId}
-                  onClick={() => openView('new', `console=${encodeURIComponent(key)}`)}
-                >
-                  Make a key here
-                </button>
-              ) : null
-            }
-          />
-        )
-      })}
-    </ul>
-  )
+const appsLine = (item: InventoryItem): string =>
+  item.apps.length > 0
+    ? item.apps.map((a) => APP_NAME[a]).join(', ')
+    : item.httpsPort === null
+      ? 'apps not checked yet'
+      : 'no apps answered'
+
+/** What one card says and offers, besides its title and details. */
+interface CardBody {
+  line: ReactNode
+  action: CardAction | null
+  note?: ReactNode
 }
 
-export function HomeAssistantCards({ items, titles }: { items: InventoryItem[]; titles: Titles }) {
+function CardList({
+  items,
+  titles,
+  testId,
+  body,
+}: {
+  items: InventoryItem[]
+  titles: Titles
+  testId: string
+  body: (item: InventoryItem) => CardBody
+}) {
   return (
     <ul className="device-cards">
       {items.map((item) => (
-        <Card
-          key={item.id}
-          item={item}
-          titles={titles}
-          testId="ha-card"
-          line={
-            <>
-              <span>Home Assistant{item.version ? ` ${item.version}` : ''}</span>
-              {item.homeAssistant?.connectUrl && <span className="mono"> · {item.homeAssistant.connectUrl}</span>}
-            </>
-          }
-          action={(titleId) => (
-            <button
-              type="button"
-              className="button secondary"
-              aria-describedby={titleId}
-              onClick={() => {
-                const url = item.homeAssistant?.connectUrl
-                openView('settings', `focus=ha-connect${url ? `&ha=${encodeURIComponent(url)}` : ''}`)
-              }}
-            >
-              Connect this Home Assistant
-            </button>
-          )}
-        />
+        <Card key={item.id} item={item} titles={titles} testId={testId} {...body(item)} />
       ))}
     </ul>
   )
 }
 
-export function UispServerCards({ items, titles }: { items: InventoryItem[]; titles: Titles }) {
-  return (
-    <ul className="device-cards">
-      {items.map((item) => {
-        const key = consoleKey(item)
-        return (
-          <Card
-            key={item.id}
-            item={item}
-            titles={titles}
-            testId="uisp-card"
-            line={
-              <>
-                <span>UISP server{item.uisp ? ` ${item.uisp.version}` : ''}</span>
-                {key && <span className="mono"> · {key}</span>}
-              </>
-            }
-            action={(titleId) =>
-              key && (
-                <button
-                  type="button"
-                  className="button secondary"
-                  aria-describedby={titleId}
-                  onClick={() => openView('new', `uisp=${encodeURIComponent(key)}`)}
-                >
-                  Make a UISP key
-                </button>
-              )
-            }
-          />
-        )
-      })}
-    </ul>
-  )
+function consoleBody(item: InventoryItem): CardBody {
+  const key = consoleKey(item)
+  const legacy = item.platform === 'legacy-network'
+  return {
+    line: (
+      <>
+        {item.kind === 'nvr' ? 'Video recorder' : 'Console'}
+        {item.address && <span className="mono"> · {item.address}</span>}
+        <span className="device-apps"> · {appsLine(item)}</span>
+      </>
+    ),
+    note: legacy && <p className="muted">The self-hosted Network application has no local API keys.</p>,
+    action:
+      key && !legacy
+        ? { label: 'Make a key here', go: () => openView('new', `console=${encodeURIComponent(key)}`) }
+        : null,
+  }
 }
+
+function homeAssistantBody(item: InventoryItem): CardBody {
+  const url = item.homeAssistant?.connectUrl ?? null
+  return {
+    line: (
+      <>
+        Home Assistant{item.version ? ` ${item.version}` : ''}
+        {url && <span className="mono"> · {url}</span>}
+      </>
+    ),
+    action: {
+      label: 'Connect this Home Assistant',
+      go: () => openView('settings', `focus=ha-connect${url ? `&ha=${encodeURIComponent(url)}` : ''}`),
+    },
+  }
+}
+
+function uispServerBody(item: InventoryItem): CardBody {
+  const key = consoleKey(item)
+  return {
+    line: (
+      <>
+        UISP server{item.uisp ? ` ${item.uisp.version}` : ''}
+        {key && <span className="mono"> · {key}</span>}
+      </>
+    ),
+    action: key ? { label: 'Make a UISP key', go: () => openView('new', `uisp=${encodeURIComponent(key)}`) } : null,
+  }
+}
+
+export const ConsoleCards = ({ items, titles }: { items: InventoryItem[]; titles: Titles }) => (
+  <CardList items={items} titles={titles} testId="console-card" body={consoleBody} />
+)
+
+export const HomeAssistantCards = ({ items, titles }: { items: InventoryItem[]; titles: Titles }) => (
+  <CardList items={items} titles={titles} testId="ha-card" body={homeAssistantBody} />
+)
+
+export const UispServerCards = ({ items, titles }: { items: InventoryItem[]; titles: Titles }) => (
+  <CardList items={items} titles={titles} testId="uisp-card" body={uispServerBody} />
+)
 
 /** Everything else, one line per model: "U7PG2 · 12", its devices listed on request. */
 export function OtherDevices({ groups, titles }: { groups: OtherGroup[]; titles: Titles }) {

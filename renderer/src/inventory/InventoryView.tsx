@@ -2,7 +2,7 @@
 // summary line, then the groups people act on — consoles first, Home Assistant,
 // UISP servers (with the subnet search) — then other devices by model, an
 // address to add by hand, and the full table (how each was found) on request.
-import { useMemo, useState } from 'react'
+import { useMemo, useState, type ReactNode } from 'react'
 import type { InventoryItem } from '../../../shared/inventory.ts'
 import type { KeywardError } from '../../../shared/result.ts'
 import { keyward } from '../api.ts'
@@ -48,22 +48,19 @@ export function InventoryView() {
         error={discovery.error}
         onScanAgain={() => void discovery.scanAgain()}
       />
-      <section className="device-section" aria-labelledby="consoles-heading">
-        <h3 id="consoles-heading">Consoles</h3>
+      <Section id="consoles-heading" title="Consoles">
         {groups.consoles.length > 0 ? (
           <ConsoleCards items={groups.consoles} titles={titles} />
         ) : (
           <p className="muted">No console found yet. Enter its address below if you know it.</p>
         )}
-      </section>
+      </Section>
       {groups.homeAssistants.length > 0 && (
-        <section className="device-section" aria-labelledby="ha-found-heading">
-          <h3 id="ha-found-heading">Home Assistant</h3>
+        <Section id="ha-found-heading" title="Home Assistant">
           <HomeAssistantCards items={groups.homeAssistants} titles={titles} />
-        </section>
+        </Section>
       )}
-      <section className="device-section" aria-labelledby="uisp-found-heading">
-        <h3 id="uisp-found-heading">UISP servers</h3>
+      <Section id="uisp-found-heading" title="UISP servers">
         {groups.uispServers.length > 0 ? (
           <UispServerCards items={groups.uispServers} titles={titles} />
         ) : (
@@ -75,15 +72,23 @@ export function InventoryView() {
           onSearch={() => void discovery.searchUisp()}
           onCancel={() => void discovery.cancelUispSearch()}
         />
-      </section>
+      </Section>
       {groups.others.length > 0 && (
-        <section className="device-section" aria-labelledby="others-heading">
-          <h3 id="others-heading">Other devices</h3>
+        <Section id="others-heading" title="Other devices">
           <OtherDevices groups={groups.others} titles={titles} />
-        </section>
+        </Section>
       )}
       <AddDevice />
       {list.length > 0 && <AllDevices items={list} />}
+    </section>
+  )
+}
+
+function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section className="device-section" aria-labelledby={id}>
+      <h3 id={id}>{title}</h3>
+      {children}
     </section>
   )
 }
