@@ -33,7 +33,13 @@ import type {
   UispTokenPlan,
   VaultStatus,
 } from './domain.ts'
-import type { CleanupOutcomeView, ProvisionOutcomeView, ProvisionView, UispTokenOutcomeView } from './views.ts'
+import type {
+  CleanupOutcomeView,
+  ProvisionOutcomeView,
+  ProvisionView,
+  SweepScheduleView,
+  UispTokenOutcomeView,
+} from './views.ts'
 import type { DiscoveryInterface, DiscoveryStatus, InventoryItem, ManualAddResult } from './inventory.ts'
 import type { Outcome } from './result.ts'
 import type { TrayModel } from './tray.ts'
@@ -236,6 +242,8 @@ export const requests = {
   'uispKey.copyRegistration': request<CopyResult>(),
   /** The tray's current model. */
   'tray.model': request<TrayModel>(),
+  /** When the key watch last swept and when its next sweep is planned (exact, jitter included). */
+  'keys.schedule': request<SweepScheduleView>(),
   /** Whether the OS keychain can hold secrets right now. */
   'vault.status': request<VaultStatus>(),
   /** Where settings live, and whether a damaged file was set aside at start-up. */
@@ -266,6 +274,8 @@ export const events = {
   'discovery.changed': event<DiscoveryStatus>(),
   /** The key list changed (a check finished, a key was added, paused or forgotten). */
   'keys.changed': event<KeyView[]>(),
+  /** A background sweep started, the next one was planned, or the watch stopped. */
+  'keys.scheduleChanged': event<SweepScheduleView>(),
   /** The tray's model changed (the shell renders it, throttled). */
   'tray.changed': event<TrayModel>(),
   /** Something worth a system notification happened to keys. */

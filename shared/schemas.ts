@@ -174,6 +174,7 @@ export const inputs = {
   'uispKey.registration': z.object({ id: keyId.optional(), device: uispDevice }).strict(),
   'uispKey.copyRegistration': z.object({ id: keyId, device: uispDevice }).strict(),
   'tray.model': none,
+  'keys.schedule': none,
   'vault.status': none,
   'settings.status': none,
   'preferences.get': none,
