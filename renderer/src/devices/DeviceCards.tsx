@@ -6,6 +6,7 @@
 // is in each card's details element only.
 import { useId, type ReactNode } from 'react'
 import type { DiscoveryMethod, InventoryItem } from '../../../shared/inventory.ts'
+import { AppIcon } from '../components/AppIcon.tsx'
 import { formatMac } from '../format.ts'
 import { openView } from '../route.ts'
 import { APP_NAME, consoleKey, laterName, type OtherGroup, type ShownTitle } from './model.ts'
@@ -102,12 +103,20 @@ function Card({
   )
 }
 
-const appsLine = (item: InventoryItem): string =>
-  item.apps.length > 0
-    ? item.apps.map((a) => APP_NAME[a]).join(', ')
-    : item.httpsPort === null
-      ? 'apps not checked yet'
-      : 'no apps answered'
+/** The apps a console runs, each with its glyph; or why none are listed. */
+function Apps({ item }: { item: InventoryItem }) {
+  if (item.apps.length === 0) return <>{item.httpsPort === null ? 'apps not checked yet' : 'no apps answered'}</>
+  return (
+    <>
+      {item.apps.map((a, i) => (
+        <span key={a} className="device-app">
+          {i > 0 && ', '}
+          <AppIcon app={a} /> {APP_NAME[a]}
+        </span>
+      ))}
+    </>
+  )
+}
 
 /** What one card says and offers, besides its title and details. */
 interface CardBody {
@@ -144,7 +153,10 @@ function consoleBody(item: InventoryItem): CardBody {
       <>
         {item.kind === 'nvr' ? 'Video recorder' : 'Console'}
         {item.address && <span className="mono"> · {item.address}</span>}
-        <span className="device-apps"> · {appsLine(item)}</span>
+        <span className="device-apps">
+          {' · '}
+          <Apps item={item} />
+        </span>
       </>
     ),
     note: legacy && <p className="muted">The self-hosted Network application has no local API keys.</p>,
