@@ -1,6 +1,5 @@
 // Domain types shared by core and renderer. Plain data only: these cross IPC
 // (structured clone) and the browser bridge (JSON).
-import type { KeyUserView } from './views.ts'
 
 /** SHA-256 of the leaf certificate's DER, as colon-separated upper-case hex. */
 export type CertificateFingerprint = string
@@ -39,9 +38,8 @@ export interface ConsoleProbe {
   apps: UnifiApp[]
   certificate: CertificateInfo
   /**
-   * Trust on first use: `first-contact` for a console never seen at this
-   * address, `matches` when the certificate is the one seen before, `changed`
-   * when it differs (the stored fingerprint is then left untouched).
+   * Trust on first use: `first-contact` for a console never seen at this address, `matches` when the
+   * certificate is the one seen before, `changed` when it differs (the stored fingerprint is kept).
    */
   trust: 'first-contact' | 'matches' | 'changed'
   latencyMs: number
@@ -61,9 +59,8 @@ export interface ConsoleRecord {
   apps?: UnifiApp[]
   certificateSha256: CertificateFingerprint
   /**
-   * The user confirmed this certificate (`console.trust`); until then the core sends no
-   * credential here (issue 14 §3). Absent in records written before the flag existed:
-   * see `isConfirmed` (electron/core/console/trust.ts).
+   * The user confirmed this certificate (`console.trust`); until then the core sends no credential here
+   * (issue 14 §3). Absent in records older than the flag: see `isConfirmed` (electron/core/console/trust.ts).
    */
   confirmed?: boolean
   lastSeen: string
@@ -125,9 +122,8 @@ export interface KeyCheckOk {
   /** Protect: how many cameras the key can see (0 on a console whose Protect is empty). */
   cameras?: number
   /**
-   * Protect: the key works, but something a consumer needs is missing, in plain words — e.g. no
-   * RTSPS stream can be read, so Home Assistant's live view falls back to snapshots
-   * (home-assistant.md §2.5). Not a failure of the key.
+   * Protect: the key works, but something a consumer needs is missing, in plain words — e.g. no RTSPS
+   * stream can be read, so HA's live view falls back to snapshots (home-assistant.md §2.5). Not a failure.
    */
   warning?: string
 }
@@ -361,8 +357,11 @@ export interface KeyView extends Omit<KeyRecord, 'keyRef' | 'passwordRef' | 'unr
   status: KeyStatus
   consoleName: string | null
   host: string | null
-  /** Its console user, when Keyward created it (revoke may delete it too); null or absent otherwise. */
-  dedicatedUser?: KeyUserView | null
+  /**
+   * Its console user, when Keyward created it: revoke may delete it too (`flowId`: `provision.cleanup`
+   * retries a removal that stopped; `sharedWith`: other keys of that user, which keep it). Null otherwise.
+   */
+  dedicatedUser?: { flowId: string; sharedWith: { id: string; name: string }[] } | null
 }
 
 /** A notification the shell shows (and the browser host forwards). */
@@ -406,9 +405,9 @@ export interface HomeAssistantRecord {
 }
 
 /**
- * How Keyward recognises the Home Assistant the user connected, without sending the token:
- * its uuid (`/api/discovery_info`, or an mDNS announcement whose packet came from HA's
- * address), else its pinned certificate (https), else nothing that can be checked (http).
+ * How Keyward recognises the Home Assistant the user connected, without sending the token: its uuid
+ * (`/api/discovery_info`, or an mDNS announcement whose packet came from HA's address), else its pinned
+ * certificate (https), else nothing that can be checked (http).
  */
 export interface HaIdentity {
   kind: 'uuid' | 'certificate' | 'none'

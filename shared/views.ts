@@ -16,12 +16,7 @@ export type { KeyView } from './domain.ts'
  * a key has none (null) when it was made as the signed-in admin or its user is not Keyward's.
  * Revoking the key offers to delete the user, ticked by default when `sharedWith` is empty.
  */
-export interface KeyUserView {
-  /** The flow that made the user: `provision.cleanup` with this id retries a removal that stopped. */
-  flowId: string
-  /** Other keys in the list that belong to the same user: while any is there, the user stays. */
-  sharedWith: { id: string; name: string }[]
-}
+export type KeyUserView = NonNullable<KeyView['dedicatedUser']>
 
 /**
  * A key flow as the renderer sees it: its journal without the keychain entry names (the wizard
