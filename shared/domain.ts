@@ -149,7 +149,7 @@ export type ProvisionStepState = 'pending' | 'running' | 'done' | 'failed' | 'sk
 
 /**
  * A key being made on a console, step by step. Persisted (metadata only: the password and key live in the
- * keychain under the refs) so a flow that stopped halfway — a dropped connection, a closed window, a crash —
+ * keychain under the refs) so a flow that stopped halfway (a dropped connection, a closed window, a crash)
  * resumes where it stopped instead of leaving a stray user or key behind.
  */
 export interface ProvisionRecord {
@@ -393,10 +393,7 @@ export interface HomeAssistantRecord {
   locationName: string | null
   tokenRef: string
   addedAt: string
-  /**
-   * https only: the leaf SHA-256 the user confirmed (trust on first use, like a console).
-   * Null: plain http, or a certificate a public CA vouches for. Absent in older records.
-   */
+  /** https: the leaf SHA-256 the user confirmed (TOFU). Null: http, or a public CA's. Absent in older records. */
   certificateSha256?: string | null
   /** What this HA was recognised by at connect (identity binding, issue 15); absent in older records. */
   identity?: HaIdentity
@@ -451,9 +448,9 @@ export interface HaPushSummary {
 }
 
 /**
- * The user's informed, recorded consent to send the dedicated local user's password of a key
- * to one Home Assistant (Protect full mode, or HA ≤ 2026.8 whose form requires it). HA keeps it
- * in plain text (home-assistant.md §2.2, §8). Bound to the HA (id and URL) and the user named.
+ * The user's informed, recorded consent to send a key's dedicated local user's password to one Home Assistant
+ * (Protect full mode, or HA ≤ 2026.8 whose form requires it). HA keeps it in plain text (home-assistant.md
+ * §2.2, §8). Bound to the HA (id and URL) and the user named.
  */
 export interface HaConsent {
   haId: string
