@@ -1,10 +1,9 @@
 // UISP step 3: sign in, with the TOTP code when the account has 2FA. The password
 // and the code live only in this screen's state.
 import { CodeField, CredentialFields } from '../../components/SignInFields.tsx'
-import { useId } from 'react'
-import { lockSeconds } from '../model.ts'
+import { useId, useRef } from 'react'
 import { Actions, Callout, Screen } from '../parts.tsx'
-import { useSignInForm } from '../sign-in-form.ts'
+import { useLockCountdown, useSignInForm } from '../sign-in-form.ts'
 import { useUispWizard } from './context.ts'
 
 export function SignIn() {
@@ -13,11 +12,20 @@ export function SignIn() {
   const goTo = useUispWizard((s) => s.goTo)
   const storeError = useUispWizard((s) => s.error)
   const ids = useId()
+  const passwordRef = useRef<HTMLInputElement>(null)
+  const { lockLeft, lockFrom } = useLockCountdown()
+  const locked = lockLeft > 0
   const where = probe ? `UISP at ${probe.address.key}` : 'UISP'
   const form = useSignInForm({
     signIn,
     codeMessage: 'Enter the 6 digits your authenticator app shows.',
     initialError: storeError?.code === 'session-expired' ? storeError : null,
+    blocked: locked,
+    onFailure(error, cleared) {
+      if (error.code === 'locked-out') lockFrom(error)
+      // A refused password: the username stays, the empty password field has focus.
+      if (cleared) passwordRef.current?.focus()
+    },
   })
   const { phase, username, setUsername, password, setPassword, code, setCode, pending, error, submit, back } = form
 
@@ -28,7 +36,13 @@ export function SignIn() {
       title={error.code === 'invalid-credentials' ? 'Not signed in' : 'Sign-in failed'}
     >
       <p data-testid="signin-error">{error.message}</p>
-      {error.code === 'locked-out' && lockSeconds(error) !== null && <p>Keyward will not try again on its own.</p>}
+      {error.code === 'locked-out' && (
+        <p className="countdown" data-testid="lock-countdown">
+          {lockLeft > 0
+            ? `You can try again in ${lockLeft} s. Keyward will not try on its own.`
+            : 'You can try again now.'}
+        </p>
+      )}
     </Callout>
   )
 
@@ -74,6 +88,7 @@ export function SignIn() {
           password={password}
           onUsername={setUsername}
           onPassword={setPassword}
+          passwordRef={passwordRef}
           rejected={error?.code === 'invalid-credentials'}
         />
         <div className="message-slot">{message}</div>
@@ -81,8 +96,12 @@ export function SignIn() {
           <button type="button" className="button secondary" onClick={() => goTo('find')}>
             Back
           </button>
-          <button type="submit" className="button primary" disabled={pending || !username.trim() || !password}>
-            {pending ? 'Signing in…' : 'Sign in'}
+          <button
+            type="submit"
+            className="button primary"
+            disabled={pending || locked || !username.trim() || !password}
+          >
+            {pending ? 'Signing in…' : locked ? `Wait ${lockLeft} s` : 'Sign in'}
           </button>
         </Actions>
       </form>
