@@ -79,22 +79,10 @@ export function RunStep() {
           </Callout>
         )}
         {!cleaning && stopped && failure && (
-          <FailurePanel
-            key={outcome?.record.updatedAt}
-            failure={failure}
-            target={target}
-            app={app}
-            record={record}
-          />
+          <FailurePanel key={outcome?.record.updatedAt} failure={failure} target={target} app={app} record={record} />
         )}
         {!cleaning && stopped && !failure && failedCheck && (
-          <CheckPanel
-            key={failedCheck.checkedAt}
-            check={failedCheck}
-            target={target}
-            app={app}
-            record={record}
-          />
+          <CheckPanel key={failedCheck.checkedAt} check={failedCheck} target={target} app={app} record={record} />
         )}
         {!cleaning && stopped && !failure && !failedCheck && runError && (
           <RequestErrorPanel key={runError.error.message} runError={runError} record={record} />
