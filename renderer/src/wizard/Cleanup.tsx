@@ -140,21 +140,7 @@ function CleanupResult({
           <p data-testid="cleanup-error">{cleanup.error.message}</p>
         </Callout>
       )}
-      <ol className="cleanup-parts" data-testid="cleanup-result" aria-busy={cleanup.busy}>
-        {items.map((i) => (
-          <li key={i.part} data-part={i.part} data-result={i.result} className={`cleanup-${i.result}`}>
-            <span>
-              {i.label}: <strong>{RESULT_TEXT[i.result]}</strong>
-              {i.reason && <span className="detail"> — {i.reason}</span>}
-            </span>
-            {!cleanup.busy && !signIn && i.result === 'failed' && (
-              <button type="button" className="button small secondary" onClick={() => void remove()}>
-                Try again<span className="visually-hidden">: {i.label}</span>
-              </button>
-            )}
-          </li>
-        ))}
-      </ol>
+      <ResultItems items={items} busy={cleanup.busy} retry={!signIn} />
       {!cleanup.busy && (
         <Actions>
           {signIn && (
@@ -188,5 +174,27 @@ function CleanupResult({
         </Actions>
       )}
     </Screen>
+  )
+}
+
+/** Each part and what became of it; a part that could not be removed has its own retry. */
+function ResultItems({ items, busy, retry }: { items: CleanupItem[]; busy: boolean; retry: boolean }) {
+  const remove = useWizard((s) => s.removeWhatKeywardMade)
+  return (
+    <ol className="cleanup-parts" data-testid="cleanup-result" aria-busy={busy}>
+      {items.map((i) => (
+        <li key={i.part} data-part={i.part} data-result={i.result} className={`cleanup-${i.result}`}>
+          <span>
+            {i.label}: <strong>{RESULT_TEXT[i.result]}</strong>
+            {i.reason && <span className="detail"> — {i.reason}</span>}
+          </span>
+          {!busy && retry && i.result === 'failed' && (
+            <button type="button" className="button small secondary" onClick={() => void remove()}>
+              Try again<span className="visually-hidden">: {i.label}</span>
+            </button>
+          )}
+        </li>
+      ))}
+    </ol>
   )
 }

@@ -1,9 +1,10 @@
 // UISP step 3: sign in, with the TOTP code when the account has 2FA. The password
 // and the code live only in this screen's state.
 import { CodeField, CredentialFields } from '../../components/SignInFields.tsx'
-import { useId, useRef } from 'react'
+import { useId, useRef, type ReactNode } from 'react'
 import { Actions, Callout, Screen } from '../parts.tsx'
 import { useLockCountdown, useSignInForm } from '../sign-in-form.ts'
+import type { KeywardError } from '../../../../shared/result.ts'
 import { useUispWizard } from './context.ts'
 
 export function SignIn() {
@@ -27,52 +28,11 @@ export function SignIn() {
       if (cleared) passwordRef.current?.focus()
     },
   })
-  const { phase, username, setUsername, password, setPassword, code, setCode, pending, error, submit, back } = form
+  const { phase, username, setUsername, password, setPassword, pending, error, submit } = form
 
-  const message = error && (
-    <Callout
-      tone={error.code === 'locked-out' ? 'warn' : 'danger'}
-      alert
-      title={error.code === 'invalid-credentials' ? 'Not signed in' : 'Sign-in failed'}
-    >
-      <p data-testid="signin-error">{error.message}</p>
-      {error.code === 'locked-out' && (
-        <p className="countdown" data-testid="lock-countdown">
-          {lockLeft > 0
-            ? `You can try again in ${lockLeft} s. Keyward will not try on its own.`
-            : 'You can try again now.'}
-        </p>
-      )}
-    </Callout>
-  )
+  const message = <SignInMessage error={error} lockLeft={lockLeft} />
 
-  if (phase === 'mfa') {
-    return (
-      <Screen key="mfa" id="uisp-mfa" title="Enter the two-factor code">
-        <p className="lead">
-          {username} uses two-factor authentication. Enter the current code from your authenticator app for {where}.
-        </p>
-        <form className="form" onSubmit={(e) => void submit(e)}>
-          <CodeField
-            id={ids}
-            code={code}
-            onCode={setCode}
-            hint="6 digits. Codes change every 30 seconds."
-            rejected={error !== null}
-          />
-          <div className="message-slot">{message}</div>
-          <Actions>
-            <button type="button" className="button secondary" onClick={back}>
-              Back
-            </button>
-            <button type="submit" className="button primary" disabled={pending || code.length < 6}>
-              {pending ? 'Checking…' : 'Verify'}
-            </button>
-          </Actions>
-        </form>
-      </Screen>
-    )
-  }
+  if (phase === 'mfa') return <MfaScreen form={form} ids={ids} where={where} message={message} />
 
   return (
     <Screen key="signin" id="uisp-signin" title={`Sign in to ${where}`}>
@@ -102,6 +62,66 @@ export function SignIn() {
             disabled={pending || locked || !username.trim() || !password}
           >
             {pending ? 'Signing in…' : locked ? `Wait ${lockLeft} s` : 'Sign in'}
+          </button>
+        </Actions>
+      </form>
+    </Screen>
+  )
+}
+
+function SignInMessage({ error, lockLeft }: { error: KeywardError | null; lockLeft: number }) {
+  if (!error) return null
+  return (
+    <Callout
+      tone={error.code === 'locked-out' ? 'warn' : 'danger'}
+      alert
+      title={error.code === 'invalid-credentials' ? 'Not signed in' : 'Sign-in failed'}
+    >
+      <p data-testid="signin-error">{error.message}</p>
+      {error.code === 'locked-out' && (
+        <p className="countdown" data-testid="lock-countdown">
+          {lockLeft > 0
+            ? `You can try again in ${lockLeft} s. Keyward will not try on its own.`
+            : 'You can try again now.'}
+        </p>
+      )}
+    </Callout>
+  )
+}
+
+/** The second screen: the 2FA code, with the password kept for it (the console needs both together). */
+function MfaScreen({
+  form,
+  ids,
+  where,
+  message,
+}: {
+  form: ReturnType<typeof useSignInForm>
+  ids: string
+  where: string
+  message: ReactNode
+}) {
+  const { username, code, setCode, pending, error, submit, back } = form
+  return (
+    <Screen key="mfa" id="uisp-mfa" title="Enter the two-factor code">
+      <p className="lead">
+        {username} uses two-factor authentication. Enter the current code from your authenticator app for {where}.
+      </p>
+      <form className="form" onSubmit={(e) => void submit(e)}>
+        <CodeField
+          id={ids}
+          code={code}
+          onCode={setCode}
+          hint="6 digits. Codes change every 30 seconds."
+          rejected={error !== null}
+        />
+        <div className="message-slot">{message}</div>
+        <Actions>
+          <button type="button" className="button secondary" onClick={back}>
+            Back
+          </button>
+          <button type="submit" className="button primary" disabled={pending || code.length < 6}>
+            {pending ? 'Checking…' : 'Verify'}
           </button>
         </Actions>
       </form>
