@@ -13,6 +13,7 @@ import { appName } from './model.ts'
 import { Actions, Callout, Screen } from './parts.tsx'
 import type { Target } from './persisted.ts'
 import { ContinueOnButton, useRightHost, type RightHost } from './right-host.tsx'
+import { useStartOver } from './start-over.ts'
 
 /** The button on a failure that opens the cleanup screen; nothing when the journal says the run made nothing. */
 export function CleanupAction({ record, where, earlier }: { record: ProvisionView; where: string; earlier?: boolean }) {
@@ -51,7 +52,7 @@ export function CleanupStep() {
   const progress = useWizard((s) => s.progress)
   const cleanup = useWizard((s) => s.cleanup)
   const earlierFlow = useWizard((s) => s.earlierFlow)
-  const startOver = useWizard((s) => s.startOver)
+  const startOver = useStartOver()
   const own = progress ?? outcome?.record ?? null
   const earlier = earlierFlow !== null && cleanup.flow === earlierFlow.id
   const record = earlier ? earlierFlow : own
@@ -123,7 +124,7 @@ function CleanupResult({
   const cleanup = useWizard((s) => s.cleanup)
   const remove = useWizard((s) => s.removeWhatKeywardMade)
   const goTo = useWizard((s) => s.goTo)
-  const startOver = useWizard((s) => s.startOver)
+  const startOver = useStartOver()
   const result = cleanup.outcome && cleanup.outcome.record.id === record.id ? cleanup.outcome : outcomeOf(record)
   const items = result.items.filter((i) => i.result !== 'not-made')
   const signIn = cleanup.error?.code === 'session-expired'

@@ -5,6 +5,7 @@ import type { ProvisionOutcomeView } from '../../../shared/views.ts'
 import { openView } from '../route.ts'
 import { useWizard } from './context.ts'
 import { DoneLead } from './DoneLead.tsx'
+import { useStartOver } from './start-over.ts'
 import { DoneScreen, longDate, NothingToShow } from './DoneScreen.tsx'
 import { appInfo, appShort, credentialOf } from './model.ts'
 import { Callout } from './parts.tsx'
@@ -60,7 +61,7 @@ export function DoneStep() {
   const outcome = useWizard((s) => s.outcome)
   const target = useWizard((s) => s.target)
   const app = useWizard((s) => s.app)
-  const startOver = useWizard((s) => s.startOver)
+  const startOver = useStartOver()
   if (!outcome || !target || !app || outcome.check?.status !== 'ok') {
     return <NothingToShow id="done" onStartOver={startOver} />
   }

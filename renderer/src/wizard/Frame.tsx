@@ -8,6 +8,7 @@ import { useKeys } from '../keys/context.ts'
 import { Dialog } from '../keys/Dialog.tsx'
 import { openView } from '../route.ts'
 import { VisuallyHidden } from './parts.tsx'
+import { stayInWizard } from './start-over.ts'
 import './wizard.css'
 
 export interface FrameStep {
@@ -77,6 +78,8 @@ export interface LeaveOptions {
   startOver(): void
   /** Leave while something is being made (the path decides what happens to it). */
   leaveWhileMaking(): void
+  /** A stopped run left something on the console ("a user and a key on NVR"): offered for removal before leaving. */
+  leftover?: { what: string; clean(): void } | null
 }
 
 type Leaving = 'start-over' | 'cancel' | null
@@ -85,14 +88,15 @@ type Leaving = 'start-over' | 'cancel' | null
 export function LeaveBar({ options }: { options: LeaveOptions }) {
   const [asking, setAsking] = useState<Leaving>(null)
   const hasKeys = useKeys((s) => s.keys.length > 0)
-  const { atStart, making } = options
+  const { atStart, making, leftover } = options
   const leave = (how: Exclude<Leaving, null>, whileMaking: boolean) => {
     if (whileMaking) options.leaveWhileMaking()
     else options.startOver()
     // Cancel leaves the wizard: the Overview when keys exist (App.tsx's home), else the key list.
     if (how === 'cancel') openView(hasKeys ? 'overview' : 'keys')
+    else stayInWizard()
   }
-  const ask = (how: Exclude<Leaving, null>) => (making ? setAsking(how) : leave(how, false))
+  const ask = (how: Exclude<Leaving, null>) => (making || leftover ? setAsking(how) : leave(how, false))
   return (
     <div className="wizard-leave" role="group" aria-label="Leave the setup">
       {!atStart && (
@@ -127,7 +131,52 @@ export function LeaveBar({ options }: { options: LeaveOptions }) {
           </div>
         </Dialog>
       )}
+      {asking && !making && leftover && (
+        <LeftoverDialog
+          what={leftover.what}
+          onClose={() => setAsking(null)}
+          onClean={() => {
+            setAsking(null)
+            leftover.clean()
+          }}
+          onLeave={() => {
+            setAsking(null)
+            leave(asking, false)
+          }}
+        />
+      )}
     </div>
+  )
+}
+
+/** A stopped run left something on the console: offer its removal before leaving. */
+function LeftoverDialog({
+  what,
+  onClose,
+  onClean,
+  onLeave,
+}: {
+  what: string
+  onClose(): void
+  onClean(): void
+  onLeave(): void
+}) {
+  return (
+    <Dialog
+      title="Remove what this run made first?"
+      onClose={onClose}
+      testId="leftover-dialog"
+      description={<p>This run stopped, and it left {what}. Keyward can remove it before you leave.</p>}
+    >
+      <div className="actions dialog-actions">
+        <button type="button" className="button primary" data-autofocus onClick={onClean}>
+          Show what to remove
+        </button>
+        <button type="button" className="button secondary" onClick={onLeave}>
+          Leave it there
+        </button>
+      </div>
+    </Dialog>
   )
 }
 

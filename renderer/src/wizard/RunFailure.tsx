@@ -16,6 +16,7 @@ import type { Target } from './persisted.ts'
 import type { RunError } from './state.ts'
 import { ContinueOnButton, useRightHost } from './right-host.tsx'
 import { lockEnd, secondsLeft } from './sign-in-form.ts'
+import { useStartOver } from './start-over.ts'
 
 /** Seconds left of a wait the console asked for (a lock-out, a rate limit); one countdown per failure. */
 function useWait(error: KeywardError | null, seconds?: number): number {
@@ -38,7 +39,7 @@ function RetryButton({ label, wait, onClick }: { label: string; wait: number; on
 }
 
 function StartOverButton({ primary }: { primary?: boolean }) {
-  const startOver = useWizard((s) => s.startOver)
+  const startOver = useStartOver()
   return (
     <button type="button" className={`button ${primary ? 'primary' : 'secondary'}`} onClick={startOver}>
       Start over

@@ -4,7 +4,9 @@ import { DoneStep } from './DoneStep.tsx'
 import { FindStep } from './FindStep.tsx'
 import { WizardFrame, type LeaveOptions } from './Frame.tsx'
 import { GoalStep } from './GoalStep.tsx'
-import { canGoBack } from './leave.ts'
+import { madeByFlow } from '../../../shared/cleanup.ts'
+import { isVerified } from './flow.ts'
+import { canGoBack, leftSomething } from './leave.ts'
 import { appInfo, STEPS, stepIndex, type WizardStep } from './model.ts'
 import { PlanStep } from './PlanStep.tsx'
 import { RunStep } from './RunStep.tsx'
@@ -12,6 +14,10 @@ import { SignInStep } from './SignInStep.tsx'
 import { TrustStep } from './TrustStep.tsx'
 import { useUispWizard } from './uisp/context.ts'
 import { UispWizard } from './uisp/UispWizard.tsx'
+
+/** "a, b and c" */
+const listed = (items: string[]) =>
+  items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`
 
 /** Start over and Cancel for the UniFi path: leaving mid-run offers the run's cleanup once it stops. */
 function useLeave(): LeaveOptions {
@@ -21,6 +27,12 @@ function useLeave(): LeaveOptions {
   const target = useWizard((s) => s.target)
   const startOver = useWizard((s) => s.startOver)
   const leaveWhenStopped = useWizard((s) => s.leaveWhenStopped)
+  const outcome = useWizard((s) => s.outcome)
+  const progress = useWizard((s) => s.progress)
+  const offerCleanup = useWizard((s) => s.offerCleanup)
+  const record = progress ?? outcome?.record ?? null
+  const stoppedWithLeftover =
+    step === 'run' && !busy && !isVerified(outcome) && leftSomething(record) && !record?.cleanup
   const where = target?.name ?? target?.host ?? 'the console'
   const making = step === 'run' && busy && app ? `the ${appInfo(app).credential} on ${where}` : null
   return {
@@ -30,6 +42,13 @@ function useLeave(): LeaveOptions {
     leaveLabel: 'Leave, and clean up afterwards',
     startOver,
     leaveWhileMaking: leaveWhenStopped,
+    leftover:
+      stoppedWithLeftover && record
+        ? {
+            what: `${listed(madeByFlow(record).map((p) => p.label))} (on ${where})`,
+            clean: () => offerCleanup(record.id),
+          }
+        : null,
   }
 }
 
