@@ -52,7 +52,7 @@ export function Stepper({
               {state === 'done' && canGo(s.step) ? (
                 <button type="button" className="stepper-go" onClick={() => onGo(s.step)}>
                   {inner}
-                  <VisuallyHidden>, go back to this step</VisuallyHidden>
+                  <VisuallyHidden>, open this step again</VisuallyHidden>
                 </button>
               ) : (
                 inner
