@@ -19,9 +19,7 @@ test('Protect: Send to Home Assistant, then Copy, come first; Copy copies the ke
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin })
   const unvr = await consoles.start('unvr')
   const w = new Wizard(page)
-  await w.open(host.url)
-  await w.reachSignIn('protect', simKey(unvr), 'NVR')
-  await w.signInToPlan()
+  await w.openToPlan(host.url, 'protect', simKey(unvr), 'NVR')
   await w.createVerified()
 
   const lead = page.getByRole('group', { name: 'Use the new key' })
@@ -49,9 +47,7 @@ test('Network with a Home Assistant that cannot take the key yet: no Send; Copy 
   const ha = await homeAssistants.start({ version: '2026.9.x' })
   expect(await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN })).toMatchObject({ ok: true })
   const w = new Wizard(page)
-  await w.open(host.url)
-  await w.reachSignIn('network', simKey(udm), 'Dream Machine Pro')
-  await w.signInToPlan()
+  await w.openToPlan(host.url, 'network', simKey(udm), 'Dream Machine Pro')
   await expect(page.getByTestId('ha-fit')).toContainText('Update Home Assistant to 2026.10 or later', {
     timeout: 30_000,
   })

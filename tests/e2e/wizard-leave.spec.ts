@@ -90,9 +90,7 @@ test('UniFi: Cancel leaves the wizard for the Overview once a key exists, and th
 }) => {
   const unvr = await consoles.start('unvr')
   const w = new Wizard(page)
-  await w.open(host.url)
-  await w.reachSignIn('protect', simKey(unvr), 'NVR')
-  await w.signInToPlan()
+  await w.openToPlan(host.url, 'protect', simKey(unvr), 'NVR')
   await w.createVerified()
   await leaveBar(page).getByRole('button', { name: 'Cancel' }).click()
   await expect(
@@ -109,9 +107,7 @@ test('the stepper: a completed step is reachable and the answers survive coming 
 }) => {
   const unvr = await consoles.start('unvr')
   const w = new Wizard(page)
-  await w.open(host.url)
-  await w.reachSignIn('protect', simKey(unvr), 'NVR')
-  await w.signInToPlan()
+  await w.openToPlan(host.url, 'protect', simKey(unvr), 'NVR')
   await w.type(page.getByLabel('Key name'), 'ha-porch', 'key name')
   await expect(stepper(page).locator('[aria-current="step"]')).toContainText('Plan')
   // Steps not reached yet are not buttons.

@@ -7,20 +7,14 @@ import type { KeyCheckFailed } from '../../shared/domain.ts'
 import type { ProvisionOutcomeView, ProvisionView } from '../../shared/views.ts'
 import { canGoBack, canResume, onReopen } from '../../renderer/src/wizard/leave.ts'
 import { initialPersisted } from '../../renderer/src/wizard/persisted.ts'
-import { createWizardStore, WIZARD_STORAGE_KEY, type PlanDraft, type Target } from '../../renderer/src/wizard/store.ts'
+import { createWizardStore, WIZARD_STORAGE_KEY } from '../../renderer/src/wizard/store.ts'
 import { uispCanGoBack } from '../../renderer/src/wizard/uisp/store.ts'
 import { fakeApi, gate, ok } from '../support/fake-api.ts'
-import { flowView } from '../support/provision-view.ts'
+import { flowView, wizardDraft, wizardTarget } from '../support/provision-view.ts'
 import { until } from '../support/until.ts'
 
-const target: Target = { key: '10.0.0.2:443', host: '10.0.0.2', name: 'Dream Machine', model: 'UDMPRO' }
-const draft: PlanDraft = {
-  key: target.key,
-  app: 'protect',
-  username: 'keyward-ha',
-  keyName: 'home-assistant',
-  accessValidityDays: 365,
-}
+const target = wizardTarget
+const draft = wizardDraft
 const confirmed = { [target.key]: 'AA' }
 
 /** User and key made, the check failed: the key was made on the console that does not run Protect. */

@@ -1,6 +1,7 @@
 // UISP step 3: sign in, with the TOTP code when the account has 2FA. The password
 // and the code live only in this screen's state.
 import { CodeField, CredentialFields } from '../../components/SignInFields.tsx'
+import { LockCountdown, SignInActions } from '../sign-in-parts.tsx'
 import { useId, useRef, type ReactNode } from 'react'
 import { Actions, Callout, Screen } from '../parts.tsx'
 import { useLockCountdown, useSignInForm } from '../sign-in-form.ts'
@@ -52,18 +53,12 @@ export function SignIn() {
           rejected={error?.code === 'invalid-credentials'}
         />
         <div className="message-slot">{message}</div>
-        <Actions>
-          <button type="button" className="button secondary" onClick={() => goTo('find')}>
-            Back
-          </button>
-          <button
-            type="submit"
-            className="button primary"
-            disabled={pending || locked || !username.trim() || !password}
-          >
-            {pending ? 'Signing in…' : locked ? `Wait ${lockLeft} s` : 'Sign in'}
-          </button>
-        </Actions>
+        <SignInActions
+          onBack={() => goTo('find')}
+          pending={pending}
+          lockLeft={lockLeft}
+          ready={username.trim() !== '' && password !== ''}
+        />
       </form>
     </Screen>
   )
@@ -78,13 +73,7 @@ function SignInMessage({ error, lockLeft }: { error: KeywardError | null; lockLe
       title={error.code === 'invalid-credentials' ? 'Not signed in' : 'Sign-in failed'}
     >
       <p data-testid="signin-error">{error.message}</p>
-      {error.code === 'locked-out' && (
-        <p className="countdown" data-testid="lock-countdown">
-          {lockLeft > 0
-            ? `You can try again in ${lockLeft} s. Keyward will not try on its own.`
-            : 'You can try again now.'}
-        </p>
-      )}
+      {error.code === 'locked-out' && <LockCountdown lockLeft={lockLeft} />}
     </Callout>
   )
 }
