@@ -33,7 +33,13 @@ import type {
   UispTokenPlan,
   VaultStatus,
 } from './domain.ts'
-import type { CleanupOutcomeView, ProvisionOutcomeView, ProvisionView, UispTokenOutcomeView } from './views.ts'
+import type {
+  CleanupOutcomeView,
+  ProvisionOutcomeView,
+  ProvisionView,
+  SweepScheduleView,
+  UispTokenOutcomeView,
+} from './views.ts'
 import type { DiscoveryInterface, DiscoveryStatus, InventoryItem, ManualAddResult } from './inventory.ts'
 import type { Outcome } from './result.ts'
 import type { TrayModel } from './tray.ts'
@@ -111,6 +117,10 @@ export const requests = {
   'discovery.status': request<DiscoveryStatus>(),
   /** Ask again now (re-send, re-query mDNS, refresh fingerprints). */
   'discovery.scan': request<DiscoveryStatus>(),
+  /** Try every address of the scanned networks for a UISP server; progress comes as `discovery.changed`. */
+  'discovery.searchUisp': request<DiscoveryStatus>(),
+  /** Stop that search; it ends with what it found so far. */
+  'discovery.cancelUispSearch': request<DiscoveryStatus>(),
   /** The inventory: one card per device. */
   'inventory.list': request<InventoryItem[]>(),
   /** Add a host by address; it goes through the same fingerprint as found ones. */
@@ -232,6 +242,8 @@ export const requests = {
   'uispKey.copyRegistration': request<CopyResult>(),
   /** The tray's current model. */
   'tray.model': request<TrayModel>(),
+  /** When the key watch last swept and when its next sweep is planned (exact, jitter included). */
+  'keys.schedule': request<SweepScheduleView>(),
   /** Whether the OS keychain can hold secrets right now. */
   'vault.status': request<VaultStatus>(),
   /** Where settings live, and whether a damaged file was set aside at start-up. */
@@ -255,10 +267,15 @@ export const events = {
   'vault.changed': event<VaultStatus>(),
   /** The inventory changed (coalesced): the full sorted list. */
   'inventory.changed': event<InventoryItem[]>(),
-  /** Discovery started, stopped, or has a new notice (port busy, no interfaces…). */
+  /**
+   * Discovery started, stopped, a scan round began or ended, the UISP search moved (throttled), or a
+   * new notice (port busy, no interfaces…).
+   */
   'discovery.changed': event<DiscoveryStatus>(),
   /** The key list changed (a check finished, a key was added, paused or forgotten). */
   'keys.changed': event<KeyView[]>(),
+  /** A background sweep started, the next one was planned, or the watch stopped. */
+  'keys.scheduleChanged': event<SweepScheduleView>(),
   /** The tray's model changed (the shell renders it, throttled). */
   'tray.changed': event<TrayModel>(),
   /** Something worth a system notification happened to keys. */

@@ -25,3 +25,16 @@ export type UispTokenFlowView = Omit<UispTokenRecord, 'keyRef'>
 export interface UispTokenOutcomeView extends Omit<UispTokenOutcome, 'record'> {
   record: UispTokenFlowView
 }
+
+/**
+ * When the key watch checks: the last background sweep that ended and the next one planned (ISO, the
+ * ±10 % jitter already applied, so the time shown is the time it runs). `nextSweepAt` is null while a
+ * sweep runs and when the watch is stopped. A console that does not answer is retried on its own
+ * back-off, so one key may be checked later than the sweep (its own view says when it last was).
+ */
+export interface SweepScheduleView {
+  watching: boolean
+  sweeping: boolean
+  lastSweepAt: string | null
+  nextSweepAt: string | null
+}

@@ -129,7 +129,7 @@ function createTray(core: Core, window: MainWindow): TrayController {
   const tray = new TrayController(
     join(app.getAppPath(), 'resources'),
     {
-      open: () => window.show(),
+      open: () => window.show('#/'), // home: App.tsx lands on the Overview when keys exist (issue 17)
       openKeys: () => window.show('#/keys'),
       newKey: () => window.show('#/new'),
       checkAll: () => void core.keys.checkNow(),

@@ -2,18 +2,23 @@
 // with "New key" as the primary action, and the app-wide callouts. Without a
 // fragment the app opens on the Overview when keys exist, on the wizard when
 // there are none or a key is being made (a wizard flow under way).
-import { useEffect } from 'react'
+import { lazy, Suspense, useEffect } from 'react'
 import type { KeyNotification } from '../../shared/domain.ts'
-import { Devices } from './devices/Devices.tsx'
+import { AppIcon } from './components/AppIcon.tsx'
 import { useKeys } from './keys/context.ts'
-import { KeysView } from './keys/KeysView.tsx'
 import { Overview } from './overview/Overview.tsx'
 import { openView, useView, type Route, type View } from './route.ts'
-import { Settings } from './settings/Settings.tsx'
 import type { KeywardStore } from './store.ts'
 import { useWizard } from './wizard/context.ts'
 import { useUispWizard } from './wizard/uisp/context.ts'
-import { Wizard } from './wizard/Wizard.tsx'
+
+// The Overview loads with the app; every other screen is its own chunk, fetched (from the app's own
+// scheme, allowed by script-src 'self') the first time it opens: the script a window parses at start stays
+// small (`npm run bench`: rendererBundle).
+const Devices = lazy(() => import('./devices/Devices.tsx').then((m) => ({ default: m.Devices })))
+const KeysView = lazy(() => import('./keys/KeysView.tsx').then((m) => ({ default: m.KeysView })))
+const Settings = lazy(() => import('./settings/Settings.tsx').then((m) => ({ default: m.Settings })))
+const Wizard = lazy(() => import('./wizard/Wizard.tsx').then((m) => ({ default: m.Wizard })))
 
 const TABS: { view: View; label: string }[] = [
   { view: 'overview', label: 'Overview' },
@@ -45,6 +50,7 @@ export function App({ useStore }: { useStore: KeywardStore }) {
   const load = useStore((s) => s.load)
   const [route, setView] = useView()
   const view = useHome(route)
+  const demo = useStore((s) => s.desktop?.demo === true)
 
   useEffect(() => {
     void load()
@@ -52,9 +58,14 @@ export function App({ useStore }: { useStore: KeywardStore }) {
 
   return (
     <div className="app">
+      {demo && (
+        <aside className="demo-banner" aria-label="Demo" data-testid="demo-banner">
+          Demo: simulated lab, nothing leaves this computer
+        </aside>
+      )}
       <header className="app-header">
         <div className="brand">
-          <span className="brand-mark" aria-hidden="true" />
+          <AppIcon app="keyward" className="brand-mark" />
           <h1 className="brand-name">Keyward</h1>
         </div>
         <nav aria-label="Sections" className="sections">
@@ -91,7 +102,9 @@ export function App({ useStore }: { useStore: KeywardStore }) {
             onDismiss={dismissNotification}
           />
         )}
-        <Screen view={view} useStore={useStore} go={setView} />
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          <Screen view={view} useStore={useStore} go={setView} />
+        </Suspense>
       </main>
     </div>
   )

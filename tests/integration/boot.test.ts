@@ -313,6 +313,20 @@ describe('the built main bundle, booted against a typed Electron double (a wirin
     expect(hooks()!.liveNotifications()).toBe(0)
   })
 
+  it("the tray's Open Keyward brings an open window home (the Overview when keys exist), not where it was left", async () => {
+    const { double } = await boot()
+    const tray = double.trays[0]!
+    const item = (label: string) => tray.menu!.template.find((i) => i.label === label)!
+    await until('the tray menu', () => tray.menu !== null && tray.menu !== undefined)
+    item('Open Keyward').click!({} as never, undefined, {} as never)
+    const window = double.windows.at(-1)!
+    // App.tsx picks for '#/': the Overview when keys exist, the wizard when there are none or one is under way.
+    expect(window.loaded.at(-1)).toBe('keyward://app/index.html#/')
+    const windows = double.windows.length
+    item('Open Keyward').click!({} as never, undefined, {} as never)
+    expect(double.windows).toHaveLength(windows) // the same window, not a second one
+  })
+
   it('on quit, clears a Keyward secret still on the clipboard before exiting', async () => {
     const { double, invoke } = await boot()
     const secret = `wss://10.0.154.3:9443+${aes('boot')}+allowSelfSignedCertificate`

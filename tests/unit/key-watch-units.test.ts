@@ -54,6 +54,28 @@ describe('SweepScheduler', () => {
     await vi.advanceTimersByTimeAsync(600_000)
     expect(sweeps).toBe(2)
   })
+
+  it('says when the next sweep runs, jitter included: null while one runs and once stopped', async () => {
+    vi.useFakeTimers({ now: 1_000_000 })
+    let finish = () => {}
+    const plans: (number | null)[] = []
+    const scheduler: SweepScheduler = new SweepScheduler({
+      intervalMs: () => 60_000,
+      random: () => 0, // the earliest jitter: 0.9 × 60 s
+      now: () => Date.now(),
+      sweep: () => new Promise<void>((done) => (finish = done)),
+      onPlan: () => plans.push(scheduler.nextAt),
+    })
+    scheduler.start()
+    expect(scheduler.nextAt).toBeNull() // sweeping
+    finish()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(scheduler.nextAt).toBe(1_000_000 + 54_000)
+    await vi.advanceTimersByTimeAsync(54_000) // the planned sweep starts exactly then
+    expect(scheduler.nextAt).toBeNull()
+    scheduler.stop()
+    expect(plans).toEqual([null, 1_054_000, null, null])
+  })
 })
 
 describe('KeyNotifier', () => {

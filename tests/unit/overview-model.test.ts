@@ -5,6 +5,7 @@ import { trayOfKeys } from '../../shared/tray-model.ts'
 import { describe, expect, it } from 'vitest'
 import type { HaSummary, KeyView } from '../../shared/domain.ts'
 import { keyView } from '../support/key-view.ts'
+import type { SweepScheduleView } from '../../shared/views.ts'
 import { attention, relativeFuture, statusCounts, sweepTimes, trayLine } from '../../renderer/src/overview/model.ts'
 
 const T0 = Date.parse('2026-11-20T12:00:00Z')
@@ -83,20 +84,35 @@ describe('needs attention', () => {
 })
 
 describe('last and next check', () => {
-  it('the latest check, and the next about one interval later', () => {
+  const planned = (over: Partial<SweepScheduleView> = {}): SweepScheduleView => ({
+    watching: true,
+    sweeping: false,
+    lastSweepAt: new Date(T0).toISOString(),
+    nextSweepAt: new Date(T0 + 14 * 60_000).toISOString(),
+    ...over,
+  })
+
+  it('the latest check (a key checked by hand after the sweep counts), and the sweep the watch planned', () => {
     const later = new Date(T0 + 60_000).toISOString()
     const times = sweepTimes(
       [key({ name: 'a' }), key({ name: 'b', lastCheck: { ...key({}).lastCheck!, checkedAt: later } })],
-      15,
+      planned(),
     )
-    expect(times).toEqual({ last: later, next: T0 + 60_000 + 15 * 60_000 })
-    expect(relativeFuture(times.next!, T0 + 60_000)).toBe('in about 15 minutes')
+    // The planned time itself, jitter included: not "the last check plus the interval".
+    expect(times).toEqual({ last: later, next: T0 + 14 * 60_000 })
+    expect(relativeFuture(T0 + 14 * 60_000, T0 + 60_000)).toBe('in 13 minutes')
     expect(relativeFuture(T0 + 3 * 3_600_000, T0)).toBe('in about 3 hours')
     expect(relativeFuture(T0 - 1000, T0)).toBe('any moment now')
   })
 
-  it('no next check when every key is paused, nothing at all before the first check', () => {
-    expect(sweepTimes([key({ paused: true, status: 'paused' })], 15).next).toBeNull()
-    expect(sweepTimes([key({ lastCheck: null, status: 'unknown' })], 15)).toEqual({ last: null, next: null })
+  it('"now" while a sweep runs; none when every key is paused or the watch is stopped; nothing before any check', () => {
+    expect(sweepTimes([key({})], planned({ sweeping: true, nextSweepAt: null })).next).toBe('now')
+    expect(sweepTimes([key({ paused: true, status: 'paused' })], planned()).next).toBeNull()
+    expect(sweepTimes([key({})], planned({ watching: false, nextSweepAt: null })).next).toBeNull()
+    expect(sweepTimes([key({ lastCheck: null, status: 'unknown' })], planned({ lastSweepAt: null }))).toEqual({
+      last: null,
+      next: T0 + 14 * 60_000,
+    })
+    expect(sweepTimes([key({ lastCheck: null, status: 'unknown' })], null)).toEqual({ last: null, next: null })
   })
 })

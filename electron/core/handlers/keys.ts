@@ -41,5 +41,6 @@ export function keyHandlers(deps: {
     // The only call to the cloud, on the user's request (unifi-os.md §5.4).
     'keys.cloudCheck': ({ id }) => cloudCheck(deps.cloud, id),
     'tray.model': () => keys.tray(),
+    'keys.schedule': () => keys.schedule(),
   }
 }

@@ -74,6 +74,17 @@ export function copyFields(req: CopyFieldsRequest): CopyFieldsPlan {
     secret: false,
     note: 'Only the address: no https://, no port, no path.',
   }
+  /** The console's port and whether HA checks its certificate: the same two fields in both UniFi forms. */
+  const portAndTls: CopyField[] = [
+    { field: 'port', label: 'Port', value: String(req.console.port), secret: false },
+    {
+      field: 'verify_ssl',
+      label: 'Verify SSL certificate',
+      value: verify ? 'on' : 'off',
+      secret: false,
+      note: 'Off for a console with its own self-signed certificate.',
+    },
+  ]
 
   if (req.app === 'network') {
     // API-key mode (home-assistant.md §3.2): menu "API key" → {host, api_key, port, verify_ssl}; HA
@@ -94,14 +105,7 @@ export function copyFields(req: CopyFieldsRequest): CopyFieldsPlan {
           secret: true,
           note: `Made on ${req.console.name ?? req.console.host}: a key works only on the console that made it.`,
         },
-        { field: 'port', label: 'Port', value: String(req.console.port), secret: false },
-        {
-          field: 'verify_ssl',
-          label: 'Verify SSL certificate',
-          value: verify ? 'on' : 'off',
-          secret: false,
-          note: 'Off for a console with its own self-signed certificate.',
-        },
+        ...portAndTls,
       ],
       link,
       message:
@@ -166,14 +170,7 @@ export function copyFields(req: CopyFieldsRequest): CopyFieldsPlan {
     steps,
     fields: [
       host,
-      { field: 'port', label: 'Port', value: String(req.console.port), secret: false },
-      {
-        field: 'verify_ssl',
-        label: 'Verify SSL certificate',
-        value: verify ? 'on' : 'off',
-        secret: false,
-        note: 'Off for a console with its own self-signed certificate.',
-      },
+      ...portAndTls,
       {
         field: 'username',
         label: 'Username',

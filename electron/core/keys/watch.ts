@@ -3,6 +3,7 @@
 // wake or network change, and turns state changes into the tray model and notifications (key-notifier.ts).
 // State is persisted (metadata only, key-records.ts) so the tray is right immediately after a restart.
 import type { KeyApp, KeyCheck, KeyRecord } from '../../../shared/domain.ts'
+import type { SweepScheduleView } from '../../../shared/views.ts'
 import { keyViews as toViews, type WatchedKey } from '../views.ts'
 import type { EventHub } from '../events.ts'
 import type { Logger } from '../log.ts'
@@ -68,12 +69,24 @@ function assemble(options: KeyWatchOptions) {
     onStart: () => hub.emit('tray.changed', tray()),
     onDone: publish,
   })
-  const scheduler = new SweepScheduler({ intervalMs, sweep: () => runner.run(), random: options.random ?? Math.random })
-  return { now, checkers, records, notifier, views, tray, publish, runner, scheduler }
+  const scheduler: SweepScheduler = new SweepScheduler({
+    intervalMs,
+    now,
+    sweep: () => runner.run(),
+    random: options.random ?? Math.random,
+    onPlan: () => hub.emit('keys.scheduleChanged', schedule()),
+  })
+  const schedule = (): SweepScheduleView => ({
+    watching: scheduler.running,
+    sweeping: runner.sweeping,
+    lastSweepAt: runner.lastSweepAt > 0 ? new Date(runner.lastSweepAt).toISOString() : null,
+    nextSweepAt: scheduler.nextAt === null ? null : new Date(scheduler.nextAt).toISOString(),
+  })
+  return { now, checkers, records, notifier, views, tray, publish, runner, scheduler, schedule }
 }
 
 export function createKeyWatch(options: KeyWatchOptions) {
-  const { now, checkers, records, notifier, views, tray, publish, runner, scheduler } = assemble(options)
+  const { now, checkers, records, notifier, views, tray, publish, runner, scheduler, schedule } = assemble(options)
   /** Applies a change to the records, then publishes. */
   const changed = <R>(change: () => R): R => {
     const result = change()
@@ -84,6 +97,8 @@ export function createKeyWatch(options: KeyWatchOptions) {
   return {
     list: views,
     tray,
+    /** The last and the next background sweep (the Overview's "next check at …"). */
+    schedule,
     /** A service's checker for its key kinds (UniFi apps, UISP tokens); the watch itself knows none. */
     registerChecker: (apps: readonly KeyApp[], checker: KeyChecker): void => checkers.register(apps, checker),
     /** Adds a freshly minted key (after its first verification). */

@@ -20,6 +20,7 @@ import { parseUispKey, sameUispKey, type UispKey } from './key.ts'
 import { fetchUispVersion, type UispCaller } from './session.ts'
 import type { UispKeyCheck, UispKeyCheckFailed, UispKeyProblem } from './types.ts'
 import { addressKey } from '../../../shared/format.ts'
+import type { FailWith } from './fail.ts'
 
 /** Reads the server's current UISP key (needs admin scope). The result is secret. */
 export async function fetchUispKey(caller: UispCaller): Promise<UispKey> {
@@ -134,12 +135,7 @@ export interface UispKeyCheckOptions {
   now?: () => number
 }
 
-type Fail = (
-  problem: UispKeyProblem,
-  message: string,
-  nextStep: string,
-  extra?: Partial<UispKeyCheckFailed>,
-) => UispKeyCheck
+type Fail = FailWith<UispKeyProblem, UispKeyCheckFailed, UispKeyCheck>
 
 /** The key as given, parsed; a key that does not parse is the check's answer. */
 function parsedKey(key: string | UispKey, checkedAt: () => string): UispKey | UispKeyCheck {

@@ -18,6 +18,7 @@ import { fetchUispVersion, type UispTarget } from './session.ts'
 import { UISP_SCOPES, UISP_TOKEN_PURPOSES, type UispTokenPurpose } from './tokens.ts'
 import type { UispExpiry, UispTokenCheck, UispTokenCheckFailed, UispTokenProblem } from './types.ts'
 import { addressKey } from '../../../shared/format.ts'
+import type { FailWith } from './fail.ts'
 
 export const DEFAULT_UISP_EXPIRY_LEAD_DAYS = 7
 
@@ -45,12 +46,7 @@ export interface UispVerifyOptions {
   now?: () => number
 }
 
-type Fail = (
-  problem: UispTokenProblem,
-  message: string,
-  nextStep: string,
-  extra?: Partial<UispTokenCheckFailed>,
-) => UispTokenCheckFailed
+type Fail = FailWith<UispTokenProblem, UispTokenCheckFailed>
 
 /** No answer, or a certificate other than the trusted one: nothing was sent. */
 function networkFailure(target: UispTarget, f: KeywardFailure, failed: Fail): UispTokenCheck {

@@ -32,32 +32,27 @@ export class UispWatchedTokens {
   /** A watched token, checked as the key watch does it: two requests (version, then the purpose's call), paced. */
   async check(key: KeyRecord, token: string, pace: (serverKey: string) => Promise<void>): Promise<KeyCheck> {
     const s = this.#servers.find(key.consoleKey)
-    const checkedAt = () => new Date(this.#now()).toISOString()
-    if (!s) {
-      const message = 'Keyward no longer knows this UISP server.'
-      const nextStep = 'Check the server by its address again.'
-      return {
-        status: 'failed',
-        app: 'uisp',
-        host: key.consoleKey,
-        problem: 'unreachable',
-        message,
-        nextStep,
-        checkedAt: checkedAt(),
-      }
-    }
+    const failed = (problem: 'unreachable' | 'tls_pin_mismatch', message: string, nextStep: string): KeyCheck => ({
+      status: 'failed',
+      app: 'uisp',
+      host: key.consoleKey,
+      problem,
+      message,
+      nextStep,
+      checkedAt: new Date(this.#now()).toISOString(),
+    })
+    if (!s)
+      return failed(
+        'unreachable',
+        'Keyward no longer knows this UISP server.',
+        'Check the server by its address again.',
+      )
     if (!this.#servers.isConfirmed(s)) {
-      const message = 'The server’s certificate is not confirmed, so Keyward sent nothing.'
-      const nextStep = 'Confirm this UISP server’s certificate first: open it in Keyward and trust it.'
-      return {
-        status: 'failed',
-        app: 'uisp',
-        host: key.consoleKey,
-        problem: 'tls_pin_mismatch',
-        message,
-        nextStep,
-        checkedAt: checkedAt(),
-      }
+      return failed(
+        'tls_pin_mismatch',
+        'The server’s certificate is not confirmed, so Keyward sent nothing.',
+        'Confirm this UISP server’s certificate first: open it in Keyward and trust it.',
+      )
     }
     await pace(s.key)
     await pace(s.key)

@@ -22,7 +22,9 @@ import {
   trayLine,
   type Attention,
 } from './model.ts'
-import { useCheckInterval } from './interval.ts'
+import { useSweepSchedule } from './schedule.ts'
+
+const formatTime = (at: number) => new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
 
 const TONE: Record<KeyStatus, string> = {
   failing: 'danger',
@@ -49,7 +51,7 @@ export function Overview({
   const checkAll = useKeys((s) => s.checkAll)
   const load = useKeys((s) => s.load)
   const vault = useStore((s) => s.vault)
-  const interval = useCheckInterval()
+  const schedule = useSweepSchedule()
   const now = useNow(true, 30_000)
   const headingRef = useRef<HTMLHeadingElement>(null)
 
@@ -60,7 +62,7 @@ export function Overview({
 
   const tray = trayOfKeys(keys, checking)
   const counts = statusCounts(keys)
-  const sweep = sweepTimes(keys, interval)
+  const sweep = sweepTimes(keys, schedule)
   const items = attention(keys, vault, ha)
   const fix = (item: Attention) => (item.kind === 'key' ? openKey(item.keyId) : go('settings'))
 
@@ -82,7 +84,9 @@ export function Overview({
         <StatusAtAGlance tray={tray} counts={counts} loaded={loaded} />
         <p className="sweep-line" data-testid="overview-sweep">
           {sweep.last ? `Last checked ${formatDateTime(sweep.last)}` : 'No key has been checked yet'}
-          {sweep.next !== null && ` · next check ${relativeFuture(sweep.next, now)}`}
+          {sweep.next === 'now' && ' · checking now'}
+          {typeof sweep.next === 'number' &&
+            ` · next check at ${formatTime(sweep.next)} (${relativeFuture(sweep.next, now)})`}
         </p>
         <div className="actions">
           <button

@@ -4,6 +4,7 @@
 // checked and when the next background check is due, and what needs attention
 // with the one action that fixes it.
 import type { HaSummary, KeyStatus, KeyView, VaultStatus } from '../../../shared/domain.ts'
+import type { SweepScheduleView } from '../../../shared/views.ts'
 import { STATUS_SEVERITY, statusCounts, type TrayModel } from '../../../shared/tray-model.ts'
 
 export { statusCounts }
@@ -29,31 +30,30 @@ export const HEADLINE: Record<TrayModel['icon'], string> = {
 export const trayLine = (model: TrayModel) => model.tooltip.replace(/^Keyward — /, '')
 
 export interface SweepTimes {
-  /** The latest check of any key (ISO), null when none was checked yet. */
+  /** The latest check of any key, by the background sweep or by "Check now" (ISO); null before the first. */
   last: string | null
   /**
-   * About when the next background check is due: the last one plus the check interval. The key watch
-   * adds ±10 % jitter and backs off from consoles that do not answer, so this is "about", never exact.
+   * The next background sweep exactly as the key watch planned it (its jitter applied): 'now' while one
+   * runs, null when nothing will be checked (every key paused, or the watch stopped).
    */
-  next: number | null
+  next: number | 'now' | null
 }
 
-export function sweepTimes(keys: readonly KeyView[], intervalMinutes: number | null): SweepTimes {
+export function sweepTimes(keys: readonly KeyView[], schedule: SweepScheduleView | null): SweepTimes {
   const times = keys.flatMap((k) => (k.lastCheck ? [Date.parse(k.lastCheck.checkedAt)] : []))
-  if (times.length === 0) return { last: null, next: null }
-  const last = Math.max(...times)
+  if (schedule?.lastSweepAt) times.push(Date.parse(schedule.lastSweepAt))
+  const last = times.length > 0 ? new Date(Math.max(...times)).toISOString() : null
   const watched = keys.some((k) => !k.paused)
-  return {
-    last: new Date(last).toISOString(),
-    next: intervalMinutes !== null && watched ? last + intervalMinutes * 60_000 : null,
-  }
+  if (!schedule || !watched || !schedule.watching) return { last, next: null }
+  if (schedule.sweeping) return { last, next: 'now' }
+  return { last, next: schedule.nextSweepAt ? Date.parse(schedule.nextSweepAt) : null }
 }
 
-/** "in about 12 minutes", "in about 2 hours", "any moment now". */
+/** "in 12 minutes", "in about 2 hours", "any moment now" (for a planned time, exact to the minute). */
 export function relativeFuture(at: number, now: number): string {
   const minutes = Math.round((at - now) / 60_000)
   if (minutes <= 0) return 'any moment now'
-  if (minutes < 90) return `in about ${minutes} minute${minutes === 1 ? '' : 's'}`
+  if (minutes < 90) return `in ${minutes} minute${minutes === 1 ? '' : 's'}`
   const hours = Math.round(minutes / 60)
   return `in about ${hours} hour${hours === 1 ? '' : 's'}`
 }
