@@ -164,6 +164,12 @@ test('a key made on the wrong console: its own cleanup screen removes the key, t
   const record = core.settings.listProvisions().find((r) => r.consoleKey === simKey(udm))!
   expect(await core.vault.get(record.passwordRef)).toBeTruthy()
 
+  // Reopening the window does not show the failed run (continuing it cannot succeed): the cleanup offer.
+  await page.reload()
+  await expect(w.heading).toHaveText('Remove what Keyward made on Dream Machine Pro?')
+  await page.getByRole('button', { name: 'Keep them' }).click()
+  await expect(page.getByTestId('check-message')).toContainText('also runs Protect')
+
   // Starting over is not silent about what the run left: its cleanup is offered first, on its own screen.
   await expect(page.getByTestId('cleanup-open')).toBeVisible()
   await leaveBar(page).getByRole('button', { name: 'Start over' }).click()
