@@ -249,3 +249,38 @@ test('UISP: Start over from every step lands on the first step with no password 
     await uisp.close()
   }
 })
+
+test('Start over while the key is being made says so: wait for it, or leave and let the run finish', async ({
+  page,
+  host,
+  core,
+  consoles,
+}) => {
+  const unvr = await consoles.start('unvr')
+  const w = new Wizard(page)
+  await w.openToPlan(host.url, 'protect', simKey(unvr), 'NVR')
+  // Hold the page's run request until the user has answered, so "being made" lasts.
+  let release: () => void = () => undefined
+  const held = new Promise<void>((resolve) => (release = resolve))
+  await page.route('**/api/invoke/provision.run', async (route) => {
+    await held
+    await route.continue()
+  })
+  await w.create()
+  await expect(w.heading).toHaveText('Making the API key on NVR…')
+
+  await leaveBar(page).getByRole('button', { name: 'Start over' }).click()
+  const dialog = page.getByTestId('leave-dialog')
+  await expect(dialog).toContainText('Keyward is making the API key on NVR')
+  await dialog.getByRole('button', { name: 'Wait for it' }).click()
+  await expect(w.heading).toHaveText('Making the API key on NVR…')
+
+  await leaveBar(page).getByRole('button', { name: 'Start over' }).click()
+  await dialog.getByRole('button', { name: 'Leave, and clean up afterwards' }).click()
+  await expect(page.getByText('When this run stops, Keyward offers to remove what it made on NVR.')).toBeVisible()
+  release()
+  // The run finished with a working key: nothing to clean up, the wizard is back at its start and the key is kept.
+  await expect(w.heading).toHaveText(FIRST, { timeout: 60_000 })
+  expect(core.keys.list()).toHaveLength(1)
+  expect(unvr.state.apiKeys.size).toBe(1)
+})
