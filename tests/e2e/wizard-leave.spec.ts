@@ -240,7 +240,14 @@ test('UISP: Start over from every step lands on the first step with no password 
     await page.getByRole('button', { name: `Continue with UISP at ${key}` }).click()
     await expect(w.heading).toHaveText(`Sign in to UISP at ${key}`)
     await expect(page.getByLabel('Password', { exact: true })).toHaveValue('')
+    // A refused password: the username stays, the emptied password field has focus for the next try.
     await page.getByLabel('Username').fill(UISP_OPERATOR.username)
+    await page.getByLabel('Password', { exact: true }).fill('not-the-password')
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click() // focus leaves the field
+    await expect(page.getByTestId('signin-error')).toBeVisible()
+    await expect(page.getByLabel('Password', { exact: true })).toBeFocused()
+    await expect(page.getByLabel('Password', { exact: true })).toHaveValue('')
+    await expect(page.getByLabel('Username')).toHaveValue(UISP_OPERATOR.username)
     await page.getByLabel('Password', { exact: true }).fill(UISP_OPERATOR.password)
     await page.getByLabel('Password', { exact: true }).press('Enter')
     await expect(w.heading).toHaveText('What is the token for?')
