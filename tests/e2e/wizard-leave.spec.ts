@@ -7,7 +7,8 @@ import type { Page } from '@playwright/test'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { startUispServer, UISP_OPERATOR } from '../simulators/uisp/server.ts'
 import { probeAndTrust } from '../support/trust.ts'
-import { expect, test } from './fixtures.ts'
+import type { RunningConsole } from '../simulators/console/server.ts'
+import { expect, test, type Consoles } from './fixtures.ts'
 import { captureScreen, simKey, Wizard } from './wizard.ts'
 
 test.use({ viewport: { width: 920, height: 680 } })
@@ -25,6 +26,14 @@ async function startOver(w: Wizard, passwords: string[], leftover = false): Prom
   await expect(stepper(w.page).locator('[aria-current="step"]')).toContainText('App')
   const values = await w.page.locator('input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))
   for (const password of passwords) expect(values).not.toContain(password)
+}
+
+/** A UNVR simulator and the wizard on the plan for a Protect key on it. */
+async function planOnNvr(page: Page, url: string, consoles: Consoles): Promise<{ w: Wizard; unvr: RunningConsole }> {
+  const unvr = await consoles.start('unvr')
+  const w = new Wizard(page)
+  await w.openToPlan(url, 'protect', simKey(unvr), 'NVR')
+  return { w, unvr }
 }
 
 /** Continue with the selected console: its certificate screen on first contact, else its sign-in. */
@@ -88,9 +97,7 @@ test('UniFi: Cancel leaves the wizard for the Overview once a key exists, and th
   host,
   consoles,
 }) => {
-  const unvr = await consoles.start('unvr')
-  const w = new Wizard(page)
-  await w.openToPlan(host.url, 'protect', simKey(unvr), 'NVR')
+  const { w } = await planOnNvr(page, host.url, consoles)
   await w.createVerified()
   await leaveBar(page).getByRole('button', { name: 'Cancel' }).click()
   await expect(
@@ -105,9 +112,7 @@ test('the stepper: a completed step is reachable and the answers survive coming 
   host,
   consoles,
 }) => {
-  const unvr = await consoles.start('unvr')
-  const w = new Wizard(page)
-  await w.openToPlan(host.url, 'protect', simKey(unvr), 'NVR')
+  const { w } = await planOnNvr(page, host.url, consoles)
   await w.type(page.getByLabel('Key name'), 'ha-porch', 'key name')
   await expect(stepper(page).locator('[aria-current="step"]')).toContainText('Plan')
   // Steps not reached yet are not buttons.
@@ -263,9 +268,7 @@ test('Start over while the key is being made says so: wait for it, or leave and 
   core,
   consoles,
 }) => {
-  const unvr = await consoles.start('unvr')
-  const w = new Wizard(page)
-  await w.openToPlan(host.url, 'protect', simKey(unvr), 'NVR')
+  const { w, unvr } = await planOnNvr(page, host.url, consoles)
   // Hold the page's run request until the user has answered, so "being made" lasts.
   let release: () => void = () => undefined
   const held = new Promise<void>((resolve) => (release = resolve))
