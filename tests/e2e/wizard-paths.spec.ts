@@ -276,7 +276,10 @@ test('ignoring the advice: the check catches the empty Protect and one click mov
   await expect(page.getByTestId('step-verify')).toHaveAttribute('data-state', 'failed')
   await expect(page.getByTestId('check-message')).toContainText('Protect there has no cameras')
   await expect(page.getByTestId('check-next-step')).toContainText('Make the key on NVR')
-  await w.click(page.getByRole('button', { name: 'Make it on NVR instead' }), 'right host')
+  // The primary button is the fix that can succeed (issue 17): continue on the console that runs Protect.
+  const right = page.getByRole('button', { name: 'Continue on NVR' })
+  await expect(right).toHaveClass(/primary/)
+  await w.click(right, 'right host')
   await expect(w.heading).toHaveText('Is this your NVR?')
   await w.trust()
   await w.signInToPlan()

@@ -97,6 +97,13 @@ export class Wizard {
     await this.trustConsole(name)
   }
 
+  /** From launch to the plan for `app` on the console typed in at `address` (`name`), signed in as its owner. */
+  async openToPlan(url: string, app: UnifiApp, address: string, name: string): Promise<void> {
+    await this.open(url)
+    await this.reachSignIn(app, address, name)
+    await this.signInToPlan()
+  }
+
   async signIn(username: string, password: string): Promise<void> {
     await this.type(this.page.getByLabel('Username or email'), username, 'username')
     await this.type(this.page.getByLabel('Password', { exact: true }), password, 'password', { enter: true })

@@ -29,18 +29,20 @@ export interface DoneScreenProps {
   title: string
   /** The sentence after "Verified." (who accepted it, how fast). */
   verified: ReactNode
-  /** Callouts right after the verified one (what Home Assistant will miss). */
+  /** What the user came for, first after "Verified." (Send to Home Assistant, Copy). */
+  lead?: ReactNode
+  /** Callouts right after the lead (what Home Assistant will miss). */
   notes?: ReactNode
   /** The masked row: its label ("Key", "Token"), the credential's name in the hint ("API key", "token"), the value. */
   masked: { label: string; credential: string; value: string | null }
   /** The facts rows (`dt`/`dd`) after the masked one. */
   facts: ReactNode
-  /** What comes between the facts and the buttons (Home Assistant, the copy status). */
-  after: ReactNode
+  /** What comes between the facts and the buttons. */
+  after?: ReactNode
   actions: ReactNode
 }
 
-export function DoneScreen({ id, title, verified, notes, masked, facts, after, actions }: DoneScreenProps) {
+export function DoneScreen({ id, title, verified, lead, notes, masked, facts, after, actions }: DoneScreenProps) {
   return (
     <Screen id={id} title={title}>
       <Callout tone="ok" label="Verified">
@@ -48,6 +50,7 @@ export function DoneScreen({ id, title, verified, notes, masked, facts, after, a
           <strong>Verified.</strong> {verified}
         </p>
       </Callout>
+      {lead}
       {notes}
       <dl className="facts">
         <dt>{masked.label}</dt>

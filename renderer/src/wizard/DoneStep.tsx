@@ -1,10 +1,11 @@
-// The UniFi path's Done step: the shared Done screen with the key's facts and
-// the Home Assistant part (Send, issue 17).
+// The UniFi path's Done step: the shared Done screen, led by what the user came
+// for (Send to Home Assistant and Copy, DoneLead.tsx, issue 17), then the key's facts.
 import type { KeyCheckOk, UnifiApp } from '../../../shared/domain.ts'
 import type { ProvisionOutcomeView } from '../../../shared/views.ts'
-import { DoneHomeAssistant } from '../keys/DoneHomeAssistant.tsx'
 import { openView } from '../route.ts'
 import { useWizard } from './context.ts'
+import { DoneLead } from './DoneLead.tsx'
+import { useStartOver } from './start-over.ts'
 import { DoneScreen, longDate, NothingToShow } from './DoneScreen.tsx'
 import { appInfo, appShort, credentialOf } from './model.ts'
 import { Callout } from './parts.tsx'
@@ -60,7 +61,7 @@ export function DoneStep() {
   const outcome = useWizard((s) => s.outcome)
   const target = useWizard((s) => s.target)
   const app = useWizard((s) => s.app)
-  const startOver = useWizard((s) => s.startOver)
+  const startOver = useStartOver()
   if (!outcome || !target || !app || outcome.check?.status !== 'ok') {
     return <NothingToShow id="done" onStartOver={startOver} />
   }
@@ -93,10 +94,10 @@ export function DoneStep() {
         value: outcome.maskedKey,
       }}
       facts={<KeyFacts outcome={verified} target={target} app={app} />}
-      after={<DoneHomeAssistant record={outcome.record} />}
+      lead={<DoneLead record={outcome.record} />}
       actions={
         <>
-          <button type="button" className="button primary" onClick={startOver}>
+          <button type="button" className="button secondary" onClick={startOver}>
             Make another key
           </button>
           <button type="button" className="button secondary" onClick={() => openView('keys')}>

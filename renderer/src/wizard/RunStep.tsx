@@ -1,11 +1,10 @@
 import { useEffect } from 'react'
-import type { KeyCheckFailed, ProvisionStepState, UnifiApp } from '../../../shared/domain.ts'
+import type { ProvisionStepState, UnifiApp } from '../../../shared/domain.ts'
 import type { ProvisionView } from '../../../shared/views.ts'
-import { CleanupAction, CleanupPanel } from './Cleanup.tsx'
 import { useWizard } from './context.ts'
 import { appInfo, appShort } from './model.ts'
 import { Actions, Callout, Screen, VisuallyHidden } from './parts.tsx'
-import type { RunError, Target } from './store.ts'
+import { CheckPanel, FailurePanel, RequestErrorPanel } from './RunFailure.tsx'
 
 const STATE_TEXT: Record<ProvisionStepState, string> = {
   pending: 'Waiting',
@@ -25,6 +24,8 @@ export function RunStep() {
   const runError = useWizard((s) => s.runError)
   const reconcile = useWizard((s) => s.reconcile)
   const cleanup = useWizard((s) => s.cleanup)
+  const leaving = useWizard((s) => s.leaveAfterRun)
+  const offerCleanup = useWizard((s) => s.offerCleanup)
 
   useEffect(() => {
     void reconcile()
@@ -63,22 +64,29 @@ export function RunStep() {
         busy={busy}
       />
       <div className="run-outcome" aria-live="polite">
-        {cleaning && record && <CleanupPanel record={record} where={name} />}
+        {leaving && busy && (
+          <Callout tone="info" title="You chose to leave">
+            <p>When this run stops, Keyward offers to remove what it made on {name}.</p>
+          </Callout>
+        )}
+        {cleaning && record && (
+          <Callout tone="info" title={`Keyward is removing what this run made on ${name}`}>
+            <Actions>
+              <button type="button" className="button primary" onClick={() => offerCleanup(record.id)}>
+                See what is removed
+              </button>
+            </Actions>
+          </Callout>
+        )}
         {!cleaning && stopped && failure && (
-          <FailurePanel
-            message={failure.message}
-            code={failure.code}
-            step={failure.step}
-            fallback={failure.fallbackAvailable}
-            target={target}
-            app={app}
-            record={record}
-          />
+          <FailurePanel key={outcome?.record.updatedAt} failure={failure} target={target} app={app} record={record} />
         )}
         {!cleaning && stopped && !failure && failedCheck && (
-          <CheckPanel check={failedCheck} target={target} app={app} record={record} />
+          <CheckPanel key={failedCheck.checkedAt} check={failedCheck} target={target} app={app} record={record} />
         )}
-        {!cleaning && stopped && !failure && !failedCheck && runError && <RequestErrorPanel runError={runError} />}
+        {!cleaning && stopped && !failure && !failedCheck && runError && (
+          <RequestErrorPanel key={runError.error.message} runError={runError} record={record} />
+        )}
       </div>
     </Screen>
   )
@@ -133,177 +141,5 @@ function StepList({
         )
       })}
     </ol>
-  )
-}
-
-function OtherHostButton({
-  target,
-  app,
-  rightHost,
-}: {
-  target: Target
-  app: UnifiApp
-  rightHost?: { key: string; name: string | null }
-}) {
-  const advice = useWizard((s) => s.advice)
-  const select = useWizard((s) => s.select)
-  const continueWith = useWizard((s) => s.continueWith)
-  const best = advice?.app === app ? advice.ranked.find((r) => r.key !== target.key) : undefined
-  const other =
-    rightHost ??
-    (advice?.app === app && advice.ranked[0]?.key !== target.key && best
-      ? { key: best.key, name: best.name ?? best.host }
-      : null)
-  if (!other) return null
-  return (
-    <button
-      type="button"
-      className="button secondary"
-      onClick={() => {
-        select(other.key)
-        void continueWith(other.key)
-      }}
-    >
-      Make it on {other.name ?? other.key} instead
-    </button>
-  )
-}
-
-function FailurePanel({
-  message,
-  code,
-  step,
-  fallback,
-  target,
-  app,
-  record,
-}: {
-  message: string
-  code: string
-  step: 'user' | 'key' | 'verify'
-  fallback: boolean
-  target: Target
-  app: UnifiApp
-  record: ProvisionView | null
-}) {
-  const resume = useWizard((s) => s.resume)
-  const run = useWizard((s) => s.run)
-  const goTo = useWizard((s) => s.goTo)
-  const signedIn = useWizard((s) => s.signedIn)
-  const earlier = useWizard((s) => s.earlierFlow)
-  const what =
-    step === 'user' ? 'create the user' : step === 'key' ? `create the ${appInfo(app).credential}` : 'check the key'
-  const admin = signedIn?.user.username ?? 'your account'
-  return (
-    <Callout tone="danger" alert title={`Keyward could not ${what}`}>
-      <p data-testid="failure-message">{message}</p>
-      {fallback ? (
-        <p data-testid="fallback-explanation">
-          This console does not allow new local users: UniFi OS 5 consoles (“Fabric”) no longer offer them, to Keyward
-          or in their own web page. That is normal, and there is a way that works: Keyward makes the key as {admin}. The
-          key then carries that account’s rights, and it stops working if that account is removed or loses Super Admin.
-        </p>
-      ) : code === 'conflict' ? (
-        <p>Choose another user name in the plan.</p>
-      ) : code === 'session-expired' ? (
-        <p>Sign in again; Keyward then continues where it stopped.</p>
-      ) : (
-        <p>Trying again continues where it stopped: nothing is made twice.</p>
-      )}
-      <Actions>
-        {fallback && (
-          <button type="button" className="button primary" onClick={() => void run('signed-in-admin')}>
-            Make the key as {admin}
-          </button>
-        )}
-        {code === 'conflict' ? (
-          <button type="button" className="button primary" onClick={() => goTo('plan')}>
-            Change the user name
-          </button>
-        ) : code === 'session-expired' ? (
-          <button type="button" className="button primary" onClick={() => goTo('signin')}>
-            Sign in again
-          </button>
-        ) : (
-          <button
-            type="button"
-            className={`button ${fallback ? 'secondary' : 'primary'}`}
-            onClick={() => void resume()}
-          >
-            Try again
-          </button>
-        )}
-        <OtherHostButton target={target} app={app} />
-        {record && <CleanupAction record={record} where={target.name ?? target.host} />}
-        {earlier && <CleanupAction record={earlier} where={target.name ?? target.host} earlier />}
-      </Actions>
-    </Callout>
-  )
-}
-
-function CheckPanel({
-  check,
-  target,
-  app,
-  record,
-}: {
-  check: KeyCheckFailed
-  target: Target
-  app: UnifiApp
-  record: ProvisionView | null
-}) {
-  const resume = useWizard((s) => s.resume)
-  return (
-    <Callout tone="danger" alert title="The key was made, but it does not work yet">
-      <p data-testid="check-message">{check.message}</p>
-      <p data-testid="check-next-step">
-        <strong>What to do:</strong> {check.nextStep}
-      </p>
-      {check.retryAfterSeconds !== undefined && (
-        <p className="muted">The console asks to wait {check.retryAfterSeconds} s.</p>
-      )}
-      <Actions>
-        <button type="button" className="button primary" onClick={() => void resume()}>
-          Check again
-        </button>
-        <OtherHostButton target={target} app={app} {...(check.rightHost ? { rightHost: check.rightHost } : {})} />
-        {/* The key works nowhere here: what was made for it on this console can go. */}
-        {record && check.problem === 'wrong_host' && (
-          <CleanupAction record={record} where={target.name ?? target.host} />
-        )}
-      </Actions>
-    </Callout>
-  )
-}
-
-function RequestErrorPanel({ runError }: { runError: RunError }) {
-  const resume = useWizard((s) => s.resume)
-  const provisionId = useWizard((s) => s.provisionId)
-  const goTo = useWizard((s) => s.goTo)
-  const { error } = runError
-  const signIn = error.code === 'session-expired'
-  return (
-    <Callout tone="danger" alert title="Keyward stopped">
-      <p data-testid="failure-message">{error.message}</p>
-      {error.detail && <p className="detail">Details: {error.detail}</p>}
-      <Actions>
-        {signIn ? (
-          <button type="button" className="button primary" onClick={() => goTo('signin')}>
-            Sign in again
-          </button>
-        ) : provisionId ? (
-          <button type="button" className="button primary" onClick={() => void resume()}>
-            Try again
-          </button>
-        ) : null}
-        <button
-          type="button"
-          className={`button ${signIn || provisionId ? 'secondary' : 'primary'}`}
-          onClick={() => goTo('plan')}
-        >
-          Back to the plan
-        </button>
-      </Actions>
-    </Callout>
   )
 }

@@ -3,6 +3,7 @@
 // soon as the console has answered (the password is kept between the first
 // answer and the 2FA code only because the console needs both together).
 import { CodeField, CredentialFields } from '../components/SignInFields.tsx'
+import { LockCountdown, SignInActions } from './sign-in-parts.tsx'
 import { useId, useRef } from 'react'
 import type { KeywardError } from '../../../shared/result.ts'
 import { useWizard } from './context.ts'
@@ -68,18 +69,12 @@ export function SignInStep() {
           rejected={error?.code === 'invalid-credentials'}
         />
         <SignInError error={error} lockLeft={lockLeft} />
-        <Actions>
-          <button type="button" className="button secondary" onClick={() => goTo('find')}>
-            Back
-          </button>
-          <button
-            type="submit"
-            className="button primary"
-            disabled={pending || locked || !username.trim() || !password}
-          >
-            {pending ? 'Signing in…' : locked ? `Wait ${lockLeft} s` : 'Sign in'}
-          </button>
-        </Actions>
+        <SignInActions
+          onBack={() => goTo('find')}
+          pending={pending}
+          lockLeft={lockLeft}
+          ready={username.trim() !== '' && password !== ''}
+        />
       </form>
     </Screen>
   )
@@ -91,13 +86,7 @@ function SignInError({ error, lockLeft }: { error: KeywardError | null; lockLeft
       {error && (
         <Callout tone={error.code === 'locked-out' ? 'warn' : 'danger'} alert title={titleOf(error)}>
           <p data-testid="signin-error">{error.message}</p>
-          {error.code === 'locked-out' && (
-            <p className="countdown" data-testid="lock-countdown">
-              {lockLeft > 0
-                ? `You can try again in ${lockLeft} s. Keyward will not try on its own.`
-                : 'You can try again now.'}
-            </p>
-          )}
+          {error.code === 'locked-out' && <LockCountdown lockLeft={lockLeft} />}
           {error.code === 'forbidden' && (
             <p>
               API keys can only be made by the console’s owner or a Super Admin. In UniFi OS, Admins &amp; Users shows

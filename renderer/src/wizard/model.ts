@@ -6,9 +6,10 @@ import { APP_NAMES, appName, appShort } from '../../../shared/labels.ts'
 import type { KeywardError } from '../../../shared/result.ts'
 import { addressKey } from '../../../shared/format.ts'
 
-export type WizardStep = 'goal' | 'find' | 'trust' | 'signin' | 'plan' | 'run' | 'done'
+/** `cleanup`: removing what a failed or wrong-host run made, on its own screen (Cleanup.tsx). */
+export type WizardStep = 'goal' | 'find' | 'trust' | 'signin' | 'plan' | 'run' | 'cleanup' | 'done'
 
-/** What the step indicator shows; `done` shares the last entry with `run`. */
+/** What the step indicator shows; `done` and `cleanup` share the last entry with `run`. */
 export const STEPS: { step: WizardStep; label: string }[] = [
   { step: 'goal', label: 'App' },
   { step: 'find', label: 'Console' },
@@ -19,7 +20,7 @@ export const STEPS: { step: WizardStep; label: string }[] = [
 ]
 
 export const stepIndex = (step: WizardStep) =>
-  step === 'done' ? STEPS.length : STEPS.findIndex((s) => s.step === step)
+  step === 'done' ? STEPS.length : STEPS.findIndex((s) => s.step === (step === 'cleanup' ? 'run' : step))
 
 export interface AppChoice {
   app: UnifiApp

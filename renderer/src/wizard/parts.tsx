@@ -93,29 +93,3 @@ export function Actions({ children }: { children: ReactNode }) {
 export function VisuallyHidden({ children }: { children: ReactNode }) {
   return <span className="visually-hidden">{children}</span>
 }
-
-/** The step indicator: done steps ticked, the current one announced as the step. */
-export function Stepper({ steps, current }: { steps: { step: string; label: string }[]; current: number }) {
-  return (
-    <nav aria-label="Setup progress" className="stepper-nav">
-      <ol className="stepper">
-        {steps.map((s, i) => {
-          const state = i < current ? 'done' : i === current ? 'current' : 'todo'
-          return (
-            <li
-              key={s.step}
-              className={`stepper-item ${state}`}
-              aria-current={state === 'current' ? 'step' : undefined}
-            >
-              <span className="stepper-dot" aria-hidden="true">
-                {state === 'done' ? '✓' : i + 1}
-              </span>
-              <span className="stepper-label">{s.label}</span>
-              {state === 'done' && <VisuallyHidden> (done)</VisuallyHidden>}
-            </li>
-          )
-        })}
-      </ol>
-    </nav>
-  )
-}

@@ -5,7 +5,9 @@
 import type { ProvisionOutcomeView, ProvisionView } from '../../../shared/views.ts'
 import type { WizardFinder } from './find.ts'
 import { isOurFlow, isStopped, isVerified, reopened, resumable } from './flow.ts'
-import { IDLE_CLEANUP, type WizardCtx } from './state.ts'
+import { leftSomething } from './leave.ts'
+import { initialPersisted } from './persisted.ts'
+import { IDLE_CLEANUP, idleLive, type WizardCtx } from './state.ts'
 
 export class WizardRun {
   constructor(
@@ -51,6 +53,7 @@ export class WizardRun {
     })
     if (outcome.ok) this.afterRun(outcome.value)
     else set({ busy: false, runStartedAt: null, runError: { error: outcome.error, during: 'run' } })
+    this.settleLeave()
   }
 
   async resume(): Promise<void> {
@@ -61,6 +64,42 @@ export class WizardRun {
     const outcome = await api.provision.resume({ id: provisionId })
     if (outcome.ok) this.afterRun(outcome.value)
     else set({ busy: false, runError: { error: outcome.error, during: 'resume' } })
+    this.settleLeave()
+  }
+
+  /** Start over once the run under way stops; nothing is abandoned silently. */
+  leaveWhenStopped(): void {
+    this.ctx.set({ leaveAfterRun: true })
+    if (!this.ctx.get().busy) this.settleLeave()
+  }
+
+  /**
+   * The user left while the key was being made and the run has stopped: its cleanup when it left
+   * something that does not work; else the start (a working key is in the key list).
+   */
+  private settleLeave(): void {
+    const { get, set } = this.ctx
+    const s = get()
+    if (!s.leaveAfterRun || s.busy) return
+    const record = s.outcome?.record ?? s.progress
+    if (!isVerified(s.outcome) && leftSomething(record) && record) {
+      set({ leaveAfterRun: false, step: 'cleanup', cleanup: { ...IDLE_CLEANUP, flow: record.id } })
+    } else {
+      set({ ...initialPersisted(s.confirmed), ...idleLive() })
+    }
+  }
+
+  offerCleanup(id?: string): void {
+    const { get, set } = this.ctx
+    const flow = id ?? get().provisionId
+    if (flow) set({ step: 'cleanup', error: null, cleanup: { ...IDLE_CLEANUP, flow } })
+  }
+
+  /** Back to the run's screen, nothing removed; a cleanup that removed some parts stays on record. */
+  keepWhatWasMade(): void {
+    const { get, set } = this.ctx
+    const started = get().cleanup.outcome !== null
+    set(started ? { ...initialPersisted(get().confirmed), ...idleLive() } : { step: 'run', cleanup: IDLE_CLEANUP })
   }
 
   private afterRun(outcome: ProvisionOutcomeView): void {
@@ -91,7 +130,7 @@ export class WizardRun {
     const { provisionId, busy, cleanup } = get()
     const flow = id ?? cleanup.flow ?? provisionId
     if (!flow || busy || cleanup.busy) return
-    set({ cleanup: { ...cleanup, flow, busy: true, error: null } })
+    set({ step: 'cleanup', cleanup: { ...cleanup, flow, busy: true, error: null } })
     const outcome = await api.provision.cleanup({ id: flow })
     if (!outcome.ok) {
       set((s) => ({ cleanup: { ...s.cleanup, busy: false, error: outcome.error } }))

@@ -64,7 +64,7 @@ export class WizardSession {
     const { get, set } = this.ctx
     if (get().cleanup.error?.code === 'session-expired') {
       // Signed in again to finish removing what the run made, not to continue the run.
-      set({ step: 'run' })
+      set({ step: 'cleanup' })
       void get().removeWhatKeywardMade()
     } else if (resumable(get(), get().outcome?.record.mode ?? 'dedicated-user')) {
       // Signed in again after the session ended mid-flow: continue where it stopped.

@@ -24,6 +24,19 @@ export interface CleanupState {
 
 export const IDLE_CLEANUP: CleanupState = { flow: null, busy: false, outcome: null, error: null }
 
+/** Everything that is live only while the window is open, as it is when the wizard starts (over). */
+export const idleLive = () => ({
+  advice: null,
+  busy: false,
+  error: null,
+  progress: null,
+  runError: null,
+  cleanup: IDLE_CLEANUP,
+  earlierFlow: null,
+  leaveAfterRun: false,
+  manual: { running: false, error: null },
+})
+
 export interface WizardState extends WizardPersisted {
   inventory: InventoryItem[]
   known: ConsoleRecord[]
@@ -43,6 +56,8 @@ export interface WizardState extends WizardPersisted {
   cleanup: CleanupState
   /** The earlier flow whose user took the chosen name (the failure names it), to offer its cleanup. */
   earlierFlow: ProvisionView | null
+  /** The user chose Start over or Cancel while a key was being made: when the run stops, offer its cleanup. */
+  leaveAfterRun: boolean
 
   chooseApp(app: UnifiApp): void
   startFinding(): Promise<void>
@@ -59,6 +74,12 @@ export interface WizardState extends WizardPersisted {
   /** Remove what the current flow (or the given earlier one) made on its console; the user confirmed it. */
   removeWhatKeywardMade(id?: string): Promise<void>
   reconcile(): Promise<void>
+  /** The cleanup screen for this flow (or the earlier one): what it made, asked before anything goes. */
+  offerCleanup(id?: string): void
+  /** Back from the cleanup screen without removing anything. */
+  keepWhatWasMade(): void
+  /** Start over once the run under way stops (then its cleanup is offered when it left something). */
+  leaveWhenStopped(): void
   goTo(step: WizardStep): void
   startOver(): void
 }

@@ -17,19 +17,8 @@ import type { ConsoleCard } from './model.ts'
 import { initialPersisted, persistedOf, sanitize, WIZARD_STORAGE_KEY } from './persisted.ts'
 import { WizardRun } from './run.ts'
 import { consoleTrust, WizardSession } from './session.ts'
-import { IDLE_CLEANUP, type WizardCtx, type WizardState } from './state.ts'
-
-/** Everything that is live only while the window is open, as it is when the wizard starts (over). */
-const idleLive = () => ({
-  advice: null,
-  busy: false,
-  error: null,
-  progress: null,
-  runError: null,
-  cleanup: IDLE_CLEANUP,
-  earlierFlow: null,
-  manual: { running: false, error: null },
-})
+import { idleLive, type WizardCtx, type WizardState } from './state.ts'
+import { onReopen } from './leave.ts'
 
 function listen(api: KeywardApi, ctx: WizardCtx, finder: WizardFinder, runner: WizardRun): void {
   void api.console.list({}).then((known) => {
@@ -75,6 +64,9 @@ export function createWizardStore(api: KeywardApi, storage: StateStorage = local
           resume: () => runner.resume(),
           removeWhatKeywardMade: (id) => runner.removeWhatKeywardMade(id),
           reconcile: () => runner.reconcile(),
+          offerCleanup: (id) => runner.offerCleanup(id),
+          keepWhatWasMade: () => runner.keepWhatWasMade(),
+          leaveWhenStopped: () => runner.leaveWhenStopped(),
           goTo: (step) => set({ step, error: null }),
           startOver: () => set({ ...initialPersisted(get().confirmed), ...idleLive(), runStartedAt: null }),
         }
@@ -84,7 +76,8 @@ export function createWizardStore(api: KeywardApi, storage: StateStorage = local
         version: 1,
         storage: createJSONStorage(() => storage),
         partialize: persistedOf,
-        merge: (persisted, current) => ({ ...current, ...sanitize(persisted) }),
+        // Reopening shows a stopped run only when it can resume (issue 17, leave.ts onReopen).
+        merge: (persisted, current) => ({ ...current, ...onReopen({ ...current, ...sanitize(persisted) }) }),
       },
     ),
   )

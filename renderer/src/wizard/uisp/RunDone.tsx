@@ -111,20 +111,24 @@ export function Done() {
           <dd>This computer’s keychain. Keyward checks it in the background and warns before it expires.</dd>
         </>
       }
-      after={
-        <div className="row-status" role="status">
-          {note && (
-            <p className={`row-note tone-${note.tone}`} data-testid="copy-note">
-              {note.text}
-            </p>
-          )}
-        </div>
+      lead={
+        <>
+          <div className="done-lead" role="group" aria-label="Use the new token">
+            <button type="button" className="button primary" onClick={() => void copy()}>
+              Copy token
+            </button>
+          </div>
+          <div className="row-status" role="status">
+            {note && (
+              <p className={`row-note tone-${note.tone}`} data-testid="copy-note">
+                {note.text}
+              </p>
+            )}
+          </div>
+        </>
       }
       actions={
         <>
-          <button type="button" className="button primary" onClick={() => void copy()}>
-            Copy token
-          </button>
           <button type="button" className="button secondary" onClick={() => openView('keys')}>
             See all keys
           </button>

@@ -26,6 +26,9 @@ export class UispRun {
   }
 
   private land(outcome: Outcome<UispTokenOutcomeView>): void {
+    // The user started over while the token was being made (and chose not to wait): the answer is
+    // not shown; a token the server made is in the key list.
+    if (this.ctx.get().step !== 'run') return
     if (!outcome.ok) return this.ctx.set(failedWith(outcome.error))
     this.ctx.set({ outcome: outcome.value, busy: false, error: null, step: isVerified(outcome.value) ? 'done' : 'run' })
   }

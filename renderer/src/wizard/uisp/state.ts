@@ -28,6 +28,18 @@ export const UISP_STEPS: { step: UispStep; label: string }[] = [
 export const uispStepIndex = (step: UispStep) =>
   step === 'done' ? UISP_STEPS.length : UISP_STEPS.findIndex((s) => s.step === step)
 
+/** Whether the stepper may go back to `to` (issue 17): a completed step whose answers are still there. */
+export function uispCanGoBack(
+  to: UispStep,
+  s: Pick<UispWizardPersisted, 'step' | 'probe' | 'signedIn'> & { busy: boolean },
+): boolean {
+  if (s.busy || s.step === 'done' || uispStepIndex(to) >= uispStepIndex(s.step)) return false
+  if (to === 'find') return true
+  if (to === 'trust' || to === 'signin') return s.probe !== null
+  if (to === 'purpose') return s.signedIn !== null && s.signedIn.key === s.probe?.address.key
+  return false
+}
+
 /** Everything that survives closing the window. No secrets: the token itself is never here, only masked. */
 export interface UispWizardPersisted {
   step: UispStep

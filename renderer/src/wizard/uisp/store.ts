@@ -66,4 +66,11 @@ export function createUispWizardStore(api: KeywardApi, storage: StateStorage = l
 export type UispWizardStore = ReturnType<typeof createUispWizardStore>
 export { uispServerCards, type UispServerCard } from './find.ts'
 export { UISP_WIZARD_STORAGE_KEY } from './persisted.ts'
-export { UISP_STEPS, uispStepIndex, type UispStep, type UispWizardPersisted, type UispWizardState } from './state.ts'
+export {
+  UISP_STEPS,
+  uispCanGoBack,
+  uispStepIndex,
+  type UispStep,
+  type UispWizardPersisted,
+  type UispWizardState,
+} from './state.ts'
