@@ -123,14 +123,16 @@ function ownerFinding(c: AuditCredential, all: readonly AuditCredential[], ctx: 
 }
 
 function orphanAdmin(c: AuditCredential, all: readonly AuditCredential[], ctx: FindingContext): AuditFinding | null {
-  if (c.kind !== 'local-admin' || !c.superAdmin || c.isOwner || c.madeByKeyward) return null
+  // A UI-account admin (not local-only) is a person's ui.com login; a local-only Super Admin is what
+  // integrations are given (unifi-os.md §3), so a leftover one is the account to ask about.
+  if (c.kind !== 'local-admin' || !c.superAdmin || c.isOwner || c.madeByKeyward || c.localOnly === false) return null
   if (ctx.signedInUserIds.get(c.hostKey) === c.remoteId) return null
   if (ctx.known.keys.some((k) => k.consoleKey === c.hostKey && k.username === c.name)) return null
   if (all.some((k) => k.kind === 'api-key' && k.hostKey === c.hostKey && k.ownerId === c.remoteId)) return null
   return finding(
     'orphan-super-admin',
     c,
-    `A Super Admin that holds no API key, is not the account you signed in with and was not made by Keyward. Keep it only if a person you know signs in with it.`,
+    `A local-only Super Admin that holds no API key, is not the account you signed in with and was not made by Keyward. Keep it only if a person you know signs in with it.`,
     all,
     ctx,
   )
@@ -183,7 +185,7 @@ function goneFromHost(
     // A list that was not read (Access absent, another admin's keys not allowed) proves nothing.
     const kind = key.app === 'uisp' ? 'uisp-token' : key.app === 'access' ? 'access-token' : 'api-key'
     if (!host.listed.includes(kind)) return []
-    // A key whose user is gone is gone with it (a deleted user's keys go too, unifi-os.md §3 delete).
+    // A key whose user is no longer listed is not readable any more, and cannot be used: it is gone too.
     const userListed = all.some((c) => c.hostKey === host.key && c.kind === 'local-admin' && c.name === key.username)
     if (kind === 'api-key' && userListed && !host.keysReadFor.includes(key.username)) return []
     const stops = ctx.pushedTo(key).map((ha) => `Home Assistant at ${ha} still holds it; it no longer works there.`)
