@@ -30,6 +30,29 @@ export interface AuditServiceDeps extends Omit<ReaderDeps, 'known'> {
   forgetKey: CleanupDeps['forgetKey']
 }
 
+/** Reads the named hosts one at a time (a lab's consoles are few) and derives the findings. */
+async function readAudit(deps: AuditServiceDeps, reader: ReaderDeps, input: AuditOpenInput): Promise<AuditReport> {
+  const { settings } = deps
+  const now = deps.now ?? Date.now
+  const unusedDays = settings.getAudit().unusedDays
+  const reads: HostRead[] = []
+  for (const key of input.consoles) reads.push(await readConsole(reader, key))
+  for (const key of input.uispServers) reads.push(await readUisp(reader, key))
+  const hosts = reads.map((r) => r.host)
+  const credentials = reads.flatMap((r) => r.credentials)
+  const signedInUserIds = new Map(reads.filter((r) => r.readAsUserId).map((r) => [r.host.key, r.readAsUserId!]))
+  const homeAssistants = settings.listHomeAssistants()
+  const findings = findingsOf(hosts, credentials, {
+    now: now(),
+    unusedDays,
+    expiringDays: settings.getPreferences().expiryLeadDays ?? 7,
+    signedInUserIds,
+    pushedTo: (key: KeyRecord) => homeAssistants.filter((ha) => key.pushedTo.includes(ha.id)).map((ha) => ha.url),
+    known: reader.known(),
+  })
+  return { openedAt: new Date(now()).toISOString(), unusedDays, hosts, credentials, findings }
+}
+
 export function createAuditService(deps: AuditServiceDeps) {
   const { settings } = deps
   const now = deps.now ?? Date.now
@@ -41,33 +64,7 @@ export function createAuditService(deps: AuditServiceDeps) {
   const reader: ReaderDeps = { ...deps, known }
   let opened: AuditOpenInput | null = null
   let last: AuditReport | null = null
-
-  const pushedTo = (key: KeyRecord) =>
-    settings
-      .listHomeAssistants()
-      .filter((ha) => key.pushedTo.includes(ha.id))
-      .map((ha) => ha.url)
-
-  async function read(input: AuditOpenInput): Promise<AuditReport> {
-    const unusedDays = settings.getAudit().unusedDays
-    const reads: HostRead[] = []
-    // One host at a time: a lab's consoles are few, and each read is paced by its own session.
-    for (const key of input.consoles) reads.push(await readConsole(reader, key))
-    for (const key of input.uispServers) reads.push(await readUisp(reader, key))
-    const hosts = reads.map((r) => r.host)
-    const credentials = reads.flatMap((r) => r.credentials)
-    const signedInUserIds = new Map(reads.filter((r) => r.readAsUserId).map((r) => [r.host.key, r.readAsUserId!]))
-    const findings = findingsOf(hosts, credentials, {
-      now: now(),
-      unusedDays,
-      expiringDays: settings.getPreferences().expiryLeadDays ?? 7,
-      signedInUserIds,
-      pushedTo,
-      known: known(),
-    })
-    last = { openedAt: new Date(now()).toISOString(), unusedDays, hosts, credentials, findings }
-    return last
-  }
+  const read = async (input: AuditOpenInput) => (last = await readAudit(deps, reader, input))
 
   return {
     async open(input: AuditOpenInput): Promise<AuditReport> {
