@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import type { AuditSettings } from '../../electron/core/settings/schema.ts'
 import { ACTIVITY_CAP } from '../../electron/core/settings/schema.ts'
-import { createActivityLog, csvField } from '../../electron/core/audit/activity.ts'
+import { createActivityLog } from '../../electron/core/audit/activity.ts'
+import { csvField } from '../../shared/csv.ts'
 import { activitiesOf, withActivity } from '../../electron/core/audit/activity-map.ts'
 
 function memorySettings() {

@@ -2,6 +2,7 @@
 // file under `audit.activity` with a cap (oldest out). Never a secret: entries hold names, ids, the
 // outcome and the user's own words, and the settings store refuses any string the vault knows.
 import type { ActivityEntry, ActivityExport, ActivityFilter } from '../../../shared/audit.ts'
+import { toCsv } from '../../../shared/csv.ts'
 import { ACTIVITY_CAP } from '../settings/schema.ts'
 import type { Settings } from '../settings/settings.ts'
 
@@ -24,20 +25,6 @@ export function matches(entry: ActivityEntry, filter: ActivityFilter = {}): bool
 }
 
 const COLUMNS = ['at', 'action', 'outcome', 'hostKey', 'keyId', 'subject', 'words', 'detail'] as const
-
-/** One CSV field (RFC 4180 quoting); a leading =, +, - or @ is prefixed so a spreadsheet never runs it. */
-export function csvField(value: string | null): string {
-  const text = value ?? ''
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
-}
-
-export function toCsv<T extends object>(rows: readonly T[], columns: readonly (keyof T & string)[]): string {
-  const cell = (v: unknown) =>
-    csvField(v == null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v as string))
-  const lines = rows.map((r) => columns.map((c) => cell(r[c])).join(','))
-  return [columns.join(','), ...lines].join('\r\n') + '\r\n'
-}
 
 export function createActivityLog(
   settings: Pick<Settings, 'getAudit' | 'saveAudit'>,
