@@ -71,7 +71,8 @@ export function createAuditService(deps: AuditServiceDeps) {
       if (input.unusedDays !== undefined) settings.saveAudit({ unusedDays: input.unusedDays })
       opened = { consoles: [...new Set(input.consoles)], uispServers: [...new Set(input.uispServers)] }
       const report = await read(opened)
-      const counts = `${report.credentials.length} credentials, ${report.findings.length} findings`
+      const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+      const counts = `${plural(report.credentials.length, 'credential')}, ${plural(report.findings.length, 'finding')}`
       for (const host of report.hosts) {
         deps.activity.record({
           action: 'audited',
