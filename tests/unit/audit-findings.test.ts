@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { AuditCredential, AuditHostResult } from '../../shared/audit.ts'
 import type { KeyRecord } from '../../shared/domain.ts'
 import { findingsOf, type FindingContext } from '../../electron/core/audit/findings.ts'
+import { UNKNOWN_FIELDS } from '../../electron/core/audit/inventory.ts'
 import { keyRecord } from '../support/key-record.ts'
 
 const NOW = Date.parse('2026-12-01T12:00:00Z')
@@ -17,19 +18,10 @@ function cred(kind: AuditCredential['kind'], remoteId: string, extra: Partial<Au
     hostLabel: 'NVR',
     kind,
     remoteId,
+    ...UNKNOWN_FIELDS,
     name: remoteId,
-    owner: null,
-    ownerId: null,
-    role: null,
-    superAdmin: false,
-    isOwner: false,
-    localOnly: null,
     status: 'ACTIVE',
-    masked: null,
-    createdAt: null,
-    lastUsedAt: null,
     usageReported: kind === 'api-key' || kind === 'uisp-token',
-    expiresAt: null,
     trackedKeyId: null,
     madeByKeyward: false,
     ...extra,

@@ -48,38 +48,18 @@ const provisionSteps: Mapper = (input, value) => {
   return out
 }
 
+const byAddress = (i: Input) => text(i.address)
+const byKey = (i: Input) => text(i.key)
+const certificateOf = (i: Input) => `the certificate of ${text(i.key)}`
+
 const MAP: Record<string, Mapper> = {
-  'console.probe': one(
-    'probed',
-    (i) => `the console at ${text(i.address)}`,
-    (i) => text(i.address),
-  ),
-  'uisp.probe': one(
-    'probed',
-    (i) => `the UISP server at ${text(i.address)}`,
-    (i) => text(i.address),
-  ),
-  'console.trust': one(
-    'trusted',
-    (i) => `the certificate of ${text(i.key)}`,
-    (i) => text(i.key),
-  ),
-  'uisp.trust': one(
-    'trusted',
-    (i) => `the certificate of ${text(i.key)}`,
-    (i) => text(i.key),
-  ),
+  'console.probe': one('probed', (i) => `the console at ${text(i.address)}`, byAddress),
+  'uisp.probe': one('probed', (i) => `the UISP server at ${text(i.address)}`, byAddress),
+  'console.trust': one('trusted', certificateOf, byKey),
+  'uisp.trust': one('trusted', certificateOf, byKey),
   // The username is a name the user typed, not a secret; the password is never read.
-  'console.signIn': one(
-    'signed-in',
-    (i) => `as ${text(i.username)}`,
-    (i) => text(i.key),
-  ),
-  'uisp.signIn': one(
-    'signed-in',
-    (i) => `as ${text(i.username)}`,
-    (i) => text(i.key),
-  ),
+  'console.signIn': one('signed-in', (i) => `as ${text(i.username)}`, byKey),
+  'uisp.signIn': one('signed-in', (i) => `as ${text(i.username)}`, byKey),
   'provision.run': provisionSteps,
   'provision.resume': provisionSteps,
   'provision.cleanup': one(
@@ -97,11 +77,7 @@ const MAP: Record<string, Mapper> = {
       words: `purpose ${text(input.purpose)}`,
     },
   ],
-  'uisp.revokeToken': one(
-    'revoked',
-    (i) => `the UISP token ${text(i.tokenId)}`,
-    (i) => text(i.key),
-  ),
+  'uisp.revokeToken': one('revoked', (i) => `the UISP token ${text(i.tokenId)}`, byKey),
   'ha.consent': (input) => [
     {
       action: 'consented',
@@ -122,6 +98,12 @@ const MAP: Record<string, Mapper> = {
       words: text(input.mode) ? `mode ${text(input.mode)}` : null,
     },
   ],
+  'keys.check': (input) => {
+    const ids = Array.isArray(input.ids) ? input.ids.length : null
+    const subject = ids === null ? 'every watched key' : ids === 1 ? 'a watched key' : `${ids} watched keys`
+    const keyId = ids === 1 ? text((input.ids as unknown[])[0]) : null
+    return [{ action: 'verified', outcome: 'ok', subject, keyId }]
+  },
   'keys.rotate': (input) => [{ action: 'rotated', outcome: 'ok', subject: 'a watched key', keyId: text(input.id) }],
   'keys.revoke': (input) => [{ action: 'revoked', outcome: 'ok', subject: 'a watched key', keyId: text(input.id) }],
   'keys.forget': (input) => [{ action: 'forgot', outcome: 'ok', subject: 'a watched key', keyId: text(input.id) }],

@@ -10,7 +10,7 @@ import { z } from 'zod'
 import { KeywardFailure } from '../../../shared/result.ts'
 import { listAccessTokens, type ListedAccessToken } from '../unifi/access.ts'
 import { parseReply, unwrap, usableEntries } from '../unifi/envelope.ts'
-import { listKeys, type ListedKey } from '../unifi/keys.ts'
+import { listKeys, parseKeyList, type ListedKey } from '../unifi/keys.ts'
 import type { ConsoleSession } from '../unifi/session.ts'
 
 export interface AuditAdmin {
@@ -81,17 +81,6 @@ export async function readAdmins(session: ConsoleSession): Promise<AuditAdmin[]>
   })
 }
 
-const nullableText = z.string().nullable().optional().catch(null)
-const keyEntry = z.looseObject({
-  id: z.string(),
-  name: z.unknown().optional(),
-  masked_api_key: nullableText,
-  description: nullableText,
-  created_at: nullableText,
-  last_used_at: nullableText,
-  permissions: z.unknown().optional(),
-})
-
 /** Another admin's keys (`/user/{id}/keys`, §4.1); null when the console does not let this role list them. */
 export async function readKeysOf(session: ConsoleSession, userId: string): Promise<ListedKey[] | null> {
   if (session.user?.id === userId) return listKeys(session)
@@ -99,20 +88,7 @@ export async function readKeysOf(session: ConsoleSession, userId: string): Promi
   const reply = await session.call('GET', `${USERS}/user/${encodeURIComponent(userId)}/keys`)
   if (reply.status === 403 || reply.status === 404) return null
   if (reply.status !== 200) throw new KeywardFailure('refused', `${label} did not list API keys (${reply.status}).`)
-  const list = parseReply(
-    z.array(z.unknown()),
-    unwrap(reply.body, 'Listing keys'),
-    `${label} sent an unexpected key list.`,
-  )
-  return usableEntries(keyEntry, list).map((k) => ({
-    id: k.id,
-    name: String(k.name ?? ''),
-    masked: k.masked_api_key ?? null,
-    description: k.description ?? null,
-    createdAt: k.created_at ?? null,
-    lastUsedAt: k.last_used_at ?? null,
-    permissions: k.permissions ?? null,
-  }))
+  return parseKeyList(unwrap(reply.body, 'Listing keys'), label)
 }
 
 /** Access tokens, only on a console that runs Access; null when Access answers it is not there. */

@@ -58,6 +58,23 @@ function madeByFlow(known: KeywardKnowledge, hostKey: string, kind: CredentialKi
   })
 }
 
+/** A credential's fields before its host says anything of them. */
+export const UNKNOWN_FIELDS = {
+  name: '',
+  owner: null,
+  ownerId: null,
+  role: null,
+  superAdmin: false,
+  isOwner: false,
+  localOnly: null,
+  status: null,
+  masked: null,
+  createdAt: null,
+  lastUsedAt: null,
+  usageReported: false,
+  expiresAt: null,
+} as const satisfies Partial<AuditCredential>
+
 function credential(
   host: AuditHost,
   kind: CredentialKind,
@@ -71,19 +88,7 @@ function credential(
     hostLabel: host.label,
     kind,
     remoteId,
-    name: '',
-    owner: null,
-    ownerId: null,
-    role: null,
-    superAdmin: false,
-    isOwner: false,
-    localOnly: null,
-    status: null,
-    masked: null,
-    createdAt: null,
-    lastUsedAt: null,
-    usageReported: false,
-    expiresAt: null,
+    ...UNKNOWN_FIELDS,
     ...fields,
     trackedKeyId: trackedKey(known, host.key, kind, remoteId)?.id ?? null,
     madeByKeyward: madeByFlow(known, host.key, kind, remoteId),

@@ -6,7 +6,7 @@ import type { AuditCleanupItem, AuditReport } from '../../../shared/audit.ts'
 import { keyward } from '../api.ts'
 import { ActivityLog } from './ActivityLog.tsx'
 import { Findings } from './Findings.tsx'
-import { auditExport, download, hostChoices, type AuditHostChoice } from './model.ts'
+import { auditExport, download, hostChoices, type AuditHostChoice, toggled } from './model.ts'
 import './audit.css'
 
 function useHostChoices(): AuditHostChoice[] {
@@ -19,10 +19,8 @@ function useHostChoices(): AuditHostChoice[] {
   return choices
 }
 
-export function Audit() {
-  const choices = useHostChoices()
-  const [picked, setPicked] = useState<Set<string>>(new Set())
-  const [days, setDays] = useState(90)
+/** The audit's run: the last report (the core keeps it), opening, cleaning up, and what failed. */
+function useAuditRun() {
   const [report, setReport] = useState<AuditReport | null>(null)
   const [results, setResults] = useState<AuditCleanupItem[] | null>(null)
   const [busy, setBusy] = useState(false)
@@ -35,12 +33,11 @@ export function Audit() {
     })
   }, [])
 
-  async function open() {
+  async function open(chosen: AuditHostChoice[], days: number) {
     if (!keyward) return
     setBusy(true)
     setError(null)
     setResults(null)
-    const chosen = choices.filter((c) => picked.has(c.key))
     const outcome = await keyward.audit.open({
       consoles: chosen.filter((c) => c.kind === 'console').map((c) => c.key),
       uispServers: chosen.filter((c) => c.kind === 'uisp').map((c) => c.key),
@@ -64,6 +61,20 @@ export function Audit() {
     setLogVersion((v) => v + 1)
   }
 
+  return { report, results, busy, error, logVersion, open, cleanup }
+}
+
+export function Audit() {
+  const choices = useHostChoices()
+  const [picked, setPicked] = useState<Set<string>>(new Set())
+  const [days, setDays] = useState(90)
+  const { report, results, busy, error, logVersion, open, cleanup } = useAuditRun()
+  const openChosen = () =>
+    void open(
+      choices.filter((c) => picked.has(c.key)),
+      days,
+    )
+
   return (
     <div className="audit-view" data-testid="audit">
       <section className="panel" aria-labelledby="audit-heading">
@@ -76,12 +87,7 @@ export function Audit() {
         </p>
         <HostPicker choices={choices} picked={picked} onChange={setPicked} days={days} onDays={setDays} />
         <div className="audit-actions">
-          <button
-            type="button"
-            className="button primary"
-            disabled={busy || picked.size === 0}
-            onClick={() => void open()}
-          >
+          <button type="button" className="button primary" disabled={busy || picked.size === 0} onClick={openChosen}>
             {busy ? 'Reading…' : 'Audit the chosen'}
           </button>
         </div>
@@ -120,12 +126,7 @@ interface PickerProps {
 
 function HostPicker({ choices, picked, onChange, days, onDays }: PickerProps) {
   if (choices.length === 0) return <p className="empty">Keyward knows no console or UISP server yet.</p>
-  const toggle = (key: string) => {
-    const next = new Set(picked)
-    if (next.has(key)) next.delete(key)
-    else next.add(key)
-    onChange(next)
-  }
+  const toggle = (key: string) => onChange(toggled(picked, key))
   return (
     <fieldset>
       <legend>What to audit</legend>

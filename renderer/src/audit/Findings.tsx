@@ -2,7 +2,7 @@
 // the confirmation that names what stops working before anything is removed.
 import { useState } from 'react'
 import type { AuditCleanupItem, AuditFinding, AuditReport } from '../../../shared/audit.ts'
-import { actionLabel, confirmationSentence, KIND_LABEL } from './model.ts'
+import { actionLabel, confirmationSentence, KIND_LABEL, toggled } from './model.ts'
 
 interface Props {
   report: AuditReport
@@ -16,12 +16,7 @@ export function Findings({ report, results, busy, onCleanup, onExport }: Props) 
   const [selected, setSelected] = useState<Set<string>>(new Set())
   const [confirming, setConfirming] = useState(false)
   const chosen = report.findings.filter((f) => selected.has(f.id) && f.action)
-  const toggle = (id: string) => {
-    const next = new Set(selected)
-    if (next.has(id)) next.delete(id)
-    else next.add(id)
-    setSelected(next)
-  }
+  const toggle = (key: string) => setSelected(toggled(selected, key))
   return (
     <section className="panel" aria-labelledby="findings-heading" data-testid="audit-findings">
       <h2 id="findings-heading" className="panel-heading">

@@ -84,3 +84,11 @@ export function download(filename: string, text: string, type: string): void {
   a.remove()
   setTimeout(() => URL.revokeObjectURL(url), 10_000)
 }
+
+/** `set` with `key` added or taken out (a checkbox list's selection). */
+export function toggled(set: ReadonlySet<string>, key: string): Set<string> {
+  const next = new Set(set)
+  if (next.has(key)) next.delete(key)
+  else next.add(key)
+  return next
+}
