@@ -2,7 +2,8 @@
 // core with background checks and the browser host on the namespace's own
 // loopback, plus a relay from a Unix socket (file-system sockets cross network
 // namespaces) to it, so the demo's forwarder outside can reach the page.
-// argv: --port P --socket PATH --data-dir DIR. Prints "demo-host ready <url>".
+// argv: --port P --socket PATH --data-dir DIR. Prints "demo-host ready <JSON>": the
+// page's url and the lab's hosts and consoles (scripts/demo-guide.ts DemoReady).
 import { readFileSync } from 'node:fs'
 import net from 'node:net'
 import { join, resolve } from 'node:path'
@@ -10,11 +11,14 @@ import { parseArgs } from 'node:util'
 import { startBrowserHost } from '../electron/browser-host/server.ts'
 import { createCore } from '../electron/core/index.ts'
 import { MemorySecretStore } from '../electron/core/vault/secret-store.ts'
+import { readLabFromEnv } from '../tests/lab/env.ts'
+import type { DemoReady } from './demo-guide.ts'
 
 const { values } = parseArgs({
   options: { port: { type: 'string' }, socket: { type: 'string' }, 'data-dir': { type: 'string' } },
 })
-if (!process.env.KEYWARD_LAB) {
+const lab = readLabFromEnv()
+if (!lab) {
   // Outside the lab, discovery would reach the real LAN: the demo never runs there.
   console.error('demo-host: not inside the simulated lab; refusing to start')
   process.exit(1)
@@ -22,7 +26,15 @@ if (!process.env.KEYWARD_LAB) {
 const root = resolve(import.meta.dirname, '..')
 // Demo keys live in memory only: trying flows never touches your real keychain.
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }
-const core = createCore({ dataDir: values['data-dir']!, version, vault: new MemorySecretStore() })
+// The subnet sweep is on, so discovery finds the lab's UISP server (it only answers HTTPS).
+const core = createCore({
+  dataDir: values['data-dir']!,
+  version,
+  vault: new MemorySecretStore(),
+  discovery: { sweep: true },
+})
+// The page shows a demo banner (App.tsx): everything it talks to is the simulated lab.
+core.desktop.set({ ...core.desktop.status(), demo: true })
 const host = await startBrowserHost({ core, rendererDir: join(root, 'out/renderer'), port: Number(values.port) })
 core.keys.start()
 
@@ -32,7 +44,8 @@ const relay = net.createServer((client) => {
   upstream.on('error', () => client.destroy())
   client.pipe(upstream).pipe(client)
 })
-relay.listen(values.socket!, () => console.log(`demo-host ready ${host.url}`))
+const ready: DemoReady = { url: host.url, lab: { hosts: lab.hosts, consoles: lab.consoles } }
+relay.listen(values.socket!, () => console.log(`demo-host ready ${JSON.stringify(ready)}`))
 
 const stop = () => {
   relay.close()

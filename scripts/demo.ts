@@ -1,19 +1,30 @@
-// `npm run demo`: the simulated lab (discovery scenario: three consoles, thirty
-// devices, a UISP server and Home Assistant, in Linux network namespaces) with
+// `npm run demo`: the simulated lab (the discovery scenario: three consoles, one
+// of them with Access too, thirty devices, a UISP server and Home Assistant, in
+// Linux network namespaces; tests/lab/scenarios.ts demoScenario) with
 // Keyward's browser host inside its workstation namespace, reachable from this
 // computer's browser through a loopback-only forward. Nothing is sent to the
-// real LAN. Ctrl-C tears everything down.
+// real LAN. Ctrl-C tears everything down. It prints what a visitor needs: the
+// link and every sign-in, two-factor codes included (scripts/demo-guide.ts).
 //   --port N   the loopback port to open (default: a free one)
+//   --code     print the UISP administrator's current two-factor code and exit
 import { mkdtempSync, rmSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { labSupport } from '../tests/lab/lab.ts'
 import { spawnWithLab } from './with-lab.mjs'
-import { OWNER_PASSWORD, OWNER_USERNAME } from '../tests/simulators/console/presets.ts'
+import { demoGuide, uispCode, type DemoReady } from './demo-guide.ts'
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '0' } } })
+const { values } = parseArgs({
+  options: { port: { type: 'string', default: '0' }, code: { type: 'boolean', default: false } },
+})
+if (values.code) {
+  const { code, secondsLeft } = uispCode()
+  console.log(`${code}  (UISP two-factor code, valid for ${secondsLeft} more seconds)`)
+  process.exit(0)
+}
 
 const support = labSupport()
 if (!support.ok) {
@@ -37,7 +48,7 @@ let forward: net.Server | null = null
 let stopping = false
 // with-lab.mjs forwards Ctrl-C / SIGTERM to the lab, which removes its namespaces, then exits.
 const lab = spawnWithLab({
-  scenario: 'discovery',
+  scenario: 'demo',
   command: [
     process.execPath,
     '--import',
@@ -59,23 +70,18 @@ const lab = spawnWithLab({
   },
 })
 
-lab.stdout!.setEncoding('utf8')
-lab.stdout!.on('data', (text: string) => {
-  const ready = /demo-host ready (\S+)/.exec(text)
-  if (!ready) return void process.stdout.write(text)
+createInterface({ input: lab.stdout! }).on('line', (line) => {
+  const ready = /^demo-host ready (\{.*\})$/.exec(line)
+  if (!ready) return void console.log(line)
+  const info = JSON.parse(ready[1]!) as DemoReady
   forward = net.createServer((client) => {
     const inside = net.connect(socket)
     client.on('error', () => inside.destroy())
     inside.on('error', () => client.destroy())
     client.pipe(inside).pipe(client)
   })
-  forward.listen(port, '127.0.0.1', () => {
-    console.log(`demo: the simulated lab is up. Open ${ready[1]}`)
-    console.log(
-      "demo: the page is forwarded from this computer's loopback into the lab; discovery and every console, UISP server and Home Assistant are simulated inside it. Ctrl-C stops.",
-    )
-    console.log(`demo: sign in to the simulated consoles as ${OWNER_USERNAME} / ${OWNER_PASSWORD}.`)
-  })
+  // The page is forwarded from this computer's loopback into the lab.
+  forward.listen(port, '127.0.0.1', () => console.log(['', ...demoGuide(info), ''].join('\n')))
 })
 lab.on('exit', (code, signal) => {
   forward?.close()

@@ -118,6 +118,10 @@ export const requests = {
   'discovery.status': request<DiscoveryStatus>(),
   /** Ask again now (re-send, re-query mDNS, refresh fingerprints). */
   'discovery.scan': request<DiscoveryStatus>(),
+  /** Try every address of the scanned networks for a UISP server; progress comes as `discovery.changed`. */
+  'discovery.searchUisp': request<DiscoveryStatus>(),
+  /** Stop that search; it ends with what it found so far. */
+  'discovery.cancelUispSearch': request<DiscoveryStatus>(),
   /** The inventory: one card per device. */
   'inventory.list': request<InventoryItem[]>(),
   /** Add a host by address; it goes through the same fingerprint as found ones. */
@@ -274,7 +278,10 @@ export const events = {
   'vault.changed': event<VaultStatus>(),
   /** The inventory changed (coalesced): the full sorted list. */
   'inventory.changed': event<InventoryItem[]>(),
-  /** Discovery started, stopped, or has a new notice (port busy, no interfaces…). */
+  /**
+   * Discovery started, stopped, a scan round began or ended, the UISP search moved (throttled), or a
+   * new notice (port busy, no interfaces…).
+   */
   'discovery.changed': event<DiscoveryStatus>(),
   /** The key list changed (a check finished, a key was added, paused or forgotten). */
   'keys.changed': event<KeyView[]>(),

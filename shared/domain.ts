@@ -376,11 +376,10 @@ export type CopyResult =
 
 /** What the desktop offers the app; only the Electron shell knows (the browser host reports nulls). */
 export interface DesktopStatus {
-  /**
-   * Linux: whether a StatusNotifierWatcher exists to show the tray icon (electron.md §6a); `advice`
-   * tells the user how to get one. Null where this was not checked (other platforms, the browser host).
-   */
+  /** Linux: whether a StatusNotifierWatcher shows tray icons (electron.md §6a), `advice` if not; null: unchecked. */
   trayHost: { available: boolean; advice: string | null } | null
+  /** True in `npm run demo` (scripts/demo-host.ts): all Keyward talks to is the simulated lab (a banner says so). */
+  demo?: boolean
 }
 
 /** A Home Assistant instance Keyward may push keys into (its token is in the keychain). */

@@ -190,17 +190,47 @@ export interface DiscoveryNotice {
   at: string
 }
 
+/** "Search this subnet for UISP" (discovery/uisp-search.ts): how far it got and what it found. */
+export interface UispSearchProgress {
+  running: boolean
+  /** Addresses tried so far, of `total`. */
+  tried: number
+  total: number
+  /** Addresses where a UISP server answered. */
+  found: string[]
+  /** The user cancelled it (or discovery stopped) before every address was tried. */
+  cancelled: boolean
+  /** Interfaces whose network is too large to try address by address. */
+  tooLarge: string[]
+  startedAt: string
+  endedAt: string | null
+}
+
 export interface DiscoveryStatus {
   running: boolean
-  /** A burst of requests is being sent right now. */
+  /**
+   * A scan round is under way: from a requested scan's start (start, Scan again; not the quiet
+   * periodic rescan) until its burst is over and what it set off (sweep, HTTPS looks) has finished
+   * (discovery/scan-round.ts). Every view reads this one flag.
+   */
   scanning: boolean
+  /** When the last scan round ended (ISO), or null before one did. */
+  lastScanEndedAt: string | null
+  /** The last "search this subnet for UISP", running or finished; null when never asked. */
+  uispSearch: UispSearchProgress | null
   interfaces: string[]
   /** Local UDP port the UBNT socket is bound to (10001, or ephemeral after a fallback). */
   ubntPort: number | null
   notices: DiscoveryNotice[]
 }
 
-export type ManualAddResult = { ok: true; item: InventoryItem } | { ok: false; message: string }
+/**
+ * A refusal: `invalid-input` when the text is no address, `unreachable` when nothing answered there;
+ * `message` in plain words, `detail` what the network said (for a details element).
+ */
+export type ManualAddResult =
+  | { ok: true; item: InventoryItem }
+  | { ok: false; code: 'invalid-input' | 'unreachable'; message: string; detail?: string }
 
 const KIND_ORDER: Record<InventoryKind, number> = {
   console: 0,

@@ -98,6 +98,8 @@ export const inputs = {
   'discovery.stop': none,
   'discovery.status': none,
   'discovery.scan': none,
+  'discovery.searchUisp': none,
+  'discovery.cancelUispSearch': none,
   'inventory.list': none,
   'inventory.addManual': z.object({ address: z.string().max(MAX_TEXT) }).strict(),
   'keys.list': none,

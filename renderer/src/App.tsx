@@ -4,6 +4,7 @@
 // there are none or a key is being made (a wizard flow under way).
 import { lazy, Suspense, useEffect } from 'react'
 import type { KeyNotification } from '../../shared/domain.ts'
+import { AppIcon } from './components/AppIcon.tsx'
 import { useKeys } from './keys/context.ts'
 import { Overview } from './overview/Overview.tsx'
 import { openView, useView, type Route, type View } from './route.ts'
@@ -50,6 +51,7 @@ export function App({ useStore }: { useStore: KeywardStore }) {
   const load = useStore((s) => s.load)
   const [route, setView] = useView()
   const view = useHome(route)
+  const demo = useStore((s) => s.desktop?.demo === true)
 
   useEffect(() => {
     void load()
@@ -57,9 +59,14 @@ export function App({ useStore }: { useStore: KeywardStore }) {
 
   return (
     <div className="app">
+      {demo && (
+        <aside className="demo-banner" aria-label="Demo" data-testid="demo-banner">
+          Demo: simulated lab, nothing leaves this computer
+        </aside>
+      )}
       <header className="app-header">
         <div className="brand">
-          <span className="brand-mark" aria-hidden="true" />
+          <AppIcon app="keyward" className="brand-mark" />
           <h1 className="brand-name">Keyward</h1>
         </div>
         <nav aria-label="Sections" className="sections">

@@ -44,6 +44,16 @@ export function hashParam(name: string, hash = window.location.hash): string | n
   return null
 }
 
+/**
+ * Where the Devices tab sends the wizard (issue 17): `#/new&console=<host:port>` ("Make a key here" on
+ * a found console) or `#/new&uisp=<host:port>` ("Make a UISP key" on a found UISP server). Null parts
+ * when the fragment names none; the wizard reads these to start on that host.
+ */
+export function wizardTarget(hash = window.location.hash): { console: string | null; uisp: string | null } {
+  if (viewFromHash(hash) !== 'new') return { console: null, uisp: null }
+  return { console: hashParam('console', hash), uisp: hashParam('uisp', hash) }
+}
+
 /** The current section, following the fragment (tray links, back/forward, `openView`). */
 export function useView(): [Route, (view: View) => void] {
   const [view, setView] = useState<Route>(() => viewFromHash(window.location.hash))

@@ -48,6 +48,8 @@ test.describe('discovered console and Home Assistant', () => {
       .getByRole('navigation', { name: 'Sections' })
       .getByRole('button', { name: 'Devices', exact: true })
       .click()
+    // The full table (how each was found) sits in a details element on the Devices tab (issue 17).
+    await page.getByText('Everything found, with how each was found').click({ timeout: 60_000 })
     const found = page.getByRole('table', { name: 'Devices found' })
     await expect(found.locator(`tr[data-id="ha:${HA_INSTANCE.uuid}"] [data-col="found"]`)).toContainText('mDNS', {
       timeout: 60_000,

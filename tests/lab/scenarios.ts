@@ -43,7 +43,8 @@ export interface ScenarioHost {
 export interface LabScenario {
   hosts: ScenarioHost[]
   workstation: string
-  consoles: { host: string; preset: PresetName }[]
+  /** `set`: simulator knobs on top of the preset (`--set path=value`, tests/simulators/console/main.ts). */
+  consoles: { host: string; preset: PresetName; set?: string[] }[]
   /** Starts everything that is not a console simulator; resolves once all are ready. */
   setup?: (lab: Lab, options?: ScenarioOptions) => Promise<void>
 }
@@ -213,6 +214,19 @@ export const discoveryScenario: LabScenario = {
       ha,
     ])
   },
+}
+
+/**
+ * `npm run demo`'s lab (scripts/demo.ts): the discovery scenario with UniFi Access on the UDM Pro as well,
+ * so a visitor can try all three UniFi apps. Only the demo uses it; the tests' expectations above keep
+ * describing the discovery scenario.
+ */
+export const DEMO_ACCESS_HOST = 'udmpro'
+export const demoScenario: LabScenario = {
+  ...discoveryScenario,
+  consoles: discoveryScenario.consoles.map((c) =>
+    c.host === DEMO_ACCESS_HOST ? { ...c, set: ['apps=["network","protect","access"]'] } : c,
+  ),
 }
 
 export interface LabHomeAssistant {

@@ -12,13 +12,13 @@ import { constants } from 'node:os'
 import type { PresetName } from '../simulators/console/presets.ts'
 import { HA_SIM_VERSIONS, type HaSimVersion } from '../simulators/home-assistant/state.ts'
 import { createLab, labSupport, LabTornDownError, type Lab } from './lab.ts'
-import { discoveryScenario, type ScenarioOptions } from './scenarios.ts'
+import { demoScenario, discoveryScenario, type ScenarioOptions } from './scenarios.ts'
 
 interface Scenario {
   /** Names, or `{name, addresses}` with extra CIDRs on the host's eth0. */
   hosts: (string | { name: string; addresses?: string[] })[]
   workstation: string
-  consoles: { host: string; preset: PresetName }[]
+  consoles: { host: string; preset: PresetName; set?: string[] }[]
   /** Starts the scenario's other peers (simulators, advertisers) once the consoles are up. */
   setup?: (lab: Lab, options?: ScenarioOptions) => Promise<void>
 }
@@ -36,6 +36,8 @@ const scenarios: Record<string, Scenario> = {
   // LAN discovery: 3 consoles (UDM SE on two addresses), 30 devices, an EdgeRouter,
   // an airOS radio, a UISP server and Home Assistant (tests/lab/scenarios.ts).
   discovery: discoveryScenario,
+  // `npm run demo`: the discovery scenario with Access on the UDM Pro too (scenarios.ts demoScenario).
+  demo: demoScenario,
 }
 
 function usage(message: string): never {
@@ -99,7 +101,7 @@ async function runInLab(scenario: Scenario, options: ScenarioOptions, command: [
     lab = await createLab({ hosts: scenario.hosts.map((h) => (typeof h === 'string' ? { name: h } : h)) })
     // One line on stderr: handy for finding leftovers, and lets tests identify the run.
     console.error(`with-lab: lab ${lab.id} up (namespaces kw-${lab.id}-*), starting consoles`)
-    await Promise.all(scenario.consoles.map((c) => lab!.startConsole(c.host, c.preset)))
+    await Promise.all(scenario.consoles.map((c) => lab!.startConsole(c.host, c.preset, c.set ? { set: c.set } : {})))
     await scenario.setup?.(lab, options)
   } catch (err) {
     if (err instanceof LabTornDownError) return // interrupted while starting; lab.ts finishes the job

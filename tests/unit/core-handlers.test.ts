@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { VaultStatus } from '../../shared/domain.ts'
 import type { DiscoveryStatus } from '../../shared/inventory.ts'
 import type { Discovery } from '../../electron/core/discovery/index.ts'
-import { createLazyDiscovery, discoveryHandlers } from '../../electron/core/handlers/discovery.ts'
+import { createLazyDiscovery, discoveryHandlers, IDLE } from '../../electron/core/handlers/discovery.ts'
 import { createDesktopState, createVaultStatus } from '../../electron/core/handlers/settings.ts'
 
 type Emitted = [string, unknown][]
@@ -16,13 +16,15 @@ function fakeDiscovery() {
   const calls = { created: 0, started: 0, scans: 0, stopped: 0 }
   let running = false
   let changed: ((items: never[]) => void) | null = null
-  const status = (): DiscoveryStatus => ({ running, scanning: false, interfaces: [], ubntPort: null, notices: [] })
+  let statusChanged: (() => void) | null = null
+  const status = (): DiscoveryStatus => ({ ...IDLE, running })
   const discovery = {
     start: async () => void ((running = true), calls.started++),
     stop: async () => void ((running = false), calls.stopped++),
     scanNow: () => void calls.scans++,
     inventory: () => [],
     onChange: (listener: (items: never[]) => void) => ((changed = listener), () => {}),
+    onStatus: (listener: () => void) => ((statusChanged = listener), () => {}),
     status,
     listInterfaces: () => [],
   } as unknown as Discovery
@@ -30,7 +32,7 @@ function fakeDiscovery() {
     calls.created++
     return discovery
   }
-  return { calls, create, fireChange: () => changed?.([]) }
+  return { calls, create, fireChange: () => changed?.([]), fireStatus: () => statusChanged?.() }
 }
 
 describe('discovery on first use', () => {
@@ -62,6 +64,27 @@ describe('discovery on first use', () => {
       'discovery.changed',
       'inventory.changed',
     ])
+  })
+})
+
+describe('discovery status on its own', () => {
+  it('announces a round ending or UISP search progress as discovery.changed, to every window', async () => {
+    const fake = fakeDiscovery()
+    const emitted: Emitted = []
+    const finder = createLazyDiscovery(hubInto(emitted), {}, fake.create)
+    const handlers = discoveryHandlers(finder, hubInto(emitted))
+    await handlers['discovery.start']({})
+    emitted.length = 0
+    fake.fireStatus()
+    expect(emitted).toEqual([['discovery.changed', expect.objectContaining({ running: true, scanning: false })]])
+  })
+
+  it('refuses the UISP search before discovery runs, without creating it', () => {
+    const fake = fakeDiscovery()
+    const finder = createLazyDiscovery(hubInto([]), {}, fake.create)
+    const handlers = discoveryHandlers(finder, hubInto([]))
+    expect(() => handlers['discovery.searchUisp']({})).toThrow(/not running/)
+    expect(fake.calls.created).toBe(0)
   })
 })
 

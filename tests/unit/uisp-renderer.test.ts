@@ -3,39 +3,11 @@
 // commands for (the discovery scenario's EdgeRouter and airOS radio; not UniFi devices).
 import { describe, expect, it } from 'vitest'
 import type { UispServerRecord } from '../../shared/domain.ts'
-import type { InventoryItem } from '../../shared/inventory.ts'
 import { registrableDevice } from '../../renderer/src/uisp/devices.ts'
 import { uispServerCards } from '../../renderer/src/wizard/uisp/store.ts'
+import { inventoryItem } from '../support/inventory-item.ts'
 
-const item = (patch: Partial<InventoryItem>): InventoryItem => ({
-  id: 'x',
-  kind: 'device',
-  name: null,
-  model: null,
-  productName: null,
-  mac: null,
-  macs: [],
-  address: null,
-  addresses: [],
-  firmware: null,
-  version: null,
-  apps: [],
-  foundBy: ['ubnt-v1'],
-  firstSeen: '2026-01-01T00:00:00.000Z',
-  lastSeen: '2026-01-01T00:00:00.000Z',
-  manual: false,
-  state: null,
-  platform: null,
-  directConnectDomain: null,
-  certificateSha256: null,
-  httpsPort: null,
-  uptimeSeconds: null,
-  ubnt: null,
-  homeAssistant: null,
-  uisp: null,
-  uispDevice: null,
-  ...patch,
-})
+const item = inventoryItem
 
 describe('UISP server cards', () => {
   it('lists a discovered server and a known one once each, with how they were found', () => {

@@ -32,6 +32,8 @@ export interface FingerprintQueue {
   address(address: string, priority: number): void
   /** A typed address: always runs, first in line, ignoring "nothing answered lately". */
   manual(host: string, port: number, s: Session | null): Promise<Fingerprint>
+  /** Looks running or waiting for a slot (a scan round waits for them, scan-round.ts). */
+  pending(): number
   clear(): void
 }
 
@@ -125,6 +127,7 @@ export function createFingerprintQueue(o: FingerprintQueueOptions): FingerprintQ
       })
     },
     manual: (host, port, s) => limiter.run(() => run(host, port, s, true), 2),
+    pending: () => limiter.pending,
     clear() {
       inFlight.clear()
       attempts.clear()

@@ -14,7 +14,7 @@
 // limits.ts / mdns-guard.ts / clean.ts (what a hostile LAN cannot grow or spoof,
 // issue 14 §8).
 import { isIP } from 'node:net'
-import type { ManualAddResult } from '../../../shared/inventory.ts'
+import type { ManualAddResult, UispSearchProgress } from '../../../shared/inventory.ts'
 import { CONSOLE_PORTS, normalizeAddress } from '../net/address.ts'
 import { createChangeEmitter, type ChangeEmitter } from './changes.ts'
 import type { Fingerprint } from './fingerprint.ts'
@@ -23,6 +23,7 @@ import { listInterfaces } from './interfaces.ts'
 import { InventoryStore, MAX_CARDS } from './inventory.ts'
 import { SourceRateLimiter } from './limits.ts'
 import { Notices } from './notices.ts'
+import { createRoundTracker } from './scan-round.ts'
 import {
   closeSession,
   configOf,
@@ -36,6 +37,7 @@ import {
 } from './session.ts'
 import type { Discovery, DiscoveryOptions, DiscoveryStats } from './types.ts'
 import { V1_REQUEST, V2_REQUEST } from './ubnt.ts'
+import { searchForUisp } from './uisp-search.ts'
 
 export type { InterfaceSource } from './interfaces.ts'
 export { listInterfaces } from './interfaces.ts'
@@ -49,7 +51,7 @@ async function addManual(ctx: Ctx, raw: string): Promise<ManualAddResult> {
   try {
     ;({ host, port } = normalizeAddress(raw, 0))
   } catch (err) {
-    return { ok: false, message: (err as Error).message }
+    return { ok: false, code: 'invalid-input', message: (err as Error).message }
   }
   const s = ctx.session
   // No port typed: the console port, then UniFi OS Server's and the Network app's (unifi-os.md §1 Ports).
@@ -81,10 +83,70 @@ async function addManual(ctx: Ctx, raw: string): Promise<ManualAddResult> {
     await new Promise((r) => setTimeout(r, 100))
   }
   const where = port === 0 ? host : `${host}:${port}`
-  return { ok: false, message: `Nothing at ${where} answered${last?.error ? `: ${last.error}` : '.'}` }
+  // Plain words; what the network said goes in `detail`, and the screen adds what to check (issue 17).
+  return {
+    ok: false,
+    code: 'unreachable',
+    message: `Nothing answered at ${where}.`,
+    ...(last?.error ? { detail: last.error } : {}),
+  }
 }
 
-type Context = Ctx & { changes: ChangeEmitter }
+type Context = Ctx & {
+  changes: ChangeEmitter
+  statusListeners: Set<() => void>
+  uispSearch: { progress: UispSearchProgress; cancelled: boolean } | null
+}
+
+const notifyStatus = (ctx: Context): void => {
+  for (const listener of ctx.statusListeners) {
+    try {
+      listener()
+    } catch {
+      ctx.stats.handlerErrors++
+    }
+  }
+}
+
+/** Starts "search this subnet for UISP" on the running session (uisp-search.ts); its progress is in the status. */
+function startUispSearch(ctx: Context): void {
+  const s = ctx.session
+  if (!live(ctx, s) || ctx.uispSearch?.progress.running) return
+  const sweep = ctx.cfg.sweep ?? {}
+  const port = sweep.port ?? ctx.cfg.fpPort
+  const run: NonNullable<Context['uispSearch']> = {
+    progress: {
+      running: true,
+      tried: 0,
+      total: 0,
+      found: [],
+      cancelled: false,
+      tooLarge: [],
+      startedAt: '',
+      endedAt: null,
+    },
+    cancelled: false,
+  }
+  ctx.uispSearch = run
+  const search = searchForUisp({
+    subnets: s.interfaces,
+    skip: (a) => s.ownAddresses.has(a),
+    port,
+    concurrency: sweep.concurrency ?? 64,
+    connectTimeoutMs: sweep.connectTimeoutMs ?? 700,
+    cancelled: () => run.cancelled || !live(ctx, s),
+    identify: async (address) => {
+      const fp = await ctx.fp.manual(address, port, s)
+      if (live(ctx, s) && fp.reachable) ctx.store.applyFingerprint(fp, ctx.store.idForAddress(address), false)
+      return fp.uispServer !== null
+    },
+    onProgress: (progress) => {
+      run.progress = progress
+      notifyStatus(ctx)
+    },
+  })
+  void track(ctx, search)
+}
 
 function createContext(options: DiscoveryOptions): Context {
   const cfg = configOf(options)
@@ -147,6 +209,18 @@ function createContext(options: DiscoveryOptions): Context {
     session: null,
     pending: new Set(),
     manualTargets: new Set(),
+    round: createRoundTracker({
+      work: () => ({
+        burstRunning: self.ctx!.session?.burst != null,
+        sweeping: self.ctx!.session?.sweeping ?? false,
+        fingerprintsPending: queue.pending(),
+      }),
+      onChange: () => notifyStatus(self.ctx!),
+      pollMs: Math.min(250, cfg.resendMs),
+      graceMs: options.roundGraceMs ?? 30_000,
+    }),
+    statusListeners: new Set(),
+    uispSearch: null,
   }
   return self.ctx
 }
@@ -199,12 +273,25 @@ export function createDiscovery(options: DiscoveryOptions = {}): Discovery {
     },
     inventory: () => ctx.store.list(),
     onChange: (listener) => ctx.changes.subscribe(listener),
+    searchUisp() {
+      startUispSearch(ctx)
+      return this.status()
+    },
+    cancelUispSearch() {
+      if (ctx.uispSearch) ctx.uispSearch.cancelled = true
+    },
+    onStatus(listener) {
+      ctx.statusListeners.add(listener)
+      return () => ctx.statusListeners.delete(listener)
+    },
     status() {
       const s = ctx.session
       const stats = statsOf(ctx)
       return {
         running: s !== null,
-        scanning: s !== null && s.burst !== null,
+        scanning: s !== null && ctx.round.running,
+        lastScanEndedAt: ctx.round.endedAt,
+        uispSearch: ctx.uispSearch ? { ...ctx.uispSearch.progress } : null,
         interfaces: s?.interfaces.map((i) => i.name).filter((n, i, a) => a.indexOf(n) === i) ?? [],
         ubntPort: s?.ubnt?.port ?? null,
         notices: ctx.notices.current({

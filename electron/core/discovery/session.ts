@@ -16,6 +16,7 @@ import type { InventoryStore } from './inventory.ts'
 import { DEFAULT_PER_SOURCE_PER_SECOND, type SourceRateLimiter } from './limits.ts'
 import { HOME_ASSISTANT_TYPE, homeAssistantDetails, openMdnsBrowser, type MdnsBrowser } from './mdns.ts'
 import type { Notices } from './notices.ts'
+import type { RoundTracker } from './scan-round.ts'
 import { sweepSubnet } from './sweep.ts'
 import type { DiscoveryOptions, DiscoveryStats, Session } from './types.ts'
 import { openUdpEndpoint } from './udp.ts'
@@ -70,6 +71,8 @@ export interface Ctx {
   pending: Set<Promise<unknown>>
   /** Addresses typed in (IPv4), asked over UBNT on every scan; at most MAX_MANUAL_TARGETS. */
   manualTargets: Set<string>
+  /** Whether a scan round runs, and when the last one ended (scan-round.ts). */
+  round: RoundTracker
 }
 
 export const MAX_MANUAL_TARGETS = 64
@@ -155,8 +158,14 @@ function sendRound(ctx: Ctx, s: Session): void {
   for (const target of [...ctx.manualTargets, ...(ctx.options.unicastTargets ?? [])]) send(target)
 }
 
-export function startBurst(ctx: Ctx, s: Session): void {
+/**
+ * A burst of requests. `visible`: a scan someone asked for (start, Scan again) opens a round the
+ * views show ("Looking…" until it ends); the quiet periodic rescan does not, so the summary line does
+ * not flicker every minute.
+ */
+export function startBurst(ctx: Ctx, s: Session, visible = true): void {
   s.scanUntil = Date.now() + ctx.cfg.scanDurationMs
+  if (visible) ctx.round.begin()
   if (s.burst) return
   sendRound(ctx, s)
   s.burst = setInterval(() => {
@@ -208,7 +217,7 @@ function startSweep(ctx: Ctx, s: Session): void {
  */
 export function scan(ctx: Ctx, s: Session, requested: boolean): void {
   if (!live(ctx, s)) return
-  startBurst(ctx, s)
+  startBurst(ctx, s, requested)
   if (!requested) return
   for (const m of s.mdns) m.restart()
   for (const item of ctx.store.list()) {
@@ -345,6 +354,7 @@ export async function closeSession(ctx: Ctx): Promise<void> {
   if (!s) return
   s.stopped = true
   ctx.session = null
+  ctx.round.stop()
   if (s.burst) clearInterval(s.burst)
   for (const t of s.timers) clearInterval(t)
   s.timers.clear()

@@ -18,6 +18,8 @@ export interface SweepOptions {
   cancelled: () => boolean
   /** Called as soon as an address answers, so its fingerprint need not wait for the whole sweep. */
   onOpen?: (address: string) => void
+  /** Called after each address was tried (open or not): the search's progress. */
+  onTried?: () => void
 }
 
 function canConnect(host: string, port: number, timeoutMs: number): Promise<boolean> {
@@ -34,11 +36,16 @@ function canConnect(host: string, port: number, timeoutMs: number): Promise<bool
   })
 }
 
+/** The addresses a sweep of `iface`'s subnet tries, or null when the subnet is too large. */
+export function sweepTargets(iface: DiscoveryInterface, skip: (address: string) => boolean): string[] | null {
+  const hosts = subnetHosts(iface.address, iface.prefixLength, SWEEP_MAX_HOSTS)
+  return hosts ? hosts.filter((h) => h !== iface.address && !skip(h)) : null
+}
+
 /** Addresses in `iface`'s subnet with `port` open, or null when the subnet is too large. */
 export async function sweepSubnet(iface: DiscoveryInterface, options: SweepOptions): Promise<string[] | null> {
-  const hosts = subnetHosts(iface.address, iface.prefixLength, SWEEP_MAX_HOSTS)
-  if (!hosts) return null
-  const todo = hosts.filter((h) => h !== iface.address && !options.skip(h))
+  const todo = sweepTargets(iface, options.skip)
+  if (!todo) return null
   const open: string[] = []
   let next = 0
   const worker = async (): Promise<void> => {
@@ -48,6 +55,7 @@ export async function sweepSubnet(iface: DiscoveryInterface, options: SweepOptio
         open.push(host)
         if (!options.cancelled()) options.onOpen?.(host)
       }
+      options.onTried?.()
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker))

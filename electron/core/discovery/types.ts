@@ -24,6 +24,8 @@ export interface DiscoveryOptions {
   fingerprint?: false | { concurrency?: number; timeoutMs?: number; maxAgeMs?: number; port?: number }
   /** TCP sweep of each chosen subnet for HTTPS (finds UISP servers); off by default. */
   sweep?: boolean | { port?: number; concurrency?: number; connectTimeoutMs?: number }
+  /** Longest wait, after a burst, for its sweep and HTTPS looks before the round counts as ended (30 s). */
+  roundGraceMs?: number
   /** Smallest gap between two change events. */
   throttleMs?: number
   /** Gap for changes that only refresh last-seen times. */
@@ -77,6 +79,16 @@ export interface Discovery {
   forget(id: string): boolean
   /** The current inventory, sorted. */
   inventory(): InventoryItem[]
+  /**
+   * Tries every address of the networks discovery listens on for a UISP server (uisp-search.ts); the
+   * status carries its progress. Refused when discovery is not running; a second call while one runs
+   * changes nothing.
+   */
+  searchUisp(): DiscoveryStatus
+  /** Stops a running UISP search; it ends with what it found so far. */
+  cancelUispSearch(): void
+  /** Called when the status changes on its own (a scan round ends, UISP search progress); returns unsubscribe. */
+  onStatus(listener: () => void): () => void
   /** Called with the full sorted inventory on changes (coalesced); returns unsubscribe. */
   onChange(listener: (items: InventoryItem[]) => void): () => void
   status(): DiscoveryStatus

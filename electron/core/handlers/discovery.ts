@@ -6,7 +6,16 @@ import { createDiscovery, type Discovery, type DiscoveryOptions } from '../disco
 import type { Handlers } from '../dispatch.ts'
 import type { EventHub } from '../events.ts'
 
-const IDLE: DiscoveryStatus = { running: false, scanning: false, interfaces: [], ubntPort: null, notices: [] }
+/** The status of a discovery never created (also the tests' starting point). */
+export const IDLE: DiscoveryStatus = {
+  running: false,
+  scanning: false,
+  lastScanEndedAt: null,
+  uispSearch: null,
+  interfaces: [],
+  ubntPort: null,
+  notices: [],
+}
 
 /** The discovery, once something needed it; its inventory changes go out as `inventory.changed`. */
 export interface LazyDiscovery {
@@ -28,8 +37,11 @@ export function createLazyDiscovery(
     current: () => discovery,
     get() {
       if (!discovery) {
-        discovery = create(options)
-        discovery.onChange((items) => hub.emit('inventory.changed', items))
+        const created = create(options)
+        discovery = created
+        created.onChange((items) => hub.emit('inventory.changed', items))
+        // A round's end and the UISP search's progress happen on their own: every window hears of them.
+        created.onStatus(() => hub.emit('discovery.changed', created.status()))
       }
       return discovery
     },
@@ -43,6 +55,14 @@ export function discoveryHandlers(
   finder: LazyDiscovery,
   hub: Pick<EventHub, 'emit'>,
 ): Pick<Handlers, DiscoveryRequests> {
+  /** The running discovery; a scan or search asked of a stopped one is refused (never creates it). */
+  const running = (): Discovery => {
+    const discovery = finder.current()
+    if (!discovery?.status().running) {
+      throw new KeywardFailure('invalid-input', 'Discovery is not running; start it first.')
+    }
+    return discovery
+  }
   /** Every change of state is announced, so a second window sees it too. */
   const announce = () => {
     const status = finder.status()
@@ -61,11 +81,15 @@ export function discoveryHandlers(
     },
     'discovery.status': () => finder.status(),
     'discovery.scan': () => {
-      const discovery = finder.current()
-      if (!discovery?.status().running) {
-        throw new KeywardFailure('invalid-input', 'Discovery is not running; start it first.')
-      }
-      discovery.scanNow()
+      running().scanNow()
+      return announce()
+    },
+    'discovery.searchUisp': () => {
+      running().searchUisp()
+      return announce()
+    },
+    'discovery.cancelUispSearch': () => {
+      finder.current()?.cancelUispSearch()
       return announce()
     },
     'inventory.list': () => finder.current()?.inventory() ?? [],

@@ -116,7 +116,8 @@ export function registrationCommands(
         'save',
         'exit',
       ],
-      source: 'UNMS lib/discovery/connect/erouter.js (uisp.md §5)',
+      // uisp.md §5
+      source: 'the commands UISP itself sends to an EdgeRouter (UNMS lib/discovery/connect/erouter.js)',
     }
     notes.push(
       '"delete service unms disable" may answer "Nothing to delete" when UISP was never disabled; that is fine.',
@@ -126,14 +127,17 @@ export function registrationCommands(
       form: 'config-lines',
       where: 'Set these keys in the device configuration (system.cfg), then save and apply it.',
       lines: [`unms.uri=${value}`, ...(airmax === 'ac' ? [`unms.uri.changed=${value}`] : []), 'unms.status=enabled'],
-      source: `UNMS lib/discovery/connect/airmax/${airmax === 'ac' ? 'AC/AC-8.5.0.js' : 'M.js'} (uisp.md §5)`,
+      // uisp.md §5
+      source: `the settings UISP itself writes to an airMAX device (UNMS lib/discovery/connect/airmax/${airmax === 'ac' ? 'AC/AC-8.5.0.js' : 'M.js'})`,
     }
   } else {
     out = {
       form: 'shell',
       where: 'Sign in to the UISP router over SSH and run this command.',
       lines: [`/usr/bin/ubios-udapi-client -X PUT -d '{"connectionString": "${value}"}' /v2.1/nms/connection`],
-      source: '52sadan97/uisp-auto-adopter uisptara.py adopt_ubios (uisp.md §5, reported, not from Ubiquiti)',
+      // uisp.md §5 [report]
+      source:
+        'a community tool, not Ubiquiti (52sadan97/uisp-auto-adopter, adopt_ubios): reported to work, not confirmed',
     }
   }
   return { ok: true, commands: { kind: device.kind, variant, ...out, text: out.lines.join('\n'), notes, warnings } }

@@ -1,8 +1,11 @@
 // "Enter an address" beside a list of found hosts (consoles, UISP servers): what
 // the user pastes is checked by the core, which keeps only host and port; the
-// field keeps the text when it is refused, so nothing typed is lost.
-import { useId, useState, type FormEvent } from 'react'
+// field keeps the text when it is refused, so nothing typed is lost, and takes
+// the focus back so the user can correct it (issue 17); the refusal says what to
+// check (ErrorText).
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import type { KeywardError } from '../../../shared/result.ts'
+import { ErrorText } from './ErrorText.tsx'
 
 export function AddressEntry({
   label,
@@ -10,7 +13,9 @@ export function AddressEntry({
   running,
   error,
   onAdd,
+  heading = 'Enter an address',
 }: {
+  heading?: string
   label: string
   placeholder: string
   running: boolean
@@ -23,6 +28,11 @@ export function AddressEntry({
   const inputId = useId()
   const hintId = useId()
   const errorId = useId()
+  const inputRef = useRef<HTMLInputElement>(null)
+  // A refusal puts the focus back in the field, with what was typed still there.
+  useEffect(() => {
+    if (error) inputRef.current?.focus()
+  }, [error])
   const submit = async (event: FormEvent) => {
     event.preventDefault()
     if (address.trim() === '' || running) return
@@ -35,10 +45,11 @@ export function AddressEntry({
   }
   return (
     <form className="manual" onSubmit={(e) => void submit(e)} aria-labelledby={`${inputId}-heading`}>
-      <h3 id={`${inputId}-heading`}>Enter an address</h3>
+      <h3 id={`${inputId}-heading`}>{heading}</h3>
       <label htmlFor={inputId}>{label}</label>
       <div className="row">
         <input
+          ref={inputRef}
           id={inputId}
           name="address"
           type="text"
@@ -60,9 +71,9 @@ export function AddressEntry({
       </p>
       <div className="field-message" aria-live="polite">
         {error ? (
-          <p id={errorId} className="field-error" role="alert">
-            {error.message}
-          </p>
+          <div className="field-error" role="alert">
+            <ErrorText error={error} messageId={errorId} />
+          </div>
         ) : added ? (
           <p className="field-ok">Checked {added}; it is in the list above.</p>
         ) : null}

@@ -1,9 +1,23 @@
-import { useId, useState, type FormEvent } from 'react'
+// A console's address (Settings → trusted consoles): what was typed stays after a
+// failed check, the field is marked and takes the focus back (issue 17); the
+// failure itself is shown by ProbeResult.
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import type { KeywardError } from '../../../shared/result.ts'
 
-export function AddressForm(props: { busy: boolean; onSubmit(address: string): void }) {
+export function AddressForm(props: {
+  busy: boolean
+  onSubmit(address: string): void
+  /** The last check of this address failed: the field is at fault. */
+  error?: KeywardError | null
+}) {
   const [address, setAddress] = useState('')
   const inputId = useId()
   const hintId = useId()
+  const inputRef = useRef<HTMLInputElement>(null)
+  const failed = props.error != null
+  useEffect(() => {
+    if (failed) inputRef.current?.focus()
+  }, [failed, props.error])
   const submit = (event: FormEvent) => {
     event.preventDefault()
     if (address.trim() !== '') props.onSubmit(address)
@@ -13,6 +27,7 @@ export function AddressForm(props: { busy: boolean; onSubmit(address: string): v
       <label htmlFor={inputId}>Console address</label>
       <div className="row">
         <input
+          ref={inputRef}
           id={inputId}
           name="address"
           type="text"
@@ -21,6 +36,7 @@ export function AddressForm(props: { busy: boolean; onSubmit(address: string): v
           spellCheck={false}
           placeholder="192.168.1.1 or unvr.lan:443"
           aria-describedby={hintId}
+          aria-invalid={failed || undefined}
           value={address}
           onChange={(e) => setAddress(e.target.value)}
         />

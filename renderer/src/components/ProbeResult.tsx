@@ -1,4 +1,5 @@
 import type { ProbeState } from '../store.ts'
+import { ErrorText } from './ErrorText.tsx'
 import { fingerprintLines, formatMac, kindLabel } from '../format.ts'
 
 export function ProbeResult({ probe }: { probe: ProbeState }) {
@@ -14,8 +15,7 @@ export function ProbeResult({ probe }: { probe: ProbeState }) {
     return (
       <section className="card error" role="alert" aria-label="Console check failed">
         <h2>Could not identify {probe.address.trim()}</h2>
-        <p>{probe.error.message}</p>
-        {probe.error.detail && <p className="detail">Details: {probe.error.detail}</p>}
+        <ErrorText error={probe.error} />
       </section>
     )
   }

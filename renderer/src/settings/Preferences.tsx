@@ -69,8 +69,14 @@ function PreferenceFields({
           checked={prefs.startAtLogin}
           onChange={(e) => void save({ startAtLogin: e.target.checked })}
         />
-        Start Keyward when I log in (it stays in the tray and keeps checking your keys)
-        {browserHost && <span className="muted"> — applies to the desktop app</span>}
+        <span>
+          Start Keyward when I log in (it stays in the tray and keeps checking your keys)
+          {browserHost && (
+            <span className="hint block" data-testid="desktop-only">
+              Applies to the desktop app: this browser window cannot start with your computer.
+            </span>
+          )}
+        </span>
       </label>
       <Choice
         id={`${ids}-clear`}

@@ -78,7 +78,11 @@ export function TrustedHosts({ useStore }: { useStore: KeywardStore }) {
       </div>
       <details className="why add-console">
         <summary>Add a console by address</summary>
-        <AddressForm busy={probe.status === 'running'} onSubmit={(a) => void probeAddress(a)} />
+        <AddressForm
+          busy={probe.status === 'running'}
+          error={probe.status === 'failed' ? probe.error : null}
+          onSubmit={(a) => void probeAddress(a)}
+        />
         <ProbeResult probe={probe} />
       </details>
       {forgetting && (

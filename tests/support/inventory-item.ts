@@ -1,0 +1,32 @@
+// An inventory card for renderer tests: every field empty unless the test sets it.
+import type { InventoryItem } from '../../shared/inventory.ts'
+
+export const inventoryItem = (patch: Partial<InventoryItem>): InventoryItem => ({
+  id: 'x',
+  kind: 'device',
+  name: null,
+  model: null,
+  productName: null,
+  mac: null,
+  macs: [],
+  address: null,
+  addresses: [],
+  firmware: null,
+  version: null,
+  apps: [],
+  foundBy: ['ubnt-v1'],
+  firstSeen: '2026-01-01T00:00:00.000Z',
+  lastSeen: '2026-01-01T00:00:00.000Z',
+  manual: false,
+  state: null,
+  platform: null,
+  directConnectDomain: null,
+  certificateSha256: null,
+  httpsPort: null,
+  uptimeSeconds: null,
+  ubnt: null,
+  homeAssistant: null,
+  uisp: null,
+  uispDevice: null,
+  ...patch,
+})
