@@ -206,4 +206,16 @@ describe('the lab audit', () => {
     expect(csv.text).not.toContain(OWNER_PASSWORD)
     expect(csv.text).not.toContain(UISP_OPERATOR.password)
   })
+
+  it('without an admin session, reads as Keyward’s stored account and says what that account may not see', async () => {
+    await value('console.signOut', { key: at(nvr) })
+    const loginsBefore = nvr.state.loginAttempts
+    const again = await value<AuditReport>('audit.open', { consoles: [at(nvr)], uispServers: [] })
+    expect(nvr.state.loginAttempts).toBe(loginsBefore + 1) // one sign-in, as the dedicated user
+    const host = again.hosts[0]!
+    expect(host).toMatchObject({ state: 'read', reason: null })
+    expect(host.notes).toEqual([expect.stringMatching(/did not let this account read the API keys of admin/)])
+    // Keyward's own key is still there and still watched: nothing is claimed gone from a list not read.
+    expect(again.findings.filter((f) => f.kind === 'gone-from-console')).toEqual([])
+  })
 })

@@ -70,15 +70,16 @@ export async function consoleSession(deps: ReaderDeps, c: ConsoleRecord): Promis
   if (until !== null) return new LockedOutFailure(consoleLabel(c), until, Math.ceil((until - now) / 1000)).message
   const admin = deps.consoles.signedInSession(c.key)
   if (admin) return { session: admin, release: async () => {} }
-  for (const key of deps.known().keys.filter((k) => k.consoleKey === c.key && k.passwordRef && k.app !== 'uisp')) {
-    const password = await deps.vault.get(key.passwordRef!).catch(() => null)
-    if (!password) continue
+  // One stored account, tried once: a refused password counts towards the console's lock-out, and a
+  // read must never lock the user out (docs/architecture.md "Watching keys").
+  const stored = deps.known().keys.find((k) => k.consoleKey === c.key && k.passwordRef && k.app !== 'uisp')
+  const password = stored?.passwordRef ? await deps.vault.get(stored.passwordRef).catch(() => null) : null
+  if (stored && password) {
     try {
-      const session = await deps.consoles.userSession(c.key, key.username, password)
+      const session = await deps.consoles.userSession(c.key, stored.username, password)
       return { session, release: () => session.logout().catch(() => undefined) }
     } catch (error) {
-      // A lock-out met now (a 429) ends the attempts: every further login would extend it.
-      if (error instanceof KeywardFailure && error.code === 'locked-out') return error.message
+      return `${words(error, 'The sign-in failed.')} (Keyward tried its stored account ${stored.username}; sign in to ${consoleLabel(c)} to audit it.)`
     }
   }
   return `Sign in to ${consoleLabel(c)} first: Keyward has no signed-in session there and no stored account that signs in.`
