@@ -38,7 +38,7 @@ const findingsFor = (kind: FindingKind) => report.findings.filter((f) => f.kind 
 beforeAll(async () => {
   ;[nvr, udm, bystander, locked] = await Promise.all([
     startConsole('unvr'),
-    startConsole('udm-pro'),
+    startConsole('udm-pro', { apps: ['network', 'protect', 'access'], accessPort: 0 }),
     startConsole('unvr'),
     startConsole('unvr', { auth: { lockout: { maxFailures: 2, lockSeconds: 3600 } } }),
   ])
@@ -57,6 +57,16 @@ beforeAll(async () => {
   await probeAndTrust(core, at(udm))
   await value('console.signIn', { key: at(udm), username: OWNER_USERNAME, password: OWNER_PASSWORD })
   const gone = seedUser(udm.state, { username: 'former-staff', status: 'DISABLED' })
+  // An Access developer token made on Access's own settings page (unifi-os.md §5.3).
+  udm.state.accessTokens.set('door-token-1', {
+    id: 'door-token-1',
+    name: 'door-panel',
+    token: 'not-a-real-token-0000000000000000',
+    scopes: ['view:device'],
+    createdAt: Date.now() - 10 * DAY,
+    expiresAt: null,
+    creatorUserId: owner(udm),
+  })
   ids.disabledKey = seedApiKey(udm.state, { userId: gone, name: 'staff-laptop', lastUsedAt: Date.now() - DAY })
 
   await probeAndTrust(core, at(bystander))
@@ -129,6 +139,13 @@ describe('the lab audit', () => {
     ])
     // Neither the owner, nor Keyward's own dedicated user, nor the UI-account admin is an orphan.
     expect(findingsFor('orphan-super-admin').map((f) => f.subject)).toEqual(['the Super Admin old-integration'])
+    // Access runs on the second console: its developer tokens are listed too.
+    expect(report.hosts.find((h) => h.key === at(udm))?.listed).toContain('access-token')
+    expect(report.credentials.find((c) => c.kind === 'access-token')).toMatchObject({
+      hostKey: at(udm),
+      remoteId: 'door-token-1',
+      name: 'door-panel',
+    })
     // The foreign UISP token that was used three days ago is listed, and not flagged.
     expect(report.credentials.some((c) => c.remoteId === ids.foreignToken)).toBe(true)
     expect(report.findings.some((f) => f.credentialId?.endsWith(ids.foreignToken))).toBe(false)
