@@ -1,7 +1,7 @@
 // `npm run screenshots`: pictures of every main screen for docs/screenshots/, from
 // the demo lab (scripts/demo-run.ts starts `npm run demo`'s script): the wizard's
 // steps from "What do you want to connect?" to Done (a Protect key made on the NVR
-// as its owner), then Overview, Keys, Devices and Settings; each in light and dark
+// as its owner), then Overview, Keys (and the key's detail), Devices and Settings; each in light and dark
 // at 1200 and 600 px wide. Chromium is the one the end-to-end tests use
 // (playwright.config.ts); the renderer must be built (`npm run screenshots` does).
 import { mkdirSync } from 'node:fs'
@@ -64,6 +64,13 @@ async function tabs(page: Page): Promise<void> {
     await sections.locator(`button[aria-current="page"]`, { hasText: tab }).waitFor(WAIT)
     await page.waitForTimeout(tab === 'Devices' ? 3000 : 500) // let the lists settle before the picture
     await shoot(page, tab.toLowerCase())
+    if (tab === 'Keys') {
+      // The key's detail pane: every field and action of the key made above.
+      await page.getByTestId('key-row').first().click()
+      await page.getByRole('button', { name: 'Back to the list' }).first().waitFor(WAIT)
+      await shoot(page, 'key-detail')
+      await page.keyboard.press('Escape')
+    }
   }
 }
 

@@ -38,6 +38,7 @@ import type {
   CleanupOutcomeView,
   ProvisionOutcomeView,
   ProvisionView,
+  RevokeOutcomeView,
   SweepScheduleView,
   UispTokenOutcomeView,
 } from './views.ts'
@@ -153,8 +154,14 @@ export const requests = {
   'keys.reveal': request<{ secret: string; hideAfterSeconds: number }>(),
   /** New key → verify → hand over → revoke old; on failure the old key stays. */
   'keys.rotate': request<{ keys: KeyView[]; oldKeyStillActive: boolean }>(),
-  /** Revoke on the console (what uses it stops working) and forget it here. */
-  'keys.revoke': request<KeyView[]>(),
+  /**
+   * Revoke on the console (what uses it stops working) and forget it here. `deleteUser`: also
+   * delete the key's dedicated user, only one Keyward created that no other key uses, with an
+   * admin signed in (checked before anything is touched; else nothing happens). Order: the key,
+   * the user, its password in the keychain last; `user` says what each came to (a part that could
+   * not be removed says why, and `provision.cleanup` with `user.record.id` retries it).
+   */
+  'keys.revoke': request<RevokeOutcomeView>(),
   /**
    * Only when the user asks why a failing key fails: sends the key to Ubiquiti's cloud
    * (api.ui.com, Site Manager) to see whether it is a cloud key. Never part of a sweep or the

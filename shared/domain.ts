@@ -38,9 +38,8 @@ export interface ConsoleProbe {
   apps: UnifiApp[]
   certificate: CertificateInfo
   /**
-   * Trust on first use: `first-contact` for a console never seen at this
-   * address, `matches` when the certificate is the one seen before, `changed`
-   * when it differs (the stored fingerprint is then left untouched).
+   * Trust on first use: `first-contact` for a console never seen at this address, `matches` when the
+   * certificate is the one seen before, `changed` when it differs (the stored fingerprint is kept).
    */
   trust: 'first-contact' | 'matches' | 'changed'
   latencyMs: number
@@ -60,9 +59,8 @@ export interface ConsoleRecord {
   apps?: UnifiApp[]
   certificateSha256: CertificateFingerprint
   /**
-   * The user confirmed this certificate (`console.trust`); until then the core sends no
-   * credential here (issue 14 §3). Absent in records written before the flag existed:
-   * see `isConfirmed` (electron/core/console/trust.ts).
+   * The user confirmed this certificate (`console.trust`); until then the core sends no credential here
+   * (issue 14 §3). Absent in records older than the flag: see `isConfirmed` (electron/core/console/trust.ts).
    */
   confirmed?: boolean
   lastSeen: string
@@ -124,9 +122,8 @@ export interface KeyCheckOk {
   /** Protect: how many cameras the key can see (0 on a console whose Protect is empty). */
   cameras?: number
   /**
-   * Protect: the key works, but something a consumer needs is missing, in plain words — e.g. no
-   * RTSPS stream can be read, so Home Assistant's live view falls back to snapshots
-   * (home-assistant.md §2.5). Not a failure of the key.
+   * Protect: the key works, but something a consumer needs is missing, in plain words — e.g. no RTSPS
+   * stream can be read, so HA's live view falls back to snapshots (home-assistant.md §2.5). Not a failure.
    */
   warning?: string
 }
@@ -152,7 +149,7 @@ export type ProvisionStepState = 'pending' | 'running' | 'done' | 'failed' | 'sk
 
 /**
  * A key being made on a console, step by step. Persisted (metadata only: the password and key live in the
- * keychain under the refs) so a flow that stopped halfway — a dropped connection, a closed window, a crash —
+ * keychain under the refs) so a flow that stopped halfway (a dropped connection, a closed window, a crash)
  * resumes where it stopped instead of leaving a stray user or key behind.
  */
 export interface ProvisionRecord {
@@ -360,6 +357,11 @@ export interface KeyView extends Omit<KeyRecord, 'keyRef' | 'passwordRef' | 'unr
   status: KeyStatus
   consoleName: string | null
   host: string | null
+  /**
+   * Its console user, when Keyward created it: revoke may delete it too (`flowId`: `provision.cleanup`
+   * retries a removal that stopped; `sharedWith`: other keys of that user, which keep it). Null otherwise.
+   */
+  dedicatedUser?: { flowId: string; sharedWith: { id: string; name: string }[] } | null
 }
 
 /** A notification the shell shows (and the browser host forwards). */
@@ -391,10 +393,7 @@ export interface HomeAssistantRecord {
   locationName: string | null
   tokenRef: string
   addedAt: string
-  /**
-   * https only: the leaf SHA-256 the user confirmed (trust on first use, like a console).
-   * Null: plain http, or a certificate a public CA vouches for. Absent in older records.
-   */
+  /** https: the leaf SHA-256 the user confirmed (TOFU). Null: http, or a public CA's. Absent in older records. */
   certificateSha256?: string | null
   /** What this HA was recognised by at connect (identity binding, issue 15); absent in older records. */
   identity?: HaIdentity
@@ -403,9 +402,9 @@ export interface HomeAssistantRecord {
 }
 
 /**
- * How Keyward recognises the Home Assistant the user connected, without sending the token:
- * its uuid (`/api/discovery_info`, or an mDNS announcement whose packet came from HA's
- * address), else its pinned certificate (https), else nothing that can be checked (http).
+ * How Keyward recognises the Home Assistant the user connected, without sending the token: its uuid
+ * (`/api/discovery_info`, or an mDNS announcement whose packet came from HA's address), else its pinned
+ * certificate (https), else nothing that can be checked (http).
  */
 export interface HaIdentity {
   kind: 'uuid' | 'certificate' | 'none'
@@ -449,9 +448,9 @@ export interface HaPushSummary {
 }
 
 /**
- * The user's informed, recorded consent to send the dedicated local user's password of a key
- * to one Home Assistant (Protect full mode, or HA ≤ 2026.8 whose form requires it). HA keeps it
- * in plain text (home-assistant.md §2.2, §8). Bound to the HA (id and URL) and the user named.
+ * The user's informed, recorded consent to send a key's dedicated local user's password to one Home Assistant
+ * (Protect full mode, or HA ≤ 2026.8 whose form requires it). HA keeps it in plain text (home-assistant.md
+ * §2.2, §8). Bound to the HA (id and URL) and the user named.
  */
 export interface HaConsent {
   haId: string

@@ -111,7 +111,7 @@ export const inputs = {
   'keys.copyPassword': z.object({ id: keyId }).strict(),
   'keys.reveal': z.object({ id: keyId }).strict(),
   'keys.rotate': z.object({ id: keyId }).strict(),
-  'keys.revoke': z.object({ id: keyId }).strict(),
+  'keys.revoke': z.object({ id: keyId, deleteUser: z.boolean().optional() }).strict(),
   'keys.cloudCheck': z.object({ id: keyId }).strict(),
   'ha.connect': z
     .object({

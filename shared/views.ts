@@ -1,8 +1,22 @@
 // What crosses to the renderer in place of a storage record (shared/domain.ts): the same data
 // without keychain entry names. Built where records leave the core (electron/core/views.ts).
-import type { CleanupOutcome, ProvisionOutcome, ProvisionRecord, UispTokenOutcome, UispTokenRecord } from './domain.ts'
+import type {
+  CleanupOutcome,
+  KeyView,
+  ProvisionOutcome,
+  ProvisionRecord,
+  UispTokenOutcome,
+  UispTokenRecord,
+} from './domain.ts'
 
 export type { KeyView } from './domain.ts'
+
+/**
+ * The console user a key belongs to, when a Keyward flow created it (electron/core/keys/key-user.ts);
+ * a key has none (null) when it was made as the signed-in admin or its user is not Keyward's.
+ * Revoking the key offers to delete the user, ticked by default when `sharedWith` is empty.
+ */
+export type KeyUserView = NonNullable<KeyView['dedicatedUser']>
 
 /**
  * A key flow as the renderer sees it: its journal without the keychain entry names (the wizard
@@ -17,6 +31,12 @@ export interface ProvisionOutcomeView extends Omit<ProvisionOutcome, 'record'> {
 
 export interface CleanupOutcomeView extends Omit<CleanupOutcome, 'record'> {
   record: ProvisionView
+}
+
+/** `keys.revoke`: the list without the key, and what removing its dedicated user came to (when asked). */
+export interface RevokeOutcomeView {
+  keys: KeyView[]
+  user: CleanupOutcomeView | null
 }
 
 /** A UISP token flow as the renderer sees it: without the keychain entry name. */

@@ -21,6 +21,7 @@ import { uispHandlers } from './handlers/uisp.ts'
 import { createHomeAssistantService, type HomeAssistantService } from './homeassistant/service.ts'
 import { createKeyActions, createSecretCopier, type ClipboardPort } from './keys/actions.ts'
 import { keyFromFlow } from './keys/from-flow.ts'
+import { createUserRemoval } from './keys/key-user.ts'
 import { createUsageReader } from './keys/usage.ts'
 import { createUnifiKeyChecker, UNIFI_KEY_APPS } from './keys/unifi-check.ts'
 import { createKeyWatch, type KeyWatch, type KeyWatchOptions } from './keys/watch.ts'
@@ -173,6 +174,12 @@ function createServices(options: CoreOptions, base: Base, keys: KeyWatch, homeAs
     },
     maskSecret,
     handOver: (key, secret) => homeAssistant.handOver(key, secret),
+    userRemoval: createUserRemoval({
+      listKeys: () => settings.listKeys(),
+      listProvisions: () => settings.listProvisions(),
+      adminSession: (key) => consoles.adminSession(key),
+      cleanup: (flowId) => consoles.cleanup(flowId),
+    }),
   })
 
   const usage = createUsageReader({

@@ -14,6 +14,7 @@ import type {
 } from '../../shared/domain.ts'
 import type {
   CleanupOutcomeView,
+  KeyUserView,
   ProvisionOutcomeView,
   ProvisionView,
   UispTokenFlowView,
@@ -25,6 +26,8 @@ export interface WatchedKey extends KeyRecord {
   status: KeyStatus
   consoleName: string | null
   host: string | null
+  /** Its console user when a Keyward flow created it (keys/key-user.ts). */
+  dedicatedUser?: KeyUserView | null
 }
 
 export function keyView(key: WatchedKey): KeyView {

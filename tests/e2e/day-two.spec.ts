@@ -9,7 +9,7 @@ import type { TrayModel } from '../../shared/tray.ts'
 import type { Core } from '../../electron/core/index.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
 import { expect, test } from './fixtures.ts'
-import { keyRow, makeKey } from './keys.ts'
+import { keyDetail, keyRow, makeKey } from './keys.ts'
 import { captureScreen } from './wizard.ts'
 
 test.use({ viewport: { width: 920, height: 720 } })
@@ -96,13 +96,13 @@ test('opening with keys lands on the Overview, which says what the tray says; a 
   await expect(items.nth(0)).toContainText('frigate on NVR is failing')
   await expect(items.nth(1)).toContainText('network on Dream Machine Pro expires soon')
 
-  // Its fix leads to the key: the list opens with that key's row focused.
+  // Its fix leads to the key: the list opens with that key's detail, its heading focused.
   await items
     .nth(0)
     .getByRole('button', { name: /^Open the key/ })
     .click()
   await expect(page).toHaveURL(`${host.origin}/#/keys&key=${frigate.id}`)
-  await expect(keyRow(page, 'frigate').getByRole('rowheader')).toBeFocused()
+  await expect(keyDetail(page, 'frigate').getByRole('heading', { name: 'frigate' })).toBeFocused()
   await expect(keyRow(page, 'frigate').getByTestId('key-status')).toHaveText('Failing')
   await expect(page.locator('[data-testid="key-row"][data-status="ok"]')).toHaveCount(1)
   await expect(page.locator('[data-testid="key-row"][data-status="failing"]')).toHaveCount(1)

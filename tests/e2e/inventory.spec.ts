@@ -14,7 +14,7 @@ import { createCore } from '../../electron/core/index.ts'
 import { silentLogger } from '../../electron/core/log.ts'
 import { MemorySecretStore } from '../../electron/core/vault/secret-store.ts'
 import { readLabFromEnv } from '../lab/env.ts'
-import { expectedDiscovery, projectCards } from '../lab/scenarios.ts'
+import { expectedDiscovery, LAB_HA_PORT, projectCards } from '../lab/scenarios.ts'
 import { captureScreen, Wizard } from './wizard.ts'
 
 const lab = readLabFromEnv()
@@ -235,6 +235,15 @@ test('a scan ends with what it found, consoles come first with their actions, UI
           `^Found ${consoles} consoles, ${devices} devices, 1 UISP server, 1 Home Assistant · \\d{1,2}:\\d{2}`,
         ),
       )
+    })
+
+    await test.step('"Connect this Home Assistant" opens the connect form with the address it found', async () => {
+      await page.getByTestId('ha-card').getByRole('button', { name: 'Connect this Home Assistant' }).click()
+      await expect(page).toHaveURL(/#\/settings&focus=ha-connect/)
+      const url = page.getByLabel('Home Assistant address')
+      // The lab's Home Assistant: plain HTTP on its port (tests/lab/scenarios.ts), at its lab address.
+      await expect(url).toHaveValue(`http://${lab!.hosts.ha!.ip}:${LAB_HA_PORT}`)
+      await expect(url).toBeFocused()
     })
   })
 })

@@ -8,9 +8,12 @@ import { expect, test } from './fixtures.ts'
 import {
   clipboardText,
   expectSecretNowhere,
+  confirmRotate,
+  keyDetail,
   keyRow,
   makeKey,
   masked,
+  openKey,
   openKeyList,
   openSettings,
   rowButton,
@@ -50,51 +53,42 @@ test('columns, sorting, filter, copy with clearing, reveal, verify now and pause
   // From here on the page's timers move only when the test says so (clipboard clearing, hiding a revealed key).
   await page.clock.pauseAt(Date.now() + 1000)
 
-  // Columns: name, app, host (console name + address), user with role/scopes, masked key, status, dates.
-  const headers = page.getByRole('columnheader')
-  await expect(headers).toHaveText([
-    /^Name/,
-    /^App/,
-    /^Host/,
-    /^User · role/,
-    'Key',
-    /^Status/,
-    /^Created/,
-    /^Last verified/,
-    /^Last used/,
-    /^Expires/,
-  ])
+  // The list: name with its console, app, status, last verified; the rest is in the key's detail.
   const row = keyRow(page, 'ha-protect')
-  const cells = row.locator('.key-main').getByRole('cell')
-  await expect(row.getByRole('rowheader')).toHaveText('ha-protect')
-  await expect(cells).toHaveText([
+  await expect(row.getByTestId('key-console')).toHaveText('NVR')
+  await expect(row.locator('.col-app')).toHaveText('Protect')
+  await expect(row.getByTestId('key-status')).toHaveText('OK')
+  await expect(row.getByTestId('last-verified')).toHaveText('verified just now')
+  const detail = await openKey(page, 'ha-protect')
+  const fields = detail.locator('.key-fields dd')
+  await expect(fields).toHaveText([
+    `NVR ${unvr.host}:${unvr.port}`,
     'Protect',
-    `NVR${unvr.host}:${unvr.port}`,
     // The dedicated user, its role, then the permissions the console lists for the key, its own app first.
-    /^keyward-ha-protect\s*Super Admin · protect admin, access admin \+5$/,
+    /^keyward-ha-protect\s*Super Admin · protect admin, access admin \+5\s*Keyward created this user\.$/,
     masked(protect.secret),
-    'OK',
     /^[A-Z][a-z]{2} \d{1,2}$/, // created: a date this year, "Nov 23"
     'just now',
     // Read from the console's key list as the key's user when the list opened; the only use so far was Keyward's check.
     /^just now\s*\(Keyward’s check\)$/,
     'never',
+    'not sent to one yet',
   ])
-  await expect(keyRow(page, 'ha-network').getByTestId('key-access')).toHaveText(/^Super Admin · network admin/)
+  await openKey(page, 'ha-network')
+  await expect(keyDetail(page, 'ha-network').getByTestId('key-access')).toHaveText(/^Super Admin · network admin/)
 
-  // Sorting: by name (default), reversed, then by host.
+  // Sorting: by name (default), reversed, then by console.
   expect(await shownNames(page)).toEqual(['frigate', 'ha-network', 'ha-protect'])
-  const nameHeader = page.getByRole('columnheader', { name: /^Name/ })
-  await expect(nameHeader).toHaveAttribute('aria-sort', 'ascending')
-  await nameHeader.getByRole('button').click()
-  await expect(nameHeader).toHaveAttribute('aria-sort', 'descending')
+  const sortBy = page.getByLabel('Sort by')
+  const reverse = page.getByRole('button', { name: /^Order: ascending/ })
+  await expect(sortBy).toHaveValue('name')
+  await reverse.click()
+  await expect(page.getByRole('button', { name: /^Order: descending/ })).toBeVisible()
   expect(await shownNames(page)).toEqual(['ha-protect', 'ha-network', 'frigate'])
-  const hostHeader = page.getByRole('columnheader', { name: /^Host/ })
-  await hostHeader.getByRole('button').click()
-  await expect(hostHeader).toHaveAttribute('aria-sort', 'ascending')
-  await expect(nameHeader).not.toHaveAttribute('aria-sort', /./)
+  await sortBy.selectOption('host')
+  await expect(page.getByRole('button', { name: /^Order: ascending/ })).toBeVisible()
   expect((await shownNames(page))[0]).toBe('ha-network') // Dream Machine Pro before NVR
-  await nameHeader.getByRole('button').click()
+  await sortBy.selectOption('name')
 
   // Filter: by console name, then something nothing matches.
   const filter = page.getByLabel('Filter')
@@ -107,8 +101,9 @@ test('columns, sorting, filter, copy with clearing, reveal, verify now and pause
   await expect(page.getByTestId('key-row')).toHaveCount(3)
 
   // Copy: the browser host has no system clipboard, so the page copies and clears after 5 s.
+  await openKey(page, 'ha-protect')
   await rowButton(page, 'ha-protect', 'Copy').click()
-  await expect(row.getByTestId('row-note')).toHaveText(
+  await expect(detail.getByTestId('row-note')).toHaveText(
     'Copied. Keyward clears the clipboard in 5 s if it still holds the key.',
   )
   expect(await clipboardText(page)).toBe(protect.secret)
@@ -126,11 +121,11 @@ test('columns, sorting, filter, copy with clearing, reveal, verify now and pause
 
   // Reveal: shown with a countdown, hidden again by itself.
   await rowButton(page, 'ha-protect', 'Reveal').click()
-  await expect(row.getByTestId('revealed-key')).toContainText(protect.secret)
-  await expect(row.getByTestId('revealed-key')).toContainText('hides in 20 s')
+  await expect(detail.getByTestId('revealed-key')).toContainText(protect.secret)
+  await expect(detail.getByTestId('revealed-key')).toContainText('hides in 20 s')
   await expect(rowButton(page, 'ha-protect', 'Hide')).toBeVisible()
   await page.clock.runFor(20_000)
-  await expect(row.getByTestId('revealed-key')).toHaveCount(0)
+  await expect(detail.getByTestId('revealed-key')).toHaveCount(0)
   await expect(rowButton(page, 'ha-protect', 'Reveal')).toBeVisible()
   await expectSecretNowhere(page, protect.secret)
   await page.clock.resume() // axe needs its own timers
@@ -138,9 +133,10 @@ test('columns, sorting, filter, copy with clearing, reveal, verify now and pause
   // Verify now: the key was deleted on the console meanwhile.
   const onConsole = [...unvr.state.apiKeys.values()].find((k) => k.key === frigate.secret)!
   unvr.state.apiKeys.delete(onConsole.id)
-  const frigateRow = keyRow(page, 'frigate')
+  const frigateRow = await openKey(page, 'frigate')
   await rowButton(page, 'frigate', 'Verify now').click()
-  await expect(frigateRow.getByTestId('key-status')).toHaveText('Failing')
+  await expect(keyRow(page, 'frigate').getByTestId('key-status')).toHaveText('Failing')
+  await expect(frigateRow.getByTestId('detail-status')).toHaveText('Failing')
   await expect(frigateRow.getByTestId('status-message')).not.toBeEmpty()
   await expect(frigateRow.getByTestId('status-next-step')).toContainText('What to do:')
   await expect(frigateRow.getByTestId('row-note')).toContainText('the key does not work')
@@ -148,6 +144,7 @@ test('columns, sorting, filter, copy with clearing, reveal, verify now and pause
   expect(notifications, 'no notification while the list is open').toEqual([])
 
   // Pause: the core stops checking it; resume again.
+  await openKey(page, 'ha-network')
   await rowButton(page, 'ha-network', 'Pause checks').click()
   await expect(keyRow(page, 'ha-network').getByTestId('key-status')).toHaveText('Paused')
   expect(core.settings.listKeys().find((k) => k.name === 'ha-network')!.paused).toBe(true)
@@ -157,7 +154,7 @@ test('columns, sorting, filter, copy with clearing, reveal, verify now and pause
   expect(core.settings.listKeys().find((k) => k.name === 'ha-network')!.paused).toBe(false)
 
   // Home Assistant for a Network key: nothing connected yet; the fields are those of HA's API-key mode (2026.10+).
-  const networkRow = keyRow(page, 'ha-network')
+  const networkRow = keyDetail(page, 'ha-network')
   await rowButton(page, 'ha-network', 'Send to Home Assistant').click()
   await expect(networkRow.getByText('Connect Home Assistant first')).toBeVisible()
   // The connect form is in Settings (day two); the key list keeps the row's state for the way back.
@@ -166,6 +163,7 @@ test('columns, sorting, filter, copy with clearing, reveal, verify now and pause
   await expect(page).toHaveURL(`${host.origin}/#/settings&focus=ha-connect`)
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Keys', exact: true }).click()
   await expect(page.getByRole('heading', { level: 2, name: 'Keys', exact: true })).toBeFocused()
+  await openKey(page, 'ha-network')
   await rowButton(page, 'ha-network', 'Copy fields for Home Assistant').click()
   await expect(networkRow.getByTestId('copy-fields')).toContainText(
     'Choose "API key" (Home Assistant 2026.10 or later).',
@@ -204,14 +202,15 @@ test('rotate: a failure mid-way keeps the old key; the next rotation revokes it;
   const { key, secret: oldSecret } = await makeKey(core, unvr, { keyName: 'ha-protect' })
   const onConsole = () => [...unvr.state.apiKeys.values()].map((k) => k.key)
   await openKeyList(page, host)
-  const row = keyRow(page, 'ha-protect')
+  const row = await openKey(page, 'ha-protect')
 
   // The new key's check dies mid-way: the new key is revoked again, the old one stays everywhere. (A GET that
   // dies on a kept-alive socket is sent once more on a new one, net/pool.ts: the second dies too.)
   const check = { method: 'GET', path: '/proxy/protect/integration/v1/meta/info', when: 'before' } as const
   const dropped = unvr.failNext(check)
   void dropped.then(() => unvr.failNext(check))
-  await rowButton(page, 'ha-protect', 'Rotate').click()
+  await rowButton(page, 'ha-protect', 'Rotate…').click()
+  await confirmRotate(page, 'ha-protect')
   await dropped
   const alert = row.getByRole('alert')
   await expect(alert).toContainText('Not rotated: the old key is unchanged and still works')
@@ -224,10 +223,11 @@ test('rotate: a failure mid-way keeps the old key; the next rotation revokes it;
   // And it still works: a real check with the old key.
   await rowButton(page, 'ha-protect', 'Verify now').click()
   await expect(row.getByTestId('row-note')).toContainText('Verified just now')
-  await expect(row.getByTestId('key-status')).toHaveText('OK')
+  await expect(row.getByTestId('detail-status')).toHaveText('OK')
 
   // A clean rotation: new key verified and stored, the old one revoked on the console.
-  await rowButton(page, 'ha-protect', 'Rotate').click()
+  await rowButton(page, 'ha-protect', 'Rotate…').click()
+  await confirmRotate(page, 'ha-protect')
   await expect(row.getByTestId('row-note')).toHaveText(
     /^Rotated: the new key works and is in the keychain\. The old key was revoked on NVR\.$/,
   )
@@ -242,7 +242,8 @@ test('rotate: a failure mid-way keeps the old key; the next rotation revokes it;
 
   // The console drops the revoke of the old key: the new key is in use, and the list says the old one still works.
   const lost = unvr.failNext({ method: 'DELETE', path: /^\/proxy\/users\/api\/v2\/keys\//, when: 'before' })
-  await rowButton(page, 'ha-protect', 'Rotate').click()
+  await rowButton(page, 'ha-protect', 'Rotate…').click()
+  await confirmRotate(page, 'ha-protect')
   await lost
   await expect(row.getByTestId('row-note')).toContainText('The old key could not be revoked and still works on NVR')
   const third = core.keys.list()[0]!
@@ -260,11 +261,14 @@ test('rotate: a failure mid-way keeps the old key; the next rotation revokes it;
   )
   const cancel = dialog.getByRole('button', { name: 'Cancel' })
   await expect(cancel).toBeFocused()
+  // Keyward made the key's user and no other key uses it: deleting it too is offered, ticked.
+  const alsoUser = dialog.getByLabel('Also delete the user keyward-ha-protect that Keyward created on NVR')
+  await expect(alsoUser).toBeChecked()
   // Focus stays inside the dialog.
   await page.keyboard.press('Tab')
   await expect(dialog.getByRole('button', { name: 'Revoke the key' })).toBeFocused()
   await page.keyboard.press('Tab')
-  await expect(cancel).toBeFocused()
+  await expect(alsoUser).toBeFocused()
   await page.keyboard.press('Shift+Tab')
   await expect(dialog.getByRole('button', { name: 'Revoke the key' })).toBeFocused()
   await captureScreen(page, testInfo, 'keys-02-revoke-dialog')
@@ -274,6 +278,7 @@ test('rotate: a failure mid-way keeps the old key; the next rotation revokes it;
   expect(onConsole()).toContain(thirdSecret)
 
   await revokeButton.click()
+  await alsoUser.uncheck() // this test keeps the user (key-detail.spec.ts deletes it)
   await dialog.getByRole('button', { name: 'Revoke the key' }).click()
   await expect(page.getByTestId('keys-notice')).toHaveText('Revoked “ha-protect” on NVR; Keyward forgot it.')
   await expect(page.getByTestId('keys-empty')).toBeVisible()
@@ -296,6 +301,7 @@ test('forget keeps the key on the console; an admin-made key asks for a sign-in 
   await openKeyList(page, host)
 
   // Forget: the dialog says the key keeps working on the console.
+  await openKey(page, 'ha-protect')
   await rowButton(page, 'ha-protect', 'Forget…').click()
   const forget = page.getByRole('dialog', { name: 'Forget “ha-protect” here?' })
   await expect(forget.getByTestId('consequences')).toContainText('It keeps working on NVR')
@@ -306,8 +312,9 @@ test('forget keeps the key on the console; an admin-made key asks for a sign-in 
   expect(await core.vault.get(dedicated.key.keyRef)).toBeNull()
 
   // A key made as the signed-in admin: rotating needs a session again.
-  const row = keyRow(page, 'nvr-backup')
-  await rowButton(page, 'nvr-backup', 'Rotate').click()
+  const row = await openKey(page, 'nvr-backup')
+  await rowButton(page, 'nvr-backup', 'Rotate…').click()
+  await confirmRotate(page, 'nvr-backup')
   await expect(row.getByTestId('row-error')).toContainText('Sign in to NVR')
   await expect(row.getByRole('alert')).toContainText('wants a signed-in Owner or Super Admin to rotate it')
   expect(onConsole()).toContain(admin.secret)

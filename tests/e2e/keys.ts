@@ -70,15 +70,37 @@ export async function openSettings(page: Page, host: BrowserHost): Promise<void>
   await expect(page).toHaveURL(`${host.origin}/#/settings`)
 }
 
-/** The table body of one key (its data row and its actions row). */
+/** One key's row in the list (name, console, app, status, last verified). */
 export function keyRow(page: Page, name: string): Locator {
   return page.getByTestId('key-row').filter({ has: page.getByTestId('key-name').getByText(name, { exact: true }) })
 }
 
+/** The detail pane of one key (open it first with `openKey`). */
+export function keyDetail(page: Page, name: string): Locator {
+  return page
+    .getByTestId('key-detail')
+    .filter({ has: page.getByTestId('detail-name').getByText(name, { exact: true }) })
+}
+
+/** Opens a key's detail pane from the list, as a click does. */
+export async function openKey(page: Page, name: string): Promise<Locator> {
+  await keyRow(page, name).click()
+  const detail = keyDetail(page, name)
+  await expect(detail).toBeVisible()
+  return detail
+}
+
+/** A button of the open key's detail pane: its everyday actions, or Rotate…, Revoke…, Forget…. */
 export function rowButton(page: Page, name: string, button: string): Locator {
-  return keyRow(page, name)
-    .getByRole('group', { name: `Actions for ${name}` })
-    .getByRole('button', { name: button, exact: true })
+  return keyDetail(page, name).getByRole('button', { name: button, exact: true })
+}
+
+/** Confirms the Rotate dialog (it names what Keyward updates and what the user must update by hand). */
+export async function confirmRotate(page: Page, name: string): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: new RegExp(`^Rotate “${name}” on `) })
+  await expect(dialog.getByTestId('consequences')).toContainText('by hand')
+  await dialog.getByRole('button', { name: 'Rotate the key' }).click()
+  await expect(dialog).toHaveCount(0)
 }
 
 /** Key names in the order the table shows them. */

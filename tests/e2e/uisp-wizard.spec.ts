@@ -12,7 +12,7 @@ import { UISP_VERSION } from '../lab/scenarios.ts'
 import { UISP_ADMIN, UISP_OPERATOR, UISP_TOTP_SECRET } from '../simulators/uisp/state.ts'
 import { totp } from '../simulators/uisp/totp.ts'
 import { expect, test } from './fixtures.ts'
-import { clipboardText, expectSecretNowhere, keyRow, masked } from './keys.ts'
+import { clipboardText, expectSecretNowhere, keyRow, masked, openKey } from './keys.ts'
 import { captureScreen, Wizard } from './wizard.ts'
 import { probeAndTrustUisp } from '../support/trust.ts'
 
@@ -146,10 +146,11 @@ test('UISP: address → certificate → sign in with 2FA → purpose → verifie
   await w.click(page.getByRole('button', { name: 'See all keys' }), 'see all keys')
   const row = keyRow(page, 'ha-uisp')
   await expect(row.getByTestId('key-status')).toHaveText('OK')
-  await expect(row.getByTestId('masked-key')).toHaveText(masked(secret))
   await expect(row.locator('.col-app')).toHaveText('UISP')
-  await expect(row.locator('.col-expires')).toHaveText('never')
-  await expect(row.getByRole('button', { name: 'Send to Home Assistant' })).toHaveCount(0)
+  const detail = await openKey(page, 'ha-uisp')
+  await expect(detail.getByTestId('masked-key')).toHaveText(masked(secret))
+  await expect(detail.locator('.col-expires')).toHaveText('never')
+  await expect(detail.getByRole('button', { name: 'Send to Home Assistant' })).toHaveCount(0)
   await expectSecretNowhere(page, secret)
 
   // Nothing the core sent the page carried the token, except the answer to Copy.

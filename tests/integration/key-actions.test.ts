@@ -139,7 +139,7 @@ describe('key actions', () => {
 
   it('revokes on the console and forgets the key and its user’s password here', async () => {
     const outcome = await core.invoke('keys.revoke', { id: key.id })
-    expect(outcome).toEqual({ ok: true, value: [] })
+    expect(outcome).toEqual({ ok: true, value: { keys: [], user: null } })
     expect(keysOnConsole()).toEqual([])
     expect(await core.vault.get(key.keyRef)).toBeNull()
     expect(await core.vault.get(key.passwordRef!)).toBeNull()

@@ -1,9 +1,16 @@
 // The key list's pure wording: what "Last used" and "Role / scopes" say for each
-// kind of reading, and sorting by last use.
+// kind of reading, sorting by last use, what Rotate updates, and how same-named keys differ.
 import { describe, expect, it } from 'vitest'
-import type { KeyView } from '../../shared/domain.ts'
+import type { HaSummary, KeyView } from '../../shared/domain.ts'
 import { keyView } from '../support/key-view.ts'
-import { accessLabel, nextSort, sortKeys, usageLabel } from '../../renderer/src/keys/model.ts'
+import {
+  accessLabel,
+  consoleLine,
+  nextSort,
+  rotateConsequences,
+  sortKeys,
+  usageLabel,
+} from '../../renderer/src/keys/model.ts'
 
 const at = (offsetMs: number) => new Date(Date.parse('2026-11-20T12:00:00Z') + offsetMs).toISOString()
 const NOW = Date.parse('2026-11-20T12:30:00Z')
@@ -64,5 +71,37 @@ describe('sorting by last use', () => {
     const sort = nextSort({ by: 'name', dir: 'ascending' }, 'used')
     expect(sort).toEqual({ by: 'used', dir: 'descending' })
     expect(sortKeys(keys, sort).map((k) => k.name)).toEqual(['c', 'b', 'a'])
+  })
+})
+
+describe('rotateConsequences', () => {
+  const ha = [
+    { id: 'h1', url: 'http://ha.local:8123', locationName: 'Home' },
+    { id: 'h2', url: 'http://other:8123', locationName: null },
+  ] as HaSummary[]
+
+  it('names each Home Assistant the new key goes to, and leaves the rest to the user', () => {
+    const { updates, byHand } = rotateConsequences(key({ app: 'protect', pushedTo: ['h1'] }), ha)
+    expect(updates).toEqual([
+      'Home Assistant’s UniFi Protect integration on Home (http://ha.local:8123) gets the new key.',
+    ])
+    expect(byHand).toMatch(/^Anything else you gave this key to .* by hand\.$/)
+  })
+
+  it('says plainly that nothing is updated when Keyward knows of no consumer', () => {
+    const { updates, byHand } = rotateConsequences(key({ pushedTo: [] }), ha)
+    expect(updates).toEqual([])
+    expect(byHand).toMatch(/^Keyward knows of nothing that uses this key, so it updates nothing/)
+  })
+})
+
+describe('consoleLine', () => {
+  it('adds the address only when a same-named key sits on a console of the same name', () => {
+    const a = key({ id: 'a', name: 'ha', consoleName: 'NVR', consoleKey: '10.0.0.1:443' })
+    const b = key({ id: 'b', name: 'HA', consoleName: 'NVR', consoleKey: '10.0.0.2:443' })
+    const c = key({ id: 'c', name: 'ha', consoleName: 'Dream Machine', consoleKey: '10.0.0.3:443' })
+    expect(consoleLine(a, [a, b, c])).toBe('NVR · 10.0.0.1:443')
+    expect(consoleLine(c, [a, b, c])).toBe('Dream Machine')
+    expect(consoleLine(a, [a, c])).toBe('NVR')
   })
 })

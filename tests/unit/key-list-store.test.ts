@@ -91,7 +91,7 @@ describe('Send to Home Assistant, per key', () => {
 describe('key actions', () => {
   it('revoking removes the key and its row and names it in the notice', async () => {
     const fake = fakeApi({
-      'keys.revoke': () => ok([key('b')]),
+      'keys.revoke': () => ok({ keys: [key('b')], user: null }),
       'ha.push': () => ({ ok: false, error: { code: 'unreachable', message: 'x' } }),
     })
     const store = createKeysStore(fake.api)

@@ -92,7 +92,7 @@ describe('key rotation', () => {
       ...base,
       uisp: { rotate: () => Promise.reject(new Error('unused')), revoke: async (k) => void revoked.push(k.id) },
     })
-    expect(await rotation.revoke(token)).toEqual([])
+    expect(await rotation.revoke(token)).toEqual({ keys: [], user: null })
     expect(revoked).toEqual(['t1'])
     expect(watch.list()).toEqual([])
   })

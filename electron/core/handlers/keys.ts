@@ -4,7 +4,7 @@ import type { KeyActions } from '../keys/actions.ts'
 import { cloudCheck, type CloudCheckDeps } from '../keys/cloud-check.ts'
 import type { createUsageReader } from '../keys/usage.ts'
 import type { KeyWatch } from '../keys/watch.ts'
-import { keyViews } from '../views.ts'
+import { cleanupOutcomeView, keyViews } from '../views.ts'
 
 type UsageReader = ReturnType<typeof createUsageReader>
 type KeyRequests = Extract<keyof Handlers, `keys.${string}`> | 'tray.model'
@@ -37,7 +37,10 @@ export function keyHandlers(deps: {
       const rotated = await actions.rotate(id)
       return { keys: keyViews(rotated.keys), oldKeyStillActive: rotated.oldKeyStillActive }
     },
-    'keys.revoke': async ({ id }) => keyViews(await actions.revoke(id)),
+    'keys.revoke': async ({ id, deleteUser }) => {
+      const revoked = await actions.revoke(id, deleteUser ?? false)
+      return { keys: keyViews(revoked.keys), user: revoked.user ? cleanupOutcomeView(revoked.user) : null }
+    },
     // The only call to the cloud, on the user's request (unifi-os.md §5.4).
     'keys.cloudCheck': ({ id }) => cloudCheck(deps.cloud, id),
     'tray.model': () => keys.tray(),

@@ -9,7 +9,8 @@ import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import type { ConsoleSession } from '../unifi/session.ts'
 import type { LifecycleDeps } from './lifecycle.ts'
-import { createRotation, keySessions, type UispKeyLifecycle } from './key-rotation.ts'
+import { createRotation, keySessions, type Revoked, type UispKeyLifecycle } from './key-rotation.ts'
+import type { UserRemoval } from './key-user.ts'
 import type { KeyWatch } from './watch.ts'
 import type { KeyCheck, UnifiApp } from '../../../shared/domain.ts'
 
@@ -85,6 +86,7 @@ export interface KeyActionsOptions {
   /** Shared with other copy actions, so one timer clears whatever Keyward copied last. */
   copier?: SecretCopier
   uisp?: UispKeyLifecycle
+  userRemoval?: UserRemoval
 }
 
 export function createKeyActions(options: KeyActionsOptions) {
@@ -133,8 +135,8 @@ export function createKeyActions(options: KeyActionsOptions) {
     /** A new secret for the key (verified, handed over, the old one revoked); see key-rotation.ts. */
     rotate: (id: string): Promise<{ keys: WatchedKey[]; oldKeyStillActive: boolean }> => rotation.rotate(find(id)),
 
-    /** Revokes the key where it was made and forgets it here. */
-    revoke: (id: string): Promise<WatchedKey[]> => rotation.revoke(find(id)),
+    /** Revokes the key where it was made and forgets it here; `deleteUser`: its dedicated user too. */
+    revoke: (id: string, deleteUser = false): Promise<Revoked> => rotation.revoke(find(id), { deleteUser }),
 
     stop() {
       copier.stop()

@@ -1,11 +1,14 @@
 // Rotate and revoke as the key list calls them: UISP tokens through the UISP service, UniFi keys through
 // lifecycle.ts with a session that may manage the key (its dedicated user's, else the signed-in admin's).
 // Both end in the key watch: a rotated key keeps its entry with the new secret; a revoked one is forgotten.
-import type { KeyCheck, KeyRecord, UnifiApp } from '../../../shared/domain.ts'
+// Revoke may also delete the key's dedicated user (key-user.ts), in the safe order: the key, then the
+// user, the user's password from the keychain last.
+import type { CleanupOutcome, KeyCheck, KeyRecord, UnifiApp } from '../../../shared/domain.ts'
 import type { WatchedKey } from '../views.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { ConsoleSession } from '../unifi/session.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
+import type { UserRemoval } from './key-user.ts'
 import { revokeOnConsole, rotateKey, type LifecycleDeps } from './lifecycle.ts'
 import type { KeyWatch } from './watch.ts'
 
@@ -42,6 +45,14 @@ export interface RotationOptions {
   maskSecret: (secret: string) => string
   handOver?: LifecycleDeps['handOver']
   uisp?: UispKeyLifecycle
+  /** Deletes a revoked key's dedicated user (`revoke` with `deleteUser`). */
+  userRemoval?: UserRemoval
+}
+
+export interface Revoked {
+  keys: WatchedKey[]
+  /** What removing the key's user came to; null when not asked. */
+  user: CleanupOutcome | null
 }
 
 export function createRotation(options: RotationOptions) {
@@ -69,10 +80,27 @@ export function createRotation(options: RotationOptions) {
       return { keys: watch.list(), oldKeyStillActive: result.oldKeyStillActive }
     },
 
-    async revoke(key: KeyRecord): Promise<WatchedKey[]> {
-      if (key.app === 'uisp') await uisp('revoke').revoke(key)
-      else await revokeOnConsole(key, { vault, sessionFor })
-      return watch.forget(key.id)
+    /**
+     * Revokes the key on its console and forgets it. With `deleteUser`, everything is checked first
+     * (the user is Keyward's, no other key uses it, an admin is signed in), then the key is revoked
+     * and leaves the list with the user's password still in the keychain, then the flow's cleanup
+     * deletes the user and only then the password: a removal cut off anywhere can be retried.
+     */
+    async revoke(key: KeyRecord, how: { deleteUser?: boolean } = {}): Promise<Revoked> {
+      if (key.app === 'uisp') {
+        await uisp('revoke').revoke(key)
+        return { keys: await watch.forget(key.id), user: null }
+      }
+      if (!how.deleteUser) {
+        await revokeOnConsole(key, { vault, sessionFor })
+        return { keys: await watch.forget(key.id), user: null }
+      }
+      if (!options.userRemoval) throw new KeywardFailure('refused', 'Keyward cannot delete console users here.')
+      const removeUser = options.userRemoval.plan(key)
+      await revokeOnConsole(key, { vault, sessionFor })
+      watch.dismiss(key.keyRef) // the key's secret went with the revoke; its user's password stays for now
+      const user = await removeUser()
+      return { keys: watch.list(), user }
     },
   }
 }

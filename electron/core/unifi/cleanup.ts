@@ -181,9 +181,9 @@ async function keyHolder(ctx: Context): Promise<Holder | Result> {
 }
 
 /** The flow's user on the console: by the id the journal holds, or by name when that reply was lost. */
-async function findUser(ctx: Context): Promise<ConsoleUser | undefined> {
+async function findUser(ctx: Context, listed?: ConsoleUser[]): Promise<ConsoleUser | undefined> {
   const record = ctx.record()
-  const admins = await listAdmins(ctx.admin)
+  const admins = listed ?? (await listAdmins(ctx.admin))
   return record.userId
     ? admins.find((u) => u.id === record.userId)
     : admins.find((u) => sameName(u.username, record.username))
@@ -197,8 +197,13 @@ async function removeUser(ctx: Context, previous: CleanupPart): Promise<Result> 
   if (using.length > 0) {
     return kept(`The key “${using[0]}” in your key list belongs to ${record.username}; revoke it first.`)
   }
-  const user = await findUser(ctx)
+  const admins = await listAdmins(ctx.admin)
+  const user = await findUser(ctx, admins)
   if (!user) return done(previous.result === 'running' ? 'removed' : 'was-gone')
+  // Never the console's last administrator, whatever the journal says.
+  if (!admins.some((u) => u.id !== user.id)) {
+    return kept(`${user.username} is the console’s only administrator; Keyward never removes the last one.`)
+  }
   const self = ctx.admin.user
   if (user.isOwner || user.id === self?.id || (self && sameName(user.username, self.username))) {
     return kept(`${user.username} is the account you signed in with or the console’s owner; Keyward never removes it.`)

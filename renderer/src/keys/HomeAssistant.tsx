@@ -24,17 +24,20 @@ export function HaConnectForm({
   fieldId,
   onConnected,
   submitLabel = 'Connect',
+  initialUrl,
 }: {
   fieldId?: string
   onConnected?: (ha: HaSummary) => void
   submitLabel?: string
+  /** An address the user picked elsewhere (a Home Assistant discovery found): only a start, editable. */
+  initialUrl?: string
 }) {
   const haConnect = useKeys((s) => s.haConnect)
   const found = useKeys((s) => s.haFound)
   const loadHaFound = useKeys((s) => s.loadHaFound)
   const ids = useId()
   const urlId = fieldId ?? `${ids}-url`
-  const [url, setUrl] = useState('')
+  const [url, setUrl] = useState(initialUrl ?? '')
   const [token, setToken] = useState('')
   const [pending, setPending] = useState(false)
   const [error, setError] = useState<KeywardError | null>(null)

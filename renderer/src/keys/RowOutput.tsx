@@ -84,13 +84,7 @@ export function RowOutput({
       {error && !busy && (
         <Callout tone="danger" alert title={ERROR_TITLE[error.action]}>
           <p data-testid="row-error">{error.error.message}</p>
-          {expired && (
-            <p>
-              {keyView.app === 'uisp'
-                ? `${hostLabel(keyView)} wants a signed-in UISP user to ${error.action === 'rotate' ? 'rotate' : 'revoke'} this token.`
-                : `This key was made with your own account, so ${hostLabel(keyView)} wants a signed-in Owner or Super Admin to ${error.action === 'rotate' ? 'rotate' : 'revoke'} it.`}
-            </p>
-          )}
+          {expired && <p>{signInReason(keyView, error.action === 'rotate' ? 'rotate' : 'revoke')}</p>}
           {error.error.detail && <p className="detail">Details: {error.error.detail}</p>}
           <Actions>
             {expired && onSignIn && (
@@ -128,6 +122,16 @@ export function RowOutput({
       {fields && <CopyFieldsView plan={fields} keyView={keyView} level={level} onHide={() => hideFields(keyView.id)} />}
     </>
   )
+}
+
+/** Why the console wants a signed-in account before it rotates or revokes this key. */
+function signInReason(keyView: KeyView, verb: 'rotate' | 'revoke'): string {
+  const where = hostLabel(keyView)
+  if (keyView.app === 'uisp') return `${where} wants a signed-in UISP user to ${verb} this token.`
+  if (verb === 'revoke' && keyView.dedicatedUser) {
+    return `Deleting ${keyView.username} needs a signed-in Owner or Super Admin on ${where}. Nothing was revoked yet.`
+  }
+  return `This key was made with your own account, so ${where} wants a signed-in Owner or Super Admin to ${verb} it.`
 }
 
 /** "Send to Home Assistant" (one button per connected instance when there are several). */

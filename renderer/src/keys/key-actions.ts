@@ -55,21 +55,38 @@ export class KeyActions {
     this.rows.done(id, { note: rotateNote(key, outcome.value.oldKeyStillActive) })
   }
 
-  /** Revoke on the console (`revoke`) or only forget locally (`forget`); the key leaves the list. */
-  async remove(id: string, how: 'revoke' | 'forget'): Promise<boolean> {
+  /**
+   * Revoke on the console (`revoke`, with its dedicated user when `deleteUser`) or only forget
+   * locally (`forget`); the key leaves the list, and what became of its user is kept to show.
+   */
+  async remove(id: string, how: 'revoke' | 'forget', deleteUser = false): Promise<boolean> {
     if (!this.rows.begin(id, how)) return false
     const key = this.nameOf(id)
-    const outcome = how === 'revoke' ? await this.ctx.api.keys.revoke({ id }) : await this.ctx.api.keys.forget({ id })
+    const outcome =
+      how === 'revoke'
+        ? await this.ctx.api.keys.revoke({ id, ...(deleteUser ? { deleteUser } : {}) })
+        : mapOk(await this.ctx.api.keys.forget({ id }), (keys) => ({ keys, user: null }))
     if (!outcome.ok) {
       this.rows.failed(id, how, outcome.error)
       return false
     }
+    const { keys, user } = outcome.value
     this.ctx.set((s) => ({
-      keys: outcome.value,
+      keys,
       rows: withoutRow(s.rows, id),
       notice: how === 'revoke' ? revokedNotice(key) : forgotNotice(key),
+      userRemoval: user,
     }))
     return true
+  }
+
+  /** Runs a user removal that stopped again (the flow's cleanup). */
+  async retryUserRemoval(flowId: string): Promise<void> {
+    const { api, set } = this.ctx
+    set({ userRemovalBusy: true })
+    const outcome = await api.provision.cleanup({ id: flowId })
+    if (!outcome.ok) return set({ userRemovalBusy: false, error: outcome.error })
+    set({ userRemovalBusy: false, userRemoval: outcome.value, error: null })
   }
 
   async copy(id: string): Promise<void> {
@@ -148,6 +165,9 @@ export class KeyActions {
     return api.console.signIn(input)
   }
 }
+
+const mapOk = <T, U>(outcome: Outcome<T>, f: (value: T) => U): Outcome<U> =>
+  outcome.ok ? { ok: true, value: f(outcome.value) } : outcome
 
 /** The page copies when the host has no system clipboard (browser host); false when the browser refuses. */
 async function pageCopy(result: CopyResult): Promise<boolean> {

@@ -21,21 +21,30 @@ export interface Sort {
   dir: SortDir
 }
 
-export const COLUMNS: { key: SortKey | 'key'; label: string; sortable: boolean }[] = [
-  { key: 'name', label: 'Name', sortable: true },
-  { key: 'app', label: 'App', sortable: true },
-  { key: 'host', label: 'Host', sortable: true },
-  // The user the key belongs to, with that user's role and the key's permissions below it.
-  { key: 'user', label: 'User · role', sortable: true },
-  { key: 'key', label: 'Key', sortable: false },
-  { key: 'status', label: 'Status', sortable: true },
-  { key: 'created', label: 'Created', sortable: true },
-  { key: 'verified', label: 'Last verified', sortable: true },
-  { key: 'used', label: 'Last used', sortable: true },
-  { key: 'expires', label: 'Expires', sortable: true },
+/** The list's sort choices (the list shows name, app, console, status and last verified; the rest in the detail). */
+export const SORTS: { key: SortKey; label: string }[] = [
+  { key: 'name', label: 'Name' },
+  { key: 'app', label: 'App' },
+  { key: 'host', label: 'Console' },
+  { key: 'status', label: 'Status' },
+  { key: 'verified', label: 'Last verified' },
+  { key: 'used', label: 'Last used' },
+  { key: 'created', label: 'Created' },
+  { key: 'expires', label: 'Expires' },
+  { key: 'user', label: 'User' },
 ]
 
 export const hostLabel = (k: KeyView) => k.consoleName ?? k.host ?? k.consoleKey
+
+/**
+ * The console line under a key's name in the list: its console's name, with the address too when
+ * another key of the same name sits on a console of the same name (so same-named keys differ).
+ */
+export function consoleLine(k: KeyView, all: readonly KeyView[]): string {
+  const label = hostLabel(k)
+  const twin = all.some((o) => o.id !== k.id && o.name.toLowerCase() === k.name.toLowerCase() && hostLabel(o) === label)
+  return twin && label !== k.consoleKey ? `${label} · ${k.consoleKey}` : label
+}
 
 const time = (iso: string | null | undefined, missing: number) => (iso ? Date.parse(iso) : missing)
 
@@ -188,6 +197,21 @@ export function revokeConsequences(key: KeyView, ha: HaSummary[]): string[] {
     )
   }
   return lines
+}
+
+/**
+ * Sentences for the rotate dialog: the consumers Keyward hands the new key to (the Home
+ * Assistants it was sent to) and those it cannot reach, which the user updates by hand.
+ */
+export function rotateConsequences(key: KeyView, ha: HaSummary[]): { updates: string[]; byHand: string } {
+  const pushed = ha.filter((h) => key.pushedTo.includes(h.id))
+  const updates =
+    key.app === 'uisp' ? [] : pushed.map((h) => `${haIntegration(key.app)} on ${haLabel(h)} gets the new key.`)
+  const byHand =
+    updates.length > 0
+      ? 'Anything else you gave this key to (scripts, other apps) keeps the old key, which stops working: give it the new one by hand.'
+      : 'Keyward knows of nothing that uses this key, so it updates nothing: whatever you gave it to keeps the old key, which stops working. Give it the new one by hand.'
+  return { updates, byHand }
 }
 
 /** Sentences for the forget dialog: the key lives on, Keyward lets go of it. */

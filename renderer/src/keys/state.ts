@@ -4,6 +4,7 @@
 import type { KeywardApi } from '../../../shared/contract.ts'
 import type { HaFit, HaPushOptions, HaSummary, KeyView, SignInResult, UnifiApp } from '../../../shared/domain.ts'
 import type { KeywardError, Outcome } from '../../../shared/result.ts'
+import type { CleanupOutcomeView } from '../../../shared/views.ts'
 import type { FoundHa, Sort, SortKey } from './model.ts'
 import type { RowState } from './rows.ts'
 
@@ -21,6 +22,9 @@ export interface KeysState {
   ha: HaSummary[]
   /** Home Assistant instances discovery found (mDNS), to connect without typing. */
   haFound: FoundHa[]
+  /** What removing a revoked key's dedicated user came to (key, user, password), until dismissed. */
+  userRemoval: CleanupOutcomeView | null
+  userRemovalBusy: boolean
 
   load(): Promise<void>
   /** Reads the inventory for Home Assistant instances (live afterwards through inventory.changed). */
@@ -31,7 +35,10 @@ export interface KeysState {
   check(id: string): Promise<void>
   setPaused(id: string, paused: boolean): Promise<void>
   rotate(id: string): Promise<void>
-  revoke(id: string): Promise<boolean>
+  /** `deleteUser`: also delete the key's dedicated user (only one Keyward made, core-checked). */
+  revoke(id: string, deleteUser?: boolean): Promise<boolean>
+  retryUserRemoval(flowId: string): Promise<void>
+  dismissUserRemoval(): void
   forget(id: string): Promise<boolean>
   copy(id: string): Promise<void>
   /** Copies the password of the key's dedicated console user (never shown). */

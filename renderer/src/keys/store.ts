@@ -40,6 +40,8 @@ export function createKeysStore(api: KeywardApi) {
       rows: {},
       ha: [],
       haFound: [],
+      userRemoval: null,
+      userRemovalBusy: false,
 
       async load() {
         const [keys, ha] = await Promise.all([api.keys.list({}), api.ha.list({})])
@@ -58,7 +60,9 @@ export function createKeysStore(api: KeywardApi) {
       check: (id) => keys.check(id),
       setPaused: (id, paused) => keys.setPaused(id, paused),
       rotate: (id) => keys.rotate(id),
-      revoke: (id) => keys.remove(id, 'revoke'),
+      revoke: (id, deleteUser) => keys.remove(id, 'revoke', deleteUser),
+      retryUserRemoval: (flowId) => keys.retryUserRemoval(flowId),
+      dismissUserRemoval: () => set({ userRemoval: null }),
       forget: (id) => keys.remove(id, 'forget'),
       copy: (id) => keys.copy(id),
       copyPassword: (id) => keys.copyPassword(id),

@@ -1,6 +1,7 @@
 // Settings → Home Assistant: the connected instances (forget one) and the connect
 // form, moved from the key list with the same behaviour. Opened with
-// `#/settings&focus=ha-connect` (a key's "Go to Home Assistant"), it focuses the address field.
+// `#/settings&focus=ha-connect` (a key's "Go to Home Assistant"), it focuses the address field;
+// with `&ha=<url>` (Devices: "Connect this Home Assistant") the field starts with that address.
 import { useEffect, useRef, useState } from 'react'
 import type { HaSummary } from '../../../shared/domain.ts'
 import type { KeywardError } from '../../../shared/result.ts'
@@ -19,6 +20,8 @@ export function HomeAssistantSettings() {
   const [warning, setWarning] = useState<string | null>(null)
   const headingRef = useRef<HTMLHeadingElement>(null)
   const moreRef = useRef<HTMLDetailsElement>(null)
+  // Devices' "Connect this Home Assistant" names the instance it found (`&ha=<url>`): the form starts with it.
+  const [offered] = useState(() => hashParam('ha') ?? undefined)
 
   useEffect(() => {
     if (hashParam('focus') !== 'ha-connect') return
@@ -75,11 +78,11 @@ export function HomeAssistantSettings() {
       </div>
       {error && <ErrorNote error={error} title="Keyward could not forget this Home Assistant" />}
       {ha.length === 0 ? (
-        <HaConnectForm fieldId={HA_URL_FIELD_ID} onConnected={connected} />
+        <HaConnectForm fieldId={HA_URL_FIELD_ID} onConnected={connected} initialUrl={offered} />
       ) : (
         <details className="why ha-more" ref={moreRef}>
           <summary>Connect another Home Assistant</summary>
-          <HaConnectForm fieldId={HA_URL_FIELD_ID} onConnected={connected} />
+          <HaConnectForm fieldId={HA_URL_FIELD_ID} onConnected={connected} initialUrl={offered} />
         </details>
       )}
     </section>
