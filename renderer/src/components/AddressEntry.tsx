@@ -5,6 +5,7 @@
 // check (ErrorText).
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import type { KeywardError } from '../../../shared/result.ts'
+import { AddressHint, AddressInput } from './AddressInput.tsx'
 import { ErrorText } from './ErrorText.tsx'
 
 export function AddressEntry({
@@ -48,27 +49,21 @@ export function AddressEntry({
       <h3 id={`${inputId}-heading`}>{heading}</h3>
       <label htmlFor={inputId}>{label}</label>
       <div className="row">
-        <input
-          ref={inputRef}
+        <AddressInput
           id={inputId}
-          name="address"
-          type="text"
-          inputMode="url"
-          autoComplete="off"
-          spellCheck={false}
+          hintId={hintId}
+          ref={inputRef}
           placeholder={placeholder}
-          aria-describedby={error ? `${errorId} ${hintId}` : hintId}
-          aria-invalid={error ? true : undefined}
           value={address}
-          onChange={(e) => setAddress(e.target.value)}
+          onChange={setAddress}
+          invalid={error !== null}
+          errorId={errorId}
         />
         <button type="submit" className="button secondary" disabled={running || address.trim() === ''}>
           {running ? 'Checking…' : 'Add'}
         </button>
       </div>
-      <p id={hintId} className="hint">
-        Paste anything from the browser’s address bar; Keyward keeps only the host and port.
-      </p>
+      <AddressHint id={hintId} />
       <div className="field-message" aria-live="polite">
         {error ? (
           <div className="field-error" role="alert">

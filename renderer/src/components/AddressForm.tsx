@@ -3,6 +3,7 @@
 // failure itself is shown by ProbeResult.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import type { KeywardError } from '../../../shared/result.ts'
+import { AddressHint, AddressInput } from './AddressInput.tsx'
 
 export function AddressForm(props: {
   busy: boolean
@@ -26,27 +27,20 @@ export function AddressForm(props: {
     <form className="address-form" onSubmit={submit} aria-label="Add a console by address">
       <label htmlFor={inputId}>Console address</label>
       <div className="row">
-        <input
-          ref={inputRef}
+        <AddressInput
           id={inputId}
-          name="address"
-          type="text"
-          inputMode="url"
-          autoComplete="off"
-          spellCheck={false}
+          hintId={hintId}
+          ref={inputRef}
           placeholder="192.168.1.1 or unvr.lan:443"
-          aria-describedby={hintId}
-          aria-invalid={failed || undefined}
           value={address}
-          onChange={(e) => setAddress(e.target.value)}
+          onChange={setAddress}
+          invalid={failed}
         />
         <button type="submit" disabled={props.busy || address.trim() === ''}>
           {props.busy ? 'Checking…' : 'Check console'}
         </button>
       </div>
-      <p id={hintId} className="hint">
-        Paste anything from the browser’s address bar; Keyward keeps only the host and port.
-      </p>
+      <AddressHint id={hintId} />
     </form>
   )
 }
