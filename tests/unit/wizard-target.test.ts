@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest'
 import type { StateStorage } from 'zustand/middleware'
 import type { ConsoleProbe } from '../../shared/domain.ts'
 import { wizardTarget } from '../../renderer/src/route.ts'
-import type { ConsoleCard } from '../../renderer/src/wizard/model.ts'
+import type { ConsoleCard, ProbeEntry } from '../../renderer/src/wizard/model.ts'
 import { createWizardStore } from '../../renderer/src/wizard/store.ts'
-import { afterApp, appsFor, arrive } from '../../renderer/src/wizard/target.ts'
+import { afterApp, appsFor, arrive, presetApps } from '../../renderer/src/wizard/target.ts'
 import { fakeApi, ok } from '../support/fake-api.ts'
 import { until } from '../support/until.ts'
 
@@ -57,22 +57,29 @@ describe('arriving with a target', () => {
 })
 
 describe('the goal step for a chosen console', () => {
-  it('offers only the apps the console runs when they are known', () => {
-    expect(appsFor(KEY, [card()]).map((a) => a.app)).toEqual(['protect'])
-    expect(appsFor(KEY, [card({ apps: ['network', 'protect'] })]).map((a) => a.app)).toEqual(['protect', 'network'])
+  const done = (apps: string[]) =>
+    ({ [KEY]: { status: 'done', result: { apps } } }) as unknown as Record<string, ProbeEntry>
+
+  it('knows the console’s apps from Keyward’s own check first, else from its card', () => {
+    expect(presetApps(KEY, [card()], done(['network']))).toEqual(['network'])
+    expect(presetApps(KEY, [card()], {})).toEqual(['protect'])
+    expect(presetApps(KEY, [card()], { [KEY]: { status: 'running' } })).toEqual(['protect'])
+    expect(presetApps(KEY, [card({ appsKnown: false, apps: [] })], {})).toBeNull()
+    expect(presetApps(KEY, [], {})).toBeNull()
+    expect(presetApps(null, [card()], {})).toBeNull()
   })
 
-  it('offers every app when the console’s apps are not known, or no console was chosen', () => {
-    const all = ['protect', 'network', 'access']
-    expect(appsFor(KEY, [card({ appsKnown: false, apps: [] })]).map((a) => a.app)).toEqual(all)
-    expect(appsFor(KEY, []).map((a) => a.app)).toEqual(all)
-    expect(appsFor(null, [card()]).map((a) => a.app)).toEqual(all)
+  it('offers only the apps the console runs when they are known, else every app', () => {
+    expect(appsFor(['protect']).map((a) => a.app)).toEqual(['protect'])
+    expect(appsFor(['network', 'protect']).map((a) => a.app)).toEqual(['protect', 'network'])
+    expect(appsFor(null).map((a) => a.app)).toEqual(['protect', 'network', 'access'])
+    expect(appsFor([]).map((a) => a.app)).toEqual(['protect', 'network', 'access'])
   })
 
   it('after the app: on to the console, or the Find step when it is known not to run the app', () => {
-    expect(afterApp(KEY, 'protect', [card()])).toBe('continue')
-    expect(afterApp(KEY, 'network', [card()])).toBe('find')
-    expect(afterApp(KEY, 'network', [card({ appsKnown: false, apps: [] })])).toBe('continue')
+    expect(afterApp(['protect'], 'protect')).toBe('continue')
+    expect(afterApp(['protect'], 'network')).toBe('find')
+    expect(afterApp(null, 'network')).toBe('continue')
   })
 })
 

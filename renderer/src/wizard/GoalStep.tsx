@@ -2,7 +2,7 @@ import { useMemo } from 'react'
 import { useWizard } from './context.ts'
 import { buildCards, consoleLabel } from './model.ts'
 import { Screen } from './parts.tsx'
-import { appsFor } from './target.ts'
+import { appsFor, presetApps } from './target.ts'
 import { useUispWizard } from './uisp/context.ts'
 
 export function GoalStep() {
@@ -14,7 +14,7 @@ export function GoalStep() {
   const known = useWizard((s) => s.known)
   const probes = useWizard((s) => s.probes)
   const cards = useMemo(() => buildCards(inventory, known, probes), [inventory, known, probes])
-  const apps = appsFor(preset, cards)
+  const apps = appsFor(presetApps(preset, cards, probes))
   return (
     <Screen id="goal" title="What do you want to connect?">
       <p className="lead">

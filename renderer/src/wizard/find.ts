@@ -8,7 +8,7 @@ import { keepFirstContact } from './flow.ts'
 import { buildCards, type ProbeEntry } from './model.ts'
 import type { Target } from './persisted.ts'
 import { IDLE_CLEANUP, type WizardCtx } from './state.ts'
-import { afterApp } from './target.ts'
+import { afterApp, presetApps } from './target.ts'
 import { stepAfterProbe } from './trust.ts'
 
 export class WizardFinder {
@@ -91,7 +91,8 @@ export class WizardFinder {
     if (!preset) return
     // A console chosen on the Devices tab: on to it, unless it is known not to run the app (target.ts).
     set({ selectedKey: preset, selectedBy: 'user' })
-    if (afterApp(preset, app, buildCards(get().inventory, get().known, get().probes)) === 'continue') {
+    const apps = presetApps(preset, buildCards(get().inventory, get().known, get().probes), get().probes)
+    if (afterApp(apps, app) === 'continue') {
       void this.continueWith(preset)
     }
   }

@@ -4,7 +4,7 @@
 // given the wizard's state, which apps the goal step offers for the chosen
 // console, and where choosing an app leads.
 import type { UnifiApp } from '../../../shared/domain.ts'
-import { APPS, type AppChoice, type ConsoleCard, type WizardStep } from './model.ts'
+import { APPS, type AppChoice, type ConsoleCard, type ProbeEntry, type WizardStep } from './model.ts'
 import type { UispStep } from './uisp/state.ts'
 
 /** A server the Devices tab named: a UniFi console or a UISP server, by `host:port`. */
@@ -38,18 +38,31 @@ export function arrive(
   return { kind: underWay ? 'ask' : 'start', aim }
 }
 
+/**
+ * The apps the chosen console runs, or null when nothing looked yet: Keyward's own check of it first,
+ * else its card on the Find step (discovery's fingerprint, an earlier check).
+ */
+export function presetApps(
+  preset: string | null,
+  cards: ConsoleCard[],
+  probes: Record<string, ProbeEntry>,
+): UnifiApp[] | null {
+  if (!preset) return null
+  const probe = probes[preset]
+  if (probe?.status === 'done') return probe.result.apps
+  const card = cards.find((c) => c.key === preset)
+  return card?.appsKnown ? card.apps : null
+}
+
 /** The apps the goal step offers for the chosen console: the ones it runs when that is known, else all. */
-export function appsFor(preset: string | null, cards: ConsoleCard[]): AppChoice[] {
-  const card = preset ? cards.find((c) => c.key === preset) : undefined
-  if (!card?.appsKnown || card.apps.length === 0) return APPS
-  return APPS.filter((a) => card.apps.includes(a.app))
+export function appsFor(apps: UnifiApp[] | null): AppChoice[] {
+  if (!apps || apps.length === 0) return APPS
+  return APPS.filter((a) => apps.includes(a.app))
 }
 
 /**
  * After the app, for a chosen console: straight on to it (its certificate or sign-in), or, when it is
  * known not to run the app, the Find step with it picked, where the wrong-console warning names the right one.
  */
-export function afterApp(preset: string, app: UnifiApp, cards: ConsoleCard[]): 'continue' | 'find' {
-  const card = cards.find((c) => c.key === preset)
-  return card?.appsKnown && !card.apps.includes(app) ? 'find' : 'continue'
-}
+export const afterApp = (apps: UnifiApp[] | null, app: UnifiApp): 'continue' | 'find' =>
+  apps && !apps.includes(app) ? 'find' : 'continue'
