@@ -4,6 +4,7 @@
 // renderer are all derived from it (mullvad's ipc-schema.ts). The input schemas (zod) live beside it in
 // shared/schemas.ts, loaded by the main side only: here they are types (`import type`), so the preload and
 // the renderer carry no zod.
+import type { ActivityEntry, ActivityExport, AuditCleanupResult, AuditReport } from './audit.ts'
 import type {
   ConsoleProbe,
   ConsoleRecord,
@@ -265,6 +266,16 @@ export const requests = {
   'desktop.status': request<DesktopStatus>(),
   /** The app's version, for Settings → About. */
   'app.about': request<AboutInfo>(),
+  /** Read every credential on the consoles and UISP servers named (and no other), with findings (issue 18). */
+  'audit.open': request<AuditReport>(),
+  /** The last audit, without reading anything; null before the first `audit.open`. */
+  'audit.findings': request<AuditReport | null>(),
+  /** Remove the confirmed findings of the last audit, each verified; then the audit read again. */
+  'audit.cleanup': request<AuditCleanupResult>(),
+  /** The activity log, oldest first, optionally for one console/server or one key. */
+  'activity.list': request<ActivityEntry[]>(),
+  /** The activity log as CSV or JSON text to save (no secrets). */
+  'activity.export': request<ActivityExport>(),
 } as const
 
 export const events = {

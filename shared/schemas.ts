@@ -183,6 +183,21 @@ export const inputs = {
   'logs.open': none,
   'desktop.status': none,
   'app.about': none,
+  'audit.open': z
+    .object({
+      consoles: z.array(consoleKey).max(50),
+      uispServers: z.array(consoleKey).max(50),
+      unusedDays: z.number().int().min(1).max(3650).optional(),
+    })
+    .strict(),
+  'audit.findings': none,
+  'audit.cleanup': z
+    .object({ ids: z.array(z.string().min(1).max(800)).min(1).max(500), confirmation: z.string().max(1000).optional() })
+    .strict(),
+  'activity.list': z.object({ hostKey: consoleKey.optional(), keyId: keyId.optional() }).strict(),
+  'activity.export': z
+    .object({ format: z.enum(['csv', 'json']), hostKey: consoleKey.optional(), keyId: keyId.optional() })
+    .strict(),
 } as const satisfies Record<RequestName, z.ZodType>
 
 export type Inputs = typeof inputs

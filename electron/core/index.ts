@@ -4,10 +4,14 @@
 import type { DesktopStatus } from '../../shared/domain.ts'
 import { maskSecret } from '../../shared/format.ts'
 import { KeywardFailure } from '../../shared/result.ts'
+import { createActivityLog } from './audit/activity.ts'
+import { withActivity } from './audit/activity-map.ts'
+import { createAuditService } from './audit/service.ts'
 import { createConsoleRegistry } from './console/registry.ts'
 import { announcedHaUuid, type DiscoveryOptions } from './discovery/index.ts'
 import { createDispatch, type Dispatch, type Handlers } from './dispatch.ts'
 import { createEventHub, type EventHub } from './events.ts'
+import { auditHandlers } from './handlers/audit.ts'
 import { consoleHandlers } from './handlers/console.ts'
 import { createLazyDiscovery, discoveryHandlers, type LazyDiscovery } from './handlers/discovery.ts'
 import { homeAssistantHandlers } from './handlers/homeassistant.ts'
@@ -196,6 +200,32 @@ type Services = ReturnType<typeof createServices> & {
   finder: LazyDiscovery
 }
 
+/** The lab audit (issue 18) over the console and UISP services, and the activity log. */
+function createAudit(base: Base, services: Services) {
+  const { settings, vault } = base
+  const { consoles, uisp, keys } = services
+  const activity = createActivityLog(settings)
+  const audit = createAuditService({
+    settings,
+    vault,
+    activity,
+    consoles: {
+      find: (key) => settings.listConsoles().find((c) => c.key === key),
+      signedInSession: (key) => consoles.signedInSession(key),
+      lockedUntil: (c) => consoles.lockedUntil(c),
+      userSession: (key, username, password) => consoles.userSession(key, username, password),
+    },
+    uisp: {
+      isKnown: (key) => uisp.listServers().some((s) => s.key === key),
+      isSignedIn: (key) => uisp.isSignedIn(key),
+      listTokens: (key) => uisp.listTokens(key),
+    },
+    revokeUispToken: (key, tokenId) => uisp.revokeToken(key, tokenId),
+    forgetKey: async (id) => void (await keys.forget(id)),
+  })
+  return { audit, activity }
+}
+
 /** The request table (one slice per domain, core/handlers/) and the Core the transports see. */
 function wire(options: CoreOptions, base: Base, services: Services): Core {
   const { settings, vault, hub, log } = base
@@ -208,6 +238,7 @@ function wire(options: CoreOptions, base: Base, services: Services): Core {
   })
   const desktop = createDesktopState(hub)
   const vaultStatus = createVaultStatus(vault, hub)
+  const { audit, activity } = createAudit(base, services)
   const cloud = { settings, vault, siteManager: options.siteManager ?? null }
 
   const handlers: Handlers = {
@@ -217,10 +248,13 @@ function wire(options: CoreOptions, base: Base, services: Services): Core {
     ...homeAssistantHandlers({ homeAssistant, hub, keys }),
     ...uispHandlers(uisp),
     ...settingsHandlers({ settings, hub, keys, desktop, vaultStatus, logs: options.logs, version: options.version }),
+    ...auditHandlers(audit, activity),
   }
 
+  // The activity log hears every request at this one point (audit/activity-map.ts).
+  const onLogError = (error: unknown) => log.warn('activity log write failed', { error })
   return {
-    invoke: createDispatch(handlers, log),
+    invoke: withActivity(createDispatch(handlers, log), activity, () => settings.listKeys(), onLogError),
     subscribe: hub.subscribe,
     subscribeAll: hub.subscribeAll,
     settings,

@@ -15,6 +15,7 @@ import { useUispWizard } from './wizard/uisp/context.ts'
 // The Overview loads with the app; every other screen is its own chunk, fetched (from the app's own
 // scheme, allowed by script-src 'self') the first time it opens: the script a window parses at start stays
 // small (`npm run bench`: rendererBundle).
+const Audit = lazy(() => import('./audit/Audit.tsx').then((m) => ({ default: m.Audit })))
 const Devices = lazy(() => import('./devices/Devices.tsx').then((m) => ({ default: m.Devices })))
 const KeysView = lazy(() => import('./keys/KeysView.tsx').then((m) => ({ default: m.KeysView })))
 const Settings = lazy(() => import('./settings/Settings.tsx').then((m) => ({ default: m.Settings })))
@@ -126,6 +127,8 @@ function Screen({ view, useStore, go }: { view: View | null; useStore: KeywardSt
       return <Devices />
     case 'settings':
       return <Settings useStore={useStore} />
+    case 'audit':
+      return <Audit />
   }
 }
 

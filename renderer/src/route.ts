@@ -1,12 +1,13 @@
 // The app's sections as URL fragments, so the tray can open one directly:
 // `index.html#/overview` (status at a glance), `#/keys` (the key list), `#/new`
-// (the setup wizard), `#/devices` (everything discovery found), `#/settings`.
+// (the setup wizard), `#/devices` (everything discovery found), `#/settings`, `#/audit` (the lab
+// audit, reached from Settings).
 // Fragments of earlier versions still land: `#/network` is Devices, `#/consoles`
 // Settings (its trusted consoles). No fragment at all is 'home': the app picks
 // (App.tsx: the Overview when keys exist, the wizard when none or mid-flow).
 import { useCallback, useEffect, useState } from 'react'
 
-export type View = 'overview' | 'keys' | 'new' | 'devices' | 'settings'
+export type View = 'overview' | 'keys' | 'new' | 'devices' | 'settings' | 'audit'
 export type Route = View | 'home'
 
 const VIEWS: Record<string, View> = {
@@ -15,6 +16,7 @@ const VIEWS: Record<string, View> = {
   '/new': 'new',
   '/devices': 'devices',
   '/settings': 'settings',
+  '/audit': 'audit',
   '/network': 'devices',
   '/consoles': 'settings',
 }

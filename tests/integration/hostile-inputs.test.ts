@@ -262,6 +262,10 @@ const BASE_INPUT: Partial<Record<RequestName, Record<string, unknown>>> = {
   'uispKey.forget': { id: 'k1' },
   'uispKey.registration': { id: 'k1', device: { kind: 'edgeos' } },
   'uispKey.copyRegistration': { id: 'k1', device: { kind: 'edgeos' } },
+  'audit.open': { consoles: [KEY], uispServers: [KEY], unusedDays: 90 },
+  'audit.cleanup': { ids: ['unused|x'], confirmation: 'Clean up 1 finding.' },
+  'activity.list': { hostKey: KEY, keyId: 'k1' },
+  'activity.export': { format: 'csv', hostKey: KEY, keyId: 'k1' },
 }
 
 type Def = { type: string; innerType?: z.ZodType; element?: z.ZodType }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import type { KeyView, ProvisionRecord } from '../../shared/domain.ts'
 import { keyView, provisionView, type WatchedKey } from '../../electron/core/views.ts'
-import { findKeyFor } from '../../renderer/src/keys/DoneHomeAssistant.tsx'
+import { findKeyFor } from '../../renderer/src/keys/model.ts'
 
 const watched = (over: Partial<WatchedKey> = {}): WatchedKey => ({
   ...{ id: 'k1', name: 'ha', app: 'protect', consoleKey: '10.0.0.2:443', username: 'keyward-ha', remoteId: 'r1' },

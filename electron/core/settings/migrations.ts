@@ -10,6 +10,9 @@ export const defaultPreferences: Readonly<Preferences> = Object.freeze({
   expiryLeadDays: 7,
 })
 
+/** The audit's "unused for N days" default (issue 18). */
+export const DEFAULT_UNUSED_DAYS = 90
+
 /** A new file: nothing known yet, default preferences. */
 export const settingsDefaults = (): SettingsData => ({
   consoles: [],
@@ -18,6 +21,7 @@ export const settingsDefaults = (): SettingsData => ({
   homeAssistants: [],
   preferences: { ...defaultPreferences },
   uisp: { servers: [], keys: [], flows: [] },
+  audit: { unusedDays: DEFAULT_UNUSED_DAYS, activity: [] },
 })
 
 export const settingsMigrations = {
@@ -29,6 +33,8 @@ export const settingsMigrations = {
     if (!store.has('provisions')) store.set('provisions', [])
     if (!store.has('keys')) store.set('keys', [])
     if (!store.has('homeAssistants')) store.set('homeAssistants', [])
+    // Issue 18: the audit's preference and activity log (conf's defaults fill it in for a file without it too).
+    if (!store.has('audit')) store.set('audit', { unusedDays: DEFAULT_UNUSED_DAYS, activity: [] })
     const preferences: unknown = store.get('preferences')
     if (preferences === undefined) store.set('preferences', { ...defaultPreferences })
     else if (typeof preferences === 'object' && preferences !== null && !Array.isArray(preferences)) {

@@ -3,6 +3,7 @@
 // store writes (SettingsData) is checked against it at compile time below.
 import { z } from 'zod'
 import type { Schema } from 'conf'
+import type { ActivityEntry } from '../../../shared/audit.ts'
 import type {
   ConsoleRecord,
   HomeAssistantRecord,
@@ -28,9 +29,19 @@ export interface SettingsData extends Record<string, unknown> {
   homeAssistants: HomeAssistantRecord[]
   preferences: Preferences
   uisp: UispSettings
+  audit: AuditSettings
 }
 
-export type SettingsKey = 'consoles' | 'provisions' | 'keys' | 'homeAssistants' | 'preferences' | 'uisp'
+/** The lab audit (issue 18): its "unused for N days" preference and the activity log (capped, oldest out). */
+export interface AuditSettings {
+  unusedDays: number
+  activity: ActivityEntry[]
+}
+
+/** Most activity entries kept; the oldest go first. */
+export const ACTIVITY_CAP = 1000
+
+export type SettingsKey = 'consoles' | 'provisions' | 'keys' | 'homeAssistants' | 'preferences' | 'uisp' | 'audit'
 
 const nullableText = z.string().max(200).nullable()
 const recordId = z.string().regex(/^[a-z0-9-]{1,64}$/)
@@ -233,6 +244,37 @@ const preferences = z.strictObject({
   expiryLeadDays: z.int().min(1).max(90).optional(),
 })
 
+const activityEntry = z.strictObject({
+  at: dateTime,
+  action: z.enum([
+    'probed',
+    'trusted',
+    'signed-in',
+    'created-user',
+    'minted',
+    'verified',
+    'pushed-to-ha',
+    'consented',
+    'rotated',
+    'revoked',
+    'deleted-user',
+    'forgot',
+    'cleaned-up',
+    'audited',
+  ]),
+  outcome: z.enum(['ok', 'failed']),
+  hostKey: z.string().max(300).nullable(),
+  keyId: z.string().max(64).nullable(),
+  subject: z.string().max(400),
+  words: z.string().max(1000).nullable(),
+  detail: z.string().max(1000).nullable(),
+})
+
+const auditSettings = z.strictObject({
+  unusedDays: z.int().min(1).max(3650),
+  activity: z.array(activityEntry).max(ACTIVITY_CAP),
+})
+
 /** The whole file (conf adds its own `__internal__` entry beside these, hence not strict). */
 export const settingsFileSchema = z.looseObject({
   consoles: z.array(consoleRecord).max(500),
@@ -245,6 +287,8 @@ export const settingsFileSchema = z.looseObject({
     flows: z.array(uispTokenRecord).max(200),
   }),
   preferences,
+  /** Optional in the schema: a file written before issue 18 has none and gets the default (migrations.ts). */
+  audit: auditSettings.optional(),
 })
 
 // Compile-time: every record the store writes fits the schema. (The schema is looser where the
@@ -264,6 +308,7 @@ export type SettingsFitsSchema = [
   Same<NoneMissing<UispKeyRecord, z.output<typeof uispKeyRecord>>>,
   Same<NoneMissing<UispTokenRecord, z.output<typeof uispTokenRecord>>>,
   Same<NoneMissing<Preferences, z.output<typeof preferences>>>,
+  Same<NoneMissing<ActivityEntry, z.output<typeof activityEntry>>>,
 ]
 
 type JsonSchema = Record<string, unknown>

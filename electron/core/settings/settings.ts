@@ -10,8 +10,8 @@ import type {
   Preferences,
   ProvisionRecord,
 } from '../../../shared/domain.ts'
-import { defaultPreferences } from './migrations.ts'
-import type { UispSettings } from './schema.ts'
+import { defaultPreferences, settingsDefaults } from './migrations.ts'
+import type { AuditSettings, UispSettings } from './schema.ts'
 import { SettingsStore, type SettingsOptions } from './store.ts'
 
 export { defaultPreferences } from './migrations.ts'
@@ -38,6 +38,9 @@ export interface Settings {
   /** UISP servers, keys and token flows (one settings entry, see UispSettings). */
   getUisp(): UispSettings
   saveUisp(patch: Partial<UispSettings>): void
+  /** The audit's preference and activity log (issue 18). */
+  getAudit(): AuditSettings
+  saveAudit(patch: Partial<AuditSettings>): void
 }
 
 /** Copy only the known fields: extra properties (whatever they hold) never reach the file. */
@@ -105,7 +108,14 @@ function provisionAccessors(store: SettingsStore): ProvisionAccessors {
 
 type ListAccessors = Pick<
   Settings,
-  'listKeys' | 'saveKeys' | 'listHomeAssistants' | 'saveHomeAssistants' | 'getUisp' | 'saveUisp'
+  | 'listKeys'
+  | 'saveKeys'
+  | 'listHomeAssistants'
+  | 'saveHomeAssistants'
+  | 'getUisp'
+  | 'saveUisp'
+  | 'getAudit'
+  | 'saveAudit'
 >
 
 /** Keys, Home Assistants and UISP: read and written whole. */
@@ -117,6 +127,9 @@ function listAccessors(store: SettingsStore): ListAccessors {
     saveHomeAssistants: (records) => store.write('homeAssistants', structuredClone(records)),
     getUisp: () => structuredClone(store.read('uisp')),
     saveUisp: (patch) => store.write('uisp', structuredClone({ ...store.read('uisp'), ...patch })),
+    getAudit: () => structuredClone({ ...settingsDefaults().audit, ...store.read('audit') }),
+    saveAudit: (patch) =>
+      store.write('audit', structuredClone({ ...settingsDefaults().audit, ...store.read('audit'), ...patch })),
   }
 }
 

@@ -68,6 +68,8 @@ export function createUispService(options: UispServiceOptions) {
 
     signIn: (input: Parameters<UispSessions['signIn']>[0]) => sessions.signIn(input),
     signOut: (key: string) => sessions.signOut(key),
+    /** For the audit: whether there is a signed-in session on the server (nothing is sent). */
+    isSignedIn: (key: string) => sessions.signedIn(key) !== undefined,
 
     plan: (key: string) => flows.plan(key),
     createToken: (input: Parameters<UispTokenFlows['create']>[0]) => flows.create(input),

@@ -159,11 +159,9 @@ export async function mintKey(
   return { id: minted.id, name: typeof minted.name === 'string' ? minted.name : name, key }
 }
 
-export async function listKeys(session: ConsoleSession): Promise<ListedKey[]> {
-  const reply = await keysCall(session, 'GET')
-  if (reply.status !== 200) throw refused(reply.status, reply.body, 'list API keys', session.target.label)
-  const data = unwrap(reply.body, 'Listing keys')
-  const list = parseReply(z.array(z.unknown()), data, `${session.target.label} sent an unexpected key list.`)
+/** A key list's `data` (§4.1 list, either path): its usable entries; anything but an array is `bad-reply`. */
+export function parseKeyList(data: unknown, label: string): ListedKey[] {
+  const list = parseReply(z.array(z.unknown()), data, `${label} sent an unexpected key list.`)
   return usableEntries(listedKey, list).map((k) => ({
     id: k.id,
     name: String(k.name ?? ''),
@@ -173,6 +171,12 @@ export async function listKeys(session: ConsoleSession): Promise<ListedKey[]> {
     lastUsedAt: k.last_used_at ?? null,
     permissions: k.permissions ?? null,
   }))
+}
+
+export async function listKeys(session: ConsoleSession): Promise<ListedKey[]> {
+  const reply = await keysCall(session, 'GET')
+  if (reply.status !== 200) throw refused(reply.status, reply.body, 'list API keys', session.target.label)
+  return parseKeyList(unwrap(reply.body, 'Listing keys'), session.target.label)
 }
 
 /** Revokes a key; true when this call removed it, false when it was gone already (404). */

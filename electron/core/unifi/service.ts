@@ -51,6 +51,9 @@ export function createConsoleService(options: ConsoleServiceOptions) {
     adminSession: (key: string) => sessions.admin(key),
     /** A fresh session as a given user (the dedicated user, from its stored password). */
     userSession: (key: string, username: string, password: string) => sessions.user(key, username, password),
+    /** For the audit: the signed-in admin session or null, and the console's sign-in lock-out. */
+    signedInSession: (key: string) => sessions.signedIn(key),
+    lockedUntil: (c: ConsoleRecord) => sessions.lockedUntil(c),
     verifyFor: (c: ConsoleRecord, app: UnifiApp, pushedTo?: readonly string[]) => consoles.verifyFor(c, app, pushedTo),
     signIn: (input: Parameters<ConsoleSessions['signIn']>[0]) => sessions.signIn(input),
     signOut: (key: string) => sessions.signOut(key),

@@ -53,6 +53,17 @@ export class ConsoleSessions {
     return s
   }
 
+  /** The signed-in admin session on a console, or null (the audit asks without failing). */
+  signedIn(key: string): ConsoleSession | null {
+    const s = this.#sessions.get(key)
+    return s?.signedIn ? s : null
+  }
+
+  /** When a sign-in lock-out on the console ends (ms), or null when sign-ins are open. */
+  lockedUntil(c: ConsoleRecord): number | null {
+    return this.#locks.until(addressKey(c.host, c.port), Date.now())
+  }
+
   /** The admin session on `c`, signed in or not; a fresh one when there is none (a keychain-only cleanup). */
   anyAdmin(c: ConsoleRecord): ConsoleSession {
     return this.#sessions.get(c.key) ?? this.open(this.consoles.target(c))

@@ -20,18 +20,15 @@ export function focusHaConnect(): void {
   openView('settings', 'focus=ha-connect')
 }
 
-export function HaConnectForm({
-  fieldId,
-  onConnected,
-  submitLabel = 'Connect',
-  initialUrl,
-}: {
+interface HaConnectFormProps {
   fieldId?: string
   onConnected?: (ha: HaSummary) => void
   submitLabel?: string
   /** An address the user picked elsewhere (a Home Assistant discovery found): only a start, editable. */
   initialUrl?: string
-}) {
+}
+
+export function HaConnectForm({ fieldId, onConnected, submitLabel = 'Connect', initialUrl }: HaConnectFormProps) {
   const haConnect = useKeys((s) => s.haConnect)
   const found = useKeys((s) => s.haFound)
   const loadHaFound = useKeys((s) => s.loadHaFound)

@@ -2,6 +2,7 @@
 // what stops working when a key is revoked or forgotten.
 import type { HaSummary, KeyApp, KeyStatus, KeyView } from '../../../shared/domain.ts'
 import type { InventoryItem } from '../../../shared/inventory.ts'
+import type { ProvisionView } from '../../../shared/views.ts'
 import { STATUS_SEVERITY } from '../../../shared/tray-model.ts'
 import { appName, appShort } from '../wizard/model.ts'
 
@@ -282,4 +283,21 @@ export function usageLabel(
     muted: false,
     title: `${formatDateTime(used)} · ${read}`,
   }
+}
+
+/**
+ * The key a finished flow made, in the watched list: by the id the console gave it (the flow's keyId is the
+ * key's remoteId on the same console), then by name and console, then the newest key of that console.
+ */
+export function findKeyFor(keys: KeyView[], record: ProvisionView): KeyView | null {
+  return (
+    (record.keyId !== null
+      ? keys.find((k) => k.consoleKey === record.consoleKey && k.remoteId === record.keyId)
+      : undefined) ??
+    keys.find((k) => k.name === record.keyName && k.consoleKey === record.consoleKey) ??
+    keys
+      .filter((k) => k.consoleKey === record.consoleKey && k.app === record.app)
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0] ??
+    null
+  )
 }

@@ -19,6 +19,9 @@ export function Settings({ useStore }: { useStore: KeywardStore }) {
       <PreferencesPanel browserHost={!window.keyward} />
       <HomeAssistantSettings />
       <TrustedHosts useStore={useStore} />
+      <p className="panel">
+        <a href="#/audit">Audit every key and account on your consoles</a>: what is stale, what Keyward did.
+      </p>
       <KeychainPanel useStore={useStore} />
       <AboutPanel />
     </div>

@@ -3,12 +3,12 @@
 // this key (HaFit.tsx's answer for Network; Protect and Access always) — and
 // "Copy". The send and copy results, the connect form and "Copy fields" follow.
 // The key is found in the watched list as the keys tab's Done section does
-// (keys/DoneHomeAssistant.tsx findKeyFor).
+// (keys/model.ts findKeyFor).
 import { useEffect, useRef, useState } from 'react'
 import type { HaSummary } from '../../../shared/domain.ts'
 import type { ProvisionView } from '../../../shared/views.ts'
 import { useKeys } from '../keys/context.ts'
-import { findKeyFor } from '../keys/DoneHomeAssistant.tsx'
+import { findKeyFor } from '../keys/model.ts'
 import { HaConnectForm } from '../keys/HomeAssistant.tsx'
 import { FieldsButton, RowOutput } from '../keys/RowOutput.tsx'
 import { useHaTakes } from './HaFit.tsx'

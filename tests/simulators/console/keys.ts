@@ -53,6 +53,30 @@ function resolveTarget(ctx: RequestContext, found: Authenticated): UserRecord | 
   return target
 }
 
+/**
+ * Knob (issue 18): a key made on the console's own Integrations page, outside Keyward, for `userId`,
+ * with the times its list reports (`created_at`, `last_used_at`, unifi-os.md §4.1). Returns its id.
+ */
+export function seedApiKey(
+  state: SimulatorState,
+  seed: { userId: string; name: string; createdAt?: number; lastUsedAt?: number | null },
+): string {
+  const created = seed.createdAt ?? state.clock()
+  const key: ApiKeyRecord = {
+    id: randomUUID(),
+    name: seed.name,
+    description: '',
+    key: generateApiKey(),
+    userId: seed.userId,
+    creatorUserId: seed.userId,
+    createdAt: created,
+    updatedAt: created,
+    lastUsedAt: seed.lastUsedAt ?? null,
+  }
+  state.apiKeys.set(key.id, key)
+  return key.id
+}
+
 function keyListItem(state: SimulatorState, key: ApiKeyRecord): Record<string, unknown> {
   const holder = state.users.get(key.userId)
   return {

@@ -21,7 +21,7 @@ export function userProfile(state: SimulatorState, user: UserRecord): Record<str
     email_is_null: !user.email,
     phone: '',
     avatar_relative_path: '',
-    status: 'ACTIVE',
+    status: user.status ?? 'ACTIVE',
     create_time: user.createTime,
     update_time: user.updateTime,
     password_revision: user.createTime,

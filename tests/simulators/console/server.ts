@@ -157,6 +157,7 @@ type Listener = 'console' | 'access'
 function requestHandler(routes: Route[], state: SimulatorState, listener: Listener) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const method = req.method ?? 'GET'
+    state.requestCount++
     bindResponse(res, state)
     const url = new URL(req.url ?? '/', 'https://simulator.invalid')
     const fault = takeFault(state, listener, method, url.pathname)

@@ -22,6 +22,11 @@ export interface UserRecord {
   createTime: number
   updateTime: number
   permissionsOverride?: Record<string, string[]>
+  /**
+   * Knob (issue 18): the profile's `status`. The fixture shows `"ACTIVE"` (unifi-os.md §2); what a
+   * disabled account says is not documented, so `"DISABLED"` here is [inferred]. Default ACTIVE.
+   */
+  status?: string
 }
 
 export interface SessionRecord {
@@ -91,6 +96,8 @@ export interface SimulatorState {
   loginLockout: LoginLockout
   /** Every `POST /api/auth/login` that reached the console, locked or not (issue 14 §2: count, never time). */
   loginAttempts: number
+  /** Every HTTP request that reached the console, on any listener (issue 18: "zero requests"). */
+  requestCount: number
   /** SHA-256 of the certificate served in each finished TLS handshake, oldest first (the last 1000). */
   handshakes: string[]
   /** Integration API budget per user principal (§5.1), built from `config.rateLimit` on every request. */
@@ -159,6 +166,7 @@ export function createState(config: ConsoleConfig, clock: () => number): Simulat
     mfaChallenges: new Map(),
     loginLockout: new LoginLockout(() => config.auth.lockout),
     loginAttempts: 0,
+    requestCount: 0,
     handshakes: [],
     integrationLimiter: new PrincipalRateLimiter(() => ({
       policies: ratePolicies(config),
@@ -212,3 +220,26 @@ export function deleteUser(state: SimulatorState, userId: string): void {
 }
 
 export const isoTime = (ms: number): string => new Date(ms).toISOString()
+
+/**
+ * Knob (issue 18): an admin added on the console's own Admins page (outside Keyward), e.g. a
+ * leftover local-only Super Admin or a disabled one (`status`, see UserRecord). Returns its id.
+ */
+export function seedUser(
+  state: SimulatorState,
+  seed: { username: string; role?: RoleKey; localAccount?: boolean; status?: string },
+): string {
+  const user = userFromSeed(
+    {
+      id: randomUUID(),
+      username: seed.username,
+      password: `${seed.username}-Pass-1`,
+      role: seed.role ?? 'super_administrator',
+      isOwner: false,
+      localAccount: seed.localAccount ?? true,
+    },
+    Math.floor(state.clock() / 1000),
+  )
+  state.users.set(user.id, seed.status ? { ...user, status: seed.status } : user)
+  return user.id
+}

@@ -1,7 +1,7 @@
 // Configuration and mutable state of the UISP simulator: users, sessions, API
 // tokens, pending 2FA sign-ins, the UISP key. Exposed as `RunningUisp.state`
 // so tests can inspect it. Times are ms on the simulated clock.
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 
 export type Scope = 'guest' | 'admin' | 'superadmin'
 export const SCOPE_RANK: Record<Scope, number> = { guest: 1, admin: 2, superadmin: 3 }
@@ -139,4 +139,29 @@ export function connectionString(state: UispState): string {
   const port = c.connectionPort ?? state.listen.port
   const h = host.includes(':') ? `[${host}]` : host
   return `wss://${h}:${port}+${c.aesKey}${c.keyOption ? `+${c.keyOption}` : ''}`
+}
+
+/**
+ * Knob (issue 18): a token made on UISP's own Users page (outside Keyward) for `userId`, with the
+ * `scope`, `expiresAt` and `lastUsed` its list reports (uisp.md §2 TokenSchema). Returns its id.
+ */
+export function seedToken(
+  state: UispState,
+  seed: { userId: string; name: string; scope?: Scope | null; expiresAt?: number | null; lastUsed?: number | null },
+): string {
+  const now = state.clock()
+  const id = randomUUID()
+  state.tokens.set(id, {
+    id,
+    token: randomUUID(),
+    name: seed.name,
+    meta: null,
+    scope: seed.scope ?? null,
+    userId: seed.userId,
+    createdAt: now,
+    expiresAt: seed.expiresAt ?? null,
+    maxExpiresAt: seed.expiresAt ?? null,
+    lastUsed: seed.lastUsed ?? null,
+  })
+  return id
 }
