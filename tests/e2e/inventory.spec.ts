@@ -208,17 +208,33 @@ test('a scan ends with what it found, consoles come first with their actions, UI
       await expect(page.getByRole('button', { name: 'Make a UISP key' })).toBeVisible()
     })
 
-    await test.step('"Make a key here" opens the wizard on that console', async () => {
+    await test.step('"Make a key here": the wizard asks for the app, then shows that console’s certificate', async () => {
       const udm = lab!.consoles.find((c) => c.host === 'udmpro')!
+      const key = `${udm.ip}:${udm.port}`
       await consoleCards.filter({ hasText: udm.ip }).getByRole('button', { name: 'Make a key here' }).click()
-      await expect(page).toHaveURL(new RegExp(`#/new&console=${encodeURIComponent(`${udm.ip}:${udm.port}`)}$`))
       await expect(
         page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'New key' }),
       ).toHaveAttribute('aria-current', 'page')
+      // Read once: the fragment is back to the wizard's own, so a reload does not apply it again.
+      await expect(page).toHaveURL(/#\/new$/)
+      await expect(page.locator('main h2.screen-heading')).toHaveText('What do you want to connect?')
+      await expect(page.getByTestId('goal-console')).toContainText(key)
+      // The UDM Pro runs Network and Protect (tests/lab/scenarios.ts): Access is not offered, nor UISP.
+      const app = (name: string) => page.getByRole('button', { name: new RegExp(`^${name} `) })
+      await expect(app('UniFi Protect')).toBeVisible()
+      await expect(app('UniFi Network')).toBeVisible()
+      await expect(app('UniFi Access')).toHaveCount(0)
+      await expect(app('UISP')).toHaveCount(0)
+      await app('UniFi Protect').click()
+      const trust = page.locator('[data-screen="trust"]')
+      await expect(page.locator('main h2.screen-heading')).toHaveText(/^Is this your .+\?$/, { timeout: 60_000 })
+      await expect(trust.getByText(key, { exact: true })).toBeVisible()
+      await expect(page).toHaveURL(/#\/new$/)
     })
 
     await test.step('the wizard agrees on whether a scan runs: its Scan again runs and ends too', async () => {
       const w = new Wizard(page)
+      await page.getByRole('group', { name: 'Leave the setup' }).getByRole('button', { name: 'Start over' }).click()
       await w.chooseApp('protect')
       const wizardStatus = page.locator('p.discovery-status')
       await expect(wizardStatus).toHaveText(/^Listening/)
@@ -235,6 +251,27 @@ test('a scan ends with what it found, consoles come first with their actions, UI
           `^Found ${consoles} consoles, ${devices} devices, 1 UISP server, 1 Home Assistant · \\d{1,2}:\\d{2}`,
         ),
       )
+    })
+
+    await test.step('"Make a UISP key" opens the UISP path on that server: its certificate', async () => {
+      const sections = page.getByRole('navigation', { name: 'Sections' })
+      // The wizard left above is under way (the Console step): leave it first, so Devices starts afresh.
+      await sections.getByRole('button', { name: 'New key' }).click()
+      await page.getByRole('group', { name: 'Leave the setup' }).getByRole('button', { name: 'Start over' }).click()
+      await expect(page.locator('main h2.screen-heading')).toHaveText('What do you want to connect?')
+      await sections.getByRole('button', { name: 'Devices', exact: true }).click()
+      await page
+        .getByTestId('uisp-card')
+        .filter({ hasText: uispIp })
+        .getByRole('button', { name: 'Make a UISP key' })
+        .click()
+      await expect(page).toHaveURL(/#\/new$/)
+      await expect(page.locator('main h2.screen-heading')).toHaveText('Is this your UISP server?', { timeout: 60_000 })
+      await expect(
+        page.locator('[data-screen="uisp-trust"]').getByText(new RegExp(`^${uispIp.replace(/\./g, '\\.')}:\\d+$`)),
+      ).toBeVisible()
+      await expect(page.getByTestId('arrival-note')).toHaveCount(0)
+      await sections.getByRole('button', { name: 'Devices', exact: true }).click()
     })
 
     await test.step('"Connect this Home Assistant" opens the connect form with the address it found', async () => {

@@ -1,3 +1,4 @@
+import { ArrivalNote } from './Arrival.tsx'
 import { useWizard } from './context.ts'
 import { CleanupStep } from './Cleanup.tsx'
 import { DoneStep } from './DoneStep.tsx'
@@ -62,25 +63,36 @@ export function Wizard() {
   const busy = useWizard((s) => s.busy)
   const leave = useLeave()
   const uisp = useUispWizard((s) => s.step !== 'off')
-  if (uisp) return <UispWizard />
+  // The Devices tab's target (issue 17) is read whichever path shows; a wizard under way gets a note.
+  const note = <ArrivalNote leave={leave} />
+  if (uisp)
+    return (
+      <>
+        {note}
+        <UispWizard />
+      </>
+    )
   return (
-    <WizardFrame
-      steps={STEPS}
-      current={stepIndex(step)}
-      canGo={(to) => canGoBack(to as WizardStep, { step, app, target, probe, signedIn, busy })}
-      onGo={(to) => goTo(to as WizardStep)}
-      leave={leave}
-    >
-      <div className="wizard-body" data-step={step} data-app={app ?? ''}>
-        {step === 'goal' && <GoalStep />}
-        {step === 'find' && (app ? <FindStep /> : <GoalStep />)}
-        {step === 'trust' && <TrustStep />}
-        {step === 'signin' && <SignInStep />}
-        {step === 'plan' && <PlanStep />}
-        {step === 'run' && <RunStep />}
-        {step === 'cleanup' && <CleanupStep />}
-        {step === 'done' && <DoneStep />}
-      </div>
-    </WizardFrame>
+    <>
+      {note}
+      <WizardFrame
+        steps={STEPS}
+        current={stepIndex(step)}
+        canGo={(to) => canGoBack(to as WizardStep, { step, app, target, probe, signedIn, busy })}
+        onGo={(to) => goTo(to as WizardStep)}
+        leave={leave}
+      >
+        <div className="wizard-body" data-step={step} data-app={app ?? ''}>
+          {step === 'goal' && <GoalStep />}
+          {step === 'find' && (app ? <FindStep /> : <GoalStep />)}
+          {step === 'trust' && <TrustStep />}
+          {step === 'signin' && <SignInStep />}
+          {step === 'plan' && <PlanStep />}
+          {step === 'run' && <RunStep />}
+          {step === 'cleanup' && <CleanupStep />}
+          {step === 'done' && <DoneStep />}
+        </div>
+      </WizardFrame>
+    </>
   )
 }

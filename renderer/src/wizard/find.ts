@@ -8,6 +8,7 @@ import { keepFirstContact } from './flow.ts'
 import { buildCards, type ProbeEntry } from './model.ts'
 import type { Target } from './persisted.ts'
 import { IDLE_CLEANUP, type WizardCtx } from './state.ts'
+import { afterApp, presetApps } from './target.ts'
 import { stepAfterProbe } from './trust.ts'
 
 export class WizardFinder {
@@ -86,6 +87,24 @@ export class WizardFinder {
           }),
     })
     if (!keep) set({ cleanup: IDLE_CLEANUP, earlierFlow: null })
+    const preset = get().preset
+    if (!preset) return
+    // A console chosen on the Devices tab: on to it, unless it is known not to run the app (target.ts).
+    set({ selectedKey: preset, selectedBy: 'user' })
+    const apps = presetApps(preset, buildCards(get().inventory, get().known, get().probes), get().probes)
+    if (afterApp(apps, app) === 'continue') {
+      void this.continueWith(preset)
+    }
+  }
+
+  /** "Make a key here": that console is chosen; its apps (discovery's, then its probe's) shape the goal step. */
+  aim(key: string): void {
+    const { api, set } = this.ctx
+    set({ preset: key, selectedKey: key, selectedBy: 'user' })
+    void api.inventory.list({}).then((inventory) => {
+      if (inventory.ok) set({ inventory: inventory.value })
+    })
+    void this.probeKey(key)
   }
 
   startFinding(): Promise<void> {

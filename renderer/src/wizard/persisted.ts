@@ -40,6 +40,8 @@ export interface WizardPersisted {
   /** When the current run was asked for (ms), to find its flow if the window closed before the first progress event. */
   runStartedAt: number | null
   outcome: ProvisionOutcomeView | null
+  /** The console "Make a key here" on the Devices tab chose (issue 17): the goal step offers its apps. */
+  preset: string | null
 }
 
 export const WIZARD_STORAGE_KEY = 'keyward.wizard'
@@ -58,6 +60,7 @@ export const initialPersisted = (confirmed: Record<string, string> = {}): Wizard
   provisionId: null,
   runStartedAt: null,
   outcome: null,
+  preset: null,
 })
 
 /** The persisted part of the whole state (zustand's `partialize`). */
@@ -75,6 +78,7 @@ export const persistedOf = (s: WizardPersisted): WizardPersisted => ({
   provisionId: s.provisionId,
   runStartedAt: s.runStartedAt,
   outcome: s.outcome,
+  preset: s.preset,
 })
 
 /** Only known fields come back from storage; anything else (an old version, hand edits) is dropped. */

@@ -60,6 +60,10 @@ export interface WizardState extends WizardPersisted {
   leaveAfterRun: boolean
 
   chooseApp(app: UnifiApp): void
+  /** Start on this console (the Devices tab's "Make a key here"): the goal step offers its apps, then its certificate. */
+  aim(key: string): void
+  /** Back to choosing the console on the Find step. */
+  clearAim(): void
   startFinding(): Promise<void>
   rescan(): Promise<void>
   select(key: string): void

@@ -51,6 +51,8 @@ export function createWizardStore(api: KeywardApi, storage: StateStorage = local
           discoveryError: null,
           probes: {},
           chooseApp: (app) => finder.chooseApp(app),
+          aim: (key) => finder.aim(key),
+          clearAim: () => set({ preset: null, selectedKey: null, selectedBy: null }),
           startFinding: () => finder.startFinding(),
           rescan: () => finder.rescan(),
           select: (key) => finder.select(key),

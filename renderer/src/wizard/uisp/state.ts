@@ -63,6 +63,8 @@ export interface UispWizardState extends UispWizardPersisted {
   manualError: KeywardError | null
 
   start(): void
+  /** Start on this server (the Devices tab's "Make a UISP key"). */
+  aim(key: string): void
   load(): Promise<void>
   select(key: string): void
   addAddress(address: string): Promise<boolean>

@@ -37,6 +37,11 @@ export function createUispWizardStore(api: KeywardApi, storage: StateStorage = l
             set({ step: 'find', error: null })
             void get().load()
           },
+          aim: (key) => {
+            // "Make a UISP key" on the Devices tab (issue 17): that server, on to its certificate or sign-in.
+            set({ step: 'find', error: null, selectedKey: key })
+            void get().continueWith(key)
+          },
           load: () => finder.load(),
           select: (key) => set({ selectedKey: key, error: null }),
           addAddress: (address) => finder.addAddress(address),
