@@ -66,6 +66,7 @@ export type FindingKind =
   | 'orphan-super-admin'
   | 'broad-scope'
   | 'expiring'
+  | 'app-moved'
 
 /** What a cleanup of the finding does; null: nothing Keyward can do (the finding is advice). */
 export type CleanupAction = 'revoke-key' | 'revoke-access-token' | 'delete-user' | 'revoke-uisp-token' | 'forget-record'

@@ -121,6 +121,29 @@ describe('audit findings', () => {
     expect(found[1]?.stops[0]).toBe('Home Assistant at http://ha.local:8123 still holds it; it no longer works there.')
   })
 
+  it('flags a watched Protect key on a console Protect has left, naming where it runs now; not while it runs there', () => {
+    const tracked = keyRecord('w2', { consoleKey: HOST, remoteId: 'p1', app: 'protect', name: 'ha-protect' })
+    const all = [owner, keyOf('p1', { trackedKeyId: 'w2', madeByKeyward: true })]
+    const moved = ctx([tracked], {
+      appsOf: (host) => (host === HOST ? ['network'] : null),
+      runsOn: (app) => (app === 'protect' ? ['UNVR (192.0.2.9)'] : ['NVR']),
+    })
+    const found = findingsOf([readHost], all, moved).filter((f) => f.kind === 'app-moved')
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatchObject({
+      credentialId: `${HOST}|api-key|p1`,
+      keyId: 'w2',
+      action: 'revoke-key',
+      reason:
+        'Protect no longer runs on NVR, so this key cannot reach it; it still opens everything else there. Protect runs on UNVR (192.0.2.9) now: make its key there.',
+    })
+    // Still there, or never checked for apps: nothing to say.
+    const stays = ctx([tracked], { appsOf: () => ['protect', 'network'], runsOn: () => ['NVR'] })
+    expect(findingsOf([readHost], all, stays).filter((f) => f.kind === 'app-moved')).toEqual([])
+    const unknown = ctx([tracked], { appsOf: () => null })
+    expect(findingsOf([readHost], all, unknown).filter((f) => f.kind === 'app-moved')).toEqual([])
+  })
+
   it('claims nothing is gone from a list it could not read', () => {
     const tracked = keyRecord('w1', { consoleKey: HOST, remoteId: 'r1', username: 'other-admin' })
     const access = keyRecord('w2', { consoleKey: HOST, remoteId: 'r2', app: 'access' })

@@ -7,7 +7,8 @@ import type {
   CleanupAction,
   FindingKind,
 } from '../../../shared/audit.ts'
-import type { KeyRecord } from '../../../shared/domain.ts'
+import type { KeyRecord, UnifiApp } from '../../../shared/domain.ts'
+import { appShort } from '../../../shared/labels.ts'
 import { UISP_TOKEN_PURPOSES, UISP_SCOPES } from '../uisp/tokens.ts'
 import type { KeywardKnowledge } from './inventory.ts'
 
@@ -23,6 +24,12 @@ export interface FindingContext {
   /** Names of the Home Assistants each watched key was pushed to, by key id. */
   pushedTo: (key: KeyRecord) => string[]
   known: KeywardKnowledge
+  /**
+   * The apps each console ran at its last check, by console key (null: never checked for apps), and
+   * which consoles run an app now (their labels): for a watched key whose app moved (the wrong-host class).
+   */
+  appsOf?: (hostKey: string) => readonly UnifiApp[] | null
+  runsOn?: (app: UnifiApp) => string[]
 }
 
 const KIND_WORDS: Record<AuditCredential['kind'], string> = {
@@ -171,6 +178,24 @@ function untracked(c: AuditCredential, all: readonly AuditCredential[], ctx: Fin
   )
 }
 
+/**
+ * A watched Protect or Network key on a console that no longer runs that app (the app moved, e.g. Protect
+ * to a new NVR): the key cannot reach it any more, yet still opens everything else on that console.
+ */
+function appMoved(c: AuditCredential, all: readonly AuditCredential[], ctx: FindingContext): AuditFinding | null {
+  if (c.kind !== 'api-key' || !c.trackedKeyId || !ctx.appsOf) return null
+  const tracked = ctx.known.keys.find((k) => k.id === c.trackedKeyId)
+  if (!tracked || (tracked.app !== 'protect' && tracked.app !== 'network')) return null
+  const apps = ctx.appsOf(c.hostKey)
+  // Unknown or empty (never checked, or a check that saw no app) proves nothing.
+  if (!apps || apps.length === 0 || apps.includes(tracked.app)) return null
+  const app = appShort(tracked.app)
+  const elsewhere = (ctx.runsOn?.(tracked.app) ?? []).filter((label) => label !== c.hostLabel)
+  const where = elsewhere.length > 0 ? ` ${app} runs on ${elsewhere.join(' and ')} now: make its key there.` : ''
+  const reason = `${app} no longer runs on ${c.hostLabel}, so this key cannot reach it; it still opens everything else there.${where}`
+  return finding('app-moved', c, reason, all, ctx)
+}
+
 /** Watched keys on a host that was read whose key is not in that host's list any more. */
 function goneFromHost(
   hosts: readonly AuditHostResult[],
@@ -211,7 +236,7 @@ export function findingsOf(
   all: readonly AuditCredential[],
   ctx: FindingContext,
 ): AuditFinding[] {
-  const rules = [usageFinding, ownerFinding, orphanAdmin, scopeFinding, expiryFinding, untracked]
+  const rules = [usageFinding, ownerFinding, orphanAdmin, scopeFinding, expiryFinding, untracked, appMoved]
   const found = all.flatMap((c) => rules.map((rule) => rule(c, all, ctx)).filter((f): f is AuditFinding => f !== null))
   return [...found, ...goneFromHost(hosts, all, ctx)]
 }

@@ -7,7 +7,8 @@
 // Nothing is read in the background: a read happens only on `open`, and again after a cleanup, of the
 // hosts named at the last `open`.
 import type { AuditCleanupResult, AuditReport } from '../../../shared/audit.ts'
-import type { KeyRecord } from '../../../shared/domain.ts'
+import type { ConsoleRecord, KeyRecord, UnifiApp } from '../../../shared/domain.ts'
+import { consoleLabel } from '../../../shared/labels.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { ActivityLog } from './activity.ts'
 import { runCleanup, type CleanupDeps } from './cleanup.ts'
@@ -23,11 +24,26 @@ export interface AuditOpenInput {
 export interface AuditServiceDeps extends Omit<ReaderDeps, 'known'> {
   settings: Pick<
     Settings,
-    'listKeys' | 'listProvisions' | 'getUisp' | 'listHomeAssistants' | 'getPreferences' | 'getAudit' | 'saveAudit'
+    | 'listKeys'
+    | 'listProvisions'
+    | 'listConsoles'
+    | 'getUisp'
+    | 'listHomeAssistants'
+    | 'getPreferences'
+    | 'getAudit'
+    | 'saveAudit'
   >
   activity: ActivityLog
   revokeUispToken: CleanupDeps['revokeUispToken']
   forgetKey: CleanupDeps['forgetKey']
+}
+
+/** The apps each console ran at its last check (its record), for the app-moved finding. */
+function whereAppsRun(consoles: readonly ConsoleRecord[]) {
+  return {
+    appsOf: (hostKey: string) => consoles.find((c) => c.key === hostKey)?.apps ?? null,
+    runsOn: (app: UnifiApp) => consoles.filter((c) => c.apps?.includes(app)).map((c) => consoleLabel(c)),
+  }
 }
 
 /** Reads the named hosts one at a time (a lab's consoles are few) and derives the findings. */
@@ -49,6 +65,7 @@ async function readAudit(deps: AuditServiceDeps, reader: ReaderDeps, input: Audi
     signedInUserIds,
     pushedTo: (key: KeyRecord) => homeAssistants.filter((ha) => key.pushedTo.includes(ha.id)).map((ha) => ha.url),
     known: reader.known(),
+    ...whereAppsRun(settings.listConsoles()),
   })
   return { openedAt: new Date(now()).toISOString(), unusedDays, hosts, credentials, findings }
 }

@@ -31,6 +31,7 @@ export const KIND_LABEL: Record<AuditFinding['kind'], string> = {
   'orphan-super-admin': 'Super Admin nobody uses',
   'broad-scope': 'More rights than needed',
   expiring: 'Expiring',
+  'app-moved': 'App moved to another console',
 }
 
 const ACTION_LABEL: Record<NonNullable<AuditFinding['action']>, string> = {
