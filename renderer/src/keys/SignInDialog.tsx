@@ -29,20 +29,8 @@ interface SignInDialogProps {
 
 export function SignInDialog({ consoleKey, consoleName, signIn, who, onClose, fallbackFocus }: SignInDialogProps) {
   const ids = useId()
-  const {
-    phase,
-    username,
-    setUsername,
-    password,
-    setPassword,
-    code,
-    setCode,
-    pending,
-    error,
-    passwordRef,
-    codeRef,
-    submit,
-  } = useSignInForm(consoleKey, signIn, onClose)
+  const form = useSignInForm(consoleKey, signIn, onClose)
+  const { phase, username, password, code, pending, error } = form
 
   return (
     <Dialog
@@ -57,15 +45,15 @@ export function SignInDialog({ consoleKey, consoleName, signIn, who, onClose, fa
         </p>
       }
     >
-      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+      <form className="form" onSubmit={(e) => void form.submit(e)} noValidate>
         {phase === 'credentials' ? (
           <CredentialFields
             id={ids}
             username={username}
             password={password}
-            onUsername={setUsername}
-            onPassword={setPassword}
-            passwordRef={passwordRef}
+            onUsername={form.setUsername}
+            onPassword={form.setPassword}
+            passwordRef={form.passwordRef}
             rejected={error?.code === 'invalid-credentials'}
             autoFocus
           />
@@ -73,8 +61,8 @@ export function SignInDialog({ consoleKey, consoleName, signIn, who, onClose, fa
           <CodeField
             id={ids}
             code={code}
-            onCode={setCode}
-            codeRef={codeRef}
+            onCode={form.setCode}
+            codeRef={form.codeRef}
             hint="6 to 8 digits from your authenticator app."
           />
         )}
