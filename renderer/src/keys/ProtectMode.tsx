@@ -3,30 +3,16 @@
 // user's password (its sentence names what goes where). The core enforces the same rule:
 // without recorded consent it sends no password (homeassistant/consent.ts).
 import { useEffect, useId, useState } from 'react'
-import type { HaPushOptions, KeyView } from '../../../shared/domain.ts'
+import type { HaPushOptions, HaPushSummary, KeyView } from '../../../shared/domain.ts'
+import type { RowState } from './rows.ts'
 import { Actions, Callout } from '../wizard/parts.tsx'
 import { useKeys } from './context.ts'
 import { IDLE_ROW } from './store.ts'
 
 export function ProtectMode({ keyView, haId }: { keyView: KeyView; haId: string }) {
-  const pushOptions = useKeys((s) => s.pushOptions)
-  const consentAndPush = useKeys((s) => s.consentAndPush)
   const push = useKeys((s) => s.push)
   const row = useKeys((s) => s.rows[keyView.id] ?? IDLE_ROW)
-  const [options, setOptions] = useState<HaPushOptions | null>(null)
-  const [agreed, setAgreed] = useState(false)
-  const checkboxId = useId()
-  const refreshAfter = row.push
-
-  useEffect(() => {
-    let live = true
-    void pushOptions(keyView.id, haId).then((o) => {
-      if (live && o.ok) setOptions(o.value)
-    })
-    return () => {
-      live = false
-    }
-  }, [pushOptions, keyView.id, haId, refreshAfter])
+  const options = usePushOptions(keyView.id, haId, row.push)
 
   if (!options) return null
   const mode = row.push?.mode ?? null
@@ -52,54 +38,7 @@ export function ProtectMode({ keyView, haId }: { keyView: KeyView; haId: string 
       <p>
         <strong>What it costs:</strong> {options.fullModeCosts}
       </p>
-      {options.consentSentence === null ? (
-        <p className="muted">
-          This key was made as the signed-in admin, whose password Keyward never keeps, so full mode is not offered.
-        </p>
-      ) : options.consent ? (
-        <>
-          <p className="muted" data-testid="ha-consent-recorded">
-            You agreed on {new Date(options.consent.grantedAt).toLocaleString()}: “{options.consent.sentence}”
-          </p>
-          {mode !== 'full' && (
-            <Actions>
-              <button
-                type="button"
-                className="button small secondary"
-                aria-disabled={busy || undefined}
-                onClick={() => !busy && void push(keyView.id, haId, { mode: 'full' })}
-              >
-                {fullLabel}
-              </button>
-            </Actions>
-          )}
-        </>
-      ) : (
-        <Callout tone="warn" label="Consent to send a password">
-          <p>
-            <input
-              id={checkboxId}
-              type="checkbox"
-              checked={agreed}
-              onChange={(e) => setAgreed(e.target.checked)}
-              data-testid="ha-consent-check"
-            />{' '}
-            <label htmlFor={checkboxId} data-testid="ha-consent-sentence">
-              {options.consentSentence}
-            </label>
-          </p>
-          <Actions>
-            <button
-              type="button"
-              className="button small secondary"
-              aria-disabled={!agreed || busy || undefined}
-              onClick={() => agreed && !busy && void consentAndPush(keyView.id, haId, options.consentSentence!, 'full')}
-            >
-              Agree and {fullLabel.toLowerCase()}
-            </button>
-          </Actions>
-        </Callout>
-      )}
+      <ProtectConsent keyView={keyView} haId={haId} options={options} mode={mode} busy={busy} fullLabel={fullLabel} />
       {mode === 'full' && options.apiKeyOnlyAvailable && (
         <Actions>
           <button
@@ -113,5 +52,91 @@ export function ProtectMode({ keyView, haId }: { keyView: KeyView; haId: string 
         </Actions>
       )}
     </section>
+  )
+}
+
+/** The push options of this key for this Home Assistant, read again after each push. */
+function usePushOptions(keyId: string, haId: string, refreshAfter: RowState['push']): HaPushOptions | null {
+  const pushOptions = useKeys((s) => s.pushOptions)
+  const [options, setOptions] = useState<HaPushOptions | null>(null)
+  useEffect(() => {
+    let live = true
+    void pushOptions(keyId, haId).then((o) => {
+      if (live && o.ok) setOptions(o.value)
+    })
+    return () => {
+      live = false
+    }
+  }, [pushOptions, keyId, haId, refreshAfter])
+  return options
+}
+
+/** Full mode's consent: none possible, recorded (and full mode one click away), or asked for. */
+function ProtectConsent({
+  keyView,
+  haId,
+  options,
+  mode,
+  busy,
+  fullLabel,
+}: {
+  keyView: KeyView
+  haId: string
+  options: HaPushOptions
+  mode: HaPushSummary['mode']
+  busy: boolean
+  fullLabel: string
+}) {
+  const consentAndPush = useKeys((s) => s.consentAndPush)
+  const push = useKeys((s) => s.push)
+  const [agreed, setAgreed] = useState(false)
+  const checkboxId = useId()
+  return options.consentSentence === null ? (
+    <p className="muted">
+      This key was made as the signed-in admin, whose password Keyward never keeps, so full mode is not offered.
+    </p>
+  ) : options.consent ? (
+    <>
+      <p className="muted" data-testid="ha-consent-recorded">
+        You agreed on {new Date(options.consent.grantedAt).toLocaleString()}: “{options.consent.sentence}”
+      </p>
+      {mode !== 'full' && (
+        <Actions>
+          <button
+            type="button"
+            className="button small secondary"
+            aria-disabled={busy || undefined}
+            onClick={() => !busy && void push(keyView.id, haId, { mode: 'full' })}
+          >
+            {fullLabel}
+          </button>
+        </Actions>
+      )}
+    </>
+  ) : (
+    <Callout tone="warn" label="Consent to send a password">
+      <p>
+        <input
+          id={checkboxId}
+          type="checkbox"
+          checked={agreed}
+          onChange={(e) => setAgreed(e.target.checked)}
+          data-testid="ha-consent-check"
+        />{' '}
+        <label htmlFor={checkboxId} data-testid="ha-consent-sentence">
+          {options.consentSentence}
+        </label>
+      </p>
+      <Actions>
+        <button
+          type="button"
+          className="button small secondary"
+          aria-disabled={!agreed || busy || undefined}
+          onClick={() => agreed && !busy && void consentAndPush(keyView.id, haId, options.consentSentence!, 'full')}
+        >
+          Agree and {fullLabel.toLowerCase()}
+        </button>
+      </Actions>
+    </Callout>
   )
 }

@@ -16,14 +16,7 @@ export type SignInCall = (input: {
   mfaCode?: string
 }) => Promise<Outcome<{ state: 'signed-in' | 'mfa-required' }>>
 
-export function SignInDialog({
-  consoleKey,
-  consoleName,
-  signIn,
-  who,
-  onClose,
-  fallbackFocus,
-}: {
+interface SignInDialogProps {
   consoleKey: string
   consoleName: string
   /** The host's sign-in (console or UISP server). */
@@ -32,8 +25,67 @@ export function SignInDialog({
   who?: string
   onClose: (signedIn: boolean) => void
   fallbackFocus: () => HTMLElement | null
-}) {
+}
+
+export function SignInDialog({ consoleKey, consoleName, signIn, who, onClose, fallbackFocus }: SignInDialogProps) {
   const ids = useId()
+  const form = useSignInForm(consoleKey, signIn, onClose)
+  const { phase, username, password, code, pending, error } = form
+
+  return (
+    <Dialog
+      title={`Sign in to ${consoleName}`}
+      onClose={() => onClose(false)}
+      fallbackFocus={fallbackFocus}
+      testId="signin-dialog"
+      description={
+        <p>
+          Use {who ?? 'the console’s owner account or another Super Admin'}. Keyward uses the session for this one
+          action and does not store your password.
+        </p>
+      }
+    >
+      <form className="form" onSubmit={(e) => void form.submit(e)} noValidate>
+        {phase === 'credentials' ? (
+          <CredentialFields
+            id={ids}
+            username={username}
+            password={password}
+            onUsername={form.setUsername}
+            onPassword={form.setPassword}
+            passwordRef={form.passwordRef}
+            rejected={error?.code === 'invalid-credentials'}
+            autoFocus
+          />
+        ) : (
+          <CodeField
+            id={ids}
+            code={code}
+            onCode={form.setCode}
+            codeRef={form.codeRef}
+            hint="6 to 8 digits from your authenticator app."
+          />
+        )}
+        <div className="message-slot">{error && <SignInError error={error} />}</div>
+        <div className="actions dialog-actions">
+          <button type="button" className="button secondary" onClick={() => onClose(false)}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            className="button primary"
+            aria-disabled={pending || !username.trim() || !password || undefined}
+          >
+            {pending ? 'Signing in…' : 'Sign in'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  )
+}
+
+/** The sign-in's state and its submit: the password and code are cleared as soon as the host has answered. */
+function useSignInForm(consoleKey: string, signIn: SignInCall, onClose: (signedIn: boolean) => void) {
   const [phase, setPhase] = useState<'credentials' | 'mfa'>('credentials')
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
@@ -77,64 +129,30 @@ export function SignInDialog({
     passwordRef.current?.focus()
   }
 
+  return {
+    phase,
+    username,
+    setUsername,
+    password,
+    setPassword,
+    code,
+    setCode,
+    pending,
+    error,
+    passwordRef,
+    codeRef,
+    submit,
+  }
+}
+
+function SignInError({ error }: { error: KeywardError }) {
   return (
-    <Dialog
-      title={`Sign in to ${consoleName}`}
-      onClose={() => onClose(false)}
-      fallbackFocus={fallbackFocus}
-      testId="signin-dialog"
-      description={
-        <p>
-          Use {who ?? 'the console’s owner account or another Super Admin'}. Keyward uses the session for this one
-          action and does not store your password.
-        </p>
-      }
+    <Callout
+      tone={error.code === 'locked-out' ? 'warn' : 'danger'}
+      alert
+      title={error.code === 'locked-out' ? 'Sign-ins are paused' : 'Not signed in'}
     >
-      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
-        {phase === 'credentials' ? (
-          <CredentialFields
-            id={ids}
-            username={username}
-            password={password}
-            onUsername={setUsername}
-            onPassword={setPassword}
-            passwordRef={passwordRef}
-            rejected={error?.code === 'invalid-credentials'}
-            autoFocus
-          />
-        ) : (
-          <CodeField
-            id={ids}
-            code={code}
-            onCode={setCode}
-            codeRef={codeRef}
-            hint="6 to 8 digits from your authenticator app."
-          />
-        )}
-        <div className="message-slot">
-          {error && (
-            <Callout
-              tone={error.code === 'locked-out' ? 'warn' : 'danger'}
-              alert
-              title={error.code === 'locked-out' ? 'Sign-ins are paused' : 'Not signed in'}
-            >
-              <p data-testid="signin-error">{error.message}</p>
-            </Callout>
-          )}
-        </div>
-        <div className="actions dialog-actions">
-          <button type="button" className="button secondary" onClick={() => onClose(false)}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className="button primary"
-            aria-disabled={pending || !username.trim() || !password || undefined}
-          >
-            {pending ? 'Signing in…' : 'Sign in'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+      <p data-testid="signin-error">{error.message}</p>
+    </Callout>
   )
 }

@@ -3,39 +3,16 @@
 // key obscured, as UISP asks); copy with auto-clear; a reachability check; and
 // the registration commands for a device from the inventory, shown with a
 // placeholder where the key goes — "Copy commands" puts the real ones on the clipboard.
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react'
-import type {
-  CopyResult,
-  RegistrationCommands,
-  UispKeyCheck,
-  UispKeyView,
-  UispServerRecord,
-} from '../../../shared/domain.ts'
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react'
+import type { UispKeyCheck, UispKeyView, UispServerRecord } from '../../../shared/domain.ts'
 import type { InventoryItem } from '../../../shared/inventory.ts'
 import type { KeywardError, Outcome } from '../../../shared/result.ts'
 import { keyward } from '../api.ts'
-import { copyAndClear } from '../keys/clipboard.ts'
 import { SignInDialog, type SignInCall } from '../keys/SignInDialog.tsx'
 import { Callout } from '../wizard/parts.tsx'
 import { registrableDevice, type RegistrableDevice } from './devices.ts'
-
-type Note = { tone: 'ok' | 'danger' | 'warn'; text: string }
-
-/** Copies a CopyResult the core could not put on a system clipboard itself. */
-async function finishCopy(outcome: Outcome<CopyResult>, what: string): Promise<Note> {
-  if (!outcome.ok) return { tone: 'danger', text: outcome.error.message }
-  if (!outcome.value.copied) {
-    try {
-      await copyAndClear(outcome.value.secret, outcome.value.clearsInSeconds)
-    } catch {
-      return { tone: 'danger', text: 'This browser did not let Keyward use the clipboard.' }
-    }
-  }
-  return {
-    tone: 'ok',
-    text: `Copied ${what}. Keyward clears the clipboard in ${outcome.value.clearsInSeconds} s if it still holds it.`,
-  }
-}
+import { finishCopy, type Note } from './finish-copy.ts'
+import { Registration } from './Registration.tsx'
 
 export function UispKeysPanel() {
   const [keys, setKeys] = useState<UispKeyView[]>([])
@@ -95,15 +72,13 @@ const uispSignIn: SignInCall = async (input) => {
   return outcome.ok ? { ok: true, value: { state: outcome.value.state } } : outcome
 }
 
-function AddKey({
-  servers,
-  onAdded,
-  onError,
-}: {
+interface AddKeyProps {
   servers: UispServerRecord[]
   onAdded: () => Promise<void>
   onError: (e: KeywardError | null) => void
-}) {
+}
+
+function AddKey({ servers, onAdded, onError }: AddKeyProps) {
   const [text, setText] = useState('')
   const [server, setServer] = useState('')
   const [busy, setBusy] = useState(false)
@@ -138,45 +113,17 @@ function AddKey({
   }
   return (
     <div className="form">
-      <form onSubmit={(e) => void paste(e)}>
-        <label htmlFor={id}>Paste a UISP key</label>
-        <div className="row">
-          {/* A password field: the pasted key is not shown on screen. */}
-          <input
-            id={id}
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="wss://…"
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-          />
-          <button type="submit" className="button secondary" disabled={busy || text.trim() === ''}>
-            Save to keychain
-          </button>
-        </div>
-        <p className="hint">Keyward checks its form before saving it, and never shows it whole.</p>
-      </form>
+      <PasteKey id={id} text={text} busy={busy} onText={setText} onSubmit={(e) => void paste(e)} />
       {servers.length > 0 && (
-        <div className="row">
-          <label htmlFor={`${id}-server`}>Or read it from</label>
-          <select id={`${id}-server`} value={server || servers[0]!.key} onChange={(e) => setServer(e.target.value)}>
-            {servers.map((s) => (
-              <option key={s.key} value={s.key}>
-                UISP at {s.key}
-              </option>
-            ))}
-          </select>
-          <button
-            ref={readButton}
-            type="button"
-            className="button secondary"
-            disabled={busy}
-            onClick={() => void fetchFrom()}
-          >
-            Read from server
-          </button>
-        </div>
+        <ServerChoice
+          id={id}
+          servers={servers}
+          server={server}
+          busy={busy}
+          buttonRef={readButton}
+          onServer={setServer}
+          onRead={() => void fetchFrom()}
+        />
       )}
       {signingIn && (
         <SignInDialog
@@ -195,15 +142,83 @@ function AddKey({
   )
 }
 
-function UispKeyItem({
-  uispKey: k,
-  devices,
-  onChange,
+function PasteKey({
+  id,
+  text,
+  busy,
+  onText,
+  onSubmit,
 }: {
+  id: string
+  text: string
+  busy: boolean
+  onText: (text: string) => void
+  onSubmit: (event: FormEvent) => void
+}) {
+  return (
+    <form onSubmit={onSubmit}>
+      <label htmlFor={id}>Paste a UISP key</label>
+      <div className="row">
+        {/* A password field: the pasted key is not shown on screen. */}
+        <input
+          id={id}
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="wss://…"
+          value={text}
+          onChange={(e) => onText(e.target.value)}
+        />
+        <button type="submit" className="button secondary" disabled={busy || text.trim() === ''}>
+          Save to keychain
+        </button>
+      </div>
+      <p className="hint">Keyward checks its form before saving it, and never shows it whole.</p>
+    </form>
+  )
+}
+
+function ServerChoice({
+  id,
+  servers,
+  server,
+  busy,
+  buttonRef,
+  onServer,
+  onRead,
+}: {
+  id: string
+  servers: UispServerRecord[]
+  server: string
+  busy: boolean
+  buttonRef: RefObject<HTMLButtonElement | null>
+  onServer: (key: string) => void
+  onRead: () => void
+}) {
+  return (
+    <div className="row">
+      <label htmlFor={`${id}-server`}>Or read it from</label>
+      <select id={`${id}-server`} value={server || servers[0]!.key} onChange={(e) => onServer(e.target.value)}>
+        {servers.map((s) => (
+          <option key={s.key} value={s.key}>
+            UISP at {s.key}
+          </option>
+        ))}
+      </select>
+      <button ref={buttonRef} type="button" className="button secondary" disabled={busy} onClick={onRead}>
+        Read from server
+      </button>
+    </div>
+  )
+}
+
+interface UispKeyItemProps {
   uispKey: UispKeyView
   devices: RegistrableDevice[]
   onChange: () => Promise<void>
-}) {
+}
+
+function UispKeyItem({ uispKey: k, devices, onChange }: UispKeyItemProps) {
   const [note, setNote] = useState<Note | null>(null)
   const [check, setCheck] = useState<UispKeyCheck | null>(null)
   const [registering, setRegistering] = useState(false)
@@ -234,40 +249,14 @@ function UispKeyItem({
         </code>
       </p>
       <p className="muted">
-        {k.from === 'server' ? `Read from UISP at ${k.serverKey}` : 'Pasted'} ·{' '}
-        {k.option === 'allowSelfSignedCertificate'
-          ? 'devices accept a self-signed server certificate'
-          : k.option === 'allowUntrustedCertificate'
-            ? 'devices accept any server certificate'
-            : 'devices need a trusted server certificate'}
+        {k.from === 'server' ? `Read from UISP at ${k.serverKey}` : 'Pasted'} · {optionText(k.option)}
       </p>
       {k.warnings.map((w) => (
         <p key={w.code} className="row-note tone-warn">
           {w.message}
         </p>
       ))}
-      {check && (
-        <div className={`status-detail tone-${check.status === 'ok' ? 'ok' : 'danger'}`} data-testid="uisp-key-check">
-          {check.status === 'ok' ? (
-            <p>
-              Reachable: UISP{check.appVersion ? ` ${check.appVersion}` : ''} answered in {check.latencyMs} ms;{' '}
-              {check.trust === 'verified'
-                ? 'its certificate is trusted'
-                : check.trust === 'self-signed-allowed'
-                  ? 'its self-signed certificate is allowed by the key'
-                  : 'the key lets devices accept its certificate'}
-              .{check.matchesServer === true ? ' It is the server’s current key.' : ''}
-            </p>
-          ) : (
-            <>
-              <p>{check.message}</p>
-              <p>
-                <strong>What to do:</strong> {check.nextStep}
-              </p>
-            </>
-          )}
-        </div>
-      )}
+      {check && <KeyCheck check={check} />}
       <div className="row-status" role="status">
         {note && <p className={`row-note tone-${note.tone}`}>{note.text}</p>}
       </div>
@@ -295,92 +284,34 @@ function UispKeyItem({
   )
 }
 
-const KINDS: { kind: 'edgeos' | 'airos' | 'ubios'; label: string }[] = [
-  { kind: 'edgeos', label: 'EdgeRouter (EdgeOS)' },
-  { kind: 'airos', label: 'airMAX radio (airOS)' },
-  { kind: 'ubios', label: 'UISP router' },
-]
+const optionText = (option: UispKeyView['option']): string =>
+  option === 'allowSelfSignedCertificate'
+    ? 'devices accept a self-signed server certificate'
+    : option === 'allowUntrustedCertificate'
+      ? 'devices accept any server certificate'
+      : 'devices need a trusted server certificate'
 
-function Registration({ keyId, devices }: { keyId: string; devices: RegistrableDevice[] }) {
-  const [choice, setChoice] = useState<string>(devices[0]?.id ?? 'kind:edgeos')
-  const [commands, setCommands] = useState<RegistrationCommands | null>(null)
-  const [note, setNote] = useState<Note | null>(null)
-  const id = useId()
-  const device = choice.startsWith('kind:')
-    ? { kind: choice.slice(5) as 'edgeos' | 'airos' | 'ubios' }
-    : (devices.find((d) => d.id === choice)?.device ?? { kind: 'edgeos' as const })
-  const deviceKey = JSON.stringify(device)
-
-  useEffect(() => {
-    if (!keyward) return
-    let live = true
-    void keyward.uispKey.registration({ id: keyId, device: JSON.parse(deviceKey) as typeof device }).then((outcome) => {
-      if (!live) return
-      if (outcome.ok) setCommands(outcome.value)
-      else setNote({ tone: 'danger', text: outcome.error.message })
-    })
-    return () => {
-      live = false
-    }
-  }, [keyId, deviceKey])
-
-  const copy = async () => {
-    if (!keyward) return
-    setNote(
-      await finishCopy(await keyward.uispKey.copyRegistration({ id: keyId, device }), 'the commands with the key'),
-    )
-  }
-
+function KeyCheck({ check }: { check: UispKeyCheck }) {
   return (
-    <div className="registration" data-testid="uisp-registration">
-      <label htmlFor={id}>Device</label>
-      <select
-        id={id}
-        value={choice}
-        onChange={(e) => {
-          setChoice(e.target.value)
-          setNote(null)
-        }}
-      >
-        {devices.map((d) => (
-          <option key={d.id} value={d.id}>
-            {d.label}
-          </option>
-        ))}
-        {KINDS.map((k) => (
-          <option key={k.kind} value={`kind:${k.kind}`}>
-            Another {k.label}
-          </option>
-        ))}
-      </select>
-      {commands && (
+    <div className={`status-detail tone-${check.status === 'ok' ? 'ok' : 'danger'}`} data-testid="uisp-key-check">
+      {check.status === 'ok' ? (
+        <p>
+          Reachable: UISP{check.appVersion ? ` ${check.appVersion}` : ''} answered in {check.latencyMs} ms;{' '}
+          {check.trust === 'verified'
+            ? 'its certificate is trusted'
+            : check.trust === 'self-signed-allowed'
+              ? 'its self-signed certificate is allowed by the key'
+              : 'the key lets devices accept its certificate'}
+          .{check.matchesServer === true ? ' It is the server’s current key.' : ''}
+        </p>
+      ) : (
         <>
-          <p>{commands.where}</p>
-          <pre className="commands" data-testid="registration-commands">
-            {commands.text}
-          </pre>
-          <p className="hint">
-            {'<UISP key>'} stands for the key: “Copy commands” puts the commands with the key itself on the clipboard.
+          <p>{check.message}</p>
+          <p>
+            <strong>What to do:</strong> {check.nextStep}
           </p>
-          {commands.warnings.map((w) => (
-            <p key={w} className="row-note tone-warn">
-              {w}
-            </p>
-          ))}
-          {commands.notes.map((n) => (
-            <p key={n} className="muted">
-              {n}
-            </p>
-          ))}
-          <p className="detail">Source: {commands.source}</p>
-          <button type="button" className="button small primary" onClick={() => void copy()}>
-            Copy commands
-          </button>
         </>
       )}
-      <div className="row-status" role="status">
-        {note && <p className={`row-note tone-${note.tone}`}>{note.text}</p>}
-      </div>
     </div>
   )
 }

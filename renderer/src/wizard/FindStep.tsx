@@ -41,7 +41,6 @@ export function FindStep() {
     selectedBy === 'user' && selectedKey && best && best.key !== selectedKey
       ? (adviceForApp?.pickedWarning ?? null)
       : null
-  const continueHint = useId()
 
   return (
     <Screen id="find" title={`Which console runs ${appShort(app)}?`}>
@@ -51,40 +50,21 @@ export function FindStep() {
       </p>
       <DiscoveryBar loaded={loaded} consoles={cards.length} others={others} />
 
-      <fieldset className="console-list" aria-busy={!loaded}>
-        <legend>Consoles</legend>
-        {cards.length === 0 ? (
-          <EmptyState loaded={loaded} />
-        ) : (
-          <ul>
-            {cards.map((card) => (
-              <li key={card.key ?? card.id}>
-                <ConsoleOption
-                  card={card}
-                  app={app}
-                  probe={card.key ? probes[card.key] : undefined}
-                  selected={card.key !== null && card.key === selectedKey}
-                  recommendation={adviceForApp?.ranked.find((r) => r.key === card.key) ?? null}
-                  best={best?.key === card.key}
-                  onSelect={select}
-                />
-              </li>
-            ))}
-          </ul>
-        )}
-      </fieldset>
+      <ConsoleList
+        loaded={loaded}
+        cards={cards}
+        app={app}
+        probes={probes}
+        selectedKey={selectedKey}
+        ranked={adviceForApp?.ranked ?? null}
+        bestKey={best?.key ?? null}
+        onSelect={select}
+      />
 
       <DiscoveryNotices />
 
       <div className="warning-slot" aria-live="polite">
-        {warning && best && (
-          <Callout tone="warn" title="That is probably not the right console" label="Wrong console">
-            <p data-testid="picked-warning">{warning}</p>
-            <button type="button" className="button secondary" onClick={() => select(best.key)}>
-              Use {best.name ?? best.host} instead
-            </button>
-          </Callout>
-        )}
+        {warning && best && <PickedWarning warning={warning} best={best} onUse={() => select(best.key)} />}
       </div>
 
       <ManualAddress />
@@ -98,25 +78,7 @@ export function FindStep() {
         />
       )}
 
-      <Actions>
-        <button type="button" className="button secondary" onClick={() => goTo('goal')}>
-          Back
-        </button>
-        <button
-          type="button"
-          className="button primary"
-          disabled={!selected || busy}
-          aria-describedby={selected ? undefined : continueHint}
-          onClick={() => selected?.key && void continueWith(selected.key)}
-        >
-          {busy ? 'Checking…' : selected ? `Continue with ${selected.name ?? selected.key}` : 'Continue'}
-        </button>
-        {!selected && (
-          <span id={continueHint} className="hint actions-hint">
-            Choose a console, or enter its address.
-          </span>
-        )}
-      </Actions>
+      <FindActions selected={selected} busy={busy} onBack={() => goTo('goal')} onContinue={continueWith} />
     </Screen>
   )
 }
@@ -215,12 +177,11 @@ function ConsoleOption({
   app: UnifiApp
   probe: ProbeEntry | undefined
   selected: boolean
-  recommendation: { reason: string; cameras?: number } | null
+  recommendation: Recommendation | null
   best: boolean
   onSelect(key: string): void
 }) {
   const base = `card-${card.id.replace(/[^A-Za-z0-9_-]/g, '_')}`
-  const runsApp = card.apps.includes(app)
   const disabled = card.key === null || card.unsupported
   return (
     <label
@@ -249,42 +210,158 @@ function ConsoleOption({
           <span className="option-line">
             <span className="k">Address</span> <span className="mono">{card.key ?? 'not known yet'}</span>
           </span>
-          <span className="option-line">
-            <span className="k">Apps</span>{' '}
-            {!card.appsKnown ? (
-              'not checked yet'
-            ) : card.apps.length === 0 ? (
-              'none answered'
-            ) : (
-              <span className="apps">
-                {card.apps.map((a) => (
-                  <span key={a} className={`app-chip${a === app ? ' match' : ''}`}>
-                    {appShort(a)}
-                  </span>
-                ))}
-              </span>
-            )}
-          </span>
+          <AppsLine card={card} app={app} />
           <span className="option-line wide">
             <span className="k">Found by</span> {card.foundBy.join(', ')}
           </span>
-          <span className="option-line reason">
-            {card.unsupported
-              ? 'The self-hosted Network application (being retired): it has no local API keys. ' +
-                'Move to UniFi OS Server, or give Home Assistant a username and password or a Site Manager key.'
-              : probe?.status === 'running'
-                ? 'Checking this console…'
-                : probe?.status === 'failed'
-                  ? `Could not check it: ${probe.error.message}`
-                  : recommendation
-                    ? recommendation.reason
-                    : card.appsKnown && !runsApp
-                      ? `${appShort(app)} is not installed here.`
-                      : '\u00a0'}
-          </span>
+          <span className="option-line reason">{reasonText(card, app, probe, recommendation)}</span>
         </span>
       </span>
     </label>
+  )
+}
+
+type Recommendation = { reason: string; cameras?: number }
+
+function ConsoleList({
+  loaded,
+  cards,
+  app,
+  probes,
+  selectedKey,
+  ranked,
+  bestKey,
+  onSelect,
+}: {
+  loaded: boolean
+  cards: ConsoleCard[]
+  app: UnifiApp
+  probes: Record<string, ProbeEntry>
+  selectedKey: string | null
+  ranked: (Recommendation & { key: string })[] | null
+  bestKey: string | null
+  onSelect(key: string): void
+}) {
+  return (
+    <fieldset className="console-list" aria-busy={!loaded}>
+      <legend>Consoles</legend>
+      {cards.length === 0 ? (
+        <EmptyState loaded={loaded} />
+      ) : (
+        <ul>
+          {cards.map((card) => (
+            <li key={card.key ?? card.id}>
+              <ConsoleOption
+                card={card}
+                app={app}
+                probe={card.key ? probes[card.key] : undefined}
+                selected={card.key !== null && card.key === selectedKey}
+                recommendation={ranked?.find((r) => r.key === card.key) ?? null}
+                best={bestKey === card.key}
+                onSelect={onSelect}
+              />
+            </li>
+          ))}
+        </ul>
+      )}
+    </fieldset>
+  )
+}
+
+function FindActions({
+  selected,
+  busy,
+  onBack,
+  onContinue,
+}: {
+  selected: ConsoleCard | null
+  busy: boolean
+  onBack: () => void
+  onContinue: (key: string) => Promise<unknown>
+}) {
+  const continueHint = useId()
+  return (
+    <Actions>
+      <button type="button" className="button secondary" onClick={onBack}>
+        Back
+      </button>
+      <button
+        type="button"
+        className="button primary"
+        disabled={!selected || busy}
+        aria-describedby={selected ? undefined : continueHint}
+        onClick={() => selected?.key && void onContinue(selected.key)}
+      >
+        {busy ? 'Checking…' : selected ? `Continue with ${selected.name ?? selected.key}` : 'Continue'}
+      </button>
+      {!selected && (
+        <span id={continueHint} className="hint actions-hint">
+          Choose a console, or enter its address.
+        </span>
+      )}
+    </Actions>
+  )
+}
+
+function AppsLine({ card, app }: { card: ConsoleCard; app: UnifiApp }) {
+  return (
+    <span className="option-line">
+      <span className="k">Apps</span>{' '}
+      {!card.appsKnown ? (
+        'not checked yet'
+      ) : card.apps.length === 0 ? (
+        'none answered'
+      ) : (
+        <span className="apps">
+          {card.apps.map((a) => (
+            <span key={a} className={`app-chip${a === app ? ' match' : ''}`}>
+              {appShort(a)}
+            </span>
+          ))}
+        </span>
+      )}
+    </span>
+  )
+}
+
+/** The card's last line: why it cannot be used, its check, or why it is (not) the one. */
+function reasonText(
+  card: ConsoleCard,
+  app: UnifiApp,
+  probe: ProbeEntry | undefined,
+  recommendation: Recommendation | null,
+): string {
+  const runsApp = card.apps.includes(app)
+  return card.unsupported
+    ? 'The self-hosted Network application (being retired): it has no local API keys. ' +
+        'Move to UniFi OS Server, or give Home Assistant a username and password or a Site Manager key.'
+    : probe?.status === 'running'
+      ? 'Checking this console…'
+      : probe?.status === 'failed'
+        ? `Could not check it: ${probe.error.message}`
+        : recommendation
+          ? recommendation.reason
+          : card.appsKnown && !runsApp
+            ? `${appShort(app)} is not installed here.`
+            : '\u00a0'
+}
+
+function PickedWarning({
+  warning,
+  best,
+  onUse,
+}: {
+  warning: string
+  best: { name?: string | null; host: string }
+  onUse: () => void
+}) {
+  return (
+    <Callout tone="warn" title="That is probably not the right console" label="Wrong console">
+      <p data-testid="picked-warning">{warning}</p>
+      <button type="button" className="button secondary" onClick={onUse}>
+        Use {best.name ?? best.host} instead
+      </button>
+    </Callout>
   )
 }
 

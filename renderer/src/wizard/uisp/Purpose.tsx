@@ -1,5 +1,6 @@
 // UISP step 4: what the token is for; each purpose gets the least scope that serves it.
 import { useEffect, useId } from 'react'
+import type { UispPurposeOption } from '../../../../shared/domain.ts'
 import { Actions, ErrorCallout, Screen } from '../parts.tsx'
 import { useUispWizard } from './context.ts'
 
@@ -47,56 +48,18 @@ export function Purpose() {
         <ul>
           {plan.purposes.map((p) => (
             <li key={p.purpose}>
-              <label
-                className={`console-option${p.purpose === purpose ? ' selected' : ''}${p.allowed ? '' : ' disabled'}`}
-              >
-                <input
-                  type="radio"
-                  name="uisp-purpose"
-                  value={p.purpose}
-                  checked={p.purpose === purpose}
-                  disabled={!p.allowed}
-                  onChange={() => choose(p.purpose)}
-                  aria-describedby={`${nameId}-${p.purpose}`}
-                />
-                <span className="option-body">
-                  <span className="option-title">{p.label}</span>
-                  <span className="option-details" id={`${nameId}-${p.purpose}`}>
-                    <span className="scope-line" data-testid={`scope-${p.purpose}`}>
-                      <strong>Scope: {p.scopeLabel}.</strong> {p.why}
-                    </span>
-                    <span className="scope-line muted">
-                      {p.allows} {p.risk}
-                    </span>
-                    {!p.allowed && (
-                      <span className="scope-line">
-                        {plan.username} has a lower role than {p.scopeLabel}; sign in as a user who has it.
-                      </span>
-                    )}
-                  </span>
-                </span>
-              </label>
+              <PurposeOption
+                option={p}
+                chosen={p.purpose === purpose}
+                describedBy={`${nameId}-${p.purpose}`}
+                username={plan.username}
+                onChoose={() => choose(p.purpose)}
+              />
             </li>
           ))}
         </ul>
       </fieldset>
-      <div className="field">
-        <label htmlFor={nameId}>Token name</label>
-        <input
-          id={nameId}
-          type="text"
-          maxLength={plan.nameMax + 10}
-          autoComplete="off"
-          spellCheck={false}
-          value={name}
-          aria-invalid={nameProblem ? true : undefined}
-          aria-describedby={`${nameId}-hint`}
-          onChange={(e) => setName(e.target.value)}
-        />
-        <p id={`${nameId}-hint`} className={nameProblem ? 'field-error' : 'hint'}>
-          {nameProblem ?? `Shown in UISP’s token list; at most ${plan.nameMax} characters.`}
-        </p>
-      </div>
+      <TokenName id={nameId} name={name} nameMax={plan.nameMax} problem={nameProblem} onName={setName} />
       <p className="note">{plan.secretLocation}</p>
       {error && <ErrorCallout error={error} />}
       <Actions>
@@ -113,5 +76,83 @@ export function Purpose() {
         </button>
       </Actions>
     </Screen>
+  )
+}
+
+function PurposeOption({
+  option: p,
+  chosen,
+  describedBy,
+  username,
+  onChoose,
+}: {
+  option: UispPurposeOption
+  chosen: boolean
+  describedBy: string
+  username: string
+  onChoose: () => void
+}) {
+  return (
+    <label className={`console-option${chosen ? ' selected' : ''}${p.allowed ? '' : ' disabled'}`}>
+      <input
+        type="radio"
+        name="uisp-purpose"
+        value={p.purpose}
+        checked={chosen}
+        disabled={!p.allowed}
+        onChange={onChoose}
+        aria-describedby={describedBy}
+      />
+      <span className="option-body">
+        <span className="option-title">{p.label}</span>
+        <span className="option-details" id={describedBy}>
+          <span className="scope-line" data-testid={`scope-${p.purpose}`}>
+            <strong>Scope: {p.scopeLabel}.</strong> {p.why}
+          </span>
+          <span className="scope-line muted">
+            {p.allows} {p.risk}
+          </span>
+          {!p.allowed && (
+            <span className="scope-line">
+              {username} has a lower role than {p.scopeLabel}; sign in as a user who has it.
+            </span>
+          )}
+        </span>
+      </span>
+    </label>
+  )
+}
+
+function TokenName({
+  id,
+  name,
+  nameMax,
+  problem,
+  onName,
+}: {
+  id: string
+  name: string
+  nameMax: number
+  problem: string | null
+  onName: (name: string) => void
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>Token name</label>
+      <input
+        id={id}
+        type="text"
+        maxLength={nameMax + 10}
+        autoComplete="off"
+        spellCheck={false}
+        value={name}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={`${id}-hint`}
+        onChange={(e) => onName(e.target.value)}
+      />
+      <p id={`${id}-hint`} className={problem ? 'field-error' : 'hint'}>
+        {problem ?? `Shown in UISP’s token list; at most ${nameMax} characters.`}
+      </p>
+    </div>
   )
 }
