@@ -30,9 +30,9 @@ describe('npm run demo', () => {
       const exited = new Promise<number | null>((resolve) => demo.once('exit', (code) => resolve(code)))
       try {
         const started = Date.now()
-        while (!/Open http/.test(out) && Date.now() - started < 60_000 && demo.exitCode === null)
+        while (!/Open Keyward:\s+http/.test(out) && Date.now() - started < 150_000 && demo.exitCode === null)
           await new Promise((r) => setTimeout(r, 200))
-        const url = /Open (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(out)
+        const url = /Open Keyward:\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(out)
         expect(url, `${out}\n${err}`).not.toBeNull()
         const [, origin, token] = url!
         const page = await fetch(`${origin}/`)
@@ -44,7 +44,8 @@ describe('npm run demo', () => {
           body: '{}',
         })
         expect(await list.json()).toMatchObject({ ok: true, value: { interfaces: expect.any(Array) } })
-        expect(out).toMatch(/sign in to the simulated consoles as admin/)
+        // What a visitor needs to sign in is printed (the simulator's owner account).
+        expect(out).toMatch(/Sign in as:\s+admin\s+password: \S+/)
       } finally {
         demo.kill('SIGINT')
       }
@@ -56,6 +57,6 @@ describe('npm run demo', () => {
       expect(id).toBeTruthy()
       expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).not.toContain(`kw-${id}-`)
     },
-    120_000,
+    240_000,
   )
 })
