@@ -192,7 +192,7 @@ test('Settings lists the trusted console, checks its certificate, and asks befor
   )
 })
 
-test('every tab passes axe in light and dark, and Overview and Settings fit 600 px', async ({
+test('every tab passes axe in light and dark, and Overview, Settings and the wizard fit 600 px', async ({
   page,
   host,
   core,
@@ -212,14 +212,14 @@ test('every tab passes axe in light and dark, and Overview and Settings fit 600 
   }
 
   await page.setViewportSize({ width: 600, height: 720 })
-  for (const tab of ['Overview', 'Settings'] as const) {
+  for (const tab of ['Overview', 'Settings', 'New key'] as const) {
     await sections(page).getByRole('button', { name: tab, exact: true }).click()
     await expect(sections(page).getByRole('button', { name: tab, exact: true })).toHaveAttribute('aria-current', 'page')
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     )
     expect(overflow, `${tab} at 600 px scrolls sideways`).toBeLessThanOrEqual(0)
-    await captureScreen(page, testInfo, `day2-${tab.toLowerCase()}-600`)
+    await captureScreen(page, testInfo, `day2-${tab.toLowerCase().replace(' ', '-')}-600`)
   }
 })
 
