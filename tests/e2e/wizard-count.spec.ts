@@ -1,5 +1,5 @@
-// The main path — a Protect key for Home Assistant — in at most 8 user actions
-// from launch to a verified key. An action is a click or a keystroke group
+// The main path — a Protect key for Home Assistant — from launch to a verified key in at most 6 user
+// actions from a console discovery found (issue 17), at most 8 from a typed address. An action is a click or a keystroke group
 // (one field typed, Enter included). Measured twice: for a console discovery
 // finds (needs the lab's discovery scenario) and for a typed address. Each
 // action stays a line of its own here (not the folded Wizard steps such as
@@ -9,7 +9,9 @@ import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts
 import { expect, labHasDiscovery, test } from './fixtures.ts'
 import { captureScreen, expectKeyInKeychain, simKey, Wizard } from './wizard.ts'
 
-const MAX_ACTIONS = 8
+/** Issue 17: ≤ 6 from a discovered console; a typed address adds typing it (and its Continue). */
+const MAX_ACTIONS_DISCOVERED = 6
+const MAX_ACTIONS_TYPED = 8
 
 test.use({ viewport: { width: 920, height: 680 } })
 
@@ -20,7 +22,7 @@ test.describe('discovered console', () => {
   )
   test.use({ discoveryScope: 'lan' })
 
-  test('Protect for Home Assistant on a discovered UNVR in at most 8 actions', async ({
+  test('Protect for Home Assistant on a discovered UNVR in at most 6 actions', async ({
     page,
     lab,
     host,
@@ -44,7 +46,7 @@ test.describe('discovered console', () => {
     await expect(page.getByTestId('cameras')).toHaveText('6')
 
     report(testInfo, 'discovered', w)
-    expect(w.actions).toBeLessThanOrEqual(MAX_ACTIONS)
+    expect(w.actions).toBeLessThanOrEqual(MAX_ACTIONS_DISCOVERED)
 
     // The key in the keychain (through the core) opens the recorder's Protect API.
     const records = core.settings.listProvisions().filter((r) => r.consoleKey === unvrKey && r.steps.verify === 'done')
@@ -77,7 +79,7 @@ test('Protect for Home Assistant by typed address in at most 8 actions', async (
   await w.expectDone()
 
   report(testInfo, 'typed address', w)
-  expect(w.actions).toBeLessThanOrEqual(MAX_ACTIONS)
+  expect(w.actions).toBeLessThanOrEqual(MAX_ACTIONS_TYPED)
   await expectKeyInKeychain(page, core, unvr, 'protect')
 })
 
