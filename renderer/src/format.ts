@@ -9,5 +9,9 @@ export const fingerprintLines = (sha256: string) => {
   return [bytes.slice(0, 16).join(':'), bytes.slice(16).join(':')]
 }
 
+/** The hour and minute of a time, in the user's locale ("14:02", "02:02 PM"). */
+export const clockTime = (at: string | number) =>
+  new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+
 /** One formatter for core and renderer (shared/labels.ts). */
 export { kindLabel } from '../../shared/labels.ts'

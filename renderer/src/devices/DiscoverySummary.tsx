@@ -7,7 +7,8 @@
 import type { DiscoveryStatus, InventoryItem } from '../../../shared/inventory.ts'
 import type { KeywardError } from '../../../shared/result.ts'
 import { ErrorText } from '../components/ErrorText.tsx'
-import { clockTime, foundCounts } from './model.ts'
+import { clockTime } from '../format.ts'
+import { foundCounts } from './model.ts'
 
 function summaryText(items: InventoryItem[] | null, status: DiscoveryStatus | null): string {
   const counts = foundCounts(items ?? [])

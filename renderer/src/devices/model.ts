@@ -62,11 +62,6 @@ export function foundCounts(items: readonly InventoryItem[]): string {
   return parts.filter((p): p is string => p !== null).join(', ')
 }
 
-/** The hour and minute a scan ended, in the user's locale ("14:02"). */
-export function clockTime(iso: string): string {
-  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-}
-
 /** Where the wizard signs in to a console: its HTTPS address as `host:port`, or null without one. */
 export function consoleKey(item: InventoryItem): string | null {
   return item.address ? addressKey(item.address, item.httpsPort ?? 443) : null

@@ -7,6 +7,7 @@ import { useEffect, useRef } from 'react'
 import type { KeyStatus } from '../../../shared/domain.ts'
 import { useNow } from '../hooks.ts'
 import { useKeys } from '../keys/context.ts'
+import { clockTime } from '../format.ts'
 import { formatDateTime } from '../keys/model.ts'
 import type { TrayModel } from '../../../shared/tray.ts'
 import type { View } from '../route.ts'
@@ -23,8 +24,6 @@ import {
   type Attention,
 } from './model.ts'
 import { useSweepSchedule } from './schedule.ts'
-
-const formatTime = (at: number) => new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
 
 const TONE: Record<KeyStatus, string> = {
   failing: 'danger',
@@ -86,7 +85,7 @@ export function Overview({
           {sweep.last ? `Last checked ${formatDateTime(sweep.last)}` : 'No key has been checked yet'}
           {sweep.next === 'now' && ' · checking now'}
           {typeof sweep.next === 'number' &&
-            ` · next check at ${formatTime(sweep.next)} (${relativeFuture(sweep.next, now)})`}
+            ` · next check at ${clockTime(sweep.next)} (${relativeFuture(sweep.next, now)})`}
         </p>
         <div className="actions">
           <button
