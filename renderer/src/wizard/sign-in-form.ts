@@ -3,9 +3,10 @@
 // countdown. The password and code live only in the screen's state, never in
 // a store; the pure rules (what an answer does to the form, when a lock ends)
 // are exported for tests.
-import { useEffect, useState, type FormEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import type { SignInResult } from '../../../shared/domain.ts'
 import type { KeywardError, Outcome } from '../../../shared/result.ts'
+import { useNow } from '../hooks.ts'
 import { lockSeconds } from './model.ts'
 
 export type SignInPhase = 'credentials' | 'mfa'
@@ -32,17 +33,6 @@ export function lockEnd(error: KeywardError, now: number): number {
 
 export const secondsLeft = (end: number | null, now: number): number =>
   end === null ? 0 : Math.max(0, Math.ceil((end - now) / 1000))
-
-/** The current time, ticking every half second while `active`. */
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now())
-  useEffect(() => {
-    if (!active) return
-    const timer = setInterval(() => setNow(Date.now()), 500)
-    return () => clearInterval(timer)
-  }, [active])
-  return now
-}
 
 /** The seconds left of a lock-out, counting down; `lockFrom` starts it from a `locked-out` error. */
 export function useLockCountdown(): { lockLeft: number; lockFrom(error: KeywardError): void } {
