@@ -2,9 +2,9 @@
 // finds out why: a key made on another console, a cloud key, the wrong kind of
 // key, missing rights, an app that is not there or too old (unifi-os.md §4.2, §5, §6).
 // The calls themselves are in key-calls.ts, what each app needs beyond them in verify-apps.ts.
-import type { KeyCheck, KeyCheckFailed, KeyProblem } from '../../../shared/domain.ts'
-import { retryAfterSeconds } from '../net/retry-after.ts'
-import { APP_NAME, attempt, CHECK_PATH, label, type VerifyOptions } from './key-calls.ts'
+import type { KeyCheck, KeyCheckFailed, KeyProblem, UnifiApp } from '../../../shared/domain.ts'
+import { secondsUntilRetry } from '../net/retry-after.ts'
+import { APP_NAME, checkCall, label, type Attempt, type VerifyOptions } from './key-calls.ts'
 import { checkNetwork, checkProtect, checkReply, tooOld, type AppCheck, type CheckContext } from './verify-apps.ts'
 import type { HttpsReply } from '../net/https.ts'
 import type { KeywardFailure } from '../../../shared/result.ts'
@@ -34,7 +34,7 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
   const ctx: CheckContext = { opts, target, failed, hostsWithApp: others.filter((c) => c.apps.includes(opts.app)) }
 
   const started = performance.now()
-  const result = await attempt(target, opts.app, opts.key, CHECK_PATH[opts.app], opts)
+  const result = await checkCall(target, opts.app, opts.key, opts)
   if ('failure' in result) return unanswered(ctx, result.failure)
   if (result.reply.status !== 200) return refused(ctx, result.reply, now)
   const latencyMs = Math.round(performance.now() - started)
@@ -87,7 +87,7 @@ async function refused(ctx: CheckContext, reply: HttpsReply, now: () => number):
   const { target, opts } = ctx
   const app = APP_NAME[opts.app]
   if (reply.status === 429) {
-    const seconds = retryAfterSeconds(reply.headers['retry-after'], now())
+    const seconds = secondsUntilRetry(reply.headers, now())
     return ctx.failed(
       'rate_limited',
       `${label(target)} is rate-limiting API calls right now.`,
@@ -97,22 +97,8 @@ async function refused(ctx: CheckContext, reply: HttpsReply, now: () => number):
       },
     )
   }
-  if (reply.status === 404) {
-    const right = ctx.hostsWithApp[0]
-    return ctx.failed(
-      'app_not_on_host',
-      `${app} is not installed on ${label(target)}.`,
-      right ? `${label(right)} runs ${app}: make the key there.` : `Pick the console that runs ${app}.`,
-      right ? { rightHost: { key: right.key, name: right.name } } : {},
-    )
-  }
-  if (reply.status === 403) {
-    return ctx.failed(
-      'insufficient_permission',
-      `${label(target)} knows this key, but its owner has no rights in ${app}. A key carries the rights of the user who made it.`,
-      `Give that user a role with ${app} access, or make the key as a Super Admin.`,
-    )
-  }
+  if (reply.status === 404) return notOffered(ctx)
+  if (reply.status === 403) return forbidden(ctx)
   if (reply.status !== 401 && reply.status !== 400) {
     return ctx.failed(
       'unreachable',
@@ -121,6 +107,66 @@ async function refused(ctx: CheckContext, reply: HttpsReply, now: () => number):
     )
   }
   return notValidHere(ctx)
+}
+
+/** Where each app's API for keys first came (unifi-os.md §4.3): an app older than that answers 404. */
+const API_SINCE: Readonly<Record<UnifiApp, string | null>> = {
+  protect: 'UniFi Protect 5.3',
+  network: 'UniFi Network 9.0.108',
+  access: null,
+}
+
+/**
+ * 404: the app is not here. But where Keyward saw the app answer (`/proxy/<app>/api`, §1 "app present"),
+ * a 404 means it has no API for keys: older than the version that added it (§4.3), or removed since.
+ */
+function notOffered(ctx: CheckContext): KeyCheckFailed {
+  const { target, opts } = ctx
+  const app = APP_NAME[opts.app]
+  const since = API_SINCE[opts.app]
+  if (since && target.apps.includes(opts.app)) {
+    return ctx.failed(
+      'version_too_old',
+      `${app} on ${label(target)} has no API for keys (it answered 404): it is older than ${since}, which added it, or it was removed since Keyward last looked.`,
+      `Update ${app} on ${label(target)} (UniFi OS → Settings → Updates), then check again.`,
+    )
+  }
+  const right = ctx.hostsWithApp[0]
+  return ctx.failed(
+    'app_not_on_host',
+    `${app} is not installed on ${label(target)}.`,
+    right ? `${label(right)} runs ${app}: make the key there.` : `Pick the console that runs ${app}.`,
+    right ? { rightHost: { key: right.key, name: right.name } } : {},
+  )
+}
+
+/**
+ * 403. Clients read 401 and 403 alike as "key rejected" (uiprotect `NotAuthorized`, Scrypted; §5.1), so a
+ * console may refuse a key it does not hold with 403: first ask whether the key belongs to another console
+ * (§6). Access: a token without the scope the call needs (`CODE_UNAUTHORIZED`, §5.3). Otherwise the key's
+ * owner lacks rights in the app (§4.2), said for sure only when the key proved itself on another app here.
+ */
+async function forbidden(ctx: CheckContext): Promise<KeyCheckFailed> {
+  const { target, opts } = ctx
+  const app = APP_NAME[opts.app]
+  const elsewhere = await wrongHost(ctx)
+  if (elsewhere) return elsewhere
+  if (opts.app === 'access') {
+    return ctx.failed(
+      'insufficient_permission',
+      `UniFi Access on ${label(target)} knows this token, but it lacks the permission to read doors.`,
+      'Create a new Access API token with every permission ticked (Access → Settings → API Token).',
+    )
+  }
+  const sibling: UnifiApp = opts.app === 'protect' ? 'network' : 'protect'
+  const knownHere = target.apps.includes(sibling) && answered(await checkCall(target, sibling, opts.key, opts))
+  return ctx.failed(
+    'insufficient_permission',
+    knownHere
+      ? `${label(target)} knows this key, but its owner has no rights in ${app}. A key carries the rights of the user who made it.`
+      : `${app} on ${label(target)} refused this key (403, forbidden): most likely its owner has no rights in ${app} (a key carries the rights of the user who made it), or the key was not made on this console.`,
+    `Give that user a role with ${app} access, or make the key as a Super Admin on ${label(target)}.`,
+  )
 }
 
 /** 401: the key is not valid here. Find where it does belong (only where the user confirmed the certificate). */
@@ -132,6 +178,14 @@ async function notValidHere(ctx: CheckContext): Promise<KeyCheckFailed> {
   if (kind) return kind
   // Whether it is a Site Manager (cloud) key is asked only when the user asks (`cloudKeyCheck`,
   // contract keys.cloudCheck): that sends the key to api.ui.com (unifi-os.md §5.4 [inferred]).
+  if (opts.app === 'access') {
+    // `CODE_ACCESS_TOKEN_INVALID`: "invalid or expired" (§5.3); Access tokens have a validity period.
+    return ctx.failed(
+      'invalid_key',
+      `UniFi Access on ${label(target)} refused this token: it expired, was revoked, or was mistyped.`,
+      `Make a new Access API token on ${label(target)}.`,
+    )
+  }
   return ctx.failed(
     'invalid_key',
     `No console Keyward knows accepts this key for ${APP_NAME[opts.app]}: it was revoked, mistyped, or made on a console Keyward has not seen.`,
@@ -139,13 +193,13 @@ async function notValidHere(ctx: CheckContext): Promise<KeyCheckFailed> {
   )
 }
 
-const answered = (a: Awaited<ReturnType<typeof attempt>>) => !('failure' in a) && a.reply.status === 200
+const answered = (a: Attempt) => !('failure' in a) && a.reply.status === 200
 
 /** The "Invalid authentication" trap: the key works on another console that runs the app (§6). */
 async function wrongHost(ctx: CheckContext): Promise<KeyCheckFailed | null> {
   const { target, opts } = ctx
   for (const other of ctx.hostsWithApp.filter((c) => opts.mayReceiveKey?.(c) ?? true)) {
-    if (!answered(await attempt(other, opts.app, opts.key, CHECK_PATH[opts.app], opts))) continue
+    if (!answered(await checkCall(other, opts.app, opts.key, opts))) continue
     return ctx.failed(
       'wrong_host',
       `This key was made on ${label(other)}, not on ${label(target)}. Keys work only on the console that made them — this is the "Invalid authentication" trap.`,
@@ -162,8 +216,8 @@ async function wrongKeyType(ctx: CheckContext): Promise<KeyCheckFailed | null> {
   if (opts.app === 'access') {
     // HA unifi_access probes Protect the same way (§5.3).
     const asConsoleKey =
-      answered(await attempt(target, 'protect', opts.key, CHECK_PATH.protect, opts)) ||
-      answered(await attempt(target, 'network', opts.key, CHECK_PATH.network, opts))
+      answered(await checkCall(target, 'protect', opts.key, opts)) ||
+      answered(await checkCall(target, 'network', opts.key, opts))
     if (!asConsoleKey) return null
     return ctx.failed(
       'wrong_key_type',
@@ -172,7 +226,7 @@ async function wrongKeyType(ctx: CheckContext): Promise<KeyCheckFailed | null> {
     )
   }
   if (!target.apps.includes('access')) return null
-  if (!answered(await attempt(target, 'access', opts.key, CHECK_PATH.access, opts))) return null
+  if (!answered(await checkCall(target, 'access', opts.key, opts))) return null
   return ctx.failed(
     'wrong_key_type',
     `This is a UniFi Access API token; ${APP_NAME[opts.app]} needs a console API key.`,

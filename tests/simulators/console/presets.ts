@@ -158,6 +158,11 @@ export interface ConsoleConfig {
     second: { quota: number; windowSeconds: number }
     window: WindowModel
     headers: RateHeaderShape
+    /**
+     * Whether a 429 carries `Retry-After` beside the `RateLimit` fields (§5.1: uiprotect honours
+     * Retry-After; "a 429 carries r=0" with `t` the reset). false: only `RateLimit` says when [inferred].
+     */
+    retryAfter: boolean
   }
   /** Access developer API port (§1 Ports: 12445); 0 = ephemeral. Only used with 'access' in apps. */
   accessPort: number
@@ -175,6 +180,22 @@ export interface ConsoleConfig {
      * question (§9) [inferred]; default 'network'.
      */
     networkErrorBody: 'network' | 'gateway'
+    /**
+     * Which Network Integration API is served (§4.3 floor discrepancy, §9 "which endpoints exist between
+     * 9.0.108 and 10.1.78" is open): 'full' (`/v1/info` and `/v1/sites`); 'no-info' (sites, but `/v1/info`
+     * 404s, as go-unifi's 10.1.78 floor allows [inferred]); 'absent' (Network before 9.0.108: every
+     * `/proxy/network/integration/*` path 404s while `/proxy/network/api` still answers 401).
+     */
+    networkApi: 'full' | 'no-info' | 'absent'
+    /** 'absent': Protect before 5.3 (§4.3), no public API, every `/proxy/protect/integration/*` path 404s. */
+    protectApi: 'full' | 'absent'
+    /** Largest page the sites list returns (§5.2: `limit` 0–200); a larger `limit` is clamped [inferred]. */
+    sitesPageMax: number
+    /**
+     * Status for a key this console does not hold: 401 (§5.2 [inferred]) or 403 (uiprotect and Scrypted
+     * read 401 and 403 alike as "key rejected", §5.1, so a console may send either).
+     */
+    badKeyStatus: 401 | 403
   }
   /** Two-shaped facts (issue 14 §1): which shape this console answers. */
   shapes: ShapeKnobs
@@ -286,6 +307,7 @@ const defaultRateLimit: ConsoleConfig['rateLimit'] = {
   second: { quota: 0, windowSeconds: 60 },
   window: 'sliding',
   headers: 'single',
+  retryAfter: true,
 }
 
 type PresetSpecific = Pick<ConsoleConfig, 'preset' | 'model' | 'name' | 'mac' | 'apps'> &
@@ -309,7 +331,13 @@ function unifiOs(spec: PresetSpecific): ConsoleConfig {
     rateLimit: defaultRateLimit,
     accessPort: 12445,
     networkSites: [],
-    integration: { networkErrorBody: 'network' },
+    integration: {
+      networkErrorBody: 'network',
+      networkApi: 'full',
+      protectApi: 'full',
+      sitesPageMax: 200,
+      badKeyStatus: 401,
+    },
     access: { validityPeriodUnit: 'days', doors: 2 },
     shapes: defaultShapes,
     keyCreation: 'super-admin',
