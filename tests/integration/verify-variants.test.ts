@@ -140,3 +140,23 @@ describe('429 with only RateLimit fields (§5.1: "a 429 carries r=0")', () => {
     expect(secondsUntilRetry({}, now)).toBe(60)
   })
 })
+
+describe('the Access API port with a certificate of its own (imhotep/hass-unifi-access#3)', () => {
+  it('sends nothing there, and neither calls the token bad nor the console’s certificate changed', async () => {
+    const sim = await startConsole('udm-pro', {
+      apps: ['network', 'protect', 'access'],
+      accessPort: 0,
+      access: { ownCertificate: true },
+    })
+    const token = await createAccessToken(await ownerSession(sim), { name: 'ha-access', validityDays: 0 })
+    const check = await verifyKey({
+      console: knownOf(sim),
+      app: 'access',
+      key: token.token,
+      accessPort: sim.accessPort!,
+    })
+    expect(check).toMatchObject({ status: 'failed', problem: 'unreachable' })
+    expect(check.status === 'failed' && check.message).toContain('sent nothing')
+    expect(check.status === 'failed' && check.nextStep).toContain('re-trusting the console does not change this')
+  })
+})

@@ -68,6 +68,16 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
 /** No answer at all: a replaced certificate (nothing was sent) or a console that is not there. */
 function unanswered(ctx: CheckContext, f: KeywardFailure): KeyCheckFailed {
   const { target } = ctx
+  if (f.code === 'certificate-changed' && ctx.opts.app === 'access') {
+    // Access's API port may present a certificate of its own, made when Access was installed
+    // (imhotep/hass-unifi-access#3 [report]; unifi-os.md §7 pins only the console's). Not "the console's
+    // certificate changed" (re-trusting the console would not help): the token was not checked either way.
+    return ctx.failed(
+      'unreachable',
+      `The UniFi Access API port (${ctx.opts.accessPort ?? 12445}) on ${label(target)} presents another certificate than the console you trusted, so Keyward sent nothing and could not check this token.`,
+      'UniFi Access may use its own certificate on that port. Check the token where it is used (Home Assistant’s UniFi Access integration); re-trusting the console does not change this.',
+    )
+  }
   if (f.code === 'certificate-changed') {
     return ctx.failed(
       'tls_pin_mismatch',

@@ -207,6 +207,12 @@ export interface ConsoleConfig {
     validityPeriodUnit: 'days' | 'seconds'
     /** How many doors `GET /api/v1/developer/doors` lists. */
     doors: number
+    /**
+     * The Access API port presents its own self-signed certificate, not the console's: "Access has it's
+     * own API port with a different certificate from the regular UI" (imhotep/hass-unifi-access#3,
+     * 2023 [report]; unifi-os.md §7 does not say). Default false (the console's certificate).
+     */
+    ownCertificate: boolean
   }
 }
 
@@ -338,7 +344,7 @@ function unifiOs(spec: PresetSpecific): ConsoleConfig {
       sitesPageMax: 200,
       badKeyStatus: 401,
     },
-    access: { validityPeriodUnit: 'days', doors: 2 },
+    access: { validityPeriodUnit: 'days', doors: 2, ownCertificate: false },
     shapes: defaultShapes,
     keyCreation: 'super-admin',
     ...spec,
