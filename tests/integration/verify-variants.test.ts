@@ -160,3 +160,36 @@ describe('the Access API port with a certificate of its own (imhotep/hass-unifi-
     expect(check.status === 'failed' && check.nextStep).toContain('re-trusting the console does not change this')
   })
 })
+
+describe('Access errors inside a 200 envelope (§5.3 codes; py-unifi-access reads any code but SUCCESS as an error)', () => {
+  it('an expired token is refused, a narrow one lacks permission, and a refused console key is not called an Access token', async () => {
+    let now = Date.parse('2026-12-01T12:00:00Z')
+    const sim = await startConsole(
+      'udm-pro',
+      { apps: ['network', 'protect', 'access'], accessPort: 0, access: { errorsAs200: true } },
+      () => now,
+    )
+    const session = await ownerSession(sim, { now: () => now })
+    const accessPort = sim.accessPort!
+    const target = knownOf(sim)
+    const narrow = await createAccessToken(session, { name: 'narrow', validityDays: 0, scopes: ['view:device'] })
+    const dayLong = await createAccessToken(session, { name: 'day', validityDays: 1 }, now)
+    expect(await verifyKey({ console: target, app: 'access', key: dayLong.token, accessPort })).toMatchObject({
+      status: 'ok',
+    })
+    expect(await verifyKey({ console: target, app: 'access', key: narrow.token, accessPort })).toMatchObject({
+      status: 'failed',
+      problem: 'insufficient_permission',
+    })
+    now += 2 * 86_400_000
+    expect(await verifyKey({ console: target, app: 'access', key: dayLong.token, accessPort })).toMatchObject({
+      status: 'failed',
+      problem: 'invalid_key',
+    })
+    // A Protect key the console does not hold: the Access port's 200 "invalid token" does not make it an Access token.
+    expect(await verifyKey({ console: target, app: 'protect', key: 'z'.repeat(32), accessPort })).toMatchObject({
+      status: 'failed',
+      problem: 'invalid_key',
+    })
+  })
+})

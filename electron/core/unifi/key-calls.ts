@@ -104,11 +104,32 @@ async function attemptOnce(...[target, app, key, path, opts]: Parameters<typeof 
     opts.onReply?.(target.key, reply)
     let body: unknown = null
     if (reply.status === 200) body = parseJson(reply, `${APP_NAME[app]} on ${label(target)}`)
-    return { reply, body }
+    const status = access ? accessStatus(reply.status, body) : reply.status
+    return status === reply.status ? { reply, body } : { reply: { ...reply, status }, body: null }
   } catch (error) {
     if (error instanceof KeywardFailure) return { failure: error }
     throw error
   }
+}
+
+/** The status an Access error code stands for (§5.3: "invalid or expired", "not allowed" = missing scope). */
+const ACCESS_CODE_STATUS: Readonly<Record<string, number>> = {
+  CODE_AUTH_FAILED: 401,
+  CODE_ACCESS_TOKEN_INVALID: 401,
+  CODE_UNAUTHORIZED: 403,
+  CODE_NOT_FOUND: 404,
+}
+const accessEnvelope = z.object({ code: z.string() })
+
+/**
+ * Access answers in `{"code":"SUCCESS","msg",data}` (§5.3); a 200 whose `code` is another one is that
+ * error, as py-unifi-access (what HA runs) reads it: the token is refused whatever the HTTP status said.
+ * An error code not listed counts as a server error.
+ */
+function accessStatus(status: number, body: unknown): number {
+  const envelope = accessEnvelope.safeParse(body)
+  if (status !== 200 || !envelope.success || envelope.data.code === 'SUCCESS') return status
+  return ACCESS_CODE_STATUS[envelope.data.code] ?? 500
 }
 
 /**

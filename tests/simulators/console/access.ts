@@ -151,7 +151,7 @@ export function accessApiRoutes(): Route[] {
     const token = value === undefined ? undefined : [...ctx.state.accessTokens.values()].find((t) => t.token === value)
     // Missing header, unknown token, a console X-API-KEY or an expired token: all 401 (§5.3).
     if (!token || (token.expiresAt !== null && token.expiresAt <= ctx.state.clock())) {
-      sendAccess(ctx.res, 401, ...TOKEN_INVALID)
+      sendAccess(ctx.res, ctx.state.config.access.errorsAs200 ? 200 : 401, ...TOKEN_INVALID)
       return undefined
     }
     return token
@@ -165,7 +165,12 @@ export function accessApiRoutes(): Route[] {
         if (!token) return
         // Doors need a space scope [inferred: view:space, or edit:space which implies it].
         if (!token.scopes.includes('view:space') && !token.scopes.includes('edit:space')) {
-          return sendAccess(ctx.res, 403, 'CODE_UNAUTHORIZED', 'not allowed')
+          return sendAccess(
+            ctx.res,
+            ctx.state.config.access.errorsAs200 ? 200 : 403,
+            'CODE_UNAUTHORIZED',
+            'not allowed',
+          )
         }
         sendAccess(ctx.res, 200, 'SUCCESS', 'success', fakeDoors(ctx.state))
       },

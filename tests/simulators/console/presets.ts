@@ -213,6 +213,12 @@ export interface ConsoleConfig {
      * 2023 [report]; unifi-os.md §7 does not say). Default false (the console's certificate).
      */
     ownCertificate: boolean
+    /**
+     * Errors of the Access API in its envelope with HTTP 200 (`{"code":"CODE_ACCESS_TOKEN_INVALID",…}`,
+     * `CODE_UNAUTHORIZED`) instead of 401/403 (§5.3 lists the codes beside the statuses; py-unifi-access
+     * treats any `code` other than "SUCCESS" as an error whatever the status). Default false.
+     */
+    errorsAs200: boolean
   }
 }
 
@@ -344,7 +350,7 @@ function unifiOs(spec: PresetSpecific): ConsoleConfig {
       sitesPageMax: 200,
       badKeyStatus: 401,
     },
-    access: { validityPeriodUnit: 'days', doors: 2, ownCertificate: false },
+    access: { validityPeriodUnit: 'days', doors: 2, ownCertificate: false, errorsAs200: false },
     shapes: defaultShapes,
     keyCreation: 'super-admin',
     ...spec,
