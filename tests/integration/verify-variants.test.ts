@@ -193,3 +193,42 @@ describe('Access errors inside a 200 envelope (§5.3 codes; py-unifi-access read
     })
   })
 })
+
+describe('a key whose owner has no rights in the app (§4.2), refused with 401 or 403 (§5.1)', () => {
+  it.each([401, 403] as const)(
+    'with %i: says the console knows the key and names the app it works for',
+    async (status) => {
+      const networkOnly = seedUuid('network-only')
+      const sim = await startConsole('udm-pro', {
+        protect: { cameras: 2 },
+        integration: { noRightsStatus: status },
+        accounts: [
+          {
+            id: seedUuid('udm-pro', 'admin'),
+            username: 'admin',
+            password: 'Passw0rd!owner',
+            role: 'super_administrator',
+            isOwner: true,
+            localAccount: true,
+          },
+          {
+            id: networkOnly,
+            username: 'netadmin',
+            password: 'Passw0rd!netadmin',
+            role: 'viewer',
+            isOwner: false,
+            localAccount: true,
+            permissions: { 'network.management': ['admin'] },
+          },
+        ],
+      })
+      const owner = await ownerSession(sim)
+      const reply = await owner.call('POST', `/proxy/users/api/v2/user/${networkOnly}/keys`, { name: 'net-key' })
+      const key = (reply.body as { data: { full_api_key: string } }).data.full_api_key
+      expect(await verifyKey({ console: knownOf(sim), app: 'network', key })).toMatchObject({ status: 'ok' })
+      const check = await verifyKey({ console: knownOf(sim), app: 'protect', key })
+      expect(check).toMatchObject({ status: 'failed', problem: 'insufficient_permission' })
+      expect(check.status === 'failed' && check.message).toContain('knows this key')
+    },
+  )
+})

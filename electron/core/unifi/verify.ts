@@ -168,8 +168,7 @@ async function forbidden(ctx: CheckContext): Promise<KeyCheckFailed> {
       'Create a new Access API token with every permission ticked (Access → Settings → API Token).',
     )
   }
-  const sibling: UnifiApp = opts.app === 'protect' ? 'network' : 'protect'
-  const knownHere = target.apps.includes(sibling) && answered(await checkCall(target, sibling, opts.key, opts))
+  const knownHere = (await worksForSibling(ctx)) !== null
   return ctx.failed(
     'insufficient_permission',
     knownHere
@@ -188,6 +187,16 @@ async function notValidHere(ctx: CheckContext): Promise<KeyCheckFailed> {
   if (kind) return kind
   // Whether it is a Site Manager (cloud) key is asked only when the user asks (`cloudKeyCheck`,
   // contract keys.cloudCheck): that sends the key to api.ui.com (unifi-os.md §5.4 [inferred]).
+  // 401 from an app that does not tell "unknown key" from "no rights" (uiprotect reads both as
+  // `NotAuthorized`, §5.1): a key the console's other app takes is known here, so its owner lacks rights.
+  const sibling = await worksForSibling(ctx)
+  if (sibling) {
+    return ctx.failed(
+      'insufficient_permission',
+      `${label(target)} knows this key (it works for ${APP_NAME[sibling]}), but ${APP_NAME[opts.app]} refuses it: its owner most likely has no rights in ${APP_NAME[opts.app]}. A key carries the rights of the user who made it.`,
+      `Give that user a role with ${APP_NAME[opts.app]} access, or make the key as a Super Admin.`,
+    )
+  }
   if (opts.app === 'access') {
     // `CODE_ACCESS_TOKEN_INVALID`: "invalid or expired" (§5.3); Access tokens have a validity period.
     return ctx.failed(
@@ -204,6 +213,15 @@ async function notValidHere(ctx: CheckContext): Promise<KeyCheckFailed> {
 }
 
 const answered = (a: Attempt) => !('failure' in a) && a.reply.status === 200
+
+/** The console's other integration app (Protect ↔ Network), when it takes the key; null otherwise. */
+async function worksForSibling(ctx: CheckContext): Promise<UnifiApp | null> {
+  const { target, opts } = ctx
+  if (opts.app === 'access') return null
+  const sibling: UnifiApp = opts.app === 'protect' ? 'network' : 'protect'
+  if (!target.apps.includes(sibling)) return null
+  return answered(await checkCall(target, sibling, opts.key, opts)) ? sibling : null
+}
 
 /** The "Invalid authentication" trap: the key works on another console that runs the app (§6). */
 async function wrongHost(ctx: CheckContext): Promise<KeyCheckFailed | null> {

@@ -170,7 +170,7 @@ function integration(ctx: RequestContext): void {
     return integrationError(
       ctx,
       app,
-      403,
+      knobs.noRightsStatus,
       'Forbidden',
       { statusName: 'FORBIDDEN', code: 'api.authorization.forbidden' },
       headers,

@@ -196,6 +196,11 @@ export interface ConsoleConfig {
      * read 401 and 403 alike as "key rejected", §5.1, so a console may send either).
      */
     badKeyStatus: 401 | 403
+    /**
+     * Status for a key whose holder has no rights in the app: 403 ([inferred], §4.2) or 401 (uiprotect reads
+     * both as `NotAuthorized`, §5.1, so an app may not tell "unknown key" from "no rights").
+     */
+    noRightsStatus: 401 | 403
   }
   /** Two-shaped facts (issue 14 §1): which shape this console answers. */
   shapes: ShapeKnobs
@@ -349,6 +354,7 @@ function unifiOs(spec: PresetSpecific): ConsoleConfig {
       protectApi: 'full',
       sitesPageMax: 200,
       badKeyStatus: 401,
+      noRightsStatus: 403,
     },
     access: { validityPeriodUnit: 'days', doors: 2, ownCertificate: false, errorsAs200: false },
     shapes: defaultShapes,
