@@ -40,7 +40,8 @@ export interface VerifyOptions {
 
 type CallOptions = Pick<VerifyOptions, 'accessPort' | 'timeoutMs' | 'now' | 'pace' | 'onReply'>
 
-export type Attempt = { reply: HttpsReply; body: unknown } | { failure: KeywardFailure }
+/** A reply, or none usable: `answered` when the console did answer, but with a web page or broken JSON. */
+export type Attempt = { reply: HttpsReply; body: unknown } | { failure: KeywardFailure; answered?: true }
 
 export const label = (c: KnownConsole) => consoleLabel(c)
 export const APP_NAME: Readonly<Record<UnifiApp, string>> = APP_NAMES
@@ -102,14 +103,24 @@ async function attemptOnce(...[target, app, key, path, opts]: Parameters<typeof 
       headers: access ? { authorization: `Bearer ${key}` } : { 'x-api-key': key },
     })
     opts.onReply?.(target.key, reply)
-    let body: unknown = null
-    if (reply.status === 200) body = parseJson(reply, `${APP_NAME[app]} on ${label(target)}`)
-    const status = access ? accessStatus(reply.status, body) : reply.status
-    return status === reply.status ? { reply, body } : { reply: { ...reply, status }, body: null }
+    return readBody(target, app, reply)
   } catch (error) {
     if (error instanceof KeywardFailure) return { failure: error }
     throw error
   }
+}
+
+/** A 200's JSON body (Access: its envelope's error code as the status it means); unreadable = `answered`. */
+function readBody(target: KnownConsole, app: UnifiApp, reply: HttpsReply): Attempt {
+  let body: unknown = null
+  try {
+    if (reply.status === 200) body = parseJson(reply, `${APP_NAME[app]} on ${label(target)}`)
+  } catch (error) {
+    if (error instanceof KeywardFailure) return { failure: error, answered: true }
+    throw error
+  }
+  const status = app === 'access' ? accessStatus(reply.status, body) : reply.status
+  return status === reply.status ? { reply, body } : { reply: { ...reply, status }, body: null }
 }
 
 /** The status an Access error code stands for (§5.3: "invalid or expired", "not allowed" = missing scope). */

@@ -35,7 +35,7 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
 
   const started = performance.now()
   const result = await checkCall(target, opts.app, opts.key, opts)
-  if ('failure' in result) return unanswered(ctx, result.failure)
+  if ('failure' in result) return unanswered(ctx, result.failure, result.answered === true)
   if (result.reply.status !== 200) return refused(ctx, result.reply, now)
   const latencyMs = Math.round(performance.now() - started)
   // Every check path answers a JSON object (§5.1, §5.3); anything else came from something
@@ -65,8 +65,8 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
   }
 }
 
-/** No answer at all: a replaced certificate (nothing was sent) or a console that is not there. */
-function unanswered(ctx: CheckContext, f: KeywardFailure): KeyCheckFailed {
+/** No usable answer: a replaced certificate (nothing was sent), a console that is not there, or one that answered a web page. */
+function unanswered(ctx: CheckContext, f: KeywardFailure, gotReply = false): KeyCheckFailed {
   const { target } = ctx
   if (f.code === 'certificate-changed' && ctx.opts.app === 'access') {
     // Access's API port may present a certificate of its own, made when Access was installed
@@ -83,6 +83,14 @@ function unanswered(ctx: CheckContext, f: KeywardFailure): KeyCheckFailed {
       'tls_pin_mismatch',
       `${label(target)} now presents a different certificate than the one you trusted, so Keyward sent nothing.`,
       'If you replaced the certificate or updated the firmware, re-trust the console; otherwise check who is answering at that address.',
+    )
+  }
+  if (gotReply) {
+    // It answered, but with a web page or broken JSON (booting, updating: §2 Failures): not "no answer".
+    return ctx.failed(
+      'unreachable',
+      f.message,
+      'Check again in a minute; if it lasts, check that the address is the console itself (not a proxy in front of it).',
     )
   }
   return ctx.failed(

@@ -131,6 +131,8 @@ function integration(ctx: RequestContext): void {
   // §4.3: an app older than its public API (Protect < 5.3, Network < 9.0.108) is installed, yet has no
   // integration routes: the app answers 404 for every one, before any key check [inferred].
   const knobs = state.config.integration
+  if (knobs.unavailable)
+    return sendError(res, knobs.unavailable, knobs.unavailable === 502 ? 'Bad Gateway' : 'Service Unavailable')
   if ((app === 'network' ? knobs.networkApi : knobs.protectApi) === 'absent') return sendError(res, 404, 'Not Found')
 
   const sent = headerValue(req, 'x-api-key')?.trim() ?? ''

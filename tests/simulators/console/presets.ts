@@ -201,6 +201,12 @@ export interface ConsoleConfig {
      * both as `NotAuthorized`, §5.1, so an app may not tell "unknown key" from "no rights").
      */
     noRightsStatus: 401 | 403
+    /**
+     * An app restarting or updating behind the console's proxy: every integration path answers this
+     * status (§8.1 "`/proxy/<app>/api` 401 vs 404/502"; aiounifi maps 502/503 to BadGateway /
+     * ServiceUnavailable, §5.2). 0 = serving (default). Mutable at run time.
+     */
+    unavailable: 0 | 502 | 503
   }
   /** Two-shaped facts (issue 14 §1): which shape this console answers. */
   shapes: ShapeKnobs
@@ -355,6 +361,7 @@ function unifiOs(spec: PresetSpecific): ConsoleConfig {
       sitesPageMax: 200,
       badKeyStatus: 401,
       noRightsStatus: 403,
+      unavailable: 0,
     },
     access: { validityPeriodUnit: 'days', doors: 2, ownCertificate: false, errorsAs200: false },
     shapes: defaultShapes,
