@@ -8,6 +8,11 @@ import { fetchNetworkSites, verifyKey } from '../../electron/core/unifi/verify.t
 import { secondsUntilRetry } from '../../electron/core/net/retry-after.ts'
 import { seedUuid } from '../simulators/console/presets.ts'
 import { knownOf, ownerSession, startConsole } from '../support/consoles.ts'
+import type { RunningConsole } from '../simulators/console/server.ts'
+
+/** The key check of an Access token on the console's Access port. */
+const checkAccess = (sim: RunningConsole, key: string) =>
+  verifyKey({ console: knownOf(sim), app: 'access', key, accessPort: sim.accessPort! })
 
 describe('Network Integration API versions (§4.3: 9.0.108 vs 10.1.78)', () => {
   it('a Network without /v1/info but with the sites list: the key works, as it does for Home Assistant', async () => {
@@ -89,12 +94,7 @@ describe('Access tokens (§5.3)', () => {
     const sim = await startConsole('udm-pro', { apps: ['network', 'protect', 'access'], accessPort: 0 })
     const session = await ownerSession(sim)
     const token = await createAccessToken(session, { name: 'narrow', validityDays: 0, scopes: ['view:device'] })
-    const check = await verifyKey({
-      console: knownOf(sim),
-      app: 'access',
-      key: token.token,
-      accessPort: sim.accessPort!,
-    })
+    const check = await checkAccess(sim, token.token)
     expect(check).toMatchObject({ status: 'failed', problem: 'insufficient_permission' })
     expect(check.status === 'failed' && check.nextStep).toContain('API Token')
     expect(check.status === 'failed' && check.message).not.toContain('rights of the user')
@@ -102,12 +102,7 @@ describe('Access tokens (§5.3)', () => {
 
   it('a refused token is said to be possibly expired', async () => {
     const sim = await startConsole('udm-pro', { apps: ['network', 'protect', 'access'], accessPort: 0 })
-    const check = await verifyKey({
-      console: knownOf(sim),
-      app: 'access',
-      key: 'y'.repeat(22),
-      accessPort: sim.accessPort!,
-    })
+    const check = await checkAccess(sim, 'y'.repeat(22))
     expect(check).toMatchObject({ status: 'failed', problem: 'invalid_key' })
     expect(check.status === 'failed' && check.message).toContain('expired')
   })
@@ -149,12 +144,7 @@ describe('the Access API port with a certificate of its own (imhotep/hass-unifi-
       access: { ownCertificate: true },
     })
     const token = await createAccessToken(await ownerSession(sim), { name: 'ha-access', validityDays: 0 })
-    const check = await verifyKey({
-      console: knownOf(sim),
-      app: 'access',
-      key: token.token,
-      accessPort: sim.accessPort!,
-    })
+    const check = await checkAccess(sim, token.token)
     expect(check).toMatchObject({ status: 'failed', problem: 'unreachable' })
     expect(check.status === 'failed' && check.message).toContain('sent nothing')
     expect(check.status === 'failed' && check.nextStep).toContain('re-trusting the console does not change this')
