@@ -2,7 +2,7 @@
 // documented way (unifi-os.md §4.3, §5.1–§5.3, §6): each test turns one simulator knob and runs the real
 // verifyKey / fetchNetworkSites against it.
 import { describe, expect, it } from 'vitest'
-import { createAccessToken } from '../../electron/core/unifi/access.ts'
+import { consoleExpiry, createAccessToken } from '../../electron/core/unifi/access.ts'
 import { mintKey } from '../../electron/core/unifi/keys.ts'
 import { fetchNetworkSites, verifyKey } from '../../electron/core/unifi/verify.ts'
 import { secondsUntilRetry } from '../../electron/core/net/retry-after.ts'
@@ -221,4 +221,30 @@ describe('a key whose owner has no rights in the app (§4.2), refused with 401 o
       expect(check.status === 'failed' && check.message).toContain('knows this key')
     },
   )
+})
+
+describe('the expiry an Access console states (§5.3: the unit of validity_period is [inferred])', () => {
+  it('records the console’s expires_at, as ISO text or epoch seconds, over the one computed from days', async () => {
+    const now = Date.parse('2026-12-01T12:00:00Z')
+    for (const expiresAt of ['iso', 'epoch-seconds'] as const) {
+      const sim = await startConsole(
+        'udm-pro',
+        { apps: ['network', 'protect', 'access'], accessPort: 0, access: { validityPeriodUnit: 'seconds', expiresAt } },
+        () => now,
+      )
+      const token = await createAccessToken(await ownerSession(sim, { now: () => now }), {
+        name: 'ha-access',
+        validityDays: 365,
+      })
+      // The console read 365 as seconds: the token lives six minutes, and Keyward records that.
+      expect(token.expiresAt).toBe('2026-12-01T12:06:05.000Z')
+    }
+  })
+
+  it('reads epoch seconds, epoch milliseconds and ISO text; ignores what is none of them', () => {
+    expect(consoleExpiry(1_796_126_400)).toBe('2026-12-01T12:00:00.000Z')
+    expect(consoleExpiry('1796126400000')).toBe('2026-12-01T12:00:00.000Z')
+    expect(consoleExpiry('2026-12-01T12:00:00Z')).toBe('2026-12-01T12:00:00.000Z')
+    for (const junk of [null, undefined, '', 'soon', '1.5', -3, {}, 1e20]) expect(consoleExpiry(junk)).toBeNull()
+  })
 })

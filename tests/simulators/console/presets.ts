@@ -230,6 +230,11 @@ export interface ConsoleConfig {
      * treats any `code` other than "SUCCESS" as an error whatever the status). Default false.
      */
     errorsAs200: boolean
+    /**
+     * `expires_at` of a token: ISO text (default), epoch seconds, or not sent. §5.3 shows only
+     * `{"data":{"api_key":…,…}}`, so its presence and form are [inferred].
+     */
+    expiresAt: 'iso' | 'epoch-seconds' | 'absent'
   }
 }
 
@@ -363,7 +368,7 @@ function unifiOs(spec: PresetSpecific): ConsoleConfig {
       noRightsStatus: 403,
       unavailable: 0,
     },
-    access: { validityPeriodUnit: 'days', doors: 2, ownCertificate: false, errorsAs200: false },
+    access: { validityPeriodUnit: 'days', doors: 2, ownCertificate: false, errorsAs200: false, expiresAt: 'iso' },
     shapes: defaultShapes,
     keyCreation: 'super-admin',
     ...spec,
