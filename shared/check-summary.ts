@@ -20,5 +20,6 @@ export const summarize = (check: KeyCheck): KeyCheckSummary =>
         nextStep: check.nextStep,
         appVersion: null,
         latencyMs: null,
+        ...(check.accessCertificate ? { accessSha256: check.accessCertificate.sha256 } : {}),
         checkedAt: check.checkedAt,
       }

@@ -82,6 +82,11 @@ export const requests = {
    * fingerprint (a changed certificate stops everything until this is done).
    */
   'console.trust': request<ConsoleRecord>(),
+  /**
+   * Trust the certificate UniFi Access's API port (:12445) presents, after the user compared the fingerprint
+   * a key check showed (`access_certificate`): Access may have a certificate of its own. Confirmed consoles only.
+   */
+  'console.trustAccess': request<ConsoleRecord>(),
   /** Consoles Keyward has seen, most recent first. */
   'console.list': request<ConsoleRecord[]>(),
   /**

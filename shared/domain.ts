@@ -37,10 +37,8 @@ export interface ConsoleProbe {
   /** Apps that answered the unauthenticated 401 probe on this host (unifi-os.md §1). */
   apps: UnifiApp[]
   certificate: CertificateInfo
-  /**
-   * Trust on first use: `first-contact` for a console never seen at this address, `matches` when the
-   * certificate is the one seen before, `changed` when it differs (the stored fingerprint is kept).
-   */
+  // Trust on first use: `first-contact` for a console never seen at this address, `matches` when the
+  // certificate is the one seen before, `changed` when it differs (the stored fingerprint is kept).
   trust: 'first-contact' | 'matches' | 'changed'
   latencyMs: number
   probedAt: string
@@ -58,11 +56,10 @@ export interface ConsoleRecord {
   /** Apps on this host at the last probe; absent in records written before apps were probed. */
   apps?: UnifiApp[]
   certificateSha256: CertificateFingerprint
-  /**
-   * The user confirmed this certificate (`console.trust`); until then the core sends no credential here
-   * (issue 14 §3). Absent in records older than the flag: see `isConfirmed` (electron/core/console/trust.ts).
-   */
+  // The user confirmed this certificate (`console.trust`); until then the core sends no credential here
+  // (issue 14 §3). Absent in records older than the flag: see `isConfirmed` (electron/core/console/trust.ts).
   confirmed?: boolean
+  accessPin?: CertificateFingerprint // Access's API port's own certificate, user-confirmed (unifi/access-pin.ts)
   lastSeen: string
 }
 
@@ -105,6 +102,7 @@ export type KeyProblem =
   | 'app_not_on_host' // the app is not installed on this console
   | 'version_too_old' // the app is older than what the consumer (Home Assistant) needs
   | 'tls_pin_mismatch' // the console's certificate changed since it was trusted
+  | 'access_certificate' // Access's API port has its own certificate, not confirmed (yet, or any more)
   | 'unreachable' // the console did not answer
   | 'rate_limited' // the console's API rate limit answered 429
   | 'expired' // UISP: refused, and its recorded expiry has passed
@@ -140,6 +138,7 @@ export interface KeyCheckFailed {
   /** For wrong_host / app_not_on_host: the console that is the right place. */
   rightHost?: { key: string; name: string | null }
   retryAfterSeconds?: number
+  accessCertificate?: CertificateInfo // access_certificate: what Access's API port presents, to compare
   checkedAt: string
 }
 
@@ -295,6 +294,7 @@ export interface KeyCheckSummary {
   nextStep: string | null
   appVersion: string | null
   latencyMs: number | null
+  accessSha256?: CertificateFingerprint // access_certificate: the fingerprint it presented (key detail)
   checkedAt: string
 }
 

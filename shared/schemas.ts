@@ -64,6 +64,9 @@ export const inputs = {
   'console.trust': z
     .object({ key: z.string().max(MAX_TEXT), sha256: z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/) })
     .strict(),
+  'console.trustAccess': z
+    .object({ key: consoleKey, sha256: z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/) })
+    .strict(),
   'console.list': none,
   'console.signIn': z
     .object({

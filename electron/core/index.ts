@@ -235,6 +235,7 @@ function wire(options: CoreOptions, base: Base, services: Services): Core {
     hub,
     invalidate: (key) => consoles.invalidate(key),
     ...(options.probeTimeoutMs ? { probeTimeoutMs: options.probeTimeoutMs } : {}),
+    ...(options.accessPort ? { accessPort: options.accessPort } : {}),
   })
   const desktop = createDesktopState(hub)
   const vaultStatus = createVaultStatus(vault, hub)

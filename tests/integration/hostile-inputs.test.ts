@@ -208,6 +208,7 @@ const KEY = '10.0.0.1:443'
 const BASE_INPUT: Partial<Record<RequestName, Record<string, unknown>>> = {
   'console.probe': { address: '10.0.0.1' },
   'console.trust': { key: KEY, sha256: Array(32).fill('AB').join(':') },
+  'console.trustAccess': { key: KEY, sha256: Array(32).fill('AB').join(':') },
   'console.signIn': { key: KEY, username: 'admin', password: 'pw', mfaCode: '123456' },
   'console.signOut': { key: KEY },
   'console.forget': { key: KEY },

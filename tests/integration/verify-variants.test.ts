@@ -137,7 +137,7 @@ describe('429 with only RateLimit fields (§5.1: "a 429 carries r=0")', () => {
 })
 
 describe('the Access API port with a certificate of its own (imhotep/hass-unifi-access#3)', () => {
-  it('sends nothing there, and neither calls the token bad nor the console’s certificate changed', async () => {
+  it('sends nothing there, and asks to confirm that port’s certificate (neither a bad token nor a changed console)', async () => {
     const sim = await startConsole('udm-pro', {
       apps: ['network', 'protect', 'access'],
       accessPort: 0,
@@ -145,9 +145,10 @@ describe('the Access API port with a certificate of its own (imhotep/hass-unifi-
     })
     const token = await createAccessToken(await ownerSession(sim), { name: 'ha-access', validityDays: 0 })
     const check = await checkAccess(sim, token.token)
-    expect(check).toMatchObject({ status: 'failed', problem: 'unreachable' })
+    expect(check).toMatchObject({ status: 'failed', problem: 'access_certificate' })
     expect(check.status === 'failed' && check.message).toContain('sent nothing')
-    expect(check.status === 'failed' && check.nextStep).toContain('re-trusting the console does not change this')
+    expect(check.status === 'failed' && check.nextStep).toContain('trust Access’s certificate')
+    expect(sim.state.accessRequestCount).toBe(0)
   })
 })
 

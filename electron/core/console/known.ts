@@ -8,6 +8,8 @@ export interface KnownConsole {
   port: number
   name: string | null
   pin: string
+  /** Access's API port pin when it has a certificate of its own (ConsoleRecord.accessPin). */
+  accessPin?: string
   apps: UnifiApp[]
 }
 
@@ -18,4 +20,5 @@ export const knownConsole = (c: ConsoleRecord): KnownConsole => ({
   name: c.name,
   pin: c.certificateSha256,
   apps: c.apps ?? [],
+  ...(c.accessPin ? { accessPin: c.accessPin } : {}),
 })

@@ -8,6 +8,7 @@ import { consoleCandidates, normalizeAddress } from '../net/address.ts'
 import type { Settings } from '../settings/settings.ts'
 import { probeAddresses, probeConsole, type ProbeOptions, type RawProbe } from './probe.ts'
 import { isConsoleConfirmed } from './trust.ts'
+import { trustAccessCertificate } from '../unifi/access-pin.ts'
 
 export interface ConsoleRegistryOptions {
   settings: Settings
@@ -18,6 +19,8 @@ export interface ConsoleRegistryOptions {
   /** The network side (default console/probe.ts); unit tests answer without a console. */
   probeAddresses?: (addresses: ConsoleAddress[], options: ProbeOptions) => Promise<RawProbe>
   probeConsole?: (address: ConsoleAddress, options: ProbeOptions) => Promise<RawProbe>
+  /** Access developer API port (unifi-os.md §1: 12445), for tests. */
+  accessPort?: number
 }
 
 export interface ConsoleRegistry {
@@ -25,6 +28,8 @@ export interface ConsoleRegistry {
   probe(text: string): Promise<ConsoleProbe>
   /** Accepts exactly the certificate the user compared, after probing again. */
   trust(key: string, sha256: string): Promise<ConsoleRecord>
+  /** Pins the certificate of Access's API port the user compared (unifi/access-pin.ts). */
+  trustAccess(key: string, sha256: string): Promise<ConsoleRecord>
   /** Forgets a console and every session on it; its keys stay and report it unknown. */
   forget(key: string): ConsoleRecord[]
 }
@@ -70,7 +75,10 @@ export function createConsoleRegistry(options: ConsoleRegistryOptions): ConsoleR
       const confirmed = known ? isConsoleConfirmed(known, settings) : false
       const trust = trustOf(known, confirmed, raw.certificate.sha256)
       if (trust !== 'changed') {
-        settings.upsertConsole(recordOf(raw, trust === 'matches' && confirmed))
+        const record = recordOf(raw, trust === 'matches' && confirmed)
+        // The same console certificate keeps the Access pin confirmed with it (access-pin.ts).
+        if (trust === 'matches' && known?.accessPin) record.accessPin = known.accessPin
+        settings.upsertConsole(record)
         changed()
       }
       return { ...raw, trust }
@@ -97,9 +105,17 @@ export function createConsoleRegistry(options: ConsoleRegistryOptions): ConsoleR
         confirmed: true,
         lastSeen: raw.probedAt,
       }
+      // Re-trusting the console drops the Access port's own pin: it is confirmed again on its next check.
+      delete record.accessPin
       settings.upsertConsole(record)
       // Sessions pinned to the certificate it replaces go now, not at the next restart (issue 14 §3).
       if (known.certificateSha256 !== sha256) options.invalidate(key)
+      changed()
+      return record
+    },
+
+    async trustAccess(key, sha256) {
+      const record = await trustAccessCertificate(settings, key, sha256, options.accessPort)
       changed()
       return record
     },

@@ -11,6 +11,7 @@ type ConsoleService = ReturnType<typeof createConsoleService>
 type ConsoleRequests =
   | 'console.probe'
   | 'console.trust'
+  | 'console.trustAccess'
   | 'console.forget'
   | 'console.list'
   | 'console.signIn'
@@ -31,6 +32,7 @@ export function consoleHandlers(deps: {
   return {
     'console.probe': ({ address }) => registry.probe(address),
     'console.trust': ({ key, sha256 }) => registry.trust(key, sha256),
+    'console.trustAccess': ({ key, sha256 }) => registry.trustAccess(key, sha256),
     'console.forget': ({ key }) => registry.forget(key),
     'console.list': () => settings.listConsoles(),
     'console.signIn': (input) => consoles.signIn(input),

@@ -3,7 +3,7 @@
 // "failing": the key may be fine. A refusal (401, wrong host…) is "failing" at once.
 import type { KeyProblem, KeyRecord, KeyStatus } from '../../../shared/domain.ts'
 
-const UNCERTAIN: ReadonlySet<KeyProblem> = new Set(['unreachable', 'rate_limited'])
+const UNCERTAIN: ReadonlySet<KeyProblem> = new Set(['unreachable', 'rate_limited', 'access_certificate'])
 export const DEFAULT_EXPIRY_LEAD_DAYS = 7
 
 export function keyStatus(key: KeyRecord, now: number, leadDays = DEFAULT_EXPIRY_LEAD_DAYS): KeyStatus {

@@ -73,6 +73,7 @@ const consoleRecord = z.strictObject({
   apps: z.array(unifiApp).max(3).meta({ uniqueItems: true }).optional(),
   certificateSha256: sha256,
   confirmed: z.boolean().optional(),
+  accessPin: sha256.optional(),
   lastSeen: dateTime,
 })
 
@@ -116,6 +117,7 @@ const keyCheckSummary = z.strictObject({
   nextStep: sentence.nullable(),
   appVersion: nullableText,
   latencyMs: z.number().nullable(),
+  accessSha256: sha256.optional(),
   checkedAt: dateTime,
 })
 

@@ -56,6 +56,7 @@ function pickRecord(r: ConsoleRecord): ConsoleRecord {
     ...(r.apps ? { apps: [...r.apps] } : {}),
     certificateSha256: r.certificateSha256,
     ...(r.confirmed !== undefined ? { confirmed: r.confirmed } : {}),
+    ...(r.accessPin ? { accessPin: r.accessPin } : {}),
     lastSeen: r.lastSeen,
   }
 }

@@ -96,7 +96,8 @@ async function attemptOnce(...[target, app, key, path, opts]: Parameters<typeof 
       host: target.host,
       port: access ? (opts.accessPort ?? 12445) : target.port,
       path,
-      pin: target.pin,
+      // Access's port may have a certificate of its own, confirmed apart (access-pin.ts).
+      pin: access ? (target.accessPin ?? target.pin) : target.pin,
       timeoutMs: opts.timeoutMs ?? 6000,
       maxBytes: 1024 * 1024,
       // Console keys go in X-API-KEY (§5.1); Access tokens are Bearer tokens on :12445 (§5.3).

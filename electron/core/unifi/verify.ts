@@ -8,6 +8,7 @@ import { APP_NAME, checkCall, label, type Attempt, type VerifyOptions } from './
 import { checkNetwork, checkProtect, checkReply, tooOld, type AppCheck, type CheckContext } from './verify-apps.ts'
 import type { HttpsReply } from '../net/https.ts'
 import type { KeywardFailure } from '../../../shared/result.ts'
+import { accessCertificateCheck } from './access-pin.ts'
 
 export { cloudKeyCheck, fetchNetworkSites, type NetworkSitesResult, type VerifyOptions } from './key-calls.ts'
 
@@ -35,7 +36,12 @@ export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
 
   const started = performance.now()
   const result = await checkCall(target, opts.app, opts.key, opts)
-  if ('failure' in result) return unanswered(ctx, result.failure, result.answered === true)
+  if ('failure' in result) {
+    const accessPin = opts.app === 'access' && result.failure.code === 'certificate-changed'
+    return (
+      (accessPin && (await accessCertificateCheck(ctx))) || unanswered(ctx, result.failure, result.answered === true)
+    )
+  }
   if (result.reply.status !== 200) return refused(ctx, result.reply, now)
   const latencyMs = Math.round(performance.now() - started)
   // Every check path answers a JSON object (§5.1, §5.3); anything else came from something

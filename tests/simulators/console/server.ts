@@ -56,6 +56,8 @@ export interface RunningConsole {
    * a client's kept-alive socket still speaks with the old certificate).
    */
   replaceCertificate(options?: { keepConnections?: boolean }): Promise<string>
+  /** With `access.ownCertificate`: Access's port gets a new certificate of its own (Access reinstalled). */
+  replaceAccessCertificate(): Promise<string>
   /** Kills the connection of the next matching request (see faults.ts); resolves when it fired. */
   failNext(fault: FaultSpec): Promise<void>
   close(): Promise<void>
@@ -158,6 +160,7 @@ function requestHandler(routes: Route[], state: SimulatorState, listener: Listen
   return (req: IncomingMessage, res: ServerResponse): void => {
     const method = req.method ?? 'GET'
     state.requestCount++
+    if (listener === 'access') state.accessRequestCount++
     bindResponse(res, state)
     const url = new URL(req.url ?? '/', 'https://simulator.invalid')
     const fault = takeFault(state, listener, method, url.pathname)
@@ -279,6 +282,12 @@ export async function startConsoleSimulator(config: ConsoleConfig, options: List
       for (const s of [main, access]) s?.server.setSecureContext({ key: next.keyPem, cert: next.certPem })
       if (!options.keepConnections) for (const s of [main, access]) s?.dropConnections()
       running.sha256 = next.sha256
+      return next.sha256
+    },
+    async replaceAccessCertificate() {
+      const next = await newCertificate()
+      access?.server.setSecureContext({ key: next.keyPem, cert: next.certPem })
+      access?.dropConnections()
       return next.sha256
     },
     failNext(fault) {

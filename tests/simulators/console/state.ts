@@ -98,6 +98,8 @@ export interface SimulatorState {
   loginAttempts: number
   /** Every HTTP request that reached the console, on any listener (issue 18: "zero requests"). */
   requestCount: number
+  /** Requests that reached the Access API listener (:12445) only: a token sent there is counted. */
+  accessRequestCount: number
   /** SHA-256 of the certificate served in each finished TLS handshake, oldest first (the last 1000). */
   handshakes: string[]
   /** Integration API budget per user principal (§5.1), built from `config.rateLimit` on every request. */
@@ -167,6 +169,7 @@ export function createState(config: ConsoleConfig, clock: () => number): Simulat
     loginLockout: new LoginLockout(() => config.auth.lockout),
     loginAttempts: 0,
     requestCount: 0,
+    accessRequestCount: 0,
     handshakes: [],
     integrationLimiter: new PrincipalRateLimiter(() => ({
       policies: ratePolicies(config),
