@@ -2,6 +2,7 @@
 // on-request cloud question for an invalid Protect or Network key), a warning from a passing
 // check, the expiry, and Home Assistant's view of the entry that uses the key.
 import type { KeyView } from '../../../shared/domain.ts'
+import { AccessCertificate } from '../wizard/AccessCertificate.tsx'
 import { useKeys } from './context.ts'
 import { formatDate, STATUS } from './model.ts'
 import { IDLE_ROW } from './store.ts'
@@ -9,6 +10,7 @@ import { IDLE_ROW } from './store.ts'
 export function StatusDetail({ keyView: k, run }: { keyView: KeyView; run: (action: () => unknown) => () => void }) {
   const busy = useKeys((s) => (s.rows[k.id] ?? IDLE_ROW).busy)
   const cloudCheck = useKeys((s) => s.cloudCheck)
+  const trustAccess = useKeys((s) => s.trustAccess)
   const status = STATUS[k.status]
   const check = k.lastCheck
   const failed = check?.status === 'failed' && k.status !== 'paused' ? check : null
@@ -22,6 +24,9 @@ export function StatusDetail({ keyView: k, run }: { keyView: KeyView; run: (acti
             <p data-testid="status-next-step">
               <strong>What to do:</strong> {failed.nextStep}
             </p>
+          )}
+          {failed.problem === 'access_certificate' && failed.accessSha256 && (
+            <AccessCertificate sha256={failed.accessSha256} trust={(sha256) => trustAccess(k.id, sha256)} />
           )}
           {failed.problem === 'invalid_key' && (k.app === 'protect' || k.app === 'network') && (
             <p>

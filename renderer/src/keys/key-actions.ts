@@ -4,7 +4,7 @@
 // time; the texts come from notes.ts. No secret stays here: copy hands it to
 // the clipboard, reveal to the caller.
 import type { CopyResult, SignInResult } from '../../../shared/domain.ts'
-import type { Outcome } from '../../../shared/result.ts'
+import type { KeywardError, Outcome } from '../../../shared/result.ts'
 import { copyAndClear } from './clipboard.ts'
 import { checkAllNotice, checkNote, forgotNotice, pauseNote, revokedNotice, rotateNote } from './notes.ts'
 import { withoutRow, type RowBook } from './rows.ts'
@@ -35,6 +35,16 @@ export class KeyActions {
     if (!outcome.ok) return this.rows.failed(id, 'check', outcome.error)
     this.ctx.set({ keys: outcome.value, loaded: true })
     this.rows.done(id, { note: checkNote(outcome.value.find((k) => k.id === id)) })
+  }
+
+  /** Access's API port has its own certificate (core: unifi/access-pin.ts): confirm the one shown, check again. */
+  async trustAccess(id: string, sha256: string): Promise<KeywardError | null> {
+    const key = this.nameOf(id)
+    if (!key) return null
+    const outcome = await this.ctx.api.console.trustAccess({ key: key.consoleKey, sha256 })
+    if (!outcome.ok) return outcome.error
+    await this.check(id)
+    return null
   }
 
   async setPaused(id: string, paused: boolean): Promise<void> {

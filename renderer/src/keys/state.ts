@@ -33,6 +33,8 @@ export interface KeysState {
   setFilter(text: string): void
   checkAll(): Promise<void>
   check(id: string): Promise<void>
+  /** Confirm the certificate of Access's API port a check showed, then check again (its refusal, or null). */
+  trustAccess(id: string, sha256: string): Promise<KeywardError | null>
   setPaused(id: string, paused: boolean): Promise<void>
   rotate(id: string): Promise<void>
   /** `deleteUser`: also delete the key's dedicated user (only one Keyward made, core-checked). */

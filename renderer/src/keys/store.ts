@@ -58,6 +58,7 @@ export function createKeysStore(api: KeywardApi) {
       setFilter: (filter) => set({ filter }),
       checkAll: () => keys.checkAll(),
       check: (id) => keys.check(id),
+      trustAccess: (id, sha256) => keys.trustAccess(id, sha256),
       setPaused: (id, paused) => keys.setPaused(id, paused),
       rotate: (id) => keys.rotate(id),
       revoke: (id, deleteUser) => keys.remove(id, 'revoke', deleteUser),

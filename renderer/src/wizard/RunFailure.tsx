@@ -8,6 +8,7 @@ import type { KeyCheckFailed, UnifiApp } from '../../../shared/domain.ts'
 import type { KeywardError } from '../../../shared/result.ts'
 import type { ProvisionView } from '../../../shared/views.ts'
 import { useNow } from '../hooks.ts'
+import { AccessCertificate } from './AccessCertificate.tsx'
 import { CleanupAction } from './Cleanup.tsx'
 import { useWizard } from './context.ts'
 import { appInfo, lockSeconds } from './model.ts'
@@ -133,6 +134,7 @@ export function CheckPanel({
   record: ProvisionView | null
 }) {
   const resume = useWizard((s) => s.resume)
+  const trustAccess = useWizard((s) => s.trustAccess)
   const continueWith = useWizard((s) => s.continueWith)
   const goTo = useWizard((s) => s.goTo)
   const right = useRightHost(target, app, check.rightHost)
@@ -142,31 +144,33 @@ export function CheckPanel({
   // The key works nowhere here: what was made for it on this console can go.
   const useless = elsewhere || check.problem === 'invalid_key' || check.problem === 'wrong_key_type'
   const cleanup = record && useless ? <CleanupAction record={record} where={where} /> : null
-  const primary =
-    elsewhere && right ? (
-      <ContinueOnButton host={right} primary />
-    ) : elsewhere ? (
-      <button type="button" className="button primary" onClick={() => goTo('find')}>
-        Choose another console
-      </button>
-    ) : check.problem === 'tls_pin_mismatch' ? (
-      <button type="button" className="button primary" onClick={() => void continueWith(target.key)}>
-        Compare the certificate
-      </button>
-    ) : useless ? null : (
-      <RetryButton label="Check again" wait={wait} onClick={() => void resume()} />
-    )
+  // Access's API port has its own certificate: its fingerprint and "Trust" are the fix (AccessCertificate).
+  const accessPin = check.problem === 'access_certificate' ? (check.accessCertificate?.sha256 ?? null) : null
+  const primary = accessPin ? null : elsewhere && right ? (
+    <ContinueOnButton host={right} primary />
+  ) : elsewhere ? (
+    <button type="button" className="button primary" onClick={() => goTo('find')}>
+      Choose another console
+    </button>
+  ) : check.problem === 'tls_pin_mismatch' ? (
+    <button type="button" className="button primary" onClick={() => void continueWith(target.key)}>
+      Compare the certificate
+    </button>
+  ) : useless ? null : (
+    <RetryButton label="Check again" wait={wait} onClick={() => void resume()} />
+  )
   return (
     <Callout tone="danger" alert title="The key was made, but it does not work yet">
       <p data-testid="check-message">{check.message}</p>
       <p data-testid="check-next-step">
         <strong>What to do:</strong> {check.nextStep}
       </p>
+      {accessPin && <AccessCertificate sha256={accessPin} trust={trustAccess} />}
       <Actions>
         {primary}
         {!elsewhere && right && <ContinueOnButton host={right} />}
         {cleanup}
-        <StartOverButton primary={primary === null} />
+        <StartOverButton primary={primary === null && !accessPin} />
       </Actions>
     </Callout>
   )

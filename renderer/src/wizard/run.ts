@@ -2,6 +2,7 @@
 // `provision.progress` events, picking it up after the window reopened
 // (reconcile), and removing what it made (cleanup). The run's state lives in
 // the store (provisionId, runStartedAt, progress, outcome, runError, cleanup).
+import type { KeywardError } from '../../../shared/result.ts'
 import type { ProvisionOutcomeView, ProvisionView } from '../../../shared/views.ts'
 import type { WizardFinder } from './find.ts'
 import { isOurFlow, isStopped, isVerified, reopened, resumable } from './flow.ts'
@@ -65,6 +66,17 @@ export class WizardRun {
     if (outcome.ok) this.afterRun(outcome.value)
     else set({ busy: false, runError: { error: outcome.error, during: 'resume' } })
     this.settleLeave()
+  }
+
+  /** Access's API port has its own certificate (access_certificate): pin exactly the one shown, then check again. */
+  async trustAccess(sha256: string): Promise<KeywardError | null> {
+    const { api, get } = this.ctx
+    const { target } = get()
+    if (!target) return null
+    const outcome = await api.console.trustAccess({ key: target.key, sha256 })
+    if (!outcome.ok) return outcome.error
+    await this.resume()
+    return null
   }
 
   /** Start over once the run under way stops; nothing is abandoned silently. */

@@ -75,6 +75,8 @@ export interface WizardState extends WizardPersisted {
   editDraft(patch: Partial<Pick<PlanDraft, 'username' | 'keyName' | 'accessValidityDays'>>): void
   run(mode?: 'dedicated-user' | 'signed-in-admin'): Promise<void>
   resume(): Promise<void>
+  /** Confirm the certificate of Access's API port the check showed, then check again (its refusal, or null). */
+  trustAccess(sha256: string): Promise<KeywardError | null>
   /** Remove what the current flow (or the given earlier one) made on its console; the user confirmed it. */
   removeWhatKeywardMade(id?: string): Promise<void>
   reconcile(): Promise<void>

@@ -64,6 +64,7 @@ export function createWizardStore(api: KeywardApi, storage: StateStorage = local
           editDraft: (patch) => session.editDraft(patch),
           run: (mode) => runner.run(mode),
           resume: () => runner.resume(),
+          trustAccess: (sha256) => runner.trustAccess(sha256),
           removeWhatKeywardMade: (id) => runner.removeWhatKeywardMade(id),
           reconcile: () => runner.reconcile(),
           offerCleanup: (id) => runner.offerCleanup(id),
