@@ -136,6 +136,34 @@ test('UniFi Access token with a validity period', async ({ page, launch, console
   )
 })
 
+test('UniFi Access with a certificate of its own on its API port: nothing sent until confirmed', async ({
+  page,
+  launch,
+  consoles,
+}) => {
+  // imhotep/hass-unifi-access#3 [report]: Access's port :12445 has its own certificate (unifi/access-pin.ts).
+  const unvr = await consoles.start('unvr', {
+    apps: ['protect', 'access'],
+    accessPort: 0,
+    access: { ownCertificate: true },
+  })
+  const { host } = await launch({ accessPort: unvr.accessPort! })
+  const w = new Wizard(page)
+  await w.open(host.url)
+  await w.reachSignIn('access', simKey(unvr), 'NVR')
+  await w.signInToPlan()
+  await w.create()
+  await expect(page.getByTestId('check-message')).toContainText('has its own certificate', { timeout: 60_000 })
+  const fingerprint = page.getByTestId('access-fingerprint')
+  await expect(fingerprint).toBeVisible()
+  await expect(fingerprint).not.toHaveAttribute('aria-label', new RegExp(unvr.sha256))
+  expect(unvr.state.accessRequestCount).toBe(0)
+  await page.getByRole('button', { name: 'Trust Access’s certificate' }).click()
+  await w.expectDone()
+  await expect(w.heading).toHaveText('Your Access token is ready')
+  expect(unvr.state.accessRequestCount).toBeGreaterThan(0)
+})
+
 test('a cloud-linked owner signs in with a 2FA code', async ({ page, host, core, consoles }) => {
   const unvr = await consoles.start('unvr')
   const w = new Wizard(page)
