@@ -144,35 +144,6 @@ function accessStatus(status: number, body: unknown): number {
   return ACCESS_CODE_STATUS[envelope.data.code] ?? 500
 }
 
-/**
- * Asks Ubiquiti's Site Manager (cloud) whether it accepts the key: 200 on `GET /v1/hosts` with
- * `X-API-KEY` ⇒ a cloud key (unifi-os.md §5.4 [source] for the call, [inferred] for the
- * conclusion). This sends the key to api.ui.com, so it runs only when the user asks why a key
- * fails (keys.cloudCheck), never in a sweep or the wizard's verify (§5.4 [inferred]: "run it only
- * interactively … after saying so, never in background checks").
- * 'unknown' when the cloud answered neither yes nor no (rate limit, outage).
- */
-export async function cloudKeyCheck(
-  key: string,
-  siteManager: { url: string; ca?: string },
-  timeoutMs = 6000,
-): Promise<'cloud' | 'not-cloud' | 'unknown'> {
-  const url = new URL('/v1/hosts', siteManager.url)
-  const reply = await httpsRequest({
-    host: url.hostname.replace(/^\[|\]$/g, ''),
-    port: Number(url.port || 443),
-    path: url.pathname,
-    headers: { 'x-api-key': key },
-    timeoutMs,
-    maxBytes: 2 * 1024 * 1024,
-    verify: siteManager.ca ? { ca: siteManager.ca } : {},
-  })
-  if (reply.status === 200) return 'cloud'
-  // §5.4: UNAUTHORIZED 401 / FORBIDDEN 403 = the cloud does not take this key.
-  if (reply.status === 401 || reply.status === 403) return 'not-cloud'
-  return 'unknown'
-}
-
 export type NetworkSite = { id: string; internalReference: string; name: string }
 export type NetworkSitesResult = { sites: NetworkSite[] } | { status: number; message: string }
 

@@ -1,5 +1,5 @@
 // Verifies a key with one real call to the app it is for, and when that fails,
-// finds out why: a key made on another console, a cloud key, the wrong kind of
+// finds out why: a key made on another console, the wrong kind of
 // key, missing rights, an app that is not there or too old (unifi-os.md §4.2, §5, §6).
 // The calls themselves are in key-calls.ts, what each app needs beyond them in verify-apps.ts.
 import type { KeyCheck, KeyCheckFailed, KeyProblem, UnifiApp } from '../../../shared/domain.ts'
@@ -10,7 +10,7 @@ import type { HttpsReply } from '../net/https.ts'
 import type { KeywardFailure } from '../../../shared/result.ts'
 import { accessCertificateCheck } from './access-pin.ts'
 
-export { cloudKeyCheck, fetchNetworkSites, type NetworkSitesResult, type VerifyOptions } from './key-calls.ts'
+export { fetchNetworkSites, type NetworkSitesResult, type VerifyOptions } from './key-calls.ts'
 
 export async function verifyKey(opts: VerifyOptions): Promise<KeyCheck> {
   const now = opts.now ?? Date.now
@@ -199,8 +199,9 @@ async function notValidHere(ctx: CheckContext): Promise<KeyCheckFailed> {
   if (elsewhere) return elsewhere
   const kind = await wrongKeyType(ctx)
   if (kind) return kind
-  // Whether it is a Site Manager (cloud) key is asked only when the user asks (`cloudKeyCheck`,
-  // contract keys.cloudCheck): that sends the key to api.ui.com (unifi-os.md §5.4 [inferred]).
+  // Never asked of Ubiquiti's cloud (Site Manager): Keyward minted this key on a console, so it
+  // cannot be a cloud key, and a 401 during a console restore would send a live local key to
+  // api.ui.com (unifi-os.md §5.4 [inferred]: "never for a key minted locally").
   // 401 from an app that does not tell "unknown key" from "no rights" (uiprotect reads both as
   // `NotAuthorized`, §5.1): a key the console's other app takes is known here, so its owner lacks rights.
   const sibling = await worksForSibling(ctx)
