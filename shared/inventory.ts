@@ -100,7 +100,8 @@ export interface HomeAssistantDetails {
 
 /** `GET /nms/api/v2.1/nms/version` (uisp.md §3). */
 export interface UispServerDetails {
-  version: string
+  /** null: the server asks for authentication before it tells (uisp.md §3/§8 [inferred]). */
+  version: string | null
   deployment: string | null
   build: string | null
   time: string | null

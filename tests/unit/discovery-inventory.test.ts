@@ -77,6 +77,23 @@ describe('InventoryStore', () => {
     })
   })
 
+  it('a reply with zero-length text fields (§1.4) keeps the name and model another reply gave', () => {
+    const { store } = clockStore()
+    store.applyUbnt(parse(SAMPLE_A), '192.168.1.20', 'ubnt-v2')
+    // The same AP answering with empty 0x0B/0x0C/0x15 and an all-NUL 0x14: nothing to show, nothing to blank.
+    const empty = substitute(SAMPLE_A, { hostname: '', platform: '', model: '', productName: '\0' })
+    const reply = parse(empty)
+    expect([reply.hostname, reply.platform, reply.model, reply.productName, reply.problems]).toEqual([
+      null,
+      null,
+      null,
+      null,
+      [],
+    ])
+    store.applyUbnt(reply, '192.168.1.20', 'ubnt-v1')
+    expect(only(store)).toMatchObject({ name: 'Zi0001', model: 'U7PG2' })
+  })
+
   it('the echo alone makes no card; it marks the console once one appears', () => {
     const { store } = clockStore()
     expect(store.applyEcho('192.168.1.1')).toBeNull()
