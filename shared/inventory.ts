@@ -182,6 +182,7 @@ export type DiscoveryNoticeCode =
   | 'sweep-skipped' // subnet too large for the optional HTTPS sweep
   | 'rate-limited' // packets dropped: a source sent more than the per-source limit (issue 14 §8)
   | 'inventory-full' // more devices or mDNS services than discovery keeps; the least recently seen made room
+  | 'send-blocked' // this computer refused to send discovery requests (macOS Local Network permission, a firewall)
 
 export interface DiscoveryNotice {
   code: DiscoveryNoticeCode

@@ -32,6 +32,7 @@ import {
   MAX_MANUAL_TARGETS,
   openSession,
   scan,
+  sendRequest,
   track,
   type Ctx,
 } from './session.ts'
@@ -59,7 +60,7 @@ async function addManual(ctx: Ctx, raw: string): Promise<ManualAddResult> {
   if (isIP(host) === 4 && (ctx.manualTargets.has(host) || ctx.manualTargets.size < MAX_MANUAL_TARGETS)) {
     ctx.manualTargets.add(host)
     if (live(ctx, s) && s.ubnt) {
-      for (const request of [V1_REQUEST, V2_REQUEST]) void s.ubnt.send(request, host, ctx.cfg.ubntPort)
+      for (const request of [V1_REQUEST, V2_REQUEST]) sendRequest(ctx, s.ubnt, request, host)
     }
   }
   const { store } = ctx
