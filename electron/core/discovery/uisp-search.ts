@@ -4,7 +4,7 @@
 // (sweep.ts: a TCP connect per address, bounded concurrency, a short connect
 // deadline, subnets above /22 refused) and the HTTPS fingerprint (fingerprint.ts:
 // deadline, size cap, no redirects) on each address that answered. Progress is
-// "tried of total", reported at most every `progressEveryMs`, and once at the end.
+// "tried of total" (address × port), reported at most every `progressEveryMs`, and once at the end.
 import type { DiscoveryInterface, UispSearchProgress } from '../../../shared/inventory.ts'
 import { sweepSubnet, sweepTargets } from './sweep.ts'
 
@@ -12,13 +12,14 @@ export interface UispSearchOptions {
   subnets: DiscoveryInterface[]
   /** Addresses not to try (this computer's own). */
   skip: (address: string) => boolean
-  port: number
+  /** Each address is tried on each port, in this order (uisp.md §3 [inferred]: 443, 8443). */
+  ports: readonly number[]
   concurrency: number
   connectTimeoutMs: number
   /** Checked before each connection: the user cancelled, or discovery stopped. */
   cancelled: () => boolean
-  /** Looks at an address that accepted a connection: true when a UISP server answered there. */
-  identify: (address: string) => Promise<boolean>
+  /** Looks at an address and port that accepted a connection: true when a UISP server answered there. */
+  identify: (address: string, port: number) => Promise<boolean>
   onProgress: (progress: UispSearchProgress) => void
   progressEveryMs?: number
   now?: () => number
@@ -33,7 +34,7 @@ export async function searchForUisp(o: UispSearchOptions): Promise<UispSearchPro
   const progress: UispSearchProgress = {
     running: true,
     tried: 0,
-    total: targets.reduce((n, t) => n + (t.todo?.length ?? 0), 0),
+    total: targets.reduce((n, t) => n + (t.todo?.length ?? 0), 0) * o.ports.length,
     found: [],
     cancelled: false,
     tooLarge: targets.filter((t) => t.todo === null).map((t) => t.subnet.name),
@@ -48,17 +49,17 @@ export async function searchForUisp(o: UispSearchOptions): Promise<UispSearchPro
   }
   report(true)
   const looks: Promise<void>[] = []
-  for (const { subnet, todo } of targets) {
+  for (const [port, { subnet, todo }] of o.ports.flatMap((p) => targets.map((t) => [p, t] as const))) {
     if (todo === null || o.cancelled()) continue
     await sweep(subnet, {
-      port: o.port,
+      port,
       concurrency: o.concurrency,
       connectTimeoutMs: o.connectTimeoutMs,
       skip: o.skip,
       cancelled: o.cancelled,
       onOpen: (address) => {
         looks.push(
-          o.identify(address).then(
+          o.identify(address, port).then(
             (isUisp) => void (isUisp && !progress.found.includes(address) && progress.found.push(address)),
             () => undefined,
           ),

@@ -14,7 +14,7 @@ import { normalizeAddress } from '../net/address.ts'
 import { addressKey } from '../../../shared/format.ts'
 import { httpsRequest } from '../net/https.ts'
 import type { Settings } from '../settings/settings.ts'
-import { UISP_API } from './http.ts'
+import { UISP_API, UISP_PORTS } from './http.ts'
 import { fetchUispVersion, type UispTarget } from './session.ts'
 import { verifyUispToken } from './verify.ts'
 
@@ -25,9 +25,6 @@ export interface UispClientOptions {
   /** Ports tried, in order, for an address typed without one (default UISP_PORTS; tests use free ports). */
   ports?: readonly number[]
 }
-
-/** uisp.md §3 [inferred]: a UISP server is probed at `https://<ip>[:443|:8443]/nms/api/v2.1/nms/version`. */
-export const UISP_PORTS: readonly number[] = [443, 8443]
 
 /** Nothing listens there, or something that is not UISP: worth trying the next port (as console/probe.ts). */
 const tryNextPort = (error: unknown): error is KeywardFailure =>
