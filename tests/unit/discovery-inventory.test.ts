@@ -203,6 +203,40 @@ describe('InventoryStore', () => {
     expect(store.list().map((c) => c.id)).toEqual(['addr:192.168.1.9:443'])
   })
 
+  it('an announcement naming a console’s address (mDNS A records, §6) does not take its echo away', () => {
+    const { store } = clockStore()
+    // A console answering v1 only (no v2 cmd 9): the echo is what makes it a console (§1.6).
+    const v1 = substitute(SAMPLE_D_V2, { header: { version: 1, command: 0 } })
+    store.applyUbnt(parse(v1), '192.168.1.1', 'ubnt-v1')
+    const consoleId = store.idForAddress('192.168.1.1')
+    expect(store.get(consoleId!)!.kind).toBe('device')
+    // Anyone may announce a Home Assistant whose A records list other hosts' addresses.
+    const ha = {
+      instance: 'Home',
+      fqdn: 'Home._home-assistant._tcp.local',
+      host: 'x.local',
+      port: 8123,
+      uuid: 'u-spoof',
+      version: '2026.9.1',
+      locationName: 'Home',
+      baseUrl: null,
+      internalUrl: null,
+      externalUrl: null,
+      txt: {},
+      rawTxt: [],
+      source: '192.168.1.50',
+      connectUrl: 'http://192.168.1.50:8123',
+      urlIgnored: false,
+      sameUuidElsewhere: [],
+    }
+    store.applyHomeAssistant(ha, ['192.168.1.50', '192.168.1.1'])
+    expect(store.idForAddress('192.168.1.1')).toBe(consoleId)
+    expect(store.idForAddress('192.168.1.50')).toBe('ha:u-spoof')
+    expect(store.applyEcho('192.168.1.1')).toBe(consoleId)
+    expect(store.get(consoleId!)!.kind).toBe('console')
+    expect(store.get('ha:u-spoof')!.ubnt).toBeNull()
+  })
+
   it('Home Assistant: keyed by uuid, refreshed by sightings, removed by a goodbye', () => {
     const { store, tick } = clockStore()
     const details = {
