@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openSettings } from '../../electron/core/settings/settings.ts'
 import { UispServers } from '../../electron/core/uisp/servers.ts'
+import { sweepSubnet } from '../../electron/core/discovery/sweep.ts'
 import { KeywardFailure } from '../../shared/result.ts'
 import { fingerprint } from '../../electron/core/discovery/fingerprint.ts'
 import { InventoryStore } from '../../electron/core/discovery/inventory.ts'
@@ -106,5 +107,40 @@ describe('a UISP address typed without a port', () => {
     expect(error.code).toBe('unreachable')
     expect(error.message).toContain(`127.0.0.1:${a}`)
     expect(error.message).toContain(`Ports ${a} and ${b} were tried.`)
+  })
+})
+
+describe('the sweep behind "Search for UISP"', () => {
+  it('asks each address on every port and counts the address once (loopback /30, nothing leaves the machine)', async () => {
+    const listener = createServer((socket) => socket.destroy())
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.2', resolve))
+    const sim = { port: (listener.address() as { port: number }).port }
+    const opened: string[] = []
+    let tried = 0
+    const open = await sweepSubnet(
+      {
+        name: 'lo',
+        address: '127.0.0.1',
+        prefixLength: 30,
+        broadcast: null,
+        mac: null,
+        recommended: true,
+        skipReason: null,
+      },
+      {
+        port: await closedPort(),
+        extraPorts: [sim.port],
+        concurrency: 2,
+        connectTimeoutMs: 5000,
+        skip: () => false,
+        cancelled: () => false,
+        onOpen: (address, port) => opened.push(`${address}:${port}`),
+        onTried: () => tried++,
+      },
+    )
+    expect(open).toEqual(['127.0.0.2'])
+    expect(opened).toEqual([`127.0.0.2:${sim.port}`])
+    expect(tried).toBe(1)
+    await new Promise((resolve) => listener.close(resolve))
   })
 })

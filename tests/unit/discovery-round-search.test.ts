@@ -91,7 +91,7 @@ function fakeSweep(open: Set<string>, tried: string[]) {
       tried.push(address)
       if (open.has(address)) {
         hits.push(address)
-        o.onOpen?.(address)
+        for (const port of [o.port, ...(o.extraPorts ?? [])]) o.onOpen?.(address, port)
       }
       o.onTried?.()
     }
@@ -124,7 +124,7 @@ describe('search this subnet for UISP', () => {
     expect(progress.map((p) => p.tried)).toEqual([...progress.map((p) => p.tried)].sort((a, b) => a - b))
   })
 
-  it('tries every address on 443, then on 8443, and finds a server that listens only on 8443 (uisp.md §3)', async () => {
+  it('tries each address on 443, then on 8443, and finds a server that listens only on 8443 (uisp.md §3)', async () => {
     const swept: number[] = []
     const asked: string[] = []
     const result = await searchForUisp({
@@ -141,14 +141,14 @@ describe('search this subnet for UISP', () => {
       onProgress: () => {},
       progressEveryMs: 0,
       sweep: async (subnet, o) => {
-        swept.push(o.port)
+        swept.push(o.port, ...(o.extraPorts ?? []))
         // Something answers TCP on 10.73.0.40 on both ports; only 8443 is UISP.
         return fakeSweep(new Set(['10.73.0.40']), [])(subnet, o)
       },
     })
     expect(swept).toEqual([443, 8443])
     expect(asked).toEqual(['10.73.0.40:443', '10.73.0.40:8443'])
-    expect(result).toMatchObject({ running: false, tried: 506, total: 506, found: ['10.73.0.40'] })
+    expect(result).toMatchObject({ running: false, tried: 253, total: 253, found: ['10.73.0.40'] })
   })
 
   it('stops when cancelled and ends with what it found so far', async () => {

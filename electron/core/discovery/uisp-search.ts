@@ -4,7 +4,7 @@
 // (sweep.ts: a TCP connect per address, bounded concurrency, a short connect
 // deadline, subnets above /22 refused) and the HTTPS fingerprint (fingerprint.ts:
 // deadline, size cap, no redirects) on each address that answered. Progress is
-// "tried of total" (address × port), reported at most every `progressEveryMs`, and once at the end.
+// "tried of total" addresses (each on every port), reported at most every `progressEveryMs`, and once at the end.
 import type { DiscoveryInterface, UispSearchProgress } from '../../../shared/inventory.ts'
 import { sweepSubnet, sweepTargets } from './sweep.ts'
 
@@ -12,7 +12,7 @@ export interface UispSearchOptions {
   subnets: DiscoveryInterface[]
   /** Addresses not to try (this computer's own). */
   skip: (address: string) => boolean
-  /** Each address is tried on each port, in this order (uisp.md §3 [inferred]: 443, 8443). */
+  /** Each address is tried on each port, in this order, before the next address (uisp.md §3 [inferred]: 443, 8443). */
   ports: readonly number[]
   concurrency: number
   connectTimeoutMs: number
@@ -34,7 +34,7 @@ export async function searchForUisp(o: UispSearchOptions): Promise<UispSearchPro
   const progress: UispSearchProgress = {
     running: true,
     tried: 0,
-    total: targets.reduce((n, t) => n + (t.todo?.length ?? 0), 0) * o.ports.length,
+    total: targets.reduce((n, t) => n + (t.todo?.length ?? 0), 0),
     found: [],
     cancelled: false,
     tooLarge: targets.filter((t) => t.todo === null).map((t) => t.subnet.name),
@@ -49,15 +49,16 @@ export async function searchForUisp(o: UispSearchOptions): Promise<UispSearchPro
   }
   report(true)
   const looks: Promise<void>[] = []
-  for (const [port, { subnet, todo }] of o.ports.flatMap((p) => targets.map((t) => [p, t] as const))) {
+  for (const { subnet, todo } of targets) {
     if (todo === null || o.cancelled()) continue
     await sweep(subnet, {
-      port,
+      port: o.ports[0] ?? 443,
+      extraPorts: o.ports.slice(1),
       concurrency: o.concurrency,
       connectTimeoutMs: o.connectTimeoutMs,
       skip: o.skip,
       cancelled: o.cancelled,
-      onOpen: (address) => {
+      onOpen: (address, port) => {
         looks.push(
           o.identify(address, port).then(
             (isUisp) => void (isUisp && !progress.found.includes(address) && progress.found.push(address)),
