@@ -1,7 +1,7 @@
 // The inventory store (merging, de-duplication, classification, expiry) and
 // interface selection, without sockets.
 import { describe, expect, it } from 'vitest'
-import type { InventoryItem } from '../../shared/inventory.ts'
+import type { HomeAssistantDetails, InventoryItem } from '../../shared/inventory.ts'
 import type { Fingerprint } from '../../electron/core/discovery/fingerprint.ts'
 import {
   broadcastOf,
@@ -50,6 +50,26 @@ const fp = (over: Partial<Fingerprint>): Fingerprint => ({
   uispDevice: null,
   at: 1,
   ...over,
+})
+
+/** A `_home-assistant._tcp` announcement from 192.168.1.50 as mdns-txt.ts reads it. */
+const haDetails = (uuid: string): HomeAssistantDetails => ({
+  instance: 'Home',
+  fqdn: 'Home._home-assistant._tcp.local',
+  host: 'x.local',
+  port: 8123,
+  uuid,
+  version: '2026.9.1',
+  locationName: 'Home',
+  baseUrl: null,
+  internalUrl: null,
+  externalUrl: null,
+  txt: {},
+  rawTxt: [],
+  source: '192.168.1.50',
+  connectUrl: 'http://192.168.1.50:8123',
+  urlIgnored: false,
+  sameUuidElsewhere: [],
 })
 
 const only = (store: InventoryStore): InventoryItem => {
@@ -211,24 +231,7 @@ describe('InventoryStore', () => {
     const consoleId = store.idForAddress('192.168.1.1')
     expect(store.get(consoleId!)!.kind).toBe('device')
     // Anyone may announce a Home Assistant whose A records list other hosts' addresses.
-    const ha = {
-      instance: 'Home',
-      fqdn: 'Home._home-assistant._tcp.local',
-      host: 'x.local',
-      port: 8123,
-      uuid: 'u-spoof',
-      version: '2026.9.1',
-      locationName: 'Home',
-      baseUrl: null,
-      internalUrl: null,
-      externalUrl: null,
-      txt: {},
-      rawTxt: [],
-      source: '192.168.1.50',
-      connectUrl: 'http://192.168.1.50:8123',
-      urlIgnored: false,
-      sameUuidElsewhere: [],
-    }
+    const ha = haDetails('u-spoof')
     store.applyHomeAssistant(ha, ['192.168.1.50', '192.168.1.1'])
     expect(store.idForAddress('192.168.1.1')).toBe(consoleId)
     expect(store.idForAddress('192.168.1.50')).toBe('ha:u-spoof')
@@ -239,24 +242,7 @@ describe('InventoryStore', () => {
 
   it('Home Assistant: keyed by uuid, refreshed by sightings, removed by a goodbye', () => {
     const { store, tick } = clockStore()
-    const details = {
-      instance: 'Home',
-      fqdn: 'Home._home-assistant._tcp.local',
-      host: 'x.local',
-      port: 8123,
-      uuid: 'u1',
-      version: '2026.9.1',
-      locationName: 'Home',
-      baseUrl: null,
-      internalUrl: null,
-      externalUrl: null,
-      txt: {},
-      rawTxt: [],
-      source: '192.168.1.50',
-      connectUrl: 'http://192.168.1.50:8123',
-      urlIgnored: false,
-      sameUuidElsewhere: [],
-    }
+    const details = haDetails('u1')
     store.applyHomeAssistant(details, ['192.168.1.50'])
     expect(only(store)).toMatchObject({
       id: 'ha:u1',
