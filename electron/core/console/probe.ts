@@ -9,6 +9,7 @@ import type { ConsoleAddress, ConsoleProbe, UnifiApp } from '../../../shared/dom
 import { KeywardFailure } from '../../../shared/result.ts'
 import { cleanOptional } from '../discovery/clean.ts'
 import { httpsRequest, jsonBody, type HttpsReply } from '../net/https.ts'
+import { isHtml } from '../unifi/envelope.ts'
 
 export interface ProbeOptions {
   /** Previously trusted fingerprint; a different certificate fails the probe. */
@@ -18,14 +19,18 @@ export interface ProbeOptions {
 
 // Every field optional: /api/system is off-contract and its full shape is an
 // open question (unifi-os.md §9); we take what is there and say null otherwise.
+// A field of another type (`"name": null` on a console nobody named, `directConnectDomain: null`
+// with remote access off) reads as missing: one odd field never hides the others.
+const text = (max: number) => z.string().max(max).optional().catch(undefined)
 const systemSchema = z.object({
   hardware: z
-    .object({ shortname: z.string().max(64).optional() })
+    .object({ shortname: text(64) })
     .partial()
-    .optional(),
-  name: z.string().max(256).optional(),
-  mac: z.string().max(64).optional(),
-  directConnectDomain: z.string().max(256).optional(),
+    .optional()
+    .catch(undefined),
+  name: text(256),
+  mac: text(64),
+  directConnectDomain: text(256),
 })
 
 /** Normalises a MAC to 12 upper-case hex digits, or null if it is not one. */
@@ -79,28 +84,48 @@ export async function appsOnHost(address: ConsoleAddress, pin: string, timeoutMs
   return answers.filter((app): app is UnifiApp => app !== null)
 }
 
+type SystemInfo = z.infer<typeof systemSchema>
+
 /**
  * Identity from `/api/system`. It is off-contract, and whether UniFi OS Server serves it as a
- * hardware console does is an open question (unifi-os.md §9): a UniFi OS host (GET / 200 +
- * x-csrf-token) that answers 401, 403 or 404 there is still a console, only a nameless one
- * ("treat a UOS Server (:11443) like any console", §1). Other statuses mean it is not ready.
+ * hardware console does is an open question (unifi-os.md §9): a UniFi OS host that answers 401,
+ * 403 or 404 there, or 200 without a JSON object, has no identity to read (`info` null). `page`:
+ * it answered 200 with a web page, which a console starting up does (§2 Failures) and a web app
+ * answering every path may too [inferred].
  */
-function systemIdentity(system: HttpsReply, address: ConsoleAddress): z.infer<typeof systemSchema> {
-  if (system.status === 401 || system.status === 403 || system.status === 404) return {}
-  if (system.status !== 200) {
-    throw new KeywardFailure(
-      'bad-reply',
-      `${address.key} looks like UniFi OS but /api/system answered ${system.status}; the console may be starting up.`,
-      `status ${system.status}`,
-    )
+function readSystem(system: HttpsReply): { info: SystemInfo | null; page: boolean } {
+  if (system.status !== 200) return { info: null, page: false }
+  if (isHtml(system)) return { info: null, page: true }
+  try {
+    const parsed = systemSchema.safeParse(jsonBody(system, `The console's /api/system reply`))
+    return { info: parsed.success ? parsed.data : null, page: false }
+  } catch {
+    return { info: null, page: false }
   }
-  const parsed = systemSchema.safeParse(jsonBody(system, `The console's /api/system reply`))
-  if (!parsed.success) {
-    const shape = `The console's /api/system reply has an unexpected shape.`
-    throw new KeywardFailure('bad-reply', shape, parsed.error.message)
-  }
-  return parsed.data
 }
+
+/**
+ * A console that is not ready: `/api/system` answered a status other than 200/401/403/404, or a web
+ * page while no app answers its 401 either. A running console with apps but no JSON there is only
+ * nameless ("treat a UOS Server (:11443) like any console", §1).
+ */
+function notReady(system: HttpsReply, page: boolean, apps: UnifiApp[], address: ConsoleAddress): KeywardFailure | null {
+  const why = ![200, 401, 403, 404].includes(system.status)
+    ? `answered ${system.status}`
+    : page && apps.length === 0
+      ? 'answered with a web page'
+      : null
+  if (why === null) return null
+  return new KeywardFailure(
+    'bad-reply',
+    `${address.key} looks like UniFi OS but /api/system ${why}; the console may be starting up. Try again in a minute.`,
+    `status ${system.status}`,
+  )
+}
+
+/** Whether `/api/system` said anything a console says (a model, a name or a MAC). */
+const identifies = (info: SystemInfo | null): boolean =>
+  Boolean(info && (info.hardware?.shortname || info.name || normalizeMac(info.mac)))
 
 /** A probe before the core has compared its certificate with what it trusted. */
 export type RawProbe = Omit<ConsoleProbe, 'trust'>
@@ -127,34 +152,45 @@ export async function probeConsole(address: ConsoleAddress, options: ProbeOption
       probedAt,
     }
   }
-  if (root.status !== 200 || root.headers['x-csrf-token'] === undefined) {
-    const why =
-      root.status >= 300 && root.status < 400
-        ? `it redirects to ${String(root.headers.location ?? 'nowhere')}`
-        : `GET / answered ${root.status}${root.status === 200 ? ' without a CSRF token' : ''}`
-    throw new KeywardFailure(
-      'not-unifi-os',
-      `${address.key} answers HTTPS but is not a UniFi OS console (${why}).`,
-      `status ${root.status}`,
-    )
-  }
+  if (root.status !== 200) throw notUnifiOs(root, address)
 
   const system = await httpsRequest({ ...base, path: '/api/system', pin })
-  const info = systemIdentity(system, address)
+  const { info, page } = readSystem(system)
   const apps = await appsOnHost(address, pin, base.timeoutMs)
+  // `GET /` 200 is UniFi OS (§1 [source]: aiounifi, unpoller, Art-of-WiFi go by the status alone); its
+  // `x-csrf-token` is the usual confirmation. A console that keeps CSRF in the JWT (§2 [report]) may
+  // send none there [inferred]: then /api/system's identity or an app's 401 confirms it instead, so
+  // any other web server answering 200 is still no console.
+  if (root.headers['x-csrf-token'] === undefined && !identifies(info) && apps.length === 0) {
+    throw notUnifiOs(root, address)
+  }
+  const failure = notReady(system, page, apps, address)
+  if (failure) throw failure
   return {
     address,
     kind: 'unifi-os',
     // Strings from the device: no control or bidi characters on screen (discovery/clean.ts, issue 14 §8).
-    model: cleanOptional(info.hardware?.shortname),
-    name: cleanOptional(info.name),
-    mac: normalizeMac(info.mac),
-    directConnectDomain: cleanOptional(info.directConnectDomain),
+    model: cleanOptional(info?.hardware?.shortname),
+    name: cleanOptional(info?.name),
+    mac: normalizeMac(info?.mac),
+    directConnectDomain: cleanOptional(info?.directConnectDomain),
     apps,
     certificate: system.certificate,
     latencyMs: root.elapsedMs + system.elapsedMs,
     probedAt,
   }
+}
+
+function notUnifiOs(root: HttpsReply, address: ConsoleAddress): KeywardFailure {
+  const why =
+    root.status >= 300 && root.status < 400
+      ? `it redirects to ${String(root.headers.location ?? 'nowhere')}`
+      : `GET / answered ${root.status}${root.status === 200 ? ' without a CSRF token' : ''}`
+  return new KeywardFailure(
+    'not-unifi-os',
+    `${address.key} answers HTTPS but is not a UniFi OS console (${why}).`,
+    `status ${root.status}`,
+  )
 }
 
 /** Why a port is worth leaving for the next one: nothing listens, or something that is no console. */

@@ -89,7 +89,8 @@ const authenticator = z.looseObject({ type: z.string() })
 
 /** Reads `csrfToken` from a JWT payload; some builds send CSRF only there (§2, [report, unattributed]). */
 export function csrfFromJwt(jwt: string): string | null {
-  const payload = jwt.split('.')[1]
+  // A cookie value may come in double quotes (RFC 6265 §4.1.1); the JWT is inside.
+  const payload = jwt.replace(/^"|"$/g, '').split('.')[1]
   if (!payload) return null
   try {
     const claims = jwtClaims.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')))
@@ -99,12 +100,30 @@ export function csrfFromJwt(jwt: string): string | null {
   }
 }
 
-function setCookies(reply: HttpsReply): { name: string; value: string }[] {
+/** One Set-Cookie line: its name and value, and whether it clears the cookie instead of setting it. */
+export interface SetCookie {
+  name: string
+  value: string
+  cleared: boolean
+}
+
+/**
+ * The cookies a reply sets, attributes dropped. A line with an empty value, `Max-Age` ≤ 0 or an
+ * `Expires` in the past clears its cookie, as in a browser: a console may clear one session name
+ * while it sets the other (§2: `TOKEN`, or `UOS_TOKEN` on UniFi OS 4).
+ */
+export function setCookies(reply: HttpsReply, now = Date.now()): SetCookie[] {
   const raw = reply.headers['set-cookie'] ?? []
   return raw.flatMap((line) => {
-    const pair = line.split(';')[0] ?? ''
+    const [pair = '', ...attributes] = line.split(';')
     const eq = pair.indexOf('=')
-    return eq > 0 ? [{ name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim() }] : []
+    if (eq <= 0) return []
+    const value = pair.slice(eq + 1).trim()
+    const expired = attributes.some((attribute) => {
+      const [key = '', setting = ''] = attribute.split('=').map((part) => part.trim())
+      return (/^max-age$/i.test(key) && Number(setting) <= 0) || (/^expires$/i.test(key) && Date.parse(setting) <= now)
+    })
+    return [{ name: pair.slice(0, eq).trim(), value, cleared: expired || value === '' || value === '""' }]
   })
 }
 
@@ -125,7 +144,8 @@ export class ConsoleSession {
   readonly target: ConsoleTarget
   #options: Required<Omit<SessionOptions, 'locks'>>
   #locks: LoginLocks
-  #cookie: { name: string; value: string } | null = null
+  /** The session cookie(s) as a browser's jar holds them: `TOKEN` and/or `UOS_TOKEN` (§2). */
+  readonly #cookies = new Map<string, string>()
   #csrf: string | null = null
   #mfaCookie: string | null = null
   // Held only while signed in, for the single re-login after a 401; dropped at logout.
@@ -151,7 +171,7 @@ export class ConsoleSession {
   }
 
   get signedIn(): boolean {
-    return this.#cookie !== null
+    return this.#cookies.size > 0
   }
 
   /** When a 429 lock ends (ms since epoch), or 0. */
@@ -160,7 +180,7 @@ export class ConsoleSession {
   }
 
   #send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, extraCookies: string[] = []) {
-    const cookies = [...(this.#cookie ? [`${this.#cookie.name}=${this.#cookie.value}`] : []), ...extraCookies]
+    const cookies = [...[...this.#cookies].map(([name, value]) => `${name}=${value}`), ...extraCookies]
     return httpsRequest({
       host: this.target.host,
       port: this.target.port,
@@ -182,11 +202,15 @@ export class ConsoleSession {
     // Newer builds send the rotated token as X-Updated-Csrf-Token (hjdhjd prefers it).
     const updated = reply.headers['x-updated-csrf-token'] ?? reply.headers['x-csrf-token']
     if (typeof updated === 'string' && updated) this.#csrf = updated
-    const token = setCookies(reply).find((c) => TOKEN_COOKIE.test(c.name))
-    if (token) {
-      this.#cookie = token
-      if (!updated) this.#csrf = csrfFromJwt(token.value) ?? this.#csrf
+    // Every session cookie the console sets is kept and sent back, and one it clears is dropped,
+    // as a browser does: a console may set both names, or clear one while setting the other.
+    let jwt: string | null = null
+    for (const cookie of setCookies(reply, this.#options.now())) {
+      if (!TOKEN_COOKIE.test(cookie.name)) continue
+      if (cookie.cleared) this.#cookies.delete(cookie.name)
+      else this.#cookies.set(cookie.name, (jwt = cookie.value))
     }
+    if (jwt !== null && !updated) this.#csrf = csrfFromJwt(jwt) ?? this.#csrf
   }
 
   #checkLock(): void {
@@ -200,10 +224,7 @@ export class ConsoleSession {
    */
   async login(credentials: Credentials, mfaCode?: string): Promise<LoginOutcome> {
     this.#checkLock()
-    if (!this.#csrf) {
-      const root = await this.#send('GET', '/')
-      this.#absorb(root)
-    }
+    if (!this.#csrf) this.#absorb(await this.#send('GET', '/'))
     const extra = mfaCode && this.#mfaCookie ? [this.#mfaCookie] : []
     const reply = await this.#send(
       'POST',
@@ -211,6 +232,8 @@ export class ConsoleSession {
       { username: credentials.username, password: credentials.password, token: mfaCode ?? '', rememberMe: false },
       extra,
     )
+    // A refusal is known by its status, whatever its body: a web page there is no console starting up.
+    this.#throwIfRefused(reply)
     if (isHtml(reply)) {
       throw new KeywardFailure(
         'bad-reply',
@@ -222,7 +245,7 @@ export class ConsoleSession {
 
     if (reply.status === 200) {
       this.#absorb(reply)
-      if (!this.#cookie)
+      if (!this.signedIn)
         throw new KeywardFailure('bad-reply', `${this.target.label} accepted the sign-in but set no session cookie.`)
       this.#credentials = credentials
       this.#mfaCookie = null
@@ -230,32 +253,7 @@ export class ConsoleSession {
       this.#user = parseUser(body)
       return { state: 'signed-in', user: this.#user }
     }
-    if (reply.status === 499) {
-      const challenge = mfaChallenge.safeParse(body)
-      const data = challenge.success ? (challenge.data.data ?? {}) : {}
-      if (data.mfaCookie !== undefined) this.#mfaCookie = data.mfaCookie
-      if (mfaCode) {
-        throw new KeywardFailure(
-          'invalid-credentials',
-          'The two-factor code was not accepted. Codes change every 30 seconds: enter the current one.',
-          'MFA_AUTH_REQUIRED',
-        )
-      }
-      const methods = usableEntries(authenticator, data.authenticators ?? []).map((a) => a.type)
-      return { state: 'mfa-required', methods }
-    }
-    if (reply.status === 429) {
-      const seconds = retryAfterSeconds(reply.headers['retry-after'], this.#options.now())
-      throw this.#locks.lock(this.#id, this.target.label, seconds, this.#options.now())
-    }
-    if (reply.status === 401 || reply.status === 403) {
-      // Some consoles say 401, most 403, for the same thing (§2: treat 401 = 403).
-      throw new KeywardFailure(
-        'invalid-credentials',
-        `${this.target.label} did not accept that username and password. Use a local account of this console (not only a ui.com login) with Owner or Super Admin rights.`,
-        errorCode(body) ?? `status ${reply.status}`,
-      )
-    }
+    if (reply.status === 499) return this.#challenge(reply, body, mfaCode)
     throw new KeywardFailure(
       'bad-reply',
       `${this.target.label} answered the sign-in with ${reply.status}: ${errorMessage(body) ?? 'no explanation'}.`,
@@ -263,18 +261,70 @@ export class ConsoleSession {
     )
   }
 
+  /**
+   * 429 (a lock-out) and 401/403 (bad credentials, "treat 401 = 403") by status alone (§2 Failures):
+   * the fixtures show JSON bodies, but a web server in front of the console may write its own page.
+   */
+  #throwIfRefused(reply: HttpsReply): void {
+    if (reply.status === 429) {
+      const seconds = retryAfterSeconds(reply.headers['retry-after'], this.#options.now())
+      throw this.#locks.lock(this.#id, this.target.label, seconds, this.#options.now())
+    }
+    if (reply.status !== 401 && reply.status !== 403) return
+    let body: unknown
+    try {
+      body = isHtml(reply) ? null : parseJson(reply, 'The sign-in reply')
+    } catch {
+      body = null // the status says enough
+    }
+    throw new KeywardFailure(
+      'invalid-credentials',
+      `${this.target.label} did not accept that username and password. Use a local account of this console (not only a ui.com login) with Owner or Super Admin rights.`,
+      errorCode(body) ?? `status ${reply.status}`,
+    )
+  }
+
+  /**
+   * The 499 MFA challenge (§2): keeps the challenge cookie for the re-POST with the code. It is
+   * `data.mfaCookie` ("UBIC_2FA=…", split at `;` should attributes follow); a console that sets it
+   * only with Set-Cookie [inferred] is read there.
+   */
+  #challenge(reply: HttpsReply, body: unknown, mfaCode: string | undefined): LoginOutcome {
+    const challenge = mfaChallenge.safeParse(body)
+    const data = challenge.success ? (challenge.data.data ?? {}) : {}
+    const fromBody = data.mfaCookie?.split(';')[0]?.trim()
+    const fromHeader = setCookies(reply, this.#options.now())
+      .filter((c) => !c.cleared && !TOKEN_COOKIE.test(c.name))
+      .map((c) => `${c.name}=${c.value}`)
+    if (fromBody) this.#mfaCookie = fromBody
+    else if (fromHeader.length) this.#mfaCookie = fromHeader.join('; ')
+    if (mfaCode) {
+      throw new KeywardFailure(
+        'invalid-credentials',
+        'The two-factor code was not accepted. Codes change every 30 seconds: enter the current one.',
+        'MFA_AUTH_REQUIRED',
+      )
+    }
+    const methods = usableEntries(authenticator, data.authenticators ?? []).map((a) => a.type)
+    return { state: 'mfa-required', methods }
+  }
+
   /** An authenticated call; renews the session once if the console says it expired. */
   async call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<ApiReply> {
-    if (!this.#cookie) throw new KeywardFailure('session-expired', `Not signed in to ${this.target.label}.`)
+    if (!this.signedIn) throw new KeywardFailure('session-expired', `Not signed in to ${this.target.label}.`)
     let reply = await this.#send(method, path, body)
     this.#absorb(reply)
     if (reply.status === 401 && this.#credentials) {
+      // A fresh handshake, as at the first sign-in (hjdhjd re-handshakes before a re-login, §1): the
+      // ended session's cookie and CSRF token do not go with the login.
+      this.#cookies.clear()
+      this.#csrf = null
       const outcome = await this.login(this.#credentials).catch((error: unknown) => {
-        this.#cookie = null
+        this.#cookies.clear()
         throw error
       })
       if (outcome.state !== 'signed-in') {
-        this.#cookie = null
+        this.#cookies.clear()
         throw new KeywardFailure(
           'session-expired',
           `The session on ${this.target.label} ended and renewing it needs a new two-factor code. Sign in again.`,
@@ -284,7 +334,7 @@ export class ConsoleSession {
       this.#absorb(reply)
     }
     if (reply.status === 401) {
-      this.#cookie = null
+      this.#cookies.clear()
       throw new KeywardFailure('session-expired', `The session on ${this.target.label} ended. Sign in again.`)
     }
     return { status: reply.status, headers: reply.headers, body: parseJson(reply, `${method} ${path}`) }
@@ -295,7 +345,7 @@ export class ConsoleSession {
    * console they forgot (issue 14 §3), where the old pin would refuse the logout anyway.
    */
   discard(): void {
-    this.#cookie = null
+    this.#cookies.clear()
     this.#csrf = null
     this.#mfaCookie = null
     this.#credentials = null
@@ -304,11 +354,11 @@ export class ConsoleSession {
 
   /** Ends the session on the console and forgets the credentials. */
   async logout(): Promise<void> {
-    const signedIn = this.#cookie !== null
+    const signedIn = this.signedIn
     try {
       if (signedIn) await this.#send('POST', '/api/auth/logout', {})
     } finally {
-      this.#cookie = null
+      this.#cookies.clear()
       this.#csrf = null
       this.#credentials = null
       this.#user = null

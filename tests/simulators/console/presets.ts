@@ -59,6 +59,28 @@ export interface AuthConfig {
    * newer builds `X-Updated-Csrf-Token` (hjdhjd prefers it; unpoller reads both). Default both.
    */
   csrfHeaders: 'both' | 'x-csrf-token' | 'x-updated-csrf-token'
+  /**
+   * Whether the unauthenticated `GET /` carries `x-csrf-token` (§1 [source]: hjdhjd `#handshake()`).
+   * false: a console that sends CSRF only in the JWT (§2 [report, unattributed]) may send none there
+   * either [inferred]; it is still UniFi OS by the §1 rule (`GET /` 200). Default true.
+   */
+  rootCsrfHeader: boolean
+  /**
+   * Body of the login's 401/403/429 (§2 Failures): 'json' as the fixtures show, or 'html', a web
+   * page as the console's front web server writes for a refusal it makes itself [inferred]. Default 'json'.
+   */
+  failureBodies: 'json' | 'html'
+  /**
+   * Set-Cookie lines of a successful login (§2 200 success: `TOKEN`, or `UOS_TOKEN` on UniFi OS 4):
+   * 'single' one line; 'clear-first' a line clearing the other name (`Max-Age=0`, expired) before the
+   * real one; 'both-names' the session under both names [inferred]. Default 'single'.
+   */
+  cookieLines: 'single' | 'clear-first' | 'both-names'
+  /**
+   * Where the 499 puts the 2FA challenge cookie (§2 MFA: `data.mfaCookie` "UBIC_2FA=…" [report]):
+   * 'body' only there, 'header' only as a Set-Cookie line [inferred], 'both' (default).
+   */
+  mfaCookieIn: 'both' | 'body' | 'header'
 }
 
 /**
@@ -143,8 +165,11 @@ export interface ConsoleConfig {
   /**
    * Unauthenticated `GET /api/system` (§1): 'served' as hardware consoles do, or 'absent' (404).
    * Whether UniFi OS Server serves it is an open question (§9) [inferred]; its preset says 'absent'.
+   * 'html': 200 with the web app's page (a single-page app answering every unknown path) [inferred];
+   * 'sparse': JSON whose `name` and `directConnectDomain` are null (no name set, remote access off)
+   * and whose `mac` has colons [inferred] (the full JSON is an open question, §9).
    */
-  apiSystem: 'served' | 'absent'
+  apiSystem: 'served' | 'absent' | 'html' | 'sparse'
   /**
    * Integration API budget per user principal (§5.1 [source]: "10-in-1sec", keyed per user, so all keys
    * of one user share it): `quota` requests in any `windowSeconds`. `second`: another policy enforced
@@ -269,6 +294,10 @@ const defaultAuth: AuthConfig = {
   lockout: { maxFailures: 5, lockSeconds: 60 },
   reissueCookieOnCsrfRotation: true,
   csrfHeaders: 'both',
+  rootCsrfHeader: true,
+  failureBodies: 'json',
+  cookieLines: 'single',
+  mfaCookieIn: 'both',
 }
 
 const defaultShapes: ShapeKnobs = {
