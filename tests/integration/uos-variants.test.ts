@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest'
 import { probeConsole } from '../../electron/core/console/probe.ts'
 import { normalizeAddress } from '../../electron/core/net/address.ts'
 import { mintKey } from '../../electron/core/unifi/keys.ts'
+import { newProvision, runProvision, type ProvisionDeps } from '../../electron/core/unifi/provision.ts'
 import { ConsoleSession } from '../../electron/core/unifi/session.ts'
+import { createLocalUser, listRoles } from '../../electron/core/unifi/users.ts'
+import { verifyKey } from '../../electron/core/unifi/verify.ts'
+import { MemorySecretStore } from '../../electron/core/vault/secret-store.ts'
+import type { ProvisionRecord } from '../../shared/domain.ts'
 import {
   CLOUD_MFA_CODE,
   CLOUD_PASSWORD,
@@ -14,7 +19,7 @@ import {
   OWNER_USERNAME,
   type ConsoleOverrides,
 } from '../simulators/console/presets.ts'
-import { failureOf, ownerSession, startConsole, targetOf } from '../support/consoles.ts'
+import { failureOf, knownOf, ownerSession, startConsole, targetOf } from '../support/consoles.ts'
 
 const at = (port: number) => normalizeAddress(`127.0.0.1:${port}`)
 
@@ -119,3 +124,40 @@ describe('signing in (unifi-os.md §2)', () => {
     },
   )
 })
+
+describe('local users (unifi-os.md §3, §9 open)', () => {
+  const journalOf = () => {
+    const records = new Map<string, ProvisionRecord>()
+    return { get: (id: string) => records.get(id) ?? null, save: (r: ProvisionRecord) => void records.set(r.id, r) }
+  }
+
+  it('makes the dedicated user on a console that serves no admin list', async () => {
+    const sim = await startConsole('unvr', { shapes: { adminList: 'absent' } })
+    const deps: ProvisionDeps = {
+      vault: new MemorySecretStore(),
+      journal: journalOf(),
+      verify: (key) => verifyKey({ console: knownOf(sim), others: [], app: 'protect', key }),
+    }
+    const start = newProvision({ consoleKey: knownOf(sim).key, app: 'protect', username: 'kw-p', keyName: 'ha' })
+    const { record, check } = await runProvision(await ownerSession(sim), start, deps)
+    expect(check.status).toBe('ok')
+    expect(record.steps).toEqual({ user: 'done', key: 'done', verify: 'done' })
+    const user = [...sim.state.users.values()].find((u) => u.username === 'kw-p')
+    expect([...sim.state.apiKeys.values()].filter((k) => k.userId === user?.id)).toHaveLength(1)
+  })
+
+  it('says the name is taken (not "no local users") when the duplicate reply speaks of a local account', async () => {
+    const sim = await startConsole('unvr', { shapes: { adminList: 'absent', duplicateUser: 'local-account' } })
+    const admin = await ownerSession(sim)
+    const [role] = (await listRoles(admin)).filter((r) => r.systemKey === 'super_administrator')
+    await createLocalUser(admin, { username: 'taken', password: 'Sup3r!secret-pass', roleId: role!.id })
+    const deps: ProvisionDeps = { vault: new MemorySecretStore(), journal: journalOf(), verify: () => never() }
+    const start = newProvision({ consoleKey: knownOf(sim).key, app: 'protect', username: 'taken', keyName: 'ha' })
+    const failure = await failureOf(runProvision(admin, start, deps))
+    expect(failure).toMatchObject({ code: 'conflict', fallbackAvailable: false })
+    expect(failure.message).toMatch(/already has a user with that name/)
+    expect([...sim.state.users.values()].filter((u) => u.username === 'taken')).toHaveLength(1)
+  })
+})
+
+const never = (): Promise<never> => Promise.reject(new Error('no key should be verified'))

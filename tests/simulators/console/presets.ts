@@ -112,9 +112,16 @@ export interface ShapeKnobs {
   envelope: 'code-1' | 'code-0' | 'code-ok'
   /**
    * Admin list (`…/users/admin/uos?page_num=1&page_size=999`, §2 [report, unattributed]): `data` is a
-   * plain array, or a page object `{"data":[…],"total":n}` as the paging parameters suggest [inferred].
+   * plain array, or a page object `{"data":[…],"total":n}` as the paging parameters suggest [inferred];
+   * 'absent': not served (404), as a console built without that unattributed report may be [inferred].
    */
-  adminList: 'array' | 'paged'
+  adminList: 'array' | 'paged' | 'absent'
+  /**
+   * The refusal of a user whose username exists (§9 open: "status and envelope"): 'username' 400
+   * `USERNAME_ALREADY_EXISTS`; 'local-account' 409 `LOCAL_ACCOUNT_EXISTS` "A local account with this
+   * username already exists" [inferred].
+   */
+  duplicateUser: 'username' | 'local-account'
 }
 
 export interface ConsoleConfig {
@@ -307,6 +314,7 @@ const defaultShapes: ShapeKnobs = {
   loginReplyHasId: true,
   envelope: 'code-1',
   adminList: 'array',
+  duplicateUser: 'username',
 }
 
 const defaultRateLimit: ConsoleConfig['rateLimit'] = {
