@@ -36,6 +36,12 @@ export interface SignedInUser {
   isSuperAdmin: boolean
   /** `system_key` of each role, e.g. `super_administrator`. */
   roles: string[]
+  /**
+   * The profile states no rights at all (no `isOwner`, `isSuperAdmin` or `roles`): the flags above
+   * are then unknown, not false, and the console decides when asked (§2 200 success [fixture] shows
+   * them; a profile without them is [inferred]).
+   */
+  rightsUnknown?: true
 }
 
 export type LoginOutcome = { state: 'signed-in'; user: SignedInUser } | { state: 'mfa-required'; methods: string[] }
@@ -131,12 +137,14 @@ function parseUser(body: unknown): SignedInUser {
   const user = parseReply(profile, body, 'The console accepted the sign-in but sent no user profile.')
   const roles = usableEntries(role, user.roles ?? []).map((r) => r.system_key)
   const id = user.unique_id ?? user.id
+  const stated = user.isOwner !== undefined || user.isSuperAdmin !== undefined || user.roles !== undefined
   return {
     id: typeof id === 'string' ? id : '',
     username: user.username ?? '',
     isOwner: user.isOwner === true,
     isSuperAdmin: user.isSuperAdmin === true || roles.includes('super_administrator'),
     roles,
+    ...(stated ? {} : { rightsUnknown: true as const }),
   }
 }
 

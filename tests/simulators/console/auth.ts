@@ -233,6 +233,10 @@ async function login(ctx: RequestContext): Promise<void> {
   if (!auth.csrfInJwtOnly) Object.assign(headers, csrfHeaders(state, csrf))
   // Knob `shapes.loginReplyHasId: false`: a profile without any user id [inferred] (who-am-I still has it).
   const profile = userProfile(state, user)
+  // Knob `shapes.loginProfile: 'minimal'`: the identity alone, no statement of rights [inferred].
+  if (state.config.shapes.loginProfile === 'minimal') {
+    for (const field of ['roles', 'permissions', 'scopes', 'isOwner', 'isSuperAdmin']) delete profile[field]
+  }
   if (!state.config.shapes.loginReplyHasId) {
     delete profile.unique_id
     delete profile.id

@@ -106,6 +106,12 @@ export interface ShapeKnobs {
    */
   loginReplyHasId: boolean
   /**
+   * The login reply's profile: 'full' as the fixture (§2 200 success); 'minimal' without `roles`,
+   * `permissions`, `scopes`, `isOwner` and `isSuperAdmin` [inferred: a console that answers with the
+   * identity alone]. The rights then show only in what the console allows. Default 'full'.
+   */
+  loginProfile: 'full' | 'minimal'
+  /**
    * §3/§4.1 users-service success envelope: `{"code":1,"codeS":"SUCCESS"}` (vypdev) [source],
    * `{"code":0}` (a Go client accepts 0 or 1) or `{"code":"OK"}` (scottmsilver's experiment) [report].
    */
@@ -312,6 +318,7 @@ const defaultShapes: ShapeKnobs = {
   whoAmI: 'both',
   profileIds: 'both',
   loginReplyHasId: true,
+  loginProfile: 'full',
   envelope: 'code-1',
   adminList: 'array',
   duplicateUser: 'username',
