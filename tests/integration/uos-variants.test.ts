@@ -125,6 +125,17 @@ describe('signing in (unifi-os.md §2)', () => {
   )
 })
 
+describe('API keys (unifi-os.md §4.1)', () => {
+  it('takes a minted key with +, / and = (keys are opaque), and it works', async () => {
+    const sim = await startConsole('unvr', { shapes: { keyFormat: 'base64' } })
+    const minted = await mintKey(await ownerSession(sim), 'opaque')
+    expect(minted.key).toBe(sim.state.apiKeys.get(minted.id)?.key)
+    expect(minted.key).toMatch(/=$/)
+    const check = await verifyKey({ console: knownOf(sim), others: [], app: 'protect', key: minted.key })
+    expect(check.status).toBe('ok')
+  })
+})
+
 describe('local users (unifi-os.md §3, §9 open)', () => {
   const journalOf = () => {
     const records = new Map<string, ProvisionRecord>()

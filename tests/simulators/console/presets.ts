@@ -128,6 +128,8 @@ export interface ShapeKnobs {
    * username already exists" [inferred].
    */
   duplicateUser: 'username' | 'local-account'
+  /** Minted keys (§4.1 Format): 'base64url' 32 chars (default); 'base64' with `+`, `/`, `=` [inferred]. */
+  keyFormat: 'base64url' | 'base64'
 }
 
 export interface ConsoleConfig {
@@ -322,6 +324,7 @@ const defaultShapes: ShapeKnobs = {
   envelope: 'code-1',
   adminList: 'array',
   duplicateUser: 'username',
+  keyFormat: 'base64url',
 }
 
 const defaultRateLimit: ConsoleConfig['rateLimit'] = {
