@@ -110,6 +110,15 @@ describe('signing in (unifi-os.md §2)', () => {
     expect([...sim.state.apiKeys.values()].map((k) => k.name)).toEqual(['key-a', 'key-b'])
   })
 
+  it('renews an ended session with a fresh handshake, not with the CSRF token of the session that ended', async () => {
+    const sim = await startConsole('unvr', { auth: { loginCsrf: 'fresh' } })
+    const session = await ownerSession(sim)
+    sim.expireSessions()
+    expect((await session.call('GET', '/api/users/self')).status).toBe(200)
+    await mintKey(session, 'after-renewal')
+    expect([...sim.state.apiKeys.values()].map((k) => k.name)).toEqual(['after-renewal'])
+  })
+
   it.each(['header', 'body'] as const)(
     'completes 2FA when the challenge cookie comes only in the %s',
     async (where) => {

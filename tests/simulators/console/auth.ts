@@ -178,6 +178,15 @@ function sendMfaChallenge(state: SimulatorState, res: ServerResponse, user: User
 /** `X-Token-Expire-Time` in the fixture's format "2099-01-01T00:00:00Z" (§2) [fixture]. */
 const expireHeader = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
+/** Knob `auth.loginCsrf: 'fresh'`: the login's CSRF token (if any) came from `GET /` or a live session. */
+function freshCsrf({ req, state }: RequestContext): boolean {
+  const sent = headerValue(req, 'x-csrf-token')
+  if (state.config.auth.loginCsrf === 'any' || sent === undefined) return true
+  if (state.rootCsrfTokens.includes(sent)) return true
+  const now = state.clock()
+  return [...state.sessions.values()].some((s) => !s.loggedOut && s.expiresAt > now && s.csrfTokens.includes(sent))
+}
+
 async function login(ctx: RequestContext): Promise<void> {
   const { req, res, state } = ctx
   const body = await readJsonBody(req)
@@ -190,6 +199,10 @@ async function login(ctx: RequestContext): Promise<void> {
   }
   if (!body.ok) return sendError(res, 400, 'Bad Request')
 
+  if (!freshCsrf(ctx)) {
+    state.loginLockout.recordFailure(client, now)
+    return sendLoginFailure(state, res, state.config.auth.badCredentialsStatus, INVALID_CREDENTIALS_BODY)
+  }
   // §2 Request: {username, password, token ("" or the 2FA code), rememberMe}.
   const { username, password, token } = asRecord(body.value)
   const user = typeof username === 'string' ? findUserByName(state, username) : undefined

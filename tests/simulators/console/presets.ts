@@ -81,6 +81,12 @@ export interface AuthConfig {
    * 'body' only there, 'header' only as a Set-Cookie line [inferred], 'both' (default).
    */
   mfaCookieIn: 'both' | 'body' | 'header'
+  /**
+   * 'fresh': a login that carries an `x-csrf-token` must carry one this console handed out on `GET /`
+   * or to a session still alive; a stale one is refused like bad credentials [inferred: hjdhjd
+   * handshakes on `GET /` before a login and "retries a failed login once", §1]. 'any' (default).
+   */
+  loginCsrf: 'any' | 'fresh'
 }
 
 /**
@@ -313,6 +319,7 @@ const defaultAuth: AuthConfig = {
   failureBodies: 'json',
   cookieLines: 'single',
   mfaCookieIn: 'both',
+  loginCsrf: 'any',
 }
 
 const defaultShapes: ShapeKnobs = {

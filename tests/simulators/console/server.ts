@@ -76,7 +76,7 @@ function unifiOsRoutes(): Route[] {
           res,
           200,
           `<!doctype html><html><head><title>${escapeHtml(state.config.name)}</title></head><body><div id="root">UniFi OS</div></body></html>\n`,
-          state.config.auth.rootCsrfHeader ? { 'x-csrf-token': randomUUID() } : {},
+          state.config.auth.rootCsrfHeader ? { 'x-csrf-token': rootCsrf(state) } : {},
         ),
     },
     {
@@ -100,6 +100,13 @@ function unifiOsRoutes(): Route[] {
     ...integrationRoutes(),
     ...accessProxyRoutes(),
   ]
+}
+
+/** A CSRF token for `GET /`, remembered for knob `auth.loginCsrf: 'fresh'`. */
+function rootCsrf(state: SimulatorState): string {
+  const token = randomUUID()
+  state.rootCsrfTokens = [...state.rootCsrfTokens.slice(-99), token]
+  return token
 }
 
 /**
