@@ -2,7 +2,7 @@
 // simulator's defaults show: each knob makes the simulator answer one allowed variant, and the
 // real client must still do what a user expects (issue 14 §1 style).
 import { describe, expect, it } from 'vitest'
-import { probeConsole } from '../../electron/core/console/probe.ts'
+import { probeAddresses, probeConsole } from '../../electron/core/console/probe.ts'
 import { normalizeAddress } from '../../electron/core/net/address.ts'
 import { mintKey } from '../../electron/core/unifi/keys.ts'
 import { newProvision, runProvision, type ProvisionDeps } from '../../electron/core/unifi/provision.ts'
@@ -19,6 +19,7 @@ import {
   OWNER_USERNAME,
   type ConsoleOverrides,
 } from '../simulators/console/presets.ts'
+import { startSilentTcp } from '../support/hostile-server.ts'
 import { failureOf, knownOf, ownerSession, startConsole, targetOf } from '../support/consoles.ts'
 
 const at = (port: number) => normalizeAddress(`127.0.0.1:${port}`)
@@ -60,6 +61,20 @@ describe('identifying a console (unifi-os.md §1)', () => {
     const session = await ownerSession(sim)
     await mintKey(session, 'after-jwt-only-handshake')
     expect([...sim.state.apiKeys.values()].map((k) => k.name)).toEqual(['after-jwt-only-handshake'])
+  })
+
+  it('finds a UniFi OS Server on its own port when the first port is dropped by a firewall (§1 Ports)', async () => {
+    const silent = await startSilentTcp()
+    try {
+      const uos = await startConsole('uos-server')
+      const found = await probeAddresses([at(silent.port), at(uos.port)], { timeoutMs: 3000 })
+      expect(found).toMatchObject({ kind: 'unifi-os', address: { port: uos.port }, apps: ['network'] })
+      // With no console anywhere, the silence is what the user hears about.
+      const error = await failureOf(probeAddresses([at(silent.port), at(silent.port)], { timeoutMs: 500 }))
+      expect(error.code).toBe('timeout')
+    } finally {
+      await silent.close()
+    }
   })
 
   it('recognises such a console by its apps when /api/system is not served either', async () => {

@@ -193,32 +193,30 @@ function notUnifiOs(root: HttpsReply, address: ConsoleAddress): KeywardFailure {
   )
 }
 
-/** Why a port is worth leaving for the next one: nothing listens, or something that is no console. */
-const tryNext = (error: unknown): error is KeywardFailure =>
-  error instanceof KeywardFailure &&
-  ((error.code === 'unreachable' && error.detail === 'ECONNREFUSED') ||
-    error.code === 'not-unifi-os' ||
-    error.code === 'tls')
-
 /**
- * Probes the addresses in order and returns the first console found. For a host typed without a
- * port these are 443, then UniFi OS Server's 11443, then the Network application's 8443 (unifi-os.md
- * §1 Ports): a UniFi OS Server answers on 11443 only. Moves on only when nothing listens or what
- * answers is no console; a timeout, an unknown name or a changed certificate ends the search at once.
+ * Probes the addresses and returns the console found on the first of them (in their order). For a
+ * host typed without a port these are 443, then UniFi OS Server's 11443, then the Network
+ * application's 8443 (unifi-os.md §1 Ports). They are asked at once, each within its own deadline: a
+ * UniFi OS Server host often opens 11443 alone, and a firewall that drops or rejects 443 (a timeout,
+ * "host unreachable") must not end the search before 11443 is asked. With no console anywhere, a
+ * changed certificate is said first, then what answered, then why nothing could be reached.
  */
 export async function probeAddresses(addresses: ConsoleAddress[], options: ProbeOptions = {}): Promise<RawProbe> {
-  const failures: KeywardFailure[] = []
-  for (const address of addresses) {
-    try {
-      return await probeConsole(address, options)
-    } catch (error) {
-      if (addresses.length === 1 || !tryNext(error)) throw error
-      failures.push(error)
-    }
-  }
-  // Something answered on one of the ports: its own explanation is the useful one.
-  const answered = failures.find((f) => f.code !== 'unreachable')
-  if (answered) throw answered
+  if (addresses.length === 1) return probeConsole(addresses[0]!, options)
+  const settled = await Promise.allSettled(addresses.map((address) => probeConsole(address, options)))
+  const found = settled.find((s) => s.status === 'fulfilled')
+  if (found) return found.value
+  const failures = settled.map((s) =>
+    s.status === 'rejected' && s.reason instanceof KeywardFailure
+      ? s.reason
+      : new KeywardFailure('unreachable', `The connection to ${addresses[0]!.host} failed.`),
+  )
+  const refused = (f: KeywardFailure) => f.code === 'unreachable' && f.detail === 'ECONNREFUSED'
+  const telling =
+    failures.find((f) => f.code === 'certificate-changed') ??
+    failures.find((f) => f.code !== 'unreachable' && f.code !== 'timeout') ??
+    failures.find((f) => !refused(f))
+  if (telling) throw telling
   const host = addresses[0]!.host
   const ports = addresses.map((a) => a.port).join(', ')
   throw new KeywardFailure(
