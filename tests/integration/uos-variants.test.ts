@@ -150,6 +150,15 @@ describe('signing in (unifi-os.md §2)', () => {
 })
 
 describe('API keys (unifi-os.md §4.1)', () => {
+  it('finds its user id in the session JWT when the login reply and "who am I" give none (§2, §4.1)', async () => {
+    const sim = await startConsole('unvr', {
+      shapes: { keyPaths: 'user-id', loginReplyHasId: false, whoAmI: 'none' },
+    })
+    const session = await ownerSession(sim)
+    const minted = await mintKey(session, 'by-jwt-user-id')
+    expect(sim.state.apiKeys.get(minted.id)?.userId).toBe(sim.config.accounts[0]!.id)
+  })
+
   it('takes a minted key with +, / and = (keys are opaque), and it works', async () => {
     const sim = await startConsole('unvr', { shapes: { keyFormat: 'base64' } })
     const minted = await mintKey(await ownerSession(sim), 'opaque')

@@ -94,12 +94,13 @@ const listedKey = z.looseObject({
 
 /**
  * The signed-in user's id for `/user/{userId}/keys`. The login reply's `unique_id` (= `id`) is
- * the one unifi-os.md §4.1 names; without it, "who am I" (§2): `GET /api/users/self` ("source
+ * the one unifi-os.md §4.1 names; without it the session JWT's `userId` (§2, where uiprotect PR #482
+ * took it), then "who am I" (§2): `GET /api/users/self` ("source
  * of truth for the User ID needed for … API keys", scottmsilver) or the v2 `GET
  * /proxy/users/api/v2/user/self` [report, unattributed].
  */
 async function signedInUserId(session: ConsoleSession): Promise<string> {
-  const known = session.user?.id
+  const known = session.user?.id || session.tokenUserId
   if (known) return known
   for (const path of ['/api/users/self', `${USER}/self`]) {
     const reply = await session.call('GET', path)

@@ -65,8 +65,20 @@ export interface ApiReply {
 
 const TOKEN_COOKIE = /^(UOS_TOKEN|TOKEN)$/
 
-/** The JWT claims read here; some builds send CSRF only there (§2). */
-const jwtClaims = z.looseObject({ csrfToken: optionalText })
+/** The JWT claims read here (§2): `csrfToken` (some builds send CSRF only there) and `userId`. */
+const jwtClaims = z.looseObject({ csrfToken: optionalText, userId: optionalText })
+
+function claimsOf(jwt: string): z.infer<typeof jwtClaims> | null {
+  // A cookie value may come in double quotes (RFC 6265 §4.1.1); the JWT is inside.
+  const payload = jwt.replace(/^"|"$/g, '').split('.')[1]
+  if (!payload) return null
+  try {
+    const claims = jwtClaims.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')))
+    return claims.success ? claims.data : null
+  } catch {
+    return null
+  }
+}
 
 /**
  * The login reply's profile (§2 200 success): id as `unique_id`, or `id` (= `unique_id`) on some builds;
@@ -95,15 +107,7 @@ const authenticator = z.looseObject({ type: z.string() })
 
 /** Reads `csrfToken` from a JWT payload; some builds send CSRF only there (§2, [report, unattributed]). */
 export function csrfFromJwt(jwt: string): string | null {
-  // A cookie value may come in double quotes (RFC 6265 §4.1.1); the JWT is inside.
-  const payload = jwt.replace(/^"|"$/g, '').split('.')[1]
-  if (!payload) return null
-  try {
-    const claims = jwtClaims.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')))
-    return claims.success ? (claims.data.csrfToken ?? null) : null
-  } catch {
-    return null
-  }
+  return claimsOf(jwt)?.csrfToken ?? null
 }
 
 /** One Set-Cookie line: its name and value, and whether it clears the cookie instead of setting it. */
@@ -176,6 +180,18 @@ export class ConsoleSession {
 
   get user(): SignedInUser | null {
     return this.#user
+  }
+
+  /**
+   * The session JWT's `userId` claim (§2 [source]: vypdev `_user_id_from_token`; uiprotect took the
+   * `{userId}` of `/user/{userId}/keys` from it before 2025-07, §4.1), or null.
+   */
+  get tokenUserId(): string | null {
+    for (const value of this.#cookies.values()) {
+      const id = claimsOf(value)?.userId
+      if (id) return id
+    }
+    return null
   }
 
   get signedIn(): boolean {

@@ -282,7 +282,7 @@ export function authRoutes(): Route[] {
       method: 'GET',
       path: '/api/users/self',
       handler: (ctx) => {
-        if (ctx.state.config.shapes.whoAmI === 'v2') return sendError(ctx.res, 404, 'Not Found')
+        if (['v2', 'none'].includes(ctx.state.config.shapes.whoAmI)) return sendError(ctx.res, 404, 'Not Found')
         const found = authenticate(ctx)
         if (found) sendJson(ctx.res, 200, userProfile(ctx.state, found.user))
       },

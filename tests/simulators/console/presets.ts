@@ -102,8 +102,9 @@ export interface ShapeKnobs {
   /**
    * §2 "who am I": `GET /api/users/self` [source] and the v2 `GET /proxy/users/api/v2/user/self`
    * [report, unattributed]; 'api' or 'v2' serves only that one (the other 404s).
+   * 'none': neither (the id is then only in the login reply and the JWT's `userId`, §2 [source]).
    */
-  whoAmI: 'both' | 'api' | 'v2'
+  whoAmI: 'both' | 'api' | 'v2' | 'none'
   /** §2 profile [fixture]: `unique_id` and `id (= unique_id)`; 'unique_id' or 'id' sends only that field. */
   profileIds: 'both' | 'unique_id' | 'id'
   /**

@@ -101,7 +101,7 @@ export function usersRoutes(): Route[] {
       method: 'GET',
       path: '/proxy/users/api/v2/user/self',
       handler: (ctx) => {
-        if (ctx.state.config.shapes.whoAmI === 'api') return sendError(ctx.res, 404, 'Not Found')
+        if (['api', 'none'].includes(ctx.state.config.shapes.whoAmI)) return sendError(ctx.res, 404, 'Not Found')
         const found = authenticate(ctx)
         if (found) sendEnvelope(ctx.res, userProfile(ctx.state, found.user))
       },
