@@ -125,6 +125,18 @@ describe('signing in (unifi-os.md §2)', () => {
     expect([...sim.state.apiKeys.values()].map((k) => k.name)).toEqual(['key-a', 'key-b'])
   })
 
+  it('reads the profile of a login reply wrapped in the users-service envelope', async () => {
+    const sim = await startConsole('unvr', { shapes: { loginEnvelope: true } })
+    const outcome = await new ConsoleSession(targetOf(sim)).login({
+      username: OWNER_USERNAME,
+      password: OWNER_PASSWORD,
+    })
+    expect(outcome).toMatchObject({
+      state: 'signed-in',
+      user: { id: sim.config.accounts[0]!.id, username: OWNER_USERNAME, isOwner: true, isSuperAdmin: true },
+    })
+  })
+
   it('renews an ended session with a fresh handshake, not with the CSRF token of the session that ended', async () => {
     const sim = await startConsole('unvr', { auth: { loginCsrf: 'fresh' } })
     const session = await ownerSession(sim)

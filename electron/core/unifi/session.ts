@@ -137,8 +137,15 @@ export function setCookies(reply: HttpsReply, now = Date.now()): SetCookie[] {
   })
 }
 
+/** A profile inside the users service's envelope `{code, codeS, data}` (§3) rather than bare (§2) [inferred]. */
+const enveloped = z.looseObject({ data: profile })
+
 function parseUser(body: unknown): SignedInUser {
-  const user = parseReply(profile, body, 'The console accepted the sign-in but sent no user profile.')
+  const bare = parseReply(profile, body, 'The console accepted the sign-in but sent no user profile.')
+  const said = (p: z.infer<typeof profile>) =>
+    p.unique_id !== undefined || p.id !== undefined || p.username !== undefined
+  const inner = enveloped.safeParse(body)
+  const user = !said(bare) && inner.success ? inner.data.data : bare
   const roles = usableEntries(role, user.roles ?? []).map((r) => r.system_key)
   const id = user.unique_id ?? user.id
   const stated = user.isOwner !== undefined || user.isSuperAdmin !== undefined || user.roles !== undefined

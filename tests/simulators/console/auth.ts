@@ -254,7 +254,8 @@ async function login(ctx: RequestContext): Promise<void> {
     delete profile.unique_id
     delete profile.id
   }
-  sendJson(res, 200, profile, headers)
+  const envelope = state.config.shapes.loginEnvelope ? { code: 1, codeS: 'SUCCESS', data: profile } : profile
+  sendJson(res, 200, envelope, headers)
 }
 
 export function authRoutes(): Route[] {

@@ -118,6 +118,8 @@ export interface ShapeKnobs {
    * identity alone]. The rights then show only in what the console allows. Default 'full'.
    */
   loginProfile: 'full' | 'minimal'
+  /** The login reply's profile inside the users-service envelope `{code, codeS, data}` (§3) [inferred]. */
+  loginEnvelope: boolean
   /**
    * §3/§4.1 users-service success envelope: `{"code":1,"codeS":"SUCCESS"}` (vypdev) [source],
    * `{"code":0}` (a Go client accepts 0 or 1) or `{"code":"OK"}` (scottmsilver's experiment) [report].
@@ -378,6 +380,7 @@ const defaultShapes: ShapeKnobs = {
   profileIds: 'both',
   loginReplyHasId: true,
   loginProfile: 'full',
+  loginEnvelope: false,
   envelope: 'code-1',
   adminList: 'array',
   duplicateUser: 'username',
