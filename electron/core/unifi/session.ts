@@ -117,13 +117,19 @@ export interface SetCookie {
   cleared: boolean
 }
 
+/** Expiry dates before this clear a cookie when the reply has no `Date` (the "1 Jan 1970" idiom). */
+const LONG_AGO = Date.parse('2000-01-01T00:00:00Z')
+
 /**
  * The cookies a reply sets, attributes dropped. A line with an empty value, `Max-Age` ≤ 0 or an
- * `Expires` in the past clears its cookie, as in a browser: a console may clear one session name
- * while it sets the other (§2: `TOKEN`, or `UOS_TOKEN` on UniFi OS 4).
+ * `Expires` before the reply's own `Date` clears its cookie, as in a browser: a console may clear
+ * one session name while it sets the other (§2: `TOKEN`, or `UOS_TOKEN` on UniFi OS 4). The
+ * console's clock, not this computer's, decides: a console whose clock is off still keeps its session.
  */
-export function setCookies(reply: HttpsReply, now = Date.now()): SetCookie[] {
+export function setCookies(reply: HttpsReply): SetCookie[] {
   const raw = reply.headers['set-cookie'] ?? []
+  const sent = Date.parse(reply.headers.date ?? '')
+  const now = Number.isNaN(sent) ? LONG_AGO : sent
   return raw.flatMap((line) => {
     const [pair = '', ...attributes] = line.split(';')
     const eq = pair.indexOf('=')
@@ -131,7 +137,7 @@ export function setCookies(reply: HttpsReply, now = Date.now()): SetCookie[] {
     const value = pair.slice(eq + 1).trim()
     const expired = attributes.some((attribute) => {
       const [key = '', setting = ''] = attribute.split('=').map((part) => part.trim())
-      return (/^max-age$/i.test(key) && Number(setting) <= 0) || (/^expires$/i.test(key) && Date.parse(setting) <= now)
+      return (/^max-age$/i.test(key) && Number(setting) <= 0) || (/^expires$/i.test(key) && Date.parse(setting) < now)
     })
     return [{ name: pair.slice(0, eq).trim(), value, cleared: expired || value === '' || value === '""' }]
   })
@@ -236,7 +242,7 @@ export class ConsoleSession {
     // Every session cookie the console sets is kept and sent back, and one it clears is dropped,
     // as a browser does: a console may set both names, or clear one while setting the other.
     let jwt: string | null = null
-    for (const cookie of setCookies(reply, this.#options.now())) {
+    for (const cookie of setCookies(reply)) {
       if (!TOKEN_COOKIE.test(cookie.name)) continue
       if (cookie.cleared) this.#cookies.delete(cookie.name)
       else this.#cookies.set(cookie.name, (jwt = cookie.value))
@@ -324,7 +330,7 @@ export class ConsoleSession {
     const challenge = mfaChallenge.safeParse(body)
     const data = challenge.success ? (challenge.data.data ?? {}) : {}
     const fromBody = data.mfaCookie?.split(';')[0]?.trim()
-    const fromHeader = setCookies(reply, this.#options.now())
+    const fromHeader = setCookies(reply)
       .filter((c) => !c.cleared && !TOKEN_COOKIE.test(c.name))
       .map((c) => `${c.name}=${c.value}`)
     if (fromBody) this.#mfaCookie = fromBody
