@@ -14,6 +14,10 @@ import { errorCode, errorMessage, isHtml, optionalText, parseJson, parseReply, u
 import { LoginLocks } from './lockout.ts'
 import { retryAfterSeconds } from '../net/retry-after.ts'
 import { addressKey } from '../../../shared/format.ts'
+import { claimsOf, csrfFromJwt, setCookies } from './cookies.ts'
+
+// Kept for importers: the cookie and JWT helpers live in cookies.ts.
+export { csrfFromJwt, setCookies, type SetCookie } from './cookies.ts'
 
 export interface ConsoleTarget {
   host: string
@@ -65,21 +69,6 @@ export interface ApiReply {
 
 const TOKEN_COOKIE = /^(UOS_TOKEN|TOKEN)$/
 
-/** The JWT claims read here (§2): `csrfToken` (some builds send CSRF only there) and `userId`. */
-const jwtClaims = z.looseObject({ csrfToken: optionalText, userId: optionalText })
-
-function claimsOf(jwt: string): z.infer<typeof jwtClaims> | null {
-  // A cookie value may come in double quotes (RFC 6265 §4.1.1); the JWT is inside.
-  const payload = jwt.replace(/^"|"$/g, '').split('.')[1]
-  if (!payload) return null
-  try {
-    const claims = jwtClaims.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')))
-    return claims.success ? claims.data : null
-  } catch {
-    return null
-  }
-}
-
 /**
  * The login reply's profile (§2 200 success): id as `unique_id`, or `id` (= `unique_id`) on some builds;
  * `roles[].system_key`. A field of another type reads as missing, as before.
@@ -104,44 +93,6 @@ const mfaChallenge = z.looseObject({
     .catch({}),
 })
 const authenticator = z.looseObject({ type: z.string() })
-
-/** Reads `csrfToken` from a JWT payload; some builds send CSRF only there (§2, [report, unattributed]). */
-export function csrfFromJwt(jwt: string): string | null {
-  return claimsOf(jwt)?.csrfToken ?? null
-}
-
-/** One Set-Cookie line: its name and value, and whether it clears the cookie instead of setting it. */
-export interface SetCookie {
-  name: string
-  value: string
-  cleared: boolean
-}
-
-/** Expiry dates before this clear a cookie when the reply has no `Date` (the "1 Jan 1970" idiom). */
-const LONG_AGO = Date.parse('2000-01-01T00:00:00Z')
-
-/**
- * The cookies a reply sets, attributes dropped. A line with an empty value, `Max-Age` ≤ 0 or an
- * `Expires` before the reply's own `Date` clears its cookie, as in a browser: a console may clear
- * one session name while it sets the other (§2: `TOKEN`, or `UOS_TOKEN` on UniFi OS 4). The
- * console's clock, not this computer's, decides: a console whose clock is off still keeps its session.
- */
-export function setCookies(reply: HttpsReply): SetCookie[] {
-  const raw = reply.headers['set-cookie'] ?? []
-  const sent = Date.parse(reply.headers.date ?? '')
-  const now = Number.isNaN(sent) ? LONG_AGO : sent
-  return raw.flatMap((line) => {
-    const [pair = '', ...attributes] = line.split(';')
-    const eq = pair.indexOf('=')
-    if (eq <= 0) return []
-    const value = pair.slice(eq + 1).trim()
-    const expired = attributes.some((attribute) => {
-      const [key = '', setting = ''] = attribute.split('=').map((part) => part.trim())
-      return (/^max-age$/i.test(key) && Number(setting) <= 0) || (/^expires$/i.test(key) && Date.parse(setting) < now)
-    })
-    return [{ name: pair.slice(0, eq).trim(), value, cleared: expired || value === '' || value === '""' }]
-  })
-}
 
 /** A profile inside the users service's envelope `{code, codeS, data}` (§3) rather than bare (§2) [inferred]. */
 const enveloped = z.looseObject({ data: profile })
