@@ -14,12 +14,14 @@ import { ConsoleRecords } from '../../electron/core/unifi/consoles.ts'
 import { keyFromFlow } from '../../electron/core/keys/from-flow.ts'
 import { ProvisionFlows, type KeyReady } from '../../electron/core/unifi/flows.ts'
 import { ConsoleSessions } from '../../electron/core/unifi/sessions.ts'
+import { mintKey } from '../../electron/core/unifi/keys.ts'
 import { MemorySecretStore } from '../../electron/core/vault/secret-store.ts'
 import {
   LIMITED_PASSWORD,
   LIMITED_USERNAME,
   OWNER_PASSWORD,
   OWNER_USERNAME,
+  type ConsoleOverrides,
   type PresetName,
 } from '../simulators/console/presets.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
@@ -78,8 +80,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-async function known(preset: PresetName, confirmed = true) {
-  const sim = await startConsole(preset)
+async function known(preset: PresetName, confirmed = true, overrides: ConsoleOverrides = {}) {
+  const sim = await startConsole(preset, overrides)
   const record = recordOf(sim, confirmed)
   settings.upsertConsole(record)
   return { sim, record }
@@ -120,6 +122,17 @@ describe('console sessions (sessions.ts)', () => {
     expect(refused.code).toBe('forbidden')
     expect(refused.message).toContain('not Owner or Super Admin')
     expect(() => sessions.admin(record.key)).toThrow('Sign in to')
+  })
+
+  it('lets a profile that states no rights sign in, and the console decide (unifi-os.md §2 [inferred])', async () => {
+    const { record } = await known('ckg2-plus', true, { shapes: { loginProfile: 'minimal' } })
+    const owner = await sessions.signIn({ key: record.key, username: OWNER_USERNAME, password: OWNER_PASSWORD })
+    expect(owner).toMatchObject({ state: 'signed-in', user: { username: OWNER_USERNAME } })
+    expect((await mintKey(sessions.admin(record.key), 'owner-key')).key).toBeTruthy()
+    const limited = await sessions.signIn({ key: record.key, username: LIMITED_USERNAME, password: LIMITED_PASSWORD })
+    expect(limited).toMatchObject({ state: 'signed-in' })
+    const refused = await failureOf(mintKey(sessions.admin(record.key), 'limited-key'))
+    expect(refused).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/only Owner or Super Admin/) })
   })
 
   it('sends no password to a console whose certificate is not confirmed', async () => {

@@ -9,6 +9,7 @@ import type { ConsoleAddress, ConsoleProbe, UnifiApp } from '../../../shared/dom
 import { KeywardFailure } from '../../../shared/result.ts'
 import { cleanOptional } from '../discovery/clean.ts'
 import { httpsRequest, jsonBody, type HttpsReply } from '../net/https.ts'
+import { isHtml } from '../unifi/envelope.ts'
 
 export interface ProbeOptions {
   /** Previously trusted fingerprint; a different certificate fails the probe. */
@@ -18,14 +19,18 @@ export interface ProbeOptions {
 
 // Every field optional: /api/system is off-contract and its full shape is an
 // open question (unifi-os.md §9); we take what is there and say null otherwise.
+// A field of another type (`"name": null` on a console nobody named, `directConnectDomain: null`
+// with remote access off) reads as missing: one odd field never hides the others.
+const text = (max: number) => z.string().max(max).optional().catch(undefined)
 const systemSchema = z.object({
   hardware: z
-    .object({ shortname: z.string().max(64).optional() })
+    .object({ shortname: text(64) })
     .partial()
-    .optional(),
-  name: z.string().max(256).optional(),
-  mac: z.string().max(64).optional(),
-  directConnectDomain: z.string().max(256).optional(),
+    .optional()
+    .catch(undefined),
+  name: text(256),
+  mac: text(64),
+  directConnectDomain: text(256),
 })
 
 /** Normalises a MAC to 12 upper-case hex digits, or null if it is not one. */
@@ -79,28 +84,48 @@ export async function appsOnHost(address: ConsoleAddress, pin: string, timeoutMs
   return answers.filter((app): app is UnifiApp => app !== null)
 }
 
+type SystemInfo = z.infer<typeof systemSchema>
+
 /**
  * Identity from `/api/system`. It is off-contract, and whether UniFi OS Server serves it as a
- * hardware console does is an open question (unifi-os.md §9): a UniFi OS host (GET / 200 +
- * x-csrf-token) that answers 401, 403 or 404 there is still a console, only a nameless one
- * ("treat a UOS Server (:11443) like any console", §1). Other statuses mean it is not ready.
+ * hardware console does is an open question (unifi-os.md §9): a UniFi OS host that answers 401,
+ * 403 or 404 there, or 200 without a JSON object, has no identity to read (`info` null). `page`:
+ * it answered 200 with a web page, which a console starting up does (§2 Failures) and a web app
+ * answering every path may too [inferred].
  */
-function systemIdentity(system: HttpsReply, address: ConsoleAddress): z.infer<typeof systemSchema> {
-  if (system.status === 401 || system.status === 403 || system.status === 404) return {}
-  if (system.status !== 200) {
-    throw new KeywardFailure(
-      'bad-reply',
-      `${address.key} looks like UniFi OS but /api/system answered ${system.status}; the console may be starting up.`,
-      `status ${system.status}`,
-    )
+function readSystem(system: HttpsReply): { info: SystemInfo | null; page: boolean } {
+  if (system.status !== 200) return { info: null, page: false }
+  if (isHtml(system)) return { info: null, page: true }
+  try {
+    const parsed = systemSchema.safeParse(jsonBody(system, `The console's /api/system reply`))
+    return { info: parsed.success ? parsed.data : null, page: false }
+  } catch {
+    return { info: null, page: false }
   }
-  const parsed = systemSchema.safeParse(jsonBody(system, `The console's /api/system reply`))
-  if (!parsed.success) {
-    const shape = `The console's /api/system reply has an unexpected shape.`
-    throw new KeywardFailure('bad-reply', shape, parsed.error.message)
-  }
-  return parsed.data
 }
+
+/**
+ * A console that is not ready: `/api/system` answered a status other than 200/401/403/404, or a web
+ * page while no app answers its 401 either. A running console with apps but no JSON there is only
+ * nameless ("treat a UOS Server (:11443) like any console", §1).
+ */
+function notReady(system: HttpsReply, page: boolean, apps: UnifiApp[], address: ConsoleAddress): KeywardFailure | null {
+  const why = ![200, 401, 403, 404].includes(system.status)
+    ? `answered ${system.status}`
+    : page && apps.length === 0
+      ? 'answered with a web page'
+      : null
+  if (why === null) return null
+  return new KeywardFailure(
+    'bad-reply',
+    `${address.key} looks like UniFi OS but /api/system ${why}; the console may be starting up. Try again in a minute.`,
+    `status ${system.status}`,
+  )
+}
+
+/** Whether `/api/system` said anything a console says (a model, a name or a MAC). */
+const identifies = (info: SystemInfo | null): boolean =>
+  Boolean(info && (info.hardware?.shortname || info.name || normalizeMac(info.mac)))
 
 /** A probe before the core has compared its certificate with what it trusted. */
 export type RawProbe = Omit<ConsoleProbe, 'trust'>
@@ -127,29 +152,28 @@ export async function probeConsole(address: ConsoleAddress, options: ProbeOption
       probedAt,
     }
   }
-  if (root.status !== 200 || root.headers['x-csrf-token'] === undefined) {
-    const why =
-      root.status >= 300 && root.status < 400
-        ? `it redirects to ${String(root.headers.location ?? 'nowhere')}`
-        : `GET / answered ${root.status}${root.status === 200 ? ' without a CSRF token' : ''}`
-    throw new KeywardFailure(
-      'not-unifi-os',
-      `${address.key} answers HTTPS but is not a UniFi OS console (${why}).`,
-      `status ${root.status}`,
-    )
-  }
+  if (root.status !== 200) throw notUnifiOs(root, address)
 
   const system = await httpsRequest({ ...base, path: '/api/system', pin })
-  const info = systemIdentity(system, address)
+  const { info, page } = readSystem(system)
   const apps = await appsOnHost(address, pin, base.timeoutMs)
+  // `GET /` 200 is UniFi OS (§1 [source]: aiounifi, unpoller, Art-of-WiFi go by the status alone); its
+  // `x-csrf-token` is the usual confirmation. A console that keeps CSRF in the JWT (§2 [report]) may
+  // send none there [inferred]: then /api/system's identity or an app's 401 confirms it instead, so
+  // any other web server answering 200 is still no console.
+  if (root.headers['x-csrf-token'] === undefined && !identifies(info) && apps.length === 0) {
+    throw notUnifiOs(root, address)
+  }
+  const failure = notReady(system, page, apps, address)
+  if (failure) throw failure
   return {
     address,
     kind: 'unifi-os',
     // Strings from the device: no control or bidi characters on screen (discovery/clean.ts, issue 14 §8).
-    model: cleanOptional(info.hardware?.shortname),
-    name: cleanOptional(info.name),
-    mac: normalizeMac(info.mac),
-    directConnectDomain: cleanOptional(info.directConnectDomain),
+    model: cleanOptional(info?.hardware?.shortname),
+    name: cleanOptional(info?.name),
+    mac: normalizeMac(info?.mac),
+    directConnectDomain: cleanOptional(info?.directConnectDomain),
     apps,
     certificate: system.certificate,
     latencyMs: root.elapsedMs + system.elapsedMs,
@@ -157,32 +181,42 @@ export async function probeConsole(address: ConsoleAddress, options: ProbeOption
   }
 }
 
-/** Why a port is worth leaving for the next one: nothing listens, or something that is no console. */
-const tryNext = (error: unknown): error is KeywardFailure =>
-  error instanceof KeywardFailure &&
-  ((error.code === 'unreachable' && error.detail === 'ECONNREFUSED') ||
-    error.code === 'not-unifi-os' ||
-    error.code === 'tls')
+function notUnifiOs(root: HttpsReply, address: ConsoleAddress): KeywardFailure {
+  const why =
+    root.status >= 300 && root.status < 400
+      ? `it redirects to ${String(root.headers.location ?? 'nowhere')}`
+      : `GET / answered ${root.status}${root.status === 200 ? ' without a CSRF token' : ''}`
+  return new KeywardFailure(
+    'not-unifi-os',
+    `${address.key} answers HTTPS but is not a UniFi OS console (${why}).`,
+    `status ${root.status}`,
+  )
+}
 
 /**
- * Probes the addresses in order and returns the first console found. For a host typed without a
- * port these are 443, then UniFi OS Server's 11443, then the Network application's 8443 (unifi-os.md
- * §1 Ports): a UniFi OS Server answers on 11443 only. Moves on only when nothing listens or what
- * answers is no console; a timeout, an unknown name or a changed certificate ends the search at once.
+ * Probes the addresses and returns the console found on the first of them (in their order). For a
+ * host typed without a port these are 443, then UniFi OS Server's 11443, then the Network
+ * application's 8443 (unifi-os.md §1 Ports). They are asked at once, each within its own deadline: a
+ * UniFi OS Server host often opens 11443 alone, and a firewall that drops or rejects 443 (a timeout,
+ * "host unreachable") must not end the search before 11443 is asked. With no console anywhere, a
+ * changed certificate is said first, then what answered, then why nothing could be reached.
  */
 export async function probeAddresses(addresses: ConsoleAddress[], options: ProbeOptions = {}): Promise<RawProbe> {
-  const failures: KeywardFailure[] = []
-  for (const address of addresses) {
-    try {
-      return await probeConsole(address, options)
-    } catch (error) {
-      if (addresses.length === 1 || !tryNext(error)) throw error
-      failures.push(error)
-    }
-  }
-  // Something answered on one of the ports: its own explanation is the useful one.
-  const answered = failures.find((f) => f.code !== 'unreachable')
-  if (answered) throw answered
+  if (addresses.length === 1) return probeConsole(addresses[0]!, options)
+  const settled = await Promise.allSettled(addresses.map((address) => probeConsole(address, options)))
+  const found = settled.find((s) => s.status === 'fulfilled')
+  if (found) return found.value
+  const failures = settled.map((s) =>
+    s.status === 'rejected' && s.reason instanceof KeywardFailure
+      ? s.reason
+      : new KeywardFailure('unreachable', `The connection to ${addresses[0]!.host} failed.`),
+  )
+  const refused = (f: KeywardFailure) => f.code === 'unreachable' && f.detail === 'ECONNREFUSED'
+  const telling =
+    failures.find((f) => f.code === 'certificate-changed') ??
+    failures.find((f) => f.code !== 'unreachable' && f.code !== 'timeout') ??
+    failures.find((f) => !refused(f))
+  if (telling) throw telling
   const host = addresses[0]!.host
   const ports = addresses.map((a) => a.port).join(', ')
   throw new KeywardFailure(

@@ -28,7 +28,12 @@ export interface ListedKey {
 }
 
 const USER = '/proxy/users/api/v2/user'
-const KEY_SHAPE = /^[A-Za-z0-9_-]{8,256}$/
+/**
+ * What a minted key may look like. §4.1 Format: 32 chars `[A-Za-z0-9_-]` is [inferred] and "clients
+ * treat keys as opaque", so any visible ASCII a header carries is taken (the bounds Home Assistant's
+ * push checks, homeassistant/flow-driver.ts `KEY_SHAPE`).
+ */
+const KEY_SHAPE = /^[\x21-\x7e]{8,512}$/
 
 /** Which key path a console answers: `/user/self/keys` or `/user/{userId}/keys` (§4.1, "Both exist"). */
 export type KeyPathShape = 'self' | 'user-id'
@@ -89,12 +94,13 @@ const listedKey = z.looseObject({
 
 /**
  * The signed-in user's id for `/user/{userId}/keys`. The login reply's `unique_id` (= `id`) is
- * the one unifi-os.md §4.1 names; without it, "who am I" (§2): `GET /api/users/self` ("source
+ * the one unifi-os.md §4.1 names; without it the session JWT's `userId` (§2, where uiprotect PR #482
+ * took it), then "who am I" (§2): `GET /api/users/self` ("source
  * of truth for the User ID needed for … API keys", scottmsilver) or the v2 `GET
  * /proxy/users/api/v2/user/self` [report, unattributed].
  */
 async function signedInUserId(session: ConsoleSession): Promise<string> {
-  const known = session.user?.id
+  const known = session.user?.id || session.tokenUserId
   if (known) return known
   for (const path of ['/api/users/self', `${USER}/self`]) {
     const reply = await session.call('GET', path)
@@ -155,7 +161,14 @@ export async function mintKey(
   const label = session.target.label
   const minted = parseReply(mintedKey, data, `${label} created a key but did not send it back.`)
   const key = minted.full_api_key.trim()
-  if (!KEY_SHAPE.test(key)) throw new KeywardFailure('bad-reply', `${label} sent a key in an unexpected format.`)
+  if (!KEY_SHAPE.test(key)) {
+    // A key Keyward cannot use must not live on: revoke it before saying so.
+    const revoked = await revokeKey(session, minted.id).catch(() => false)
+    throw new KeywardFailure(
+      'bad-reply',
+      `${label} sent a key in an unexpected format${revoked ? '; Keyward revoked it' : ''}.`,
+    )
+  }
   return { id: minted.id, name: typeof minted.name === 'string' ? minted.name : name, key }
 }
 

@@ -202,13 +202,26 @@ export async function runProvision(
   return { record: flow.record, check }
 }
 
+/**
+ * The console's admins. Their list is [report, unattributed] (unifi-os.md §2): a console without it
+ * (404) is asked to create the user anyway, and a name taken there comes back as `conflict`.
+ */
+async function adminsIfListed(admin: ConsoleSession): Promise<ConsoleUser[]> {
+  try {
+    return await listAdmins(admin)
+  } catch (error) {
+    if (error instanceof KeywardFailure && error.code === 'not-found') return []
+    throw error
+  }
+}
+
 async function ensureUser(
   admin: ConsoleSession,
   record: ProvisionRecord,
   deps: ProvisionDeps,
   save: Save,
 ): Promise<void> {
-  const existing = (await listAdmins(admin)).find((u) => sameName(u.username, record.username))
+  const existing = (await adminsIfListed(admin)).find((u) => sameName(u.username, record.username))
   if (existing) {
     // Resume: the create reply was lost, but the user exists and we hold its password.
     if (await deps.vault.get(record.passwordRef)) {

@@ -14,6 +14,10 @@ import { errorCode, errorMessage, isHtml, optionalText, parseJson, parseReply, u
 import { LoginLocks } from './lockout.ts'
 import { retryAfterSeconds } from '../net/retry-after.ts'
 import { addressKey } from '../../../shared/format.ts'
+import { claimsOf, csrfFromJwt, setCookies } from './cookies.ts'
+
+// Kept for importers: the cookie and JWT helpers live in cookies.ts.
+export { csrfFromJwt, setCookies, type SetCookie } from './cookies.ts'
 
 export interface ConsoleTarget {
   host: string
@@ -36,6 +40,12 @@ export interface SignedInUser {
   isSuperAdmin: boolean
   /** `system_key` of each role, e.g. `super_administrator`. */
   roles: string[]
+  /**
+   * The profile states no rights at all (no `isOwner`, `isSuperAdmin` or `roles`): the flags above
+   * are then unknown, not false, and the console decides when asked (§2 200 success [fixture] shows
+   * them; a profile without them is [inferred]).
+   */
+  rightsUnknown?: true
 }
 
 export type LoginOutcome = { state: 'signed-in'; user: SignedInUser } | { state: 'mfa-required'; methods: string[] }
@@ -58,9 +68,6 @@ export interface ApiReply {
 }
 
 const TOKEN_COOKIE = /^(UOS_TOKEN|TOKEN)$/
-
-/** The JWT claims read here; some builds send CSRF only there (§2). */
-const jwtClaims = z.looseObject({ csrfToken: optionalText })
 
 /**
  * The login reply's profile (§2 200 success): id as `unique_id`, or `id` (= `unique_id`) on some builds;
@@ -87,37 +94,25 @@ const mfaChallenge = z.looseObject({
 })
 const authenticator = z.looseObject({ type: z.string() })
 
-/** Reads `csrfToken` from a JWT payload; some builds send CSRF only there (§2, [report, unattributed]). */
-export function csrfFromJwt(jwt: string): string | null {
-  const payload = jwt.split('.')[1]
-  if (!payload) return null
-  try {
-    const claims = jwtClaims.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')))
-    return claims.success ? (claims.data.csrfToken ?? null) : null
-  } catch {
-    return null
-  }
-}
-
-function setCookies(reply: HttpsReply): { name: string; value: string }[] {
-  const raw = reply.headers['set-cookie'] ?? []
-  return raw.flatMap((line) => {
-    const pair = line.split(';')[0] ?? ''
-    const eq = pair.indexOf('=')
-    return eq > 0 ? [{ name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim() }] : []
-  })
-}
+/** A profile inside the users service's envelope `{code, codeS, data}` (§3) rather than bare (§2) [inferred]. */
+const enveloped = z.looseObject({ data: profile })
 
 function parseUser(body: unknown): SignedInUser {
-  const user = parseReply(profile, body, 'The console accepted the sign-in but sent no user profile.')
+  const bare = parseReply(profile, body, 'The console accepted the sign-in but sent no user profile.')
+  const said = (p: z.infer<typeof profile>) =>
+    p.unique_id !== undefined || p.id !== undefined || p.username !== undefined
+  const inner = enveloped.safeParse(body)
+  const user = !said(bare) && inner.success ? inner.data.data : bare
   const roles = usableEntries(role, user.roles ?? []).map((r) => r.system_key)
   const id = user.unique_id ?? user.id
+  const stated = user.isOwner !== undefined || user.isSuperAdmin !== undefined || user.roles !== undefined
   return {
     id: typeof id === 'string' ? id : '',
     username: user.username ?? '',
     isOwner: user.isOwner === true,
     isSuperAdmin: user.isSuperAdmin === true || roles.includes('super_administrator'),
     roles,
+    ...(stated ? {} : { rightsUnknown: true as const }),
   }
 }
 
@@ -125,7 +120,8 @@ export class ConsoleSession {
   readonly target: ConsoleTarget
   #options: Required<Omit<SessionOptions, 'locks'>>
   #locks: LoginLocks
-  #cookie: { name: string; value: string } | null = null
+  /** The session cookie(s) as a browser's jar holds them: `TOKEN` and/or `UOS_TOKEN` (§2). */
+  readonly #cookies = new Map<string, string>()
   #csrf: string | null = null
   #mfaCookie: string | null = null
   // Held only while signed in, for the single re-login after a 401; dropped at logout.
@@ -150,8 +146,20 @@ export class ConsoleSession {
     return this.#user
   }
 
+  /**
+   * The session JWT's `userId` claim (§2 [source]: vypdev `_user_id_from_token`; uiprotect took the
+   * `{userId}` of `/user/{userId}/keys` from it before 2025-07, §4.1), or null.
+   */
+  get tokenUserId(): string | null {
+    for (const value of this.#cookies.values()) {
+      const id = claimsOf(value)?.userId
+      if (id) return id
+    }
+    return null
+  }
+
   get signedIn(): boolean {
-    return this.#cookie !== null
+    return this.#cookies.size > 0
   }
 
   /** When a 429 lock ends (ms since epoch), or 0. */
@@ -160,7 +168,7 @@ export class ConsoleSession {
   }
 
   #send(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, extraCookies: string[] = []) {
-    const cookies = [...(this.#cookie ? [`${this.#cookie.name}=${this.#cookie.value}`] : []), ...extraCookies]
+    const cookies = [...[...this.#cookies].map(([name, value]) => `${name}=${value}`), ...extraCookies]
     return httpsRequest({
       host: this.target.host,
       port: this.target.port,
@@ -182,11 +190,15 @@ export class ConsoleSession {
     // Newer builds send the rotated token as X-Updated-Csrf-Token (hjdhjd prefers it).
     const updated = reply.headers['x-updated-csrf-token'] ?? reply.headers['x-csrf-token']
     if (typeof updated === 'string' && updated) this.#csrf = updated
-    const token = setCookies(reply).find((c) => TOKEN_COOKIE.test(c.name))
-    if (token) {
-      this.#cookie = token
-      if (!updated) this.#csrf = csrfFromJwt(token.value) ?? this.#csrf
+    // Every session cookie the console sets is kept and sent back, and one it clears is dropped,
+    // as a browser does: a console may set both names, or clear one while setting the other.
+    let jwt: string | null = null
+    for (const cookie of setCookies(reply)) {
+      if (!TOKEN_COOKIE.test(cookie.name)) continue
+      if (cookie.cleared) this.#cookies.delete(cookie.name)
+      else this.#cookies.set(cookie.name, (jwt = cookie.value))
     }
+    if (jwt !== null && !updated) this.#csrf = csrfFromJwt(jwt) ?? this.#csrf
   }
 
   #checkLock(): void {
@@ -200,10 +212,7 @@ export class ConsoleSession {
    */
   async login(credentials: Credentials, mfaCode?: string): Promise<LoginOutcome> {
     this.#checkLock()
-    if (!this.#csrf) {
-      const root = await this.#send('GET', '/')
-      this.#absorb(root)
-    }
+    if (!this.#csrf) this.#absorb(await this.#send('GET', '/'))
     const extra = mfaCode && this.#mfaCookie ? [this.#mfaCookie] : []
     const reply = await this.#send(
       'POST',
@@ -211,6 +220,8 @@ export class ConsoleSession {
       { username: credentials.username, password: credentials.password, token: mfaCode ?? '', rememberMe: false },
       extra,
     )
+    // A refusal is known by its status, whatever its body: a web page there is no console starting up.
+    this.#throwIfRefused(reply)
     if (isHtml(reply)) {
       throw new KeywardFailure(
         'bad-reply',
@@ -222,7 +233,7 @@ export class ConsoleSession {
 
     if (reply.status === 200) {
       this.#absorb(reply)
-      if (!this.#cookie)
+      if (!this.signedIn)
         throw new KeywardFailure('bad-reply', `${this.target.label} accepted the sign-in but set no session cookie.`)
       this.#credentials = credentials
       this.#mfaCookie = null
@@ -230,32 +241,7 @@ export class ConsoleSession {
       this.#user = parseUser(body)
       return { state: 'signed-in', user: this.#user }
     }
-    if (reply.status === 499) {
-      const challenge = mfaChallenge.safeParse(body)
-      const data = challenge.success ? (challenge.data.data ?? {}) : {}
-      if (data.mfaCookie !== undefined) this.#mfaCookie = data.mfaCookie
-      if (mfaCode) {
-        throw new KeywardFailure(
-          'invalid-credentials',
-          'The two-factor code was not accepted. Codes change every 30 seconds: enter the current one.',
-          'MFA_AUTH_REQUIRED',
-        )
-      }
-      const methods = usableEntries(authenticator, data.authenticators ?? []).map((a) => a.type)
-      return { state: 'mfa-required', methods }
-    }
-    if (reply.status === 429) {
-      const seconds = retryAfterSeconds(reply.headers['retry-after'], this.#options.now())
-      throw this.#locks.lock(this.#id, this.target.label, seconds, this.#options.now())
-    }
-    if (reply.status === 401 || reply.status === 403) {
-      // Some consoles say 401, most 403, for the same thing (§2: treat 401 = 403).
-      throw new KeywardFailure(
-        'invalid-credentials',
-        `${this.target.label} did not accept that username and password. Use a local account of this console (not only a ui.com login) with Owner or Super Admin rights.`,
-        errorCode(body) ?? `status ${reply.status}`,
-      )
-    }
+    if (reply.status === 499) return this.#challenge(reply, body, mfaCode)
     throw new KeywardFailure(
       'bad-reply',
       `${this.target.label} answered the sign-in with ${reply.status}: ${errorMessage(body) ?? 'no explanation'}.`,
@@ -263,18 +249,70 @@ export class ConsoleSession {
     )
   }
 
+  /**
+   * 429 (a lock-out) and 401/403 (bad credentials, "treat 401 = 403") by status alone (§2 Failures):
+   * the fixtures show JSON bodies, but a web server in front of the console may write its own page.
+   */
+  #throwIfRefused(reply: HttpsReply): void {
+    if (reply.status === 429) {
+      const seconds = retryAfterSeconds(reply.headers['retry-after'], this.#options.now())
+      throw this.#locks.lock(this.#id, this.target.label, seconds, this.#options.now())
+    }
+    if (reply.status !== 401 && reply.status !== 403) return
+    let body: unknown
+    try {
+      body = isHtml(reply) ? null : parseJson(reply, 'The sign-in reply')
+    } catch {
+      body = null // the status says enough
+    }
+    throw new KeywardFailure(
+      'invalid-credentials',
+      `${this.target.label} did not accept that username and password. Use a local account of this console (not only a ui.com login) with Owner or Super Admin rights.`,
+      errorCode(body) ?? `status ${reply.status}`,
+    )
+  }
+
+  /**
+   * The 499 MFA challenge (§2): keeps the challenge cookie for the re-POST with the code. It is
+   * `data.mfaCookie` ("UBIC_2FA=…", split at `;` should attributes follow); a console that sets it
+   * only with Set-Cookie [inferred] is read there.
+   */
+  #challenge(reply: HttpsReply, body: unknown, mfaCode: string | undefined): LoginOutcome {
+    const challenge = mfaChallenge.safeParse(body)
+    const data = challenge.success ? (challenge.data.data ?? {}) : {}
+    const fromBody = data.mfaCookie?.split(';')[0]?.trim()
+    const fromHeader = setCookies(reply)
+      .filter((c) => !c.cleared && !TOKEN_COOKIE.test(c.name))
+      .map((c) => `${c.name}=${c.value}`)
+    if (fromBody) this.#mfaCookie = fromBody
+    else if (fromHeader.length) this.#mfaCookie = fromHeader.join('; ')
+    if (mfaCode) {
+      throw new KeywardFailure(
+        'invalid-credentials',
+        'The two-factor code was not accepted. Codes change every 30 seconds: enter the current one.',
+        'MFA_AUTH_REQUIRED',
+      )
+    }
+    const methods = usableEntries(authenticator, data.authenticators ?? []).map((a) => a.type)
+    return { state: 'mfa-required', methods }
+  }
+
   /** An authenticated call; renews the session once if the console says it expired. */
   async call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<ApiReply> {
-    if (!this.#cookie) throw new KeywardFailure('session-expired', `Not signed in to ${this.target.label}.`)
+    if (!this.signedIn) throw new KeywardFailure('session-expired', `Not signed in to ${this.target.label}.`)
     let reply = await this.#send(method, path, body)
     this.#absorb(reply)
     if (reply.status === 401 && this.#credentials) {
+      // A fresh handshake, as at the first sign-in (hjdhjd re-handshakes before a re-login, §1): the
+      // ended session's cookie and CSRF token do not go with the login.
+      this.#cookies.clear()
+      this.#csrf = null
       const outcome = await this.login(this.#credentials).catch((error: unknown) => {
-        this.#cookie = null
+        this.#cookies.clear()
         throw error
       })
       if (outcome.state !== 'signed-in') {
-        this.#cookie = null
+        this.#cookies.clear()
         throw new KeywardFailure(
           'session-expired',
           `The session on ${this.target.label} ended and renewing it needs a new two-factor code. Sign in again.`,
@@ -284,7 +322,7 @@ export class ConsoleSession {
       this.#absorb(reply)
     }
     if (reply.status === 401) {
-      this.#cookie = null
+      this.#cookies.clear()
       throw new KeywardFailure('session-expired', `The session on ${this.target.label} ended. Sign in again.`)
     }
     return { status: reply.status, headers: reply.headers, body: parseJson(reply, `${method} ${path}`) }
@@ -295,7 +333,7 @@ export class ConsoleSession {
    * console they forgot (issue 14 §3), where the old pin would refuse the logout anyway.
    */
   discard(): void {
-    this.#cookie = null
+    this.#cookies.clear()
     this.#csrf = null
     this.#mfaCookie = null
     this.#credentials = null
@@ -304,11 +342,11 @@ export class ConsoleSession {
 
   /** Ends the session on the console and forgets the credentials. */
   async logout(): Promise<void> {
-    const signedIn = this.#cookie !== null
+    const signedIn = this.signedIn
     try {
       if (signedIn) await this.#send('POST', '/api/auth/logout', {})
     } finally {
-      this.#cookie = null
+      this.#cookies.clear()
       this.#csrf = null
       this.#credentials = null
       this.#user = null

@@ -95,7 +95,8 @@ export class ConsoleSessions {
     this.#sessions.set(input.key, s)
     const outcome = await s.login({ username: input.username, password: input.password }, input.mfaCode)
     if (outcome.state === 'mfa-required') return outcome
-    if (!outcome.user.isOwner && !outcome.user.isSuperAdmin) {
+    // A profile that states no rights leaves it to the console: its 403 on users or keys says it then.
+    if (!outcome.user.isOwner && !outcome.user.isSuperAdmin && !outcome.user.rightsUnknown) {
       await s.logout().catch(() => undefined)
       throw new KeywardFailure(
         'forbidden',

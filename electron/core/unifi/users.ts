@@ -56,6 +56,11 @@ function noLocalUsers(label: string, evidence: string | null): string {
 function failureFor(status: number, body: unknown, what: string, label: string): KeywardFailure {
   const said = errorMessage(body)
   const code = errorCode(body) ?? `status ${status}`
+  // A name taken first: its words may mention a "local account" too (the duplicate's reply is an
+  // open question, unifi-os.md §9), and it is no "Fabric" refusal.
+  if (status === 409 || /exist|duplicate|taken|already/i.test(`${said} ${code}`)) {
+    return new KeywardFailure('conflict', `${label} already has a user with that name.`, code)
+  }
   // UniFi OS 5 "Fabric" refuses local users for everyone, owners included (unifi-os.md §3):
   // say that, not "you lack rights". The console's own words follow.
   if (/local/i.test(code) || /local user|local account|can no longer be created/i.test(said ?? '')) {
@@ -71,9 +76,6 @@ function failureFor(status: number, body: unknown, what: string, label: string):
   // No users service answers at all: UniFi OS 5 "Fabric" consoles no longer offer local users (§3:
   // ZSamuels28/UnifiClientCheck-Docker#33, Kane610/aiounifi#941). Say that, and the fallback that works.
   if (status === 404) return new KeywardFailure('not-found', noLocalUsers(label, `${what}: it answered 404`), code)
-  if (/exist|duplicate|taken|already/i.test(`${said} ${code}`)) {
-    return new KeywardFailure('conflict', `${label} already has a user with that name.`, code)
-  }
   if (/password/i.test(`${said} ${code}`)) {
     return new KeywardFailure('refused', `${label} rejected the password: ${said ?? 'too weak'}.`, code)
   }

@@ -3,10 +3,12 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import {
   asRecord,
+  escapeHtml,
   headerValue,
   parseCookies,
   readJsonBody,
   sendError,
+  sendHtml,
   sendJson,
   type RequestContext,
   type Route,
@@ -40,6 +42,34 @@ export interface Authenticated {
 
 function cookieHeader(name: string, value: string): string {
   return `${name}=${value}; path=/; samesite=none; secure; httponly`
+}
+
+/** The login's Set-Cookie line(s) per knob `auth.cookieLines` (§2 200 success: `TOKEN` / `UOS_TOKEN`). */
+function loginCookies(state: SimulatorState, jwt: string): string[] {
+  const { cookieName, cookieLines } = state.config.auth
+  const other = cookieName === 'TOKEN' ? 'UOS_TOKEN' : 'TOKEN'
+  if (cookieLines === 'both-names') return [cookieHeader(cookieName, jwt), cookieHeader(other, jwt)]
+  if (cookieLines === 'clear-first') {
+    const cleared = `${other}=; Max-Age=0; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/; secure; httponly`
+    return [cleared, cookieHeader(cookieName, jwt)]
+  }
+  return [cookieHeader(cookieName, jwt)]
+}
+
+/**
+ * A refused login (§2 Failures) with the fixture's JSON body, or (knob `auth.failureBodies: 'html'`)
+ * a web page as a front web server writes it [inferred]; the headers are the same either way.
+ */
+function sendLoginFailure(
+  state: SimulatorState,
+  res: ServerResponse,
+  status: number,
+  body: { code: string; message: string },
+  headers: Record<string, string> = {},
+): void {
+  if (state.config.auth.failureBodies === 'json') return sendJson(res, status, body, headers)
+  const page = `<!doctype html><html><head><title>${status}</title></head><body><h1>${escapeHtml(body.message)}</h1></body></html>\n`
+  sendHtml(res, status, page, headers)
 }
 
 function issueJwt(state: SimulatorState, session: SessionRecord, csrfToken: string): string {
@@ -124,6 +154,8 @@ export function authenticate(ctx: RequestContext, options: { rotate?: boolean } 
 function sendMfaChallenge(state: SimulatorState, res: ServerResponse, user: UserRecord): void {
   const cookie = randomBytes(16).toString('hex')
   state.mfaChallenges.set(cookie, { userId: user.id, expiresAt: state.clock() + MFA_CHALLENGE_TTL_MS })
+  // Knob `auth.mfaCookieIn`: the challenge cookie in `data.mfaCookie`, as a Set-Cookie line, or both.
+  const where = state.config.auth.mfaCookieIn
   // §2 Failures, MFA [report: hyperb1iss/unifly#2]; authenticator ids are stable per user.
   sendJson(
     res,
@@ -133,18 +165,27 @@ function sendMfaChallenge(state: SimulatorState, res: ServerResponse, user: User
       message: 'MFA token required to authenticate to SSO',
       data: {
         required: '2fa',
-        mfaCookie: `UBIC_2FA=${cookie}`,
+        ...(where !== 'header' ? { mfaCookie: `UBIC_2FA=${cookie}` } : {}),
         authenticators: [
           { id: `${user.id.slice(0, 8)}-totp`, type: 'totp', status: 'ACTIVE', name: 'Authenticator app' },
         ],
       },
     },
-    { 'set-cookie': `UBIC_2FA=${cookie}; path=/; samesite=none; secure; httponly` },
+    where !== 'body' ? { 'set-cookie': `UBIC_2FA=${cookie}; path=/; samesite=none; secure; httponly` } : {},
   )
 }
 
 /** `X-Token-Expire-Time` in the fixture's format "2099-01-01T00:00:00Z" (§2) [fixture]. */
 const expireHeader = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+/** Knob `auth.loginCsrf: 'fresh'`: the login's CSRF token (if any) came from `GET /` or a live session. */
+function freshCsrf({ req, state }: RequestContext): boolean {
+  const sent = headerValue(req, 'x-csrf-token')
+  if (state.config.auth.loginCsrf === 'any' || sent === undefined) return true
+  if (state.rootCsrfTokens.includes(sent)) return true
+  const now = state.clock()
+  return [...state.sessions.values()].some((s) => !s.loggedOut && s.expiresAt > now && s.csrfTokens.includes(sent))
+}
 
 async function login(ctx: RequestContext): Promise<void> {
   const { req, res, state } = ctx
@@ -153,15 +194,21 @@ async function login(ctx: RequestContext): Promise<void> {
   const client = req.socket.remoteAddress ?? 'unknown'
   state.loginAttempts += 1
   const lock = state.loginLockout.attempt(client, now)
-  if (lock.locked) return sendJson(res, 429, LOGIN_LIMIT_BODY, { 'retry-after': String(lock.retryAfterSeconds) })
+  if (lock.locked) {
+    return sendLoginFailure(state, res, 429, LOGIN_LIMIT_BODY, { 'retry-after': String(lock.retryAfterSeconds) })
+  }
   if (!body.ok) return sendError(res, 400, 'Bad Request')
 
+  if (!freshCsrf(ctx)) {
+    state.loginLockout.recordFailure(client, now)
+    return sendLoginFailure(state, res, state.config.auth.badCredentialsStatus, INVALID_CREDENTIALS_BODY)
+  }
   // §2 Request: {username, password, token ("" or the 2FA code), rememberMe}.
   const { username, password, token } = asRecord(body.value)
   const user = typeof username === 'string' ? findUserByName(state, username) : undefined
   if (!user || typeof password !== 'string' || user.password !== password) {
     state.loginLockout.recordFailure(client, now)
-    return sendJson(res, state.config.auth.badCredentialsStatus, INVALID_CREDENTIALS_BODY)
+    return sendLoginFailure(state, res, state.config.auth.badCredentialsStatus, INVALID_CREDENTIALS_BODY)
   }
 
   // §2 2FA: re-POST the same body with "token":"<code>" plus the cookie from data.mfaCookie.
@@ -192,18 +239,23 @@ async function login(ctx: RequestContext): Promise<void> {
   }
   state.sessions.set(session.id, session)
   const jwt = issueJwt(state, session, csrf)
-  const headers: Record<string, string> = {
-    'set-cookie': cookieHeader(auth.cookieName, jwt),
+  const headers: Record<string, string | string[]> = {
+    'set-cookie': loginCookies(state, jwt),
     'x-token-expire-time': expireHeader(session.expiresAt),
   }
   if (!auth.csrfInJwtOnly) Object.assign(headers, csrfHeaders(state, csrf))
   // Knob `shapes.loginReplyHasId: false`: a profile without any user id [inferred] (who-am-I still has it).
   const profile = userProfile(state, user)
+  // Knob `shapes.loginProfile: 'minimal'`: the identity alone, no statement of rights [inferred].
+  if (state.config.shapes.loginProfile === 'minimal') {
+    for (const field of ['roles', 'permissions', 'scopes', 'isOwner', 'isSuperAdmin']) delete profile[field]
+  }
   if (!state.config.shapes.loginReplyHasId) {
     delete profile.unique_id
     delete profile.id
   }
-  sendJson(res, 200, profile, headers)
+  const envelope = state.config.shapes.loginEnvelope ? { code: 1, codeS: 'SUCCESS', data: profile } : profile
+  sendJson(res, 200, envelope, headers)
 }
 
 export function authRoutes(): Route[] {
@@ -231,7 +283,7 @@ export function authRoutes(): Route[] {
       method: 'GET',
       path: '/api/users/self',
       handler: (ctx) => {
-        if (ctx.state.config.shapes.whoAmI === 'v2') return sendError(ctx.res, 404, 'Not Found')
+        if (['v2', 'none'].includes(ctx.state.config.shapes.whoAmI)) return sendError(ctx.res, 404, 'Not Found')
         const found = authenticate(ctx)
         if (found) sendJson(ctx.res, 200, userProfile(ctx.state, found.user))
       },

@@ -13,9 +13,12 @@ import {
 } from './http.ts'
 import { canManage, isoTime, permissionsOf, type ApiKeyRecord, type SimulatorState, type UserRecord } from './state.ts'
 
-/** 32 chars of `[A-Za-z0-9_-]` (§4.1 Format [inferred]). */
-export function generateApiKey(): string {
-  return randomBytes(24).toString('base64url')
+/**
+ * 32 chars of `[A-Za-z0-9_-]` (§4.1 Format [inferred]); knob `shapes.keyFormat: 'base64'`: standard
+ * base64 with `+`, `/` and `=` padding, 36 chars (clients "treat keys as opaque", §4.1 [inferred]).
+ */
+export function generateApiKey(format: 'base64url' | 'base64' = 'base64url'): string {
+  return format === 'base64' ? randomBytes(25).toString('base64') : randomBytes(24).toString('base64url')
 }
 
 /** `abcd***wxyz` (§4.1 [fixture]). */
@@ -123,7 +126,7 @@ async function createKey(ctx: RequestContext): Promise<void> {
     id: randomUUID(),
     name,
     description: typeof b.description === 'string' ? b.description : '',
-    key: generateApiKey(),
+    key: generateApiKey(state.config.shapes.keyFormat),
     userId: target.id,
     creatorUserId: found.user.id,
     createdAt: now,

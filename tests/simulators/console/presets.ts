@@ -59,6 +59,34 @@ export interface AuthConfig {
    * newer builds `X-Updated-Csrf-Token` (hjdhjd prefers it; unpoller reads both). Default both.
    */
   csrfHeaders: 'both' | 'x-csrf-token' | 'x-updated-csrf-token'
+  /**
+   * Whether the unauthenticated `GET /` carries `x-csrf-token` (§1 [source]: hjdhjd `#handshake()`).
+   * false: a console that sends CSRF only in the JWT (§2 [report, unattributed]) may send none there
+   * either [inferred]; it is still UniFi OS by the §1 rule (`GET /` 200). Default true.
+   */
+  rootCsrfHeader: boolean
+  /**
+   * Body of the login's 401/403/429 (§2 Failures): 'json' as the fixtures show, or 'html', a web
+   * page as the console's front web server writes for a refusal it makes itself [inferred]. Default 'json'.
+   */
+  failureBodies: 'json' | 'html'
+  /**
+   * Set-Cookie lines of a successful login (§2 200 success: `TOKEN`, or `UOS_TOKEN` on UniFi OS 4):
+   * 'single' one line; 'clear-first' a line clearing the other name (`Max-Age=0`, expired) before the
+   * real one; 'both-names' the session under both names [inferred]. Default 'single'.
+   */
+  cookieLines: 'single' | 'clear-first' | 'both-names'
+  /**
+   * Where the 499 puts the 2FA challenge cookie (§2 MFA: `data.mfaCookie` "UBIC_2FA=…" [report]):
+   * 'body' only there, 'header' only as a Set-Cookie line [inferred], 'both' (default).
+   */
+  mfaCookieIn: 'both' | 'body' | 'header'
+  /**
+   * 'fresh': a login that carries an `x-csrf-token` must carry one this console handed out on `GET /`
+   * or to a session still alive; a stale one is refused like bad credentials [inferred: hjdhjd
+   * handshakes on `GET /` before a login and "retries a failed login once", §1]. 'any' (default).
+   */
+  loginCsrf: 'any' | 'fresh'
 }
 
 /**
@@ -74,8 +102,9 @@ export interface ShapeKnobs {
   /**
    * §2 "who am I": `GET /api/users/self` [source] and the v2 `GET /proxy/users/api/v2/user/self`
    * [report, unattributed]; 'api' or 'v2' serves only that one (the other 404s).
+   * 'none': neither (the id is then only in the login reply and the JWT's `userId`, §2 [source]).
    */
-  whoAmI: 'both' | 'api' | 'v2'
+  whoAmI: 'both' | 'api' | 'v2' | 'none'
   /** §2 profile [fixture]: `unique_id` and `id (= unique_id)`; 'unique_id' or 'id' sends only that field. */
   profileIds: 'both' | 'unique_id' | 'id'
   /**
@@ -84,15 +113,32 @@ export interface ShapeKnobs {
    */
   loginReplyHasId: boolean
   /**
+   * The login reply's profile: 'full' as the fixture (§2 200 success); 'minimal' without `roles`,
+   * `permissions`, `scopes`, `isOwner` and `isSuperAdmin` [inferred: a console that answers with the
+   * identity alone]. The rights then show only in what the console allows. Default 'full'.
+   */
+  loginProfile: 'full' | 'minimal'
+  /** The login reply's profile inside the users-service envelope `{code, codeS, data}` (§3) [inferred]. */
+  loginEnvelope: boolean
+  /**
    * §3/§4.1 users-service success envelope: `{"code":1,"codeS":"SUCCESS"}` (vypdev) [source],
    * `{"code":0}` (a Go client accepts 0 or 1) or `{"code":"OK"}` (scottmsilver's experiment) [report].
    */
   envelope: 'code-1' | 'code-0' | 'code-ok'
   /**
    * Admin list (`…/users/admin/uos?page_num=1&page_size=999`, §2 [report, unattributed]): `data` is a
-   * plain array, or a page object `{"data":[…],"total":n}` as the paging parameters suggest [inferred].
+   * plain array, or a page object `{"data":[…],"total":n}` as the paging parameters suggest [inferred];
+   * 'absent': not served (404), as a console built without that unattributed report may be [inferred].
    */
-  adminList: 'array' | 'paged'
+  adminList: 'array' | 'paged' | 'absent'
+  /**
+   * The refusal of a user whose username exists (§9 open: "status and envelope"): 'username' 400
+   * `USERNAME_ALREADY_EXISTS`; 'local-account' 409 `LOCAL_ACCOUNT_EXISTS` "A local account with this
+   * username already exists" [inferred].
+   */
+  duplicateUser: 'username' | 'local-account'
+  /** Minted keys (§4.1 Format): 'base64url' 32 chars (default); 'base64' with `+`, `/`, `=` [inferred]. */
+  keyFormat: 'base64url' | 'base64'
 }
 
 export interface ConsoleConfig {
@@ -143,8 +189,11 @@ export interface ConsoleConfig {
   /**
    * Unauthenticated `GET /api/system` (§1): 'served' as hardware consoles do, or 'absent' (404).
    * Whether UniFi OS Server serves it is an open question (§9) [inferred]; its preset says 'absent'.
+   * 'html': 200 with the web app's page (a single-page app answering every unknown path) [inferred];
+   * 'sparse': JSON whose `name` and `directConnectDomain` are null (no name set, remote access off)
+   * and whose `mac` has colons [inferred] (the full JSON is an open question, §9).
    */
-  apiSystem: 'served' | 'absent'
+  apiSystem: 'served' | 'absent' | 'html' | 'sparse'
   /**
    * Integration API budget per user principal (§5.1 [source]: "10-in-1sec", keyed per user, so all keys
    * of one user share it): `quota` requests in any `windowSeconds`. `second`: another policy enforced
@@ -318,6 +367,11 @@ const defaultAuth: AuthConfig = {
   lockout: { maxFailures: 5, lockSeconds: 60 },
   reissueCookieOnCsrfRotation: true,
   csrfHeaders: 'both',
+  rootCsrfHeader: true,
+  failureBodies: 'json',
+  cookieLines: 'single',
+  mfaCookieIn: 'both',
+  loginCsrf: 'any',
 }
 
 const defaultShapes: ShapeKnobs = {
@@ -325,8 +379,12 @@ const defaultShapes: ShapeKnobs = {
   whoAmI: 'both',
   profileIds: 'both',
   loginReplyHasId: true,
+  loginProfile: 'full',
+  loginEnvelope: false,
   envelope: 'code-1',
   adminList: 'array',
+  duplicateUser: 'username',
+  keyFormat: 'base64url',
 }
 
 const defaultRateLimit: ConsoleConfig['rateLimit'] = {

@@ -68,7 +68,8 @@ export interface RunningConsole {
 function unifiOsRoutes(): Route[] {
   return [
     {
-      // 200 + x-csrf-token is how clients tell UniFi OS from a legacy controller (§1).
+      // 200 + x-csrf-token is how clients tell UniFi OS from a legacy controller (§1); knob
+      // `auth.rootCsrfHeader: false` leaves the header out.
       method: 'GET',
       path: '/',
       servedWhileBooting: true,
@@ -77,24 +78,13 @@ function unifiOsRoutes(): Route[] {
           res,
           200,
           `<!doctype html><html><head><title>${escapeHtml(state.config.name)}</title></head><body><div id="root">UniFi OS</div></body></html>\n`,
-          { 'x-csrf-token': randomUUID() },
+          state.config.auth.rootCsrfHeader ? { 'x-csrf-token': rootCsrf(state) } : {},
         ),
     },
     {
       method: 'GET',
       path: '/api/system',
-      // Knob `apiSystem: 'absent'`: not served (a UniFi OS Server may not, §9 open question).
-      handler: ({ res, state: { config: c } }) =>
-        c.apiSystem === 'absent'
-          ? sendError(res, 404, 'Not Found')
-          : sendJson(res, 200, {
-              hardware: { shortname: c.model },
-              name: c.name,
-              mac: c.mac,
-              directConnectDomain: c.directConnectDomain,
-              isSsoEnabled: c.isSsoEnabled,
-              isSingleUser: c.isSingleUser,
-            }),
+      handler: ({ res, state: { config: c } }) => apiSystem(res, c),
     },
     {
       // Unauthenticated probe (§1): 401 means "this app is installed here", 404 means absent.
@@ -112,6 +102,34 @@ function unifiOsRoutes(): Route[] {
     ...integrationRoutes(),
     ...accessProxyRoutes(),
   ]
+}
+
+/** A CSRF token for `GET /`, remembered for knob `auth.loginCsrf: 'fresh'`. */
+function rootCsrf(state: SimulatorState): string {
+  const token = randomUUID()
+  state.rootCsrfTokens = [...state.rootCsrfTokens.slice(-99), token]
+  return token
+}
+
+/**
+ * Unauthenticated `GET /api/system` (§1) per knob `apiSystem`: 'absent' 404 (a UniFi OS Server may
+ * not serve it, §9 open question), 'html' the web app's page with 200, 'sparse' nulls where a
+ * console has nothing to say.
+ */
+function apiSystem(res: ServerResponse, c: ConsoleConfig): void {
+  if (c.apiSystem === 'absent') return sendError(res, 404, 'Not Found')
+  if (c.apiSystem === 'html') {
+    return sendHtml(res, 200, '<!doctype html><html><head><title>UniFi OS</title></head><body></body></html>\n')
+  }
+  const sparse = c.apiSystem === 'sparse'
+  sendJson(res, 200, {
+    hardware: { shortname: c.model },
+    name: sparse ? null : c.name,
+    mac: sparse ? (c.mac.toLowerCase().match(/../g) ?? []).join(':') : c.mac,
+    directConnectDomain: sparse ? null : c.directConnectDomain,
+    isSsoEnabled: c.isSsoEnabled,
+    isSingleUser: c.isSingleUser,
+  })
 }
 
 function legacyNetworkRoutes(): Route[] {

@@ -93,6 +93,8 @@ export interface SimulatorState {
   accessTokens: Map<string, AccessTokenRecord>
   /** `UBIC_2FA` cookie value → pending challenge. */
   mfaChallenges: Map<string, MfaChallenge>
+  /** CSRF tokens handed out on the unauthenticated `GET /` (the last 100), for knob `auth.loginCsrf`. */
+  rootCsrfTokens: string[]
   loginLockout: LoginLockout
   /** Every `POST /api/auth/login` that reached the console, locked or not (issue 14 §2: count, never time). */
   loginAttempts: number
@@ -166,6 +168,7 @@ export function createState(config: ConsoleConfig, clock: () => number): Simulat
     apiKeys: new Map(),
     accessTokens: new Map(),
     mfaChallenges: new Map(),
+    rootCsrfTokens: [],
     loginLockout: new LoginLockout(() => config.auth.lockout),
     loginAttempts: 0,
     requestCount: 0,

@@ -55,7 +55,9 @@ async function createUser(ctx: RequestContext): Promise<void> {
     return sendEnvelopeError(res, 400, 'INVALID_PARAMETERS', 'username is invalid')
   }
   if (findUserByName(state, username)) {
-    return sendEnvelopeError(res, 400, 'USERNAME_ALREADY_EXISTS', `Username ${username} already exists`)
+    return state.config.shapes.duplicateUser === 'local-account'
+      ? sendEnvelopeError(res, 409, 'LOCAL_ACCOUNT_EXISTS', 'A local account with this username already exists')
+      : sendEnvelopeError(res, 400, 'USERNAME_ALREADY_EXISTS', `Username ${username} already exists`)
   }
   if (typeof password !== 'string' || !isStrongPassword(password)) {
     return sendEnvelopeError(
@@ -99,7 +101,7 @@ export function usersRoutes(): Route[] {
       method: 'GET',
       path: '/proxy/users/api/v2/user/self',
       handler: (ctx) => {
-        if (ctx.state.config.shapes.whoAmI === 'api') return sendError(ctx.res, 404, 'Not Found')
+        if (['api', 'none'].includes(ctx.state.config.shapes.whoAmI)) return sendError(ctx.res, 404, 'Not Found')
         const found = authenticate(ctx)
         if (found) sendEnvelope(ctx.res, userProfile(ctx.state, found.user))
       },
@@ -107,10 +109,11 @@ export function usersRoutes(): Route[] {
     { method: 'POST', path: '/proxy/users/api/v2/user', handler: createUser },
     {
       // §2 list admins [report, unattributed]; paging is accepted and ignored. `data` is a plain array, or
-      // with knob `shapes.adminList: 'paged'` a page object (both [inferred]).
+      // with knob `shapes.adminList: 'paged'` a page object (both [inferred]); 'absent' 404.
       method: 'GET',
       path: '/proxy/users/api/v2/users/admin/uos',
       handler: (ctx) => {
+        if (ctx.state.config.shapes.adminList === 'absent') return sendError(ctx.res, 404, 'Not Found')
         if (!authenticate(ctx)) return
         const admins = [...ctx.state.users.values()].map((u) => userProfile(ctx.state, u))
         const paged = ctx.state.config.shapes.adminList === 'paged'
