@@ -44,7 +44,7 @@ export interface HaSimConfig {
   revokedKeyInFullMode: 'stays-loaded' | 'auth-failed'
   /** §4 `login_attempts_threshold` with ip_ban_enabled; -1 = never ban (HA's default). */
   loginAttemptsThreshold: number
-  /** §5 onboarding: a fresh HA has no users. */
+  /** §5 onboarding: a fresh HA has no users, so no token is accepted (REST 401, WS auth_invalid). */
   onboarded: boolean
   /** §1.2 `menu_options` as a list or an {id: label} dict. */
   menuOptionsShape: 'list' | 'dict'
