@@ -8,7 +8,8 @@
 // Then the entry is read back, so the answer says whether HA could use the key.
 import { consoleLabel } from '../../../shared/labels.ts'
 import type { HomeAssistantClient } from './client.ts'
-import { listEntries, type DomainSnapshot, type EntryMatch, type PendingReauth } from './entries.ts'
+import type { DomainSnapshot, EntryMatch, PendingReauth } from './entries.ts'
+import { entryStateTail, readEntry, settledEntry } from './entry-read.ts'
 import { APP_LABEL, describeAbort, type ErrorContext } from './errors.ts'
 import { drive, type DriveOptions, type Driven, type FlowMode } from './flow-driver.ts'
 import { FLOW_PATH, flowCall, flowPath } from './flow-rest.ts'
@@ -20,27 +21,6 @@ import {
   type PushOutcome,
   type PushResult,
 } from './types.ts'
-
-/** The entry as HA lists it now; null when it cannot be read (the push itself already succeeded). */
-export async function readEntry(
-  ha: HomeAssistantClient,
-  domain: string,
-  entryId: string | null,
-): Promise<HaEntry | null> {
-  if (!entryId) return null
-  try {
-    return (await listEntries(ha, domain)).find((e) => e.entry_id === entryId) ?? null
-  } catch {
-    return null
-  }
-}
-
-/** What the answer adds when the entry is not loaded (§1.4 states). */
-export function entryStateTail(entry: HaEntry | null, host: string): string {
-  if (!entry || entry.state === 'loaded') return ''
-  if (entry.state === 'setup_retry') return ` The entry is retrying: Home Assistant cannot reach ${host} right now.`
-  return ` The entry is ${entry.state.replace(/_/g, ' ')}${entry.reason ? ` (${entry.reason})` : ''}.`
-}
 
 export interface ConsolePushOptions {
   ha: HomeAssistantClient
@@ -134,7 +114,8 @@ export class ConsolePush {
     }
     const meaning = describeAbort(result.reason, ctx)
     if (!meaning.ok) throw meaning.failure
-    return this.#result(meaning.outcome, await readEntry(ha, domain, knownEntryId), knownEntryId, driven.mode)
+    // The reload after a reconfigure/reauth is only scheduled (entry-read.ts): wait for it to settle.
+    return this.#result(meaning.outcome, await settledEntry(ha, domain, knownEntryId), knownEntryId, driven.mode)
   }
 
   #result(outcome: PushOutcome, entry: HaEntry | null, entryId: string | null, mode: FlowMode | null): PushResult {

@@ -16,7 +16,7 @@ import { KeywardFailure } from '../../../shared/result.ts'
 import type { HomeAssistantClient } from './client.ts'
 import { snapshotDomain } from './entries.ts'
 import { KEY_SHAPE } from './flow-driver.ts'
-import { entryStateTail, readEntry } from './flow-push.ts'
+import { entryStateTail, readEntry, settledEntry } from './entry-read.ts'
 import { deleteFlow, FLOW_PATH, flowPath } from './flow-rest.ts'
 import { fillForm, menuOptions, pickMenuOption, type FormValues } from './forms.ts'
 import { abortFailure, formFailure, networkFailure as fail, type NetworkCtx as Ctx } from './network-failures.ts'
@@ -224,7 +224,8 @@ async function conclude(
     )
   }
   if (done.reason === 'reauth_successful' || done.reason === 'reconfigure_successful') {
-    const entry = await readEntry(ha, DOMAIN, entryId)
+    // HA only schedules the reload after a reconfigure/reauth (entry-read.ts): wait for it to settle.
+    const entry = await settledEntry(ha, DOMAIN, entryId)
     const message =
       done.reason === 'reauth_successful'
         ? `Home Assistant finished its pending re-authentication of UniFi Network for ${who} with the new key.`

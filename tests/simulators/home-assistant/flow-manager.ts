@@ -299,7 +299,11 @@ export class FlowManager {
   async updateAndReload(entry: SimEntry, data: Record<string, unknown>): Promise<void> {
     entry.data = data
     entry.modified_at = this.state.clock()
-    await this.setupEntry(entry)
+    const later = this.state.config.reloadAfterUpdate
+    if (later === 'awaited') return this.setupEntry(entry)
+    // HA's `async_schedule_reload`: the abort goes out while the entry is still being unloaded.
+    entry.state = 'unload_in_progress'
+    setTimeout(() => void this.setupEntry(entry).catch(() => {}), later).unref()
   }
 
   /** Sets the entry up and applies the outcome: state, reason, reauth + repair issue (§1.4, §1.5). */

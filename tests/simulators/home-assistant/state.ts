@@ -69,6 +69,13 @@ export interface HaSimConfig {
    * "may be gone" [inferred]: 'present' answers it, 'absent' is a 404 like any unknown route (not a failed login).
    */
   discoveryInfo: 'present' | 'absent'
+  /**
+   * After a reauth or reconfigure, `async_update_reload_and_abort` is a callback that only *schedules*
+   * the reload (§1.2: success is an abort; §1.4 lists `unload_in_progress`/`setup_in_progress`):
+   * 'awaited' reloads before answering (a simple fake's habit, the default); a number of ms answers the
+   * abort at once with the entry `unload_in_progress` and reloads it that much later, as HA does.
+   */
+  reloadAfterUpdate: 'awaited' | number
 }
 
 export const ADMIN_TOKEN = 'sim-admin.eyJpc3MiOiJhZG1pbiJ9.long-lived-token-0001'
@@ -96,6 +103,7 @@ export function createHaConfig(overrides: Partial<HaSimConfig> = {}): HaSimConfi
     upstreamTimeoutMs: 5000,
     uuid: randomBytes(16).toString('hex'),
     discoveryInfo: 'absent',
+    reloadAfterUpdate: 'awaited',
     ...overrides,
   }
 }
