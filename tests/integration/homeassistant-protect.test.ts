@@ -360,31 +360,3 @@ describe('push a Protect key (HA 2026.9: the user step is a menu)', () => {
     client.close()
   })
 })
-
-describe('HA reloads the entry after answering a reconfigure or reauth (home-assistant.md §1.2, §1.4)', () => {
-  it('the push waits for the reload and reports the entry as it ends up, not the state it passed through', async () => {
-    const unvr = await startConsole('unvr')
-    const session = await ownerSession(unvr)
-    const ha = await startHomeAssistant({ version: '2026.9.x', resolve: { 'nvr.test:443': `127.0.0.1:${unvr.port}` } })
-    const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
-    const ref = namedRefOf(unvr, 'nvr.test')
-    const first = await mintKey(session, 'ha')
-    expect(await pushProtectKey(client, { console: ref, apiKey: first.key })).toMatchObject({ outcome: 'created' })
-    await revokeKey(session, first.id)
-    await ha.refresh()
-    expect(ha.entries('unifiprotect')[0]).toMatchObject({ state: 'setup_error' })
-
-    // From here HA answers `reauth_successful` while the entry is still unloading, and reloads it later.
-    ha.state.config.reloadAfterUpdate = 1500
-    const second = await mintKey(session, 'ha-2')
-    const healed = await pushProtectKey(client, { console: ref, apiKey: second.key })
-    expect(healed).toMatchObject({ outcome: 'reauthenticated', entryState: 'loaded' })
-    expect(healed.message).not.toMatch(/could not|still reloading|unload/)
-
-    const third = await mintKey(session, 'ha-3')
-    const again = await pushProtectKey(client, { console: ref, apiKey: third.key })
-    expect(again).toMatchObject({ outcome: 'reconfigured', entryState: 'loaded' })
-    expect(ha.entries('unifiprotect')[0]!.data.api_key).toBe(third.key)
-    client.close()
-  })
-})

@@ -199,6 +199,10 @@ export class FlowManager {
         return { type: 'abort', ...base, reason: result.reason, description_placeholders: result.placeholders ?? null }
       case 'create_entry': {
         this.finish(flow)
+        // async_finish_flow aborts the other flows of the same unique_id (e.g. the discovery).
+        for (const other of [...this.state.flows.values()])
+          if (other.handler === flow.handler && result.unique_id && other.context.unique_id === result.unique_id)
+            this.finish(other)
         const entry = await this.addEntry(flow, result)
         return {
           type: 'create_entry',
@@ -216,6 +220,35 @@ export class FlowManager {
     }
   }
 
+  /**
+   * HA's `async_set_unique_id` (raise_on_progress, the default): another flow of the handler with
+   * the same unique_id, e.g. a discovered console waiting at `discovery_confirm` (§2.6), makes this
+   * one abort `already_in_progress` [HA's standard behaviour; the reference lists the discovery flow].
+   */
+  uniqueIdInProgress(flow: SimFlow, uniqueId: string): boolean {
+    const norm = (v: string | null | undefined) => (v ?? '').replace(/[^0-9a-z]/gi, '').toUpperCase()
+    return [...this.state.flows.values()].some(
+      (f) =>
+        f !== flow &&
+        f.handler === flow.handler &&
+        !!f.context.unique_id &&
+        norm(f.context.unique_id) === norm(uniqueId),
+    )
+  }
+
+  /** A discovery of `domain` (§2.6 `integration_discovery`): the flow then waits at `discovery_confirm`. */
+  async discover(domain: string, info: { host: string; mac: string; name: string }): Promise<Record<string, unknown>> {
+    return this.start(
+      domain,
+      {
+        source: 'integration_discovery',
+        unique_id: info.mac.replace(/[^0-9a-f]/gi, '').toUpperCase(),
+        title_placeholders: { name: info.name, ip_address: info.host },
+      },
+      info,
+    )
+  }
+
   /** Removes the flow, and the repair issue of a reauth flow (§1.5 async_finish_flow). */
   finish(flow: SimFlow): void {
     this.state.flows.delete(flow.flow_id)
@@ -224,7 +257,11 @@ export class FlowManager {
     }
   }
 
-  async start(domain: string, context: SimFlowContext): Promise<Record<string, unknown>> {
+  async start(
+    domain: string,
+    context: SimFlowContext,
+    data?: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
     this.handlerFor(domain)
     if (context.entry_id !== undefined && !this.state.entries.has(context.entry_id)) {
       // [inferred] HA's UnknownEntry for a bad entry_id.
@@ -238,7 +275,7 @@ export class FlowManager {
       shown: { kind: 'form', schema: [] },
     }
     this.state.flows.set(flow.flow_id, flow)
-    return this.runStep(flow, context.source)
+    return this.runStep(flow, context.source, data)
   }
 
   /** GET /flow/{id}: re-runs the current step without input (§1.1). */

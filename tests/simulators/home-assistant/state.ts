@@ -138,7 +138,8 @@ export interface SimEntry {
 }
 
 export interface SimFlowContext {
-  source: 'user' | 'reconfigure' | 'reauth'
+  /** `integration_discovery`: a console HA found on its own, waiting at `discovery_confirm` (§2.6). */
+  source: 'user' | 'reconfigure' | 'reauth' | 'integration_discovery'
   entry_id?: string
   unique_id?: string | null
   title_placeholders?: Record<string, string>
