@@ -429,6 +429,7 @@ export async function startHomeAssistantSimulator(
           return ok({ issue_data: issue.data })
         }
         case 'config/device_registry/list':
+          if (state.config.deviceRegistry === 'absent') return err('unknown_command', 'Unknown command.')
           return ok(
             [...state.devices.values()].map(({ config_entries: entries, ...d }) => ({
               ...d,

@@ -76,6 +76,11 @@ export interface HaSimConfig {
    * abort at once with the entry `unload_in_progress` and reloads it that much later, as HA does.
    */
   reloadAfterUpdate: 'awaited' | number
+  /**
+   * WS `config/device_registry/list` (§1.3 [inferred]; §9 "the exact WS command for the device registry" is
+   * open): 'listed' answers it; 'absent' answers `unknown_command`, like an HA that names it otherwise.
+   */
+  deviceRegistry: 'listed' | 'absent'
 }
 
 export const ADMIN_TOKEN = 'sim-admin.eyJpc3MiOiJhZG1pbiJ9.long-lived-token-0001'
@@ -104,6 +109,7 @@ export function createHaConfig(overrides: Partial<HaSimConfig> = {}): HaSimConfi
     uuid: randomBytes(16).toString('hex'),
     discoveryInfo: 'absent',
     reloadAfterUpdate: 'awaited',
+    deviceRegistry: 'listed',
     ...overrides,
   }
 }
