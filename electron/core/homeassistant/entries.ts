@@ -182,7 +182,7 @@ export interface EntryMatch {
   entry: HaEntry | null
   reauth: PendingReauth | null
   /** How the match was made; null when nothing matched. */
-  how: 'device' | 'reauth' | null
+  how: 'device' | 'reauth' | 'pushed' | null
 }
 
 const sameHost = (a: string | null | undefined, b: string): boolean =>
@@ -212,6 +212,9 @@ export function matchConsole(consoleRef: HaConsoleRef, snapshot: DomainSnapshot)
       sameHost(reauth.uniqueId, consoleRef.host)
     if (hit) return { entry: byId(reauth.entryId), reauth, how: 'reauth' }
   }
+  // The entry HA itself answered an earlier push of this console with (its id, never reused).
+  const pushed = snapshot.entries.find((e) => consoleRef.entryIds?.includes(e.entry_id)) ?? null
+  if (pushed) return { entry: pushed, reauth: reauthFor(pushed.entry_id), how: 'pushed' }
   // Never by title (home-assistant.md §1.6): a title is a console's display name, not unique (two "NVR"s),
   // and users rename entries. Without a MAC or reauth match the push starts a new entry.
   return { entry: null, reauth: null, how: null }

@@ -117,6 +117,9 @@ export class HaRegistry {
         ...k,
         pushedTo: k.pushedTo.filter((h) => h !== id),
         haHealth: k.haHealth?.haId === id ? null : k.haHealth,
+        ...(k.haEntries
+          ? { haEntries: Object.fromEntries(Object.entries(k.haEntries).filter(([h]) => h !== id)) }
+          : {}),
         ...(k.haConsents ? { haConsents: k.haConsents.filter((c) => c.haId !== id) } : {}),
       })),
     )
