@@ -10,7 +10,6 @@ import type {
   ConsoleRecord,
   CopyResult,
   CopyFieldsPlan,
-  CloudCheckResult,
   DesktopStatus,
   HaConsent,
   HaFit,
@@ -162,12 +161,6 @@ export const requests = {
    * not be removed says why, and `provision.cleanup` with `user.record.id` retries it).
    */
   'keys.revoke': request<RevokeOutcomeView>(),
-  /**
-   * Only when the user asks why a failing key fails: sends the key to Ubiquiti's cloud
-   * (api.ui.com, Site Manager) to see whether it is a cloud key. Never part of a sweep or the
-   * wizard's verify (unifi-os.md §5.4).
-   */
-  'keys.cloudCheck': request<CloudCheckResult>(),
   /**
    * Connect to Home Assistant with a long-lived access token (kept in the
    * keychain). A rejected token stops at once: HA counts failed logins and may ban.

@@ -99,7 +99,6 @@ export type KeyApp = UnifiApp | 'uisp'
 export type KeyProblem =
   | 'invalid_key' // no known console accepts it
   | 'wrong_host' // valid, but on another console than the one that runs the app for you
-  | 'cloud_key' // a Site Manager (ui.com) key: refused by consoles on the LAN
   | 'wrong_key_type' // e.g. a console key given to Access, or an Access token given to Protect
   | 'insufficient_permission' // the key's owner lacks rights for this app
   | 'app_not_on_host' // the app is not installed on this console
@@ -482,15 +481,6 @@ export interface HaPushOptions {
   consent: HaConsent | null
   /** Whether pushing in each mode needs consent first (null: that mode is not possible). */
   needsConsent: { api_key: boolean | null; full: boolean | null }
-}
-
-/** The answer of the on-request Site Manager (cloud) check of a failing key. */
-export interface CloudCheckResult {
-  cloudKey: boolean
-  /** Where the key was sent. */
-  sentTo: string
-  message: string
-  nextStep: string | null
 }
 
 /** Can this Home Assistant take a key for this app (before it is minted)? */

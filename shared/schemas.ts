@@ -112,7 +112,6 @@ export const inputs = {
   'keys.reveal': z.object({ id: keyId }).strict(),
   'keys.rotate': z.object({ id: keyId }).strict(),
   'keys.revoke': z.object({ id: keyId, deleteUser: z.boolean().optional() }).strict(),
-  'keys.cloudCheck': z.object({ id: keyId }).strict(),
   'ha.connect': z
     .object({
       url: z.string().min(1).max(MAX_TEXT),

@@ -52,12 +52,6 @@ export interface CoreOptions {
    */
   logs?: LogsOptions
   probeTimeoutMs?: number
-  /**
-   * Site Manager to recognise cloud keys (unifi-os.md §5.4), asked only by keys.cloudCheck when
-   * the user asks why a key fails. The app passes https://api.ui.com; tests a simulator; null
-   * never asks the cloud.
-   */
-  siteManager?: { url: string; ca?: string } | null
   /** Access developer API port (12445 on real consoles). */
   accessPort?: number
   /** The system clipboard (Electron shell); without it, copy hands the key to the page. */
@@ -239,12 +233,11 @@ function wire(options: CoreOptions, base: Base, services: Services): Core {
   const desktop = createDesktopState(hub)
   const vaultStatus = createVaultStatus(vault, hub)
   const { audit, activity } = createAudit(base, services)
-  const cloud = { settings, vault, siteManager: options.siteManager ?? null }
 
   const handlers: Handlers = {
     ...consoleHandlers({ settings, registry, consoles }),
     ...discoveryHandlers(finder, hub),
-    ...keyHandlers({ keys, actions: keyActions, usage, cloud }),
+    ...keyHandlers({ keys, actions: keyActions, usage }),
     ...homeAssistantHandlers({ homeAssistant, hub, keys }),
     ...uispHandlers(uisp),
     ...settingsHandlers({ settings, hub, keys, desktop, vaultStatus, logs: options.logs, version: options.version }),

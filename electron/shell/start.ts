@@ -80,7 +80,6 @@ function createShellCore({ launch, logFile, stderr }: ShellContext): Core {
   return createCore({
     dataDir: app.getPath('userData'),
     version: app.getVersion(),
-    siteManager: { url: 'https://api.ui.com' },
     clipboard: { writeText: (text) => clipboard.writeText(text), readText: () => clipboard.readText() },
     logSink: teeSink(stderr, logFile.write),
     logs: { dir: logFile.dir, file: logFile.path, open: () => shell.openPath(logFile.dir) },

@@ -238,7 +238,6 @@ const BASE_INPUT: Partial<Record<RequestName, Record<string, unknown>>> = {
   'ha.push': { keyId: 'k1', haId: 'h1', mode: 'api_key', siteId: '0c6f1d52-8a3e-4c1e-9f4b-2d7a5e9b1c01' },
   'ha.pushOptions': { keyId: 'k1', haId: 'h1' },
   'ha.consent': { keyId: 'k1', haId: 'h1', sentence: 'Send the password of “keyward-ha” …' },
-  'keys.cloudCheck': { id: 'k1' },
   'ha.copyFields': { keyId: 'k1', haId: 'h1' },
   'ha.fit': { haId: 'h1', app: 'network' },
   'keys.viewing': { open: true },

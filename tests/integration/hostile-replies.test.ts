@@ -185,11 +185,12 @@ const REPLIES: Record<string, Record<string, Expect | 'ok'>> = {
       'check:unreachable',
       /UniFi Protect on Hostile \(127\.0\.0\.1\) answered 30\d; it may be starting or updating/,
     ]),
-    'HTML page with 200': ['check:unreachable', /did not answer: .*answered with a web page/],
-    ...each(NOT_JSON, [
+    // It answered, so it is not said to be silent (a booting console's page, §2 Failures).
+    'HTML page with 200': [
       'check:unreachable',
-      /did not answer: UniFi Protect on Hostile \(127\.0\.0\.1\) was not valid JSON/,
-    ]),
+      /^UniFi Protect on Hostile \(127\.0\.0\.1\): .*answered with a web page/,
+    ],
+    ...each(NOT_JSON, ['check:unreachable', /^UniFi Protect on Hostile \(127\.0\.0\.1\) was not valid JSON/]),
     ...each(
       ['empty body with 200', 'JSON null', 'JSON array', 'JSON number', 'JSON string', 'deeply nested JSON'],
       ['check:unreachable', /answered, but not with its API, so the key could not be checked/],

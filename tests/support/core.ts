@@ -9,14 +9,7 @@ import { MemorySecretStore } from '../../electron/core/vault/secret-store.ts'
 export function makeCore(
   options: Pick<
     CoreOptions,
-    | 'vault'
-    | 'probeTimeoutMs'
-    | 'accessPort'
-    | 'keyWatch'
-    | 'siteManager'
-    | 'clipboard'
-    | 'networkSignature'
-    | 'discovery'
+    'vault' | 'probeTimeoutMs' | 'accessPort' | 'keyWatch' | 'clipboard' | 'networkSignature' | 'discovery'
   > = {},
 ): Core & { dataDir: string; dispose(): void } {
   const dataDir = mkdtempSync(join(tmpdir(), 'keyward-test-'))

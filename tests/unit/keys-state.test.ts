@@ -44,7 +44,6 @@ describe('keyStatus', () => {
     for (const problem of [
       'invalid_key',
       'wrong_host',
-      'cloud_key',
       'wrong_key_type',
       'insufficient_permission',
       'app_not_on_host',

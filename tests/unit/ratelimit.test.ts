@@ -156,5 +156,9 @@ describe('helpers', () => {
     expect(parseRetryAfter('Sun, 22 Nov 2026 11:00:00 GMT', now)).toBe(0)
     expect(parseRetryAfter('soon', now)).toBeNull()
     expect(parseRetryAfter(undefined, now)).toBeNull()
+    // A fractional delta waits the whole second after it, not "now" (Date.parse('1.5') is a day in 2001).
+    expect(parseRetryAfter('1.5', now)).toBe(2)
+    expect(parseRetryAfter('5.37', now)).toBe(6)
+    expect(parseRetryAfter('1.5.3', now)).toBeNull()
   })
 })

@@ -28,6 +28,8 @@ describe('session parsing', () => {
     expect(retryAfterSeconds('0', now)).toBe(1)
     expect(retryAfterSeconds('999999', now)).toBe(3600)
     expect(retryAfterSeconds('soon', now)).toBe(60)
+    expect(retryAfterSeconds('5.37', now)).toBe(6)
+    expect(retryAfterSeconds('2.5', now)).toBe(3)
   })
 })
 

@@ -1,7 +1,6 @@
 // keys.* and tray.model: the key list, background checks and what the user does with a key.
 import type { Handlers } from '../dispatch.ts'
 import type { KeyActions } from '../keys/actions.ts'
-import { cloudCheck, type CloudCheckDeps } from '../keys/cloud-check.ts'
 import type { createUsageReader } from '../keys/usage.ts'
 import type { KeyWatch } from '../keys/watch.ts'
 import { cleanupOutcomeView, keyViews } from '../views.ts'
@@ -13,7 +12,6 @@ export function keyHandlers(deps: {
   keys: KeyWatch
   actions: KeyActions
   usage: Pick<UsageReader, 'refresh'>
-  cloud: CloudCheckDeps
 }): Pick<Handlers, KeyRequests> {
   const { keys, actions, usage } = deps
   return {
@@ -41,8 +39,6 @@ export function keyHandlers(deps: {
       const revoked = await actions.revoke(id, deleteUser ?? false)
       return { keys: keyViews(revoked.keys), user: revoked.user ? cleanupOutcomeView(revoked.user) : null }
     },
-    // The only call to the cloud, on the user's request (unifi-os.md §5.4).
-    'keys.cloudCheck': ({ id }) => cloudCheck(deps.cloud, id),
     'tray.model': () => keys.tray(),
     'keys.schedule': () => keys.schedule(),
   }

@@ -58,7 +58,7 @@ export function createUnifiKeyChecker(options: { settings: Settings; accessPort?
         ? (protectRequirement(keyConsumers(settings.listHomeAssistants(), record.pushedTo)) ?? {})
         : {}),
       ...(options.accessPort ? { accessPort: options.accessPort } : {}),
-      // Sweeps never ask the cloud (unifi-os.md §5.4): keys.cloudCheck does, when the user asks.
+      // Nothing asks the cloud about a minted key (unifi-os.md §5.4 [inferred]).
     })
   }
 }

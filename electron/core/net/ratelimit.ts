@@ -319,11 +319,16 @@ export function strictestPolicy(policies: readonly RateLimitPolicy[]): RateLimit
   return best
 }
 
-/** `Retry-After` in seconds (delta-seconds or an HTTP date); null when absent or unreadable. */
+/**
+ * `Retry-After` in seconds (delta-seconds or an HTTP date); null when absent or unreadable. A fractional
+ * delta (not RFC 9110, but "retry after 5.37s" is how Site Manager words it, unifi-os.md §5.4) is rounded
+ * up; text without a letter is never read as a date (`Date.parse('1.5')` is a day in 2001, i.e. "now").
+ */
 export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | null {
   const text = (Array.isArray(value) ? value[0] : value)?.trim()
   if (!text) return null
-  if (/^\d+$/.test(text)) return Number(text)
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text))
+  if (!/[A-Za-z]/.test(text)) return null
   const at = Date.parse(text)
   return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - nowMs) / 1000))
 }

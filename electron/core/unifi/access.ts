@@ -40,8 +40,25 @@ const createdToken = z.looseObject({
   api_key: z.string().refine((key) => key.trim() !== ''),
   id: optionalText,
   name: optionalText,
-  expires_at: optionalText,
+  expires_at: z.unknown().optional(),
 })
+
+/**
+ * The console's own `expires_at` as ISO text, or null when it gave none we can read. Its form is not in
+ * the reference (§5.3 shows only `api_key`) [inferred]: ISO/RFC 3339 text, or epoch seconds or
+ * milliseconds (a number or digits). What the console says wins over what we asked for, since the unit
+ * of `validity_period` is itself [inferred] (days or seconds).
+ */
+export function consoleExpiry(value: unknown): string | null {
+  const digits = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value
+  if (typeof digits === 'number' && Number.isFinite(digits) && digits > 0) {
+    const ms = digits < 1e12 ? digits * 1000 : digits
+    return ms < 8.64e15 ? new Date(ms).toISOString() : null
+  }
+  if (typeof value !== 'string' || value.trim() === '') return null
+  const at = Date.parse(value)
+  return /[A-Za-z:-]/.test(value) && !Number.isNaN(at) ? new Date(at).toISOString() : null
+}
 
 /** A listed token (§5.3); one without an id is skipped. */
 const listedToken = z.looseObject({ id: z.string(), name: z.unknown().optional() })
@@ -85,7 +102,7 @@ export async function createAccessToken(
     id: created.id ?? null,
     name: created.name ?? request.name,
     token: created.api_key.trim(),
-    expiresAt: created.expires_at ?? computed,
+    expiresAt: consoleExpiry(created.expires_at) ?? computed,
   }
 }
 

@@ -54,8 +54,7 @@ export class ConsoleRecords {
    * The check of a key for `app` on `c`. The key goes to this console and, to find where a stray key
    * belongs, to the other confirmed ones; every known console's recorded apps may name the right host
    * (no credential goes there for that). A too-old Protect fails the check only for the Home Assistant
-   * that consumes the key (issue 14 §6). No Site Manager here: the wizard's verify stays on the LAN
-   * (keys.cloudCheck asks the cloud on request).
+   * that consumes the key (issue 14 §6). Nothing goes to Ubiquiti's cloud (unifi-os.md §5.4).
    */
   verifyFor(c: ConsoleRecord, app: UnifiApp, pushedTo: readonly string[] = []): (key: string) => Promise<KeyCheck> {
     return (key: string) =>

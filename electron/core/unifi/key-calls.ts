@@ -1,5 +1,5 @@
 // The calls a key check makes with the key itself: pinned, with a deadline and a size cap, paced for
-// background sweeps, one wait-out of a short Retry-After (unifi-os.md §5.1). Also the Network sites
+// background sweeps, one wait-out of a short Retry-After or RateLimit reset (unifi-os.md §5.1). Also the Network sites
 // list HA reads (§5.2) and the on-request Site Manager question (§5.4).
 import { z } from 'zod'
 import type { UnifiApp } from '../../../shared/domain.ts'
@@ -7,7 +7,7 @@ import { APP_NAMES, consoleLabel } from '../../../shared/labels.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { KnownConsole } from '../console/known.ts'
 import { httpsRequest, type HttpsReply } from '../net/https.ts'
-import { retryAfterSeconds } from '../net/retry-after.ts'
+import { secondsUntilRetry } from '../net/retry-after.ts'
 import { optionalText, parseJson } from './envelope.ts'
 
 export interface VerifyOptions {
@@ -40,7 +40,8 @@ export interface VerifyOptions {
 
 type CallOptions = Pick<VerifyOptions, 'accessPort' | 'timeoutMs' | 'now' | 'pace' | 'onReply'>
 
-export type Attempt = { reply: HttpsReply; body: unknown } | { failure: KeywardFailure }
+/** A reply, or none usable: `answered` when the console did answer, but with a web page or broken JSON. */
+export type Attempt = { reply: HttpsReply; body: unknown } | { failure: KeywardFailure; answered?: true }
 
 export const label = (c: KnownConsole) => consoleLabel(c)
 export const APP_NAME: Readonly<Record<UnifiApp, string>> = APP_NAMES
@@ -52,10 +53,25 @@ export const CHECK_PATH: Record<UnifiApp, string> = {
   access: '/api/v1/developer/doors',
 }
 
+/** Network's fallback proof: the sites list HA reads (one entry is enough). */
+const NETWORK_SITES_PROBE = '/proxy/network/integration/v1/sites?offset=0&limit=1'
+
+/**
+ * The check call of `app` (CHECK_PATH). Network `/v1/info` may be missing on a Network that serves the
+ * rest of its Integration API (unifi-os.md §4.3: go-unifi's floor is 10.1.78, the API came in 9.0.108;
+ * §9 which endpoints exist in between is open): on a 404 the sites list, which is what HA's `unifi`
+ * API-key mode reads (home-assistant.md §3.2), proves the key instead; its reply has no version.
+ */
+export async function checkCall(target: KnownConsole, app: UnifiApp, key: string, opts: CallOptions): Promise<Attempt> {
+  const result = await attempt(target, app, key, CHECK_PATH[app], opts)
+  if (app !== 'network' || 'failure' in result || result.reply.status !== 404) return result
+  return attempt(target, app, key, NETWORK_SITES_PROBE, opts)
+}
+
 /** Longest Retry-After we wait out once before reporting rate_limited (uiprotect also retries 429s, §5.1). */
 const MAX_RATE_WAIT_S = 5
 
-/** One call with the key; a 429 with a short Retry-After is waited out once. */
+/** One call with the key; a 429 with a short Retry-After (or, without one, RateLimit `t`) is waited out once. */
 export async function attempt(
   target: KnownConsole,
   app: UnifiApp,
@@ -66,7 +82,7 @@ export async function attempt(
   const first = await attemptOnce(target, app, key, path, opts)
   if ('failure' in first || first.reply.status !== 429) return first
   // The console's budget is shared with everything else that uses it (Home Assistant too).
-  const seconds = retryAfterSeconds(first.reply.headers['retry-after'], (opts.now ?? Date.now)())
+  const seconds = secondsUntilRetry(first.reply.headers, (opts.now ?? Date.now)())
   if (seconds > MAX_RATE_WAIT_S) return first
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
   return attemptOnce(target, app, key, path, opts)
@@ -87,51 +103,54 @@ async function attemptOnce(...[target, app, key, path, opts]: Parameters<typeof 
       headers: access ? { authorization: `Bearer ${key}` } : { 'x-api-key': key },
     })
     opts.onReply?.(target.key, reply)
-    let body: unknown = null
-    if (reply.status === 200) body = parseJson(reply, `${APP_NAME[app]} on ${label(target)}`)
-    return { reply, body }
+    return readBody(target, app, reply)
   } catch (error) {
     if (error instanceof KeywardFailure) return { failure: error }
     throw error
   }
 }
 
+/** A 200's JSON body (Access: its envelope's error code as the status it means); unreadable = `answered`. */
+function readBody(target: KnownConsole, app: UnifiApp, reply: HttpsReply): Attempt {
+  let body: unknown = null
+  try {
+    if (reply.status === 200) body = parseJson(reply, `${APP_NAME[app]} on ${label(target)}`)
+  } catch (error) {
+    if (error instanceof KeywardFailure) return { failure: error, answered: true }
+    throw error
+  }
+  const status = app === 'access' ? accessStatus(reply.status, body) : reply.status
+  return status === reply.status ? { reply, body } : { reply: { ...reply, status }, body: null }
+}
+
+/** The status an Access error code stands for (§5.3: "invalid or expired", "not allowed" = missing scope). */
+const ACCESS_CODE_STATUS: Readonly<Record<string, number>> = {
+  CODE_AUTH_FAILED: 401,
+  CODE_ACCESS_TOKEN_INVALID: 401,
+  CODE_UNAUTHORIZED: 403,
+  CODE_NOT_FOUND: 404,
+}
+const accessEnvelope = z.object({ code: z.string() })
+
 /**
- * Asks Ubiquiti's Site Manager (cloud) whether it accepts the key: 200 on `GET /v1/hosts` with
- * `X-API-KEY` ⇒ a cloud key (unifi-os.md §5.4 [source] for the call, [inferred] for the
- * conclusion). This sends the key to api.ui.com, so it runs only when the user asks why a key
- * fails (keys.cloudCheck), never in a sweep or the wizard's verify (§5.4 [inferred]: "run it only
- * interactively … after saying so, never in background checks").
- * 'unknown' when the cloud answered neither yes nor no (rate limit, outage).
+ * Access answers in `{"code":"SUCCESS","msg",data}` (§5.3); a 200 whose `code` is another one is that
+ * error, as py-unifi-access (what HA runs) reads it: the token is refused whatever the HTTP status said.
+ * An error code not listed counts as a server error.
  */
-export async function cloudKeyCheck(
-  key: string,
-  siteManager: { url: string; ca?: string },
-  timeoutMs = 6000,
-): Promise<'cloud' | 'not-cloud' | 'unknown'> {
-  const url = new URL('/v1/hosts', siteManager.url)
-  const reply = await httpsRequest({
-    host: url.hostname.replace(/^\[|\]$/g, ''),
-    port: Number(url.port || 443),
-    path: url.pathname,
-    headers: { 'x-api-key': key },
-    timeoutMs,
-    maxBytes: 2 * 1024 * 1024,
-    verify: siteManager.ca ? { ca: siteManager.ca } : {},
-  })
-  if (reply.status === 200) return 'cloud'
-  // §5.4: UNAUTHORIZED 401 / FORBIDDEN 403 = the cloud does not take this key.
-  if (reply.status === 401 || reply.status === 403) return 'not-cloud'
-  return 'unknown'
+function accessStatus(status: number, body: unknown): number {
+  const envelope = accessEnvelope.safeParse(body)
+  if (status !== 200 || !envelope.success || envelope.data.code === 'SUCCESS') return status
+  return ACCESS_CODE_STATUS[envelope.data.code] ?? 500
 }
 
 export type NetworkSite = { id: string; internalReference: string; name: string }
 export type NetworkSitesResult = { sites: NetworkSite[] } | { status: number; message: string }
 
-/** One page of `integration/v1/sites` (§5.2): `data` is required; `totalCount` when the console pages. */
+/** One page of `integration/v1/sites` (§5.2): `data` is required; `totalCount` and `limit` when the console says. */
 const sitesPage = z.object({
   data: z.array(z.unknown()),
   totalCount: z.number().optional().catch(undefined),
+  limit: z.number().int().positive().optional().catch(undefined),
 })
 /** A site entry; entries without an id are skipped, not fatal (§5.2: `{id (uuid), internalReference, name}`). */
 const siteEntry = z.object({ id: z.string().min(1), name: optionalText, internalReference: optionalText })
@@ -147,7 +166,10 @@ export async function fetchNetworkSites(
   opts: Pick<VerifyOptions, 'timeoutMs' | 'now' | 'pace' | 'onReply' | 'onSites'> = {},
 ): Promise<NetworkSitesResult> {
   const out: NetworkSite[] = []
-  for (let offset = 0; offset < 1000; offset += 200) {
+  // The next page starts after what this one held, not after the `limit` asked for: a console may serve
+  // fewer per page than asked (§5.2 "limit 0–200 (default 25)"; one that caps or ignores `limit` still
+  // pages). Up to 1000 sites, at most 40 pages.
+  for (let offset = 0, pages = 0; offset < 1000 && pages < 40; pages++) {
     const path = `/proxy/network/integration/v1/sites?offset=${offset}&limit=200`
     const result = await attempt(target, 'network', key, path, opts)
     if ('failure' in result) return { status: 0, message: result.failure.message }
@@ -168,8 +190,11 @@ export async function fetchNetworkSites(
         name: (name || id).slice(0, 200),
       })
     }
-    const total = page.data.totalCount ?? out.length
-    if (page.data.data.length < 200 || out.length >= total) break
+    const held = page.data.data.length
+    offset += held
+    // With `totalCount`, stop once every site was read; without it, at a page shorter than its `limit`.
+    const { totalCount, limit } = page.data
+    if (held === 0 || (totalCount === undefined ? held < Math.min(200, limit ?? 200) : offset >= totalCount)) break
   }
   opts.onSites?.(out.map((s) => s.id))
   return { sites: out }

@@ -72,7 +72,7 @@ export function KeyDetail({
         </button>
       </div>
       <DetailFields keyView={k} ha={ha} now={now} />
-      <StatusDetail keyView={k} run={run} />
+      <StatusDetail keyView={k} />
       <EverydayActions keyView={k} ha={ha} run={run} onNeedHa={() => setNeedHa(true)} />
       <RowOutput keyView={k} onSignIn={onSignIn} needHa={needHa && ha.length === 0} />
       <DangerZone run={run} onConfirm={onConfirm} rotating={busy === 'rotate'} />

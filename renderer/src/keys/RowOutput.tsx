@@ -20,7 +20,6 @@ const BUSY_TEXT: Record<RowAction, string> = {
   pause: 'Saving…',
   push: 'Sending to Home Assistant…',
   fields: 'Preparing the fields…',
-  cloud: 'Asking Ubiquiti’s cloud (api.ui.com) about this key…',
 }
 
 const ERROR_TITLE: Record<RowAction, string> = {
@@ -34,7 +33,6 @@ const ERROR_TITLE: Record<RowAction, string> = {
   pause: 'Not changed',
   push: 'Home Assistant did not take the key',
   fields: 'Could not prepare the fields',
-  cloud: 'Ubiquiti’s cloud gave no answer',
 }
 
 export interface SignInRequest {
@@ -60,7 +58,7 @@ export function RowOutput({
   const state = useKeys((s) => s.rows[keyView.id] ?? IDLE_ROW)
   const dismiss = useKeys((s) => s.dismiss)
   const hideFields = useKeys((s) => s.hideFields)
-  const { busy, error, note, push, fields, pushHa, cloud } = state
+  const { busy, error, note, push, fields, pushHa } = state
   const expired = error?.error.code === 'session-expired' && (error.action === 'rotate' || error.action === 'revoke')
   return (
     <>
@@ -112,12 +110,6 @@ export function RowOutput({
       {push && <HaPushResult summary={push} keyId={keyView.id} />}
       {keyView.app === 'protect' && pushHa && (push || error?.action === 'push') && (
         <ProtectMode keyView={keyView} haId={pushHa} />
-      )}
-      {cloud && (
-        <Callout tone={cloud.cloudKey ? 'warn' : 'info'} title={`Asked ${cloud.sentTo}`}>
-          <p data-testid="cloud-check-message">{cloud.message}</p>
-          {cloud.nextStep && <p>{cloud.nextStep}</p>}
-        </Callout>
       )}
       {fields && <CopyFieldsView plan={fields} keyView={keyView} level={level} onHide={() => hideFields(keyView.id)} />}
     </>

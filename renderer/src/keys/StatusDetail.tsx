@@ -1,14 +1,9 @@
-// What a key's status means, in the detail pane: why a check failed and what to do (with the
-// on-request cloud question for an invalid Protect or Network key), a warning from a passing
+// What a key's status means, in the detail pane: why a check failed and what to do, a warning from a passing
 // check, the expiry, and Home Assistant's view of the entry that uses the key.
 import type { KeyView } from '../../../shared/domain.ts'
-import { useKeys } from './context.ts'
 import { formatDate, STATUS } from './model.ts'
-import { IDLE_ROW } from './store.ts'
 
-export function StatusDetail({ keyView: k, run }: { keyView: KeyView; run: (action: () => unknown) => () => void }) {
-  const busy = useKeys((s) => (s.rows[k.id] ?? IDLE_ROW).busy)
-  const cloudCheck = useKeys((s) => s.cloudCheck)
+export function StatusDetail({ keyView: k }: { keyView: KeyView }) {
   const status = STATUS[k.status]
   const check = k.lastCheck
   const failed = check?.status === 'failed' && k.status !== 'paused' ? check : null
@@ -21,21 +16,6 @@ export function StatusDetail({ keyView: k, run }: { keyView: KeyView; run: (acti
           {failed.nextStep && (
             <p data-testid="status-next-step">
               <strong>What to do:</strong> {failed.nextStep}
-            </p>
-          )}
-          {failed.problem === 'invalid_key' && (k.app === 'protect' || k.app === 'network') && (
-            <p>
-              <button
-                type="button"
-                className="button small secondary"
-                aria-disabled={busy === 'cloud' || undefined}
-                onClick={run(() => void cloudCheck(k.id))}
-              >
-                Is it a cloud key? Ask Ubiquiti
-              </button>{' '}
-              <span className="muted">
-                This sends the key to Ubiquiti’s cloud (api.ui.com). Keyward never does it on its own.
-              </span>
             </p>
           )}
         </div>

@@ -1,5 +1,5 @@
 // The key list's per-key actions on the core: check, pause, rotate, revoke,
-// forget, copy (key or its user's password), reveal, the cloud check, and the
+// forget, copy (key or its user's password), reveal, and the
 // sign-in dialog for a key's console. Each runs on its row (rows.ts), one at a
 // time; the texts come from notes.ts. No secret stays here: copy hands it to
 // the clipboard, reveal to the caller.
@@ -135,14 +135,6 @@ export class KeyActions {
     }
     this.rows.done(id)
     return outcome.value
-  }
-
-  async cloudCheck(id: string): Promise<void> {
-    if (!this.rows.begin(id, 'cloud')) return
-    this.rows.patch(id, { cloud: null })
-    const outcome = await this.ctx.api.keys.cloudCheck({ id })
-    if (!outcome.ok) return this.rows.failed(id, 'cloud', outcome.error)
-    this.rows.done(id, { cloud: outcome.value })
   }
 
   async signIn(input: {

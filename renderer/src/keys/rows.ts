@@ -1,11 +1,10 @@
 // Per-key row state: which action runs on a key, its last error, its note and
-// its results (the Home Assistant push answer, the fields to copy, the cloud
-// check). One action per row at a time. Never a secret.
-import type { CloudCheckResult, CopyFieldsPlan, HaPushSummary } from '../../../shared/domain.ts'
+// its results (the Home Assistant push answer, the fields to copy). One action per row at a time. Never a secret.
+import type { CopyFieldsPlan, HaPushSummary } from '../../../shared/domain.ts'
 import type { KeywardError } from '../../../shared/result.ts'
 
 export type RowAction =
-  'copy' | 'copy-password' | 'reveal' | 'check' | 'rotate' | 'revoke' | 'forget' | 'pause' | 'push' | 'fields' | 'cloud'
+  'copy' | 'copy-password' | 'reveal' | 'check' | 'rotate' | 'revoke' | 'forget' | 'pause' | 'push' | 'fields'
 
 export interface RowNote {
   tone: 'ok' | 'warn' | 'info'
@@ -22,8 +21,6 @@ export interface RowState {
   fields: CopyFieldsPlan | null
   /** The Home Assistant of the last push (its mode choice is offered there). */
   pushHa?: string | null
-  /** The answer of the on-request cloud check ("why does this key fail?"). */
-  cloud?: CloudCheckResult | null
 }
 
 export const IDLE_ROW: RowState = {
@@ -33,7 +30,6 @@ export const IDLE_ROW: RowState = {
   push: null,
   fields: null,
   pushHa: null,
-  cloud: null,
 }
 
 type Rows = Record<string, RowState>

@@ -1,5 +1,5 @@
 // The key list store's shape. Its actions are implemented by key-actions.ts
-// (check, pause, rotate, revoke, forget, copy, reveal, cloud check, sign-in)
+// (check, pause, rotate, revoke, forget, copy, reveal, sign-in)
 // and ha-actions.ts (Home Assistant: connect, push per key, copy fields).
 import type { KeywardApi } from '../../../shared/contract.ts'
 import type { HaFit, HaPushOptions, HaSummary, KeyView, SignInResult, UnifiApp } from '../../../shared/domain.ts'
@@ -53,8 +53,6 @@ export interface KeysState {
   pushOptions(id: string, haId: string): Promise<Outcome<HaPushOptions>>
   /** Records consent to `sentence` (word for word as shown), then pushes in `mode`. */
   consentAndPush(id: string, haId: string, sentence: string, mode: 'api_key' | 'full'): Promise<void>
-  /** Sends the key to Ubiquiti's cloud to see whether it is a cloud key (only on the user's request). */
-  cloudCheck(id: string): Promise<void>
   showFields(id: string): Promise<void>
   hideFields(id: string): void
   dismiss(id: string): void

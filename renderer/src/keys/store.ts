@@ -67,14 +67,13 @@ export function createKeysStore(api: KeywardApi) {
       copy: (id) => keys.copy(id),
       copyPassword: (id) => keys.copyPassword(id),
       reveal: (id) => keys.reveal(id),
-      cloudCheck: (id) => keys.cloudCheck(id),
       signIn: (input) => keys.signIn(input),
       push: (id, haId, choice) => ha.push(id, haId, choice),
       pushOptions: (id, haId) => api.ha.pushOptions({ keyId: id, haId }),
       consentAndPush: (id, haId, sentence, mode) => ha.consentAndPush(id, haId, sentence, mode),
       showFields: (id) => ha.showFields(id),
       hideFields: (id) => rows.patch(id, { fields: null }),
-      dismiss: (id) => rows.patch(id, { error: null, note: null, push: null, cloud: null }),
+      dismiss: (id) => rows.patch(id, { error: null, note: null, push: null }),
       viewing(open) {
         if (lastViewing === open) return
         lastViewing = open

@@ -27,14 +27,22 @@ function expiryFor(state: SimulatorState, validity: number, now: number): number
   return now + validity * unitMs
 }
 
-function tokenJson(token: AccessTokenRecord, full: boolean): Record<string, unknown> {
+/** `expires_at` as the `access.expiresAt` knob says: ISO text, epoch seconds, or left out. */
+function expiresAtJson(state: SimulatorState, at: number | null): Record<string, unknown> {
+  const shape = state.config.access.expiresAt
+  if (shape === 'absent') return {}
+  if (at === null) return { expires_at: null }
+  return { expires_at: shape === 'epoch-seconds' ? Math.floor(at / 1000) : isoTime(at) }
+}
+
+function tokenJson(state: SimulatorState, token: AccessTokenRecord, full: boolean): Record<string, unknown> {
   return {
     id: token.id,
     name: token.name,
     ...(full ? { api_key: token.token } : { masked_api_key: `${token.token.slice(0, 4)}***${token.token.slice(-4)}` }),
     scopes: token.scopes,
     created_at: isoTime(token.createdAt),
-    expires_at: token.expiresAt === null ? null : isoTime(token.expiresAt),
+    ...expiresAtJson(state, token.expiresAt),
   }
 }
 
@@ -77,7 +85,7 @@ async function createToken(ctx: RequestContext): Promise<void> {
   }
   state.accessTokens.set(token.id, token)
   // §5.3 [report: scottmsilver create_api_token()]: {"data":{"api_key":"<token>",…}}, shown once.
-  sendAccess(res, 200, 'SUCCESS', 'success', tokenJson(token, true))
+  sendAccess(res, 200, 'SUCCESS', 'success', tokenJson(state, token, true))
 }
 
 /** Routes on the console (port 443) under `/proxy/access/…`. */
@@ -94,7 +102,7 @@ export function accessProxyRoutes(): Route[] {
           200,
           'SUCCESS',
           'success',
-          [...ctx.state.accessTokens.values()].map((t) => tokenJson(t, false)),
+          [...ctx.state.accessTokens.values()].map((t) => tokenJson(ctx.state, t, false)),
         )
       },
     },
@@ -151,7 +159,7 @@ export function accessApiRoutes(): Route[] {
     const token = value === undefined ? undefined : [...ctx.state.accessTokens.values()].find((t) => t.token === value)
     // Missing header, unknown token, a console X-API-KEY or an expired token: all 401 (§5.3).
     if (!token || (token.expiresAt !== null && token.expiresAt <= ctx.state.clock())) {
-      sendAccess(ctx.res, 401, ...TOKEN_INVALID)
+      sendAccess(ctx.res, ctx.state.config.access.errorsAs200 ? 200 : 401, ...TOKEN_INVALID)
       return undefined
     }
     return token
@@ -165,7 +173,12 @@ export function accessApiRoutes(): Route[] {
         if (!token) return
         // Doors need a space scope [inferred: view:space, or edit:space which implies it].
         if (!token.scopes.includes('view:space') && !token.scopes.includes('edit:space')) {
-          return sendAccess(ctx.res, 403, 'CODE_UNAUTHORIZED', 'not allowed')
+          return sendAccess(
+            ctx.res,
+            ctx.state.config.access.errorsAs200 ? 200 : 403,
+            'CODE_UNAUTHORIZED',
+            'not allowed',
+          )
         }
         sendAccess(ctx.res, 200, 'SUCCESS', 'success', fakeDoors(ctx.state))
       },

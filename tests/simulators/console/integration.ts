@@ -128,6 +128,12 @@ function integration(ctx: RequestContext): void {
   const rest = ctx.params[1] ?? ''
   const now = state.clock()
   if (!state.config.apps.includes(app)) return sendError(res, 404, 'Not Found')
+  // §4.3: an app older than its public API (Protect < 5.3, Network < 9.0.108) is installed, yet has no
+  // integration routes: the app answers 404 for every one, before any key check [inferred].
+  const knobs = state.config.integration
+  if (knobs.unavailable)
+    return sendError(res, knobs.unavailable, knobs.unavailable === 502 ? 'Bad Gateway' : 'Service Unavailable')
+  if ((app === 'network' ? knobs.networkApi : knobs.protectApi) === 'absent') return sendError(res, 404, 'Not Found')
 
   const sent = headerValue(req, 'x-api-key')?.trim() ?? ''
   const key = sent === '' ? undefined : findKey(state, sent)
@@ -145,14 +151,14 @@ function integration(ctx: RequestContext): void {
       429,
       'Too Many Requests',
       { statusName: 'TOO_MANY_REQUESTS', code: 'api.rate-limit.exceeded' },
-      { ...headers, 'retry-after': String(verdict.retryAfterSeconds) },
+      state.config.rateLimit.retryAfter ? { ...headers, 'retry-after': String(verdict.retryAfterSeconds) } : headers,
     )
   }
   if (!key) {
     return integrationError(
       ctx,
       app,
-      401,
+      sent === '' ? 401 : knobs.badKeyStatus,
       sent === '' ? 'Missing credentials' : 'Unauthorized',
       sent === ''
         ? { statusName: 'UNAUTHORIZED', code: 'api.authentication.missing-credentials' }
@@ -166,7 +172,7 @@ function integration(ctx: RequestContext): void {
     return integrationError(
       ctx,
       app,
-      403,
+      knobs.noRightsStatus,
       'Forbidden',
       { statusName: 'FORBIDDEN', code: 'api.authorization.forbidden' },
       headers,
@@ -195,6 +201,7 @@ function integration(ctx: RequestContext): void {
   }
   switch (rest) {
     case 'v1/info':
+      if (knobs.networkApi === 'no-info') return notFound()
       return sendJson(res, 200, { applicationVersion: version }, headers) // §5.2 [report]
     case 'v1/sites': {
       // §5.2 [source]: offset/limit paging, limit 0–200 (default 25); site id is a UUID.
@@ -214,8 +221,9 @@ function integration(ctx: RequestContext): void {
         state.config.networkSites.length > 0
           ? state.config.networkSites
           : [{ id: state.defaultSiteId, internalReference: 'default', name: 'Default' }]
-      const data = all.slice(offset, offset + limit)
-      return sendJson(res, 200, { offset, limit, count: data.length, totalCount: all.length, data }, headers)
+      const page = Math.min(limit, knobs.sitesPageMax)
+      const data = all.slice(offset, offset + page)
+      return sendJson(res, 200, { offset, limit: page, count: data.length, totalCount: all.length, data }, headers)
     }
     default:
       return notFound()

@@ -158,6 +158,11 @@ export interface ConsoleConfig {
     second: { quota: number; windowSeconds: number }
     window: WindowModel
     headers: RateHeaderShape
+    /**
+     * Whether a 429 carries `Retry-After` beside the `RateLimit` fields (§5.1: uiprotect honours
+     * Retry-After; "a 429 carries r=0" with `t` the reset). false: only `RateLimit` says when [inferred].
+     */
+    retryAfter: boolean
   }
   /** Access developer API port (§1 Ports: 12445); 0 = ephemeral. Only used with 'access' in apps. */
   accessPort: number
@@ -175,6 +180,33 @@ export interface ConsoleConfig {
      * question (§9) [inferred]; default 'network'.
      */
     networkErrorBody: 'network' | 'gateway'
+    /**
+     * Which Network Integration API is served (§4.3 floor discrepancy, §9 "which endpoints exist between
+     * 9.0.108 and 10.1.78" is open): 'full' (`/v1/info` and `/v1/sites`); 'no-info' (sites, but `/v1/info`
+     * 404s, as go-unifi's 10.1.78 floor allows [inferred]); 'absent' (Network before 9.0.108: every
+     * `/proxy/network/integration/*` path 404s while `/proxy/network/api` still answers 401).
+     */
+    networkApi: 'full' | 'no-info' | 'absent'
+    /** 'absent': Protect before 5.3 (§4.3), no public API, every `/proxy/protect/integration/*` path 404s. */
+    protectApi: 'full' | 'absent'
+    /** Largest page the sites list returns (§5.2: `limit` 0–200); a larger `limit` is clamped [inferred]. */
+    sitesPageMax: number
+    /**
+     * Status for a key this console does not hold: 401 (§5.2 [inferred]) or 403 (uiprotect and Scrypted
+     * read 401 and 403 alike as "key rejected", §5.1, so a console may send either).
+     */
+    badKeyStatus: 401 | 403
+    /**
+     * Status for a key whose holder has no rights in the app: 403 ([inferred], §4.2) or 401 (uiprotect reads
+     * both as `NotAuthorized`, §5.1, so an app may not tell "unknown key" from "no rights").
+     */
+    noRightsStatus: 401 | 403
+    /**
+     * An app restarting or updating behind the console's proxy: every integration path answers this
+     * status (§8.1 "`/proxy/<app>/api` 401 vs 404/502"; aiounifi maps 502/503 to BadGateway /
+     * ServiceUnavailable, §5.2). 0 = serving (default). Mutable at run time.
+     */
+    unavailable: 0 | 502 | 503
   }
   /** Two-shaped facts (issue 14 §1): which shape this console answers. */
   shapes: ShapeKnobs
@@ -186,6 +218,23 @@ export interface ConsoleConfig {
     validityPeriodUnit: 'days' | 'seconds'
     /** How many doors `GET /api/v1/developer/doors` lists. */
     doors: number
+    /**
+     * The Access API port presents its own self-signed certificate, not the console's: "Access has it's
+     * own API port with a different certificate from the regular UI" (imhotep/hass-unifi-access#3,
+     * 2023 [report]; unifi-os.md §7 does not say). Default false (the console's certificate).
+     */
+    ownCertificate: boolean
+    /**
+     * Errors of the Access API in its envelope with HTTP 200 (`{"code":"CODE_ACCESS_TOKEN_INVALID",…}`,
+     * `CODE_UNAUTHORIZED`) instead of 401/403 (§5.3 lists the codes beside the statuses; py-unifi-access
+     * treats any `code` other than "SUCCESS" as an error whatever the status). Default false.
+     */
+    errorsAs200: boolean
+    /**
+     * `expires_at` of a token: ISO text (default), epoch seconds, or not sent. §5.3 shows only
+     * `{"data":{"api_key":…,…}}`, so its presence and form are [inferred].
+     */
+    expiresAt: 'iso' | 'epoch-seconds' | 'absent'
   }
 }
 
@@ -286,6 +335,7 @@ const defaultRateLimit: ConsoleConfig['rateLimit'] = {
   second: { quota: 0, windowSeconds: 60 },
   window: 'sliding',
   headers: 'single',
+  retryAfter: true,
 }
 
 type PresetSpecific = Pick<ConsoleConfig, 'preset' | 'model' | 'name' | 'mac' | 'apps'> &
@@ -309,8 +359,16 @@ function unifiOs(spec: PresetSpecific): ConsoleConfig {
     rateLimit: defaultRateLimit,
     accessPort: 12445,
     networkSites: [],
-    integration: { networkErrorBody: 'network' },
-    access: { validityPeriodUnit: 'days', doors: 2 },
+    integration: {
+      networkErrorBody: 'network',
+      networkApi: 'full',
+      protectApi: 'full',
+      sitesPageMax: 200,
+      badKeyStatus: 401,
+      noRightsStatus: 403,
+      unavailable: 0,
+    },
+    access: { validityPeriodUnit: 'days', doors: 2, ownCertificate: false, errorsAs200: false, expiresAt: 'iso' },
     shapes: defaultShapes,
     keyCreation: 'super-admin',
     ...spec,

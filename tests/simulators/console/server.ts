@@ -244,7 +244,10 @@ export async function startConsoleSimulator(config: ConsoleConfig, options: List
   let access: TrackedServer | undefined
   if (config.kind === 'unifi-os' && config.apps.includes('access')) {
     try {
-      access = await listen(cert, host, config.accessPort, requestHandler(accessApiRoutes(), state, 'access'))
+      // `access.ownCertificate`: Access's port has a certificate of its own, made when Access was installed
+      // (imhotep/hass-unifi-access#3 [report]; not in unifi-os.md §7). Default: the console's.
+      const accessCert = config.access.ownCertificate ? await newCertificate() : cert
+      access = await listen(accessCert, host, config.accessPort, requestHandler(accessApiRoutes(), state, 'access'))
     } catch (err) {
       await main.close()
       throw err
