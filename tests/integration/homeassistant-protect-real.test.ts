@@ -4,30 +4,10 @@
 import { describe, expect, it } from 'vitest'
 import { HomeAssistantClient } from '../../electron/core/homeassistant/client.ts'
 import { pushProtectKey } from '../../electron/core/homeassistant/flows.ts'
-import { HomeAssistantFailure, type HaConsoleRef } from '../../electron/core/homeassistant/types.ts'
 import { mintKey, revokeKey } from '../../electron/core/unifi/keys.ts'
-import type { RunningConsole } from '../simulators/console/server.ts'
 import { ADMIN_TOKEN, startHomeAssistant } from '../simulators/home-assistant/testing.ts'
 import { ownerSession, startConsole } from '../support/consoles.ts'
-
-/** A console as HA sees it by name on port 443 (API-key-only mode has no port field). */
-const namedRefOf = (sim: RunningConsole, name: string): HaConsoleRef => ({
-  key: `${name}:443`,
-  host: name,
-  port: 443,
-  mac: sim.config.mac,
-  name: sim.config.name,
-})
-
-async function failureOf(promise: Promise<unknown>): Promise<HomeAssistantFailure> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof HomeAssistantFailure) return error
-    throw error
-  }
-  throw new Error('expected a HomeAssistantFailure')
-}
+import { failureOf, namedRefOf } from '../support/ha-refs.ts'
 
 describe('HA reloads the entry after answering a reconfigure or reauth (home-assistant.md §1.2, §1.4)', () => {
   it('the push waits for the reload and reports the entry as it ends up, not the state it passed through', async () => {
