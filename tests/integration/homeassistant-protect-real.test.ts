@@ -1,6 +1,7 @@
 // What a real Home Assistant does around a Protect push that a simple fake does not: the reload after a
 // reconfigure or reauth is only scheduled (home-assistant.md §1.2, §1.4), and a console HA discovered on
 // its own waits at `discovery_confirm`, so a `user` flow for it aborts `already_in_progress` (§2.6, §1.3).
+// And a step answered with `progress` (§1.2), which only HA's own window can wait on.
 import { describe, expect, it } from 'vitest'
 import { HomeAssistantClient } from '../../electron/core/homeassistant/client.ts'
 import { pushProtectKey } from '../../electron/core/homeassistant/flows.ts'
@@ -66,6 +67,26 @@ describe('HA discovered the console and waits for it to be confirmed (home-assis
     const refused = await failureOf(pushProtectKey(client, { console: namedRefOf(unvr, 'nvr.test'), apiKey: key }))
     expect(refused).toMatchObject({ problem: 'cannot_connect' })
     expect([...ha.state.flows.values()].map((f) => f.context.source)).toEqual(['integration_discovery'])
+    expect(ha.entries('unifiprotect')).toHaveLength(0)
+    client.close()
+  })
+})
+
+describe('HA answers a step with `progress` (home-assistant.md §1.2 result types)', () => {
+  it('Keyward closes the setup it started and does not send the user to finish a flow that is gone', async () => {
+    const unvr = await startConsole('unvr')
+    const key = (await mintKey(await ownerSession(unvr), 'ha')).key
+    const ha = await startHomeAssistant({
+      version: '2026.9.x',
+      protectApiKeyStep: 'progress',
+      resolve: { 'nvr.test:443': `127.0.0.1:${unvr.port}` },
+    })
+    const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
+    const refused = await failureOf(pushProtectKey(client, { console: namedRefOf(unvr, 'nvr.test'), apiKey: key }))
+    expect(refused).toMatchObject({ problem: 'needs_ui', detail: 'progress' })
+    expect(refused.message).toMatch(/closed the setup it had started.*Add integration/)
+    expect(refused.message).not.toMatch(/Finish it/)
+    expect(ha.state.flows.size).toBe(0)
     expect(ha.entries('unifiprotect')).toHaveLength(0)
     client.close()
   })

@@ -85,10 +85,14 @@ async function drive(
         continue
       }
       if (current.type !== 'form') {
+        // §1.2 `progress`/`external`: only HA's window can wait on it; a flow Keyward opened is deleted below.
+        const where = own
+          ? 'Keyward cannot do that from outside, so it closed the setup it had started. Add UniFi Network in Home Assistant (Settings → Devices & services → Add integration).'
+          : 'Finish it there: Settings → Devices & services.'
         throw fail(
           'refused',
           'needs_ui',
-          `Home Assistant wants to continue the UniFi Network setup in its own window (${current.type}).`,
+          `Home Assistant wants to continue the UniFi Network setup in its own window (${current.type} step). ${where}`,
           current.type,
         )
       }

@@ -16,6 +16,8 @@ export type StepResult =
   | { type: 'menu'; step_id: string; options: string[]; placeholders?: Record<string, string> }
   | { type: 'abort'; reason: string; placeholders?: Record<string, string> }
   | { type: 'create_entry'; title: string; data: Record<string, unknown>; unique_id: string | null }
+  /** `async_show_progress` (§1.2 result types): a background task the frontend waits on. */
+  | { type: 'progress'; step_id: string; action: string }
 
 export interface StepContext {
   state: HaSimState
@@ -193,6 +195,15 @@ export class FlowManager {
               ? Object.fromEntries(result.options.map((o) => [o, o.replace(/_/g, ' ')]))
               : result.options,
           description_placeholders: result.placeholders ?? null,
+        }
+      case 'progress':
+        flow.step_id = result.step_id
+        return {
+          type: 'progress',
+          ...base,
+          step_id: result.step_id,
+          progress_action: result.action,
+          description_placeholders: null,
         }
       case 'abort':
         this.finish(flow)

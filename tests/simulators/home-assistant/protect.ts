@@ -132,6 +132,8 @@ async function fullUserStep(stepId: string, ctx: StepContext, input?: Record<str
 
 async function apiKeyUserStep(ctx: StepContext, input?: Record<string, unknown>): Promise<StepResult> {
   if (!input) return { type: 'form', step_id: 'api_key', schema: apiKeySchema() }
+  if (ctx.state.config.protectApiKeyStep === 'progress')
+    return { type: 'progress', step_id: 'api_key', action: 'validate' }
   const result = await validateProtectApiKey(
     ctx.state,
     str(input.host),

@@ -81,6 +81,11 @@ export interface HaSimConfig {
    * open): 'listed' answers it; 'absent' answers `unknown_command`, like an HA that names it otherwise.
    */
   deviceRegistry: 'listed' | 'absent'
+  /**
+   * §1.2 lists `progress`/`external` result types; no documented unifiprotect step uses them. 'progress'
+   * makes unifiprotect's API-key step answer `progress` (a step only HA's own window can wait on).
+   */
+  protectApiKeyStep: 'form' | 'progress'
 }
 
 export const ADMIN_TOKEN = 'sim-admin.eyJpc3MiOiJhZG1pbiJ9.long-lived-token-0001'
@@ -110,6 +115,7 @@ export function createHaConfig(overrides: Partial<HaSimConfig> = {}): HaSimConfi
     discoveryInfo: 'absent',
     reloadAfterUpdate: 'awaited',
     deviceRegistry: 'listed',
+    protectApiKeyStep: 'form',
     ...overrides,
   }
 }
