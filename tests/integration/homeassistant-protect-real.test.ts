@@ -1,7 +1,8 @@
 // What a real Home Assistant does around a Protect push that a simple fake does not: the reload after a
 // reconfigure or reauth is only scheduled (home-assistant.md §1.2, §1.4), and a console HA discovered on
 // its own waits at `discovery_confirm`, so a `user` flow for it aborts `already_in_progress` (§2.6, §1.3).
-// And a step answered with `progress` (§1.2), which only HA's own window can wait on.
+// And a step answered with `progress` (§1.2), which only HA's own window can wait on, and a start
+// answered with a result type Keyward cannot read (the flow HA opened must still be closed, §1.5).
 import { describe, expect, it } from 'vitest'
 import { HomeAssistantClient } from '../../electron/core/homeassistant/client.ts'
 import { pushProtectKey } from '../../electron/core/homeassistant/flows.ts'
@@ -88,6 +89,27 @@ describe('HA answers a step with `progress` (home-assistant.md §1.2 result type
     expect(refused.message).not.toMatch(/Finish it/)
     expect(ha.state.flows.size).toBe(0)
     expect(ha.entries('unifiprotect')).toHaveLength(0)
+    client.close()
+  })
+})
+
+describe('HA answers the start of a flow with a result type Keyward cannot read (§1.2, §1.5)', () => {
+  it('the flow HA opened is deleted, so it cannot block HA’s own reauth of the entry', async () => {
+    const unvr = await startConsole('unvr')
+    const session = await ownerSession(unvr)
+    const ha = await startHomeAssistant({ version: '2026.9.x', resolve: { 'nvr.test:443': `127.0.0.1:${unvr.port}` } })
+    const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
+    const ref = namedRefOf(unvr, 'nvr.test')
+    expect(await pushProtectKey(client, { console: ref, apiKey: (await mintKey(session, 'ha')).key })).toMatchObject({
+      outcome: 'created',
+    })
+
+    ha.state.config.startReplyType = 'unknown'
+    const refused = await failureOf(
+      pushProtectKey(client, { console: ref, apiKey: (await mintKey(session, 'ha-2')).key }),
+    )
+    expect(refused).toMatchObject({ code: 'bad-reply' })
+    expect(ha.state.flows.size).toBe(0)
     client.close()
   })
 })

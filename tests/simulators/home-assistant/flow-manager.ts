@@ -286,7 +286,9 @@ export class FlowManager {
       shown: { kind: 'form', schema: [] },
     }
     this.state.flows.set(flow.flow_id, flow)
-    return this.runStep(flow, context.source, data)
+    const first = await this.runStep(flow, context.source, data)
+    const fromOutside = context.source === 'user' || context.source === 'reconfigure'
+    return fromOutside && this.state.config.startReplyType === 'unknown' ? { ...first, type: 'wizard' } : first
   }
 
   /** GET /flow/{id}: re-runs the current step without input (§1.1). */

@@ -86,6 +86,11 @@ export interface HaSimConfig {
    * makes unifiprotect's API-key step answer `progress` (a step only HA's own window can wait on).
    */
   protectApiKeyStep: 'form' | 'progress'
+  /**
+   * The first result of a `user`/`reconfigure` flow: 'documented' (§1.2 types) or 'unknown' (a result type
+   * a newer HA could add): the flow is open in HA either way, and a client that cannot read it must close it.
+   */
+  startReplyType: 'documented' | 'unknown'
 }
 
 export const ADMIN_TOKEN = 'sim-admin.eyJpc3MiOiJhZG1pbiJ9.long-lived-token-0001'
@@ -116,6 +121,7 @@ export function createHaConfig(overrides: Partial<HaSimConfig> = {}): HaSimConfi
     reloadAfterUpdate: 'awaited',
     deviceRegistry: 'listed',
     protectApiKeyStep: 'form',
+    startReplyType: 'documented',
     ...overrides,
   }
 }
