@@ -19,9 +19,16 @@ export function maskSecret(secret: string): string {
   return secret.length <= 10 ? '•'.repeat(secret.length) : `${secret.slice(0, 4)}…${secret.slice(-4)}`
 }
 
-/** Compares dotted versions numerically: "7.10.0" ≥ "7.2.105"; a suffix ("+build", "-beta") is ignored. */
+/**
+ * Compares dotted versions numerically: "7.10.0" ≥ "7.2.105"; a suffix ("+build", "-beta") is ignored,
+ * and so is a leading "v" ("v7.3.12", as release tags write it), which would otherwise read as 0.
+ */
 export function versionAtLeast(version: string, minimum: string): boolean {
-  const a = version.split(/[.+-]/).map((p) => Number.parseInt(p, 10) || 0)
+  const a = version
+    .trim()
+    .replace(/^v/i, '')
+    .split(/[.+-]/)
+    .map((p) => Number.parseInt(p, 10) || 0)
   const b = minimum.split('.').map((p) => Number.parseInt(p, 10) || 0)
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0)

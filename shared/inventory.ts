@@ -100,7 +100,8 @@ export interface HomeAssistantDetails {
 
 /** `GET /nms/api/v2.1/nms/version` (uisp.md §3). */
 export interface UispServerDetails {
-  version: string
+  /** null: the server asks for authentication before it tells (uisp.md §3/§8 [inferred]). */
+  version: string | null
   deployment: string | null
   build: string | null
   time: string | null
@@ -181,6 +182,7 @@ export type DiscoveryNoticeCode =
   | 'sweep-skipped' // subnet too large for the optional HTTPS sweep
   | 'rate-limited' // packets dropped: a source sent more than the per-source limit (issue 14 §8)
   | 'inventory-full' // more devices or mDNS services than discovery keeps; the least recently seen made room
+  | 'send-blocked' // this computer refused to send discovery requests (macOS Local Network permission, a firewall)
 
 export interface DiscoveryNotice {
   code: DiscoveryNoticeCode

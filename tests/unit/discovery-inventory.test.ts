@@ -1,7 +1,7 @@
 // The inventory store (merging, de-duplication, classification, expiry) and
 // interface selection, without sockets.
 import { describe, expect, it } from 'vitest'
-import type { InventoryItem } from '../../shared/inventory.ts'
+import type { HomeAssistantDetails, InventoryItem } from '../../shared/inventory.ts'
 import type { Fingerprint } from '../../electron/core/discovery/fingerprint.ts'
 import {
   broadcastOf,
@@ -52,6 +52,26 @@ const fp = (over: Partial<Fingerprint>): Fingerprint => ({
   ...over,
 })
 
+/** A `_home-assistant._tcp` announcement from 192.168.1.50 as mdns-txt.ts reads it. */
+const haDetails = (uuid: string): HomeAssistantDetails => ({
+  instance: 'Home',
+  fqdn: 'Home._home-assistant._tcp.local',
+  host: 'x.local',
+  port: 8123,
+  uuid,
+  version: '2026.9.1',
+  locationName: 'Home',
+  baseUrl: null,
+  internalUrl: null,
+  externalUrl: null,
+  txt: {},
+  rawTxt: [],
+  source: '192.168.1.50',
+  connectUrl: 'http://192.168.1.50:8123',
+  urlIgnored: false,
+  sameUuidElsewhere: [],
+})
+
 const only = (store: InventoryStore): InventoryItem => {
   const list = store.list()
   expect(list).toHaveLength(1)
@@ -75,6 +95,23 @@ describe('InventoryStore', () => {
       address: '192.168.1.1',
       foundBy: ['ubnt-v2'],
     })
+  })
+
+  it('a reply with zero-length text fields (§1.4) keeps the name and model another reply gave', () => {
+    const { store } = clockStore()
+    store.applyUbnt(parse(SAMPLE_A), '192.168.1.20', 'ubnt-v2')
+    // The same AP answering with empty 0x0B/0x0C/0x15 and an all-NUL 0x14: nothing to show, nothing to blank.
+    const empty = substitute(SAMPLE_A, { hostname: '', platform: '', model: '', productName: '\0' })
+    const reply = parse(empty)
+    expect([reply.hostname, reply.platform, reply.model, reply.productName, reply.problems]).toEqual([
+      null,
+      null,
+      null,
+      null,
+      [],
+    ])
+    store.applyUbnt(reply, '192.168.1.20', 'ubnt-v1')
+    expect(only(store)).toMatchObject({ name: 'Zi0001', model: 'U7PG2' })
   })
 
   it('the echo alone makes no card; it marks the console once one appears', () => {
@@ -186,26 +223,26 @@ describe('InventoryStore', () => {
     expect(store.list().map((c) => c.id)).toEqual(['addr:192.168.1.9:443'])
   })
 
+  it('an announcement naming a console’s address (mDNS A records, §6) does not take its echo away', () => {
+    const { store } = clockStore()
+    // A console answering v1 only (no v2 cmd 9): the echo is what makes it a console (§1.6).
+    const v1 = substitute(SAMPLE_D_V2, { header: { version: 1, command: 0 } })
+    store.applyUbnt(parse(v1), '192.168.1.1', 'ubnt-v1')
+    const consoleId = store.idForAddress('192.168.1.1')
+    expect(store.get(consoleId!)!.kind).toBe('device')
+    // Anyone may announce a Home Assistant whose A records list other hosts' addresses.
+    const ha = haDetails('u-spoof')
+    store.applyHomeAssistant(ha, ['192.168.1.50', '192.168.1.1'])
+    expect(store.idForAddress('192.168.1.1')).toBe(consoleId)
+    expect(store.idForAddress('192.168.1.50')).toBe('ha:u-spoof')
+    expect(store.applyEcho('192.168.1.1')).toBe(consoleId)
+    expect(store.get(consoleId!)!.kind).toBe('console')
+    expect(store.get('ha:u-spoof')!.ubnt).toBeNull()
+  })
+
   it('Home Assistant: keyed by uuid, refreshed by sightings, removed by a goodbye', () => {
     const { store, tick } = clockStore()
-    const details = {
-      instance: 'Home',
-      fqdn: 'Home._home-assistant._tcp.local',
-      host: 'x.local',
-      port: 8123,
-      uuid: 'u1',
-      version: '2026.9.1',
-      locationName: 'Home',
-      baseUrl: null,
-      internalUrl: null,
-      externalUrl: null,
-      txt: {},
-      rawTxt: [],
-      source: '192.168.1.50',
-      connectUrl: 'http://192.168.1.50:8123',
-      urlIgnored: false,
-      sameUuidElsewhere: [],
-    }
+    const details = haDetails('u1')
     store.applyHomeAssistant(details, ['192.168.1.50'])
     expect(only(store)).toMatchObject({
       id: 'ha:u1',

@@ -91,7 +91,7 @@ function fakeSweep(open: Set<string>, tried: string[]) {
       tried.push(address)
       if (open.has(address)) {
         hits.push(address)
-        o.onOpen?.(address)
+        for (const port of [o.port, ...(o.extraPorts ?? [])]) o.onOpen?.(address, port)
       }
       o.onTried?.()
     }
@@ -106,7 +106,7 @@ describe('search this subnet for UISP', () => {
     const result = await searchForUisp({
       subnets: [iface('eth0', '10.73.0.2', 24), iface('big', '10.0.0.1', 16)],
       skip: (a) => a === '10.73.0.3',
-      port: 443,
+      ports: [443],
       concurrency: 8,
       connectTimeoutMs: 500,
       cancelled: () => false,
@@ -124,13 +124,40 @@ describe('search this subnet for UISP', () => {
     expect(progress.map((p) => p.tried)).toEqual([...progress.map((p) => p.tried)].sort((a, b) => a - b))
   })
 
+  it('tries each address on 443, then on 8443, and finds a server that listens only on 8443 (uisp.md §3)', async () => {
+    const swept: number[] = []
+    const asked: string[] = []
+    const result = await searchForUisp({
+      subnets: [iface('eth0', '10.73.0.2', 24)],
+      skip: () => false,
+      ports: [443, 8443],
+      concurrency: 8,
+      connectTimeoutMs: 500,
+      cancelled: () => false,
+      identify: async (a, port) => {
+        asked.push(`${a}:${port}`)
+        return a === '10.73.0.40' && port === 8443
+      },
+      onProgress: () => {},
+      progressEveryMs: 0,
+      sweep: async (subnet, o) => {
+        swept.push(o.port, ...(o.extraPorts ?? []))
+        // Something answers TCP on 10.73.0.40 on both ports; only 8443 is UISP.
+        return fakeSweep(new Set(['10.73.0.40']), [])(subnet, o)
+      },
+    })
+    expect(swept).toEqual([443, 8443])
+    expect(asked).toEqual(['10.73.0.40:443', '10.73.0.40:8443'])
+    expect(result).toMatchObject({ running: false, tried: 253, total: 253, found: ['10.73.0.40'] })
+  })
+
   it('stops when cancelled and ends with what it found so far', async () => {
     const tried: string[] = []
     let cancelled = false
     const result = await searchForUisp({
       subnets: [iface('eth0', '192.168.1.10', 24)],
       skip: () => false,
-      port: 443,
+      ports: [443],
       concurrency: 8,
       connectTimeoutMs: 500,
       cancelled: () => cancelled,

@@ -60,6 +60,8 @@ describe('versionAtLeast', () => {
     ['6.0.53', '7.2.105', false],
     ['8', '7.2.105', true],
     ['7.3.12-beta.1', '7.2.105', true],
+    ['v7.3.12', '7.2.105', true],
+    ['V6.0.53', '7.2.105', false],
   ])('%s ≥ %s is %s', (v, min, expected) => expect(versionAtLeast(v, min)).toBe(expected))
 })
 

@@ -146,14 +146,20 @@ export class CardTable {
     for (const a of card.addresses) if (this.byAddress.get(a) === old) this.byAddress.set(a, id)
   }
 
-  protected addAddress(card: Card, address: string): void {
+  /**
+   * `claim`: the address answered for this card (a reply's source, an HTTPS look) and takes the index
+   * over. An address a reply or an announcement only names (UBNT 0x02/0x04, mDNS A records: anyone can
+   * name any address, discovery.md §6) fills the index only where no other card holds it, so a spoofed
+   * or stale list cannot take a console's address (and its echo, §1.6) away from it.
+   */
+  protected addAddress(card: Card, address: string, claim = true): void {
     if (!address || address === '0.0.0.0') return
     if (!card.addresses.has(address)) {
       if (card.addresses.size >= MAX_ADDRESSES) return
       card.addresses.add(address)
       card.sorted = null
     }
-    this.byAddress.set(address, card.id)
+    if (claim || !this.cards.has(this.byAddress.get(address) ?? '')) this.byAddress.set(address, card.id)
   }
 
   /** An address a reply came from: most recent last, at most MAX_REPLY_ADDRESSES. */
@@ -173,7 +179,7 @@ export class CardTable {
       const room = into.replyAddresses.length < MAX_REPLY_ADDRESSES
       if (room && !into.replyAddresses.includes(a)) into.replyAddresses.push(a)
     }
-    for (const a of from.addresses) this.addAddress(into, a)
+    for (const a of from.addresses) this.addAddress(into, a, false)
     if (from.ubnt) mergeUbnt((into.ubnt ??= emptyUbnt()), from.ubnt)
     if (from.https && (!into.https || from.https.at > into.https.at)) into.https = from.https
     into.ha ??= from.ha

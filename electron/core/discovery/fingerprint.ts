@@ -12,6 +12,7 @@ import type { UispDeviceDetails, UispServerDetails } from '../../../shared/inven
 import { KeywardFailure } from '../../../shared/result.ts'
 import { probeConsole, type RawProbe } from '../console/probe.ts'
 import { httpsRequest, type HttpsReply, type HttpsRequest } from '../net/https.ts'
+import { boomReply } from '../uisp/replies.ts'
 import { cleanOptional, cleanText } from './clean.ts'
 import { addressKey } from '../../../shared/format.ts'
 
@@ -66,14 +67,15 @@ const uispDeviceSchema = z.object({
 const scalarText = (v: unknown): string | null =>
   typeof v === 'string' ? cleanText(v) : typeof v === 'number' && Number.isFinite(v) ? String(v) : null
 
-function json(reply: HttpsReply): unknown {
-  if (reply.status !== 200) return undefined
+function parseJson(body: Buffer): unknown {
   try {
-    return JSON.parse(reply.body.toString('utf8'))
+    return JSON.parse(body.toString('utf8'))
   } catch {
     return undefined
   }
 }
+
+const json = (reply: HttpsReply): unknown => (reply.status === 200 ? parseJson(reply.body) : undefined)
 
 function failureText(err: unknown): string {
   if (err instanceof KeywardFailure) return err.message
@@ -88,8 +90,19 @@ export function looksLikeConsole(root: Pick<HttpsReply, 'status' | 'headers'>): 
   return unifiOs || legacy
 }
 
-/** `/nms/api/v2.1/nms/version` (uisp.md §3), or null when it is not a UISP server's answer. */
+/**
+ * `/nms/api/v2.1/nms/version` (uisp.md §3), or null when it is not a UISP server's answer.
+ * uisp.md §3/§8 [inferred]: only UNMS 0.11.3 and a healthcheck say the route is open, while the
+ * swagger lists global security. So a hapi/boom 401/403 body on exactly this path is a UISP server
+ * that hides its version (`version: null`), as `uisp/session.ts` `fetchUispVersion` reads it: else
+ * "Search for UISP" would never find such a server.
+ */
 export function uispServerOf(reply: HttpsReply): UispServerDetails | null {
+  if (reply.status === 401 || reply.status === 403) {
+    const denied = boomReply.safeParse(parseJson(reply.body)) // uisp.md §1 "Error body"
+    const hidden = denied.success && denied.data.statusCode === reply.status
+    return hidden ? { version: null, deployment: null, build: null, time: null } : null
+  }
   const parsed = uispVersionSchema.safeParse(json(reply))
   if (!parsed.success) return null
   return {

@@ -32,12 +32,14 @@ import {
   MAX_MANUAL_TARGETS,
   openSession,
   scan,
+  sendRequest,
   track,
   type Ctx,
 } from './session.ts'
 import type { Discovery, DiscoveryOptions, DiscoveryStats } from './types.ts'
 import { V1_REQUEST, V2_REQUEST } from './ubnt.ts'
 import { searchForUisp } from './uisp-search.ts'
+import { UISP_PORTS } from '../uisp/http.ts'
 
 export type { InterfaceSource } from './interfaces.ts'
 export { listInterfaces } from './interfaces.ts'
@@ -59,7 +61,7 @@ async function addManual(ctx: Ctx, raw: string): Promise<ManualAddResult> {
   if (isIP(host) === 4 && (ctx.manualTargets.has(host) || ctx.manualTargets.size < MAX_MANUAL_TARGETS)) {
     ctx.manualTargets.add(host)
     if (live(ctx, s) && s.ubnt) {
-      for (const request of [V1_REQUEST, V2_REQUEST]) void s.ubnt.send(request, host, ctx.cfg.ubntPort)
+      for (const request of [V1_REQUEST, V2_REQUEST]) sendRequest(ctx, s.ubnt, request, host)
     }
   }
   const { store } = ctx
@@ -113,7 +115,8 @@ function startUispSearch(ctx: Context): void {
   const s = ctx.session
   if (!live(ctx, s) || ctx.uispSearch?.progress.running) return
   const sweep = ctx.cfg.sweep ?? {}
-  const port = sweep.port ?? ctx.cfg.fpPort
+  // uisp.md §3 [inferred]: a UISP server answers on 443 or 8443; a sweep port set for tests is the only one.
+  const ports = sweep.port !== undefined ? [sweep.port] : [...new Set([ctx.cfg.fpPort, ...UISP_PORTS])]
   const run: NonNullable<Context['uispSearch']> = {
     progress: {
       running: true,
@@ -131,11 +134,11 @@ function startUispSearch(ctx: Context): void {
   const search = searchForUisp({
     subnets: s.interfaces,
     skip: (a) => s.ownAddresses.has(a),
-    port,
+    ports,
     concurrency: sweep.concurrency ?? 64,
     connectTimeoutMs: sweep.connectTimeoutMs ?? 700,
     cancelled: () => run.cancelled || !live(ctx, s),
-    identify: async (address) => {
+    identify: async (address, port) => {
       const fp = await ctx.fp.manual(address, port, s)
       if (live(ctx, s) && fp.reachable) ctx.store.applyFingerprint(fp, ctx.store.idForAddress(address), false)
       return fp.uispServer !== null

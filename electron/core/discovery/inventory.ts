@@ -102,7 +102,7 @@ export class InventoryStore extends CardTable {
     absorbReply(u, reply)
     for (const mac of macs) this.addMac(card, mac)
     this.addReplyAddress(card, from)
-    for (const a of replyAddresses(reply)) this.addAddress(card, a)
+    for (const a of replyAddresses(reply)) this.addAddress(card, a, false)
     card.foundBy.add(method)
     if (this.pendingEchoes.delete(from)) u.echoed = true
     this.touch(card, now)
@@ -201,7 +201,7 @@ export class InventoryStore extends CardTable {
     const before = fingerprintOf(card.view)
     card.ha = { ...details, sameUuidElsewhere: [] }
     card.haAddresses = addresses.slice(0, 16)
-    for (const a of addresses) this.addAddress(card, a)
+    for (const a of addresses) this.addAddress(card, a, a === details.source)
     card.foundBy.add('mdns')
     if (details.uuid) flagUuidClaims(this.cards, details.uuid)
     this.touch(card, now)

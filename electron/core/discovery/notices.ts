@@ -58,3 +58,25 @@ export class Notices {
     return out
   }
 }
+
+/** Send errors that mean this computer refused the request, not that a device is missing. */
+const BLOCKED_SEND = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EACCES', 'EPERM'])
+
+/**
+ * What to tell the user when discovery's requests could not leave this computer, or null when
+ * `code` is not such a refusal. discovery.md §7: macOS 15+ Local Network Privacy fails LAN unicast,
+ * broadcast and multicast sends with EHOSTUNREACH until the app is allowed; elsewhere the same codes
+ * come from a firewall or routing rule.
+ */
+export function sendBlockedMessage(code: string | null, platform: NodeJS.Platform): string | null {
+  if (code === null || !BLOCKED_SEND.has(code)) return null
+  if (platform === 'darwin')
+    return (
+      'macOS is not letting Keyward reach devices on your network, so discovery cannot find anything. ' +
+      'Allow Keyward in System Settings → Privacy & Security → Local Network, then scan again.'
+    )
+  return (
+    'This computer refused to send discovery requests to the network (a firewall or routing rule blocks ' +
+    `them: ${code}), so devices cannot answer. Allow Keyward through the firewall, then scan again.`
+  )
+}

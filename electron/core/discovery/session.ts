@@ -15,11 +15,11 @@ import { chooseInterfaces, inSubnet, listInterfaces } from './interfaces.ts'
 import type { InventoryStore } from './inventory.ts'
 import { DEFAULT_PER_SOURCE_PER_SECOND, type SourceRateLimiter } from './limits.ts'
 import { HOME_ASSISTANT_TYPE, homeAssistantDetails, openMdnsBrowser, type MdnsBrowser } from './mdns.ts'
-import type { Notices } from './notices.ts'
+import { sendBlockedMessage, type Notices } from './notices.ts'
 import type { RoundTracker } from './scan-round.ts'
 import { sweepSubnet } from './sweep.ts'
 import type { DiscoveryOptions, DiscoveryStats, Session } from './types.ts'
-import { openUdpEndpoint } from './udp.ts'
+import { openUdpEndpoint, type UdpEndpoint } from './udp.ts'
 import { parseUbntPacket, UBNT_MULTICAST, UBNT_PORT, ubntHeaderKind, V1_REQUEST, V2_REQUEST } from './ubnt.ts'
 
 const CONSOLE_REFRESH_MS = 30_000
@@ -38,6 +38,7 @@ export interface Config {
   fpPort: number
   sweep: { port?: number; concurrency?: number; connectTimeoutMs?: number } | null
   perSourcePerSecond: number
+  platform: NodeJS.Platform
 }
 
 export function configOf(options: DiscoveryOptions): Config {
@@ -56,6 +57,7 @@ export function configOf(options: DiscoveryOptions): Config {
     fpPort: fp?.port ?? 443,
     sweep: options.sweep === true ? {} : options.sweep || null,
     perSourcePerSecond: options.perSourcePerSecond ?? DEFAULT_PER_SOURCE_PER_SECOND,
+    platform: options.platform ?? process.platform,
   }
 }
 
@@ -142,14 +144,20 @@ function onAiros(ctx: Ctx, s: Session, message: Buffer, from: { address: string;
 
 // ---- scanning ------------------------------------------------------------------
 
+/** Sends one request; a send this computer refused (discovery.md §7) becomes a notice, once. */
+export function sendRequest(ctx: Ctx, ep: UdpEndpoint, request: Uint8Array, address: string, via?: DiscoveryInterface) {
+  ctx.stats.requestsSent++
+  void ep.send(request, address, ctx.cfg.ubntPort, via).then((sent) => {
+    const message = sent ? null : sendBlockedMessage(ep.stats.lastSendError, ctx.cfg.platform)
+    if (message) ctx.notices.add('send-blocked', message)
+  })
+}
+
 function sendRound(ctx: Ctx, s: Session): void {
   const ep = s.ubnt
   if (!ep || !live(ctx, s)) return
   const send = (address: string, via?: DiscoveryInterface): void => {
-    for (const request of [V1_REQUEST, V2_REQUEST]) {
-      ctx.stats.requestsSent++
-      void ep.send(request, address, ctx.cfg.ubntPort, via)
-    }
+    for (const request of [V1_REQUEST, V2_REQUEST]) sendRequest(ctx, ep, request, address, via)
   }
   for (const iface of s.interfaces) {
     if (iface.broadcast) send(iface.broadcast)

@@ -11,13 +11,15 @@ export const SWEEP_MAX_HOSTS = 1022
 
 export interface SweepOptions {
   port: number
+  /** More ports to try on each address after `port` (the UISP search: 8443, uisp.md §3); one "tried" per address. */
+  extraPorts?: readonly number[]
   concurrency: number
   connectTimeoutMs: number
   skip: (address: string) => boolean
   /** Checked before each new connection: stop early. */
   cancelled: () => boolean
-  /** Called as soon as an address answers, so its fingerprint need not wait for the whole sweep. */
-  onOpen?: (address: string) => void
+  /** Called as soon as an address answers on a port, so its fingerprint need not wait for the whole sweep. */
+  onOpen?: (address: string, port: number) => void
   /** Called after each address was tried (open or not): the search's progress. */
   onTried?: () => void
 }
@@ -51,9 +53,10 @@ export async function sweepSubnet(iface: DiscoveryInterface, options: SweepOptio
   const worker = async (): Promise<void> => {
     while (next < todo.length && !options.cancelled()) {
       const host = todo[next++]!
-      if (await canConnect(host, options.port, options.connectTimeoutMs)) {
-        open.push(host)
-        if (!options.cancelled()) options.onOpen?.(host)
+      for (const port of [options.port, ...(options.extraPorts ?? [])]) {
+        if (!(await canConnect(host, port, options.connectTimeoutMs))) continue
+        if (!open.includes(host)) open.push(host)
+        if (!options.cancelled()) options.onOpen?.(host, port)
       }
       options.onTried?.()
     }

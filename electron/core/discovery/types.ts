@@ -36,6 +36,8 @@ export interface DiscoveryOptions {
   onProbe?: (host: string, port: number) => void
   /** UBNT and airOS packets (replies, echoes) accepted per source address and second (limits.ts). */
   perSourcePerSecond?: number
+  /** Whose words a refused send gets (macOS Local Network, discovery.md §7); default `process.platform`. */
+  platform?: NodeJS.Platform
 }
 
 export interface StartOptions {

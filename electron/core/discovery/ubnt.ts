@@ -294,7 +294,7 @@ function bad(reply: UbntReply, type: number, length: number): void {
 function decodeField(r: UbntReply, type: number, v: Buffer): void {
   const first = <K extends keyof UbntReply>(key: K, value: UbntReply[K] | null): void => {
     if (value === null) return bad(r, type, v.length)
-    if (r[key] === null) r[key] = value as UbntReply[K]
+    if (r[key] === null && value !== '') r[key] = value as UbntReply[K] // an empty field says nothing (§1.4)
   }
   switch (type) {
     case 0x01:

@@ -27,7 +27,8 @@ export interface UdpEndpoint {
   /** Sends one datagram; multicast goes out of `via` only. Never throws; resolves false on error. */
   send(payload: Uint8Array, address: string, port: number, via?: DiscoveryInterface): Promise<boolean>
   close(): Promise<void>
-  stats: { received: number; handlerErrors: number; sendErrors: number }
+  /** `lastSendError`: the error code of the last failed send (e.g. EHOSTUNREACH), null until one fails. */
+  stats: { received: number; handlerErrors: number; sendErrors: number; lastSendError: string | null }
 }
 
 export class UdpOpenError extends Error {
@@ -165,17 +166,22 @@ class SerialSender {
     )
   }
 
+  private failed(err: NodeJS.ErrnoException): void {
+    this.stats.sendErrors++
+    this.stats.lastSendError = err.code ?? err.message
+  }
+
   private sendOne(payload: Uint8Array, address: string, port: number, via?: DiscoveryInterface): Promise<boolean> {
     return new Promise((resolve) => {
       if (this.closed) return resolve(false)
       try {
         if (via && isMulticast(address)) this.socket.setMulticastInterface(via.address)
         this.socket.send(payload, port, address, (err) => {
-          if (err) this.stats.sendErrors++
+          if (err) this.failed(err)
           resolve(!err)
         })
-      } catch {
-        this.stats.sendErrors++
+      } catch (err) {
+        this.failed(err as Error)
         resolve(false)
       }
     })
@@ -183,7 +189,7 @@ class SerialSender {
 }
 
 export async function openUdpEndpoint(options: UdpEndpointOptions): Promise<UdpEndpoint> {
-  const stats = { received: 0, handlerErrors: 0, sendErrors: 0 }
+  const stats: UdpEndpoint['stats'] = { received: 0, handlerErrors: 0, sendErrors: 0, lastSendError: null }
   const { socket, fellBack, bindError } = await bindPreferred(options.port, options.fallbackToEphemeral)
   listen(socket, options, stats)
   const sender = new SerialSender(socket, stats)

@@ -4,7 +4,7 @@
 // (sweep.ts: a TCP connect per address, bounded concurrency, a short connect
 // deadline, subnets above /22 refused) and the HTTPS fingerprint (fingerprint.ts:
 // deadline, size cap, no redirects) on each address that answered. Progress is
-// "tried of total", reported at most every `progressEveryMs`, and once at the end.
+// "tried of total" addresses (each on every port), reported at most every `progressEveryMs`, and once at the end.
 import type { DiscoveryInterface, UispSearchProgress } from '../../../shared/inventory.ts'
 import { sweepSubnet, sweepTargets } from './sweep.ts'
 
@@ -12,13 +12,14 @@ export interface UispSearchOptions {
   subnets: DiscoveryInterface[]
   /** Addresses not to try (this computer's own). */
   skip: (address: string) => boolean
-  port: number
+  /** Each address is tried on each port, in this order, before the next address (uisp.md §3 [inferred]: 443, 8443). */
+  ports: readonly number[]
   concurrency: number
   connectTimeoutMs: number
   /** Checked before each connection: the user cancelled, or discovery stopped. */
   cancelled: () => boolean
-  /** Looks at an address that accepted a connection: true when a UISP server answered there. */
-  identify: (address: string) => Promise<boolean>
+  /** Looks at an address and port that accepted a connection: true when a UISP server answered there. */
+  identify: (address: string, port: number) => Promise<boolean>
   onProgress: (progress: UispSearchProgress) => void
   progressEveryMs?: number
   now?: () => number
@@ -51,14 +52,15 @@ export async function searchForUisp(o: UispSearchOptions): Promise<UispSearchPro
   for (const { subnet, todo } of targets) {
     if (todo === null || o.cancelled()) continue
     await sweep(subnet, {
-      port: o.port,
+      port: o.ports[0] ?? 443,
+      extraPorts: o.ports.slice(1),
       concurrency: o.concurrency,
       connectTimeoutMs: o.connectTimeoutMs,
       skip: o.skip,
       cancelled: o.cancelled,
-      onOpen: (address) => {
+      onOpen: (address, port) => {
         looks.push(
-          o.identify(address).then(
+          o.identify(address, port).then(
             (isUisp) => void (isUisp && !progress.found.includes(address) && progress.found.push(address)),
             () => undefined,
           ),

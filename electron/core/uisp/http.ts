@@ -7,6 +7,9 @@ import { errorWords } from './replies.ts'
 /** Every UISP API path starts here (uisp.md header: swagger `basePath`). */
 export const UISP_API = '/nms/api/v2.1'
 
+/** uisp.md §3 [inferred]: a UISP server is probed at `https://<ip>[:443|:8443]/nms/api/v2.1/nms/version`. */
+export const UISP_PORTS: readonly number[] = [443, 8443]
+
 /** Header carrying both session tokens and API tokens (uisp.md §1 Use, §2). */
 export const AUTH_HEADER = 'x-auth-token'
 

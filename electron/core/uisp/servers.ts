@@ -1,13 +1,20 @@
 // The UISP servers Keyward knows (uisp.md §6): records in config.json, pinned on first contact,
 // a changed certificate never overwritten (only `trust`, after the user compared it), and the one
 // gate before any password or token goes out: the user confirmed the certificate (issue 14 §3).
-import type { UispProbe, UispServerRecord, UispTokenCheck, UispTokenPurpose } from '../../../shared/domain.ts'
+import type {
+  ConsoleAddress,
+  UispProbe,
+  UispServerRecord,
+  UispTokenCheck,
+  UispTokenPurpose,
+} from '../../../shared/domain.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
 import { isServerConfirmed, requireConfirmed } from '../console/trust.ts'
 import { normalizeAddress } from '../net/address.ts'
+import { addressKey } from '../../../shared/format.ts'
 import { httpsRequest } from '../net/https.ts'
 import type { Settings } from '../settings/settings.ts'
-import { UISP_API } from './http.ts'
+import { UISP_API, UISP_PORTS } from './http.ts'
 import { fetchUispVersion, type UispTarget } from './session.ts'
 import { verifyUispToken } from './verify.ts'
 
@@ -15,7 +22,16 @@ export interface UispClientOptions {
   /** Per-request timeout; absent, each client's own default. */
   timeoutMs?: number
   now: () => number
+  /** Ports tried, in order, for an address typed without one (default UISP_PORTS; tests use free ports). */
+  ports?: readonly number[]
 }
+
+/** Nothing listens there, or something that is not UISP: worth trying the next port (as console/probe.ts). */
+const tryNextPort = (error: unknown): error is KeywardFailure =>
+  error instanceof KeywardFailure &&
+  ((error.code === 'unreachable' && error.detail === 'ECONNREFUSED') ||
+    error.detail === 'not-uisp' ||
+    error.code === 'tls')
 
 type Trust = UispProbe['trust']
 
@@ -83,9 +99,27 @@ export class UispServers {
     return verifyUispToken({ target, token, purpose, expiresAt, now: this.#options.now, ...this.timeouts })
   }
 
-  /** Probes an address as a UISP server; trust on first use, a changed certificate is never overwritten. */
+  /**
+   * Probes an address as a UISP server; trust on first use, a changed certificate is never overwritten.
+   * Typed without a port: 443, then 8443 (uisp.md §3); the first port's failure is the one reported.
+   */
   async probe(text: string): Promise<UispProbe> {
-    const address = normalizeAddress(text)
+    const typed = normalizeAddress(text, 0)
+    const ports = typed.port === 0 ? (this.#options.ports ?? UISP_PORTS) : [typed.port]
+    let first: KeywardFailure | null = null
+    for (const port of ports) {
+      try {
+        return await this.#probeAt({ host: typed.host, port, key: addressKey(typed.host, port) })
+      } catch (error) {
+        if (!tryNextPort(error)) throw error
+        first ??= error
+      }
+    }
+    const also = ports.length > 1 ? ` Ports ${ports.join(' and ')} were tried.` : ''
+    throw new KeywardFailure(first!.code, `${first!.message}${also}`, first!.detail)
+  }
+
+  async #probeAt(address: ConsoleAddress): Promise<UispProbe> {
     const certificate = await this.#certificate(address.host, address.port)
     const pinned = {
       host: address.host,

@@ -188,7 +188,7 @@ function uispServerBody(item: InventoryItem): CardBody {
   return {
     line: (
       <>
-        UISP server{item.uisp ? ` ${item.uisp.version}` : ''}
+        UISP server{item.uisp?.version ? ` ${item.uisp.version}` : ''}
         {key && <span className="mono"> · {key}</span>}
       </>
     ),

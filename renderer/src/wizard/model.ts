@@ -101,6 +101,19 @@ export interface ConsoleCard {
 
 const isConsole = (item: InventoryItem) => item.kind === 'console' || item.kind === 'nvr'
 
+/**
+ * discovery.md §5 "Group a console's VLAN addresses under one MAC": a console answers from every VLAN
+ * address and names several MACs (UBNT 0x01 and 0x02, `/api/system`); discovery keeps them on one card.
+ * A known console is that card when any of them matches, never only its first address or MAC.
+ */
+function sameConsole(item: InventoryItem, record: ConsoleRecord): boolean {
+  const port = item.httpsPort ?? 443
+  return (
+    item.addresses.some((a) => addressKey(a, port) === record.key) ||
+    (record.mac !== null && (item.mac === record.mac || item.macs.includes(record.mac)))
+  )
+}
+
 export function buildCards(
   inventory: InventoryItem[],
   known: ConsoleRecord[],
@@ -112,14 +125,18 @@ export function buildCards(
     const entry = key ? probes[key] : undefined
     return entry?.status === 'done' ? entry.result : null
   }
-  for (const item of inventory.filter(isConsole)) {
-    let key = item.address ? addressKey(item.address, item.httpsPort ?? 443) : null
+  const consoles = inventory.filter(isConsole)
+  const keyOf = (item: InventoryItem) => (item.address ? addressKey(item.address, item.httpsPort ?? 443) : null)
+  // A record some card has at its own address belongs to that card, whatever the order.
+  const owned = new Set(consoles.map(keyOf))
+  for (const item of consoles) {
+    let key = keyOf(item)
     let record = known.find((k) => k.key === key)
-    // The same console Keyward knows under another address (a typed name): one card, Keyward's key.
-    // Matched by MAC only when the card's own address is not another known console (two consoles
-    // behind one address on different ports stay two cards).
-    if (!record && item.mac) {
-      record = known.find((k) => k.mac === item.mac && !claimed.has(k.key))
+    // The same console Keyward knows under another address (a typed name, another VLAN): one card,
+    // Keyward's key. Matched only when the card's own address is not another known console (two
+    // consoles behind one address on different ports stay two cards).
+    if (!record) {
+      record = known.find((k) => !claimed.has(k.key) && !owned.has(k.key) && sameConsole(item, k))
       if (record) key = record.key
     }
     if (key) claimed.add(key)
