@@ -11,15 +11,21 @@ import { ADMIN_TOKEN, startHomeAssistant } from '../simulators/home-assistant/te
 import { ownerSession, startConsole } from '../support/consoles.ts'
 import { failureOf, namedRefOf } from '../support/ha-refs.ts'
 
+/** A UNVR as HA sees it (nvr.test:443), an HA 2026.9 and an API-key-only entry made with a first key. */
+async function withApiKeyEntry() {
+  const unvr = await startConsole('unvr')
+  const session = await ownerSession(unvr)
+  const ha = await startHomeAssistant({ version: '2026.9.x', resolve: { 'nvr.test:443': `127.0.0.1:${unvr.port}` } })
+  const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
+  const ref = namedRefOf(unvr, 'nvr.test')
+  const first = await mintKey(session, 'ha')
+  expect(await pushProtectKey(client, { console: ref, apiKey: first.key })).toMatchObject({ outcome: 'created' })
+  return { session, ha, client, ref, first }
+}
+
 describe('HA reloads the entry after answering a reconfigure or reauth (home-assistant.md §1.2, §1.4)', () => {
   it('the push waits for the reload and reports the entry as it ends up, not the state it passed through', async () => {
-    const unvr = await startConsole('unvr')
-    const session = await ownerSession(unvr)
-    const ha = await startHomeAssistant({ version: '2026.9.x', resolve: { 'nvr.test:443': `127.0.0.1:${unvr.port}` } })
-    const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
-    const ref = namedRefOf(unvr, 'nvr.test')
-    const first = await mintKey(session, 'ha')
-    expect(await pushProtectKey(client, { console: ref, apiKey: first.key })).toMatchObject({ outcome: 'created' })
+    const { session, ha, client, ref, first } = await withApiKeyEntry()
     await revokeKey(session, first.id)
     await ha.refresh()
     expect(ha.entries('unifiprotect')[0]).toMatchObject({ state: 'setup_error' })
@@ -95,15 +101,7 @@ describe('HA answers a step with `progress` (home-assistant.md §1.2 result type
 
 describe('HA answers the start of a flow with a result type Keyward cannot read (§1.2, §1.5)', () => {
   it('the flow HA opened is deleted, so it cannot block HA’s own reauth of the entry', async () => {
-    const unvr = await startConsole('unvr')
-    const session = await ownerSession(unvr)
-    const ha = await startHomeAssistant({ version: '2026.9.x', resolve: { 'nvr.test:443': `127.0.0.1:${unvr.port}` } })
-    const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
-    const ref = namedRefOf(unvr, 'nvr.test')
-    expect(await pushProtectKey(client, { console: ref, apiKey: (await mintKey(session, 'ha')).key })).toMatchObject({
-      outcome: 'created',
-    })
-
+    const { session, ha, client, ref } = await withApiKeyEntry()
     ha.state.config.startReplyType = 'unknown'
     const refused = await failureOf(
       pushProtectKey(client, { console: ref, apiKey: (await mintKey(session, 'ha-2')).key }),
