@@ -320,6 +320,8 @@ export interface KeyRecord {
   unreachableStreak: number
   /** Home Assistant instances this key was pushed into (ids of HomeAssistantRecord). */
   pushedTo: string[]
+  /** HA id → the entry id HA answered the last push with: health's link when no device shows it (home-assistant.md §1.6). */
+  haEntries?: Record<string, string>
   /** HA's view of the entry using this key, from the last sweep; null when not pushed. */
   haHealth: HaKeyHealth | null
   /** What the key may do; absent in records older than this field. */
@@ -400,11 +402,8 @@ export interface HomeAssistantRecord {
   hold?: HaHold | null
 }
 
-/**
- * How Keyward recognises the Home Assistant the user connected, without sending the token: its uuid
- * (`/api/discovery_info`, or an mDNS announcement whose packet came from HA's address), else its pinned
- * certificate (https), else nothing that can be checked (http).
- */
+/** How Keyward recognises the connected HA without the token: its uuid (`/api/discovery_info`, or mDNS from HA's
+ *  address), else its pinned certificate (https), else nothing that can be checked (http). */
 export interface HaIdentity {
   kind: 'uuid' | 'certificate' | 'none'
   uuid: string | null

@@ -62,9 +62,10 @@ test('connect, send the new key from the Done screen twice, copy the fields', as
   await expect(error).toContainText('Home Assistant refused the token')
   await expect(error).toContainText('Keyward stopped after this one attempt')
   expect(ha.failedLogins).toBe(1)
-  // The token-free identity probe (404: this HA has no discovery_info), then one refused token.
+  // The token-free probes (404: this HA has no discovery_info; onboarding done, §5), then one refused token.
   expect(ha.state.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
     'GET /api/discovery_info 404',
+    'GET /api/onboarding 200',
     'GET /api/ 401',
   ])
   await expect(token).toHaveValue('')

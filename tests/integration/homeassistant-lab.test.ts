@@ -62,8 +62,8 @@ describe.skipIf(!support.ok && !labRequired())(title, () => {
         expect(r.wrongToken).toEqual({
           outcome: 'invalid-credentials',
           failedLogins: 1,
-          requests: ['GET /api/discovery_info 404', 'GET /api/ 401'],
-        }) // the token-free identity probe, then one refused token
+          requests: ['GET /api/discovery_info 404', 'GET /api/onboarding 200', 'GET /api/ 401'],
+        }) // the token-free identity and onboarding probes (home-assistant.md §5), then one refused token
         expect(r.connected).toEqual({
           version: ha.haVersion,
           locationName: ha.version === '2026.8.x' ? 'Home8' : 'Home9',

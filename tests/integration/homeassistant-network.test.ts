@@ -9,12 +9,10 @@ import { HomeAssistantClient } from '../../electron/core/homeassistant/client.ts
 import { pushNetworkKey } from '../../electron/core/homeassistant/network.ts'
 import { HomeAssistantFailure } from '../../electron/core/homeassistant/types.ts'
 import { mintKey } from '../../electron/core/unifi/keys.ts'
-import type { HaFit, HaPushSummary, HaSummary, ProvisionOutcome } from '../../shared/domain.ts'
+import type { HaFit } from '../../shared/domain.ts'
 import type { Outcome } from '../../shared/result.ts'
-import type { RunningConsole } from '../simulators/console/server.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME, type NetworkSite } from '../simulators/console/presets.ts'
 import { haControl, startControl } from '../simulators/home-assistant/control.ts'
-import type { RunningHomeAssistant } from '../simulators/home-assistant/server.ts'
 import {
   addLocalUnifiEntry,
   ADMIN_TOKEN,
@@ -22,8 +20,7 @@ import {
   startHomeAssistant,
 } from '../simulators/home-assistant/testing.ts'
 import { ownerSession, startConsole } from '../support/consoles.ts'
-import { makeCore } from '../support/core.ts'
-import { probeAndTrust } from '../support/trust.ts'
+import { closeCores, networkPushKit } from '../support/ha-network.ts'
 
 const HOME: NetworkSite = { id: '0c6f1d52-8a3e-4c1e-9f4b-2d7a5e9b1c01', internalReference: 'default', name: 'Home' }
 const SHED: NetworkSite = {
@@ -32,44 +29,8 @@ const SHED: NetworkSite = {
   name: 'Garden shed',
 }
 
-type Core = ReturnType<typeof makeCore>
-
-const cores: Core[] = []
-afterAll(async () => {
-  for (const core of cores.splice(0)) {
-    await core.close()
-    core.dispose()
-  }
-})
-
-/** A core connected to `ha`, signed in to `sim` as its owner, with a fresh Network key made for HA. */
-async function setUp(sim: RunningConsole, ha: RunningHomeAssistant, keyName = 'ha-network') {
-  const core = makeCore()
-  cores.push(core)
-  const connected = (await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN })) as Outcome<HaSummary>
-  if (!connected.ok) throw new Error(connected.error.message)
-  const address = `127.0.0.1:${sim.port}`
-  await probeAndTrust(core, address)
-  await core.invoke('console.signIn', { key: address, username: OWNER_USERNAME, password: OWNER_PASSWORD })
-  return { core, haId: connected.value.id, address, mint: () => mint(core, address, keyName) }
-}
-
-async function mint(core: Core, address: string, keyName: string) {
-  const made = (await core.invoke('provision.run', {
-    key: address,
-    app: 'network',
-    mode: 'dedicated-user',
-    username: `kw-${keyName}`,
-    keyName,
-  })) as Outcome<ProvisionOutcome>
-  if (!made.ok) throw new Error(made.error.message)
-  expect(made.value.check).toMatchObject({ status: 'ok', app: 'network' })
-  const key = core.keys.list().find((k) => k.name === keyName)!
-  return { key, secret: (await core.vault.get(key.keyRef))! }
-}
-
-const push = (core: Core, input: { keyId: string; haId: string; siteId?: string }) =>
-  core.invoke('ha.push', input) as Promise<Outcome<HaPushSummary>>
+const { cores, setUp, push } = networkPushKit()
+afterAll(() => closeCores(cores))
 
 describe('a Network key into HA 2026.10 (API-key mode)', () => {
   it('one site: the fit is ready before minting; the push creates a loaded entry for the site’s UUID', async () => {

@@ -6,43 +6,15 @@ import { describe, expect, it } from 'vitest'
 import { HomeAssistantClient } from '../../electron/core/homeassistant/client.ts'
 import { pushProtectKey } from '../../electron/core/homeassistant/flows.ts'
 import { readHealth } from '../../electron/core/homeassistant/health.ts'
-import { HomeAssistantFailure, type HaConsoleRef } from '../../electron/core/homeassistant/types.ts'
 import { mintKey, revokeKey } from '../../electron/core/unifi/keys.ts'
-import type { RunningConsole } from '../simulators/console/server.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import { ADMIN_TOKEN, startHomeAssistant } from '../simulators/home-assistant/testing.ts'
 import { ownerSession, startConsole } from '../support/consoles.ts'
+import { failureOf, namedRefOf, refOf } from '../support/ha-refs.ts'
 
 const owner = { username: OWNER_USERNAME, password: OWNER_PASSWORD }
 /** The user's recorded consent to send that password (homeassistant/consent.ts); the flows refuse credentials without it. */
 const consent = { grantedAt: '2026-12-01T00:00:00.000Z' }
-
-const refOf = (sim: RunningConsole): HaConsoleRef => ({
-  key: `127.0.0.1:${sim.port}`,
-  host: '127.0.0.1',
-  port: sim.port,
-  mac: sim.config.mac,
-  name: sim.config.name,
-})
-
-/** A console as HA sees it by name on port 443 (API-key-only mode has no port field). */
-const namedRefOf = (sim: RunningConsole, name: string): HaConsoleRef => ({
-  key: `${name}:443`,
-  host: name,
-  port: 443,
-  mac: sim.config.mac,
-  name: sim.config.name,
-})
-
-async function failureOf(promise: Promise<unknown>): Promise<HomeAssistantFailure> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof HomeAssistantFailure) return error
-    throw error
-  }
-  throw new Error('expected a HomeAssistantFailure')
-}
 
 describe('push a Protect key (HA ≤ 2026.8: the user step is a form)', () => {
   it('creates a loaded entry, then reconfigures it with the next key instead of duplicating', async () => {

@@ -48,3 +48,24 @@ describe('a Home Assistant token revoked in HA', () => {
     expect(ha.failedLogins).toBe(1)
   })
 })
+
+describe('a Home Assistant still in its first-time setup', () => {
+  it('is named as such before the token goes, so HA counts no failed login; once set up, the token connects', async () => {
+    // home-assistant.md §5: a fresh HA has no users or tokens; `GET /api/onboarding` says so without auth.
+    const ha = await startHomeAssistant({ onboarded: false })
+    const refused = (await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN })) as {
+      ok: false
+      error: { message: string }
+    }
+    expect(refused.ok).toBe(false)
+    expect(refused.error.message).toMatch(
+      /not finished its first-time setup.*create the owner account.*did not send the token/,
+    )
+    expect(ha.state.requests.filter((r) => r.auth !== 'none')).toEqual([])
+    expect(ha.failedLogins).toBe(0)
+
+    ha.state.config.onboarded = true
+    expect(await core.invoke('ha.connect', { url: ha.url, token: ADMIN_TOKEN })).toMatchObject({ ok: true })
+    expect(ha.failedLogins).toBe(0)
+  })
+})

@@ -8,7 +8,14 @@
 //      unifiprotect, the host for unifi_access [inferred from §3 unique_id = host]) and
 //      unifiprotect's `title_placeholders.ip_address` = host (§1.3);
 //   3. the entry title: full-mode unifiprotect titles entries `nvr.display_name` (§2.2).
-import { HomeAssistantFailure, type HaConsoleRef, type HaDevice, type HaDomain, type HaEntry } from './types.ts'
+import {
+  HomeAssistantFailure,
+  type HaConsoleRef,
+  type HaDevice,
+  type HaDomain,
+  type HaEntry,
+  type HaFlowProgress,
+} from './types.ts'
 import type { HomeAssistantClient } from './client.ts'
 import { HaCommandError } from './ws.ts'
 import { parseDeviceList, parseEntryList, parseIssueFlowId, parseIssueList, parseProgressList } from './replies.ts'
@@ -46,13 +53,55 @@ export interface PendingReauth {
   issueId: string | null
 }
 
+/**
+ * A console HA discovered and is waiting to have confirmed (§2.6 `discovery_confirm`, listed by
+ * `config_entries/flow/progress`, §1.3). Its context's unique_id is the console MAC (§1.6), and while
+ * it waits a `user` flow for that console aborts `already_in_progress`.
+ */
+export interface PendingDiscovery {
+  flowId: string
+  uniqueId: string | null
+  host: string | null
+}
+
 export interface DomainSnapshot {
   domain: string
   entries: HaEntry[]
   reauths: PendingReauth[]
+  /** Discovery flows of the domain (absent when built without them). */
+  discoveries?: PendingDiscovery[]
   devices: HaDevice[]
   /** False when the WebSocket API could not be used (no reauth/device information). */
   websocket: boolean
+}
+
+/** The domain's flows in `config_entries/flow/progress` (§1.3): HA's reauths, and its discoveries (§2.6). */
+function readFlows(
+  progress: HaFlowProgress[],
+  domain: string,
+): { reauths: PendingReauth[]; discoveries: PendingDiscovery[] } {
+  const reauths: PendingReauth[] = []
+  const discoveries: PendingDiscovery[] = []
+  for (const flow of progress) {
+    if (flow.handler !== domain) continue
+    const placeholders = flow.context.title_placeholders ?? {}
+    const host = placeholders.ip_address ?? placeholders.host ?? null
+    const uniqueId = flow.context.unique_id ?? null
+    if (flow.context.source !== 'reauth') {
+      discoveries.push({ flowId: flow.flow_id, uniqueId, host })
+      continue
+    }
+    reauths.push({
+      flowId: flow.flow_id,
+      entryId: flow.context.entry_id ?? null,
+      stepId: flow.step_id || null,
+      uniqueId,
+      host,
+      title: placeholders.name ?? null,
+      issueId: null,
+    })
+  }
+  return { reauths, discoveries }
 }
 
 /**
@@ -67,25 +116,15 @@ export async function snapshotDomain(
 ): Promise<DomainSnapshot> {
   const entries = await listEntries(ha, domain)
   const reauths = new Map<string, PendingReauth>()
+  const discoveries: PendingDiscovery[] = []
   let devices: HaDevice[] = []
   let websocket = true
   try {
     const socket = await ha.socket()
     try {
-      const progress = await socket.command('config_entries/flow/progress')
-      for (const flow of parseProgressList(progress)) {
-        if (flow.handler !== domain || flow.context.source !== 'reauth') continue
-        const placeholders = flow.context.title_placeholders ?? {}
-        reauths.set(flow.flow_id, {
-          flowId: flow.flow_id,
-          entryId: flow.context.entry_id ?? null,
-          stepId: flow.step_id || null,
-          uniqueId: flow.context.unique_id ?? null,
-          host: placeholders.ip_address ?? placeholders.host ?? null,
-          title: placeholders.name ?? null,
-          issueId: null,
-        })
-      }
+      const flows = readFlows(parseProgressList(await socket.command('config_entries/flow/progress')), domain)
+      for (const reauth of flows.reauths) reauths.set(reauth.flowId, reauth)
+      discoveries.push(...flows.discoveries)
     } catch (error) {
       if (!(error instanceof HaCommandError)) throw error
     }
@@ -136,14 +175,14 @@ export async function snapshotDomain(
     if (error instanceof HaCommandError) throw error
     websocket = false
   }
-  return { domain, entries, reauths: [...reauths.values()], devices, websocket }
+  return { domain, entries, reauths: [...reauths.values()], discoveries, devices, websocket }
 }
 
 export interface EntryMatch {
   entry: HaEntry | null
   reauth: PendingReauth | null
   /** How the match was made; null when nothing matched. */
-  how: 'device' | 'reauth' | null
+  how: 'device' | 'reauth' | 'pushed' | null
 }
 
 const sameHost = (a: string | null | undefined, b: string): boolean =>
@@ -173,7 +212,22 @@ export function matchConsole(consoleRef: HaConsoleRef, snapshot: DomainSnapshot)
       sameHost(reauth.uniqueId, consoleRef.host)
     if (hit) return { entry: byId(reauth.entryId), reauth, how: 'reauth' }
   }
+  // The entry HA itself answered an earlier push of this console with (its id, never reused).
+  const pushed = snapshot.entries.find((e) => consoleRef.entryIds?.includes(e.entry_id)) ?? null
+  if (pushed) return { entry: pushed, reauth: reauthFor(pushed.entry_id), how: 'pushed' }
   // Never by title (home-assistant.md §1.6): a title is a console's display name, not unique (two "NVR"s),
   // and users rename entries. Without a MAC or reauth match the push starts a new entry.
   return { entry: null, reauth: null, how: null }
+}
+
+/** HA's discovery flow for this console: its unique_id is the console MAC, else it names the host (§1.6, §2.6). */
+export function discoveryFor(consoleRef: HaConsoleRef, snapshot: DomainSnapshot): PendingDiscovery | null {
+  const mac = normalizeMacHex(consoleRef.mac)
+  const flows = snapshot.discoveries ?? []
+  return (
+    flows.find((d) => mac !== null && normalizeMacHex(d.uniqueId) === mac) ??
+    // By host only when the flow does not name another console's MAC.
+    flows.find((d) => sameHost(d.host, consoleRef.host) && (mac === null || normalizeMacHex(d.uniqueId) === null)) ??
+    null
+  )
 }

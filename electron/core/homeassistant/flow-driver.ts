@@ -53,6 +53,17 @@ export function errorContext(ha: HomeAssistantClient, domain: string, c: HaConso
   return { domain, consoleLabel: consoleLabel(c), host: c.host, port: c.port, haVersion: ha.haVersion }
 }
 
+/**
+ * A `progress`/`external` step (§1.2 result types) only HA's own window can wait on. A flow Keyward started
+ * is deleted when the run fails (`drive`), so the sentence must not send the user to finish it.
+ */
+function ownWindow(type: string, opts: DriveOptions): string {
+  const app = APP_LABEL[opts.ctx.domain] ?? opts.ctx.domain
+  return opts.own
+    ? `Home Assistant wants to finish this ${app} setup in its own window (${type} step), which Keyward cannot do from outside, so Keyward closed the setup it had started. Add ${app} in Home Assistant (Settings → Devices & services → Add integration); "Copy fields" has what to type.`
+    : `Home Assistant wants to continue this ${app} setup in its own window (${type} step). Finish it there: Settings → Devices & services.`
+}
+
 /** One run of a flow, step by step, until HA aborts or creates the entry. */
 class FlowRun {
   current: HaFlowResult
@@ -81,11 +92,7 @@ class FlowRun {
           this.current = await this.#form(current)
           break
         default:
-          throw new HomeAssistantFailure(
-            'refused',
-            'needs_ui',
-            `Home Assistant wants to continue this setup in its own window (${current.type}). Finish it in Settings → Devices & services.`,
-          )
+          throw new HomeAssistantFailure('refused', 'needs_ui', ownWindow(current.type, this.opts), current.type)
       }
     }
     throw new HomeAssistantFailure(

@@ -4,11 +4,14 @@
 //     key (§1.5: reauth can only be finished from outside);
 //   * an entry for this console → reconfigure it (`POST /flow {handler, entry_id}`);
 //   * nothing yet → a new `user` flow; HA's `already_configured` with exactly one entry in the domain
-//     means that entry is the console's (§2.2 abort rule).
+//     means that entry is the console's (§2.2 abort rule); `already_in_progress` while HA waits at
+//     `discovery_confirm` for this console (§2.6, the flow listed by §1.3 flow/progress) → finish that
+//     discovery flow with the key instead (it stays open if that fails: it is HA's).
 // Then the entry is read back, so the answer says whether HA could use the key.
 import { consoleLabel } from '../../../shared/labels.ts'
 import type { HomeAssistantClient } from './client.ts'
-import { listEntries, type DomainSnapshot, type EntryMatch, type PendingReauth } from './entries.ts'
+import { discoveryFor, type DomainSnapshot, type EntryMatch, type PendingReauth } from './entries.ts'
+import { entryStateTail, readEntry, settledEntry } from './entry-read.ts'
 import { APP_LABEL, describeAbort, type ErrorContext } from './errors.ts'
 import { drive, type DriveOptions, type Driven, type FlowMode } from './flow-driver.ts'
 import { FLOW_PATH, flowCall, flowPath } from './flow-rest.ts'
@@ -20,27 +23,6 @@ import {
   type PushOutcome,
   type PushResult,
 } from './types.ts'
-
-/** The entry as HA lists it now; null when it cannot be read (the push itself already succeeded). */
-export async function readEntry(
-  ha: HomeAssistantClient,
-  domain: string,
-  entryId: string | null,
-): Promise<HaEntry | null> {
-  if (!entryId) return null
-  try {
-    return (await listEntries(ha, domain)).find((e) => e.entry_id === entryId) ?? null
-  } catch {
-    return null
-  }
-}
-
-/** What the answer adds when the entry is not loaded (§1.4 states). */
-export function entryStateTail(entry: HaEntry | null, host: string): string {
-  if (!entry || entry.state === 'loaded') return ''
-  if (entry.state === 'setup_retry') return ` The entry is retrying: Home Assistant cannot reach ${host} right now.`
-  return ` The entry is ${entry.state.replace(/_/g, ' ')}${entry.reason ? ` (${entry.reason})` : ''}.`
-}
 
 export interface ConsolePushOptions {
   ha: HomeAssistantClient
@@ -79,12 +61,33 @@ export class ConsolePush {
     try {
       return await this.#conclude(await drive(ha, first, this.o.opts(true)), null)
     } catch (error) {
+      if (!(error instanceof HomeAssistantFailure)) throw error
+      // HA discovered this console and waits at `discovery_confirm` (§2.6): HA's `async_set_unique_id`
+      // refuses a second flow for that MAC with `already_in_progress`. Finish HA's discovery instead.
+      const discovery = error.detail?.endsWith('abort already_in_progress')
+        ? discoveryFor(this.o.console, snapshot)
+        : null
+      if (discovery) return this.#finishDiscovery(discovery.flowId, error)
       // HA knows this console (unique id match) but showed nothing Keyward could link.
       // With exactly one entry in the domain, that entry is the one (§2.2 abort rule).
       const onlyEntry = snapshot.entries.length === 1
-      if (!(error instanceof HomeAssistantFailure) || error.problem !== 'already_configured' || !onlyEntry) throw error
+      if (error.problem !== 'already_configured' || !onlyEntry) throw error
       return this.#intoOnlyEntry(snapshot.entries[0]!)
     }
+  }
+
+  /** Drives HA's own discovery flow (left open on failure: it is HA's); gone → the original refusal. */
+  async #finishDiscovery(flowId: string, refusal: HomeAssistantFailure): Promise<PushResult> {
+    const { ha, ctx } = this.o
+    let current
+    try {
+      // GET re-runs the current step without input → `discovery_confirm` (§1.1).
+      current = await flowCall(ha, 'GET', flowPath(flowId), undefined, 'discovered console', ctx)
+    } catch (error) {
+      if (error instanceof HomeAssistantFailure && error.problem === 'flow_expired') throw refusal
+      throw error
+    }
+    return this.#conclude(await drive(ha, current, this.o.opts(false)), null)
   }
 
   async #intoOnlyEntry(only: HaEntry): Promise<PushResult> {
@@ -134,7 +137,8 @@ export class ConsolePush {
     }
     const meaning = describeAbort(result.reason, ctx)
     if (!meaning.ok) throw meaning.failure
-    return this.#result(meaning.outcome, await readEntry(ha, domain, knownEntryId), knownEntryId, driven.mode)
+    // The reload after a reconfigure/reauth is only scheduled (entry-read.ts): wait for it to settle.
+    return this.#result(meaning.outcome, await settledEntry(ha, domain, knownEntryId), knownEntryId, driven.mode)
   }
 
   #result(outcome: PushOutcome, entry: HaEntry | null, entryId: string | null, mode: FlowMode | null): PushResult {

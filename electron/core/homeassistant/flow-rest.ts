@@ -2,7 +2,7 @@
 // with its deadline and a specific failure per status, and the best-effort delete of an open flow.
 import type { HaReply, HomeAssistantClient } from './client.ts'
 import { APP_LABEL, type ErrorContext } from './errors.ts'
-import { parseFlowResult, parseRestError } from './replies.ts'
+import { parseFlowId, parseFlowResult, parseRestError } from './replies.ts'
 import { HomeAssistantFailure, type HaFlowResult } from './types.ts'
 
 /** What a failure names: the integration, and the HA version where the wording depends on it. */
@@ -83,12 +83,17 @@ export async function flowCall(
   const reply = await ha.request(method, path, body, { timeoutMs: ha.flowTimeoutMs })
   if (reply.status !== 200) throw restFailure(reply, what, ctx)
   const result = parseFlowResult(reply.body)
-  if (!result)
+  if (!result) {
+    // A start Keyward cannot read still opened a flow in HA: close it (§1.5: an open reconfigure flow
+    // blocks HA's own reauth of the entry). Later steps are closed by the driver that owns the flow.
+    const opened = method === 'POST' && path === FLOW_PATH ? parseFlowId(reply.body) : null
+    if (opened) await deleteFlow(ha, opened)
     throw new HomeAssistantFailure(
       'bad-reply',
       'needs_ui',
       `Home Assistant's answer to ${what} is not a config-flow result.`,
     )
+  }
   return result
 }
 

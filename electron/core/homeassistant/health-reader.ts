@@ -41,6 +41,9 @@ export function createHealthReader({ registry, keys, sites, list }: HealthReader
     for (const app of [...new Set(mine.map((k) => k.app))]) {
       const ofApp = mine.filter((k) => k.app === app)
       const refs = [...new Map(ofApp.map((k) => [k.consoleKey, keys.consoleRef(k)])).values()]
+      // The entry ids this HA answered the console's pushes with: the link when HA shows no device (§1.6).
+      for (const ref of refs)
+        ref.entryIds = ofApp.filter((k) => k.consoleKey === ref.key).flatMap((k) => k.haEntries?.[record.id] ?? [])
       // UniFi Network entries are found by the site UUIDs the key sees, read as HA reads them (§3.2).
       if (app === 'network')
         for (const ref of refs)

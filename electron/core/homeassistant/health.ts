@@ -90,7 +90,9 @@ export async function readHealth(
   const results = consoles.map((consoleRef): HaEntryHealth => {
     // `unifi` entries belong to a site (unique_id = site UUID), not to a console MAC (§1.6, §3.2).
     const match =
-      domain === 'unifi' ? matchNetworkSites(snapshot, consoleRef.siteIds ?? []) : matchConsole(consoleRef, snapshot)
+      domain === 'unifi'
+        ? matchNetworkSites(snapshot, consoleRef.siteIds ?? [], consoleRef.entryIds)
+        : matchConsole(consoleRef, snapshot)
     const entry = match.entry
     if (entry) used.add(entry.entry_id)
     const { signal, keyProblem } = classifyEntry(entry, match.reauth)

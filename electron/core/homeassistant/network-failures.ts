@@ -52,16 +52,49 @@ export function formFailure(errors: Record<string, string>, ctx: NetworkCtx): Ho
   )
 }
 
-/** Entries that could be the username/password entry of this site (for naming it; never to push into). */
-function otherModeEntries(ctx: NetworkCtx): HaEntry[] {
-  const apiKeyEntries = new Set(
+/**
+ * `unifi` entries known to sign in with a username and password: their service device names a classic
+ * site `_id`, not a UUID (§1.6: identifiers ["unifi", <unique_id>]). Never guessed from titles.
+ */
+function localUserEntries(ctx: NetworkCtx): HaEntry[] {
+  const local = new Set(
     ctx.snapshot.devices
-      .filter((d) => d.identifiers.some(([k, v]) => k === NETWORK_DOMAIN && SITE_UUID.test(v)))
+      .filter((d) => d.identifiers.some(([k, v]) => k === NETWORK_DOMAIN && !SITE_UUID.test(v)))
       .flatMap((d) => d.config_entries),
   )
-  const candidates = ctx.snapshot.entries.filter((e) => !apiKeyEntries.has(e.entry_id))
-  const titled = candidates.filter((e) => e.title.trim().toLowerCase() === ctx.site.name.trim().toLowerCase())
-  return titled.length > 0 ? titled : candidates
+  return ctx.snapshot.entries.filter((e) => local.has(e.entry_id))
+}
+
+/** §3.2 cross-mode guard: a username/password entry for the same host and site blocks the API-key one. */
+export function otherModeFailure(ctx: NetworkCtx, local: HaEntry[]): HomeAssistantFailure {
+  const site = `"${ctx.site.name}"`
+  const titled = local.filter((e) => e.title.trim().toLowerCase() === ctx.site.name.trim().toLowerCase())
+  const named = (titled.length > 0 ? titled : local).map((e) => `"${e.title}"`)
+  return networkFailure(
+    'conflict',
+    'other_mode_entry',
+    `Home Assistant already has a UniFi Network entry for site ${site} on ${ctx.console.host} that signs in with a username and password${named.length > 0 ? ` (${named.slice(0, 3).join(', ')})` : ''}. ` +
+      'Home Assistant allows one entry per site, so remove that entry first (Settings → Devices & services → UniFi Network → ⋮ → Delete), then send the key again.',
+    'unifi abort already_configured (cross-mode)',
+  )
+}
+
+/**
+ * `already_configured` is both "this site UUID has an entry" and the cross-mode guard (§3.2). Keyward
+ * looked the site's entry up first, so it names the username/password entry when HA's devices show one;
+ * otherwise it cannot tell the two apart and does not advise deleting anything.
+ */
+function alreadyConfigured(ctx: NetworkCtx): HomeAssistantFailure {
+  const local = localUserEntries(ctx)
+  if (local.length > 0) return otherModeFailure(ctx, local)
+  return networkFailure(
+    'conflict',
+    'already_configured',
+    `Home Assistant already has a UniFi Network entry for site "${ctx.site.name}" on ${ctx.console.host}, and Keyward could not tell which one it is. ` +
+      'If that entry uses an API key, open it in Settings → Devices & services → UniFi Network, choose Reconfigure and paste the key ("Copy fields"). ' +
+      'If it signs in with a username and password, Home Assistant allows only one entry per site: that one would have to go first.',
+    'unifi abort already_configured (entry not identified)',
+  )
 }
 
 export function abortFailure(reason: string, ctx: NetworkCtx): HomeAssistantFailure {
@@ -75,16 +108,8 @@ export function abortFailure(reason: string, ctx: NetworkCtx): HomeAssistantFail
         `The new key does not see the UniFi Network site ${site} that Home Assistant's entry is for, so Home Assistant kept its old key. Make the key on ${at} as a user who can see that site.`,
         'unifi abort unknown_site_id',
       )
-    case 'already_configured': {
-      const named = otherModeEntries(ctx).map((e) => `"${e.title}"`)
-      return networkFailure(
-        'conflict',
-        'other_mode_entry',
-        `Home Assistant already has a UniFi Network entry for site ${site} on ${ctx.console.host} that signs in with a username and password${named.length > 0 ? ` (${named.slice(0, 3).join(', ')})` : ''}. ` +
-          'Home Assistant allows one entry per site, so remove that entry first (Settings → Devices & services → UniFi Network → ⋮ → Delete), then send the key again.',
-        'unifi abort already_configured (cross-mode)',
-      )
-    }
+    case 'already_configured':
+      return alreadyConfigured(ctx)
     case 'cannot_connect':
       return networkFailure(
         'unreachable',

@@ -23,12 +23,18 @@ export function entryForSite(
 export function matchNetworkSites(
   snapshot: DomainSnapshot,
   siteIds: readonly string[],
+  /** The entry ids HA answered earlier pushes with: the link when HA shows no device (entries.ts). */
+  entryIds: readonly string[] = [],
 ): { entry: HaEntry | null; reauth: PendingReauth | null } {
   for (const id of siteIds) {
     const found = entryForSite(snapshot, id)
     if (found.entry || found.reauth) return found
   }
-  return { entry: null, reauth: null }
+  const pushed = snapshot.entries.find((e) => entryIds.includes(e.entry_id)) ?? null
+  return {
+    entry: pushed,
+    reauth: pushed ? (snapshot.reauths.find((r) => r.entryId === pushed.entry_id) ?? null) : null,
+  }
 }
 
 /** What the site choice reads of a push. */

@@ -16,10 +16,16 @@ import { KeywardFailure } from '../../../shared/result.ts'
 import type { HomeAssistantClient } from './client.ts'
 import { snapshotDomain } from './entries.ts'
 import { KEY_SHAPE } from './flow-driver.ts'
-import { entryStateTail, readEntry } from './flow-push.ts'
+import { entryStateTail, readEntry, settledEntry } from './entry-read.ts'
 import { deleteFlow, FLOW_PATH, flowPath } from './flow-rest.ts'
 import { fillForm, menuOptions, pickMenuOption, type FormValues } from './forms.ts'
-import { abortFailure, formFailure, networkFailure as fail, type NetworkCtx as Ctx } from './network-failures.ts'
+import {
+  abortFailure,
+  formFailure,
+  networkFailure as fail,
+  otherModeFailure,
+  type NetworkCtx as Ctx,
+} from './network-failures.ts'
 import { NETWORK_DOMAIN as DOMAIN, networkCall as call, probeNetworkFit, UPGRADE_MESSAGE } from './network-fit.ts'
 import { chooseSite, entryForSite } from './network-sites.ts'
 import {
@@ -35,6 +41,9 @@ export { probeNetworkFit, UPGRADE_MESSAGE, type NetworkFit } from './network-fit
 export { matchNetworkSites } from './network-sites.ts'
 
 const MAX_STEPS = 6
+
+/** The detail of a refusal at a username/password form (the old shape, or a local-user entry's reconfigure). */
+const LOCAL_USER_FORM = 'local-user form'
 
 export interface NetworkPush {
   console: HaConsoleRef
@@ -76,10 +85,14 @@ async function drive(
         continue
       }
       if (current.type !== 'form') {
+        // §1.2 `progress`/`external`: only HA's window can wait on it; a flow Keyward opened is deleted below.
+        const where = own
+          ? 'Keyward cannot do that from outside, so it closed the setup it had started. Add UniFi Network in Home Assistant (Settings → Devices & services → Add integration).'
+          : 'Finish it there: Settings → Devices & services.'
         throw fail(
           'refused',
           'needs_ui',
-          `Home Assistant wants to continue the UniFi Network setup in its own window (${current.type}).`,
+          `Home Assistant wants to continue the UniFi Network setup in its own window (${current.type} step). ${where}`,
           current.type,
         )
       }
@@ -96,7 +109,7 @@ async function drive(
       const names = form.data_schema.map((f) => f.name)
       // A form asking for a username is the old, local-user-only shape: it never gets the key.
       if (names.includes('username') || names.includes('password'))
-        throw fail('refused', 'needs_ui', UPGRADE_MESSAGE, `form ${form.step_id}: ${names.join(',')}`)
+        throw fail('refused', 'needs_ui', UPGRADE_MESSAGE, `${LOCAL_USER_FORM} ${form.step_id}: ${names.join(',')}`)
       const filled = fillForm(form.data_schema, values)
       if (filled.missing.length > 0) {
         throw fail(
@@ -200,7 +213,38 @@ export async function pushNetworkKey(ha: HomeAssistantClient, req: NetworkPush):
     return conclude(ha, req, await drive(ha, first, values, ctx, true), ctx, found.entry.entry_id, who)
   }
   const first = await call(ha, 'POST', FLOW_PATH, { handler: DOMAIN }, 'start setup')
-  return conclude(ha, req, await drive(ha, first, values, ctx, true), ctx, null, who)
+  try {
+    return await conclude(ha, req, await drive(ha, first, values, ctx, true), ctx, null, who)
+  } catch (error) {
+    // HA has an entry for the site that Keyward could not link (no device registry, or a device-less
+    // entry): with exactly one `unifi` entry, that entry is the one (as for Protect, flow-push.ts).
+    const unlinked = error instanceof HomeAssistantFailure && error.problem === 'already_configured'
+    if (!unlinked || snapshot.entries.length !== 1) throw error
+    return intoOnlyEntry(ha, req, values, ctx, who)
+  }
+}
+
+/**
+ * Reconfigures the only `unifi` entry: an API-key entry takes the key (`reconfigure_api_key`, HA checks its
+ * site UUID is among the key's sites, §3.2); a username/password form means that entry is the other mode's
+ * (the cross-mode guard), which the probe flow leaves untouched and deleted.
+ */
+async function intoOnlyEntry(
+  ha: HomeAssistantClient,
+  req: NetworkPush,
+  values: FormValues,
+  ctx: Ctx,
+  who: string,
+): Promise<PushResult> {
+  const only = ctx.snapshot.entries[0]!
+  const first = await call(ha, 'POST', FLOW_PATH, { handler: DOMAIN, entry_id: only.entry_id }, 'reconfigure')
+  try {
+    return await conclude(ha, req, await drive(ha, first, values, ctx, true), ctx, only.entry_id, who)
+  } catch (error) {
+    const localForm = error instanceof HomeAssistantFailure && error.detail?.startsWith(LOCAL_USER_FORM)
+    if (localForm) throw otherModeFailure(ctx, [only])
+    throw error
+  }
 }
 
 async function conclude(
@@ -224,7 +268,8 @@ async function conclude(
     )
   }
   if (done.reason === 'reauth_successful' || done.reason === 'reconfigure_successful') {
-    const entry = await readEntry(ha, DOMAIN, entryId)
+    // HA only schedules the reload after a reconfigure/reauth (entry-read.ts): wait for it to settle.
+    const entry = await settledEntry(ha, DOMAIN, entryId)
     const message =
       done.reason === 'reauth_successful'
         ? `Home Assistant finished its pending re-authentication of UniFi Network for ${who} with the new key.`

@@ -54,8 +54,17 @@ export class PushCoordinator {
       ...(choice.siteId ? { siteId: choice.siteId } : {}),
     })
     if (result.outcome !== 'not-applicable' && result.outcome !== 'choose-site')
-      keys.save(keyId, (k) => ({ ...k, pushedTo: [...new Set([...k.pushedTo, haId])] }))
+      this.#landed(keyId, haId, result.entryId)
     return result
+  }
+
+  /** The key now feeds this HA, in the entry HA named (its own id: the health check's fallback link). */
+  #landed(keyId: string, haId: string, entryId: string | null): void {
+    this.options.keys.save(keyId, (k) => ({
+      ...k,
+      pushedTo: [...new Set([...k.pushedTo, haId])],
+      ...(entryId ? { haEntries: { ...k.haEntries, [haId]: entryId } } : {}),
+    }))
   }
 
   /** Rotation hand-over: every HA this key was pushed into gets the new secret first. */
@@ -70,6 +79,7 @@ export class PushCoordinator {
           `Home Assistant at ${this.options.registry.find(haId).url} uses this key for more than one UniFi Network site, so Keyward cannot hand a rotated key over to just one. The old key was kept; make a new key and send it to each site instead.`,
         )
       }
+      if (result.outcome !== 'not-applicable') this.#landed(key.id, haId, result.entryId)
     }
   }
 

@@ -8,7 +8,7 @@ import { KeywardFailure } from '../../../shared/result.ts'
 import type { Settings } from '../settings/settings.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import { summaryOf, tlsOf, type Binding } from './binding.ts'
-import { connectHomeAssistant, normalizeBaseUrl, type HomeAssistantClient } from './client.ts'
+import { connectHomeAssistant, normalizeBaseUrl, onboardingState, type HomeAssistantClient } from './client.ts'
 import { firstContact, identityAtConnect, type AnnouncedUuid, type FirstContact } from './identity.ts'
 import { HomeAssistantFailure, type HaBaseUrl } from './types.ts'
 
@@ -82,6 +82,7 @@ export class HaRegistry {
       this.options.settings.listHomeAssistants().find((h) => h.url === base.origin)?.certificateSha256 ?? undefined
     const seen = await this.#contact(base, input.sha256 ?? known)
     const pin = seen.trust === 'pin' ? seen.certificate!.sha256.toUpperCase() : null
+    await this.#requireOnboarded(base, pin)
     const ha = await connectHomeAssistant({
       url: input.url,
       token: input.token,
@@ -116,6 +117,9 @@ export class HaRegistry {
         ...k,
         pushedTo: k.pushedTo.filter((h) => h !== id),
         haHealth: k.haHealth?.haId === id ? null : k.haHealth,
+        ...(k.haEntries
+          ? { haEntries: Object.fromEntries(Object.entries(k.haEntries).filter(([h]) => h !== id)) }
+          : {}),
         ...(k.haConsents ? { haConsents: k.haConsents.filter((c) => c.haId !== id) } : {}),
       })),
     )
@@ -147,6 +151,26 @@ export class HaRegistry {
       }
       throw error
     })
+  }
+
+  /**
+   * home-assistant.md §5: a fresh HA (onboarding `user` step not done) has no users and so no tokens;
+   * any token would be refused and counted as a failed login. Asked without the token, over the pin;
+   * an unreadable answer ('unknown', or an error) lets the connect go on as before.
+   */
+  async #requireOnboarded(base: HaBaseUrl, pin: string | null): Promise<void> {
+    const state = await onboardingState(base.origin, {
+      ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
+      ...(pin ? { tls: { pin } } : {}),
+    }).catch(() => 'unknown' as const)
+    if (state !== 'pending') return
+    throw new HomeAssistantFailure(
+      'refused',
+      'ha_unavailable',
+      `Home Assistant at ${base.origin} has not finished its first-time setup, so it has no users and no access tokens yet. ` +
+        `Open ${base.origin} in a browser, create the owner account, then make a long-lived access token (your profile → Security) and connect again. Keyward did not send the token.`,
+      'onboarding: user step not done',
+    )
   }
 
   /** Saves the record of an HA that accepted the token (keychain first: nothing is saved if it refuses). */

@@ -191,6 +191,10 @@ const flowResultSchema = z.discriminatedUnion('type', [
     .transform(({ step_id, ...rest }) => ({ ...rest, ...(step_id ? { step_id } : {}) })),
 ])
 
+/** The `flow_id` of a reply that is not a readable flow result (so an opened flow can still be closed). */
+export const parseFlowId = (raw: unknown): string | null =>
+  readOrNull(z.object({ flow_id: z.string().min(1).max(64) }), raw)?.flow_id ?? null
+
 /** A REST flow result; null when it is not one (an unknown `type` included). */
 export const parseFlowResult = (raw: unknown): HaFlowResult | null =>
   readOrNull(flowResultSchema, raw) as HaFlowResult | null

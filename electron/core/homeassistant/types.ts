@@ -155,6 +155,8 @@ export interface HaConsoleRef {
   name?: string | null
   /** UniFi Network: the site UUIDs the key sees; `unifi` API-key entries are found by them (§1.6, §3.2). */
   siteIds?: string[]
+  /** Health: the entry ids HA answered this console's pushes with (the fallback link, entries.ts). */
+  entryIds?: string[]
 }
 
 /** Why pushing a key into HA failed: specific, for the UI to explain and act on. */

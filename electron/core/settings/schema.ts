@@ -157,6 +157,10 @@ const keyRecord = z.strictObject({
   unreachableStreak: z.int().min(0),
   haConsents: z.array(haConsent).max(20).optional(),
   pushedTo: z.array(z.string().max(64)).max(20),
+  haEntries: z
+    .record(z.string().max(64), z.string().max(64))
+    .refine((o) => Object.keys(o).length <= 20)
+    .optional(),
   haHealth: z
     .strictObject({
       haId: z.string().max(64),

@@ -16,6 +16,8 @@ export type StepResult =
   | { type: 'menu'; step_id: string; options: string[]; placeholders?: Record<string, string> }
   | { type: 'abort'; reason: string; placeholders?: Record<string, string> }
   | { type: 'create_entry'; title: string; data: Record<string, unknown>; unique_id: string | null }
+  /** `async_show_progress` (§1.2 result types): a background task the frontend waits on. */
+  | { type: 'progress'; step_id: string; action: string }
 
 export interface StepContext {
   state: HaSimState
@@ -194,11 +196,24 @@ export class FlowManager {
               : result.options,
           description_placeholders: result.placeholders ?? null,
         }
+      case 'progress':
+        flow.step_id = result.step_id
+        return {
+          type: 'progress',
+          ...base,
+          step_id: result.step_id,
+          progress_action: result.action,
+          description_placeholders: null,
+        }
       case 'abort':
         this.finish(flow)
         return { type: 'abort', ...base, reason: result.reason, description_placeholders: result.placeholders ?? null }
       case 'create_entry': {
         this.finish(flow)
+        // async_finish_flow aborts the other flows of the same unique_id (e.g. the discovery).
+        for (const other of [...this.state.flows.values()])
+          if (other.handler === flow.handler && result.unique_id && other.context.unique_id === result.unique_id)
+            this.finish(other)
         const entry = await this.addEntry(flow, result)
         return {
           type: 'create_entry',
@@ -216,6 +231,35 @@ export class FlowManager {
     }
   }
 
+  /**
+   * HA's `async_set_unique_id` (raise_on_progress, the default): another flow of the handler with
+   * the same unique_id, e.g. a discovered console waiting at `discovery_confirm` (§2.6), makes this
+   * one abort `already_in_progress` [HA's standard behaviour; the reference lists the discovery flow].
+   */
+  uniqueIdInProgress(flow: SimFlow, uniqueId: string): boolean {
+    const norm = (v: string | null | undefined) => (v ?? '').replace(/[^0-9a-z]/gi, '').toUpperCase()
+    return [...this.state.flows.values()].some(
+      (f) =>
+        f !== flow &&
+        f.handler === flow.handler &&
+        !!f.context.unique_id &&
+        norm(f.context.unique_id) === norm(uniqueId),
+    )
+  }
+
+  /** A discovery of `domain` (§2.6 `integration_discovery`): the flow then waits at `discovery_confirm`. */
+  async discover(domain: string, info: { host: string; mac: string; name: string }): Promise<Record<string, unknown>> {
+    return this.start(
+      domain,
+      {
+        source: 'integration_discovery',
+        unique_id: info.mac.replace(/[^0-9a-f]/gi, '').toUpperCase(),
+        title_placeholders: { name: info.name, ip_address: info.host },
+      },
+      info,
+    )
+  }
+
   /** Removes the flow, and the repair issue of a reauth flow (§1.5 async_finish_flow). */
   finish(flow: SimFlow): void {
     this.state.flows.delete(flow.flow_id)
@@ -224,7 +268,11 @@ export class FlowManager {
     }
   }
 
-  async start(domain: string, context: SimFlowContext): Promise<Record<string, unknown>> {
+  async start(
+    domain: string,
+    context: SimFlowContext,
+    data?: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
     this.handlerFor(domain)
     if (context.entry_id !== undefined && !this.state.entries.has(context.entry_id)) {
       // [inferred] HA's UnknownEntry for a bad entry_id.
@@ -238,7 +286,9 @@ export class FlowManager {
       shown: { kind: 'form', schema: [] },
     }
     this.state.flows.set(flow.flow_id, flow)
-    return this.runStep(flow, context.source)
+    const first = await this.runStep(flow, context.source, data)
+    const fromOutside = context.source === 'user' || context.source === 'reconfigure'
+    return fromOutside && this.state.config.startReplyType === 'unknown' ? { ...first, type: 'wizard' } : first
   }
 
   /** GET /flow/{id}: re-runs the current step without input (§1.1). */
@@ -299,7 +349,11 @@ export class FlowManager {
   async updateAndReload(entry: SimEntry, data: Record<string, unknown>): Promise<void> {
     entry.data = data
     entry.modified_at = this.state.clock()
-    await this.setupEntry(entry)
+    const later = this.state.config.reloadAfterUpdate
+    if (later === 'awaited') return this.setupEntry(entry)
+    // HA's `async_schedule_reload`: the abort goes out while the entry is still being unloaded.
+    entry.state = 'unload_in_progress'
+    setTimeout(() => void this.setupEntry(entry).catch(() => {}), later).unref()
   }
 
   /** Sets the entry up and applies the outcome: state, reason, reauth + repair issue (§1.4, §1.5). */

@@ -9,12 +9,13 @@
 import type { IntegrationHandler, SetupOutcome, StepContext, StepResult } from './flow-manager.ts'
 import type { HaSimState, SchemaField, SimEntry } from './state.ts'
 import { hasProtectMenus, minProtectVersion } from './state.ts'
+import { protectDiscoverySteps } from './protect-discovery.ts'
 import { protectMetaInfo, validateProtectApiKey, validateProtectFull, type Validation } from './upstream.ts'
 
 const DOMAIN = 'unifiprotect'
 const DEFAULT_PORT = 443
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : '')
+export const str = (v: unknown): string => (typeof v === 'string' ? v : '')
 const isApiKeyOnly = (entry: SimEntry): boolean => entry.data.connection_mode === 'api_key_only' || !entry.data.username
 
 function fullSchema(defaults: Record<string, unknown> = {}): SchemaField[] {
@@ -59,7 +60,7 @@ const apiKeySchema = (host?: unknown): SchemaField[] => [
   { name: 'api_key', required: true, kind: 'password' },
 ]
 
-function fullData(input: Record<string, unknown>, nvrName: string): Record<string, unknown> {
+export function fullData(input: Record<string, unknown>, nvrName: string): Record<string, unknown> {
   return {
     host: str(input.host),
     port: input.port,
@@ -71,7 +72,7 @@ function fullData(input: Record<string, unknown>, nvrName: string): Record<strin
   }
 }
 
-const apiKeyData = (host: string, apiKey: string): Record<string, unknown> => ({
+export const apiKeyData = (host: string, apiKey: string): Record<string, unknown> => ({
   host,
   port: DEFAULT_PORT,
   verify_ssl: false,
@@ -80,9 +81,9 @@ const apiKeyData = (host: string, apiKey: string): Record<string, unknown> => ({
   connection_mode: 'api_key_only',
 })
 
-const menu = (step_id: string, options: string[]): StepResult => ({ type: 'menu', step_id, options })
+export const menu = (step_id: string, options: string[]): StepResult => ({ type: 'menu', step_id, options })
 
-function validateFull(ctx: StepContext, data: Record<string, unknown>): Promise<Validation> {
+export function validateFull(ctx: StepContext, data: Record<string, unknown>): Promise<Validation> {
   return validateProtectFull(
     ctx.state,
     {
@@ -97,7 +98,7 @@ function validateFull(ctx: StepContext, data: Record<string, unknown>): Promise<
   )
 }
 
-function alreadyConfigured(state: HaSimState, mac: string): boolean {
+export function alreadyConfigured(state: HaSimState, mac: string): boolean {
   const norm = mac.replace(/[^0-9a-f]/gi, '').toUpperCase()
   return [...state.entries.values()].some(
     (e) => e.domain === DOMAIN && (e.unique_id ?? '').replace(/[^0-9a-f]/gi, '').toUpperCase() === norm,
@@ -119,6 +120,7 @@ async function fullUserStep(stepId: string, ctx: StepContext, input?: Record<str
   const result = await validateFull(ctx, input)
   if (!result.ok)
     return { type: 'form', step_id: stepId, schema: fullSchema(input), errors: result.errors, placeholders }
+  if (ctx.manager.uniqueIdInProgress(ctx.flow, result.nvr.mac)) return { type: 'abort', reason: 'already_in_progress' }
   if (alreadyConfigured(ctx.state, result.nvr.mac)) return { type: 'abort', reason: 'already_configured' }
   return {
     type: 'create_entry',
@@ -130,6 +132,8 @@ async function fullUserStep(stepId: string, ctx: StepContext, input?: Record<str
 
 async function apiKeyUserStep(ctx: StepContext, input?: Record<string, unknown>): Promise<StepResult> {
   if (!input) return { type: 'form', step_id: 'api_key', schema: apiKeySchema() }
+  if (ctx.state.config.protectApiKeyStep === 'progress')
+    return { type: 'progress', step_id: 'api_key', action: 'validate' }
   const result = await validateProtectApiKey(
     ctx.state,
     str(input.host),
@@ -137,6 +141,7 @@ async function apiKeyUserStep(ctx: StepContext, input?: Record<string, unknown>)
     minProtectVersion(ctx.state.config),
   )
   if (!result.ok) return { type: 'form', step_id: 'api_key', schema: apiKeySchema(input.host), errors: result.errors }
+  if (ctx.manager.uniqueIdInProgress(ctx.flow, result.nvr.mac)) return { type: 'abort', reason: 'already_in_progress' }
   if (alreadyConfigured(ctx.state, result.nvr.mac)) return { type: 'abort', reason: 'already_configured' }
   return {
     type: 'create_entry',
@@ -173,6 +178,7 @@ export function protectHandler(state: HaSimState): IntegrationHandler {
     className: 'ProtectFlowHandler',
     reauthPlaceholders: (entry) => ({ name: entry.title, ip_address: str(entry.data.host) }),
     steps: {
+      ...protectDiscoverySteps(v2026_9),
       user: (ctx, input) =>
         v2026_9 ? Promise.resolve(menu('user', ['full', 'api_key'])) : fullUserStep('user', ctx, input),
       ...(v2026_9

@@ -136,8 +136,11 @@ function tokenOf(state: HaSimState, header: string | undefined): HaTokenSeed | u
   // Case-sensitive "Bearer " (§5).
   if (!header?.startsWith('Bearer ')) return undefined
   const value = header.slice(7)
-  return state.config.tokens.find((t) => t.token === value)
+  return validTokens(state).find((t) => t.token === value)
 }
+
+/** §5: a fresh HA (`onboarded` false) has no users, so no token is valid yet. */
+const validTokens = (state: HaSimState): HaTokenSeed[] => (state.config.onboarded ? state.config.tokens : [])
 
 function configDict(state: HaSimState): Record<string, unknown> {
   const c = state.config
@@ -368,7 +371,7 @@ export async function startHomeAssistantSimulator(
       if (!token) {
         const found =
           msg.type === 'auth' && typeof msg.access_token === 'string'
-            ? state.config.tokens.find((t) => t.token === msg.access_token)
+            ? validTokens(state).find((t) => t.token === msg.access_token)
             : undefined
         if (!found) {
           wrongLogin(state, address)
@@ -426,6 +429,7 @@ export async function startHomeAssistantSimulator(
           return ok({ issue_data: issue.data })
         }
         case 'config/device_registry/list':
+          if (state.config.deviceRegistry === 'absent') return err('unknown_command', 'Unknown command.')
           return ok(
             [...state.devices.values()].map(({ config_entries: entries, ...d }) => ({
               ...d,

@@ -44,7 +44,7 @@ export interface HaSimConfig {
   revokedKeyInFullMode: 'stays-loaded' | 'auth-failed'
   /** §4 `login_attempts_threshold` with ip_ban_enabled; -1 = never ban (HA's default). */
   loginAttemptsThreshold: number
-  /** §5 onboarding: a fresh HA has no users. */
+  /** §5 onboarding: a fresh HA has no users, so no token is accepted (REST 401, WS auth_invalid). */
   onboarded: boolean
   /** §1.2 `menu_options` as a list or an {id: label} dict. */
   menuOptionsShape: 'list' | 'dict'
@@ -69,6 +69,28 @@ export interface HaSimConfig {
    * "may be gone" [inferred]: 'present' answers it, 'absent' is a 404 like any unknown route (not a failed login).
    */
   discoveryInfo: 'present' | 'absent'
+  /**
+   * After a reauth or reconfigure, `async_update_reload_and_abort` is a callback that only *schedules*
+   * the reload (§1.2: success is an abort; §1.4 lists `unload_in_progress`/`setup_in_progress`):
+   * 'awaited' reloads before answering (a simple fake's habit, the default); a number of ms answers the
+   * abort at once with the entry `unload_in_progress` and reloads it that much later, as HA does.
+   */
+  reloadAfterUpdate: 'awaited' | number
+  /**
+   * WS `config/device_registry/list` (§1.3 [inferred]; §9 "the exact WS command for the device registry" is
+   * open): 'listed' answers it; 'absent' answers `unknown_command`, like an HA that names it otherwise.
+   */
+  deviceRegistry: 'listed' | 'absent'
+  /**
+   * §1.2 lists `progress`/`external` result types; no documented unifiprotect step uses them. 'progress'
+   * makes unifiprotect's API-key step answer `progress` (a step only HA's own window can wait on).
+   */
+  protectApiKeyStep: 'form' | 'progress'
+  /**
+   * The first result of a `user`/`reconfigure` flow: 'documented' (§1.2 types) or 'unknown' (a result type
+   * a newer HA could add): the flow is open in HA either way, and a client that cannot read it must close it.
+   */
+  startReplyType: 'documented' | 'unknown'
 }
 
 export const ADMIN_TOKEN = 'sim-admin.eyJpc3MiOiJhZG1pbiJ9.long-lived-token-0001'
@@ -96,6 +118,10 @@ export function createHaConfig(overrides: Partial<HaSimConfig> = {}): HaSimConfi
     upstreamTimeoutMs: 5000,
     uuid: randomBytes(16).toString('hex'),
     discoveryInfo: 'absent',
+    reloadAfterUpdate: 'awaited',
+    deviceRegistry: 'listed',
+    protectApiKeyStep: 'form',
+    startReplyType: 'documented',
     ...overrides,
   }
 }
@@ -130,7 +156,8 @@ export interface SimEntry {
 }
 
 export interface SimFlowContext {
-  source: 'user' | 'reconfigure' | 'reauth'
+  /** `integration_discovery`: a console HA found on its own, waiting at `discovery_confirm` (§2.6). */
+  source: 'user' | 'reconfigure' | 'reauth' | 'integration_discovery'
   entry_id?: string
   unique_id?: string | null
   title_placeholders?: Record<string, string>
