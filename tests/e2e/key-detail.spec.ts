@@ -2,12 +2,15 @@
 // own user list proves it), asking for a sign-in first when needed; the keyboard alone reaches a
 // key, opens it, runs an action and comes back in a few Tab stops; same-named keys are told apart
 // by their console; at 600 px nothing scrolls sideways with a key open; axe is clean (light, dark).
+// An Access key whose API port has a certificate of its own is confirmed from the detail, and Settings
+// shows that pin and says that trusting the console again drops it.
 import type { Page } from '@playwright/test'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
 import { expect, test } from './fixtures.ts'
+import { provisionedKey } from '../support/provisioned-key.ts'
 import { keyDetail, keyRow, makeKey, openKey, openKeyList, rowButton } from './keys.ts'
-import { captureScreen } from './wizard.ts'
+import { captureScreen, expectAccessible } from './wizard.ts'
 
 const usernames = (sim: RunningConsole) => [...sim.state.users.values()].map((u) => u.username)
 const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '')
@@ -142,4 +145,61 @@ test('same-named keys show their console; at 600 px a key opens in place with no
   await page.getByRole('button', { name: 'Back to the list' }).click()
   await expect(page.getByRole('listbox')).toBeVisible()
   await expect(page.getByTestId('key-row').first()).toBeFocused()
+})
+
+test('Access’s own certificate: confirmed from the key detail, shown in Settings, dropped by re-trusting the console', async ({
+  page,
+  launch,
+  consoles,
+}) => {
+  // imhotep/hass-unifi-access#3 [report]: Access's port :12445 has its own certificate (unifi/access-pin.ts).
+  const unvr = await consoles.start('unvr', {
+    apps: ['protect', 'access'],
+    accessPort: 0,
+    access: { ownCertificate: true },
+  })
+  const { core, host } = await launch({ accessPort: unvr.accessPort! })
+  const made = await provisionedKey(core, unvr, { app: 'access', username: 'keyward-access', keyName: 'ha-access' })
+  expect(made.outcome.check).toMatchObject({ status: 'failed', problem: 'access_certificate' })
+
+  await openKeyList(page, host)
+  const detail = await openKey(page, 'ha-access')
+  await expect(detail.getByTestId('detail-status')).toHaveText('Unknown')
+  await expect(detail.getByTestId('status-message')).toContainText('sent nothing')
+  const accessSha256 = unvr.accessSha256!
+  expect(accessSha256).not.toBe(unvr.sha256)
+  await expect(detail.getByTestId('access-fingerprint')).toHaveAttribute(
+    'aria-label',
+    `Certificate fingerprint ${accessSha256}`,
+  )
+  expect(unvr.state.accessRequestCount).toBe(0)
+  await expectAccessible(page, 'key detail with Access’s own certificate')
+
+  await detail.getByRole('button', { name: 'Trust Access’s certificate' }).click()
+  await expect(detail.getByTestId('detail-status')).toHaveText('OK', { timeout: 30_000 })
+  await expect(detail.getByTestId('access-certificate')).toHaveCount(0)
+  expect(unvr.state.accessRequestCount).toBeGreaterThan(0)
+
+  // Settings shows the Access pin next to the console's, in short (first and last four pairs).
+  await page
+    .getByRole('navigation', { name: 'Sections' })
+    .getByRole('button', { name: 'Settings', exact: true })
+    .click()
+  const item = page.getByRole('list', { name: 'Known consoles' }).getByTestId('trusted-host')
+  const pairs = accessSha256.split(':')
+  const pin = item.getByTestId('access-pin')
+  await expect(pin).toContainText('Access’s API port has its own certificate')
+  await expect(pin).toContainText(`${pairs.slice(0, 4).join(':')} … ${pairs.slice(-4).join(':')}`)
+
+  // The console gets a new certificate: trusting it again says it drops the Access pin, and does.
+  const next = await unvr.replaceCertificate()
+  await item.getByRole('button', { name: 'Check certificate of NVR' }).click()
+  await expect(item.getByTestId('access-pin-drops')).toContainText('forgets the certificate you confirmed for Access')
+  await expectAccessible(page, 'Settings, re-trusting a console with an Access pin')
+  await item.getByRole('button', { name: 'It matches: trust it' }).click()
+  await expect(page.getByTestId('trusted-status')).toHaveText('Keyward now trusts the certificate NVR presents.')
+  await expect(pin).toHaveCount(0)
+  const record = core.settings.listConsoles()[0]!
+  expect(record.certificateSha256).toBe(next)
+  expect(record.accessPin).toBeUndefined()
 })

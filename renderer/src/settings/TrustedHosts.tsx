@@ -158,7 +158,15 @@ function HostItem({
           <span className="mono">{host.key}</span> · <span className="mono">{shortFingerprint(host.sha256)}</span>
           {host.keys > 0 && ` · ${host.keys} key${host.keys === 1 ? '' : 's'}`}
         </p>
-        <CheckResult check={check} name={host.name} onTrust={(sha) => void trust(sha)} />
+        {host.accessPin && (
+          <p className="muted small" data-testid="access-pin">
+            Access’s API port has its own certificate, confirmed:{' '}
+            <span className="mono" title={host.accessPin}>
+              {shortFingerprint(host.accessPin)}
+            </span>
+          </p>
+        )}
+        <CheckResult check={check} host={host} onTrust={(sha) => void trust(sha)} />
       </div>
       <div className="trusted-actions">
         <button type="button" className="button small secondary" onClick={() => void recheck()}>
@@ -174,13 +182,14 @@ function HostItem({
 
 function CheckResult({
   check,
-  name,
+  host,
   onTrust,
 }: {
   check: Check | null
-  name: string
+  host: TrustedHost
   onTrust: (sha256: string) => void
 }) {
+  const { name } = host
   if (!check) return null
   if (check.phase === 'checking') return <p className="row-busy">Contacting {name}…</p>
   if (check.phase === 'failed') return <p className="row-note tone-danger">{check.message}</p>
@@ -196,6 +205,12 @@ function CheckResult({
       <p className="fingerprint mono" aria-label={`Certificate fingerprint ${check.sha256}`}>
         <span>{a}</span> <span>{b}</span>
       </p>
+      {host.accessPin && (
+        <p data-testid="access-pin-drops">
+          Trusting it also forgets the certificate you confirmed for Access’s API port: the next check of an Access key
+          asks you to confirm that one again.
+        </p>
+      )}
       <button type="button" className="button small primary" onClick={() => onTrust(check.sha256)}>
         It matches: trust it
       </button>

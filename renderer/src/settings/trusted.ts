@@ -13,6 +13,8 @@ export interface TrustedHost {
   sha256: string
   confirmed: boolean
   keys: number
+  /** UniFi Access's API port's own certificate, when the user confirmed one (ConsoleRecord.accessPin). */
+  accessPin?: string
 }
 
 export function trustedHosts(
@@ -31,6 +33,7 @@ export function trustedHosts(
       // Records written before the flag count as confirmed (console/trust.ts); the list says what the core does.
       confirmed: c.confirmed !== false,
       keys: using(c.key),
+      ...(c.accessPin ? { accessPin: c.accessPin } : {}),
     })),
     ...servers.map((s) => ({
       kind: 'uisp' as const,

@@ -45,6 +45,8 @@ export interface RunningConsole {
   /** Access developer API (`https://host:accessPort`), only when 'access' is installed. */
   accessUrl?: string
   accessPort?: number
+  /** SHA-256 of the certificate Access's port serves (its own with `access.ownCertificate`). */
+  accessSha256?: string
   /** Every session expires now: cookie calls answer 401 until the client logs in again (§2 Session). */
   expireSessions(): void
   /** While booting, every JSON endpoint answers the HTML "starting up" page (§2 Failures). */
@@ -263,11 +265,13 @@ export async function startConsoleSimulator(config: ConsoleConfig, options: List
   })
   // The Access developer API is a second HTTPS listener on the same host (§1 Ports, §5.3).
   let access: TrackedServer | undefined
+  let accessSha256: string | undefined
   if (config.kind === 'unifi-os' && config.apps.includes('access')) {
     try {
       // `access.ownCertificate`: Access's port has a certificate of its own, made when Access was installed
       // (imhotep/hass-unifi-access#3 [report]; not in unifi-os.md §7). Default: the console's.
       const accessCert = config.access.ownCertificate ? await newCertificate() : cert
+      accessSha256 = accessCert.sha256
       access = await listen(accessCert, host, config.accessPort, requestHandler(accessApiRoutes(), state, 'access'))
     } catch (err) {
       await main.close()
@@ -287,7 +291,7 @@ export async function startConsoleSimulator(config: ConsoleConfig, options: List
     sha256: cert.sha256,
     config,
     state,
-    ...(accessPort === undefined ? {} : { accessUrl: origin(accessPort), accessPort }),
+    ...(accessPort === undefined ? {} : { accessUrl: origin(accessPort), accessPort, accessSha256 }),
     expireSessions() {
       const now = state.clock()
       for (const session of state.sessions.values()) session.expiresAt = Math.min(session.expiresAt, now)
@@ -300,12 +304,14 @@ export async function startConsoleSimulator(config: ConsoleConfig, options: List
       for (const s of [main, access]) s?.server.setSecureContext({ key: next.keyPem, cert: next.certPem })
       if (!options.keepConnections) for (const s of [main, access]) s?.dropConnections()
       running.sha256 = next.sha256
+      if (access) running.accessSha256 = next.sha256
       return next.sha256
     },
     async replaceAccessCertificate() {
       const next = await newCertificate()
       access?.server.setSecureContext({ key: next.keyPem, cert: next.certPem })
       access?.dropConnections()
+      running.accessSha256 = next.sha256
       return next.sha256
     },
     failNext(fault) {
