@@ -3,7 +3,8 @@
 // touches the server, so a flow cut off anywhere resumes without a stray token:
 //   - every token carries the flow id in its `meta` (swagger: ≤ 256 characters,
 //     shown in the token list), so a token whose creation reply was lost is found
-//     and revoked before minting again;
+//     and revoked before minting again; on a server whose list leaves `meta` out,
+//     by the flow's name instead (strayOfFlow);
 //   - a token that cannot be stored in the keychain is revoked at once.
 // The token gets the least scope that serves its purpose (tokens.ts).
 import { randomUUID } from 'node:crypto'
@@ -19,7 +20,7 @@ import {
   tokenNameProblem,
   type UispTokenPurpose,
 } from './tokens.ts'
-import type { UispStepState, UispTokenCheck, UispTokenRecord } from '../../../shared/domain.ts'
+import type { UispStepState, UispTokenCheck, UispTokenInfo, UispTokenRecord } from '../../../shared/domain.ts'
 
 export type { UispStepState, UispTokenRecord }
 
@@ -33,6 +34,8 @@ export interface UispProvisionDeps {
   journal: UispTokenJournal
   verify: (token: string, record: UispTokenRecord) => Promise<UispTokenCheck>
   now?: () => number
+  /** Ids of the tokens on this server Keyward already holds (watched keys, other flows): never strays. */
+  held?: () => ReadonlySet<string>
 }
 
 export interface UispTokenRequest {
@@ -46,6 +49,29 @@ export const suggestUispTokenName = (purpose: UispTokenPurpose) =>
   purpose === 'monitor' ? 'keyward-monitor' : 'keyward-register'
 
 export const uispMarker = (record: Pick<UispTokenRecord, 'id'>) => `Keyward ${record.id}`
+
+/** How far the server's clock may trail ours when a stray is told by its `createdAt`. */
+const CLOCK_SLACK_MS = 60 * 60_000
+
+/**
+ * Whether `t`, in the server's token list, is this flow's own token from an attempt whose reply was lost.
+ * By its `meta` marker; uisp.md §2 names `meta` in the POST body and in TokenSchema but not that a server
+ * keeps or lists it, so a token listed without one also matches when everything else says it is ours: the
+ * flow's exact name, a token (not a sign-in session) Keyward does not hold, never used (nobody ever had its
+ * secret), and made no earlier than the flow began (less CLOCK_SLACK_MS; unknown `createdAt` = not ours:
+ * a token left behind does less harm than revoking one the user made by hand).
+ */
+export function strayOfFlow(
+  record: Pick<UispTokenRecord, 'id' | 'name' | 'createdAt'>,
+  t: UispTokenInfo,
+  held: ReadonlySet<string>,
+): boolean {
+  if (t.meta === uispMarker(record)) return true
+  if (t.meta || t.transient || t.name !== record.name || held.has(t.id) || t.createdAt === null) return false
+  // Never used: no `lastUsed`, or one no later than its creation (a server may stamp both at once).
+  if (t.lastUsed !== null && Date.parse(t.lastUsed) > Date.parse(t.createdAt)) return false
+  return Date.parse(t.createdAt) >= Date.parse(record.createdAt) - CLOCK_SLACK_MS
+}
 
 export function newUispTokenProvision(request: UispTokenRequest, now = Date.now()): UispTokenRecord {
   const problem = tokenNameProblem(request.name)
@@ -92,7 +118,8 @@ export async function runUispTokenProvision(
   if (!token) {
     token = await flow.step('token', async () => {
       // A token from an earlier, interrupted attempt of this flow: revoke it first.
-      for (const stray of (await listUispTokens(caller)).filter((t) => t.meta === uispMarker(flow.record))) {
+      const held = deps.held?.() ?? new Set<string>()
+      for (const stray of (await listUispTokens(caller)).filter((t) => strayOfFlow(flow.record, t, held))) {
         await revokeUispToken(caller, stray.id)
       }
       const minted = await createUispToken(caller, {

@@ -103,6 +103,14 @@ export class UispTokenFlows {
     return listUispTokens(caller)
   }
 
+  /** Tokens on the flow's server that Keyward holds: watched keys and other flows' (provision.ts strayOfFlow). */
+  #held(flow: UispTokenRecord): Set<string> {
+    const { settings } = this.#o
+    const keys = settings.listKeys().filter((k) => k.app === 'uisp' && k.consoleKey === flow.serverKey)
+    const flows = settings.getUisp().flows.filter((f) => f.id !== flow.id && f.serverKey === flow.serverKey)
+    return new Set([...keys.map((k) => k.remoteId), ...flows.map((f) => f.tokenId)].filter((id) => id !== null))
+  }
+
   async #run(caller: UispSession, start: UispTokenRecord): Promise<UispTokenOutcome> {
     const { servers, vault, now } = this.#o
     const s = servers.get(start.serverKey)
@@ -112,6 +120,7 @@ export class UispTokenFlows {
         journal: this.#journal,
         verify: (token, r) => servers.verifyToken(s, token, r.purpose, r.expiresAt),
         now,
+        held: () => this.#held(start),
       })
       const token = await vault.get(record.keyRef)
       const masked = token ? maskSecret(token) : null

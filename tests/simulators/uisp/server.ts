@@ -58,6 +58,11 @@ export interface UispServerOptions {
   certificate?: 'self-signed' | 'ca-issued'
   /** `/nms/version` answers 401 without a token (uisp.md §8 open question). */
   versionNeedsAuth?: boolean
+  /**
+   * `omitted`: the token list and replies leave `meta` out (uisp.md §2 names it in the POST body and the
+   * schema but not that a server keeps it); default `listed`, the note as sent.
+   */
+  tokenMeta?: 'listed' | 'omitted'
   /** Simulated time in ms (sessions, 2FA, token expiry). Default Date.now. */
   clock?: () => number
 }
@@ -178,6 +183,7 @@ export async function startUispServer(options: UispServerOptions): Promise<Runni
       connectionHost: options.connectionHost ?? null,
       connectionPort: options.connectionPort ?? null,
       connectionFormat: options.connectionFormat ?? 'raw',
+      tokenMeta: options.tokenMeta ?? 'listed',
       devices: DEFAULT_DEVICES,
     },
     options.clock ?? Date.now,

@@ -73,6 +73,8 @@ export interface UispConfig {
   connectionPort: number | null
   /** `/nms/connection` body: `raw` = the string as hapi sends one (text/html) [inferred], `json` = a JSON string. */
   connectionFormat: 'raw' | 'json'
+  /** `omitted`: token views leave `meta` out (an implementation that does not keep it, uisp.md §2). */
+  tokenMeta: 'listed' | 'omitted'
   devices: unknown[]
 }
 

@@ -34,7 +34,7 @@ function tokenView(record: TokenRecord, state: UispState, principal: Principal) 
     user: user ? { id: user.id, username: user.username } : null,
     transient: false,
     currentSession: principal.kind === 'token' && principal.id === record.id,
-    meta: record.meta,
+    ...(state.config.tokenMeta === 'omitted' ? {} : { meta: record.meta }),
     allIpsCount: 1,
     ips: ['127.0.0.1'],
   }
