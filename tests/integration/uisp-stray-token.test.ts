@@ -1,7 +1,8 @@
 // A UISP token whose creation reply was lost, on a server that keeps no `meta` (uisp.md §2 names it in the
 // POST body and the token schema, not that a server lists it back): resuming the flow finds that token by the
 // flow's own name and revokes it before minting again, so no orphan is left, while a same-named token that
-// Keyward already holds, or one the user made and uses, stays (electron/core/uisp/provision.ts strayOfFlow).
+// Keyward already holds, or one the user made and uses, stays (electron/core/uisp/strays.ts). A rotation whose
+// create reply is lost revokes what it made at once and keeps the token the key holds.
 import { afterEach, describe, expect, it } from 'vitest'
 import type { UispTokenInfo } from '../../shared/domain.ts'
 import type { Outcome } from '../../shared/result.ts'
@@ -84,4 +85,29 @@ describe('a lost token-create reply, then resume', () => {
     const listed = value((await core.invoke('uisp.listTokens', { key })) as Outcome<UispTokenInfo[]>)
     expect(listed.filter((t) => !t.transient).map((t) => t.meta)).toEqual([null])
   })
+})
+
+describe('a lost token-create reply during a rotation', () => {
+  for (const tokenMeta of ['omitted', 'listed'] as const) {
+    it(`revokes what the create made and keeps the old token (meta ${tokenMeta})`, async () => {
+      const { sim, core, create } = await signedIn(tokenMeta)
+      const made = value(await create())
+      const keyId = made.keyId!
+      // As if the server kept no `lastUsed`: only Keyward's own record tells the working token apart.
+      sim.state.tokens.get(made.record.tokenId!)!.lastUsed = null
+      // A second rotation after a first one that worked: the token then carries the rotation's marker.
+      expect(await core.invoke('keys.rotate', { id: keyId })).toMatchObject({ ok: true })
+      const current = core.keys.list().find((k) => k.id === keyId)!.remoteId!
+      expect([...sim.state.tokens.keys()]).toEqual([current])
+      sim.state.tokens.get(current)!.lastUsed = null
+
+      const dropped = sim.dropNextReply('POST', '/token')
+      const rotated = await core.invoke('keys.rotate', { id: keyId })
+      await dropped
+      expect(rotated.ok).toBe(false)
+      // The token the lost reply made is gone; the one the key holds still works.
+      expect([...sim.state.tokens.keys()]).toEqual([current])
+      expect(core.keys.list().find((k) => k.id === keyId)!.remoteId).toBe(current)
+    })
+  }
 })

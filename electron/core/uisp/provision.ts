@@ -12,14 +12,8 @@ import { KeywardFailure } from '../../../shared/result.ts'
 import { journaled } from '../journal.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import type { UispCaller } from './session.ts'
-import {
-  createUispToken,
-  leastScopeFor,
-  listUispTokens,
-  revokeUispToken,
-  tokenNameProblem,
-  type UispTokenPurpose,
-} from './tokens.ts'
+import { isStrayToken, revokeStrays } from './strays.ts'
+import { createUispToken, leastScopeFor, revokeUispToken, tokenNameProblem, type UispTokenPurpose } from './tokens.ts'
 import type { UispStepState, UispTokenCheck, UispTokenInfo, UispTokenRecord } from '../../../shared/domain.ts'
 
 export type { UispStepState, UispTokenRecord }
@@ -50,28 +44,12 @@ export const suggestUispTokenName = (purpose: UispTokenPurpose) =>
 
 export const uispMarker = (record: Pick<UispTokenRecord, 'id'>) => `Keyward ${record.id}`
 
-/** How far the server's clock may trail ours when a stray is told by its `createdAt`. */
-const CLOCK_SLACK_MS = 60 * 60_000
-
-/**
- * Whether `t`, in the server's token list, is this flow's own token from an attempt whose reply was lost.
- * By its `meta` marker; uisp.md §2 names `meta` in the POST body and in TokenSchema but not that a server
- * keeps or lists it, so a token listed without one also matches when everything else says it is ours: the
- * flow's exact name, a token (not a sign-in session) Keyward does not hold, never used (nobody ever had its
- * secret), and made no earlier than the flow began (less CLOCK_SLACK_MS; unknown `createdAt` = not ours:
- * a token left behind does less harm than revoking one the user made by hand).
- */
-export function strayOfFlow(
+/** Whether `t` is this flow's own token from an attempt whose reply was lost (strays.ts). */
+export const strayOfFlow = (
   record: Pick<UispTokenRecord, 'id' | 'name' | 'createdAt'>,
   t: UispTokenInfo,
   held: ReadonlySet<string>,
-): boolean {
-  if (t.meta === uispMarker(record)) return true
-  if (t.meta || t.transient || t.name !== record.name || held.has(t.id) || t.createdAt === null) return false
-  // Never used: no `lastUsed`, or one no later than its creation (a server may stamp both at once).
-  if (t.lastUsed !== null && Date.parse(t.lastUsed) > Date.parse(t.createdAt)) return false
-  return Date.parse(t.createdAt) >= Date.parse(record.createdAt) - CLOCK_SLACK_MS
-}
+): boolean => isStrayToken(t, { marker: uispMarker(record), name: record.name, since: record.createdAt, held })
 
 export function newUispTokenProvision(request: UispTokenRequest, now = Date.now()): UispTokenRecord {
   const problem = tokenNameProblem(request.name)
@@ -118,10 +96,8 @@ export async function runUispTokenProvision(
   if (!token) {
     token = await flow.step('token', async () => {
       // A token from an earlier, interrupted attempt of this flow: revoke it first.
-      const held = deps.held?.() ?? new Set<string>()
-      for (const stray of (await listUispTokens(caller)).filter((t) => strayOfFlow(flow.record, t, held))) {
-        await revokeUispToken(caller, stray.id)
-      }
+      const { name, createdAt: since } = flow.record
+      await revokeStrays(caller, { marker: uispMarker(flow.record), name, since, held: deps.held?.() ?? new Set() })
       const minted = await createUispToken(caller, {
         name: flow.record.name,
         scope: flow.record.scope,

@@ -16,6 +16,7 @@ import { UispKeyStore } from './key-store.ts'
 import { UispServers } from './servers.ts'
 import { UispSessions } from './sessions.ts'
 import { UispTokenFlows, type NewKey } from './token-flows.ts'
+import { heldUispTokens } from './strays.ts'
 import { UispWatchedTokens } from './watched-tokens.ts'
 
 export type { UispDeviceInput } from './key-store.ts'
@@ -48,7 +49,7 @@ export function createUispService(options: UispServiceOptions) {
     onTokenReady: options.onTokenReady,
     onTokenRevoked: options.onTokenRevoked,
   })
-  const watched = new UispWatchedTokens(servers, sessions, vault, now)
+  const watched = new UispWatchedTokens(servers, sessions, vault, now, (key) => heldUispTokens(settings, key))
   const keys = new UispKeyStore({ settings, vault, copier: options.copier, servers, sessions, now })
 
   return {

@@ -24,6 +24,7 @@ import {
 import type { UispServers } from './servers.ts'
 import type { UispSession } from './session.ts'
 import type { UispSessions } from './sessions.ts'
+import { heldUispTokens } from './strays.ts'
 import { listUispTokens, revokeUispToken } from './tokens.ts'
 
 export type NewKey = Omit<KeyRecord, 'id' | 'paused' | 'unreachableStreak' | 'pushedTo' | 'haHealth'>
@@ -103,14 +104,6 @@ export class UispTokenFlows {
     return listUispTokens(caller)
   }
 
-  /** Tokens on the flow's server that Keyward holds: watched keys and other flows' (provision.ts strayOfFlow). */
-  #held(flow: UispTokenRecord): Set<string> {
-    const { settings } = this.#o
-    const keys = settings.listKeys().filter((k) => k.app === 'uisp' && k.consoleKey === flow.serverKey)
-    const flows = settings.getUisp().flows.filter((f) => f.id !== flow.id && f.serverKey === flow.serverKey)
-    return new Set([...keys.map((k) => k.remoteId), ...flows.map((f) => f.tokenId)].filter((id) => id !== null))
-  }
-
   async #run(caller: UispSession, start: UispTokenRecord): Promise<UispTokenOutcome> {
     const { servers, vault, now } = this.#o
     const s = servers.get(start.serverKey)
@@ -120,7 +113,7 @@ export class UispTokenFlows {
         journal: this.#journal,
         verify: (token, r) => servers.verifyToken(s, token, r.purpose, r.expiresAt),
         now,
-        held: () => this.#held(start),
+        held: () => heldUispTokens(this.#o.settings, start.serverKey, start.id),
       })
       const token = await vault.get(record.keyRef)
       const masked = token ? maskSecret(token) : null

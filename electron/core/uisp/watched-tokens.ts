@@ -8,6 +8,7 @@ import type { SecretStore } from '../vault/secret-store.ts'
 import type { UispServers } from './servers.ts'
 import { UispTokenCaller } from './session.ts'
 import type { UispSessions } from './sessions.ts'
+import { revokeStrays } from './strays.ts'
 import { createUispToken, revokeUispToken, UISP_TOKEN_NAME_MAX, UISP_TOKEN_PURPOSES } from './tokens.ts'
 
 export interface UispRotation {
@@ -21,12 +22,21 @@ export class UispWatchedTokens {
   readonly #sessions: UispSessions
   readonly #vault: SecretStore
   readonly #now: () => number
+  readonly #held: (serverKey: string) => ReadonlySet<string>
 
-  constructor(servers: UispServers, sessions: UispSessions, vault: SecretStore, now: () => number) {
+  constructor(
+    servers: UispServers,
+    sessions: UispSessions,
+    vault: SecretStore,
+    now: () => number,
+    /** The tokens on a server Keyward holds (strays.ts heldUispTokens). */
+    held: (serverKey: string) => ReadonlySet<string> = () => new Set(),
+  ) {
     this.#servers = servers
     this.#sessions = sessions
     this.#vault = vault
     this.#now = now
+    this.#held = held
   }
 
   /** A watched token, checked as the key watch does it: two requests (version, then the purpose's call), paced. */
@@ -67,9 +77,11 @@ export class UispWatchedTokens {
     const scope = key.uisp?.scope ?? UISP_TOKEN_PURPOSES[purpose].scope
     const newRef = `key:${randomUUID()}`
     let mintedId: string | null = null
+    const name = key.name.slice(0, UISP_TOKEN_NAME_MAX)
+    const marker = `Keyward rotation of ${key.id}`
+    const since = new Date(this.#now()).toISOString()
     try {
-      const name = key.name.slice(0, UISP_TOKEN_NAME_MAX)
-      const minted = await createUispToken(caller, { name, scope, meta: `Keyward rotation of ${key.id}` })
+      const minted = await createUispToken(caller, { name, scope, meta: marker })
       mintedId = minted.id
       await this.#vault.set(newRef, minted.token)
       const check = await this.#servers.verifyToken(s, minted.token, purpose, minted.expiresAt)
@@ -101,6 +113,8 @@ export class UispWatchedTokens {
       return { record, check, oldKeyStillActive }
     } catch (error) {
       if (mintedId) await revokeUispToken(caller, mintedId).catch(() => undefined)
+      // No reply to the create: it may have made a token all the same (strays.ts); best effort, now.
+      else await revokeStrays(caller, { marker, name, since, held: this.#held(key.consoleKey) }).catch(() => undefined)
       await this.#vault.delete(newRef).catch(() => false)
       throw error
     }
