@@ -10,7 +10,7 @@ import type { RunningConsole } from '../simulators/console/server.ts'
 import { expect, test } from './fixtures.ts'
 import { provisionedKey } from '../support/provisioned-key.ts'
 import { keyDetail, keyRow, makeKey, openKey, openKeyList, rowButton } from './keys.ts'
-import { captureScreen, expectAccessible } from './wizard.ts'
+import { captureScreen, expectAccessible, startWithOwnAccessCertificate } from './wizard.ts'
 
 const usernames = (sim: RunningConsole) => [...sim.state.users.values()].map((u) => u.username)
 const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '')
@@ -152,13 +152,7 @@ test('Access’s own certificate: confirmed from the key detail, shown in Settin
   launch,
   consoles,
 }) => {
-  // imhotep/hass-unifi-access#3 [report]: Access's port :12445 has its own certificate (unifi/access-pin.ts).
-  const unvr = await consoles.start('unvr', {
-    apps: ['protect', 'access'],
-    accessPort: 0,
-    access: { ownCertificate: true },
-  })
-  const { core, host } = await launch({ accessPort: unvr.accessPort! })
+  const { unvr, core, host } = await startWithOwnAccessCertificate(consoles, launch)
   const made = await provisionedKey(core, unvr, { app: 'access', username: 'keyward-access', keyName: 'ha-access' })
   expect(made.outcome.check).toMatchObject({ status: 'failed', problem: 'access_certificate' })
 

@@ -13,7 +13,7 @@ import {
 } from '../simulators/console/presets.ts'
 import { ADMIN_TOKEN } from '../simulators/home-assistant/state.ts'
 import { expect, test } from './fixtures.ts'
-import { captureScreen, expectKeyInKeychain, simKey, Wizard } from './wizard.ts'
+import { captureScreen, expectKeyInKeychain, simKey, startWithOwnAccessCertificate, Wizard } from './wizard.ts'
 
 test.use({ viewport: { width: 920, height: 680 } })
 
@@ -141,13 +141,7 @@ test('UniFi Access with a certificate of its own on its API port: nothing sent u
   launch,
   consoles,
 }) => {
-  // imhotep/hass-unifi-access#3 [report]: Access's port :12445 has its own certificate (unifi/access-pin.ts).
-  const unvr = await consoles.start('unvr', {
-    apps: ['protect', 'access'],
-    accessPort: 0,
-    access: { ownCertificate: true },
-  })
-  const { host } = await launch({ accessPort: unvr.accessPort! })
+  const { unvr, host } = await startWithOwnAccessCertificate(consoles, launch)
   const w = new Wizard(page)
   await w.open(host.url)
   await w.reachSignIn('access', simKey(unvr), 'NVR')

@@ -7,7 +7,7 @@ import type { Core } from '../../electron/core/index.ts'
 import type { ProvisionRecord, UnifiApp } from '../../shared/domain.ts'
 import { OWNER_PASSWORD, OWNER_USERNAME } from '../simulators/console/presets.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
-import { expect } from './fixtures.ts'
+import { expect, type Consoles, type LaunchOptions, type RunningApp } from './fixtures.ts'
 import { masked } from './keys.ts'
 
 export const APP_NAMES: Record<UnifiApp, string> = {
@@ -207,4 +207,20 @@ export async function captureScreen(
     await page.screenshot({ path: testInfo.outputPath(`${screen}-${colorScheme}.png`), fullPage: true })
   }
   await page.emulateMedia({ colorScheme: 'light' })
+}
+
+/**
+ * An NVR running Protect and Access whose Access API port has a certificate of its own
+ * (imhotep/hass-unifi-access#3 [report]; unifi/access-pin.ts), and the app launched to reach that port.
+ */
+export async function startWithOwnAccessCertificate(
+  consoles: Consoles,
+  launch: (options?: LaunchOptions) => Promise<RunningApp>,
+): Promise<RunningApp & { unvr: RunningConsole }> {
+  const unvr = await consoles.start('unvr', {
+    apps: ['protect', 'access'],
+    accessPort: 0,
+    access: { ownCertificate: true },
+  })
+  return { unvr, ...(await launch({ accessPort: unvr.accessPort! })) }
 }
