@@ -100,6 +100,12 @@ export interface ShapeKnobs {
    */
   keyPaths: 'both' | 'self' | 'user-id'
   /**
+   * How the missing shape of `keyPaths` is refused: 404 (default, an unknown route), or 400/405/501
+   * ("not supported here") [inferred: §4.1 does not say how a firmware without one shape answers];
+   * 429/503 stand for a transient failure on that path (a client must not read it as "not served").
+   */
+  missingKeyPath: 404 | 400 | 405 | 501 | 429 | 503
+  /**
    * §2 "who am I": `GET /api/users/self` [source] and the v2 `GET /proxy/users/api/v2/user/self`
    * [report, unattributed]; 'api' or 'v2' serves only that one (the other 404s).
    * 'none': neither (the id is then only in the login reply and the JWT's `userId`, §2 [source]).
@@ -376,6 +382,7 @@ const defaultAuth: AuthConfig = {
 
 const defaultShapes: ShapeKnobs = {
   keyPaths: 'both',
+  missingKeyPath: 404,
   whoAmI: 'both',
   profileIds: 'both',
   loginReplyHasId: true,
