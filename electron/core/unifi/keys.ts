@@ -23,6 +23,8 @@ export interface ListedKey {
   description: string | null
   createdAt: string | null
   lastUsedAt: string | null
+  /** Who created it (§4.1 list "Also `creator_user_id`"); null when not listed. */
+  creatorUserId: string | null
   /** The holder's permission map, e.g. `{"network.management":["admin"]}` (§4.1 "Real keys" [report]). */
   permissions: unknown
 }
@@ -89,6 +91,7 @@ const listedKey = z.looseObject({
   description: nullableText,
   created_at: nullableText,
   last_used_at: nullableText,
+  creator_user_id: nullableText,
   permissions: z.unknown().optional(),
 })
 
@@ -192,6 +195,7 @@ export function parseKeyList(data: unknown, label: string): ListedKey[] {
     description: k.description ?? null,
     createdAt: k.created_at ?? null,
     lastUsedAt: k.last_used_at ?? null,
+    creatorUserId: k.creator_user_id ?? null,
     permissions: k.permissions ?? null,
   }))
 }

@@ -128,7 +128,9 @@ async function createKey(ctx: RequestContext): Promise<void> {
   const key: ApiKeyRecord = {
     id: randomUUID(),
     name,
-    description: typeof b.description === 'string' ? b.description : '',
+    // Knob `shapes.keyDescription: 'ignored'`: a console that keeps only the name (§4.1).
+    description:
+      typeof b.description === 'string' && state.config.shapes.keyDescription === 'kept' ? b.description : '',
     key: generateApiKey(state.config.shapes.keyFormat),
     userId: target.id,
     creatorUserId: found.user.id,

@@ -143,6 +143,11 @@ export interface ShapeKnobs {
    * username already exists" [inferred].
    */
   duplicateUser: 'username' | 'local-account'
+  /**
+   * The key create's `description` (§4.1: the browser form sends it [source]; uiprotect sends `{name}`
+   * only [source], so a console need not keep it): 'kept' (default) or 'ignored' (listed as '').
+   */
+  keyDescription: 'kept' | 'ignored'
   /** Minted keys (§4.1 Format): 'base64url' 32 chars (default); 'base64' with `+`, `/`, `=` [inferred]. */
   keyFormat: 'base64url' | 'base64'
 }
@@ -392,6 +397,7 @@ const defaultShapes: ShapeKnobs = {
   adminList: 'array',
   duplicateUser: 'username',
   keyFormat: 'base64url',
+  keyDescription: 'kept',
 }
 
 const defaultRateLimit: ConsoleConfig['rateLimit'] = {
