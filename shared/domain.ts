@@ -294,11 +294,7 @@ export interface KeyCheckSummary {
   appVersion: string | null
   latencyMs: number | null
   accessSha256?: CertificateFingerprint // access_certificate: the fingerprint it presented (key detail)
-  /**
-   * The key watch's first sighting of `app_not_on_host`/`version_too_old` on a key that was ok: not
-   * yet a failure (an app being reinstalled or updated answers 404 for a while); the next check confirms.
-   */
-  unconfirmed?: true
+  unconfirmed?: true // a first app_not_on_host/version_too_old after ok: not failing yet (keys/sweep.ts confirmMiss)
   checkedAt: string
 }
 

@@ -3,7 +3,6 @@
 // console the probe accepts; a UniFi OS Server (port 11443) that replied to discovery is found on
 // 11443, or on the web port its UBNT reply names (0x0F, discovery.md §1.4), with that port on the
 // card. An address that did not reply to discovery (a sweep hit) is asked on 443 only.
-import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { fingerprint } from '../../electron/core/discovery/fingerprint.ts'
 import { createFingerprintQueue } from '../../electron/core/discovery/fingerprint-queue.ts'
@@ -12,16 +11,8 @@ import type { DiscoveryStats, Session } from '../../electron/core/discovery/type
 import { parseUbntPacket, type UbntReply } from '../../electron/core/discovery/ubnt.ts'
 import { SAMPLE_D_V2 } from '../simulators/ubnt/fixtures.ts'
 import { startConsole } from '../support/consoles.ts'
+import { closedPort } from '../support/hostile-server.ts'
 import { until } from '../support/until.ts'
-
-/** A loopback port nothing listens on (taken, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 /** A UBNT reply (discovery.md §1.4) naming `mac`, with the web port TLV 0x0F when given. */
 function ubntReply(mac: string, webPort: number | null = null): UbntReply {

@@ -57,6 +57,34 @@ const deadResult = (host: string, port: number): Fingerprint => ({
   at: Date.now(),
 })
 
+const identified = (fp: Fingerprint) => fp.console !== null || fp.uispServer !== null || fp.uispDevice !== null
+
+type Run = (host: string, port: number, s: Session | null) => Promise<Fingerprint>
+
+/**
+ * A card's address on `o.port` (443), then, only for an address that replied to discovery itself
+ * (never a sweep hit, never an address a TLV merely lists) where 443 identified nothing: the web
+ * port its UBNT reply names (0x0F, discovery.md §1.4) and UniFi OS Server's 11443 (unifi-os.md §1),
+ * so a UOS Server that answers discovery becomes a console card with its port. The first console
+ * found wins; otherwise what 443 said stands.
+ */
+async function lookAtCard(
+  o: FingerprintQueueOptions,
+  run: Run,
+  look: { host: string; state: FingerprintState; s: Session | null },
+): Promise<Fingerprint> {
+  const { host, state, s } = look
+  const fp = await run(host, o.port, s)
+  if (identified(fp) || !state.replied.includes(host)) return fp
+  const others = [...new Set([state.webPort, o.serverPort])].filter((p): p is number => p !== null && p !== o.port)
+  for (const port of others) {
+    if (!o.live(s)) break
+    const other = await run(host, port, s)
+    if (other.console) return other
+  }
+  return fp
+}
+
 export function createFingerprintQueue(o: FingerprintQueueOptions): FingerprintQueue {
   const limiter = new Limiter(o.concurrency)
   const inFlight = new Set<string>()
@@ -85,27 +113,6 @@ export function createFingerprintQueue(o: FingerprintQueueOptions): FingerprintQ
     return result
   }
 
-  const identified = (fp: Fingerprint) => fp.console !== null || fp.uispServer !== null || fp.uispDevice !== null
-
-  /**
-   * A card's address on `o.port` (443), then, only for an address that replied to discovery itself
-   * (never a sweep hit, never an address a TLV merely lists) where 443 identified nothing: the web
-   * port its UBNT reply names (0x0F, discovery.md §1.4) and UniFi OS Server's 11443 (unifi-os.md §1),
-   * so a UOS Server that answers discovery becomes a console card with its port. The first console
-   * found wins; otherwise what 443 said stands.
-   */
-  const lookAt = async (host: string, state: FingerprintState, s: Session | null): Promise<Fingerprint> => {
-    const fp = await run(host, o.port, s)
-    if (identified(fp) || !state.replied.includes(host)) return fp
-    const others = [...new Set([state.webPort, o.serverPort])].filter((p): p is number => p !== null && p !== o.port)
-    for (const port of others) {
-      if (!o.live(s)) break
-      const other = await run(host, port, s)
-      if (other.console) return other
-    }
-    return fp
-  }
-
   /** Queues `task` under `key` unless it is running, was tried within `freshMs`, or the queue is full. */
   const enqueue = (key: string, freshMs: number, priority: number, task: () => Promise<void>): void => {
     const now = Date.now()
@@ -131,7 +138,7 @@ export function createFingerprintQueue(o: FingerprintQueueOptions): FingerprintQ
       enqueue(id, freshMs, priority, async () => {
         for (const host of state.candidates) {
           if (!o.live(s)) return
-          const fp = await lookAt(host, state, s)
+          const fp = await lookAtCard(o, run, { host, state, s })
           if (!o.live(s)) return
           if (fp.reachable) {
             o.store.applyFingerprint(fp, id, false)
