@@ -294,6 +294,7 @@ export interface KeyCheckSummary {
   appVersion: string | null
   latencyMs: number | null
   accessSha256?: CertificateFingerprint // access_certificate: the fingerprint it presented (key detail)
+  unconfirmed?: true // a first app_not_on_host/version_too_old after ok: not failing yet (keys/sweep.ts confirmMiss)
   checkedAt: string
 }
 

@@ -14,8 +14,8 @@ describe('the key watch and an app that is restarting', () => {
   afterAll(async () => {
     for (const c of cleanups.reverse()) await c()
   })
-
-  it('502, 503 and the starting-up page leave a working key "not checked", never failing', async () => {
+  /** A console with Protect and a core watching its keys, with the notifications it shows. */
+  const watching = async () => {
     const udm = await startConsole('udm-pro', { protect: { cameras: 2 } }, clock)
     const core = makeCore({ keyWatch: { now: clock, random: () => 0.5 } })
     cleanups.push(async () => {
@@ -24,6 +24,11 @@ describe('the key watch and an app that is restarting', () => {
     })
     const notifications: KeyNotification[] = []
     core.subscribe('keys.notification', (n) => notifications.push(n as KeyNotification))
+    return { udm, core, notifications }
+  }
+
+  it('502, 503 and the starting-up page leave a working key "not checked", never failing', async () => {
+    const { udm, core, notifications } = await watching()
     const protect = await provisionedKey(core, udm, { app: 'protect', username: 'keyward-p', keyName: 'ha-protect' })
     const network = await provisionedKey(core, udm, { app: 'network', username: 'keyward-n', keyName: 'ha-network' })
     expect([protect.outcome.check, network.outcome.check]).toMatchObject([{ status: 'ok' }, { status: 'ok' }])
@@ -58,5 +63,35 @@ describe('the key watch and an app that is restarting', () => {
       ['ha-network', 'ok'],
       ['ha-protect', 'ok'],
     ])
+  })
+
+  it('an app that vanishes for one check (reinstall, update) is "not checked"; only a repeat is failing', async () => {
+    const { udm, core, notifications } = await watching()
+    const protect = await provisionedKey(core, udm, { app: 'protect', username: 'keyward-r', keyName: 'ha-protect' })
+    expect(protect.outcome.check).toMatchObject({ status: 'ok' })
+    const check = async () => {
+      now += 120_000
+      const [k] = await core.keys.checkNow()
+      return k!
+    }
+    expect((await check()).status).toBe('ok')
+    const apps = [...udm.state.config.apps]
+    const removeProtect = () => (udm.state.config.apps = apps.filter((a) => a !== 'protect'))
+    const stoppedWorking = () => notifications.filter((n) => /stopped working/.test(n.body))
+
+    removeProtect() // Protect is being reinstalled: its routes answer 404 for a while
+    const during = await check()
+    expect(during.status).toBe('unknown')
+    expect(during.lastCheck?.message).toMatch(/did not answer as before/)
+    udm.state.config.apps = apps
+    expect((await check()).status).toBe('ok')
+    expect(stoppedWorking()).toEqual([])
+
+    removeProtect() // removed for good: the second check in a row confirms it
+    expect((await check()).status).toBe('unknown')
+    const gone = await check()
+    expect(gone.status).toBe('failing')
+    expect(gone.lastCheck?.message).not.toMatch(/did not answer as before/)
+    expect(stoppedWorking()).toHaveLength(1)
   })
 })

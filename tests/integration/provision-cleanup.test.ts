@@ -12,6 +12,7 @@ import {
   type ConsoleOverrides,
   type PresetName,
 } from '../simulators/console/presets.ts'
+import { seedApiKey } from '../simulators/console/keys.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
@@ -226,5 +227,53 @@ describe('cleanup removes only what the journal names', () => {
     expect(third.failure).toMatchObject({ code: 'conflict', earlierFlow: good.record.id })
     expect(resultOf(await cleanup(core, good.record.id))).toMatchObject({ key: 'was-gone', user: 'removed' })
     expect(usersNamed(sim, 'keyward-ha')).toEqual([])
+  })
+})
+
+// A key whose create reply was lost, on a console that ignores the key's `description` (unifi-os.md
+// §4.1: uiprotect creates with `{name}` only): Keyward's marker is not in the list, so the key is found
+// by the exact name Keyward gave it on the dedicated user's own list. A signed-in admin's keys of that
+// name are never taken for strays.
+describe('a lost key reply on a console that ignores description (unifi-os.md §4.1)', () => {
+  const nameOnly = () => signedIn('unvr', { shapes: { keyDescription: 'ignored' } })
+  /** A run whose mint reply is lost: the console made the key, Keyward never saw it. */
+  async function lostMint(core: Core, sim: RunningConsole, key: string, mode: Mode) {
+    void sim.failNext({ method: 'POST', path: /\/keys$/, when: 'after' })
+    const failed = await run(core, key, 'keyward-lost', mode)
+    expect(failed.failure).toMatchObject({ step: 'key' })
+    expect(failed.record.keyId).toBeNull()
+    return failed
+  }
+
+  it('a resume revokes the key it cannot see and leaves exactly the new one', async () => {
+    const { core, sim, key } = await nameOnly()
+    const failed = await lostMint(core, sim, key, 'dedicated-user')
+    const [user] = usersNamed(sim, 'keyward-lost')
+    expect(keysOf(sim, user!.id)).toMatchObject([{ description: '' }]) // the key the lost reply hid
+    const done = value<ProvisionOutcome>(await core.invoke('provision.resume', { id: failed.record.id }))
+    expect(done.failure).toBeNull()
+    expect(keysOf(sim, user!.id).map((k) => k.id)).toEqual([done.record.keyId])
+  })
+
+  it('a cleanup removes the key the lost reply hid, then the user', async () => {
+    const { core, sim, key } = await nameOnly()
+    const failed = await lostMint(core, sim, key, 'dedicated-user')
+    const [user] = usersNamed(sim, 'keyward-lost')
+    const cleaned = await cleanup(core, failed.record.id)
+    expect(cleaned.complete).toBe(true)
+    expect(resultOf(cleaned)).toMatchObject({ key: 'removed', user: 'removed' })
+    expect(keysOf(sim, user!.id)).toEqual([])
+    expect(sim.state.apiKeys.size).toBe(0)
+  })
+
+  it("never takes a signed-in admin's own key of the same name for a stray", async () => {
+    const { core, sim, key } = await nameOnly()
+    const [owner] = usersNamed(sim, OWNER_USERNAME)
+    const theirs = seedApiKey(sim.state, { userId: owner!.id, name: 'home-assistant' })
+    const failed = await lostMint(core, sim, key, 'signed-in-admin')
+    const done = value<ProvisionOutcome>(await core.invoke('provision.resume', { id: failed.record.id }))
+    expect(done.failure).toBeNull()
+    expect(sim.state.apiKeys.has(theirs)).toBe(true)
+    expect(sim.state.apiKeys.has(done.record.keyId!)).toBe(true)
   })
 })

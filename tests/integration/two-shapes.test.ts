@@ -44,6 +44,28 @@ describe('API key paths: /user/self/keys and /user/{userId}/keys (unifi-os.md §
     expect(rememberedKeyPath(session)).toBe(keyPaths === 'user-id' ? 'user-id' : 'self')
   })
 
+  it.each([400, 405, 501] as const)(
+    'falls back to {userId} when self answers %s ("not supported here")',
+    async (missingKeyPath) => {
+      const sim = await startConsole('unvr', shapes({ keyPaths: 'user-id', missingKeyPath }))
+      const session = await ownerSession(sim)
+      const minted = await mintKey(session, 'home-assistant')
+      expect(keysOf(sim)).toMatchObject([{ id: minted.id, userId: session.user!.id }])
+      expect((await listKeys(session)).map((k) => k.id)).toEqual([minted.id])
+      expect(rememberedKeyPath(session)).toBe('user-id')
+    },
+  )
+
+  it.each([429, 503] as const)('reports a %s on self as it is, without asking {userId}', async (missingKeyPath) => {
+    const sim = await startConsole('unvr', shapes({ keyPaths: 'user-id', missingKeyPath }))
+    const session = await ownerSession(sim)
+    const paths = recordPaths(session)
+    const failure = await failureOf(mintKey(session, 'home-assistant'))
+    expect(failure.code).not.toBe('bad-reply')
+    expect(paths).toEqual(['POST /proxy/users/api/v2/user/self/keys'])
+    expect(keysOf(sim)).toEqual([])
+  })
+
   it('remembers the shape that worked per console, and asks the other one again when firmware changes', async () => {
     const sim = await startConsole('unvr', shapes({ keyPaths: 'user-id' }))
     const session = await ownerSession(sim)

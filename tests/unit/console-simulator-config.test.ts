@@ -62,6 +62,8 @@ describe('preset knobs', () => {
         keyFormat: 'base64url',
         loginEnvelope: false,
         loginProfile: 'full',
+        missingKeyPath: 404,
+        keyDescription: 'kept',
       })
       expect(p.auth.csrfHeaders).toBe('both')
     }

@@ -22,8 +22,11 @@ describe('looksLikeConsole', () => {
     expect(looksLikeConsole(reply(301, '', { location: 'https://10.0.0.1:8443/manage' }))).toBe(true)
   })
 
+  it('asks a 200 without a CSRF token too (the console probe confirms it or not, unifi-os.md §1/§2)', () => {
+    expect(looksLikeConsole(reply(200, '<html>'))).toBe(true)
+  })
+
   it('leaves any other web server to the UISP questions', () => {
-    expect(looksLikeConsole(reply(200, '<html>'))).toBe(false)
     expect(looksLikeConsole(reply(302, '', { location: '/login' }))).toBe(false)
     expect(looksLikeConsole(reply(404, '', { 'x-csrf-token': 't' }))).toBe(false)
   })

@@ -54,6 +54,22 @@ function isLegacyRedirect(reply: HttpsReply, address: ConsoleAddress): boolean {
   }
 }
 
+/**
+ * Whether `GET /` makes an address worth asking as a console (unifi-os.md §1): a 200, which is UniFi OS
+ * once its `x-csrf-token`, `/api/system`'s identity or an app's 401 confirms it (`probeConsole`), or
+ * a redirect to `/manage` (the legacy Network application; `probeConsole` checks it stays on the host).
+ * The one rule the console probe and discovery's fingerprint (discovery/fingerprint.ts) share.
+ */
+export function rootMayBeConsole(root: Pick<HttpsReply, 'status' | 'headers'>): boolean {
+  if (root.status === 200) return true
+  if (![301, 302, 303, 307, 308].includes(root.status)) return false
+  try {
+    return new URL(String(root.headers.location ?? ''), 'https://host.invalid/').pathname.startsWith('/manage')
+  } catch {
+    return false
+  }
+}
+
 const APPS: UnifiApp[] = ['protect', 'network', 'access']
 
 /**
@@ -137,6 +153,7 @@ export async function probeConsole(address: ConsoleAddress, options: ProbeOption
   const pin = root.certificate.sha256
   const probedAt = new Date().toISOString()
 
+  if (!rootMayBeConsole(root)) throw notUnifiOs(root, address)
   if (isLegacyRedirect(root, address)) {
     return {
       address,

@@ -4,7 +4,7 @@
 // from spoofed addresses would otherwise queue one probe per address), and the
 // "tried lately" and "nothing answered" tables keep the newest MAX_REMEMBERED.
 import { fingerprint, Limiter, type Fingerprint } from './fingerprint.ts'
-import type { InventoryStore } from './inventory.ts'
+import type { FingerprintState, InventoryStore } from './inventory.ts'
 import type { DiscoveryStats, Session } from './types.ts'
 
 export const MAX_QUEUED = 256
@@ -19,6 +19,8 @@ export interface FingerprintQueueOptions {
   timeoutMs: number
   maxAgeMs: number
   port: number
+  /** UniFi OS Server's port (11443, unifi-os.md §1), asked only where `lookAt` says; null: never. */
+  serverPort: number | null
   current: () => Session | null
   live: (s: Session | null) => s is Session
   track: <T>(p: Promise<T>) => Promise<T>
@@ -54,6 +56,34 @@ const deadResult = (host: string, port: number): Fingerprint => ({
   uispDevice: null,
   at: Date.now(),
 })
+
+const identified = (fp: Fingerprint) => fp.console !== null || fp.uispServer !== null || fp.uispDevice !== null
+
+type Run = (host: string, port: number, s: Session | null) => Promise<Fingerprint>
+
+/**
+ * A card's address on `o.port` (443), then, only for an address that replied to discovery itself
+ * (never a sweep hit, never an address a TLV merely lists) where 443 identified nothing: the web
+ * port its UBNT reply names (0x0F, discovery.md §1.4) and UniFi OS Server's 11443 (unifi-os.md §1),
+ * so a UOS Server that answers discovery becomes a console card with its port. The first console
+ * found wins; otherwise what 443 said stands.
+ */
+async function lookAtCard(
+  o: FingerprintQueueOptions,
+  run: Run,
+  look: { host: string; state: FingerprintState; s: Session | null },
+): Promise<Fingerprint> {
+  const { host, state, s } = look
+  const fp = await run(host, o.port, s)
+  if (identified(fp) || !state.replied.includes(host)) return fp
+  const others = [...new Set([state.webPort, o.serverPort])].filter((p): p is number => p !== null && p !== o.port)
+  for (const port of others) {
+    if (!o.live(s)) break
+    const other = await run(host, port, s)
+    if (other.console) return other
+  }
+  return fp
+}
 
 export function createFingerprintQueue(o: FingerprintQueueOptions): FingerprintQueue {
   const limiter = new Limiter(o.concurrency)
@@ -108,7 +138,7 @@ export function createFingerprintQueue(o: FingerprintQueueOptions): FingerprintQ
       enqueue(id, freshMs, priority, async () => {
         for (const host of state.candidates) {
           if (!o.live(s)) return
-          const fp = await run(host, o.port, s)
+          const fp = await lookAtCard(o, run, { host, state, s })
           if (!o.live(s)) return
           if (fp.reachable) {
             o.store.applyFingerprint(fp, id, false)

@@ -1,8 +1,8 @@
 // HTTPS fingerprint of one candidate address, with short deadlines and small
 // body caps (httpsRequest), pinned to the certificate of the first handshake:
-//   GET /                          200 + x-csrf-token → UniFi OS; 302 → /manage → legacy
-//                                  Network app (unifi-os.md §1) → probeConsole():
-//                                  /api/system + per-app 401 probes
+//   GET /                          200 (UniFi OS once x-csrf-token, /api/system or an app's
+//                                  401 confirms it); 302 → /manage → legacy Network app
+//                                  (unifi-os.md §1) → probeConsole(): /api/system + per-app 401s
 //   GET /nms/api/v2.1/nms/version  {version, deployment, build, time} → UISP server (uisp.md §3)
 //   GET /api/v1.0/public/device    {identification:{product, model, family}} → UISP-firmware
 //                                  device (uisp.md §3) [report]
@@ -10,7 +10,7 @@
 import { z } from 'zod'
 import type { UispDeviceDetails, UispServerDetails } from '../../../shared/inventory.ts'
 import { KeywardFailure } from '../../../shared/result.ts'
-import { probeConsole, type RawProbe } from '../console/probe.ts'
+import { probeConsole, rootMayBeConsole, type RawProbe } from '../console/probe.ts'
 import { httpsRequest, type HttpsReply, type HttpsRequest } from '../net/https.ts'
 import { boomReply } from '../uisp/replies.ts'
 import { cleanOptional, cleanText } from './clean.ts'
@@ -82,13 +82,13 @@ function failureText(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
 
-/** `/` says UniFi OS (200 + x-csrf-token) or the legacy Network application (redirect to /manage, unifi-os.md §1). */
-export function looksLikeConsole(root: Pick<HttpsReply, 'status' | 'headers'>): boolean {
-  const location = String(root.headers.location ?? '')
-  const unifiOs = root.status === 200 && root.headers['x-csrf-token'] !== undefined
-  const legacy = (root.status === 301 || root.status === 302) && /\/manage/.test(location)
-  return unifiOs || legacy
-}
+/**
+ * `/` makes the address worth a console probe: the console probe's own rule (`rootMayBeConsole`,
+ * unifi-os.md §1), so a console discovery finds is one "Add a console" accepts. A 200 without
+ * `x-csrf-token` (CSRF only in the JWT, §2 [report]) is a console once `/api/system` or an app's 401
+ * confirms it (`probeConsole`); any other web server then goes on to the UISP questions.
+ */
+export const looksLikeConsole = rootMayBeConsole
 
 /**
  * `/nms/api/v2.1/nms/version` (uisp.md §3), or null when it is not a UISP server's answer.

@@ -195,6 +195,7 @@ function createContext(options: DiscoveryOptions): Context {
     timeoutMs: fp?.timeoutMs ?? 3000,
     maxAgeMs: fp?.maxAgeMs ?? 10 * 60_000,
     port: cfg.fpPort,
+    serverPort: cfg.fpServerPort,
     current: () => self.ctx!.session,
     live: (s): s is NonNullable<typeof s> => live(self.ctx!, s),
     track: (p) => track(self.ctx!, p),

@@ -32,6 +32,18 @@ export interface InventoryStoreOptions extends CardTableEvents {
   now?: () => number
 }
 
+/** What the fingerprint queue needs to look at a card over HTTPS. */
+export interface FingerprintState {
+  /** The card's best addresses to ask, at most three. */
+  candidates: string[]
+  /** Those that replied to discovery themselves (never a sweep hit or an address a TLV listed). */
+  replied: string[]
+  /** The web port its UBNT reply names (0x0F, discovery.md §1.4), when that is not plain HTTP. */
+  webPort: number | null
+  lastAt: number | null
+  worth: boolean
+}
+
 export class InventoryStore extends CardTable {
   /** Echoes from addresses without a card yet (§1.6): applied when one appears. */
   private readonly pendingEchoes = new Map<string, number>()
@@ -65,7 +77,7 @@ export class InventoryStore extends CardTable {
   }
 
   /** What the fingerprint scheduler needs to know about a card. */
-  fingerprintState(id: string): { candidates: string[]; lastAt: number | null; worth: boolean } | null {
+  fingerprintState(id: string): FingerprintState | null {
     const card = this.cards.get(id)
     if (!card) return null
     // Only addresses that answered us, were typed in, or sit on a chosen subnet:
@@ -73,7 +85,16 @@ export class InventoryStore extends CardTable {
     const ordered = addressOrder(card, this.isLocal).filter(
       (a) => this.isLocal(a) || card.replyAddresses.includes(a) || a === card.manualAddress || a === card.https?.host,
     )
-    return { candidates: ordered.slice(0, 3), lastAt: card.https?.at ?? null, worth: !card.ha }
+    const candidates = ordered.slice(0, 3)
+    // 0x0F web port (discovery.md §1.4 [report]): `value & 0xFFFF`, https when v1's upper bits say so.
+    const web = card.ubnt?.webHttps === false ? null : (card.ubnt?.webPort ?? null)
+    return {
+      candidates,
+      replied: candidates.filter((a) => card.replyAddresses.includes(a)),
+      webPort: web !== null && web > 0 && web <= 65535 ? web : null,
+      lastAt: card.https?.at ?? null,
+      worth: !card.ha,
+    }
   }
 
   // ---- evidence ------------------------------------------------------------

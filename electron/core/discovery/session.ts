@@ -36,6 +36,7 @@ export interface Config {
   ttlMs: number
   fingerprints: boolean
   fpPort: number
+  fpServerPort: number | null
   sweep: { port?: number; concurrency?: number; connectTimeoutMs?: number } | null
   perSourcePerSecond: number
   platform: NodeJS.Platform
@@ -55,6 +56,7 @@ export function configOf(options: DiscoveryOptions): Config {
     ttlMs: options.ttlMs ?? 180_000,
     fingerprints: fp !== null,
     fpPort: fp?.port ?? 443,
+    fpServerPort: fp?.serverPort === undefined ? 11443 : fp.serverPort,
     sweep: options.sweep === true ? {} : options.sweep || null,
     perSourcePerSecond: options.perSourcePerSecond ?? DEFAULT_PER_SOURCE_PER_SECOND,
     platform: options.platform ?? process.platform,

@@ -21,7 +21,19 @@ export interface DiscoveryOptions {
   rescanIntervalMs?: number
   ttlMs?: number
   /** HTTPS fingerprints, or false to skip them. */
-  fingerprint?: false | { concurrency?: number; timeoutMs?: number; maxAgeMs?: number; port?: number }
+  fingerprint?:
+    | false
+    | {
+        concurrency?: number
+        timeoutMs?: number
+        maxAgeMs?: number
+        port?: number
+        /**
+         * UniFi OS Server's port (11443, unifi-os.md §1), also asked on an address that replied to
+         * discovery when `port` found no console there; null: never.
+         */
+        serverPort?: number | null
+      }
   /** TCP sweep of each chosen subnet for HTTPS (finds UISP servers); off by default. */
   sweep?: boolean | { port?: number; concurrency?: number; connectTimeoutMs?: number }
   /** Longest wait, after a burst, for its sweep and HTTPS looks before the round counts as ended (30 s). */

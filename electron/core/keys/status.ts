@@ -11,7 +11,10 @@ export function keyStatus(key: KeyRecord, now: number, leadDays = DEFAULT_EXPIRY
   const expires = key.expiresAt ? Date.parse(key.expiresAt) : null
   if (expires !== null && expires <= now) return 'expired'
   const check = key.lastCheck
-  if (check?.status === 'failed' && check.problem && !UNCERTAIN.has(check.problem)) return 'failing'
+  // An unconfirmed miss (the app did not answer as before, keys/sweep.ts `confirmMiss`) is not failing yet.
+  if (check?.status === 'failed' && check.problem && !UNCERTAIN.has(check.problem) && !check.unconfirmed) {
+    return 'failing'
+  }
   // The key may verify and Home Assistant still fail to use it (a rejected entry, a pending reauth).
   if (key.haHealth?.keyProblem) return 'failing'
   if (expires !== null && expires - now <= leadDays * 86_400_000) return 'expiring'

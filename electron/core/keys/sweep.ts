@@ -1,7 +1,7 @@
 // One sweep of the key watch: checks the chosen keys (each with its kind's checker, paced per console and
 // user), asks Home Assistant how it uses the pushed ones, and saves the results. One sweep at a time: a
 // sweep asked for while one runs joins it.
-import type { HaKeyHealth, KeyRecord } from '../../../shared/domain.ts'
+import type { HaKeyHealth, KeyCheckSummary, KeyProblem, KeyRecord } from '../../../shared/domain.ts'
 import type { Logger } from '../log.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import type { CheckerRegistry } from './checkers.ts'
@@ -22,6 +22,26 @@ export function isDue(k: KeyRecord, t: number, intervalMs: number, maxBackoffMs:
   if (k.unreachableStreak === 0 || !k.lastCheck) return true
   const wait = Math.min(maxBackoffMs, intervalMs * 2 ** (k.unreachableStreak - 1))
   return Date.parse(k.lastCheck.checkedAt) + wait <= t
+}
+
+/** What an app being reinstalled or updated answers for a while: 404 where it answered before. */
+const MOMENTARY: ReadonlySet<KeyProblem> = new Set(['app_not_on_host', 'version_too_old'])
+
+/**
+ * A key whose last check was ok and whose app now seems gone or too old (unifi-os.md §1: an app's
+ * 404 reads as "absent", and a reinstall or update answers that for a while) is recorded as not
+ * checked, and confirmed by the next check: only a repeat makes it failing and says "stopped working".
+ */
+export function confirmMiss(previous: KeyCheckSummary | null, check: KeyCheckSummary): KeyCheckSummary {
+  if (check.status !== 'failed' || !check.problem || !MOMENTARY.has(check.problem)) return check
+  if (previous?.status !== 'ok') return check
+  const said = check.message ? ` (${check.message.replace(/\.$/, '')})` : ''
+  return {
+    ...check,
+    unconfirmed: true,
+    message: `Not checked: the app did not answer as before${said}.`.slice(0, 600),
+    nextStep: 'Keyward checks again on its next round; if the app was removed or downgraded, it says so then.',
+  }
 }
 
 export interface SweepRunnerOptions<T> {
@@ -112,7 +132,7 @@ export class SweepRunner<T> {
         (siteIds) => seen.set(k.id, siteIds),
       )
       const streak = check.status === 'failed' && check.problem === 'unreachable' ? k.unreachableStreak + 1 : 0
-      return { ...k, lastCheck: summarize(check), unreachableStreak: streak }
+      return { ...k, lastCheck: confirmMiss(k.lastCheck, summarize(check)), unreachableStreak: streak }
     } catch (error) {
       log.error('key check failed unexpectedly', { key: k.id, error })
       return k

@@ -118,6 +118,7 @@ const keyCheckSummary = z.strictObject({
   appVersion: nullableText,
   latencyMs: z.number().nullable(),
   accessSha256: sha256.optional(),
+  unconfirmed: z.literal(true).optional(),
   checkedAt: dateTime,
 })
 

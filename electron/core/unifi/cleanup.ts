@@ -20,7 +20,8 @@ import { KeywardFailure } from '../../../shared/result.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import { listAccessTokens, revokeAccessToken } from './access.ts'
 import { listKeys, revokeKey } from './keys.ts'
-import { accessTokenName, marker, type ProvisionJournal } from './provision.ts'
+import { accessTokenName, claimedKeyIds, flowKeys, listerOf } from './flow-keys.ts'
+import type { ProvisionJournal } from './provision.ts'
 import type { ConsoleSession } from './session.ts'
 import { deleteUser, listAdmins, type ConsoleUser } from './users.ts'
 
@@ -124,7 +125,8 @@ async function removeKey(ctx: Context, previous: CleanupPart): Promise<Result> {
       for (const t of ours) if (await revokeAccessToken(holder.session, t.id)) removed++
     } else {
       const listed = holder.listable ? await listKeys(holder.session) : []
-      const ours = listed.filter((k) => k.id === record.keyId || k.description === marker(record)).map((k) => k.id)
+      const claimed = claimedKeyIds(record, ctx.deps.journal.list?.() ?? [])
+      const ours = flowKeys(listed, record, listerOf(holder.session), claimed).map((k) => k.id)
       // The key's own list was not readable (signed in as the admin): revoke it by the id the journal holds.
       if (record.keyId && !ours.includes(record.keyId) && !holder.listable) ours.push(record.keyId)
       for (const id of ours) if (await revokeKey(holder.session, id)) removed++

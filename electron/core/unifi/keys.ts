@@ -23,6 +23,8 @@ export interface ListedKey {
   description: string | null
   createdAt: string | null
   lastUsedAt: string | null
+  /** Who created it (§4.1 list "Also `creator_user_id`"); null when not listed. */
+  creatorUserId: string | null
   /** The holder's permission map, e.g. `{"network.management":["admin"]}` (§4.1 "Real keys" [report]). */
   permissions: unknown
 }
@@ -40,8 +42,8 @@ export type KeyPathShape = 'self' | 'user-id'
 
 /**
  * The shape that last worked per console (`host:port`), for the life of the process: a console
- * that 404s on `self` is asked at `{userId}` first from then on. Bounded; a console whose
- * firmware changes is simply asked the other shape again on the next 404.
+ * that 404s (or 400/405/501s) on `self` is asked at `{userId}` first from then on. Bounded; a console
+ * whose firmware changes is simply asked the other shape again on the next such refusal.
  */
 const workingShape = new Map<string, KeyPathShape>()
 const MAX_REMEMBERED = 256
@@ -89,6 +91,7 @@ const listedKey = z.looseObject({
   description: nullableText,
   created_at: nullableText,
   last_used_at: nullableText,
+  creator_user_id: nullableText,
   permissions: z.unknown().optional(),
 })
 
@@ -120,17 +123,27 @@ async function keysPath(session: ConsoleSession, shape: KeyPathShape): Promise<s
 }
 
 /**
+ * Statuses that say "this key path is not served here" (§4.1 "Both exist" does not say how a firmware
+ * without one shape refuses it [inferred]): 404 unknown route, 400/405/501 "not supported". A 401,
+ * 403, 429 or 5xx is an auth or transient failure and is reported as it is, never retried elsewhere.
+ * None of these creates a key, so asking the other shape cannot mint twice.
+ */
+const PATH_NOT_SERVED = new Set([400, 404, 405, 501])
+
+/**
  * Create or list on the key path: the shape that worked last on this console first (else
- * `self`, which §4.1 prefers), the other one when that answers 404 (a 404 creates nothing).
- * The shape that answered is remembered for this console.
+ * `self`, which §4.1 prefers), the other one when that answers "not served here"
+ * (`PATH_NOT_SERVED`). The shape that answered is remembered for this console.
  */
 async function keysCall(session: ConsoleSession, method: 'GET' | 'POST', body?: unknown): Promise<ApiReply> {
   const first = workingShape.get(consoleId(session)) ?? 'self'
   let reply = await session.call(method, await keysPath(session, first), body)
   let shape = first
-  if (reply.status === 404) {
+  if (PATH_NOT_SERVED.has(reply.status)) {
     shape = first === 'self' ? 'user-id' : 'self'
-    reply = await session.call(method, await keysPath(session, shape), body)
+    const other = await session.call(method, await keysPath(session, shape), body)
+    // A real refusal (a 400 about the request itself) outranks the other path's "no such route".
+    if (other.status !== 404 || reply.status === 404) reply = other
   }
   if (reply.status >= 200 && reply.status < 300) remember(session, shape)
   return reply
@@ -182,6 +195,7 @@ export function parseKeyList(data: unknown, label: string): ListedKey[] {
     description: k.description ?? null,
     createdAt: k.created_at ?? null,
     lastUsedAt: k.last_used_at ?? null,
+    creatorUserId: k.creator_user_id ?? null,
     permissions: k.permissions ?? null,
   }))
 }

@@ -18,6 +18,7 @@ import type { KeyCheck, ProvisionRecord, UnifiApp } from '../../../shared/domain
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import { createAccessToken, listAccessTokens, revokeAccessToken } from './access.ts'
+import { accessTokenName, claimedKeyIds, flowKeys, listerOf, marker } from './flow-keys.ts'
 import { listKeys, mintKey, revokeKey } from './keys.ts'
 import { ConsoleSession, type ConsoleTarget } from './session.ts'
 import { createLocalUser, listAdmins, listRoles, type ConsoleUser } from './users.ts'
@@ -104,11 +105,7 @@ export function generatePassword(): string {
   return parts.join('')
 }
 
-/** The description every key of a flow carries (Access tokens: in the name), so Keyward finds its own keys. */
-export const marker = (record: Pick<ProvisionRecord, 'id'>) => `Keyward ${record.id}`
-/** The name of a flow's Access token: tokens have no description (unifi-os.md §5.3). */
-export const accessTokenName = (record: Pick<ProvisionRecord, 'id' | 'keyName'>) =>
-  `${record.keyName} (${marker(record)})`
+export { accessTokenName, marker } from './flow-keys.ts'
 
 type Save = (patch: Partial<ProvisionRecord>) => void
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
@@ -329,8 +326,9 @@ async function mintAndStore(
   }
   try {
     if (record.app === 'access') return await mintAccessToken(session, record, deps, save)
-    // A key from an earlier, interrupted attempt of this flow: revoke it first.
-    for (const stray of (await listKeys(session)).filter((k) => k.description === marker(record))) {
+    // A key from an earlier, interrupted attempt of this flow (its reply lost): revoke it first.
+    const claimed = claimedKeyIds(record, deps.journal.list?.() ?? [])
+    for (const stray of flowKeys(await listKeys(session), record, listerOf(session), claimed)) {
       await revokeKey(session, stray.id)
     }
     // Any earlier key of this flow is revoked by now: a refused mint leaves none.

@@ -28,14 +28,17 @@ export function maskKey(key: string): string {
 
 /**
  * Knob `shapes.keyPaths` (§4.1 "Both exist"): a console whose firmware answers only one of
- * `/user/self/keys` and `/user/{userId}/keys` 404s the other, like an unknown route (issue 14 §1).
+ * `/user/self/keys` and `/user/{userId}/keys` 404s the other, like an unknown route (issue 14 §1);
+ * knob `shapes.missingKeyPath` refuses it with 400/405/501 instead.
  * Sends the 404 and returns true when this request used the missing shape.
  */
 function pathMissing(ctx: RequestContext): boolean {
   const paths = ctx.state.config.shapes.keyPaths
   const self = ctx.params[0] === 'self'
   if (paths === 'both' || (paths === 'self') === self) return false
-  sendError(ctx.res, 404, 'Not Found')
+  const status = ctx.state.config.shapes.missingKeyPath
+  if (status === 404) sendError(ctx.res, 404, 'Not Found')
+  else sendEnvelopeError(ctx.res, status, 'NOT_SUPPORTED', 'This operation is not supported')
   return true
 }
 
@@ -125,7 +128,9 @@ async function createKey(ctx: RequestContext): Promise<void> {
   const key: ApiKeyRecord = {
     id: randomUUID(),
     name,
-    description: typeof b.description === 'string' ? b.description : '',
+    // Knob `shapes.keyDescription: 'ignored'`: a console that keeps only the name (§4.1).
+    description:
+      typeof b.description === 'string' && state.config.shapes.keyDescription === 'kept' ? b.description : '',
     key: generateApiKey(state.config.shapes.keyFormat),
     userId: target.id,
     creatorUserId: found.user.id,

@@ -100,6 +100,12 @@ export interface ShapeKnobs {
    */
   keyPaths: 'both' | 'self' | 'user-id'
   /**
+   * How the missing shape of `keyPaths` is refused: 404 (default, an unknown route), or 400/405/501
+   * ("not supported here") [inferred: §4.1 does not say how a firmware without one shape answers];
+   * 429/503 stand for a transient failure on that path (a client must not read it as "not served").
+   */
+  missingKeyPath: 404 | 400 | 405 | 501 | 429 | 503
+  /**
    * §2 "who am I": `GET /api/users/self` [source] and the v2 `GET /proxy/users/api/v2/user/self`
    * [report, unattributed]; 'api' or 'v2' serves only that one (the other 404s).
    * 'none': neither (the id is then only in the login reply and the JWT's `userId`, §2 [source]).
@@ -137,6 +143,11 @@ export interface ShapeKnobs {
    * username already exists" [inferred].
    */
   duplicateUser: 'username' | 'local-account'
+  /**
+   * The key create's `description` (§4.1: the browser form sends it [source]; uiprotect sends `{name}`
+   * only [source], so a console need not keep it): 'kept' (default) or 'ignored' (listed as '').
+   */
+  keyDescription: 'kept' | 'ignored'
   /** Minted keys (§4.1 Format): 'base64url' 32 chars (default); 'base64' with `+`, `/`, `=` [inferred]. */
   keyFormat: 'base64url' | 'base64'
 }
@@ -376,6 +387,7 @@ const defaultAuth: AuthConfig = {
 
 const defaultShapes: ShapeKnobs = {
   keyPaths: 'both',
+  missingKeyPath: 404,
   whoAmI: 'both',
   profileIds: 'both',
   loginReplyHasId: true,
@@ -385,6 +397,7 @@ const defaultShapes: ShapeKnobs = {
   adminList: 'array',
   duplicateUser: 'username',
   keyFormat: 'base64url',
+  keyDescription: 'kept',
 }
 
 const defaultRateLimit: ConsoleConfig['rateLimit'] = {
