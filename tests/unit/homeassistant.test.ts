@@ -209,8 +209,11 @@ describe('every error and abort key of the reference maps to a specific failure'
     })
     expect(describeAbort('something_new', ctx)).toMatchObject({
       ok: false,
-      failure: { problem: 'needs_ui', message: expect.stringContaining('something_new') },
+      failure: { problem: 'needs_ui', detail: expect.stringContaining('something_new') },
     })
+    // The raw reason is for the details only; the sentence is plain words.
+    const unknown = describeAbort('something_new', ctx)
+    expect(unknown.ok ? '' : unknown.failure.message).not.toContain('something_new')
   })
 
   it('minimum Protect by HA version (§2.1)', () => {
