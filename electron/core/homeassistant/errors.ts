@@ -129,14 +129,8 @@ export function describeFormError(field: string, key: string, ctx: ErrorContext)
         problem: 'unknown_error',
         message: `${app} in Home Assistant failed with an unexpected error while checking ${at}. Home Assistant's log (Settings → System → Logs) has the details.`,
       }
-    default:
-      // A key the reference does not list: plain words here, the raw key and field only in the
-      // failure's details (formErrorsFailure), never in the sentence.
-      return {
-        code: 'refused',
-        problem: 'unknown_error',
-        message: UNKNOWN_FORM_ERROR(app),
-      }
+    default: // A key the reference does not list: its raw code only in the details (formErrorsFailure).
+      return { code: 'refused', problem: 'unknown_error', message: UNKNOWN_FORM_ERROR(app) }
   }
 }
 

@@ -51,8 +51,9 @@ export interface HaSimConfig {
   /**
    * §1.3 device registry list: since 2026.8 each device carries `config_entry_id` (+ `config_subentry_id`),
    * which replace the older list `config_entries`. Both simulated versions are 2026.8+, hence the default.
+   * 'both': a transitional or independent HA that sends `config_entry_id` (the first entry) and the list.
    */
-  deviceEntryShape: 'config_entry_id' | 'config_entries'
+  deviceEntryShape: 'config_entry_id' | 'config_entries' | 'both'
   /** §5: newest HA adds `WWW-Authenticate: Bearer resource_metadata=…` to 401s. */
   wwwAuthenticate: boolean
   /**
