@@ -9,7 +9,7 @@ import type { KeywardError, Outcome } from '../../shared/result.ts'
 import { ADMIN_TOKEN, startHomeAssistant } from '../simulators/home-assistant/testing.ts'
 import { startAnnouncer, type Announcer } from '../simulators/ha/announce.ts'
 import { makeCore } from '../support/core.ts'
-import { freeUdpPorts, LOOPBACK } from '../support/loopback-mdns.ts'
+import { loopbackDiscovery } from '../support/loopback-mdns.ts'
 
 const cores: ReturnType<typeof makeCore>[] = []
 const announcers: Announcer[] = []
@@ -26,22 +26,13 @@ const outcome = <T>(o: Outcome<unknown>): { value?: T; error?: KeywardError } =>
 
 describe('an HTTPS Home Assistant announcing its URL on a host name (discovery.md §6)', () => {
   it('is offered at https://<source>:<port>, which connects once the user confirms its certificate', async () => {
-    const [mdnsPort, ubntPort, bindPort, airosPort] = await freeUdpPorts(4)
-    const core = makeCore({
-      discovery: {
-        interfaceSource: LOOPBACK,
-        ubntPort,
-        bindPort,
-        airosPort,
-        mdns: { port: mdnsPort! },
-        fingerprint: false,
-      },
-    })
+    const { mdnsPort, discovery } = await loopbackDiscovery()
+    const core = makeCore({ discovery })
     cores.push(core)
     const uuid = '0ddba11c0ffee0ddba11c0ffee000043'
     const home = await startHomeAssistant({}, { https: true, host: '127.0.0.43' })
     const announcer = await startAnnouncer({
-      port: mdnsPort!,
+      port: mdnsPort,
       source: '127.0.0.43',
       instance: 'Home',
       uuid,

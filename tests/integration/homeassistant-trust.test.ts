@@ -17,7 +17,7 @@ import { startAnnouncer } from '../simulators/ha/announce.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
-import { freeUdpPorts, LOOPBACK } from '../support/loopback-mdns.ts'
+import { loopbackDiscovery } from '../support/loopback-mdns.ts'
 import { agreeToSendPassword } from '../support/ha-consent.ts'
 import { provisionedKey } from '../support/provisioned-key.ts'
 
@@ -264,22 +264,13 @@ async function until<T>(
 
 describe('a spoofed mDNS announcement', () => {
   it('does not move the Home Assistant target, is shown on its own card, and both are flagged', async () => {
-    const [mdnsPort, ubntPort, bindPort, airosPort] = await freeUdpPorts(4)
-    const core = makeCore({
-      discovery: {
-        interfaceSource: LOOPBACK,
-        ubntPort,
-        bindPort,
-        airosPort,
-        mdns: { port: mdnsPort! },
-        fingerprint: false,
-      },
-    })
+    const { mdnsPort, discovery } = await loopbackDiscovery()
+    const core = makeCore({ discovery })
     cores.push(core)
     const uuid = '5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e'
     const home = await startHomeAssistant({}, { host: '127.0.0.41' })
     const announcer = await startAnnouncer({
-      port: mdnsPort!,
+      port: mdnsPort,
       source: '127.0.0.41',
       instance: 'Home',
       uuid,
@@ -303,7 +294,7 @@ describe('a spoofed mDNS announcement', () => {
 
     // A second announcer claims the same uuid from another address, naming a third host in its URL.
     const spoofer = await startAnnouncer({
-      port: mdnsPort!,
+      port: mdnsPort,
       source: '127.0.0.42',
       instance: 'Home',
       uuid,

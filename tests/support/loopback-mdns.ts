@@ -30,3 +30,17 @@ export async function freeUdpPorts(n: number): Promise<number[]> {
   }
   return out
 }
+
+/** A core's discovery options on loopback with private UDP ports (no fingerprinting), and its mDNS port. */
+export async function loopbackDiscovery() {
+  const [mdnsPort, ubntPort, bindPort, airosPort] = (await freeUdpPorts(4)) as [number, number, number, number]
+  const discovery = {
+    interfaceSource: LOOPBACK,
+    ubntPort,
+    bindPort,
+    airosPort,
+    mdns: { port: mdnsPort },
+    fingerprint: false,
+  }
+  return { mdnsPort, discovery }
+}
