@@ -2,6 +2,7 @@
 // and free UDP ports for the mDNS/ubnt sockets of one test core.
 import dgram from 'node:dgram'
 import type os from 'node:os'
+import type { DiscoveryOptions } from '../../electron/core/discovery/types.ts'
 
 export const LOOPBACK: () => NodeJS.Dict<os.NetworkInterfaceInfo[]> = () => ({
   lo: [
@@ -34,7 +35,7 @@ export async function freeUdpPorts(n: number): Promise<number[]> {
 /** A core's discovery options on loopback with private UDP ports (no fingerprinting), and its mDNS port. */
 export async function loopbackDiscovery() {
   const [mdnsPort, ubntPort, bindPort, airosPort] = (await freeUdpPorts(4)) as [number, number, number, number]
-  const discovery = {
+  const discovery: DiscoveryOptions = {
     interfaceSource: LOOPBACK,
     ubntPort,
     bindPort,
