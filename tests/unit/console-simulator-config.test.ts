@@ -58,6 +58,10 @@ describe('preset knobs', () => {
         loginReplyHasId: true,
         envelope: 'code-1',
         adminList: 'array',
+        duplicateUser: 'username',
+        keyFormat: 'base64url',
+        loginEnvelope: false,
+        loginProfile: 'full',
       })
       expect(p.auth.csrfHeaders).toBe('both')
     }

@@ -309,9 +309,23 @@ describe('UniFi Network sites and failures (network-sites.ts, network-failures.t
       code: 'unreachable',
       problem: 'cannot_connect',
     })
-    const crossMode = abortFailure('already_configured', c)
+    // HA's devices show the username/password entry (a device whose identifier is not a site UUID):
+    // it is named as the one in the way.
+    const localDevice = {
+      id: 'd-local',
+      config_entries: ['E-local'],
+      connections: [],
+      identifiers: [['unifi', 'default'] as [string, string]],
+      name: 'UDM',
+    }
+    const withLocal = { ...c, snapshot: { ...snapshot, devices: [...snapshot.devices, localDevice] } }
+    const crossMode = abortFailure('already_configured', withLocal)
     expect(crossMode).toMatchObject({ code: 'conflict', problem: 'other_mode_entry' })
     expect(crossMode.message).toContain('("Default")')
+    // Nothing shows which entry it is: no advice to delete an entry that may be the site's own.
+    const unknown = abortFailure('already_configured', c)
+    expect(unknown).toMatchObject({ code: 'conflict', problem: 'already_configured' })
+    expect(unknown.message).not.toMatch(/remove that entry first/)
     expect(abortFailure('unknown_site_id', c)).toMatchObject({ code: 'conflict', problem: 'unknown_site' })
   })
 })
