@@ -3,7 +3,6 @@
 // 127.0.0.1 and all ports are private, so nothing leaves this machine
 // (discovery on real interfaces only ever runs inside lab namespaces).
 import dgram from 'node:dgram'
-import type os from 'node:os'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { InventoryItem } from '../../shared/inventory.ts'
 import { createDiscovery, type Discovery, type DiscoveryOptions } from '../../electron/core/discovery/index.ts'
@@ -19,20 +18,8 @@ import {
 } from '../simulators/ubnt/responder.ts'
 import { SAMPLE_A, SAMPLE_B, SAMPLE_C, SAMPLE_D_V2 } from '../simulators/ubnt/fixtures.ts'
 import { startUispServer, type RunningUisp } from '../simulators/uisp/server.ts'
+import { LOOPBACK } from '../support/loopback-mdns.ts'
 import { until } from '../support/until.ts'
-
-const LOOPBACK: () => NodeJS.Dict<os.NetworkInterfaceInfo[]> = () => ({
-  lo: [
-    {
-      address: '127.0.0.1',
-      netmask: '255.0.0.0',
-      family: 'IPv4',
-      mac: '00:00:00:00:00:00',
-      internal: true,
-      cidr: '127.0.0.1/8',
-    },
-  ],
-})
 
 /** Free ports: bind to 0, read, release (good enough on a test machine). */
 async function freePorts(n: number, type: 'udp' | 'tcp' = 'udp'): Promise<number[]> {

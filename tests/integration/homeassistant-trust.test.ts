@@ -5,8 +5,6 @@
 // refused; after a network change a rogue server at the stored address gets no token and
 // the HA says it is paused until "It's mine — continue"; a redirect to another port or
 // scheme gets nothing; a spoofed mDNS announcement does not move the HA's target.
-import dgram from 'node:dgram'
-import type os from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HaSummary } from '../../shared/domain.ts'
 import type { InventoryItem } from '../../shared/inventory.ts'
@@ -19,6 +17,7 @@ import { startAnnouncer } from '../simulators/ha/announce.ts'
 import type { RunningConsole } from '../simulators/console/server.ts'
 import { startConsole } from '../support/consoles.ts'
 import { makeCore } from '../support/core.ts'
+import { loopbackDiscovery } from '../support/loopback-mdns.ts'
 import { agreeToSendPassword } from '../support/ha-consent.ts'
 import { provisionedKey } from '../support/provisioned-key.ts'
 
@@ -249,34 +248,6 @@ describe('redirects', () => {
 
 // ---- mDNS: loopback only (interface source lists just `lo`, private ports) -----------------------
 
-const LOOPBACK: () => NodeJS.Dict<os.NetworkInterfaceInfo[]> = () => ({
-  lo: [
-    {
-      address: '127.0.0.1',
-      netmask: '255.0.0.0',
-      family: 'IPv4',
-      mac: '00:00:00:00:00:00',
-      internal: true,
-      cidr: '127.0.0.1/8',
-    },
-  ],
-})
-
-async function freeUdpPorts(n: number): Promise<number[]> {
-  const out: number[] = []
-  while (out.length < n) {
-    const port = await new Promise<number>((resolve) => {
-      const s = dgram.createSocket('udp4')
-      s.bind(0, '127.0.0.1', () => {
-        const p = s.address().port
-        s.close(() => resolve(p))
-      })
-    })
-    if (!out.includes(port)) out.push(port)
-  }
-  return out
-}
-
 async function until<T>(
   what: string,
   probe: () => Promise<T | undefined | null | false>,
@@ -293,22 +264,13 @@ async function until<T>(
 
 describe('a spoofed mDNS announcement', () => {
   it('does not move the Home Assistant target, is shown on its own card, and both are flagged', async () => {
-    const [mdnsPort, ubntPort, bindPort, airosPort] = await freeUdpPorts(4)
-    const core = makeCore({
-      discovery: {
-        interfaceSource: LOOPBACK,
-        ubntPort,
-        bindPort,
-        airosPort,
-        mdns: { port: mdnsPort! },
-        fingerprint: false,
-      },
-    })
+    const { mdnsPort, discovery } = await loopbackDiscovery()
+    const core = makeCore({ discovery })
     cores.push(core)
     const uuid = '5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e'
     const home = await startHomeAssistant({}, { host: '127.0.0.41' })
     const announcer = await startAnnouncer({
-      port: mdnsPort!,
+      port: mdnsPort,
       source: '127.0.0.41',
       instance: 'Home',
       uuid,
@@ -332,7 +294,7 @@ describe('a spoofed mDNS announcement', () => {
 
     // A second announcer claims the same uuid from another address, naming a third host in its URL.
     const spoofer = await startAnnouncer({
-      port: mdnsPort!,
+      port: mdnsPort,
       source: '127.0.0.42',
       instance: 'Home',
       uuid,

@@ -4,7 +4,6 @@
 // 127.0.0.1 and all ports are private, so nothing reaches a real interface.
 // Bounds are counts and bytes, never durations (the suite runs on busy machines).
 import dgram from 'node:dgram'
-import type os from 'node:os'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -20,20 +19,8 @@ import { MAX_SERVICES, MAX_SERVICES_PER_SOURCE } from '../../electron/core/disco
 import { startFakeHomeAssistant } from '../simulators/ha/fake-mdns.ts'
 import { startUbntResponder } from '../simulators/ubnt/responder.ts'
 import { dnsResponse, haInstance } from '../support/dns-wire.ts'
+import { freeUdpPorts, LOOPBACK } from '../support/loopback-mdns.ts'
 import { until } from '../support/until.ts'
-
-const LOOPBACK: () => NodeJS.Dict<os.NetworkInterfaceInfo[]> = () => ({
-  lo: [
-    {
-      address: '127.0.0.1',
-      netmask: '255.0.0.0',
-      family: 'IPv4',
-      mac: '00:00:00:00:00:00',
-      internal: true,
-      cidr: '127.0.0.1/8',
-    },
-  ],
-})
 
 /** Crafted replies in the flood, from SOURCES spoofed loopback addresses. */
 const FLOOD_PACKETS = 200_000
@@ -51,17 +38,6 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066
 
 v8.setFlagsFromString('--expose-gc')
 const gc = vm.runInNewContext('gc') as () => void
-
-async function freeUdpPorts(n: number): Promise<number[]> {
-  const out: number[] = []
-  while (out.length < n) {
-    const s = dgram.createSocket('udp4')
-    const port = await new Promise<number>((r) => s.bind(0, '127.0.0.1', () => r(s.address().port)))
-    await new Promise<void>((r) => s.close(() => r()))
-    if (!out.includes(port)) out.push(port)
-  }
-  return out
-}
 
 const tlv = (type: number, value: Buffer): Buffer =>
   Buffer.concat([Buffer.from([type, value.length >> 8, value.length & 0xff]), value])

@@ -206,4 +206,25 @@ describe('Home Assistant device registry (home-assistant.md §1.3)', () => {
       client.close()
     }
   })
+
+  it('a device sending both keys, config_entry_id naming another entry: the list still finds the Protect entry', async () => {
+    const unvr = await startConsole('unvr')
+    const ha = await startHomeAssistant({ version: '2026.8.x', deviceEntryShape: 'both' })
+    const client = await HomeAssistantClient.connect({ url: ha.url, token: ADMIN_TOKEN })
+    try {
+      const { port, config } = unvr
+      const ref = { key: `127.0.0.1:${port}`, host: '127.0.0.1', port, mac: config.mac, name: config.name }
+      const key = (await mintKey(await ownerSession(unvr), 'ha')).key
+      const consent = { grantedAt: '2026-12-01T00:00:00.000Z' }
+      await pushProtectKey(client, { console: ref, apiKey: key, credentials: owner, consent })
+      const protectEntry = ha.entries('unifiprotect')[0]!
+      protectEntry.title = 'Renamed by the user'
+      // The console's device also belongs to another integration's entry, which HA names first.
+      for (const device of ha.state.devices.values()) device.config_entries.unshift('01JOTHERDOMAINENTRY000000')
+      const match = matchConsole(ref, await snapshotDomain(client, 'unifiprotect'))
+      expect(match).toMatchObject({ how: 'device', entry: { entry_id: protectEntry.entry_id } })
+    } finally {
+      client.close()
+    }
+  })
 })

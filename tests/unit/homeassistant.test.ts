@@ -24,7 +24,14 @@ describe('normalizeBaseUrl', () => {
   it.each([
     ['homeassistant.local', 'http://homeassistant.local:8123', 'ws://homeassistant.local:8123/api/websocket'],
     ['  192.168.1.5:8123/lovelace/0?x=1#y ', 'http://192.168.1.5:8123', 'ws://192.168.1.5:8123/api/websocket'],
-    ['https://HA.lan/', 'https://ha.lan:8123', 'wss://ha.lan:8123/api/websocket'],
+    // A scheme without a port means the scheme's default port, as in a browser (reverse proxies).
+    ['https://HA.lan/', 'https://ha.lan:443', 'wss://ha.lan:443/api/websocket'],
+    ['https://ha.example.com', 'https://ha.example.com:443', 'wss://ha.example.com:443/api/websocket'],
+    ['http://ha.example.com/lovelace', 'http://ha.example.com:80', 'ws://ha.example.com:80/api/websocket'],
+    ['https://ha.lan:8123', 'https://ha.lan:8123', 'wss://ha.lan:8123/api/websocket'],
+    ['https://[fd00::5]', 'https://[fd00::5]:443', 'wss://[fd00::5]:443/api/websocket'],
+    // No scheme: HA's own default, http on 8123.
+    ['HomeAssistant.local:', 'http://homeassistant.local:8123', 'ws://homeassistant.local:8123/api/websocket'],
     ['https://ha.lan:443', 'https://ha.lan:443', 'wss://ha.lan:443/api/websocket'],
     ['http://[fe80::1]:8124/config', 'http://[fe80::1]:8124', 'ws://[fe80::1]:8124/api/websocket'],
     ['fd00::5', 'http://[fd00::5]:8123', 'ws://[fd00::5]:8123/api/websocket'],
@@ -202,8 +209,11 @@ describe('every error and abort key of the reference maps to a specific failure'
     })
     expect(describeAbort('something_new', ctx)).toMatchObject({
       ok: false,
-      failure: { problem: 'needs_ui', message: expect.stringContaining('something_new') },
+      failure: { problem: 'needs_ui', detail: expect.stringContaining('something_new') },
     })
+    // The raw reason is for the details only; the sentence is plain words.
+    const unknown = describeAbort('something_new', ctx)
+    expect(unknown.ok ? '' : unknown.failure.message).not.toContain('something_new')
   })
 
   it('minimum Protect by HA version (§2.1)', () => {

@@ -31,6 +31,18 @@ describe('HA card from an mDNS announcement', () => {
     expect(d).toMatchObject({ connectUrl: 'http://192.0.2.10:8123', urlIgnored: true, locationName: 'Home' })
   })
 
+  it('keeps https when the ignored URL is https: an HA serving TLS itself answers nothing else on its port', () => {
+    const d = homeAssistantDetails(service(['internal_url=https://ha.example.com:8123', 'base_url=http://ha.lan:8123']))
+    expect(d).toMatchObject({ connectUrl: 'https://192.0.2.10:8123', urlIgnored: true })
+  })
+
+  it('writes the default port of an announced URL without one (https → 443, http → 80)', () => {
+    expect(homeAssistantDetails(service(['internal_url=https://192.0.2.10/'])).connectUrl).toBe(
+      'https://192.0.2.10:443',
+    )
+    expect(homeAssistantDetails(service(['base_url=http://192.0.2.10'])).connectUrl).toBe('http://192.0.2.10:80')
+  })
+
   it('has nowhere to connect when the sender is unknown', () => {
     expect(homeAssistantDetails(service([], null)).connectUrl).toBeNull()
   })

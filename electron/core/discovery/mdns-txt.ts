@@ -56,10 +56,19 @@ const nonEmpty = (v: string | undefined): string | null => (v === undefined || v
 
 const bare = (host: string): string => host.replace(/^\[|\]$/g, '').toLowerCase()
 
+/** An announced http(s) URL → `scheme://host:port` with the port always written (443/80 when the URL has none). */
+function explicitOrigin(url: URL): string {
+  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port)
+  return `${url.protocol}//${addressKey(bare(url.hostname), port)}`
+}
+
 /**
  * Where to connect to an announced HA. mDNS is unauthenticated (discovery.md §6): the TXT
  * `internal_url`/`base_url` is used only when its host is the packet's source address;
  * otherwise the URL is ignored (and marked) and the source address with the SRV port is used.
+ * The scheme of an ignored https URL is kept (home-assistant.md §5): an HA that serves TLS
+ * itself answers only TLS on its port, so `http://` there would fail; trust comes from the
+ * certificate the user confirms on first contact, never from the announcement.
  */
 export function announcedTarget(
   source: string | null,
@@ -67,6 +76,7 @@ export function announcedTarget(
   urls: (string | null)[],
 ): { connectUrl: string | null; urlIgnored: boolean } {
   let urlIgnored = false
+  let scheme = 'http'
   for (const announced of urls) {
     if (!announced) continue
     let parsed: URL
@@ -76,11 +86,13 @@ export function announcedTarget(
       continue
     }
     if (!/^https?:$/.test(parsed.protocol)) continue
-    if (source && bare(parsed.hostname) === bare(source)) return { connectUrl: parsed.origin, urlIgnored: false }
+    if (source && bare(parsed.hostname) === bare(source))
+      return { connectUrl: explicitOrigin(parsed), urlIgnored: false }
+    if (!urlIgnored && parsed.protocol === 'https:') scheme = 'https'
     urlIgnored = true
   }
   if (!source) return { connectUrl: null, urlIgnored }
-  return { connectUrl: `http://${addressKey(source, port ?? 8123)}`, urlIgnored }
+  return { connectUrl: `${scheme}://${addressKey(source, port ?? 8123)}`, urlIgnored }
 }
 
 /** `_home-assistant._tcp` TXT keys (discovery.md §9a; HA's zeroconf component). */

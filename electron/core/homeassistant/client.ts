@@ -20,10 +20,16 @@ export const DEFAULT_HA_PORT = 8123
 
 const bad = (message: string) => new KeywardFailure('invalid-input', message)
 
+/** The port of a URL typed with a scheme and no port: that scheme's own default. */
+const SCHEME_PORT = { http: 80, https: 443 } as const
+
 /**
  * "homeassistant.local", "192.168.1.5:8123/lovelace/0", "https://ha.lan/" →
- * scheme (default http), host, port (default 8123, even for https: HA serves TLS
- * on 8123 when it terminates it itself; write ":443" for a reverse proxy).
+ * scheme (default http), host, port. A bare host (no scheme) gets HA's own default,
+ * http on 8123 (home-assistant.md §5). A URL typed with a scheme and no port means what
+ * it means in a browser, the scheme's default port (https → 443, http → 80): that is
+ * what users of a reverse proxy type and what an announced `internal_url` without a
+ * port says (discovery.md §6). HA terminating TLS itself is written with ":8123".
  */
 export function normalizeBaseUrl(raw: string): HaBaseUrl {
   let text = raw.trim()
@@ -31,11 +37,13 @@ export function normalizeBaseUrl(raw: string): HaBaseUrl {
   if (text.length > 300) throw bad('That address is too long.')
   if (/\s/.test(text)) throw bad('An address cannot contain spaces.')
   let scheme: 'http' | 'https' = 'http'
+  let defaultPort = DEFAULT_HA_PORT
   const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)
   if (m) {
     const s = m[1]!.toLowerCase()
     if (s !== 'http' && s !== 'https') throw bad(`Home Assistant is reached over http:// or https://, not "${s}://".`)
     scheme = s
+    defaultPort = SCHEME_PORT[s]
     text = text.slice(m[0].length)
   }
   text = text.replace(/[/?#].*$/s, '')
@@ -43,7 +51,7 @@ export function normalizeBaseUrl(raw: string): HaBaseUrl {
     throw bad('Leave the user name and password out of the address; Keyward uses an access token.')
   if (text === '') throw bad('The address has no host name or IP address.')
 
-  const { host, port } = parseHostPort(text, DEFAULT_HA_PORT, { underscore: true, emptyPortIsDefault: true })
+  const { host, port } = parseHostPort(text, defaultPort, { underscore: true, emptyPortIsDefault: true })
   const hostPart = bracketHost(host)
   const origin = `${scheme}://${hostPart}:${port}`
   return {

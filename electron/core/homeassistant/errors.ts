@@ -34,6 +34,12 @@ export const APP_LABEL: Record<string, string> = {
 /** Minimum Protect version HA needs (§2.1); the table lives in requirements.ts. */
 export const minimumProtectVersion = minimumProtectFor
 
+/** Sentences for an error key or abort reason the reference does not list (the code goes in the details). */
+export const UNKNOWN_FORM_ERROR = (app: string) =>
+  `Home Assistant's ${app} setup refused the details for a reason Keyward does not know. Open Settings → Devices & services in Home Assistant to finish it there, or use "Copy fields"; the code Home Assistant gave is in the details.`
+export const UNKNOWN_ABORT = (app: string) =>
+  `Home Assistant stopped the ${app} setup for a reason Keyward does not know. Home Assistant's log (Settings → System → Logs) may say more; the code it gave is in the details.`
+
 interface Mapped {
   code: ErrorCode
   problem: HaProblem
@@ -123,12 +129,8 @@ export function describeFormError(field: string, key: string, ctx: ErrorContext)
         problem: 'unknown_error',
         message: `${app} in Home Assistant failed with an unexpected error while checking ${at}. Home Assistant's log (Settings → System → Logs) has the details.`,
       }
-    default:
-      return {
-        code: 'refused',
-        problem: 'unknown_error',
-        message: `Home Assistant's ${app} setup said "${key}"${field !== 'base' ? ` about ${field}` : ''}.`,
-      }
+    default: // A key the reference does not list: its raw code only in the details (formErrorsFailure).
+      return { code: 'refused', problem: 'unknown_error', message: UNKNOWN_FORM_ERROR(app) }
   }
 }
 
@@ -202,7 +204,8 @@ export function describeAbort(reason: string, ctx: ErrorContext): AbortMeaning {
     case 'cannot_connect':
       return fail('unreachable', 'cannot_connect', `Home Assistant could not connect to ${at}.`)
     default:
-      return fail('refused', 'needs_ui', `Home Assistant stopped the ${app} setup ("${reason}").`)
+      // The raw reason goes only into the details (fail() above).
+      return fail('refused', 'needs_ui', UNKNOWN_ABORT(app))
   }
 }
 

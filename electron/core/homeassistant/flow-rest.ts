@@ -13,7 +13,17 @@ export const FLOW_PATH = '/api/config/config_entries/flow'
 /** The path of one open flow. */
 export const flowPath = (flowId: string): string => `${FLOW_PATH}/${encodeURIComponent(flowId)}`
 
-export function restFailure(reply: HaReply, what: string, ctx: FlowContext): HomeAssistantFailure {
+/** `POST /flow {handler, entry_id}`: the start of a reconfigure, which names an entry, not a flow (§1.1). */
+const startsReconfigure = (method: string, path: string, body: unknown): boolean =>
+  method === 'POST' && path === FLOW_PATH && typeof body === 'object' && body !== null && 'entry_id' in body
+
+/** `reconfigureStart`: the 404 answered the start of a reconfigure (no flow existed yet to expire). */
+export function restFailure(
+  reply: HaReply,
+  what: string,
+  ctx: FlowContext,
+  reconfigureStart = false,
+): HomeAssistantFailure {
   const body = parseRestError(reply.body)
   const message = body.message ?? reply.text
   const app = APP_LABEL[ctx.domain] ?? ctx.domain
@@ -22,6 +32,16 @@ export function restFailure(reply: HaReply, what: string, ctx: FlowContext): Hom
       'not-found',
       'integration_missing',
       `This Home Assistant has no ${app} integration to set up.`,
+      `${what}: ${message}`.slice(0, 200),
+    )
+  }
+  if (reply.status === 404 && reconfigureStart) {
+    // The entry was deleted in HA since Keyward read the list (the fake HA answers `Invalid entry
+    // specified`, HA's UnknownEntry [inferred]; any other 404 text means the same here: no flow existed).
+    return new HomeAssistantFailure(
+      'not-found',
+      'entry_gone',
+      `The ${app} entry Keyward was updating is gone from Home Assistant (it was deleted there). Nothing was changed. Send the key again: Keyward will set up a new ${app} entry.`,
       `${what}: ${message}`.slice(0, 200),
     )
   }
@@ -81,7 +101,7 @@ export async function flowCall(
   ctx: FlowContext,
 ): Promise<HaFlowResult> {
   const reply = await ha.request(method, path, body, { timeoutMs: ha.flowTimeoutMs })
-  if (reply.status !== 200) throw restFailure(reply, what, ctx)
+  if (reply.status !== 200) throw restFailure(reply, what, ctx, startsReconfigure(method, path, body))
   const result = parseFlowResult(reply.body)
   if (!result) {
     // A start Keyward cannot read still opened a flow in HA: close it (§1.5: an open reconfigure flow

@@ -1,10 +1,11 @@
 // What HA's `unifi` API-key flow says when it does not take the key (home-assistant.md §3.2), in plain
 // words: form errors (`{"api_key":"faulty_credentials"}` is the key, `{"base":"service_unavailable"}` the
 // console) and aborts (`unknown_site_id`, the cross-mode `already_configured`, `cannot_connect`).
-import { consoleLabel } from '../../../shared/labels.ts'
+import { APP_NAMES, consoleLabel } from '../../../shared/labels.ts'
 import type { ErrorCode } from '../../../shared/result.ts'
 import type { DomainSnapshot } from './entries.ts'
 import { NETWORK_DOMAIN } from './network-fit.ts'
+import { UNKNOWN_ABORT, UNKNOWN_FORM_ERROR } from './errors.ts'
 import { HomeAssistantFailure, type HaConsoleRef, type HaEntry, type HaProblem, type NetworkSite } from './types.ts'
 
 /** What a failure of one site's push names. */
@@ -44,12 +45,7 @@ export function formFailure(errors: Record<string, string>, ctx: NetworkCtx): Ho
       'base',
     )
   }
-  return networkFailure(
-    'refused',
-    'unknown_error',
-    `Home Assistant's UniFi Network setup said "${Object.values(errors)[0] ?? 'unknown'}".`,
-    detail,
-  )
+  return networkFailure('refused', 'unknown_error', UNKNOWN_FORM_ERROR(APP_NAMES.network), detail)
 }
 
 /**
@@ -118,11 +114,6 @@ export function abortFailure(reason: string, ctx: NetworkCtx): HomeAssistantFail
         'unifi abort cannot_connect',
       )
     default:
-      return networkFailure(
-        'refused',
-        'needs_ui',
-        `Home Assistant stopped the UniFi Network setup ("${reason}").`,
-        `unifi abort ${reason}`,
-      )
+      return networkFailure('refused', 'needs_ui', UNKNOWN_ABORT(APP_NAMES.network), `unifi abort ${reason}`)
   }
 }

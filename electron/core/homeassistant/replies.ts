@@ -134,8 +134,10 @@ const deviceSchema = z
   .transform((d): HaDevice => ({
     id: d.id,
     // Since 2026.8 a device belongs to one entry, `config_entry_id`, which replaces the list
-    // `config_entries` of older builds (home-assistant.md §1.3): read the first, else the list.
-    config_entries: d.config_entry_id ? [d.config_entry_id] : d.config_entries,
+    // `config_entries` of older builds (home-assistant.md §1.3). A build or an independent HA that
+    // sends both is read as the union (`config_entry_id` first): the list may name the entry
+    // Keyward looks for while `config_entry_id` names another domain's entry of the same device.
+    config_entries: [...new Set([...(d.config_entry_id ? [d.config_entry_id] : []), ...d.config_entries])],
     connections: d.connections,
     identifiers: d.identifiers,
     name: d.name_by_user ?? d.name,

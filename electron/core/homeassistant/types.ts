@@ -182,6 +182,7 @@ export type HaProblem =
   | 'schema_mismatch' // HA asked for fields Keyward does not know (a newer or older integration)
   | 'needs_ui' // HA wants an interactive step (external/progress) or aborted for a reason of its own
   | 'flow_expired' // the flow id is no longer valid (404 Invalid flow specified)
+  | 'entry_gone' // the entry to reconfigure was deleted in HA (404 on `POST /flow {entry_id}`)
   | 'unknown_error' // the integration reported `unknown`
   | 'unknown_site' // unifi: the key does not see the site of HA's entry (abort unknown_site_id, §3.2)
   | 'other_mode_entry' // unifi: an entry for this site exists in the other (username/password) mode (§3.2)

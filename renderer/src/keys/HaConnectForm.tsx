@@ -229,7 +229,8 @@ function HaUrlField({
         onChange={(e) => onChange(e.target.value)}
       />
       <p id={`${ids}-url-msg`} className={problem ? 'field-error' : 'hint'}>
-        {problem ?? 'The address you open Home Assistant at; port 8123 unless you changed it.'}
+        {problem ??
+          'The address you open Home Assistant at. A name alone uses port 8123; an address starting with https:// and no port uses 443, as in a browser.'}
       </p>
     </div>
   )

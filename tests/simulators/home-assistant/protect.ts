@@ -8,7 +8,7 @@
 // fails exactly like it does in HA: `{"api_key": "invalid_auth"}`.
 import type { IntegrationHandler, SetupOutcome, StepContext, StepResult } from './flow-manager.ts'
 import type { HaSimState, SchemaField, SimEntry } from './state.ts'
-import { hasProtectMenus, minProtectVersion } from './state.ts'
+import { hasProtectMenus, minProtectVersion, UNKNOWN_ABORT_REASON, UNKNOWN_ERROR_KEY } from './state.ts'
 import { protectDiscoverySteps } from './protect-discovery.ts'
 import { protectMetaInfo, validateProtectApiKey, validateProtectFull, type Validation } from './upstream.ts'
 
@@ -134,6 +134,9 @@ async function apiKeyUserStep(ctx: StepContext, input?: Record<string, unknown>)
   if (!input) return { type: 'form', step_id: 'api_key', schema: apiKeySchema() }
   if (ctx.state.config.protectApiKeyStep === 'progress')
     return { type: 'progress', step_id: 'api_key', action: 'validate' }
+  if (ctx.state.config.protectApiKeyStep === 'unknown-abort') return { type: 'abort', reason: UNKNOWN_ABORT_REASON }
+  if (ctx.state.config.protectApiKeyStep === 'unknown-error')
+    return { type: 'form', step_id: 'api_key', schema: apiKeySchema(input.host), errors: { base: UNKNOWN_ERROR_KEY } }
   const result = await validateProtectApiKey(
     ctx.state,
     str(input.host),

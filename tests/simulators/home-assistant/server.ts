@@ -441,9 +441,10 @@ export async function startHomeAssistantSimulator(
               sw_version: null,
               via_device_id: null,
               // §1.3: 2026.8+ `config_entry_id`/`config_subentry_id`; older builds the list (knob `deviceEntryShape`).
-              ...(state.config.deviceEntryShape === 'config_entries'
-                ? { config_entries: entries }
-                : { config_entry_id: entries[0] ?? null, config_subentry_id: null }),
+              ...(state.config.deviceEntryShape !== 'config_entry_id' ? { config_entries: entries } : {}),
+              ...(state.config.deviceEntryShape !== 'config_entries'
+                ? { config_entry_id: entries[0] ?? null, config_subentry_id: null }
+                : {}),
             })),
           )
         default:

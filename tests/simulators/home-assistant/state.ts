@@ -51,8 +51,9 @@ export interface HaSimConfig {
   /**
    * §1.3 device registry list: since 2026.8 each device carries `config_entry_id` (+ `config_subentry_id`),
    * which replace the older list `config_entries`. Both simulated versions are 2026.8+, hence the default.
+   * 'both': a transitional or independent HA that sends `config_entry_id` (the first entry) and the list.
    */
-  deviceEntryShape: 'config_entry_id' | 'config_entries'
+  deviceEntryShape: 'config_entry_id' | 'config_entries' | 'both'
   /** §5: newest HA adds `WWW-Authenticate: Bearer resource_metadata=…` to 401s. */
   wwwAuthenticate: boolean
   /**
@@ -84,14 +85,20 @@ export interface HaSimConfig {
   /**
    * §1.2 lists `progress`/`external` result types; no documented unifiprotect step uses them. 'progress'
    * makes unifiprotect's API-key step answer `progress` (a step only HA's own window can wait on).
+   * 'unknown-abort' / 'unknown-error' make it answer an abort reason / a `base` error key the reference
+   * does not list (a newer integration's own), `UNKNOWN_ABORT_REASON` / `UNKNOWN_ERROR_KEY`.
    */
-  protectApiKeyStep: 'form' | 'progress'
+  protectApiKeyStep: 'form' | 'progress' | 'unknown-abort' | 'unknown-error'
   /**
    * The first result of a `user`/`reconfigure` flow: 'documented' (§1.2 types) or 'unknown' (a result type
    * a newer HA could add): the flow is open in HA either way, and a client that cannot read it must close it.
    */
   startReplyType: 'documented' | 'unknown'
 }
+
+/** What `protectApiKeyStep` 'unknown-abort' / 'unknown-error' answer: codes no reference lists. */
+export const UNKNOWN_ABORT_REASON = 'nvr_adoption_pending'
+export const UNKNOWN_ERROR_KEY = 'console_rate_limited'
 
 export const ADMIN_TOKEN = 'sim-admin.eyJpc3MiOiJhZG1pbiJ9.long-lived-token-0001'
 export const USER_TOKEN = 'sim-user.eyJpc3MiOiJ1c2VyIn0.long-lived-token-0002'
