@@ -8,7 +8,7 @@ import './error-text.css'
 export const UNREACHABLE_CHECKS = [
   'the address: the one you open in a browser, such as 192.168.1.1',
   'that this computer is on the same network as the device (the same VLAN), not a guest or VPN network',
-  'the port: UniFi consoles use 443, UniFi OS Server 11443, Home Assistant 8123',
+  'the port: UniFi consoles use 443, UniFi OS Server 11443, Home Assistant 8123 (443 behind a reverse proxy with https)',
   'that the device is switched on and has finished starting',
 ] as const
 
