@@ -18,7 +18,7 @@ export const summarize = (check: KeyCheck): KeyCheckSummary =>
         problem: check.problem,
         message: check.message,
         nextStep: check.nextStep,
-        appVersion: null,
+        appVersion: check.appVersion ?? null,
         latencyMs: null,
         ...(check.accessCertificate ? { accessSha256: check.accessCertificate.sha256 } : {}),
         checkedAt: check.checkedAt,

@@ -130,8 +130,8 @@ export interface KeyCheckFailed {
   app: KeyApp
   host: string
   problem: KeyProblem
-  /** One sentence a home-lab user understands. */
-  message: string
+  message: string // one sentence a home-lab user understands
+  appVersion?: string // version_too_old by a consumer's floor: the version the app reported (not a momentary miss)
   /** What to do about it. */
   nextStep: string
   /** For wrong_host / app_not_on_host: the console that is the right place. */

@@ -75,7 +75,7 @@ describe('replies of the wrong shape fail in words', () => {
 describe('both shapes, and entries Keyward cannot use, are read', () => {
   it('a key list enveloped or bare; odd fields read as unknown, entries without an id skipped (§4.1)', async () => {
     const entries = [
-      { id: 'k1', name: 'ha', masked_api_key: 7, last_used_at: '2026-12-01T00:00:00Z' },
+      { id: 'k1', name: 'ha', masked_api_key: 7, last_used_at: '2026-12-01T00:00:00Z', creator_user_id: 42 },
       { name: 'no id' },
     ]
     for (const body of [{ code: 1, codeS: 'SUCCESS', data: entries }, entries]) {
@@ -88,6 +88,7 @@ describe('both shapes, and entries Keyward cannot use, are read', () => {
           createdAt: null,
           lastUsedAt: '2026-12-01T00:00:00Z',
           permissions: null,
+          creatorUserId: null,
         },
       ])
     }

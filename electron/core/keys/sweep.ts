@@ -35,6 +35,8 @@ const MOMENTARY: ReadonlySet<KeyProblem> = new Set(['app_not_on_host', 'version_
 export function confirmMiss(previous: KeyCheckSummary | null, check: KeyCheckSummary): KeyCheckSummary {
   if (check.status !== 'failed' || !check.problem || !MOMENTARY.has(check.problem)) return check
   if (previous?.status !== 'ok') return check
+  // The app answered and told its version; the floor is its consumer's (issue 14 §6): not a momentary miss.
+  if (check.appVersion) return check
   const said = check.message ? ` (${check.message.replace(/\.$/, '')})` : ''
   return {
     ...check,

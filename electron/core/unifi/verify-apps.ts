@@ -120,5 +120,6 @@ export function tooOld(ctx: CheckContext, version: string | null): KeyCheckFaile
     `${APP_NAME[opts.app]} on ${label(target)} is version ${version}; ` +
       `${opts.minimumFor ?? 'Home Assistant'} needs ${opts.minimumVersion} or later.`,
     `Update ${APP_NAME[opts.app]} on ${label(target)} (UniFi OS → Settings → Updates), then check again.`,
+    { appVersion: version },
   )
 }
