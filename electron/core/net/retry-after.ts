@@ -1,9 +1,12 @@
 // Retry-After (RFC 9110 §10.2.3) as consoles and UISP servers send it on 429/503.
 import { parseRateLimit, parseRetryAfter, type HeaderBag } from './ratelimit.ts'
 
+/** A wait in whole seconds, clamped to 1 s – 1 h; none stated: 60 (unpoller). */
+const clampWait = (seconds: number | null) => Math.min(3600, Math.max(1, Math.ceil(seconds ?? 60)))
+
 /** Seconds from a Retry-After header (delta or HTTP date), clamped to 1 s – 1 h; default 60 (unpoller). */
 export function retryAfterSeconds(header: string | string[] | undefined, now: number): number {
-  return Math.min(3600, Math.max(1, parseRetryAfter(header, now) ?? 60))
+  return clampWait(parseRetryAfter(header, now))
 }
 
 /**
@@ -13,11 +16,11 @@ export function retryAfterSeconds(header: string | string[] | undefined, now: nu
  * otherwise the 60 s default. Clamped like `retryAfterSeconds`.
  */
 export function secondsUntilRetry(headers: HeaderBag, now: number): number {
-  const header = headers['retry-after']
-  if (parseRetryAfter(header, now) !== null) return retryAfterSeconds(header, now)
+  const stated = parseRetryAfter(headers['retry-after'], now)
+  if (stated !== null) return clampWait(stated)
   const waits = parseRateLimit(headers)
     .filter((p) => p.remaining === 0)
     .map((p) => p.resetSeconds ?? p.windowSeconds)
     .filter((s): s is number => s !== null)
-  return waits.length > 0 ? retryAfterSeconds(String(Math.max(...waits)), now) : retryAfterSeconds(undefined, now)
+  return clampWait(waits.length > 0 ? Math.max(...waits) : null)
 }
