@@ -1,7 +1,7 @@
 // Which Set-Cookie lines set a console session cookie and which clear it (unifi-os.md §2:
 // `TOKEN`, or `UOS_TOKEN` on UniFi OS 4). The console's own clock decides an Expires.
 import { describe, expect, it } from 'vitest'
-import { setCookies } from '../../electron/core/unifi/session.ts'
+import { setCookies } from '../../electron/core/unifi/cookies.ts'
 import type { HttpsReply } from '../../electron/core/net/https.ts'
 
 const reply = (lines: string[], date?: string): HttpsReply =>

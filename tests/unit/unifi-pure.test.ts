@@ -7,7 +7,7 @@ import { unwrap } from '../../electron/core/unifi/envelope.ts'
 import { explainPick, rankHosts } from '../../electron/core/unifi/hosts.ts'
 import { generatePassword } from '../../electron/core/unifi/provision.ts'
 import { retryAfterSeconds } from '../../electron/core/net/retry-after.ts'
-import { csrfFromJwt } from '../../electron/core/unifi/session.ts'
+import { csrfFromJwt } from '../../electron/core/unifi/cookies.ts'
 import { versionAtLeast } from '../../shared/format.ts'
 
 const jwt = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`

@@ -16,9 +16,6 @@ import { retryAfterSeconds } from '../net/retry-after.ts'
 import { addressKey } from '../../../shared/format.ts'
 import { claimsOf, csrfFromJwt, setCookies } from './cookies.ts'
 
-// Kept for importers: the cookie and JWT helpers live in cookies.ts.
-export { csrfFromJwt, setCookies, type SetCookie } from './cookies.ts'
-
 export interface ConsoleTarget {
   host: string
   port: number
