@@ -13,6 +13,7 @@ import {
 } from '../../electron/core/discovery/interfaces.ts'
 import { InventoryStore, MAX_CARDS } from '../../electron/core/discovery/inventory.ts'
 import { parseUbntPacket, type UbntReply } from '../../electron/core/discovery/ubnt.ts'
+import { LOOPBACK } from '../support/loopback-mdns.ts'
 import { SAMPLE_A, SAMPLE_B, SAMPLE_D_V0, SAMPLE_D_V2, SAMPLE_F_ER } from '../simulators/ubnt/fixtures.ts'
 import { substitute } from '../simulators/ubnt/packet.ts'
 
@@ -290,16 +291,7 @@ describe('InventoryStore', () => {
 describe('interfaces', () => {
   const source = () =>
     ({
-      lo: [
-        {
-          address: '127.0.0.1',
-          netmask: '255.0.0.0',
-          family: 'IPv4',
-          mac: '00:00:00:00:00:00',
-          internal: true,
-          cidr: '127.0.0.1/8',
-        },
-      ],
+      ...LOOPBACK(),
       eth0: [
         {
           address: '192.168.1.20',
