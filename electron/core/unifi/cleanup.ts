@@ -20,7 +20,7 @@ import { KeywardFailure } from '../../../shared/result.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import { listAccessTokens, revokeAccessToken } from './access.ts'
 import { listKeys, revokeKey } from './keys.ts'
-import { accessTokenName, claimedKeyIds, flowKeys, listerOf } from './flow-keys.ts'
+import { accessTokenName, claimedKeyIds, flowKeys } from './flow-keys.ts'
 import type { ProvisionJournal } from './provision.ts'
 import type { ConsoleSession } from './session.ts'
 import { deleteUser, listAdmins, type ConsoleUser } from './users.ts'
@@ -126,7 +126,7 @@ async function removeKey(ctx: Context, previous: CleanupPart): Promise<Result> {
     } else {
       const listed = holder.listable ? await listKeys(holder.session) : []
       const claimed = claimedKeyIds(record, ctx.deps.journal.list?.() ?? [])
-      const ours = flowKeys(listed, record, listerOf(holder.session), claimed).map((k) => k.id)
+      const ours = flowKeys(listed, record, holder.session.knownUserId, claimed).map((k) => k.id)
       // The key's own list was not readable (signed in as the admin): revoke it by the id the journal holds.
       if (record.keyId && !ours.includes(record.keyId) && !holder.listable) ours.push(record.keyId)
       for (const id of ours) if (await revokeKey(holder.session, id)) removed++

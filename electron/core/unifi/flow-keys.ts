@@ -3,7 +3,6 @@
 // Facts: unifi-os.md §4.1 (create `{name, description}`, list fields), §5.3 (Access tokens).
 import type { ProvisionRecord } from '../../../shared/domain.ts'
 import type { ListedKey } from './keys.ts'
-import type { ConsoleSession } from './session.ts'
 
 /** The description every key of a flow carries (Access tokens: in the name), so Keyward finds its own keys. */
 export const marker = (record: Pick<ProvisionRecord, 'id'>) => `Keyward ${record.id}`
@@ -15,9 +14,6 @@ export const accessTokenName = (record: Pick<ProvisionRecord, 'id' | 'keyName'>)
 export function claimedKeyIds(record: Pick<ProvisionRecord, 'id'>, all: readonly ProvisionRecord[]): Set<string> {
   return new Set(all.filter((r) => r.id !== record.id && r.keyId !== null).map((r) => r.keyId!))
 }
-
-/** The id of the user a session signed in as (login reply, else the JWT's `userId`, unifi-os.md §2). */
-export const listerOf = (session: ConsoleSession): string | null => session.user?.id || session.tokenUserId || null
 
 /**
  * The keys in `listed` (the key list of the session `listerId` signed in as) this flow made. By the

@@ -103,7 +103,7 @@ const listedKey = z.looseObject({
  * /proxy/users/api/v2/user/self` [report, unattributed].
  */
 async function signedInUserId(session: ConsoleSession): Promise<string> {
-  const known = session.user?.id || session.tokenUserId
+  const known = session.knownUserId
   if (known) return known
   for (const path of ['/api/users/self', `${USER}/self`]) {
     const reply = await session.call('GET', path)

@@ -18,7 +18,7 @@ import type { KeyCheck, ProvisionRecord, UnifiApp } from '../../../shared/domain
 import { KeywardFailure } from '../../../shared/result.ts'
 import type { SecretStore } from '../vault/secret-store.ts'
 import { createAccessToken, listAccessTokens, revokeAccessToken } from './access.ts'
-import { accessTokenName, claimedKeyIds, flowKeys, listerOf, marker } from './flow-keys.ts'
+import { accessTokenName, claimedKeyIds, flowKeys, marker } from './flow-keys.ts'
 import { listKeys, mintKey, revokeKey } from './keys.ts'
 import { ConsoleSession, type ConsoleTarget } from './session.ts'
 import { createLocalUser, listAdmins, listRoles, type ConsoleUser } from './users.ts'
@@ -328,7 +328,7 @@ async function mintAndStore(
     if (record.app === 'access') return await mintAccessToken(session, record, deps, save)
     // A key from an earlier, interrupted attempt of this flow (its reply lost): revoke it first.
     const claimed = claimedKeyIds(record, deps.journal.list?.() ?? [])
-    for (const stray of flowKeys(await listKeys(session), record, listerOf(session), claimed)) {
+    for (const stray of flowKeys(await listKeys(session), record, session.knownUserId, claimed)) {
       await revokeKey(session, stray.id)
     }
     // Any earlier key of this flow is revoked by now: a refused mint leaves none.

@@ -144,10 +144,12 @@ export class ConsoleSession {
   }
 
   /**
-   * The session JWT's `userId` claim (§2 [source]: vypdev `_user_id_from_token`; uiprotect took the
-   * `{userId}` of `/user/{userId}/keys` from it before 2025-07, §4.1), or null.
+   * The signed-in user's id without asking the console: the login reply's, else the session JWT's
+   * `userId` claim (§2 [source]: vypdev `_user_id_from_token`; uiprotect took the `{userId}` of
+   * `/user/{userId}/keys` from it before 2025-07, §4.1); null when neither says.
    */
-  get tokenUserId(): string | null {
+  get knownUserId(): string | null {
+    if (this.#user?.id) return this.#user.id
     for (const value of this.#cookies.values()) {
       const id = claimsOf(value)?.userId
       if (id) return id
